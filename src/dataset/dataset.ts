@@ -1,0 +1,130 @@
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import * as path from "node:path";
+import type { Problem } from "../errors";
+import { resolveImagePath } from "../image/paths";
+import type { Category, FieldInfo } from "./schema";
+import { View, type CountOptions, type Expr } from "./view";
+import { values } from "./columns";
+
+export interface DatasetInit {
+  name: string;
+  samples: ColumnTable;
+  objects: ColumnTable;
+  categories: Category[];
+  fields: FieldInfo[];
+  imagesDir: string | null;
+  problems: Problem[];
+  info?: Record<string, unknown>;
+}
+
+/** What `tag` and friends accept as a set of samples. */
+export type SampleSelection = View | Iterable<string>;
+
+/**
+ * A dataset: a samples table and an objects table (see `schema.ts`), its categories,
+ * label fields, the folder its images are in, and the problems found while loading it.
+ * Every view method of `View` is available here too, starting from all samples.
+ */
+export class Dataset {
+  name: string;
+  samples: ColumnTable;
+  objects: ColumnTable;
+  categories: Category[];
+  fields: FieldInfo[];
+  imagesDir: string | null;
+  problems: Problem[];
+  info: Record<string, unknown>;
+
+  constructor(init: DatasetInit) {
+    this.name = init.name;
+    this.samples = init.samples;
+    this.objects = init.objects;
+    this.categories = init.categories;
+    this.fields = init.fields;
+    this.imagesDir = init.imagesDir;
+    this.problems = init.problems;
+    this.info = init.info ?? {};
+  }
+
+  /** All samples, as a view to refine. */
+  view(): View {
+    return new View(this);
+  }
+
+  filter(expr: Expr): View { return this.view().filter(expr); }
+  where(field: string, value: unknown): View { return this.view().where(field, value); }
+  tagged(tag: string): View { return this.view().tagged(tag); }
+  ids(ids: Iterable<string>): View { return this.view().ids(ids); }
+  sort(field: string, options?: { descending?: boolean }): View { return this.view().sort(field, options); }
+  skip(n: number): View { return this.view().skip(n); }
+  limit(n: number): View { return this.view().limit(n); }
+  take(n: number, seed?: number): View { return this.view().take(n, seed); }
+  select(...fields: string[]): View { return this.view().select(...fields); }
+  matchObjects(expr: Expr, options?: { field?: string }): View { return this.view().matchObjects(expr, options); }
+  filterObjects(expr: Expr, options?: { field?: string }): View { return this.view().filterObjects(expr, options); }
+  count(): number { return this.samples.numRows(); }
+  countBy(field: string, options?: CountOptions): Record<string, number> { return this.view().countBy(field, options); }
+  distinct(field: string, options?: CountOptions): unknown[] { return this.view().distinct(field, options); }
+
+  /** Number of objects, optionally of one label field. */
+  objectCount(field?: string): number {
+    if (field === undefined) return this.objects.numRows();
+    return this.objects.filter(aq.escape((d: { field: string }) => d.field === field)).numRows();
+  }
+
+  /** Adds a tag to samples; returns how many samples newly got it. */
+  tag(selection: SampleSelection, tag: string): number {
+    return this.editTags(selection, (tags) => (tags.includes(tag) ? null : [...tags, tag]));
+  }
+
+  /** Removes a tag from samples; returns how many samples lost it. */
+  untag(selection: SampleSelection, tag: string): number {
+    return this.editTags(selection, (tags) => (tags.includes(tag) ? tags.filter((t) => t !== tag) : null));
+  }
+
+  /** Adds a tag to objects by their ids. */
+  tagObjects(objectIds: Iterable<number>, tag: string): number {
+    const wanted = new Set(objectIds);
+    const ids = this.objects.array("id") as ArrayLike<number>;
+    const old = this.objects.array("tags") as ArrayLike<string[]>;
+    let changed = 0;
+    const tags = Array.from(old, (t, i) => {
+      if (!wanted.has(ids[i]) || t.includes(tag)) return t;
+      changed++;
+      return [...t, tag];
+    });
+    this.objects = this.objects.assign(aq.table({ tags }));
+    return changed;
+  }
+
+  private editTags(selection: SampleSelection, edit: (tags: string[]) => string[] | null): number {
+    const wanted = new Set<string>(selection instanceof View ? values<string>(selection.samples(), "id") : selection);
+    const ids = this.samples.array("id") as ArrayLike<string>;
+    const old = this.samples.array("tags") as ArrayLike<string[]>;
+    let changed = 0;
+    const tags = Array.from(old, (t, i) => {
+      if (!wanted.has(ids[i])) return t;
+      const next = edit(t ?? []);
+      if (next === null) return t;
+      changed++;
+      return next;
+    });
+    this.samples = this.samples.assign(aq.table({ tags }));
+    return changed;
+  }
+
+  /**
+   * Absolute path of a sample's image, refusing paths that leave the images folder.
+   * Throws a BlindspotError naming the sample when the path escapes.
+   */
+  imagePath(filepath: string): string {
+    if (this.imagesDir === null) return path.resolve(filepath);
+    return resolveImagePath(this.imagesDir, filepath);
+  }
+
+  /** Label fields of a kind. */
+  fieldsOf(kind: FieldInfo["kind"]): FieldInfo[] {
+    return this.fields.filter((f) => f.kind === kind);
+  }
+}

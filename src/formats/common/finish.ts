@@ -1,0 +1,74 @@
+import * as fs from "node:fs";
+import type { Dataset } from "../../dataset/dataset";
+import type { DatasetBuilder } from "../../dataset/builder";
+import { BlindspotError } from "../../errors";
+import { mapLimit, readImageHeader } from "../../image/header";
+import { resolveImagePath } from "../../image/paths";
+import type { ReadOptions } from "../format";
+
+/** Boxes may overhang the image by this many pixels before they count as outside (rounding in tools). */
+const BOX_SLACK = 1;
+
+/**
+ * The checks every importer ends with: each image path stays inside the images folder and
+ * exists, sizes come from image headers where the labels give none, and each box lies inside
+ * its image. What fails becomes a problem on its sample; nothing is dropped.
+ */
+export async function finishImport(b: DatasetBuilder, labelsFile: string, options: ReadOptions): Promise<Dataset> {
+  const mode = options.checkImages ?? "exists";
+  if (b.imagesDir !== null && mode !== "none") await checkImages(b, mode, options.onProgress);
+  checkBoxes(b, labelsFile);
+  return b.build();
+}
+
+async function checkImages(b: DatasetBuilder, mode: "exists" | "header", onProgress: ReadOptions["onProgress"]): Promise<void> {
+  const imagesDir = b.imagesDir!;
+  const rows = Array.from({ length: b.sampleCount }, (_, i) => i);
+  let done = 0;
+  await mapLimit(rows, 8, async (row) => {
+    onProgress?.("images", ++done, rows.length);
+    const id = b.s.id[row];
+    const filepath = b.s.filepath[row];
+    let full: string;
+    try {
+      full = resolveImagePath(imagesDir, filepath);
+    } catch (err) {
+      b.addProblem({ kind: "path-escapes-dataset", sampleId: id, file: filepath, message: (err as BlindspotError).message.split("\n")[0], hint: "image paths must be relative to the images folder; the file was not read" });
+      return;
+    }
+    if (!fs.existsSync(full)) {
+      b.addProblem({ kind: "missing-image", sampleId: id, file: full, message: "image file not found", hint: "put the image there, or pass --images with the folder that holds the images" });
+      return;
+    }
+    const sizeKnown = b.sampleWidth(row) !== null && b.sampleHeight(row) !== null;
+    if (mode === "exists" && sizeKnown) return;
+    try {
+      const header = await readImageHeader(full);
+      if (!sizeKnown) b.setSize(row, header.width, header.height);
+      else if (header.width !== b.sampleWidth(row) || header.height !== b.sampleHeight(row)) {
+        b.addProblem({ kind: "size-mismatch", sampleId: id, file: full, message: `labels give ${b.sampleWidth(row)}x${b.sampleHeight(row)} but the image is ${header.width}x${header.height}`, hint: "fix the width/height in the labels file" });
+      }
+    } catch (err) {
+      b.addProblem({ kind: "corrupt-image", sampleId: id, file: full, message: `image cannot be read: ${(err as Error).message}`, hint: "re-export or replace the image file" });
+    }
+  });
+}
+
+function checkBoxes(b: DatasetBuilder, labelsFile: string): void {
+  const o = b.o;
+  for (let i = 0; i < o.x.length; i++) {
+    const row = b.rowOf(o.sample_id[i]);
+    const x = o.x[i], y = o.y[i], w = o.w[i], h = o.h[i];
+    const place = `${o.field[i]} object ${o.source_id[i] ?? i} (${o.label[i]}) on ${o.sample_id[i]}`;
+    if (!(w > 0 && h > 0) || !Number.isFinite(x + y + w + h)) {
+      b.addProblem({ kind: "degenerate-box", sampleId: o.sample_id[i], file: labelsFile, place, message: `box [x=${x}, y=${y}, w=${w}, h=${h}] has no area`, hint: "fix or delete this box in the labels file" });
+      continue;
+    }
+    if (row === undefined) continue;
+    const W = b.sampleWidth(row), H = b.sampleHeight(row);
+    if (W === null || H === null) continue;
+    if (x < -BOX_SLACK || y < -BOX_SLACK || x + w > W + BOX_SLACK || y + h > H + BOX_SLACK) {
+      b.addProblem({ kind: "box-outside-image", sampleId: o.sample_id[i], file: labelsFile, place, message: `box [x=${x}, y=${y}, w=${w}, h=${h}] lies outside the ${W}x${H} image`, hint: "fix the box coordinates (blindspot keeps boxes in absolute pixels, top-left corner plus size)" });
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { Dataset } from "../dataset/dataset";
+
+/** What a label format can hold; `convert` refuses to drop anything a target cannot hold. */
+export interface Capabilities {
+  boxes: boolean;
+  polygons: boolean;
+  rle: boolean;
+  crowd: boolean;
+  confidence: boolean;
+  classification: boolean;
+  /** Free per-sample metadata columns. */
+  metadata: boolean;
+  /** Per-object attributes (occluded, difficult, ...). */
+  attributes: boolean;
+  /** Several label fields (ground truth and predictions) in one file set. */
+  multipleFields: boolean;
+}
+
+export interface ReadOptions {
+  /** Folder the images are in; image paths in the labels are relative to it. */
+  images?: string;
+  /** Label field the labels go into (default `ground_truth`). */
+  field?: string;
+  /** Class names in index order, for formats that store class indices (YOLO, detection text files). */
+  classes?: string[];
+  /** Dataset name (default: derived from the path). */
+  name?: string;
+  /** `exists` (default) checks every image file is there; `header` also reads sizes from headers; `none` skips. */
+  checkImages?: "none" | "exists" | "header";
+  /** Progress callback: done and total counts of one phase. */
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+export interface WriteOptions {
+  /** Label field to write (default: the ground truth field, or the only field). */
+  field?: string;
+  /** Write even when the target cannot hold everything; what is dropped is reported. */
+  lossy?: boolean;
+}
+
+export interface WriteReport {
+  files: number;
+  /** What the target format could not hold, one line each with a count. */
+  dropped: string[];
+}
+
+export interface Format {
+  name: string;
+  description: string;
+  /** Reads labels from a file or folder. */
+  read?(input: string, options: ReadOptions): Promise<Dataset>;
+  /** Writes a dataset's labels to a file or folder. */
+  write?(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport>;
+  /** Whether a path looks like this format (used when no format is given). */
+  detect?(input: string): boolean;
+  holds: Capabilities;
+}
+
+export const HOLDS_NOTHING: Capabilities = {
+  boxes: false, polygons: false, rle: false, crowd: false, confidence: false,
+  classification: false, metadata: false, attributes: false, multipleFields: false,
+};
