@@ -14,9 +14,16 @@ const BOX_SLACK = 1;
  * exists, sizes come from image headers where the labels give none, and each box lies inside
  * its image. What fails becomes a problem on its sample; nothing is dropped.
  */
-export async function finishImport(b: DatasetBuilder, labelsFile: string, options: ReadOptions): Promise<Dataset> {
+export async function finishImport(
+  b: DatasetBuilder,
+  labelsFile: string,
+  options: ReadOptions,
+  /** Runs once image sizes are known, before boxes are checked (for normalised formats). */
+  afterSizes?: (b: DatasetBuilder) => void,
+): Promise<Dataset> {
   const mode = options.checkImages ?? "exists";
   if (b.imagesDir !== null && mode !== "none") await checkImages(b, mode, options.onProgress);
+  afterSizes?.(b);
   checkBoxes(b, labelsFile);
   return b.build();
 }

@@ -1,0 +1,100 @@
+import { values } from "../../dataset/columns";
+import type { Dataset } from "../../dataset/dataset";
+import { GROUND_TRUTH, SAMPLE_CORE_COLUMNS } from "../../dataset/schema";
+import { BlindspotError } from "../../errors";
+import type { Capabilities, WriteOptions } from "../format";
+
+/** One label field's objects, columnar, with the rows of each sample. */
+export interface FieldObjects {
+  field: string;
+  bySample: Map<string, number[]>;
+  label: ArrayLike<string>;
+  x: ArrayLike<number>; y: ArrayLike<number>; w: ArrayLike<number>; h: ArrayLike<number>;
+  confidence: ArrayLike<number | null>;
+  iscrowd: ArrayLike<number>;
+  area: ArrayLike<number | null>;
+  segmentation: ArrayLike<string | null>;
+  attributes: ArrayLike<string | null>;
+  sourceId: ArrayLike<string | null>;
+}
+
+export function fieldObjects(ds: Dataset, field: string): FieldObjects {
+  const t = ds.objects;
+  const sampleIds = values<string>(t, "sample_id");
+  const fields = values<string>(t, "field");
+  const bySample = new Map<string, number[]>();
+  for (let i = 0; i < fields.length; i++) {
+    if (fields[i] !== field) continue;
+    const list = bySample.get(sampleIds[i]);
+    if (list) list.push(i);
+    else bySample.set(sampleIds[i], [i]);
+  }
+  return {
+    field, bySample,
+    label: values(t, "label"), x: values(t, "x"), y: values(t, "y"), w: values(t, "w"), h: values(t, "h"),
+    confidence: values(t, "confidence"), iscrowd: values(t, "iscrowd"), area: values(t, "area"),
+    segmentation: values(t, "segmentation"), attributes: values(t, "attributes"), sourceId: values(t, "source_id"),
+  };
+}
+
+/** The label field a writer writes: the one asked for, else ground truth, else the only one. */
+export function fieldToWrite(ds: Dataset, options: WriteOptions, kind?: "detections" | "classification"): string {
+  const candidates = ds.fields.filter((f) => kind === undefined || f.kind === kind);
+  if (options.field !== undefined) {
+    if (!ds.fields.some((f) => f.name === options.field)) {
+      throw new BlindspotError({ message: `no label field ${JSON.stringify(options.field)}`, hint: `label fields are: ${ds.fields.map((f) => f.name).join(", ") || "(none)"}` });
+    }
+    return options.field;
+  }
+  const gt = candidates.find((f) => f.name === GROUND_TRUTH);
+  if (gt) return gt.name;
+  if (candidates.length === 1) return candidates[0].name;
+  if (candidates.length === 0) return GROUND_TRUTH;
+  throw new BlindspotError({ message: "several label fields and none chosen", hint: `pass --field with one of: ${candidates.map((f) => f.name).join(", ")}` });
+}
+
+/** Sample columns that are free metadata (not core, not label columns). */
+export function metadataColumns(ds: Dataset): string[] {
+  const core = new Set<string>(SAMPLE_CORE_COLUMNS);
+  const labelCols = new Set(ds.fields.filter((f) => f.kind === "classification").flatMap((f) => [f.name, `${f.name}_confidence`]));
+  return ds.samples.columnNames().filter((c) => !core.has(c) && !labelCols.has(c));
+}
+
+/**
+ * Lists what writing `field` of `ds` to a format with capabilities `holds` would lose,
+ * one line per kind with counts. Empty when nothing is lost.
+ */
+export function losses(ds: Dataset, field: string, holds: Capabilities, formatName: string): string[] {
+  const out: string[] = [];
+  const o = fieldObjects(ds, field);
+  let boxes = 0, polygons = 0, rle = 0, crowd = 0, scores = 0, attributes = 0;
+  for (const rows of o.bySample.values()) {
+    for (const i of rows) {
+      boxes++;
+      const seg = o.segmentation[i];
+      if (seg !== null) {
+        if (seg.startsWith("[")) polygons++;
+        else rle++;
+      }
+      if (o.iscrowd[i]) crowd++;
+      if (o.confidence[i] !== null) scores++;
+      if (o.attributes[i] !== null) attributes++;
+    }
+  }
+  const say = (n: number, what: string) => { if (n > 0) out.push(`${n} ${what} (${formatName} cannot hold them)`); };
+  if (!holds.boxes) say(boxes, "boxes");
+  if (!holds.polygons) say(polygons, "polygon masks");
+  if (!holds.rle) say(rle, "RLE masks");
+  if (!holds.crowd) say(crowd, "crowd flags");
+  if (!holds.confidence) say(scores, "confidence scores");
+  if (!holds.attributes) say(attributes, "objects' attributes");
+  if (!holds.metadata) {
+    const meta = metadataColumns(ds).filter((c) => c !== "source_id");
+    if (meta.length) out.push(`metadata columns ${meta.join(", ")} (${formatName} cannot hold them)`);
+  }
+  const classification = ds.fields.filter((f) => f.kind === "classification");
+  if (!holds.classification && classification.length) out.push(`classification fields ${classification.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`);
+  const others = ds.fields.filter((f) => f.name !== field && f.kind === "detections");
+  if (!holds.multipleFields && others.length) out.push(`label fields ${others.map((f) => f.name).join(", ")} (only ${field} is written; write the others with --field)`);
+  return out;
+}
