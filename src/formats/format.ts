@@ -27,6 +27,11 @@ export interface ReadOptions {
   name?: string;
   /** `exists` (default) checks every image file is there; `header` also reads sizes from headers; `none` skips. */
   checkImages?: "none" | "exists" | "header";
+  /**
+   * The dataset the labels refer to, for formats that name images and classes by ids defined
+   * elsewhere (COCO results refer to a COCO ground-truth file's image and category ids).
+   */
+  reference?: Dataset;
   /** Progress callback: done and total counts of one phase. */
   onProgress?: (phase: string, done: number, total: number) => void;
 }

@@ -1,9 +1,16 @@
 import { BlindspotError } from "../errors";
 import { coco } from "./coco";
+import { cocoResults } from "./cocoResults";
 import type { Format } from "./format";
+import { imageFolder } from "./imageFolder";
+import { jsonl } from "./jsonl";
+import { native } from "./native";
+import { txtAbsXywh, txtAbsXyxy, txtRelCxcywh } from "./textboxes";
+import { voc } from "./voc";
+import { yolo } from "./yolo";
 
 /** Every format blindspot reads or writes, by name. */
-export const FORMATS: Format[] = [coco];
+export const FORMATS: Format[] = [native, coco, cocoResults, voc, yolo, imageFolder, jsonl, txtAbsXywh, txtAbsXyxy, txtRelCxcywh];
 
 export function formatByName(name: string): Format {
   const f = FORMATS.find((k) => k.name === name);
@@ -12,5 +19,3 @@ export function formatByName(name: string): Format {
   }
   return f;
 }
-
-export type { Format, ReadOptions, WriteOptions, WriteReport, Capabilities } from "./format";

@@ -1,0 +1,66 @@
+import * as fs from "node:fs";
+import type { Dataset } from "../dataset/dataset";
+import { mergeLabels } from "../dataset/merge";
+import { BlindspotError } from "../errors";
+import { fieldToWrite, losses } from "./common/labels";
+import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
+import { FORMATS, formatByName } from "./registry";
+
+export interface LoadOptions extends ReadOptions {
+  /** Format name (see `FORMATS`); guessed from the path when omitted. */
+  format?: string;
+}
+
+/** Loads a dataset from labels in any format, or from a saved blindspot folder. */
+export async function load(input: string, options: LoadOptions = {}): Promise<Dataset> {
+  if (!fs.existsSync(input)) throw new BlindspotError({ file: input, message: "path not found", hint: "check the path" });
+  const format = options.format ? formatByName(options.format) : detectFormat(input);
+  if (!format.read) throw new BlindspotError({ file: input, message: `format ${format.name} cannot be read`, hint: "pick another --format" });
+  return format.read(input, options);
+}
+
+/**
+ * Reads labels (typically a model's predictions) and adds them to `ds` as new label fields,
+ * matching images by id, path or file name. Returns `ds`.
+ */
+export async function importLabels(ds: Dataset, input: string, options: LoadOptions = {}): Promise<Dataset> {
+  const labels = await load(input, { images: ds.imagesDir ?? undefined, ...options, reference: ds });
+  mergeLabels(ds, labels, input);
+  return ds;
+}
+
+export interface ExportOptions extends WriteOptions {
+  format: string;
+}
+
+/**
+ * Writes a dataset in a format. When the format cannot hold something the dataset has
+ * (polygons in YOLO, crowd flags in VOC, ...), nothing is written and the error lists it,
+ * unless `lossy` is set; then the report lists what was left out.
+ */
+export async function exportDataset(ds: Dataset, output: string, options: ExportOptions): Promise<WriteReport> {
+  const format = formatByName(options.format);
+  if (!format.write) throw new BlindspotError({ message: `format ${format.name} cannot be written`, hint: `writable formats: ${FORMATS.filter((f) => f.write).map((f) => f.name).join(", ")}` });
+  const hasDetections = ds.fields.some((f) => f.kind === "detections");
+  const field = format.holds.multipleFields ? undefined : fieldToWrite(ds, options, format.holds.classification && !hasDetections ? "classification" : hasDetections && format.holds.boxes ? "detections" : undefined);
+  const lost = field === undefined ? [] : losses(ds, field, format.holds, format.name);
+  if (lost.length && !options.lossy) {
+    throw new BlindspotError({
+      file: output,
+      message: `${format.name} cannot hold everything in this dataset, so nothing was written:\n  - ${lost.join("\n  - ")}`,
+      hint: "write to a format that holds it (blindspot, jsonl, coco), or pass --lossy to write without it",
+    });
+  }
+  const report = await format.write(ds, output, { ...options, field });
+  return { ...report, dropped: [...lost, ...report.dropped] };
+}
+
+/** Guesses a format from a path: a saved dataset, a file extension, or a folder's contents. */
+export function detectFormat(input: string): Format {
+  const order = ["blindspot", "coco", "jsonl", "cvat", "tfrecord", "openimages", "yolo", "voc", "labelme", "image-folder"];
+  for (const name of order) {
+    const f = FORMATS.find((k) => k.name === name);
+    if (f?.detect?.(input)) return f;
+  }
+  throw new BlindspotError({ file: input, message: "cannot tell the label format of this path", hint: `pass --format, one of: ${FORMATS.map((f) => f.name).join(", ")}` });
+}

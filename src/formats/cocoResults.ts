@@ -1,0 +1,93 @@
+import * as path from "node:path";
+import { DatasetBuilder } from "../dataset/builder";
+import { values } from "../dataset/columns";
+import type { Dataset } from "../dataset/dataset";
+import { fail } from "../errors";
+import { writeFileAtomic } from "../io/atomic";
+import { categoryIds, integerIds } from "./coco";
+import { finishImport } from "./common/finish";
+import { readJson } from "./common/files";
+import { fieldObjects, fieldToWrite } from "./common/labels";
+import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
+
+/**
+ * COCO results: a JSON list of `{image_id, category_id, bbox, score[, segmentation]}`, the
+ * predictions format of COCO evaluation. Image and category ids refer to a ground-truth COCO
+ * file, which must be loaded first and passed as `reference` (`--gt` on the command line).
+ */
+export const cocoResults: Format = {
+  name: "coco-results",
+  description: "COCO results list (predictions: image_id, category_id, bbox, score), needs --gt",
+  holds: { boxes: true, polygons: true, rle: true, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false },
+  read: readResults,
+  write: writeResults,
+};
+
+async function readResults(file: string, options: ReadOptions): Promise<Dataset> {
+  const ref = options.reference;
+  if (!ref) fail(file, undefined, "COCO results refer to a ground-truth file's image and category ids, and none was given", "pass --gt with the COCO ground-truth file these results belong to");
+  const data = readJson(file);
+  if (!Array.isArray(data)) fail(file, undefined, "expected a JSON list of results", "a COCO instances file (an object) is read with --format coco");
+  const s = ref.samples;
+  const sourceIds = s.columnNames().includes("source_id") ? values<unknown>(s, "source_id") : [];
+  const sampleOf = new Map<string, number>();
+  for (let i = 0; i < sourceIds.length; i++) sampleOf.set(String(sourceIds[i]), i);
+  const catName = new Map(ref.categories.map((c) => [c.id, c.name]));
+
+  const b = new DatasetBuilder(options.name ?? path.basename(file, ".json"), ref.imagesDir);
+  b.categories = ref.categories.map((c) => ({ ...c }));
+  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
+  const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  for (let i = 0; i < ids.length; i++) b.addSample({ id: ids[i], filepath: filepaths[i], width: widths[i], height: heights[i], fields: { source_id: sourceIds[i] ?? null } });
+  const field = options.field ?? "predictions";
+  b.declareField({ name: field, kind: "detections", predicted: true });
+
+  const unknownImages = new Set<unknown>();
+  const bad: string[] = [];
+  data.forEach((r: Record<string, unknown>, i: number) => {
+    const place = `[${i}]`;
+    const row = sampleOf.get(String(r.image_id));
+    if (row === undefined) {
+      unknownImages.add(r.image_id);
+      return;
+    }
+    const label = catName.get(r.category_id as number);
+    if (label === undefined) fail(file, place, `category_id ${JSON.stringify(r.category_id)} is not among the ground truth's categories`, "fix category_id, or pass the ground-truth file these results were made for");
+    const score = r.score;
+    if (typeof score !== "number" || !Number.isFinite(score) || score < 0) bad.push(`${place}: score ${JSON.stringify(score)}`);
+    const bb = r.bbox as number[] | undefined;
+    if (!Array.isArray(bb) || bb.length !== 4 || bb.some((v) => typeof v !== "number")) fail(file, place, "result has no bbox [x, y, width, height]", "give every result a bbox");
+    b.addObject({
+      sampleId: ids[row], field, label, x: bb[0], y: bb[1], w: bb[2], h: bb[3],
+      confidence: typeof score === "number" ? score : null,
+      segmentation: r.segmentation ?? null, sourceId: (r.id as number | undefined) ?? null,
+    });
+  });
+  if (unknownImages.size) {
+    fail(file, undefined, `${[...unknownImages].length} image ids are not in the ground truth (e.g. ${[...unknownImages].slice(0, 5).map((v) => JSON.stringify(v)).join(", ")})`, "pass the ground-truth file these results were made for");
+  }
+  if (bad.length) fail(file, bad.slice(0, 5).join("; "), `${bad.length} results have a missing, negative or non-finite score`, "every result needs a score >= 0");
+  return finishImport(b, file, { ...options, checkImages: "none" });
+}
+
+async function writeResults(ds: Dataset, file: string, options: WriteOptions): Promise<WriteReport> {
+  const field = fieldToWrite(ds, options, "detections");
+  const o = fieldObjects(ds, field);
+  const s = ds.samples;
+  const ids = Array.from(values<string>(s, "id"));
+  const imageIds = s.columnNames().includes("source_id") ? integerIds(values(s, "source_id")) : ids.map((_, i) => i + 1);
+  const labels = new Set<string>();
+  for (const rows of o.bySample.values()) for (const r of rows) labels.add(o.label[r]);
+  const catIds = categoryIds(ds.categories, labels);
+  const results: Record<string, unknown>[] = [];
+  ids.forEach((id, i) => {
+    for (const r of o.bySample.get(id) ?? []) {
+      if (o.confidence[r] === null) fail(file, `${id}, object ${o.sourceId[r] ?? r}`, `field ${field} has boxes without a score; COCO results hold scored predictions only`, "write ground truth with --to coco, or pick a prediction field with --field");
+      const res: Record<string, unknown> = { image_id: imageIds[i], category_id: catIds.get(o.label[r]), bbox: [o.x[r], o.y[r], o.w[r], o.h[r]], score: o.confidence[r] };
+      if (o.segmentation[r] !== null) res.segmentation = JSON.parse(o.segmentation[r]!);
+      results.push(res);
+    }
+  });
+  writeFileAtomic(file, JSON.stringify(results));
+  return { files: 1, dropped: [] };
+}
