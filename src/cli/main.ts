@@ -1,0 +1,141 @@
+import * as fs from "node:fs";
+import { generateDemo } from "../demo";
+import { summarize, type DatasetSummary } from "../dataset/summary";
+import { BlindspotError } from "../errors";
+import { exportDataset, importLabels, load, type LoadOptions } from "../formats/api";
+import { FORMATS } from "../formats/registry";
+import { checkOptions, numberOption, parseArgs, stringOption, type ParsedArgs } from "./args";
+import { progressLine } from "./progress";
+
+const USAGE = `blindspot: find where and why computer-vision models fail
+
+usage:
+  blindspot info PATH [--format F] [--images DIR] [--classes LIST|FILE] [--field NAME]
+                      [--gt PATH --gt-format F] [--json]
+  blindspot convert IN OUT --to F [--from F] [--images DIR] [--classes LIST|FILE]
+                      [--field NAME] [--lossy]
+  blindspot demo [--samples N] [--seed S] [--out DIR]
+  blindspot formats
+
+PATH is a labels file or folder in any format (\`blindspot formats\` lists them) or a
+saved blindspot dataset. With --gt, PATH holds predictions for the dataset at --gt.`;
+
+const FLAGS = new Set(["json", "lossy", "help"]);
+const READ_OPTIONS = ["format", "images", "classes", "field", "gt", "gt-format"];
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const args = parseArgs(rest, FLAGS);
+  switch (command) {
+    case "info":
+      return info(args);
+    case "convert":
+      return convert(args);
+    case "demo":
+      return demo(args);
+    case "formats":
+      return formats();
+    case undefined:
+    case "help":
+    case "--help":
+      console.log(USAGE);
+      return 0;
+    default:
+      throw new BlindspotError({ message: `unknown command ${JSON.stringify(command)}`, hint: "commands: info, convert, demo, formats (blindspot help)" });
+  }
+}
+
+/** The dataset a command works on: PATH alone, or the --gt dataset with PATH's labels added. */
+async function loadFromArgs(path: string, args: ParsedArgs, format: string | undefined) {
+  const options: LoadOptions = {
+    format,
+    images: stringOption(args, "images"),
+    classes: classesOption(args),
+    field: stringOption(args, "field"),
+    onProgress: progressLine(),
+  };
+  const gt = stringOption(args, "gt");
+  if (gt === undefined) return load(path, options);
+  const ds = await load(gt, { ...options, format: stringOption(args, "gt-format"), field: undefined });
+  return importLabels(ds, path, options);
+}
+
+function classesOption(args: ParsedArgs): string[] | undefined {
+  const v = stringOption(args, "classes");
+  if (v === undefined) return undefined;
+  const text = fs.existsSync(v) ? fs.readFileSync(v, "utf8") : v.replace(/,/g, "\n");
+  return text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+}
+
+async function info(args: ParsedArgs): Promise<number> {
+  checkOptions(args, [...READ_OPTIONS, "json"], "info");
+  const path = args.positional[0];
+  if (!path) throw new BlindspotError({ message: "info needs a PATH", hint: "blindspot info PATH [--format F]" });
+  const ds = await loadFromArgs(path, args, stringOption(args, "format"));
+  const summary = summarize(ds);
+  console.log(args.options.has("json") ? JSON.stringify(summary, null, 2) : describe(summary));
+  return 0;
+}
+
+async function convert(args: ParsedArgs): Promise<number> {
+  checkOptions(args, [...READ_OPTIONS, "from", "to", "lossy"], "convert");
+  const [input, output] = args.positional;
+  const to = stringOption(args, "to");
+  if (!input || !output || !to) throw new BlindspotError({ message: "convert needs IN, OUT and --to", hint: "blindspot convert IN OUT --to coco [--from voc]" });
+  const ds = await loadFromArgs(input, args, stringOption(args, "from") ?? stringOption(args, "format"));
+  const report = await exportDataset(ds, output, { format: to, field: stringOption(args, "field"), lossy: args.options.has("lossy") });
+  console.log(`wrote ${output} (${to}): ${ds.count()} samples, ${ds.objects.numRows()} objects, ${report.files} files`);
+  for (const d of report.dropped) console.error(`left out: ${d}`);
+  return 0;
+}
+
+async function demo(args: ParsedArgs): Promise<number> {
+  checkOptions(args, ["samples", "seed", "out", "json"], "demo");
+  const samples = numberOption(args, "samples", 2000);
+  const out = stringOption(args, "out") ?? `demo-data/demo${samples}`;
+  const progress = progressLine();
+  const started = Date.now();
+  const { dataset } = await generateDemo({ samples, seed: numberOption(args, "seed", 0), out, onProgress: (done, total) => progress("rendering", done, total) });
+  console.error(`demo dataset written to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const summary = summarize(dataset);
+  console.log(args.options.has("json") ? JSON.stringify(summary, null, 2) : describe(summary));
+  return 0;
+}
+
+function formats(): number {
+  for (const f of FORMATS) {
+    const holds = Object.entries(f.holds).filter(([, v]) => v).map(([k]) => k).join(", ");
+    console.log(`${f.name.padEnd(14)} ${f.read ? "read" : "    "} ${f.write ? "write" : "     "}  ${f.description}\n${"".padEnd(27)}holds: ${holds}`);
+  }
+  return 0;
+}
+
+/** Human-readable summary. */
+function describe(s: DatasetSummary): string {
+  const lines = [`${s.name}: ${s.samples} samples, ${s.objects} objects, ${s.categories} categories`];
+  if (s.imagesDir) lines.push(`images: ${s.imagesDir}`);
+  const splits = Object.entries(s.splits).map(([k, v]) => `${k} ${v}`).join(", ");
+  lines.push(`splits: ${splits}`);
+  for (const f of s.fields) {
+    const top = Object.entries(f.labels).slice(0, 12).map(([k, v]) => `${k} ${v}`).join(", ");
+    lines.push(`${f.name} (${f.kind}${f.predicted ? ", predicted" : ""}): ${f.count} labels: ${top}${Object.keys(f.labels).length > 12 ? ", ..." : ""}`);
+  }
+  lines.push(`columns: ${s.columns.join(", ")}`);
+  if (s.problems.total) {
+    lines.push(`problems: ${s.problems.total} (${Object.entries(s.problems.byKind).map(([k, v]) => `${k} ${v}`).join(", ")})`);
+    for (const p of s.problems.first.slice(0, 10)) lines.push(`  - ${p.file}${p.place ? ` (${p.place})` : ""}: ${p.message}${p.hint ? `\n    fix: ${p.hint}` : ""}`);
+  } else lines.push("problems: none");
+  return lines.join("\n");
+}
+
+/** Entry point of bin/blindspot: errors print as message and fix, not as a stack trace. */
+export function run(argv: string[]): void {
+  main(argv).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      if (err instanceof BlindspotError) console.error(`error: ${err.message}`);
+      else console.error(`error: ${(err as Error)?.message ?? String(err)}\n  this is a bug in blindspot; please report it with the command you ran${process.env.BLINDSPOT_DEBUG ? `\n${(err as Error)?.stack}` : " (set BLINDSPOT_DEBUG=1 for details)"}`);
+      process.exitCode = 1;
+    },
+  );
+}
