@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "test/.tmp/**"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Two cores: run files two at a time.
+    maxWorkers: 2,
+  },
+});
