@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
@@ -5,7 +6,7 @@ import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { imagesDirFor } from "./coco";
+import { categoryIds, imagesDirFor } from "./coco";
 import { denormaliseCentreBoxes } from "./common/boxes";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, isDir, listFiles, readText, stem } from "./common/files";
@@ -14,14 +15,16 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
  * Plain text box files, one per image, named after it: `class [confidence] a b c d` per line,
- * the layout most detection-metric tools read. The class is a name, or an index into
- * `--classes`. Three box layouts:
+ * the layout most detection-metric tools read. The class is a name, or an index into the
+ * class list (`--classes`, or `classes.txt` in the folder, which the writer puts there).
+ * Three box layouts:
  *   abs-xywh     absolute top-left corner and size
  *   abs-xyxy     absolute corners
  *   rel-cxcywh   centre and size normalised to the image (sizes read from image headers)
  * Five values per line is ground truth; six carries a confidence after the class.
  */
 type Layout = "abs-xywh" | "abs-xyxy" | "rel-cxcywh";
+const CLASSES_FILE = "classes.txt";
 
 function textBoxes(layout: Layout): Format {
   return {
@@ -39,12 +42,13 @@ export const txtRelCxcywh = textBoxes("rel-cxcywh");
 
 async function readTextBoxes(layout: Layout, dir: string, options: ReadOptions): Promise<Dataset> {
   if (!isDir(dir)) fail(dir, undefined, "expected a folder of .txt files, one per image", "pass the folder that holds the box files");
-  const files = listFiles(dir, (f) => f.endsWith(".txt"));
+  const files = listFiles(dir, (f) => f.endsWith(".txt") && f !== CLASSES_FILE);
   const imagesDir = imagesDirFor(options);
   if (layout === "rel-cxcywh" && imagesDir === null) fail(dir, undefined, "normalised boxes need image sizes, and no images folder was given", "pass --images with the folder that holds the images");
   const imageByStem = new Map<string, string>();
   if (imagesDir !== null) for (const rel of listFiles(imagesDir, (f) => IMAGE_EXTENSIONS.test(f))) if (!imageByStem.has(stem(rel))) imageByStem.set(stem(rel), rel);
-  const classes = options.classes;
+  const classesFile = path.join(dir, CLASSES_FILE);
+  const classes = options.classes ?? (fs.existsSync(classesFile) ? readText(classesFile).split(/\r?\n/).filter((l) => l !== "") : undefined);
   const b = new DatasetBuilder(options.name ?? path.basename(path.resolve(dir)), imagesDir);
   classes?.forEach((n, i) => b.categories.push({ id: i, name: n }));
   const field = options.field ?? GROUND_TRUTH;
@@ -83,6 +87,12 @@ async function writeTextBoxes(layout: Layout, ds: Dataset, out: string, options:
   const s = ds.samples;
   const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
   const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const labels = new Set<string>();
+  for (const rows of o.bySample.values()) for (const r of rows) labels.add(o.label[r]);
+  const names = [...categoryIds([...ds.categories].sort((a, b) => a.id - b.id).map((c, id) => ({ id, name: c.name })), labels).keys()];
+  if (names.some((n) => /[\r\n]/.test(n))) fail(out, CLASSES_FILE, "a class name contains a line break", "rename the class");
+  const classIndex = new Map(names.map((n, i) => [n, i]));
+  writeFileAtomic(path.join(out, CLASSES_FILE), names.join("\n") + "\n");
   for (let i = 0; i < ids.length; i++) {
     const W = widths[i], H = heights[i];
     const rows = o.bySample.get(ids[i]) ?? [];
@@ -90,11 +100,9 @@ async function writeTextBoxes(layout: Layout, ds: Dataset, out: string, options:
     const lines = rows.map((r) => {
       const x = o.x[r], y = o.y[r], w = o.w[r], h = o.h[r];
       const box = layout === "abs-xywh" ? [x, y, w, h] : layout === "abs-xyxy" ? [x, y, x + w, y + h] : [(x + w / 2) / W!, (y + h / 2) / H!, w / W!, h / H!];
-      const label = o.label[r];
-      if (/\s/.test(label) || label === "") fail(out, `${filepaths[i]}, object ${o.sourceId[r] ?? r}`, `label ${JSON.stringify(label)} is empty or contains white space, which this format cannot hold`, "rename the class, or write to a format such as coco or jsonl");
-      return [label, ...(o.confidence[r] !== null ? [o.confidence[r]] : []), ...box].join(" ");
+      return [classIndex.get(o.label[r]), ...(o.confidence[r] !== null ? [o.confidence[r]] : []), ...box].join(" ");
     });
     writeFileAtomic(path.join(out, `${stem(filepaths[i])}.txt`), lines.length ? lines.join("\n") + "\n" : "");
   }
-  return { files: ids.length, dropped: [] };
+  return { files: ids.length + 1, dropped: [] };
 }
