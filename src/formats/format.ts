@@ -25,7 +25,7 @@ export interface ReadOptions {
   classes?: string[];
   /** Dataset name (default: derived from the path). */
   name?: string;
-  /** `exists` (default) checks every image file is there; `header` also reads sizes from headers; `none` skips. */
+  /** `header` (default) checks every image is there and its header reads (size, corruption); `exists` only stats the files; `none` skips. */
   checkImages?: "none" | "exists" | "header";
   /**
    * The dataset the labels refer to, for formats that name images and classes by ids defined

@@ -21,7 +21,7 @@ export async function finishImport(
   /** Runs once image sizes are known, before boxes are checked (for normalised formats). */
   afterSizes?: (b: DatasetBuilder) => void,
 ): Promise<Dataset> {
-  const mode = options.checkImages ?? "exists";
+  const mode = options.checkImages ?? "header";
   if (b.imagesDir !== null && mode !== "none") await checkImages(b, mode, options.onProgress);
   afterSizes?.(b);
   checkBoxes(b, labelsFile);
