@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets up the project and runs every test suite; ends with a "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+mkdir -p test/.tmp
+results=test/.tmp/vitest-results.json
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results" || status=$?
+node -e '
+  const r = require(process.argv[1]);
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$PWD/$results"
+exit $status
