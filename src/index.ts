@@ -1,0 +1,15 @@
+/**
+ * blindspot: find where and why computer-vision models fail.
+ * The public API a notebook cell or script imports.
+ */
+export { Dataset, type SampleSelection } from "./dataset/dataset";
+export { View, type Expr, type CountOptions } from "./dataset/view";
+export { DatasetBuilder, type SampleInit, type ObjectInit } from "./dataset/builder";
+export { GROUND_TRUTH, type Category, type FieldInfo, type FieldKind } from "./dataset/schema";
+export { saveDataset as save, loadDataset as open } from "./dataset/persist";
+export { summarize, type DatasetSummary } from "./dataset/summary";
+export { load, importLabels, exportDataset, detectFormat, type LoadOptions, type ExportOptions } from "./formats/api";
+export { FORMATS, formatByName } from "./formats/registry";
+export type { Format, Capabilities, ReadOptions, WriteOptions, WriteReport } from "./formats/format";
+export { BlindspotError, type Problem } from "./errors";
+export { generateDemo } from "./demo";
