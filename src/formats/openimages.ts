@@ -1,0 +1,349 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DatasetBuilder } from "../dataset/builder";
+import { values } from "../dataset/columns";
+import type { Dataset } from "../dataset/dataset";
+import { GROUND_TRUTH } from "../dataset/schema";
+import { BlindspotError, fail } from "../errors";
+import { readImageHeader } from "../image/header";
+import { resolveImagePath } from "../image/paths";
+import { writeFileAtomic } from "../io/atomic";
+import { csvRecords, formatCsv, type CsvValue } from "./common/csv";
+import { finishImport } from "./common/finish";
+import { IMAGE_EXTENSIONS, isDir, listFiles, readText } from "./common/files";
+import { fieldObjects, fieldToWrite, losses } from "./common/labels";
+import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
+
+/**
+ * Open Images box CSV, one row per box:
+ * `ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside`.
+ * Coordinates are fractions of the image size, so reading needs the images (sizes come from
+ * their headers): x = XMin*W, w = (XMax-XMin)*W, y = YMin*H, h = (YMax-YMin)*H.
+ *
+ * - ImageID is a file name with an image extension (CVAT, Datumaro exports) or a bare id
+ *   (the official files), found as `<ImageID>.<ext>` in the images folder.
+ * - Numbers may use a decimal comma ("0,358", quoted), as some exports write them.
+ * - IsGroupOf is the crowd flag; Confidence the score (a file with scores is read as
+ *   predictions, except when every score is 1: the official human-verified boxes carry
+ *   Confidence 1, and are read as ground truth).
+ * - Source, IsOccluded, IsTruncated, IsDepiction, IsInside become the attributes `source`,
+ *   `occluded`, `truncated`, `depiction`, `inside` (empty cells are left out); any other column
+ *   becomes an attribute of its own name. The writer maps them back, so attributes from other
+ *   formats (e.g. VOC `difficult`) are written as extra columns.
+ * - LabelName is kept as the label (Open Images uses MIDs such as /m/01g317).
+ */
+
+const COLUMNS = ["ImageID", "Source", "LabelName", "Confidence", "XMin", "XMax", "YMin", "YMax", "IsOccluded", "IsTruncated", "IsGroupOf", "IsDepiction", "IsInside"] as const;
+const REQUIRED = ["ImageID", "LabelName", "XMin", "XMax", "YMin", "YMax"] as const;
+/** Open Images columns held as attributes, and the attribute names they get. */
+const ATTRIBUTE_COLUMNS: Record<string, string> = {
+  Source: "source", IsOccluded: "occluded", IsTruncated: "truncated", IsDepiction: "depiction", IsInside: "inside",
+};
+const DEFAULT_FILE = "all_bounding_boxes.csv";
+
+const HOLDS: Capabilities = {
+  boxes: true, polygons: false, rle: false, crowd: true, confidence: true,
+  classification: false, metadata: false, attributes: true, multipleFields: false,
+};
+
+export const openimages: Format = {
+  name: "openimages",
+  description: "Open Images box CSV (normalised boxes, group-of, scores, occluded/truncated/... flags); needs --images",
+  holds: HOLDS,
+  detect: (input) => input.toLowerCase().endsWith(".csv") && looksLikeOpenImages(input),
+  read: readOpenImages,
+  write: writeOpenImages,
+};
+
+/** What the reader remembers so the writer writes the file back the same way. */
+interface OpenImagesInfo {
+  /** `bare`: ImageIDs had no extension, so the writer drops it again. */
+  imageIds: "bare" | "files";
+  /** Confidence written for boxes without a score (1 when the source gave 1 everywhere). */
+  confidence?: number;
+}
+
+function looksLikeOpenImages(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, "r");
+    try {
+      const buf = Buffer.alloc(4096);
+      const n = fs.readSync(fd, buf, 0, buf.length, 0);
+      const first = buf.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/)[0];
+      const cols = first.split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
+      return REQUIRED.every((c) => cols.includes(c));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** A CSV file of boxes given as the file or the folder holding it. */
+function boxFile(input: string): string {
+  if (!isDir(input)) return input;
+  const candidates = listFiles(input, (rel) => /\.csv$/i.test(rel)).filter((rel) => looksLikeOpenImages(path.join(input, rel)));
+  if (candidates.length === 1) return path.join(input, candidates[0]);
+  if (candidates.length === 0) fail(input, undefined, "no Open Images box CSV in this folder", `pass the CSV file itself (its first line is ${COLUMNS.join(",")})`);
+  fail(input, undefined, `several Open Images box CSVs in this folder: ${candidates.join(", ")}`, "pass the one to read");
+}
+
+/**
+ * Parses a number written with a decimal point or a decimal comma ("0.358", "0,358", "1e-3").
+ * Returns null for an empty cell and NaN for text that is no number.
+ */
+export function parseDecimal(text: string): number | null {
+  const s = text.trim();
+  if (s === "") return null;
+  if (!/^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/.test(s)) return NaN;
+  return Number(s.replace(",", "."));
+}
+
+/** An attribute cell: integers (the 0/1/-1 flags) as numbers, other text as is. */
+function attributeValue(text: string): string | number {
+  return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
+}
+
+async function readOpenImages(input: string, options: ReadOptions): Promise<Dataset> {
+  const file = boxFile(input);
+  const imagesDir = options.images === undefined ? null : path.resolve(options.images);
+  if (imagesDir === null) {
+    fail(file, undefined, "Open Images boxes are fractions of the image size, so the images are needed to read them", "pass --images with the folder that holds the images (the `images` option): their sizes are read from the image headers");
+  }
+  const text = readText(file);
+  const records = csvRecords(text, { file });
+  const head = records.next();
+  if (head.done) fail(file, undefined, "the file is empty", `an Open Images box file starts with the header ${COLUMNS.join(",")}`);
+  const header = head.value.fields.map((h) => h.trim());
+  const col = new Map<string, number>();
+  header.forEach((h, i) => { if (!col.has(h)) col.set(h, i); });
+  const missing = REQUIRED.filter((c) => !col.has(c));
+  if (missing.length) {
+    fail(file, "line 1 (header)", `missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`, `an Open Images box file starts with the header ${COLUMNS.join(",")}`);
+  }
+  const cImage = col.get("ImageID")!, cLabel = col.get("LabelName")!, cConf = col.get("Confidence"), cGroup = col.get("IsGroupOf");
+  const coordCols = (["XMin", "XMax", "YMin", "YMax"] as const).map((c) => col.get(c)!);
+  const attrCols: [number, string][] = [];
+  header.forEach((h, i) => {
+    if (col.get(h) !== i || h === "") return;
+    if (h in ATTRIBUTE_COLUMNS) attrCols.push([i, ATTRIBUTE_COLUMNS[h]]);
+    else if (!(COLUMNS as readonly string[]).includes(h)) attrCols.push([i, h]);
+  });
+
+  const b = new DatasetBuilder(options.name ?? path.basename(file, path.extname(file)), imagesDir);
+  let index: ImageIndex | undefined;
+  const rowOfImage = new Map<string, number>();
+  let bare = 0;
+  // Boxes are kept normalised until the image sizes are known.
+  const boxRow: number[] = [], labels: string[] = [], coords: number[] = [], conf: (number | null)[] = [];
+  const crowd: number[] = [], attrs: (Record<string, unknown> | null)[] = [];
+
+  for (const r of records) {
+    const f = r.fields;
+    const place = `line ${r.line}`;
+    if (f.length !== header.length) {
+      fail(file, place, `has ${f.length} fields but the header has ${header.length}`, f.length > header.length ? "quote fields that hold a comma (numbers with a decimal comma must be quoted: \"0,358\")" : "every row needs all the header's columns (empty cells are fine)");
+    }
+    const imageId = f[cImage].trim();
+    if (imageId === "") fail(file, place, "ImageID is empty", "give every row the image's id or file name");
+    let row = rowOfImage.get(imageId);
+    if (row === undefined) {
+      let filepath = imageId;
+      if (!IMAGE_EXTENSIONS.test(imageId)) {
+        bare++;
+        index ??= indexImages(imagesDir);
+        filepath = index.find(imageId);
+      }
+      const id = b.hasSample(filepath) ? `${filepath}#${imageId}` : filepath;
+      b.addSample({ id, filepath, width: null, height: null });
+      row = b.sampleCount - 1;
+      rowOfImage.set(imageId, row);
+    }
+    for (let k = 0; k < 4; k++) {
+      const v = parseDecimal(f[coordCols[k]]);
+      if (v === null || Number.isNaN(v)) {
+        fail(file, `${place}, ${header[coordCols[k]]}`, v === null ? "coordinate is empty" : `not a number: ${JSON.stringify(f[coordCols[k]])}`, "write box coordinates as fractions of the image size between 0 and 1, e.g. 0.358");
+      }
+      coords.push(v);
+    }
+    let score: number | null = null;
+    if (cConf !== undefined) {
+      score = parseDecimal(f[cConf]);
+      if (score !== null && Number.isNaN(score)) fail(file, `${place}, Confidence`, `not a number: ${JSON.stringify(f[cConf])}`, "write the score as a number, or leave the cell empty for ground truth");
+    }
+    let group = 0;
+    if (cGroup !== undefined) {
+      const g = f[cGroup].trim().toLowerCase();
+      group = g === "1" || g === "true" ? 1 : 0;
+    }
+    let a: Record<string, unknown> | null = null;
+    for (const [i, name] of attrCols) {
+      const v = f[i].trim();
+      if (v === "") continue;
+      (a ??= {})[name] = attributeValue(v);
+    }
+    boxRow.push(row);
+    labels.push(f[cLabel]);
+    conf.push(score);
+    crowd.push(group);
+    attrs.push(a);
+  }
+
+  const scores = conf.filter((c) => c !== null);
+  const allOne = scores.length === conf.length && scores.length > 0 && scores.every((c) => c === 1);
+  const field = options.field ?? (scores.length > 0 && !allOne ? "predictions" : GROUND_TRUTH);
+  const predicted = scores.length > 0 && !(allOne && field === GROUND_TRUTH);
+  b.declareField({ name: field, kind: "detections", predicted });
+  const info: OpenImagesInfo = { imageIds: bare > 0 && bare === b.sampleCount ? "bare" : "files" };
+  if (allOne && !predicted) info.confidence = 1;
+  b.info = { openimages: info };
+
+  // The sizes come from the image headers, read by finishImport; then the boxes go in.
+  const addBoxes = (b: DatasetBuilder) => {
+    const skipped = new Map<number, number>();
+    for (let k = 0; k < boxRow.length; k++) {
+      const row = boxRow[k];
+      const W = b.sampleWidth(row), H = b.sampleHeight(row);
+      if (W === null || H === null) {
+        skipped.set(row, (skipped.get(row) ?? 0) + 1);
+        continue;
+      }
+      const [x0, x1, y0, y1] = [coords[4 * k], coords[4 * k + 1], coords[4 * k + 2], coords[4 * k + 3]];
+      b.addObject({
+        sampleId: b.s.id[row], field, label: labels[k],
+        x: x0 * W, y: y0 * H, w: (x1 - x0) * W, h: (y1 - y0) * H,
+        confidence: predicted ? conf[k] : null, iscrowd: crowd[k], attributes: attrs[k],
+      });
+    }
+    reportUnsized(b, skipped, file, `Open Images coordinates are fractions of the image size, and the image's size could not be read`, "put the image in the images folder (see the sample's other problems), then load again");
+  };
+  return finishImport(b, file, { ...options, checkImages: "header" }, addBoxes);
+}
+
+/**
+ * Records, for formats whose boxes are fractions of the image size, the boxes that could not
+ * be loaded because their image's size is unknown: one problem per sample, with the count.
+ */
+export function reportUnsized(b: DatasetBuilder, skipped: Map<number, number>, file: string, why: string, hint: string): void {
+  for (const [row, n] of skipped) {
+    b.addProblem({ kind: "unknown-image-size", sampleId: b.s.id[row], file, message: `${n} box${n > 1 ? "es" : ""} not loaded: ${why}`, hint });
+  }
+}
+
+interface ImageIndex {
+  /** The image file for a bare id: `<id>.<ext>` (also in a subfolder), else `<id>.jpg`. */
+  find(id: string): string;
+}
+
+/** Images of a folder by path without extension, and by bare file name when that is unique. */
+function indexImages(imagesDir: string): ImageIndex {
+  const byPath = new Map<string, string>();
+  const byName = new Map<string, string | null>();
+  const files = fs.existsSync(imagesDir) ? listFiles(imagesDir, (rel) => IMAGE_EXTENSIONS.test(rel)) : [];
+  for (const rel of files) {
+    const noExt = rel.slice(0, rel.lastIndexOf("."));
+    if (!byPath.has(noExt)) byPath.set(noExt, rel);
+    const name = noExt.slice(noExt.lastIndexOf("/") + 1);
+    byName.set(name, byName.has(name) && byName.get(name) !== rel ? null : rel);
+  }
+  return {
+    find: (id) => byPath.get(id) ?? byName.get(id) ?? `${id}.jpg`,
+  };
+}
+
+async function writeOpenImages(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
+  const field = fieldToWrite(ds, options, "detections");
+  const o = fieldObjects(ds, field);
+  const file = isDir(output) ? path.join(output, DEFAULT_FILE) : output;
+  const s = ds.samples;
+  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
+  const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const info = (ds.info.openimages ?? {}) as Partial<OpenImagesInfo>;
+  const defaultConfidence = typeof info.confidence === "number" ? info.confidence : null;
+
+  // Attribute keys: the known ones go to their columns, others to extra columns.
+  const toColumn = new Map(Object.entries(ATTRIBUTE_COLUMNS).map(([c, a]) => [a, c]));
+  const reserved = new Set<string>(COLUMNS);
+  const extra: string[] = [];
+  const parsed = new Map<number, Record<string, unknown>>();
+  let clashing = 0;
+  for (const rows of o.bySample.values()) {
+    for (const i of rows) {
+      const text = o.attributes[i];
+      if (text === null) continue;
+      const a = JSON.parse(text) as Record<string, unknown>;
+      parsed.set(i, a);
+      for (const k of Object.keys(a)) {
+        if (toColumn.has(k)) continue;
+        if (reserved.has(k)) clashing++;
+        else if (!extra.includes(k)) extra.push(k);
+      }
+    }
+  }
+  const header = [...COLUMNS, ...extra];
+  const colOf = new Map(header.map((h, i) => [h, i]));
+
+  const rowsOut: CsvValue[][] = [header];
+  let empty = 0;
+  for (let r = 0; r < ids.length; r++) {
+    const rows = o.bySample.get(ids[r]);
+    if (!rows || rows.length === 0) {
+      empty++;
+      continue;
+    }
+    const { W, H } = await sizeOf(ds, ids[r], filepaths[r], widths[r], heights[r]);
+    const imageId = info.imageIds === "bare" ? filepaths[r].replace(IMAGE_EXTENSIONS, "") : filepaths[r];
+    for (const i of rows) {
+      const line: CsvValue[] = new Array(header.length).fill("");
+      line[0] = imageId;
+      line[2] = o.label[i];
+      line[3] = o.confidence[i] ?? defaultConfidence;
+      line[4] = o.x[i] / W;
+      line[5] = (o.x[i] + o.w[i]) / W;
+      line[6] = o.y[i] / H;
+      line[7] = (o.y[i] + o.h[i]) / H;
+      line[10] = o.iscrowd[i] ? 1 : 0;
+      const a = parsed.get(i);
+      if (a) {
+        for (const [k, v] of Object.entries(a)) {
+          const c = colOf.get(toColumn.get(k) ?? (reserved.has(k) ? "" : k));
+          if (c !== undefined) line[c] = cell(v);
+        }
+      }
+      rowsOut.push(line);
+    }
+  }
+  writeFileAtomic(file, formatCsv(rowsOut));
+  const dropped = losses(ds, field, HOLDS, "openimages");
+  if (empty > 0) dropped.push(`${empty} image${empty > 1 ? "s" : ""} without boxes (an Open Images box file lists only images that have boxes)`);
+  if (clashing > 0) dropped.push(`${clashing} attribute values named like an Open Images column (${[...reserved].join(", ")})`);
+  return { files: 1, dropped };
+}
+
+function cell(v: unknown): CsvValue {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "number" || typeof v === "string") return v;
+  return JSON.stringify(v);
+}
+
+/** A sample's size: from the table, else from its image header; fails when neither gives one. */
+export async function sizeOf(ds: Dataset, sampleId: string, filepath: string, width: number | null, height: number | null): Promise<{ W: number; H: number }> {
+  if (width && height) return { W: width, H: height };
+  if (ds.imagesDir !== null) {
+    try {
+      const h = await readImageHeader(resolveImagePath(ds.imagesDir, filepath));
+      return { W: h.width, H: h.height };
+    } catch (err) {
+      throw new BlindspotError({
+        file: filepath, place: `sample ${sampleId}`, message: `image size unknown and the image cannot be read (${(err as Error).message.split("\n")[0]})`,
+        hint: "boxes are written as fractions of the image size: put the image there, or set the sample's width and height",
+      });
+    }
+  }
+  throw new BlindspotError({
+    file: filepath, place: `sample ${sampleId}`, message: "image size unknown",
+    hint: "boxes are written as fractions of the image size: load the dataset with --images so sizes come from the image headers",
+  });
+}

@@ -1,0 +1,282 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DatasetBuilder } from "../../src/dataset/builder";
+import { values } from "../../src/dataset/columns";
+import type { Dataset } from "../../src/dataset/dataset";
+import { BlindspotError } from "../../src/errors";
+import { coco } from "../../src/formats/coco";
+import { parseCsv } from "../../src/formats/common/csv";
+import { openimages, parseDecimal } from "../../src/formats/openimages";
+
+const DATA = path.resolve(__dirname, "../../../shared/data");
+const VOC = path.join(DATA, "voc100");
+const IMAGES = path.join(VOC, "images");
+const CSV = path.join(VOC, "gts/openimages_format/all_bounding_boxes.csv");
+const COCO_REF = path.join(VOC, "gts/coco_format_v1/instances_default.json");
+const haveData = fs.existsSync(CSV) && fs.existsSync(IMAGES);
+const TMP = path.resolve(__dirname, "../.tmp/openimages-test");
+
+interface Box { label: string; x: number; y: number; w: number; h: number; confidence: number | null; iscrowd: number; attributes: string | null }
+
+/** Boxes of one field by sample file path, and each sample's size. */
+function boxesByFile(ds: Dataset, field = "ground_truth"): { boxes: Map<string, Box[]>; sizes: Map<string, [number, number]> } {
+  const s = ds.samples, o = ds.objects;
+  const fileOf = new Map<string, string>();
+  const sizes = new Map<string, [number, number]>();
+  const ids = values<string>(s, "id"), fps = values<string>(s, "filepath"), ws = values<number>(s, "width"), hs = values<number>(s, "height");
+  for (let i = 0; i < ids.length; i++) {
+    fileOf.set(ids[i], fps[i]);
+    sizes.set(fps[i], [ws[i], hs[i]]);
+  }
+  const boxes = new Map<string, Box[]>();
+  const col = <T>(n: string) => values<T>(o, n);
+  const sid = col<string>("sample_id"), f = col<string>("field"), label = col<string>("label");
+  const x = col<number>("x"), y = col<number>("y"), w = col<number>("w"), h = col<number>("h");
+  const conf = col<number | null>("confidence"), crowd = col<number>("iscrowd"), attrs = col<string | null>("attributes");
+  for (let i = 0; i < sid.length; i++) {
+    if (f[i] !== field) continue;
+    const file = fileOf.get(sid[i])!;
+    const list = boxes.get(file) ?? [];
+    list.push({ label: label[i], x: x[i], y: y[i], w: w[i], h: h[i], confidence: conf[i], iscrowd: crowd[i], attributes: attrs[i] });
+    boxes.set(file, list);
+  }
+  return { boxes, sizes };
+}
+
+/** Checks both datasets have the same boxes per file, to `tol` times the image size. */
+function expectSameBoxes(actual: Dataset, expected: Dataset, tol: number): void {
+  const a = boxesByFile(actual), e = boxesByFile(expected);
+  expect([...a.boxes.keys()].sort()).toEqual([...e.boxes.keys()].sort());
+  for (const [file, want] of e.boxes) {
+    const [W, H] = e.sizes.get(file)!;
+    const got = [...a.boxes.get(file)!];
+    expect(got.length, file).toBe(want.length);
+    for (const box of want) {
+      const k = got.findIndex((g) => g.label === box.label && Math.abs(g.x - box.x) <= tol * W && Math.abs(g.w - box.w) <= tol * W && Math.abs(g.y - box.y) <= tol * H && Math.abs(g.h - box.h) <= tol * H);
+      expect(k, `${file}: ${JSON.stringify(box)} not found in ${JSON.stringify(got)}`).toBeGreaterThanOrEqual(0);
+      got.splice(k, 1);
+    }
+  }
+}
+
+async function makeImage(file: string, width: number, height: number): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const img = sharp({ create: { width, height, channels: 3, background: { r: 40, g: 90, b: 160 } } });
+  await (file.endsWith(".png") ? img.png() : img.jpeg()).toFile(file);
+}
+
+function catchAsync(p: Promise<unknown>): Promise<Error> {
+  return p.then(() => { throw new Error("expected an error"); }, (err: Error) => err);
+}
+
+beforeAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
+
+describe("parseDecimal", () => {
+  it("reads decimal points, decimal commas and exponents", () => {
+    expect(parseDecimal("0.358")).toBe(0.358);
+    expect(parseDecimal("0,358")).toBe(0.358);
+    expect(parseDecimal(" 1 ")).toBe(1);
+    expect(parseDecimal(".5")).toBe(0.5);
+    expect(parseDecimal("1e-3")).toBe(0.001);
+    expect(parseDecimal("1,5E-1")).toBe(0.15);
+    expect(parseDecimal("")).toBeNull();
+    expect(parseDecimal("1,234.5")).toBeNaN();
+    expect(parseDecimal("abc")).toBeNaN();
+  });
+});
+
+describe.skipIf(!haveData)(`Open Images CSV on voc100 (needs ${VOC})`, () => {
+  it("reads the CVAT export (decimal commas) with the same boxes as the COCO reference", async () => {
+    const ds = await openimages.read!(CSV, { images: IMAGES });
+    const ref = await coco.read!(COCO_REF, { images: IMAGES });
+    expect(ds.count()).toBe(100);
+    expect(ds.objectCount()).toBe(273);
+    expect(ds.problems).toEqual([]);
+    expect(ds.fields).toEqual([{ name: "ground_truth", kind: "detections", predicted: false }]);
+    expectSameBoxes(ds, ref, 1e-6);
+    // Sizes come from the image headers and agree with the COCO file's.
+    const got = boxesByFile(ds).sizes, want = boxesByFile(ref).sizes;
+    expect(got.size).toBe(100);
+    for (const [file, size] of want) expect(got.get(file), file).toEqual(size);
+  });
+
+  it("reads the folder holding the CSV too", async () => {
+    const ds = await openimages.read!(path.dirname(CSV), { images: IMAGES });
+    expect(ds.objectCount()).toBe(273);
+  });
+
+  it("refuses to read without the images, saying to pass --images", async () => {
+    const err = await catchAsync(openimages.read!(CSV, {}));
+    expect(err).toBeInstanceOf(BlindspotError);
+    expect(err.message).toContain(CSV);
+    expect(err.message).toMatch(/pass --images/);
+  });
+
+  it("round-trips write then read exactly", async () => {
+    const ds = await openimages.read!(CSV, { images: IMAGES });
+    const out = path.join(TMP, "voc", "boxes.csv");
+    const report = await openimages.write!(ds, out, {});
+    expect(report).toEqual({ files: 1, dropped: [] });
+    const text = fs.readFileSync(out, "utf8");
+    expect(text.split("\n")[0]).toBe("ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside");
+    expect(text).not.toMatch(/"\d+,\d+"/);
+    const back = await openimages.read!(out, { images: IMAGES });
+    expect(back.count()).toBe(100);
+    expectSameBoxes(back, ds, 1e-12);
+    // Normalised values survive to 1e-9 relative.
+    const orig = parseCsv(fs.readFileSync(CSV, "utf8")).rows, again = parseCsv(text).rows;
+    expect(again.length).toBe(orig.length);
+    for (let r = 0; r < orig.length; r++) {
+      expect(again[r][0]).toBe(orig[r][0]);
+      expect(again[r][2]).toBe(orig[r][2]);
+      for (let c = 4; c < 8; c++) {
+        const a = Number(again[r][c]), b = Number(orig[r][c].replace(",", "."));
+        expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(Math.abs(b), 1e-12));
+      }
+    }
+  });
+
+  it("writes a COCO dataset's boxes that read back the same", async () => {
+    const ref = await coco.read!(COCO_REF, { images: IMAGES });
+    const out = path.join(TMP, "from-coco.csv");
+    const report = await openimages.write!(ref, out, {});
+    // Image metadata has no place; per-object attributes ({"attributes":{"occluded":false}}) become an extra column.
+    expect(report.dropped.length).toBe(1);
+    expect(report.dropped[0]).toMatch(/^metadata columns .* \(openimages cannot hold them\)$/);
+    expect(fs.readFileSync(out, "utf8").split("\n")[0]).toMatch(/,IsInside,attributes$/);
+    const back = await openimages.read!(out, { images: IMAGES });
+    expectSameBoxes(back, ref, 1e-9);
+  });
+});
+
+describe("Open Images CSV, synthetic cases", () => {
+  const dir = path.join(TMP, "synthetic");
+  const images = path.join(dir, "images");
+
+  beforeAll(async () => {
+    await makeImage(path.join(images, "abc123.jpg"), 200, 100);
+    await makeImage(path.join(images, "train", "def456.png"), 50, 40);
+    await makeImage(path.join(images, "empty.jpg"), 10, 10);
+  });
+
+  it("finds bare ImageIDs in the images folder and keeps flags, attributes and group-of", async () => {
+    const csv = path.join(dir, "bare.csv");
+    fs.writeFileSync(csv, [
+      "ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside,XClick1X",
+      "abc123,xclick,/m/01g317,1,0.1,0.6,0.2,0.7,1,0,0,-1,0,0.15",
+      "abc123,activemil,/m/0k4j,1,0,1,0,1,,,1,,,",
+      "def456,xclick,\"/m/x,y\",1,0.5,1,0.25,0.75,0,1,0,0,1,",
+    ].join("\r\n") + "\r\n");
+    const ds = await openimages.read!(csv, { images });
+    expect(ds.problems).toEqual([]);
+    expect(Array.from(values<string>(ds.samples, "filepath"))).toEqual(["abc123.jpg", "train/def456.png"]);
+    // All confidences 1: the official human-verified boxes, read as ground truth.
+    expect(ds.fields[0]).toEqual({ name: "ground_truth", kind: "detections", predicted: false });
+    const { boxes } = boxesByFile(ds);
+    const a = boxes.get("abc123.jpg")!;
+    expect(a[0]).toMatchObject({ label: "/m/01g317", confidence: null, iscrowd: 0 });
+    expect(a[0].x).toBeCloseTo(20, 9);
+    expect(a[0].w).toBeCloseTo(100, 9);
+    expect(a[0].y).toBeCloseTo(20, 9);
+    expect(a[0].h).toBeCloseTo(50, 9);
+    expect(JSON.parse(a[0].attributes!)).toEqual({ source: "xclick", occluded: 1, truncated: 0, depiction: -1, inside: 0, XClick1X: "0.15" });
+    expect(a[1]).toMatchObject({ iscrowd: 1, x: 0, y: 0, w: 200, h: 100 });
+    expect(JSON.parse(a[1].attributes!)).toEqual({ source: "activemil" });
+    expect(boxes.get("train/def456.png")![0]).toMatchObject({ label: "/m/x,y", x: 25, w: 25, y: 10, h: 20 });
+
+    // Written back: bare ids, Confidence 1, the same flags and columns.
+    const out = path.join(dir, "bare-out.csv");
+    await openimages.write!(ds, out, {});
+    const t = parseCsv(fs.readFileSync(out, "utf8"));
+    expect(t.header).toEqual(["ImageID", "Source", "LabelName", "Confidence", "XMin", "XMax", "YMin", "YMax", "IsOccluded", "IsTruncated", "IsGroupOf", "IsDepiction", "IsInside", "XClick1X"]);
+    expect(t.rows[0]).toEqual(["abc123", "xclick", "/m/01g317", "1", "0.1", "0.6", "0.2", "0.7", "1", "0", "0", "-1", "0", "0.15"]);
+    expect(t.rows[1]).toEqual(["abc123", "activemil", "/m/0k4j", "1", "0", "1", "0", "1", "", "", "1", "", "", ""]);
+    expect(t.rows[2][0]).toBe("train/def456");
+    const back = await openimages.read!(out, { images });
+    expectSameBoxes(back, ds, 1e-12);
+  });
+
+  it("reads scores as predictions, and writes them back", async () => {
+    const csv = path.join(dir, "preds.csv");
+    fs.writeFileSync(csv, "ImageID,LabelName,Confidence,XMin,XMax,YMin,YMax\nabc123.jpg,cat,0.9,0,0.5,0,0.5\nabc123.jpg,dog,,0,0.5,0,0.5\n");
+    const ds = await openimages.read!(csv, { images });
+    expect(ds.fields[0]).toEqual({ name: "predictions", kind: "detections", predicted: true });
+    expect(Array.from(values(ds.objects, "confidence"))).toEqual([0.9, null]);
+    const out = path.join(dir, "preds-out.csv");
+    await openimages.write!(ds, out, {});
+    const rows = parseCsv(fs.readFileSync(out, "utf8")).rows;
+    expect(rows.map((r) => r[3])).toEqual(["0.9", ""]);
+    expect(rows.map((r) => r[10])).toEqual(["0", "0"]);
+  });
+
+  it("records missing images as problems and keeps the rest", async () => {
+    const csv = path.join(dir, "missing.csv");
+    fs.writeFileSync(csv, "ImageID,LabelName,XMin,XMax,YMin,YMax\nnope.jpg,cat,0,0.5,0,0.5\nabc123.jpg,dog,0,0.5,0,0.5\n");
+    const ds = await openimages.read!(csv, { images });
+    expect(ds.count()).toBe(2);
+    expect(ds.objectCount()).toBe(1);
+    expect(ds.problems.map((p) => p.kind).sort()).toEqual(["missing-image", "unknown-image-size"]);
+    expect(ds.problems.find((p) => p.kind === "unknown-image-size")!.message).toMatch(/1 box not loaded/);
+  });
+
+  it("records boxes outside the image as problems", async () => {
+    const csv = path.join(dir, "outside.csv");
+    fs.writeFileSync(csv, "ImageID,LabelName,XMin,XMax,YMin,YMax\nabc123.jpg,cat,0.5,1.5,0,0.5\n");
+    const ds = await openimages.read!(csv, { images });
+    expect(ds.problems.map((p) => p.kind)).toEqual(["box-outside-image"]);
+  });
+
+  it("names the line of a malformed row", async () => {
+    const csv = path.join(dir, "bad.csv");
+    fs.writeFileSync(csv, "ImageID,LabelName,XMin,XMax,YMin,YMax\nabc123.jpg,cat,0,0.5,0,0.5\nabc123.jpg,cat,0,0,5,0,0.5\n");
+    let err = await catchAsync(openimages.read!(csv, { images }));
+    expect(err.message).toContain(`${csv} (line 3)`);
+    expect(err.message).toMatch(/decimal comma must be quoted/);
+    fs.writeFileSync(csv, "ImageID,LabelName,XMin,XMax,YMin,YMax\nabc123.jpg,cat,0,x,0,0.5\n");
+    err = await catchAsync(openimages.read!(csv, { images }));
+    expect(err.message).toContain("(line 2, XMax)");
+    fs.writeFileSync(csv, "ImageID,LabelName,XMin,XMax\n");
+    err = await catchAsync(openimages.read!(csv, { images }));
+    expect(err.message).toMatch(/missing columns YMin, YMax/);
+  });
+
+  it("reports images without boxes when writing, and needs sizes", async () => {
+    const b = new DatasetBuilder("t", images);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.addSample({ filepath: "abc123.jpg", width: 200, height: 100 });
+    b.addSample({ filepath: "empty.jpg", width: 10, height: 10 });
+    b.addSample({ filepath: "train/def456.png" });
+    b.addObject({ sampleId: "abc123.jpg", field: "ground_truth", label: "cat", x: 10, y: 10, w: 20, h: 20, attributes: { difficult: true, XMin: 3 } });
+    b.addObject({ sampleId: "train/def456.png", field: "ground_truth", label: "cat", x: 5, y: 4, w: 10, h: 8 });
+    const ds = b.build();
+    const out = path.join(dir, "written.csv");
+    const report = await openimages.write!(ds, out, {});
+    expect(report.dropped).toEqual([
+      "1 image without boxes (an Open Images box file lists only images that have boxes)",
+      expect.stringMatching(/^1 attribute values named like an Open Images column/),
+    ]);
+    const t = parseCsv(fs.readFileSync(out, "utf8"));
+    expect(t.header.at(-1)).toBe("difficult");
+    expect(t.rows[0].at(-1)).toBe("1");
+    // The PNG's size was read from its header: 5/50 = 0.1.
+    expect(t.rows[1].slice(4, 8)).toEqual(["0.1", "0.3", "0.1", "0.3"]);
+
+    const noImages = new DatasetBuilder("t", null);
+    noImages.addSample({ filepath: "a.jpg" });
+    noImages.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "cat", x: 1, y: 1, w: 1, h: 1 });
+    const err = await catchAsync(openimages.write!(noImages.build(), path.join(dir, "never.csv"), {}));
+    expect(err.message).toMatch(/image size unknown/);
+    expect(fs.existsSync(path.join(dir, "never.csv"))).toBe(false);
+  });
+
+  it("detects Open Images CSVs by their header", () => {
+    expect(openimages.detect!(path.join(dir, "bare.csv"))).toBe(true);
+    const other = path.join(dir, "other.csv");
+    fs.writeFileSync(other, "filename,label\n");
+    expect(openimages.detect!(other)).toBe(false);
+    expect(openimages.detect!(path.join(dir, "absent.csv"))).toBe(false);
+  });
+});
