@@ -5,12 +5,14 @@ import type { Format } from "./format";
 import { imageFolder } from "./imageFolder";
 import { jsonl } from "./jsonl";
 import { native } from "./native";
+import { openimages } from "./openimages";
+import { tfrecord } from "./tfrecord";
 import { txtAbsXywh, txtAbsXyxy, txtRelCxcywh } from "./textboxes";
 import { voc } from "./voc";
 import { yolo } from "./yolo";
 
 /** Every format blindspot reads or writes, by name. */
-export const FORMATS: Format[] = [native, coco, cocoResults, voc, yolo, imageFolder, jsonl, txtAbsXywh, txtAbsXyxy, txtRelCxcywh];
+export const FORMATS: Format[] = [native, coco, cocoResults, voc, yolo, openimages, tfrecord, imageFolder, jsonl, txtAbsXywh, txtAbsXyxy, txtRelCxcywh];
 
 export function formatByName(name: string): Format {
   const f = FORMATS.find((k) => k.name === name);
