@@ -130,6 +130,15 @@ export class DatasetBuilder {
     o.tags.push(init.tags ?? []);
   }
 
+  /** Removes objects by their position in the order they were added. */
+  dropObjects(rows: Set<number>): void {
+    for (const col of Object.values(this.o) as unknown[][]) {
+      let k = 0;
+      for (let i = 0; i < col.length; i++) if (!rows.has(i)) col[k++] = col[i];
+      col.length = k;
+    }
+  }
+
   declareField(info: FieldInfo): void {
     this.fields.set(info.name, info);
   }

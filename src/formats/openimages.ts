@@ -5,9 +5,8 @@ import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { BlindspotError, fail } from "../errors";
-import { readImageHeader } from "../image/header";
-import { resolveImagePath } from "../image/paths";
 import { writeFileAtomic } from "../io/atomic";
+import { reportUnsized, sizeOf } from "./common/boxes";
 import { csvRecords, formatCsv, type CsvValue } from "./common/csv";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, isDir, listFiles, readText } from "./common/files";
@@ -221,16 +220,6 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
   return finishImport(b, file, { ...options, checkImages: "header" }, addBoxes);
 }
 
-/**
- * Records, for formats whose boxes are fractions of the image size, the boxes that could not
- * be loaded because their image's size is unknown: one problem per sample, with the count.
- */
-export function reportUnsized(b: DatasetBuilder, skipped: Map<number, number>, file: string, why: string, hint: string): void {
-  for (const [row, n] of skipped) {
-    b.addProblem({ kind: "unknown-image-size", sampleId: b.s.id[row], file, message: `${n} box${n > 1 ? "es" : ""} not loaded: ${why}`, hint });
-  }
-}
-
 interface ImageIndex {
   /** The image file for a bare id: `<id>.<ext>` (also in a subfolder), else `<id>.jpg`. */
   find(id: string): string;
@@ -326,24 +315,4 @@ function cell(v: unknown): CsvValue {
   if (typeof v === "boolean") return v ? 1 : 0;
   if (typeof v === "number" || typeof v === "string") return v;
   return JSON.stringify(v);
-}
-
-/** A sample's size: from the table, else from its image header; fails when neither gives one. */
-export async function sizeOf(ds: Dataset, sampleId: string, filepath: string, width: number | null, height: number | null): Promise<{ W: number; H: number }> {
-  if (width && height) return { W: width, H: height };
-  if (ds.imagesDir !== null) {
-    try {
-      const h = await readImageHeader(resolveImagePath(ds.imagesDir, filepath));
-      return { W: h.width, H: h.height };
-    } catch (err) {
-      throw new BlindspotError({
-        file: filepath, place: `sample ${sampleId}`, message: `image size unknown and the image cannot be read (${(err as Error).message.split("\n")[0]})`,
-        hint: "boxes are written as fractions of the image size: put the image there, or set the sample's width and height",
-      });
-    }
-  }
-  throw new BlindspotError({
-    file: filepath, place: `sample ${sampleId}`, message: "image size unknown",
-    hint: "boxes are written as fractions of the image size: load the dataset with --images so sizes come from the image headers",
-  });
 }

@@ -7,7 +7,7 @@ import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { categoryIds, imagesDirFor } from "./coco";
-import { denormaliseCentreBoxes } from "./common/boxes";
+import { denormaliseCentreBoxes, sizeOf } from "./common/boxes";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, isDir, listFiles, readText, stem } from "./common/files";
 import { fieldObjects, fieldToWrite } from "./common/labels";
@@ -78,7 +78,7 @@ async function readTextBoxes(layout: Layout, dir: string, options: ReadOptions):
   }
   b.declareField({ name: field, kind: "detections", predicted: scored });
   if (layout !== "rel-cxcywh") return finishImport(b, dir, options);
-  return finishImport(b, dir, { ...options, checkImages: "header" }, denormaliseCentreBoxes);
+  return finishImport(b, dir, { ...options, checkImages: "header" }, (bb) => denormaliseCentreBoxes(bb, dir));
 }
 
 async function writeTextBoxes(layout: Layout, ds: Dataset, out: string, options: WriteOptions): Promise<WriteReport> {
@@ -94,12 +94,11 @@ async function writeTextBoxes(layout: Layout, ds: Dataset, out: string, options:
   const classIndex = new Map(names.map((n, i) => [n, i]));
   writeFileAtomic(path.join(out, CLASSES_FILE), names.join("\n") + "\n");
   for (let i = 0; i < ids.length; i++) {
-    const W = widths[i], H = heights[i];
     const rows = o.bySample.get(ids[i]) ?? [];
-    if (layout === "rel-cxcywh" && rows.length && (W === null || H === null)) fail(out, filepaths[i], "image size unknown, so boxes cannot be normalised", "load the dataset with --images so sizes are read from the images");
+    const { W, H } = layout === "rel-cxcywh" && rows.length ? await sizeOf(ds, ids[i], filepaths[i], widths[i], heights[i]) : { W: 0, H: 0 };
     const lines = rows.map((r) => {
       const x = o.x[r], y = o.y[r], w = o.w[r], h = o.h[r];
-      const box = layout === "abs-xywh" ? [x, y, w, h] : layout === "abs-xyxy" ? [x, y, x + w, y + h] : [(x + w / 2) / W!, (y + h / 2) / H!, w / W!, h / H!];
+      const box = layout === "abs-xywh" ? [x, y, w, h] : layout === "abs-xyxy" ? [x, y, x + w, y + h] : [(x + w / 2) / W, (y + h / 2) / H, w / W, h / H];
       return [classIndex.get(o.label[r]), ...(o.confidence[r] !== null ? [o.confidence[r]] : []), ...box].join(" ");
     });
     writeFileAtomic(path.join(out, `${stem(filepaths[i])}.txt`), lines.length ? lines.join("\n") + "\n" : "");

@@ -14,7 +14,7 @@ import { isDir, listFiles, readText } from "./common/files";
 import { fieldObjects, fieldToWrite, losses } from "./common/labels";
 import { ProtobufError, ProtoReader, ProtoWriter, WIRE_LENGTH } from "./common/protobuf";
 import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
-import { reportUnsized, sizeOf } from "./openimages";
+import { reportUnsized, sizeOf } from "./common/boxes";
 
 /**
  * TensorFlow Object Detection API TFRecord: a file of records, each a serialized

@@ -7,7 +7,7 @@ import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { categoryIds } from "./coco";
-import { denormaliseCentreBoxes } from "./common/boxes";
+import { denormaliseCentreBoxes, sizeOf } from "./common/boxes";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, isDir, listFiles, readText, stem } from "./common/files";
 import { fieldObjects, fieldToWrite } from "./common/labels";
@@ -72,7 +72,7 @@ async function readYolo(root: string, options: ReadOptions): Promise<Dataset> {
     });
   }
   b.declareField({ name: field, kind: "detections", predicted: scored });
-  return finishImport(b, root, { ...options, checkImages: "header" }, denormaliseCentreBoxes);
+  return finishImport(b, root, { ...options, checkImages: "header" }, (bb) => denormaliseCentreBoxes(bb, root));
 }
 
 export function readClassNames(root: string): string[] {
@@ -121,11 +121,10 @@ async function writeYolo(ds: Dataset, out: string, options: WriteOptions): Promi
   const index = new Map(names.map((n, i) => [n, i]));
   let files = 0;
   for (let i = 0; i < ids.length; i++) {
-    const W = widths[i], H = heights[i];
     const rows = o.bySample.get(ids[i]) ?? [];
-    if (rows.length && (W === null || H === null)) fail(out, filepaths[i], "image size unknown, so boxes cannot be normalised", "load the dataset with --images so sizes are read from the images");
+    const { W, H } = rows.length ? await sizeOf(ds, ids[i], filepaths[i], widths[i], heights[i]) : { W: 0, H: 0 };
     const lines = rows.map((r) => {
-      const v = [index.get(o.label[r])!, (o.x[r] + o.w[r] / 2) / W!, (o.y[r] + o.h[r] / 2) / H!, o.w[r] / W!, o.h[r] / H!];
+      const v = [index.get(o.label[r])!, (o.x[r] + o.w[r] / 2) / W, (o.y[r] + o.h[r] / 2) / H, o.w[r] / W, o.h[r] / H];
       if (o.confidence[r] !== null) v.push(o.confidence[r]!);
       return v.join(" ");
     });

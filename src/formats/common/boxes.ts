@@ -1,20 +1,63 @@
 import type { DatasetBuilder } from "../../dataset/builder";
+import type { Dataset } from "../../dataset/dataset";
+import { BlindspotError } from "../../errors";
+import { readImageHeader } from "../../image/header";
+import { resolveImagePath } from "../../image/paths";
 
 /**
  * Turns boxes parsed as normalised centre/size (YOLO, relative text files) into the internal
- * absolute top-left/size, once each sample's size is known. Boxes of samples whose image
- * could not be read stay as they are; that sample carries a problem already.
+ * absolute top-left/size, once each sample's size is known. Boxes of samples whose size could
+ * not be read are not loaded; each such sample gets an `unknown-image-size` problem.
  */
-export function denormaliseCentreBoxes(b: DatasetBuilder): void {
+export function denormaliseCentreBoxes(b: DatasetBuilder, labelsFile: string): void {
   const o = b.o;
+  const skipped = new Map<number, number>();
+  const unsized = new Set<number>();
   for (let i = 0; i < o.x.length; i++) {
     const row = b.rowOf(o.sample_id[i])!;
     const W = b.sampleWidth(row), H = b.sampleHeight(row);
-    if (W === null || H === null) continue;
+    if (W === null || H === null) {
+      skipped.set(row, (skipped.get(row) ?? 0) + 1);
+      unsized.add(i);
+      continue;
+    }
     const w = o.w[i] * W, h = o.h[i] * H;
     o.x[i] = o.x[i] * W - w / 2;
     o.y[i] = o.y[i] * H - h / 2;
     o.w[i] = w;
     o.h[i] = h;
   }
+  if (!unsized.size) return;
+  b.dropObjects(unsized);
+  reportUnsized(b, skipped, labelsFile, "the coordinates are fractions of the image size, and the image's size could not be read", "put the image in the images folder (see the sample's other problems), then load again");
+}
+
+/**
+ * Records, for formats whose boxes are fractions of the image size, the boxes that could not
+ * be loaded because their image's size is unknown: one problem per sample, with the count.
+ */
+export function reportUnsized(b: DatasetBuilder, skipped: Map<number, number>, file: string, why: string, hint: string): void {
+  for (const [row, n] of skipped) {
+    b.addProblem({ kind: "unknown-image-size", sampleId: b.s.id[row], file, message: `${n} box${n > 1 ? "es" : ""} not loaded: ${why}`, hint });
+  }
+}
+
+/** A sample's size: from the table, else from its image header; fails when neither gives one. */
+export async function sizeOf(ds: Dataset, sampleId: string, filepath: string, width: number | null, height: number | null): Promise<{ W: number; H: number }> {
+  if (width && height) return { W: width, H: height };
+  if (ds.imagesDir !== null) {
+    try {
+      const h = await readImageHeader(resolveImagePath(ds.imagesDir, filepath));
+      return { W: h.width, H: h.height };
+    } catch (err) {
+      throw new BlindspotError({
+        file: filepath, place: `sample ${sampleId}`, message: `image size unknown and the image cannot be read (${(err as Error).message.split("\n")[0]})`,
+        hint: "boxes are written as fractions of the image size: put the image there, or set the sample's width and height",
+      });
+    }
+  }
+  throw new BlindspotError({
+    file: filepath, place: `sample ${sampleId}`, message: "image size unknown",
+    hint: "boxes are written as fractions of the image size: load the dataset with --images so sizes come from the image headers",
+  });
 }
