@@ -56,13 +56,16 @@ describe("save and load", () => {
       for (let i = 0; i < ${n}; i++) b.addSample({ filepath: "img" + i + ".jpg", fields: { version: 2, weather: "w" + (i % 9) } });
       const ds = b.build();
       process.stdout.write("ready\\n");
-      for (;;) saveDataset(ds, ${JSON.stringify(dir)});
+      for (;;) { saveDataset(ds, ${JSON.stringify(dir)}); process.stdout.write("saved\\n"); }
     `;
     const outcomes = new Set<string>();
-    for (const delay of [0, 5, 20, 45, 80, 130, 200, 300, 450, 700]) {
+    // Fixed delays hit varied moments of a save; the last round waits for one completed save.
+    for (const delay of [0, 5, 20, 45, 80, 130, 200, 300, 450, "after-save"] as const) {
       const p = spawn(process.execPath, ["-e", child], { stdio: ["ignore", "pipe", "inherit"] });
-      await new Promise<void>((resolve) => p.stdout.once("data", () => resolve()));
-      await new Promise((r) => setTimeout(r, delay));
+      const said = (word: string) => new Promise<void>((resolve) => p.stdout.on("data", (d: Buffer) => { if (d.toString().includes(word)) resolve(); }));
+      await said("ready");
+      if (delay === "after-save") await said("saved");
+      else await new Promise((r) => setTimeout(r, delay));
       p.kill("SIGKILL");
       await new Promise((r) => p.once("exit", r));
       const ds = loadDataset(dir);
