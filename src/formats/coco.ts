@@ -2,12 +2,12 @@ import * as path from "node:path";
 import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
-import { GROUND_TRUTH, type Category } from "../dataset/schema";
+import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
 import { readJson } from "./common/files";
-import { fieldObjects, fieldToWrite, metadataColumns } from "./common/labels";
+import { categoryIds, fieldObjects, fieldToWrite, imagesDirFor, integerIds, metadataColumns } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -100,10 +100,6 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
   return finishImport(b, file, options);
 }
 
-export function imagesDirFor(options: ReadOptions): string | null {
-  return options.images === undefined ? null : path.resolve(options.images);
-}
-
 function numOrNull(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
@@ -123,28 +119,6 @@ function boxOf(a: Record<string, unknown>): [number, number, number, number] | n
     if (x1 >= x0) return [x0, y0, x1 - x0, y1 - y0];
   }
   return null;
-}
-
-/** Integer ids from a source column when they are all present, integral and unique; else 1..n. */
-export function integerIds(source: ArrayLike<unknown>): number[] {
-  const out: number[] = [];
-  const seen = new Set<number>();
-  for (let i = 0; i < source.length; i++) {
-    const v = source[i];
-    const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : NaN;
-    if (!Number.isSafeInteger(n) || seen.has(n)) return Array.from({ length: source.length }, (_, k) => k + 1);
-    seen.add(n);
-    out.push(n);
-  }
-  return out;
-}
-
-/** Category ids by name: the dataset's categories, plus new ids for labels it lacks. */
-export function categoryIds(categories: Category[], labels: Iterable<string>): Map<string, number> {
-  const ids = new Map(categories.map((c) => [c.name, c.id]));
-  let next = categories.reduce((m, c) => Math.max(m, c.id + 1), categories.length ? 0 : 1);
-  for (const l of labels) if (!ids.has(l)) ids.set(l, next++);
-  return ids;
 }
 
 async function writeCoco(ds: Dataset, file: string, options: WriteOptions): Promise<WriteReport> {

@@ -4,10 +4,9 @@ import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { categoryIds, integerIds } from "./coco";
 import { finishImport } from "./common/finish";
 import { readJson } from "./common/files";
-import { fieldObjects, fieldToWrite } from "./common/labels";
+import { categoryIds, fieldLabels, fieldObjects, fieldToWrite, integerIds } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -76,9 +75,7 @@ async function writeResults(ds: Dataset, file: string, options: WriteOptions): P
   const s = ds.samples;
   const ids = Array.from(values<string>(s, "id"));
   const imageIds = s.columnNames().includes("source_id") ? integerIds(values(s, "source_id")) : ids.map((_, i) => i + 1);
-  const labels = new Set<string>();
-  for (const rows of o.bySample.values()) for (const r of rows) labels.add(o.label[r]);
-  const catIds = categoryIds(ds.categories, labels);
+  const catIds = categoryIds(ds.categories, fieldLabels(o));
   const results: Record<string, unknown>[] = [];
   ids.forEach((id, i) => {
     for (const r of o.bySample.get(id) ?? []) {

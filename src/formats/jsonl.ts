@@ -5,10 +5,9 @@ import type { Dataset } from "../dataset/dataset";
 import { SAMPLE_CORE_COLUMNS } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { imagesDirFor } from "./coco";
 import { finishImport } from "./common/finish";
 import { parseJson, readText } from "./common/files";
-import { fieldObjects } from "./common/labels";
+import { fieldObjects, imagesDirFor } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**

@@ -6,7 +6,7 @@ import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { BlindspotError, fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { reportUnsized, sizeOf } from "./common/boxes";
+import { addNormalisedCorners, sizeOf } from "./common/boxes";
 import { csvRecords, formatCsv, type CsvValue } from "./common/csv";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, isDir, listFiles, readText } from "./common/files";
@@ -199,24 +199,12 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
   b.info = { openimages: info };
 
   // The sizes come from the image headers, read by finishImport; then the boxes go in.
-  const addBoxes = (b: DatasetBuilder) => {
-    const skipped = new Map<number, number>();
-    for (let k = 0; k < boxRow.length; k++) {
-      const row = boxRow[k];
-      const W = b.sampleWidth(row), H = b.sampleHeight(row);
-      if (W === null || H === null) {
-        skipped.set(row, (skipped.get(row) ?? 0) + 1);
-        continue;
-      }
-      const [x0, x1, y0, y1] = [coords[4 * k], coords[4 * k + 1], coords[4 * k + 2], coords[4 * k + 3]];
-      b.addObject({
-        sampleId: b.s.id[row], field, label: labels[k],
-        x: x0 * W, y: y0 * H, w: (x1 - x0) * W, h: (y1 - y0) * H,
-        confidence: predicted ? conf[k] : null, iscrowd: crowd[k], attributes: attrs[k],
-      });
-    }
-    reportUnsized(b, skipped, file, `Open Images coordinates are fractions of the image size, and the image's size could not be read`, "put the image in the images folder (see the sample's other problems), then load again");
-  };
+  const addBoxes = (b: DatasetBuilder) => addNormalisedCorners(
+    b, boxRow, coords,
+    (k) => ({ field, label: labels[k], confidence: predicted ? conf[k] : null, iscrowd: crowd[k], attributes: attrs[k] }),
+    file, "Open Images coordinates are fractions of the image size, and the image's size could not be read",
+    "put the image in the images folder (see the sample's other problems), then load again",
+  );
   return finishImport(b, file, { ...options, checkImages: "header" }, addBoxes);
 }
 

@@ -6,11 +6,10 @@ import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { categoryIds, imagesDirFor } from "./coco";
 import { denormaliseCentreBoxes, sizeOf } from "./common/boxes";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, isDir, listFiles, readText, stem } from "./common/files";
-import { fieldObjects, fieldToWrite } from "./common/labels";
+import { classNames, fieldLabels, fieldObjects, fieldToWrite, imagesDirFor } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -87,9 +86,7 @@ async function writeTextBoxes(layout: Layout, ds: Dataset, out: string, options:
   const s = ds.samples;
   const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
   const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
-  const labels = new Set<string>();
-  for (const rows of o.bySample.values()) for (const r of rows) labels.add(o.label[r]);
-  const names = [...categoryIds([...ds.categories].sort((a, b) => a.id - b.id).map((c, id) => ({ id, name: c.name })), labels).keys()];
+  const names = classNames(ds, fieldLabels(o));
   if (names.some((n) => /[\r\n]/.test(n))) fail(out, CLASSES_FILE, "a class name contains a line break", "rename the class");
   const classIndex = new Map(names.map((n, i) => [n, i]));
   writeFileAtomic(path.join(out, CLASSES_FILE), names.join("\n") + "\n");

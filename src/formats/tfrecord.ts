@@ -14,7 +14,7 @@ import { isDir, listFiles, readText } from "./common/files";
 import { fieldObjects, fieldToWrite, losses } from "./common/labels";
 import { ProtobufError, ProtoReader, ProtoWriter, WIRE_LENGTH } from "./common/protobuf";
 import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
-import { reportUnsized, sizeOf } from "./common/boxes";
+import { addNormalisedCorners, sizeOf } from "./common/boxes";
 
 /**
  * TensorFlow Object Detection API TFRecord: a file of records, each a serialized
@@ -473,21 +473,11 @@ async function readTfrecord(input: string, options: ReadOptions): Promise<Datase
 
   // Records usually give the size; where one does not, finishImport reads it from the image header.
   const labelsFile = files.length === 1 ? files[0] : input;
-  const addBoxes = (b: DatasetBuilder) => {
-    const skipped = new Map<number, number>();
-    for (let k = 0; k < boxRow.length; k++) {
-      const row = boxRow[k];
-      const W = b.sampleWidth(row), H = b.sampleHeight(row);
-      if (W === null || H === null) {
-        skipped.set(row, (skipped.get(row) ?? 0) + 1);
-        continue;
-      }
-      const [x0, x1, y0, y1] = [coords[4 * k], coords[4 * k + 1], coords[4 * k + 2], coords[4 * k + 3]];
-      b.addObject({ sampleId: b.s.id[row], field, label: labels[k], x: x0 * W, y: y0 * H, w: (x1 - x0) * W, h: (y1 - y0) * H });
-    }
-    reportUnsized(b, skipped, labelsFile, "the record gives no image/width and image/height, and the image's size could not be read",
-      imagesDir === null ? "pass --images with the folder that holds the images, so sizes come from the image headers" : "put the image in the images folder (see the sample's other problems), then load again");
-  };
+  const addBoxes = (b: DatasetBuilder) => addNormalisedCorners(
+    b, boxRow, coords, (k) => ({ field, label: labels[k] }),
+    labelsFile, "the record gives no image/width and image/height, and the image's size could not be read",
+    imagesDir === null ? "pass --images with the folder that holds the images, so sizes come from the image headers" : "put the image in the images folder (see the sample's other problems), then load again",
+  );
   return finishImport(b, labelsFile, options, addBoxes);
 }
 

@@ -6,10 +6,9 @@ import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { imagesDirFor } from "./coco";
 import { finishImport } from "./common/finish";
 import { isDir, listFiles, readText, stem } from "./common/files";
-import { fieldObjects, fieldToWrite } from "./common/labels";
+import { fieldObjects, fieldToWrite, imagesDirFor } from "./common/labels";
 import { escapeXml, parseXml, xmlNumber } from "./common/xml";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 

@@ -6,11 +6,10 @@ import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { categoryIds } from "./coco";
 import { denormaliseCentreBoxes, sizeOf } from "./common/boxes";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, isDir, listFiles, readText, stem } from "./common/files";
-import { fieldObjects, fieldToWrite } from "./common/labels";
+import { classNames, fieldLabels, fieldObjects, fieldToWrite } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -114,10 +113,7 @@ async function writeYolo(ds: Dataset, out: string, options: WriteOptions): Promi
   const s = ds.samples;
   const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath"), splits = values<string | null>(s, "split");
   const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
-  const sorted = [...ds.categories].sort((a, b) => a.id - b.id).map((c) => c.name);
-  const labels = new Set<string>();
-  for (const rows of o.bySample.values()) for (const r of rows) labels.add(o.label[r]);
-  const names = [...categoryIds(sorted.map((name, id) => ({ id, name })), labels).keys()];
+  const names = classNames(ds, fieldLabels(o));
   const index = new Map(names.map((n, i) => [n, i]));
   let files = 0;
   for (let i = 0; i < ids.length; i++) {

@@ -1,4 +1,4 @@
-import type { DatasetBuilder } from "../../dataset/builder";
+import type { DatasetBuilder, ObjectInit } from "../../dataset/builder";
 import type { Dataset } from "../../dataset/dataset";
 import { BlindspotError } from "../../errors";
 import { readImageHeader } from "../../image/header";
@@ -30,6 +30,30 @@ export function denormaliseCentreBoxes(b: DatasetBuilder, labelsFile: string): v
   if (!unsized.size) return;
   b.dropObjects(unsized);
   reportUnsized(b, skipped, labelsFile, "the coordinates are fractions of the image size, and the image's size could not be read", "put the image in the images folder (see the sample's other problems), then load again");
+}
+
+/**
+ * Adds boxes given as normalised corners (`coords` holds x0, x1, y0, y1 per box; `rows` the
+ * sample row of each box) once sample sizes are known. Boxes whose sample has no size are not
+ * loaded and are reported per sample with `why` and `hint`.
+ */
+export function addNormalisedCorners(
+  b: DatasetBuilder, rows: ArrayLike<number>, coords: ArrayLike<number>,
+  object: (k: number) => Omit<ObjectInit, "sampleId" | "x" | "y" | "w" | "h">,
+  labelsFile: string, why: string, hint: string,
+): void {
+  const skipped = new Map<number, number>();
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k];
+    const W = b.sampleWidth(row), H = b.sampleHeight(row);
+    if (W === null || H === null) {
+      skipped.set(row, (skipped.get(row) ?? 0) + 1);
+      continue;
+    }
+    const x0 = coords[4 * k], x1 = coords[4 * k + 1], y0 = coords[4 * k + 2], y1 = coords[4 * k + 3];
+    b.addObject({ ...object(k), sampleId: b.s.id[row], x: x0 * W, y: y0 * H, w: (x1 - x0) * W, h: (y1 - y0) * H });
+  }
+  reportUnsized(b, skipped, labelsFile, why, hint);
 }
 
 /**

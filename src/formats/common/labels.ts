@@ -1,8 +1,9 @@
 import { values } from "../../dataset/columns";
 import type { Dataset } from "../../dataset/dataset";
-import { GROUND_TRUTH, SAMPLE_CORE_COLUMNS } from "../../dataset/schema";
+import * as path from "node:path";
+import { GROUND_TRUTH, SAMPLE_CORE_COLUMNS, type Category } from "../../dataset/schema";
 import { BlindspotError } from "../../errors";
-import type { Capabilities, WriteOptions } from "../format";
+import type { Capabilities, ReadOptions, WriteOptions } from "../format";
 
 /** One label field's objects, columnar, with the rows of each sample. */
 export interface FieldObjects {
@@ -97,4 +98,47 @@ export function losses(ds: Dataset, field: string, holds: Capabilities, formatNa
   const others = ds.fields.filter((f) => f.name !== field && f.kind === "detections");
   if (!holds.multipleFields && others.length) out.push(`label fields ${others.map((f) => f.name).join(", ")} (only ${field} is written; write the others with --field)`);
   return out;
+}
+
+/** The images folder of read options, absolute, or null. */
+export function imagesDirFor(options: ReadOptions): string | null {
+  return options.images === undefined ? null : path.resolve(options.images);
+}
+
+/** Integer ids from a source column when they are all present, integral and unique; else 1..n. */
+export function integerIds(source: ArrayLike<unknown>): number[] {
+  const out: number[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < source.length; i++) {
+    const v = source[i];
+    const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || seen.has(n)) return Array.from({ length: source.length }, (_, k) => k + 1);
+    seen.add(n);
+    out.push(n);
+  }
+  return out;
+}
+
+/** Category ids by name: the dataset's categories, plus new ids for labels it lacks. */
+export function categoryIds(categories: Category[], labels: Iterable<string>): Map<string, number> {
+  const ids = new Map(categories.map((c) => [c.name, c.id]));
+  let next = categories.reduce((m, c) => Math.max(m, c.id + 1), categories.length ? 0 : 1);
+  for (const l of labels) if (!ids.has(l)) ids.set(l, next++);
+  return ids;
+}
+
+/** The labels a field uses, in first-seen order. */
+export function fieldLabels(o: FieldObjects): Set<string> {
+  const labels = new Set<string>();
+  for (const rows of o.bySample.values()) for (const r of rows) labels.add(o.label[r]);
+  return labels;
+}
+
+/**
+ * Class names in index order for formats that store class indices (YOLO, text box files):
+ * the dataset's categories by id, then any label they lack.
+ */
+export function classNames(ds: Dataset, labels: Iterable<string>): string[] {
+  const ordered = [...ds.categories].sort((a, b) => a.id - b.id).map((c, id) => ({ id, name: c.name }));
+  return [...categoryIds(ordered, labels).keys()];
 }
