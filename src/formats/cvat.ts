@@ -1,0 +1,922 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import { DatasetBuilder } from "../dataset/builder";
+import { values } from "../dataset/columns";
+import type { Dataset } from "../dataset/dataset";
+import { GROUND_TRUTH } from "../dataset/schema";
+import { BlindspotError, fail } from "../errors";
+import { writeFileAtomic } from "../io/atomic";
+import { finishImport } from "./common/finish";
+import { fieldObjects, fieldToWrite, imagesDirFor, losses } from "./common/labels";
+import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
+
+/**
+ * CVAT for images 1.1 XML (`annotations.xml`).
+ *
+ * - `<meta><task|project|job><labels>` gives the class list, in order (categories 1..n), and
+ *   each label's attribute specs (`input_type` checkbox / number / text / select / radio).
+ * - `<image id name width height [subset]>`: one sample; id = name, filepath = name,
+ *   `subset` becomes the split, the CVAT image id the `source_id` metadata column, other
+ *   image attributes metadata columns (text).
+ * - `<box xtl ytl xbr ybr>`: corners in continuous pixel coordinates, so x = xtl, w = xbr - xtl
+ *   (no +1/-1). `<polygon points="x1,y1;x2,y2;...">`: a COCO polygon [[x1,y1,x2,y2,...]] and
+ *   its extent as the box.
+ * - Shape attributes `occluded` (boolean), `z_order`, `group_id`, `rotation` (numbers),
+ *   `source` (text) and `<attribute name=...>` children (typed by the label's spec) go to the
+ *   object's attributes; an attribute `iscrowd` (or CVAT/Datumaro's `is_crowd`) is the crowd flag.
+ * - Other shapes (polylines, points, masks, ellipses, cuboids, skeletons, tags) are not loaded:
+ *   each image that has some gets an `unsupported-shape` problem saying how many.
+ */
+
+const GEOMETRY_ATTRS = new Set(["label", "xtl", "ytl", "xbr", "ybr", "points"]);
+const CROWD_NAMES = new Set(["iscrowd", "is_crowd"]);
+const IMAGE_XML_ATTRS = new Set(["id", "name", "width", "height", "subset"]);
+
+/** A label of `<meta>` with the attribute specs CVAT keeps with it. */
+export interface CvatLabel {
+  name: string;
+  color?: string;
+  type?: string;
+  attributes: CvatAttributeSpec[];
+  /** Set while reading on a skeleton's sub-labels, which are not classes. */
+  parent?: string;
+}
+
+export interface CvatAttributeSpec {
+  name: string;
+  mutable?: string;
+  input_type: string;
+  default_value?: string;
+  values?: string;
+}
+
+export const cvat: Format = {
+  name: "cvat",
+  description: "CVAT for images 1.1 XML (boxes, polygons, attributes, crowd via an iscrowd attribute)",
+  holds: { boxes: true, polygons: true, rle: false, crowd: true, confidence: false, classification: false, metadata: false, attributes: true, multipleFields: false },
+  detect: detectCvat,
+  read: readCvat,
+  write: writeCvat,
+};
+
+// ---------------------------------------------------------------------------------------------
+// XML plumbing: a small streaming scanner. fast-xml-parser 5.12 needs the whole file as one
+// string (CVAT files for 10^7 boxes exceed V8's string limit), takes ~15 s for 50 MB with its
+// validator, and leaves numeric references (&#10;) undecoded; CVAT XML needs none of its extras.
+
+const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/** Decodes the five XML entities and numeric character references in one pass. */
+export function decodeXml(s: string): string {
+  if (!s.includes("&")) return s;
+  return s.replace(/&(#[xX][0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (m, e: string) => {
+    if (e[0] !== "#") return NAMED[e];
+    const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
+}
+
+// Characters XML 1.0 cannot hold at all, even as references.
+// eslint-disable-next-line no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NEEDS_ESCAPE = /[&<>"'\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
+/** Escapes text for element content or a double-quoted attribute value. */
+export function escapeXml(s: string, counter?: { invalid: number }): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  const t = s.replace(INVALID_XML, () => {
+    if (counter) counter.invalid++;
+    return "\uFFFD";
+  });
+  return t.replace(/[&<>"'\t\n\r]/g, (c) =>
+    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : c === "'" ? "&apos;" : `&#${c.charCodeAt(0)};`);
+}
+
+export interface XmlHandler {
+  /** A start tag; `attrs` raw (entities not decoded); `stack` the open elements, this one last. */
+  open(name: string, attrs: Record<string, string>, line: number, stack: readonly string[]): void;
+  /** An end tag; `text` the element's decoded text after its last child element. */
+  close(name: string, text: string, stack: readonly string[]): void;
+}
+
+const ATTR = /\s*([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+
+/**
+ * Reads a file as XML in chunks, checking that it is well formed (tags nest and close, one
+ * root, no text outside it), and calls the handler for each element. Fails with the file, the
+ * line and, for a file that ends inside an element, that it is truncated.
+ */
+export function scanXml(file: string, h: XmlHandler, chunkSize = 1 << 24): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    fail(file, undefined, code === "ENOENT" ? "file not found" : `cannot read file (${(err as Error).message})`, "check the path");
+  }
+  const decoder = new StringDecoder("utf8");
+  const bytes = Buffer.alloc(chunkSize);
+  let buf = "", pos = 0, eof = false, first = true;
+  let line = 1, lineCursor = 0; // newlines counted in buf[0, lineCursor)
+  const lineAt = (p: number): number => {
+    for (let k = lineCursor; k < p; k++) if (buf.charCodeAt(k) === 10) line++;
+    if (p > lineCursor) lineCursor = p;
+    return line;
+  };
+  /** Appends the next chunk, dropping what is consumed; false at the end of the file. */
+  const more = (): boolean => {
+    if (eof) return false;
+    const n = fs.readSync(fd, bytes, 0, bytes.length, null);
+    let next = n > 0 ? decoder.write(bytes.subarray(0, n)) : decoder.end();
+    if (n === 0) eof = true;
+    if (first) { next = next.replace(/^\uFEFF/, ""); first = false; }
+    lineAt(pos);
+    buf = buf.slice(pos) + next;
+    lineCursor -= pos;
+    pos = 0;
+    return n > 0 || next.length > 0;
+  };
+  /** Index of `s` at or after `from` (shifts with `pos` when chunks load), or -1 at the end. */
+  const find = (s: string, from: number): number => {
+    for (;;) {
+      const k = buf.indexOf(s, from);
+      if (k >= 0) return k;
+      const rel = Math.max(from, buf.length - s.length + 1) - pos;
+      if (!more()) return -1;
+      from = pos + rel;
+    }
+  };
+  const stack: string[] = [], lines: number[] = [], texts: string[] = [];
+  let rootSeen = false;
+  function truncated(what: string): never {
+    const at = lineAt(buf.length);
+    throw new BlindspotError({
+      file, place: `end of file, line ${at}`,
+      message: `XML ends too early: the file is truncated (${what})`,
+      hint: "the file was cut short (an interrupted download or copy?); export or copy it again",
+    });
+  }
+  function invalid(p: number, msg: string): never {
+    throw new BlindspotError({ file, place: `line ${lineAt(p)}`, message: `invalid XML: ${msg}`, hint: "fix the XML at that place, or export the annotations from CVAT again" });
+  }
+  const unclosed = () => `<${stack[stack.length - 1]}> opened at line ${lines[lines.length - 1]} is not closed`;
+
+  try {
+    more();
+    for (;;) {
+      const lt = find("<", pos);
+      const end = lt < 0 ? buf.length : lt;
+      if (end > pos) {
+        const text = buf.slice(pos, end);
+        if (stack.length > 0) texts[texts.length - 1] += decodeXml(text);
+        else if (text.trim() !== "") invalid(pos, "text outside the root element");
+      }
+      if (lt < 0) break;
+      pos = lt;
+      while (buf.length < pos + 9 && more());
+      if (buf.startsWith("<!--", pos)) {
+        const e = find("-->", pos + 4);
+        if (e < 0) truncated("inside a comment");
+        pos = e + 3;
+      } else if (buf.startsWith("<![CDATA[", pos)) {
+        const e = find("]]>", pos + 9);
+        if (e < 0) truncated("inside a CDATA section");
+        if (stack.length === 0) invalid(pos, "CDATA outside the root element");
+        texts[texts.length - 1] += buf.slice(pos + 9, e);
+        pos = e + 3;
+      } else if (buf.startsWith("<?", pos)) {
+        const e = find("?>", pos + 2);
+        if (e < 0) truncated("inside a processing instruction");
+        pos = e + 2;
+      } else if (buf.startsWith("<!", pos)) {
+        // DOCTYPE, with an internal subset in brackets when there is one.
+        let e = find(">", pos + 2);
+        const open = buf.indexOf("[", pos);
+        if (e >= 0 && open >= 0 && open < e) {
+          const close = find("]", open);
+          e = close < 0 ? -1 : find(">", close);
+        }
+        if (e < 0) truncated("inside a DOCTYPE");
+        pos = e + 1;
+      } else if (buf.startsWith("</", pos)) {
+        const e = find(">", pos + 2);
+        if (e < 0) truncated(stack.length ? unclosed() : "inside an end tag");
+        const name = buf.slice(pos + 2, e).trim();
+        if (stack.length === 0) invalid(pos, `end tag </${name}> without a start tag`);
+        if (name !== stack[stack.length - 1]) {
+          invalid(pos, `expected </${stack[stack.length - 1]}> (opened at line ${lines[lines.length - 1]}), found </${name}>`);
+        }
+        const text = texts.pop()!;
+        h.close(name, text, stack);
+        stack.pop();
+        lines.pop();
+        pos = e + 1;
+      } else {
+        // A start tag: its end is the first ">" outside quotes.
+        let e = find(">", pos + 1);
+        for (;;) {
+          if (e < 0) truncated(stack.length ? `inside a start tag; ${unclosed()}` : "inside a start tag");
+          let q = "";
+          for (let k = pos + 1; k < e; k++) {
+            const c = buf[k];
+            if (q) { if (c === q) q = ""; } else if (c === '"' || c === "'") q = c;
+          }
+          if (!q) break;
+          e = find(">", e + 1);
+        }
+        const selfClosing = buf.charCodeAt(e - 1) === 47; // "/"
+        const inner = buf.slice(pos + 1, selfClosing ? e - 1 : e);
+        const m = /^[A-Za-z_:][\w.:-]*/.exec(inner);
+        if (!m) invalid(pos, `bad tag ${JSON.stringify(buf.slice(pos, Math.min(e + 1, pos + 40)))}`);
+        const name = m[0];
+        if (stack.length === 0) {
+          if (rootSeen) invalid(pos, `a second root element <${name}>`);
+          rootSeen = true;
+        }
+        const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
+        ATTR.lastIndex = name.length;
+        let at = name.length;
+        for (let a = ATTR.exec(inner); a; a = ATTR.exec(inner)) {
+          attrs[a[1]] = a[2] ?? a[3];
+          at = ATTR.lastIndex;
+        }
+        if (inner.slice(at).trim() !== "") invalid(pos, `bad attributes in <${name}>: ${JSON.stringify(inner.slice(at).trim().slice(0, 40))}`);
+        const ln = lineAt(pos);
+        if (texts.length > 0) texts[texts.length - 1] = "";
+        stack.push(name);
+        lines.push(ln);
+        texts.push("");
+        h.open(name, attrs, ln, stack);
+        if (selfClosing) {
+          h.close(name, texts.pop()!, stack);
+          stack.pop();
+          lines.pop();
+        }
+        pos = e + 1;
+      }
+    }
+    if (stack.length > 0) truncated(unclosed());
+    if (!rootSeen) fail(file, undefined, "the file is empty (no XML element)", "export the annotations from CVAT again (CVAT for images 1.1)");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// detect
+
+function detectCvat(input: string): boolean {
+  if (!/\.xml$/i.test(input)) return false;
+  let fd: number | undefined;
+  try {
+    if (!fs.statSync(input).isFile()) return false;
+    fd = fs.openSync(input, "r");
+    const buf = Buffer.alloc(4096);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return rootName(buf.subarray(0, n).toString("utf8")) === "annotations";
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Name of the first element of an XML text, skipping the declaration, comments and DOCTYPE. */
+function rootName(head: string): string | null {
+  let s = head.replace(/^\uFEFF/, "");
+  for (;;) {
+    s = s.trimStart();
+    if (s.startsWith("<?")) s = s.slice(s.indexOf("?>") + 2);
+    else if (s.startsWith("<!--")) s = s.slice(s.indexOf("-->") + 3);
+    else if (s.startsWith("<!")) s = s.slice(s.indexOf(">") + 1);
+    else break;
+    if (s.length === 0) return null;
+  }
+  const m = /^<([A-Za-z_][\w.:-]*)/.exec(s);
+  return m ? m[1] : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// read
+
+/** An object for keys read from files: "__proto__" stays a key. */
+export function dict(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
+}
+
+interface PendingShape {
+  tag: "box" | "polygon";
+  attrs: Record<string, string>;
+  line: number;
+  children: [string, string][];
+}
+
+async function readCvat(file: string, options: ReadOptions): Promise<Dataset> {
+  const field = options.field ?? GROUND_TRUTH;
+  const labels: CvatLabel[] = [];
+  let labelsSeen = false, version: string | null = null, owner: { tag: string; id: string | null; name: string | null } | null = null;
+  let label: CvatLabel | null = null, spec: CvatAttributeSpec | null = null;
+  let b: DatasetBuilder | null = null;
+  const builder = (): DatasetBuilder => {
+    if (!b) {
+      b = new DatasetBuilder(options.name ?? (owner?.name || path.basename(file, path.extname(file))), imagesDirFor(options));
+      b.declareField({ name: field, kind: "detections", predicted: false });
+    }
+    return b;
+  };
+  const labelByName = new Map<string, CvatLabel>();
+  // Per object, for the label check at the end: its line and its place among its image's shapes.
+  const objLine: number[] = [], objK: number[] = [], objTag: string[] = [];
+  let sampleId: string | null = null, imageName = "", imagePlace = "", k = 0, imageIndex = 0;
+  let unsupported = new Map<string, number>();
+  let shape: PendingShape | null = null;
+  let shapeAttr: string | null = null;
+
+  const finishShape = (s: PendingShape) => {
+    const bb = builder();
+    const dec = (n: string) => (s.attrs[n] === undefined ? undefined : decodeXml(s.attrs[n]));
+    const lbl = dec("label");
+    const place = `line ${s.line}, <${s.tag}> ${k} of image "${imageName}"`;
+    if (lbl === undefined) fail(file, place, `<${s.tag}> has no label`, `give the ${s.tag} a label="class name"`);
+    const spec = labelByName.get(lbl);
+    const attributes = dict();
+    let crowd = false;
+    for (const [key, raw] of Object.entries(s.attrs)) {
+      if (GEOMETRY_ATTRS.has(key)) continue;
+      const v = decodeXml(raw);
+      if (key === "occluded") attributes[key] = v === "1" || v.toLowerCase() === "true";
+      else if (key === "z_order" || key === "group_id" || key === "rotation") attributes[key] = v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v;
+      else attributes[key] = v;
+    }
+    for (const [name, v] of s.children) {
+      if (CROWD_NAMES.has(name)) crowd = ["true", "1", "yes"].includes(v.trim().toLowerCase());
+      else attributes[name] = typedValue(v, spec?.attributes.find((x) => x.name === name)?.input_type);
+    }
+    let x: number, y: number, w: number, h: number;
+    let segmentation: number[][] | null = null;
+    if (s.tag === "box") {
+      const [xtl, ytl, xbr, ybr] = (["xtl", "ytl", "xbr", "ybr"] as const).map((c) => {
+        const v = dec(c);
+        const n = v === undefined ? NaN : Number(v);
+        if (v === undefined || v.trim() === "" || !Number.isFinite(n)) fail(file, place, `${c} is ${v === undefined ? "missing" : `not a number: ${JSON.stringify(v)}`}`, "a box needs numeric xtl, ytl, xbr, ybr (corners in pixels)");
+        return n;
+      });
+      x = xtl; y = ytl; w = cornerSize(xtl, xbr); h = cornerSize(ytl, ybr);
+      const rot = attributes.rotation;
+      if (typeof rot === "number" && rot % 360 !== 0) {
+        bb.addProblem({ kind: "rotated-box", sampleId: sampleId!, file, place, message: `box is rotated by ${rot} degrees; it is kept unrotated (the rotation is in its attributes)`, hint: "blindspot boxes are axis-aligned; replace the rotated box with a polygon in CVAT for an exact shape" });
+      }
+    } else {
+      const flat = parsePoints(dec("points"), file, place);
+      segmentation = [flat];
+      [x, y, w, h] = extent(flat);
+    }
+    bb.addObject({ sampleId: sampleId!, field, label: lbl, x, y, w, h, iscrowd: crowd, segmentation, attributes });
+    objLine.push(s.line);
+    objK.push(k);
+    objTag.push(s.tag);
+  };
+
+  scanXml(file, {
+    open(name, attrs, line, stack) {
+      const d = stack.length;
+      if (d === 1) {
+        if (name !== "annotations") fail(file, `line ${line}`, `the root element is <${name}>, not <annotations>`, "this is not a CVAT XML file; export the task from CVAT as 'CVAT for images 1.1'");
+        return;
+      }
+      const parent = stack[d - 2];
+      if (d === 2) {
+        if (name === "track") fail(file, `line ${line}, <track>`, "this is a CVAT for video file (tracks), not CVAT for images", "export the task from CVAT as 'CVAT for images 1.1'");
+        if (name !== "image") return;
+        const bb = builder();
+        const nameAttr = attrs.name === undefined ? undefined : decodeXml(attrs.name);
+        const idRaw = attrs.id === undefined ? undefined : decodeXml(attrs.id);
+        imagePlace = `line ${line}, <image id="${idRaw ?? ""}">`;
+        if (!nameAttr) fail(file, imagePlace, "image has no name", 'every <image> needs name="file name"');
+        const fields = dict();
+        fields.source_id = intOrText(idRaw ?? String(imageIndex));
+        for (const [key, v] of Object.entries(attrs)) if (!IMAGE_XML_ATTRS.has(key)) fields[key] = decodeXml(v);
+        const subset = attrs.subset === undefined ? undefined : decodeXml(attrs.subset);
+        sampleId = bb.addSample({
+          id: bb.hasSample(nameAttr) ? `${nameAttr}#${idRaw ?? imageIndex}` : nameAttr, filepath: nameAttr,
+          width: sizeOrNull(attrs.width), height: sizeOrNull(attrs.height),
+          split: subset === undefined || subset === "" ? null : subset, fields,
+        });
+        imageName = nameAttr;
+        imageIndex++;
+        k = 0;
+        unsupported = new Map();
+        return;
+      }
+      if (d === 3 && parent === "image") {
+        if (name === "box" || name === "polygon") {
+          k++;
+          shape = { tag: name, attrs, line, children: [] };
+        } else unsupported.set(name, (unsupported.get(name) ?? 0) + 1);
+        return;
+      }
+      if (d === 4 && shape && name === "attribute") {
+        shapeAttr = attrs.name === undefined ? "" : decodeXml(attrs.name);
+        return;
+      }
+      // <meta><task|project|job><labels><label>[<attributes><attribute>]
+      if (stack[1] !== "meta") return;
+      if (d === 5 && name === "label" && parent === "labels") label = { name: "", attributes: [] };
+      else if (d === 7 && name === "attribute" && parent === "attributes" && label) spec = { name: "", input_type: "text" };
+      else if (d === 4 && name === "labels") labelsSeen = true;
+    },
+    close(name, text, stack) {
+      const d = stack.length;
+      const parent = stack[d - 2];
+      if (d === 2) {
+        if (name === "version") version = text.trim();
+        else if (name === "image") {
+          if (unsupported.size > 0) {
+            const what = [...unsupported].map(([t, n]) => `${n} <${t}>`).join(", ");
+            builder().addProblem({ kind: "unsupported-shape", sampleId: sampleId!, file, place: imagePlace, message: `${what} not loaded: blindspot reads boxes and polygons`, hint: "convert these shapes to boxes or polygons in CVAT if they are needed" });
+          }
+          sampleId = null;
+        }
+        return;
+      }
+      if (d === 3 && shape && parent === "image") {
+        finishShape(shape);
+        shape = null;
+        return;
+      }
+      if (d === 4 && shape && name === "attribute") {
+        shape.children.push([shapeAttr ?? "", text]);
+        shapeAttr = null;
+        return;
+      }
+      if (stack[1] !== "meta") return;
+      if (d === 3 && ["task", "project", "job"].includes(name)) owner ??= { tag: name, id: null, name: null };
+      else if (d === 4 && ["task", "project", "job"].includes(parent) && (name === "name" || name === "id")) {
+        owner ??= { tag: parent, id: null, name: null };
+        if (owner.tag === parent) owner[name] = name === "id" ? text.trim() : text;
+      } else if (d === 5 && name === "label" && label) {
+        if (label.parent === undefined) {
+          delete label.parent;
+          labels.push(label);
+        }
+        label = null;
+      } else if (d === 6 && parent === "label" && label) {
+        if (name === "name") label.name = text;
+        else if (name === "color") label.color = text;
+        else if (name === "type") label.type = text;
+        else if (name === "parent" && text.trim() !== "") label.parent = text; // a skeleton's sub-label, not a class
+      } else if (d === 7 && name === "attribute" && label && spec) {
+        label.attributes.push(spec);
+        spec = null;
+      } else if (d === 8 && parent === "attribute" && spec) {
+        if (name === "name") spec.name = text;
+        else if (name === "input_type") spec.input_type = text.trim();
+        else if (name === "mutable" || name === "default_value" || name === "values") spec[name] = text;
+      }
+      if (d === 5 && name === "label") {
+        // labelByName must know labels as soon as they close, for typing the images' attributes
+        for (const l of labels) labelByName.set(l.name, l);
+      }
+    },
+  });
+
+  const bb = builder();
+  const own = owner as { tag: string; id: string | null; name: string | null } | null; // set in the handler
+  labels.forEach((l, i) => bb.categories.push({ id: i + 1, name: l.name }));
+  bb.info = { cvat: { version, ...(own ? { [own.tag]: { id: own.id, name: own.name } } : {}), labels } };
+  if (!labelsSeen) {
+    bb.addProblem({ kind: "unknown-category", file, place: "<meta>", message: "the file has no label list (<meta><task><labels>); classes are taken from the shapes in the order they appear", hint: "export the annotations from CVAT with their meta data (CVAT for images 1.1)" });
+  } else {
+    const o = bb.o;
+    for (let i = 0; i < o.label.length; i++) {
+      if (labelByName.has(o.label[i])) continue;
+      bb.addProblem({
+        kind: "unknown-category", sampleId: o.sample_id[i], file, place: `line ${objLine[i]}, <${objTag[i]}> ${objK[i]} of image "${bb.s.filepath[bb.rowOf(o.sample_id[i])!]}"`,
+        message: `label ${JSON.stringify(o.label[i])} is not in the label list of <meta>; the object is kept with this label`,
+        hint: "add the label to the task's labels in CVAT, or fix the label name",
+      });
+    }
+  }
+  return finishImport(bb, file, options);
+}
+
+function typedValue(v: string, inputType: string | undefined): unknown {
+  if (inputType === "checkbox") {
+    const t = v.trim().toLowerCase();
+    if (t === "true") return true;
+    if (t === "false") return false;
+  } else if (inputType === "number" && v.trim() !== "" && Number.isFinite(Number(v))) {
+    return Number(v);
+  }
+  return v;
+}
+
+function parsePoints(raw: string | undefined, file: string, place: string): number[] {
+  if (raw === undefined || raw.trim() === "") fail(file, place, "polygon has no points", 'a polygon needs points="x1,y1;x2,y2;..."');
+  const flat: number[] = [];
+  for (const pair of raw.split(";")) {
+    if (pair.trim() === "") continue;
+    const xy = pair.split(",");
+    const nx = Number(xy[0]), ny = Number(xy[1]);
+    if (xy.length !== 2 || xy[0].trim() === "" || xy[1].trim() === "" || !Number.isFinite(nx) || !Number.isFinite(ny)) {
+      fail(file, place, `bad point ${JSON.stringify(pair)} in points`, 'points are "x1,y1;x2,y2;..." with numbers');
+    }
+    flat.push(nx, ny);
+  }
+  return flat;
+}
+
+function ulp(v: number): number {
+  const a = Math.abs(v);
+  return a === 0 || !Number.isFinite(a) ? Number.MIN_VALUE : 2 ** (Math.floor(Math.log2(a)) - 52);
+}
+
+/**
+ * The size `hi - lo` of a box given by corners, cleaned of the rounding of the subtraction and
+ * of the writer's `lo + size`: the decimal with the fewest places within 2 units in the last
+ * place of the corners (0.30000000000000004 - 0.1 gives 0.2, not 0.20000000000000004).
+ * Integer and short decimal corners come out exactly as plain subtraction gives them.
+ */
+export function cornerSize(lo: number, hi: number): number {
+  const raw = hi - lo;
+  if (!Number.isFinite(raw) || Number.isInteger(raw)) return raw;
+  const tol = 2 * ulp(Math.max(Math.abs(lo), Math.abs(hi)));
+  for (let p = 1; p <= 20; p++) {
+    const c = Number(raw.toFixed(p));
+    if (Math.abs(c - raw) <= tol) return c;
+  }
+  return raw;
+}
+
+/** Extent of a flat polygon [x1,y1,x2,y2,...] as [x, y, w, h]. */
+export function extent(flat: ArrayLike<number>): [number, number, number, number] {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let k = 0; k + 1 < flat.length; k += 2) {
+    if (flat[k] < x0) x0 = flat[k];
+    if (flat[k] > x1) x1 = flat[k];
+    if (flat[k + 1] < y0) y0 = flat[k + 1];
+    if (flat[k + 1] > y1) y1 = flat[k + 1];
+  }
+  return x1 >= x0 ? [x0, y0, x1 - x0, y1 - y0] : [0, 0, 0, 0];
+}
+
+function sizeOrNull(v: string | undefined): number | null {
+  if (v === undefined || v.trim() === "") return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function intOrText(v: string): number | string {
+  return /^-?\d+$/.test(v.trim()) && Number.isSafeInteger(Number(v)) ? Number(v) : v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// write
+
+const F64 = new Float64Array(1);
+const I64 = new BigInt64Array(F64.buffer);
+
+/** The double next to `v` towards +Infinity (dir 1) or -Infinity (dir -1). */
+function nextDouble(v: number, dir: 1 | -1): number {
+  if (v === 0) return dir * Number.MIN_VALUE;
+  F64[0] = v;
+  I64[0] += (v > 0) === (dir > 0) ? 1n : -1n;
+  return F64[0];
+}
+
+/**
+ * The far corner `x + w` as a double that gives back exactly `w` when a reader computes
+ * `corner - x`, when such a double lies within a few units in the last place of `x + w`;
+ * else `x + w`. This keeps corner-based formats' round trips exact for non-integer boxes.
+ */
+export function exactCorner(x: number, w: number): number {
+  const s = x + w;
+  if (s - x === w || !Number.isFinite(s)) return s;
+  let up = s, down = s;
+  for (let k = 0; k < 4; k++) {
+    up = nextDouble(up, 1);
+    if (up - x === w) return up;
+    down = nextDouble(down, -1);
+    if (down - x === w) return down;
+  }
+  return s;
+}
+
+/** Parses an object's attributes JSON; COCO files exported by CVAT nest them in `attributes`. */
+export function objectAttributes(json: string | null): Record<string, unknown> {
+  if (json === null) return {};
+  const a = JSON.parse(json) as Record<string, unknown>;
+  const nested = a.attributes;
+  if (nested === null || typeof nested !== "object" || Array.isArray(nested)) return a;
+  const { attributes: _, ...rest } = a;
+  return { ...(nested as Record<string, unknown>), ...rest };
+}
+
+/** Polygons of a segmentation JSON (COCO polygon list), or null for none / RLE. */
+export function polygonsOf(seg: string | null): number[][] | null {
+  if (seg === null || !seg.startsWith("[")) return null;
+  const v = JSON.parse(seg) as unknown;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((p) => Array.isArray(p) && p.every((n) => typeof n === "number"))) return null;
+  return v as number[][];
+}
+
+/**
+ * The polygon a one-polygon-per-shape format (CVAT, LabelMe) writes for an object: its single
+ * polygon when the object's box is that polygon's extent (the box reads back exactly); null
+ * when it has none (or RLE, which `losses` reports); "dropped" when it has a mask that such a
+ * format cannot hold with the same box (several parts, fewer than 3 points, a box that is not
+ * the extent): the object is written as a box, so its box and identity survive.
+ */
+export function writablePolygon(seg: string | null, x: number, y: number, w: number, h: number): number[] | null | "dropped" {
+  const polys = polygonsOf(seg);
+  if (polys === null) return seg !== null && seg.startsWith("[") && seg !== "[]" ? "dropped" : null;
+  if (polys.length === 1 && polys[0].length >= 6 && polys[0].length % 2 === 0 && boxIsExtent(polys, x, y, w, h)) return polys[0];
+  return "dropped";
+}
+
+export function polygonsDroppedLine(n: number, formatName: string): string {
+  return `${n} polygon masks (${formatName} holds one polygon per shape, whose extent is the box: masks with several parts, under 3 points or a box that is not their extent are written as boxes and the masks left out)`;
+}
+
+/** True when a box is (to 1e-9 of its size) the extent of its polygons. */
+export function boxIsExtent(polys: number[][], x: number, y: number, w: number, h: number): boolean {
+  const [ex, ey, ew, eh] = extent(polys.flat());
+  const tol = 1e-9 * Math.max(1, Math.abs(x) + Math.abs(w), Math.abs(y) + Math.abs(h));
+  return Math.abs(ex - x) <= tol && Math.abs(ey - y) <= tol && Math.abs(ex + ew - (x + w)) <= tol && Math.abs(ey + eh - (y + h)) <= tol;
+}
+
+/**
+ * Throws, before anything is written, when the write would lose something and the caller did
+ * not accept it (`lossy`): what the format's capabilities cannot hold (`losses`, which
+ * `exportDataset` also checks) and `specific`, what this writer found it cannot hold. Other
+ * label fields do not count when the caller chose the field.
+ */
+export function refuseLosses(ds: Dataset, field: string, format: Format, output: string, specific: string[], options: WriteOptions): void {
+  if (options.lossy) return;
+  const all = [...losses(ds, field, format.holds, format.name).filter((l) => options.field === undefined || !l.startsWith("label fields ")), ...specific];
+  if (all.length === 0) return;
+  throw new BlindspotError({
+    file: output,
+    message: `${format.name} cannot hold everything in this dataset, so nothing was written:\n  - ${all.join("\n  - ")}`,
+    hint: "write to a format that holds it (blindspot, jsonl, coco), or pass lossy: true (--lossy) to write without it",
+  });
+}
+
+type AttrKind = "checkbox" | "number" | "text";
+
+function kindOfSpec(inputType: string): AttrKind {
+  return inputType === "checkbox" ? "checkbox" : inputType === "number" ? "number" : "text";
+}
+
+/** What the values of one attribute of one label look like, gathered in one pass. */
+interface AttrStats {
+  n: number;
+  bools: number;
+  nums: number;
+  min: number;
+  max: number;
+  /** Most decimal places of the numbers; -1 when one needs an exponent. */
+  dec: number;
+  /** Distinct values, kept only when the source declared a select / radio list to extend. */
+  strs: Set<string> | null;
+}
+
+function decimals(v: number): number {
+  const s = String(v);
+  if (s.includes("e")) return -1;
+  const dot = s.indexOf(".");
+  return dot < 0 ? 0 : s.length - dot - 1;
+}
+
+function addStat(st: AttrStats, v: unknown): void {
+  st.n++;
+  if (typeof v === "boolean") st.bools++;
+  else if (typeof v === "number" && Number.isFinite(v)) {
+    st.nums++;
+    if (v < st.min) st.min = v;
+    if (v > st.max) st.max = v;
+    const d = decimals(v);
+    st.dec = st.dec < 0 || d < 0 ? -1 : Math.max(st.dec, d);
+  }
+  st.strs?.add(textValue(v));
+}
+
+function kindOf(st: AttrStats): AttrKind {
+  if (st.bools === st.n) return "checkbox";
+  if (st.nums === st.n && st.dec >= 0 && st.dec <= 12) return "number";
+  return "text";
+}
+
+/** An attribute spec that holds the values seen, reusing the source's spec when it fits. */
+function specFor(name: string, st: AttrStats, prior: CvatAttributeSpec | undefined): CvatAttributeSpec {
+  const kind = kindOf(st);
+  if (kind === "number") {
+    const step = st.dec === 0 ? "1" : (10 ** -st.dec).toFixed(st.dec);
+    if (prior && kindOfSpec(prior.input_type) === "number") {
+      const [pmin, pmax, pstep] = (prior.values ?? "").split(";").map(Number);
+      const lo = Math.min(st.min, Number.isFinite(pmin) ? pmin : Infinity);
+      const hi = Math.max(st.max, Number.isFinite(pmax) ? pmax : -Infinity);
+      const keepStep = Number.isFinite(pstep) && pstep > 0 && decimals(pstep) >= st.dec;
+      return { ...prior, values: `${lo};${hi};${keepStep ? String(pstep) : step}` };
+    }
+    return { name, mutable: "False", input_type: "number", default_value: String(st.min), values: `${st.min};${st.max};${step}` };
+  }
+  if (prior && kindOfSpec(prior.input_type) === kind) {
+    if (st.strs && prior.values !== undefined) {
+      const list = prior.values.split("\n");
+      for (const v of st.strs) if (!list.includes(v)) list.push(v);
+      return { ...prior, values: list.join("\n") };
+    }
+    return prior;
+  }
+  if (kind === "checkbox") return { name, mutable: "False", input_type: "checkbox", default_value: "false", values: "false" };
+  return { name, mutable: "False", input_type: "text", default_value: "", values: "" };
+}
+
+function textValue(v: unknown): string {
+  return typeof v === "string" ? v : typeof v === "boolean" || typeof v === "number" ? String(v) : JSON.stringify(v);
+}
+
+function colorFor(i: number): string {
+  const hue = (i * 137.508) % 360, s = 0.55, l = 0.5;
+  const f = (n: number) => {
+    const k = (n + hue / 30) % 12;
+    const c = l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(c * 255).toString(16).padStart(2, "0");
+  };
+  return `#${f(0)}${f(8)}${f(4)}`;
+}
+
+/** How an object's attributes are written: XML attributes of the shape, or <attribute> children. */
+function splitAttributes(a: Record<string, unknown>, counts: { nulls: number }): { xml: [string, string][]; children: [string, unknown][] } {
+  const xml: [string, string][] = [];
+  const children: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(a)) {
+    if (CROWD_NAMES.has(k)) continue; // the crowd column is the truth
+    if (v === null || v === undefined || GEOMETRY_ATTRS.has(k)) { counts.nulls++; continue; }
+    if (k === "occluded" && (typeof v === "boolean" || v === 0 || v === 1 || v === "0" || v === "1" || v === "true" || v === "false")) xml.push([k, v === true || v === 1 || v === "1" || v === "true" ? "1" : "0"]);
+    else if ((k === "z_order" || k === "group_id" || k === "rotation") && typeof v === "number" && Number.isFinite(v)) xml.push([k, String(v)]);
+    else if (k === "source" && typeof v === "string") xml.push([k, v]);
+    else children.push([k, v]);
+  }
+  return { xml, children };
+}
+
+/** Text gathered in pieces and handed over as one Buffer (a file over V8's string limit still works). */
+class Chunks {
+  private parts: string[] = [];
+  private size = 0;
+  private readonly buffers: Buffer[] = [];
+  push(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 22) this.flush();
+  }
+  private flush(): void {
+    this.buffers.push(Buffer.from(this.parts.join(""), "utf8"));
+    this.parts = [];
+    this.size = 0;
+  }
+  done(): Buffer {
+    this.flush();
+    return Buffer.concat(this.buffers);
+  }
+}
+
+async function writeCvat(ds: Dataset, file: string, options: WriteOptions): Promise<WriteReport> {
+  const field = fieldToWrite(ds, options, "detections");
+  const o = fieldObjects(ds, field);
+  const s = ds.samples;
+  const sampleIds = values<string>(s, "id");
+  const filepaths = values<string>(s, "filepath"), widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const splits = values<string | null>(s, "split");
+  const imageIds = frameIds(s.columnNames().includes("source_id") ? values<unknown>(s, "source_id") : null, sampleIds.length);
+  const esc = { invalid: 0 };
+  const e = (v: string) => escapeXml(v, esc);
+  const counts = { nulls: 0 };
+  let polyDropped = 0, asText = 0;
+
+  // Pass 1: each label's attributes, so that its specs in <meta> hold every value written.
+  const prior = new Map(((ds.info.cvat as { labels?: CvatLabel[] } | undefined)?.labels ?? []).map((l) => [l.name, l]));
+  const stats = new Map<string, Map<string, AttrStats>>(); // label -> attribute -> stats
+  const crowdLabels = new Set<string>();
+  for (const rows of o.bySample.values()) {
+    for (const i of rows) {
+      const label = o.label[i];
+      let byName = stats.get(label);
+      if (!byName) stats.set(label, (byName = new Map()));
+      if (o.iscrowd[i]) crowdLabels.add(label);
+      if (o.attributes[i] === null) continue;
+      for (const [k, v] of splitAttributes(objectAttributes(o.attributes[i]), { nulls: 0 }).children) {
+        let st = byName.get(k);
+        if (!st) {
+          const p = prior.get(label)?.attributes.find((x) => x.name === k);
+          const listed = p !== undefined && (p.input_type === "select" || p.input_type === "radio");
+          byName.set(k, (st = { n: 0, bools: 0, nums: 0, min: Infinity, max: -Infinity, dec: 0, strs: listed ? new Set() : null }));
+        }
+        addStat(st, v);
+      }
+    }
+  }
+
+  // Label list: the dataset's categories in order, then labels only the objects use.
+  const names = ds.categories.map((c) => c.name);
+  const known = new Set(names);
+  for (const l of stats.keys()) if (!known.has(l)) names.push(l);
+  const kinds = new Map<string, Map<string, AttrKind>>();
+  const out = new Chunks();
+  out.push(['<?xml version="1.0" encoding="utf-8"?>', "<annotations>", "  <version>1.1</version>", "  <meta>", "    <task>",
+    `      <name>${e(ds.name)}</name>`, `      <size>${sampleIds.length}</size>`, "      <mode>annotation</mode>", "      <labels>", ""].join("\n"));
+  names.forEach((name, idx) => {
+    const p = prior.get(name);
+    const specs: CvatAttributeSpec[] = [];
+    for (const [k, st] of stats.get(name) ?? []) specs.push(specFor(k, st, p?.attributes.find((x) => x.name === k)));
+    for (const spec of p?.attributes ?? []) if (!specs.some((x) => x.name === spec.name) && !CROWD_NAMES.has(spec.name)) specs.push(spec);
+    if (crowdLabels.has(name)) specs.push(p?.attributes.find((x) => x.name === "iscrowd") ?? { name: "iscrowd", mutable: "False", input_type: "checkbox", default_value: "false", values: "false" });
+    kinds.set(name, new Map(specs.map((sp) => [sp.name, kindOfSpec(sp.input_type)])));
+    out.push([
+      "        <label>",
+      `          <name>${e(name)}</name>`,
+      `          <color>${e(p?.color ?? colorFor(idx))}</color>`,
+      ...(p?.type !== undefined ? [`          <type>${e(p.type)}</type>`] : []),
+      "          <attributes>",
+      ...specs.map((sp) => [
+        "            <attribute>",
+        `              <name>${e(sp.name)}</name>`,
+        `              <mutable>${e(sp.mutable ?? "False")}</mutable>`,
+        `              <input_type>${e(sp.input_type)}</input_type>`,
+        `              <default_value>${e(sp.default_value ?? "")}</default_value>`,
+        `              <values>${e(sp.values ?? "")}</values>`,
+        "            </attribute>",
+      ].join("\n")),
+      "          </attributes>",
+      "        </label>",
+      "",
+    ].join("\n"));
+  });
+  out.push("      </labels>\n    </task>\n  </meta>\n");
+
+  // Pass 2: the images and their shapes.
+  for (let k = 0; k < sampleIds.length; k++) {
+    let head = `  <image id="${imageIds[k]}" name="${e(filepaths[k])}"`;
+    if (widths[k] !== null && widths[k] !== undefined) head += ` width="${widths[k]}"`;
+    if (heights[k] !== null && heights[k] !== undefined) head += ` height="${heights[k]}"`;
+    if (splits[k] !== null && splits[k] !== undefined) head += ` subset="${e(splits[k]!)}"`;
+    out.push(`${head}>\n`);
+    for (const i of o.bySample.get(sampleIds[k]) ?? []) {
+      const label = o.label[i];
+      const { xml, children } = o.attributes[i] === null ? { xml: [], children: [] } : splitAttributes(objectAttributes(o.attributes[i]), counts);
+      const poly = writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]);
+      if (poly === "dropped") polyDropped++;
+      const tag = Array.isArray(poly) ? "polygon" : "box";
+      let line = `    <${tag} label="${e(label)}" `;
+      line += Array.isArray(poly)
+        ? `points="${pointsText(poly)}"`
+        : `xtl="${o.x[i]}" ytl="${o.y[i]}" xbr="${exactCorner(o.x[i], o.w[i])}" ybr="${exactCorner(o.y[i], o.h[i])}"`;
+      for (const [name, v] of xml) line += ` ${name}="${e(v)}"`;
+      line += ">\n";
+      const kindOfAttr = kinds.get(label);
+      for (const [name, v] of children) {
+        if ((kindOfAttr?.get(name) ?? "text") === "text" && typeof v !== "string") asText++;
+        line += `      <attribute name="${e(name)}">${e(textValue(v))}</attribute>\n`;
+      }
+      if (o.iscrowd[i]) line += `      <attribute name="iscrowd">true</attribute>\n`;
+      out.push(`${line}    </${tag}>\n`);
+    }
+    out.push("  </image>\n");
+  }
+  out.push("</annotations>\n");
+
+  // Only what this writer found; `exportDataset` adds what the capabilities cannot hold.
+  const dropped: string[] = [];
+  if (polyDropped) dropped.push(polygonsDroppedLine(polyDropped, "cvat"));
+  if (asText) dropped.push(`${asText} attribute values that are not text, booleans or numbers (written as text)`);
+  if (counts.nulls) dropped.push(`${counts.nulls} empty (null) or reserved-name attribute values (cvat cannot hold them)`);
+  if (esc.invalid) dropped.push(`${esc.invalid} characters that XML cannot hold (control characters, written as U+FFFD)`);
+  refuseLosses(ds, field, cvat, file, dropped, options);
+  writeFileAtomic(file, out.done());
+  return { files: 1, dropped };
+}
+
+function pointsText(flat: number[]): string {
+  const pts: string[] = [];
+  for (let k = 0; k + 1 < flat.length; k += 2) pts.push(`${flat[k]},${flat[k + 1]}`);
+  return pts.join(";");
+}
+
+/** CVAT image ids: the source ids when they are unique non-negative integers, else 0..n-1. */
+function frameIds(source: ArrayLike<unknown> | null, n: number): number[] {
+  const fallback = Array.from({ length: n }, (_, i) => i);
+  if (source === null) return fallback;
+  const out: number[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const v = source[i];
+    const x = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(x) || x < 0 || seen.has(x)) return fallback;
+    seen.add(x);
+    out.push(x);
+  }
+  return out;
+}

@@ -1,0 +1,329 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DatasetBuilder } from "../dataset/builder";
+import { values } from "../dataset/columns";
+import type { Dataset } from "../dataset/dataset";
+import { GROUND_TRUTH } from "../dataset/schema";
+import { BlindspotError, fail } from "../errors";
+import { writeFileAtomic } from "../io/atomic";
+import { cornerSize, dict, exactCorner, extent, objectAttributes, polygonsDroppedLine, refuseLosses, writablePolygon } from "./cvat";
+import { finishImport } from "./common/finish";
+import { isDir, listFiles, readJson, stem } from "./common/files";
+import { fieldObjects, fieldToWrite, imagesDirFor, metadataColumns } from "./common/labels";
+import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
+
+/**
+ * LabelMe: a folder of JSON files, one per image (`imagePath`, `imageWidth`, `imageHeight`,
+ * optional base64 `imageData`, `shapes`).
+ *
+ * - `imagePath` is relative to the JSON file. With `options.images`, the sample's filepath is
+ *   that path resolved against the JSON's folder when it lands inside the images folder; else
+ *   the same path under the images folder (the labels folder mirroring the images folder);
+ *   else its file name. When the filepath is not `imagePath` itself, the original is kept in
+ *   the sample metadata column `labelme_image_path`.
+ * - `imageData` is dropped as soon as a file is parsed (it is the image again, in base64).
+ * - `rectangle` shapes: the extent of their points (two corners, any order). `polygon`: a COCO
+ *   polygon [[x1,y1,...]] and its extent. Other shape types (circle, line, point, linestrip,
+ *   mask) are not loaded: an `unsupported-shape` problem says how many.
+ * - `flags.iscrowd === true` is the crowd flag; other flags, `group_id`, a non-empty
+ *   `description` and any other shape keys are the object's attributes. Top-level `flags`
+ *   becomes the metadata column `labelme_flags`, other unknown top-level keys metadata columns.
+ */
+
+const TOP_KEYS = new Set(["version", "flags", "shapes", "imagePath", "imageData", "imageHeight", "imageWidth"]);
+const SHAPE_KEYS = new Set(["label", "points", "shape_type", "flags", "group_id", "description", "mask"]);
+/** Sample metadata columns this reader makes, which the writer turns back into LabelMe fields. */
+const OWN_COLUMNS = new Set(["source_id", "labelme_image_path", "labelme_flags"]);
+export const LABELME_VERSION = "5.2.1";
+
+export const labelme: Format = {
+  name: "labelme",
+  description: "LabelMe JSON, one file per image (rectangles, polygons, flags, group ids)",
+  holds: { boxes: true, polygons: true, rle: false, crowd: true, confidence: false, classification: false, metadata: true, attributes: true, multipleFields: false },
+  detect: detectLabelme,
+  read: readLabelme,
+  write: writeLabelme,
+};
+
+function detectLabelme(input: string): boolean {
+  if (!isDir(input)) return false;
+  let files: string[];
+  try {
+    files = listFiles(input, (rel) => /\.json$/i.test(rel));
+  } catch {
+    return false;
+  }
+  for (const rel of files.slice(0, 5)) {
+    try {
+      const d = JSON.parse(fs.readFileSync(path.join(input, rel), "utf8")) as Record<string, unknown>;
+      if (d && typeof d === "object" && Array.isArray(d.shapes) && "imagePath" in d) return true;
+    } catch {
+      // not this file; look at the next one
+    }
+  }
+  return false;
+}
+
+async function readLabelme(input: string, options: ReadOptions): Promise<Dataset> {
+  let root: string, files: string[];
+  if (isDir(input)) {
+    root = input;
+    files = listFiles(input, (rel) => /\.json$/i.test(rel));
+    if (files.length === 0) fail(input, undefined, "no .json files in this folder", "LabelMe writes one .json file per image; give the folder that holds them");
+  } else if (fs.existsSync(input)) {
+    root = path.dirname(input);
+    files = [path.basename(input)];
+  } else {
+    fail(input, undefined, "folder not found", "give the folder of LabelMe .json files");
+  }
+
+  const b = new DatasetBuilder(options.name ?? path.basename(path.resolve(input), path.extname(input)), imagesDirFor(options));
+  const field = options.field ?? GROUND_TRUTH;
+  b.declareField({ name: field, kind: "detections", predicted: false });
+  for (const c of options.classes ?? []) b.category(c);
+  const check = b.imagesDir !== null && options.checkImages !== "none";
+  let loaded = 0;
+
+  files.forEach((rel, n) => {
+    options.onProgress?.("labels", n + 1, files.length);
+    const file = path.join(root, rel);
+    let data = readJson(file) as Record<string, unknown> | null;
+    if (data === null || typeof data !== "object" || Array.isArray(data) || (!("shapes" in data) && !("imagePath" in data))) {
+      b.addProblem({ kind: "skipped-file", file, message: "not a LabelMe file (no shapes, no imagePath); skipped", hint: "keep only LabelMe .json files in the labels folder, or ignore this message" });
+      return;
+    }
+    const imagePath = data.imagePath;
+    if (typeof imagePath !== "string" || imagePath === "") fail(file, "imagePath", "missing or empty image path", "set imagePath to the image's path relative to this .json file");
+    if (!Array.isArray(data.shapes)) fail(file, "shapes", "shapes is missing or not a list", "a LabelMe file has a shapes list (empty when the image has no labels)");
+    const shapes = data.shapes as unknown[];
+    const fields = dict();
+    for (const [k, v] of Object.entries(data)) {
+      if (k === "flags") {
+        if (v && typeof v === "object" && Object.keys(v).length > 0) fields.labelme_flags = v;
+      } else if (!TOP_KEYS.has(k)) fields[k] = v;
+    }
+    const width = posNumber(data.imageWidth), height = posNumber(data.imageHeight);
+    data = null; // the parsed file, imageData included, is not kept
+
+    const { filepath, rewritten } = imageFilepath(imagePath, rel, root, b.imagesDir, check);
+    if (rewritten) fields.labelme_image_path = imagePath;
+    const id = b.hasSample(filepath) ? `${filepath}#${rel}` : filepath;
+    const sampleId = b.addSample({ id, filepath, width, height, fields });
+    loaded++;
+
+    const unsupported = new Map<string, number>();
+    shapes.forEach((s, k) => {
+      const place = `shapes[${k}]`;
+      if (s === null || typeof s !== "object" || Array.isArray(s)) fail(file, place, "a shape must be an object", "fix this entry of shapes");
+      const shape = s as Record<string, unknown>;
+      const label = shape.label;
+      if (typeof label !== "string") fail(file, `${place}.label`, "shape has no label", "give every shape a label");
+      const type = shape.shape_type ?? "polygon"; // LabelMe's default when the key is missing
+      if (type !== "rectangle" && type !== "polygon") {
+        const t = String(type);
+        unsupported.set(t, (unsupported.get(t) ?? 0) + 1);
+        return;
+      }
+      const flat = flatPoints(shape.points, file, `${place}.points`);
+      if (flat.length < (type === "rectangle" ? 4 : 2)) fail(file, `${place}.points`, `a ${type} needs ${type === "rectangle" ? "two corner points" : "points"}`, "fix the points of this shape");
+      const [x, y, ew, eh] = extent(flat);
+      // A rectangle's size comes from two corners: cleaned of rounding like CVAT's boxes.
+      const w = type === "rectangle" ? cornerSize(x, maxOf(flat, 0)) : ew, h = type === "rectangle" ? cornerSize(y, maxOf(flat, 1)) : eh;
+      const attributes = dict();
+      let crowd = false;
+      const flags = shape.flags;
+      if (flags !== null && flags !== undefined) {
+        if (typeof flags !== "object" || Array.isArray(flags)) fail(file, `${place}.flags`, "flags must be an object", 'flags is an object of booleans, e.g. {"iscrowd": true}');
+        for (const [fk, fv] of Object.entries(flags)) {
+          if (fk === "iscrowd") crowd = fv === true || fv === 1;
+          else attributes[fk] = fv;
+        }
+      }
+      if (shape.group_id !== null && shape.group_id !== undefined) attributes.group_id = shape.group_id;
+      if (typeof shape.description === "string" ? shape.description !== "" : shape.description != null) attributes.description = shape.description;
+      for (const [sk, sv] of Object.entries(shape)) if (!SHAPE_KEYS.has(sk)) attributes[sk] = sv;
+      b.addObject({
+        sampleId, field, label, x, y, w, h, iscrowd: crowd,
+        segmentation: type === "polygon" ? [flat] : null, attributes,
+      });
+    });
+    if (unsupported.size > 0) {
+      const what = [...unsupported].map(([t, c]) => `${c} ${t}`).join(", ");
+      b.addProblem({ kind: "unsupported-shape", sampleId, file, place: "shapes", message: `${what} shape(s) not loaded: blindspot reads rectangles and polygons`, hint: "redraw these shapes as rectangles or polygons in LabelMe if they are needed" });
+    }
+  });
+  if (loaded === 0) fail(input, undefined, "no LabelMe files here (no .json file has shapes and imagePath)", "give the folder of LabelMe .json files");
+  return finishImport(b, input, options);
+}
+
+/** Largest x (axis 0) or y (axis 1) of flat points. */
+function maxOf(flat: number[], axis: 0 | 1): number {
+  let m = -Infinity;
+  for (let k = axis; k < flat.length; k += 2) if (flat[k] > m) m = flat[k];
+  return m;
+}
+
+function posNumber(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : null;
+}
+
+function flatPoints(points: unknown, file: string, place: string): number[] {
+  if (!Array.isArray(points)) fail(file, place, "points must be a list of [x, y]", "fix the points of this shape");
+  const flat: number[] = [];
+  points.forEach((p, i) => {
+    if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== "number" || typeof p[1] !== "number" || !Number.isFinite(p[0] + p[1])) {
+      fail(file, `${place}[${i}]`, `point ${JSON.stringify(p)} is not [x, y]`, "each point is a pair of numbers [x, y]");
+    }
+    flat.push(p[0], p[1]);
+  });
+  return flat;
+}
+
+const posix = (p: string) => p.split(path.sep).join("/");
+
+/** Top-level LabelMe flags from the `labelme_flags` column (an object, or its JSON once saved). */
+function flagsOf(v: unknown): unknown {
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return {};
+    }
+  }
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? v : {};
+}
+
+/**
+ * The sample filepath of an imagePath found in labels file `rel` of the labels folder `root`.
+ * Candidates, in order: the path resolved against the JSON file's folder on disk, when it lands
+ * inside the images folder; the path under the images folder as seen from the JSON file's place
+ * in the labels folder (the labels tree mirroring the images tree); these two are what LabelMe
+ * means by the path. Then, as fallbacks: the path as written, relative to the images folder;
+ * the file name alone. The first whose file exists wins (when images are checked), else the
+ * first candidate. `rewritten` is true when the result is a fallback or backslashes were turned
+ * into slashes: the caller then keeps the original path.
+ */
+function imageFilepath(imagePath: string, rel: string, root: string, imagesDir: string | null, check: boolean): { filepath: string; rewritten: boolean } {
+  const p = imagePath.replace(/\\/g, "/"); // LabelMe on Windows writes backslashes
+  const slashes = p !== imagePath;
+  const relDir = path.posix.dirname(rel.replace(/\\/g, "/"));
+  const isAbs = path.posix.isAbsolute(p) || /^[A-Za-z]:\//.test(p);
+  const mirrored = isAbs ? p : path.posix.normalize(relDir === "." ? p : `${relDir}/${p}`);
+  if (imagesDir === null) return { filepath: mirrored, rewritten: slashes };
+
+  const inside = (q: string) => q !== "" && q !== "." && !q.startsWith("../") && q !== ".." && !path.posix.isAbsolute(q) && !/^[A-Za-z]:\//.test(q);
+  const candidates: { filepath: string; faithful: boolean }[] = [];
+  const add = (filepath: string, faithful: boolean) => {
+    if (inside(filepath) && !candidates.some((c) => c.filepath === filepath)) candidates.push({ filepath, faithful });
+  };
+  add(posix(path.relative(imagesDir, path.resolve(root, relDir, p))), true);
+  if (!isAbs) add(mirrored, true);
+  if (!isAbs) add(path.posix.normalize(p), false);
+  add(path.posix.basename(p), false);
+  if (candidates.length === 0) return { filepath: p, rewritten: slashes }; // the import checks flag it
+  let chosen = candidates[0];
+  if (check && candidates.length > 1) chosen = candidates.find((c) => fs.existsSync(path.join(imagesDir, c.filepath))) ?? chosen;
+  return { filepath: chosen.filepath, rewritten: !chosen.faithful || slashes };
+}
+
+async function writeLabelme(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
+  const field = fieldToWrite(ds, options, "detections");
+  const o = fieldObjects(ds, field);
+  const s = ds.samples;
+  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
+  const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height"), splits = values<string | null>(s, "split");
+  const cols = s.columnNames();
+  const flagCol = cols.includes("labelme_flags") ? values<unknown>(s, "labelme_flags") : null;
+  const meta = metadataColumns(ds).filter((c) => !OWN_COLUMNS.has(c));
+  const metaValues = meta.map((c) => values<unknown>(s, c));
+
+  const counts = { polyDropped: 0, attrLost: 0, metaLost: 0, splitLost: 0 };
+  /** Sample k's file and document; counts what it cannot hold when `count` is set. */
+  const build = (k: number, count: boolean): { target: string; doc: Record<string, unknown> } => {
+    const c = count ? counts : { polyDropped: 0, attrLost: 0, metaLost: 0, splitLost: 0 };
+    const fp = filepaths[k];
+    const fpPosix = fp.replace(/\\/g, "/");
+    const clean = !path.posix.isAbsolute(fpPosix) && !/^[A-Za-z]:\//.test(fpPosix) && !path.posix.normalize(fpPosix).startsWith("../");
+    const dir = clean ? path.posix.dirname(path.posix.normalize(fpPosix)) : ".";
+    const jsonRel = dir === "." ? `${stem(fp)}.json` : `${dir}/${stem(fp)}.json`;
+    const target = path.join(output, ...jsonRel.split("/"));
+    let imagePath: string;
+    if (ds.imagesDir !== null && !path.isAbsolute(fp)) imagePath = posix(path.relative(path.dirname(path.resolve(target)), path.resolve(ds.imagesDir, fp)));
+    else if (clean) imagePath = path.posix.relative(dir, path.posix.normalize(fpPosix));
+    else imagePath = fp;
+    if (splits[k] !== null && splits[k] !== undefined) c.splitLost++;
+
+    const shapes: Record<string, unknown>[] = [];
+    for (const i of o.bySample.get(ids[k]) ?? []) {
+      const a = objectAttributes(o.attributes[i]);
+      const flags = dict();
+      const extra = dict();
+      let groupId: number | null = null;
+      let description = "";
+      for (const [key, v] of Object.entries(a)) {
+        if (key === "iscrowd") { if (Boolean(v) !== Boolean(o.iscrowd[i])) c.attrLost++; continue; }
+        if (key === "group_id" && typeof v === "number" && Number.isInteger(v)) groupId = v;
+        else if (key === "description" && typeof v === "string") description = v;
+        else if (typeof v === "boolean") flags[key] = v;
+        else if (SHAPE_KEYS.has(key) || v === undefined) c.attrLost++;
+        else extra[key] = v;
+      }
+      if (o.iscrowd[i]) flags.iscrowd = true;
+      const poly = writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]);
+      if (poly === "dropped") c.polyDropped++;
+      let points: number[][];
+      if (Array.isArray(poly)) {
+        points = [];
+        for (let t = 0; t + 1 < poly.length; t += 2) points.push([poly[t], poly[t + 1]]);
+      } else {
+        const x = o.x[i], y = o.y[i];
+        points = [[x, y], [exactCorner(x, o.w[i]), exactCorner(y, o.h[i])]];
+      }
+      shapes.push({ label: o.label[i], points, group_id: groupId, description, shape_type: Array.isArray(poly) ? "polygon" : "rectangle", flags, ...extra });
+    }
+
+    const doc = Object.assign(dict(), {
+      version: LABELME_VERSION,
+      flags: flagsOf(flagCol?.[k]),
+      shapes,
+      imagePath,
+      imageData: null,
+      imageHeight: heights[k] ?? null,
+      imageWidth: widths[k] ?? null,
+    });
+    meta.forEach((col, m) => {
+      const v = metaValues[m][k];
+      if (v === null || v === undefined) return;
+      if (TOP_KEYS.has(col)) c.metaLost++;
+      else doc[col] = v;
+    });
+    return { target, doc };
+  };
+
+  // Pass 1: file names must not clash, and losses are refused before anything is written.
+  const seen = new Map<string, string>();
+  for (let k = 0; k < ids.length; k++) {
+    const { target } = build(k, true);
+    const other = seen.get(target);
+    if (other !== undefined) {
+      throw new BlindspotError({ file: target, message: `samples ${JSON.stringify(other)} and ${JSON.stringify(ids[k])} would both be written to this file`, hint: "LabelMe keeps one .json per image, named after the image; rename one of the images (their names differ only in the extension)" });
+    }
+    seen.set(target, ids[k]);
+  }
+  const { polyDropped, attrLost, metaLost, splitLost } = counts;
+
+  // Only what this writer found; `exportDataset` adds what the capabilities cannot hold.
+  const dropped: string[] = [];
+  if (polyDropped) dropped.push(polygonsDroppedLine(polyDropped, "labelme"));
+  if (attrLost) dropped.push(`${attrLost} object attributes that labelme cannot hold (a group_id that is not an integer, a non-text description, or a name labelme reserves)`);
+  if (metaLost) dropped.push(`${metaLost} metadata values named like LabelMe's own keys (labelme cannot hold them)`);
+  if (splitLost) dropped.push(`split of ${splitLost} samples (labelme cannot hold it)`);
+  refuseLosses(ds, field, labelme, output, dropped, options);
+  // Pass 2: each file, atomically.
+  fs.mkdirSync(output, { recursive: true });
+  for (let k = 0; k < ids.length; k++) {
+    const { target, doc } = build(k, false);
+    writeFileAtomic(target, JSON.stringify(doc, null, 2) + "\n");
+  }
+  return { files: ids.length, dropped };
+}

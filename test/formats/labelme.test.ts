@@ -1,0 +1,268 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DatasetBuilder } from "../../src/dataset/builder";
+import { values } from "../../src/dataset/columns";
+import type { Dataset } from "../../src/dataset/dataset";
+import { BlindspotError } from "../../src/errors";
+import { coco } from "../../src/formats/coco";
+import { labelme } from "../../src/formats/labelme";
+
+const dataDir = path.resolve(__dirname, "../../../shared/data");
+const voc = path.join(dataDir, "voc100");
+const images = path.join(voc, "images");
+const labelsDir = path.join(voc, "gts/labelme_format");
+const tmpRoot = path.resolve(__dirname, "../.tmp");
+const tmps: string[] = [];
+
+function tmp(): string {
+  fs.mkdirSync(tmpRoot, { recursive: true });
+  const d = fs.mkdtempSync(path.join(tmpRoot, "cvatlabelme-labelme-"));
+  tmps.push(d);
+  return d;
+}
+
+afterAll(() => {
+  for (const d of tmps) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** Everything LabelMe carries, row by row, for exact comparisons. */
+function snapshot(ds: Dataset) {
+  const s = ds.samples, o = ds.objects;
+  const col = <T>(t: typeof s, c: string) => Array.from(values<T>(t, c));
+  const meta = s.columnNames().filter((c) => !["id", "filepath", "width", "height", "split", "tags", "problems"].includes(c)).sort();
+  return {
+    samples: {
+      id: col<string>(s, "id"), filepath: col<string>(s, "filepath"),
+      width: col<number | null>(s, "width"), height: col<number | null>(s, "height"),
+      meta: Object.fromEntries(meta.map((c) => [c, col<unknown>(s, c)])),
+    },
+    objects: {
+      sample_id: col<string>(o, "sample_id"), label: col<string>(o, "label"),
+      x: col<number>(o, "x"), y: col<number>(o, "y"), w: col<number>(o, "w"), h: col<number>(o, "h"),
+      iscrowd: col<number>(o, "iscrowd"), segmentation: col<string | null>(o, "segmentation"),
+      attributes: col<string | null>(o, "attributes").map((a) => (a === null ? null : JSON.parse(a))),
+    },
+  };
+}
+
+/** file name -> "label" + box relative to the image size, sorted. */
+function boxesByFile(ds: Dataset) {
+  const s = ds.samples, o = ds.objects;
+  const fp = values<string>(s, "filepath"), ids = values<string>(s, "id"), W = values<number>(s, "width"), H = values<number>(s, "height");
+  const size = new Map<string, [string, number, number]>();
+  for (let i = 0; i < ids.length; i++) size.set(ids[i], [fp[i], W[i], H[i]]);
+  const out = new Map<string, { label: string; rel: number[] }[]>();
+  for (const [name] of size.values()) out.set(name, []);
+  const sid = values<string>(o, "sample_id"), label = values<string>(o, "label");
+  const x = values<number>(o, "x"), y = values<number>(o, "y"), w = values<number>(o, "w"), h = values<number>(o, "h");
+  for (let i = 0; i < sid.length; i++) {
+    const [name, iw, ih] = size.get(sid[i])!;
+    out.get(name)!.push({ label: label[i], rel: [x[i] / iw, y[i] / ih, w[i] / iw, h[i] / ih] });
+  }
+  for (const list of out.values()) list.sort((a, b) => a.label.localeCompare(b.label) || a.rel[0] - b.rel[0] || a.rel[1] - b.rel[1] || a.rel[2] - b.rel[2]);
+  return out;
+}
+
+async function rejection(p: Promise<unknown>): Promise<BlindspotError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(BlindspotError);
+  return err as BlindspotError;
+}
+
+describe.skipIf(!fs.existsSync(voc))(`labelme on the VOC100 sample (skipped: ${voc} not found)`, () => {
+  it("detects the LabelMe folder and nothing else", () => {
+    expect(labelme.detect!(labelsDir)).toBe(true);
+    expect(labelme.detect!(path.join(voc, "gts/coco_format_v1"))).toBe(false);
+    expect(labelme.detect!(path.join(voc, "gts/cvat_format"))).toBe(false);
+    expect(labelme.detect!(path.join(labelsDir, "2007_000027.json"))).toBe(false);
+  });
+
+  it("reads 100 images and 273 boxes, the same as the COCO reference, without the embedded images", async () => {
+    const ds = await labelme.read!(labelsDir, { images });
+    expect(ds.count()).toBe(100);
+    expect(ds.objectCount()).toBe(273);
+    expect(ds.problems).toEqual([]);
+    expect(ds.samples.columnNames()).not.toContain("imageData");
+    expect(ds.samples.columnNames()).not.toContain("labelme_image_path"); // the paths needed no rewriting
+    expect(JSON.stringify(ds.samples.objects()).length).toBeLessThan(100_000); // the files hold 12 MB of base64
+
+    const ref = await coco.read!(path.join(voc, "gts/coco_format_v1/instances_default.json"), { images });
+    const mine = boxesByFile(ds), theirs = boxesByFile(ref);
+    expect([...mine.keys()].sort()).toEqual([...theirs.keys()].sort());
+    for (const [name, boxes] of theirs) {
+      const got = mine.get(name)!;
+      expect(got.map((b) => b.label), name).toEqual(boxes.map((b) => b.label));
+      got.forEach((b, k) => b.rel.forEach((v, j) => expect(Math.abs(v - boxes[k].rel[j]), `${name} box ${k}`).toBeLessThan(1e-6)));
+    }
+    const sizes = new Map(Array.from(values<string>(ref.samples, "filepath"), (f, i) => [f, [values<number>(ref.samples, "width")[i], values<number>(ref.samples, "height")[i]]]));
+    const snap = snapshot(ds);
+    snap.samples.filepath.forEach((f, i) => {
+      expect(snap.samples.id[i]).toBe(f);
+      expect([snap.samples.width[i], snap.samples.height[i]]).toEqual(sizes.get(f));
+    });
+    expect(snap.objects.attributes.every((a) => a === null)).toBe(true); // group_id null, no flags
+  });
+
+  it("round-trips write -> read exactly", async () => {
+    const ds = await labelme.read!(labelsDir, { images });
+    const out = path.join(tmp(), "labels");
+    const report = await labelme.write!(ds, out, {});
+    expect(report).toEqual({ files: 100, dropped: [] });
+    const files = fs.readdirSync(out).sort();
+    expect(files).toHaveLength(100);
+    expect(files[0]).toBe("2007_000027.json");
+    const one = JSON.parse(fs.readFileSync(path.join(out, files[0]), "utf8"));
+    expect(one.version).toBe("5.2.1");
+    expect(one.imageData).toBeNull();
+    expect(one.imageWidth).toBe(486);
+    expect(one.imageHeight).toBe(500);
+    expect(fs.existsSync(path.resolve(out, one.imagePath))).toBe(true); // relative to the JSON file, as LabelMe wants
+    expect(labelme.detect!(out)).toBe(true);
+    const back = await labelme.read!(out, { images });
+    expect(back.problems).toEqual([]);
+    expect(snapshot(back)).toEqual(snapshot(ds));
+  });
+
+  it("fails on a truncated file, naming the file and the place", async () => {
+    const dir = tmp();
+    const text = fs.readFileSync(path.join(labelsDir, "2007_000032.json"), "utf8");
+    fs.writeFileSync(path.join(dir, "2007_000032.json"), text.slice(0, Math.floor(text.length / 2)));
+    const err = await rejection(labelme.read!(dir, { images }));
+    expect(err.message).toContain(path.join(dir, "2007_000032.json"));
+    expect(err.message).toMatch(/truncated/);
+    expect(err.place).toMatch(/line \d+, column \d+/);
+  });
+});
+
+/** A dataset with polygons, a crowd box, hostile names, typed attributes, metadata and folders. */
+function generated(): Dataset {
+  const b = new DatasetBuilder("gen", null);
+  b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+  const evil = "<img src=x onerror=alert(1)>";
+  // In the order a reader lists the files (c.json, empty.json, sub/dir/...), so rows compare 1:1.
+  const s3 = b.addSample({ filepath: "c.jpg", width: 33, height: 44, fields: { camera: "x", night: false } });
+  const s2 = b.addSample({ filepath: "empty.png", width: 100, height: 50, fields: { camera: null } });
+  const s1 = b.addSample({ filepath: "sub/dir/a b&c.jpg", width: 640, height: 480, fields: { camera: "cam <1>", night: true, labelme_flags: { reviewed: true } } });
+  b.addObject({ sampleId: s3, field: "ground_truth", label: "cat", x: 1, y: 1, w: 3, h: 4, iscrowd: true, segmentation: [[1, 1, 4, 1, 4, 5]] });
+  b.addObject({ sampleId: s3, field: "ground_truth", label: "dog", x: 12.456789, y: 0.1, w: 7.123456789, h: 1e-7 });
+  b.addObject({ sampleId: s1, field: "ground_truth", label: evil, x: 0.1, y: 0.2, w: 0.2, h: 10.7, attributes: { occluded: true, group_id: 4, description: "line1\nline2 \"q\" <b>", score_hint: 0.25, source: "auto" } });
+  b.addObject({ sampleId: s1, field: "ground_truth", label: "cat", x: 10, y: 20, w: 30, h: 40, iscrowd: true });
+  b.addObject({ sampleId: s1, field: "ground_truth", label: "cat", x: 1.5, y: 2.25, w: 8.5, h: 5.75, segmentation: [[1.5, 2.25, 10, 2.25, 10, 8, 3.3, 8]], attributes: { truncated: false } });
+  void s2;
+  return b.build();
+}
+
+describe("labelme with generated data", () => {
+  it("round-trips polygons, crowd, attributes, metadata and hostile names exactly", async () => {
+    const ds = generated();
+    const out = tmp();
+    const report = await labelme.write!(ds, out, {});
+    expect(report).toEqual({ files: 3, dropped: [] });
+    const written = JSON.parse(fs.readFileSync(path.join(out, "sub/dir/a b&c.json"), "utf8"));
+    expect(written.imagePath).toBe("a b&c.jpg");
+    expect(written.flags).toEqual({ reviewed: true });
+    expect(written.camera).toBe("cam <1>");
+    const { points, ...rest } = written.shapes[0];
+    expect(points[0]).toEqual([0.1, 0.2]);
+    expect(rest).toEqual({
+      label: "<img src=x onerror=alert(1)>", group_id: 4,
+      description: "line1\nline2 \"q\" <b>", shape_type: "rectangle", flags: { occluded: true }, score_hint: 0.25, source: "auto",
+    });
+    expect(written.shapes[1].flags).toEqual({ iscrowd: true });
+    expect(written.shapes[2].shape_type).toBe("polygon");
+    expect(written.shapes[2].points).toEqual([[1.5, 2.25], [10, 2.25], [10, 8], [3.3, 8]]);
+    expect(fs.existsSync(path.join(out, "empty.json"))).toBe(true);
+
+    const back = await labelme.read!(out, {});
+    expect(back.problems).toEqual([]);
+    expect(snapshot(back)).toEqual(snapshot(ds));
+  });
+
+  it("resolves image paths relative to the JSON file, and keeps any path it rewrites", async () => {
+    const root = tmp();
+    const imgs = path.join(root, "images"), labels = path.join(root, "labels");
+    fs.mkdirSync(path.join(imgs, "train"), { recursive: true });
+    fs.mkdirSync(path.join(labels, "train"), { recursive: true });
+    for (const f of ["train/a.jpg", "b.jpg", "c.jpg", "train/d.jpg"]) fs.writeFileSync(path.join(imgs, f), "");
+    const doc = (imagePath: string) => JSON.stringify({ version: "5.2.1", flags: {}, shapes: [], imagePath, imageData: null, imageWidth: 10, imageHeight: 10 });
+    fs.writeFileSync(path.join(labels, "train/a.json"), doc("../../images/train/a.jpg")); // really relative to the JSON file
+    fs.writeFileSync(path.join(labels, "b.json"), doc("C:\\Users\\me\\photos\\b.jpg")); // another machine: file name only
+    fs.writeFileSync(path.join(labels, "c.json"), doc("../elsewhere/c.jpg"));
+    fs.writeFileSync(path.join(labels, "train/d.json"), doc("d.jpg")); // labels tree mirrors the images tree
+    const ds = await labelme.read!(labels, { images: imgs, checkImages: "exists" });
+    expect(ds.problems).toEqual([]);
+    expect(Array.from(values(ds.samples, "filepath"))).toEqual(["b.jpg", "c.jpg", "train/a.jpg", "train/d.jpg"]);
+    expect(Array.from(values(ds.samples, "labelme_image_path"))).toEqual(["C:\\Users\\me\\photos\\b.jpg", "../elsewhere/c.jpg", null, null]);
+    // Without an images folder, paths stay as LabelMe means them: relative to the labels folder.
+    const bare = await labelme.read!(labels, {});
+    expect(Array.from(values(bare.samples, "filepath"))).toEqual(["C:/Users/me/photos/b.jpg", "../elsewhere/c.jpg", "../images/train/a.jpg", "train/d.jpg"]);
+  });
+
+  it("reads shape variants and records unsupported shapes as problems", async () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, "x.json"), JSON.stringify({
+      imagePath: "x.jpg", imageWidth: 100, imageHeight: 80, imageData: "aGVsbG8=",
+      shapes: [
+        { label: "cat", points: [[30, 40], [10, 20]], shape_type: "rectangle", group_id: null, flags: { iscrowd: true }, description: "" },
+        { label: "dog", points: [[1, 1], [5, 1], [3, 6]], group_id: 2, flags: {}, mask: null },
+        { label: "cat", points: [[5, 5], [9, 9]], shape_type: "circle", flags: {} },
+        { label: "cat", points: [[5, 5]], shape_type: "point", flags: {} },
+      ],
+    }));
+    fs.writeFileSync(path.join(dir, "classes.json"), JSON.stringify(["cat", "dog"]));
+    const ds = await labelme.read!(dir, {});
+    expect(ds.count()).toBe(1);
+    const snap = snapshot(ds);
+    expect(snap.objects.label).toEqual(["cat", "dog"]);
+    expect([snap.objects.x, snap.objects.y, snap.objects.w, snap.objects.h]).toEqual([[10, 1], [20, 1], [20, 4], [20, 5]]);
+    expect(snap.objects.iscrowd).toEqual([1, 0]);
+    expect(snap.objects.segmentation).toEqual([null, "[[1,1,5,1,3,6]]"]);
+    expect(snap.objects.attributes).toEqual([null, { group_id: 2 }]);
+    expect(ds.problems.map((p) => p.kind).sort()).toEqual(["skipped-file", "unsupported-shape"]);
+    expect(ds.problems.find((p) => p.kind === "unsupported-shape")!.message).toMatch(/1 circle, 1 point/);
+  });
+
+  it("gives clear errors for bad files", async () => {
+    const cases: [string, string, RegExp][] = [
+      ["noimage.json", JSON.stringify({ shapes: [] }), /imagePath/],
+      ["badpoints.json", JSON.stringify({ imagePath: "a.jpg", shapes: [{ label: "cat", shape_type: "rectangle", points: [[1, "2"], [3, 4]] }] }), /shapes\[0\]\.points\[0\]/],
+      ["nolabel.json", JSON.stringify({ imagePath: "a.jpg", shapes: [{ points: [[1, 2], [3, 4]] }] }), /shape has no label/],
+    ];
+    for (const [name, text, re] of cases) {
+      const dir = tmp();
+      fs.writeFileSync(path.join(dir, name), text);
+      const err = await rejection(labelme.read!(dir, {}));
+      expect(err.message, name).toContain(path.join(dir, name));
+      expect(err.message, name).toMatch(re);
+    }
+    await rejection(labelme.read!(tmp(), {})).then((e) => expect(e.message).toMatch(/no \.json files/));
+  });
+
+  it("refuses two images that would share a JSON file, and what it cannot hold unless lossy", async () => {
+    const b = new DatasetBuilder("clash", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
+    b.addSample({ filepath: "a.png", width: 10, height: 10 });
+    const err = await rejection(labelme.write!(b.build(), tmp(), {}));
+    expect(err.message).toMatch(/a\.json/);
+
+    const c = new DatasetBuilder("lossy", null);
+    c.declareField({ name: "model", kind: "detections", predicted: true });
+    const s = c.addSample({ filepath: "a.jpg", width: 10, height: 10, split: "val" });
+    c.addObject({ sampleId: s, field: "model", label: "cat", x: 1, y: 1, w: 2, h: 2, confidence: 0.5 });
+    c.addObject({ sampleId: s, field: "model", label: "cat", x: 0, y: 0, w: 6, h: 6, segmentation: [[0, 0, 6, 0, 6, 6], [7, 7, 8, 8, 7, 8]] });
+    const ds = c.build();
+    const out = tmp();
+    const refused = await rejection(labelme.write!(ds, out, {}));
+    expect(refused.message).toMatch(/1 confidence scores[\s\S]*1 polygon masks[\s\S]*split of 1 samples/);
+    expect(fs.readdirSync(out)).toEqual([]);
+    const report = await labelme.write!(ds, out, { lossy: true });
+    const text = report.dropped.join("\n");
+    expect(text).not.toMatch(/confidence/); // exportDataset reports the capability losses
+    expect(text).toMatch(/1 polygon masks/);
+    expect(text).toMatch(/split of 1 samples/);
+    const back = await labelme.read!(out, {});
+    expect(Array.from(values(back.objects, "w"))).toEqual([2, 6]);
+  });
+});
