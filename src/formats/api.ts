@@ -52,7 +52,7 @@ export async function exportDataset(ds: Dataset, output: string, options: Export
     });
   }
   const report = await format.write(ds, output, { ...options, field });
-  return { ...report, dropped: [...lost, ...report.dropped] };
+  return { ...report, dropped: [...new Set([...lost, ...report.dropped])] };
 }
 
 /** Guesses a format from a path: a saved dataset, a file extension, or a folder's contents. */

@@ -1,9 +1,11 @@
 import { BlindspotError } from "../errors";
 import { coco } from "./coco";
 import { cocoResults } from "./cocoResults";
+import { cvat } from "./cvat";
 import type { Format } from "./format";
 import { imageFolder } from "./imageFolder";
 import { jsonl } from "./jsonl";
+import { labelme } from "./labelme";
 import { native } from "./native";
 import { openimages } from "./openimages";
 import { tfrecord } from "./tfrecord";
@@ -12,7 +14,7 @@ import { voc } from "./voc";
 import { yolo } from "./yolo";
 
 /** Every format blindspot reads or writes, by name. */
-export const FORMATS: Format[] = [native, coco, cocoResults, voc, yolo, openimages, tfrecord, imageFolder, jsonl, txtAbsXywh, txtAbsXyxy, txtRelCxcywh];
+export const FORMATS: Format[] = [native, coco, cocoResults, voc, yolo, cvat, labelme, openimages, tfrecord, imageFolder, jsonl, txtAbsXywh, txtAbsXyxy, txtRelCxcywh];
 
 export function formatByName(name: string): Format {
   const f = FORMATS.find((k) => k.name === name);

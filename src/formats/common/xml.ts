@@ -18,13 +18,14 @@ export function parseXml(file: string, text: string, arrayTags: string[]): Recor
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
+    htmlEntities: true,
     isArray: (name) => tags.has(name),
   });
   return parser.parse(text);
 }
 
 export function escapeXml(v: unknown): string {
-  return String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
 }
 
 /** A number from XML text, or null when the text is not a finite number. */
