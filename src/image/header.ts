@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import sharp from "sharp";
 
 export interface ImageHeader {
@@ -13,12 +14,47 @@ export interface ImageHeader {
 export async function readImageHeader(file: string): Promise<ImageHeader> {
   const m = await sharp(file, { failOn: "none", limitInputPixels: false }).metadata();
   if (!m.width || !m.height) throw new Error("the header gives no image size");
+  checkEnding(file, m.format);
   const rotated = (m.orientation ?? 1) >= 5;
   return {
     width: rotated ? m.height : m.width,
     height: rotated ? m.width : m.height,
     format: m.format ?? "unknown",
   };
+}
+
+/** End-of-image markers: a cut-short file lacks them at its end. */
+const ENDINGS: Record<string, Buffer> = { jpeg: Buffer.from([0xff, 0xd9]), png: Buffer.from("IEND") };
+const CHUNK = 64 * 1024;
+/** Some cameras pad files with zero bytes after the image; look past this much padding at most. */
+const MAX_PADDING = 4 * 1024 * 1024;
+
+/**
+ * Finds images cut short (an interrupted copy or download) without decoding them: their header
+ * reads fine, but the end-of-image marker is missing from the end of the data.
+ */
+function checkEnding(file: string, format: string | undefined): void {
+  const marker = format === undefined ? undefined : ENDINGS[format];
+  if (!marker) return;
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(CHUNK + marker.length);
+    // Walk back over trailing zero padding, chunk by chunk, to the last data byte.
+    for (let end = size; end > 0 && size - end <= MAX_PADDING; end -= CHUNK) {
+      const start = Math.max(0, end - CHUNK - marker.length);
+      const n = fs.readSync(fd, buf, 0, end - start, start);
+      let last = n - 1;
+      while (last >= 0 && buf[last] === 0) last--;
+      if (last < 0) continue;
+      const tail = buf.subarray(Math.max(0, last + 1 - 64), last + 1);
+      if (tail.includes(marker)) return;
+      break;
+    }
+    throw new Error(`the ${format!.toUpperCase()} file is truncated (no end-of-image marker)`);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Runs `work` over items with at most `limit` in flight; results keep the input order. */

@@ -81,11 +81,14 @@ describe.skipIf(!HAS_SHARED)("bad input: clear errors and recorded problems", ()
       for (const im of d.images) fs.copyFileSync(path.join(VOC_IMAGES, im.file_name), path.join(images, im.file_name));
       fs.rmSync(path.join(images, d.images[0].file_name));
       fs.writeFileSync(path.join(images, d.images[1].file_name), Buffer.from("not a jpeg at all, just text"));
+      const cut = fs.readFileSync(path.join(images, d.images[3].file_name));
+      fs.writeFileSync(path.join(images, d.images[3].file_name), cut.subarray(0, cut.length >> 1));
       d.images[2].file_name = "../../etc/passwd";
     });
     const s = info(file, images);
     expect(s.samples).toBe(5);
-    expect(s.problems.byKind).toEqual({ "missing-image": 1, "corrupt-image": 1, "path-escapes-dataset": 1 });
+    expect(s.problems.byKind).toEqual({ "missing-image": 1, "corrupt-image": 2, "path-escapes-dataset": 1 });
+    expect(s.problems.first.some((p: any) => /truncated/.test(p.message))).toBe(true);
     for (const p of s.problems.first) {
       expect(p.sampleId).toBeTruthy();
       expect(p.hint).toBeTruthy();
