@@ -50,7 +50,7 @@ export function mergeLabels(target: Dataset, source: Dataset, sourceName: string
   for (const id of values<number>(target.objects, "id")) if (id >= offset) offset = id + 1;
   const added = source.objects.derive({ id: aq.escape((d: { id: number }) => d.id + offset), sample_id: aq.escape((d: { sample_id: string }) => mapped.get(d.sample_id)!) });
   target.objects = target.objects.numRows() ? target.objects.concat(added) : added;
-  const classification = source.fields.filter((f) => f.kind === "classification").flatMap((f) => [f.name, `${f.name}_confidence`]).filter((c) => source.samples.columnNames().includes(c));
+  const classification = source.fields.filter((f) => f.kind === "classification").flatMap((f) => [f.name, `${f.name}_confidence`, `${f.name}_probs`]).filter((c) => source.samples.columnNames().includes(c));
   if (classification.length) {
     const rowOf = new Map(Array.from(tIds, (id, i) => [id, i] as const));
     const cols: Record<string, unknown[]> = {};

@@ -11,6 +11,7 @@
  *   problems  string[] kinds of the problems recorded on this sample (see Dataset.problems)
  *   <label field>                 classification label (string), e.g. `ground_truth`
  *   <label field>_confidence      its confidence (float64)
+ *   <label field>_probs           class probabilities (float64[]), in the order of FieldInfo.classes
  *   any other column              free metadata
  *
  * Objects table: one row per box.
@@ -55,4 +56,6 @@ export interface FieldInfo {
   kind: FieldKind;
   /** True for model predictions (scored), false for ground truth. */
   predicted: boolean;
+  /** Classification: the class of each entry of `<field>_probs`. */
+  classes?: string[];
 }

@@ -43,7 +43,8 @@ export async function exportDataset(ds: Dataset, output: string, options: Export
   if (!format.write) throw new BlindspotError({ message: `format ${format.name} cannot be written`, hint: `writable formats: ${FORMATS.filter((f) => f.write).map((f) => f.name).join(", ")}` });
   const hasDetections = ds.fields.some((f) => f.kind === "detections");
   const field = format.holds.multipleFields ? undefined : fieldToWrite(ds, options, format.holds.classification && !hasDetections ? "classification" : hasDetections && format.holds.boxes ? "detections" : undefined);
-  const lost = field === undefined ? [] : losses(ds, field, format.holds, format.name);
+  const written = field === undefined ? ds.fields.filter((f) => f.kind === "detections").map((f) => f.name) : [field];
+  const lost = losses(ds, written, format.holds, format.name);
   if (lost.length && !options.lossy) {
     throw new BlindspotError({
       file: output,
@@ -57,7 +58,7 @@ export async function exportDataset(ds: Dataset, output: string, options: Export
 
 /** Guesses a format from a path: a saved dataset, a file extension, or a folder's contents. */
 export function detectFormat(input: string): Format {
-  const order = ["blindspot", "coco", "jsonl", "cvat", "tfrecord", "openimages", "yolo", "voc", "labelme", "image-folder"];
+  const order = ["blindspot", "coco", "jsonl", "cvat", "tfrecord", "openimages", "csv", "yolo", "voc", "labelme", "image-folder"];
   for (const name of order) {
     const f = FORMATS.find((k) => k.name === name);
     if (f?.detect?.(input)) return f;

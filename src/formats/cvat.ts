@@ -654,7 +654,7 @@ export function boxIsExtent(polys: number[][], x: number, y: number, w: number, 
  */
 export function refuseLosses(ds: Dataset, field: string, format: Format, output: string, specific: string[], options: WriteOptions): void {
   if (options.lossy) return;
-  const all = [...losses(ds, field, format.holds, format.name).filter((l) => options.field === undefined || !l.startsWith("label fields ")), ...specific];
+  const all = [...losses(ds, [field], format.holds, format.name).filter((l) => options.field === undefined || !l.startsWith("label fields ")), ...specific];
   if (all.length === 0) return;
   throw new BlindspotError({
     file: output,

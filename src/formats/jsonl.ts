@@ -14,7 +14,7 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
  * JSON Lines manifest, one sample per line, holding everything blindspot holds:
  *   {"filepath": "a.jpg", "width": 640, "height": 480, "split": "train", "tags": [],
  *    "weather": "rain",                                         <- any metadata
- *    "animal": {"label": "cat", "confidence": 0.9},             <- a classification field
+ *    "animal": {"label": "cat", "confidence": 0.9, "probs": {"cat": 0.9, "dog": 0.1}},  <- classification
  *    "ground_truth": [{"label": "car", "bbox": [x, y, w, h], "iscrowd": 0, ...}]}  <- detections
  * A key whose value is a list of objects with `bbox` is a detection field; an object with
  * `label` is a classification field; anything else is metadata.
@@ -46,9 +46,16 @@ async function readJsonl(file: string, options: ReadOptions): Promise<Dataset> {
       if (Array.isArray(v) && v.length === 0 && b.fields.get(key)?.kind === "detections") continue;
       if (isDetections(v)) labelFields.push([key, v]);
       else if (isClassification(v)) {
-        b.declareField({ name: key, kind: "classification", predicted: typeof v.confidence === "number" });
+        const probs = v.probs as Record<string, number> | undefined;
+        const known = b.fields.get(key);
+        const classes = known?.classes ?? (probs ? Object.keys(probs) : undefined);
+        if (!known) b.declareField({ name: key, kind: "classification", predicted: typeof v.confidence === "number" || probs !== undefined, ...(classes ? { classes } : {}) });
         fields[key] = v.label;
         if (v.confidence !== undefined) fields[`${key}_confidence`] = v.confidence;
+        if (probs) {
+          if (!classes || Object.keys(probs).join("\n") !== classes.join("\n")) fail(file, `${place}, ${key}.probs`, "probabilities name other classes (or another order) than on the first line", "give every line's probs the same classes in the same order");
+          fields[`${key}_probs`] = classes.map((c) => probs[c]);
+        }
       } else fields[key] = v;
     }
     const id = b.addSample({
@@ -79,15 +86,15 @@ function isDetections(v: unknown): boolean {
   return Array.isArray(v) && v.length > 0 && v.every((o) => typeof o === "object" && o !== null && Array.isArray((o as { bbox?: unknown }).bbox) && (o as { bbox: unknown[] }).bbox.length === 4);
 }
 
-function isClassification(v: unknown): v is { label: unknown; confidence?: unknown } {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && "label" in v && Object.keys(v).every((k) => k === "label" || k === "confidence");
+function isClassification(v: unknown): v is { label: unknown; confidence?: unknown; probs?: unknown } {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && "label" in v && Object.keys(v).every((k) => k === "label" || k === "confidence" || k === "probs");
 }
 
 async function writeJsonl(ds: Dataset, file: string, _options: WriteOptions): Promise<WriteReport> {
   const s = ds.samples;
   const n = s.numRows();
-  const classification = ds.fields.filter((f) => f.kind === "classification").map((f) => f.name);
-  const labelCols = new Set(classification.flatMap((f) => [f, `${f}_confidence`]));
+  const classification = ds.fields.filter((f) => f.kind === "classification");
+  const labelCols = new Set(classification.flatMap((f) => [f.name, `${f.name}_confidence`, `${f.name}_probs`]));
   const core = new Set<string>(SAMPLE_CORE_COLUMNS);
   const meta = s.columnNames().filter((c) => !core.has(c) && !labelCols.has(c));
   const cols = new Map(s.columnNames().map((c) => [c, values<unknown>(s, c)]));
@@ -98,10 +105,14 @@ async function writeJsonl(ds: Dataset, file: string, _options: WriteOptions): Pr
     const row: Record<string, unknown> = { id, filepath: cols.get("filepath")![i], width: cols.get("width")![i], height: cols.get("height")![i], split: cols.get("split")![i], tags: cols.get("tags")![i] };
     for (const c of meta) row[c] = cols.get(c)![i];
     for (const f of classification) {
-      const label = cols.get(f)?.[i];
+      const label = cols.get(f.name)?.[i];
       if (label == null) continue;
-      const conf = cols.get(`${f}_confidence`)?.[i];
-      row[f] = conf == null ? { label } : { label, confidence: conf };
+      const entry: Record<string, unknown> = { label };
+      const conf = cols.get(`${f.name}_confidence`)?.[i];
+      if (conf != null) entry.confidence = conf;
+      const probs = cols.get(`${f.name}_probs`)?.[i] as ArrayLike<number> | null | undefined;
+      if (probs != null && f.classes) entry.probs = Object.fromEntries(f.classes.map((c, k) => [c, probs[k]]));
+      row[f.name] = entry;
     }
     for (const o of detections) {
       const rows = o.bySample.get(id);

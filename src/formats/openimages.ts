@@ -292,7 +292,7 @@ async function writeOpenImages(ds: Dataset, output: string, options: WriteOption
     }
   }
   writeFileAtomic(file, formatCsv(rowsOut));
-  const dropped = losses(ds, field, HOLDS, "openimages");
+  const dropped = losses(ds, [field], HOLDS, "openimages");
   if (empty > 0) dropped.push(`${empty} image${empty > 1 ? "s" : ""} without boxes (an Open Images box file lists only images that have boxes)`);
   if (clashing > 0) dropped.push(`${clashing} attribute values named like an Open Images column (${[...reserved].join(", ")})`);
   return { files: 1, dropped };

@@ -1,6 +1,7 @@
 import { BlindspotError } from "../errors";
 import { coco } from "./coco";
 import { cocoResults } from "./cocoResults";
+import { csvManifest } from "./csvManifest";
 import { cvat } from "./cvat";
 import type { Format } from "./format";
 import { imageFolder } from "./imageFolder";
@@ -14,7 +15,7 @@ import { voc } from "./voc";
 import { yolo } from "./yolo";
 
 /** Every format blindspot reads or writes, by name. */
-export const FORMATS: Format[] = [native, coco, cocoResults, voc, yolo, cvat, labelme, openimages, tfrecord, imageFolder, jsonl, txtAbsXywh, txtAbsXyxy, txtRelCxcywh];
+export const FORMATS: Format[] = [native, coco, cocoResults, voc, yolo, cvat, labelme, openimages, tfrecord, imageFolder, jsonl, csvManifest, txtAbsXywh, txtAbsXyxy, txtRelCxcywh];
 
 export function formatByName(name: string): Format {
   const f = FORMATS.find((k) => k.name === name);

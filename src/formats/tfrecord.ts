@@ -561,7 +561,7 @@ async function writeTfrecord(ds: Dataset, output: string, options: WriteOptions)
   for (const [file, list] of chunks) writeFileAtomic(file, Buffer.concat(list));
   writeFileAtomic(path.join(dir, LABEL_MAP), formatLabelMap(categories));
 
-  const dropped = losses(ds, field, HOLDS, "tfrecord");
+  const dropped = losses(ds, [field], HOLDS, "tfrecord");
   if (missingImages > 0) {
     dropped.push(`${missingImages} image${missingImages > 1 ? "s" : ""} not found${ds.imagesDir === null ? " (the dataset has no images folder)" : ` in ${ds.imagesDir}`}: written with empty image/encoded, which training with the TF Object Detection API needs`);
   }

@@ -57,29 +57,31 @@ export function fieldToWrite(ds: Dataset, options: WriteOptions, kind?: "detecti
 /** Sample columns that are free metadata (not core, not label columns). */
 export function metadataColumns(ds: Dataset): string[] {
   const core = new Set<string>(SAMPLE_CORE_COLUMNS);
-  const labelCols = new Set(ds.fields.filter((f) => f.kind === "classification").flatMap((f) => [f.name, `${f.name}_confidence`]));
+  const labelCols = new Set(ds.fields.filter((f) => f.kind === "classification").flatMap((f) => [f.name, `${f.name}_confidence`, `${f.name}_probs`]));
   return ds.samples.columnNames().filter((c) => !core.has(c) && !labelCols.has(c));
 }
 
 /**
- * Lists what writing `field` of `ds` to a format with capabilities `holds` would lose,
- * one line per kind with counts. Empty when nothing is lost.
+ * Lists what writing the detection `fields` of `ds` to a format with capabilities `holds`
+ * would lose, one line per kind with counts. Empty when nothing is lost.
  */
-export function losses(ds: Dataset, field: string, holds: Capabilities, formatName: string): string[] {
+export function losses(ds: Dataset, fields: string[], holds: Capabilities, formatName: string): string[] {
   const out: string[] = [];
-  const o = fieldObjects(ds, field);
   let boxes = 0, polygons = 0, rle = 0, crowd = 0, scores = 0, attributes = 0;
-  for (const rows of o.bySample.values()) {
-    for (const i of rows) {
-      boxes++;
-      const seg = o.segmentation[i];
-      if (seg !== null) {
-        if (seg.startsWith("[")) polygons++;
-        else rle++;
+  for (const field of fields) {
+    const o = fieldObjects(ds, field);
+    for (const rows of o.bySample.values()) {
+      for (const i of rows) {
+        boxes++;
+        const seg = o.segmentation[i];
+        if (seg !== null) {
+          if (seg.startsWith("[")) polygons++;
+          else rle++;
+        }
+        if (o.iscrowd[i]) crowd++;
+        if (o.confidence[i] !== null) scores++;
+        if (o.attributes[i] !== null) attributes++;
       }
-      if (o.iscrowd[i]) crowd++;
-      if (o.confidence[i] !== null) scores++;
-      if (o.attributes[i] !== null) attributes++;
     }
   }
   const say = (n: number, what: string) => { if (n > 0) out.push(`${n} ${what} (${formatName} cannot hold them)`); };
@@ -95,8 +97,8 @@ export function losses(ds: Dataset, field: string, holds: Capabilities, formatNa
   }
   const classification = ds.fields.filter((f) => f.kind === "classification");
   if (!holds.classification && classification.length) out.push(`classification fields ${classification.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`);
-  const others = ds.fields.filter((f) => f.name !== field && f.kind === "detections");
-  if (!holds.multipleFields && others.length) out.push(`label fields ${others.map((f) => f.name).join(", ")} (only ${field} is written; write the others with --field)`);
+  const others = ds.fields.filter((f) => !fields.includes(f.name) && f.kind === "detections");
+  if (others.length) out.push(`label fields ${others.map((f) => f.name).join(", ")} (only ${fields.join(", ")} is written; write the others with --field)`);
   return out;
 }
 
