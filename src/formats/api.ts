@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import type { Dataset } from "../dataset/dataset";
 import { mergeLabels } from "../dataset/merge";
 import { BlindspotError } from "../errors";
-import { fieldToWrite, losses } from "./common/labels";
+import { fieldToWrite, lossError, losses } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 import { FORMATS, formatByName } from "./registry";
 
@@ -44,14 +44,8 @@ export async function exportDataset(ds: Dataset, output: string, options: Export
   const hasDetections = ds.fields.some((f) => f.kind === "detections");
   const field = format.holds.multipleFields ? undefined : fieldToWrite(ds, options, format.holds.classification && !hasDetections ? "classification" : hasDetections && format.holds.boxes ? "detections" : undefined);
   const written = field === undefined ? ds.fields.filter((f) => f.kind === "detections").map((f) => f.name) : [field];
-  const lost = losses(ds, written, format.holds, format.name);
-  if (lost.length && !options.lossy) {
-    throw new BlindspotError({
-      file: output,
-      message: `${format.name} cannot hold everything in this dataset, so nothing was written:\n  - ${lost.join("\n  - ")}`,
-      hint: "write to a format that holds it (blindspot, jsonl, coco), or pass --lossy to write without it",
-    });
-  }
+  const lost = losses(ds, written, format.holds, format.name, options.field !== undefined);
+  if (lost.length && !options.lossy) throw lossError(output, format.name, lost);
   const report = await format.write(ds, output, { ...options, field });
   return { ...report, dropped: [...new Set([...lost, ...report.dropped])] };
 }

@@ -6,6 +6,7 @@ import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
+import { extent } from "./common/shapes";
 import { readJson } from "./common/files";
 import { categoryIds, fieldObjects, fieldToWrite, imagesDirFor, integerIds, metadataColumns } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
@@ -109,14 +110,8 @@ function boxOf(a: Record<string, unknown>): [number, number, number, number] | n
   if (Array.isArray(bb) && bb.length === 4 && bb.every((v) => typeof v === "number")) return bb as [number, number, number, number];
   const seg = a.segmentation;
   if (Array.isArray(seg) && seg.length && Array.isArray(seg[0])) {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const poly of seg as number[][]) {
-      for (let k = 0; k + 1 < poly.length; k += 2) {
-        x0 = Math.min(x0, poly[k]); x1 = Math.max(x1, poly[k]);
-        y0 = Math.min(y0, poly[k + 1]); y1 = Math.max(y1, poly[k + 1]);
-      }
-    }
-    if (x1 >= x0) return [x0, y0, x1 - x0, y1 - y0];
+    const box = extent((seg as number[][]).flat());
+    if (box[2] > 0 || box[3] > 0) return box;
   }
   return null;
 }

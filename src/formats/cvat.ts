@@ -1,14 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { StringDecoder } from "node:string_decoder";
 import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
-import { BlindspotError, fail } from "../errors";
+import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
-import { fieldObjects, fieldToWrite, imagesDirFor, losses } from "./common/labels";
+import { dict, fieldObjects, fieldToWrite, imagesDirFor, objectAttributes, refuseLosses } from "./common/labels";
+import { cornerSize, exactCorner, extent, polygonsDroppedLine, writablePolygon } from "./common/shapes";
+import { decodeXml, escapeXml, rootName, scanXml } from "./common/xmlScan";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -61,209 +62,6 @@ export const cvat: Format = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// XML plumbing: a small streaming scanner. fast-xml-parser 5.12 needs the whole file as one
-// string (CVAT files for 10^7 boxes exceed V8's string limit), takes ~15 s for 50 MB with its
-// validator, and leaves numeric references (&#10;) undecoded; CVAT XML needs none of its extras.
-
-const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-/** Decodes the five XML entities and numeric character references in one pass. */
-export function decodeXml(s: string): string {
-  if (!s.includes("&")) return s;
-  return s.replace(/&(#[xX][0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (m, e: string) => {
-    if (e[0] !== "#") return NAMED[e];
-    const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : m;
-  });
-}
-
-// Characters XML 1.0 cannot hold at all, even as references.
-// eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const NEEDS_ESCAPE = /[&<>"'\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
-
-/** Escapes text for element content or a double-quoted attribute value. */
-export function escapeXml(s: string, counter?: { invalid: number }): string {
-  if (!NEEDS_ESCAPE.test(s)) return s;
-  const t = s.replace(INVALID_XML, () => {
-    if (counter) counter.invalid++;
-    return "\uFFFD";
-  });
-  return t.replace(/[&<>"'\t\n\r]/g, (c) =>
-    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : c === "'" ? "&apos;" : `&#${c.charCodeAt(0)};`);
-}
-
-export interface XmlHandler {
-  /** A start tag; `attrs` raw (entities not decoded); `stack` the open elements, this one last. */
-  open(name: string, attrs: Record<string, string>, line: number, stack: readonly string[]): void;
-  /** An end tag; `text` the element's decoded text after its last child element. */
-  close(name: string, text: string, stack: readonly string[]): void;
-}
-
-const ATTR = /\s*([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
-
-/**
- * Reads a file as XML in chunks, checking that it is well formed (tags nest and close, one
- * root, no text outside it), and calls the handler for each element. Fails with the file, the
- * line and, for a file that ends inside an element, that it is truncated.
- */
-export function scanXml(file: string, h: XmlHandler, chunkSize = 1 << 24): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, "r");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    fail(file, undefined, code === "ENOENT" ? "file not found" : `cannot read file (${(err as Error).message})`, "check the path");
-  }
-  const decoder = new StringDecoder("utf8");
-  const bytes = Buffer.alloc(chunkSize);
-  let buf = "", pos = 0, eof = false, first = true;
-  let line = 1, lineCursor = 0; // newlines counted in buf[0, lineCursor)
-  const lineAt = (p: number): number => {
-    for (let k = lineCursor; k < p; k++) if (buf.charCodeAt(k) === 10) line++;
-    if (p > lineCursor) lineCursor = p;
-    return line;
-  };
-  /** Appends the next chunk, dropping what is consumed; false at the end of the file. */
-  const more = (): boolean => {
-    if (eof) return false;
-    const n = fs.readSync(fd, bytes, 0, bytes.length, null);
-    let next = n > 0 ? decoder.write(bytes.subarray(0, n)) : decoder.end();
-    if (n === 0) eof = true;
-    if (first) { next = next.replace(/^\uFEFF/, ""); first = false; }
-    lineAt(pos);
-    buf = buf.slice(pos) + next;
-    lineCursor -= pos;
-    pos = 0;
-    return n > 0 || next.length > 0;
-  };
-  /** Index of `s` at or after `from` (shifts with `pos` when chunks load), or -1 at the end. */
-  const find = (s: string, from: number): number => {
-    for (;;) {
-      const k = buf.indexOf(s, from);
-      if (k >= 0) return k;
-      const rel = Math.max(from, buf.length - s.length + 1) - pos;
-      if (!more()) return -1;
-      from = pos + rel;
-    }
-  };
-  const stack: string[] = [], lines: number[] = [], texts: string[] = [];
-  let rootSeen = false;
-  function truncated(what: string): never {
-    const at = lineAt(buf.length);
-    throw new BlindspotError({
-      file, place: `end of file, line ${at}`,
-      message: `XML ends too early: the file is truncated (${what})`,
-      hint: "the file was cut short (an interrupted download or copy?); export or copy it again",
-    });
-  }
-  function invalid(p: number, msg: string): never {
-    throw new BlindspotError({ file, place: `line ${lineAt(p)}`, message: `invalid XML: ${msg}`, hint: "fix the XML at that place, or export the annotations from CVAT again" });
-  }
-  const unclosed = () => `<${stack[stack.length - 1]}> opened at line ${lines[lines.length - 1]} is not closed`;
-
-  try {
-    more();
-    for (;;) {
-      const lt = find("<", pos);
-      const end = lt < 0 ? buf.length : lt;
-      if (end > pos) {
-        const text = buf.slice(pos, end);
-        if (stack.length > 0) texts[texts.length - 1] += decodeXml(text);
-        else if (text.trim() !== "") invalid(pos, "text outside the root element");
-      }
-      if (lt < 0) break;
-      pos = lt;
-      while (buf.length < pos + 9 && more());
-      if (buf.startsWith("<!--", pos)) {
-        const e = find("-->", pos + 4);
-        if (e < 0) truncated("inside a comment");
-        pos = e + 3;
-      } else if (buf.startsWith("<![CDATA[", pos)) {
-        const e = find("]]>", pos + 9);
-        if (e < 0) truncated("inside a CDATA section");
-        if (stack.length === 0) invalid(pos, "CDATA outside the root element");
-        texts[texts.length - 1] += buf.slice(pos + 9, e);
-        pos = e + 3;
-      } else if (buf.startsWith("<?", pos)) {
-        const e = find("?>", pos + 2);
-        if (e < 0) truncated("inside a processing instruction");
-        pos = e + 2;
-      } else if (buf.startsWith("<!", pos)) {
-        // DOCTYPE, with an internal subset in brackets when there is one.
-        let e = find(">", pos + 2);
-        const open = buf.indexOf("[", pos);
-        if (e >= 0 && open >= 0 && open < e) {
-          const close = find("]", open);
-          e = close < 0 ? -1 : find(">", close);
-        }
-        if (e < 0) truncated("inside a DOCTYPE");
-        pos = e + 1;
-      } else if (buf.startsWith("</", pos)) {
-        const e = find(">", pos + 2);
-        if (e < 0) truncated(stack.length ? unclosed() : "inside an end tag");
-        const name = buf.slice(pos + 2, e).trim();
-        if (stack.length === 0) invalid(pos, `end tag </${name}> without a start tag`);
-        if (name !== stack[stack.length - 1]) {
-          invalid(pos, `expected </${stack[stack.length - 1]}> (opened at line ${lines[lines.length - 1]}), found </${name}>`);
-        }
-        const text = texts.pop()!;
-        h.close(name, text, stack);
-        stack.pop();
-        lines.pop();
-        pos = e + 1;
-      } else {
-        // A start tag: its end is the first ">" outside quotes.
-        let e = find(">", pos + 1);
-        for (;;) {
-          if (e < 0) truncated(stack.length ? `inside a start tag; ${unclosed()}` : "inside a start tag");
-          let q = "";
-          for (let k = pos + 1; k < e; k++) {
-            const c = buf[k];
-            if (q) { if (c === q) q = ""; } else if (c === '"' || c === "'") q = c;
-          }
-          if (!q) break;
-          e = find(">", e + 1);
-        }
-        const selfClosing = buf.charCodeAt(e - 1) === 47; // "/"
-        const inner = buf.slice(pos + 1, selfClosing ? e - 1 : e);
-        const m = /^[A-Za-z_:][\w.:-]*/.exec(inner);
-        if (!m) invalid(pos, `bad tag ${JSON.stringify(buf.slice(pos, Math.min(e + 1, pos + 40)))}`);
-        const name = m[0];
-        if (stack.length === 0) {
-          if (rootSeen) invalid(pos, `a second root element <${name}>`);
-          rootSeen = true;
-        }
-        const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
-        ATTR.lastIndex = name.length;
-        let at = name.length;
-        for (let a = ATTR.exec(inner); a; a = ATTR.exec(inner)) {
-          attrs[a[1]] = a[2] ?? a[3];
-          at = ATTR.lastIndex;
-        }
-        if (inner.slice(at).trim() !== "") invalid(pos, `bad attributes in <${name}>: ${JSON.stringify(inner.slice(at).trim().slice(0, 40))}`);
-        const ln = lineAt(pos);
-        if (texts.length > 0) texts[texts.length - 1] = "";
-        stack.push(name);
-        lines.push(ln);
-        texts.push("");
-        h.open(name, attrs, ln, stack);
-        if (selfClosing) {
-          h.close(name, texts.pop()!, stack);
-          stack.pop();
-          lines.pop();
-        }
-        pos = e + 1;
-      }
-    }
-    if (stack.length > 0) truncated(unclosed());
-    if (!rootSeen) fail(file, undefined, "the file is empty (no XML element)", "export the annotations from CVAT again (CVAT for images 1.1)");
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // detect
 
 function detectCvat(input: string): boolean {
@@ -282,28 +80,8 @@ function detectCvat(input: string): boolean {
   }
 }
 
-/** Name of the first element of an XML text, skipping the declaration, comments and DOCTYPE. */
-function rootName(head: string): string | null {
-  let s = head.replace(/^\uFEFF/, "");
-  for (;;) {
-    s = s.trimStart();
-    if (s.startsWith("<?")) s = s.slice(s.indexOf("?>") + 2);
-    else if (s.startsWith("<!--")) s = s.slice(s.indexOf("-->") + 3);
-    else if (s.startsWith("<!")) s = s.slice(s.indexOf(">") + 1);
-    else break;
-    if (s.length === 0) return null;
-  }
-  const m = /^<([A-Za-z_][\w.:-]*)/.exec(s);
-  return m ? m[1] : null;
-}
-
 // ---------------------------------------------------------------------------------------------
 // read
-
-/** An object for keys read from files: "__proto__" stays a key. */
-export function dict(): Record<string, unknown> {
-  return Object.create(null) as Record<string, unknown>;
-}
 
 interface PendingShape {
   tag: "box" | "polygon";
@@ -527,40 +305,6 @@ function parsePoints(raw: string | undefined, file: string, place: string): numb
   return flat;
 }
 
-function ulp(v: number): number {
-  const a = Math.abs(v);
-  return a === 0 || !Number.isFinite(a) ? Number.MIN_VALUE : 2 ** (Math.floor(Math.log2(a)) - 52);
-}
-
-/**
- * The size `hi - lo` of a box given by corners, cleaned of the rounding of the subtraction and
- * of the writer's `lo + size`: the decimal with the fewest places within 2 units in the last
- * place of the corners (0.30000000000000004 - 0.1 gives 0.2, not 0.20000000000000004).
- * Integer and short decimal corners come out exactly as plain subtraction gives them.
- */
-export function cornerSize(lo: number, hi: number): number {
-  const raw = hi - lo;
-  if (!Number.isFinite(raw) || Number.isInteger(raw)) return raw;
-  const tol = 2 * ulp(Math.max(Math.abs(lo), Math.abs(hi)));
-  for (let p = 1; p <= 20; p++) {
-    const c = Number(raw.toFixed(p));
-    if (Math.abs(c - raw) <= tol) return c;
-  }
-  return raw;
-}
-
-/** Extent of a flat polygon [x1,y1,x2,y2,...] as [x, y, w, h]. */
-export function extent(flat: ArrayLike<number>): [number, number, number, number] {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (let k = 0; k + 1 < flat.length; k += 2) {
-    if (flat[k] < x0) x0 = flat[k];
-    if (flat[k] > x1) x1 = flat[k];
-    if (flat[k + 1] < y0) y0 = flat[k + 1];
-    if (flat[k + 1] > y1) y1 = flat[k + 1];
-  }
-  return x1 >= x0 ? [x0, y0, x1 - x0, y1 - y0] : [0, 0, 0, 0];
-}
-
 function sizeOrNull(v: string | undefined): number | null {
   if (v === undefined || v.trim() === "") return null;
   const n = Number(v);
@@ -573,95 +317,6 @@ function intOrText(v: string): number | string {
 
 // ---------------------------------------------------------------------------------------------
 // write
-
-const F64 = new Float64Array(1);
-const I64 = new BigInt64Array(F64.buffer);
-
-/** The double next to `v` towards +Infinity (dir 1) or -Infinity (dir -1). */
-function nextDouble(v: number, dir: 1 | -1): number {
-  if (v === 0) return dir * Number.MIN_VALUE;
-  F64[0] = v;
-  I64[0] += (v > 0) === (dir > 0) ? 1n : -1n;
-  return F64[0];
-}
-
-/**
- * The far corner `x + w` as a double that gives back exactly `w` when a reader computes
- * `corner - x`, when such a double lies within a few units in the last place of `x + w`;
- * else `x + w`. This keeps corner-based formats' round trips exact for non-integer boxes.
- */
-export function exactCorner(x: number, w: number): number {
-  const s = x + w;
-  if (s - x === w || !Number.isFinite(s)) return s;
-  let up = s, down = s;
-  for (let k = 0; k < 4; k++) {
-    up = nextDouble(up, 1);
-    if (up - x === w) return up;
-    down = nextDouble(down, -1);
-    if (down - x === w) return down;
-  }
-  return s;
-}
-
-/** Parses an object's attributes JSON; COCO files exported by CVAT nest them in `attributes`. */
-export function objectAttributes(json: string | null): Record<string, unknown> {
-  if (json === null) return {};
-  const a = JSON.parse(json) as Record<string, unknown>;
-  const nested = a.attributes;
-  if (nested === null || typeof nested !== "object" || Array.isArray(nested)) return a;
-  const { attributes: _, ...rest } = a;
-  return { ...(nested as Record<string, unknown>), ...rest };
-}
-
-/** Polygons of a segmentation JSON (COCO polygon list), or null for none / RLE. */
-export function polygonsOf(seg: string | null): number[][] | null {
-  if (seg === null || !seg.startsWith("[")) return null;
-  const v = JSON.parse(seg) as unknown;
-  if (!Array.isArray(v) || v.length === 0 || !v.every((p) => Array.isArray(p) && p.every((n) => typeof n === "number"))) return null;
-  return v as number[][];
-}
-
-/**
- * The polygon a one-polygon-per-shape format (CVAT, LabelMe) writes for an object: its single
- * polygon when the object's box is that polygon's extent (the box reads back exactly); null
- * when it has none (or RLE, which `losses` reports); "dropped" when it has a mask that such a
- * format cannot hold with the same box (several parts, fewer than 3 points, a box that is not
- * the extent): the object is written as a box, so its box and identity survive.
- */
-export function writablePolygon(seg: string | null, x: number, y: number, w: number, h: number): number[] | null | "dropped" {
-  const polys = polygonsOf(seg);
-  if (polys === null) return seg !== null && seg.startsWith("[") && seg !== "[]" ? "dropped" : null;
-  if (polys.length === 1 && polys[0].length >= 6 && polys[0].length % 2 === 0 && boxIsExtent(polys, x, y, w, h)) return polys[0];
-  return "dropped";
-}
-
-export function polygonsDroppedLine(n: number, formatName: string): string {
-  return `${n} polygon masks (${formatName} holds one polygon per shape, whose extent is the box: masks with several parts, under 3 points or a box that is not their extent are written as boxes and the masks left out)`;
-}
-
-/** True when a box is (to 1e-9 of its size) the extent of its polygons. */
-export function boxIsExtent(polys: number[][], x: number, y: number, w: number, h: number): boolean {
-  const [ex, ey, ew, eh] = extent(polys.flat());
-  const tol = 1e-9 * Math.max(1, Math.abs(x) + Math.abs(w), Math.abs(y) + Math.abs(h));
-  return Math.abs(ex - x) <= tol && Math.abs(ey - y) <= tol && Math.abs(ex + ew - (x + w)) <= tol && Math.abs(ey + eh - (y + h)) <= tol;
-}
-
-/**
- * Throws, before anything is written, when the write would lose something and the caller did
- * not accept it (`lossy`): what the format's capabilities cannot hold (`losses`, which
- * `exportDataset` also checks) and `specific`, what this writer found it cannot hold. Other
- * label fields do not count when the caller chose the field.
- */
-export function refuseLosses(ds: Dataset, field: string, format: Format, output: string, specific: string[], options: WriteOptions): void {
-  if (options.lossy) return;
-  const all = [...losses(ds, [field], format.holds, format.name).filter((l) => options.field === undefined || !l.startsWith("label fields ")), ...specific];
-  if (all.length === 0) return;
-  throw new BlindspotError({
-    file: output,
-    message: `${format.name} cannot hold everything in this dataset, so nothing was written:\n  - ${all.join("\n  - ")}`,
-    hint: "write to a format that holds it (blindspot, jsonl, coco), or pass lossy: true (--lossy) to write without it",
-  });
-}
 
 type AttrKind = "checkbox" | "number" | "text";
 

@@ -6,10 +6,10 @@ import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { BlindspotError, fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { cornerSize, dict, exactCorner, extent, objectAttributes, polygonsDroppedLine, refuseLosses, writablePolygon } from "./cvat";
+import { cornerSize, exactCorner, extent, polygonsDroppedLine, writablePolygon } from "./common/shapes";
 import { finishImport } from "./common/finish";
 import { isDir, listFiles, readJson, stem } from "./common/files";
-import { fieldObjects, fieldToWrite, imagesDirFor, metadataColumns } from "./common/labels";
+import { dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, objectAttributes, refuseLosses } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**

@@ -4,13 +4,13 @@ import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
-import { BlindspotError, fail } from "../errors";
+import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { addNormalisedCorners, sizeOf } from "./common/boxes";
 import { csvRecords, formatCsv, type CsvValue } from "./common/csv";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, isDir, listFiles, readText } from "./common/files";
-import { fieldObjects, fieldToWrite, losses } from "./common/labels";
+import { fieldObjects, fieldToWrite } from "./common/labels";
 import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -292,7 +292,7 @@ async function writeOpenImages(ds: Dataset, output: string, options: WriteOption
     }
   }
   writeFileAtomic(file, formatCsv(rowsOut));
-  const dropped = losses(ds, [field], HOLDS, "openimages");
+  const dropped: string[] = [];
   if (empty > 0) dropped.push(`${empty} image${empty > 1 ? "s" : ""} without boxes (an Open Images box file lists only images that have boxes)`);
   if (clashing > 0) dropped.push(`${clashing} attribute values named like an Open Images column (${[...reserved].join(", ")})`);
   return { files: 1, dropped };

@@ -11,7 +11,7 @@ import { resolveImagePath } from "../image/paths";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
 import { isDir, listFiles, readText } from "./common/files";
-import { fieldObjects, fieldToWrite, losses } from "./common/labels";
+import { fieldObjects, fieldToWrite } from "./common/labels";
 import { ProtobufError, ProtoReader, ProtoWriter, WIRE_LENGTH } from "./common/protobuf";
 import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 import { addNormalisedCorners, sizeOf } from "./common/boxes";
@@ -561,7 +561,7 @@ async function writeTfrecord(ds: Dataset, output: string, options: WriteOptions)
   for (const [file, list] of chunks) writeFileAtomic(file, Buffer.concat(list));
   writeFileAtomic(path.join(dir, LABEL_MAP), formatLabelMap(categories));
 
-  const dropped = losses(ds, [field], HOLDS, "tfrecord");
+  const dropped: string[] = [];
   if (missingImages > 0) {
     dropped.push(`${missingImages} image${missingImages > 1 ? "s" : ""} not found${ds.imagesDir === null ? " (the dataset has no images folder)" : ` in ${ds.imagesDir}`}: written with empty image/encoded, which training with the TF Object Detection API needs`);
   }

@@ -9,7 +9,8 @@ import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
 import { isDir, listFiles, readText, stem } from "./common/files";
 import { fieldObjects, fieldToWrite, imagesDirFor } from "./common/labels";
-import { escapeXml, parseXml, xmlNumber } from "./common/xml";
+import { parseXml, xmlNumber } from "./common/xml";
+import { escapeXml } from "./common/xmlScan";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -97,7 +98,7 @@ async function writeVoc(ds: Dataset, out: string, options: WriteOptions): Promis
     used.add(name);
     const objects = (o.bySample.get(ids[i]) ?? []).map((r) => {
       const attrs = o.attributes[r] === null ? {} : (JSON.parse(o.attributes[r]!) as Record<string, unknown>);
-      const extra = OBJECT_ATTRIBUTES.filter((a) => attrs[a] !== undefined).map((a) => `\t\t<${a}>${escapeXml(attrs[a])}</${a}>\n`).join("");
+      const extra = OBJECT_ATTRIBUTES.filter((a) => attrs[a] !== undefined).map((a) => `\t\t<${a}>${escapeXml(String(attrs[a]))}</${a}>\n`).join("");
       return `\t<object>\n\t\t<name>${escapeXml(o.label[r])}</name>\n${extra}\t\t<bndbox>\n` +
         `\t\t\t<xmin>${o.x[r]}</xmin>\n\t\t\t<ymin>${o.y[r]}</ymin>\n\t\t\t<xmax>${o.x[r] + o.w[r]}</xmax>\n\t\t\t<ymax>${o.y[r] + o.h[r]}</ymax>\n\t\t</bndbox>\n\t</object>\n`;
     });

@@ -6,7 +6,9 @@ import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
 import { coco } from "../../src/formats/coco";
-import { cornerSize, cvat, exactCorner, scanXml } from "../../src/formats/cvat";
+import { cvat } from "../../src/formats/cvat";
+import { cornerSize, exactCorner } from "../../src/formats/common/shapes";
+import { scanXml } from "../../src/formats/common/xmlScan";
 
 const dataDir = path.resolve(__dirname, "../../../shared/data");
 const voc = path.join(dataDir, "voc100");

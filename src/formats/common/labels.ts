@@ -3,7 +3,7 @@ import type { Dataset } from "../../dataset/dataset";
 import * as path from "node:path";
 import { GROUND_TRUTH, SAMPLE_CORE_COLUMNS, type Category } from "../../dataset/schema";
 import { BlindspotError } from "../../errors";
-import type { Capabilities, ReadOptions, WriteOptions } from "../format";
+import type { Capabilities, Format, ReadOptions, WriteOptions } from "../format";
 
 /** One label field's objects, columnar, with the rows of each sample. */
 export interface FieldObjects {
@@ -63,9 +63,10 @@ export function metadataColumns(ds: Dataset): string[] {
 
 /**
  * Lists what writing the detection `fields` of `ds` to a format with capabilities `holds`
- * would lose, one line per kind with counts. Empty when nothing is lost.
+ * would lose, one line per kind with counts. Empty when nothing is lost. Label fields left
+ * unwritten count as lost unless the caller chose the field (`fieldChosen`).
  */
-export function losses(ds: Dataset, fields: string[], holds: Capabilities, formatName: string): string[] {
+export function losses(ds: Dataset, fields: string[], holds: Capabilities, formatName: string, fieldChosen = false): string[] {
   const out: string[] = [];
   let boxes = 0, polygons = 0, rle = 0, crowd = 0, scores = 0, attributes = 0;
   for (const field of fields) {
@@ -98,7 +99,7 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
   const classification = ds.fields.filter((f) => f.kind === "classification");
   if (!holds.classification && classification.length) out.push(`classification fields ${classification.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`);
   const others = ds.fields.filter((f) => !fields.includes(f.name) && f.kind === "detections");
-  if (others.length) out.push(`label fields ${others.map((f) => f.name).join(", ")} (only ${fields.join(", ")} is written; write the others with --field)`);
+  if (others.length && !fieldChosen) out.push(`label fields ${others.map((f) => f.name).join(", ")} (only ${fields.join(", ")} is written; write the others with --field)`);
   return out;
 }
 
@@ -143,4 +144,40 @@ export function fieldLabels(o: FieldObjects): Set<string> {
 export function classNames(ds: Dataset, labels: Iterable<string>): string[] {
   const ordered = [...ds.categories].sort((a, b) => a.id - b.id).map((c, id) => ({ id, name: c.name }));
   return [...categoryIds(ordered, labels).keys()];
+}
+
+/** An object for keys read from files: "__proto__" stays a key. */
+export function dict(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
+}
+
+/** Parses an object's attributes JSON; COCO files exported by CVAT nest them in `attributes`. */
+export function objectAttributes(json: string | null): Record<string, unknown> {
+  if (json === null) return {};
+  const a = JSON.parse(json) as Record<string, unknown>;
+  const nested = a.attributes;
+  if (nested === null || typeof nested !== "object" || Array.isArray(nested)) return a;
+  const { attributes: _, ...rest } = a;
+  return { ...(nested as Record<string, unknown>), ...rest };
+}
+
+/**
+ * Throws, before anything is written, when the write would lose something and the caller did
+ * not accept it (`lossy`): what the format's capabilities cannot hold (`losses`, which
+ * `exportDataset` also checks) and `specific`, what this writer found it cannot hold. Other
+ * label fields do not count when the caller chose the field.
+ */
+export function refuseLosses(ds: Dataset, field: string, format: Format, output: string, specific: string[], options: WriteOptions): void {
+  if (options.lossy) return;
+  const all = [...losses(ds, [field], format.holds, format.name, options.field !== undefined), ...specific];
+  if (all.length) throw lossError(output, format.name, all);
+}
+
+/** The error of a write refused because the target format cannot hold everything. */
+export function lossError(output: string, formatName: string, lost: string[]): BlindspotError {
+  return new BlindspotError({
+    file: output,
+    message: `${formatName} cannot hold everything in this dataset, so nothing was written:\n  - ${lost.join("\n  - ")}`,
+    hint: "write to a format that holds it (blindspot, jsonl, coco), or pass --lossy (lossy: true) to write without it",
+  });
 }

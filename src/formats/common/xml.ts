@@ -24,10 +24,6 @@ export function parseXml(file: string, text: string, arrayTags: string[]): Recor
   return parser.parse(text);
 }
 
-export function escapeXml(v: unknown): string {
-  return String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
-}
-
 /** A number from XML text, or null when the text is not a finite number. */
 export function xmlNumber(v: unknown): number | null {
   if (typeof v !== "string" || v.trim() === "") return null;
