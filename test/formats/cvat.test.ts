@@ -5,71 +5,23 @@ import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
-import { coco } from "../../src/formats/coco";
 import { cvat } from "../../src/formats/cvat";
 import { cornerSize, exactCorner } from "../../src/formats/common/shapes";
 import { scanXml } from "../../src/formats/common/xmlScan";
+import { removeTmpDirs, snapshot, tmpDir, VOC, VOC_COCO, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 
-const dataDir = path.resolve(__dirname, "../../../shared/data");
-const voc = path.join(dataDir, "voc100");
-const images = path.join(voc, "images");
-const xmlFile = path.join(voc, "gts/cvat_format/annotations.xml");
-const tmpRoot = path.resolve(__dirname, "../.tmp");
-const tmps: string[] = [];
+const images = VOC_IMAGES;
+const xmlFile = path.join(VOC, "gts/cvat_format/annotations.xml");
+const tmp = () => tmpDir("cvat");
 
-function tmp(): string {
-  fs.mkdirSync(tmpRoot, { recursive: true });
-  const d = fs.mkdtempSync(path.join(tmpRoot, "cvatlabelme-cvat-"));
-  tmps.push(d);
-  return d;
-}
+afterAll(removeTmpDirs);
 
-afterAll(() => {
-  for (const d of tmps) fs.rmSync(d, { recursive: true, force: true });
-});
-
-/** Everything a label format can carry, row by row, for exact comparisons. */
-export function snapshot(ds: Dataset) {
-  const s = ds.samples, o = ds.objects;
-  const col = <T>(t: typeof s, c: string) => Array.from(values<T>(t, c));
-  return {
-    samples: {
-      id: col<string>(s, "id"), filepath: col<string>(s, "filepath"),
-      width: col<number | null>(s, "width"), height: col<number | null>(s, "height"), split: col<string | null>(s, "split"),
-    },
-    objects: {
-      sample_id: col<string>(o, "sample_id"), label: col<string>(o, "label"),
-      x: col<number>(o, "x"), y: col<number>(o, "y"), w: col<number>(o, "w"), h: col<number>(o, "h"),
-      iscrowd: col<number>(o, "iscrowd"), segmentation: col<string | null>(o, "segmentation"),
-      attributes: col<string | null>(o, "attributes").map((a) => (a === null ? null : JSON.parse(a))),
-    },
-  };
-}
-
-/** file name -> sorted "label x y w h" boxes, relative to the image size. */
-function boxesByFile(ds: Dataset) {
-  const s = ds.samples, o = ds.objects;
-  const fp = values<string>(s, "filepath"), ids = values<string>(s, "id"), W = values<number>(s, "width"), H = values<number>(s, "height");
-  const size = new Map<string, [string, number, number]>();
-  for (let i = 0; i < ids.length; i++) size.set(ids[i], [fp[i], W[i], H[i]]);
-  const out = new Map<string, { label: string; rel: number[] }[]>();
-  for (const [name] of size.values()) out.set(name, []);
-  const sid = values<string>(o, "sample_id"), label = values<string>(o, "label");
-  const x = values<number>(o, "x"), y = values<number>(o, "y"), w = values<number>(o, "w"), h = values<number>(o, "h");
-  for (let i = 0; i < sid.length; i++) {
-    const [name, iw, ih] = size.get(sid[i])!;
-    out.get(name)!.push({ label: label[i], rel: [x[i] / iw, y[i] / ih, w[i] / iw, h[i] / ih] });
-  }
-  for (const list of out.values()) list.sort((a, b) => a.label.localeCompare(b.label) || a.rel[0] - b.rel[0] || a.rel[1] - b.rel[1] || a.rel[2] - b.rel[2]);
-  return out;
-}
-
-describe.skipIf(!fs.existsSync(voc))(`cvat on the VOC100 sample (skipped: ${voc} not found)`, () => {
+describe.skipIf(!fs.existsSync(VOC))(`cvat on the VOC100 sample (skipped: ${VOC} not found)`, () => {
   it("detects the CVAT file and nothing else", () => {
     expect(cvat.detect!(xmlFile)).toBe(true);
-    expect(cvat.detect!(path.join(voc, "gts/coco_format_v1/instances_default.json"))).toBe(false);
-    const vocXml = fs.readdirSync(path.join(voc, "gts/pascalvoc_format"), { recursive: true }).map(String).find((f) => f.endsWith(".xml"));
-    if (vocXml) expect(cvat.detect!(path.join(voc, "gts/pascalvoc_format", vocXml))).toBe(false);
+    expect(cvat.detect!(VOC_COCO)).toBe(false);
+    const vocXml = fs.readdirSync(path.join(VOC, "gts/pascalvoc_format"), { recursive: true }).map(String).find((f) => f.endsWith(".xml"));
+    if (vocXml) expect(cvat.detect!(path.join(VOC, "gts/pascalvoc_format", vocXml))).toBe(false);
   });
 
   it("reads 100 images and 273 boxes, the same as the COCO reference", async () => {
@@ -82,21 +34,10 @@ describe.skipIf(!fs.existsSync(voc))(`cvat on the VOC100 sample (skipped: ${voc}
     expect(ds.fields).toEqual([{ name: "ground_truth", kind: "detections", predicted: false }]);
     expect(ds.name).toBe("VOC2012_100_samples_gt");
 
-    const ref = await coco.read!(path.join(voc, "gts/coco_format_v1/instances_default.json"), { images });
-    const mine = boxesByFile(ds), theirs = boxesByFile(ref);
-    expect([...mine.keys()].sort()).toEqual([...theirs.keys()].sort());
-    for (const [name, boxes] of theirs) {
-      const got = mine.get(name)!;
-      expect(got.map((b) => b.label), name).toEqual(boxes.map((b) => b.label));
-      got.forEach((b, k) => b.rel.forEach((v, j) => expect(Math.abs(v - boxes[k].rel[j]), `${name} box ${k}`).toBeLessThan(1e-6)));
-    }
-    // Sizes, id = file name = filepath, and the CVAT attributes of each box.
-    const sizes = new Map(Array.from(values<string>(ref.samples, "filepath"), (f, i) => [f, [values<number>(ref.samples, "width")[i], values<number>(ref.samples, "height")[i]]]));
+    // Boxes and sizes as in COCO, id = file name = filepath, and the CVAT attributes of each box.
+    expect(await vocReferenceDiffs(ds)).toEqual([]);
     const snap = snapshot(ds);
-    snap.samples.filepath.forEach((f, i) => {
-      expect(snap.samples.id[i]).toBe(f);
-      expect([snap.samples.width[i], snap.samples.height[i]]).toEqual(sizes.get(f));
-    });
+    expect(snap.samples.id).toEqual(snap.samples.filepath);
     expect(snap.samples.id[0]).toBe("2007_001585.jpg"); // document order: the file lists images from id 99 down
     expect(snap.objects.attributes[0]).toEqual({ occluded: false, source: "manual", z_order: 0 });
     expect(values<number>(ds.samples, "source_id")[0]).toBe(99);

@@ -4,62 +4,15 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
-import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
 import { coco } from "../../src/formats/coco";
 import { parseCsv } from "../../src/formats/common/csv";
 import { openimages, parseDecimal } from "../../src/formats/openimages";
+import { boxDiffs, canonical, VOC, VOC_COCO, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 
-const DATA = path.resolve(__dirname, "../../../shared/data");
-const VOC = path.join(DATA, "voc100");
-const IMAGES = path.join(VOC, "images");
 const CSV = path.join(VOC, "gts/openimages_format/all_bounding_boxes.csv");
-const COCO_REF = path.join(VOC, "gts/coco_format_v1/instances_default.json");
-const haveData = fs.existsSync(CSV) && fs.existsSync(IMAGES);
+const haveData = fs.existsSync(CSV) && fs.existsSync(VOC_IMAGES);
 const TMP = path.resolve(__dirname, "../.tmp/openimages-test");
-
-interface Box { label: string; x: number; y: number; w: number; h: number; confidence: number | null; iscrowd: number; attributes: string | null }
-
-/** Boxes of one field by sample file path, and each sample's size. */
-function boxesByFile(ds: Dataset, field = "ground_truth"): { boxes: Map<string, Box[]>; sizes: Map<string, [number, number]> } {
-  const s = ds.samples, o = ds.objects;
-  const fileOf = new Map<string, string>();
-  const sizes = new Map<string, [number, number]>();
-  const ids = values<string>(s, "id"), fps = values<string>(s, "filepath"), ws = values<number>(s, "width"), hs = values<number>(s, "height");
-  for (let i = 0; i < ids.length; i++) {
-    fileOf.set(ids[i], fps[i]);
-    sizes.set(fps[i], [ws[i], hs[i]]);
-  }
-  const boxes = new Map<string, Box[]>();
-  const col = <T>(n: string) => values<T>(o, n);
-  const sid = col<string>("sample_id"), f = col<string>("field"), label = col<string>("label");
-  const x = col<number>("x"), y = col<number>("y"), w = col<number>("w"), h = col<number>("h");
-  const conf = col<number | null>("confidence"), crowd = col<number>("iscrowd"), attrs = col<string | null>("attributes");
-  for (let i = 0; i < sid.length; i++) {
-    if (f[i] !== field) continue;
-    const file = fileOf.get(sid[i])!;
-    const list = boxes.get(file) ?? [];
-    list.push({ label: label[i], x: x[i], y: y[i], w: w[i], h: h[i], confidence: conf[i], iscrowd: crowd[i], attributes: attrs[i] });
-    boxes.set(file, list);
-  }
-  return { boxes, sizes };
-}
-
-/** Checks both datasets have the same boxes per file, to `tol` times the image size. */
-function expectSameBoxes(actual: Dataset, expected: Dataset, tol: number): void {
-  const a = boxesByFile(actual), e = boxesByFile(expected);
-  expect([...a.boxes.keys()].sort()).toEqual([...e.boxes.keys()].sort());
-  for (const [file, want] of e.boxes) {
-    const [W, H] = e.sizes.get(file)!;
-    const got = [...a.boxes.get(file)!];
-    expect(got.length, file).toBe(want.length);
-    for (const box of want) {
-      const k = got.findIndex((g) => g.label === box.label && Math.abs(g.x - box.x) <= tol * W && Math.abs(g.w - box.w) <= tol * W && Math.abs(g.y - box.y) <= tol * H && Math.abs(g.h - box.h) <= tol * H);
-      expect(k, `${file}: ${JSON.stringify(box)} not found in ${JSON.stringify(got)}`).toBeGreaterThanOrEqual(0);
-      got.splice(k, 1);
-    }
-  }
-}
 
 async function makeImage(file: string, width: number, height: number): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -90,21 +43,17 @@ describe("parseDecimal", () => {
 
 describe.skipIf(!haveData)(`Open Images CSV on voc100 (needs ${VOC})`, () => {
   it("reads the CVAT export (decimal commas) with the same boxes as the COCO reference", async () => {
-    const ds = await openimages.read!(CSV, { images: IMAGES });
-    const ref = await coco.read!(COCO_REF, { images: IMAGES });
+    const ds = await openimages.read!(CSV, { images: VOC_IMAGES });
     expect(ds.count()).toBe(100);
     expect(ds.objectCount()).toBe(273);
     expect(ds.problems).toEqual([]);
     expect(ds.fields).toEqual([{ name: "ground_truth", kind: "detections", predicted: false }]);
-    expectSameBoxes(ds, ref, 1e-6);
-    // Sizes come from the image headers and agree with the COCO file's.
-    const got = boxesByFile(ds).sizes, want = boxesByFile(ref).sizes;
-    expect(got.size).toBe(100);
-    for (const [file, size] of want) expect(got.get(file), file).toEqual(size);
+    // Boxes as in COCO; sizes come from the image headers and agree with the COCO file's.
+    expect(await vocReferenceDiffs(ds)).toEqual([]);
   });
 
   it("reads the folder holding the CSV too", async () => {
-    const ds = await openimages.read!(path.dirname(CSV), { images: IMAGES });
+    const ds = await openimages.read!(path.dirname(CSV), { images: VOC_IMAGES });
     expect(ds.objectCount()).toBe(273);
   });
 
@@ -116,16 +65,16 @@ describe.skipIf(!haveData)(`Open Images CSV on voc100 (needs ${VOC})`, () => {
   });
 
   it("round-trips write then read exactly", async () => {
-    const ds = await openimages.read!(CSV, { images: IMAGES });
+    const ds = await openimages.read!(CSV, { images: VOC_IMAGES });
     const out = path.join(TMP, "voc", "boxes.csv");
     const report = await openimages.write!(ds, out, {});
     expect(report).toEqual({ files: 1, dropped: [] });
     const text = fs.readFileSync(out, "utf8");
     expect(text.split("\n")[0]).toBe("ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside");
     expect(text).not.toMatch(/"\d+,\d+"/);
-    const back = await openimages.read!(out, { images: IMAGES });
+    const back = await openimages.read!(out, { images: VOC_IMAGES });
     expect(back.count()).toBe(100);
-    expectSameBoxes(back, ds, 1e-12);
+    expect(boxDiffs(ds, back, "ground_truth", { tol: 1e-12 })).toEqual([]);
     // Normalised values survive to 1e-9 relative.
     const orig = parseCsv(fs.readFileSync(CSV, "utf8")).rows, again = parseCsv(text).rows;
     expect(again.length).toBe(orig.length);
@@ -140,15 +89,15 @@ describe.skipIf(!haveData)(`Open Images CSV on voc100 (needs ${VOC})`, () => {
   });
 
   it("writes a COCO dataset's boxes that read back the same", async () => {
-    const ref = await coco.read!(COCO_REF, { images: IMAGES });
+    const ref = await coco.read!(VOC_COCO, { images: VOC_IMAGES });
     const out = path.join(TMP, "from-coco.csv");
     const report = await openimages.write!(ref, out, {});
     // Image metadata has no place; per-object attributes ({"attributes":{"occluded":false}}) become an extra column.
     expect(report.dropped.length).toBe(1);
     expect(report.dropped[0]).toMatch(/^metadata columns .* \(openimages cannot hold them\)$/);
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toMatch(/,IsInside,attributes$/);
-    const back = await openimages.read!(out, { images: IMAGES });
-    expectSameBoxes(back, ref, 1e-9);
+    const back = await openimages.read!(out, { images: VOC_IMAGES });
+    expect(boxDiffs(ref, back, "ground_truth", { tol: 1e-9 })).toEqual([]);
   });
 });
 
@@ -175,17 +124,18 @@ describe("Open Images CSV, synthetic cases", () => {
     expect(Array.from(values<string>(ds.samples, "filepath"))).toEqual(["abc123.jpg", "train/def456.png"]);
     // All confidences 1: the official human-verified boxes, read as ground truth.
     expect(ds.fields[0]).toEqual({ name: "ground_truth", kind: "detections", predicted: false });
-    const { boxes } = boxesByFile(ds);
+    const boxes = canonical(ds, "ground_truth", { by: "filepath" });
     const a = boxes.get("abc123.jpg")!;
     expect(a[0]).toMatchObject({ label: "/m/01g317", confidence: null, iscrowd: 0 });
-    expect(a[0].x).toBeCloseTo(20, 9);
-    expect(a[0].w).toBeCloseTo(100, 9);
-    expect(a[0].y).toBeCloseTo(20, 9);
-    expect(a[0].h).toBeCloseTo(50, 9);
+    const [x, y, w, h] = a[0].box;
+    expect(x).toBeCloseTo(20, 9);
+    expect(w).toBeCloseTo(100, 9);
+    expect(y).toBeCloseTo(20, 9);
+    expect(h).toBeCloseTo(50, 9);
     expect(JSON.parse(a[0].attributes!)).toEqual({ source: "xclick", occluded: 1, truncated: 0, depiction: -1, inside: 0, XClick1X: "0.15" });
-    expect(a[1]).toMatchObject({ iscrowd: 1, x: 0, y: 0, w: 200, h: 100 });
+    expect(a[1]).toMatchObject({ iscrowd: 1, box: [0, 0, 200, 100] });
     expect(JSON.parse(a[1].attributes!)).toEqual({ source: "activemil" });
-    expect(boxes.get("train/def456.png")![0]).toMatchObject({ label: "/m/x,y", x: 25, w: 25, y: 10, h: 20 });
+    expect(boxes.get("train/def456.png")![0]).toMatchObject({ label: "/m/x,y", box: [25, 10, 25, 20] });
 
     // Written back: bare ids, Confidence 1, the same flags and columns.
     const out = path.join(dir, "bare-out.csv");
@@ -196,7 +146,7 @@ describe("Open Images CSV, synthetic cases", () => {
     expect(t.rows[1]).toEqual(["abc123", "activemil", "/m/0k4j", "1", "0", "1", "0", "1", "", "", "1", "", "", ""]);
     expect(t.rows[2][0]).toBe("train/def456");
     const back = await openimages.read!(out, { images });
-    expectSameBoxes(back, ds, 1e-12);
+    expect(boxDiffs(ds, back, "ground_truth", { tol: 1e-12 })).toEqual([]);
   });
 
   it("reads scores as predictions, and writes them back", async () => {

@@ -12,53 +12,12 @@ import { ProtoWriter, WIRE_FIXED32, WIRE_VARINT } from "../../src/formats/common
 import {
   crc32c, decodeExample, encodeExample, formatLabelMap, frameRecord, maskedCrc32c, parseLabelMap, readRecords, tfrecord, type Feature,
 } from "../../src/formats/tfrecord";
+import { boxDiffs, imageSizes, VOC, VOC_COCO, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 
-const DATA = path.resolve(__dirname, "../../../shared/data");
-const VOC = path.join(DATA, "voc100");
-const IMAGES = path.join(VOC, "images");
 const TF_DIR = path.join(VOC, "gts/tfrecord_format");
 const TF_FILE = path.join(TF_DIR, "default.tfrecord");
-const COCO_REF = path.join(VOC, "gts/coco_format_v1/instances_default.json");
-const haveData = fs.existsSync(TF_FILE) && fs.existsSync(IMAGES);
+const haveData = fs.existsSync(TF_FILE) && fs.existsSync(VOC_IMAGES);
 const TMP = path.resolve(__dirname, "../.tmp/tfrecord-test");
-
-interface Box { label: string; x: number; y: number; w: number; h: number }
-
-function boxesByFile(ds: Dataset): { boxes: Map<string, Box[]>; sizes: Map<string, [number, number]> } {
-  const s = ds.samples, o = ds.objects;
-  const fileOf = new Map<string, string>();
-  const sizes = new Map<string, [number, number]>();
-  const ids = values<string>(s, "id"), fps = values<string>(s, "filepath"), ws = values<number>(s, "width"), hs = values<number>(s, "height");
-  for (let i = 0; i < ids.length; i++) {
-    fileOf.set(ids[i], fps[i]);
-    sizes.set(fps[i], [ws[i], hs[i]]);
-  }
-  const boxes = new Map<string, Box[]>();
-  const sid = values<string>(o, "sample_id"), label = values<string>(o, "label");
-  const x = values<number>(o, "x"), y = values<number>(o, "y"), w = values<number>(o, "w"), h = values<number>(o, "h");
-  for (let i = 0; i < sid.length; i++) {
-    const file = fileOf.get(sid[i])!;
-    const list = boxes.get(file) ?? [];
-    list.push({ label: label[i], x: x[i], y: y[i], w: w[i], h: h[i] });
-    boxes.set(file, list);
-  }
-  return { boxes, sizes };
-}
-
-function expectSameBoxes(actual: Dataset, expected: Dataset, tol: number): void {
-  const a = boxesByFile(actual), e = boxesByFile(expected);
-  expect([...a.boxes.keys()].sort()).toEqual([...e.boxes.keys()].sort());
-  for (const [file, want] of e.boxes) {
-    const [W, H] = e.sizes.get(file)!;
-    const got = [...a.boxes.get(file)!];
-    expect(got.length, file).toBe(want.length);
-    for (const box of want) {
-      const k = got.findIndex((g) => g.label === box.label && Math.abs(g.x - box.x) <= tol * W && Math.abs(g.w - box.w) <= tol * W && Math.abs(g.y - box.y) <= tol * H && Math.abs(g.h - box.h) <= tol * H);
-      expect(k, `${file}: ${JSON.stringify(box)} not found in ${JSON.stringify(got)}`).toBeGreaterThanOrEqual(0);
-      got.splice(k, 1);
-    }
-  }
-}
 
 function catchAsync(p: Promise<unknown>): Promise<Error> {
   return p.then(() => { throw new Error("expected an error"); }, (err: Error) => err);
@@ -156,16 +115,13 @@ describe("label_map.pbtxt", () => {
 
 describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
   it("reads the CVAT/Datumaro export with the same boxes and sizes as the COCO reference", async () => {
-    const ds = await tfrecord.read!(TF_FILE, { images: IMAGES, checkImages: "header" });
-    const ref = await coco.read!(COCO_REF, { images: IMAGES });
+    const ds = await tfrecord.read!(TF_FILE, { images: VOC_IMAGES, checkImages: "header" });
     expect(ds.count()).toBe(100);
     expect(ds.objectCount()).toBe(273);
     expect(ds.problems).toEqual([]);
     expect(ds.categories.length).toBe(20);
     expect(ds.categories[0]).toEqual({ id: 1, name: "person" });
-    expectSameBoxes(ds, ref, 1e-6);
-    const got = boxesByFile(ds).sizes, want = boxesByFile(ref).sizes;
-    for (const [file, size] of want) expect(got.get(file), file).toEqual(size);
+    expect(await vocReferenceDiffs(ds)).toEqual([]);
   });
 
   it("frames records byte for byte as the exporter did", () => {
@@ -184,15 +140,15 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
   });
 
   it("round-trips write then read exactly, with the image bytes and label map", async () => {
-    const ds = await tfrecord.read!(TF_FILE, { images: IMAGES });
+    const ds = await tfrecord.read!(TF_FILE, { images: VOC_IMAGES });
     const out = path.join(TMP, "voc");
     const report = await tfrecord.write!(ds, out, {});
     expect(report).toEqual({ files: 2, dropped: [] });
     expect(fs.readFileSync(path.join(out, "label_map.pbtxt"), "utf8")).toBe(fs.readFileSync(path.join(TF_DIR, "label_map.pbtxt"), "utf8").replace(/\n+$/, "\n"));
-    const back = await tfrecord.read!(out, { images: IMAGES });
+    const back = await tfrecord.read!(out, { images: VOC_IMAGES });
     expect(back.count()).toBe(100);
     expect(back.categories).toEqual(ds.categories);
-    expectSameBoxes(back, ds, 0);
+    expect(boxDiffs(ds, back, null, { tol: 0 })).toEqual([]);
     // Normalised floats are the same float32 values, record by record.
     const orig = [...readRecords(TF_FILE)].map((r) => decodeExample(r.data));
     const again = [...readRecords(path.join(out, "default.tfrecord"))].map((r) => decodeExample(r.data));
@@ -206,7 +162,7 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
       // The image bytes are in the record.
       const name = new TextDecoder().decode((again[i].get("image/filename")!.value as Uint8Array[])[0]);
       const encoded = (again[i].get("image/encoded")!.value as Uint8Array[])[0];
-      const onDisk = fs.readFileSync(path.join(IMAGES, name));
+      const onDisk = fs.readFileSync(path.join(VOC_IMAGES, name));
       expect(encoded.length).toBe(onDisk.length);
       expect(new TextDecoder().decode((again[i].get("image/key/sha256")!.value as Uint8Array[])[0])).toBe(createHash("sha256").update(onDisk).digest("hex"));
       expect(new TextDecoder().decode((again[i].get("image/format")!.value as Uint8Array[])[0])).toBe("jpeg");
@@ -214,13 +170,13 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
   });
 
   it("writes a COCO dataset that reads back with the same boxes", async () => {
-    const ref = await coco.read!(COCO_REF, { images: IMAGES });
+    const ref = await coco.read!(VOC_COCO, { images: VOC_IMAGES });
     const file = path.join(TMP, "from-coco", "voc.tfrecord");
     const report = await tfrecord.write!(ref, file, {});
     expect(report.files).toBe(2);
     expect(report.dropped.join("\n")).toMatch(/objects' attributes/);
     const back = await tfrecord.read!(file, {});
-    expectSameBoxes(back, ref, 1e-6);
+    expect(boxDiffs(ref, back, null, { tol: 1e-6 })).toEqual([]);
     // COCO image ids travel as image/source_id.
     expect(values(back.samples, "source_id")[0]).toBe(String(values(ref.samples, "source_id")[0]));
   });
@@ -299,9 +255,9 @@ describe("TFRecord, synthetic cases", () => {
     const splitOf = new Map(Array.from(values<string>(back.samples, "filepath")).map((f, i) => [f, values<string | null>(back.samples, "split")[i]]));
     expect(Object.fromEntries(splitOf)).toEqual({ "a.png": "train", "b.jpg": "val", "c.jpg": null, "d.jpg": null });
     // An image without boxes and without a known size is written without one.
-    expect(boxesByFile(back).sizes.get("d.jpg")).toEqual([null, null]);
-    expect(boxesByFile(back).sizes.get("a.png")).toEqual([64, 32]);
-    expectSameBoxes(back, dataset(), 1e-6);
+    expect(imageSizes(back).get("d.jpg")).toEqual([null, null]);
+    expect(imageSizes(back).get("a.png")).toEqual([64, 32]);
+    expect(boxDiffs(dataset(), back, null, { tol: 1e-6 })).toEqual([]);
     // The PNG went in as bytes.
     const rec = [...readRecords(path.join(out, "train.tfrecord"))][0];
     const ex = decodeExample(rec.data);
