@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "test/.tmp/**"],
+    setupFiles: ["test/helpers/cleanup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Two cores: run files two at a time.

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
@@ -8,13 +8,12 @@ import { BlindspotError } from "../../src/errors";
 import { cvat } from "../../src/formats/cvat";
 import { cornerSize, exactCorner } from "../../src/formats/common/shapes";
 import { scanXml } from "../../src/formats/common/xmlScan";
-import { removeTmpDirs, snapshot, tmpDir, VOC, VOC_COCO, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
+import { snapshot, tmpDir, VOC, VOC_COCO, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 
 const images = VOC_IMAGES;
 const xmlFile = path.join(VOC, "gts/cvat_format/annotations.xml");
 const tmp = () => tmpDir("cvat");
 
-afterAll(removeTmpDirs);
 
 describe.skipIf(!fs.existsSync(VOC))(`cvat on the VOC100 sample (skipped: ${VOC} not found)`, () => {
   it("detects the CVAT file and nothing else", () => {

@@ -1,18 +1,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
 import { labelme } from "../../src/formats/labelme";
-import { removeTmpDirs, snapshot, tmpDir, VOC, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
+import { snapshot, tmpDir, VOC, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 
 const images = VOC_IMAGES;
 const labelsDir = path.join(VOC, "gts/labelme_format");
 const tmp = () => tmpDir("labelme");
 
-afterAll(removeTmpDirs);
 
 async function rejection(p: Promise<unknown>): Promise<BlindspotError> {
   const err = await p.then(() => null, (e: unknown) => e);

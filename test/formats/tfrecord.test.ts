@@ -7,6 +7,7 @@ import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
+import { exportDataset } from "../../src/formats/api";
 import { coco } from "../../src/formats/coco";
 import { ProtoWriter, WIRE_FIXED32, WIRE_VARINT } from "../../src/formats/common/protobuf";
 import {
@@ -172,7 +173,7 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
   it("writes a COCO dataset that reads back with the same boxes", async () => {
     const ref = await coco.read!(VOC_COCO, { images: VOC_IMAGES });
     const file = path.join(TMP, "from-coco", "voc.tfrecord");
-    const report = await tfrecord.write!(ref, file, {});
+    const report = await exportDataset(ref, file, { format: "tfrecord", lossy: true });
     expect(report.files).toBe(2);
     expect(report.dropped.join("\n")).toMatch(/objects' attributes/);
     const back = await tfrecord.read!(file, {});
@@ -241,7 +242,7 @@ describe("TFRecord, synthetic cases", () => {
 
   it("writes one file per split into a folder and reads the splits back", async () => {
     const out = path.join(dir, "splits");
-    const report = await tfrecord.write!(dataset(), out, {});
+    const report = await exportDataset(dataset(), out, { format: "tfrecord", lossy: true });
     expect(fs.readdirSync(out).sort()).toEqual(["default.tfrecord", "label_map.pbtxt", "train.tfrecord", "val.tfrecord"]);
     expect(report.files).toBe(4);
     expect(report.dropped).toEqual([
