@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The tests are type-checked too (vitest itself only strips types).
+npx tsc -p tsconfig.test.json
 
 mkdir -p test/.tmp
 results=test/.tmp/vitest-results.json

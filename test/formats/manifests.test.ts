@@ -1,3 +1,4 @@
+import type { ColumnTable } from "arquero";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,12 +8,13 @@ import { exportDataset, load } from "../../src/formats/api";
 import { tmpDir } from "../helpers/data";
 
 /** Sample rows without the derived `problems` column, keyed by id. */
-function sampleRows(t: { objects(): Record<string, unknown>[] }) {
-  return new Map(t.objects().map(({ problems, ...r }) => [r.id, r]));
+function sampleRows(t: ColumnTable) {
+  return new Map((t.objects() as Record<string, unknown>[]).map(({ problems: _, ...r }) => [r.id, r]));
 }
 
-function objectRows(t: { objects(): Record<string, unknown>[] }) {
-  return t.objects().map(({ id, ...r }) => JSON.stringify(r)).sort();
+/** Object rows without their ids, as sorted JSON text. */
+function objectRows(t: ColumnTable) {
+  return (t.objects() as Record<string, unknown>[]).map(({ id: _, ...r }) => JSON.stringify(r)).sort();
 }
 
 function classified() {
