@@ -85,7 +85,7 @@ async function main() {
   report(`COCO import (${ds.count()} images, ${ds.objects.numRows()} boxes)`, importMs, TARGETS.cocoImport);
   const py = pycocotoolsLoad(cocoFile);
   if (py === null) console.log("pycocotools load: not installed here, skipped");
-  else report(`pycocotools COCO() load, same file (ratio ${(py / importMs).toFixed(2)}x)`, py);
+  else report(`pycocotools COCO() on the same file (${(py / importMs).toFixed(2)}x blindspot)`, py);
 
   const [, countMs] = time(() => ds.filterObjects("d => d.w * d.h < 32 * 32 && d.iscrowd === 0").objects().groupby("label").count());
   report("COCO small boxes: filter + group-by count", countMs);
