@@ -2,6 +2,9 @@ import * as aq from "arquero";
 import type { Problem } from "../errors";
 import type { Category, FieldInfo } from "./schema";
 import { Dataset } from "./dataset";
+import { SAMPLE_CORE_COLUMNS } from "./schema";
+
+const RESERVED = new Set<string>(SAMPLE_CORE_COLUMNS);
 
 export interface SampleInit {
   id?: string;
@@ -63,10 +66,18 @@ export class DatasetBuilder {
     return this.s.id.length;
   }
 
-  /** Adds a sample; returns its id. A second sample with the same id is refused. */
+  /**
+   * Adds a sample and returns its id. Ids are unique: a second sample with the same id (two
+   * annotation entries for one image file) gets `<id>#2`, `#3`, ... and a `duplicate-sample`
+   * problem, so neither entry's labels are lost.
+   */
   addSample(init: SampleInit): string {
-    const id = init.id ?? init.filepath;
-    if (this.index.has(id)) throw new Error(`duplicate sample id ${JSON.stringify(id)}`);
+    const wanted = init.id ?? init.filepath;
+    let id = wanted;
+    for (let n = 2; this.index.has(id); n++) id = `${wanted}#${n}`;
+    if (id !== wanted) {
+      this.addProblem({ kind: "duplicate-sample", sampleId: id, file: init.filepath, message: `a second entry for ${JSON.stringify(wanted)}; kept as sample ${JSON.stringify(id)}`, hint: "merge the two entries in the labels file, or give the images different names" });
+    }
     const row = this.s.id.length;
     this.index.set(id, row);
     this.s.id.push(id);
@@ -101,12 +112,17 @@ export class DatasetBuilder {
     this.s.height[row] = height;
   }
 
-  /** Sets a metadata or label column on one sample row. */
+  /**
+   * Sets a metadata or label column on one sample row. A key named like a core column (`id`,
+   * `filepath`, `split`, ...) comes from a labels file's free fields and must not replace the
+   * checked core value: it is kept as `<key>_field` instead.
+   */
   setField(row: number, key: string, value: unknown): void {
-    let col = this.extra.get(key);
+    const name = RESERVED.has(key) ? `${key}_field` : key;
+    let col = this.extra.get(name);
     if (!col) {
       col = new Array(this.s.id.length).fill(null);
-      this.extra.set(key, col);
+      this.extra.set(name, col);
     }
     while (col.length < row) col.push(null);
     col[row] = value === undefined ? null : value;

@@ -1,8 +1,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import * as path from "node:path";
-import type { Problem } from "../errors";
-import { resolveImagePath } from "../image/paths";
+import { BlindspotError, type Problem } from "../errors";
+import { resolveImagePath } from "../io/paths";
 import type { Category, FieldInfo } from "./schema";
 import { View, type CountOptions, type Expr } from "./view";
 import { values } from "./columns";
@@ -115,11 +114,13 @@ export class Dataset {
   }
 
   /**
-   * Absolute path of a sample's image, refusing paths that leave the images folder.
-   * Throws a BlindspotError naming the sample when the path escapes.
+   * Absolute path of a sample's image, refusing paths that leave the images folder. Throws a
+   * BlindspotError when the path escapes or the dataset has no images folder.
    */
   imagePath(filepath: string): string {
-    if (this.imagesDir === null) return path.resolve(filepath);
+    if (this.imagesDir === null) {
+      throw new BlindspotError({ file: filepath, message: "the dataset has no images folder, so its images cannot be read", hint: "load the labels with --images (the folder the image paths are relative to)" });
+    }
     return resolveImagePath(this.imagesDir, filepath);
   }
 

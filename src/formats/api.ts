@@ -41,13 +41,32 @@ export interface ExportOptions extends WriteOptions {
 export async function exportDataset(ds: Dataset, output: string, options: ExportOptions): Promise<WriteReport> {
   const format = formatByName(options.format);
   if (!format.write) throw new BlindspotError({ message: `format ${format.name} cannot be written`, hint: `writable formats: ${FORMATS.filter((f) => f.write).map((f) => f.name).join(", ")}` });
-  const hasDetections = ds.fields.some((f) => f.kind === "detections");
-  const field = format.holds.multipleFields ? undefined : fieldToWrite(ds, options, format.holds.classification && !hasDetections ? "classification" : hasDetections && format.holds.boxes ? "detections" : undefined);
+  refuseUsedFolder(output, format);
+  const field = format.holds.multipleFields ? undefined : fieldToWrite(ds, options, writtenKind(ds, format));
   const written = field === undefined ? ds.fields.filter((f) => f.kind === "detections").map((f) => f.name) : [field];
-  const lost = losses(ds, written, format.holds, format.name, options.field !== undefined);
+  const writeOptions = { ...options, field };
+  const lost = [...losses(ds, written, format.holds, format.name, options.field !== undefined), ...((await format.plan?.(ds, output, writeOptions)) ?? [])];
   if (lost.length && !options.lossy) throw lossError(output, format.name, lost);
-  const report = await format.write(ds, output, { ...options, field });
+  const report = await format.write(ds, output, writeOptions);
   return { ...report, dropped: [...new Set([...lost, ...report.dropped])] };
+}
+
+/** The kind of label field a single-field format writes: its classification or its boxes. */
+function writtenKind(ds: Dataset, format: Format): "detections" | "classification" | undefined {
+  const hasDetections = ds.fields.some((f) => f.kind === "detections");
+  if (format.holds.classification && !hasDetections) return "classification";
+  if (format.holds.boxes && hasDetections) return "detections";
+  return undefined;
+}
+
+/**
+ * Files left in an output folder by an earlier export would be read back with the new ones,
+ * so a folder that holds anything is refused; a saved blindspot dataset is updated in place.
+ */
+function refuseUsedFolder(output: string, format: Format): void {
+  if (!fs.existsSync(output) || !fs.statSync(output).isDirectory() || fs.readdirSync(output).length === 0) return;
+  if (format.name === "blindspot" && format.detect?.(output)) return;
+  throw new BlindspotError({ file: output, message: "the output folder is not empty", hint: "write to a new or empty folder (files of an earlier export would mix with the new ones)" });
 }
 
 /** Guesses a format from a path: a saved dataset, a file extension, or a folder's contents. */

@@ -14,6 +14,12 @@ export interface Capabilities {
   attributes: boolean;
   /** Several label fields (ground truth and predictions) in one file set. */
   multipleFields: boolean;
+  /** Each sample's split (train / val / test ...). */
+  splits: boolean;
+  /** Tags on samples. */
+  sampleTags: boolean;
+  /** Tags on objects. */
+  objectTags: boolean;
 }
 
 export interface ReadOptions {
@@ -56,12 +62,13 @@ export interface Format {
   read?(input: string, options: ReadOptions): Promise<Dataset>;
   /** Writes a dataset's labels to a file or folder. */
   write?(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport>;
+  /**
+   * What writing would leave out beyond what `holds` tells (images without boxes in a
+   * box-per-row file, masks a one-polygon-per-shape format cannot take, ...), one line each
+   * with counts. Runs before anything is written, so a refused write writes nothing.
+   */
+  plan?(ds: Dataset, output: string, options: WriteOptions): string[] | Promise<string[]>;
   /** Whether a path looks like this format (used when no format is given). */
   detect?(input: string): boolean;
   holds: Capabilities;
 }
-
-export const HOLDS_NOTHING: Capabilities = {
-  boxes: false, polygons: false, rle: false, crowd: false, confidence: false,
-  classification: false, metadata: false, attributes: false, multipleFields: false,
-};

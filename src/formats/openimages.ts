@@ -43,6 +43,7 @@ const DEFAULT_FILE = "all_bounding_boxes.csv";
 const HOLDS: Capabilities = {
   boxes: true, polygons: false, rle: false, crowd: true, confidence: true,
   classification: false, metadata: false, attributes: true, multipleFields: false,
+  splits: false, sampleTags: false, objectTags: false,
 };
 
 export const openimages: Format = {

@@ -29,7 +29,7 @@ function textBoxes(layout: Layout): Format {
   return {
     name: `txt-${layout}`,
     description: `text file per image: class [confidence] ${layout === "abs-xyxy" ? "x1 y1 x2 y2" : layout === "abs-xywh" ? "x y w h" : "cx cy w h (normalised)"}`,
-    holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false },
+    holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: false, sampleTags: false, objectTags: false },
     read: (input, options) => readTextBoxes(layout, input, options),
     write: (ds, out, options) => writeTextBoxes(layout, ds, out, options),
   };

@@ -7,7 +7,7 @@ import type { Dataset } from "../dataset/dataset";
 import type { Category } from "../dataset/schema";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
-import { resolveImagePath } from "../image/paths";
+import { resolveImagePath } from "../io/paths";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
 import { isDir, listFiles, readText } from "./common/files";
@@ -36,6 +36,7 @@ import { addNormalisedCorners, sizeOf } from "./common/boxes";
 const HOLDS: Capabilities = {
   boxes: true, polygons: false, rle: false, crowd: false, confidence: false,
   classification: false, metadata: false, attributes: false, multipleFields: false,
+  splits: true, sampleTags: false, objectTags: false,
 };
 
 const RECORD_FILE = /\.(tfrecords?|record)(-\d+-of-\d+)?$/i;

@@ -24,7 +24,7 @@ const OBJECT_ATTRIBUTES = ["pose", "truncated", "difficult", "occluded"];
 export const voc: Format = {
   name: "voc",
   description: "Pascal VOC XML, one file per image (folder of .xml or a VOC tree with Annotations/)",
-  holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: false, classification: false, metadata: false, attributes: true, multipleFields: false },
+  holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: false, classification: false, metadata: false, attributes: true, multipleFields: false, splits: true, sampleTags: false, objectTags: false },
   detect: (input) => isDir(input) && (isDir(path.join(input, "Annotations")) || fs.readdirSync(input).some((f) => f.endsWith(".xml"))),
   read: readVoc,
   write: writeVoc,

@@ -25,7 +25,7 @@ const LIST_FILES = new Set(["train.txt", "val.txt", "valid.txt", "test.txt", "cl
 export const yolo: Format = {
   name: "yolo",
   description: "YOLO txt per image + data.yaml / obj.names (normalised boxes, optional confidence)",
-  holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false },
+  holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: true, sampleTags: false, objectTags: false },
   detect: (input) => isDir(input) && NAME_FILES.some((f) => fs.existsSync(path.join(input, f))),
   read: readYolo,
   write: writeYolo,

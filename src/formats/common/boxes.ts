@@ -2,7 +2,7 @@ import type { DatasetBuilder, ObjectInit } from "../../dataset/builder";
 import type { Dataset } from "../../dataset/dataset";
 import { BlindspotError } from "../../errors";
 import { readImageHeader } from "../../image/header";
-import { resolveImagePath } from "../../image/paths";
+import { resolveImagePath } from "../../io/paths";
 
 /**
  * Turns boxes parsed as normalised centre/size (YOLO, relative text files) into the internal

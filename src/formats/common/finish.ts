@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import type { Dataset } from "../../dataset/dataset";
 import type { DatasetBuilder } from "../../dataset/builder";
-import { BlindspotError } from "../../errors";
+import type { Problem } from "../../errors";
 import { mapLimit, readImageHeader } from "../../image/header";
-import { resolveImagePath } from "../../image/paths";
+import { leavesFolder, resolveImagePath } from "../../io/paths";
 import type { ReadOptions } from "../format";
 
 /** Boxes may overhang the image by this many pixels before they count as outside (rounding in tools). */
@@ -22,10 +22,23 @@ export async function finishImport(
   afterSizes?: (b: DatasetBuilder) => void,
 ): Promise<Dataset> {
   const mode = options.checkImages ?? "header";
-  if (b.imagesDir !== null && mode !== "none") await checkImages(b, mode, options.onProgress);
+  if (b.imagesDir === null) checkPaths(b);
+  else if (mode !== "none") await checkImages(b, mode, options.onProgress);
   afterSizes?.(b);
   checkBoxes(b, labelsFile);
   return b.build();
+}
+
+/** Without an images folder nothing is read, but paths that would leave any folder are still flagged. */
+function checkPaths(b: DatasetBuilder): void {
+  for (let row = 0; row < b.sampleCount; row++) {
+    const filepath = b.s.filepath[row];
+    if (leavesFolder(filepath)) b.addProblem(escapes(b.s.id[row], filepath));
+  }
+}
+
+function escapes(sampleId: string, filepath: string): Problem {
+  return { kind: "path-escapes-dataset", sampleId, file: filepath, message: "image path leaves the images folder", hint: "image paths must be relative to the images folder; the file was not read" };
 }
 
 async function checkImages(b: DatasetBuilder, mode: "exists" | "header", onProgress: ReadOptions["onProgress"]): Promise<void> {
@@ -39,8 +52,8 @@ async function checkImages(b: DatasetBuilder, mode: "exists" | "header", onProgr
     let full: string;
     try {
       full = resolveImagePath(imagesDir, filepath);
-    } catch (err) {
-      b.addProblem({ kind: "path-escapes-dataset", sampleId: id, file: filepath, message: (err as BlindspotError).message.split("\n")[0], hint: "image paths must be relative to the images folder; the file was not read" });
+    } catch {
+      b.addProblem(escapes(id, filepath));
       return;
     }
     if (!fs.existsSync(full)) {
@@ -66,16 +79,16 @@ function checkBoxes(b: DatasetBuilder, labelsFile: string): void {
   for (let i = 0; i < o.x.length; i++) {
     const row = b.rowOf(o.sample_id[i]);
     const x = o.x[i], y = o.y[i], w = o.w[i], h = o.h[i];
-    const place = `${o.field[i]} object ${o.source_id[i] ?? i} (${o.label[i]}) on ${o.sample_id[i]}`;
+    const place = () => `${o.field[i]} object ${o.source_id[i] ?? i} (${o.label[i]}) on ${o.sample_id[i]}`;
     if (!(w > 0 && h > 0) || !Number.isFinite(x + y + w + h)) {
-      b.addProblem({ kind: "degenerate-box", sampleId: o.sample_id[i], file: labelsFile, place, message: `box [x=${x}, y=${y}, w=${w}, h=${h}] has no area`, hint: "fix or delete this box in the labels file" });
+      b.addProblem({ kind: "degenerate-box", sampleId: o.sample_id[i], file: labelsFile, place: place(), message: `box [x=${x}, y=${y}, w=${w}, h=${h}] has no area`, hint: "fix or delete this box in the labels file" });
       continue;
     }
     if (row === undefined) continue;
     const W = b.sampleWidth(row), H = b.sampleHeight(row);
     if (W === null || H === null) continue;
     if (x < -BOX_SLACK || y < -BOX_SLACK || x + w > W + BOX_SLACK || y + h > H + BOX_SLACK) {
-      b.addProblem({ kind: "box-outside-image", sampleId: o.sample_id[i], file: labelsFile, place, message: `box [x=${x}, y=${y}, w=${w}, h=${h}] lies outside the ${W}x${H} image`, hint: "fix the box coordinates (blindspot keeps boxes in absolute pixels, top-left corner plus size)" });
+      b.addProblem({ kind: "box-outside-image", sampleId: o.sample_id[i], file: labelsFile, place: place(), message: `box [x=${x}, y=${y}, w=${w}, h=${h}] lies outside the ${W}x${H} image`, hint: "fix the box coordinates (blindspot keeps boxes in absolute pixels, top-left corner plus size)" });
     }
   }
 }

@@ -68,7 +68,7 @@ export function metadataColumns(ds: Dataset): string[] {
  */
 export function losses(ds: Dataset, fields: string[], holds: Capabilities, formatName: string, fieldChosen = false): string[] {
   const out: string[] = [];
-  let boxes = 0, polygons = 0, rle = 0, crowd = 0, scores = 0, attributes = 0;
+  let boxes = 0, polygons = 0, rle = 0, crowd = 0, scores = 0, attributes = 0, objectTags = 0;
   for (const field of fields) {
     const o = fieldObjects(ds, field);
     for (const rows of o.bySample.values()) {
@@ -85,6 +85,12 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
       }
     }
   }
+  if (!holds.objectTags) {
+    const tags = values<string[] | null>(ds.objects, "tags");
+    const fieldOf = values<string>(ds.objects, "field");
+    const written = new Set(fields);
+    for (let i = 0; i < tags.length; i++) if (written.has(fieldOf[i]) && tags[i]?.length) objectTags++;
+  }
   const say = (n: number, what: string) => { if (n > 0) out.push(`${n} ${what} (${formatName} cannot hold them)`); };
   if (!holds.boxes) say(boxes, "boxes");
   if (!holds.polygons) say(polygons, "polygon masks");
@@ -92,15 +98,31 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
   if (!holds.crowd) say(crowd, "crowd flags");
   if (!holds.confidence) say(scores, "confidence scores");
   if (!holds.attributes) say(attributes, "objects' attributes");
+  if (!holds.objectTags) say(objectTags, "tagged objects' tags");
+  if (!holds.splits) say(countWhere(values<string | null>(ds.samples, "split"), (v) => v !== null), "samples' splits");
+  if (!holds.sampleTags) say(countWhere(values<string[] | null>(ds.samples, "tags"), (v) => !!v?.length), "tagged samples' tags");
   if (!holds.metadata) {
     const meta = metadataColumns(ds).filter((c) => c !== "source_id");
     if (meta.length) out.push(`metadata columns ${meta.join(", ")} (${formatName} cannot hold them)`);
   }
   const classification = ds.fields.filter((f) => f.kind === "classification");
   if (!holds.classification && classification.length) out.push(`classification fields ${classification.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`);
+  if (holds.classification && !holds.multipleFields && classification.length > 1) {
+    out.push(`classification fields ${classification.slice(1).map((f) => f.name).join(", ")} (${formatName} holds one; write the others with --field)`);
+  }
+  if (holds.classification && !holds.confidence) {
+    const scored = classification.filter((f) => ds.samples.columnNames().includes(`${f.name}_confidence`));
+    if (scored.length) out.push(`confidences and class probabilities of ${scored.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`);
+  }
   const others = ds.fields.filter((f) => !fields.includes(f.name) && f.kind === "detections");
   if (others.length && !fieldChosen) out.push(`label fields ${others.map((f) => f.name).join(", ")} (only ${fields.join(", ")} is written; write the others with --field)`);
   return out;
+}
+
+function countWhere<T>(list: ArrayLike<T>, test: (v: T) => boolean): number {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) if (test(list[i])) n++;
+  return n;
 }
 
 /** The images folder of read options, absolute, or null. */
