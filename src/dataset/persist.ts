@@ -15,7 +15,8 @@ import { Dataset } from "./dataset";
  * On disk a dataset is a folder: `manifest.json` plus Arrow IPC files named in it.
  * A save writes new table files under fresh names, then replaces the manifest atomically;
  * that rename is the commit point, so a crash at any moment leaves the previous version
- * readable. Files no manifest names are removed after the commit.
+ * readable. After the commit the previous version's tables are removed; files of a save that
+ * crashed are removed by a later save once they are an hour old.
  */
 export const MANIFEST = "manifest.json";
 export const FORMAT_NAME = "blindspot.dataset";
@@ -39,6 +40,7 @@ interface Manifest {
 
 export function saveDataset(ds: Dataset, dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
+  const previous = previousTables(dir);
   const stamp = `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   const samples = encodeTable(ds.samples);
   const objects = encodeTable(ds.objects);
@@ -60,7 +62,8 @@ export function saveDataset(ds: Dataset, dir: string): void {
     info: ds.info,
   };
   writeFileAtomic(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 1));
-  removeUnreferenced(dir, new Set([MANIFEST, tables.samples, tables.objects]));
+  for (const name of previous) if (name !== tables.samples && name !== tables.objects) fs.rmSync(path.join(dir, name), { force: true });
+  removeLeftovers(dir, new Set([tables.samples, tables.objects]));
 }
 
 export function loadDataset(dir: string): Dataset {
@@ -79,6 +82,9 @@ export function loadDataset(dir: string): Dataset {
   }
   if (manifest.version > FORMAT_VERSION) {
     throw new BlindspotError({ file, place: "version", message: `dataset format version ${manifest.version} is newer than this blindspot understands (${FORMAT_VERSION})`, hint: "upgrade blindspot to read it" });
+  }
+  if (!TABLE_FILE.test(String(manifest.tables?.samples)) || !TABLE_FILE.test(String(manifest.tables?.objects)) || !manifest.jsonColumns) {
+    throw new BlindspotError({ file, place: "tables", message: "the manifest names no table files", hint: "the folder was damaged outside blindspot; restore it from a copy" });
   }
   const samples = decodeTable(path.join(dir, manifest.tables.samples), manifest.jsonColumns.samples);
   const objects = decodeTable(path.join(dir, manifest.tables.objects), manifest.jsonColumns.objects);
@@ -100,10 +106,31 @@ function storedImagesDir(dir: string, imagesDir: string): string {
   return rel.startsWith("..") || path.isAbsolute(rel) ? path.resolve(imagesDir) : rel || ".";
 }
 
-function removeUnreferenced(dir: string, keep: Set<string>): void {
+/** Table files the folder's current manifest names (an unreadable manifest names none). */
+function previousTables(dir: string): string[] {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), "utf8")) as Manifest;
+    return [m.tables.samples, m.tables.objects].filter((n) => typeof n === "string" && TABLE_FILE.test(n));
+  } catch {
+    return [];
+  }
+}
+
+const TABLE_FILE = /^(samples|objects)-[\w-]+\.arrow$/;
+const TEMP_FILE = /^\..*\.tmp$/;
+/** Files of a save that crashed are removed once surely not part of another save in progress. */
+const LEFTOVER_AGE_MS = 60 * 60 * 1000;
+
+function removeLeftovers(dir: string, keep: Set<string>): void {
+  const now = Date.now();
   for (const name of fs.readdirSync(dir)) {
-    const ours = /^(samples|objects)-.*\.arrow$/.test(name) || /^\..*\.tmp$/.test(name);
-    if (ours && !keep.has(name)) fs.rmSync(path.join(dir, name), { force: true });
+    if (keep.has(name) || !(TABLE_FILE.test(name) || TEMP_FILE.test(name))) continue;
+    const file = path.join(dir, name);
+    try {
+      if (now - fs.statSync(file).mtimeMs > LEFTOVER_AGE_MS) fs.rmSync(file, { force: true });
+    } catch {
+      // Removed meanwhile by another process: nothing to do.
+    }
   }
 }
 
@@ -133,7 +160,12 @@ function decodeTable(file: string, jsonColumns: string[]): ColumnTable {
   } catch (err) {
     throw new BlindspotError({ file, message: `table file missing (${(err as Error).message})`, hint: "the dataset folder is incomplete; restore it from a copy" });
   }
-  let t = aq.fromArrow(bytes);
+  let t: ColumnTable;
+  try {
+    t = aq.fromArrow(bytes);
+  } catch (err) {
+    throw new BlindspotError({ file, message: `table file is damaged (${(err as Error).message})`, hint: "the dataset folder was changed outside blindspot; restore it from a copy" });
+  }
   if (jsonColumns.length) {
     const decoded: Record<string, unknown[]> = {};
     for (const name of jsonColumns) {

@@ -36,6 +36,22 @@ describe("save and load", () => {
     expect(fs.readdirSync(dir).filter((f) => f.endsWith(".arrow"))).toHaveLength(2);
   });
 
+  it("a save touches only its own files; damaged folders give clear errors", () => {
+    const dir = tmpDir("persist-own");
+    fs.writeFileSync(path.join(dir, "samples-notes.arrow"), "the user's own file");
+    fs.writeFileSync(path.join(dir, ".draft.tmp"), "another program's temporary file");
+    saveDataset(versioned(1, 10), dir);
+    saveDataset(versioned(2, 10), dir);
+    expect(fs.readFileSync(path.join(dir, "samples-notes.arrow"), "utf8")).toBe("the user's own file");
+    expect(fs.existsSync(path.join(dir, ".draft.tmp"))).toBe(true);
+    const m = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    const table = path.join(dir, m.tables.samples);
+    fs.writeFileSync(table, fs.readFileSync(table).subarray(0, 100));
+    expect(() => loadDataset(dir)).toThrow(/table file is damaged[\s\S]*restore/);
+    fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ ...m, tables: { samples: "../../../etc/passwd", objects: m.tables.objects } }));
+    expect(() => loadDataset(dir)).toThrow(/names no table files/);
+  });
+
   it("a newer format version is refused politely", () => {
     const dir = tmpDir("persist-version");
     saveDataset(versioned(1, 10), dir);
