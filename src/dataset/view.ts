@@ -31,6 +31,9 @@ export interface CountOptions {
  * a view sees tags added after it was made.
  */
 export class View {
+  /** The last computed samples, valid while the dataset's tables are the same objects. */
+  private memo: { base: ColumnTable; objects: ColumnTable; samples: ColumnTable } | null = null;
+
   constructor(readonly dataset: Dataset, private readonly stages: readonly Stage[] = []) {}
 
   private with(stage: Stage): View {
@@ -94,8 +97,12 @@ export class View {
 
   /** The view's samples as an arquero table (shares the dataset's columns). */
   samples(): ColumnTable {
-    let t = this.dataset.samples;
-    for (const s of this.stages) t = applySampleStage(this.dataset, t, s);
+    const ds = this.dataset;
+    const m = this.memo;
+    if (m && m.base === ds.samples && m.objects === ds.objects) return m.samples;
+    let t = ds.samples;
+    for (const s of this.stages) t = applySampleStage(ds, t, s);
+    this.memo = { base: ds.samples, objects: ds.objects, samples: t };
     return t;
   }
 
@@ -126,9 +133,12 @@ export class View {
     return out;
   }
 
-  /** Distinct values of a field, sorted. */
+  /** Distinct non-null values of a field, sorted (numbers numerically). List columns give their elements. */
   distinct(field: string, options: CountOptions = {}): unknown[] {
-    return Object.keys(this.countBy(field, options)).sort();
+    let t = this.tableFor(field, options);
+    if (isListColumn(t, field)) t = t.unroll(field);
+    const keys = Array.from(values<unknown>(t.groupby(field).count(), field)).filter((k) => k !== null && k !== undefined);
+    return keys.sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
   }
 
   private tableFor(field: string, options: CountOptions): ColumnTable {

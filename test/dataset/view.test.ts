@@ -24,6 +24,7 @@ describe("views", () => {
     expect(ids(ds.ids(["s03.jpg", "s01.jpg", "nope"]))).toEqual(["s01.jpg", "s03.jpg"]);
     expect(ds.countBy("weather")).toEqual({ sun: 20, rain: 10, fog: 10 });
     expect(ds.distinct("split")).toEqual(["test", "train"]);
+    expect(ds.filter("d => d.brightness < 12").distinct("brightness")).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(ds.countBy("label")).toEqual({ car: 32, bicycle: 8 });
   });
 

@@ -21,8 +21,8 @@ describe.skipIf(!HAS_SHARED)("sign-digits image folder", async () => {
   it("reads sizes from the headers: three 3024x3024 images, the rest 100x100", () => {
     const big = ds.filter("d => d.width !== 100 || d.height !== 100");
     expect(big.count()).toBe(3);
-    expect(big.distinct("width")).toEqual(["3024"]);
-    expect(big.distinct("height")).toEqual(["3024"]);
+    expect(big.distinct("width")).toEqual([3024]);
+    expect(big.distinct("height")).toEqual([3024]);
   });
 
   it("labels follow the class folders", () => {
