@@ -124,6 +124,27 @@ export class Dataset {
     return resolveImagePath(this.imagesDir, filepath);
   }
 
+  /** Records problems, and names their kinds in the `problems` column of their samples. */
+  addProblems(problems: Problem[]): void {
+    if (!problems.length) return;
+    this.problems = [...this.problems, ...problems];
+    const kinds = new Map<string, Set<string>>();
+    for (const p of problems) {
+      if (p.sampleId === undefined) continue;
+      const set = kinds.get(p.sampleId) ?? new Set<string>();
+      set.add(p.kind);
+      kinds.set(p.sampleId, set);
+    }
+    if (!kinds.size) return;
+    const ids = values<string>(this.samples, "id");
+    const old = values<string[] | null>(this.samples, "problems");
+    const column = Array.from(old, (list, i) => {
+      const add = kinds.get(ids[i]);
+      return add ? [...new Set([...(list ?? []), ...add])] : list ?? [];
+    });
+    this.samples = this.samples.assign(aq.table({ problems: column }));
+  }
+
   /** Label fields of a kind. */
   fieldsOf(kind: FieldInfo["kind"]): FieldInfo[] {
     return this.fields.filter((f) => f.kind === kind);

@@ -1,14 +1,8 @@
 import * as aq from "arquero";
 import { BlindspotError } from "../errors";
+import { stem } from "../io/paths";
 import { values } from "./columns";
 import type { Dataset } from "./dataset";
-
-/** File name without folders and extension, the join key of last resort between label sets. */
-function baseStem(p: string): string {
-  const base = p.split(/[\\/]/).pop()!;
-  const dot = base.lastIndexOf(".");
-  return dot > 0 ? base.slice(0, dot) : base;
-}
 
 /**
  * Adds the label fields of `source` (predictions, another annotator's labels) to `target`.
@@ -26,23 +20,23 @@ export function mergeLabels(target: Dataset, source: Dataset, sourceName: string
   for (let i = 0; i < tIds.length; i++) {
     byId.set(tIds[i], tIds[i]);
     byPath.set(tPaths[i], tIds[i]);
-    const k = baseStem(tPaths[i]);
+    const k = stem(tPaths[i]);
     byStem.set(k, byStem.has(k) ? null : tIds[i]); // null: ambiguous stem
   }
   const sIds = values<string>(source.samples, "id"), sPaths = values<string>(source.samples, "filepath");
   const mapped = new Map<string, string>();
   const unmatched: string[] = [];
   for (let i = 0; i < sIds.length; i++) {
-    const t = byId.get(sIds[i]) ?? byPath.get(sPaths[i]) ?? byStem.get(baseStem(sPaths[i])) ?? undefined;
+    const t = byId.get(sIds[i]) ?? byPath.get(sPaths[i]) ?? byStem.get(stem(sPaths[i])) ?? undefined;
     if (t === undefined || t === null) unmatched.push(sPaths[i]);
     else mapped.set(sIds[i], t);
   }
-  const objSample = values<string>(source.objects, "sample_id");
-  const orphanObjects = Array.from(objSample).filter((s) => !mapped.has(s)).length;
-  if (orphanObjects > 0) {
+  const classification = source.fields.filter((f) => f.kind === "classification").flatMap((f) => [f.name, `${f.name}_confidence`, `${f.name}_probs`]).filter((c) => source.samples.columnNames().includes(c));
+  const orphans = countOrphanLabels(source, mapped, classification);
+  if (orphans > 0) {
     throw new BlindspotError({
       file: sourceName,
-      message: `${orphanObjects} labels are for ${unmatched.length} images that are not in the dataset (e.g. ${unmatched.slice(0, 3).join(", ")})`,
+      message: `${orphans} labels are for ${unmatched.length} images that are not in the dataset (e.g. ${unmatched.slice(0, 3).join(", ")})`,
       hint: "check that these labels belong to this dataset; images are matched by id, path, then file name",
     });
   }
@@ -50,7 +44,6 @@ export function mergeLabels(target: Dataset, source: Dataset, sourceName: string
   for (const id of values<number>(target.objects, "id")) if (id >= offset) offset = id + 1;
   const added = source.objects.derive({ id: aq.escape((d: { id: number }) => d.id + offset), sample_id: aq.escape((d: { sample_id: string }) => mapped.get(d.sample_id)!) });
   target.objects = target.objects.numRows() ? target.objects.concat(added) : added;
-  const classification = source.fields.filter((f) => f.kind === "classification").flatMap((f) => [f.name, `${f.name}_confidence`, `${f.name}_probs`]).filter((c) => source.samples.columnNames().includes(c));
   if (classification.length) {
     const rowOf = new Map(Array.from(tIds, (id, i) => [id, i] as const));
     const cols: Record<string, unknown[]> = {};
@@ -67,5 +60,15 @@ export function mergeLabels(target: Dataset, source: Dataset, sourceName: string
   }
   target.fields = [...target.fields, ...source.fields];
   for (const c of source.categories) if (!target.categories.some((t) => t.name === c.name)) target.categories.push({ ...c, id: Math.max(0, ...target.categories.map((t) => t.id + 1)) });
-  target.problems = [...target.problems, ...source.problems.map((p) => ({ ...p, sampleId: p.sampleId === undefined ? undefined : mapped.get(p.sampleId) ?? p.sampleId }))];
+  target.addProblems(source.problems.map((p) => ({ ...p, sampleId: p.sampleId === undefined ? undefined : mapped.get(p.sampleId) ?? p.sampleId })));
+}
+
+/** Boxes and classification labels of source samples that have no match in the target. */
+function countOrphanLabels(source: Dataset, mapped: Map<string, string>, classification: string[]): number {
+  let n = 0;
+  for (const s of values<string>(source.objects, "sample_id")) if (!mapped.has(s)) n++;
+  const ids = values<string>(source.samples, "id");
+  const labels = classification.map((c) => values<unknown>(source.samples, c));
+  for (let i = 0; i < ids.length; i++) if (!mapped.has(ids[i]) && labels.some((col) => col[i] != null)) n++;
+  return n;
 }

@@ -24,7 +24,7 @@ export async function load(input: string, options: LoadOptions = {}): Promise<Da
  * matching images by id, path or file name. Returns `ds`.
  */
 export async function importLabels(ds: Dataset, input: string, options: LoadOptions = {}): Promise<Dataset> {
-  const labels = await load(input, { images: ds.imagesDir ?? undefined, ...options, reference: ds });
+  const labels = await load(input, { ...options, images: options.images ?? ds.imagesDir ?? undefined, reference: ds });
   mergeLabels(ds, labels, input);
   return ds;
 }

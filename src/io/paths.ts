@@ -53,3 +53,10 @@ export function joinOutput(out: string, parts: { name: string; what: string }[],
   const names = parts.map((p) => safeName(p.name, p.what, out));
   return path.join(out, ...names, ...(file === undefined ? [] : [safeName(file, "file name", out)]));
 }
+
+/** File name without folders and extension: the key that joins labels to images across formats. */
+export function stem(p: string): string {
+  const base = p.split(/[\\/]/).pop()!;
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(0, dot) : base;
+}
