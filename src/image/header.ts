@@ -51,10 +51,20 @@ function checkEnding(file: string, format: string | undefined): void {
       if (tail.includes(marker)) return;
       break;
     }
+    if (format === "jpeg" && endsInside(fs.readFileSync(file))) return;
     throw new Error(`the ${format!.toUpperCase()} file is truncated (no end-of-image marker)`);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * A JPEG followed by other data (motion photos append a video) still ends: an end-of-image
+ * marker follows its last start-of-scan marker. Only read when the tail check failed.
+ */
+function endsInside(bytes: Buffer): boolean {
+  const sos = bytes.lastIndexOf(Buffer.from([0xff, 0xda]));
+  return sos >= 0 && bytes.indexOf(ENDINGS.jpeg, sos) > sos;
 }
 
 /** Runs `work` over items with at most `limit` in flight; results keep the input order. */
