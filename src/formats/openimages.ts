@@ -9,7 +9,7 @@ import { writeFileAtomic } from "../io/atomic";
 import { addNormalisedCorners, sizeOf } from "./common/boxes";
 import { csvRecords, formatCsv, type CsvValue } from "./common/csv";
 import { finishImport } from "./common/finish";
-import { IMAGE_EXTENSIONS, isDir, listFiles, readText } from "./common/files";
+import { IMAGE_EXTENSIONS, ImageIndex, isDir, listFiles, readText } from "./common/files";
 import { fieldObjects, fieldToWrite } from "./common/labels";
 import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
@@ -152,8 +152,9 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
       let filepath = imageId;
       if (!IMAGE_EXTENSIONS.test(imageId)) {
         bare++;
-        index ??= indexImages(imagesDir);
-        filepath = index.find(imageId);
+        // `<ImageID>.<ext>` (also in a subfolder), else `<ImageID>.jpg`.
+        index ??= ImageIndex.of(imagesDir);
+        filepath = index.match(imageId).file ?? `${imageId}.jpg`;
       }
       const id = b.hasSample(filepath) ? `${filepath}#${imageId}` : filepath;
       b.addSample({ id, filepath, width: null, height: null });
@@ -207,27 +208,6 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
     "put the image in the images folder (see the sample's other problems), then load again",
   );
   return finishImport(b, file, { ...options, checkImages: "header" }, addBoxes);
-}
-
-interface ImageIndex {
-  /** The image file for a bare id: `<id>.<ext>` (also in a subfolder), else `<id>.jpg`. */
-  find(id: string): string;
-}
-
-/** Images of a folder by path without extension, and by bare file name when that is unique. */
-function indexImages(imagesDir: string): ImageIndex {
-  const byPath = new Map<string, string>();
-  const byName = new Map<string, string | null>();
-  const files = fs.existsSync(imagesDir) ? listFiles(imagesDir, (rel) => IMAGE_EXTENSIONS.test(rel)) : [];
-  for (const rel of files) {
-    const noExt = rel.slice(0, rel.lastIndexOf("."));
-    if (!byPath.has(noExt)) byPath.set(noExt, rel);
-    const name = noExt.slice(noExt.lastIndexOf("/") + 1);
-    byName.set(name, byName.has(name) && byName.get(name) !== rel ? null : rel);
-  }
-  return {
-    find: (id) => byPath.get(id) ?? byName.get(id) ?? `${id}.jpg`,
-  };
 }
 
 async function writeOpenImages(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {

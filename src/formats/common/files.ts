@@ -67,3 +67,75 @@ export function stem(p: string): string {
   const dot = base.lastIndexOf(".");
   return dot > 0 ? base.slice(0, dot) : base;
 }
+
+/** The image a label file or id names, or why none: no image, or several that fit (`candidates`). */
+export type ImageMatch = { file: string } | { file: null; candidates: string[] };
+
+/**
+ * The images of a folder, found by a key from a labels file: the relative path without
+ * extension (`train/a` for `train/a.jpg`), else the bare file name without extension when one
+ * image alone has it. A key that fits several images (`a.jpg` and `a.png`, or `x/a.jpg` and
+ * `y/a.jpg` for `a`) matches none, and says which ones fit.
+ */
+export class ImageIndex {
+  private readonly byPath = new Map<string, string[]>();
+  private readonly byName = new Map<string, string[]>();
+
+  /** `files`: image paths relative to the images folder, with `/` between folders. */
+  constructor(files: Iterable<string>) {
+    for (const rel of files) {
+      const dot = rel.lastIndexOf(".");
+      const noExt = dot > rel.lastIndexOf("/") + 1 ? rel.slice(0, dot) : rel;
+      push(this.byPath, noExt, rel);
+      push(this.byName, noExt.slice(noExt.lastIndexOf("/") + 1), rel);
+    }
+  }
+
+  /** The images under a folder (none when it does not exist). */
+  static of(imagesDir: string): ImageIndex {
+    return new ImageIndex(isDir(imagesDir) ? listFiles(imagesDir, (rel) => IMAGE_EXTENSIONS.test(rel)) : []);
+  }
+
+  /** The image for a key: its relative path without extension, else its unique bare name. */
+  match(key: string): ImageMatch {
+    const exact = this.byPath.get(key);
+    if (exact) return exact.length === 1 ? { file: exact[0] } : { file: null, candidates: exact };
+    const named = this.byName.get(key.slice(key.lastIndexOf("/") + 1));
+    if (!named) return { file: null, candidates: [] };
+    return named.length === 1 ? { file: named[0] } : { file: null, candidates: named };
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Fails, before anything is written, when several samples would be written to the same output
+ * file (formats that name a file after the image's bare name: `a/x.jpg` and `b/x.jpg` both
+ * give `x.txt`). Names that differ only in case collide too: they are one file on macOS and
+ * Windows. `files[i]` is the output file of `sources[i]` (the sample's image path).
+ */
+export function refuseSharedOutputs(out: string, files: readonly string[], sources: ArrayLike<string>, hint: string): void {
+  const first = new Map<string, number>();
+  const clashes = new Map<number, number[]>();
+  for (let i = 0; i < files.length; i++) {
+    const key = files[i].toLowerCase();
+    const k = first.get(key);
+    if (k === undefined) first.set(key, i);
+    else push(clashes, k, i);
+  }
+  if (!clashes.size) return;
+  const shown = [...clashes].slice(0, 3).map(([k, others]) => {
+    const names = [k, ...others].map((i) => JSON.stringify(sources[i]));
+    return `${path.relative(out, files[k]) || files[k]} <- ${names.join(", ")}`;
+  });
+  const n = [...clashes.values()].reduce((s, l) => s + l.length, 0);
+  throw new BlindspotError({
+    file: out,
+    message: `${n} sample${n > 1 ? "s" : ""} would overwrite another's file, so nothing was written:\n  - ${shown.join("\n  - ")}${clashes.size > 3 ? `\n  - ... and ${clashes.size - 3} more files` : ""}`,
+    hint,
+  });
+}
