@@ -1,16 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
-import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
-import { writeFileAtomic } from "../io/atomic";
-import { denormaliseCentreBoxes, sizeOf } from "./common/boxes";
-import { finishImport } from "./common/finish";
-import { IMAGE_EXTENSIONS, isDir, listFiles, readText, stem } from "./common/files";
+import { joinOutput, safeName } from "../io/paths";
+import { isDir, listFiles, readText, stem } from "./common/files";
 import { classNames, fieldLabels, fieldObjects, fieldToWrite } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
+import { readBoxFiles, writeBoxFiles, type BoxLineLayout } from "./textboxes";
 
 /**
  * YOLO: a text file per image, one line `class cx cy w h [confidence]` per box, normalised to
@@ -21,6 +18,8 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
  */
 const NAME_FILES = ["data.yaml", "dataset.yaml", "obj.names", "classes.txt"];
 const LIST_FILES = new Set(["train.txt", "val.txt", "valid.txt", "test.txt", "classes.txt", "obj.names"]);
+/** A YOLO line is a normalised centre box with the confidence last. */
+const YOLO_LINES: BoxLineLayout = { box: "rel-cxcywh", confidence: "last" };
 
 export const yolo: Format = {
   name: "yolo",
@@ -36,42 +35,16 @@ async function readYolo(root: string, options: ReadOptions): Promise<Dataset> {
   const names = options.classes ?? readClassNames(root);
   const imagesDir = options.images ? path.resolve(options.images) : isDir(path.join(root, "images")) ? path.join(root, "images") : null;
   if (imagesDir === null) fail(root, undefined, "YOLO boxes are normalised, so image sizes are needed and no images folder was found", "pass --images with the folder that holds the images");
-  const imageByStem = new Map<string, string>();
-  for (const rel of listFiles(imagesDir, (f) => IMAGE_EXTENSIONS.test(f))) {
-    const key = stem(rel);
-    if (!imageByStem.has(key)) imageByStem.set(key, rel);
-  }
   const labelsRoot = isDir(path.join(root, "labels")) ? path.join(root, "labels") : root;
-  const labelFiles = listFiles(labelsRoot, (f) => f.endsWith(".txt") && !LIST_FILES.has(path.basename(f)));
-
-  const b = new DatasetBuilder(options.name ?? path.basename(path.resolve(root)), imagesDir);
-  const field = options.field ?? GROUND_TRUTH;
-  let scored = false;
-  names.forEach((n, i) => b.categories.push({ id: i, name: n }));
-
-  for (const rel of labelFiles) {
-    const file = path.join(labelsRoot, rel);
-    const image = imageByStem.get(stem(rel)) ?? `${rel.slice(0, -4)}.jpg`;
-    const split = labelsRoot !== root && rel.includes("/") ? rel.split("/")[0] : null;
-    const id = b.addSample({ filepath: image, split });
-    readText(file).split(/\r?\n/).forEach((line, k) => {
-      const t = line.trim();
-      if (!t) return;
-      const parts = t.split(/\s+/);
-      const place = `line ${k + 1}`;
-      if (parts.length !== 5 && parts.length !== 6) fail(file, place, `expected "class cx cy w h [confidence]", got ${parts.length} values`, "YOLO segmentation lines are not read; give boxes as 5 or 6 values");
-      const nums = parts.map(Number);
-      if (nums.some((v) => !Number.isFinite(v))) fail(file, place, `not a number in "${t}"`, "every value on a YOLO line is a number");
-      const cls = nums[0];
-      const label = names[cls];
-      if (!Number.isInteger(cls) || label === undefined) fail(file, place, `class index ${parts[0]} is not in the class list (${names.length} names)`, "add the class to data.yaml / obj.names, or fix the index");
-      if (parts.length === 6) scored = true;
-      // Normalised centre/size; made absolute once sizes are known.
-      b.addObject({ sampleId: id, field, label, x: nums[1], y: nums[2], w: nums[3], h: nums[4], confidence: parts.length === 6 ? nums[5] : null });
-    });
-  }
-  b.declareField({ name: field, kind: "detections", predicted: scored });
-  return finishImport(b, root, { ...options, checkImages: "header" }, (bb) => denormaliseCentreBoxes(bb, root));
+  return readBoxFiles({
+    layout: YOLO_LINES, dir: labelsRoot, imagesDir, classes: names,
+    files: listFiles(labelsRoot, (f) => f.endsWith(".txt") && !LIST_FILES.has(path.basename(f))),
+    name: options.name ?? path.basename(path.resolve(root)),
+    // Ultralytics: labels/<split>/a.txt beside images/<split>/a.jpg.
+    split: (rel) => (labelsRoot !== root && rel.includes("/") ? rel.split("/")[0] : null),
+    classHint: "add the class to data.yaml / obj.names, or fix the index",
+    countHint: "YOLO segmentation lines are not read; give boxes as 5 or 6 values",
+  }, options);
 }
 
 export function readClassNames(root: string): string[] {
@@ -85,20 +58,33 @@ export function readClassNames(root: string): string[] {
   fail(root, undefined, "no class names found (data.yaml, obj.names or classes.txt)", "add one of those files, or pass --classes");
 }
 
-/** The `names` entry of an Ultralytics data.yaml: inline list, block list or index map. */
+/**
+ * The `names` entry of an Ultralytics data.yaml: a flow list (`[a, b]`, also over several
+ * lines), a flow map (`{0: a, 1: b}`), a block list (`- a`) or an index map (`0: a`). Comments
+ * (`# ...` outside quotes) are left out; quoted names are unquoted.
+ */
 function yamlNames(file: string, text: string): string[] {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r?\n/).map(stripComment);
   const at = lines.findIndex((l) => /^names\s*:/.test(l));
   if (at < 0) fail(file, undefined, "no `names:` entry", "list the class names under names:");
-  const inline = lines[at].replace(/^names\s*:/, "").trim();
-  const unquote = (s: string) => {
-    const t = s.trim();
-    return t.startsWith('"') ? (JSON.parse(t) as string) : t.replace(/^'(.*)'$/, "$1");
-  };
-  if (inline.startsWith("[")) return inline.replace(/^\[|\]$/g, "").split(",").map(unquote).filter(Boolean);
+  let inline = lines[at].replace(/^names\s*:/, "").trim();
+  if (inline.startsWith("[") || inline.startsWith("{")) {
+    for (let k = at + 1; !scanFlow(inline).closed && k < lines.length; k++) inline += " " + lines[k].trim();
+    const { items, closed } = scanFlow(inline);
+    if (!closed) fail(file, `line ${at + 1}`, "the names list is not closed", `close it with ${inline.startsWith("[") ? "]" : "}"}`);
+    if (inline.startsWith("[")) return items.map(unquote);
+    const out: string[] = [];
+    for (const item of items) {
+      const m = /^(\d+)\s*:\s*(.*)$/.exec(item);
+      if (!m) fail(file, `line ${at + 1}`, `names entry ${JSON.stringify(item)} is not "index: name"`, "write names as {0: first, 1: second}");
+      out[Number(m[1])] = unquote(m[2]);
+    }
+    return out;
+  }
   const out: string[] = [];
   for (const l of lines.slice(at + 1)) {
-    if (!/^\s+/.test(l) || !l.trim()) break;
+    if (!l.trim()) continue;
+    if (!/^\s+/.test(l)) break;
     const item = /^\s+-\s*(.*)$/.exec(l);
     const keyed = /^\s+(\d+)\s*:\s*(.*)$/.exec(l);
     if (item) out.push(unquote(item[1]));
@@ -107,28 +93,75 @@ function yamlNames(file: string, text: string): string[] {
   return out;
 }
 
+/** Where a quoted scalar may start: at the line start or after `- : [ { , ?`. */
+function opensScalar(line: string, k: number): boolean {
+  for (let j = k - 1; j >= 0; j--) if (!/\s/.test(line[j])) return "-:[{,?".includes(line[j]);
+  return true;
+}
+
+/** A YAML line without its `# comment` (a `#` at the start or after a space, outside quotes). */
+export function stripComment(line: string): string {
+  let q = "";
+  for (let k = 0; k < line.length; k++) {
+    const c = line[k];
+    if (q === '"') { if (c === "\\") k++; else if (c === '"') q = ""; }
+    else if (q === "'") { if (c === "'") q = ""; }
+    else if ((c === '"' || c === "'") && opensScalar(line, k)) q = c;
+    else if (c === "#" && (k === 0 || /\s/.test(line[k - 1]))) return line.slice(0, k).trimEnd();
+  }
+  return line;
+}
+
+/**
+ * A flow collection (`[a, 'b, c']`, `{0: a}`) from its opening bracket: its items, split at
+ * commas outside quotes and inner brackets, and whether it is closed.
+ */
+function scanFlow(text: string): { items: string[]; closed: boolean } {
+  const items: string[] = [];
+  const push = (s: string) => { if (s.trim()) items.push(s.trim()); };
+  let q = "", depth = 0, from = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text[k];
+    if (q === '"') { if (c === "\\") k++; else if (c === '"') q = ""; continue; }
+    if (q === "'") { if (c === "'") q = ""; continue; }
+    if ((c === '"' || c === "'") && opensScalar(text, k)) q = c;
+    else if (c === "[" || c === "{") { if (++depth === 1) from = k + 1; }
+    else if (c === "]" || c === "}") {
+      if (depth === 1) push(text.slice(from, k));
+      if (--depth === 0) return { items, closed: true };
+    } else if (c === "," && depth === 1) {
+      push(text.slice(from, k));
+      from = k + 1;
+    }
+  }
+  return { items, closed: false };
+}
+
+/** A YAML scalar's text: double-quoted (with escapes), single-quoted ('' is ') or plain. */
+function unquote(s: string): string {
+  const t = s.trim();
+  if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) {
+    try {
+      return JSON.parse(t) as string;
+    } catch {
+      return t.slice(1, -1);
+    }
+  }
+  if (t.length >= 2 && t.startsWith("'") && t.endsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
+  return t;
+}
+
 async function writeYolo(ds: Dataset, out: string, options: WriteOptions): Promise<WriteReport> {
   const field = fieldToWrite(ds, options, "detections");
-  const o = fieldObjects(ds, field);
-  const s = ds.samples;
-  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath"), splits = values<string | null>(s, "split");
-  const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
-  const names = classNames(ds, fieldLabels(o));
-  const index = new Map(names.map((n, i) => [n, i]));
-  let files = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const rows = o.bySample.get(ids[i]) ?? [];
-    const { W, H } = rows.length ? await sizeOf(ds, ids[i], filepaths[i], widths[i], heights[i]) : { W: 0, H: 0 };
-    const lines = rows.map((r) => {
-      const v = [index.get(o.label[r])!, (o.x[r] + o.w[r] / 2) / W, (o.y[r] + o.h[r] / 2) / H, o.w[r] / W, o.h[r] / H];
-      if (o.confidence[r] !== null) v.push(o.confidence[r]!);
-      return v.join(" ");
-    });
-    const sub = splits[i] ?? "";
-    writeFileAtomic(path.join(out, "labels", sub, `${stem(filepaths[i])}.txt`), lines.length ? lines.join("\n") + "\n" : "");
-    files++;
-  }
+  const names = classNames(ds, fieldLabels(fieldObjects(ds, field)));
+  const filepaths = values<string>(ds.samples, "filepath"), splits = values<string | null>(ds.samples, "split");
   const yaml = `# class names in index order\nnames:\n${names.map((n, i) => `  ${i}: ${JSON.stringify(n)}`).join("\n")}\n`;
-  writeFileAtomic(path.join(out, "data.yaml"), yaml);
-  return { files: files + 1, dropped: [] };
+  const files = await writeBoxFiles(ds, field, out, {
+    layout: YOLO_LINES, names,
+    // labels/<split>/<image name>.txt, the layout Ultralytics reads beside images/<split>/.
+    fileOf: (i) => joinOutput(out, [{ name: "labels", what: "folder" }, ...(splits[i] === null ? [] : [{ name: splits[i]!, what: "split" }])], `${safeName(stem(filepaths[i]), "image file name", out)}.txt`),
+    extra: [[path.join(out, "data.yaml"), yaml]],
+    hint: "YOLO names each label file after its image's file name (without folders) in its split's folder; give these images distinct file names or different splits",
+  });
+  return { files, dropped: [] };
 }

@@ -1,0 +1,180 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { DatasetBuilder } from "../../src/dataset/builder";
+import { values } from "../../src/dataset/columns";
+import type { Dataset } from "../../src/dataset/dataset";
+import { BlindspotError } from "../../src/errors";
+import { exportDataset } from "../../src/formats/api";
+import { readClassNames, stripComment, yolo } from "../../src/formats/yolo";
+import { boxDiffs, HAS_SHARED, snapshot, tmpDir, VOC, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
+
+async function image(file: string, width: number, height: number): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await sharp({ create: { width, height, channels: 3, background: "#808080" } }).jpeg().toFile(file);
+}
+
+function write(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+async function rejection(p: Promise<unknown>): Promise<BlindspotError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(BlindspotError);
+  return err as BlindspotError;
+}
+
+interface Box { label: string; x: number; y: number; w: number; h: number; confidence?: number }
+interface Sample { filepath: string; width?: number; height?: number; split?: string | null; boxes?: Box[] }
+
+function dataset(samples: Sample[], predicted = false): Dataset {
+  const b = new DatasetBuilder("test", null);
+  b.declareField({ name: "ground_truth", kind: "detections", predicted });
+  for (const s of samples) {
+    const id = b.addSample({ filepath: s.filepath, width: s.width ?? 100, height: s.height ?? 80, split: s.split ?? null });
+    for (const o of s.boxes ?? []) b.addObject({ sampleId: id, field: "ground_truth", ...o });
+  }
+  return b.build();
+}
+
+const col = <T>(ds: Dataset, table: "samples" | "objects", c: string) => Array.from(values<T>(ds[table], c));
+
+describe.skipIf(!HAS_SHARED)("YOLO on the VOC100 sample", () => {
+  it("reads the Darknet export (labels in obj_train_data/, images elsewhere) like the COCO reference", async () => {
+    const ds = await yolo.read!(path.join(VOC, "gts/yolo_format"), { images: VOC_IMAGES });
+    expect(ds.problems).toEqual([]);
+    expect(await vocReferenceDiffs(ds)).toEqual([]);
+  });
+
+  it("writes Ultralytics labels per split and reads them back beside a flat images folder", async () => {
+    const ds = await yolo.read!(path.join(VOC, "gts/yolo_format"), { images: VOC_IMAGES });
+    const splits = col<string>(ds, "samples", "filepath").map((_, i) => (i % 3 === 0 ? "val" : "train"));
+    ds.samples = ds.samples.assign({ split: splits });
+    const out = path.join(tmpDir("yolo-voc"), "out");
+    await exportDataset(ds, out, { format: "yolo" });
+    expect(fs.readdirSync(path.join(out, "labels")).sort()).toEqual(["train", "val"]);
+    const back = await yolo.read!(out, { images: VOC_IMAGES });
+    expect(back.problems).toEqual([]);
+    const byFile = (d: Dataset) => new Map(col<string>(d, "samples", "filepath").map((f, i) => [f, col<string | null>(d, "samples", "split")[i]]));
+    expect(byFile(back)).toEqual(byFile(ds));
+    expect(await vocReferenceDiffs(back)).toEqual([]);
+  });
+});
+
+describe("YOLO label files matched to images", () => {
+  it("by relative path first: labels/val/a.txt goes with images/val/a.jpg, not images/train/a.jpg", async () => {
+    const root = tmpDir("yolo-paths");
+    await image(path.join(root, "images/train/a.jpg"), 100, 50);
+    await image(path.join(root, "images/val/a.jpg"), 200, 80);
+    write(path.join(root, "data.yaml"), "names: [cat, dog]\n");
+    write(path.join(root, "labels/train/a.txt"), "0 0.5 0.5 0.2 0.2\n");
+    write(path.join(root, "labels/val/a.txt"), "1 0.5 0.5 0.5 0.5\n");
+    const ds = await yolo.read!(root, {});
+    expect(ds.problems).toEqual([]);
+    expect(col(ds, "samples", "filepath")).toEqual(["train/a.jpg", "val/a.jpg"]);
+    expect(col(ds, "samples", "split")).toEqual(["train", "val"]);
+    expect(col(ds, "objects", "label")).toEqual(["cat", "dog"]);
+    // Each box is scaled by its own image's size.
+    expect(col(ds, "objects", "w")).toEqual([20, 100]);
+    expect(col(ds, "objects", "h")).toEqual([10, 40]);
+  });
+
+  it("then by a bare name that one image alone has (flat images folder, labels per split)", async () => {
+    const root = tmpDir("yolo-stem");
+    await image(path.join(root, "images/a.jpg"), 100, 50);
+    write(path.join(root, "data.yaml"), "names: [cat]\n");
+    write(path.join(root, "labels/train/a.txt"), "0 0.5 0.5 0.2 0.2\n");
+    const ds = await yolo.read!(root, {});
+    expect(ds.problems).toEqual([]);
+    expect(col(ds, "samples", "filepath")).toEqual(["a.jpg"]);
+    expect(col(ds, "samples", "split")).toEqual(["train"]);
+  });
+
+  it("a bare name that several images have becomes a recorded problem, not a wrong match", async () => {
+    const root = tmpDir("yolo-ambiguous");
+    await image(path.join(root, "images/x/a.jpg"), 100, 50);
+    await image(path.join(root, "images/y/a.jpg"), 100, 50);
+    write(path.join(root, "data.yaml"), "names: [cat]\n");
+    write(path.join(root, "labels/a.txt"), "0 0.5 0.5 0.2 0.2\n");
+    const ds = await yolo.read!(root, {});
+    const ambiguous = ds.problems.filter((p) => p.kind === "ambiguous-image");
+    expect(ambiguous).toHaveLength(1);
+    expect(ambiguous[0].message).toMatch(/2 images have its name \(x\/a\.jpg, y\/a\.jpg\): none was chosen/);
+    expect(ambiguous[0].file).toBe(path.join(root, "labels/a.txt"));
+    expect(col(ds, "samples", "filepath")).toEqual(["a.jpg"]);
+  });
+});
+
+describe("YOLO data.yaml names", () => {
+  it("leaves out # comments outside quotes", () => {
+    expect(stripComment("names: [a, b] # two classes")).toBe("names: [a, b]");
+    expect(stripComment("  - 'a # b'  # c")).toBe("  - 'a # b'");
+    expect(stripComment('  0: "x#y" # z')).toBe('  0: "x#y"');
+    expect(stripComment("  - c#sharp")).toBe("  - c#sharp");
+    expect(stripComment("  - don't # x")).toBe("  - don't");
+    expect(stripComment("# whole line")).toBe("");
+  });
+
+  const names = (yaml: string) => {
+    const dir = tmpDir("yolo-yaml");
+    fs.writeFileSync(path.join(dir, "data.yaml"), yaml);
+    return readClassNames(dir);
+  };
+
+  it("reads flow lists, flow maps, block lists and index maps with comments", () => {
+    expect(names("path: .\nnames: ['a, b', \"c\", d]  # classes\nnc: 3\n")).toEqual(["a, b", "c", "d"]);
+    expect(names("names: [\n  cat, # first\n  dog\n]\n")).toEqual(["cat", "dog"]);
+    expect(names("names: {0: cat, 1: 'hot dog'}\n")).toEqual(["cat", "hot dog"]);
+    expect(names("names:\n  # the classes\n  - cat # one\n\n  - 'it''s'\n  - \"x # y\"\ntrain: images/train\n")).toEqual(["cat", "it's", "x # y"]);
+    expect(names("names: # by index\n  0: person  # people\n  1: bicycle\n")).toEqual(["person", "bicycle"]);
+    expect(names("names: ['a]b', \"c, d\", e] # x\n")).toEqual(["a]b", "c, d", "e"]);
+    expect(() => names("names: [a, b\n")).toThrow(/names list is not closed/);
+  });
+});
+
+describe("YOLO writer", () => {
+  it("writes labels/<split>/<name>.txt with the confidence last, and reads them back", async () => {
+    const root = tmpDir("yolo-write");
+    await image(path.join(root, "images/train/a.jpg"), 100, 80);
+    await image(path.join(root, "images/val/a.jpg"), 100, 80);
+    await image(path.join(root, "images/b.jpg"), 100, 80);
+    const ds = dataset([
+      { filepath: "b.jpg", boxes: [] },
+      { filepath: "train/a.jpg", split: "train", boxes: [{ label: "cat", x: 10, y: 20, w: 30, h: 40, confidence: 0.75 }] },
+      { filepath: "val/a.jpg", split: "val", boxes: [{ label: "dog", x: 0, y: 0, w: 50, h: 40, confidence: 0.5 }] },
+    ], true);
+    const out = path.join(root, "out");
+    await exportDataset(ds, out, { format: "yolo" });
+    expect(fs.readFileSync(path.join(out, "labels/train/a.txt"), "utf8")).toBe("0 0.25 0.5 0.3 0.5 0.75\n");
+    expect(fs.readFileSync(path.join(out, "labels/val/a.txt"), "utf8")).toBe("1 0.25 0.25 0.5 0.5 0.5\n");
+    expect(fs.readFileSync(path.join(out, "labels/b.txt"), "utf8")).toBe("");
+    const back = await yolo.read!(out, { images: path.join(root, "images") });
+    expect(back.problems).toEqual([]);
+    expect(back.fields).toEqual([{ name: "ground_truth", kind: "detections", predicted: true }]);
+    expect(snapshot(back).samples).toEqual(snapshot(ds).samples);
+    expect(boxDiffs(ds, back, "ground_truth", { confidence: true, tol: 1e-12 })).toEqual([]);
+  });
+
+  it("refuses samples that would share a label file, before writing anything", async () => {
+    const dir = tmpDir("yolo-clash");
+    const ds = dataset(["x/a.jpg", "y/a.jpg", "z/a.png"].map((filepath) => ({ filepath, split: "train" })));
+    const err = await rejection(exportDataset(ds, path.join(dir, "out"), { format: "yolo" }));
+    expect(err.message).toMatch(/2 samples would overwrite another's file, so nothing was written/);
+    expect(err.message).toContain('labels/train/a.txt <- "x/a.jpg", "y/a.jpg", "z/a.png"');
+    expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
+    // Different splits are different folders.
+    const ok = dataset([{ filepath: "x/a.jpg", split: "train" }, { filepath: "y/a.jpg", split: "val" }]);
+    expect((await exportDataset(ok, path.join(dir, "ok"), { format: "yolo" })).files).toBe(3);
+  });
+
+  it("refuses a split or file name that would leave the output folder", async () => {
+    const dir = tmpDir("yolo-escape");
+    const split = await rejection(exportDataset(dataset([{ filepath: "a.jpg", split: "../../x" }]), path.join(dir, "out"), { format: "yolo" }));
+    expect(split.message).toMatch(/split "\.\.\/\.\.\/x" cannot be used as a file or folder name/);
+    const name = await rejection(exportDataset(dataset([{ filepath: "sub/.." }]), path.join(dir, "out"), { format: "yolo" }));
+    expect(name.message).toMatch(/image file name "\." cannot be used/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
