@@ -6,11 +6,12 @@ import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
+import { joinOutput, safeName } from "../io/paths";
 import { finishImport } from "./common/finish";
-import { isDir, listFiles, readText, stem } from "./common/files";
-import { fieldObjects, fieldToWrite, imagesDirFor } from "./common/labels";
-import { parseXml, xmlNumber } from "./common/xml";
-import { escapeXml } from "./common/xmlScan";
+import { isDir, listFiles, readText, refuseSharedOutputs, stem } from "./common/files";
+import { dict, fieldObjects, fieldToWrite, imagesDirFor, objectAttributes } from "./common/labels";
+import { cornerSize, exactCorner } from "./common/shapes";
+import { escapeXml, scanXml } from "./common/xmlScan";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -18,8 +19,16 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
  * taken as continuous coordinates (x = xmin, w = xmax - xmin), the reading every other format
  * of the same labels agrees with. Either a folder of XML files or a VOC tree
  * (`Annotations/`, `ImageSets/Main/<split>.txt`, which gives each sample its split).
+ *
+ * Object attributes: `pose`, `truncated`, `difficult` and `occluded` are elements of the
+ * object; any other is written the way CVAT and Datumaro export them,
+ * `<attributes><attribute><name>k</name><value>v</value></attribute></attributes>`. Values are
+ * text in the file: `true`/`false` read back as booleans and JSON numbers as numbers.
+ * Text is kept as written (a label `" van "` keeps its spaces).
  */
-const OBJECT_ATTRIBUTES = ["pose", "truncated", "difficult", "occluded"];
+const OBJECT_ATTRIBUTES = new Set(["pose", "truncated", "difficult", "occluded"]);
+const CORNERS = ["xmin", "ymin", "xmax", "ymax"];
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 export const voc: Format = {
   name: "voc",
@@ -27,8 +36,85 @@ export const voc: Format = {
   holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: false, classification: false, metadata: false, attributes: true, multipleFields: false, splits: true, sampleTags: false, objectTags: false },
   detect: (input) => isDir(input) && (isDir(path.join(input, "Annotations")) || fs.readdirSync(input).some((f) => f.endsWith(".xml"))),
   read: readVoc,
+  plan: (ds, out, options) => vocFiles(ds, out, options).lost,
   write: writeVoc,
 };
+
+/** A number from XML text (spaces around it allowed), or null. */
+function xmlNumber(text: string | undefined): number | null {
+  if (text === undefined || text.trim() === "") return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * An attribute value from its text: `true`/`false` (any case) as a boolean, a JSON number as a
+ * number, other text as is. VOC's own elements (`truncated`, ...) may have spaces around a number.
+ */
+function vocValue(text: string, own = false): unknown {
+  const t = own ? text.trim() : text;
+  const lower = t.toLowerCase();
+  if (lower === "true" || lower === "false") return lower === "true";
+  return JSON_NUMBER.test(t) ? Number(t) : text;
+}
+
+interface VocObject {
+  line: number;
+  name?: string;
+  corners: (number | null)[];
+  attributes: Record<string, unknown>;
+}
+
+interface VocDoc {
+  filename?: string;
+  width: number | null;
+  height: number | null;
+  objects: VocObject[];
+}
+
+/** Reads one VOC annotation file with the streaming scanner (malformed XML fails with its line). */
+function readVocFile(file: string): VocDoc {
+  const doc: VocDoc = { width: null, height: null, objects: [] };
+  let obj: VocObject | null = null;
+  let attr: { line: number; name?: string; value?: string } | null = null;
+  scanXml(file, {
+    open(name, _attrs, line, stack) {
+      const d = stack.length;
+      if (d === 1 && name !== "annotation") fail(file, `line ${line}`, `the root element is <${name}>, not <annotation>`, "this is not a VOC annotation file");
+      if (d === 2 && name === "object") {
+        obj = { line, corners: [null, null, null, null], attributes: dict() };
+        doc.objects.push(obj);
+      } else if (d === 4 && obj && name === "attribute" && stack[2] === "attributes") attr = { line };
+    },
+    close(name, text, stack) {
+      const d = stack.length;
+      const parent = stack[d - 2];
+      if (d === 2) {
+        if (name === "filename") doc.filename = text;
+        else if (name === "object") obj = null;
+      } else if (d === 3 && parent === "size") {
+        if (name === "width") doc.width = xmlNumber(text);
+        else if (name === "height") doc.height = xmlNumber(text);
+      } else if (obj === null) {
+        return;
+      } else if (d === 3) {
+        if (name === "name") obj.name = text;
+        else if (OBJECT_ATTRIBUTES.has(name)) obj.attributes[name] = vocValue(text, true);
+      } else if (d === 4 && parent === "bndbox") {
+        const c = CORNERS.indexOf(name);
+        if (c >= 0) obj.corners[c] = xmlNumber(text);
+      } else if (d === 5 && parent === "attribute" && attr) {
+        if (name === "name") attr.name = text;
+        else if (name === "value") attr.value = text;
+      } else if (d === 4 && name === "attribute" && attr) {
+        if (attr.name === undefined) fail(file, `line ${attr.line}, object ${doc.objects.length}`, "<attribute> has no <name>", "give every attribute a <name> and a <value>");
+        obj.attributes[attr.name] = vocValue(attr.value ?? "");
+        attr = null;
+      }
+    },
+  });
+  return doc;
+}
 
 async function readVoc(input: string, options: ReadOptions): Promise<Dataset> {
   if (!isDir(input)) fail(input, undefined, "expected a folder of VOC XML files", "pass the folder that holds the .xml files (or the VOC root with Annotations/)");
@@ -42,74 +128,121 @@ async function readVoc(input: string, options: ReadOptions): Promise<Dataset> {
 
   for (const rel of files) {
     const file = path.join(annDir, rel);
-    const doc = parseXml(file, readText(file), ["object"]).annotation;
-    if (!doc) fail(file, undefined, "no <annotation> root element", "this is not a VOC annotation file");
-    const filename = typeof doc.filename === "string" && doc.filename ? doc.filename : `${stem(rel)}.jpg`;
-    const id = b.addSample({
-      filepath: filename,
-      width: xmlNumber(doc.size?.width),
-      height: xmlNumber(doc.size?.height),
-      split: splits.get(stem(filename)) ?? null,
-    });
-    (doc.object ?? []).forEach((obj: Record<string, any>, k: number) => {
-      const place = `object ${k + 1}`;
-      const bb = obj.bndbox;
-      const [x0, y0, x1, y1] = ["xmin", "ymin", "xmax", "ymax"].map((c) => xmlNumber(bb?.[c]));
+    const doc = readVocFile(file);
+    const filename = doc.filename ? doc.filename : `${stem(rel)}.jpg`;
+    const id = b.addSample({ filepath: filename, width: doc.width, height: doc.height, split: splits.get(stem(filename)) ?? null });
+    doc.objects.forEach((obj, k) => {
+      const place = `object ${k + 1}, line ${obj.line}`;
+      const [x0, y0, x1, y1] = obj.corners;
       if (x0 === null || y0 === null || x1 === null || y1 === null) fail(file, place, "object has no complete <bndbox> (xmin, ymin, xmax, ymax)", "give every object a bndbox with four numbers");
-      if (typeof obj.name !== "string" || !obj.name) fail(file, place, "object has no <name>", "give every object a class name");
-      const attributes: Record<string, unknown> = {};
-      for (const a of OBJECT_ATTRIBUTES) {
-        if (obj[a] === undefined) continue;
-        const n = xmlNumber(obj[a]);
-        attributes[a] = n ?? obj[a];
-      }
-      b.addObject({ sampleId: id, field, label: obj.name, x: x0, y: y0, w: x1 - x0, h: y1 - y0, attributes });
+      if (!obj.name) fail(file, place, "object has no <name>", "give every object a class name");
+      b.addObject({ sampleId: id, field, label: obj.name, x: x0, y: y0, w: cornerSize(x0, x1), h: cornerSize(y0, y1), attributes: obj.attributes });
     });
   }
   return finishImport(b, annDir, options);
 }
 
-/** Split of each image stem from `ImageSets/Main/<split>.txt` (per-class lists are skipped). */
+/**
+ * Split of each image stem from `ImageSets/Main/<split>.txt`, one stem per line. Per-class
+ * lists (`<class>_<split>.txt`, a stem and 1 / 0 / -1 per line) are skipped.
+ */
 function readImageSets(root: string): Map<string, string> {
   const dir = path.join(root, "ImageSets", "Main");
   const out = new Map<string, string>();
   if (!isDir(dir)) return out;
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".txt") && !n.includes("_")).sort()) {
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".txt")).sort()) {
+    const lines = readText(path.join(dir, f)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+    if (f.includes("_") && lines.length && lines.every((l) => /^\S+\s+-?[01]$/.test(l))) continue;
     const split = f.slice(0, -4);
-    for (const line of readText(path.join(dir, f)).split(/\r?\n/)) {
-      const s = line.trim().split(/\s+/)[0];
-      if (s) out.set(s, split);
-    }
+    for (const s of lines) out.set(s, split);
   }
   return out;
 }
 
-async function writeVoc(ds: Dataset, out: string, options: WriteOptions): Promise<WriteReport> {
+interface VocOutput {
+  /** [path, text] of each file to write. */
+  files: [string, string][];
+  /** What the files cannot hold, one line each with a count. */
+  lost: string[];
+}
+
+/**
+ * Everything a VOC export writes, and what it leaves out, before anything is written: file
+ * and folder names from the data are checked, and two images with the same file stem (one
+ * annotation file each) are refused.
+ */
+function vocFiles(ds: Dataset, out: string, options: WriteOptions): VocOutput {
   const field = fieldToWrite(ds, options, "detections");
   const o = fieldObjects(ds, field);
   const s = ds.samples;
   const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
   const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height"), splits = values<string | null>(s, "split");
+  const stems = Array.from(filepaths, (f) => stem(f));
+  const annFiles = stems.map((n) => joinOutput(out, [{ name: "Annotations", what: "folder" }], `${safeName(n, "image file name", out)}.xml`));
+  refuseSharedOutputs(out, annFiles, filepaths, "VOC names each annotation file after its image's file name without folders and extension; give these images distinct file names, or write to a format that keeps folders (coco, jsonl, cvat)");
+
+  const esc = { invalid: 0 };
+  const e = (v: string) => escapeXml(v, esc);
+  const lost = { typed: new Set<string>(), typedCount: 0, structured: 0, nulls: 0, unlisted: 0 };
+  const files: [string, string][] = [];
   const bySplit = new Map<string, string[]>();
-  const used = new Set<string>();
   for (let i = 0; i < ids.length; i++) {
-    const name = stem(filepaths[i]);
-    if (used.has(name)) fail(out, filepaths[i], `two images share the file stem ${name}`, "VOC names annotation files after the image; rename one image");
-    used.add(name);
     const objects = (o.bySample.get(ids[i]) ?? []).map((r) => {
-      const attrs = o.attributes[r] === null ? {} : (JSON.parse(o.attributes[r]!) as Record<string, unknown>);
-      const extra = OBJECT_ATTRIBUTES.filter((a) => attrs[a] !== undefined).map((a) => `\t\t<${a}>${escapeXml(String(attrs[a]))}</${a}>\n`).join("");
-      return `\t<object>\n\t\t<name>${escapeXml(o.label[r])}</name>\n${extra}\t\t<bndbox>\n` +
-        `\t\t\t<xmin>${o.x[r]}</xmin>\n\t\t\t<ymin>${o.y[r]}</ymin>\n\t\t\t<xmax>${o.x[r] + o.w[r]}</xmax>\n\t\t\t<ymax>${o.y[r] + o.h[r]}</ymax>\n\t\t</bndbox>\n\t</object>\n`;
+      const own: string[] = [], extra: string[] = [];
+      for (const [k, v] of Object.entries(objectAttributes(o.attributes[r]))) {
+        const text = attributeText(k, v, lost);
+        if (text === null) continue;
+        if (OBJECT_ATTRIBUTES.has(k)) own.push(`\t\t<${k}>${e(text)}</${k}>\n`);
+        else extra.push(`\t\t\t<attribute>\n\t\t\t\t<name>${e(k)}</name>\n\t\t\t\t<value>${e(text)}</value>\n\t\t\t</attribute>\n`);
+      }
+      const x = o.x[r], y = o.y[r];
+      return `\t<object>\n\t\t<name>${e(o.label[r])}</name>\n${own.join("")}\t\t<bndbox>\n` +
+        `\t\t\t<xmin>${x}</xmin>\n\t\t\t<ymin>${y}</ymin>\n\t\t\t<xmax>${exactCorner(x, o.w[r])}</xmax>\n\t\t\t<ymax>${exactCorner(y, o.h[r])}</ymax>\n\t\t</bndbox>\n` +
+        (extra.length ? `\t\t<attributes>\n${extra.join("")}\t\t</attributes>\n` : "") + "\t</object>\n";
     });
-    const xml = `<annotation>\n\t<filename>${escapeXml(filepaths[i])}</filename>\n\t<size>\n\t\t<width>${widths[i] ?? ""}</width>\n\t\t<height>${heights[i] ?? ""}</height>\n\t\t<depth>3</depth>\n\t</size>\n${objects.join("")}</annotation>\n`;
-    writeFileAtomic(path.join(out, "Annotations", `${name}.xml`), xml);
+    const xml = `<annotation>\n\t<filename>${e(filepaths[i])}</filename>\n\t<size>\n\t\t<width>${widths[i] ?? ""}</width>\n\t\t<height>${heights[i] ?? ""}</height>\n\t\t<depth>3</depth>\n\t</size>\n${objects.join("")}</annotation>\n`;
+    files.push([annFiles[i], xml]);
     const split = splits[i];
     if (split === null) continue;
+    // A list holds one stem per line, read back trimmed.
+    if (stems[i] !== stems[i].trim() || /[\r\n]/.test(stems[i])) { lost.unlisted++; continue; }
     const list = bySplit.get(split);
-    if (list) list.push(name);
-    else bySplit.set(split, [name]);
+    if (list) list.push(stems[i]);
+    else bySplit.set(split, [stems[i]]);
   }
-  for (const [split, names] of bySplit) writeFileAtomic(path.join(out, "ImageSets", "Main", `${split}.txt`), names.join("\n") + "\n");
-  return { files: ids.length + bySplit.size, dropped: [] };
+  for (const [split, names] of bySplit) {
+    files.push([joinOutput(out, [{ name: "ImageSets", what: "folder" }, { name: "Main", what: "folder" }], `${safeName(split, "split", out)}.txt`), names.join("\n") + "\n"]);
+  }
+
+  const report: string[] = [];
+  if (lost.typedCount) report.push(`${lost.typedCount} attribute values that are text reading back as a number or true/false (voc attribute values are text; attributes ${[...lost.typed].slice(0, 5).join(", ")})`);
+  if (lost.structured) report.push(`${lost.structured} attribute values that are lists or objects (voc writes them as JSON text, which reads back as text)`);
+  if (lost.nulls) report.push(`${lost.nulls} empty (null) attribute values (voc cannot hold them)`);
+  if (lost.unlisted) report.push(`${lost.unlisted} samples' splits (their file names have spaces at the ends or line breaks, which a VOC split list cannot hold)`);
+  if (esc.invalid) report.push(`${esc.invalid} characters that XML cannot hold (written as U+FFFD)`);
+  return { files, lost: report };
+}
+
+/** The text an attribute value is written as, or null when VOC cannot hold it; counts what does not read back the same. */
+function attributeText(key: string, v: unknown, lost: { typed: Set<string>; typedCount: number; structured: number; nulls: number }): string | null {
+  if (v === null || v === undefined) {
+    lost.nulls++;
+    return null;
+  }
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (typeof v === "string") {
+    if (vocValue(v, OBJECT_ATTRIBUTES.has(key)) !== v) {
+      lost.typedCount++;
+      lost.typed.add(key);
+    }
+    return v;
+  }
+  lost.structured++;
+  return JSON.stringify(v);
+}
+
+async function writeVoc(ds: Dataset, out: string, options: WriteOptions): Promise<WriteReport> {
+  const { files, lost } = vocFiles(ds, out, options);
+  for (const [file, text] of files) writeFileAtomic(file, text);
+  return { files: files.length, dropped: lost };
 }
