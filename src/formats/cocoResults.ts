@@ -6,7 +6,8 @@ import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
 import { readJson } from "./common/files";
-import { categoryIds, fieldLabels, fieldObjects, fieldToWrite, integerIds } from "./common/labels";
+import { cocoImageIds } from "./coco";
+import { categoryIds, fieldLabels, fieldObjects, fieldToWrite } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -29,8 +30,9 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
   if (!Array.isArray(data)) fail(file, undefined, "expected a JSON list of results", "a COCO instances file (an object) is read with --format coco");
   const s = ref.samples;
   const sourceIds = s.columnNames().includes("source_id") ? values<unknown>(s, "source_id") : [];
+  // Images by the ids the COCO writer gives them: their source ids, numbered where there are none.
   const sampleOf = new Map<string, number>();
-  for (let i = 0; i < sourceIds.length; i++) sampleOf.set(String(sourceIds[i]), i);
+  cocoImageIds(ref).forEach((id, i) => sampleOf.set(String(id), i));
   const catName = new Map(ref.categories.map((c) => [c.id, c.name]));
 
   const b = new DatasetBuilder(options.name ?? path.basename(file, ".json"), ref.imagesDir);
@@ -43,8 +45,14 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
 
   const unknownImages = new Set<unknown>();
   const bad: string[] = [];
-  data.forEach((r: Record<string, unknown>, i: number) => {
+  data.forEach((r: unknown, i: number) => {
     const place = `[${i}]`;
+    if (typeof r !== "object" || r === null || Array.isArray(r)) {
+      fail(file, place, `expected a result {image_id, category_id, bbox, score}, found ${r === null ? "null" : Array.isArray(r) ? "a list" : `${typeof r} ${JSON.stringify(r)}`}`, `make entry ${place} a result object, or remove it from the list`);
+    }
+    readResult(r as Record<string, unknown>, place);
+  });
+  function readResult(r: Record<string, unknown>, place: string): void {
     const row = sampleOf.get(String(r.image_id));
     if (row === undefined) {
       unknownImages.add(r.image_id);
@@ -59,9 +67,9 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
     b.addObject({
       sampleId: ids[row], field, label, x: bb[0], y: bb[1], w: bb[2], h: bb[3],
       confidence: typeof score === "number" ? score : null,
-      segmentation: r.segmentation ?? null, sourceId: (r.id as number | undefined) ?? null,
+      segmentation: r.segmentation ?? null, sourceId: typeof r.id === "number" || typeof r.id === "string" ? r.id : null,
     });
-  });
+  }
   if (unknownImages.size) {
     fail(file, undefined, `${[...unknownImages].length} image ids are not in the ground truth (e.g. ${[...unknownImages].slice(0, 5).map((v) => JSON.stringify(v)).join(", ")})`, "pass the ground-truth file these results were made for");
   }
@@ -74,7 +82,8 @@ async function writeResults(ds: Dataset, file: string, options: WriteOptions): P
   const o = fieldObjects(ds, field);
   const s = ds.samples;
   const ids = Array.from(values<string>(s, "id"));
-  const imageIds = s.columnNames().includes("source_id") ? integerIds(values(s, "source_id")) : ids.map((_, i) => i + 1);
+  // The image ids the COCO writer gives the same dataset, so results and ground truth match.
+  const imageIds = cocoImageIds(ds);
   const catIds = categoryIds(ds.categories, fieldLabels(o));
   const results: Record<string, unknown>[] = [];
   ids.forEach((id, i) => {
