@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../io/atomic";
 import { formatCsv, parseCsv, type CsvValue } from "./common/csv";
 import { finishImport } from "./common/finish";
 import { readText } from "./common/files";
-import { imagesDirFor, metadataColumns } from "./common/labels";
+import { dict, imagesDirFor, lossError, metadataColumns } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -18,7 +18,10 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
  * the ground truth; a column X with a companion `X_confidence` is a predicted label field, and
  * columns `X_prob_<class>` are its class probabilities.
  * A column whose every value is a number written canonically (`12`, `0.5`, not `007`) is read
- * as numbers; the rest stay text. Boxes do not fit in one row per sample: use jsonl or coco.
+ * as numbers; the rest stay text. So a CSV cell does not say its type: text that looks like a
+ * number comes back as a number, booleans, lists and objects come back as text. Before
+ * writing, `plan` lists every column whose values would not read back as they are, and the
+ * write is refused unless lossy. Boxes do not fit in one row per sample: use jsonl or coco.
  */
 const PATH_COLUMNS = ["filepath", "path", "image", "file", "file_name", "filename"];
 
@@ -29,6 +32,7 @@ export const csvManifest: Format = {
   detect: (input) => input.endsWith(".csv"),
   read: readCsvManifest,
   write: writeCsvManifest,
+  plan: (ds, output) => manifestTable(ds, output).lost,
 };
 
 async function readCsvManifest(file: string, options: ReadOptions): Promise<Dataset> {
@@ -60,7 +64,7 @@ async function readCsvManifest(file: string, options: ReadOptions): Promise<Data
   rows.forEach((r, i) => {
     const fp = r[pathCol];
     if (!fp) fail(file, `line ${lines[i]}`, "empty image path", "every row needs the image's path");
-    const fields: Record<string, unknown> = {};
+    const fields = dict();
     header.forEach((h, c) => {
       if (skip.has(c)) return;
       const f = labelFields.get(c);
@@ -71,7 +75,13 @@ async function readCsvManifest(file: string, options: ReadOptions): Promise<Data
         if (probs) fields[`${f.name}_probs`] = probs.map((p) => typed[p.column][i]);
       } else fields[h] = typed[c][i];
     });
-    const num = (name: string) => (col(name) >= 0 ? (typed[col(name)][i] as number | null) : null);
+    const num = (name: string) => {
+      const raw = col(name) >= 0 ? (r[col(name)] ?? "") : "";
+      if (raw.trim() === "") return null;
+      const n = Number(raw);
+      if (!Number.isFinite(n)) fail(file, `line ${lines[i]}, column ${name}`, `${name} ${JSON.stringify(raw)} is not a number`, `write the image ${name} in pixels as a number (640), or leave the cell empty to read it from the image`);
+      return n;
+    };
     b.addSample({
       id: col("id") >= 0 && r[col("id")] ? r[col("id")] : undefined, filepath: fp,
       width: num("width"), height: num("height"),
@@ -89,36 +99,101 @@ function typedColumn(raw: string[]): (string | number | null)[] {
   return raw.map((v) => (v === "" ? null : numeric ? Number(v) : v));
 }
 
-async function writeCsvManifest(ds: Dataset, file: string, _options: WriteOptions): Promise<WriteReport> {
+interface ManifestTable {
+  rows: CsvValue[][];
+  /** What would not read back as written, one line each. */
+  lost: string[];
+}
+
+/** The manifest's rows (header first), and the columns whose values would not come back as they are. */
+function manifestTable(ds: Dataset, file: string): ManifestTable {
   const s = ds.samples;
   const has = (c: string) => s.columnNames().includes(c);
-  const plain = ["id", "filepath", "width", "height", "split", "tags", ...metadataColumns(ds)];
+  const meta = metadataColumns(ds);
+  const plain = ["id", "filepath", "width", "height", "split", "tags", ...meta];
   const labelCols: string[] = [];
   const probSets: { field: string; classes: string[]; values: ArrayLike<ArrayLike<number> | null> }[] = [];
-  for (const f of ds.fields.filter((k) => k.kind === "classification")) {
+  const classification = ds.fields.filter((k) => k.kind === "classification");
+  for (const f of classification) {
     labelCols.push(...[f.name, `${f.name}_confidence`].filter(has));
     if (f.classes && has(`${f.name}_probs`)) probSets.push({ field: f.name, classes: f.classes, values: values(s, `${f.name}_probs`) });
   }
   const columns = [...plain, ...labelCols];
   const data = columns.map((c) => values<unknown>(s, c));
   const header = [...columns, ...probSets.flatMap((p) => p.classes.map((c) => `${p.field}_prob_${c}`))];
+  const ids = values<string>(s, "id");
   const rows: CsvValue[][] = [header];
   for (let i = 0; i < s.numRows(); i++) {
-    const row = data.map((col, k) => cell(col[i], columns[k]));
+    const row = data.map((col, k) => cell(col[i], columns[k], file, ids[i]));
     for (const p of probSets) for (let k = 0; k < p.classes.length; k++) row.push(p.values[i]?.[k] ?? null);
     rows.push(row);
   }
-  writeFileAtomic(file, formatCsv(rows));
-  return { files: 1, dropped: [] };
+
+  // What reading the file back would make of each column, against what it holds now.
+  const lost: string[] = [];
+  const labelNames = new Set(classification.map((f) => f.name));
+  columns.forEach((c, k) => {
+    if (["id", "filepath", "width", "height"].includes(c)) return;
+    const text = rows.slice(1).map((r) => csvText(r[k]));
+    const back: unknown[] = c === "split" || labelNames.has(c) ? text.map((t) => t || null)
+      : c === "tags" ? text.map((t) => (t ? t.split(";") : []))
+      : typedColumn(text);
+    const changed = changes(data[k], back);
+    if (changed) lost.push(`${changed.count} values of column ${JSON.stringify(c)} (csv cells have no type: ${changed.example} when read back)`);
+  });
+  // Columns reading would take for label columns, or miss as one.
+  const labelish = columns.filter((c) => c === "label" || c === GROUND_TRUTH || columns.includes(`${c}_confidence`));
+  const reread = (c: string) => labelish.some((l) => c === l || c === `${l}_confidence` || c.startsWith(`${l}_prob_`));
+  const taken = meta.filter(reread);
+  if (taken.length) lost.push(`metadata columns ${taken.map((c) => JSON.stringify(c)).join(", ")} (csv reads a column named label or ${GROUND_TRUTH}, one with a _confidence companion, or X_prob_Y as label columns)`);
+  const missed = classification.filter((f) => f.name !== GROUND_TRUTH && !has(`${f.name}_confidence`)).map((f) => f.name);
+  if (missed.length) lost.push(`classification fields ${missed.map((c) => JSON.stringify(c)).join(", ")} (csv reads a column as a label field only when it is named ${GROUND_TRUTH} or has a _confidence column; these read back as metadata)`);
+  return { rows, lost };
 }
 
-function cell(v: unknown, column: string): CsvValue {
+/** A cell's text in the file, as the CSV reader gives it back. */
+function csvText(v: CsvValue): string {
+  return v === null || v === undefined ? "" : String(v);
+}
+
+/** How many values differ from what is read back, with one example; null when none. */
+function changes(before: ArrayLike<unknown>, after: unknown[]): { count: number; example: string } | null {
+  let count = 0, example = "";
+  for (let i = 0; i < after.length; i++) {
+    const a = before[i] ?? null, b = after[i];
+    const same = a === b || (typeof a === "number" && typeof b === "number" && Number.isNaN(a) && Number.isNaN(b))
+      || (Array.isArray(b) && isList(a) && b.length === a.length && b.every((t, k) => t === a[k]));
+    if (same) continue;
+    if (count++ === 0) example = `${show(a)} would be ${show(b)}`;
+  }
+  return count ? { count, example } : null;
+}
+
+function isList(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || ArrayBuffer.isView(v);
+}
+
+function show(v: unknown): string {
+  if (v === null) return "empty";
+  if (typeof v === "string") return `the text ${JSON.stringify(v)}`;
+  if (typeof v === "number" || typeof v === "boolean") return `the ${typeof v} ${String(v)}`;
+  return `the ${isList(v) ? "list" : typeof v} ${JSON.stringify(isList(v) ? Array.from(v) : v)}`;
+}
+
+async function writeCsvManifest(ds: Dataset, file: string, options: WriteOptions): Promise<WriteReport> {
+  const { rows, lost } = manifestTable(ds, file);
+  if (lost.length && !options.lossy) throw lossError(file, "csv", lost);
+  writeFileAtomic(file, formatCsv(rows));
+  return { files: 1, dropped: lost };
+}
+
+function cell(v: unknown, column: string, file: string, sampleId: string): CsvValue {
   if (v === null || v === undefined) return null;
   if (column === "tags") {
-    const tags = v as string[];
-    if (tags.some((t) => t.includes(";"))) fail("tags", JSON.stringify(tags), "a tag contains ';', the CSV manifest's tag separator", "rename the tag, or write to jsonl");
+    const tags = Array.from(v as ArrayLike<string>);
+    if (tags.some((t) => t.includes(";"))) fail(file, `sample ${JSON.stringify(sampleId)}, column tags`, `a tag contains ';', the CSV manifest's tag separator (tags ${JSON.stringify(tags)})`, "rename the tag, or write to jsonl");
     return tags.join(";");
   }
-  if (typeof v === "object") return JSON.stringify(v);
+  if (typeof v === "object") return JSON.stringify(ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v);
   return v as CsvValue;
 }
