@@ -4,7 +4,8 @@ import type { Category, FieldInfo } from "./schema";
 import { Dataset } from "./dataset";
 import { SAMPLE_CORE_COLUMNS } from "./schema";
 
-const RESERVED = new Set<string>(SAMPLE_CORE_COLUMNS);
+/** Keys a labels file's free fields may not use as column names (arquero cannot hold `__proto__`). */
+const RESERVED = new Set<string>([...SAMPLE_CORE_COLUMNS, "__proto__"]);
 
 export interface SampleInit {
   id?: string;
