@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ProtobufError, ProtoReader, ProtoWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from "../../src/formats/common/protobuf";
+import {
+  int64Size, lengthFieldSize, ProtobufError, ProtoReader, ProtoWriter, varintSize, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT,
+} from "../../src/formats/common/protobuf";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -145,10 +147,20 @@ describe("protobuf messages", () => {
     expect(r.tag().field).toBe(2);
   });
 
-  it("reports how many bytes it has written", () => {
-    const w = new ProtoWriter();
-    for (let i = 0; i < 1000; i++) w.int64Field(1, i);
-    const data = w.finish();
-    expect(w.length).toBe(data.length);
+  it("computes the sizes of varints and length-delimited fields as the writer writes them", () => {
+    for (const v of [0, 1, 127, 128, 16383, 16384, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 2 ** 32, 2 ** 35, 2 ** 49, Number.MAX_SAFE_INTEGER]) {
+      expect(varintSize(v), String(v)).toBe(new ProtoWriter().int64(v).finish().length);
+      expect(int64Size(v), String(v)).toBe(varintSize(v));
+    }
+    for (const v of [-1, -(2 ** 40), Number.MIN_SAFE_INTEGER]) expect(int64Size(v)).toBe(new ProtoWriter().int64(v).finish().length);
+    for (const n of [0, 5, 127, 128, 300, 20000]) expect(lengthFieldSize(n)).toBe(new ProtoWriter().bytesField(3, new Uint8Array(n)).finish().length);
+  });
+
+  it("hands large raw data over in pieces without copying it", () => {
+    const image = new Uint8Array(100_000).fill(7);
+    const chunks = new ProtoWriter().bytesField(1, image).int64Field(2, 5).finishChunks();
+    expect(chunks).toContain(image); // the caller's buffer itself
+    const joined = Buffer.concat(chunks);
+    expect(joined.equals(Buffer.from(new ProtoWriter().bytesField(1, image).int64Field(2, 5).finish()))).toBe(true);
   });
 });

@@ -108,13 +108,6 @@ export class ProtoReader {
     return v;
   }
 
-  fixed32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
-  }
-
   /** A length-delimited field's bytes (a view into the buffer, not a copy). */
   bytes(): Uint8Array {
     const [start, end] = this.lengthDelimited();
@@ -187,18 +180,37 @@ export class ProtoReader {
   }
 }
 
-/** Builds one message; nested messages are written by a function given a writer of their own. */
+/** Bytes of a varint holding `v` (a non-negative integer up to 2^53). */
+export function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    n++;
+  }
+  return n;
+}
+
+/** Bytes of an int64 varint: negatives take 10. */
+export function int64Size(v: number): number {
+  return v < 0 ? 10 : varintSize(v);
+}
+
+/** Bytes of a length-delimited field of `n` bytes with a field number below 16 (one-byte tag). */
+export function lengthFieldSize(n: number): number {
+  return 1 + varintSize(n) + n;
+}
+
+/**
+ * Builds one message. Nested messages are written either by a function given a writer of its
+ * own (`message`, which copies the nested bytes once per level), or flat: a tag and the length
+ * computed beforehand (`tag(f, WIRE_LENGTH).uint32(size)`), then the content.
+ */
 export class ProtoWriter {
   private chunks: Uint8Array[] = [];
   private cur = new Uint8Array(256);
   private dv = new DataView(this.cur.buffer);
   private len = 0;
   private size = 0;
-
-  /** Bytes written so far. */
-  get length(): number {
-    return this.size + this.len;
-  }
 
   tag(field: number, wire: number): this {
     return this.uint32(field * 8 + wire);
@@ -306,15 +318,24 @@ export class ProtoWriter {
 
   /** The message's bytes. */
   finish(): Uint8Array {
-    this.flush();
-    if (this.chunks.length === 1) return this.chunks[0];
+    const chunks = this.finishChunks();
+    if (chunks.length === 1) return chunks[0];
     const out = new Uint8Array(this.size);
     let p = 0;
-    for (const c of this.chunks) {
+    for (const c of chunks) {
       out.set(c, p);
       p += c.length;
     }
     return out;
+  }
+
+  /**
+   * The message's bytes as the pieces they were written in, without joining them: large
+   * `raw` data (an image) stays the caller's buffer, so it can go to a file without a copy.
+   */
+  finishChunks(): Uint8Array[] {
+    this.flush();
+    return this.chunks;
   }
 
   private reserve(n: number): void {

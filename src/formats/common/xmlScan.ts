@@ -5,6 +5,8 @@ import { BlindspotError, fail } from "../../errors";
 // A small streaming XML scanner. fast-xml-parser 5.12 needs the whole file as one
 // string (CVAT files for 10^7 boxes exceed V8's string limit), takes ~15 s for 50 MB with its
 // validator, and leaves numeric references (&#10;) undecoded; CVAT XML needs none of its extras.
+// Also the file helpers of the streaming readers (XML, TFRecord) and of format detection:
+// opening a labels file or failing with its path, and reading a file's first bytes.
 
 const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
@@ -22,6 +24,12 @@ export function decodeXml(s: string): string {
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NEEDS_ESCAPE = /[&<>"'\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
+/** How many characters of `s` XML cannot hold (`escapeXml` writes each as U+FFFD). */
+export function invalidXmlChars(s: string): number {
+  if (!NEEDS_ESCAPE.test(s)) return 0;
+  return s.match(INVALID_XML)?.length ?? 0;
+}
 
 /** Escapes text for element content or a double-quoted attribute value. */
 export function escapeXml(s: string, counter?: { invalid: number }): string {
@@ -49,13 +57,7 @@ const ATTR = /\s*([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
  * line and, for a file that ends inside an element, that it is truncated.
  */
 export function scanXml(file: string, h: XmlHandler, chunkSize = 1 << 24): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, "r");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    fail(file, undefined, code === "ENOENT" ? "file not found" : `cannot read file (${(err as Error).message})`, "check the path");
-  }
+  const fd = openForReading(file);
   const decoder = new StringDecoder("utf8");
   const bytes = Buffer.alloc(chunkSize);
   let buf = "", pos = 0, eof = false, first = true;
@@ -217,4 +219,36 @@ export function rootName(head: string): string | null {
   }
   const m = /^<([A-Za-z_][\w.:-]*)/.exec(s);
   return m ? m[1] : null;
+}
+
+/**
+ * Opens a file of labels for reading, failing with its path when it is missing or unreadable.
+ * Returns the file descriptor; the caller closes it.
+ */
+export function openForReading(file: string): number {
+  try {
+    return fs.openSync(file, "r");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    fail(file, undefined, code === "ENOENT" ? "file not found" : `cannot read file (${(err as Error).message})`, "check the path");
+  }
+}
+
+/**
+ * The first `bytes` bytes of a file as UTF-8 text (a byte order mark removed), for telling
+ * formats apart by their start; null when the path is not a readable file.
+ */
+export function readHead(file: string, bytes = 4096): string | null {
+  let fd: number | undefined;
+  try {
+    if (!fs.statSync(file).isFile()) return null;
+    fd = fs.openSync(file, "r");
+    const buf = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "");
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
