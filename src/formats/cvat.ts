@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
@@ -7,9 +6,9 @@ import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
-import { dict, fieldObjects, fieldToWrite, imagesDirFor, objectAttributes, refuseLosses } from "./common/labels";
-import { cornerSize, exactCorner, extent, polygonsDroppedLine, writablePolygon } from "./common/shapes";
-import { decodeXml, escapeXml, rootName, scanXml } from "./common/xmlScan";
+import { dict, fieldObjects, fieldToWrite, imagesDirFor, integerIds, objectAttributes, type FieldObjects } from "./common/labels";
+import { cornerSize, exactCorner, extent, finiteNumber, parsedOnce, polygonsDroppedLine, writablePolygon, WritePlans } from "./common/shapes";
+import { decodeXml, escapeXml, invalidXmlChars, readHead, rootName, scanXml } from "./common/xmlScan";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -58,6 +57,7 @@ export const cvat: Format = {
   holds: { boxes: true, polygons: true, rle: false, crowd: true, confidence: false, classification: false, metadata: false, attributes: true, multipleFields: false, splits: true, sampleTags: false, objectTags: false },
   detect: detectCvat,
   read: readCvat,
+  plan: (ds, output, options) => plans.get(ds, output, options).lost,
   write: writeCvat,
 };
 
@@ -66,18 +66,8 @@ export const cvat: Format = {
 
 function detectCvat(input: string): boolean {
   if (!/\.xml$/i.test(input)) return false;
-  let fd: number | undefined;
-  try {
-    if (!fs.statSync(input).isFile()) return false;
-    fd = fs.openSync(input, "r");
-    const buf = Buffer.alloc(4096);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    return rootName(buf.subarray(0, n).toString("utf8")) === "annotations";
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
+  const head = readHead(input);
+  return head !== null && rootName(head) === "annotations";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,7 +114,7 @@ async function readCvat(file: string, options: ReadOptions): Promise<Dataset> {
       if (GEOMETRY_ATTRS.has(key)) continue;
       const v = decodeXml(raw);
       if (key === "occluded") attributes[key] = v === "1" || v.toLowerCase() === "true";
-      else if (key === "z_order" || key === "group_id" || key === "rotation") attributes[key] = v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v;
+      else if (key === "z_order" || key === "group_id" || key === "rotation") attributes[key] = finiteNumber(v) ?? v;
       else attributes[key] = v;
     }
     for (const [name, v] of s.children) {
@@ -136,8 +126,8 @@ async function readCvat(file: string, options: ReadOptions): Promise<Dataset> {
     if (s.tag === "box") {
       const [xtl, ytl, xbr, ybr] = (["xtl", "ytl", "xbr", "ybr"] as const).map((c) => {
         const v = dec(c);
-        const n = v === undefined ? NaN : Number(v);
-        if (v === undefined || v.trim() === "" || !Number.isFinite(n)) fail(file, place, `${c} is ${v === undefined ? "missing" : `not a number: ${JSON.stringify(v)}`}`, "a box needs numeric xtl, ytl, xbr, ybr (corners in pixels)");
+        const n = finiteNumber(v);
+        if (n === null) fail(file, place, `${c} is ${v === undefined ? "missing" : `not a number: ${JSON.stringify(v)}`}`, "a box needs numeric xtl, ytl, xbr, ybr (corners in pixels)");
         return n;
       });
       x = xtl; y = ytl; w = cornerSize(xtl, xbr); h = cornerSize(ytl, ybr);
@@ -177,8 +167,8 @@ async function readCvat(file: string, options: ReadOptions): Promise<Dataset> {
         for (const [key, v] of Object.entries(attrs)) if (!IMAGE_XML_ATTRS.has(key)) fields[key] = decodeXml(v);
         const subset = attrs.subset === undefined ? undefined : decodeXml(attrs.subset);
         sampleId = bb.addSample({
-          id: bb.hasSample(nameAttr) ? `${nameAttr}#${idRaw ?? imageIndex}` : nameAttr, filepath: nameAttr,
-          width: sizeOrNull(attrs.width), height: sizeOrNull(attrs.height),
+          filepath: nameAttr,
+          width: finiteNumber(attrs.width, true), height: finiteNumber(attrs.height, true),
           split: subset === undefined || subset === "" ? null : subset, fields,
         });
         imageName = nameAttr;
@@ -284,8 +274,8 @@ function typedValue(v: string, inputType: string | undefined): unknown {
     const t = v.trim().toLowerCase();
     if (t === "true") return true;
     if (t === "false") return false;
-  } else if (inputType === "number" && v.trim() !== "" && Number.isFinite(Number(v))) {
-    return Number(v);
+  } else if (inputType === "number") {
+    return finiteNumber(v) ?? v;
   }
   return v;
 }
@@ -296,19 +286,13 @@ function parsePoints(raw: string | undefined, file: string, place: string): numb
   for (const pair of raw.split(";")) {
     if (pair.trim() === "") continue;
     const xy = pair.split(",");
-    const nx = Number(xy[0]), ny = Number(xy[1]);
-    if (xy.length !== 2 || xy[0].trim() === "" || xy[1].trim() === "" || !Number.isFinite(nx) || !Number.isFinite(ny)) {
+    const nx = finiteNumber(xy[0]), ny = finiteNumber(xy[1]);
+    if (xy.length !== 2 || nx === null || ny === null) {
       fail(file, place, `bad point ${JSON.stringify(pair)} in points`, 'points are "x1,y1;x2,y2;..." with numbers');
     }
     flat.push(nx, ny);
   }
   return flat;
-}
-
-function sizeOrNull(v: string | undefined): number | null {
-  if (v === undefined || v.trim() === "") return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
 }
 
 function intOrText(v: string): number | string {
@@ -404,18 +388,31 @@ function colorFor(i: number): string {
 }
 
 /** How an object's attributes are written: XML attributes of the shape, or <attribute> children. */
-function splitAttributes(a: Record<string, unknown>, counts: { nulls: number }): { xml: [string, string][]; children: [string, unknown][] } {
-  const xml: [string, string][] = [];
-  const children: [string, unknown][] = [];
+interface SplitAttributes {
+  xml: [string, string][];
+  children: [string, unknown][];
+  /** Values left out: null, or named like the shape's geometry. */
+  nulls: number;
+  /** Characters of the written names and values that XML cannot hold. */
+  invalid: number;
+}
+
+function splitAttributes(a: Record<string, unknown>): SplitAttributes {
+  const out: SplitAttributes = { xml: [], children: [], nulls: 0, invalid: 0 };
   for (const [k, v] of Object.entries(a)) {
     if (CROWD_NAMES.has(k)) continue; // the crowd column is the truth
-    if (v === null || v === undefined || GEOMETRY_ATTRS.has(k)) { counts.nulls++; continue; }
-    if (k === "occluded" && (typeof v === "boolean" || v === 0 || v === 1 || v === "0" || v === "1" || v === "true" || v === "false")) xml.push([k, v === true || v === 1 || v === "1" || v === "true" ? "1" : "0"]);
-    else if ((k === "z_order" || k === "group_id" || k === "rotation") && typeof v === "number" && Number.isFinite(v)) xml.push([k, String(v)]);
-    else if (k === "source" && typeof v === "string") xml.push([k, v]);
-    else children.push([k, v]);
+    if (v === null || v === undefined || GEOMETRY_ATTRS.has(k)) { out.nulls++; continue; }
+    if (k === "occluded" && (typeof v === "boolean" || v === 0 || v === 1 || v === "0" || v === "1" || v === "true" || v === "false")) out.xml.push([k, v === true || v === 1 || v === "1" || v === "true" ? "1" : "0"]);
+    else if ((k === "z_order" || k === "group_id" || k === "rotation") && typeof v === "number" && Number.isFinite(v)) out.xml.push([k, String(v)]);
+    else if (k === "source" && typeof v === "string") out.xml.push([k, v]);
+    else {
+      out.children.push([k, v]);
+      out.invalid += invalidXmlChars(k);
+    }
   }
-  return { xml, children };
+  for (const [, v] of out.xml) out.invalid += invalidXmlChars(v);
+  for (const [, v] of out.children) out.invalid += invalidXmlChars(textValue(v));
+  return out;
 }
 
 /** Text gathered in pieces and handed over as one Buffer (a file over V8's string limit still works). */
@@ -439,20 +436,36 @@ class Chunks {
   }
 }
 
-async function writeCvat(ds: Dataset, file: string, options: WriteOptions): Promise<WriteReport> {
+/** How an object is drawn: a box, its polygon, or a box because its mask does not fit a polygon. */
+const enum Shape { Box = 0, Polygon = 1, Dropped = 2 }
+
+/** What a CVAT write needs and loses, found before anything is written. */
+interface CvatPlan {
+  o: FieldObjects;
+  /** The file up to the first image: declaration and <meta> with every label's attribute specs. */
+  head: string;
+  imageIds: number[];
+  /** Each object's shape, by object row. */
+  shape: Uint8Array;
+  attrsOf: (json: string) => SplitAttributes;
+  lost: string[];
+}
+
+const plans = new WritePlans<CvatPlan>(planCvat);
+
+function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
   const field = fieldToWrite(ds, options, "detections");
   const o = fieldObjects(ds, field);
   const s = ds.samples;
-  const sampleIds = values<string>(s, "id");
-  const filepaths = values<string>(s, "filepath"), widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
-  const splits = values<string | null>(s, "split");
-  const imageIds = frameIds(s.columnNames().includes("source_id") ? values<unknown>(s, "source_id") : null, sampleIds.length);
-  const esc = { invalid: 0 };
-  const e = (v: string) => escapeXml(v, esc);
-  const counts = { nulls: 0 };
-  let polyDropped = 0, asText = 0;
+  const filepaths = values<string>(s, "filepath"), splits = values<string | null>(s, "split");
+  const source = s.columnNames().includes("source_id") ? integerIds(values<unknown>(s, "source_id")) : null;
+  // CVAT image ids are frame numbers: the source ids when they fit, else 0..n-1.
+  const imageIds = source && source.every((v) => v >= 0) ? source : Array.from(filepaths, (_, i) => i);
+  const attrsOf = parsedOnce((json: string) => splitAttributes(objectAttributes(json)));
+  const shape = new Uint8Array(ds.objects.numRows());
+  let polyDropped = 0, nulls = 0, asText = 0, invalid = 0;
 
-  // Pass 1: each label's attributes, so that its specs in <meta> hold every value written.
+  // Each label's attributes, so that its specs in <meta> hold every value written.
   const prior = new Map(((ds.info.cvat as { labels?: CvatLabel[] } | undefined)?.labels ?? []).map((l) => [l.name, l]));
   const stats = new Map<string, Map<string, AttrStats>>(); // label -> attribute -> stats
   const crowdLabels = new Set<string>();
@@ -462,8 +475,17 @@ async function writeCvat(ds: Dataset, file: string, options: WriteOptions): Prom
       let byName = stats.get(label);
       if (!byName) stats.set(label, (byName = new Map()));
       if (o.iscrowd[i]) crowdLabels.add(label);
+      const seg = o.segmentation[i];
+      if (seg !== null) {
+        const poly = writablePolygon(seg, o.x[i], o.y[i], o.w[i], o.h[i]);
+        shape[i] = poly === "dropped" ? Shape.Dropped : poly === null ? Shape.Box : Shape.Polygon;
+        if (poly === "dropped") polyDropped++;
+      }
       if (o.attributes[i] === null) continue;
-      for (const [k, v] of splitAttributes(objectAttributes(o.attributes[i]), { nulls: 0 }).children) {
+      const a = attrsOf(o.attributes[i]!);
+      nulls += a.nulls;
+      invalid += a.invalid;
+      for (const [k, v] of a.children) {
         let st = byName.get(k);
         if (!st) {
           const p = prior.get(label)?.attributes.find((x) => x.name === k);
@@ -480,9 +502,10 @@ async function writeCvat(ds: Dataset, file: string, options: WriteOptions): Prom
   const known = new Set(names);
   for (const l of stats.keys()) if (!known.has(l)) names.push(l);
   const kinds = new Map<string, Map<string, AttrKind>>();
-  const out = new Chunks();
-  out.push(['<?xml version="1.0" encoding="utf-8"?>', "<annotations>", "  <version>1.1</version>", "  <meta>", "    <task>",
-    `      <name>${e(ds.name)}</name>`, `      <size>${sampleIds.length}</size>`, "      <mode>annotation</mode>", "      <labels>", ""].join("\n"));
+  const esc = { invalid: 0 };
+  const e = (v: string) => escapeXml(v, esc);
+  const head = ['<?xml version="1.0" encoding="utf-8"?>', "<annotations>", "  <version>1.1</version>", "  <meta>", "    <task>",
+    `      <name>${e(ds.name)}</name>`, `      <size>${filepaths.length}</size>`, "      <mode>annotation</mode>", "      <labels>"];
   names.forEach((name, idx) => {
     const p = prior.get(name);
     const specs: CvatAttributeSpec[] = [];
@@ -490,7 +513,7 @@ async function writeCvat(ds: Dataset, file: string, options: WriteOptions): Prom
     for (const spec of p?.attributes ?? []) if (!specs.some((x) => x.name === spec.name) && !CROWD_NAMES.has(spec.name)) specs.push(spec);
     if (crowdLabels.has(name)) specs.push(p?.attributes.find((x) => x.name === "iscrowd") ?? { name: "iscrowd", mutable: "False", input_type: "checkbox", default_value: "false", values: "false" });
     kinds.set(name, new Map(specs.map((sp) => [sp.name, kindOfSpec(sp.input_type)])));
-    out.push([
+    head.push(
       "        <label>",
       `          <name>${e(name)}</name>`,
       `          <color>${e(p?.color ?? colorFor(idx))}</color>`,
@@ -507,71 +530,73 @@ async function writeCvat(ds: Dataset, file: string, options: WriteOptions): Prom
       ].join("\n")),
       "          </attributes>",
       "        </label>",
-      "",
-    ].join("\n"));
+    );
   });
-  out.push("      </labels>\n    </task>\n  </meta>\n");
+  head.push("      </labels>", "    </task>", "  </meta>", "");
+  invalid += esc.invalid;
 
-  // Pass 2: the images and their shapes.
-  for (let k = 0; k < sampleIds.length; k++) {
-    let head = `  <image id="${imageIds[k]}" name="${e(filepaths[k])}"`;
-    if (widths[k] !== null && widths[k] !== undefined) head += ` width="${widths[k]}"`;
-    if (heights[k] !== null && heights[k] !== undefined) head += ` height="${heights[k]}"`;
-    if (splits[k] !== null && splits[k] !== undefined) head += ` subset="${e(splits[k]!)}"`;
-    out.push(`${head}>\n`);
-    for (const i of o.bySample.get(sampleIds[k]) ?? []) {
+  // What the images and shapes hold: text in places typed otherwise, characters XML cannot hold.
+  const labelInvalid = new Map<string, number>();
+  for (const rows of o.bySample.values()) {
+    for (const i of rows) {
       const label = o.label[i];
-      const { xml, children } = o.attributes[i] === null ? { xml: [], children: [] } : splitAttributes(objectAttributes(o.attributes[i]), counts);
-      const poly = writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]);
-      if (poly === "dropped") polyDropped++;
-      const tag = Array.isArray(poly) ? "polygon" : "box";
-      let line = `    <${tag} label="${e(label)}" `;
-      line += Array.isArray(poly)
+      let li = labelInvalid.get(label);
+      if (li === undefined) labelInvalid.set(label, (li = invalidXmlChars(label)));
+      invalid += li;
+      if (o.attributes[i] === null) continue;
+      const kindOfAttr = kinds.get(label);
+      for (const [name, v] of attrsOf(o.attributes[i]!).children) if ((kindOfAttr?.get(name) ?? "text") === "text" && typeof v !== "string") asText++;
+    }
+  }
+  for (let k = 0; k < filepaths.length; k++) invalid += invalidXmlChars(filepaths[k]) + (splits[k] === null ? 0 : invalidXmlChars(splits[k]!));
+
+  // Only what this writer finds; `exportDataset` adds what the capabilities cannot hold.
+  const lost: string[] = [];
+  if (polyDropped) lost.push(polygonsDroppedLine(polyDropped, "cvat"));
+  if (asText) lost.push(`${asText} attribute values that are not text, booleans or numbers (written as text)`);
+  if (nulls) lost.push(`${nulls} empty (null) or reserved-name attribute values (cvat cannot hold them)`);
+  if (invalid) lost.push(`${invalid} characters that XML cannot hold (control characters, written as U+FFFD)`);
+  return { o, head: head.join("\n"), imageIds, shape, attrsOf, lost };
+}
+
+async function writeCvat(ds: Dataset, file: string, options: WriteOptions): Promise<WriteReport> {
+  const { o, head, imageIds, shape, attrsOf, lost } = plans.take(ds, file, options);
+  const s = ds.samples;
+  const sampleIds = values<string>(s, "id");
+  const filepaths = values<string>(s, "filepath"), widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const splits = values<string | null>(s, "split");
+  const e = (v: string) => escapeXml(v);
+  const out = new Chunks();
+  out.push(head);
+  for (let k = 0; k < sampleIds.length; k++) {
+    let line = `  <image id="${imageIds[k]}" name="${e(filepaths[k])}"`;
+    if (widths[k] !== null && widths[k] !== undefined) line += ` width="${widths[k]}"`;
+    if (heights[k] !== null && heights[k] !== undefined) line += ` height="${heights[k]}"`;
+    if (splits[k] !== null && splits[k] !== undefined) line += ` subset="${e(splits[k]!)}"`;
+    out.push(`${line}>\n`);
+    for (const i of o.bySample.get(sampleIds[k]) ?? []) {
+      const poly = shape[i] === Shape.Polygon ? (writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]) as number[]) : null;
+      const tag = poly ? "polygon" : "box";
+      line = `    <${tag} label="${e(o.label[i])}" `;
+      line += poly
         ? `points="${pointsText(poly)}"`
         : `xtl="${o.x[i]}" ytl="${o.y[i]}" xbr="${exactCorner(o.x[i], o.w[i])}" ybr="${exactCorner(o.y[i], o.h[i])}"`;
-      for (const [name, v] of xml) line += ` ${name}="${e(v)}"`;
+      const a = o.attributes[i] === null ? null : attrsOf(o.attributes[i]!);
+      for (const [name, v] of a?.xml ?? []) line += ` ${name}="${e(v)}"`;
       line += ">\n";
-      const kindOfAttr = kinds.get(label);
-      for (const [name, v] of children) {
-        if ((kindOfAttr?.get(name) ?? "text") === "text" && typeof v !== "string") asText++;
-        line += `      <attribute name="${e(name)}">${e(textValue(v))}</attribute>\n`;
-      }
+      for (const [name, v] of a?.children ?? []) line += `      <attribute name="${e(name)}">${e(textValue(v))}</attribute>\n`;
       if (o.iscrowd[i]) line += `      <attribute name="iscrowd">true</attribute>\n`;
       out.push(`${line}    </${tag}>\n`);
     }
     out.push("  </image>\n");
   }
   out.push("</annotations>\n");
-
-  // Only what this writer found; `exportDataset` adds what the capabilities cannot hold.
-  const dropped: string[] = [];
-  if (polyDropped) dropped.push(polygonsDroppedLine(polyDropped, "cvat"));
-  if (asText) dropped.push(`${asText} attribute values that are not text, booleans or numbers (written as text)`);
-  if (counts.nulls) dropped.push(`${counts.nulls} empty (null) or reserved-name attribute values (cvat cannot hold them)`);
-  if (esc.invalid) dropped.push(`${esc.invalid} characters that XML cannot hold (control characters, written as U+FFFD)`);
-  refuseLosses(ds, field, cvat, file, dropped, options);
   writeFileAtomic(file, out.done());
-  return { files: 1, dropped };
+  return { files: 1, dropped: lost };
 }
 
 function pointsText(flat: number[]): string {
   const pts: string[] = [];
   for (let k = 0; k + 1 < flat.length; k += 2) pts.push(`${flat[k]},${flat[k + 1]}`);
   return pts.join(";");
-}
-
-/** CVAT image ids: the source ids when they are unique non-negative integers, else 0..n-1. */
-function frameIds(source: ArrayLike<unknown> | null, n: number): number[] {
-  const fallback = Array.from({ length: n }, (_, i) => i);
-  if (source === null) return fallback;
-  const out: number[] = [];
-  const seen = new Set<number>();
-  for (let i = 0; i < n; i++) {
-    const v = source[i];
-    const x = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
-    if (!Number.isSafeInteger(x) || x < 0 || seen.has(x)) return fallback;
-    seen.add(x);
-    out.push(x);
-  }
-  return out;
 }

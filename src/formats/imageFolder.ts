@@ -4,17 +4,20 @@ import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
-import { fail } from "../errors";
+import { BlindspotError, fail } from "../errors";
+import { joinOutput } from "../io/paths";
 import { finishImport } from "./common/finish";
-import { IMAGE_EXTENSIONS, isDir, listFiles } from "./common/files";
+import { IMAGE_EXTENSIONS, isDir, listFiles, refuseSharedOutputs } from "./common/files";
 import { fieldToWrite } from "./common/labels";
+import { WritePlans } from "./common/shapes";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
  * Image folder for classification: one sub-folder per class (`root/<class>/<image>`), or one
  * per split first (`root/<split>/<class>/<image>` when the top folders are train/val/test).
  * Sizes are read from the image headers. Writing copies (or hard-links) each image into the
- * folder of its label.
+ * folder of its label; splits and labels are folder names, checked like every name from the
+ * data. Images without a label have no folder: a write leaves them out only when lossy.
  */
 const SPLIT_NAMES = new Set(["train", "val", "valid", "validation", "test"]);
 
@@ -24,6 +27,7 @@ export const imageFolder: Format = {
   holds: { boxes: false, polygons: false, rle: false, crowd: false, confidence: false, classification: true, metadata: false, attributes: false, multipleFields: false, splits: true, sampleTags: false, objectTags: false },
   detect: (input) => isDir(input) && fs.readdirSync(input, { withFileTypes: true }).some((e) => e.isDirectory()),
   read: readImageFolder,
+  plan: (ds, output, options) => plans.get(ds, output, options).lost,
   write: writeImageFolder,
 };
 
@@ -48,29 +52,69 @@ async function readImageFolder(root: string, options: ReadOptions): Promise<Data
   return finishImport(b, root, { ...options, checkImages: "header" });
 }
 
-async function writeImageFolder(ds: Dataset, out: string, options: WriteOptions): Promise<WriteReport> {
+/** Where each labelled image goes, found before anything is written. */
+interface ImageFolderPlan {
+  /** Sample rows written, with their source image and destination. */
+  rows: number[];
+  sources: string[];
+  targets: string[];
+  lost: string[];
+}
+
+const plans = new WritePlans<ImageFolderPlan>(planImageFolder);
+
+function planImageFolder(ds: Dataset, out: string, options: WriteOptions): ImageFolderPlan {
   const field = fieldToWrite(ds, options, "classification");
   if (!ds.samples.columnNames().includes(field)) fail(out, field, `no classification field ${field}`, "pick a classification field with --field");
   const labels = values<string | null>(ds.samples, field);
-  const filepaths = values<string>(ds.samples, "filepath");
+  const ids = values<string>(ds.samples, "id"), filepaths = values<string>(ds.samples, "filepath");
   const splits = values<string | null>(ds.samples, "split");
-  let files = 0, unlabeled = 0;
+  const plan: ImageFolderPlan = { rows: [], sources: [], targets: [], lost: [] };
+  let unlabeled = 0;
   for (let i = 0; i < filepaths.length; i++) {
-    if (labels[i] === null) {
+    const label = labels[i];
+    if (label === null || label === undefined) {
       unlabeled++;
       continue;
     }
-    if (/[\\/]/.test(labels[i]!) || labels[i] === "." || labels[i] === "..") fail(out, filepaths[i], `label ${JSON.stringify(labels[i])} cannot be a folder name`, "rename the class (no slashes, not . or ..)");
+    const parts = [...(splits[i] !== null ? [{ name: splits[i]!, what: "split" }] : []), { name: String(label), what: "class" }];
+    const dest = joinOutput(out, parts, filepaths[i].split(/[\\/]/).pop()!);
     const src = ds.imagePath(filepaths[i]);
-    const dest = path.join(out, ...(splits[i] !== null ? [splits[i]!] : []), labels[i]!, path.basename(filepaths[i]));
+    if (!isFile(src)) {
+      throw new BlindspotError({ file: src, place: `sample ${ids[i]}`, message: "image not found, so nothing was written", hint: "put the image back in the images folder, or remove the sample from the dataset before writing" });
+    }
+    plan.rows.push(i);
+    plan.sources.push(src);
+    plan.targets.push(dest);
+  }
+  refuseSharedOutputs(out, plan.targets, plan.rows.map((i) => filepaths[i]), "an image folder keeps each image's file name in its class folder; give these images distinct file names");
+  if (unlabeled) plan.lost.push(`${unlabeled} images without a ${field} label (an image folder has no place for them)`);
+  return plan;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function writeImageFolder(ds: Dataset, out: string, options: WriteOptions): Promise<WriteReport> {
+  const { rows, sources, targets, lost } = plans.take(ds, out, options);
+  const ids = values<string>(ds.samples, "id");
+  for (let k = 0; k < targets.length; k++) {
+    const src = sources[k], dest = targets[k];
     fs.mkdirSync(path.dirname(dest), { recursive: true });
-    if (fs.existsSync(dest)) fail(dest, filepaths[i], "two images would land on the same file", "image names must be unique within a class folder");
     try {
       fs.linkSync(src, dest);
     } catch {
-      fs.copyFileSync(src, dest);
+      try {
+        fs.copyFileSync(src, dest, fs.constants.COPYFILE_EXCL);
+      } catch (err) {
+        throw new BlindspotError({ file: src, place: `sample ${ids[rows[k]]}`, message: `the image cannot be copied to ${dest} (${(err as Error).message})`, hint: "check that the image is still there and the output folder can be written" });
+      }
     }
-    files++;
   }
-  return { files, dropped: unlabeled ? [`${unlabeled} images without a ${field} label (an image folder has no place for them)`] : [] };
+  return { files: targets.length, dropped: lost };
 }

@@ -4,12 +4,12 @@ import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
-import { BlindspotError, fail } from "../errors";
+import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { cornerSize, exactCorner, extent, polygonsDroppedLine, writablePolygon } from "./common/shapes";
+import { cornerSize, exactCorner, extent, finiteNumber, parsedOnce, polygonsDroppedLine, writablePolygon, WritePlans } from "./common/shapes";
 import { finishImport } from "./common/finish";
-import { isDir, listFiles, readJson, stem } from "./common/files";
-import { dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, objectAttributes, refuseLosses } from "./common/labels";
+import { isDir, listFiles, readJson, refuseSharedOutputs, stem } from "./common/files";
+import { dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, objectAttributes, type FieldObjects } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -42,6 +42,7 @@ export const labelme: Format = {
   holds: { boxes: true, polygons: true, rle: false, crowd: true, confidence: false, classification: false, metadata: true, attributes: true, multipleFields: false, splits: false, sampleTags: false, objectTags: false },
   detect: detectLabelme,
   read: readLabelme,
+  plan: (ds, output, options) => plans.get(ds, output, options).lost,
   write: writeLabelme,
 };
 
@@ -102,13 +103,12 @@ async function readLabelme(input: string, options: ReadOptions): Promise<Dataset
         if (v && typeof v === "object" && Object.keys(v).length > 0) fields.labelme_flags = v;
       } else if (!TOP_KEYS.has(k)) fields[k] = v;
     }
-    const width = posNumber(data.imageWidth), height = posNumber(data.imageHeight);
+    const width = finiteNumber(data.imageWidth, true), height = finiteNumber(data.imageHeight, true);
     data = null; // the parsed file, imageData included, is not kept
 
     const { filepath, rewritten } = imageFilepath(imagePath, rel, root, b.imagesDir, check);
     if (rewritten) fields.labelme_image_path = imagePath;
-    const id = b.hasSample(filepath) ? `${filepath}#${rel}` : filepath;
-    const sampleId = b.addSample({ id, filepath, width, height, fields });
+    const sampleId = b.addSample({ filepath, width, height, fields });
     loaded++;
 
     const unsupported = new Map<string, number>();
@@ -161,10 +161,6 @@ function maxOf(flat: number[], axis: 0 | 1): number {
   let m = -Infinity;
   for (let k = axis; k < flat.length; k += 2) if (flat[k] > m) m = flat[k];
   return m;
-}
-
-function posNumber(v: unknown): number | null {
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : null;
 }
 
 function flatPoints(points: unknown, file: string, place: string): number[] {
@@ -226,104 +222,138 @@ function imageFilepath(imagePath: string, rel: string, root: string, imagesDir: 
   return { filepath: chosen.filepath, rewritten: !chosen.faithful || slashes };
 }
 
-async function writeLabelme(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
+/** An object's attributes as LabelMe holds them: shape flags, group id, description, extra keys. */
+interface ShapeAttributes {
+  flags: Record<string, unknown>;
+  extra: Record<string, unknown>;
+  groupId: number | null;
+  description: string;
+  /** The `iscrowd` attribute, which the crowd column overrides; undefined when absent. */
+  iscrowd: unknown;
+  /** Values LabelMe cannot hold: a group_id that is not an integer, a non-text description, a reserved name. */
+  lost: number;
+}
+
+function shapeAttributes(json: string): ShapeAttributes {
+  const out: ShapeAttributes = { flags: dict(), extra: dict(), groupId: null, description: "", iscrowd: undefined, lost: 0 };
+  for (const [key, v] of Object.entries(objectAttributes(json))) {
+    if (key === "iscrowd") out.iscrowd = v;
+    else if (key === "group_id" && typeof v === "number" && Number.isInteger(v)) out.groupId = v;
+    else if (key === "description" && typeof v === "string") out.description = v;
+    else if (typeof v === "boolean") out.flags[key] = v;
+    else if (SHAPE_KEYS.has(key) || v === undefined) out.lost++;
+    else out.extra[key] = v;
+  }
+  return out;
+}
+
+const NO_ATTRIBUTES: ShapeAttributes = { flags: {}, extra: {}, groupId: null, description: "", iscrowd: undefined, lost: 0 };
+
+/** What a LabelMe write needs and loses, found before anything is written. */
+interface LabelmePlan {
+  o: FieldObjects;
+  /** Each sample's .json file, and the imagePath written in it. */
+  target: string[];
+  imagePath: string[];
+  /** Objects whose mask is written as a box (by object row). */
+  dropped: Uint8Array;
+  attrsOf: (json: string) => ShapeAttributes;
+  meta: string[];
+  lost: string[];
+}
+
+const plans = new WritePlans<LabelmePlan>(planLabelme);
+
+function planLabelme(ds: Dataset, output: string, options: WriteOptions): LabelmePlan {
   const field = fieldToWrite(ds, options, "detections");
   const o = fieldObjects(ds, field);
   const s = ds.samples;
   const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
-  const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height"), splits = values<string | null>(s, "split");
-  const cols = s.columnNames();
-  const flagCol = cols.includes("labelme_flags") ? values<unknown>(s, "labelme_flags") : null;
   const meta = metadataColumns(ds).filter((c) => !OWN_COLUMNS.has(c));
-  const metaValues = meta.map((c) => values<unknown>(s, c));
+  const attrsOf = parsedOnce(shapeAttributes);
+  const dropped = new Uint8Array(ds.objects.numRows());
+  const target: string[] = [], imagePath: string[] = [];
+  let polyDropped = 0, attrLost = 0, metaLost = 0;
 
-  const counts = { polyDropped: 0, attrLost: 0, metaLost: 0, splitLost: 0 };
-  /** Sample k's file and document; counts what it cannot hold when `count` is set. */
-  const build = (k: number, count: boolean): { target: string; doc: Record<string, unknown> } => {
-    const c = count ? counts : { polyDropped: 0, attrLost: 0, metaLost: 0, splitLost: 0 };
+  // One pass: each sample's file, and what LabelMe cannot hold.
+  for (let k = 0; k < ids.length; k++) {
     const fp = filepaths[k];
     const fpPosix = fp.replace(/\\/g, "/");
     const clean = !path.posix.isAbsolute(fpPosix) && !/^[A-Za-z]:\//.test(fpPosix) && !path.posix.normalize(fpPosix).startsWith("../");
     const dir = clean ? path.posix.dirname(path.posix.normalize(fpPosix)) : ".";
     const jsonRel = dir === "." ? `${stem(fp)}.json` : `${dir}/${stem(fp)}.json`;
-    const target = path.join(output, ...jsonRel.split("/"));
-    let imagePath: string;
-    if (ds.imagesDir !== null && !path.isAbsolute(fp)) imagePath = posix(path.relative(path.dirname(path.resolve(target)), path.resolve(ds.imagesDir, fp)));
-    else if (clean) imagePath = path.posix.relative(dir, path.posix.normalize(fpPosix));
-    else imagePath = fp;
-    if (splits[k] !== null && splits[k] !== undefined) c.splitLost++;
+    const t = path.join(output, ...jsonRel.split("/"));
+    target.push(t);
+    if (ds.imagesDir !== null && !path.isAbsolute(fp)) imagePath.push(posix(path.relative(path.dirname(path.resolve(t)), path.resolve(ds.imagesDir, fp))));
+    else if (clean) imagePath.push(path.posix.relative(dir, path.posix.normalize(fpPosix)));
+    else imagePath.push(fp);
+    for (const i of o.bySample.get(ids[k]) ?? []) {
+      if (o.attributes[i] !== null) {
+        const a = attrsOf(o.attributes[i]!);
+        attrLost += a.lost + (a.iscrowd !== undefined && Boolean(a.iscrowd) !== Boolean(o.iscrowd[i]) ? 1 : 0);
+      }
+      if (o.segmentation[i] !== null && writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]) === "dropped") {
+        dropped[i] = 1;
+        polyDropped++;
+      }
+    }
+  }
+  refuseSharedOutputs(output, target, filepaths, "LabelMe keeps one .json per image, named after the image without its extension; rename one of the images");
+  for (const col of meta) if (TOP_KEYS.has(col)) metaLost += countWhere(values<unknown>(s, col), (v) => v !== null && v !== undefined);
 
+  // Only what this writer finds; `exportDataset` adds what the capabilities cannot hold.
+  const lost: string[] = [];
+  if (polyDropped) lost.push(polygonsDroppedLine(polyDropped, "labelme"));
+  if (attrLost) lost.push(`${attrLost} object attributes that labelme cannot hold (a group_id that is not an integer, a non-text description, or a name labelme reserves)`);
+  if (metaLost) lost.push(`${metaLost} metadata values named like LabelMe's own keys (labelme cannot hold them)`);
+  return { o, target, imagePath, dropped, attrsOf, meta, lost };
+}
+
+function countWhere(list: ArrayLike<unknown>, test: (v: unknown) => boolean): number {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) if (test(list[i])) n++;
+  return n;
+}
+
+async function writeLabelme(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
+  const { o, target, imagePath, dropped, attrsOf, meta, lost } = plans.take(ds, output, options);
+  const s = ds.samples;
+  const ids = values<string>(s, "id");
+  const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const flagCol = s.columnNames().includes("labelme_flags") ? values<unknown>(s, "labelme_flags") : null;
+  const metaValues = meta.map((c) => values<unknown>(s, c));
+
+  fs.mkdirSync(output, { recursive: true });
+  for (let k = 0; k < ids.length; k++) {
     const shapes: Record<string, unknown>[] = [];
     for (const i of o.bySample.get(ids[k]) ?? []) {
-      const a = objectAttributes(o.attributes[i]);
-      const flags = dict();
-      const extra = dict();
-      let groupId: number | null = null;
-      let description = "";
-      for (const [key, v] of Object.entries(a)) {
-        if (key === "iscrowd") { if (Boolean(v) !== Boolean(o.iscrowd[i])) c.attrLost++; continue; }
-        if (key === "group_id" && typeof v === "number" && Number.isInteger(v)) groupId = v;
-        else if (key === "description" && typeof v === "string") description = v;
-        else if (typeof v === "boolean") flags[key] = v;
-        else if (SHAPE_KEYS.has(key) || v === undefined) c.attrLost++;
-        else extra[key] = v;
-      }
-      if (o.iscrowd[i]) flags.iscrowd = true;
-      const poly = writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]);
-      if (poly === "dropped") c.polyDropped++;
+      const a = o.attributes[i] === null ? NO_ATTRIBUTES : attrsOf(o.attributes[i]!);
+      const flags = o.iscrowd[i] ? Object.assign(dict(), a.flags, { iscrowd: true }) : a.flags;
+      const poly = dropped[i] || o.segmentation[i] === null ? null : (writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]) as number[] | null);
       let points: number[][];
-      if (Array.isArray(poly)) {
+      if (poly) {
         points = [];
         for (let t = 0; t + 1 < poly.length; t += 2) points.push([poly[t], poly[t + 1]]);
       } else {
         const x = o.x[i], y = o.y[i];
         points = [[x, y], [exactCorner(x, o.w[i]), exactCorner(y, o.h[i])]];
       }
-      shapes.push({ label: o.label[i], points, group_id: groupId, description, shape_type: Array.isArray(poly) ? "polygon" : "rectangle", flags, ...extra });
+      shapes.push({ label: o.label[i], points, group_id: a.groupId, description: a.description, shape_type: poly ? "polygon" : "rectangle", flags, ...a.extra });
     }
-
     const doc = Object.assign(dict(), {
       version: LABELME_VERSION,
       flags: flagsOf(flagCol?.[k]),
       shapes,
-      imagePath,
+      imagePath: imagePath[k],
       imageData: null,
       imageHeight: heights[k] ?? null,
       imageWidth: widths[k] ?? null,
     });
     meta.forEach((col, m) => {
       const v = metaValues[m][k];
-      if (v === null || v === undefined) return;
-      if (TOP_KEYS.has(col)) c.metaLost++;
-      else doc[col] = v;
+      if (v !== null && v !== undefined && !TOP_KEYS.has(col)) doc[col] = v;
     });
-    return { target, doc };
-  };
-
-  // Pass 1: file names must not clash, and losses are refused before anything is written.
-  const seen = new Map<string, string>();
-  for (let k = 0; k < ids.length; k++) {
-    const { target } = build(k, true);
-    const other = seen.get(target);
-    if (other !== undefined) {
-      throw new BlindspotError({ file: target, message: `samples ${JSON.stringify(other)} and ${JSON.stringify(ids[k])} would both be written to this file`, hint: "LabelMe keeps one .json per image, named after the image; rename one of the images (their names differ only in the extension)" });
-    }
-    seen.set(target, ids[k]);
+    writeFileAtomic(target[k], JSON.stringify(doc, null, 2) + "\n");
   }
-  const { polyDropped, attrLost, metaLost, splitLost } = counts;
-
-  // Only what this writer found; `exportDataset` adds what the capabilities cannot hold.
-  const dropped: string[] = [];
-  if (polyDropped) dropped.push(polygonsDroppedLine(polyDropped, "labelme"));
-  if (attrLost) dropped.push(`${attrLost} object attributes that labelme cannot hold (a group_id that is not an integer, a non-text description, or a name labelme reserves)`);
-  if (metaLost) dropped.push(`${metaLost} metadata values named like LabelMe's own keys (labelme cannot hold them)`);
-  if (splitLost) dropped.push(`split of ${splitLost} samples (labelme cannot hold it)`);
-  refuseLosses(ds, field, labelme, output, dropped, options);
-  // Pass 2: each file, atomically.
-  fs.mkdirSync(output, { recursive: true });
-  for (let k = 0; k < ids.length; k++) {
-    const { target, doc } = build(k, false);
-    writeFileAtomic(target, JSON.stringify(doc, null, 2) + "\n");
-  }
-  return { files: ids.length, dropped };
+  return { files: ids.length, dropped: lost };
 }

@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
@@ -10,7 +9,9 @@ import { addNormalisedCorners, sizeOf } from "./common/boxes";
 import { csvRecords, formatCsv, type CsvValue } from "./common/csv";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, ImageIndex, isDir, listFiles, readText } from "./common/files";
-import { fieldObjects, fieldToWrite } from "./common/labels";
+import { fieldObjects, fieldToWrite, type FieldObjects } from "./common/labels";
+import { parsedOnce, WritePlans } from "./common/shapes";
+import { readHead } from "./common/xmlScan";
 import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -52,6 +53,7 @@ export const openimages: Format = {
   holds: HOLDS,
   detect: (input) => input.toLowerCase().endsWith(".csv") && looksLikeOpenImages(input),
   read: readOpenImages,
+  plan: async (ds, output, options) => (await plans.get(ds, output, options)).lost,
   write: writeOpenImages,
 };
 
@@ -64,20 +66,10 @@ interface OpenImagesInfo {
 }
 
 function looksLikeOpenImages(file: string): boolean {
-  try {
-    const fd = fs.openSync(file, "r");
-    try {
-      const buf = Buffer.alloc(4096);
-      const n = fs.readSync(fd, buf, 0, buf.length, 0);
-      const first = buf.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/)[0];
-      const cols = first.split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
-      return REQUIRED.every((c) => cols.includes(c));
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return false;
-  }
+  const head = readHead(file);
+  if (head === null) return false;
+  const cols = head.split(/\r?\n/)[0].split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
+  return REQUIRED.every((c) => cols.includes(c));
 }
 
 /** A CSV file of boxes given as the file or the folder holding it. */
@@ -156,8 +148,7 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
         index ??= ImageIndex.of(imagesDir);
         filepath = index.match(imageId).file ?? `${imageId}.jpg`;
       }
-      const id = b.hasSample(filepath) ? `${filepath}#${imageId}` : filepath;
-      b.addSample({ id, filepath, width: null, height: null });
+      b.addSample({ filepath, width: null, height: null });
       row = b.sampleCount - 1;
       rowOfImage.set(imageId, row);
     }
@@ -210,62 +201,96 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
   return finishImport(b, file, { ...options, checkImages: "header" }, addBoxes);
 }
 
-async function writeOpenImages(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
+/** What an Open Images write needs and loses, found before anything is written. */
+interface OpenImagesPlan {
+  o: FieldObjects;
+  file: string;
+  header: string[];
+  /** Each sample's size (0 for samples without boxes, which are not written). */
+  W: number[];
+  H: number[];
+  attrsOf: (json: string) => Record<string, unknown>;
+  lost: string[];
+}
+
+const plans = new WritePlans<Promise<OpenImagesPlan>>(planOpenImages);
+
+async function planOpenImages(ds: Dataset, output: string, options: WriteOptions): Promise<OpenImagesPlan> {
   const field = fieldToWrite(ds, options, "detections");
   const o = fieldObjects(ds, field);
   const file = isDir(output) ? path.join(output, DEFAULT_FILE) : output;
   const s = ds.samples;
   const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
   const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
-  const info = (ds.info.openimages ?? {}) as Partial<OpenImagesInfo>;
-  const defaultConfidence = typeof info.confidence === "number" ? info.confidence : null;
 
   // Attribute keys: the known ones go to their columns, others to extra columns.
-  const toColumn = new Map(Object.entries(ATTRIBUTE_COLUMNS).map(([c, a]) => [a, c]));
-  const reserved = new Set<string>(COLUMNS);
+  const attrsOf = parsedOnce((json: string) => JSON.parse(json) as Record<string, unknown>);
   const extra: string[] = [];
-  const parsed = new Map<number, Record<string, unknown>>();
-  let clashing = 0;
-  for (const rows of o.bySample.values()) {
-    for (const i of rows) {
-      const text = o.attributes[i];
-      if (text === null) continue;
-      const a = JSON.parse(text) as Record<string, unknown>;
-      parsed.set(i, a);
-      for (const k of Object.keys(a)) {
-        if (toColumn.has(k)) continue;
-        if (reserved.has(k)) clashing++;
-        else if (!extra.includes(k)) extra.push(k);
-      }
-    }
-  }
-  const header = [...COLUMNS, ...extra];
-  const colOf = new Map(header.map((h, i) => [h, i]));
-
-  const rowsOut: CsvValue[][] = [header];
-  let empty = 0;
+  const seen = new Set<string>();
+  let clashing = 0, empty = 0;
+  const W: number[] = [], H: number[] = [];
   for (let r = 0; r < ids.length; r++) {
     const rows = o.bySample.get(ids[r]);
     if (!rows || rows.length === 0) {
       empty++;
+      W.push(0);
+      H.push(0);
       continue;
     }
-    const { W, H } = await sizeOf(ds, ids[r], filepaths[r], widths[r], heights[r]);
+    const size = await sizeOf(ds, ids[r], filepaths[r], widths[r], heights[r]);
+    W.push(size.W);
+    H.push(size.H);
+    for (const i of rows) {
+      const text = o.attributes[i];
+      if (text === null) continue;
+      for (const k of Object.keys(attrsOf(text))) {
+        if (ATTRIBUTE_NAMES.has(k)) continue;
+        if (RESERVED.has(k)) clashing++;
+        else if (!seen.has(k)) {
+          seen.add(k);
+          extra.push(k);
+        }
+      }
+    }
+  }
+  const lost: string[] = [];
+  if (empty > 0) lost.push(`${empty} image${empty > 1 ? "s" : ""} without boxes (an Open Images box file lists only images that have boxes)`);
+  if (clashing > 0) lost.push(`${clashing} attribute values named like an Open Images column (${COLUMNS.join(", ")})`);
+  return { o, file, header: [...COLUMNS, ...extra], W, H, attrsOf, lost };
+}
+
+/** Attribute names held by Open Images columns, and the columns. */
+const COLUMN_OF = new Map(Object.entries(ATTRIBUTE_COLUMNS).map(([c, a]) => [a, c]));
+const ATTRIBUTE_NAMES = new Set(COLUMN_OF.keys());
+const RESERVED = new Set<string>(COLUMNS);
+
+async function writeOpenImages(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
+  const { o, file, header, W, H, attrsOf, lost } = await plans.take(ds, output, options);
+  const s = ds.samples;
+  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
+  const info = (ds.info.openimages ?? {}) as Partial<OpenImagesInfo>;
+  const defaultConfidence = typeof info.confidence === "number" ? info.confidence : null;
+  const colOf = new Map(header.map((h, i) => [h, i]));
+
+  const rowsOut: CsvValue[][] = [header];
+  for (let r = 0; r < ids.length; r++) {
+    const rows = o.bySample.get(ids[r]);
+    if (!rows || rows.length === 0) continue;
     const imageId = info.imageIds === "bare" ? filepaths[r].replace(IMAGE_EXTENSIONS, "") : filepaths[r];
     for (const i of rows) {
       const line: CsvValue[] = new Array(header.length).fill("");
       line[0] = imageId;
       line[2] = o.label[i];
       line[3] = o.confidence[i] ?? defaultConfidence;
-      line[4] = o.x[i] / W;
-      line[5] = (o.x[i] + o.w[i]) / W;
-      line[6] = o.y[i] / H;
-      line[7] = (o.y[i] + o.h[i]) / H;
+      line[4] = o.x[i] / W[r];
+      line[5] = (o.x[i] + o.w[i]) / W[r];
+      line[6] = o.y[i] / H[r];
+      line[7] = (o.y[i] + o.h[i]) / H[r];
       line[10] = o.iscrowd[i] ? 1 : 0;
-      const a = parsed.get(i);
-      if (a) {
-        for (const [k, v] of Object.entries(a)) {
-          const c = colOf.get(toColumn.get(k) ?? (reserved.has(k) ? "" : k));
+      const text = o.attributes[i];
+      if (text !== null) {
+        for (const [k, v] of Object.entries(attrsOf(text))) {
+          const c = colOf.get(COLUMN_OF.get(k) ?? (RESERVED.has(k) ? "" : k));
           if (c !== undefined) line[c] = cell(v);
         }
       }
@@ -273,10 +298,7 @@ async function writeOpenImages(ds: Dataset, output: string, options: WriteOption
     }
   }
   writeFileAtomic(file, formatCsv(rowsOut));
-  const dropped: string[] = [];
-  if (empty > 0) dropped.push(`${empty} image${empty > 1 ? "s" : ""} without boxes (an Open Images box file lists only images that have boxes)`);
-  if (clashing > 0) dropped.push(`${clashing} attribute values named like an Open Images column (${[...reserved].join(", ")})`);
-  return { files: 1, dropped };
+  return { files: 1, dropped: lost };
 }
 
 function cell(v: unknown): CsvValue {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DatasetBuilder } from "../dataset/builder";
@@ -6,13 +6,15 @@ import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import type { Category } from "../dataset/schema";
 import { GROUND_TRUTH } from "../dataset/schema";
-import { fail } from "../errors";
-import { resolveImagePath } from "../io/paths";
+import { BlindspotError, fail } from "../errors";
+import { resolveImagePath, safeName } from "../io/paths";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
 import { isDir, listFiles, readText } from "./common/files";
-import { fieldObjects, fieldToWrite } from "./common/labels";
-import { ProtobufError, ProtoReader, ProtoWriter, WIRE_LENGTH } from "./common/protobuf";
+import { dict, fieldObjects, fieldToWrite, imagesDirFor, objectAttributes, type FieldObjects } from "./common/labels";
+import { int64Size, lengthFieldSize, ProtobufError, ProtoReader, ProtoWriter, WIRE_LENGTH } from "./common/protobuf";
+import { finiteNumber, parsedOnce, WritePlans } from "./common/shapes";
+import { openForReading } from "./common/xmlScan";
 import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 import { addNormalisedCorners, sizeOf } from "./common/boxes";
 
@@ -26,16 +28,21 @@ import { addNormalisedCorners, sizeOf } from "./common/boxes";
  * Example keys used: image/filename, image/source_id, image/width, image/height, image/format,
  * image/encoded (the image bytes; ignored when reading, written when the image file is found),
  * image/key/sha256, image/object/bbox/{xmin,xmax,ymin,ymax} (fractions of the image size,
- * float32), image/object/class/text and image/object/class/label (ids of label_map.pbtxt).
+ * float32), image/object/class/text and image/object/class/label (ids of label_map.pbtxt),
+ * image/object/is_crowd (the crowd flag), image/object/area (the objects' areas).
+ * Any other per-object list `image/object/<name>` (difficult, truncated, group_of, ...) is the
+ * attribute `<name>` of each object: numbers, or text. Keys that are none of these are not
+ * loaded, and each file that has some gets an `ignored-field` problem naming them.
  *
  * Reading a folder reads every TFRecord file in it; with several files, each file's name
  * (shard suffix removed) becomes the samples' split, except `default`. Writing to a folder
  * writes one file per split (`<split>.tfrecord`, `default.tfrecord` for samples without one).
+ * Records are streamed to a temporary file beside each target, renamed over it at the end.
  */
 
 const HOLDS: Capabilities = {
-  boxes: true, polygons: false, rle: false, crowd: false, confidence: false,
-  classification: false, metadata: false, attributes: false, multipleFields: false,
+  boxes: true, polygons: false, rle: false, crowd: true, confidence: false,
+  classification: false, metadata: false, attributes: true, multipleFields: false,
   splits: true, sampleTags: false, objectTags: false,
 };
 
@@ -49,6 +56,7 @@ export const tfrecord: Format = {
   holds: HOLDS,
   detect: (input) => RECORD_FILE.test(input) || (isDir(input) && fs.readdirSync(input).some((f) => RECORD_FILE.test(f))),
   read: readTfrecord,
+  plan: async (ds, output, options) => (await plans.get(ds, output, options)).lost,
   write: writeTfrecord,
 };
 
@@ -64,17 +72,24 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-/** CRC-32C (Castagnoli), as TFRecord uses; `crc32c("123456789")` is 0xE3069283. */
-export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
-  let c = 0xffffffff;
+/**
+ * CRC-32C (Castagnoli), as TFRecord uses; `crc32c("123456789")` is 0xE3069283. `prev`
+ * continues a checksum: `crc32c(b, 0, b.length, crc32c(a))` is the checksum of a then b.
+ */
+export function crc32c(data: Uint8Array, start = 0, end = data.length, prev = 0): number {
+  let c = (prev ^ 0xffffffff) >>> 0;
   for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** TFRecord's masked CRC: rotated right by 15 bits plus a constant. */
-export function maskedCrc32c(data: Uint8Array, start = 0, end = data.length): number {
-  const c = crc32c(data, start, end);
+/** TFRecord's masking of a CRC: rotated right by 15 bits plus a constant. */
+function maskCrc(c: number): number {
   return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
+}
+
+/** TFRecord's masked CRC of bytes. */
+export function maskedCrc32c(data: Uint8Array, start = 0, end = data.length): number {
+  return maskCrc(crc32c(data, start, end));
 }
 
 export interface TfRecord {
@@ -87,13 +102,7 @@ export interface TfRecord {
 
 /** Reads a TFRecord file record by record, verifying both checksums of each. */
 export function* readRecords(file: string): Generator<TfRecord> {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, "r");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    fail(file, undefined, code === "ENOENT" ? "file not found" : `cannot read file (${(err as Error).message})`, "check the path");
-  }
+  const fd = openForReading(file);
   try {
     const size = fs.fstatSync(fd).size;
     const head = new Uint8Array(12);
@@ -136,15 +145,22 @@ function readFully(fd: number, into: Uint8Array, length: number, position: numbe
   }
 }
 
+/** A record's 12-byte header: the data length and the masked CRC of the length. */
+function recordHeader(length: number): Uint8Array {
+  const head = new Uint8Array(12);
+  const v = new DataView(head.buffer);
+  v.setUint32(0, length % 4294967296, true);
+  v.setUint32(4, Math.floor(length / 4294967296), true);
+  v.setUint32(8, maskedCrc32c(head, 0, 8), true);
+  return head;
+}
+
 /** One record's bytes with its framing: length, masked CRC of the length, data, masked CRC. */
 export function frameRecord(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(data.length + 16);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, data.length % 4294967296, true);
-  v.setUint32(4, Math.floor(data.length / 4294967296), true);
-  v.setUint32(8, maskedCrc32c(out, 0, 8), true);
+  out.set(recordHeader(data.length), 0);
   out.set(data, 12);
-  v.setUint32(12 + data.length, maskedCrc32c(data), true);
+  new DataView(out.buffer).setUint32(12 + data.length, maskedCrc32c(data), true);
   return out;
 }
 
@@ -218,21 +234,64 @@ function decodeFeature(r: ProtoReader): Feature {
 }
 
 /** Encodes features into a serialized tf.train.Example (keys in the order given; lists packed). */
-export function encodeExample(features: Iterable<[string, Feature]>): Uint8Array {
+export function encodeExample(features: readonly [string, Feature][]): Uint8Array {
+  const chunks = exampleChunks(features);
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
+/** Size of a feature's list message (BytesList, FloatList or Int64List). */
+function listSize(f: Feature): number {
+  if (f.kind === "bytes") {
+    let n = 0;
+    for (const v of f.value) n += lengthFieldSize(v.length);
+    return n;
+  }
+  return f.value.length === 0 ? 0 : lengthFieldSize(packedSize(f));
+}
+
+function packedSize(f: Feature): number {
+  if (f.kind === "float") return 4 * f.value.length;
+  let n = 0;
+  for (const v of f.value as number[]) n += int64Size(v);
+  return n;
+}
+
+/**
+ * A serialized tf.train.Example in pieces, written flat: every message's length is computed
+ * first, so nothing is copied level by level, and byte lists (the image) stay the caller's
+ * buffers. The same bytes as nesting `ProtoWriter.message`.
+ */
+function exampleChunks(features: readonly [string, Feature][]): Uint8Array[] {
+  const keys = features.map(([k]) => utf8Encoder.encode(k));
+  const lists = features.map(([, f]) => listSize(f));
+  const entries = features.map((_, i) => lengthFieldSize(keys[i].length) + lengthFieldSize(lengthFieldSize(lists[i])));
+  const all = entries.reduce((n, e) => n + lengthFieldSize(e), 0);
   const w = new ProtoWriter();
-  w.message(1, (fw) => {
-    for (const [key, feature] of features) {
-      fw.message(1, (entry) => {
-        entry.stringField(1, key);
-        entry.message(2, (f) => {
-          if (feature.kind === "bytes") f.message(1, (l) => { for (const v of feature.value) l.bytesField(1, v); });
-          else if (feature.kind === "float") f.message(2, (l) => { if (feature.value.length) l.packedFloats(1, feature.value); });
-          else f.message(3, (l) => { if (feature.value.length) l.packedInt64s(1, feature.value); });
-        });
-      });
+  w.tag(1, WIRE_LENGTH).uint32(all);
+  features.forEach(([, f], i) => {
+    w.tag(1, WIRE_LENGTH).uint32(entries[i]);
+    w.tag(1, WIRE_LENGTH).uint32(keys[i].length).raw(keys[i]);
+    w.tag(2, WIRE_LENGTH).uint32(lengthFieldSize(lists[i]));
+    w.tag(f.kind === "bytes" ? 1 : f.kind === "float" ? 2 : 3, WIRE_LENGTH).uint32(lists[i]);
+    if (f.kind === "bytes") {
+      for (const v of f.value) w.bytesField(1, v);
+    } else if (f.value.length > 0) {
+      w.tag(1, WIRE_LENGTH).uint32(packedSize(f));
+      if (f.kind === "float") for (const v of f.value) w.float(v);
+      else for (const v of f.value) w.int64(v);
     }
   });
-  return w.finish();
+  const chunks = w.finishChunks();
+  const size = chunks.reduce((n, c) => n + c.length, 0);
+  if (size !== lengthFieldSize(all)) throw new Error(`internal error: tf.train.Example of ${size} bytes, ${lengthFieldSize(all)} computed`);
+  return chunks;
 }
 
 const utf8 = new TextDecoder("utf-8");
@@ -397,9 +456,26 @@ function splitOf(file: string): string | null {
   return stem === "" || stem === DEFAULT_STEM ? null : stem;
 }
 
+/** Keys the reader takes (or leaves on purpose: the image itself). */
+const IMAGE_KEYS = new Set(["image/filename", "image/source_id", "image/width", "image/height", "image/format", "image/encoded", "image/key/sha256"]);
+const OBJECT = "image/object/";
+/** Per-object keys that are not attributes: `image/object/<name>`. */
+const OBJECT_KEYS = new Set(["bbox/xmin", "bbox/xmax", "bbox/ymin", "bbox/ymax", "class/text", "class/label", "is_crowd", "area"]);
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A feature's values as attribute values (numbers, or text); null when bytes are not UTF-8 text. */
+function attributeValues(f: Feature): unknown[] | null {
+  if (f.kind !== "bytes") return f.value;
+  try {
+    return f.value.map((v) => strictUtf8.decode(v));
+  } catch {
+    return null;
+  }
+}
+
 async function readTfrecord(input: string, options: ReadOptions): Promise<Dataset> {
   const { files, dir } = recordFiles(input);
-  const imagesDir = options.images === undefined ? null : path.resolve(options.images);
+  const imagesDir = imagesDirFor(options);
   const mapFile = labelMapFor(dir);
   const labelMap = mapFile === null ? [] : parseLabelMap(readText(mapFile), mapFile);
   const nameOf = new Map(labelMap.map((c) => [c.id, c.name]));
@@ -411,9 +487,17 @@ async function readTfrecord(input: string, options: ReadOptions): Promise<Datase
 
   // Boxes stay normalised until every image size is known.
   const boxRow: number[] = [], labels: string[] = [], coords: number[] = [];
+  const crowd: number[] = [], area: (number | null)[] = [], attributes: (Record<string, unknown> | null)[] = [];
   const reported = new Set<string>();
   for (const file of files) {
     const split = useSplits ? splitOf(file) : null;
+    /** Keys not loaded in this file: in how many records, and why. */
+    const ignored = new Map<string, { records: number; why: string }>();
+    const ignore = (key: string, why: string) => {
+      const seen = ignored.get(key);
+      if (seen) seen.records++;
+      else ignored.set(key, { records: 1, why });
+    };
     for (const rec of readRecords(file)) {
       const place = `record ${rec.index} at byte ${rec.offset}`;
       let ex: Map<string, Feature>;
@@ -427,17 +511,16 @@ async function readTfrecord(input: string, options: ReadOptions): Promise<Datase
       const sourceId = texts(ex.get("image/source_id"))[0] ?? "";
       const filepath = filename || sourceId;
       if (filepath === "") fail(file, place, "the example has no image/filename and no image/source_id", "write the image's file name in image/filename");
-      const width = numbers(ex.get("image/width"))[0] || null;
-      const height = numbers(ex.get("image/height"))[0] || null;
-      const id = b.hasSample(filepath) ? `${filepath}#${rec.index}` : filepath;
+      const width = finiteNumber(numbers(ex.get("image/width"))[0], true);
+      const height = finiteNumber(numbers(ex.get("image/height"))[0], true);
       const fields: Record<string, unknown> = {};
       if (sourceId !== "") fields.source_id = sourceId;
-      b.addSample({ id, filepath, width, height, split, fields });
+      const id = b.addSample({ filepath, width, height, split, fields });
       const row = b.sampleCount - 1;
 
-      const [xmin, xmax, ymin, ymax] = ["xmin", "xmax", "ymin", "ymax"].map((k) => numbers(ex.get(`image/object/bbox/${k}`)));
-      const text = texts(ex.get("image/object/class/text"));
-      const ids = numbers(ex.get("image/object/class/label"));
+      const [xmin, xmax, ymin, ymax] = ["xmin", "xmax", "ymin", "ymax"].map((k) => numbers(ex.get(`${OBJECT}bbox/${k}`)));
+      const text = texts(ex.get(`${OBJECT}class/text`));
+      const ids = numbers(ex.get(`${OBJECT}class/label`));
       const n = xmin.length;
       if (xmax.length !== n || ymin.length !== n || ymax.length !== n) {
         fail(file, `${place} (${filepath})`, `the box lists differ in length: xmin ${n}, xmax ${xmax.length}, ymin ${ymin.length}, ymax ${ymax.length}`, "write one xmin, xmax, ymin and ymax per object");
@@ -445,6 +528,27 @@ async function readTfrecord(input: string, options: ReadOptions): Promise<Datase
       if ((text.length !== n && text.length !== 0) || (ids.length !== n && ids.length !== 0) || (n > 0 && text.length === 0 && ids.length === 0)) {
         fail(file, `${place} (${filepath})`, `${n} boxes but ${text.length} class texts and ${ids.length} class labels`, "write one image/object/class/text (or class/label) per box");
       }
+
+      // The other per-object lists: the crowd flag, the area, and attributes.
+      let crowdOf: number[] | null = null, areaOf: number[] | null = null;
+      const attrLists: [string, unknown[]][] = [];
+      for (const [key, f] of ex) {
+        if (IMAGE_KEYS.has(key) || f.value.length === 0) continue; // an empty list holds nothing
+        const name = key.startsWith(OBJECT) ? key.slice(OBJECT.length) : null;
+        if (name !== null && OBJECT_KEYS.has(name) && name !== "is_crowd" && name !== "area") continue;
+        if (name === null) { ignore(key, "not a key blindspot reads"); continue; }
+        if (f.value.length !== n) { ignore(key, `its list does not have one value per box`); continue; }
+        if (name === "is_crowd" || name === "area") {
+          if (f.kind === "bytes") { ignore(key, "holds bytes, not numbers"); continue; }
+          if (name === "is_crowd") crowdOf = f.value;
+          else areaOf = f.value;
+          continue;
+        }
+        const vals = attributeValues(f);
+        if (vals === null) ignore(key, "holds binary data, not text");
+        else attrLists.push([name, vals]);
+      }
+
       for (let k = 0; k < n; k++) {
         let label = text[k] ?? "";
         const cid = ids[k];
@@ -468,14 +572,23 @@ async function readTfrecord(input: string, options: ReadOptions): Promise<Datase
         boxRow.push(row);
         labels.push(label);
         coords.push(xmin[k], xmax[k], ymin[k], ymax[k]);
+        crowd.push(crowdOf?.[k] ? 1 : 0);
+        area.push(areaOf === null ? null : areaOf[k]);
+        let a: Record<string, unknown> | null = null;
+        for (const [name, vals] of attrLists) (a ??= dict())[name] = vals[k];
+        attributes.push(a);
       }
+    }
+    if (ignored.size > 0) {
+      const what = [...ignored].map(([key, { records, why }]) => `${key} (${records} record${records > 1 ? "s" : ""}: ${why})`).join(", ");
+      b.addProblem({ kind: "ignored-field", file, message: `not loaded: ${what}`, hint: "blindspot reads the image keys, boxes, classes, is_crowd, area, and other per-object lists under image/object/ (one value per box, numbers or text) as attributes" });
     }
   }
 
   // Records usually give the size; where one does not, finishImport reads it from the image header.
   const labelsFile = files.length === 1 ? files[0] : input;
   const addBoxes = (b: DatasetBuilder) => addNormalisedCorners(
-    b, boxRow, coords, (k) => ({ field, label: labels[k] }),
+    b, boxRow, coords, (k) => ({ field, label: labels[k], iscrowd: crowd[k], area: area[k], attributes: attributes[k] }),
     labelsFile, "the record gives no image/width and image/height, and the image's size could not be read",
     imagesDir === null ? "pass --images with the folder that holds the images, so sizes come from the image headers" : "put the image in the images folder (see the sample's other problems), then load again",
   );
@@ -502,69 +615,267 @@ function labelIds(ds: Dataset, labels: Iterable<string>): Category[] {
   return cats;
 }
 
-async function writeTfrecord(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
+/** One image's attribute, crowd and area lists, and what of them could not be written exactly. */
+interface ObjectLists {
+  features: [string, Feature][];
+  /** Attribute values left out: not text or numbers, missing on some boxes, mixed, or a reserved name. */
+  lost: number;
+  /** Booleans written as 0/1. */
+  booleans: number;
+  /** Decimals (attributes and areas) that float32 rounds. */
+  rounded: number;
+  /** Areas left out because other boxes of the image have none. */
+  areasLost: number;
+}
+
+/**
+ * The per-object lists of one image beyond boxes and classes: `image/object/is_crowd` when a box
+ * is crowd, `image/object/area` when every box has an area, and each attribute whose values are
+ * text or numbers on every box (booleans as 0/1, integers as int64, other numbers as float).
+ */
+function objectLists(rows: readonly number[], o: FieldObjects, attrsOf: (text: string) => Record<string, unknown>): ObjectLists {
+  const out: ObjectLists = { features: [], lost: 0, booleans: 0, rounded: 0, areasLost: 0 };
+  if (rows.length === 0) return out;
+  if (rows.some((i) => o.iscrowd[i])) out.features.push([`${OBJECT}is_crowd`, { kind: "int64", value: rows.map((i) => (o.iscrowd[i] ? 1 : 0)) }]);
+  const areas = rows.map((i) => o.area[i]);
+  const withArea = areas.filter((a) => a !== null).length;
+  if (withArea === rows.length) {
+    out.features.push([`${OBJECT}area`, { kind: "float", value: areas as number[] }]);
+    out.rounded += (areas as number[]).filter((a) => Math.fround(a) !== a).length;
+  } else out.areasLost += withArea;
+
+  const byName = new Map<string, unknown[]>();
+  rows.forEach((i, k) => {
+    const text = o.attributes[i];
+    if (text === null) return;
+    for (const [name, v] of Object.entries(attrsOf(text))) {
+      let list = byName.get(name);
+      if (!list) byName.set(name, (list = new Array(rows.length).fill(undefined)));
+      list[k] = v;
+    }
+  });
+  for (const [name, vals] of byName) {
+    const present = vals.filter((v) => v !== undefined).length;
+    const strings = vals.every((v) => typeof v === "string");
+    const numeric = vals.every((v) => typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)));
+    if (OBJECT_KEYS.has(name) || present < vals.length || !(strings || numeric)) {
+      out.lost += present;
+      continue;
+    }
+    const key = `${OBJECT}${name}`;
+    if (strings) {
+      out.features.push([key, { kind: "bytes", value: (vals as string[]).map((v) => utf8Encoder.encode(v)) }]);
+      continue;
+    }
+    const nums = vals.map((v) => (typeof v === "boolean" ? (out.booleans++, v ? 1 : 0) : (v as number)));
+    if (nums.every((v) => Number.isSafeInteger(v))) out.features.push([key, { kind: "int64", value: nums }]);
+    else {
+      out.features.push([key, { kind: "float", value: nums }]);
+      out.rounded += nums.filter((v) => Math.fround(v) !== v).length;
+    }
+  }
+  return out;
+}
+
+/** What a TFRecord write needs and loses, found before anything is written. */
+interface TfrecordPlan {
+  o: FieldObjects;
+  categories: Category[];
+  /** The record file of each sample. */
+  fileOf: string[];
+  /** Each sample's image file, or null when it is not there. */
+  image: (string | null)[];
+  /** Each sample's size (0 where unknown and not needed). */
+  W: number[];
+  H: number[];
+  attrsOf: (text: string) => Record<string, unknown>;
+  lost: string[];
+}
+
+const plans = new WritePlans<Promise<TfrecordPlan>>(planTfrecord);
+
+async function planTfrecord(ds: Dataset, output: string, options: WriteOptions): Promise<TfrecordPlan> {
   const field = fieldToWrite(ds, options, "detections");
   const o = fieldObjects(ds, field);
   const s = ds.samples;
   const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
   const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
   const splits = values<string | null>(s, "split");
-  const sourceIds = s.columnNames().includes("source_id") ? values<unknown>(s, "source_id") : null;
 
   const toFile = RECORD_FILE.test(output) && !isDir(output);
-  const dir = toFile ? path.dirname(output) : output;
-  const fileOf = (r: number) => (toFile ? output : path.join(dir, `${splits[r] ?? DEFAULT_STEM}.tfrecord`));
-
+  const fileOfSplit = new Map<string | null, string>();
+  const fileOf = Array.from(ids, (_, r) => {
+    if (toFile) return output;
+    let f = fileOfSplit.get(splits[r]);
+    if (f === undefined) fileOfSplit.set(splits[r], (f = path.join(output, `${safeName(splits[r] ?? DEFAULT_STEM, "split", output)}.tfrecord`)));
+    return f;
+  });
   const used: string[] = [];
   for (const rows of o.bySample.values()) for (const i of rows) used.push(o.label[i]);
   const categories = labelIds(ds, used);
-  const idOf = new Map(categories.map((c) => [c.name, c.id]));
 
-  const chunks = new Map<string, Uint8Array[]>();
-  let missingImages = 0;
+  const attrsOf = parsedOnce(objectAttributes);
+  const image: (string | null)[] = [], W: number[] = [], H: number[] = [];
+  let missing = 0, lost = 0, booleans = 0, rounded = 0, areasLost = 0;
   for (let r = 0; r < ids.length; r++) {
     const rows = o.bySample.get(ids[r]) ?? [];
-    const filepath = filepaths[r];
-    let image: Uint8Array = new Uint8Array(0);
+    let file: string | null = null;
     if (ds.imagesDir !== null) {
       try {
-        image = fs.readFileSync(resolveImagePath(ds.imagesDir, filepath));
+        file = resolveImagePath(ds.imagesDir, filepaths[r]);
+        if (!fs.statSync(file).isFile()) file = null;
       } catch {
-        missingImages++;
+        file = null;
       }
-    } else missingImages++;
+    }
+    if (file === null) missing++;
+    image.push(file);
     // Boxes need the size to be normalised; an image without boxes may go without one.
-    const known = widths[r] && heights[r] ? { W: widths[r]!, H: heights[r]! } : null;
-    const { W, H } = known ?? (rows.length > 0 || image.length > 0 ? await sizeOf(ds, ids[r], filepath, widths[r], heights[r]) : { W: 0, H: 0 });
-    const ext = path.extname(filepath).slice(1).toLowerCase();
-    const bytes = (v: string) => utf8Encoder.encode(v);
-    const features: [string, Feature][] = [
-      ["image/filename", { kind: "bytes", value: [bytes(filepath)] }],
-      ["image/source_id", { kind: "bytes", value: [bytes(sourceIds && sourceIds[r] != null ? String(sourceIds[r]) : "")] }],
-      ["image/width", { kind: "int64", value: W ? [W] : [] }],
-      ["image/height", { kind: "int64", value: H ? [H] : [] }],
-      ["image/format", { kind: "bytes", value: [bytes(IMAGE_FORMATS[ext] ?? ext)] }],
-      ["image/encoded", { kind: "bytes", value: [image] }],
-      ["image/key/sha256", { kind: "bytes", value: [bytes(image.length ? createHash("sha256").update(image).digest("hex") : "")] }],
-      ["image/object/bbox/xmin", { kind: "float", value: rows.map((i) => o.x[i] / W) }],
-      ["image/object/bbox/xmax", { kind: "float", value: rows.map((i) => (o.x[i] + o.w[i]) / W) }],
-      ["image/object/bbox/ymin", { kind: "float", value: rows.map((i) => o.y[i] / H) }],
-      ["image/object/bbox/ymax", { kind: "float", value: rows.map((i) => (o.y[i] + o.h[i]) / H) }],
-      ["image/object/class/text", { kind: "bytes", value: rows.map((i) => bytes(o.label[i])) }],
-      ["image/object/class/label", { kind: "int64", value: rows.map((i) => idOf.get(o.label[i])!) }],
-    ];
-    const file = fileOf(r);
-    const list = chunks.get(file) ?? [];
-    list.push(frameRecord(encodeExample(features)));
-    chunks.set(file, list);
+    let size = { W: 0, H: 0 };
+    if (rows.length > 0) size = await sizeOf(ds, ids[r], filepaths[r], widths[r], heights[r]);
+    else if (widths[r] && heights[r]) size = { W: widths[r]!, H: heights[r]! };
+    else if (file !== null) size = await sizeOf(ds, ids[r], filepaths[r], null, null).catch(() => size);
+    W.push(size.W);
+    H.push(size.H);
+    const lists = objectLists(rows, o, attrsOf);
+    lost += lists.lost;
+    booleans += lists.booleans;
+    rounded += lists.rounded;
+    areasLost += lists.areasLost;
   }
-  if (chunks.size === 0) chunks.set(toFile ? output : path.join(dir, `${DEFAULT_STEM}.tfrecord`), []);
-  for (const [file, list] of chunks) writeFileAtomic(file, Buffer.concat(list));
-  writeFileAtomic(path.join(dir, LABEL_MAP), formatLabelMap(categories));
 
-  const dropped: string[] = [];
-  if (missingImages > 0) {
-    dropped.push(`${missingImages} image${missingImages > 1 ? "s" : ""} not found${ds.imagesDir === null ? " (the dataset has no images folder)" : ` in ${ds.imagesDir}`}: written with empty image/encoded, which training with the TF Object Detection API needs`);
+  const out: string[] = [];
+  if (missing > 0) {
+    out.push(`${missing} image${missing > 1 ? "s" : ""} not found${ds.imagesDir === null ? " (the dataset has no images folder)" : ` in ${ds.imagesDir}`}: written with empty image/encoded, which training with the TF Object Detection API needs`);
   }
-  return { files: chunks.size + 1, dropped };
+  if (lost > 0) out.push(`${lost} attribute values (tfrecord holds an attribute as one list per image: text or numbers on every box, not named like a key it uses)`);
+  if (areasLost > 0) out.push(`${areasLost} object areas (tfrecord writes an image's areas only when every box has one)`);
+  if (booleans > 0) out.push(`${booleans} boolean attribute values (written as 0/1: tfrecord has no booleans)`);
+  if (rounded > 0) out.push(`${rounded} decimal attribute values and areas rounded to 32-bit floats (tfrecord stores decimals as float32)`);
+  return { o, categories, fileOf, image, W, H, attrsOf, lost: out };
+}
+
+/**
+ * A record file written as it goes: records are framed into a temporary file beside the target,
+ * which `commit` flushes to disk and renames over it (the target never holds half a file).
+ */
+class RecordFile {
+  private readonly tmp: string;
+  private fd: number | null;
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private len = 0;
+
+  constructor(readonly target: string) {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    this.tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    this.fd = fs.openSync(this.tmp, "w");
+  }
+
+  /** Appends one record whose data is `chunks`, with its framing. */
+  add(chunks: readonly Uint8Array[]): void {
+    let size = 0, crc = 0;
+    for (const c of chunks) {
+      size += c.length;
+      crc = crc32c(c, 0, c.length, crc);
+    }
+    this.put(recordHeader(size));
+    for (const c of chunks) this.put(c);
+    const tail = new Uint8Array(4);
+    new DataView(tail.buffer).setUint32(0, maskCrc(crc), true);
+    this.put(tail);
+  }
+
+  private put(data: Uint8Array): void {
+    if (data.length >= this.buf.length / 4) {
+      this.flush();
+      this.writeAll(data);
+    } else {
+      if (this.len + data.length > this.buf.length) this.flush();
+      this.buf.set(data, this.len);
+      this.len += data.length;
+    }
+  }
+
+  private flush(): void {
+    if (this.len > 0) this.writeAll(this.buf.subarray(0, this.len));
+    this.len = 0;
+  }
+
+  private writeAll(data: Uint8Array): void {
+    for (let done = 0; done < data.length;) done += fs.writeSync(this.fd!, data, done, data.length - done);
+  }
+
+  /** Flushes the file to disk and renames it over the target. */
+  commit(): void {
+    this.flush();
+    fs.fsyncSync(this.fd!);
+    fs.closeSync(this.fd!);
+    this.fd = null;
+    fs.renameSync(this.tmp, this.target);
+  }
+
+  /** Removes the temporary file (after a failure). */
+  abort(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+    fs.rmSync(this.tmp, { force: true });
+  }
+}
+
+async function writeTfrecord(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
+  const p = await plans.take(ds, output, options);
+  const { o, categories, attrsOf } = p;
+  const s = ds.samples;
+  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
+  const sourceIds = s.columnNames().includes("source_id") ? values<unknown>(s, "source_id") : null;
+  const idOf = new Map(categories.map((c) => [c.name, c.id]));
+  const bytes = (v: string) => utf8Encoder.encode(v);
+
+  const files = new Map<string, RecordFile>();
+  const fileFor = (target: string) => {
+    let f = files.get(target);
+    if (!f) files.set(target, (f = new RecordFile(target)));
+    return f;
+  };
+  try {
+    for (let r = 0; r < ids.length; r++) {
+      const rows = o.bySample.get(ids[r]) ?? [];
+      const filepath = filepaths[r];
+      let image = new Uint8Array(0);
+      if (p.image[r] !== null) {
+        try {
+          image = fs.readFileSync(p.image[r]!);
+        } catch (err) {
+          throw new BlindspotError({ file: p.image[r]!, place: `sample ${ids[r]}`, message: `the image cannot be read (${(err as Error).message})`, hint: "the image was there when the export began; check the images folder and export again" });
+        }
+      }
+      const W = p.W[r], H = p.H[r];
+      const ext = path.extname(filepath).slice(1).toLowerCase();
+      const features: [string, Feature][] = [
+        ["image/filename", { kind: "bytes", value: [bytes(filepath)] }],
+        ["image/source_id", { kind: "bytes", value: [bytes(sourceIds && sourceIds[r] != null ? String(sourceIds[r]) : "")] }],
+        ["image/width", { kind: "int64", value: W ? [W] : [] }],
+        ["image/height", { kind: "int64", value: H ? [H] : [] }],
+        ["image/format", { kind: "bytes", value: [bytes(IMAGE_FORMATS[ext] ?? ext)] }],
+        ["image/encoded", { kind: "bytes", value: [image] }],
+        ["image/key/sha256", { kind: "bytes", value: [bytes(image.length ? createHash("sha256").update(image).digest("hex") : "")] }],
+        [`${OBJECT}bbox/xmin`, { kind: "float", value: rows.map((i) => o.x[i] / W) }],
+        [`${OBJECT}bbox/xmax`, { kind: "float", value: rows.map((i) => (o.x[i] + o.w[i]) / W) }],
+        [`${OBJECT}bbox/ymin`, { kind: "float", value: rows.map((i) => o.y[i] / H) }],
+        [`${OBJECT}bbox/ymax`, { kind: "float", value: rows.map((i) => (o.y[i] + o.h[i]) / H) }],
+        [`${OBJECT}class/text`, { kind: "bytes", value: rows.map((i) => bytes(o.label[i])) }],
+        [`${OBJECT}class/label`, { kind: "int64", value: rows.map((i) => idOf.get(o.label[i])!) }],
+        ...objectLists(rows, o, attrsOf).features,
+      ];
+      fileFor(p.fileOf[r]).add(exampleChunks(features));
+    }
+    if (files.size === 0) fileFor(RECORD_FILE.test(output) && !isDir(output) ? output : path.join(output, `${DEFAULT_STEM}.tfrecord`));
+    for (const f of files.values()) f.commit();
+  } catch (err) {
+    for (const f of files.values()) f.abort();
+    throw err;
+  }
+  const dir = RECORD_FILE.test(output) && !isDir(output) ? path.dirname(output) : output;
+  writeFileAtomic(path.join(dir, LABEL_MAP), formatLabelMap(categories));
+  return { files: files.size + 1, dropped: p.lost };
 }

@@ -1,13 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
+import { exportDataset } from "../../src/formats/api";
 import { cvat } from "../../src/formats/cvat";
-import { cornerSize, exactCorner } from "../../src/formats/common/shapes";
-import { scanXml } from "../../src/formats/common/xmlScan";
+import { cornerSize, exactCorner, finiteNumber } from "../../src/formats/common/shapes";
+import { escapeXml, invalidXmlChars, openForReading, readHead, scanXml } from "../../src/formats/common/xmlScan";
 import { snapshot, tmpDir, VOC, VOC_COCO, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 
 const images = VOC_IMAGES;
@@ -132,18 +133,58 @@ describe("cvat with generated data", () => {
     b.addObject({ sampleId: s, field: "model", label: "cat", x: 0, y: 0, w: 6, h: 6, segmentation: [[0, 0, 6, 0, 6, 6], [7, 7, 8, 8, 7, 8]] });
     const ds = b.build();
     const out = path.join(tmp(), "lossy.xml");
-    const err = await cvat.write!(ds, out, {}).then(() => null, (e: unknown) => e);
+    // The plan lists what only this writer knows, before anything is written.
+    const planned = await cvat.plan!(ds, out, {});
+    expect(planned).toHaveLength(1);
+    expect(planned[0]).toMatch(/^1 polygon masks/);
+    const err = await exportDataset(ds, out, { format: "cvat" }).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(BlindspotError);
     expect((err as Error).message).toContain(out);
     expect((err as Error).message).toMatch(/1 RLE masks[\s\S]*1 confidence scores[\s\S]*1 polygon masks/);
     expect(fs.existsSync(out)).toBe(false);
-    // The report lists what only this writer knows; exportDataset adds the capability losses.
-    const report = await cvat.write!(ds, out, { lossy: true });
-    expect(report.dropped).toHaveLength(1);
-    expect(report.dropped[0]).toMatch(/^1 polygon masks/);
+    // The writer itself does not refuse: it writes and reports what it left out.
+    const report = await cvat.write!(ds, out, {});
+    expect(report.dropped).toEqual(planned);
     const back = await cvat.read!(out, {});
     expect(back.objectCount()).toBe(3);
     expect(Array.from(values(back.objects, "w"))).toEqual([2, 5, 6]);
+  });
+
+  it("lists text in typed attributes, null values and characters XML cannot hold, and parses each attributes text once", async () => {
+    const b = new DatasetBuilder("typed\u0001", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    const s = b.addSample({ filepath: "a\u0002.jpg", width: 10, height: 10 });
+    for (let k = 0; k < 30; k++) b.addObject({ sampleId: s, field: "ground_truth", label: "cat", x: 0, y: 0, w: 1, h: 1, attributes: { size: 3, note: "ok", gone: null } });
+    b.addObject({ sampleId: s, field: "ground_truth", label: "cat", x: 0, y: 0, w: 1, h: 1, attributes: { size: "big", list: [1, 2] } });
+    const ds = b.build();
+    const out = path.join(tmp(), "typed.xml");
+    const parse = vi.spyOn(JSON, "parse");
+    let report;
+    try {
+      report = await exportDataset(ds, out, { format: "cvat", lossy: true });
+      // Plan and write share one parse of each distinct attributes text.
+      expect(parse.mock.calls.filter(([t]) => t === '{"size":3,"note":"ok","gone":null}')).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(report.dropped).toEqual([
+      "31 attribute values that are not text, booleans or numbers (written as text)",
+      "30 empty (null) or reserved-name attribute values (cvat cannot hold them)",
+      "2 characters that XML cannot hold (control characters, written as U+FFFD)",
+    ]);
+    const back = await cvat.read!(out, {});
+    expect(back.objectCount()).toBe(31);
+    expect(values(back.samples, "filepath")[0]).toBe("a\uFFFD.jpg");
+  });
+
+  it("keeps two <image> entries of one file as two samples", async () => {
+    const file = path.join(tmp(), "twice.xml");
+    fs.writeFileSync(file, '<annotations><image id="0" name="a.jpg" width="10" height="10"><box label="cat" xtl="1" ytl="1" xbr="2" ybr="2"/></image><image id="1" name="a.jpg" width="0" height="10"><box label="dog" xtl="1" ytl="1" xbr="2" ybr="2"/></image></annotations>');
+    const ds = await cvat.read!(file, {});
+    expect(Array.from(values(ds.samples, "id"))).toEqual(["a.jpg", "a.jpg#2"]);
+    expect(Array.from(values(ds.objects, "sample_id"))).toEqual(["a.jpg", "a.jpg#2"]);
+    expect(Array.from(values(ds.samples, "width"))).toEqual([10, null]); // a zero size is no size
+    expect(ds.problems.filter((p) => p.kind === "duplicate-sample").map((p) => p.sampleId)).toEqual(["a.jpg#2"]);
   });
 
   it("records unknown labels and unsupported shapes as problems, keeping the rest", async () => {
@@ -199,6 +240,34 @@ describe("cvat with generated data", () => {
       expect(err, name).toBeInstanceOf(BlindspotError);
       expect((err as Error).message, name).toMatch(re);
       expect((err as Error).message, name).toContain(f);
+    }
+  });
+});
+
+describe("shared reading helpers", () => {
+  it("takes finite numbers from numbers and numeric text only", () => {
+    expect([3, "3", " 2.5 ", "1e3", "-4"].map((v) => finiteNumber(v))).toEqual([3, 3, 2.5, 1000, -4]);
+    expect([undefined, null, "", "  ", "x", "1,5", NaN, Infinity, "Infinity", true, [1]].map((v) => finiteNumber(v))).toEqual(Array(11).fill(null));
+    expect([0, "0", -1, 640, "480"].map((v) => finiteNumber(v, true))).toEqual([null, null, null, 640, 480]);
+  });
+
+  it("opens a file or fails with its path, and reads a file's first bytes", () => {
+    const dir = tmp();
+    const missing = path.join(dir, "absent.xml");
+    expect(() => openForReading(missing)).toThrow(BlindspotError);
+    expect(() => openForReading(missing)).toThrow(`${missing}: file not found`);
+    const f = path.join(dir, "head.xml");
+    fs.writeFileSync(f, "\uFEFF<annotations>" + "x".repeat(10_000));
+    expect(readHead(f, 17)).toBe("<annotations>x"); // 3 bytes of byte order mark, removed
+    expect(readHead(missing)).toBeNull();
+    expect(readHead(dir)).toBeNull();
+  });
+
+  it("counts the characters XML cannot hold as escapeXml replaces them", () => {
+    for (const s of ["plain", "a\u0000b\u0001", "tab\tnewline\n", "\uD800 lone", "ok \uD83D\uDE00", "\uFFFE\uFFFF"]) {
+      const counter = { invalid: 0 };
+      escapeXml(s, counter);
+      expect(invalidXmlChars(s), JSON.stringify(s)).toBe(counter.invalid);
     }
   });
 });

@@ -1,10 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
+import { exportDataset } from "../../src/formats/api";
 import { labelme } from "../../src/formats/labelme";
 import { snapshot, tmpDir, VOC, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 
@@ -192,15 +193,60 @@ describe("labelme with generated data", () => {
     c.addObject({ sampleId: s, field: "model", label: "cat", x: 0, y: 0, w: 6, h: 6, segmentation: [[0, 0, 6, 0, 6, 6], [7, 7, 8, 8, 7, 8]] });
     const ds = c.build();
     const out = tmp();
-    const refused = await rejection(labelme.write!(ds, out, {}));
-    expect(refused.message).toMatch(/1 confidence scores[\s\S]*1 polygon masks[\s\S]*split of 1 samples/);
+    const refused = await rejection(exportDataset(ds, out, { format: "labelme" }));
+    expect(refused.message).toMatch(/1 confidence scores[\s\S]*1 samples' splits[\s\S]*1 polygon masks/);
     expect(fs.readdirSync(out)).toEqual([]);
-    const report = await labelme.write!(ds, out, { lossy: true });
-    const text = report.dropped.join("\n");
-    expect(text).not.toMatch(/confidence/); // exportDataset reports the capability losses
-    expect(text).toMatch(/1 polygon masks/);
-    expect(text).toMatch(/split of 1 samples/);
+    const report = await exportDataset(ds, out, { format: "labelme", lossy: true });
+    expect(report.dropped).toEqual([
+      "1 confidence scores (labelme cannot hold them)",
+      "1 samples' splits (labelme cannot hold them)", // once: the capabilities say it, the writer does not repeat it
+      expect.stringMatching(/^1 polygon masks/),
+    ]);
     const back = await labelme.read!(out, {});
     expect(Array.from(values(back.objects, "w"))).toEqual([2, 6]);
+  });
+
+  it("lists its losses in the plan, writes without refusing, and builds each file once", async () => {
+    const b = new DatasetBuilder("plan", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    for (const f of ["a.jpg", "b.jpg"]) {
+      b.addSample({ filepath: f, width: 10, height: 10, fields: { imagePath: "elsewhere.jpg", camera: "x" } });
+      for (let k = 0; k < 10; k++) b.addObject({ sampleId: f, field: "ground_truth", label: "cat", x: k, y: 0, w: 1, h: 1, iscrowd: k === 0, attributes: { occluded: true, group_id: 1.5, iscrowd: false } });
+    }
+    const ds = b.build();
+    const out = tmp();
+    const options = {};
+    const planned = await labelme.plan!(ds, out, options);
+    expect(planned).toEqual([
+      "22 object attributes that labelme cannot hold (a group_id that is not an integer, a non-text description, or a name labelme reserves)",
+      "2 metadata values named like LabelMe's own keys (labelme cannot hold them)",
+    ]);
+    expect(fs.readdirSync(out)).toEqual([]);
+    const parse = vi.spyOn(JSON, "parse");
+    let dropped: string[];
+    try {
+      dropped = (await labelme.write!(ds, out, options)).dropped;
+      expect(parse).not.toHaveBeenCalled(); // the plan's parse is reused
+    } finally {
+      parse.mockRestore();
+    }
+    expect(dropped).toEqual(planned);
+    const a = JSON.parse(fs.readFileSync(path.join(out, "a.json"), "utf8"));
+    expect(a.imagePath).toBe("a.jpg");
+    expect(a.camera).toBe("x");
+    expect(a.shapes[0].flags).toEqual({ occluded: true, iscrowd: true });
+    expect(a.shapes[1].flags).toEqual({ occluded: true });
+  });
+
+  it("keeps two label files of one image as two samples", async () => {
+    const dir = tmp();
+    const doc = JSON.stringify({ imagePath: "a.jpg", imageWidth: 10, imageHeight: 0, shapes: [{ label: "cat", shape_type: "rectangle", points: [[1, 1], [2, 2]] }] });
+    fs.writeFileSync(path.join(dir, "a.json"), doc);
+    fs.writeFileSync(path.join(dir, "a copy.json"), doc.replace('"a.jpg"', '"./a.jpg"'));
+    const ds = await labelme.read!(dir, {});
+    expect(Array.from(values(ds.samples, "id"))).toEqual(["a.jpg", "a.jpg#2"]);
+    expect(Array.from(values(ds.objects, "sample_id"))).toEqual(["a.jpg", "a.jpg#2"]);
+    expect(Array.from(values(ds.samples, "height"))).toEqual([null, null]); // a zero size is no size
+    expect(ds.problems.map((p) => p.kind)).toEqual(["duplicate-sample"]);
   });
 });

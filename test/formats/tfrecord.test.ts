@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
@@ -175,9 +175,13 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
     const file = path.join(TMP, "from-coco", "voc.tfrecord");
     const report = await exportDataset(ref, file, { format: "tfrecord", lossy: true });
     expect(report.files).toBe(2);
-    expect(report.dropped.join("\n")).toMatch(/objects' attributes/);
+    // The attributes are written; only their type changes (occluded: false becomes 0).
+    expect(report.dropped).toEqual([expect.stringMatching(/^metadata columns /), "273 boolean attribute values (written as 0/1: tfrecord has no booleans)"]);
     const back = await tfrecord.read!(file, {});
     expect(boxDiffs(ref, back, null, { tol: 1e-6 })).toEqual([]);
+    expect(Array.from(values(back.objects, "area"))).toEqual(Array.from(values(ref.objects, "area")));
+    expect(values<string>(back.objects, "attributes")[0]).toBe('{"occluded":0}');
+    expect(back.problems).toEqual([]);
     // COCO image ids travel as image/source_id.
     expect(values(back.samples, "source_id")[0]).toBe(String(values(ref.samples, "source_id")[0]));
   });
@@ -246,7 +250,6 @@ describe("TFRecord, synthetic cases", () => {
     expect(fs.readdirSync(out).sort()).toEqual(["default.tfrecord", "label_map.pbtxt", "train.tfrecord", "val.tfrecord"]);
     expect(report.files).toBe(4);
     expect(report.dropped).toEqual([
-      "1 crowd flags (tfrecord cannot hold them)",
       "1 confidence scores (tfrecord cannot hold them)",
       `3 images not found in ${images}: written with empty image/encoded, which training with the TF Object Detection API needs`,
     ]);
@@ -259,6 +262,7 @@ describe("TFRecord, synthetic cases", () => {
     expect(imageSizes(back).get("d.jpg")).toEqual([null, null]);
     expect(imageSizes(back).get("a.png")).toEqual([64, 32]);
     expect(boxDiffs(dataset(), back, null, { tol: 1e-6 })).toEqual([]);
+    expect(Array.from(values(back.objects, "iscrowd"))).toEqual([0, 1, 0]);
     // The PNG went in as bytes.
     const rec = [...readRecords(path.join(out, "train.tfrecord"))][0];
     const ex = decodeExample(rec.data);
@@ -333,5 +337,213 @@ describe("TFRecord, synthetic cases", () => {
   it("fails clearly on a missing file or a folder without records", async () => {
     expect((await catchAsync(tfrecord.read!(path.join(dir, "absent.tfrecord"), {}))).message).toMatch(/file not found/);
     expect((await catchAsync(tfrecord.read!(images, {}))).message).toMatch(/no TFRecord file in this folder/);
+  });
+});
+
+describe("TFRecord per-object lists, plan and streaming", () => {
+  const dir = path.join(TMP, "lists");
+  const images = path.join(dir, "images");
+
+  beforeAll(async () => {
+    fs.mkdirSync(images, { recursive: true });
+    for (const f of ["a.png", "b.png"]) await sharp({ create: { width: 40, height: 20, channels: 3, background: "#102030" } }).png().toFile(path.join(images, f));
+  });
+
+  /** The nested encoder the flat one replaced: each message built by its own writer. */
+  function nestedExample(features: [string, Feature][]): Uint8Array {
+    return new ProtoWriter().message(1, (fw) => {
+      for (const [key, f] of features) {
+        fw.message(1, (entry) => {
+          entry.stringField(1, key);
+          entry.message(2, (m) => {
+            if (f.kind === "bytes") m.message(1, (l) => { for (const v of f.value) l.bytesField(1, v); });
+            else if (f.kind === "float") m.message(2, (l) => { if (f.value.length) l.packedFloats(1, f.value); });
+            else m.message(3, (l) => { if (f.value.length) l.packedInt64s(1, f.value); });
+          });
+        });
+      }
+    }).finish();
+  }
+
+  it("encodes examples flat, byte for byte as nested messages", () => {
+    const big = new Uint8Array(70_000).map((_, i) => i * 31);
+    const features: [string, Feature][] = [
+      ["image/encoded", { kind: "bytes", value: [big] }],
+      ["empty/bytes", { kind: "bytes", value: [] }],
+      ["empty/float", { kind: "float", value: [] }],
+      ["empty/int", { kind: "int64", value: [] }],
+      ["f", { kind: "float", value: Array.from({ length: 40 }, (_, i) => i / 7) }],
+      ["i", { kind: "int64", value: [0, -1, 127, 128, 2 ** 40, Number.MIN_SAFE_INTEGER] }],
+      ["k".repeat(200), { kind: "bytes", value: [text("x"), new Uint8Array(0), text("é".repeat(100))] }],
+    ];
+    expect(Buffer.from(encodeExample(features)).equals(Buffer.from(nestedExample(features)))).toBe(true);
+    expect(Buffer.from(encodeExample([])).equals(Buffer.from(nestedExample([])))).toBe(true);
+  });
+
+  function record(name: string, extra: [string, Feature][]): Uint8Array {
+    return frameRecord(encodeExample([
+      ["image/filename", { kind: "bytes", value: [text(name)] }],
+      ["image/width", { kind: "int64", value: [100] }],
+      ["image/height", { kind: "int64", value: [50] }],
+      ["image/object/bbox/xmin", { kind: "float", value: [0, 0.5] }],
+      ["image/object/bbox/xmax", { kind: "float", value: [0.25, 1] }],
+      ["image/object/bbox/ymin", { kind: "float", value: [0, 0] }],
+      ["image/object/bbox/ymax", { kind: "float", value: [0.5, 1] }],
+      ["image/object/class/text", { kind: "bytes", value: [text("cat"), text("dog")] }],
+      ...extra,
+    ]));
+  }
+
+  it("reads is_crowd as the crowd flag, area as the area, other per-object lists as attributes, and names the keys it ignores", async () => {
+    const file = path.join(dir, "keys.tfrecord");
+    fs.writeFileSync(file, Buffer.concat([
+      record("x.jpg", [
+        ["image/object/is_crowd", { kind: "int64", value: [0, 1] }],
+        ["image/object/area", { kind: "float", value: [312.5, 2500] }],
+        ["image/object/difficult", { kind: "int64", value: [1, 0] }],
+        ["image/object/truncated", { kind: "int64", value: [0, 1] }],
+        ["image/object/view", { kind: "bytes", value: [text("frontal"), text("left")] }],
+        ["image/object/weight", { kind: "float", value: [0.5, 1] }],
+        ["image/object/mask", { kind: "bytes", value: [Uint8Array.from([0x89, 0x50, 0xff]), Uint8Array.from([0xff])] }],
+        ["image/class/label", { kind: "int64", value: [3] }],
+      ]),
+      record("y.jpg", [
+        ["image/object/difficult", { kind: "int64", value: [1] }], // not one per box
+        ["image/object/group_of", { kind: "int64", value: [] }], // empty: nothing to keep
+        ["image/class/label", { kind: "int64", value: [4] }],
+      ]),
+    ]));
+    const ds = await tfrecord.read!(file, {});
+    expect(Array.from(values(ds.objects, "iscrowd"))).toEqual([0, 1, 0, 0]);
+    expect(Array.from(values(ds.objects, "area"))).toEqual([312.5, 2500, null, null]);
+    expect(Array.from(values<string | null>(ds.objects, "attributes")).map((a) => (a === null ? null : JSON.parse(a)))).toEqual([
+      { difficult: 1, truncated: 0, view: "frontal", weight: 0.5 },
+      { difficult: 0, truncated: 1, view: "left", weight: 1 },
+      null, null,
+    ]);
+    expect(ds.problems).toHaveLength(1);
+    const p = ds.problems[0];
+    expect(p.kind).toBe("ignored-field");
+    expect(p.file).toBe(file);
+    expect(p.message).toContain("image/object/mask (1 record: holds binary data, not text)");
+    expect(p.message).toContain("image/class/label (2 records: not a key blindspot reads)");
+    expect(p.message).toContain("image/object/difficult (1 record: its list does not have one value per box)");
+    expect(p.message).not.toContain("group_of");
+  });
+
+  function attributed(): Dataset {
+    const b = new DatasetBuilder("attrs", images);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    const a = b.addSample({ filepath: "a.png", width: 40, height: 20 });
+    const c = b.addSample({ filepath: "b.png", width: 40, height: 20 });
+    b.addObject({ sampleId: a, field: "ground_truth", label: "cat", x: 0, y: 0, w: 10, h: 10, area: 100, iscrowd: 1, attributes: { difficult: 1, view: "left", weight: 0.5 } });
+    b.addObject({ sampleId: a, field: "ground_truth", label: "dog", x: 10, y: 0, w: 20, h: 10, area: 200, attributes: { difficult: 0, view: "right", weight: 2 } });
+    b.addObject({ sampleId: c, field: "ground_truth", label: "cat", x: 0, y: 0, w: 4, h: 4, area: 16, attributes: { difficult: 0 } });
+    return b.build();
+  }
+
+  it("writes crowd flags, areas and attributes as per-object lists that read back the same", async () => {
+    const out = path.join(dir, "attrs-out");
+    const report = await exportDataset(attributed(), out, { format: "tfrecord" });
+    expect(report.dropped).toEqual([]);
+    const back = await tfrecord.read!(out, { images });
+    expect(back.problems).toEqual([]);
+    const ds = attributed();
+    expect(Array.from(values(back.objects, "iscrowd"))).toEqual(Array.from(values(ds.objects, "iscrowd")));
+    expect(Array.from(values(back.objects, "area"))).toEqual([100, 200, 16]);
+    expect(Array.from(values(back.objects, "attributes"))).toEqual(['{"difficult":1,"view":"left","weight":0.5}', '{"difficult":0,"view":"right","weight":2}', '{"difficult":0}']);
+    expect(fs.readdirSync(out).sort()).toEqual(["default.tfrecord", "label_map.pbtxt"]); // no temporary file left
+  });
+
+  it("lists what it cannot write before writing anything, and writes it with lossy", async () => {
+    const b = new DatasetBuilder("lossy", images);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    const a = b.addSample({ filepath: "a.png", width: 40, height: 20 });
+    b.addSample({ filepath: "gone.png", width: 40, height: 20 });
+    b.addObject({ sampleId: a, field: "ground_truth", label: "cat", x: 0, y: 0, w: 10, h: 10, area: 100.1, attributes: { occluded: true, note: "x", score: 0.1, is_crowd: 1 } });
+    b.addObject({ sampleId: a, field: "ground_truth", label: "cat", x: 1, y: 1, w: 10, h: 10, attributes: { occluded: false, score: 0.2, is_crowd: 0, shape: [1, 2] } });
+    const ds = b.build();
+    const expected = [
+      `1 image not found in ${images}: written with empty image/encoded, which training with the TF Object Detection API needs`,
+      "4 attribute values (tfrecord holds an attribute as one list per image: text or numbers on every box, not named like a key it uses)",
+      "1 object areas (tfrecord writes an image's areas only when every box has one)",
+      "2 boolean attribute values (written as 0/1: tfrecord has no booleans)",
+      "2 decimal attribute values and areas rounded to 32-bit floats (tfrecord stores decimals as float32)",
+    ];
+    const out = path.join(dir, "lossy-out");
+    expect(await tfrecord.plan!(ds, out, {})).toEqual(expected);
+    const err = await catchAsync(exportDataset(ds, out, { format: "tfrecord" }));
+    expect(err).toBeInstanceOf(BlindspotError);
+    expect(err.message).toContain("nothing was written");
+    expect(fs.existsSync(out)).toBe(false);
+    const report = await exportDataset(ds, out, { format: "tfrecord", lossy: true });
+    expect(report.dropped).toEqual(expected);
+    const back = await tfrecord.read!(out, {});
+    expect(Array.from(values(back.objects, "attributes"))).toEqual(['{"occluded":1,"score":0.10000000149011612}', '{"occluded":0,"score":0.20000000298023224}']);
+  });
+
+  it("streams records to a temporary file and leaves nothing behind when a write fails", async () => {
+    const imgs = path.join(dir, "vanishing");
+    fs.mkdirSync(imgs, { recursive: true });
+    fs.copyFileSync(path.join(images, "a.png"), path.join(imgs, "a.png"));
+    fs.copyFileSync(path.join(images, "b.png"), path.join(imgs, "b.png"));
+    const b = new DatasetBuilder("v", imgs);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.addSample({ filepath: "a.png", width: 40, height: 20 });
+    b.addSample({ filepath: "b.png", width: 40, height: 20 });
+    const ds = b.build();
+    const out = path.join(dir, "vanishing-out");
+    const options = {};
+    expect(await tfrecord.plan!(ds, out, options)).toEqual([]);
+    fs.rmSync(path.join(imgs, "b.png")); // gone between the plan and the write
+    const err = await catchAsync(tfrecord.write!(ds, out, options));
+    expect(err).toBeInstanceOf(BlindspotError);
+    expect(err.message).toContain("sample b.png");
+    expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
+  });
+
+  it("keeps both records of one image file, as two samples", async () => {
+    const file = path.join(dir, "twice.tfrecord");
+    fs.writeFileSync(file, Buffer.concat([record("x.jpg", []), record("x.jpg", [])]));
+    const ds = await tfrecord.read!(file, {});
+    expect(Array.from(values(ds.samples, "id"))).toEqual(["x.jpg", "x.jpg#2"]);
+    expect(ds.objectCount()).toBe(4);
+    expect(ds.problems.map((p) => p.kind)).toEqual(["duplicate-sample"]);
+  });
+
+  it("refuses a split that is not a file name", async () => {
+    const b = new DatasetBuilder("s", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.addSample({ filepath: "a.png", width: 40, height: 20, split: "../../escape" });
+    const out = path.join(dir, "split-out");
+    const err = await catchAsync(exportDataset(b.build(), out, { format: "tfrecord", lossy: true }));
+    expect(err.message).toMatch(/split "..\/..\/escape" cannot be used as a file or folder name/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe("Open Images writer plan", () => {
+  const dir = path.join(TMP, "openimages");
+
+  it("refuses images without boxes and clashing attribute names before writing, and computes the write once", async () => {
+    const b = new DatasetBuilder("oi", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.addSample({ filepath: "a.jpg", width: 100, height: 50 });
+    b.addSample({ filepath: "empty.jpg", width: 100, height: 50 });
+    for (let k = 0; k < 20; k++) b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "cat", x: k, y: 0, w: 10, h: 10, attributes: { difficult: 1, XMin: 0 } });
+    const ds = b.build();
+    const out = path.join(dir, "boxes.csv");
+    const err = await catchAsync(exportDataset(ds, out, { format: "openimages" }));
+    expect(err.message).toMatch(/1 image without boxes[\s\S]*20 attribute values named like an Open Images column/);
+    expect(fs.existsSync(out)).toBe(false);
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const report = await exportDataset(ds, out, { format: "openimages", lossy: true });
+      expect(report.dropped).toHaveLength(2);
+      expect(parse.mock.calls.filter(([t]) => t === '{"difficult":1,"XMin":0}')).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(fs.readFileSync(out, "utf8").split("\n")[0]).toMatch(/,difficult$/);
   });
 });
