@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
+import { WritePlans } from "./common/plans";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH, SAMPLE_CORE_COLUMNS } from "../dataset/schema";
 import { fail } from "../errors";
@@ -8,7 +9,7 @@ import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
 import { extent } from "./common/shapes";
 import { readJson } from "./common/files";
-import { categoryIds, dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, refuseLosses, type FieldObjects } from "./common/labels";
+import { categoryIds, dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, type FieldObjects } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -45,7 +46,7 @@ export const coco: Format = {
   detect: (input) => input.endsWith(".json"),
   read: readCoco,
   write: writeCoco,
-  plan: (ds, _output, options) => buildCoco(ds, fieldToWrite(ds, options, "detections"), true).lost,
+  plan: (ds, output, options) => plans.get(ds, output, options).lost,
 };
 
 async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
@@ -254,9 +255,8 @@ function imageKey(column: string, im: Entry): string {
 
 /**
  * The COCO file of one label field, and what it cannot hold (`lost`, one line each with counts).
- * `dryRun` only counts (for `plan`): segmentations are not parsed.
  */
-function buildCoco(ds: Dataset, field: string, dryRun = false): { json: Entry; lost: string[] } {
+function buildCoco(ds: Dataset, field: string): { json: Entry; lost: string[] } {
   const o = fieldObjects(ds, field);
   const s = ds.samples;
   const sampleIds = Array.from(values<string>(s, "id"));
@@ -303,7 +303,7 @@ function buildCoco(ds: Dataset, field: string, dryRun = false): { json: Entry; l
     ann.bbox = [o.x[r], o.y[r], o.w[r], o.h[r]];
     ann.area = o.area[r] ?? o.w[r] * o.h[r];
     ann.iscrowd = o.iscrowd[r] ? 1 : 0;
-    ann.segmentation = o.segmentation[r] === null || dryRun ? [] : JSON.parse(o.segmentation[r]!);
+    ann.segmentation = o.segmentation[r] === null ? [] : JSON.parse(o.segmentation[r]!);
     if (o.confidence[r] !== null) ann.score = o.confidence[r];
     if (tags.length) ann.tags = tags;
     if (o.attributes[r] !== null) {
@@ -336,10 +336,11 @@ function buildCoco(ds: Dataset, field: string, dryRun = false): { json: Entry; l
   return { json: { ...extra, images, annotations, categories }, lost };
 }
 
+/** The COCO document, built once for the plan and the write of one export. */
+const plans = new WritePlans((ds, _output, options) => buildCoco(ds, fieldToWrite(ds, options, "detections")));
+
 async function writeCoco(ds: Dataset, file: string, options: WriteOptions): Promise<WriteReport> {
-  const field = fieldToWrite(ds, options, "detections");
-  const { json, lost } = buildCoco(ds, field);
-  refuseLosses(ds, field, coco, file, lost, options);
+  const { json, lost } = plans.take(ds, file, options);
   writeFileAtomic(file, JSON.stringify(json));
   return { files: 1, dropped: lost };
 }

@@ -1,14 +1,16 @@
 import * as path from "node:path";
 import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
+import { finiteNumber, readHead } from "./common/files";
+import { parsedOnce, WritePlans } from "./common/plans";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
 import { dict, fieldObjects, fieldToWrite, imagesDirFor, integerIds, objectAttributes, type FieldObjects } from "./common/labels";
-import { cornerSize, exactCorner, extent, finiteNumber, parsedOnce, polygonsDroppedLine, writablePolygon, WritePlans } from "./common/shapes";
-import { decodeXml, escapeXml, invalidXmlChars, readHead, rootName, scanXml } from "./common/xmlScan";
+import { cornerSize, exactCorner, extent, polygonsDroppedLine, writablePolygon } from "./common/shapes";
+import { decodeXml, escapeXml, invalidXmlChars, rootName, scanXml } from "./common/xmlScan";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**

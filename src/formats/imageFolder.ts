@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
+import { WritePlans } from "./common/plans";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { BlindspotError, fail } from "../errors";
@@ -9,7 +10,6 @@ import { joinOutput } from "../io/paths";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, isDir, listFiles, refuseSharedOutputs } from "./common/files";
 import { fieldToWrite } from "./common/labels";
-import { WritePlans } from "./common/shapes";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**

@@ -2,13 +2,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
+import { parsedOnce, WritePlans } from "./common/plans";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { cornerSize, exactCorner, extent, finiteNumber, parsedOnce, polygonsDroppedLine, writablePolygon, WritePlans } from "./common/shapes";
+import { cornerSize, exactCorner, extent, polygonsDroppedLine, writablePolygon } from "./common/shapes";
 import { finishImport } from "./common/finish";
-import { isDir, listFiles, readJson, refuseSharedOutputs, stem } from "./common/files";
+import { finiteNumber, isDir, listFiles, readJson, refuseSharedOutputs, stem } from "./common/files";
 import { dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, objectAttributes, type FieldObjects } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
+import { parsedOnce, WritePlans } from "./common/plans";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { fail } from "../errors";
@@ -8,10 +9,8 @@ import { writeFileAtomic } from "../io/atomic";
 import { addNormalisedCorners, sizeOf } from "./common/boxes";
 import { csvRecords, formatCsv, type CsvValue } from "./common/csv";
 import { finishImport } from "./common/finish";
-import { IMAGE_EXTENSIONS, ImageIndex, isDir, listFiles, readText } from "./common/files";
+import { IMAGE_EXTENSIONS, ImageIndex, isDir, listFiles, readHead, readText } from "./common/files";
 import { fieldObjects, fieldToWrite, type FieldObjects } from "./common/labels";
-import { parsedOnce, WritePlans } from "./common/shapes";
-import { readHead } from "./common/xmlScan";
 import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**

@@ -8,7 +8,7 @@ import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { joinOutput, safeName } from "../io/paths";
 import { finishImport } from "./common/finish";
-import { isDir, listFiles, readText, refuseSharedOutputs, stem } from "./common/files";
+import { finiteNumber, isDir, listFiles, readText, refuseSharedOutputs, stem } from "./common/files";
 import { dict, fieldObjects, fieldToWrite, imagesDirFor, objectAttributes } from "./common/labels";
 import { cornerSize, exactCorner } from "./common/shapes";
 import { escapeXml, scanXml } from "./common/xmlScan";
@@ -39,13 +39,6 @@ export const voc: Format = {
   plan: (ds, out, options) => vocFiles(ds, out, options).lost,
   write: writeVoc,
 };
-
-/** A number from XML text (spaces around it allowed), or null. */
-function xmlNumber(text: string | undefined): number | null {
-  if (text === undefined || text.trim() === "") return null;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : null;
-}
 
 /**
  * An attribute value from its text: `true`/`false` (any case) as a boolean, a JSON number as a
@@ -93,8 +86,8 @@ function readVocFile(file: string): VocDoc {
         if (name === "filename") doc.filename = text;
         else if (name === "object") obj = null;
       } else if (d === 3 && parent === "size") {
-        if (name === "width") doc.width = xmlNumber(text);
-        else if (name === "height") doc.height = xmlNumber(text);
+        if (name === "width") doc.width = finiteNumber(text);
+        else if (name === "height") doc.height = finiteNumber(text);
       } else if (obj === null) {
         return;
       } else if (d === 3) {
@@ -102,7 +95,7 @@ function readVocFile(file: string): VocDoc {
         else if (OBJECT_ATTRIBUTES.has(name)) obj.attributes[name] = vocValue(text, true);
       } else if (d === 4 && parent === "bndbox") {
         const c = CORNERS.indexOf(name);
-        if (c >= 0) obj.corners[c] = xmlNumber(text);
+        if (c >= 0) obj.corners[c] = finiteNumber(text);
       } else if (d === 5 && parent === "attribute" && attr) {
         if (name === "name") attr.name = text;
         else if (name === "value") attr.value = text;

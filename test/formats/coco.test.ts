@@ -115,16 +115,19 @@ describe("coco", () => {
     expect(({} as any).evil).toBeUndefined();
   });
 
-  it("a direct write refuses the same clashes unless lossy", async () => {
+  it("the plan lists the clashes before writing; the write reports them", async () => {
     const { coco } = await import("../../src/formats/coco");
     const b = new DatasetBuilder("clash", null);
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     b.addSample({ filepath: "a.jpg", width: 100, height: 100 });
     b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "car", x: 1, y: 2, w: 3, h: 4, attributes: { bbox: [0, 0, 1, 1] } });
+    const ds = b.build();
     const dir = tmpDir("coco-direct");
-    await expect(coco.write!(b.build(), path.join(dir, "a.json"), {})).rejects.toThrow(/bbox 1x/);
-    const report = await coco.write!(b.build(), path.join(dir, "b.json"), { lossy: true });
+    expect((await coco.plan!(ds, path.join(dir, "a.json"), {})).join("\n")).toMatch(/bbox 1x/);
+    expect(fs.existsSync(path.join(dir, "a.json"))).toBe(false);
+    const report = await coco.write!(ds, path.join(dir, "b.json"), {});
     expect(report.dropped.join("\n")).toMatch(/bbox 1x/);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "b.json"), "utf8")).annotations[0].bbox).toEqual([1, 2, 3, 4]);
   });
 
   it("splits and sample tags are image keys split and tags, object tags the annotation key tags", async () => {

@@ -7,8 +7,9 @@ import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
 import { exportDataset } from "../../src/formats/api";
 import { cvat } from "../../src/formats/cvat";
-import { cornerSize, exactCorner, finiteNumber } from "../../src/formats/common/shapes";
-import { escapeXml, invalidXmlChars, openForReading, readHead, scanXml } from "../../src/formats/common/xmlScan";
+import { finiteNumber, openForReading, readHead } from "../../src/formats/common/files";
+import { cornerSize, exactCorner } from "../../src/formats/common/shapes";
+import { escapeXml, invalidXmlChars, scanXml } from "../../src/formats/common/xmlScan";
 import { snapshot, tmpDir, VOC, VOC_COCO, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 
 const images = VOC_IMAGES;

@@ -7,9 +7,53 @@ export function readText(file: string): string {
   try {
     return fs.readFileSync(file, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    fail(file, undefined, code === "ENOENT" ? "file not found" : `cannot read file (${(err as Error).message})`, "check the path");
+    cannotRead(file, err);
   }
+}
+
+/**
+ * Opens a file of labels for reading, failing with its path when it is missing or unreadable.
+ * Returns the file descriptor; the caller closes it.
+ */
+export function openForReading(file: string): number {
+  try {
+    return fs.openSync(file, "r");
+  } catch (err) {
+    cannotRead(file, err);
+  }
+}
+
+function cannotRead(file: string, err: unknown): never {
+  const code = (err as NodeJS.ErrnoException).code;
+  fail(file, undefined, code === "ENOENT" ? "file not found" : `cannot read file (${(err as Error).message})`, "check the path");
+}
+
+/**
+ * The first `bytes` bytes of a file as UTF-8 text (a byte order mark removed), for telling
+ * formats apart by their start; null when the path is not a readable file.
+ */
+export function readHead(file: string, bytes = 4096): string | null {
+  let fd: number | undefined;
+  try {
+    if (!fs.statSync(file).isFile()) return null;
+    fd = fs.openSync(file, "r");
+    const buf = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "");
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * A finite number from a parsed file: a number, or text that is one (not blank); else null.
+ * With `positive`, zero and negatives are null too (image sizes).
+ */
+export function finiteNumber(v: unknown, positive = false): number | null {
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+  return Number.isFinite(n) && (!positive || n > 0) ? n : null;
 }
 
 /** Parses JSON text; a syntax error names the line and column and says whether the file looks cut short. */

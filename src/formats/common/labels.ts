@@ -3,7 +3,7 @@ import type { Dataset } from "../../dataset/dataset";
 import * as path from "node:path";
 import { GROUND_TRUTH, SAMPLE_CORE_COLUMNS, type Category } from "../../dataset/schema";
 import { BlindspotError } from "../../errors";
-import type { Capabilities, Format, ReadOptions, WriteOptions } from "../format";
+import type { Capabilities, ReadOptions, WriteOptions } from "../format";
 
 /** One label field's objects, columnar, with the rows of each sample. */
 export interface FieldObjects {
@@ -181,18 +181,6 @@ export function objectAttributes(json: string | null): Record<string, unknown> {
   if (nested === null || typeof nested !== "object" || Array.isArray(nested)) return a;
   const { attributes: _, ...rest } = a;
   return { ...(nested as Record<string, unknown>), ...rest };
-}
-
-/**
- * Throws, before anything is written, when the write would lose something and the caller did
- * not accept it (`lossy`): what the format's capabilities cannot hold (`losses`, which
- * `exportDataset` also checks) and `specific`, what this writer found it cannot hold. Other
- * label fields do not count when the caller chose the field.
- */
-export function refuseLosses(ds: Dataset, field: string, format: Format, output: string, specific: string[], options: WriteOptions): void {
-  if (options.lossy) return;
-  const all = [...losses(ds, [field], format.holds, format.name, options.field !== undefined), ...specific];
-  if (all.length) throw lossError(output, format.name, all);
 }
 
 /** The error of a write refused because the target format cannot hold everything. */

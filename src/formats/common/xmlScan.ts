@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { BlindspotError, fail } from "../../errors";
+import { openForReading } from "./files";
 
 // A small streaming XML scanner. fast-xml-parser 5.12 needs the whole file as one
 // string (CVAT files for 10^7 boxes exceed V8's string limit), takes ~15 s for 50 MB with its
@@ -219,36 +220,4 @@ export function rootName(head: string): string | null {
   }
   const m = /^<([A-Za-z_][\w.:-]*)/.exec(s);
   return m ? m[1] : null;
-}
-
-/**
- * Opens a file of labels for reading, failing with its path when it is missing or unreadable.
- * Returns the file descriptor; the caller closes it.
- */
-export function openForReading(file: string): number {
-  try {
-    return fs.openSync(file, "r");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    fail(file, undefined, code === "ENOENT" ? "file not found" : `cannot read file (${(err as Error).message})`, "check the path");
-  }
-}
-
-/**
- * The first `bytes` bytes of a file as UTF-8 text (a byte order mark removed), for telling
- * formats apart by their start; null when the path is not a readable file.
- */
-export function readHead(file: string, bytes = 4096): string | null {
-  let fd: number | undefined;
-  try {
-    if (!fs.statSync(file).isFile()) return null;
-    fd = fs.openSync(file, "r");
-    const buf = Buffer.alloc(bytes);
-    const n = fs.readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "");
-  } catch {
-    return null;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }
