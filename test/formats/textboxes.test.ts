@@ -1,31 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
-import { BlindspotError } from "../../src/errors";
 import { exportDataset } from "../../src/formats/api";
 import { ImageIndex } from "../../src/formats/common/files";
 import { txtAbsXywh, txtAbsXyxy, txtRelCxcywh } from "../../src/formats/textboxes";
-import { boxDiffs, HAS_SHARED, snapshot, tmpDir, VOC, VOC_CLASSES, VOC_IMAGES } from "../helpers/data";
-
-async function image(file: string, width: number, height: number): Promise<void> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await sharp({ create: { width, height, channels: 3, background: "#808080" } }).jpeg().toFile(file);
-}
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
-
-async function rejection(p: Promise<unknown>): Promise<BlindspotError> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(BlindspotError);
-  return err as BlindspotError;
-}
+import { boxDiffs, HAS_SHARED, rejection, snapshot, tmpDir, VOC, VOC_CLASSES, VOC_IMAGES, writeImage, writeText } from "../helpers/data";
 
 interface Box { label: string; x: number; y: number; w: number; h: number; confidence?: number }
 
@@ -115,13 +97,13 @@ describe("text box files", () => {
   it("matches each file to its image by relative path, then by a unique name; an ambiguous name is a problem", async () => {
     const root = tmpDir("txt-match");
     const images = path.join(root, "images");
-    await image(path.join(images, "cam1/a.jpg"), 100, 50);
-    await image(path.join(images, "cam2/a.jpg"), 200, 100);
-    await image(path.join(images, "b.jpg"), 40, 40);
+    await writeImage(path.join(images, "cam1/a.jpg"), 100, 50);
+    await writeImage(path.join(images, "cam2/a.jpg"), 200, 100);
+    await writeImage(path.join(images, "b.jpg"), 40, 40);
     const dets = path.join(root, "dets");
-    write(path.join(dets, "cam2/a.txt"), "car 0.5 0.5 0.5 0.5\n");
-    write(path.join(dets, "other/b.txt"), "car 0.5 0.5 0.5 0.5\n");
-    write(path.join(dets, "a.txt"), "car 0.5 0.5 0.5 0.5\n");
+    writeText(path.join(dets, "cam2/a.txt"), "car 0.5 0.5 0.5 0.5\n");
+    writeText(path.join(dets, "other/b.txt"), "car 0.5 0.5 0.5 0.5\n");
+    writeText(path.join(dets, "a.txt"), "car 0.5 0.5 0.5 0.5\n");
     const ds = await txtRelCxcywh.read!(dets, { images });
     expect(col(ds, "samples", "filepath")).toEqual(["a.jpg", "cam2/a.jpg", "b.jpg"]);
     expect(col(ds, "objects", "w")).toEqual([100, 20]); // the box of the ambiguous file has no image size
@@ -132,11 +114,11 @@ describe("text box files", () => {
 
   it("reads class indices against classes.txt and fails on a wrong one with the file, line and fix", async () => {
     const dir = tmpDir("txt-classes");
-    write(path.join(dir, "classes.txt"), "cat\ndog\n");
-    write(path.join(dir, "a.txt"), "1 0.8 1 2 3 4\n\n2 1 2 3 4\n");
+    writeText(path.join(dir, "classes.txt"), "cat\ndog\n");
+    writeText(path.join(dir, "a.txt"), "1 0.8 1 2 3 4\n\n2 1 2 3 4\n");
     const err = await rejection(txtAbsXywh.read!(dir, {}));
     expect(err.message).toMatch(/a\.txt \(line 3\): class 2 is not an index into the 2 class names/);
-    write(path.join(dir, "a.txt"), "1 0.8 1 2 3 4\n");
+    writeText(path.join(dir, "a.txt"), "1 0.8 1 2 3 4\n");
     const ds = await txtAbsXywh.read!(dir, {});
     expect(col(ds, "objects", "label")).toEqual(["dog"]);
     expect(col(ds, "objects", "confidence")).toEqual([0.8]);

@@ -1,30 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
-import { BlindspotError } from "../../src/errors";
 import { exportDataset } from "../../src/formats/api";
 import { readClassNames, stripComment, yolo } from "../../src/formats/yolo";
-import { boxDiffs, HAS_SHARED, snapshot, tmpDir, VOC, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
-
-async function image(file: string, width: number, height: number): Promise<void> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await sharp({ create: { width, height, channels: 3, background: "#808080" } }).jpeg().toFile(file);
-}
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
-
-async function rejection(p: Promise<unknown>): Promise<BlindspotError> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(BlindspotError);
-  return err as BlindspotError;
-}
+import { boxDiffs, HAS_SHARED, rejection, snapshot, tmpDir, VOC, VOC_IMAGES, vocReferenceDiffs, writeImage, writeText } from "../helpers/data";
 
 interface Box { label: string; x: number; y: number; w: number; h: number; confidence?: number }
 interface Sample { filepath: string; width?: number; height?: number; split?: string | null; boxes?: Box[] }
@@ -66,11 +48,11 @@ describe.skipIf(!HAS_SHARED)("YOLO on the VOC100 sample", () => {
 describe("YOLO label files matched to images", () => {
   it("by relative path first: labels/val/a.txt goes with images/val/a.jpg, not images/train/a.jpg", async () => {
     const root = tmpDir("yolo-paths");
-    await image(path.join(root, "images/train/a.jpg"), 100, 50);
-    await image(path.join(root, "images/val/a.jpg"), 200, 80);
-    write(path.join(root, "data.yaml"), "names: [cat, dog]\n");
-    write(path.join(root, "labels/train/a.txt"), "0 0.5 0.5 0.2 0.2\n");
-    write(path.join(root, "labels/val/a.txt"), "1 0.5 0.5 0.5 0.5\n");
+    await writeImage(path.join(root, "images/train/a.jpg"), 100, 50);
+    await writeImage(path.join(root, "images/val/a.jpg"), 200, 80);
+    writeText(path.join(root, "data.yaml"), "names: [cat, dog]\n");
+    writeText(path.join(root, "labels/train/a.txt"), "0 0.5 0.5 0.2 0.2\n");
+    writeText(path.join(root, "labels/val/a.txt"), "1 0.5 0.5 0.5 0.5\n");
     const ds = await yolo.read!(root, {});
     expect(ds.problems).toEqual([]);
     expect(col(ds, "samples", "filepath")).toEqual(["train/a.jpg", "val/a.jpg"]);
@@ -83,9 +65,9 @@ describe("YOLO label files matched to images", () => {
 
   it("then by a bare name that one image alone has (flat images folder, labels per split)", async () => {
     const root = tmpDir("yolo-stem");
-    await image(path.join(root, "images/a.jpg"), 100, 50);
-    write(path.join(root, "data.yaml"), "names: [cat]\n");
-    write(path.join(root, "labels/train/a.txt"), "0 0.5 0.5 0.2 0.2\n");
+    await writeImage(path.join(root, "images/a.jpg"), 100, 50);
+    writeText(path.join(root, "data.yaml"), "names: [cat]\n");
+    writeText(path.join(root, "labels/train/a.txt"), "0 0.5 0.5 0.2 0.2\n");
     const ds = await yolo.read!(root, {});
     expect(ds.problems).toEqual([]);
     expect(col(ds, "samples", "filepath")).toEqual(["a.jpg"]);
@@ -94,10 +76,10 @@ describe("YOLO label files matched to images", () => {
 
   it("a bare name that several images have becomes a recorded problem, not a wrong match", async () => {
     const root = tmpDir("yolo-ambiguous");
-    await image(path.join(root, "images/x/a.jpg"), 100, 50);
-    await image(path.join(root, "images/y/a.jpg"), 100, 50);
-    write(path.join(root, "data.yaml"), "names: [cat]\n");
-    write(path.join(root, "labels/a.txt"), "0 0.5 0.5 0.2 0.2\n");
+    await writeImage(path.join(root, "images/x/a.jpg"), 100, 50);
+    await writeImage(path.join(root, "images/y/a.jpg"), 100, 50);
+    writeText(path.join(root, "data.yaml"), "names: [cat]\n");
+    writeText(path.join(root, "labels/a.txt"), "0 0.5 0.5 0.2 0.2\n");
     const ds = await yolo.read!(root, {});
     const ambiguous = ds.problems.filter((p) => p.kind === "ambiguous-image");
     expect(ambiguous).toHaveLength(1);
@@ -137,9 +119,9 @@ describe("YOLO data.yaml names", () => {
 describe("YOLO writer", () => {
   it("writes labels/<split>/<name>.txt with the confidence last, and reads them back", async () => {
     const root = tmpDir("yolo-write");
-    await image(path.join(root, "images/train/a.jpg"), 100, 80);
-    await image(path.join(root, "images/val/a.jpg"), 100, 80);
-    await image(path.join(root, "images/b.jpg"), 100, 80);
+    await writeImage(path.join(root, "images/train/a.jpg"), 100, 80);
+    await writeImage(path.join(root, "images/val/a.jpg"), 100, 80);
+    await writeImage(path.join(root, "images/b.jpg"), 100, 80);
     const ds = dataset([
       { filepath: "b.jpg", boxes: [] },
       { filepath: "train/a.jpg", split: "train", boxes: [{ label: "cat", x: 10, y: 20, w: 30, h: 40, confidence: 0.75 }] },

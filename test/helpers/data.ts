@@ -1,5 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import sharp from "sharp";
+import { expect } from "vitest";
+import { BlindspotError } from "../../src/errors";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { coco } from "../../src/formats/coco";
@@ -163,4 +166,23 @@ export async function vocReferenceDiffs(ds: Dataset, tol = 1e-6): Promise<string
     if (got.has(file) && JSON.stringify(got.get(file)) !== JSON.stringify(size)) diffs.push(`${file}: size ${got.get(file)} vs ${size}`);
   }
   return diffs;
+}
+
+/** Writes a grey JPEG of a given size (folders made as needed): a stand-in image with a real header. */
+export async function writeImage(file: string, width: number, height: number): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await sharp({ create: { width, height, channels: 3, background: "#808080" } }).jpeg().toFile(file);
+}
+
+/** Writes a text file, making its folders. */
+export function writeText(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+/** The BlindspotError a promise rejects with (fails the test when it resolves or throws something else). */
+export async function rejection(p: Promise<unknown>): Promise<BlindspotError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(BlindspotError);
+  return err as BlindspotError;
 }

@@ -105,12 +105,7 @@ export function isDir(p: string): boolean {
   }
 }
 
-/** File name without folder and extension: the key that joins labels to images across formats. */
-export function stem(p: string): string {
-  const base = p.split(/[\\/]/).pop()!;
-  const dot = base.lastIndexOf(".");
-  return dot > 0 ? base.slice(0, dot) : base;
-}
+export { stem } from "../../io/paths";
 
 /** The image a label file or id names, or why none: no image, or several that fit (`candidates`). */
 export type ImageMatch = { file: string } | { file: null; candidates: string[] };
