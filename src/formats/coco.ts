@@ -42,7 +42,7 @@ type Entry = Record<string, unknown>;
 export const coco: Format = {
   name: "coco",
   description: "COCO instances JSON (boxes, polygons, RLE, crowd; scores when present)",
-  holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: false, metadata: true, attributes: true, multipleFields: false, splits: true, sampleTags: true, objectTags: true },
+  holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: false, metadata: true, attributes: true, multipleFields: false, splits: true, sampleTags: true, objectTags: true, area: true, ids: true },
   detect: (input) => input.endsWith(".json"),
   read: readCoco,
   write: writeCoco,

@@ -20,6 +20,10 @@ export interface Capabilities {
   sampleTags: boolean;
   /** Tags on objects. */
   objectTags: boolean;
+  /** An object's own area where it is not the box's (COCO areas of masks, which evaluation uses). */
+  area: boolean;
+  /** Image ids (`source_id`) and category ids as given, not renumbered: COCO results files refer to them. */
+  ids: boolean;
 }
 
 export interface ReadOptions {

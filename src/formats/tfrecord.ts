@@ -43,6 +43,7 @@ const HOLDS: Capabilities = {
   boxes: true, polygons: false, rle: false, crowd: true, confidence: false,
   classification: false, metadata: false, attributes: true, multipleFields: false,
   splits: true, sampleTags: false, objectTags: false,
+  area: true, ids: true,
 };
 
 const RECORD_FILE = /\.(tfrecords?|record)(-\d+-of-\d+)?$/i;

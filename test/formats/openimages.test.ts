@@ -94,8 +94,9 @@ describe.skipIf(!haveData)(`Open Images CSV on voc100 (needs ${VOC})`, () => {
     const out = path.join(TMP, "from-coco.csv");
     const report = await exportDataset(ref, out, { format: "openimages", lossy: true });
     // Image metadata has no place; per-object attributes ({"attributes":{"occluded":false}}) become an extra column.
-    expect(report.dropped.length).toBe(1);
+    expect(report.dropped.length).toBe(2);
     expect(report.dropped[0]).toMatch(/^metadata columns .* \(openimages cannot hold them\)$/);
+    expect(report.dropped[1]).toMatch(/^100 image ids \(openimages cannot hold them/);
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toMatch(/,IsInside,attributes$/);
     const back = await openimages.read!(out, { images: VOC_IMAGES });
     expect(boxDiffs(ref, back, "ground_truth", { tol: 1e-9 })).toEqual([]);

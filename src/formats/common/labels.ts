@@ -68,7 +68,7 @@ export function metadataColumns(ds: Dataset): string[] {
  */
 export function losses(ds: Dataset, fields: string[], holds: Capabilities, formatName: string, fieldChosen = false): string[] {
   const out: string[] = [];
-  let boxes = 0, polygons = 0, rle = 0, crowd = 0, scores = 0, attributes = 0, objectTags = 0;
+  let boxes = 0, polygons = 0, rle = 0, crowd = 0, scores = 0, attributes = 0, objectTags = 0, areas = 0;
   for (const field of fields) {
     const o = fieldObjects(ds, field);
     for (const rows of o.bySample.values()) {
@@ -82,6 +82,8 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
         if (o.iscrowd[i]) crowd++;
         if (o.confidence[i] !== null) scores++;
         if (o.attributes[i] !== null) attributes++;
+        const area = o.area[i];
+        if (area !== null && area !== o.w[i] * o.h[i]) areas++;
       }
     }
   }
@@ -99,11 +101,17 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
   if (!holds.confidence) say(scores, "confidence scores");
   if (!holds.attributes) say(attributes, "objects' attributes");
   if (!holds.objectTags) say(objectTags, "tagged objects' tags");
+  if (!holds.area) say(areas, "object areas that differ from the box area (COCO evaluation buckets objects by them)");
+  if (!holds.ids && ds.categories.length && !idsAreIndices(ds)) out.push(`${ds.categories.length} category ids (${formatName} cannot hold them: results files naming them would not match)`);
   if (!holds.splits) say(countWhere(values<string | null>(ds.samples, "split"), (v) => v !== null), "samples' splits");
   if (!holds.sampleTags) say(countWhere(values<string[] | null>(ds.samples, "tags"), (v) => !!v?.length), "tagged samples' tags");
   if (!holds.metadata) {
     const meta = metadataColumns(ds).filter((c) => c !== "source_id");
     if (meta.length) out.push(`metadata columns ${meta.join(", ")} (${formatName} cannot hold them)`);
+  }
+  if (!holds.ids && ds.samples.columnNames().includes("source_id")) {
+    const n = countWhere(values<unknown>(ds.samples, "source_id"), (v) => v != null);
+    if (n) out.push(`${n} image ids (${formatName} cannot hold them: results files naming them would not match)`);
   }
   const classification = ds.fields.filter((f) => f.kind === "classification");
   if (!holds.classification && classification.length) out.push(`classification fields ${classification.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`);
@@ -117,6 +125,12 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
   const others = ds.fields.filter((f) => !fields.includes(f.name) && f.kind === "detections");
   if (others.length && !fieldChosen) out.push(`label fields ${others.map((f) => f.name).join(", ")} (only ${fields.join(", ")} is written; write the others with --field)`);
   return out;
+}
+
+/** Category ids that any format reproduces: 0..n-1 or 1..n in list order. */
+function idsAreIndices(ds: Dataset): boolean {
+  const ids = ds.categories.map((c) => c.id);
+  return ids.every((id, i) => id === i) || ids.every((id, i) => id === i + 1);
 }
 
 function countWhere<T>(list: ArrayLike<T>, test: (v: T) => boolean): number {
