@@ -26,6 +26,10 @@ const READ_OPTIONS = ["format", "images", "classes", "field", "gt", "gt-format"]
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const args = parseArgs(rest, FLAGS);
+  if (args.options.has("help")) {
+    console.log(USAGE);
+    return 0;
+  }
   switch (command) {
     case "info":
       return info(args);
@@ -84,7 +88,7 @@ async function convert(args: ParsedArgs): Promise<number> {
   if (!input || !output || !to) throw new BlindspotError({ message: "convert needs IN, OUT and --to", hint: "blindspot convert IN OUT --to coco [--from voc]" });
   const ds = await loadFromArgs(input, args, stringOption(args, "from") ?? stringOption(args, "format"));
   const report = await exportDataset(ds, output, { format: to, field: stringOption(args, "field"), lossy: args.options.has("lossy") });
-  console.log(`wrote ${output} (${to}): ${ds.count()} samples, ${ds.objects.numRows()} objects, ${report.files} files`);
+  console.log(`wrote ${output} (${to}): ${ds.count()} samples, ${report.objects} objects, ${report.files} files`);
   for (const d of report.dropped) console.error(`left out: ${d}`);
   return 0;
 }

@@ -19,8 +19,7 @@ export function summarize(ds: Dataset, firstProblems = 20): DatasetSummary {
     if (f.kind === "detections") {
       labels = ds.view().filterObjects(`d => d.field === ${JSON.stringify(f.name)}`).countBy("label", { of: "objects" });
     } else {
-      labels = ds.samples.columnNames().includes(f.name) ? ds.countBy(f.name) : {};
-      delete labels["null"];
+      labels = ds.samples.columnNames().includes(f.name) ? ds.filter(`d => d[${JSON.stringify(f.name)}] != null`).countBy(f.name) : {};
     }
     const count = Object.values(labels).reduce((a, b) => a + b, 0);
     return { name: f.name, kind: f.kind, predicted: f.predicted, labels, count };

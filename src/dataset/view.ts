@@ -126,7 +126,8 @@ export class View {
     let t = this.tableFor(field, options);
     if (isListColumn(t, field)) t = t.unroll(field);
     const counts = t.groupby(field).count().orderby(aq.desc("count"));
-    const out: Record<string, number> = {};
+    // No prototype: a label named `__proto__` or `constructor` is counted like any other.
+    const out: Record<string, number> = Object.create(null);
     const keys = counts.array(field) as ArrayLike<unknown>;
     const ns = counts.array("count") as ArrayLike<number>;
     for (let i = 0; i < ns.length; i++) out[String(keys[i])] = ns[i];

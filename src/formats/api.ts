@@ -44,11 +44,25 @@ export async function exportDataset(ds: Dataset, output: string, options: Export
   refuseUsedFolder(output, format);
   const field = format.holds.multipleFields ? undefined : fieldToWrite(ds, options, writtenKind(ds, format));
   const written = field === undefined ? ds.fields.filter((f) => f.kind === "detections").map((f) => f.name) : [field];
-  const writeOptions = { ...options, field };
+  // A default field the dataset lacks (no labels at all) is not a choice to pass on.
+  const writeOptions = { ...options, field: ds.fields.some((f) => f.name === field) ? field : undefined };
   const lost = [...losses(ds, written, format.holds, format.name, options.field !== undefined), ...((await format.plan?.(ds, output, writeOptions)) ?? [])];
   if (lost.length && !options.lossy) throw lossError(output, format.name, lost);
-  const report = await format.write(ds, output, writeOptions);
-  return { ...report, dropped: [...new Set([...lost, ...report.dropped])] };
+  const report = await writeExplained(format, ds, output, writeOptions);
+  const objects = format.holds.boxes ? written.reduce((n, f) => n + ds.objectCount(f), 0) : 0;
+  return { ...report, objects, dropped: [...new Set([...lost, ...report.dropped])] };
+}
+
+/** Runs a writer, turning "that path is a file/folder" errors from the file system into clear ones. */
+async function writeExplained(format: Format, ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
+  try {
+    return await format.write!(ds, output, options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") throw new BlindspotError({ file: output, message: `is a folder, and ${format.name} writes one file`, hint: "give a file path as the output", cause: err });
+    if (code === "ENOTDIR" || code === "EEXIST") throw new BlindspotError({ file: output, message: `is a file (or lies under one), and ${format.name} writes a folder`, hint: "give a new folder path as the output", cause: err });
+    throw err;
+  }
 }
 
 /** The kind of label field a single-field format writes: its classification or its boxes. */

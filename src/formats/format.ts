@@ -55,6 +55,8 @@ export interface WriteOptions {
 
 export interface WriteReport {
   files: number;
+  /** Boxes written (set by exportDataset from the fields written and the format's capabilities). */
+  objects?: number;
   /** What the target format could not hold, one line each with a count. */
   dropped: string[];
 }

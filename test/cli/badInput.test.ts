@@ -119,3 +119,26 @@ describe.skipIf(!HAS_SHARED)("bad input: clear errors and recorded problems", ()
     expect(c.stderr).toMatch(/unknown command/);
   });
 });
+
+describe("convert: output paths and counts", () => {
+  it.skipIf(!HAS_SHARED)("a folder where a file goes (and the reverse) is a clear error; the count is of boxes written", () => {
+    const dir = tmpDir("out-kind");
+    const gt = path.join(VOC, "voc100_gt_coco.json");
+    const asFolder = cli("convert", gt, dir, "--to", "coco");
+    expect(asFolder.code).toBe(1);
+    expect(asFolder.stderr).toMatch(/is a folder, and coco writes one file/);
+    noStackTrace(asFolder.stderr);
+    const file = path.join(dir, "x.txt");
+    fs.writeFileSync(file, "x");
+    const asFile = cli("convert", gt, file, "--to", "voc", "--lossy");
+    expect(asFile.stderr).toMatch(/is a file .* voc writes a folder/);
+    const dets = cli("convert", path.join(VOC, "voc100_dets_coco_results.json"), path.join(dir, "r.json"), "--format", "coco-results", "--gt", gt, "--field", "model", "--to", "coco-results", "--lossy");
+    expect(dets.stdout).toMatch(/100 samples, 452 objects/);
+  });
+
+  it("--help prints the usage for any command", () => {
+    const r = cli("convert", "--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^blindspot: find where/);
+  });
+});

@@ -66,7 +66,7 @@ describe("image-folder writer", () => {
   it("writes each labelled image under its split and class", async () => {
     const out = path.join(tmpDir("if-out"), "out");
     const report = await exportDataset(dataset(images(), ["cat", "dog", "cat"], ["train", null, "val"]), out, { format: "image-folder" });
-    expect(report).toEqual({ files: 3, dropped: [] });
+    expect(report).toEqual({ files: 3, objects: 0, dropped: [] });
     expect(fs.readFileSync(path.join(out, "train/cat/img0.jpg"), "utf8")).toBe("image 0");
     expect(fs.readFileSync(path.join(out, "dog/img1.jpg"), "utf8")).toBe("image 1");
     expect(fs.readFileSync(path.join(out, "val/cat/img2.jpg"), "utf8")).toBe("image 2");
@@ -95,7 +95,7 @@ describe("image-folder writer", () => {
     expect(err.message).toMatch(/nothing was written[\s\S]*1 images without a ground_truth label/);
     expect(fs.existsSync(out)).toBe(false);
     const report = await exportDataset(ds, out, { format: "image-folder", lossy: true });
-    expect(report).toEqual({ files: 2, dropped: ["1 images without a ground_truth label (an image folder has no place for them)"] });
+    expect(report).toEqual({ files: 2, objects: 0, dropped: ["1 images without a ground_truth label (an image folder has no place for them)"] });
     expect(fs.readdirSync(out).sort()).toEqual(["cat", "dog"]);
   });
 

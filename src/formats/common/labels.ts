@@ -119,7 +119,8 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
     out.push(`classification fields ${classification.slice(1).map((f) => f.name).join(", ")} (${formatName} holds one; write the others with --field)`);
   }
   if (holds.classification && !holds.confidence) {
-    const scored = classification.filter((f) => ds.samples.columnNames().includes(`${f.name}_confidence`));
+    const columns = ds.samples.columnNames();
+    const scored = classification.filter((f) => columns.includes(`${f.name}_confidence`) || columns.includes(`${f.name}_probs`));
     if (scored.length) out.push(`confidences and class probabilities of ${scored.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`);
   }
   const others = ds.fields.filter((f) => !fields.includes(f.name) && f.kind === "detections");
