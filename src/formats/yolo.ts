@@ -4,7 +4,7 @@ import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { fail } from "../errors";
 import { joinOutput, safeName } from "../io/paths";
-import { isDir, listFiles, readText, stem } from "./common/files";
+import { IMAGE_EXTENSIONS, isDir, listFiles, readHead, readText, stem } from "./common/files";
 import { classNames, fieldLabels, fieldObjects, fieldToWrite } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 import { readBoxFiles, writeBoxFiles, type BoxLineLayout } from "./textboxes";
@@ -17,7 +17,14 @@ import { readBoxFiles, writeBoxFiles, type BoxLineLayout } from "./textboxes";
  * from the image headers, so the images must be reachable (`--images`, or `images/` inside).
  */
 const NAME_FILES = ["data.yaml", "dataset.yaml", "obj.names", "classes.txt"];
-const LIST_FILES = new Set(["train.txt", "val.txt", "valid.txt", "test.txt", "classes.txt", "obj.names"]);
+/**
+ * Image lists and class lists at the dataset root (Darknet's `train.txt`, LabelImg's
+ * `classes.txt`). Only there: under `labels/` or `obj_train_data/` a `train.txt` is the label
+ * file of an image named `train.jpg`.
+ */
+const LIST_FILES = new Set(["train.txt", "val.txt", "valid.txt", "test.txt", "classes.txt"]);
+/** Files that only a YOLO dataset has beside its labels; `classes.txt` alone is not one (txt-* outputs have it too). */
+const YOLO_NAME_FILES = ["data.yaml", "dataset.yaml", "obj.names"];
 /** A YOLO line is a normalised centre box with the confidence last. */
 const YOLO_LINES: BoxLineLayout = { box: "rel-cxcywh", confidence: "last" };
 
@@ -25,10 +32,41 @@ export const yolo: Format = {
   name: "yolo",
   description: "YOLO txt per image + data.yaml / obj.names (normalised boxes, optional confidence)",
   holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: true, sampleTags: false, objectTags: false, area: false, ids: false },
-  detect: (input) => isDir(input) && NAME_FILES.some((f) => fs.existsSync(path.join(input, f))),
+  detect: looksLikeYolo,
   read: readYolo,
   write: writeYolo,
 };
+
+/**
+ * A YOLO folder: data.yaml / dataset.yaml / obj.names, or label files under `labels/`, or
+ * `classes.txt` with the Darknet layout (`obj_train_data/`, or a `train.txt` image list).
+ * A folder of text box files with a `classes.txt` (what the txt-* formats write) is not one.
+ */
+function looksLikeYolo(input: string): boolean {
+  if (!isDir(input)) return false;
+  if (YOLO_NAME_FILES.some((f) => fs.existsSync(path.join(input, f)))) return true;
+  if (holdsTxt(path.join(input, "labels"), 2)) return true;
+  if (!fs.existsSync(path.join(input, "classes.txt"))) return false;
+  return isDir(path.join(input, "obj_train_data")) || ["train.txt", "val.txt", "valid.txt", "test.txt"].some((f) => isImageList(path.join(input, f)));
+}
+
+/** Whether a folder holds a .txt file, directly or up to `depth` folders down. */
+function holdsTxt(dir: string, depth: number): boolean {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  if (entries.some((e) => e.isFile() && e.name.endsWith(".txt"))) return true;
+  return depth > 1 && entries.some((e) => e.isDirectory() && holdsTxt(path.join(dir, e.name), depth - 1));
+}
+
+/** A Darknet image list: its first line names an image file (a box line is numbers). */
+function isImageList(file: string): boolean {
+  const first = (readHead(file, 1024) ?? "").split(/\r?\n/).find((l) => l.trim() !== "");
+  return first !== undefined && IMAGE_EXTENSIONS.test(first.trim());
+}
 
 async function readYolo(root: string, options: ReadOptions): Promise<Dataset> {
   if (!isDir(root)) fail(root, undefined, "expected a YOLO folder", "pass the folder holding data.yaml or obj.names and the label .txt files");
@@ -38,7 +76,8 @@ async function readYolo(root: string, options: ReadOptions): Promise<Dataset> {
   const labelsRoot = isDir(path.join(root, "labels")) ? path.join(root, "labels") : root;
   return readBoxFiles({
     layout: YOLO_LINES, dir: labelsRoot, imagesDir, classes: names,
-    files: listFiles(labelsRoot, (f) => f.endsWith(".txt") && !LIST_FILES.has(path.basename(f))),
+    // List files only at the root: labels/train.txt and obj_train_data/test.txt are label files.
+    files: listFiles(labelsRoot, (f) => f.endsWith(".txt") && !(labelsRoot === root && LIST_FILES.has(f))),
     name: options.name ?? path.basename(path.resolve(root)),
     // Ultralytics: labels/<split>/a.txt beside images/<split>/a.jpg.
     split: (rel) => (labelsRoot !== root && rel.includes("/") ? rel.split("/")[0] : null),

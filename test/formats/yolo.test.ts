@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
-import { exportDataset } from "../../src/formats/api";
+import { detectFormat, exportDataset } from "../../src/formats/api";
 import { readClassNames, stripComment, yolo } from "../../src/formats/yolo";
 import { boxDiffs, HAS_SHARED, rejection, snapshot, tmpDir, VOC, VOC_IMAGES, vocReferenceDiffs, writeImage, writeText } from "../helpers/data";
 
@@ -158,5 +158,71 @@ describe("YOLO writer", () => {
     const name = await rejection(exportDataset(dataset([{ filepath: "sub/.." }]), path.join(dir, "out"), { format: "yolo" }));
     expect(name.message).toMatch(/image file name "\." cannot be used/);
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("YOLO list files", () => {
+  it("reads back label files of images named like list files (test, train, classes, val, valid)", async () => {
+    const root = tmpDir("yolo-listnames");
+    const names = ["test", "train", "classes", "val", "valid", "a"];
+    for (const n of names) await writeImage(path.join(root, `images/${n}.jpg`), 100, 80);
+    await writeImage(path.join(root, "images/train/train.jpg"), 100, 80);
+    const ds = dataset([
+      ...names.map((n, k) => ({ filepath: `${n}.jpg`, boxes: [{ label: k % 2 ? "cat" : "dog", x: k, y: 2, w: 10, h: 20 }] })),
+      { filepath: "train/train.jpg", split: "train", boxes: [{ label: "cat", x: 5, y: 5, w: 5, h: 5 }] },
+    ]);
+    const out = path.join(root, "out");
+    await exportDataset(ds, out, { format: "yolo" });
+    const back = await yolo.read!(out, { images: path.join(root, "images") });
+    expect(back.problems).toEqual([]);
+    expect(col<string>(back, "samples", "filepath").sort()).toEqual([...names.map((n) => `${n}.jpg`), "train/train.jpg"].sort());
+    expect(boxDiffs(ds, back, "ground_truth", { tol: 1e-12 })).toEqual([]);
+  });
+
+  it("skips image and class lists at the root only (Darknet: obj_train_data/train.txt is a label file)", async () => {
+    const root = tmpDir("yolo-darknet-lists");
+    await writeImage(path.join(root, "images/train.jpg"), 100, 80);
+    await writeImage(path.join(root, "images/a.jpg"), 100, 80);
+    writeText(path.join(root, "obj.names"), "cat\n");
+    writeText(path.join(root, "classes.txt"), "cat\n");
+    writeText(path.join(root, "train.txt"), "data/obj_train_data/train.jpg\ndata/obj_train_data/a.jpg\n");
+    writeText(path.join(root, "obj_train_data/train.txt"), "0 0.5 0.5 0.2 0.2\n");
+    writeText(path.join(root, "obj_train_data/a.txt"), "0 0.5 0.5 0.4 0.4\n");
+    const ds = await yolo.read!(root, {});
+    expect(ds.problems).toEqual([]);
+    expect(col(ds, "samples", "filepath")).toEqual(["a.jpg", "train.jpg"]);
+    expect(col(ds, "objects", "w")).toEqual([40, 20]);
+  });
+});
+
+describe("YOLO detection", () => {
+  const folder = (files: Record<string, string>) => {
+    const dir = tmpDir("yolo-detect");
+    for (const [f, text] of Object.entries(files)) writeText(path.join(dir, f), text);
+    return dir;
+  };
+
+  it("needs data.yaml, obj.names, label files under labels/, or classes.txt with the Darknet layout", () => {
+    expect(yolo.detect!(folder({ "data.yaml": "names: [a]\n" }))).toBe(true);
+    expect(yolo.detect!(folder({ "obj.names": "a\n" }))).toBe(true);
+    expect(yolo.detect!(folder({ "labels/train/a.txt": "0 0.5 0.5 0.1 0.1\n" }))).toBe(true);
+    expect(yolo.detect!(folder({ "classes.txt": "a\n", "obj_train_data/a.txt": "" }))).toBe(true);
+    expect(yolo.detect!(folder({ "classes.txt": "a\n", "train.txt": "data/obj_train_data/a.jpg\n", "a.txt": "" }))).toBe(true);
+    // classes.txt beside box files is what the txt-* formats write, also with an image named train.
+    expect(yolo.detect!(folder({ "classes.txt": "a\n", "a.txt": "0 1 2 3 4\n" }))).toBe(false);
+    expect(yolo.detect!(folder({ "classes.txt": "a\n", "train.txt": "0 1 2 3 4\n" }))).toBe(false);
+  });
+
+  it("does not take a txt-abs-xywh export for YOLO", async () => {
+    const dir = tmpDir("yolo-detect-txt");
+    const ds = dataset([{ filepath: "train.jpg", boxes: [{ label: "cat", x: 1, y: 2, w: 30, h: 40 }] }, { filepath: "b.jpg" }]);
+    const out = path.join(dir, "out");
+    await exportDataset(ds, out, { format: "txt-abs-xywh" });
+    expect(fs.readdirSync(out).sort()).toEqual(["b.txt", "classes.txt", "train.txt"]);
+    expect(yolo.detect!(out)).toBe(false);
+    expect(() => detectFormat(out)).toThrow(/cannot tell the label format/);
+    const yoloOut = path.join(dir, "yolo");
+    await exportDataset(ds, yoloOut, { format: "yolo" });
+    expect(detectFormat(yoloOut).name).toBe("yolo");
   });
 });
