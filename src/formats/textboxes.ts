@@ -4,7 +4,7 @@ import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
-import { fail } from "../errors";
+import { BlindspotError, fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { joinOutput, safeName } from "../io/paths";
 import { denormaliseCentreBoxes, sizeOf } from "./common/boxes";
@@ -51,6 +51,11 @@ function textBoxes(box: BoxLayout): Format {
     description: `text file per image: class [confidence] ${BOX_VALUES[box]}${box === "rel-cxcywh" ? " (normalised)" : ""}`,
     holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: false },
     read: (input, options) => readTextBoxes(layout, input, options),
+    plan: (ds, out, options) => {
+      const { files, target } = textTarget(layout, ds, out, options);
+      refuseExtraClash(out, files, values<string>(ds.samples, "filepath"), target.extra);
+      return [];
+    },
     write: (ds, out, options) => writeTextBoxes(layout, ds, out, options),
   };
 }
@@ -74,17 +79,26 @@ async function readTextBoxes(layout: BoxLineLayout, dir: string, options: ReadOp
   }, options);
 }
 
-async function writeTextBoxes(layout: BoxLineLayout, ds: Dataset, out: string, options: WriteOptions): Promise<WriteReport> {
+/** The label field and where each file of a txt-* write goes (`files[i]`: sample i's box file). */
+function textTarget(layout: BoxLineLayout, ds: Dataset, out: string, options: WriteOptions): { field: string; files: string[]; target: BoxFilesTarget } {
   const field = fieldToWrite(ds, options, "detections");
   const names = classNames(ds, fieldLabels(fieldObjects(ds, field)));
   const filepaths = values<string>(ds.samples, "filepath");
-  const files = await writeBoxFiles(ds, field, out, {
-    layout, names,
-    fileOf: (i) => joinOutput(out, [], `${safeName(stem(filepaths[i]), "image file name", out)}.txt`),
-    extra: [[path.join(out, CLASSES_FILE), names.join("\n") + "\n"]],
-    hint: "text box files are named after the image's file name without its folders; give the images distinct file names, or write to a format that keeps folders (coco, jsonl, yolo with splits)",
-  });
-  return { files, dropped: [] };
+  const fileOf = (i: number) => joinOutput(out, [], `${safeName(stem(filepaths[i]), "image file name", out)}.txt`);
+  return {
+    field,
+    files: Array.from(filepaths, (_, i) => fileOf(i)),
+    target: {
+      layout, names, fileOf,
+      extra: [[path.join(out, CLASSES_FILE), names.join("\n") + "\n"]],
+      hint: "text box files are named after the image's file name without its folders; give the images distinct file names, or write to a format that keeps folders (coco, jsonl, yolo with splits)",
+    },
+  };
+}
+
+async function writeTextBoxes(layout: BoxLineLayout, ds: Dataset, out: string, options: WriteOptions): Promise<WriteReport> {
+  const { field, target } = textTarget(layout, ds, out, options);
+  return { files: await writeBoxFiles(ds, field, out, target), dropped: [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,6 +195,24 @@ export interface BoxFilesTarget {
 }
 
 /**
+ * Fails, before anything is written, when a sample's box file would be one of the other files
+ * of the write (an image named `classes.jpg` and the class list `classes.txt`), compared
+ * without case like `refuseSharedOutputs`.
+ */
+function refuseExtraClash(out: string, files: readonly string[], filepaths: ArrayLike<string>, extra: [string, string][]): void {
+  const taken = new Map(extra.map(([file]) => [file.toLowerCase(), file]));
+  const clashes = files.flatMap((f, i) => (taken.has(f.toLowerCase()) ? [i] : []));
+  if (!clashes.length) return;
+  const file = path.relative(out, taken.get(files[clashes[0]].toLowerCase())!);
+  const named = clashes.slice(0, 3).map((i) => JSON.stringify(filepaths[i])).join(", ") + (clashes.length > 3 ? ", ..." : "");
+  throw new BlindspotError({
+    file: out,
+    message: `${clashes.length === 1 ? "an image" : `${clashes.length} images`} (${named}) would write ${clashes.length === 1 ? "its" : "their"} boxes to ${file}, which holds the class list, so nothing was written`,
+    hint: `rename the image${clashes.length === 1 ? "" : "s"} (box files are named after the image), or write to a format that keeps the class list apart (yolo, coco, jsonl)`,
+  });
+}
+
+/**
  * Writes one box text file per sample (empty for samples without boxes). Every file name is
  * checked, samples that would share a file are refused, and image sizes are read (for
  * normalised boxes) before anything is written. Returns the number of files written.
@@ -196,6 +228,7 @@ export async function writeBoxFiles(ds: Dataset, field: string, out: string, t: 
   const index = new Map(t.names.map((n, i) => [n, i]));
   const files = Array.from(ids, (_, i) => t.fileOf(i));
   refuseSharedOutputs(out, files, filepaths, t.hint);
+  refuseExtraClash(out, files, filepaths, t.extra);
 
   const texts: string[] = [];
   for (let i = 0; i < ids.length; i++) {

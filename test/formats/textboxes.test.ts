@@ -87,6 +87,29 @@ describe("text box files", () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
+  it("refuses an image whose box file would be classes.txt, the class list, before writing anything", async () => {
+    const dir = tmpDir("txt-classes-name");
+    for (const name of ["x/classes.jpg", "CLASSES.png"]) {
+      const ds = dataset([{ filepath: "a.jpg", boxes: [{ label: "cat", x: 1, y: 1, w: 2, h: 2 }] }, { filepath: name, boxes: [{ label: "dog", x: 1, y: 1, w: 2, h: 2 }] }]);
+      for (const f of [txtAbsXywh, txtAbsXyxy, txtRelCxcywh]) {
+        const out = path.join(dir, f.name);
+        expect(() => f.plan!(ds, out, {})).toThrow(/would write its boxes to classes\.txt, which holds the class list/);
+        for (const lossy of [false, true]) {
+          const err = await rejection(exportDataset(ds, out, { format: f.name, lossy }));
+          expect(err.message).toContain(`an image (${JSON.stringify(name)}) would write its boxes to classes.txt, which holds the class list, so nothing was written`);
+          expect(err.hint).toMatch(/rename the image .*or write to a format that keeps the class list apart/);
+        }
+        // write alone refuses too
+        await rejection(f.write!(ds, out, {}));
+      }
+    }
+    expect(fs.readdirSync(dir)).toEqual([]);
+    // Elsewhere in the name is fine.
+    const ok = dataset([{ filepath: "my_classes.jpg", boxes: [{ label: "cat", x: 1, y: 1, w: 2, h: 2 }] }]);
+    await exportDataset(ok, path.join(dir, "ok"), { format: "txt-abs-xywh" });
+    expect(fs.readdirSync(path.join(dir, "ok")).sort()).toEqual(["classes.txt", "my_classes.txt"]);
+  });
+
   it("refuses an image file name that cannot be a file name", async () => {
     const dir = tmpDir("txt-name");
     const err = await rejection(exportDataset(dataset([{ filepath: "x/" }]), path.join(dir, "out"), { format: "txt-abs-xywh" }));
