@@ -6,7 +6,7 @@ import { WritePlans } from "./common/plans";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
 import { BlindspotError, fail } from "../errors";
-import { joinOutput } from "../io/paths";
+import { joinOutput, safeName } from "../io/paths";
 import { finishImport } from "./common/finish";
 import { IMAGE_EXTENSIONS, isDir, listFiles, refuseSharedOutputs } from "./common/files";
 import { fieldToWrite } from "./common/labels";
@@ -14,10 +14,13 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
  * Image folder for classification: one sub-folder per class (`root/<class>/<image>`), or one
- * per split first (`root/<split>/<class>/<image>` when the top folders are train/val/test).
- * Sizes are read from the image headers. Writing copies (or hard-links) each image into the
- * folder of its label; splits and labels are folder names, checked like every name from the
- * data. Images without a label have no folder: a write leaves them out only when lossy.
+ * per split first (`root/<split>/<class>/<image>` when the top folders are all split names:
+ * train/val/valid/validation/test). Nested folders are one class (`animals/cat`). Sizes are
+ * read from the image headers. Writing copies (or hard-links) each image into the folder of its
+ * label (a `/` in a label is a sub-folder); splits and labels are folder names, checked like
+ * every name from the data. What the reader could not get back is refused unless lossy: images
+ * without a label (left out), and splits other than those names or on only some images
+ * (written without split folders).
  */
 const SPLIT_NAMES = new Set(["train", "val", "valid", "validation", "test"]);
 
@@ -64,20 +67,21 @@ interface ImageFolderPlan {
 const plans = new WritePlans<ImageFolderPlan>(planImageFolder);
 
 function planImageFolder(ds: Dataset, out: string, options: WriteOptions): ImageFolderPlan {
-  const field = fieldToWrite(ds, options, "classification");
-  if (!ds.samples.columnNames().includes(field)) fail(out, field, `no classification field ${field}`, "pick a classification field with --field");
+  const field = classificationField(ds, out, options);
   const labels = values<string | null>(ds.samples, field);
   const ids = values<string>(ds.samples, "id"), filepaths = values<string>(ds.samples, "filepath");
   const splits = values<string | null>(ds.samples, "split");
   const plan: ImageFolderPlan = { rows: [], sources: [], targets: [], lost: [] };
+  const written: number[] = [];
   let unlabeled = 0;
   for (let i = 0; i < filepaths.length; i++) {
-    const label = labels[i];
-    if (label === null || label === undefined) {
-      unlabeled++;
-      continue;
-    }
-    const parts = [...(splits[i] !== null ? [{ name: splits[i]!, what: "split" }] : []), { name: String(label), what: "class" }];
+    if (labels[i] === null || labels[i] === undefined) unlabeled++;
+    else written.push(i);
+  }
+  const withSplits = splitFolders(written, splits, plan.lost);
+  for (const i of written) {
+    const label = String(labels[i]);
+    const parts = [...(withSplits ? [{ name: splits[i]!, what: "split" }] : []), ...classFolders(label, out)];
     const dest = joinOutput(out, parts, filepaths[i].split(/[\\/]/).pop()!);
     const src = ds.imagePath(filepaths[i]);
     if (!isFile(src)) {
@@ -87,9 +91,73 @@ function planImageFolder(ds: Dataset, out: string, options: WriteOptions): Image
     plan.sources.push(src);
     plan.targets.push(dest);
   }
+  if (!withSplits) {
+    // Without split folders the reader takes the top folders for splits when every one is a split name.
+    const tops = new Set(written.map((i) => String(labels[i]).split("/")[0]));
+    if (tops.size && [...tops].every((t) => SPLIT_NAMES.has(t.toLowerCase()))) {
+      plan.lost.push(`the classes of ${written.length} images (${[...tops].sort().join(", ")}): every top class folder is a split name, so an image folder reads them back as splits without classes (rename a class, e.g. add one that is not train, val, valid, validation or test)`);
+    }
+  }
   refuseSharedOutputs(out, plan.targets, plan.rows.map((i) => filepaths[i]), "an image folder keeps each image's file name in its class folder; give these images distinct file names");
   if (unlabeled) plan.lost.push(`${unlabeled} images without a ${field} label (an image folder has no place for them)`);
   return plan;
+}
+
+/**
+ * The classification field to write, or an error that says why there is none: the dataset
+ * has no classification labels (detections only), or the field chosen holds boxes.
+ */
+function classificationField(ds: Dataset, out: string, options: WriteOptions): string {
+  const field = fieldToWrite(ds, options, "classification");
+  const kind = ds.fields.find((f) => f.name === field)?.kind;
+  if (kind === "classification" && ds.samples.columnNames().includes(field)) return field;
+  const classified = ds.fields.filter((f) => f.kind === "classification").map((f) => f.name);
+  if (classified.length) fail(out, field, `label field ${field} ${kind !== undefined && kind !== "classification" ? `holds ${kind}, not classification labels` : "has no classification labels"}, so nothing was written`, `pick a classification field with --field: ${classified.join(", ")}`);
+  const fields = ds.fields.length ? `its label fields: ${ds.fields.map((f) => `${f.name} (${f.kind})`).join(", ")}` : "it has no label fields";
+  fail(
+    out, undefined,
+    `the dataset has no classification labels (${fields}), and an image folder holds only one class per image, so nothing was written`,
+    ds.fields.some((f) => f.kind === "detections")
+      ? `write the boxes to a detection format instead, e.g. --to coco ${out.replace(/[\\/]+$/, "")}.json, or --to yolo or voc with the folder ${out}`
+      : "give the samples a classification field first, or write to a format that needs none, e.g. --to jsonl",
+  );
+}
+
+/**
+ * Whether the written images go under split folders: only when the reader gets the splits back,
+ * that is every written image has a split and each is a split name it knows. Otherwise the
+ * splits are left out (listed in `lost`), and `<split>/<class>` never reads back as a class.
+ */
+function splitFolders(rows: number[], splits: ArrayLike<string | null>, lost: string[]): boolean {
+  const named = rows.filter((i) => splits[i] !== null && splits[i] !== undefined);
+  if (!named.length) return false;
+  const unknown = [...new Set(named.map((i) => splits[i]!).filter((s) => !SPLIT_NAMES.has(s.toLowerCase())))];
+  if (unknown.length) {
+    const shown = unknown.slice(0, 5).map((s) => JSON.stringify(s)).join(", ") + (unknown.length > 5 ? ", ..." : "");
+    lost.push(`the splits of ${named.length} images (written without split folders): an image folder reads back only train, val, valid, validation and test as splits, not ${shown}`);
+    return false;
+  }
+  if (named.length < rows.length) {
+    lost.push(`the splits of ${named.length} images (written without split folders): ${rows.length - named.length} other images have no split, and an image folder has split folders for all images or for none`);
+    return false;
+  }
+  return true;
+}
+
+/** A label's class folders: `animals/cat` is `animals/cat/`, each part a folder name. */
+function classFolders(label: string, out: string): { name: string; what: string }[] {
+  if (!label.includes("/")) return [{ name: label, what: "class" }];
+  return label.split("/").map((part) => {
+    try {
+      return { name: safeName(part, "class", out), what: "class" };
+    } catch {
+      throw new BlindspotError({
+        file: out, place: "class",
+        message: `class ${JSON.stringify(label)} cannot be written as nested class folders: ${JSON.stringify(part)} cannot be a folder name`,
+        hint: "an image folder writes each \"/\" of a class as a sub-folder; rename the class so that every part is a folder name (not empty, not . or .., no backslash), or write to a single-file format such as jsonl or coco",
+      });
+    }
+  });
 }
 
 function isFile(p: string): boolean {

@@ -6,7 +6,7 @@ import { values } from "../../src/dataset/columns";
 import { BlindspotError } from "../../src/errors";
 import { exportDataset, load } from "../../src/formats/api";
 import { imageFolder } from "../../src/formats/imageFolder";
-import { HAS_SHARED, SHARED, tmpDir } from "../helpers/data";
+import { HAS_SHARED, SHARED, tmpDir, writeImage } from "../helpers/data";
 
 const SIGNS = path.join(SHARED, "sign-digits/Dataset");
 
@@ -65,10 +65,10 @@ describe("image-folder writer", () => {
 
   it("writes each labelled image under its split and class", async () => {
     const out = path.join(tmpDir("if-out"), "out");
-    const report = await exportDataset(dataset(images(), ["cat", "dog", "cat"], ["train", null, "val"]), out, { format: "image-folder" });
+    const report = await exportDataset(dataset(images(), ["cat", "dog", "cat"], ["train", "Val", "val"]), out, { format: "image-folder" });
     expect(report).toEqual({ files: 3, objects: 0, dropped: [] });
     expect(fs.readFileSync(path.join(out, "train/cat/img0.jpg"), "utf8")).toBe("image 0");
-    expect(fs.readFileSync(path.join(out, "dog/img1.jpg"), "utf8")).toBe("image 1");
+    expect(fs.readFileSync(path.join(out, "Val/dog/img1.jpg"), "utf8")).toBe("image 1");
     expect(fs.readFileSync(path.join(out, "val/cat/img2.jpg"), "utf8")).toBe("image 2");
   });
 
@@ -76,9 +76,10 @@ describe("image-folder writer", () => {
     const root = tmpDir("if-escape");
     const out = path.join(root, "a", "b", "out");
     for (const [labels, splits, re] of [
-      [["cat", "cat", "cat"], [null, "../../../x", null], /split "..\/..\/..\/x" cannot be used as a file or folder name/],
       [["cat", "..", "cat"], [null, null, null], /class ".." cannot be used/],
-      [["cat", "a/b", "cat"], [null, null, null], /class "a\/b" cannot be used/],
+      [["cat", "a//b", "cat"], [null, null, null], /class "a\/\/b" cannot be written as nested class folders: "" cannot be a folder name/],
+      [["cat", "a/../../b", "cat"], [null, null, null], /class "a\/..\/..\/b" cannot be written as nested class folders: ".." cannot be a folder name/],
+      [["cat", "a\\b", "cat"], [null, null, null], /class "a\\\\b" cannot be used/],
     ] as const) {
       const err = await rejection(exportDataset(dataset(images(), [...labels], [...splits]), out, { format: "image-folder" }));
       expect(err).toBeInstanceOf(BlindspotError);
@@ -126,5 +127,117 @@ describe("image-folder writer", () => {
     const err = await rejection(exportDataset(b.build(), out, { format: "image-folder" }));
     expect(err.message).toMatch(/1 sample would overwrite another's file, so nothing was written:\n  - cat\/img0.jpg <- "sub\/img0.jpg", "other\/img0.jpg"/);
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  /** Real images (the reader checks their headers) and a dataset over them. */
+  async function realDataset(labels: (string | null)[], splits: (string | null)[]) {
+    const dir = path.join(tmpDir("if-real"), "images");
+    const b = new DatasetBuilder("cls", dir);
+    b.declareField({ name: "ground_truth", kind: "classification", predicted: false });
+    for (let i = 0; i < labels.length; i++) {
+      await writeImage(path.join(dir, `img${i}.jpg`), 8, 6);
+      b.addSample({ filepath: `img${i}.jpg`, width: 8, height: 6, split: splits[i], fields: { ground_truth: labels[i] } });
+    }
+    return b.build();
+  }
+  const byFile = (ds: Awaited<ReturnType<typeof load>>) => {
+    const fps = values<string>(ds.samples, "filepath"), labels = values<string | null>(ds.samples, "ground_truth"), splits = values<string | null>(ds.samples, "split");
+    return Object.fromEntries(Array.from(fps, (f, i) => [f.split("/").pop(), [labels[i], splits[i]]]));
+  };
+
+  it("refuses splits the reader cannot get back unless lossy, then writes without split folders", async () => {
+    const ds = await realDataset(["cat", "dog", "cat"], ["train", "production", null]);
+    const out = path.join(tmpDir("if-splits"), "out");
+    const lost = [
+      'the splits of 2 images (written without split folders): an image folder reads back only train, val, valid, validation and test as splits, not "production"',
+    ];
+    expect(await imageFolder.plan!(ds, out, {})).toEqual(lost);
+    const err = await rejection(exportDataset(ds, out, { format: "image-folder" }));
+    expect(err.message).toMatch(/nothing was written[\s\S]*reads back only train, val, valid, validation and test as splits, not "production"/);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(await exportDataset(ds, out, { format: "image-folder", lossy: true })).toMatchObject({ files: 3, dropped: lost });
+    expect(fs.readdirSync(out).sort()).toEqual(["cat", "dog"]);
+    const back = await load(out);
+    expect(byFile(back)).toEqual({ "img0.jpg": ["cat", null], "img1.jpg": ["dog", null], "img2.jpg": ["cat", null] });
+  });
+
+  it("refuses a mix of images with and without a split unless lossy", async () => {
+    const ds = await realDataset(["cat", "dog", "cat"], ["train", null, "val"]);
+    const out = path.join(tmpDir("if-mixed"), "out");
+    const lost = ["the splits of 2 images (written without split folders): 1 other images have no split, and an image folder has split folders for all images or for none"];
+    expect(await imageFolder.plan!(ds, out, {})).toEqual(lost);
+    await rejection(exportDataset(ds, out, { format: "image-folder" }));
+    expect(fs.existsSync(out)).toBe(false);
+    await exportDataset(ds, out, { format: "image-folder", lossy: true });
+    expect(byFile(await load(out))).toEqual({ "img0.jpg": ["cat", null], "img1.jpg": ["dog", null], "img2.jpg": ["cat", null] });
+    // A split outside the folder is left out with the others, never written.
+    const escape = await realDataset(["cat", "cat"], ["../../x", "train"]);
+    const out2 = path.join(tmpDir("if-escape-split"), "a", "out");
+    await exportDataset(escape, out2, { format: "image-folder", lossy: true });
+    expect(fs.readdirSync(path.dirname(out2))).toEqual(["out"]);
+    expect(fs.readdirSync(out2)).toEqual(["cat"]);
+  });
+
+  it("images without a label do not count in the split check; all known splits read back", async () => {
+    const ds = await realDataset(["cat", null, "dog"], ["train", null, "test"]);
+    const out = path.join(tmpDir("if-split-ok"), "out");
+    expect(await exportDataset(ds, out, { format: "image-folder", lossy: true })).toMatchObject({ files: 2, dropped: ["1 images without a ground_truth label (an image folder has no place for them)"] });
+    expect(byFile(await load(out))).toEqual({ "img0.jpg": ["cat", "train"], "img2.jpg": ["dog", "test"] });
+  });
+
+  it("refuses classes that all read back as splits unless lossy", async () => {
+    const ds = await realDataset(["train", "test/x"], [null, null]);
+    const out = path.join(tmpDir("if-split-classes"), "out");
+    expect(await imageFolder.plan!(ds, out, {})).toEqual([
+      "the classes of 2 images (test, train): every top class folder is a split name, so an image folder reads them back as splits without classes (rename a class, e.g. add one that is not train, val, valid, validation or test)",
+    ]);
+    await rejection(exportDataset(ds, out, { format: "image-folder" }));
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("writes a / in a class as nested folders, which read back as the same class", async () => {
+    const root = tmpDir("if-nested");
+    await writeImage(path.join(root, "in/animals/cat/a.jpg"), 8, 6);
+    await writeImage(path.join(root, "in/animals/b.jpg"), 8, 6);
+    await writeImage(path.join(root, "in/plants/tree/oak/c.jpg"), 8, 6);
+    const ds = await load(path.join(root, "in"));
+    expect(byFile(ds)).toEqual({ "a.jpg": ["animals/cat", null], "b.jpg": ["animals", null], "c.jpg": ["plants/tree/oak", null] });
+    const out = path.join(root, "out");
+    expect(await exportDataset(ds, out, { format: "image-folder" })).toMatchObject({ files: 3, dropped: [] });
+    expect(fs.existsSync(path.join(out, "animals/cat/a.jpg"))).toBe(true);
+    expect(byFile(await load(out))).toEqual(byFile(ds));
+    // Under split folders too.
+    const split = await realDataset(["animals/cat", "animals"], ["train", "val"]);
+    const out2 = path.join(root, "out2");
+    await exportDataset(split, out2, { format: "image-folder" });
+    expect(fs.existsSync(path.join(out2, "train/animals/cat/img0.jpg"))).toBe(true);
+    expect(byFile(await load(out2))).toEqual({ "img0.jpg": ["animals/cat", "train"], "img1.jpg": ["animals", "val"] });
+  });
+
+  it("says a dataset with only detections has no classification labels, lossy or not, and names a format that fits", async () => {
+    const b = new DatasetBuilder("det", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    const id = b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
+    b.addObject({ sampleId: id, field: "ground_truth", label: "cat", x: 1, y: 1, w: 2, h: 2 });
+    const ds = b.build();
+    const out = path.join(tmpDir("if-det"), "out");
+    for (const lossy of [false, true]) {
+      const err = await rejection(exportDataset(ds, out, { format: "image-folder", lossy }));
+      expect(err.message).toContain("the dataset has no classification labels (its label fields: ground_truth (detections)), and an image folder holds only one class per image, so nothing was written");
+      expect(err.message).toContain(out);
+      expect(err.message).not.toMatch(/pick a classification field/);
+      expect(err.hint).toBe(`write the boxes to a detection format instead, e.g. --to coco ${out}.json, or --to yolo or voc with the folder ${out}`);
+    }
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("asks for a classification field when the one chosen holds boxes", async () => {
+    const b = new DatasetBuilder("both", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.declareField({ name: "scene", kind: "classification", predicted: false });
+    b.addSample({ filepath: "a.jpg", fields: { scene: "indoor" } });
+    const err = await rejection(exportDataset(b.build(), path.join(tmpDir("if-both"), "out"), { format: "image-folder", field: "ground_truth", lossy: true }));
+    expect(err.message).toMatch(/label field ground_truth holds detections, not classification labels, so nothing was written/);
+    expect(err.hint).toBe("pick a classification field with --field: scene");
   });
 });
