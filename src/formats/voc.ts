@@ -18,7 +18,13 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
  * Pascal VOC XML: one file per image, boxes as corners `xmin ymin xmax ymax`. The values are
  * taken as continuous coordinates (x = xmin, w = xmax - xmin), the reading every other format
  * of the same labels agrees with. Either a folder of XML files or a VOC tree
- * (`Annotations/`, `ImageSets/Main/<split>.txt`, which gives each sample its split).
+ * (`Annotations/`, `ImageSets/Main/<split>.txt`, which gives each sample its split; `default.txt`
+ * lists samples without a split, as CVAT and Datumaro export them and as TFRecord's
+ * `default.tfrecord`).
+ *
+ * An object's `<part>`s (person layout: head, hands, feet) and `<actions>` are not loaded: each
+ * file that has some gets a problem saying how many (`unsupported-shape` for parts,
+ * `ignored-field` for actions and other elements of the object blindspot does not read).
  *
  * Object attributes: `pose`, `truncated`, `difficult` and `occluded` are elements of the
  * object; any other is written the way CVAT and Datumaro export them,
@@ -28,6 +34,10 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
  */
 const OBJECT_ATTRIBUTES = new Set(["pose", "truncated", "difficult", "occluded"]);
 const CORNERS = ["xmin", "ymin", "xmax", "ymax"];
+/** Elements of an object the reader takes. */
+const OBJECT_ELEMENTS = new Set(["name", "bndbox", "attributes", ...OBJECT_ATTRIBUTES]);
+/** The split that ImageSets/Main/default.txt lists: none. */
+const NO_SPLIT = "default";
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 export const voc: Format = {
@@ -63,13 +73,18 @@ interface VocDoc {
   width: number | null;
   height: number | null;
   objects: VocObject[];
+  /** Parts of objects not loaded, by part name, and other elements of objects not loaded, by element. */
+  parts: Map<string, number>;
+  ignored: Map<string, number>;
 }
 
 /** Reads one VOC annotation file with the streaming scanner (malformed XML fails with its line). */
 function readVocFile(file: string): VocDoc {
-  const doc: VocDoc = { width: null, height: null, objects: [] };
+  const doc: VocDoc = { width: null, height: null, objects: [], parts: new Map(), ignored: new Map() };
   let obj: VocObject | null = null;
   let attr: { line: number; name?: string; value?: string } | null = null;
+  let partName: string | null = null;
+  const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   scanXml(file, {
     open(name, _attrs, line, stack) {
       const d = stack.length;
@@ -93,6 +108,12 @@ function readVocFile(file: string): VocDoc {
       } else if (d === 3) {
         if (name === "name") obj.name = text;
         else if (OBJECT_ATTRIBUTES.has(name)) obj.attributes[name] = vocValue(text, true);
+        else if (name === "part") {
+          count(doc.parts, partName === null || partName.trim() === "" ? "unnamed" : partName.trim());
+          partName = null;
+        } else if (!OBJECT_ELEMENTS.has(name)) count(doc.ignored, name);
+      } else if (d === 4 && parent === "part") {
+        if (name === "name") partName = text;
       } else if (d === 4 && parent === "bndbox") {
         const c = CORNERS.indexOf(name);
         if (c >= 0) obj.corners[c] = finiteNumber(text);
@@ -124,6 +145,15 @@ async function readVoc(input: string, options: ReadOptions): Promise<Dataset> {
     const doc = readVocFile(file);
     const filename = doc.filename ? doc.filename : `${stem(rel)}.jpg`;
     const id = b.addSample({ filepath: filename, width: doc.width, height: doc.height, split: splits.get(stem(filename)) ?? null });
+    if (doc.parts.size > 0) {
+      const n = [...doc.parts.values()].reduce((a, c) => a + c, 0);
+      const what = [...doc.parts].map(([p, c]) => `${c} ${p}`).join(", ");
+      b.addProblem({ kind: "unsupported-shape", sampleId: id, file, place: "<object><part>", message: `${n} <part> box(es) of objects not loaded (${what}): blindspot reads each object's own box`, hint: "the person layout parts are left out; keep the VOC files to use them" });
+    }
+    if (doc.ignored.size > 0) {
+      const what = [...doc.ignored].map(([e, c]) => `${c} <${e}>`).join(", ");
+      b.addProblem({ kind: "ignored-field", sampleId: id, file, place: "<object>", message: `not loaded: ${what} of objects`, hint: "blindspot reads an object's name, bndbox, pose, truncated, difficult, occluded and <attributes>; the action flags and other elements are left out" });
+    }
     doc.objects.forEach((obj, k) => {
       const place = `object ${k + 1}, line ${obj.line}`;
       const [x0, y0, x1, y1] = obj.corners;
@@ -137,16 +167,18 @@ async function readVoc(input: string, options: ReadOptions): Promise<Dataset> {
 
 /**
  * Split of each image stem from `ImageSets/Main/<split>.txt`, one stem per line. Per-class
- * lists (`<class>_<split>.txt`, a stem and 1 / 0 / -1 per line) are skipped.
+ * lists (`<class>_<split>.txt`, a stem and 1 / 0 / -1 per line) are skipped, and so is
+ * `default.txt`: its samples have no split.
  */
 function readImageSets(root: string): Map<string, string> {
   const dir = path.join(root, "ImageSets", "Main");
   const out = new Map<string, string>();
   if (!isDir(dir)) return out;
   for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".txt")).sort()) {
+    const split = f.slice(0, -4);
+    if (split === NO_SPLIT) continue; // samples without a split
     const lines = readText(path.join(dir, f)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
     if (f.includes("_") && lines.length && lines.every((l) => /^\S+\s+-?[01]$/.test(l))) continue;
-    const split = f.slice(0, -4);
     for (const s of lines) out.set(s, split);
   }
   return out;
@@ -176,13 +208,14 @@ function vocFiles(ds: Dataset, out: string, options: WriteOptions): VocOutput {
 
   const esc = { invalid: 0 };
   const e = (v: string) => escapeXml(v, esc);
-  const lost = { typed: new Set<string>(), typedCount: 0, structured: 0, nulls: 0, unlisted: 0 };
+  const lost = { typed: new Set<string>(), typedCount: 0, structured: 0, nulls: 0, unlisted: 0, noSplit: 0 };
+  const restructured = { flattened: 0, shadowed: 0 };
   const files: [string, string][] = [];
   const bySplit = new Map<string, string[]>();
   for (let i = 0; i < ids.length; i++) {
     const objects = (o.bySample.get(ids[i]) ?? []).map((r) => {
       const own: string[] = [], extra: string[] = [];
-      for (const [k, v] of Object.entries(objectAttributes(o.attributes[r]))) {
+      for (const [k, v] of Object.entries(objectAttributes(o.attributes[r], restructured))) {
         const text = attributeText(k, v, lost);
         if (text === null) continue;
         if (OBJECT_ATTRIBUTES.has(k)) own.push(`\t\t<${k}>${e(text)}</${k}>\n`);
@@ -197,6 +230,7 @@ function vocFiles(ds: Dataset, out: string, options: WriteOptions): VocOutput {
     files.push([annFiles[i], xml]);
     const split = splits[i];
     if (split === null) continue;
+    if (split === NO_SPLIT) lost.noSplit++;
     // A list holds one stem per line, read back trimmed.
     if (stems[i] !== stems[i].trim() || /[\r\n]/.test(stems[i])) { lost.unlisted++; continue; }
     const list = bySplit.get(split);
@@ -211,6 +245,9 @@ function vocFiles(ds: Dataset, out: string, options: WriteOptions): VocOutput {
   if (lost.typedCount) report.push(`${lost.typedCount} attribute values that are text reading back as a number or true/false (voc attribute values are text; attributes ${[...lost.typed].slice(0, 5).join(", ")})`);
   if (lost.structured) report.push(`${lost.structured} attribute values that are lists or objects (voc writes them as JSON text, which reads back as text)`);
   if (lost.nulls) report.push(`${lost.nulls} empty (null) attribute values (voc cannot hold them)`);
+  if (restructured.flattened) report.push(`${restructured.flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (voc has no nesting: they read back flat)`);
+  if (restructured.shadowed) report.push(`${restructured.shadowed} nested attribute values named like an attribute of the object itself (voc keeps the object's own)`);
+  if (lost.noSplit) report.push(`${lost.noSplit} samples' splits named "${NO_SPLIT}" (voc reads ImageSets/Main/${NO_SPLIT}.txt as samples without a split)`);
   if (lost.unlisted) report.push(`${lost.unlisted} samples' splits (their file names have spaces at the ends or line breaks, which a VOC split list cannot hold)`);
   if (esc.invalid) report.push(`${esc.invalid} characters that XML cannot hold (written as U+FFFD)`);
   return { files, lost: report };

@@ -53,7 +53,8 @@ describe.skipIf(!HAS_SHARED)("VOC on the VOC100 sample", () => {
     expect(imagenet.problems).toEqual([]);
     expect(await vocReferenceDiffs(imagenet, 0)).toEqual([]);
     expect(attrs(imagenet)[0]).toEqual({ occluded: 0 });
-    expect(new Set(values<string | null>(imagenet.samples, "split"))).toEqual(new Set(["default"]));
+    // ImageSets/Main/default.txt lists the samples without a split (CVAT's and Datumaro's exports).
+    expect(new Set(values<string | null>(imagenet.samples, "split"))).toEqual(new Set([null]));
   });
 
   it("writes what it read and reads it back the same: boxes, sizes, splits and attributes", async () => {
@@ -73,6 +74,7 @@ describe.skipIf(!HAS_SHARED)("VOC on the VOC100 sample", () => {
     expect(report.dropped).toEqual([
       "metadata columns license, flickr_url, coco_url, date_captured (voc cannot hold them)",
       "100 image ids (voc cannot hold them: results files naming them would not match)",
+      `273 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (voc has no nesting: they read back flat)`,
     ]);
     expect(await vocReferenceDiffs(await voc.read!(out, { images: VOC_IMAGES }), 0)).toEqual([]);
   });
@@ -131,6 +133,43 @@ describe("VOC reader (streaming XML scanner)", () => {
     expect((await rejection(voc.read!(other, {}))).message).toMatch(/root element is <annotations>, not <annotation>/);
   });
 
+  it("records an object's <part>s and <actions> as problems: nothing is left out silently", async () => {
+    const box = (x: number) => `<bndbox><xmin>${x}</xmin><ymin>${x}</ymin><xmax>${x + 2}</xmax><ymax>${x + 2}</ymax></bndbox>`;
+    const dir = vocFile(`<object><name>person</name>${box(1)}
+      <part><name>head</name>${box(2)}</part><part><name>hand</name>${box(3)}</part><part><name>hand</name>${box(4)}</part>
+      <actions><jumping>0</jumping><phoning>1</phoning></actions><point><x>3</x><y>4</y></point>
+    </object><object><name>person</name>${box(5)}<actions><jumping>1</jumping></actions></object>`);
+    const ds = await voc.read!(dir, {});
+    expect(ds.objectCount()).toBe(2);
+    expect(Array.from(values<string>(ds.objects, "label"))).toEqual(["person", "person"]);
+    expect(ds.problems.map((p) => [p.kind, p.sampleId, p.file])).toEqual([
+      ["unsupported-shape", "a.jpg", path.join(dir, "a.xml")],
+      ["ignored-field", "a.jpg", path.join(dir, "a.xml")],
+    ]);
+    expect(ds.problems[0].message).toBe("3 <part> box(es) of objects not loaded (1 head, 2 hand): blindspot reads each object's own box");
+    expect(ds.problems[1].message).toBe("not loaded: 2 <actions>, 1 <point> of objects");
+  });
+
+  it("reads ImageSets/Main/default.txt as samples without a split, as TFRecord reads default.tfrecord", async () => {
+    const dir = tmpDir("voc-default");
+    fs.mkdirSync(path.join(dir, "Annotations"));
+    fs.mkdirSync(path.join(dir, "ImageSets/Main"), { recursive: true });
+    for (const n of ["a", "b", "c"]) fs.writeFileSync(path.join(dir, "Annotations", `${n}.xml`), `<annotation><filename>${n}.jpg</filename></annotation>`);
+    // "a" is listed in both: a real split wins over default, whichever file comes first.
+    fs.writeFileSync(path.join(dir, "ImageSets/Main/default.txt"), "a\nb\n");
+    fs.writeFileSync(path.join(dir, "ImageSets/Main/aaa.txt"), "a\n");
+    const ds = await voc.read!(dir, {});
+    expect(Array.from(values<string | null>(ds.samples, "split"))).toEqual(["aaa", null, null]);
+
+    const named = dataset([{ filepath: "a.jpg", split: "default" }, { filepath: "b.jpg", split: "train" }]);
+    const out = path.join(tmpDir("voc-default-out"), "voc");
+    const err = await rejection(exportDataset(named, out, { format: "voc" }));
+    expect(err.message).toContain(`1 samples' splits named "default" (voc reads ImageSets/Main/default.txt as samples without a split)`);
+    expect(fs.existsSync(out)).toBe(false);
+    await exportDataset(named, out, { format: "voc", lossy: true });
+    expect(Array.from(values<string | null>((await voc.read!(out, {})).samples, "split"))).toEqual([null, "train"]);
+  });
+
   it("skips per-class lists in ImageSets/Main and reads splits with an underscore", async () => {
     const dir = tmpDir("voc-sets");
     fs.mkdirSync(path.join(dir, "Annotations"));
@@ -181,6 +220,16 @@ describe("VOC writer", () => {
     const report = await exportDataset(ds, path.join(dir, "voc"), { format: "voc", lossy: true });
     expect(report.dropped).toHaveLength(3);
     expect(attrs(await voc.read!(path.join(dir, "voc"), {}))).toEqual([{ plate: 42, tags: '["a"]' }]);
+  });
+
+  it('lists nested attributes ({"attributes": {...}}) it writes flat', async () => {
+    const ds = dataset([{ filepath: "a.jpg", boxes: [{ label: "car", x: 1, y: 2, w: 10, h: 20, attributes: { attributes: { occluded: true, color: "red" }, color: "blue" } }] }]);
+    const out = path.join(tmpDir("voc-nested"), "voc");
+    const err = await rejection(exportDataset(ds, out, { format: "voc" }));
+    expect(err.message).toContain(`1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (voc has no nesting: they read back flat)`);
+    expect(err.message).toContain("1 nested attribute values named like an attribute of the object itself (voc keeps the object's own)");
+    await exportDataset(ds, out, { format: "voc", lossy: true });
+    expect(attrs(await voc.read!(out, {}))).toEqual([{ occluded: true, color: "blue" }]);
   });
 
   it("writes splits as ImageSets/Main lists and reads them back", async () => {

@@ -188,13 +188,23 @@ export function dict(): Record<string, unknown> {
   return Object.create(null) as Record<string, unknown>;
 }
 
-/** Parses an object's attributes JSON; COCO files exported by CVAT nest them in `attributes`. */
-export function objectAttributes(json: string | null): Record<string, unknown> {
+/**
+ * Parses an object's attributes JSON; COCO files exported by CVAT nest them in `attributes`
+ * ({"attributes": {"occluded": false}}), which come out as attributes of their own (the
+ * object's own keys win over nested ones of the same name). A format that writes the result
+ * does not give the nesting back: pass `restructured` to learn what changed (one object
+ * flattened, and how many nested values an own key of the same name left out), and report it.
+ */
+export function objectAttributes(json: string | null, restructured?: { flattened: number; shadowed: number }): Record<string, unknown> {
   if (json === null) return {};
   const a = JSON.parse(json) as Record<string, unknown>;
   const nested = a.attributes;
   if (nested === null || typeof nested !== "object" || Array.isArray(nested)) return a;
   const { attributes: _, ...rest } = a;
+  if (restructured) {
+    restructured.flattened++;
+    for (const k of Object.keys(nested)) if (Object.prototype.hasOwnProperty.call(rest, k)) restructured.shadowed++;
+  }
   return { ...(nested as Record<string, unknown>), ...rest };
 }
 
