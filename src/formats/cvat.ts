@@ -27,6 +27,8 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
  * - Shape attributes `occluded` (boolean), `z_order`, `group_id`, `rotation` (numbers),
  *   `source` (text) and `<attribute name=...>` children (typed by the label's spec) go to the
  *   object's attributes; an attribute `iscrowd` (or CVAT/Datumaro's `is_crowd`) is the crowd flag.
+ *   The writer puts only such values in shape attributes (an `occluded` that is not a boolean,
+ *   such as VOC's 0 / 1, is an <attribute> child), so that each reads back as it was.
  * - Other shapes (polylines, points, masks, ellipses, cuboids, skeletons, tags) are not loaded:
  *   each image that has some gets an `unsupported-shape` problem saying how many.
  */
@@ -404,7 +406,8 @@ function splitAttributes(a: Record<string, unknown>): SplitAttributes {
   for (const [k, v] of Object.entries(a)) {
     if (CROWD_NAMES.has(k)) continue; // the crowd column is the truth
     if (v === null || v === undefined || GEOMETRY_ATTRS.has(k)) { out.nulls++; continue; }
-    if (k === "occluded" && (typeof v === "boolean" || v === 0 || v === 1 || v === "0" || v === "1" || v === "true" || v === "false")) out.xml.push([k, v === true || v === 1 || v === "1" || v === "true" ? "1" : "0"]);
+    // CVAT's `occluded` is a boolean: other values (VOC's occluded 0/1) go as <attribute> children, read back as they were.
+    if (k === "occluded" && typeof v === "boolean") out.xml.push([k, v ? "1" : "0"]);
     else if ((k === "z_order" || k === "group_id" || k === "rotation") && typeof v === "number" && Number.isFinite(v)) out.xml.push([k, String(v)]);
     else if (k === "source" && typeof v === "string") out.xml.push([k, v]);
     else {
@@ -449,7 +452,7 @@ interface CvatPlan {
   imageIds: number[];
   /** Each object's shape, by object row. */
   shape: Uint8Array;
-  attrsOf: (json: string) => SplitAttributes;
+  attrsOf: (json: string) => SplitAttributes & { flattened: number; shadowed: number };
   lost: string[];
 }
 
@@ -463,9 +466,12 @@ function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
   const source = s.columnNames().includes("source_id") ? integerIds(values<unknown>(s, "source_id")) : null;
   // CVAT image ids are frame numbers: the source ids when they fit, else 0..n-1.
   const imageIds = source && source.every((v) => v >= 0) ? source : Array.from(filepaths, (_, i) => i);
-  const attrsOf = parsedOnce((json: string) => splitAttributes(objectAttributes(json)));
+  const attrsOf = parsedOnce((json: string) => {
+    const restructured = { flattened: 0, shadowed: 0 };
+    return { ...splitAttributes(objectAttributes(json, restructured)), ...restructured };
+  });
   const shape = new Uint8Array(ds.objects.numRows());
-  let polyDropped = 0, nulls = 0, asText = 0, invalid = 0;
+  let polyDropped = 0, nulls = 0, asText = 0, invalid = 0, flattened = 0, shadowed = 0;
 
   // Each label's attributes, so that its specs in <meta> hold every value written.
   const prior = new Map(((ds.info.cvat as { labels?: CvatLabel[] } | undefined)?.labels ?? []).map((l) => [l.name, l]));
@@ -487,6 +493,8 @@ function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
       const a = attrsOf(o.attributes[i]!);
       nulls += a.nulls;
       invalid += a.invalid;
+      flattened += a.flattened;
+      shadowed += a.shadowed;
       for (const [k, v] of a.children) {
         let st = byName.get(k);
         if (!st) {
@@ -557,6 +565,8 @@ function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
   if (polyDropped) lost.push(polygonsDroppedLine(polyDropped, "cvat"));
   if (asText) lost.push(`${asText} attribute values that are not text, booleans or numbers (written as text)`);
   if (nulls) lost.push(`${nulls} empty (null) or reserved-name attribute values (cvat cannot hold them)`);
+  if (flattened) lost.push(`${flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (cvat has no nesting: they read back flat)`);
+  if (shadowed) lost.push(`${shadowed} nested attribute values named like an attribute of the object itself (cvat keeps the object's own)`);
   if (invalid) lost.push(`${invalid} characters that XML cannot hold (control characters, written as U+FFFD)`);
   return { o, head: head.join("\n"), imageIds, shape, attrsOf, lost };
 }

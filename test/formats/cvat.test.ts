@@ -178,6 +178,36 @@ describe("cvat with generated data", () => {
     expect(values(back.samples, "filepath")[0]).toBe("a\uFFFD.jpg");
   });
 
+  it("writes an occluded that is not a boolean (VOC's 0 / 1) as an <attribute>, so that it reads back the same", async () => {
+    const b = new DatasetBuilder("occluded", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    const s = b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
+    // One type per label's attribute (CVAT's spec): numbers and booleans for cats, text for dogs.
+    const given: [string, Record<string, unknown>][] = [
+      ["cat", { occluded: 0 }], ["cat", { occluded: 1 }], ["cat", { occluded: true }], ["cat", { occluded: false }],
+      ["dog", { occluded: "1" }], ["dog", { occluded: "yes" }],
+    ];
+    for (const [label, attributes] of given) b.addObject({ sampleId: s, field: "ground_truth", label, x: 0, y: 0, w: 1, h: 1, attributes });
+    const ds = b.build();
+    const out = path.join(tmp(), "occluded.xml");
+    const report = await exportDataset(ds, out, { format: "cvat" });
+    expect(report.dropped).toEqual([]);
+    const xml = fs.readFileSync(out, "utf8");
+    expect(xml).toContain('<attribute name="occluded">0</attribute>');
+    expect(xml.match(/ occluded="[01]"/g)).toEqual([' occluded="1"', ' occluded="0"']);
+    const back = await cvat.read!(out, {});
+    expect(snapshot(back).objects.attributes).toEqual(given.map(([, a]) => a));
+  });
+
+  it('lists nested attributes ({"attributes": {...}}) it writes flat', async () => {
+    const b = new DatasetBuilder("nested", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    const s = b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
+    b.addObject({ sampleId: s, field: "ground_truth", label: "cat", x: 0, y: 0, w: 1, h: 1, attributes: { attributes: { occluded: false } } });
+    const planned = await cvat.plan!(b.build(), path.join(tmp(), "nested.xml"), {});
+    expect(planned).toEqual([`1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (cvat has no nesting: they read back flat)`]);
+  });
+
   it("keeps two <image> entries of one file as two samples", async () => {
     const file = path.join(tmp(), "twice.xml");
     fs.writeFileSync(file, '<annotations><image id="0" name="a.jpg" width="10" height="10"><box label="cat" xtl="1" ytl="1" xbr="2" ybr="2"/></image><image id="1" name="a.jpg" width="0" height="10"><box label="dog" xtl="1" ytl="1" xbr="2" ybr="2"/></image></annotations>');
