@@ -33,10 +33,15 @@ import { addNormalisedCorners, sizeOf } from "./common/boxes";
  * attribute `<name>` of each object: numbers, or text. Keys that are none of these are not
  * loaded, and each file that has some gets an `ignored-field` problem naming them.
  *
- * Reading a folder reads every TFRecord file in it; with several files, each file's name
- * (shard suffix removed) becomes the samples' split, except `default`. Writing to a folder
- * writes one file per split (`<split>.tfrecord`, `default.tfrecord` for samples without one).
- * Records are streamed to a temporary file beside each target, renamed over it at the end.
+ * `image/source_id` is text in the record; an id that reads as a number (COCO's image ids) is
+ * read back as that number, so that results files naming it match.
+ *
+ * Reading a folder reads every TFRecord file in it; each file's name (shard suffix removed)
+ * becomes the samples' split, except `default`, which means no split (as in CVAT's and
+ * Datumaro's exports, and as VOC's ImageSets/Main/default.txt). Writing to a folder writes one
+ * file per split (`<split>.tfrecord`, `default.tfrecord` for samples without one); a single
+ * file holds no splits. Records are streamed to a temporary file beside each target, renamed
+ * over it at the end.
  */
 
 const HOLDS: Capabilities = {
@@ -456,6 +461,12 @@ function splitOf(file: string): string | null {
   return stem === "" || stem === DEFAULT_STEM ? null : stem;
 }
 
+/** An image/source_id as read: text that is a number as JSON writes it (`1146`, not `007`) is that number. */
+function sourceIdValue(text: string): string | number {
+  const n = Number(text);
+  return text.trim() !== "" && Number.isFinite(n) && String(n) === text ? n : text;
+}
+
 /** Keys the reader takes (or leaves on purpose: the image itself). */
 const IMAGE_KEYS = new Set(["image/filename", "image/source_id", "image/width", "image/height", "image/format", "image/encoded", "image/key/sha256"]);
 const OBJECT = "image/object/";
@@ -514,7 +525,7 @@ async function readTfrecord(input: string, options: ReadOptions): Promise<Datase
       const width = finiteNumber(numbers(ex.get("image/width"))[0], true);
       const height = finiteNumber(numbers(ex.get("image/height"))[0], true);
       const fields: Record<string, unknown> = {};
-      if (sourceId !== "") fields.source_id = sourceId;
+      if (sourceId !== "") fields.source_id = sourceIdValue(sourceId);
       const id = b.addSample({ filepath, width, height, split, fields });
       const row = b.sampleCount - 1;
 
@@ -704,19 +715,47 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
 
   const toFile = RECORD_FILE.test(output) && !isDir(output);
   const fileOfSplit = new Map<string | null, string>();
+  let splitsLost = 0, defaultSplits = 0;
   const fileOf = Array.from(ids, (_, r) => {
-    if (toFile) return output;
-    let f = fileOfSplit.get(splits[r]);
-    if (f === undefined) fileOfSplit.set(splits[r], (f = path.join(output, `${safeName(splits[r] ?? DEFAULT_STEM, "split", output)}.tfrecord`)));
+    const split = splits[r];
+    if (toFile) {
+      if (split !== null) splitsLost++;
+      return output;
+    }
+    if (split === DEFAULT_STEM) defaultSplits++;
+    let f = fileOfSplit.get(split);
+    if (f === undefined) fileOfSplit.set(split, (f = path.join(output, `${safeName(split ?? DEFAULT_STEM, "split", output)}.tfrecord`)));
     return f;
   });
+  // Image ids are written as text: text that reads as a number comes back as that number.
+  let idsRetyped = 0;
+  if (s.columnNames().includes("source_id")) {
+    for (const v of values<unknown>(s, "source_id")) {
+      if (v === null || v === undefined) continue;
+      if (typeof v === "string" ? v === "" || sourceIdValue(v) !== v : typeof v !== "number" || sourceIdValue(String(v)) !== v) idsRetyped++;
+    }
+  }
   const used: string[] = [];
   for (const rows of o.bySample.values()) for (const i of rows) used.push(o.label[i]);
   const categories = labelIds(ds, used);
 
-  const attrsOf = parsedOnce(objectAttributes);
+  const restructured = { flattened: 0, shadowed: 0 };
+  const attrsOf = parsedOnce((text: string) => {
+    const r = { flattened: 0, shadowed: 0 };
+    const a = objectAttributes(text, r);
+    return { a, r };
+  });
   const image: (string | null)[] = [], W: number[] = [], H: number[] = [];
   let missing = 0, lost = 0, booleans = 0, rounded = 0, areasLost = 0;
+  for (const rows of o.bySample.values()) {
+    for (const i of rows) {
+      const text = o.attributes[i];
+      if (text === null) continue;
+      const { r } = attrsOf(text);
+      restructured.flattened += r.flattened;
+      restructured.shadowed += r.shadowed;
+    }
+  }
   for (let r = 0; r < ids.length; r++) {
     const rows = o.bySample.get(ids[r]) ?? [];
     let file: string | null = null;
@@ -737,7 +776,7 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
     else if (file !== null) size = await sizeOf(ds, ids[r], filepaths[r], null, null).catch(() => size);
     W.push(size.W);
     H.push(size.H);
-    const lists = objectLists(rows, o, attrsOf);
+    const lists = objectLists(rows, o, (text) => attrsOf(text).a);
     lost += lists.lost;
     booleans += lists.booleans;
     rounded += lists.rounded;
@@ -752,7 +791,13 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
   if (areasLost > 0) out.push(`${areasLost} object areas (tfrecord writes an image's areas only when every box has one)`);
   if (booleans > 0) out.push(`${booleans} boolean attribute values (written as 0/1: tfrecord has no booleans)`);
   if (rounded > 0) out.push(`${rounded} decimal attribute values and areas rounded to 32-bit floats (tfrecord stores decimals as float32)`);
-  return { o, categories, fileOf, image, W, H, attrsOf, lost: out };
+  if (restructured.flattened > 0) out.push(`${restructured.flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (tfrecord holds one list per attribute: they read back flat)`);
+  if (restructured.shadowed > 0) out.push(`${restructured.shadowed} nested attribute values named like an attribute of the object itself (tfrecord keeps the object's own)`);
+  if (splitsLost > 0) out.push(`${splitsLost} samples' splits (a single tfrecord file holds none: write to a folder for one file per split)`);
+  if (defaultSplits > 0) out.push(`${defaultSplits} samples' splits named "${DEFAULT_STEM}" (${DEFAULT_STEM}.tfrecord is read back as samples without a split)`);
+  if (idsRetyped > 0) out.push(`${idsRetyped} image ids that are text reading back as a number, or not text or numbers (tfrecord writes image/source_id as text and reads numbers back as numbers)`);
+  const attrs = (text: string) => attrsOf(text).a;
+  return { o, categories, fileOf, image, W, H, attrsOf: attrs, lost: out };
 }
 
 /**

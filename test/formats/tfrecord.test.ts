@@ -175,15 +175,20 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
     const file = path.join(TMP, "from-coco", "voc.tfrecord");
     const report = await exportDataset(ref, file, { format: "tfrecord", lossy: true });
     expect(report.files).toBe(2);
-    // The attributes are written; only their type changes (occluded: false becomes 0).
-    expect(report.dropped).toEqual([expect.stringMatching(/^metadata columns /), "273 boolean attribute values (written as 0/1: tfrecord has no booleans)"]);
+    // The attributes are written; their nesting goes and their type changes (occluded: false becomes 0).
+    expect(report.dropped).toEqual([
+      expect.stringMatching(/^metadata columns /),
+      "273 boolean attribute values (written as 0/1: tfrecord has no booleans)",
+      `273 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (tfrecord holds one list per attribute: they read back flat)`,
+    ]);
     const back = await tfrecord.read!(file, {});
     expect(boxDiffs(ref, back, null, { tol: 1e-6 })).toEqual([]);
     expect(Array.from(values(back.objects, "area"))).toEqual(Array.from(values(ref.objects, "area")));
     expect(values<string>(back.objects, "attributes")[0]).toBe('{"occluded":0}');
     expect(back.problems).toEqual([]);
-    // COCO image ids travel as image/source_id.
-    expect(values(back.samples, "source_id")[0]).toBe(String(values(ref.samples, "source_id")[0]));
+    // COCO image ids travel as image/source_id, text in the record, and come back as the numbers they were.
+    expect(typeof values(ref.samples, "source_id")[0]).toBe("number");
+    expect(Array.from(values(back.samples, "source_id"))).toEqual(Array.from(values(ref.samples, "source_id")));
   });
 
   it("names the file, record and byte offset of a flipped byte", () => {
@@ -509,6 +514,60 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     expect(Array.from(values(ds.samples, "id"))).toEqual(["x.jpg", "x.jpg#2"]);
     expect(ds.objectCount()).toBe(4);
     expect(ds.problems.map((p) => p.kind)).toEqual(["duplicate-sample"]);
+  });
+
+  it("reads numeric image ids back as numbers, and lists ids that would not read back the same", async () => {
+    const b = new DatasetBuilder("ids", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    const ids: unknown[] = [1146, "img-7", "0012", 7.5, "42", null];
+    ids.forEach((source_id, k) => b.addSample({ filepath: `${k}.png`, width: 40, height: 20, fields: { source_id } }));
+    const ds = b.build();
+    const out = path.join(dir, "ids.tfrecord");
+    const planned = await tfrecord.plan!(ds, out, {});
+    expect(planned.filter((l) => /image ids/.test(l))).toEqual(["1 image ids that are text reading back as a number, or not text or numbers (tfrecord writes image/source_id as text and reads numbers back as numbers)"]);
+    await exportDataset(ds, out, { format: "tfrecord", lossy: true });
+    const back = await tfrecord.read!(out, {});
+    // Each record names its image by file name, so the null id is no column value.
+    expect(Array.from(values(back.samples, "source_id"))).toEqual([1146, "img-7", "0012", 7.5, 42, null]);
+  });
+
+  it("lists the splits a single file, or a split named default, cannot hold", async () => {
+    const b = new DatasetBuilder("splits", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    for (const [f, split] of [["a.png", "train"], ["b.png", "default"], ["c.png", null]] as const) b.addSample({ filepath: f, width: 40, height: 20, split });
+    const ds = b.build();
+    // One file: no splits at all.
+    const file = path.join(dir, "one", "all.tfrecord");
+    const err = await catchAsync(exportDataset(ds, file, { format: "tfrecord" }));
+    expect(err.message).toMatch(/2 samples' splits \(a single tfrecord file holds none: write to a folder for one file per split\)/);
+    expect(fs.existsSync(file)).toBe(false);
+    await exportDataset(ds, file, { format: "tfrecord", lossy: true });
+    expect(Array.from(values((await tfrecord.read!(file, {})).samples, "split"))).toEqual([null, null, null]);
+    // A folder: one file per split, and default.tfrecord is the samples without one.
+    const folder = path.join(dir, "split-folder");
+    const planned = await tfrecord.plan!(ds, folder, {});
+    expect(planned.filter((l) => /split/.test(l))).toEqual(['1 samples\' splits named "default" (default.tfrecord is read back as samples without a split)']);
+    await exportDataset(ds, folder, { format: "tfrecord", lossy: true });
+    expect(fs.readdirSync(folder).sort()).toEqual(["default.tfrecord", "label_map.pbtxt", "train.tfrecord"]);
+    const back = await tfrecord.read!(folder, {});
+    const splitOf = new Map(Array.from(values<string>(back.samples, "filepath"), (f, i) => [f, values<string | null>(back.samples, "split")[i]]));
+    expect(Object.fromEntries(splitOf)).toEqual({ "a.png": "train", "b.png": null, "c.png": null });
+  });
+
+  it("lists nested attributes it writes flat", async () => {
+    const b = new DatasetBuilder("nested", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.addSample({ filepath: "a.png", width: 40, height: 20 });
+    b.addObject({ sampleId: "a.png", field: "ground_truth", label: "cat", x: 0, y: 0, w: 4, h: 4, attributes: { attributes: { occluded: 1, note: "inner" }, note: "outer" } });
+    const ds = b.build();
+    const out = path.join(dir, "nested.tfrecord");
+    const planned = await tfrecord.plan!(ds, out, {});
+    expect(planned.filter((l) => /nested/.test(l))).toEqual([
+      `1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (tfrecord holds one list per attribute: they read back flat)`,
+      "1 nested attribute values named like an attribute of the object itself (tfrecord keeps the object's own)",
+    ]);
+    await exportDataset(ds, out, { format: "tfrecord", lossy: true });
+    expect(JSON.parse(values<string>((await tfrecord.read!(out, {})).objects, "attributes")[0])).toEqual({ occluded: 1, note: "outer" });
   });
 
   it("refuses a split that is not a file name", async () => {
