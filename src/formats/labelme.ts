@@ -4,13 +4,13 @@ import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
 import { parsedOnce, WritePlans } from "./common/plans";
 import type { Dataset } from "../dataset/dataset";
-import { GROUND_TRUTH } from "../dataset/schema";
+import { GROUND_TRUTH, type Category } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { cornerSize, exactCorner, extent, polygonsDroppedLine, writablePolygon } from "./common/shapes";
 import { finishImport } from "./common/finish";
 import { finiteNumber, isDir, listFiles, readJson, refuseSharedOutputs, stem } from "./common/files";
-import { dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, objectAttributes, type FieldObjects } from "./common/labels";
+import { categoryIds, dict, fieldLabels, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, type FieldObjects } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -27,20 +27,27 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
  *   polygon [[x1,y1,...]] and its extent. Other shape types (circle, line, point, linestrip,
  *   mask) are not loaded: an `unsupported-shape` problem says how many.
  * - `flags.iscrowd === true` is the crowd flag; other flags, `group_id`, a non-empty
- *   `description` and any other shape keys are the object's attributes. Top-level `flags`
- *   becomes the metadata column `labelme_flags`, other unknown top-level keys metadata columns.
+ *   `description` and any other shape keys are the object's attributes (an attribute that is
+ *   an object, such as the `attributes` CVAT's COCO export nests, is written as it is). Top-level
+ *   `flags` becomes the metadata column `labelme_flags`, other unknown top-level keys metadata
+ *   columns (`source_id`, the COCO image id results files refer to, among them).
+ * - Top-level `categories` ([{id, name}], which blindspot writes in every file) gives the
+ *   category ids, so that ids from COCO stay as they were; files that disagree on an id get a
+ *   `category-mismatch` problem and the first file's id is kept.
  */
 
 const TOP_KEYS = new Set(["version", "flags", "shapes", "imagePath", "imageData", "imageHeight", "imageWidth"]);
+/** The top-level key of the category list blindspot writes in each file. */
+const CATEGORIES_KEY = "categories";
 const SHAPE_KEYS = new Set(["label", "points", "shape_type", "flags", "group_id", "description", "mask"]);
 /** Sample metadata columns this reader makes, which the writer turns back into LabelMe fields. */
-const OWN_COLUMNS = new Set(["source_id", "labelme_image_path", "labelme_flags"]);
+const OWN_COLUMNS = new Set(["labelme_image_path", "labelme_flags"]);
 export const LABELME_VERSION = "5.2.1";
 
 export const labelme: Format = {
   name: "labelme",
   description: "LabelMe JSON, one file per image (rectangles, polygons, flags, group ids)",
-  holds: { boxes: true, polygons: true, rle: false, crowd: true, confidence: false, classification: false, metadata: true, attributes: true, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: false },
+  holds: { boxes: true, polygons: true, rle: false, crowd: true, confidence: false, classification: false, metadata: true, attributes: true, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: true },
   detect: detectLabelme,
   read: readLabelme,
   plan: (ds, output, options) => plans.get(ds, output, options).lost,
@@ -85,6 +92,7 @@ async function readLabelme(input: string, options: ReadOptions): Promise<Dataset
   for (const c of options.classes ?? []) b.category(c);
   const check = b.imagesDir !== null && options.checkImages !== "none";
   let loaded = 0;
+  const mismatches = new Set<string>();
 
   files.forEach((rel, n) => {
     options.onProgress?.("labels", n + 1, files.length);
@@ -102,6 +110,8 @@ async function readLabelme(input: string, options: ReadOptions): Promise<Dataset
     for (const [k, v] of Object.entries(data)) {
       if (k === "flags") {
         if (v && typeof v === "object" && Object.keys(v).length > 0) fields.labelme_flags = v;
+      } else if (k === CATEGORIES_KEY && isCategoryList(v)) {
+        addCategories(b, v, file, mismatches);
       } else if (!TOP_KEYS.has(k)) fields[k] = v;
     }
     const width = finiteNumber(data.imageWidth, true), height = finiteNumber(data.imageHeight, true);
@@ -155,6 +165,32 @@ async function readLabelme(input: string, options: ReadOptions): Promise<Dataset
   });
   if (loaded === 0) fail(input, undefined, "no LabelMe files here (no .json file has shapes and imagePath)", "give the folder of LabelMe .json files");
   return finishImport(b, input, options);
+}
+
+/** Whether a top-level `categories` value is a category list as blindspot writes it. */
+function isCategoryList(v: unknown): v is Category[] {
+  return Array.isArray(v) && v.every((c) => c !== null && typeof c === "object" && Number.isSafeInteger((c as Category).id) && typeof (c as Category).name === "string");
+}
+
+/**
+ * Adds a file's categories: new names and ids are taken; a name with another id, or an id with
+ * another name, than an earlier file gave keeps the earlier one, with a problem (once each).
+ */
+function addCategories(b: DatasetBuilder, list: Category[], file: string, mismatches: Set<string>): void {
+  for (const c of list) {
+    const byName = b.categories.find((k) => k.name === c.name);
+    const byId = b.categories.find((k) => k.id === c.id);
+    if (byName === undefined && byId === undefined) {
+      b.categories.push({ id: c.id, name: c.name, ...(typeof c.supercategory === "string" && c.supercategory !== "" ? { supercategory: c.supercategory } : {}) });
+      continue;
+    }
+    if (byName !== undefined && byName === byId) continue;
+    const key = `${c.id}:${c.name}`;
+    if (mismatches.has(key)) continue;
+    mismatches.add(key);
+    const was = byName !== undefined ? `${JSON.stringify(c.name)} has id ${byName.id}` : `id ${c.id} is ${JSON.stringify(byId!.name)}`;
+    b.addProblem({ kind: "category-mismatch", file, place: CATEGORIES_KEY, message: `category ${JSON.stringify(c.name)} has id ${c.id} here, but in an earlier file ${was}; the earlier id is kept`, hint: "give every file the same categories list (or remove the lists: ids are then numbered in order)" });
+  }
 }
 
 /** Largest x (axis 0) or y (axis 1) of flat points. */
@@ -237,7 +273,8 @@ interface ShapeAttributes {
 
 function shapeAttributes(json: string): ShapeAttributes {
   const out: ShapeAttributes = { flags: dict(), extra: dict(), groupId: null, description: "", iscrowd: undefined, lost: 0 };
-  for (const [key, v] of Object.entries(objectAttributes(json))) {
+  // Parsed as they are: a nested `attributes` object is a shape key of its own, written unchanged.
+  for (const [key, v] of Object.entries(JSON.parse(json) as Record<string, unknown>)) {
     if (key === "iscrowd") out.iscrowd = v;
     else if (key === "group_id" && typeof v === "number" && Number.isInteger(v)) out.groupId = v;
     else if (key === "description" && typeof v === "string") out.description = v;
@@ -260,6 +297,8 @@ interface LabelmePlan {
   dropped: Uint8Array;
   attrsOf: (json: string) => ShapeAttributes;
   meta: string[];
+  /** The category list written in each file (none when the dataset has no categories). */
+  categories: Category[] | null;
   lost: string[];
 }
 
@@ -300,14 +339,24 @@ function planLabelme(ds: Dataset, output: string, options: WriteOptions): Labelm
     }
   }
   refuseSharedOutputs(output, target, filepaths, "LabelMe keeps one .json per image, named after the image without its extension; rename one of the images");
-  for (const col of meta) if (TOP_KEYS.has(col)) metaLost += countWhere(values<unknown>(s, col), (v) => v !== null && v !== undefined);
+  // Category ids as given (COCO results files name them), with the labels the list lacks.
+  const categories = ds.categories.length === 0 ? null : [...categoryIds(ds.categories, fieldLabels(o))].map(([name, id]): Category => {
+    const sup = ds.categories.find((c) => c.id === id && c.name === name)?.supercategory;
+    return sup === undefined ? { id, name } : { id, name, supercategory: sup };
+  });
+  for (const col of meta) if (reserved(col, categories !== null)) metaLost += countWhere(values<unknown>(s, col), (v) => v !== null && v !== undefined);
 
   // Only what this writer finds; `exportDataset` adds what the capabilities cannot hold.
   const lost: string[] = [];
   if (polyDropped) lost.push(polygonsDroppedLine(polyDropped, "labelme"));
   if (attrLost) lost.push(`${attrLost} object attributes that labelme cannot hold (a group_id that is not an integer, a non-text description, or a name labelme reserves)`);
   if (metaLost) lost.push(`${metaLost} metadata values named like LabelMe's own keys (labelme cannot hold them)`);
-  return { o, target, imagePath, dropped, attrsOf, meta, lost };
+  return { o, target, imagePath, dropped, attrsOf, meta, categories, lost };
+}
+
+/** Whether a metadata column is named like a top-level key the writer fills itself. */
+function reserved(col: string, withCategories: boolean): boolean {
+  return TOP_KEYS.has(col) || (withCategories && col === CATEGORIES_KEY);
 }
 
 function countWhere(list: ArrayLike<unknown>, test: (v: unknown) => boolean): number {
@@ -317,7 +366,7 @@ function countWhere(list: ArrayLike<unknown>, test: (v: unknown) => boolean): nu
 }
 
 async function writeLabelme(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
-  const { o, target, imagePath, dropped, attrsOf, meta, lost } = plans.take(ds, output, options);
+  const { o, target, imagePath, dropped, attrsOf, meta, categories, lost } = plans.take(ds, output, options);
   const s = ds.samples;
   const ids = values<string>(s, "id");
   const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
@@ -350,9 +399,10 @@ async function writeLabelme(ds: Dataset, output: string, options: WriteOptions):
       imageHeight: heights[k] ?? null,
       imageWidth: widths[k] ?? null,
     });
+    if (categories !== null) doc[CATEGORIES_KEY] = categories;
     meta.forEach((col, m) => {
       const v = metaValues[m][k];
-      if (v !== null && v !== undefined && !TOP_KEYS.has(col)) doc[col] = v;
+      if (v !== null && v !== undefined && !reserved(col, categories !== null)) doc[col] = v;
     });
     writeFileAtomic(target[k], JSON.stringify(doc, null, 2) + "\n");
   }

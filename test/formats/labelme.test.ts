@@ -6,8 +6,9 @@ import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
 import { exportDataset } from "../../src/formats/api";
+import { coco } from "../../src/formats/coco";
 import { labelme } from "../../src/formats/labelme";
-import { snapshot, tmpDir, VOC, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
+import { snapshot, tmpDir, VOC, VOC_COCO, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 
 const images = VOC_IMAGES;
 const labelsDir = path.join(VOC, "gts/labelme_format");
@@ -61,6 +62,20 @@ describe.skipIf(!fs.existsSync(VOC))(`labelme on the VOC100 sample (skipped: ${V
     const back = await labelme.read!(out, { images });
     expect(back.problems).toEqual([]);
     expect(snapshot(back)).toEqual(snapshot(ds));
+  });
+
+  it("COCO -> LabelMe -> COCO keeps the image and category ids results files refer to, and the nested attributes", async () => {
+    const ref = await coco.read!(VOC_COCO, { images });
+    const dir = tmp();
+    expect((await exportDataset(ref, path.join(dir, "labelme"), { format: "labelme" })).dropped).toEqual([]);
+    const viaLabelme = await labelme.read!(path.join(dir, "labelme"), { images });
+    expect(viaLabelme.problems).toEqual([]);
+    expect((await exportDataset(viaLabelme, path.join(dir, "back.json"), { format: "coco" })).dropped).toEqual([]);
+    const a = JSON.parse(fs.readFileSync(VOC_COCO, "utf8")), b = JSON.parse(fs.readFileSync(path.join(dir, "back.json"), "utf8"));
+    const imageIds = (d: { images: { id: number; file_name: string }[] }) => Object.fromEntries(d.images.map((im) => [im.file_name, im.id]));
+    expect(imageIds(b)).toEqual(imageIds(a));
+    expect(b.categories.map((c: { id: number; name: string }) => [c.id, c.name])).toEqual(a.categories.map((c: { id: number; name: string }) => [c.id, c.name]));
+    expect(b.annotations.map((x: { attributes: unknown }) => x.attributes)).toEqual(a.annotations.map((x: { attributes: unknown }) => x.attributes));
   });
 
   it("fails on a truncated file, naming the file and the place", async () => {
@@ -236,6 +251,48 @@ describe("labelme with generated data", () => {
     expect(a.camera).toBe("x");
     expect(a.shapes[0].flags).toEqual({ occluded: true, iscrowd: true });
     expect(a.shapes[1].flags).toEqual({ occluded: true });
+  });
+
+  it("keeps image ids (source_id), category ids and nested attributes as they are", async () => {
+    const b = new DatasetBuilder("ids", null);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.categories = [{ id: 3, name: "cat", supercategory: "animal" }, { id: 7, name: "dog" }, { id: 9, name: "unused" }];
+    b.addSample({ filepath: "a.jpg", width: 10, height: 10, fields: { source_id: 1146 } });
+    b.addSample({ filepath: "b.jpg", width: 10, height: 10, fields: { source_id: "img-2" } });
+    // As CVAT's COCO export nests them.
+    b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "dog", x: 1, y: 1, w: 2, h: 2, attributes: { attributes: { occluded: false, color: "red" }, note: "x" } });
+    b.addObject({ sampleId: "b.jpg", field: "ground_truth", label: "cat", x: 1, y: 1, w: 2, h: 2 });
+    const ds = b.build();
+    const out = tmp();
+    // Nothing to refuse: LabelMe holds the ids and the nesting.
+    const report = await exportDataset(ds, out, { format: "labelme" });
+    expect(report.dropped).toEqual([]);
+    const a = JSON.parse(fs.readFileSync(path.join(out, "a.json"), "utf8"));
+    expect(a.source_id).toBe(1146);
+    expect(a.categories).toEqual([{ id: 3, name: "cat", supercategory: "animal" }, { id: 7, name: "dog" }, { id: 9, name: "unused" }]);
+    expect(a.shapes[0].attributes).toEqual({ occluded: false, color: "red" });
+    expect(a.shapes[0].flags).toEqual({});
+    const back = await labelme.read!(out, {});
+    expect(back.problems).toEqual([]);
+    expect(snapshot(back)).toEqual(snapshot(ds));
+    expect(Array.from(values(back.samples, "source_id"))).toEqual([1146, "img-2"]);
+    expect(back.categories).toEqual(ds.categories);
+    expect(snapshot(back).objects.attributes[0]).toEqual({ attributes: { occluded: false, color: "red" }, note: "x" });
+  });
+
+  it("records files whose category lists disagree, keeping the first file's ids", async () => {
+    const dir = tmp();
+    const doc = (categories: unknown, label: string) => JSON.stringify({ imagePath: `${label}.jpg`, imageWidth: 10, imageHeight: 10, categories, shapes: [{ label, shape_type: "rectangle", points: [[1, 1], [2, 2]] }] });
+    fs.writeFileSync(path.join(dir, "a.json"), doc([{ id: 3, name: "cat" }, { id: 7, name: "dog" }], "cat"));
+    fs.writeFileSync(path.join(dir, "b.json"), doc([{ id: 4, name: "cat" }, { id: 7, name: "dog" }, { id: 8, name: "cow" }], "cow"));
+    // Not a category list: kept as metadata, as before.
+    fs.writeFileSync(path.join(dir, "c.json"), doc("animals", "dog"));
+    const ds = await labelme.read!(dir, {});
+    expect(ds.categories).toEqual([{ id: 3, name: "cat" }, { id: 7, name: "dog" }, { id: 8, name: "cow" }]);
+    expect(ds.problems.map((p) => p.kind)).toEqual(["category-mismatch"]);
+    expect(ds.problems[0].message).toMatch(/category "cat" has id 4 here, but in an earlier file "cat" has id 3/);
+    expect(ds.problems[0].file).toBe(path.join(dir, "b.json"));
+    expect(Array.from(values(ds.samples, "categories"))).toEqual([null, null, "animals"]);
   });
 
   it("keeps two label files of one image as two samples", async () => {
