@@ -92,9 +92,20 @@ export function parseDecimal(text: string): number | null {
   return Number(s.replace(",", "."));
 }
 
-/** An attribute cell: integers (the 0/1/-1 flags) as numbers, other text as is. */
+/** An attribute cell (trimmed): integers (the 0/1/-1 flags) as numbers, other text as is. */
 function attributeValue(text: string): string | number {
   return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
+}
+
+/** What an attribute value would not read back as: the writer's cell is read by `attributeValue`. */
+type Change = "boolean" | "number" | "text" | "structured" | "empty" | null;
+
+function changeOf(v: unknown): Change {
+  if (v === null || v === undefined || v === "") return "empty";
+  if (typeof v === "boolean") return "boolean";
+  if (typeof v === "number") return Number.isFinite(v) && attributeValue(String(v)) === v && !Object.is(v, -0) ? null : "number";
+  if (typeof v === "string") return v.trim() === v && attributeValue(v) === v ? null : "text";
+  return "structured";
 }
 
 async function readOpenImages(input: string, options: ReadOptions): Promise<Dataset> {
@@ -213,6 +224,28 @@ interface OpenImagesPlan {
   lost: string[];
 }
 
+/** Attribute values that would not read back equal, by kind, with the attribute names. */
+class Changes {
+  readonly count = { boolean: 0, number: 0, text: 0, structured: 0, empty: 0, name: 0 };
+  readonly names = { boolean: new Set<string>(), number: new Set<string>(), text: new Set<string>(), structured: new Set<string>(), empty: new Set<string>(), name: new Set<string>() };
+  add(kind: keyof Changes["count"], name: string): void {
+    this.count[kind]++;
+    this.names[kind].add(name);
+  }
+  lines(): string[] {
+    const out: string[] = [];
+    const names = (k: keyof Changes["count"]) => `attributes ${[...this.names[k]].slice(0, 5).map((n) => JSON.stringify(n)).join(", ")}`;
+    const say = (k: keyof Changes["count"], what: string) => { if (this.count[k]) out.push(`${this.count[k]} ${what.replace("%s", names(k))}`); };
+    say("boolean", "boolean attribute values (written as 1/0: openimages has no booleans; %s)");
+    say("number", "attribute values that are numbers other than integers (openimages reads them back as text; %s)");
+    say("text", "attribute values that are text reading back as a number or without their spaces at the ends (openimages reads integer cells as numbers and trims cells; %s)");
+    say("structured", "attribute values that are lists or objects (openimages writes them as JSON text, which reads back as text; %s)");
+    say("empty", "empty (null or \"\") attribute values (openimages reads an empty cell as no value; %s)");
+    say("name", "attribute values whose names are empty or have spaces at the ends (an Open Images header is read trimmed; %s)");
+    return out;
+  }
+}
+
 const plans = new WritePlans<Promise<OpenImagesPlan>>(planOpenImages);
 
 async function planOpenImages(ds: Dataset, output: string, options: WriteOptions): Promise<OpenImagesPlan> {
@@ -222,12 +255,14 @@ async function planOpenImages(ds: Dataset, output: string, options: WriteOptions
   const s = ds.samples;
   const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
   const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const defaultConfidence = defaultConfidenceOf(ds);
 
   // Attribute keys: the known ones go to their columns, others to extra columns.
   const attrsOf = parsedOnce((json: string) => JSON.parse(json) as Record<string, unknown>);
   const extra: string[] = [];
   const seen = new Set<string>();
-  let clashing = 0, empty = 0;
+  const changes = new Changes();
+  let clashing = 0, empty = 0, scored = 0, ones = 0, boxes = 0;
   const W: number[] = [], H: number[] = [];
   for (let r = 0; r < ids.length; r++) {
     const rows = o.bySample.get(ids[r]);
@@ -241,22 +276,47 @@ async function planOpenImages(ds: Dataset, output: string, options: WriteOptions
     W.push(size.W);
     H.push(size.H);
     for (const i of rows) {
+      boxes++;
+      const score = o.confidence[i] ?? defaultConfidence;
+      if (score !== null) scored++;
+      if (score === 1) ones++;
       const text = o.attributes[i];
       if (text === null) continue;
-      for (const k of Object.keys(attrsOf(text))) {
-        if (ATTRIBUTE_NAMES.has(k)) continue;
-        if (RESERVED.has(k)) clashing++;
-        else if (!seen.has(k)) {
-          seen.add(k);
-          extra.push(k);
+      for (const [k, v] of Object.entries(attrsOf(text))) {
+        if (!ATTRIBUTE_NAMES.has(k)) {
+          if (RESERVED.has(k)) { clashing++; continue; }
+          if (k === "" || k.trim() !== k) { changes.add("name", k); continue; }
+          if (!seen.has(k)) {
+            seen.add(k);
+            extra.push(k);
+          }
         }
+        const change = changeOf(v);
+        if (change !== null) changes.add(change, k);
       }
     }
   }
   const lost: string[] = [];
   if (empty > 0) lost.push(`${empty} image${empty > 1 ? "s" : ""} without boxes (an Open Images box file lists only images that have boxes)`);
   if (clashing > 0) lost.push(`${clashing} attribute values named like an Open Images column (${COLUMNS.join(", ")})`);
+  lost.push(...changes.lines());
+  // The reader takes a file with scores as predictions, unless every box has the score 1.
+  const predicted = ds.fields.find((f) => f.name === field)?.predicted ?? false;
+  const readAsPredicted = scored > 0 && !(scored === boxes && ones === boxes);
+  if (predicted && !readAsPredicted) {
+    lost.push(scored > 0
+      ? `predictions ${JSON.stringify(field)}: their ${ones} scores, all 1 (openimages reads a file whose scores are all 1 as ground truth without scores, as the official human-verified boxes are)`
+      : `predictions ${JSON.stringify(field)} without scores (openimages reads them back as ground truth)`);
+  } else if (!predicted && readAsPredicted) {
+    lost.push(`ground truth ${JSON.stringify(field)} with ${scored} scores (openimages reads a file with scores other than 1 as predictions)`);
+  }
   return { o, file, header: [...COLUMNS, ...extra], W, H, attrsOf, lost };
+}
+
+/** The Confidence written for boxes without a score: 1 when the source gave 1 everywhere. */
+function defaultConfidenceOf(ds: Dataset): number | null {
+  const info = (ds.info.openimages ?? {}) as Partial<OpenImagesInfo>;
+  return typeof info.confidence === "number" ? info.confidence : null;
 }
 
 /** Attribute names held by Open Images columns, and the columns. */
@@ -269,7 +329,7 @@ async function writeOpenImages(ds: Dataset, output: string, options: WriteOption
   const s = ds.samples;
   const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
   const info = (ds.info.openimages ?? {}) as Partial<OpenImagesInfo>;
-  const defaultConfidence = typeof info.confidence === "number" ? info.confidence : null;
+  const defaultConfidence = defaultConfidenceOf(ds);
   const colOf = new Map(header.map((h, i) => [h, i]));
 
   const rowsOut: CsvValue[][] = [header];
@@ -290,7 +350,8 @@ async function writeOpenImages(ds: Dataset, output: string, options: WriteOption
       const text = o.attributes[i];
       if (text !== null) {
         for (const [k, v] of Object.entries(attrsOf(text))) {
-          const c = colOf.get(COLUMN_OF.get(k) ?? (RESERVED.has(k) ? "" : k));
+          // Names of Open Images columns, and names a header cannot hold, are left out (the plan counts them).
+          const c = COLUMN_OF.has(k) ? colOf.get(COLUMN_OF.get(k)!) : RESERVED.has(k) || k === "" || k.trim() !== k ? undefined : colOf.get(k);
           if (c !== undefined) line[c] = cell(v);
         }
       }

@@ -93,10 +93,12 @@ describe.skipIf(!haveData)(`Open Images CSV on voc100 (needs ${VOC})`, () => {
     const ref = await coco.read!(VOC_COCO, { images: VOC_IMAGES });
     const out = path.join(TMP, "from-coco.csv");
     const report = await exportDataset(ref, out, { format: "openimages", lossy: true });
-    // Image metadata has no place; per-object attributes ({"attributes":{"occluded":false}}) become an extra column.
-    expect(report.dropped.length).toBe(2);
+    // Image metadata has no place; per-object attributes ({"attributes":{"occluded":false}}) become an
+    // extra column of JSON text, which reads back as text: the plan says so.
+    expect(report.dropped.length).toBe(3);
     expect(report.dropped[0]).toMatch(/^metadata columns .* \(openimages cannot hold them\)$/);
     expect(report.dropped[1]).toMatch(/^100 image ids \(openimages cannot hold them/);
+    expect(report.dropped[2]).toBe('273 attribute values that are lists or objects (openimages writes them as JSON text, which reads back as text; attributes "attributes")');
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toMatch(/,IsInside,attributes$/);
     const back = await openimages.read!(out, { images: VOC_IMAGES });
     expect(boxDiffs(ref, back, "ground_truth", { tol: 1e-9 })).toEqual([]);
@@ -209,6 +211,7 @@ describe("Open Images CSV, synthetic cases", () => {
     expect(report.dropped).toEqual([
       "1 image without boxes (an Open Images box file lists only images that have boxes)",
       expect.stringMatching(/^1 attribute values named like an Open Images column/),
+      '1 boolean attribute values (written as 1/0: openimages has no booleans; attributes "difficult")',
     ]);
     const t = parseCsv(fs.readFileSync(out, "utf8"));
     expect(t.header.at(-1)).toBe("difficult");
@@ -222,6 +225,66 @@ describe("Open Images CSV, synthetic cases", () => {
     const err = await catchAsync(openimages.write!(noImages.build(), path.join(dir, "never.csv"), {}));
     expect(err.message).toMatch(/image size unknown/);
     expect(fs.existsSync(path.join(dir, "never.csv"))).toBe(false);
+  });
+
+  it("lists attribute values that would read back changed before writing, and writes them with lossy", async () => {
+    const b = new DatasetBuilder("t", images);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.addSample({ filepath: "abc123.jpg", width: 200, height: 100 });
+    const attributes = { difficult: true, ratio: 0.5, code: "12", note: " padded ", nested: { k: 1 }, empty: "", gone: null, count: 3, kind: "car", occluded: 1 };
+    b.addObject({ sampleId: "abc123.jpg", field: "ground_truth", label: "cat", x: 10, y: 10, w: 20, h: 20, attributes });
+    const ds = b.build();
+    const out = path.join(dir, "changed.csv");
+    const planned = await openimages.plan!(ds, out, {});
+    expect(planned).toEqual([
+      '1 boolean attribute values (written as 1/0: openimages has no booleans; attributes "difficult")',
+      '1 attribute values that are numbers other than integers (openimages reads them back as text; attributes "ratio")',
+      '2 attribute values that are text reading back as a number or without their spaces at the ends (openimages reads integer cells as numbers and trims cells; attributes "code", "note")',
+      '1 attribute values that are lists or objects (openimages writes them as JSON text, which reads back as text; attributes "nested")',
+      '2 empty (null or "") attribute values (openimages reads an empty cell as no value; attributes "empty", "gone")',
+    ]);
+    const err = await catchAsync(exportDataset(ds, out, { format: "openimages" }));
+    expect(err).toBeInstanceOf(BlindspotError);
+    expect(err.message).toMatch(/1 boolean attribute values[\s\S]*2 empty/);
+    expect(fs.existsSync(out)).toBe(false);
+    const report = await exportDataset(ds, out, { format: "openimages", lossy: true });
+    expect(report.dropped).toEqual(planned);
+    // What comes back is what the plan said would change; the rest is equal.
+    const back = await openimages.read!(out, { images });
+    expect(JSON.parse(values<string>(back.objects, "attributes")[0])).toEqual({ difficult: 1, ratio: "0.5", code: 12, note: "padded", nested: '{"k":1}', count: 3, kind: "car", occluded: 1 });
+  });
+
+  it("says when predictions would read back as ground truth, or ground truth as predictions", async () => {
+    const make = (predicted: boolean, scores: (number | null)[]) => {
+      const b = new DatasetBuilder("t", images);
+      b.declareField({ name: predicted ? "model" : "ground_truth", kind: "detections", predicted });
+      b.addSample({ filepath: "abc123.jpg", width: 200, height: 100 });
+      scores.forEach((confidence, k) => b.addObject({ sampleId: "abc123.jpg", field: predicted ? "model" : "ground_truth", label: "cat", x: k, y: 0, w: 10, h: 10, confidence }));
+      return b.build();
+    };
+    const out = path.join(dir, "scores.csv");
+    // Scores that are all 1 are the official human-verified boxes' Confidence: read as ground truth.
+    const ones = make(true, [1, 1]);
+    expect(await openimages.plan!(ones, out, {})).toEqual([
+      'predictions "model": their 2 scores, all 1 (openimages reads a file whose scores are all 1 as ground truth without scores, as the official human-verified boxes are)',
+    ]);
+    await expect(exportDataset(ones, out, { format: "openimages" })).rejects.toThrow(/scores, all 1/);
+    expect(fs.existsSync(out)).toBe(false);
+    await exportDataset(ones, out, { format: "openimages", lossy: true });
+    expect((await openimages.read!(out, { images })).fields[0]).toEqual({ name: "ground_truth", kind: "detections", predicted: false });
+    fs.rmSync(out);
+
+    expect(await openimages.plan!(make(true, [null, null]), out, {})).toEqual(['predictions "model" without scores (openimages reads them back as ground truth)']);
+    expect(await openimages.plan!(make(false, [0.5, null]), out, {})).toEqual(['ground truth "ground_truth" with 1 scores (openimages reads a file with scores other than 1 as predictions)']);
+    // What reads back as it was is not listed.
+    for (const [predicted, scores] of [[true, [1, 0.5]], [true, [1, null]], [false, [null, null]]] as const) {
+      expect(await openimages.plan!(make(predicted, [...scores]), out, {}), JSON.stringify(scores)).toEqual([]);
+    }
+    const mixed = make(true, [1, 0.5]);
+    await exportDataset(mixed, out, { format: "openimages" });
+    const back = await openimages.read!(out, { images });
+    expect(back.fields[0]).toEqual({ name: "predictions", kind: "detections", predicted: true });
+    expect(Array.from(values(back.objects, "confidence"))).toEqual([1, 0.5]);
   });
 
   it("detects Open Images CSVs by their header", () => {
