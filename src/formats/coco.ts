@@ -25,6 +25,9 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
  * `score: null`, a text id that looks like a number, `segmentation: null`, `tags` that are not a
  * list of text) is kept as an attribute of that name, and written back in place of the value
  * computed from the columns. Ids are numbered only where there are none (or one is used twice).
+ *
+ * Labels are category names, so two categories of one name (ids 1 and 2, both "sign") would
+ * merge: the second is kept apart as "sign#2", with a `duplicate-category` problem naming both.
  */
 const IMAGE_KEYS = new Set(["id", "file_name", "width", "height", "split", "tags"]);
 const ANN_KEYS = new Set(["id", "image_id", "category_id", "bbox", "area", "iscrowd", "segmentation", "score", "tags"]);
@@ -72,11 +75,23 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
   b.info = { coco: rest };
 
   const catName = new Map<number, string>();
+  // Labels are names: a second category of one name is kept apart as `<name>#2` (#3, ...).
+  const givenNames = new Set(categories.map((c) => c.name));
+  const idOfName = new Map<string, number>();
   categories.forEach((c, i) => {
     if (typeof c.id !== "number" || typeof c.name !== "string") fail(file, `categories[${i}]`, "a category needs a numeric id and a name", "fix this category entry");
     if (catName.has(c.id)) fail(file, `categories[${i}]`, `category id ${c.id} appears twice`, "give each category its own id");
-    catName.set(c.id, c.name);
-    b.categories.push({ id: c.id, name: c.name, ...(typeof c.supercategory === "string" ? { supercategory: c.supercategory } : {}) });
+    let name = c.name;
+    const first = idOfName.get(name);
+    if (first !== undefined) {
+      let n = 2;
+      while (givenNames.has(`${c.name}#${n}`) || idOfName.has(`${c.name}#${n}`)) n++;
+      name = `${c.name}#${n}`;
+      b.addProblem({ kind: "duplicate-category", file, place: `categories[${i}]`, message: `categories ${first} and ${c.id} are both named ${JSON.stringify(c.name)}; category ${c.id} is kept apart as ${JSON.stringify(name)}`, hint: "give each category its own name, or merge the two categories (and their annotations' category_id) in the file" });
+    }
+    idOfName.set(name, c.id);
+    catName.set(c.id, name);
+    b.categories.push({ id: c.id, name, ...(typeof c.supercategory === "string" ? { supercategory: c.supercategory } : {}) });
   });
 
   const sampleOf = new Map<unknown, string>();

@@ -189,6 +189,29 @@ describe("coco", () => {
     }
   });
 
+  it("two categories of one name stay apart (name#2), with a duplicate-category problem naming both ids", async () => {
+    const dir = tmpDir("coco-dup-cat");
+    const src = cocoFile(dir, JSON.stringify({
+      images: [{ id: 1, file_name: "a.jpg", width: 10, height: 10 }],
+      annotations: [
+        { id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 2, 2] },
+        { id: 2, image_id: 1, category_id: 2, bbox: [1, 1, 2, 2] },
+        { id: 3, image_id: 1, category_id: 4, bbox: [2, 2, 2, 2] },
+      ],
+      categories: [{ id: 1, name: "sign" }, { id: 2, name: "sign" }, { id: 3, name: "sign#2" }, { id: 4, name: "sign" }],
+    }));
+    const ds = await load(src, { checkImages: "none" });
+    expect(ds.categories.map((c) => [c.id, c.name])).toEqual([[1, "sign"], [2, "sign#3"], [3, "sign#2"], [4, "sign#4"]]);
+    expect(Array.from(values(ds.objects, "label"))).toEqual(["sign", "sign#3", "sign#4"]);
+    expect(ds.problems.map((p) => [p.kind, p.place])).toEqual([["duplicate-category", "categories[1]"], ["duplicate-category", "categories[3]"]]);
+    expect(ds.problems[0].message).toBe('categories 1 and 2 are both named "sign"; category 2 is kept apart as "sign#3"');
+    // Written back, each annotation keeps its category id.
+    await exportDataset(ds, path.join(dir, "out.json"), { format: "coco" });
+    const out = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
+    expect(out.annotations.map((a: any) => a.category_id)).toEqual([1, 2, 4]);
+    expect(out.categories.map((c: any) => c.id)).toEqual([1, 2, 3, 4]);
+  });
+
   it("two images with one file name: the builder keeps both (id#2) and records it, once", async () => {
     const dir = tmpDir("coco-dup");
     const file = cocoFile(dir, JSON.stringify({
