@@ -101,7 +101,7 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
   if (!holds.confidence) say(scores, "confidence scores");
   if (!holds.attributes) say(attributes, "objects' attributes");
   if (!holds.objectTags) say(objectTags, "tagged objects' tags");
-  if (!holds.area) say(areas, "object areas that differ from the box area (COCO evaluation buckets objects by them)");
+  if (!holds.area && areas) out.push(`${areas} object areas unlike their box areas (${formatName} cannot hold them; COCO evaluation sorts objects by area)`);
   if (!holds.ids && ds.categories.length && !idsAreIndices(ds)) out.push(`${ds.categories.length} category ids (${formatName} cannot hold them: results files naming them would not match)`);
   if (!holds.splits) say(countWhere(values<string | null>(ds.samples, "split"), (v) => v !== null), "samples' splits");
   if (!holds.sampleTags) say(countWhere(values<string[] | null>(ds.samples, "tags"), (v) => !!v?.length), "tagged samples' tags");
