@@ -46,6 +46,8 @@ export interface Category {
   id: number;
   name: string;
   supercategory?: string;
+  /** Other keys the source gave the category (COCO keypoints, skeleton, ...), kept for writing back. */
+  attributes?: Record<string, unknown>;
 }
 
 /** What kind of labels a dataset's label field holds. */

@@ -42,10 +42,13 @@ interface CocoFile {
 
 type Entry = Record<string, unknown>;
 
+/** A category's own keys; any other key (keypoints, skeleton, ...) is kept in its attributes. */
+const CATEGORY_KEYS = new Set(["id", "name", "supercategory"]);
+
 export const coco: Format = {
   name: "coco",
   description: "COCO instances JSON (boxes, polygons, RLE, crowd; scores when present)",
-  holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: false, metadata: true, attributes: true, multipleFields: false, splits: true, sampleTags: true, objectTags: true, area: true, ids: true },
+  holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: false, metadata: true, attributes: true, multipleFields: false, splits: true, sampleTags: true, objectTags: true, area: true, ids: true, categoryKeys: true },
   detect: (input) => input.endsWith(".json"),
   read: readCoco,
   write: writeCoco,
@@ -91,7 +94,9 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
     }
     idOfName.set(name, c.id);
     catName.set(c.id, name);
-    b.categories.push({ id: c.id, name, ...(typeof c.supercategory === "string" ? { supercategory: c.supercategory } : {}) });
+    const extra = dict();
+    for (const [k, v] of Object.entries(c)) if (!CATEGORY_KEYS.has(k)) extra[k] = v;
+    b.categories.push({ id: c.id, name, ...(typeof c.supercategory === "string" ? { supercategory: c.supercategory } : {}), ...(Object.keys(extra).length ? { attributes: extra } : {}) });
   });
 
   const sampleOf = new Map<unknown, string>();
@@ -338,7 +343,9 @@ function buildCoco(ds: Dataset, field: string): { json: Entry; lost: string[] } 
   });
   const categories = [...catIds].map(([name, id]) => {
     const known = ds.categories.find((c) => c.id === id);
-    return { id, name, supercategory: known?.supercategory ?? "" };
+    const out = dict();
+    for (const [k, v] of Object.entries(known?.attributes ?? {})) if (!CATEGORY_KEYS.has(k)) out[k] = v;
+    return Object.assign(out, { id, name, supercategory: known?.supercategory ?? "" });
   });
   const lost: string[] = [];
   if (clashingObjects) {

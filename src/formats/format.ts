@@ -24,6 +24,8 @@ export interface Capabilities {
   area: boolean;
   /** Image ids (`source_id`) and category ids as given, not renumbered: COCO results files refer to them. */
   ids: boolean;
+  /** Categories' other keys (COCO keypoints, skeleton, ...). */
+  categoryKeys: boolean;
 }
 
 export interface ReadOptions {

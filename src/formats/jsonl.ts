@@ -28,7 +28,7 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 export const jsonl: Format = {
   name: "jsonl",
   description: "JSON Lines manifest: one sample per line with metadata, classification and detection fields",
-  holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: true, metadata: true, attributes: true, multipleFields: true, splits: true, sampleTags: true, objectTags: true, area: true, ids: true },
+  holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: true, metadata: true, attributes: true, multipleFields: true, splits: true, sampleTags: true, objectTags: true, area: true, ids: true, categoryKeys: true },
   detect: (input) => input.endsWith(".jsonl") || input.endsWith(".ndjson"),
   read: readJsonl,
   write: writeJsonl,
@@ -123,10 +123,10 @@ function readHeader(file: string, place: string, h: unknown): Header {
   if (categories !== undefined) {
     if (!Array.isArray(categories)) fail(file, where(".categories"), invalid, "make categories a list of {id, name}");
     out.categories = categories.map((c: unknown, i: number): Category => {
-      if (!isEntry(c) || typeof c.id !== "number" || typeof c.name !== "string" || (c.supercategory !== undefined && typeof c.supercategory !== "string")) {
-        fail(file, where(`.categories[${i}]`), invalid, "a category is {id: number, name: text, supercategory?: text}");
+      if (!isEntry(c) || typeof c.id !== "number" || typeof c.name !== "string" || (c.supercategory !== undefined && typeof c.supercategory !== "string") || (c.attributes !== undefined && !isEntry(c.attributes))) {
+        fail(file, where(`.categories[${i}]`), invalid, "a category is {id: number, name: text, supercategory?: text, attributes?: object}");
       }
-      return { id: c.id, name: c.name, ...(typeof c.supercategory === "string" ? { supercategory: c.supercategory } : {}) };
+      return { id: c.id, name: c.name, ...(typeof c.supercategory === "string" ? { supercategory: c.supercategory } : {}), ...(isEntry(c.attributes) ? { attributes: c.attributes } : {}) };
     });
   }
   if (info !== undefined) {

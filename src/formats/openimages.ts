@@ -44,7 +44,7 @@ const HOLDS: Capabilities = {
   boxes: true, polygons: false, rle: false, crowd: true, confidence: true,
   classification: false, metadata: false, attributes: true, multipleFields: false,
   splits: false, sampleTags: false, objectTags: false,
-  area: false, ids: false,
+  area: false, ids: false, categoryKeys: false,
 };
 
 export const openimages: Format = {

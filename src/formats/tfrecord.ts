@@ -48,7 +48,7 @@ const HOLDS: Capabilities = {
   boxes: true, polygons: false, rle: false, crowd: true, confidence: false,
   classification: false, metadata: false, attributes: true, multipleFields: false,
   splits: true, sampleTags: false, objectTags: false,
-  area: true, ids: true,
+  area: true, ids: true, categoryKeys: false,
 };
 
 const RECORD_FILE = /\.(tfrecords?|record)(-\d+-of-\d+)?$/i;

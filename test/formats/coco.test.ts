@@ -239,3 +239,22 @@ describe("coco", () => {
     expect(byId(out.annotations)).toEqual(byId(d.annotations));
   });
 });
+
+describe("category keys beyond id, name and supercategory", () => {
+  it("are kept by coco and jsonl, and reported by formats that cannot hold them", async () => {
+    const dir = tmpDir("coco-catkeys");
+    const src = path.join(dir, "in.json");
+    fs.writeFileSync(src, JSON.stringify({
+      images: [{ id: 1, file_name: "a.jpg", width: 100, height: 80 }],
+      annotations: [{ id: 7, image_id: 1, category_id: 1, bbox: [1, 2, 30, 40], area: 1200, iscrowd: 0, segmentation: [] }],
+      categories: [{ id: 1, name: "person", supercategory: "person", keypoints: ["nose", "eye"], skeleton: [[1, 2]] }],
+    }));
+    const ds = await load(src);
+    expect(ds.categories[0].attributes).toEqual({ keypoints: ["nose", "eye"], skeleton: [[1, 2]] });
+    await exportDataset(ds, path.join(dir, "out.json"), { format: "coco" });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")).categories).toEqual(JSON.parse(fs.readFileSync(src, "utf8")).categories);
+    await exportDataset(ds, path.join(dir, "out.jsonl"), { format: "jsonl" });
+    expect((await load(path.join(dir, "out.jsonl"))).categories).toEqual(ds.categories);
+    await expect(exportDataset(ds, path.join(dir, "voc"), { format: "voc" })).rejects.toThrow(/1 categories' own keys \(keypoints, skeleton\)/);
+  });
+});

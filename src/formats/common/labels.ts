@@ -102,6 +102,8 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
   if (!holds.attributes) say(attributes, "objects' attributes");
   if (!holds.objectTags) say(objectTags, "tagged objects' tags");
   if (!holds.area && areas) out.push(`${areas} object areas unlike their box areas (${formatName} cannot hold them; COCO evaluation sorts objects by area)`);
+  const categoryExtras = ds.categories.filter((c) => c.attributes && Object.keys(c.attributes).length);
+  if (!holds.categoryKeys && categoryExtras.length) out.push(`${categoryExtras.length} categories' own keys (${[...new Set(categoryExtras.flatMap((c) => Object.keys(c.attributes!)))].join(", ")}) (${formatName} cannot hold them)`);
   if (!holds.ids && ds.categories.length && !idsAreIndices(ds)) out.push(`${ds.categories.length} category ids (${formatName} cannot hold them: results files naming them would not match)`);
   if (!holds.splits) say(countWhere(values<string | null>(ds.samples, "split"), (v) => v !== null), "samples' splits");
   if (!holds.sampleTags) say(countWhere(values<string[] | null>(ds.samples, "tags"), (v) => !!v?.length), "tagged samples' tags");
