@@ -2,7 +2,7 @@
  * blindspot: find where and why computer-vision models fail.
  * The public API a notebook cell or script imports.
  */
-export { Dataset, type SampleSelection } from "./dataset/dataset";
+export { Dataset, type SampleSelection, type TagChange } from "./dataset/dataset";
 export { View, type Expr, type CountOptions } from "./dataset/view";
 export { DatasetBuilder, type SampleInit, type ObjectInit } from "./dataset/builder";
 export { GROUND_TRUTH, type Category, type FieldInfo, type FieldKind } from "./dataset/schema";

@@ -20,6 +20,14 @@ export interface DatasetInit {
 /** What `tag` and friends accept as a set of samples. */
 export type SampleSelection = View | Iterable<string>;
 
+/** What one `tag` or `untag` call changed. */
+export interface TagChange {
+  tag: string;
+  action: "add" | "remove";
+  /** Samples whose tags changed. */
+  ids: string[];
+}
+
 /**
  * A dataset: a samples table and an objects table (see `schema.ts`), its categories,
  * label fields, the folder its images are in, and the problems found while loading it.
@@ -34,6 +42,7 @@ export class Dataset {
   imagesDir: string | null;
   problems: Problem[];
   info: Record<string, unknown>;
+  private readonly tagListeners = new Set<(change: TagChange) => void>();
 
   constructor(init: DatasetInit) {
     this.name = init.name;
@@ -74,12 +83,18 @@ export class Dataset {
 
   /** Adds a tag to samples; returns how many samples newly got it. */
   tag(selection: SampleSelection, tag: string): number {
-    return this.editTags(selection, (tags) => (tags.includes(tag) ? null : [...tags, tag]));
+    return this.editTags(selection, { tag, action: "add" }, (tags) => (tags.includes(tag) ? null : [...tags, tag]));
   }
 
   /** Removes a tag from samples; returns how many samples lost it. */
   untag(selection: SampleSelection, tag: string): number {
-    return this.editTags(selection, (tags) => (tags.includes(tag) ? tags.filter((t) => t !== tag) : null));
+    return this.editTags(selection, { tag, action: "remove" }, (tags) => (tags.includes(tag) ? tags.filter((t) => t !== tag) : null));
+  }
+
+  /** Calls `listener` after every `tag` / `untag` that changed something; returns a function that stops it. */
+  onTagChange(listener: (change: TagChange) => void): () => void {
+    this.tagListeners.add(listener);
+    return () => this.tagListeners.delete(listener);
   }
 
   /** Adds a tag to objects by their ids. */
@@ -97,20 +112,21 @@ export class Dataset {
     return changed;
   }
 
-  private editTags(selection: SampleSelection, edit: (tags: string[]) => string[] | null): number {
+  private editTags(selection: SampleSelection, what: Omit<TagChange, "ids">, edit: (tags: string[]) => string[] | null): number {
     const wanted = new Set<string>(selection instanceof View ? values<string>(selection.samples(), "id") : selection);
     const ids = this.samples.array("id") as ArrayLike<string>;
     const old = this.samples.array("tags") as ArrayLike<string[]>;
-    let changed = 0;
+    const changed: string[] = [];
     const tags = Array.from(old, (t, i) => {
       if (!wanted.has(ids[i])) return t;
       const next = edit(t ?? []);
       if (next === null) return t;
-      changed++;
+      changed.push(ids[i]);
       return next;
     });
     this.samples = this.samples.assign(aq.table({ tags }));
-    return changed;
+    if (changed.length) for (const listener of this.tagListeners) listener({ ...what, ids: changed });
+    return changed.length;
   }
 
   /**

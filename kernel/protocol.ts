@@ -1,0 +1,196 @@
+/**
+ * The contract between the kernel and the JupyterLab extension, version 1.
+ *
+ * The kernel writes MIME bundles into the notebook and artifact files into a folder beside it;
+ * the extension renders the bundles and reads the files through the Jupyter server. Both sides
+ * compile against this file. A change that an older reader cannot understand gets a new MIME
+ * type (`...v2+json`); the renderer of v1 then simply is not chosen, and the fallbacks show.
+ *
+ * Paths in bundles are relative to the notebook's folder (the kernel's working directory) and
+ * always use `/`. Everything an untrusted notebook carries (labels, field names, file names,
+ * titles) is data: renderers insert it as text, never as HTML.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+export const MIME = {
+  /** A grid of samples (one tile per image) with filters, sort, selection and a large view. */
+  grid: "application/vnd.blindspot.grid.v1+json",
+  /** A Vega-Lite 6 chart linked to samples. */
+  chart: "application/vnd.blindspot.chart.v1+json",
+  /** A sortable table. */
+  table: "application/vnd.blindspot.table.v1+json",
+  /** Something changed in the kernel that rendered outputs should reflect (tags). */
+  event: "application/vnd.blindspot.event.v1+json",
+} as const;
+
+export type MimeType = (typeof MIME)[keyof typeof MIME];
+
+/**
+ * Folder beside the notebook that holds thumbnails, view data and selections. It must not start
+ * with a dot: the Jupyter server refuses hidden paths by default.
+ *
+ *   blindspot-artifacts/thumbs/<2 hex>/<sha256 of image bytes + size>.webp   thumbnails, shared by every view
+ *   blindspot-artifacts/views/<key>/samples.arrow                           one grid's rows
+ *   blindspot-artifacts/views/<key>/objects-<n>.arrow                        its boxes, in chunks of rows
+ *   blindspot-artifacts/charts/<key>.arrow                                    a chart's data
+ *   blindspot-artifacts/selections/<group file name>.json                    the selection of a link group
+ */
+export const ARTIFACTS_DIR = "blindspot-artifacts";
+
+/** Fields every bundle has. */
+export interface BundleBase {
+  version: 1;
+  /** Outputs of the same link group share their selection, across cells. */
+  group: string;
+  /** Name of the dataset the output shows (null for a free-standing table or chart). */
+  dataset: string | null;
+  title: string;
+}
+
+/** How a field of a view looks to the side panel and the tile captions. */
+export interface FieldSummary {
+  name: string;
+  kind: "number" | "category" | "boolean" | "tags" | "text";
+  /** number: smallest and largest finite value. */
+  range?: [number, number];
+  /** category, boolean, tags: the most frequent values with their counts (at most 200). */
+  values?: { value: string; count: number }[];
+}
+
+/** A label field drawn over the thumbnails. */
+export interface LabelField {
+  name: string;
+  /** Ground truth draws solid outlines, predictions dashed ones with their score. */
+  role: "ground_truth" | "prediction";
+}
+
+/**
+ * A grid of samples. The rows live in Arrow IPC files:
+ *
+ * `samples` (one row per sample of the view, in the view's order):
+ *   id string, thumb string|null (path of the thumbnail, relative to the notebook), file string
+ *   (image path as the dataset names it), width int32|null, height int32|null, tags list<string>,
+ *   then one column per entry of `fields` (numbers as float64, the rest as strings).
+ *
+ * `objects.files[k]` holds the boxes of sample rows [k * rowsPerFile, (k + 1) * rowsPerFile):
+ *   row int32 (index into `samples`), field string, label string, x, y, w, h float32 (fractions
+ *   of the image's width and height, top-left origin), confidence float32 (NaN for none),
+ *   outcome string|null ("tp", "fp", "fn" when evaluated), crowd bool.
+ */
+export interface GridBundle extends BundleBase {
+  kind: "grid";
+  dataset: string;
+  /** Samples in the view. */
+  total: number;
+  samples: string;
+  objects: { files: string[]; rowsPerFile: number; count: number } | null;
+  fields: FieldSummary[];
+  labelFields: LabelField[];
+  /** Fields shown under each tile. */
+  caption: string[];
+  /** Longest side of the thumbnails, in pixels. */
+  thumbSize: number;
+  /** Samples whose thumbnail was not made (over the limit or unreadable); their tiles say why. */
+  missingThumbs: number;
+}
+
+/**
+ * How a chart's marks map to samples. `rows` is an Arrow IPC file with one row per sample:
+ * `id` plus the columns named in `fields`. When the Vega-Lite parameter `param` changes, the
+ * renderer selects the ids of the rows that pass it:
+ *   interval: the signal's value is { <param field>: [lo, hi] } (numbers, inclusive) or a list
+ *             of values for a discrete axis; a row passes when every named column is inside;
+ *   point:    the signal's value is { <param field>: [v1, v2, ...] }; a row passes when every
+ *             named column equals one of the listed values.
+ */
+export interface ChartLink {
+  rows: string;
+  param: string;
+  type: "interval" | "point";
+  /** Vega-Lite field name used in the parameter -> column of `rows`. */
+  fields: Record<string, string>;
+  /**
+   * Name of a dataset in the spec that the renderer fills with the rows (all columns of `rows`)
+   * of the group's current selection, so a highlight layer can draw them; null for none.
+   */
+  highlight: string | null;
+}
+
+/** A Vega-Lite 6 chart. */
+export interface ChartBundle extends BundleBase {
+  kind: "chart";
+  /** The spec; datasets named in `data` are empty in it and filled by the renderer. */
+  spec: Record<string, unknown>;
+  /** Named datasets too large to inline, as Arrow IPC files. */
+  data: Record<string, { path: string; rows: number }>;
+  link: ChartLink | null;
+}
+
+export interface TableColumn {
+  name: string;
+  type: "number" | "string" | "boolean";
+}
+
+/** A sortable table; rows inline when small, otherwise in an Arrow IPC file. */
+export interface TableBundle extends BundleBase {
+  kind: "table";
+  columns: TableColumn[];
+  total: number;
+  /** Row-major values (null for a missing value); null when the rows are in `path`. */
+  rows: (string | number | boolean | null)[][] | null;
+  path: string | null;
+  /** Column holding sample ids: clicking a row then selects that sample in the group. */
+  idColumn: string | null;
+}
+
+/** Tags were added to or removed from samples in the kernel; grids of the dataset update. */
+export interface TagEvent {
+  version: 1;
+  kind: "tags";
+  dataset: string;
+  tag: string;
+  action: "add" | "remove";
+  ids: string[];
+}
+
+export type Bundle = GridBundle | ChartBundle | TableBundle;
+
+/**
+ * The selection of a link group, written by the extension through the Jupyter contents API and
+ * read by the kernel's `selection(group)`.
+ * `filter` comes from a chart (brush or click) and narrows the grids of the group; `picked` are
+ * the tiles or points the user chose one by one. `selection()` returns `picked` when there are
+ * any, otherwise the ids of `filter`.
+ */
+export interface SelectionFile {
+  version: 1;
+  group: string;
+  dataset: string | null;
+  picked: string[];
+  filter: { ids: string[]; description: string } | null;
+  /** ISO time of the change. */
+  updated: string;
+}
+
+/** File name (without folder) of a group's selection: safe on every file system and in URLs. */
+export function selectionFileName(group: string): string {
+  const safe = group.replace(/[^A-Za-z0-9_-]/g, (c) => "~" + c.codePointAt(0)!.toString(16));
+  return `${safe.slice(0, 120)}.json`;
+}
+
+/** Path of a group's selection file, relative to the notebook. */
+export function selectionPath(group: string): string {
+  return `${ARTIFACTS_DIR}/selections/${selectionFileName(group)}`;
+}
+
+/** A bundle's JSON as the renderer receives it; anything else is refused with this message. */
+export function checkBundle(value: unknown, kind: Bundle["kind"]): string | null {
+  if (typeof value !== "object" || value === null) return "the output holds no blindspot data";
+  const v = value as { version?: unknown; kind?: unknown };
+  if (v.version !== PROTOCOL_VERSION) {
+    return `this output was written by blindspot protocol version ${String(v.version)}; this extension reads version ${PROTOCOL_VERSION}. Re-run the cell with the installed blindspot.`;
+  }
+  if (v.kind !== kind) return `expected a ${kind} output, got ${String(v.kind)}`;
+  return null;
+}
