@@ -1,13 +1,57 @@
 #!/usr/bin/env bash
-# Installs the project's dependencies (once, or again when package-lock.json changed) and builds it.
+# Installs and builds everything a user needs, once, and again only for what changed:
+#   1. the npm packages and the TypeScript build (the library and the `blindspot` command);
+#   2. a Python virtual environment (.venv) with JupyterLab and the reference tools;
+#   3. the JupyterLab extension, built with npm and pip-installed into .venv;
+#   4. the tslab kernel, registered in .venv with this project's Node.js and tslab.
+# `SETUP_PARTS=node` stops after step 1 (enough for the command line).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 
 # onnxruntime-node's install script downloads GPU binaries; the CPU build ships in the package.
 export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
 
-stamp=node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+# Reruns a step only when one of its inputs is newer than its stamp file.
+stale() { local stamp=$1; shift; [ ! -e "$stamp" ] || [ -n "$(find "$@" -newer "$stamp" -print -quit 2>/dev/null)" ]; }
+
+if stale node_modules/.package-lock.json package-lock.json; then
   npm ci --no-audit --no-fund
 fi
+# Notebooks beside the project `import ... from "blindspot"`: resolve that name to this folder.
+ln -sfn .. node_modules/blindspot
 npx tsc -p tsconfig.json
+[ "${SETUP_PARTS:-all}" = node ] && exit 0
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+if stale .venv/.requirements-stamp requirements.txt; then
+  .venv/bin/pip install --disable-pip-version-check -q -r requirements.txt
+  touch .venv/.requirements-stamp
+fi
+
+if stale extension/node_modules/.package-lock.json extension/package-lock.json; then
+  (cd extension && npm ci --no-audit --no-fund)
+fi
+if stale .venv/.extension-stamp extension/src extension/style extension/package.json extension/pyproject.toml kernel/protocol.ts; then
+  (cd extension && npm run build)
+  .venv/bin/pip install --disable-pip-version-check -q --force-reinstall --no-deps ./extension
+  touch .venv/.extension-stamp
+fi
+
+# The kernelspec names this Node.js and this tslab by absolute path, so the kernel runs the
+# same versions whatever PATH the Jupyter server has.
+kernel_dir=.venv/share/jupyter/kernels/tslab
+node -e '
+  const fs = require("fs");
+  const [dir, root] = process.argv.slice(1);
+  fs.mkdirSync(dir, { recursive: true });
+  const spec = {
+    argv: [process.execPath, root + "/node_modules/tslab/bin/tslab", "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (blindspot)",
+    language: "typescript",
+    interrupt_mode: "signal",
+  };
+  fs.writeFileSync(dir + "/kernel.json", JSON.stringify(spec, null, 2) + "\n");
+' "$kernel_dir" "$root"

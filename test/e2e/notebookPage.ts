@@ -1,0 +1,63 @@
+import type { Locator, Page } from "playwright-core";
+import type { Lab } from "./lab";
+
+const CELL = ".jp-Notebook .jp-Cell";
+
+/** Drives one notebook open in JupyterLab the way a user does: menus, keys, clicks. */
+export class NotebookPage {
+  constructor(readonly page: Page) {}
+
+  /** Opens `name` (relative to the server root) and waits for its kernel to be idle. */
+  static async open(page: Page, lab: Lab, name: string): Promise<NotebookPage> {
+    await page.goto(`${lab.url}lab/tree/${encodeURI(name)}?token=${lab.token}`);
+    await page.waitForSelector(".jp-NotebookPanel .jp-Notebook .jp-Cell", { timeout: 90_000 });
+    const nb = new NotebookPage(page);
+    await nb.waitIdle(120_000);
+    return nb;
+  }
+
+  cells(): Locator {
+    return this.page.locator(CELL);
+  }
+
+  /** Waits until the kernel reports idle and no cell is queued or running. */
+  async waitIdle(timeout = 300_000): Promise<void> {
+    await this.page.waitForFunction(() => {
+      const indicator = document.querySelector(".jp-Notebook-ExecutionIndicator");
+      const idle = indicator?.getAttribute("data-status") === "idle";
+      const busy = [...document.querySelectorAll(".jp-Notebook .jp-InputPrompt")].some((p) => p.textContent?.includes("*"));
+      return idle && !busy;
+    }, undefined, { timeout, polling: 250 });
+  }
+
+  /** Run > Run All Cells, then waits for every code cell to have run. */
+  async runAll(timeout = 300_000): Promise<void> {
+    await this.page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
+    await this.page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
+    await this.page.waitForFunction(() => {
+      const prompts = [...document.querySelectorAll(".jp-Notebook .jp-CodeCell .jp-InputPrompt")];
+      return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.textContent ?? ""));
+    }, undefined, { timeout, polling: 500 });
+    await this.waitIdle(timeout);
+  }
+
+  /** Appends a code cell with `code`, runs it and returns its output locator once it ran. */
+  async runNewCell(code: string, timeout = 120_000): Promise<Locator> {
+    const last = this.cells().last();
+    await last.locator(".jp-InputPrompt").click();
+    await this.page.keyboard.press("Escape");
+    await this.page.keyboard.press("b");
+    const cell = this.cells().last();
+    await cell.locator(".cm-content").click();
+    await this.page.keyboard.insertText(code);
+    await this.page.keyboard.press("Shift+Enter");
+    await cell.locator(".jp-InputPrompt", { hasText: /\[\d+\]/ }).waitFor({ timeout });
+    await this.waitIdle(timeout);
+    return cell.locator(".jp-OutputArea");
+  }
+
+  /** Text of every output of a cell (stdout, stderr, text/plain), for assertions. */
+  async outputText(output: Locator): Promise<string> {
+    return (await output.innerText()).trim();
+  }
+}
