@@ -5,6 +5,7 @@ import { resolveImagePath } from "../io/paths";
 import type { Category, FieldInfo } from "./schema";
 import { View, type CountOptions, type Expr } from "./view";
 import { values } from "./columns";
+import { withSampleFields } from "./fields";
 
 export interface DatasetInit {
   name: string;
@@ -74,6 +75,15 @@ export class Dataset {
   count(): number { return this.samples.numRows(); }
   countBy(field: string, options?: CountOptions): Record<string, number> { return this.view().countBy(field, options); }
   distinct(field: string, options?: CountOptions): unknown[] { return this.view().distinct(field, options); }
+
+  /**
+   * Adds the columns of `table` as sample fields, matched by sample id (column `on`, default
+   * "id"); samples without a row get null. Replaces existing metadata columns of the same name.
+   */
+  setFields(table: ColumnTable, options: { on?: string } = {}): this {
+    this.samples = withSampleFields(this.samples, this.fields, table, options.on ?? "id");
+    return this;
+  }
 
   /** Number of objects, optionally of one label field. */
   objectCount(field?: string): number {

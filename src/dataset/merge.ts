@@ -3,6 +3,7 @@ import { BlindspotError } from "../errors";
 import { stem } from "../io/paths";
 import { values } from "./columns";
 import type { Dataset } from "./dataset";
+import { alignById } from "./fields";
 
 /**
  * Adds the label fields of `source` (predictions, another annotator's labels) to `target`.
@@ -45,18 +46,10 @@ export function mergeLabels(target: Dataset, source: Dataset, sourceName: string
   const added = source.objects.derive({ id: aq.escape((d: { id: number }) => d.id + offset), sample_id: aq.escape((d: { sample_id: string }) => mapped.get(d.sample_id)!) });
   target.objects = target.objects.numRows() ? target.objects.concat(added) : added;
   if (classification.length) {
-    const rowOf = new Map(Array.from(tIds, (id, i) => [id, i] as const));
-    const cols: Record<string, unknown[]> = {};
-    for (const c of classification) {
-      const col = new Array(tIds.length).fill(null);
-      const v = values<unknown>(source.samples, c);
-      for (let i = 0; i < sIds.length; i++) {
-        const t = mapped.get(sIds[i]);
-        if (t !== undefined) col[rowOf.get(t)!] = v[i];
-      }
-      cols[c] = col;
-    }
-    target.samples = target.samples.assign(aq.table(cols));
+    const columns: Record<string, ArrayLike<unknown>> = {};
+    for (const c of classification) columns[c] = values<unknown>(source.samples, c);
+    const keys = Array.from(sIds, (id) => mapped.get(id));
+    target.samples = target.samples.assign(aq.table(alignById(tIds, keys, columns)));
   }
   target.fields = [...target.fields, ...source.fields];
   for (const c of source.categories) if (!target.categories.some((t) => t.name === c.name)) target.categories.push({ ...c, id: Math.max(0, ...target.categories.map((t) => t.id + 1)) });
