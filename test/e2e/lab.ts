@@ -3,8 +3,15 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 
+/** The project folder, from the sources (vitest) or their build in dist/ (benchmarks). */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+  return dir;
+}
+
 /** The project's Python environment, made by scripts/setup.sh. */
-export const VENV = path.resolve(__dirname, "../../.venv");
+export const VENV = path.join(projectRoot(), ".venv");
 export const JUPYTER = path.join(VENV, "bin/jupyter");
 
 export interface Lab {

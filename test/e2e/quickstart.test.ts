@@ -1,0 +1,154 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { selectionPath } from "../../kernel/protocol";
+import { tmpDir } from "../helpers/data";
+import { launchChromium } from "./browser";
+import { startLab, type Lab } from "./lab";
+import { NotebookPage } from "./notebookPage";
+
+/**
+ * The quickstart notebook in a real JupyterLab with the real tslab kernel and the built
+ * extension, driven in headless Chromium. Screenshots of each step go to SCREENSHOTS.
+ */
+const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/quickstart");
+const XSS = "<img src=x onerror=alert(1)>";
+
+describe("quickstart notebook in JupyterLab", () => {
+  let lab: Lab;
+  let browser: Browser;
+  let page: Page;
+  let nb: NotebookPage;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  /** The first output of a kind (grid, chart, table) in the cell whose source contains `text`. */
+  const outputOf = (text: string, kind: string) =>
+    page.locator(".jp-Notebook .jp-CodeCell", { has: page.locator(".cm-content", { hasText: text }) }).locator(`[data-blindspot="${kind}"]`).first();
+  const shownCount = async (grid: ReturnType<typeof outputOf>) => {
+    const text = await grid.locator('[data-blindspot="count"]').innerText();
+    return Number(text.replace(/,/g, "").match(/\d+/)![0]);
+  };
+  /** Runs a cell that prints one number and returns it. */
+  const kernelNumber = async (code: string) => {
+    const out = await nb.outputText(await nb.runNewCell(code));
+    const n = Number(out.replace(/,/g, "").match(/-?\d+(\.\d+)?/)?.[0]);
+    if (!Number.isFinite(n)) throw new Error(`cell printed no number: ${out}`);
+    return n;
+  };
+
+  beforeAll(async () => {
+    fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const root = tmpDir("e2e-quickstart");
+    fs.copyFileSync(path.resolve(__dirname, "../../notebooks/quickstart.ipynb"), path.join(root, "quickstart.ipynb"));
+    lab = await startLab(root);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on("dialog", (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    nb = await NotebookPage.open(page, lab, "quickstart.ipynb");
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.stop();
+  });
+
+  it("runs every cell and shows thumbnails with boxes in the grid (a)", async () => {
+    await nb.runAll();
+    const errors = await page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts();
+    expect(errors.join("\n")).not.toMatch(/Error|error TS/);
+    const grid = outputOf("await bs.show(ds, {", "grid");
+    await grid.scrollIntoViewIfNeeded();
+    const tile = grid.locator("[data-id]").first();
+    await tile.waitFor();
+    await page.waitForFunction((el) => [...el!.querySelectorAll("[data-id] img")].some((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0), await grid.elementHandle(), { timeout: 30_000 });
+    expect(await grid.locator('[data-id] [data-blindspot="box"]').count()).toBeGreaterThan(0);
+    expect(await shownCount(grid)).toBe(2000);
+    await shot("01-grid");
+  });
+
+  it("brushing the scatter plot leaves exactly the samples inside the brush (b)", async () => {
+    const chart = outputOf("bs.plot.scatter(", "chart");
+    await chart.scrollIntoViewIfNeeded();
+    const plot = chart.locator("canvas, svg.marks").first();
+    await plot.waitFor();
+    const box = (await plot.boundingBox())!;
+    // A brush over the middle of the plot area.
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.25);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 8 });
+    await page.mouse.up();
+    const brush = JSON.parse((await chart.getAttribute("data-selection"))!) as Record<string, [number, number]>;
+    const [x0, x1] = brush.mean_box_size, [y0, y1] = brush.model_confidence;
+    await shot("02-brush");
+    const expected = await kernelNumber(
+      `ds.filter(\`d => d.mean_box_size >= ${x0} && d.mean_box_size <= ${x1} && d.model_confidence >= ${y0} && d.model_confidence <= ${y1}\`).count()`,
+    );
+    expect(expected).toBeGreaterThan(0);
+    const grid = outputOf("await bs.show(ds, {", "grid");
+    await grid.scrollIntoViewIfNeeded();
+    expect(await shownCount(grid)).toBe(expected);
+    await shot("03-grid-after-brush");
+  });
+
+  it("clicking a bar filters the grid to that value (c)", async () => {
+    const chart = outputOf('bs.plot.bar(ds, "camera")', "chart");
+    await chart.scrollIntoViewIfNeeded();
+    await chart.locator(".mark-rect path").last().click();
+    const picked = JSON.parse((await chart.getAttribute("data-selection"))!) as { camera: string[] };
+    expect(picked.camera).toHaveLength(1);
+    await shot("04-bar-click");
+    const expected = await kernelNumber(`ds.where("camera", ${JSON.stringify(picked.camera[0])}).count()`);
+    const grid = outputOf("await bs.show(ds, {", "grid");
+    await grid.scrollIntoViewIfNeeded();
+    expect(await shownCount(grid)).toBe(expected);
+    await shot("05-grid-after-bar");
+  });
+
+  it("three selected tiles come back from selection() in a new cell (d)", async () => {
+    const grid = outputOf("await bs.show(ds, {", "grid");
+    await grid.scrollIntoViewIfNeeded();
+    const tiles = grid.locator("[data-id]");
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await tiles.nth(i).getAttribute("data-id"))!);
+    await tiles.nth(0).click();
+    await tiles.nth(1).click({ modifiers: ["Control"] });
+    await tiles.nth(2).click({ modifiers: ["Control"] });
+    expect(await grid.locator(".bs-selected").count()).toBe(3);
+    await shot("06-three-selected");
+    // The renderer persists the selection through the contents API; wait until it landed.
+    const file = `${lab.url}api/contents/${selectionPath("blindspot-demo")}?token=${lab.token}&content=1`;
+    await expect.poll(async () => {
+      const res = await fetch(file);
+      return res.ok ? (JSON.parse(((await res.json()) as { content: string }).content) as { picked: string[] }).picked.length : 0;
+    }, { timeout: 10_000 }).toBe(3);
+    const out = await nb.outputText(await nb.runNewCell("JSON.stringify(bs.selection())"));
+    expect(new Set(JSON.parse(JSON.parse(out)) as string[])).toEqual(new Set(ids));
+    await shot("07-selection-in-kernel");
+  });
+
+  it(`a label ${XSS} renders as text and runs nothing (e)`, async () => {
+    const code = [
+      `const evil = new bs.DatasetBuilder("evil", "demo-data/images");`,
+      `const evilId = evil.addSample({ filepath: "s000000.jpg", width: 320, height: 240, fields: { note: ${JSON.stringify(XSS)} } });`,
+      `evil.addObject({ sampleId: evilId, field: "ground_truth", label: ${JSON.stringify(XSS)}, x: 20, y: 20, w: 120, h: 90 });`,
+      `await bs.show(evil.build(), { caption: ["note"] });`,
+    ].join("\n");
+    const output = await nb.runNewCell(code);
+    const grid = output.locator('[data-blindspot="grid"]');
+    await grid.locator("[data-id]").first().waitFor();
+    expect(await grid.innerText()).toContain(XSS);
+    await grid.locator("[data-id]").first().dblclick();
+    await page.waitForTimeout(500);
+    await shot("08-xss-as-text");
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
