@@ -1,0 +1,44 @@
+/** How clicks and rubber bands change the picked samples, as in a file manager. */
+
+export interface Modifiers {
+  /** Shift: extend from the anchor. */
+  shift: boolean;
+  /** Ctrl or Cmd: toggle one, or add a range to what is picked. */
+  toggle: boolean;
+}
+
+export interface PickResult {
+  picked: Set<string>;
+  anchor: number;
+}
+
+/** Click on the item at display index `index`; `idAt` maps display indices to sample ids. */
+export function pickOnClick(
+  picked: ReadonlySet<string>,
+  idAt: (index: number) => string,
+  anchor: number | null,
+  index: number,
+  mods: Modifiers,
+): PickResult {
+  if (mods.shift) {
+    const from = anchor ?? index;
+    const next = mods.toggle ? new Set(picked) : new Set<string>();
+    for (let i = Math.min(from, index); i <= Math.max(from, index); i++) next.add(idAt(i));
+    return { picked: next, anchor: from };
+  }
+  const id = idAt(index);
+  if (mods.toggle) {
+    const next = new Set(picked);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return { picked: next, anchor: index };
+  }
+  return { picked: new Set([id]), anchor: index };
+}
+
+/** A rubber band over `ids`: replaces what is picked, or adds to it with a modifier. */
+export function pickInBand(picked: ReadonlySet<string>, ids: Iterable<string>, additive: boolean): Set<string> {
+  const next = additive ? new Set(picked) : new Set<string>();
+  for (const id of ids) next.add(id);
+  return next;
+}

@@ -1,0 +1,185 @@
+/**
+ * The rows of a grid (protocol `GridBundle.samples`), read lazily: a column is decoded or
+ * dictionary-encoded the first time a filter, sort or lookup needs it, so opening a view of
+ * 10^6 samples costs nothing until the user asks for something.
+ */
+import type { FieldSummary, TagEvent } from "../../../kernel/protocol";
+import { type CodedColumn, type ColumnSource, codedSortKeys, encodeStrings, toFloat64 } from "./columns";
+import { argsort } from "./order";
+
+export interface SortKey {
+  field: string;
+  descending: boolean;
+}
+
+/** The list column that tag events change. */
+export const TAGS = "tags";
+
+export class SampleTable {
+  readonly size: number;
+  private readonly numbers = new Map<string, Float64Array>();
+  private readonly coded = new Map<string, CodedColumn>();
+  private readonly orders = new Map<string, Int32Array>();
+  private readonly tagOverrides = new Map<number, readonly string[]>();
+  private ids: Map<string, number> | null = null;
+  private tagTally: Map<string, number> | null = null;
+
+  constructor(
+    private readonly columns: ReadonlyMap<string, ColumnSource>,
+    readonly fields: readonly FieldSummary[],
+  ) {
+    const id = columns.get("id");
+    if (!id) throw new Error("the samples file has no id column");
+    this.size = id.length;
+  }
+
+  has(name: string): boolean {
+    return this.columns.has(name);
+  }
+
+  kind(name: string): FieldSummary["kind"] | undefined {
+    if (name === TAGS) return "tags";
+    return this.fields.find((f) => f.name === name)?.kind;
+  }
+
+  id(row: number): string {
+    return String(this.column("id").at(row));
+  }
+
+  /** A cell as a string, or null (for thumbnail paths, file names, captions). */
+  text(name: string, row: number): string | null {
+    const v = this.columns.get(name)?.at(row);
+    return v === null || v === undefined ? null : String(v);
+  }
+
+  /** A cell as a number, NaN when missing. */
+  numberAt(name: string, row: number): number {
+    const v = this.columns.get(name)?.at(row);
+    return typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : NaN;
+  }
+
+  /** A cell as shown to the user: numbers as numbers, lists as arrays, the rest as strings. */
+  value(name: string, row: number): string | number | readonly string[] | null {
+    if (this.kind(name) === "tags") return this.list(name, row);
+    const v = this.columns.get(name)?.at(row);
+    if (v === null || v === undefined) return null;
+    return typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : String(v);
+  }
+
+  numberColumn(name: string): Float64Array {
+    let col = this.numbers.get(name);
+    if (!col) this.numbers.set(name, (col = toFloat64(this.column(name).toArray())));
+    return col;
+  }
+
+  codedColumn(name: string): CodedColumn {
+    let col = this.coded.get(name);
+    if (!col) this.coded.set(name, (col = encodeStrings(this.column(name).toArray())));
+    return col;
+  }
+
+  /** The values of a list column (tags) at a row. */
+  list(name: string, row: number): readonly string[] {
+    if (name === TAGS) {
+      const own = this.tagOverrides.get(row);
+      if (own) return own;
+    }
+    const v = this.columns.get(name)?.at(row) as ArrayLike<unknown> | null | undefined;
+    if (!v) return [];
+    const out: string[] = [];
+    for (let i = 0; i < v.length; i++) if (v[i] !== null && v[i] !== undefined) out.push(String(v[i]));
+    return out;
+  }
+
+  /** Row of a sample id (the index is built on first use). */
+  rowOf(id: string): number | undefined {
+    if (!this.ids) {
+      const values = this.column("id").toArray();
+      this.ids = new Map();
+      for (let i = 0; i < values.length; i++) this.ids.set(String(values[i]), i);
+    }
+    return this.ids.get(id);
+  }
+
+  /** 1 for each row whose id is listed. */
+  maskOfIds(ids: readonly string[]): Uint8Array {
+    const mask = new Uint8Array(this.size);
+    for (const id of ids) {
+      const row = this.rowOf(id);
+      if (row !== undefined) mask[row] = 1;
+    }
+    return mask;
+  }
+
+  /** Rows in the order of `sort` (view order when null); cached per field and direction. */
+  order(sort: SortKey | null): Int32Array {
+    const key = sort ? `${sort.descending ? "-" : "+"}${sort.field}` : "";
+    let order = this.orders.get(key);
+    if (order) return order;
+    if (!sort) {
+      order = new Int32Array(this.size);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+    } else {
+      order = argsort(this.sortKeys(sort.field), sort.descending);
+    }
+    this.orders.set(key, order);
+    return order;
+  }
+
+  /** Counts of each tag over all rows (kept up to date by `applyTags`). */
+  tagCounts(): ReadonlyMap<string, number> {
+    if (!this.tagTally) {
+      this.tagTally = new Map();
+      if (this.has(TAGS)) {
+        for (let row = 0; row < this.size; row++) {
+          for (const t of this.list(TAGS, row)) this.tagTally.set(t, (this.tagTally.get(t) ?? 0) + 1);
+        }
+      }
+    }
+    return this.tagTally;
+  }
+
+  /** Applies a kernel tag event; returns how many rows changed. */
+  applyTags(event: Pick<TagEvent, "tag" | "action" | "ids">): number {
+    let changed = 0;
+    for (const id of event.ids) {
+      const row = this.rowOf(id);
+      if (row === undefined) continue;
+      const tags = this.list(TAGS, row);
+      const has = tags.includes(event.tag);
+      if (has === (event.action === "add")) continue;
+      this.tagOverrides.set(row, has ? tags.filter((t) => t !== event.tag) : [...tags, event.tag]);
+      if (this.tagTally) {
+        const n = (this.tagTally.get(event.tag) ?? 0) + (has ? -1 : 1);
+        if (n > 0) this.tagTally.set(event.tag, n);
+        else this.tagTally.delete(event.tag);
+      }
+      changed++;
+    }
+    // Orders sorted by tags are stale now.
+    if (changed) for (const k of [...this.orders.keys()]) if (k.slice(1) === TAGS) this.orders.delete(k);
+    return changed;
+  }
+
+  private sortKeys(name: string): Float64Array {
+    const kind = this.kind(name);
+    if (kind === "number") return this.numberColumn(name);
+    if (kind === "tags") {
+      // Lists sort by their joined text.
+      const joined: string[] = new Array(this.size);
+      for (let row = 0; row < this.size; row++) joined[row] = this.list(name, row).join(", ");
+      return codedSortKeys(encodeStrings(joined));
+    }
+    const source = this.column(name);
+    // width, height and other numeric columns outside `fields` sort as numbers.
+    const sample = source.length ? source.at(0) : null;
+    if (kind === undefined && typeof sample === "number") return this.numberColumn(name);
+    return codedSortKeys(this.codedColumn(name));
+  }
+
+  private column(name: string): ColumnSource {
+    const col = this.columns.get(name);
+    if (!col) throw new Error(`the samples file has no column ${JSON.stringify(name)}`);
+    return col;
+  }
+}

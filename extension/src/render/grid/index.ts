@@ -1,0 +1,228 @@
+/**
+ * The grid renderer (protocol `GridBundle`): loads the samples file, then wires the toolbar, side
+ * panel, virtual tiles and gestures to the link group and to tag events.
+ */
+import type { GridBundle, TagEvent } from "../../../../kernel/protocol";
+import { type Artifacts, columnsOf } from "../../io/artifacts";
+import type { GroupState, LinkBus } from "../../model/bus";
+import { countLine } from "../../model/format";
+import { pickInBand, pickOnClick } from "../../model/picking";
+import { SampleTable, type SortKey, TAGS } from "../../model/samples";
+import { computeView, type Filters, NO_FILTERS } from "../../model/view";
+import { BlindspotRenderer, type RenderScope } from "../base";
+import { h } from "../dom";
+import { attachGestures } from "./gestures";
+import { SampleModal } from "./modal";
+import { ObjectsStore } from "./objects";
+import { SidePanel } from "./panel";
+import { type Tile, TilePainter } from "./tile";
+import { GAP, VirtualTiles } from "./tiles";
+import { Toolbar } from "./toolbar";
+
+const DEFAULT_TILE = 160;
+
+export class GridRenderer extends BlindspotRenderer<GridBundle> {
+  protected async render(bundle: GridBundle, artifacts: Artifacts, scope: RenderScope): Promise<void> {
+    const { bus } = this.ctx;
+    const key = await this.joinGroup(bundle, artifacts, scope);
+    // Tag events that arrive while the samples load are applied once they are here.
+    const early: TagEvent[] = [];
+    let onTags: (e: TagEvent) => void = (e) => early.push(e);
+    scope.add(bus.onTags(bundle.dataset, (e) => onTags(e)));
+
+    const loading = h("div", { class: "bs-message", text: `loading ${bundle.title || "samples"}…` });
+    this.node.appendChild(loading);
+    const table = new SampleTable(columnsOf(await artifacts.arrow(bundle.samples, scope.signal)), bundle.fields);
+    scope.check();
+    loading.remove();
+
+    const grid = new GridView(this.node, bus, bundle, table, artifacts, key, scope);
+    onTags = (e) => grid.applyTags(e);
+    early.forEach(onTags);
+  }
+}
+
+/** One grid on screen; lives as long as its render scope. */
+class GridView {
+  private readonly painter: TilePainter;
+  private readonly tiles: VirtualTiles<Tile>;
+  private readonly toolbar: Toolbar;
+  private readonly panel: SidePanel;
+  private readonly objects: ObjectsStore | null;
+  private view: Int32Array;
+  private sort: SortKey | null = null;
+  private filters: Filters = NO_FILTERS;
+  private allowed: Uint8Array | null = null;
+  private groupFilter: GroupState["filter"] = null;
+  private anchor: number | null = null;
+  /** What was picked when a rubber band started (it adds to that with a modifier). */
+  private bandBase: ReadonlySet<string> | null = null;
+  private modal: SampleModal | null = null;
+
+  constructor(
+    host: HTMLElement,
+    private readonly bus: LinkBus,
+    private readonly bundle: GridBundle,
+    private readonly table: SampleTable,
+    private readonly artifacts: Artifacts,
+    private readonly key: string,
+    scope: RenderScope,
+  ) {
+    this.objects = bundle.objects
+      ? new ObjectsStore(bundle.objects, artifacts, scope.signal, (chunk, error) => {
+          if (chunk) for (const tile of this.tiles.tiles()) if (chunk.contains(tile.row)) this.painter.paintBoxes(tile);
+          if (error) this.toolbar.setStatus(`boxes not shown: ${error instanceof Error ? error.message : String(error)}; re-run the cell to regenerate`);
+        })
+      : null;
+    this.painter = new TilePainter(bundle, table, artifacts, this.objects);
+    this.painter.frame = Math.min(Math.max(bundle.thumbSize || DEFAULT_TILE, 80), DEFAULT_TILE);
+    this.view = table.order(null);
+
+    const sortFields = ["id", ...bundle.fields.map((f) => f.name), ...["width", "height"].filter((f) => table.has(f))];
+    this.toolbar = new Toolbar(bundle.title, [...new Set(sortFields)], this.painter.frame, {
+      sort: (key) => {
+        this.sort = key;
+        this.recompute(true);
+      },
+      size: (px) => {
+        this.painter.frame = px;
+        for (const tile of this.tiles.tiles()) this.painter.invalidate(tile);
+        this.tiles.relayout();
+      },
+      clearFilter: () => this.bus.setFilter(key, null, this),
+      clearPicked: () => this.setPicked([]),
+      open: () => this.openPicked(),
+      togglePanel: () => this.panel.node.classList.toggle("bs-hidden"),
+    });
+    this.panel = new SidePanel(bundle.fields, bundle.labelFields, table.has(TAGS), {
+      filters: (filters) => {
+        this.filters = filters;
+        this.recompute(true);
+      },
+      labelFields: (visible) => {
+        this.painter.visibleFields = visible;
+        for (const tile of this.tiles.tiles()) this.painter.paintBoxes(tile);
+      },
+    });
+    this.panel.setTags(table.tagCounts());
+
+    this.tiles = new VirtualTiles<Tile>(
+      {
+        count: () => this.view.length,
+        tileWidth: () => this.painter.frame,
+        tileHeight: () => this.painter.tileHeight,
+        create: () => this.painter.create(),
+        paint: (tile, i) => this.painter.paint(tile, this.view[i], i, this.picked().has(table.id(this.view[i]))),
+        release: () => {},
+      },
+      scope,
+    );
+    attachGestures(this.tiles, {
+      click: (index, mods) => {
+        const r = pickOnClick(this.picked(), (i) => table.id(this.view[i]), this.anchor, index, mods);
+        this.anchor = r.anchor;
+        this.setPicked(r.picked);
+      },
+      open: (index) => this.open(index),
+      band: (indices, additive, done) => {
+        this.bandBase ??= this.picked();
+        this.setPicked(pickInBand(this.bandBase, indices.map((i) => table.id(this.view[i])), additive));
+        if (done) this.bandBase = null;
+      },
+    }, scope);
+
+    const root = h("div", { class: "bs-grid", attrs: { "data-blindspot": "grid", tabindex: "0" } }, [
+      this.toolbar.node,
+      h("div", { class: "bs-body" }, [this.panel.node, this.tiles.viewport]),
+    ]);
+    root.style.setProperty("--bs-gap", `${GAP}px`);
+    root.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && !this.modal) {
+        this.setPicked([]);
+        e.preventDefault();
+      }
+    });
+    host.appendChild(root);
+    scope.add(() => this.closeModal());
+    scope.add(this.bus.subscribe(key, (state) => this.onGroup(state)));
+    this.onGroup(this.bus.state(key, bundle.group, bundle.dataset));
+  }
+
+  applyTags(event: TagEvent): void {
+    if (!this.table.applyTags(event)) return;
+    this.panel.setTags(this.table.tagCounts());
+    for (const tile of this.tiles.tiles()) this.painter.paintTags(tile);
+    // Rows tagged or untagged may enter or leave a tag filter.
+    if (this.filters.values.get(TAGS)?.size || this.sort?.field === TAGS) this.recompute(false);
+  }
+
+  private picked(): ReadonlySet<string> {
+    return this.bus.state(this.key, this.bundle.group, this.bundle.dataset).pickedSet;
+  }
+
+  private setPicked(ids: Iterable<string>): void {
+    this.bus.setPicked(this.key, ids, this);
+  }
+
+  private onGroup(state: GroupState): void {
+    if (state.filter !== this.groupFilter) {
+      this.groupFilter = state.filter;
+      this.allowed = state.filter ? this.table.maskOfIds(state.filter.ids) : null;
+      this.toolbar.setFilter(state.filter ? state.filter.description : null);
+      this.recompute(false);
+    } else {
+      this.tiles.refresh();
+      this.updateCount();
+    }
+  }
+
+  /** New order or filters: the view, its count and the tiles. */
+  private recompute(toTop: boolean): void {
+    this.view = computeView(this.table, this.sort, this.filters, this.allowed);
+    this.anchor = null;
+    if (toTop) this.tiles.scrollToTop();
+    for (const tile of this.tiles.tiles()) this.painter.invalidate(tile);
+    this.tiles.relayout();
+    this.updateCount();
+  }
+
+  private updateCount(): void {
+    this.toolbar.setCount(countLine(this.view.length, this.table.size, this.picked().size));
+  }
+
+  /** Opens the first picked sample in the current order, else the first sample. */
+  private openPicked(): void {
+    const picked = this.picked();
+    let index = 0;
+    for (let i = 0; picked.size && i < this.view.length; i++) {
+      if (picked.has(this.table.id(this.view[i]))) {
+        index = i;
+        break;
+      }
+    }
+    this.open(index);
+  }
+
+  private open(index: number): void {
+    this.closeModal();
+    if (!this.view.length) return;
+    this.modal = new SampleModal(
+      {
+        bundle: this.bundle,
+        table: this.table,
+        artifacts: this.artifacts,
+        objects: this.objects,
+        painter: this.painter,
+        count: () => this.view.length,
+        rowAt: (i) => this.view[i],
+      },
+      index,
+      () => this.closeModal(),
+    );
+  }
+
+  private closeModal(): void {
+    this.modal?.dispose();
+    this.modal = null;
+  }
+}

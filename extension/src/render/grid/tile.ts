@@ -1,0 +1,152 @@
+/** One tile of the grid: thumbnail, boxes, tags and caption lines; nodes are reused while scrolling. */
+import type { GridBundle, LabelField } from "../../../../kernel/protocol";
+import { type Artifacts } from "../../io/artifacts";
+import { formatValue } from "../../model/format";
+import type { SampleTable } from "../../model/samples";
+import { TAGS } from "../../model/samples";
+import { drawBoxes } from "../boxes";
+import { h, s } from "../dom";
+import type { ObjectsStore } from "./objects";
+
+export const CAPTION_LINE = 16;
+const TAGS_SHOWN = 3;
+/** Labels are drawn as text only on tiles at least this large. */
+const LABEL_TEXT_MIN = 120;
+
+export interface Tile {
+  root: HTMLDivElement;
+  img: HTMLImageElement;
+  svg: SVGSVGElement;
+  tags: HTMLDivElement;
+  note: HTMLDivElement;
+  captions: HTMLDivElement[];
+  /** Row shown, -1 while in the pool. */
+  row: number;
+  /** Thumbnail path shown (to skip reloading the same image). */
+  thumb: string | null;
+}
+
+export class TilePainter {
+  /** Side of the square frame of the thumbnail, in pixels. */
+  frame = 150;
+  /** Label fields whose boxes are drawn. */
+  visibleFields: Set<string>;
+  readonly roles: Map<string, LabelField["role"]>;
+
+  constructor(
+    private readonly bundle: GridBundle,
+    private readonly table: SampleTable,
+    private readonly artifacts: Artifacts,
+    private readonly objects: ObjectsStore | null,
+  ) {
+    this.roles = new Map(bundle.labelFields.map((f) => [f.name, f.role]));
+    this.visibleFields = new Set(this.roles.keys());
+  }
+
+  get tileHeight(): number {
+    return this.frame + this.bundle.caption.length * CAPTION_LINE + 4;
+  }
+
+  create(): Tile {
+    const img = h("img", { class: "bs-thumb", attrs: { decoding: "async", alt: "", draggable: "false" } });
+    const svg = s("svg", { class: "bs-boxes" });
+    const tags = h("div", { class: "bs-tile-tags" });
+    const note = h("div", { class: "bs-tile-note" });
+    const captions = this.bundle.caption.map(() => h("div", { class: "bs-caption" }));
+    const frame = h("div", { class: "bs-frame" }, [img, svg, tags, note]);
+    const tile: Tile = { root: h("div", { class: "bs-tile" }, [frame, ...captions]), img, svg, tags, note, captions, row: -1, thumb: null };
+    img.addEventListener("load", () => this.paintBoxes(tile));
+    img.addEventListener("error", () => {
+      if (tile.thumb) this.showNote(tile, "thumbnail file missing: re-run the cell to regenerate");
+    });
+    return tile;
+  }
+
+  /** Fills a tile for a row; `index` is its position in the grid's current order. */
+  paint(tile: Tile, row: number, index: number, picked: boolean): void {
+    const { root } = tile;
+    root.classList.toggle("bs-selected", picked);
+    root.dataset.index = String(index);
+    if (tile.row === row) return;
+    tile.row = row;
+    const id = this.table.id(row);
+    root.dataset.id = id;
+    root.title = id;
+    this.paintImage(tile, row);
+    this.paintTags(tile);
+    this.bundle.caption.forEach((name, i) => {
+      const text = `${name}: ${formatValue(this.table.value(name, row))}`;
+      tile.captions[i].textContent = text;
+      tile.captions[i].title = text;
+    });
+    this.paintBoxes(tile);
+  }
+
+  /** Forces the next paint to redraw everything (size, label fields or tags changed). */
+  invalidate(tile: Tile): void {
+    tile.row = -1;
+  }
+
+  paintTags(tile: Tile): void {
+    const tags = tile.row >= 0 && this.table.has(TAGS) ? this.table.list(TAGS, tile.row) : [];
+    tile.tags.replaceChildren(
+      ...tags.slice(0, TAGS_SHOWN).map((t) => h("span", { class: "bs-tag", text: t })),
+      ...(tags.length > TAGS_SHOWN ? [h("span", { class: "bs-tag", text: `+${tags.length - TAGS_SHOWN}` })] : []),
+    );
+  }
+
+  paintBoxes(tile: Tile): void {
+    const row = tile.row;
+    const chunk = row >= 0 ? this.objects?.get(row) : undefined;
+    const [w, hgt] = this.imageSize(row, tile.img);
+    if (!chunk || !(w > 0 && hgt > 0)) {
+      tile.svg.replaceChildren();
+      return;
+    }
+    drawBoxes(tile.svg, chunk.boxes(row, this.visibleFields), {
+      imageWidth: w,
+      imageHeight: hgt,
+      frameWidth: this.frame,
+      frameHeight: this.frame,
+      roles: this.roles,
+      labels: this.frame >= LABEL_TEXT_MIN,
+    });
+  }
+
+  /** The image's size from the samples, else the thumbnail's own (same aspect ratio). */
+  imageSize(row: number, img: HTMLImageElement): [number, number] {
+    const w = this.table.numberAt("width", row);
+    const hgt = this.table.numberAt("height", row);
+    if (w > 0 && hgt > 0) return [w, hgt];
+    return img.complete && img.naturalWidth ? [img.naturalWidth, img.naturalHeight] : [NaN, NaN];
+  }
+
+  private paintImage(tile: Tile, row: number): void {
+    const thumb = this.table.text("thumb", row);
+    tile.note.hidden = true;
+    if (thumb === tile.thumb && thumb) return;
+    tile.thumb = thumb;
+    if (!thumb) {
+      tile.img.removeAttribute("src");
+      tile.img.hidden = true;
+      const file = this.table.text("file", row);
+      this.showNote(tile, `no thumbnail (image over the size limit or unreadable)${file ? `: ${file}` : ""}`);
+      return;
+    }
+    tile.img.hidden = false;
+    const known = this.artifacts.knownUrl(thumb);
+    if (known) {
+      tile.img.src = known;
+      return;
+    }
+    tile.img.removeAttribute("src");
+    void this.artifacts.url(thumb).then((url) => {
+      if (tile.thumb === thumb) tile.img.src = url;
+    });
+  }
+
+  private showNote(tile: Tile, text: string): void {
+    tile.note.textContent = text;
+    tile.note.hidden = false;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The virtual scroller: a viewport with a tall spacer and only the visible tiles (plus a row of
+ * overscan) as absolutely positioned nodes, recycled through a pool. Scroll and resize are handled
+ * once per animation frame.
+ */
+import { type GridLayout, type Rect, gridLayout, itemRect, scrollTopFor, virtualTop, visibleItems } from "../../model/layout";
+import { frameThrottle, h, listen } from "../dom";
+import type { RenderScope } from "../base";
+
+export const GAP = 8;
+
+export interface TileHost<T extends { root: HTMLElement }> {
+  count(): number;
+  tileWidth(): number;
+  tileHeight(): number;
+  create(): T;
+  /** Fill a tile for display index `index`. */
+  paint(tile: T, index: number): void;
+  /** A tile leaves the screen (back to the pool). */
+  release(tile: T): void;
+}
+
+export class VirtualTiles<T extends { root: HTMLElement }> {
+  readonly viewport: HTMLDivElement;
+  private readonly spacer: HTMLDivElement;
+  private readonly active = new Map<number, T>();
+  private readonly pool: T[] = [];
+  private layout: GridLayout;
+  private readonly frame = frameThrottle(() => this.update());
+
+  constructor(
+    private readonly host: TileHost<T>,
+    scope: RenderScope,
+  ) {
+    this.spacer = h("div", { class: "bs-spacer" });
+    this.viewport = h("div", { class: "bs-viewport", attrs: { tabindex: "-1" } }, [this.spacer]);
+    this.layout = this.computeLayout();
+    scope.add(listen(this.viewport, "scroll", () => this.frame.schedule(), { passive: true }));
+    const resize = new ResizeObserver(() => this.relayout());
+    resize.observe(this.viewport);
+    scope.add(() => resize.disconnect());
+    scope.add(() => this.frame.cancel());
+  }
+
+  get current(): GridLayout {
+    return this.layout;
+  }
+
+  /** After a change of count or tile size: new geometry, every tile repainted. */
+  relayout(): void {
+    this.layout = this.computeLayout();
+    this.spacer.style.height = `${this.layout.scrollHeight}px`;
+    for (const [i, tile] of this.active) this.recycle(i, tile);
+    this.update();
+  }
+
+  /** Repaints the tiles on screen (selection, tags or boxes changed). */
+  refresh(): void {
+    for (const [i, tile] of this.active) this.host.paint(tile, i);
+  }
+
+  tileAt(index: number): T | undefined {
+    return this.active.get(index);
+  }
+
+  tiles(): IterableIterator<T> {
+    return this.active.values();
+  }
+
+  /** Virtual content coordinates of a point on screen. */
+  toVirtual(clientX: number, clientY: number): { x: number; y: number } {
+    const r = this.viewport.getBoundingClientRect();
+    return { x: clientX - r.left + this.viewport.scrollLeft, y: clientY - r.top + this.top() };
+  }
+
+  /** Screen rectangle (relative to the viewport's content box) of a virtual rectangle. */
+  toScreen(rect: Rect): Rect {
+    return { ...rect, y: rect.y - this.top() + this.viewport.scrollTop };
+  }
+
+  scrollToTop(): void {
+    this.viewport.scrollTop = 0;
+  }
+
+  /** Scrolls so that item `index` is visible. */
+  reveal(index: number): void {
+    const r = itemRect(this.layout, index);
+    const top = this.top();
+    const height = this.viewport.clientHeight;
+    if (r.y < top) this.viewport.scrollTop = scrollTopFor(this.layout, r.y - GAP, height);
+    else if (r.y + r.height > top + height) this.viewport.scrollTop = scrollTopFor(this.layout, r.y + r.height + GAP - height, height);
+  }
+
+  update(): void {
+    const { first, end } = visibleItems(this.layout, this.top(), this.viewport.clientHeight || 600, 1);
+    for (const [i, tile] of this.active) if (i < first || i >= end) this.recycle(i, tile);
+    const top = this.top();
+    const scrollTop = this.viewport.scrollTop;
+    for (let i = first; i < end; i++) {
+      let tile = this.active.get(i);
+      if (!tile) {
+        tile = this.pool.pop() ?? this.host.create();
+        this.active.set(i, tile);
+        tile.root.style.width = `${this.layout.tileWidth}px`;
+        tile.root.style.height = `${this.layout.tileHeight}px`;
+        this.host.paint(tile, i);
+        if (!tile.root.parentNode) this.viewport.appendChild(tile.root);
+        tile.root.hidden = false;
+      }
+      const r = itemRect(this.layout, i);
+      // Positions are relative to the scroll position, so a compressed scroll range still works.
+      tile.root.style.transform = `translate(${r.x}px, ${r.y - top + scrollTop}px)`;
+    }
+  }
+
+  private recycle(i: number, tile: T): void {
+    this.active.delete(i);
+    tile.root.hidden = true;
+    this.host.release(tile);
+    this.pool.push(tile);
+  }
+
+  private top(): number {
+    return virtualTop(this.layout, this.viewport.scrollTop, this.viewport.clientHeight);
+  }
+
+  private computeLayout(): GridLayout {
+    const width = this.viewport.clientWidth || 800;
+    return gridLayout(width, this.host.tileWidth(), this.host.tileHeight(), GAP, this.host.count());
+  }
+}
