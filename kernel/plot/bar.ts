@@ -1,0 +1,74 @@
+import { checkPositiveInteger } from "../show/checks";
+import { categories, largestCategories } from "./columns";
+import { Plot } from "./plot";
+import { plotSource, type PlotInput } from "./source";
+import { chartSpec, HIGHLIGHT_COLOUR, MAIN_COLOUR, overWhat, sourceLink, withHighlight, type PlotOptions } from "./spec";
+
+export interface BarOptions extends PlotOptions {
+  /** A second field splitting each bar (e.g. `weather` for bars of `label`). */
+  stack?: string;
+  /** Bars drawn at most, largest first (default 50). */
+  limit?: number;
+}
+
+/** Counts of the values of a field, optionally stacked by a second one. Clicking a bar selects its samples. */
+export function bar(input: PlotInput, field: string, options: BarOptions = {}): Plot {
+  const limit = checkPositiveInteger(options.limit ?? 50, "limit");
+  const stack = options.stack;
+  const source = plotSource(input, stack === undefined ? [field] : [field, stack], options);
+  const x = categories(source.column(field));
+  const s = stack === undefined ? null : categories(source.column(stack));
+  const { kept, distinct } = largestCategories(x, limit);
+  const shown = new Set(kept);
+
+  const cells = new Map<string, { x: string; stack: string | null; count: number }>();
+  for (let i = 0; i < x.length; i++) {
+    if (!shown.has(x[i])) continue;
+    const key = s === null ? x[i] : `${x[i]}\u0000${s[i]}`;
+    const cell = cells.get(key) ?? { x: x[i], stack: s?.[i] ?? null, count: 0 };
+    cell.count++;
+    cells.set(key, cell);
+  }
+  const rows = [...cells.values()];
+  const counts = {
+    x: rows.map((r) => r.x),
+    ...(s && { stack: rows.map((r) => r.stack) }),
+    count: Float64Array.from(rows, (r) => r.count),
+  };
+
+  const fields: Record<string, string> = s === null ? { x: "x" } : { x: "x", stack: "stack" };
+  const link = sourceLink(source, { x, ...(s && { stack: s }) }, { param: "pick", type: "point", fields });
+  const xEncoding = { field: "x", type: "nominal", sort: kept, title: field, axis: { labelAngle: -35, labelLimit: 120 } };
+  const main = {
+    data: { name: "counts" },
+    mark: { type: "bar" },
+    params: [{ name: "pick", select: { type: "point", fields: Object.keys(fields) } }],
+    encoding: {
+      x: xEncoding,
+      y: { field: "count", type: "quantitative", title: source.unit },
+      color: stack === undefined ? { value: MAIN_COLOUR } : { field: "stack", type: "nominal", title: stack },
+      fillOpacity: { condition: { param: "pick", value: 1 }, value: 0.35 },
+      tooltip: [
+        { field: "x", type: "nominal", title: field },
+        ...(stack === undefined ? [] : [{ field: "stack", type: "nominal", title: stack }]),
+        { field: "count", type: "quantitative", title: source.unit },
+      ],
+    },
+  };
+  // Selected rows per bar, drawn over the bars (not stacked).
+  const highlight = {
+    transform: [{ filter: { field: "x", oneOf: kept } }, { aggregate: [{ op: "count", as: "count" }], groupby: ["x"] }],
+    mark: { type: "bar", color: HIGHLIGHT_COLOUR, width: { band: 0.5 } },
+    encoding: { x: xEncoding, y: { field: "count", type: "quantitative" } },
+  };
+  const more = distinct > kept.length ? ` (the ${kept.length} largest of ${distinct})` : "";
+  const title = options.title ?? `Counts of ${field}${stack === undefined ? "" : ` by ${stack}`}${more}`;
+  return new Plot({
+    kind: "bar", title,
+    summary: `Bar chart of ${field}${stack === undefined ? "" : ` stacked by ${stack}`} ${overWhat(source)}: ${kept.length} bars${more}.`,
+    spec: chartSpec(title, withHighlight(main, highlight, link)),
+    data: { counts: { rows: rows.length, columns: counts } },
+    link, dataset: source.dataset, group: options.group ?? source.dataset, staticVersion: null,
+  });
+}
+

@@ -1,0 +1,17 @@
+import { bar } from "./bar";
+import { heatmap } from "./heatmap";
+import { histogram } from "./histogram";
+import { line } from "./line";
+import { scatter } from "./scatter";
+
+/** Chart builders; `show(plot.histogram(ds, "confidence"))` draws one linked to the dataset's grids. */
+export const plot = { histogram, bar, scatter, heatmap, line };
+
+export { Plot, type PlotKind, type PlotData, type PlotLink, type Spec } from "./plot";
+export type { HistogramOptions } from "./histogram";
+export type { BarOptions } from "./bar";
+export type { ScatterOptions } from "./scatter";
+export type { HeatmapOptions } from "./heatmap";
+export type { LineOptions } from "./line";
+export type { PlotOptions } from "./spec";
+export type { PlotInput } from "./source";

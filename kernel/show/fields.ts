@@ -1,0 +1,68 @@
+import type { Column } from "@uwdata/flechette";
+import type { FieldSummary } from "../protocol";
+import { categoryColumn, float64Column, stringListColumn, utf8Column } from "../artifacts/arrow";
+import { countValues, extent, topValues } from "../values";
+
+/** Most frequent values a summary lists. */
+export const TOP_VALUES = 200;
+/** Values looked at to tell a column's kind. */
+const KIND_SAMPLE = 1000;
+
+/** A field of a grid: its summary for the side panel and its column in `samples.arrow`. */
+export interface GridField {
+  summary: FieldSummary;
+  column: Column<unknown>;
+}
+
+/**
+ * Describes one sample column: numbers get their range, few distinct strings (and booleans)
+ * their most frequent values, string lists (tags) the counts of their elements; everything
+ * else is text. Object values are shown as their JSON.
+ */
+export function describeField(name: string, values: ArrayLike<unknown>): GridField {
+  const kind = kindOf(values);
+  if (kind === "number") {
+    const numbers = values as ArrayLike<number | null>;
+    const range = extent(numbers);
+    return { summary: { name, kind, ...(range && { range }) }, column: float64Column(numbers) };
+  }
+  if (kind === "tags") {
+    const lists = values as ArrayLike<string[] | null>;
+    const counts = countValues(elements(lists));
+    return { summary: { name, kind, values: topValues(counts, TOP_VALUES) }, column: stringListColumn(lists) };
+  }
+  const strings = Array.from(values, (v) => (v == null ? null : typeof v === "object" ? JSON.stringify(v) : String(v)));
+  const counts = countValues(strings.filter((s): s is string => s !== null));
+  if (kind === "boolean" || isCategory(counts.size, strings.length)) {
+    return { summary: { name, kind: kind === "boolean" ? "boolean" : "category", values: topValues(counts, TOP_VALUES) }, column: categoryColumn(strings) };
+  }
+  return { summary: { name, kind: "text" }, column: utf8Column(strings) };
+}
+
+/** Few distinct values, each repeated: worth listing and filtering by. */
+function isCategory(distinct: number, rows: number): boolean {
+  return distinct <= 1000 && distinct <= Math.max(50, rows / 5);
+}
+
+function kindOf(values: ArrayLike<unknown>): "number" | "boolean" | "tags" | "other" {
+  if (ArrayBuffer.isView(values)) return "number";
+  let kind: "number" | "boolean" | "tags" | "other" | null = null;
+  let seen = 0;
+  for (let i = 0; i < values.length && seen < KIND_SAMPLE; i++) {
+    const v = values[i];
+    if (v == null) continue;
+    seen++;
+    const k = typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : isStringList(v) ? "tags" : "other";
+    if (kind !== null && k !== kind) return "other";
+    kind = k;
+  }
+  return kind ?? "other";
+}
+
+function isStringList(v: unknown): boolean {
+  return Array.isArray(v) && v.every((e) => typeof e === "string");
+}
+
+function* elements(lists: ArrayLike<string[] | null>): Iterable<string> {
+  for (let i = 0; i < lists.length; i++) yield* lists[i] ?? [];
+}

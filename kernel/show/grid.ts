@@ -1,0 +1,134 @@
+import type { ColumnTable } from "arquero";
+import { values } from "../../src/dataset/columns";
+import type { View } from "../../src/dataset/view";
+import { categoryColumn, encodeArrow, int32Column, stringListColumn, utf8Column } from "../artifacts/arrow";
+import { writeViewFiles } from "../artifacts/contentFiles";
+import { bundlePath } from "../artifacts/location";
+import type { MimeData } from "../display/display";
+import { formatCount } from "../fallback/escape";
+import { gridHtml, PREVIEW_TILES, type PreviewBox, type PreviewTile } from "../fallback/gridHtml";
+import { MIME, type GridBundle, type LabelField } from "../protocol";
+import { checkFieldNames, checkPositiveInteger } from "./checks";
+import { describeField, TOP_VALUES } from "./fields";
+import { countValues, topValues } from "../values";
+import { gridImages, type GridImages } from "./gridImages";
+import { encodeObjects } from "./gridObjects";
+
+export interface GridOptions {
+  /** Link group (default: the dataset's name). */
+  group?: string;
+  /** Fields shown under each tile. */
+  caption?: string[];
+  title?: string;
+  /** Longest side of the thumbnails in pixels (default 256). */
+  thumbSize?: number;
+  /** Distinct images that get a thumbnail (default 20000); tiles beyond show why they have none. */
+  maxThumbs?: number;
+}
+
+/** Columns of `samples.arrow` that every grid has; a dataset field of the same name is left out. */
+const FIXED_COLUMNS = new Set(["id", "thumb", "thumb_missing", "file", "width", "height", "tags"]);
+/** Sample columns that are the fixed columns under another name. */
+const CORE_COLUMNS = new Set(["id", "filepath", "width", "height", "tags"]);
+
+/** The grid output of a view: its data files written, the bundle with its fallbacks. */
+export async function gridOutput(view: View, options: GridOptions): Promise<{ data: MimeData; group: string }> {
+  const ds = view.dataset;
+  const samples = view.samples();
+  const columns = samples.columnNames();
+  const fieldNames = columns.filter((c) => !CORE_COLUMNS.has(c) && !FIXED_COLUMNS.has(c));
+  const caption = options.caption ?? ds.fields.filter((f) => f.kind === "classification" && columns.includes(f.name)).map((f) => f.name);
+  checkFieldNames(caption, fieldNames, "caption");
+  const thumbSize = checkPositiveInteger(options.thumbSize ?? 256, "thumbSize");
+  const maxThumbs = checkPositiveInteger(options.maxThumbs ?? 20_000, "maxThumbs");
+  const group = options.group ?? ds.name;
+  const title = options.title ?? ds.name;
+
+  const ids = values<string>(samples, "id");
+  const images = await gridImages(ds, values<string>(samples, "filepath"), { size: thumbSize, maxThumbs });
+  const rows = sampleRows(samples, images);
+  const fields = fieldNames.map((name) => describeField(name, values(samples, name)));
+  const rowOf = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
+  const viewObjects = view.objects();
+  const objects = encodeObjects(viewObjects, rowOf, rows);
+
+  const written = writeViewFiles(
+    encodeArrow({
+      id: utf8Column(ids), thumb: categoryColumn(rows.thumbs), thumb_missing: categoryColumn(rows.missing),
+      file: categoryColumn(values<string>(samples, "filepath")), width: int32Column(rows.widths), height: int32Column(rows.heights),
+      tags: stringListColumn(rows.tags), ...Object.fromEntries(fields.map((f) => [f.summary.name, f.column])),
+    }),
+    objects?.files ?? [],
+  );
+  const tagCounts = countValues(rows.tags.flat());
+  const labelFields: LabelField[] = ds.fields.map((f) => ({ name: f.name, role: f.predicted ? "prediction" : "ground_truth" }));
+  const missingThumbs = rows.missing.reduce((n, m) => n + (m === null ? 0 : 1), 0);
+  const bundle: GridBundle = {
+    version: 1, kind: "grid", group, dataset: ds.name, title, total: ids.length,
+    samples: written.samples,
+    objects: objects && { files: written.objects, rowsPerFile: objects.rowsPerFile, count: objects.count },
+    fields: [{ name: "tags", kind: "tags", values: topValues(tagCounts, TOP_VALUES) }, ...fields.map((f) => f.summary)],
+    labelFields, caption, thumbSize, missingThumbs,
+  };
+
+  const previewRows = Math.min(PREVIEW_TILES, ids.length);
+  const tiles: PreviewTile[] = [];
+  const boxes = previewBoxes(viewObjects, ids, previewRows, rows, new Set(ds.fields.filter((f) => f.predicted).map((f) => f.name)));
+  for (let r = 0; r < previewRows; r++) {
+    const thumb = images.thumbs[images.imageOfRow[r]];
+    tiles.push({ id: ids[r], thumb: thumb.file, missing: thumb.missing, caption: caption.map((c) => `${c}: ${String(samples.get(c, r))}`), boxes: boxes[r] });
+  }
+  const labels = labelFields.length ? `; label fields ${labelFields.map((f) => f.name).join(", ")}` : "";
+  const text =
+    `blindspot grid "${title}": ${formatCount(ids.length)} samples of dataset "${ds.name}" (link group "${group}")${labels}; ` +
+    `${formatCount(objects?.count ?? 0)} boxes; ${formatCount(missingThumbs)} samples without thumbnail. ` +
+    `The interactive grid needs the blindspot JupyterLab extension.`;
+  return { data: { [MIME.grid]: bundle, "text/html": await gridHtml({ title, total: ids.length, tiles }), "text/plain": text }, group };
+}
+
+/** Per-row thumbnail path, its absence, image size (the dataset's, else the image's) and tags. */
+function sampleRows(samples: ColumnTable, images: GridImages) {
+  const n = samples.numRows();
+  const has = new Set(samples.columnNames());
+  const widths = has.has("width") ? values<number | null>(samples, "width") : null;
+  const heights = has.has("height") ? values<number | null>(samples, "height") : null;
+  const tags = has.has("tags") ? values<string[] | null>(samples, "tags") : null;
+  const paths = images.thumbs.map((t) => (t.file === null ? null : bundlePath(t.file)));
+  const rows = {
+    thumbs: new Array<string | null>(n), missing: new Array<string | null>(n),
+    widths: new Array<number | null>(n), heights: new Array<number | null>(n), tags: new Array<string[]>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const k = images.imageOfRow[i];
+    const thumb = images.thumbs[k];
+    rows.thumbs[i] = paths[k];
+    rows.missing[i] = thumb.missing;
+    rows.widths[i] = widths?.[i] ?? thumb.width;
+    rows.heights[i] = heights?.[i] ?? thumb.height;
+    rows.tags[i] = tags?.[i] ?? [];
+  }
+  return rows;
+}
+
+/** The boxes of the first `count` rows, for the static preview. */
+function previewBoxes(objects: ColumnTable, ids: ArrayLike<string>, count: number, sizes: { widths: (number | null)[]; heights: (number | null)[] }, predicted: Set<string>): PreviewBox[][] {
+  const rowOf = new Map<string, number>();
+  for (let r = 0; r < count; r++) rowOf.set(ids[r], r);
+  const out: PreviewBox[][] = Array.from({ length: count }, () => []);
+  if (!count || !objects.numRows()) return out;
+  const sampleIds = values<string>(objects, "sample_id");
+  const has = new Set(objects.columnNames());
+  for (let i = 0; i < sampleIds.length; i++) {
+    const r = rowOf.get(sampleIds[i]);
+    if (r === undefined) continue;
+    const iw = sizes.widths[r] || NaN, ih = sizes.heights[r] || NaN;
+    const confidence = has.has("confidence") ? (objects.get("confidence", i) as number | null) : null;
+    out[r].push({
+      x: (objects.get("x", i) as number) / iw, y: (objects.get("y", i) as number) / ih,
+      w: (objects.get("w", i) as number) / iw, h: (objects.get("h", i) as number) / ih,
+      label: String(objects.get("label", i)), prediction: predicted.has(objects.get("field", i) as string), confidence,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+import type { Dataset } from "../../src/dataset/dataset";
+import { makeThumbnails, missingThumb, type Thumb, type ThumbStats } from "../artifacts/thumbs";
+import { formatCount } from "../fallback/escape";
+import { progress } from "../progress";
+
+export interface GridImages {
+  /** Index into `thumbs` of each row's image. */
+  imageOfRow: Int32Array;
+  /** One per distinct image file, in order of first appearance. */
+  thumbs: Thumb[];
+  stats: ThumbStats & { overLimit: number };
+}
+
+/** Thumbnail work shorter than this shows no progress bar. */
+const PROGRESS_AFTER_MS = 1000;
+
+/**
+ * Thumbnails of a view's rows. Rows naming the same file share one thumbnail (a view can
+ * repeat a few thousand images a million times); only the first `maxThumbs` distinct files
+ * get one, later ones are missing with the reason.
+ */
+export async function gridImages(ds: Dataset, files: ArrayLike<string>, options: { size: number; maxThumbs: number }): Promise<GridImages> {
+  const imageOfRow = new Int32Array(files.length);
+  const indexOf = new Map<string, number>();
+  const distinct: string[] = [];
+  for (let i = 0; i < files.length; i++) {
+    let k = indexOf.get(files[i]);
+    if (k === undefined) {
+      k = distinct.length;
+      indexOf.set(files[i], k);
+      distinct.push(files[i]);
+    }
+    imageOfRow[i] = k;
+  }
+
+  const thumbs: Thumb[] = new Array(distinct.length);
+  const wanted: { slot: number; path: string }[] = [];
+  distinct.forEach((file, slot) => {
+    if (slot >= options.maxThumbs) {
+      thumbs[slot] = missingThumb(`over the limit of ${formatCount(options.maxThumbs)} thumbnails per output (show(view, { maxThumbs }) raises it)`);
+      return;
+    }
+    try {
+      wanted.push({ slot, path: ds.imagePath(file) });
+    } catch (err) {
+      thumbs[slot] = missingThumb((err as Error).message.split("\n")[0]);
+    }
+  });
+
+  const bar = progress(wanted.length, "thumbnails", { showAfterMs: PROGRESS_AFTER_MS });
+  try {
+    const made = await makeThumbnails(wanted.map((w) => w.path), { size: options.size, onDone: () => bar.tick() });
+    wanted.forEach((w, i) => (thumbs[w.slot] = made.thumbs[i]));
+    const overLimit = Math.max(0, distinct.length - options.maxThumbs);
+    return { imageOfRow, thumbs, stats: { ...made.stats, missing: thumbs.filter((t) => t.missing !== null).length, overLimit } };
+  } finally {
+    bar.done();
+  }
+}

@@ -1,0 +1,41 @@
+import type { ColumnTable } from "arquero";
+import { Dataset } from "../../src/dataset/dataset";
+import { View } from "../../src/dataset/view";
+import { BlindspotError } from "../../src/errors";
+import { display } from "../display/display";
+import { Plot } from "../plot/plot";
+import { describe } from "../plot/source";
+import { rememberGroup } from "../session";
+import { chartOutput, type ChartOptions } from "./chart";
+import { gridOutput, type GridOptions } from "./grid";
+import { isTable } from "./isTable";
+import { tableOutput, type TableOptions } from "./table";
+import { announceTagChanges } from "./tagEvents";
+
+/** Options of `show`; each applies to the kinds of output named in its comment. */
+export type ShowOptions = GridOptions & TableOptions & ChartOptions;
+
+/**
+ * Shows a dataset or view as a grid of thumbnails, a plot as a chart, an arquero table as a
+ * table, in the cell's output; resolves once the output is sent (to nothing, so the cell
+ * prints nothing more). Outputs of the same link group share their selection.
+ */
+export async function show(target: Dataset | View | Plot | ColumnTable, options: ShowOptions = {}): Promise<void> {
+  if (typeof options !== "object" || options === null) {
+    throw new BlindspotError({ place: "options", message: `show options must be an object, got ${describe(options)}`, hint: "pass e.g. show(ds, { caption: ['weather'] })" });
+  }
+  let output;
+  if (target instanceof Dataset || target instanceof View) {
+    const view = target instanceof Dataset ? target.view() : target;
+    announceTagChanges(view.dataset);
+    output = await gridOutput(view, options);
+  } else if (target instanceof Plot) {
+    output = await chartOutput(target, options);
+  } else if (isTable(target)) {
+    output = tableOutput(target, options);
+  } else {
+    throw new BlindspotError({ message: `cannot show ${describe(target)}`, hint: "show() takes a dataset, a view (ds.filter(...)), a plot (plot.histogram(...)) or an arquero table" });
+  }
+  rememberGroup(output.group);
+  display(output.data);
+}
