@@ -9,6 +9,11 @@ import type { SelectionFile, TagEvent } from "../../../kernel/protocol";
 export interface GroupFilter {
   ids: readonly string[];
   description: string;
+  /**
+   * Where the ids come from: rows of a chart's id column. Lets a grid map a brush to its own rows
+   * with integer look-ups instead of hashing 10^5 strings on every move. Not persisted.
+   */
+  origin?: { ids: ArrayLike<unknown> & object; rows: Int32Array };
 }
 
 export interface GroupState {
@@ -105,8 +110,8 @@ export class LinkBus {
 }
 
 function add<T>(map: Map<string, Set<T>>, key: string, item: T): () => void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
+  const set = map.get(key) ?? new Set<T>();
+  map.set(key, set);
   set.add(item);
   return () => {
     set.delete(item);

@@ -26,7 +26,7 @@ export function drawBoxes(svg: SVGSVGElement, boxes: readonly Box[], o: DrawOpti
   for (const box of sorted) {
     const style = boxStyle(box, o.roles.get(box.field));
     const r = boxPixels(box, o.imageWidth, o.imageHeight, fit);
-    const g = s("g", { class: "bs-box" });
+    const g = s("g", { class: "bs-box", attrs: { "data-blindspot": "box" } });
     const title = s("title", { text: `${box.field}: ${style.text}` });
     const rect = s("rect", {
       attrs: {

@@ -52,7 +52,7 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     });
     await view.runAsync();
     scope.check();
-    if (bundle.link) await this.link(bundle, bundle.link, view, key, artifacts, status, scope);
+    if (bundle.link) await this.link(bundle, bundle.link, view, key, artifacts, root, status, scope);
   }
 
   private async link(
@@ -61,6 +61,7 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     view: View,
     key: string,
     artifacts: Artifacts,
+    root: HTMLElement,
     status: HTMLElement,
     scope: RenderScope,
   ): Promise<void> {
@@ -69,7 +70,7 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     scope.check();
     const idColumn = cols.get("id");
     if (!idColumn) throw new Error(`${link.rows} has no id column`);
-    const ids = idColumn.toArray() as ArrayLike<unknown>;
+    const ids = idColumn.toArray() as ArrayLike<unknown> & object;
     const linkColumns = new Map<string, LinkColumn>();
     for (const name of new Set(Object.values(link.fields))) {
       const c = cols.get(name);
@@ -89,7 +90,11 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
         status.textContent = "";
         return;
       }
-      own = { ids: Array.from(selected, (r) => String(ids[r])), description: describeSelection(link, value) };
+      own = {
+        ids: Array.from(selected, (r) => String(ids[r])),
+        description: describeSelection(link, value),
+        origin: { ids, rows: selected },
+      };
       status.textContent = `${formatCount(selected.length)} selected: ${own.description}`;
       bus.setFilter(key, own, this);
     });
@@ -97,6 +102,8 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     try {
       view.addSignalListener(link.param, (_name, v) => {
         value = v;
+        // The parameter's value as Vega-Lite gives it, for tests and for the curious.
+        root.dataset.selection = JSON.stringify(v ?? null);
         apply.schedule();
       });
     } catch {

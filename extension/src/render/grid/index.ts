@@ -16,7 +16,7 @@ import { SampleModal } from "./modal";
 import { ObjectsStore } from "./objects";
 import { SidePanel } from "./panel";
 import { type Tile, TilePainter } from "./tile";
-import { GAP, VirtualTiles } from "./tiles";
+import { VirtualTiles } from "./tiles";
 import { Toolbar } from "./toolbar";
 
 const DEFAULT_TILE = 160;
@@ -30,13 +30,16 @@ export class GridRenderer extends BlindspotRenderer<GridBundle> {
     let onTags: (e: TagEvent) => void = (e) => early.push(e);
     scope.add(bus.onTags(bundle.dataset, (e) => onTags(e)));
 
-    const loading = h("div", { class: "bs-message", text: `loading ${bundle.title || "samples"}…` });
-    this.node.appendChild(loading);
+    // The root is there at once (tests and the benchmark time from it); the rows follow.
+    const root = h("div", { class: "bs-grid", attrs: { "data-blindspot": "grid", tabindex: "0" } }, [
+      h("div", { class: "bs-message", text: `loading ${bundle.title || "samples"}…` }),
+    ]);
+    this.node.appendChild(root);
     const table = new SampleTable(columnsOf(await artifacts.arrow(bundle.samples, scope.signal)), bundle.fields);
     scope.check();
-    loading.remove();
+    root.replaceChildren();
 
-    const grid = new GridView(this.node, bus, bundle, table, artifacts, key, scope);
+    const grid = new GridView(root, bus, bundle, table, artifacts, key, scope);
     onTags = (e) => grid.applyTags(e);
     early.forEach(onTags);
   }
@@ -60,7 +63,7 @@ class GridView {
   private modal: SampleModal | null = null;
 
   constructor(
-    host: HTMLElement,
+    root: HTMLElement,
     private readonly bus: LinkBus,
     private readonly bundle: GridBundle,
     private readonly table: SampleTable,
@@ -131,19 +134,16 @@ class GridView {
       },
     }, scope);
 
-    const root = h("div", { class: "bs-grid", attrs: { "data-blindspot": "grid", tabindex: "0" } }, [
-      this.toolbar.node,
-      h("div", { class: "bs-body" }, [this.panel.node, this.tiles.viewport]),
-    ]);
-    root.style.setProperty("--bs-gap", `${GAP}px`);
+    // The viewport comes first in the DOM (the panel is placed left by CSS): it is the grid's scroller.
+    root.append(this.toolbar.node, h("div", { class: "bs-body" }, [this.tiles.viewport, this.panel.node]));
     root.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && !this.modal) {
         this.setPicked([]);
         e.preventDefault();
       }
     });
-    host.appendChild(root);
     scope.add(() => this.closeModal());
+    scope.add(indexInIdleTime(table));
     scope.add(this.bus.subscribe(key, (state) => this.onGroup(state)));
     this.onGroup(this.bus.state(key, bundle.group, bundle.dataset));
   }
@@ -167,7 +167,8 @@ class GridView {
   private onGroup(state: GroupState): void {
     if (state.filter !== this.groupFilter) {
       this.groupFilter = state.filter;
-      this.allowed = state.filter ? this.table.maskOfIds(state.filter.ids) : null;
+      const f = state.filter;
+      this.allowed = !f ? null : f.origin ? this.table.maskOfRows(f.origin.ids, f.origin.rows) : this.table.maskOfIds(f.ids);
       this.toolbar.setFilter(state.filter ? state.filter.description : null);
       this.recompute(false);
     } else {
@@ -215,6 +216,7 @@ class GridView {
         painter: this.painter,
         count: () => this.view.length,
         rowAt: (i) => this.view[i],
+        shown: (i) => this.tiles.reveal(i),
       },
       index,
       () => this.closeModal(),
@@ -225,4 +227,14 @@ class GridView {
     this.modal?.dispose();
     this.modal = null;
   }
+}
+
+/** Builds the table's id index in idle slices (the first brush or tag event then finds it ready). */
+function indexInIdleTime(table: SampleTable): () => void {
+  let handle = 0;
+  const step = (deadline: IdleDeadline) => {
+    if (!table.indexIds(() => deadline.timeRemaining() < 2)) handle = requestIdleCallback(step);
+  };
+  handle = requestIdleCallback(step);
+  return () => cancelIdleCallback(handle);
 }

@@ -24,6 +24,8 @@ export interface ModalSource {
   /** Number of rows in the grid's current order and the row at a display index. */
   count(): number;
   rowAt(index: number): number;
+  /** The large view moved to another sample (the grid scrolls to it). */
+  shown(index: number): void;
 }
 
 const FRAME = 640;
@@ -83,6 +85,7 @@ export class SampleModal {
     if (!n) return;
     this.index = Math.min(Math.max(index, 0), n - 1);
     const row = (this.row = this.src.rowAt(this.index));
+    this.src.shown(this.index);
     const { table, artifacts } = this.src;
     this.title.textContent = `${table.id(row)}  (${this.index + 1} of ${formatValue(n)})`;
     const thumb = table.text("thumb", row);

@@ -7,7 +7,7 @@ import { type GridLayout, type Rect, gridLayout, itemRect, scrollTopFor, virtual
 import { frameThrottle, h, listen } from "../dom";
 import type { RenderScope } from "../base";
 
-export const GAP = 8;
+const GAP = 8;
 
 export interface TileHost<T extends { root: HTMLElement }> {
   count(): number;
@@ -57,10 +57,6 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
   /** Repaints the tiles on screen (selection, tags or boxes changed). */
   refresh(): void {
     for (const [i, tile] of this.active) this.host.paint(tile, i);
-  }
-
-  tileAt(index: number): T | undefined {
-    return this.active.get(index);
   }
 
   tiles(): IterableIterator<T> {
