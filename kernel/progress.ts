@@ -76,8 +76,6 @@ class ProgressBar implements Progress {
   private finish(state: State): void {
     this.state = state;
     unwatchInterrupts(this);
-    if (this.trailing) clearTimeout(this.trailing);
-    this.trailing = null;
     // Work that ended before the bar was due leaves no output, unless it was interrupted.
     if (this.shown || state === "interrupted") this.render();
   }
@@ -97,6 +95,8 @@ class ProgressBar implements Progress {
   }
 
   private render(): void {
+    if (this.trailing) clearTimeout(this.trailing);
+    this.trailing = null;
     this.shown = true;
     this.lastUpdate = this.now();
     const line = this.describe();

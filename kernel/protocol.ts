@@ -34,7 +34,13 @@ export type MimeType = (typeof MIME)[keyof typeof MIME];
  *   blindspot-artifacts/views/<key>/samples.arrow                           one grid's rows
  *   blindspot-artifacts/views/<key>/objects-<n>.arrow                        its boxes, in chunks of rows
  *   blindspot-artifacts/charts/<key>.arrow                                    a chart's data
+ *   blindspot-artifacts/tables/<key>.arrow                                    a large table's rows
  *   blindspot-artifacts/selections/<group file name>.json                    the selection of a link group
+ *   blindspot-artifacts/thumbs/index.json                                    the kernel's cache index (not read by renderers)
+ *
+ * `<key>` is a hash of the file's content: a re-run with the same data names the same files.
+ * Every file is written under a temporary name and renamed into place; a view's `samples.arrow`
+ * is written after its objects files, so a renderer that can read it can read them all.
  */
 export const ARTIFACTS_DIR = "blindspot-artifacts";
 
@@ -72,11 +78,18 @@ export interface LabelField {
  *   id string, thumb string|null (path of the thumbnail, relative to the notebook), file string
  *   (image path as the dataset names it), width int32|null, height int32|null, tags list<string>,
  *   then one column per entry of `fields` (numbers as float64, the rest as strings).
+ *   Also (added, still v1): thumb_missing string|null, why a row has no thumbnail (over the
+ *   limit, unreadable image: a sentence for the tile), null when it has one. Any string column
+ *   may be dictionary-encoded (read columns by name, values as strings). Fields of kind "tags"
+ *   are list<string> columns. `fields` may have an entry named "tags": it summarises the fixed
+ *   tags column (there is no second column of that name).
  *
  * `objects.files[k]` holds the boxes of sample rows [k * rowsPerFile, (k + 1) * rowsPerFile):
  *   row int32 (index into `samples`), field string, label string, x, y, w, h float32 (fractions
  *   of the image's width and height, top-left origin), confidence float32 (NaN for none),
  *   outcome string|null ("tp", "fp", "fn" when evaluated), crowd bool.
+ *   x, y, w, h are NaN when the image size is unknown (such boxes cannot be drawn). Within a
+ *   file, rows are in ascending order and each row's boxes keep the dataset's order.
  */
 export interface GridBundle extends BundleBase {
   kind: "grid";
@@ -97,7 +110,9 @@ export interface GridBundle extends BundleBase {
 
 /**
  * How a chart's marks map to samples. `rows` is an Arrow IPC file with one row per sample:
- * `id` plus the columns named in `fields`. When the Vega-Lite parameter `param` changes, the
+ * `id` plus the columns named in `fields`. (Clarified, still v1: a chart that counts boxes has one
+ * row per box, so an id can repeat; the selection is the set of ids of the rows that pass. `rows`
+ * may be the same file as one of the chart's `data` files, and hold more columns.) When the Vega-Lite parameter `param` changes, the
  * renderer selects the ids of the rows that pass it:
  *   interval: the signal's value is { <param field>: [lo, hi] } (numbers, inclusive) or a list
  *             of values for a discrete axis; a row passes when every named column is inside;

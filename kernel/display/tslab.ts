@@ -12,13 +12,14 @@ let found: TslabJupyterModule | null = null;
 
 /**
  * The display writer of the tslab kernel this process runs in, or null outside a kernel.
- * The kernel may run another copy of tslab than the one blindspot depends on, so the module
- * is looked up among the loaded ones rather than imported. The writer is read at each call:
+ * The kernel may run another copy of tslab than the one blindspot depends on, so its
+ * `dist/jupyter.js` is looked up among the loaded modules rather than imported. The writer is read at each call:
  * tslab replaces it for every cell, and it addresses the cell's parent message.
  */
 export function tslabDisplayWriter(): TslabJupyterModule["lastWriteDisplayData"] {
   if (found) return found.lastWriteDisplayData;
   for (const [file, mod] of Object.entries(require.cache)) {
+    if (path.basename(file) !== "jupyter.js") continue;
     const exports = mod?.exports as Partial<TslabJupyterModule> | undefined;
     if (!exports || typeof exports !== "object" || typeof exports.lastWriteDisplayData !== "function") continue;
     found = exports as TslabJupyterModule;

@@ -1,6 +1,6 @@
 import type { Column } from "@uwdata/flechette";
 import type { FieldSummary } from "../protocol";
-import { categoryColumn, float64Column, stringListColumn, utf8Column } from "../artifacts/arrow";
+import { dictionaryColumn, encodeCategories, float64Column, stringListColumn, utf8Column } from "../artifacts/arrow";
 import { countValues, extent, topValues } from "../values";
 
 /** Most frequent values a summary lists. */
@@ -31,12 +31,15 @@ export function describeField(name: string, values: ArrayLike<unknown>): GridFie
     const counts = countValues(elements(lists));
     return { summary: { name, kind, values: topValues(counts, TOP_VALUES) }, column: stringListColumn(lists) };
   }
-  const strings = Array.from(values, (v) => (v == null ? null : typeof v === "object" ? JSON.stringify(v) : String(v)));
-  const counts = countValues(strings.filter((s): s is string => s !== null));
-  if (kind === "boolean" || isCategory(counts.size, strings.length)) {
-    return { summary: { name, kind: kind === "boolean" ? "boolean" : "category", values: topValues(counts, TOP_VALUES) }, column: categoryColumn(strings) };
+  const categories = encodeCategories(values);
+  if (kind === "boolean" || isCategory(categories.names.length, values.length)) {
+    const counts = new Float64Array(categories.names.length);
+    for (const code of categories.codes) if (code >= 0) counts[code]++;
+    const summary: FieldSummary = { name, kind: kind === "boolean" ? "boolean" : "category", values: topValues(new Map(categories.names.map((v, k) => [v, counts[k]])), TOP_VALUES) };
+    return { summary, column: dictionaryColumn(categories) };
   }
-  return { summary: { name, kind: "text" }, column: utf8Column(strings) };
+  const { codes, names } = categories;
+  return { summary: { name, kind: "text" }, column: utf8Column(Array.from(codes, (code) => (code < 0 ? null : names[code]))) };
 }
 
 /** Few distinct values, each repeated: worth listing and filtering by. */

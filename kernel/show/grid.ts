@@ -1,5 +1,5 @@
 import type { ColumnTable } from "arquero";
-import { values } from "../../src/dataset/columns";
+import { columnValues } from "../columns";
 import type { View } from "../../src/dataset/view";
 import { categoryColumn, encodeArrow, int32Column, stringListColumn, utf8Column } from "../artifacts/arrow";
 import { writeViewFiles } from "../artifacts/contentFiles";
@@ -44,10 +44,11 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   const group = options.group ?? ds.name;
   const title = options.title ?? ds.name;
 
-  const ids = values<string>(samples, "id");
-  const images = await gridImages(ds, values<string>(samples, "filepath"), { size: thumbSize, maxThumbs });
+  const ids = columnValues<string>(samples, "id");
+  const files = columnValues<string>(samples, "filepath");
+  const images = await gridImages(ds, files, { size: thumbSize, maxThumbs });
   const rows = sampleRows(samples, images);
-  const fields = fieldNames.map((name) => describeField(name, values(samples, name)));
+  const fields = fieldNames.map((name) => describeField(name, columnValues(samples, name)));
   const rowOf = new Map<string, number>();
   for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
   const viewObjects = view.objects();
@@ -56,7 +57,7 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   const written = writeViewFiles(
     encodeArrow({
       id: utf8Column(ids), thumb: categoryColumn(rows.thumbs), thumb_missing: categoryColumn(rows.missing),
-      file: categoryColumn(values<string>(samples, "filepath")), width: int32Column(rows.widths), height: int32Column(rows.heights),
+      file: categoryColumn(files), width: int32Column(rows.widths), height: int32Column(rows.heights),
       tags: stringListColumn(rows.tags), ...Object.fromEntries(fields.map((f) => [f.summary.name, f.column])),
     }),
     objects?.files ?? [],
@@ -72,12 +73,12 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
     labelFields, caption, thumbSize, missingThumbs,
   };
 
-  const previewRows = Math.min(PREVIEW_TILES, ids.length);
+  const predicted = new Set(ds.fields.filter((f) => f.predicted).map((f) => f.name));
   const tiles: PreviewTile[] = [];
-  const boxes = previewBoxes(viewObjects, ids, previewRows, rows, new Set(ds.fields.filter((f) => f.predicted).map((f) => f.name)));
-  for (let r = 0; r < previewRows; r++) {
+  for (let r = 0; r < Math.min(PREVIEW_TILES, ids.length); r++) {
     const thumb = images.thumbs[images.imageOfRow[r]];
-    tiles.push({ id: ids[r], thumb: thumb.file, missing: thumb.missing, caption: caption.map((c) => `${c}: ${String(samples.get(c, r))}`), boxes: boxes[r] });
+    const boxes = objects ? previewBoxes(viewObjects, objects.objectsOf(r), rows.widths[r], rows.heights[r], predicted) : [];
+    tiles.push({ id: ids[r], thumb: thumb.file, missing: thumb.missing, caption: caption.map((c) => `${c}: ${String(samples.get(c, r))}`), boxes });
   }
   const labels = labelFields.length ? `; label fields ${labelFields.map((f) => f.name).join(", ")}` : "";
   const text =
@@ -91,9 +92,9 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
 function sampleRows(samples: ColumnTable, images: GridImages) {
   const n = samples.numRows();
   const has = new Set(samples.columnNames());
-  const widths = has.has("width") ? values<number | null>(samples, "width") : null;
-  const heights = has.has("height") ? values<number | null>(samples, "height") : null;
-  const tags = has.has("tags") ? values<string[] | null>(samples, "tags") : null;
+  const widths = has.has("width") ? columnValues<number | null>(samples, "width") : null;
+  const heights = has.has("height") ? columnValues<number | null>(samples, "height") : null;
+  const tags = has.has("tags") ? columnValues<string[] | null>(samples, "tags") : null;
   const paths = images.thumbs.map((t) => (t.file === null ? null : bundlePath(t.file)));
   const rows = {
     thumbs: new Array<string | null>(n), missing: new Array<string | null>(n),
@@ -111,24 +112,17 @@ function sampleRows(samples: ColumnTable, images: GridImages) {
   return rows;
 }
 
-/** The boxes of the first `count` rows, for the static preview. */
-function previewBoxes(objects: ColumnTable, ids: ArrayLike<string>, count: number, sizes: { widths: (number | null)[]; heights: (number | null)[] }, predicted: Set<string>): PreviewBox[][] {
-  const rowOf = new Map<string, number>();
-  for (let r = 0; r < count; r++) rowOf.set(ids[r], r);
-  const out: PreviewBox[][] = Array.from({ length: count }, () => []);
-  if (!count || !objects.numRows()) return out;
-  const sampleIds = values<string>(objects, "sample_id");
-  const has = new Set(objects.columnNames());
-  for (let i = 0; i < sampleIds.length; i++) {
-    const r = rowOf.get(sampleIds[i]);
-    if (r === undefined) continue;
-    const iw = sizes.widths[r] || NaN, ih = sizes.heights[r] || NaN;
-    const confidence = has.has("confidence") ? (objects.get("confidence", i) as number | null) : null;
-    out[r].push({
+/** Boxes of one sample (rows of the objects table), for the static preview. */
+function previewBoxes(objects: ColumnTable, rows: Int32Array, width: number | null, height: number | null, predicted: Set<string>): PreviewBox[] {
+  const iw = width || NaN, ih = height || NaN;
+  const hasConfidence = objects.columnNames().includes("confidence");
+  return Array.from(rows, (i) => {
+    const confidence = hasConfidence ? (objects.get("confidence", i) as number | null) : null;
+    return {
       x: (objects.get("x", i) as number) / iw, y: (objects.get("y", i) as number) / ih,
       w: (objects.get("w", i) as number) / iw, h: (objects.get("h", i) as number) / ih,
-      label: String(objects.get("label", i)), prediction: predicted.has(objects.get("field", i) as string), confidence,
-    });
-  }
-  return out;
+      label: String(objects.get("label", i)), prediction: predicted.has(objects.get("field", i) as string),
+      confidence: confidence !== null && Number.isFinite(confidence) ? confidence : null,
+    };
+  });
 }

@@ -1,6 +1,6 @@
 import type { ColumnTable } from "arquero";
-import { values } from "../../src/dataset/columns";
-import { boolColumn, categoryColumn, encodeArrow, typedColumn } from "../artifacts/arrow";
+import { columnValues } from "../columns";
+import { boolColumn, dictionaryColumn, encodeArrow, encodeCategories, typedColumn, type Categories } from "../artifacts/arrow";
 
 /** Boxes aimed at per objects file: a grid loads one file per stretch of rows it scrolls to. */
 const BOXES_PER_FILE = 250_000;
@@ -10,6 +10,13 @@ export interface ObjectFiles {
   files: Uint8Array[];
   rowsPerFile: number;
   count: number;
+  /** Rows of the objects table that belong to a sample row, in table order. */
+  objectsOf(row: number): Int32Array;
+}
+
+interface Sizes {
+  widths: ArrayLike<number | null>;
+  heights: ArrayLike<number | null>;
 }
 
 /**
@@ -17,9 +24,9 @@ export interface ObjectFiles {
  * to the image size. `rowOf` maps sample ids to rows; boxes of other samples are left out.
  * Typed arrays throughout: a million-sample view has ~10^7 boxes.
  */
-export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, sizes: { widths: ArrayLike<number | null>; heights: ArrayLike<number | null> }): ObjectFiles | null {
+export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, sizes: Sizes): ObjectFiles | null {
   const n = objects.numRows();
-  const sampleIds = values<string>(objects, "sample_id");
+  const sampleIds = columnValues<string>(objects, "sample_id");
   const objectRow = new Int32Array(n);
   const rows = sizes.widths.length;
   const perRow = new Int32Array(rows + 1);
@@ -43,9 +50,9 @@ export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, 
 
   // Counting sort by row: boxes in row order, each row's boxes in table order.
   for (let r = 0; r < rows; r++) perRow[r + 1] += perRow[r];
-  const start = perRow.slice();
+  const next = perRow.slice();
   const order = new Int32Array(count);
-  for (let i = 0; i < n; i++) if (objectRow[i] >= 0) order[start[objectRow[i]]++] = i;
+  for (let i = 0; i < n; i++) if (objectRow[i] >= 0) order[next[objectRow[i]]++] = i;
 
   const rowsPerFile = Math.max(1000, Math.ceil(BOXES_PER_FILE / (count / rows) / 1000) * 1000);
   const columns = objectColumns(objects);
@@ -54,39 +61,41 @@ export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, 
     const from = perRow[first], to = perRow[Math.min(rows, first + rowsPerFile)];
     files.push(encodeChunk(order.subarray(from, to), objectRow, columns, sizes));
   }
-  return { files, rowsPerFile, count };
+  return { files, rowsPerFile, count, objectsOf: (row) => order.subarray(perRow[row], perRow[row + 1]) };
 }
 
 interface ObjectColumns {
-  field: ArrayLike<string>;
-  label: ArrayLike<string>;
+  field: Categories;
+  label: Categories;
+  outcome: Categories | null;
   x: ArrayLike<number>;
   y: ArrayLike<number>;
   w: ArrayLike<number>;
   h: ArrayLike<number>;
   confidence: ArrayLike<number | null> | null;
   iscrowd: ArrayLike<number | boolean | null> | null;
-  outcome: ArrayLike<string | null> | null;
 }
 
+/** Text columns are coded once for the whole table; each file gathers codes, not strings. */
 function objectColumns(t: ColumnTable): ObjectColumns {
   const has = new Set(t.columnNames());
-  const optional = <T>(name: string) => (has.has(name) ? values<T>(t, name) : null);
+  const optional = <T>(name: string) => (has.has(name) ? columnValues<T>(t, name) : null);
+  const outcome = optional<string | null>("outcome");
   return {
-    field: values(t, "field"), label: values(t, "label"),
-    x: values(t, "x"), y: values(t, "y"), w: values(t, "w"), h: values(t, "h"),
-    confidence: optional("confidence"), iscrowd: optional("iscrowd"), outcome: optional("outcome"),
+    field: encodeCategories(columnValues(t, "field")), label: encodeCategories(columnValues(t, "label")),
+    outcome: outcome && encodeCategories(outcome),
+    x: columnValues(t, "x"), y: columnValues(t, "y"), w: columnValues(t, "w"), h: columnValues(t, "h"),
+    confidence: optional("confidence"), iscrowd: optional("iscrowd"),
   };
 }
 
-function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns, sizes: { widths: ArrayLike<number | null>; heights: ArrayLike<number | null> }): Uint8Array {
+function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns, sizes: Sizes): Uint8Array {
   const m = order.length;
   const row = new Int32Array(m);
   const x = new Float32Array(m), y = new Float32Array(m), w = new Float32Array(m), h = new Float32Array(m);
   const confidence = new Float32Array(m);
-  const field = new Array<string>(m), label = new Array<string>(m);
-  const outcome = new Array<string | null>(m);
-  const crowd = new Array<boolean>(m);
+  const field = new Int32Array(m), label = new Int32Array(m), outcome = new Int32Array(m).fill(-1);
+  const crowd = new Uint8Array(m);
   for (let j = 0; j < m; j++) {
     const i = order[j];
     const r = objectRow[i];
@@ -99,14 +108,17 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
     h[j] = c.h[i] / ih;
     const conf = c.confidence?.[i];
     confidence[j] = conf == null ? NaN : conf;
-    field[j] = c.field[i];
-    label[j] = c.label[i];
-    outcome[j] = c.outcome?.[i] ?? null;
-    crowd[j] = !!c.iscrowd?.[i];
+    field[j] = c.field.codes[i];
+    label[j] = c.label.codes[i];
+    if (c.outcome) outcome[j] = c.outcome.codes[i];
+    crowd[j] = c.iscrowd?.[i] ? 1 : 0;
   }
   return encodeArrow({
-    row: typedColumn(row), field: categoryColumn(field), label: categoryColumn(label),
+    row: typedColumn(row),
+    field: dictionaryColumn({ codes: field, names: c.field.names }),
+    label: dictionaryColumn({ codes: label, names: c.label.names }),
     x: typedColumn(x), y: typedColumn(y), w: typedColumn(w), h: typedColumn(h), confidence: typedColumn(confidence),
-    outcome: categoryColumn(outcome), crowd: boolColumn(crowd),
+    outcome: dictionaryColumn({ codes: outcome, names: c.outcome?.names ?? [] }),
+    crowd: boolColumn(crowd),
   });
 }
