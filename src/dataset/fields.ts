@@ -32,7 +32,9 @@ export function withSampleFields(samples: ColumnTable, fields: FieldInfo[], tabl
   if (!names.includes(on)) {
     throw new BlindspotError({ place: on, message: `the table has no column ${JSON.stringify(on)} to match samples by (its columns: ${names.join(", ")})`, hint: "pass a table with the samples' ids, or name its id column with { on: \"column\" }" });
   }
-  const reserved = new Set<string>([...SAMPLE_CORE_COLUMNS, ...fields.flatMap((f) => [f.name, `${f.name}_confidence`, `${f.name}_probs`])]);
+  // Classification fields keep their label, confidence and probabilities in sample columns.
+  const labelColumns = fields.flatMap((f) => (f.kind === "classification" ? [f.name, `${f.name}_confidence`, `${f.name}_probs`] : [f.name]));
+  const reserved = new Set<string>([...SAMPLE_CORE_COLUMNS, ...labelColumns]);
   const clash = names.filter((n) => n !== on && reserved.has(n));
   if (clash.length) {
     throw new BlindspotError({ place: clash.join(", "), message: `cannot overwrite the core or label column(s) ${clash.join(", ")}`, hint: "rename those columns before adding them" });
