@@ -133,8 +133,9 @@ function formatDuration(seconds: number): string {
   return h ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}` : `${m}:${String(r).padStart(2, "0")}`;
 }
 
-/** Bars that a SIGINT stops; the listener is installed only while there are any. */
+/** Bars that a SIGINT stops. */
 const running = new Set<ProgressBar>();
+let listening = false;
 
 function onSigint(): void {
   // Only ours: a plain node script, which Ctrl-C must still end as it would without us.
@@ -146,12 +147,19 @@ function onSigint(): void {
   for (const bar of [...running]) bar.interrupt();
 }
 
+/**
+ * tslab runs a cell's synchronous code with vm's `breakOnSigint`, which detaches SIGINT
+ * listeners meanwhile; a listener added during that time leaves the process without a SIGINT
+ * handler afterwards (the next interrupt killed the kernel). So the listener is added once the
+ * cell's synchronous part is over, and stays.
+ */
 function watchInterrupts(bar: ProgressBar): void {
-  if (running.size === 0) process.on("SIGINT", onSigint);
   running.add(bar);
+  if (listening) return;
+  listening = true;
+  setImmediate(() => process.on("SIGINT", onSigint));
 }
 
 function unwatchInterrupts(bar: ProgressBar): void {
   running.delete(bar);
-  if (running.size === 0) process.removeListener("SIGINT", onSigint);
 }
