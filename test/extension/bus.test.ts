@@ -54,6 +54,21 @@ describe("link bus", () => {
     expect(got).toEqual(["review"]);
   });
 
+  it("tells grids about the charts of their group, earlier ones first", () => {
+    const bus = new LinkBus();
+    const a = ["a"], b = ["b"];
+    const stopA = bus.addSource(KEY, a);
+    const seen: unknown[] = [];
+    bus.onSource(KEY, (ids) => seen.push(ids));
+    bus.addSource(KEY, b);
+    bus.addSource("other", ["c"]);
+    expect(seen).toEqual([a, b]);
+    stopA();
+    const late: unknown[] = [];
+    bus.onSource(KEY, (ids) => late.push(ids));
+    expect(late).toEqual([b]);
+  });
+
   it("writes and reads selection files, refusing malformed ones", () => {
     const bus = new LinkBus();
     bus.state(KEY, "demo", "demo");

@@ -48,10 +48,10 @@ describe("box drawing", () => {
 
   it("draws ground truth solid, predictions dashed with their score, outcomes in their colours", () => {
     const box = { field: "m", label: "cat", x: 0, y: 0, w: 1, h: 1, confidence: 0.8765, outcome: null, crowd: false };
-    expect(boxStyle(box, "ground_truth")).toEqual({ color: labelColor("cat"), dashed: false, text: "cat" });
-    expect(boxStyle(box, "prediction")).toEqual({ color: labelColor("cat"), dashed: true, text: "cat 0.88" });
-    expect(boxStyle({ ...box, outcome: "fp" }, "prediction")).toMatchObject({ color: OUTCOME_COLORS.fp, text: "cat 0.88 FP" });
-    expect(boxStyle({ ...box, outcome: "fn", crowd: true }, "ground_truth").text).toBe("cat FN (crowd)");
+    expect(boxStyle(box, "ground_truth")).toEqual({ color: labelColor("cat"), dashed: false, text: "cat", detail: "cat" });
+    expect(boxStyle(box, "prediction")).toEqual({ color: labelColor("cat"), dashed: true, text: "cat 0.88", detail: "cat 0.88" });
+    expect(boxStyle({ ...box, outcome: "fp" }, "prediction")).toMatchObject({ color: OUTCOME_COLORS.fp, text: "cat 0.88", detail: "cat 0.88 FP" });
+    expect(boxStyle({ ...box, outcome: "fn", crowd: true }, "ground_truth").detail).toBe("cat FN (crowd)");
     expect(labelColor("cat")).toBe(labelColor("cat"));
   });
 });

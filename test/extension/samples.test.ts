@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { FieldSummary } from "../../kernel/protocol";
+import { hashString, IdIndex, stringKeys, utf8BatchesOf, utf8Keys } from "../../extension/src/model/idIndex";
 import { SampleTable } from "../../extension/src/model/samples";
 import { activeFilterCount, computeView, NO_FILTERS } from "../../extension/src/model/view";
+import { utf8 } from "@uwdata/flechette";
 import { columnsOf, roundTrip } from "./arrow";
 
 const FIELDS: FieldSummary[] = [
@@ -86,8 +88,36 @@ describe("sample table and view", () => {
     while (!big.indexIds(() => true));
     expect(big.rowOf("s9999")).toBe(9999);
     const chartIds = ["s5", "nope", "s7", "s5000"];
+    expect(big.join(chartIds, () => true)).toBe(true);
     const mask = big.maskOfRows(chartIds, Int32Array.from([0, 1, 3]));
     expect([...mask.keys()].filter((i) => mask[i])).toEqual([5, 5000]);
     expect(Array.from(big.maskOfIds(["s7"])).indexOf(1)).toBe(7);
+  });
+});
+
+describe("id index", () => {
+  const ids = Array.from({ length: 20_000 }, (_, i) => (i % 7 ? `id-${i}` : `ünï-${i}-😀`));
+
+  it("finds every id and misses unknown ones, reading Arrow UTF-8 bytes in place", () => {
+    const col = roundTrip({ id: ids }, { types: { id: utf8() } }).getChild("id");
+    const batches = utf8BatchesOf(col);
+    expect(batches).not.toBeNull();
+    const index = new IdIndex(utf8Keys(batches!));
+    expect(index.build(() => true)).toBe(false);
+    expect(ids.every((id, r) => index.get(id) === r)).toBe(true);
+    expect(index.complete).toBe(true);
+    expect(index.get("id-20000")).toBeUndefined();
+    expect(index.get("")).toBeUndefined();
+  });
+
+  it("reads other columns as strings, and survives hash collisions", () => {
+    expect(utf8BatchesOf(roundTrip({ n: [1, 2] }).getChild("n"))).toBeNull();
+    const index = new IdIndex(stringKeys(ids.length, (r) => ids[r]));
+    expect(ids.every((id, r) => index.get(id) === r)).toBe(true);
+    // 16 buckets for 3 rows: chains are walked.
+    const few = ["a", "q", "\u0000"];
+    const small = new IdIndex(stringKeys(3, (r) => few[r]));
+    expect(few.map((id) => small.get(id))).toEqual([0, 1, 2]);
+    expect(hashString("a")).not.toBe(hashString("b"));
   });
 });

@@ -44,7 +44,10 @@ export function labelColor(label: string): string {
 export interface BoxStyle {
   color: string;
   dashed: boolean;
+  /** Label and score, drawn on tiles (the colour says the outcome). */
   text: string;
+  /** Also outcome and crowd flag: the large view and tooltips. */
+  detail: string;
 }
 
 /** Ground truth solid, predictions dashed with their score; outcome colours when evaluated. */
@@ -53,7 +56,8 @@ export function boxStyle(box: Box, role: LabelField["role"] | undefined): BoxSty
   const color = (box.outcome && OUTCOME_COLORS[box.outcome]) || labelColor(box.label);
   let text = box.label;
   if (prediction && !Number.isNaN(box.confidence)) text += ` ${box.confidence.toFixed(2)}`;
-  if (box.outcome) text += ` ${box.outcome.toUpperCase()}`;
-  if (box.crowd) text += " (crowd)";
-  return { color, dashed: prediction, text };
+  let detail = text;
+  if (box.outcome) detail += ` ${box.outcome.toUpperCase()}`;
+  if (box.crowd) detail += " (crowd)";
+  return { color, dashed: prediction, text, detail };
 }

@@ -13,7 +13,7 @@ export interface GroupFilter {
    * Where the ids come from: rows of a chart's id column. Lets a grid map a brush to its own rows
    * with integer look-ups instead of hashing 10^5 strings on every move. Not persisted.
    */
-  origin?: { ids: ArrayLike<unknown> & object; rows: Int32Array };
+  origin?: { ids: LinkSource; rows: Int32Array };
 }
 
 export interface GroupState {
@@ -31,6 +31,8 @@ export interface GroupState {
 }
 
 export type GroupListener = (state: GroupState) => void;
+/** A chart's id column (protocol `ChartLink.rows`): what its filters' `origin.ids` will be. */
+export type LinkSource = ArrayLike<unknown> & object;
 export type TagListener = (event: TagEvent) => void;
 
 export class LinkBus {
@@ -38,6 +40,8 @@ export class LinkBus {
   private readonly listeners = new Map<string, Set<GroupListener>>();
   private readonly changeListeners = new Set<GroupListener>();
   private readonly tagListeners = new Map<string, Set<TagListener>>();
+  private readonly sources = new Map<string, Set<LinkSource>>();
+  private readonly sourceListeners = new Map<string, Set<(ids: LinkSource) => void>>();
 
   /** The group's state; created empty on first use. */
   state(key: string, group: string, dataset: string | null): GroupState {
@@ -85,6 +89,19 @@ export class LinkBus {
   onChange(listener: GroupListener): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
+  }
+
+  /** A chart of the group announces its ids, so grids can prepare for its brushes. */
+  addSource(key: string, ids: LinkSource): () => void {
+    const stop = add(this.sources, key, ids);
+    for (const l of [...(this.sourceListeners.get(key) ?? [])]) l(ids);
+    return stop;
+  }
+
+  /** Calls `listener` with each source of the group, those already there first. */
+  onSource(key: string, listener: (ids: LinkSource) => void): () => void {
+    for (const ids of [...(this.sources.get(key) ?? [])]) listener(ids);
+    return add(this.sourceListeners, key, listener);
   }
 
   onTags(dataset: string, listener: TagListener): () => void {

@@ -2,7 +2,7 @@
  * One chunk of a grid's boxes (protocol `GridBundle.objects.files[k]`): rows
  * [firstRow, firstRow + rowCount) of the samples, grouped by row once when the chunk loads.
  */
-import { type CodedColumn, type ColumnSource, encodeStrings, toFloat64 } from "./columns";
+import type { ColumnSource } from "./columns";
 
 export interface Box {
   field: string;
@@ -38,33 +38,21 @@ export function groupByRow(rows: ArrayLike<number>, firstRow: number, rowCount: 
 export class ObjectChunk {
   private readonly offsets: Int32Array;
   private readonly order: Int32Array;
-  private readonly field: CodedColumn;
-  private readonly label: CodedColumn;
-  private readonly outcome: CodedColumn | null;
-  private readonly coords: Float64Array[];
-  private readonly confidence: Float64Array | null;
-  private readonly crowd: ArrayLike<unknown> | null;
 
+  /**
+   * Only the row column is read up front (to group the objects); the rest is read per box when
+   * a tile shows it, since a chunk holds 10^4-10^5 boxes and a screen a few hundred.
+   */
   constructor(
     readonly firstRow: number,
     readonly rowCount: number,
-    columns: ReadonlyMap<string, ColumnSource>,
+    private readonly columns: ReadonlyMap<string, ColumnSource>,
   ) {
-    const need = (name: string) => {
-      const c = columns.get(name);
-      if (!c) throw new Error(`the objects file has no column ${JSON.stringify(name)}`);
-      return c;
-    };
-    const rows = toFloat64(need("row").toArray());
+    for (const name of ["row", "field", "label", "x", "y", "w", "h"]) {
+      if (!columns.has(name)) throw new Error(`the objects file has no column ${JSON.stringify(name)}`);
+    }
+    const rows = columns.get("row")!.toArray() as ArrayLike<number>;
     ({ offsets: this.offsets, order: this.order } = groupByRow(rows, firstRow, rowCount));
-    this.field = encodeStrings(need("field").toArray());
-    this.label = encodeStrings(need("label").toArray());
-    this.coords = ["x", "y", "w", "h"].map((k) => toFloat64(need(k).toArray()));
-    const outcome = columns.get("outcome");
-    this.outcome = outcome ? encodeStrings(outcome.toArray()) : null;
-    const confidence = columns.get("confidence");
-    this.confidence = confidence ? toFloat64(confidence.toArray()) : null;
-    this.crowd = columns.get("crowd")?.toArray() ?? null;
   }
 
   contains(row: number): boolean {
@@ -75,29 +63,36 @@ export class ObjectChunk {
   boxes(row: number, fields?: ReadonlySet<string>): Box[] {
     const r = row - this.firstRow;
     if (r < 0 || r >= this.rowCount) return [];
+    const c = this.columns;
+    const [field, label, x, y, w, h] = ["field", "label", "x", "y", "w", "h"].map((n) => c.get(n)!);
+    const confidence = c.get("confidence");
+    const outcome = c.get("outcome");
+    const crowd = c.get("crowd");
     const out: Box[] = [];
-    const [x, y, w, h] = this.coords;
     for (let k = this.offsets[r]; k < this.offsets[r + 1]; k++) {
       const i = this.order[k];
-      const field = decode(this.field, i) ?? "";
-      if (fields && !fields.has(field)) continue;
+      const f = text(field.at(i)) ?? "";
+      if (fields && !fields.has(f)) continue;
       out.push({
-        field,
-        label: decode(this.label, i) ?? "",
-        x: x[i],
-        y: y[i],
-        w: w[i],
-        h: h[i],
-        confidence: this.confidence ? this.confidence[i] : NaN,
-        outcome: this.outcome ? decode(this.outcome, i) : null,
-        crowd: this.crowd ? this.crowd[i] === true : false,
+        field: f,
+        label: text(label.at(i)) ?? "",
+        x: num(x.at(i)),
+        y: num(y.at(i)),
+        w: num(w.at(i)),
+        h: num(h.at(i)),
+        confidence: confidence ? num(confidence.at(i)) : NaN,
+        outcome: outcome ? text(outcome.at(i)) : null,
+        crowd: crowd ? crowd.at(i) === true : false,
       });
     }
     return out;
   }
 }
 
-function decode(col: CodedColumn, i: number): string | null {
-  const c = col.codes[i];
-  return c < 0 ? null : col.values[c];
+function text(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+function num(v: unknown): number {
+  return typeof v === "number" ? v : NaN;
 }

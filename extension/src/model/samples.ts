@@ -5,6 +5,7 @@
  */
 import type { FieldSummary, TagEvent } from "../../../kernel/protocol";
 import { type CodedColumn, type ColumnSource, codedSortKeys, encodeStrings, toFloat64 } from "./columns";
+import { IdIndex, stringKeys, utf8BatchesOf, utf8Keys } from "./idIndex";
 import { argsort } from "./order";
 
 export interface SortKey {
@@ -21,10 +22,10 @@ export class SampleTable {
   private readonly coded = new Map<string, CodedColumn>();
   private readonly orders = new Map<string, Int32Array>();
   private readonly tagOverrides = new Map<number, readonly string[]>();
-  /** Row of each id; built in slices (`indexIds`) because 10^6 ids take about half a second. */
-  private readonly idRows = new Map<string, number>();
-  private idsIndexed = 0;
-  private readonly joins = new WeakMap<object, Int32Array>();
+  /** Row of each id; built in slices (`indexIds`) because 10^6 ids take a few hundred ms. */
+  private readonly ids: IdIndex;
+  /** Chart id arrays joined to this table's rows: the join, and how far it got. */
+  private readonly joins = new WeakMap<object, { rows: Int32Array; done: number }>();
   private tagTally: Map<string, number> | null = null;
 
   constructor(
@@ -34,6 +35,8 @@ export class SampleTable {
     const id = columns.get("id");
     if (!id) throw new Error("the samples file has no id column");
     this.size = id.length;
+    const utf8 = utf8BatchesOf(id);
+    this.ids = new IdIndex(utf8 ? utf8Keys(utf8) : stringKeys(this.size, (row) => String(id.at(row))));
   }
 
   has(name: string): boolean {
@@ -99,20 +102,12 @@ export class SampleTable {
    * index is complete. Grids call it in idle time so the first brush does not wait for it.
    */
   indexIds(stop: () => boolean): boolean {
-    const col = this.column("id");
-    let i = this.idsIndexed;
-    while (i < this.size) {
-      for (const end = Math.min(this.size, i + 4096); i < end; i++) this.idRows.set(String(col.at(i)), i);
-      if (stop()) break;
-    }
-    this.idsIndexed = i;
-    return i >= this.size;
+    return this.ids.build(stop);
   }
 
   /** Row of a sample id. */
   rowOf(id: string): number | undefined {
-    if (this.idsIndexed < this.size) this.indexIds(() => false);
-    return this.idRows.get(id);
+    return this.ids.get(id);
   }
 
   /** 1 for each row whose id is listed. */
@@ -126,16 +121,27 @@ export class SampleTable {
   }
 
   /**
-   * 1 for each row whose id is `ids[r]` for an r of `rows`. The join of `ids` to this table's rows
-   * is made once per ids array (a chart's), so each brush costs integer look-ups only.
+   * Joins a chart's id array to this table's rows (row of ids[r], or -1), a slice at a time until
+   * `stop()` says so; true when complete. Grids call it in idle time once a chart of their group
+   * shows up, so the first brush finds the join ready.
    */
-  maskOfRows(ids: ArrayLike<unknown> & object, rows: ArrayLike<number>): Uint8Array {
-    let join = this.joins.get(ids);
-    if (!join) {
-      join = new Int32Array(ids.length);
-      for (let r = 0; r < ids.length; r++) join[r] = this.rowOf(String(ids[r])) ?? -1;
-      this.joins.set(ids, join);
+  join(ids: ArrayLike<unknown> & object, stop: () => boolean): boolean {
+    let j = this.joins.get(ids);
+    if (!j) this.joins.set(ids, (j = { rows: new Int32Array(ids.length), done: 0 }));
+    if (j.done < ids.length && !this.indexIds(stop)) return false;
+    while (j.done < ids.length) {
+      for (const end = Math.min(ids.length, j.done + 8192); j.done < end; j.done++) {
+        j.rows[j.done] = this.rowOf(String(ids[j.done])) ?? -1;
+      }
+      if (stop()) break;
     }
+    return j.done >= ids.length;
+  }
+
+  /** 1 for each row whose id is `ids[r]` for an r of `rows` (a chart's selection): integer look-ups. */
+  maskOfRows(ids: ArrayLike<unknown> & object, rows: ArrayLike<number>): Uint8Array {
+    this.join(ids, () => false);
+    const join = this.joins.get(ids)!.rows;
     const mask = new Uint8Array(this.size);
     for (let i = 0; i < rows.length; i++) {
       const row = join[rows[i]];

@@ -3,6 +3,8 @@
  * use. Named datasets are filled from Arrow files; the link parameter's brush or click filters
  * the group, and a highlight dataset shows the group's selection.
  */
+import type { Table } from "@uwdata/flechette";
+import type { LoggerInterface } from "vega";
 import type { ChartBundle } from "../../../kernel/protocol";
 import { type Artifacts, columnsOf } from "../io/artifacts";
 import type { GroupFilter, GroupState } from "../model/bus";
@@ -11,6 +13,8 @@ import { formatCount } from "../model/format";
 import { toRecords } from "../model/records";
 import { BlindspotRenderer, type RenderScope } from "./base";
 import { frameThrottle, h } from "./dom";
+
+const NONE: readonly string[] = [];
 
 /** Above this many rows the chart draws on a canvas (an SVG node per point gets slow). */
 const CANVAS_ROWS = 2000;
@@ -26,59 +30,65 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     this.node.appendChild(root);
 
     const names = Object.keys(bundle.data);
-    const [{ default: embed }, tables, key] = await Promise.all([
+    const [{ default: embed }, vega, tables, key] = await Promise.all([
       import("vega-embed"),
+      import("vega"),
       Promise.all(names.map((n) => artifacts.arrow(bundle.data[n].path, scope.signal))),
       this.joinGroup(bundle, artifacts, scope),
     ]);
     scope.check();
     const rows = Object.values(bundle.data).reduce((n, d) => n + d.rows, 0);
     const dark = document.body.dataset.jpThemeLight === "false";
-    // The spec is the output's data: copied, never changed in place.
+    // The spec is the output's data: copied, never changed in place. Its named datasets are filled
+    // before the first run (Vega-Lite keeps the arrays, no copy), so no scale sees an empty domain.
     const spec = JSON.parse(JSON.stringify(bundle.spec));
+    spec.datasets = { ...spec.datasets };
+    // Each column is decoded once; the link below reuses the arrays of a shared file.
+    const arrays = tables.map(arraysOf);
+    arrays.forEach((cols, i) => (spec.datasets[names[i]] = toRecords([...cols.keys()], [...cols.values()])));
     const result = await embed(target, spec, {
       renderer: rows > CANVAS_ROWS ? "canvas" : "svg",
       // No editor or source links: they would post the spec to an outside site.
       actions: { export: true, source: false, compiled: false, editor: false },
       ...(dark ? { theme: "dark" as const } : {}),
       config: { background: "transparent" },
+      logger: quietLogger(vega.logger(vega.Warn)),
     });
     scope.add(() => result.finalize());
     const view = result.view;
-    tables.forEach((t, i) => {
-      const cols = columnsOf(t);
-      const colNames = [...cols.keys()];
-      fill(view, names[i], toRecords(colNames, colNames.map((c) => cols.get(c)!.toArray())));
-    });
-    await view.runAsync();
     scope.check();
-    if (bundle.link) await this.link(bundle, bundle.link, view, key, artifacts, root, status, scope);
+    if (!bundle.link) return;
+    // The link rows are often one of the data files: no second read then.
+    const shared = names.findIndex((n) => bundle.data[n].path === bundle.link!.rows);
+    const linkRows = shared >= 0 ? arrays[shared] : arraysOf(await artifacts.arrow(bundle.link.rows, scope.signal));
+    scope.check();
+    this.link(bundle, bundle.link, view, key, linkRows, root, status, scope);
   }
 
-  private async link(
+  private link(
     bundle: ChartBundle,
     link: NonNullable<ChartBundle["link"]>,
     view: View,
     key: string,
-    artifacts: Artifacts,
+    cols: Map<string, ArrayLike<unknown>>,
     root: HTMLElement,
     status: HTMLElement,
     scope: RenderScope,
-  ): Promise<void> {
+  ): void {
     const { bus } = this.ctx;
-    const cols = columnsOf(await artifacts.arrow(link.rows, scope.signal));
-    scope.check();
     const idColumn = cols.get("id");
     if (!idColumn) throw new Error(`${link.rows} has no id column`);
-    const ids = idColumn.toArray() as ArrayLike<unknown> & object;
+    const ids = idColumn as ArrayLike<unknown> & object;
     const linkColumns = new Map<string, LinkColumn>();
     for (const name of new Set(Object.values(link.fields))) {
       const c = cols.get(name);
       if (!c) throw new Error(`${link.rows} has no column ${JSON.stringify(name)} (link field)`);
-      linkColumns.set(name, linkColumn(c.toArray()));
+      linkColumns.set(name, linkColumn(c));
     }
 
-    // Brushing fires many signal changes per frame; the group is updated at most once a frame.
+    // Brushing fires many signal changes per frame; the group is updated at most once a frame. The
+    // listener runs inside Vega's dataflow, before it redraws: the first change of a frame updates
+    // the grids at once, ahead of the (on 10^5 points, long) canvas redraw.
     let value: unknown = null;
     let own: GroupFilter | null = null;
     const apply = frameThrottle(() => {
@@ -97,8 +107,9 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
       };
       status.textContent = `${formatCount(selected.length)} selected: ${own.description}`;
       bus.setFilter(key, own, this);
-    });
+    }, true);
     scope.add(() => apply.cancel());
+    scope.add(bus.addSource(key, ids));
     try {
       view.addSignalListener(link.param, (_name, v) => {
         value = v;
@@ -113,12 +124,12 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     const highlight = link.highlight;
     if (!highlight) return;
     const names = [...cols.keys()];
-    const arrays = names.map((n) => cols.get(n)!.toArray() as ArrayLike<unknown>);
+    const arrays = [...cols.values()];
     let rowOf: Map<string, number> | null = null;
     let shown: readonly string[] | null = null;
     const update = (state: GroupState) => {
       // The chart's own brush is already visible; highlighting it again would redraw every point.
-      const selection = state.picked.length ? state.picked : state.filter && state.filter !== own ? state.filter.ids : [];
+      const selection = state.picked.length ? state.picked : state.filter && state.filter !== own ? state.filter.ids : NONE;
       if (selection === shown) return;
       shown = selection;
       if (!rowOf) {
@@ -136,6 +147,22 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     scope.add(bus.subscribe(key, update));
     update(bus.state(key, bundle.group, bundle.dataset));
   }
+}
+
+/** Vega's logger, minus the warning every empty highlight layer gives on each redraw. */
+function quietLogger(base: LoggerInterface): LoggerInterface {
+  const self: LoggerInterface = {
+    level: ((level?: number) => (level === undefined ? base.level() : (base.level(level), self))) as LoggerInterface["level"],
+    error: (...args) => (base.error(...args), self),
+    warn: (...args) => (String(args[0]).startsWith("Infinite extent") || base.warn(...args), self),
+    info: (...args) => (base.info(...args), self),
+    debug: (...args) => (base.debug(...args), self),
+  };
+  return self;
+}
+
+function arraysOf(table: Table): Map<string, ArrayLike<unknown>> {
+  return new Map([...columnsOf(table)].map(([name, col]) => [name, col.toArray()]));
 }
 
 function fill(view: View, name: string, records: Record<string, unknown>[]): void {

@@ -55,21 +55,36 @@ export function listen<K extends keyof HTMLElementEventMap>(
   return () => target.removeEventListener(type, fn as EventListener, options);
 }
 
-/** Runs `fn` at most once per animation frame, with the latest call's effect. */
-export function frameThrottle(fn: () => void): { schedule(): void; cancel(): void } {
+/**
+ * Runs `fn` at most once per animation frame, with the latest state. `leading`: the first call of a
+ * frame runs at once (no frame of latency) and later calls in that frame run at the next one.
+ */
+export function frameThrottle(fn: () => void, leading = false): { schedule(): void; cancel(): void } {
   let frame = 0;
+  let pending = false;
+  const tick = () => {
+    frame = 0;
+    if (!pending) return;
+    pending = false;
+    fn();
+    if (leading) frame = requestAnimationFrame(tick);
+  };
   return {
     schedule() {
-      if (!frame) {
-        frame = requestAnimationFrame(() => {
-          frame = 0;
-          fn();
-        });
+      if (frame) {
+        pending = true;
+      } else if (leading) {
+        fn();
+        frame = requestAnimationFrame(tick);
+      } else {
+        pending = true;
+        frame = requestAnimationFrame(tick);
       }
     },
     cancel() {
       if (frame) cancelAnimationFrame(frame);
       frame = 0;
+      pending = false;
     },
   };
 }

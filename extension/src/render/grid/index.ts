@@ -24,11 +24,12 @@ const DEFAULT_TILE = 160;
 export class GridRenderer extends BlindspotRenderer<GridBundle> {
   protected async render(bundle: GridBundle, artifacts: Artifacts, scope: RenderScope): Promise<void> {
     const { bus } = this.ctx;
-    const key = await this.joinGroup(bundle, artifacts, scope);
-    // Tag events that arrive while the samples load are applied once they are here.
+    // Tag events that arrive while the samples load are applied once they are here; listening
+    // starts before the first await, so an event output rendered right after this one is seen.
     const early: TagEvent[] = [];
     let onTags: (e: TagEvent) => void = (e) => early.push(e);
     scope.add(bus.onTags(bundle.dataset, (e) => onTags(e)));
+    const key = await this.joinGroup(bundle, artifacts, scope);
 
     // The root is there at once (tests and the benchmark time from it); the rows follow.
     const root = h("div", { class: "bs-grid", attrs: { "data-blindspot": "grid", tabindex: "0" } }, [
@@ -89,7 +90,6 @@ class GridView {
       },
       size: (px) => {
         this.painter.frame = px;
-        for (const tile of this.tiles.tiles()) this.painter.invalidate(tile);
         this.tiles.relayout();
       },
       clearFilter: () => this.bus.setFilter(key, null, this),
@@ -116,7 +116,7 @@ class GridView {
         tileHeight: () => this.painter.tileHeight,
         create: () => this.painter.create(),
         paint: (tile, i) => this.painter.paint(tile, this.view[i], i, this.picked().has(table.id(this.view[i]))),
-        release: () => {},
+        release: (tile) => this.painter.release(tile),
       },
       scope,
     );
@@ -143,7 +143,11 @@ class GridView {
       }
     });
     scope.add(() => this.closeModal());
-    scope.add(indexInIdleTime(table));
+    // Idle work: the id index, then the join to each chart of the group.
+    const idle = new IdleQueue();
+    scope.add(() => idle.dispose());
+    idle.push((stop) => table.indexIds(stop));
+    scope.add(this.bus.onSource(key, (ids) => idle.push((stop) => table.join(ids, stop))));
     scope.add(this.bus.subscribe(key, (state) => this.onGroup(state)));
     this.onGroup(this.bus.state(key, bundle.group, bundle.dataset));
   }
@@ -170,7 +174,7 @@ class GridView {
       const f = state.filter;
       this.allowed = !f ? null : f.origin ? this.table.maskOfRows(f.origin.ids, f.origin.rows) : this.table.maskOfIds(f.ids);
       this.toolbar.setFilter(state.filter ? state.filter.description : null);
-      this.recompute(false);
+      this.recompute(true);
     } else {
       this.tiles.refresh();
       this.updateCount();
@@ -182,7 +186,6 @@ class GridView {
     this.view = computeView(this.table, this.sort, this.filters, this.allowed);
     this.anchor = null;
     if (toTop) this.tiles.scrollToTop();
-    for (const tile of this.tiles.tiles()) this.painter.invalidate(tile);
     this.tiles.relayout();
     this.updateCount();
   }
@@ -229,12 +232,25 @@ class GridView {
   }
 }
 
-/** Builds the table's id index in idle slices (the first brush or tag event then finds it ready). */
-function indexInIdleTime(table: SampleTable): () => void {
-  let handle = 0;
-  const step = (deadline: IdleDeadline) => {
-    if (!table.indexIds(() => deadline.timeRemaining() < 2)) handle = requestIdleCallback(step);
-  };
-  handle = requestIdleCallback(step);
-  return () => cancelIdleCallback(handle);
+/** Runs resumable jobs (`job(stop)` returns true when done) in idle time, one after another. */
+class IdleQueue {
+  private readonly jobs: ((stop: () => boolean) => boolean)[] = [];
+  private handle = 0;
+
+  push(job: (stop: () => boolean) => boolean): void {
+    this.jobs.push(job);
+    if (!this.handle) this.handle = requestIdleCallback((d) => this.run(d));
+  }
+
+  dispose(): void {
+    if (this.handle) cancelIdleCallback(this.handle);
+    this.jobs.length = 0;
+  }
+
+  private run(deadline: IdleDeadline): void {
+    this.handle = 0;
+    const stop = () => deadline.timeRemaining() < 2;
+    while (this.jobs.length && !stop()) if (this.jobs[0](stop)) this.jobs.shift();
+    if (this.jobs.length) this.handle = requestIdleCallback((d) => this.run(d));
+  }
 }

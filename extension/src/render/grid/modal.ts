@@ -10,8 +10,8 @@ import type { Box } from "../../model/objects";
 import type { SampleTable } from "../../model/samples";
 import { TAGS } from "../../model/samples";
 import type { Artifacts } from "../../io/artifacts";
-import { drawBoxes } from "../boxes";
-import { clear, h, listen, s } from "../dom";
+import { clearBoxes, drawBoxes } from "../boxes";
+import { h, listen, s } from "../dom";
 import type { ObjectsStore } from "./objects";
 import type { TilePainter } from "./tile";
 
@@ -90,7 +90,7 @@ export class SampleModal {
     this.title.textContent = `${table.id(row)}  (${this.index + 1} of ${formatValue(n)})`;
     const thumb = table.text("thumb", row);
     this.boxes = [];
-    clear(this.svg);
+    clearBoxes(this.svg);
     if (thumb) void artifacts.url(thumb).then((url) => this.row === row && (this.img.src = url));
     else this.img.removeAttribute("src");
     this.renderDetails(row, null);
@@ -106,7 +106,7 @@ export class SampleModal {
     const [w, hgt] = this.src.painter.imageSize(this.row, this.img);
     if (!(w > 0 && hgt > 0)) return;
     // Every label field, whatever the grid's toggles hide.
-    drawBoxes(this.svg, this.boxes, { imageWidth: w, imageHeight: hgt, frameWidth: FRAME, frameHeight: FRAME, roles: this.src.painter.roles, labels: true });
+    drawBoxes(this.svg, this.boxes, { imageWidth: w, imageHeight: hgt, frameWidth: FRAME, frameHeight: FRAME, roles: this.src.painter.roles, labels: "detail" });
   }
 
   private renderDetails(row: number, boxes: Box[] | null): void {

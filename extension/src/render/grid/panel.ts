@@ -1,5 +1,6 @@
 /** The side panel: label-field toggles, then a filter per field (checkboxes or a number range). */
 import type { FieldSummary, LabelField } from "../../../../kernel/protocol";
+import { OUTCOME_COLORS } from "../../model/boxes";
 import { formatCount, formatValue } from "../../model/format";
 import { TAGS } from "../../model/samples";
 import type { Filters } from "../../model/view";
@@ -67,7 +68,12 @@ export class SidePanel {
         });
       return h("label", { class: "bs-check" }, [box, h("span", { text: `${f.name} (${f.role === "prediction" ? "dashed" : "solid"})` })]);
     });
-    return this.section("labels", h("div", {}, rows));
+    const legend = h("div", { class: "bs-legend", title: "box colours once evaluated" }, Object.entries(OUTCOME_COLORS).map(([outcome, color]) => {
+      const swatch = h("span", { class: "bs-swatch" });
+      swatch.style.background = color;
+      return h("span", {}, [swatch, document.createTextNode(outcome.toUpperCase())]);
+    }));
+    return this.section("labels", h("div", {}, [...rows, legend]));
   }
 
   private checkboxes(name: string, values: readonly { value: string; count: number }[]): HTMLElement {

@@ -4,7 +4,7 @@ import { type Artifacts } from "../../io/artifacts";
 import { formatValue } from "../../model/format";
 import type { SampleTable } from "../../model/samples";
 import { TAGS } from "../../model/samples";
-import { drawBoxes } from "../boxes";
+import { clearBoxes, drawBoxes } from "../boxes";
 import { h, s } from "../dom";
 import type { ObjectsStore } from "./objects";
 
@@ -82,8 +82,11 @@ export class TilePainter {
     this.paintBoxes(tile);
   }
 
-  /** Forces the next paint to redraw everything (size, label fields or tags changed). */
-  invalidate(tile: Tile): void {
+  /** A tile goes back to the pool: hidden, and no longer found by its id. */
+  release(tile: Tile): void {
+    delete tile.root.dataset.id;
+    delete tile.root.dataset.index;
+    tile.root.classList.remove("bs-selected");
     tile.row = -1;
   }
 
@@ -100,7 +103,7 @@ export class TilePainter {
     const chunk = row >= 0 ? this.objects?.get(row) : undefined;
     const [w, hgt] = this.imageSize(row, tile.img);
     if (!chunk || !(w > 0 && hgt > 0)) {
-      tile.svg.replaceChildren();
+      clearBoxes(tile.svg);
       return;
     }
     drawBoxes(tile.svg, chunk.boxes(row, this.visibleFields), {
@@ -109,7 +112,7 @@ export class TilePainter {
       frameWidth: this.frame,
       frameHeight: this.frame,
       roles: this.roles,
-      labels: this.frame >= LABEL_TEXT_MIN,
+      labels: this.frame >= LABEL_TEXT_MIN ? "short" : "none",
     });
   }
 

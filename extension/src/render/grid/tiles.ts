@@ -27,6 +27,9 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
   private readonly pool: T[] = [];
   private layout: GridLayout;
   private readonly frame = frameThrottle(() => this.update());
+  /** Viewport size, from the resize observer: reading it after DOM writes would force a layout. */
+  private width = 0;
+  private height = 0;
 
   constructor(
     private readonly host: TileHost<T>,
@@ -36,7 +39,14 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
     this.viewport = h("div", { class: "bs-viewport", attrs: { tabindex: "-1" } }, [this.spacer]);
     this.layout = this.computeLayout();
     scope.add(listen(this.viewport, "scroll", () => this.frame.schedule(), { passive: true }));
-    const resize = new ResizeObserver(() => this.relayout());
+    const resize = new ResizeObserver(([entry]) => {
+      const { width, height } = entry.contentRect;
+      const widthChanged = width !== this.width;
+      this.width = width;
+      this.height = height;
+      if (widthChanged) this.relayout();
+      else this.update();
+    });
     resize.observe(this.viewport);
     scope.add(() => resize.disconnect());
     scope.add(() => this.frame.cancel());
@@ -82,20 +92,24 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
   reveal(index: number): void {
     const r = itemRect(this.layout, index);
     const top = this.top();
-    const height = this.viewport.clientHeight;
+    const height = this.height;
     if (r.y < top) this.viewport.scrollTop = scrollTopFor(this.layout, r.y - GAP, height);
     else if (r.y + r.height > top + height) this.viewport.scrollTop = scrollTopFor(this.layout, r.y + r.height + GAP - height, height);
   }
 
   update(): void {
-    const { first, end } = visibleItems(this.layout, this.top(), this.viewport.clientHeight || 600, 1);
-    for (const [i, tile] of this.active) if (i < first || i >= end) this.recycle(i, tile);
-    const top = this.top();
+    // The one geometry read of a frame, before any write.
     const scrollTop = this.viewport.scrollTop;
+    const top = virtualTop(this.layout, scrollTop, this.height);
+    const { first, end } = visibleItems(this.layout, top, this.height || 600, 1);
+    for (const [i, tile] of this.active) if (i < first || i >= end) this.recycle(i, tile);
+    let added = false;
     for (let i = first; i < end; i++) {
       let tile = this.active.get(i);
       if (!tile) {
-        tile = this.pool.pop() ?? this.host.create();
+        added = true;
+        // Oldest first: after a relayout the DOM order is the display order again.
+        tile = this.pool.shift() ?? this.host.create();
         this.active.set(i, tile);
         tile.root.style.width = `${this.layout.tileWidth}px`;
         tile.root.style.height = `${this.layout.tileHeight}px`;
@@ -107,6 +121,17 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
       // Positions are relative to the scroll position, so a compressed scroll range still works.
       tile.root.style.transform = `translate(${r.x}px, ${r.y - top + scrollTop}px)`;
     }
+    if (added) this.orderNodes(first, end);
+  }
+
+  /** Keeps the DOM order of the tiles on screen the display order (what tests and readers expect). */
+  private orderNodes(first: number, end: number): void {
+    let prev: HTMLElement | null = null;
+    for (let i = first; i < end; i++) {
+      const node = this.active.get(i)!.root;
+      if (prev && prev.nextElementSibling !== node) prev.after(node);
+      prev = node;
+    }
   }
 
   private recycle(i: number, tile: T): void {
@@ -117,11 +142,10 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
   }
 
   private top(): number {
-    return virtualTop(this.layout, this.viewport.scrollTop, this.viewport.clientHeight);
+    return virtualTop(this.layout, this.viewport.scrollTop, this.height);
   }
 
   private computeLayout(): GridLayout {
-    const width = this.viewport.clientWidth || 800;
-    return gridLayout(width, this.host.tileWidth(), this.host.tileHeight(), GAP, this.host.count());
+    return gridLayout(this.width || 800, this.host.tileWidth(), this.host.tileHeight(), GAP, this.host.count());
   }
 }
