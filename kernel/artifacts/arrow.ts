@@ -1,11 +1,12 @@
 import {
-  Column, batchType, bool, columnFromArray, dictionary, float64, int8, int16, int32, list, tableFromColumns, tableToIPC, utf8, type DataType,
+  Column, batchType, bool, dictionary, float32, float64, int8, int16, int32, list, tableFromColumns, tableToIPC, utf8, type DataType,
 } from "@uwdata/flechette";
 
 /**
  * Arrow columns for the files the extension reads, built from typed arrays without per-row
- * objects: a view may have 10^6 rows and 10^7 boxes. Strings, dictionaries and booleans are
- * laid out here directly (flechette's builders take ~1 µs a value, 10x more).
+ * objects: a view may have 10^6 rows and 10^7 boxes. Every column is one batch laid out here
+ * directly: flechette's builders take ~1 µs a value (10x more), and for no rows they make no
+ * batch, which its encoder then cannot write.
  */
 
 /** Text as one code per row (-1: no value) into a list of distinct names, in order of first appearance. */
@@ -56,11 +57,9 @@ export function dictionaryColumn({ codes, names }: Categories): Column<string> {
   const dictionaryValues = utf8Column(names);
   const [indexType, indices] = names.length <= 0x7f ? [int8(), Int8Array.from(codes)] : names.length <= 0x7fff ? [int16(), Int16Array.from(codes)] : [int32(), codes];
   // The encoder finds a dictionary by its value type: the very object of the values column.
-  const type = dictionary(dictionaryValues.type, indexType);
-  const { validity, nulls } = validityOf(codes.length, (i) => codes[i] >= 0);
-  const batch = new (batchType(type))({ length: codes.length, nullCount: nulls, type, validity, values: indices });
-  batch.setDictionary(dictionaryValues);
-  return new Column([batch]);
+  const column = oneBatch<string>(dictionary(dictionaryValues.type, indexType), codes.length, (i) => codes[i] >= 0, { values: indices });
+  (column.data[0] as unknown as { setDictionary(values: Column<string>): void }).setDictionary(dictionaryValues);
+  return column;
 }
 
 /** Strings with few distinct values (labels, categories, thumbnail paths). */
@@ -75,18 +74,15 @@ export function utf8Column(values: ArrayLike<string | null>): Column<string> {
   const parts: string[] = new Array(n);
   let end = 0;
   for (let i = 0; i < n; i++) {
-    const v = values[i];
-    parts[i] = v ?? "";
-    if (v != null) end += Buffer.byteLength(v);
+    parts[i] = values[i] ?? "";
+    end += Buffer.byteLength(parts[i]);
     offsets[i + 1] = end;
   }
   // One encoding of the joined text instead of one TextEncoder call per value.
-  const bytes = Buffer.from(parts.join(""));
+  let bytes: Uint8Array = Buffer.from(parts.join(""));
   // Lone surrogates of neighbouring values can pair up when joined: encode value by value then.
-  if (bytes.length !== end) return columnFromArray(Array.from(values), utf8()) as Column<string>;
-  const type = utf8();
-  const { validity, nulls } = validityOf(n, (i) => values[i] != null);
-  return new Column([new (batchType(type))({ length: n, nullCount: nulls, type, validity, offsets, values: bytes })]);
+  if (bytes.length !== end) bytes = Buffer.concat(parts.map((p) => Buffer.from(p)));
+  return oneBatch(utf8(), n, (i) => values[i] != null, { offsets, values: bytes });
 }
 
 /** Booleans (a Uint8Array of 0/1, or booleans with nulls). */
@@ -94,36 +90,38 @@ export function boolColumn(values: ArrayLike<boolean | number | null>): Column<b
   const n = values.length;
   const bits = new Uint8Array(Math.ceil(n / 8));
   for (let i = 0; i < n; i++) if (values[i]) bits[i >> 3] |= 1 << (i & 7);
-  const type = bool();
-  const { validity, nulls } = validityOf(n, (i) => values[i] != null);
-  return new Column([new (batchType(type))({ length: n, nullCount: nulls, type, validity, values: bits })]);
+  return oneBatch(bool(), n, (i) => values[i] != null, { values: bits });
 }
 
 /** A typed array as it is (Float32Array -> float32, Int32Array -> int32, ...), without copying. */
 export function typedColumn(values: Float32Array | Float64Array | Int32Array): Column<number> {
-  return columnFromArray(values);
+  const type = values instanceof Float32Array ? float32() : values instanceof Float64Array ? float64() : int32();
+  return oneBatch(type, values.length, () => true, { values });
 }
 
 /** float64 with nulls where the values have them (NaN stays a number). */
 export function float64Column(values: ArrayLike<number | null>): Column<number> {
   if (values instanceof Float64Array) return typedColumn(values);
-  return withNulls(Float64Array.from(values, (v) => v ?? NaN), values, float64());
+  return oneBatch(float64(), values.length, (i) => values[i] != null, { values: Float64Array.from(values, (v) => v ?? NaN) });
 }
 
 /** int32 with nulls where the values have them. */
 export function int32Column(values: ArrayLike<number | null>): Column<number> {
   if (values instanceof Int32Array) return typedColumn(values);
-  return withNulls(Int32Array.from(values, (v) => v ?? 0), values, int32());
+  return oneBatch(int32(), values.length, (i) => values[i] != null, { values: Int32Array.from(values, (v) => v ?? 0) });
 }
 
-function withNulls(typed: Float64Array | Int32Array, source: ArrayLike<number | null>, type: DataType): Column<number> {
-  const { validity, nulls } = validityOf(typed.length, (i) => source[i] != null);
-  if (!nulls) return typedColumn(typed);
-  return new Column([new (batchType(type))({ length: typed.length, nullCount: nulls, type, validity, values: typed })]);
-}
-
+/** Lists of strings (tags). */
 export function stringListColumn(values: ArrayLike<readonly string[] | null>): Column<string[]> {
-  return columnFromArray(Array.from(values) as string[][], list(utf8()));
+  const n = values.length;
+  const offsets = new Int32Array(n + 1);
+  const flat: string[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const s of values[i] ?? []) flat.push(s);
+    offsets[i + 1] = flat.length;
+  }
+  const elements = utf8Column(flat);
+  return oneBatch(list(elements.type), n, (i) => values[i] != null, { offsets, children: [elements.data[0]] });
 }
 
 /** An Arrow IPC file (the `file` format, with footer) of named columns of equal length. */
@@ -131,13 +129,14 @@ export function encodeArrow(columns: Record<string, Column<unknown>>): Uint8Arra
   return tableToIPC(tableFromColumns(columns), { format: "file" })!;
 }
 
-/** Arrow's validity bitmap (bit set: a value); empty when every row has one. */
-function validityOf(n: number, valid: (i: number) => boolean): { validity: Uint8Array; nulls: number } {
-  const validity = new Uint8Array(Math.ceil(n / 8));
+/** A column of one batch; `valid(i)` says whether row i has a value. */
+function oneBatch<T>(type: DataType, length: number, valid: (i: number) => boolean, buffers: { values?: ArrayLike<number>; offsets?: Int32Array; children?: unknown[] }): Column<T> {
+  const validity = new Uint8Array(Math.ceil(length / 8));
   let nulls = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < length; i++) {
     if (valid(i)) validity[i >> 3] |= 1 << (i & 7);
     else nulls++;
   }
-  return { validity: nulls ? validity : new Uint8Array(0), nulls };
+  // Arrow's validity bitmap may be left out when every row has a value.
+  return new Column([new (batchType(type))({ length, nullCount: nulls, type, validity: nulls ? validity : new Uint8Array(0), ...buffers })]);
 }

@@ -46,30 +46,37 @@ export function thumbFile(contentHash: string, size: number): string {
  * cannot be read gives a missing thumbnail with the reason; the run goes on.
  */
 export async function makeThumbnails(images: readonly string[], options: ThumbOptions): Promise<{ thumbs: Thumb[]; stats: ThumbStats }> {
-  const index = ThumbIndex.load(artifactFile("thumbs", "index.json"));
-  const stats: ThumbStats = { read: 0, encoded: 0, missing: 0 };
+  const run: Run = { index: ThumbIndex.load(artifactFile("thumbs", "index.json")), stats: { read: 0, encoded: 0, missing: 0 }, encoding: new Map() };
   // sharp decodes on libuv's threads; a few files per core keeps them busy while others load.
   const inFlight = Math.min(16, 2 * os.availableParallelism());
   const thumbs = await mapLimit(images, inFlight, async (image) => {
-    const thumb = await thumbnail(image, options.size, index, stats);
-    if (thumb.missing !== null) stats.missing++;
+    const thumb = await thumbnail(image, options.size, run);
+    if (thumb.missing !== null) run.stats.missing++;
     options.onDone?.();
     return thumb;
   });
-  await index.save();
-  return { thumbs, stats };
+  await run.index.save();
+  return { thumbs, stats: run.stats };
 }
 
-async function thumbnail(image: string, size: number, index: ThumbIndex, stats: ThumbStats): Promise<Thumb> {
+/** State shared by the images of one run. */
+interface Run {
+  index: ThumbIndex;
+  stats: ThumbStats;
+  /** Thumbnail file -> its encoding in progress or done. */
+  encoding: Map<string, Promise<void>>;
+}
+
+async function thumbnail(image: string, size: number, run: Run): Promise<Thumb> {
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(image);
   } catch (err) {
     return missingThumb(`image file not found (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const known = index.get(image, stat);
+  const known = run.index.get(image, stat);
   if (known && (await exists(thumbFile(known.contentHash, size)))) return made(known, size);
-  stats.read++;
+  run.stats.read++;
   try {
     const bytes = await fs.promises.readFile(image);
     const meta = await sharp(bytes).metadata();
@@ -77,20 +84,29 @@ async function thumbnail(image: string, size: number, index: ThumbIndex, stats: 
     const turned = (meta.orientation ?? 1) >= 5;
     const facts: ImageFacts = { contentHash: sha256Hex(bytes), width: turned ? meta.height : meta.width, height: turned ? meta.width : meta.height };
     const file = thumbFile(facts.contentHash, size);
-    if (!(await exists(file))) {
-      const webp = await sharp(bytes, { failOn: "none" })
-        .rotate()
-        .resize({ width: size, height: size, fit: "inside", withoutEnlargement: true })
-        .webp({ quality: WEBP_QUALITY })
-        .toBuffer();
-      await writeCacheFile(file, webp);
-      stats.encoded++;
+    // Files with equal bytes in flight together wait for one encoding.
+    let written = run.encoding.get(file);
+    if (!written) {
+      written = encodeUnlessExists(bytes, size, file, run.stats);
+      run.encoding.set(file, written);
     }
-    index.set(image, stat, facts);
+    await written;
+    run.index.set(image, stat, facts);
     return made(facts, size);
   } catch (err) {
     return missingThumb(`unreadable image (${(err as Error).message})`);
   }
+}
+
+async function encodeUnlessExists(bytes: Buffer, size: number, file: string, stats: ThumbStats): Promise<void> {
+  if (await exists(file)) return;
+  const webp = await sharp(bytes, { failOn: "none" })
+    .rotate()
+    .resize({ width: size, height: size, fit: "inside", withoutEnlargement: true })
+    .webp({ quality: WEBP_QUALITY })
+    .toBuffer();
+  await writeCacheFile(file, webp);
+  stats.encoded++;
 }
 
 function made(facts: ImageFacts, size: number): Thumb {

@@ -26,7 +26,7 @@ export function line(input: PlotInput, options: LineOptions): Plot {
       data: { name: data },
       mark: { type: "line", point: rows <= 200, tooltip: true },
       encoding: {
-        x: { field: "x", type: x instanceof Float64Array ? "quantitative" : looksTemporal(x) ? "temporal" : "ordinal", title: options.x, scale: { zero: false } },
+        x: x instanceof Float64Array ? { field: "x", type: "quantitative", title: options.x, scale: { zero: false } } : { field: "x", type: looksTemporal(x) ? "temporal" : "ordinal", title: options.x },
         y: { field: "y", type: "quantitative", title: options.y, scale: { zero: false } },
         ...(color !== undefined && { color: { field: "color", type: "nominal", title: color } }),
       },

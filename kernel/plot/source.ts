@@ -4,6 +4,7 @@ import { columnValues } from "../columns";
 import { Dataset } from "../../src/dataset/dataset";
 import { View } from "../../src/dataset/view";
 import { BlindspotError } from "../../src/errors";
+import { describe } from "../show/checks";
 import { isTable } from "../show/isTable";
 
 /** What a plot can be drawn from. */
@@ -95,10 +96,4 @@ function tableSource(table: ColumnTable, fields: readonly string[]): PlotSource 
     ids: idColumn === null ? null : Array.from(columnValues<unknown>(table, idColumn), (v) => String(v)),
     column: (name) => columnValues(table, name),
   };
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object") return `a ${typeof value}`;
-  return `an object of type ${value.constructor?.name ?? "Object"}`;
 }

@@ -19,20 +19,27 @@ const INLINE_ROWS = 1000;
 export async function chartOutput(plot: Plot, options: ChartOptions): Promise<{ data: MimeData; group: string }> {
   const group = options.group ?? plot.group ?? latestGroup() ?? DEFAULT_GROUP;
   const title = options.title ?? plot.title;
+  // A scatter plot's points are also its link rows: encoded and written once.
+  const written = new Map<PlotData, string>();
+  const fileOf = (d: PlotData): string => {
+    let path = written.get(d);
+    if (path === undefined) written.set(d, (path = writeDataFile("charts", encodePlotData(d))));
+    return path;
+  };
   const datasets: Record<string, unknown[]> = {};
   const files: ChartBundle["data"] = {};
   for (const [name, d] of Object.entries(plot.data)) {
     if (d.rows <= INLINE_ROWS) {
       datasets[name] = rowObjects(d);
     } else {
-      files[name] = { path: writeDataFile("charts", encodePlotData(d)), rows: d.rows };
+      files[name] = { path: fileOf(d), rows: d.rows };
       datasets[name] = [];
     }
   }
   let link: ChartLink | null = null;
   if (plot.link) {
     const { rows, param, type, fields, highlight } = plot.link;
-    link = { rows: writeDataFile("charts", encodePlotData(rows)), param, type, fields, highlight };
+    link = { rows: fileOf(rows), param, type, fields, highlight };
     datasets[highlight] = [];
   }
   const spec: Spec = { ...plot.spec, title, datasets };

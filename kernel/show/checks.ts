@@ -21,3 +21,10 @@ export function checkPositiveInteger(value: unknown, option: string): number {
   if (typeof value === "number" && Number.isInteger(value) && value > 0) return value;
   throw new BlindspotError({ place: option, message: `${option} must be a positive integer, got ${JSON.stringify(value)}`, hint: `pass e.g. { ${option}: 256 }` });
 }
+
+/** What a value is, for an error message: "a string", "an object of type Map". */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return `a ${typeof value}`;
+  return `an object of type ${value.constructor?.name ?? "Object"}`;
+}

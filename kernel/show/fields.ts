@@ -5,8 +5,6 @@ import { countValues, extent, topValues } from "../values";
 
 /** Most frequent values a summary lists. */
 export const TOP_VALUES = 200;
-/** Values looked at to tell a column's kind. */
-const KIND_SAMPLE = 1000;
 
 /** A field of a grid: its summary for the side panel and its column in `samples.arrow`. */
 export interface GridField {
@@ -47,14 +45,13 @@ function isCategory(distinct: number, rows: number): boolean {
   return distinct <= 1000 && distinct <= Math.max(50, rows / 5);
 }
 
+/** The kind every value has (all of them are looked at: one string makes a column text). */
 function kindOf(values: ArrayLike<unknown>): "number" | "boolean" | "tags" | "other" {
   if (ArrayBuffer.isView(values)) return "number";
   let kind: "number" | "boolean" | "tags" | "other" | null = null;
-  let seen = 0;
-  for (let i = 0; i < values.length && seen < KIND_SAMPLE; i++) {
+  for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v == null) continue;
-    seen++;
     const k = typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : isStringList(v) ? "tags" : "other";
     if (kind !== null && k !== kind) return "other";
     kind = k;

@@ -1,18 +1,18 @@
 import type { ColumnTable } from "arquero";
-import { columnValues } from "../columns";
 import type { View } from "../../src/dataset/view";
-import { categoryColumn, encodeArrow, int32Column, stringListColumn, utf8Column } from "../artifacts/arrow";
+import { dictionaryColumn, encodeArrow, int32Column, stringListColumn, utf8Column, type Categories } from "../artifacts/arrow";
 import { writeViewFiles } from "../artifacts/contentFiles";
 import { bundlePath } from "../artifacts/location";
+import { columnValues } from "../columns";
 import type { MimeData } from "../display/display";
 import { formatCount } from "../fallback/escape";
 import { gridHtml, PREVIEW_TILES, type PreviewBox, type PreviewTile } from "../fallback/gridHtml";
 import { MIME, type GridBundle, type LabelField } from "../protocol";
+import { countValues, topValues } from "../values";
 import { checkFieldNames, checkPositiveInteger } from "./checks";
 import { describeField, TOP_VALUES } from "./fields";
-import { countValues, topValues } from "../values";
 import { gridImages, type GridImages } from "./gridImages";
-import { encodeObjects } from "./gridObjects";
+import { encodeObjects, type ObjectFiles } from "./gridObjects";
 
 export interface GridOptions {
   /** Link group (default: the dataset's name). */
@@ -53,63 +53,72 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
   const viewObjects = view.objects();
   const objects = encodeObjects(viewObjects, rowOf, rows);
-
   const written = writeViewFiles(
     encodeArrow({
-      id: utf8Column(ids), thumb: categoryColumn(rows.thumbs), thumb_missing: categoryColumn(rows.missing),
-      file: categoryColumn(files), width: int32Column(rows.widths), height: int32Column(rows.heights),
+      id: utf8Column(ids), thumb: dictionaryColumn(rows.thumbs), thumb_missing: dictionaryColumn(rows.missing),
+      file: dictionaryColumn({ codes: images.imageOfRow, names: images.files }), width: int32Column(rows.widths), height: int32Column(rows.heights),
       tags: stringListColumn(rows.tags), ...Object.fromEntries(fields.map((f) => [f.summary.name, f.column])),
     }),
     objects?.files ?? [],
   );
-  const tagCounts = countValues(rows.tags.flat());
+
   const labelFields: LabelField[] = ds.fields.map((f) => ({ name: f.name, role: f.predicted ? "prediction" : "ground_truth" }));
-  const missingThumbs = rows.missing.reduce((n, m) => n + (m === null ? 0 : 1), 0);
+  const missingThumbs = rows.missing.codes.reduce((n, code) => n + (code >= 0 ? 1 : 0), 0);
   const bundle: GridBundle = {
     version: 1, kind: "grid", group, dataset: ds.name, title, total: ids.length,
     samples: written.samples,
     objects: objects && { files: written.objects, rowsPerFile: objects.rowsPerFile, count: objects.count },
-    fields: [{ name: "tags", kind: "tags", values: topValues(tagCounts, TOP_VALUES) }, ...fields.map((f) => f.summary)],
+    fields: [{ name: "tags", kind: "tags", values: topValues(countValues(rows.tags.flat()), TOP_VALUES) }, ...fields.map((f) => f.summary)],
     labelFields, caption, thumbSize, missingThumbs,
   };
-
-  const predicted = new Set(ds.fields.filter((f) => f.predicted).map((f) => f.name));
-  const tiles: PreviewTile[] = [];
-  for (let r = 0; r < Math.min(PREVIEW_TILES, ids.length); r++) {
-    const thumb = images.thumbs[images.imageOfRow[r]];
-    const boxes = objects ? previewBoxes(viewObjects, objects.objectsOf(r), rows.widths[r], rows.heights[r], predicted) : [];
-    tiles.push({ id: ids[r], thumb: thumb.file, missing: thumb.missing, caption: caption.map((c) => `${c}: ${String(samples.get(c, r))}`), boxes });
-  }
   const labels = labelFields.length ? `; label fields ${labelFields.map((f) => f.name).join(", ")}` : "";
   const text =
     `blindspot grid "${title}": ${formatCount(ids.length)} samples of dataset "${ds.name}" (link group "${group}")${labels}; ` +
     `${formatCount(objects?.count ?? 0)} boxes; ${formatCount(missingThumbs)} samples without thumbnail. ` +
     `The interactive grid needs the blindspot JupyterLab extension.`;
+  const tiles = previewTiles(view, viewObjects, images, rows, objects, caption);
   return { data: { [MIME.grid]: bundle, "text/html": await gridHtml({ title, total: ids.length, tiles }), "text/plain": text }, group };
 }
 
-/** Per-row thumbnail path, its absence, image size (the dataset's, else the image's) and tags. */
+/**
+ * Per row: its thumbnail path or why it has none (as codes into the distinct images, which
+ * the dictionary columns store once), image size (the dataset's, else the image's) and tags.
+ */
 function sampleRows(samples: ColumnTable, images: GridImages) {
   const n = samples.numRows();
   const has = new Set(samples.columnNames());
   const widths = has.has("width") ? columnValues<number | null>(samples, "width") : null;
   const heights = has.has("height") ? columnValues<number | null>(samples, "height") : null;
   const tags = has.has("tags") ? columnValues<string[] | null>(samples, "tags") : null;
-  const paths = images.thumbs.map((t) => (t.file === null ? null : bundlePath(t.file)));
-  const rows = {
-    thumbs: new Array<string | null>(n), missing: new Array<string | null>(n),
-    widths: new Array<number | null>(n), heights: new Array<number | null>(n), tags: new Array<string[]>(n),
-  };
+  const thumbs: Categories = { codes: new Int32Array(n), names: images.thumbs.map((t) => (t.file === null ? "" : bundlePath(t.file))) };
+  const missing: Categories = { codes: new Int32Array(n), names: images.thumbs.map((t) => t.missing ?? "") };
+  const rows = { thumbs, missing, widths: new Array<number | null>(n), heights: new Array<number | null>(n), tags: new Array<string[]>(n) };
   for (let i = 0; i < n; i++) {
     const k = images.imageOfRow[i];
     const thumb = images.thumbs[k];
-    rows.thumbs[i] = paths[k];
-    rows.missing[i] = thumb.missing;
+    thumbs.codes[i] = thumb.file === null ? -1 : k;
+    missing.codes[i] = thumb.missing === null ? -1 : k;
     rows.widths[i] = widths?.[i] ?? thumb.width;
     rows.heights[i] = heights?.[i] ?? thumb.height;
     rows.tags[i] = tags?.[i] ?? [];
   }
   return rows;
+}
+
+/** The first tiles, for the static preview: thumbnail, caption lines and boxes. */
+function previewTiles(view: View, objectTable: ColumnTable, images: GridImages, rows: ReturnType<typeof sampleRows>, objects: ObjectFiles | null, caption: string[]): PreviewTile[] {
+  const samples = view.samples();
+  const predicted = new Set(view.dataset.fields.filter((f) => f.predicted).map((f) => f.name));
+  const tiles: PreviewTile[] = [];
+  for (let r = 0; r < Math.min(PREVIEW_TILES, samples.numRows()); r++) {
+    const thumb = images.thumbs[images.imageOfRow[r]];
+    tiles.push({
+      id: String(samples.get("id", r)), thumb: thumb.file, missing: thumb.missing,
+      caption: caption.map((c) => `${c}: ${String(samples.get(c, r))}`),
+      boxes: objects ? previewBoxes(objectTable, objects.objectsOf(r), rows.widths[r], rows.heights[r], predicted) : [],
+    });
+  }
+  return tiles;
 }
 
 /** Boxes of one sample (rows of the objects table), for the static preview. */

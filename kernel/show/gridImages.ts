@@ -1,14 +1,16 @@
 import type { Dataset } from "../../src/dataset/dataset";
-import { makeThumbnails, missingThumb, type Thumb, type ThumbStats } from "../artifacts/thumbs";
+import { encodeCategories } from "../artifacts/arrow";
+import { makeThumbnails, missingThumb, type Thumb } from "../artifacts/thumbs";
 import { formatCount } from "../fallback/escape";
 import { progress } from "../progress";
 
 export interface GridImages {
   /** Index into `thumbs` of each row's image. */
   imageOfRow: Int32Array;
-  /** One per distinct image file, in order of first appearance. */
+  /** Distinct image files (as the dataset names them), in order of first appearance. */
+  files: string[];
+  /** The thumbnail of each of `files`. */
   thumbs: Thumb[];
-  stats: ThumbStats & { overLimit: number };
 }
 
 /** Thumbnail work shorter than this shows no progress bar. */
@@ -20,18 +22,8 @@ const PROGRESS_AFTER_MS = 1000;
  * get one, later ones are missing with the reason.
  */
 export async function gridImages(ds: Dataset, files: ArrayLike<string>, options: { size: number; maxThumbs: number }): Promise<GridImages> {
-  const imageOfRow = new Int32Array(files.length);
-  const indexOf = new Map<string, number>();
-  const distinct: string[] = [];
-  for (let i = 0; i < files.length; i++) {
-    let k = indexOf.get(files[i]);
-    if (k === undefined) {
-      k = distinct.length;
-      indexOf.set(files[i], k);
-      distinct.push(files[i]);
-    }
-    imageOfRow[i] = k;
-  }
+  // Every sample names a file (schema.ts), so every row gets a code.
+  const { codes: imageOfRow, names: distinct } = encodeCategories(files);
 
   const thumbs: Thumb[] = new Array(distinct.length);
   const wanted: { slot: number; path: string }[] = [];
@@ -51,8 +43,7 @@ export async function gridImages(ds: Dataset, files: ArrayLike<string>, options:
   try {
     const made = await makeThumbnails(wanted.map((w) => w.path), { size: options.size, onDone: () => bar.tick() });
     wanted.forEach((w, i) => (thumbs[w.slot] = made.thumbs[i]));
-    const overLimit = Math.max(0, distinct.length - options.maxThumbs);
-    return { imageOfRow, thumbs, stats: { ...made.stats, missing: thumbs.filter((t) => t.missing !== null).length, overLimit } };
+    return { imageOfRow, files: distinct, thumbs };
   } finally {
     bar.done();
   }

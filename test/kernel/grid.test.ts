@@ -189,4 +189,15 @@ describe("show(dataset) grid", () => {
     await expect(show(ds, { thumbSize: 0 })).rejects.toThrow(/thumbSize must be a positive integer/);
     await expect(show(42 as never)).rejects.toThrow(/cannot show a number/);
   });
+
+  test("an empty view shows an empty grid", async () => {
+    const { outputs, notebookDir } = captureOutputs("grid-empty");
+    const ds = await demoDataset();
+    await show(ds.filter("d => false"));
+    const grid = lastOf<GridBundle>(outputs, MIME.grid);
+    expect(grid.total).toBe(0);
+    expect(grid.objects).toBeNull();
+    expect(readArrow(notebookDir, grid.samples).numRows).toBe(0);
+    expect(lastOf<string>(outputs, "text/html")).toContain("0 samples");
+  });
 });

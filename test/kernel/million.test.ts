@@ -2,7 +2,8 @@ import * as aq from "arquero";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, test } from "vitest";
-import { MIME, type GridBundle } from "../../kernel/protocol";
+import { plot } from "../../kernel/plot";
+import { MIME, type ChartBundle, type GridBundle } from "../../kernel/protocol";
 import { show } from "../../kernel/show";
 import { values } from "../../src/dataset/columns";
 import { Dataset } from "../../src/dataset/dataset";
@@ -10,8 +11,15 @@ import { captureOutputs, demoDataset, readArrow } from "./helpers";
 
 const COPIES = 5000;
 
+let million: Promise<Dataset> | null = null;
+
 /** The 200-sample demo repeated 5,000 times: 10^6 samples (distinct ids) over 200 image files, with their ground-truth boxes. */
-async function millionSamples(): Promise<Dataset> {
+function millionSamples(): Promise<Dataset> {
+  million ??= buildMillion();
+  return million;
+}
+
+async function buildMillion(): Promise<Dataset> {
   const demo = await demoDataset();
   const base = demo.samples;
   const n = base.numRows() * COPIES;
@@ -25,6 +33,8 @@ async function millionSamples(): Promise<Dataset> {
     id: ids, filepath: repeat("filepath"), width: repeat("width"), height: repeat("height"), split: repeat("split"),
     tags: Array.from({ length: n }, () => []), weather: repeat("weather"), time_of_day: repeat("time_of_day"),
     score: Float64Array.from({ length: n }, (_, i) => (i % 1000) / 1000),
+    emb_x: Float64Array.from({ length: n }, (_, i) => Math.cos(i) * Math.sqrt(i % 977)),
+    emb_y: Float64Array.from({ length: n }, (_, i) => Math.sin(i) * Math.sqrt(i % 953)),
   });
   const truth = demo.objects.filter("d => d.field === 'ground_truth'");
   const m = truth.numRows();
@@ -79,4 +89,20 @@ test("a 1,000,000-sample grid: write time and notebook size (measured, printed)"
   expect(new Set(samples.getChild("thumb").toArray()).size).toBeLessThanOrEqual(200);
   const lastObjects = readArrow(notebookDir, grid.objects!.files[grid.objects!.files.length - 1]);
   expect(lastObjects.getChild("row").at(lastObjects.numRows - 1)).toBeLessThan(1_000_000);
+});
+
+test("a 1,000,000-point scatter plot: data in one Arrow file, a small binned image (measured, printed)", async () => {
+  const { outputs, notebookDir } = captureOutputs("million-scatter");
+  const ds = await millionSamples();
+  const t = performance.now();
+  await show(plot.scatter(ds, { x: "emb_x", y: "emb_y", color: "weather" }));
+  const ms = performance.now() - t;
+  const out = outputs[outputs.length - 1].data;
+  const chart = out[MIME.chart] as ChartBundle;
+  const bytes = JSON.stringify(out).length;
+  const file = fs.statSync(path.join(notebookDir, chart.data.points.path)).size;
+  console.log(`1M-point scatter: built and shown in ${(ms / 1000).toFixed(1)} s; output ${(bytes / 1024).toFixed(1)} KB (svg ${((out["image/svg+xml"] as string).length / 1024).toFixed(1)} KB); points file ${(file / 1e6).toFixed(1)} MB`);
+  expect(chart.data.points.rows).toBe(1_000_000);
+  expect(chart.link!.rows).toBe(chart.data.points.path);
+  expect(bytes).toBeLessThan(150_000);
 });
