@@ -16,7 +16,7 @@ export interface Categories {
 }
 
 /** The text of a cell: strings as they are, objects as JSON, other values as String() gives them. */
-export function cellText(v: unknown): string {
+function cellText(v: unknown): string {
   return typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 

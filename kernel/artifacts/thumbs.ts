@@ -36,7 +36,7 @@ export interface ThumbOptions {
 }
 
 /** Thumbnail of a content hash at a size: equal bytes give one file, whatever their paths. */
-export function thumbFile(contentHash: string, size: number): string {
+function thumbFile(contentHash: string, size: number): string {
   const key = sha256Hex(contentHash, `:webp:${size}:q${WEBP_QUALITY}`);
   return artifactFile("thumbs", key.slice(0, 2), `${key}.webp`);
 }

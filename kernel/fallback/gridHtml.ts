@@ -3,7 +3,7 @@ import { ARTIFACTS_DIR } from "../protocol";
 import { escapeHtml, formatCount } from "./escape";
 
 /** Size of the inline preview images: small enough that 12 of them stay far below 100 KB. */
-export const PREVIEW_SIZE = 96;
+const PREVIEW_SIZE = 96;
 export const PREVIEW_TILES = 12;
 
 export interface PreviewBox {

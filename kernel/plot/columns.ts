@@ -2,7 +2,7 @@ import { BlindspotError } from "../../src/errors";
 import { countValues, topValues } from "../values";
 
 /** How a category with no value is shown and matched. */
-export const NO_VALUE = "(none)";
+const NO_VALUE = "(none)";
 
 /** True when every non-null value is a number. */
 export function isNumeric(values: ArrayLike<unknown>): boolean {

@@ -8,9 +8,9 @@ export interface PlotOptions extends SourceOptions {
   group?: string;
 }
 
-export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 /** Dataset the renderer fills with the selected rows. */
-export const HIGHLIGHT = "highlight";
+const HIGHLIGHT = "highlight";
 export const HIGHLIGHT_COLOUR = "#f58518";
 export const MAIN_COLOUR = "#4c78a8";
 /**

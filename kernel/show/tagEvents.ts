@@ -15,7 +15,7 @@ export function announceTagChanges(ds: Dataset): void {
   ds.onTagChange((change) => display(tagEventData(ds.name, change)));
 }
 
-export function tagEventData(dataset: string, change: TagChange): MimeData {
+function tagEventData(dataset: string, change: TagChange): MimeData {
   const event: TagEvent = { version: 1, kind: "tags", dataset, tag: change.tag, action: change.action, ids: change.ids };
   const n = change.ids.length;
   return {
