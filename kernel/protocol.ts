@@ -110,14 +110,15 @@ export interface GridBundle extends BundleBase {
 
 /**
  * How a chart's marks map to samples. `rows` is an Arrow IPC file with one row per sample:
- * `id` plus the columns named in `fields`. (Clarified, still v1: a chart that counts boxes has one
- * row per box, so an id can repeat; the selection is the set of ids of the rows that pass. `rows`
- * may be the same file as one of the chart's `data` files, and hold more columns.) When the Vega-Lite parameter `param` changes, the
+ * `id` plus the columns named in `fields`. When the Vega-Lite parameter `param` changes, the
  * renderer selects the ids of the rows that pass it:
  *   interval: the signal's value is { <param field>: [lo, hi] } (numbers, inclusive) or a list
  *             of values for a discrete axis; a row passes when every named column is inside;
  *   point:    the signal's value is { <param field>: [v1, v2, ...] }; a row passes when every
  *             named column equals one of the listed values.
+ * (Clarified, still v1: a chart that counts boxes has one row per box, so an id can repeat; the
+ * selection is the set of ids of the rows that pass. `rows` may be the same file as one of the
+ * chart's `data` files, and hold more columns than `fields` names.)
  */
 export interface ChartLink {
   rows: string;
