@@ -15,6 +15,8 @@ import { BlindspotRenderer, type RenderScope } from "./base";
 import { frameThrottle, h } from "./dom";
 
 const NONE: readonly string[] = [];
+/** Longest wait for the grids of the page to show their first thumbnails. */
+const FIRST_PAINT_WAIT_MS = 2000;
 
 /** Above this many rows the chart draws on a canvas (an SVG node per point gets slow). */
 const CANVAS_ROWS = 2000;
@@ -29,6 +31,8 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     root.append(target, status);
     this.node.appendChild(root);
 
+    await this.ctx.firstPaint.settled(FIRST_PAINT_WAIT_MS);
+    scope.check();
     const names = Object.keys(bundle.data);
     const [{ default: embed }, vega, tables, key] = await Promise.all([
       import("vega-embed"),

@@ -24,6 +24,8 @@ const DEFAULT_TILE = 160;
 export class GridRenderer extends BlindspotRenderer<GridBundle> {
   protected async render(bundle: GridBundle, artifacts: Artifacts, scope: RenderScope): Promise<void> {
     const { bus } = this.ctx;
+    const firstPaint = this.ctx.firstPaint.hold();
+    scope.add(firstPaint);
     // Tag events that arrive while the samples load are applied once they are here; listening
     // starts before the first await, so an event output rendered right after this one is seen.
     const early: TagEvent[] = [];
@@ -40,7 +42,7 @@ export class GridRenderer extends BlindspotRenderer<GridBundle> {
     scope.check();
     root.replaceChildren();
 
-    const grid = new GridView(root, bus, bundle, table, artifacts, key, scope);
+    const grid = new GridView(root, bus, bundle, table, artifacts, key, scope, firstPaint);
     onTags = (e) => grid.applyTags(e);
     early.forEach(onTags);
   }
@@ -71,6 +73,7 @@ class GridView {
     private readonly artifacts: Artifacts,
     private readonly key: string,
     scope: RenderScope,
+    firstPaint: () => void,
   ) {
     this.objects = bundle.objects
       ? new ObjectsStore(bundle.objects, artifacts, scope.signal, (chunk, error) => {
@@ -150,6 +153,8 @@ class GridView {
     scope.add(this.bus.onSource(key, (ids) => idle.push((stop) => table.join(ids, stop))));
     scope.add(this.bus.subscribe(key, (state) => this.onGroup(state)));
     this.onGroup(this.bus.state(key, bundle.group, bundle.dataset));
+    // Two frames: the viewport has its size and the first thumbnails their URLs.
+    requestAnimationFrame(() => requestAnimationFrame(() => void this.painter.imagesSettled([...this.tiles.tiles()]).then(firstPaint)));
   }
 
   applyTags(event: TagEvent): void {

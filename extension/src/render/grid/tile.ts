@@ -116,6 +116,20 @@ export class TilePainter {
     });
   }
 
+  /** Resolves once the thumbnails these tiles show have loaded or failed. */
+  imagesSettled(tiles: Tile[]): Promise<void> {
+    return Promise.all(
+      tiles.map(
+        ({ img }) =>
+          new Promise<void>((resolve) => {
+            if (!img.getAttribute("src") || img.complete) return resolve();
+            img.addEventListener("load", () => resolve(), { once: true });
+            img.addEventListener("error", () => resolve(), { once: true });
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
   /** The image's size from the samples, else the thumbnail's own (same aspect ratio). */
   imageSize(row: number, img: HTMLImageElement): [number, number] {
     const w = this.table.numberAt("width", row);
