@@ -5,7 +5,10 @@ import type { ColumnSource } from "../../extension/src/model/columns";
 type Options = Parameters<typeof tableFromArrays>[1];
 
 /** Writes columns to Arrow IPC bytes and reads them back with flechette. */
-export function roundTrip(columns: Record<string, unknown[] | ArrayLike<number> | BigInt64Array>, options?: Options): Table {
+export function roundTrip(
+  columns: Record<string, unknown[] | ArrayLike<number> | BigInt64Array>,
+  options?: Options,
+): Table {
   const bytes = tableToIPC(tableFromArrays(columns as Parameters<typeof tableFromArrays>[0], options), {});
   if (!bytes) throw new Error("tableToIPC wrote nothing");
   return tableFromIPC(bytes);

@@ -7,7 +7,8 @@ const KEY = `nb/${selectionPath("demo")}`;
 describe("link bus", () => {
   it("shares filter and picks between the outputs of a group, not other groups", () => {
     const bus = new LinkBus();
-    const grid = {}, chart = {};
+    const grid = {},
+      chart = {};
     bus.state(KEY, "demo", "demo");
     bus.state("other", "other", null);
     const seen: GroupState[] = [];
@@ -56,7 +57,8 @@ describe("link bus", () => {
 
   it("tells grids about the charts of their group, earlier ones first", () => {
     const bus = new LinkBus();
-    const a = ["a"], b = ["b"];
+    const a = ["a"],
+      b = ["b"];
     const stopA = bus.addSource(KEY, a);
     const seen: unknown[] = [];
     bus.onSource(KEY, (ids) => seen.push(ids));
@@ -75,7 +77,14 @@ describe("link bus", () => {
     bus.setFilter(KEY, { ids: ["a"], description: "d", origin: { ids: ["a"], rows: Int32Array.from([0]) } }, {});
     bus.setPicked(KEY, ["b"], {});
     const file = toSelectionFile(bus.state(KEY, "demo", null), new Date("2026-01-02T03:04:05Z"));
-    expect(file).toEqual({ version: 1, group: "demo", dataset: "demo", picked: ["b"], filter: { ids: ["a"], description: "d" }, updated: "2026-01-02T03:04:05.000Z" });
+    expect(file).toEqual({
+      version: 1,
+      group: "demo",
+      dataset: "demo",
+      picked: ["b"],
+      filter: { ids: ["a"], description: "d" },
+      updated: "2026-01-02T03:04:05.000Z",
+    });
     expect(parseSelectionFile(JSON.stringify(file))).toEqual(file);
     expect(parseSelectionFile("{")).toBeNull();
     expect(parseSelectionFile(JSON.stringify({ ...file, version: 2 }))).toBeNull();

@@ -44,8 +44,12 @@ describe("chart link selection", () => {
   });
 
   it("describes the selection for the grid's chip", () => {
-    expect(describeSelection({ type: "interval", fields: { x: "box_size" } }, { x: [0.12345, 3] })).toBe("box_size 0.123–3");
-    expect(describeSelection({ type: "point", fields: {} }, { camera: ["a", "b", "c", "d", "e"] })).toBe("camera in a, b, c (+2)");
+    expect(describeSelection({ type: "interval", fields: { x: "box_size" } }, { x: [0.12345, 3] })).toBe(
+      "box_size 0.123–3",
+    );
+    expect(describeSelection({ type: "point", fields: {} }, { camera: ["a", "b", "c", "d", "e"] })).toBe(
+      "camera in a, b, c (+2)",
+    );
   });
 
   it("selects within a few milliseconds on 100,000 points", () => {

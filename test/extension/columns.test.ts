@@ -12,7 +12,11 @@ describe("column helpers", () => {
   });
 
   it("dictionary-encodes strings, nulls as -1", () => {
-    const c = encodeStrings(roundTrip({ s: ["b", null, "a", "b"] }).getChild("s").toArray());
+    const c = encodeStrings(
+      roundTrip({ s: ["b", null, "a", "b"] })
+        .getChild("s")
+        .toArray(),
+    );
     expect(Array.from(c.codes)).toEqual([0, -1, 1, 0]);
     expect(c.values).toEqual(["b", "a"]);
   });

@@ -59,7 +59,8 @@ describe("virtual grid layout", () => {
       const brute: number[] = [];
       for (let i = 0; i < l.count; i++) {
         const b = itemRect(l, i);
-        if (b.x <= r.x + r.width && b.x + b.width >= r.x && b.y <= r.y + r.height && b.y + b.height >= r.y) brute.push(i);
+        if (b.x <= r.x + r.width && b.x + b.width >= r.x && b.y <= r.y + r.height && b.y + b.height >= r.y)
+          brute.push(i);
       }
       expect(itemsInRect(l, r)).toEqual(brute);
     }

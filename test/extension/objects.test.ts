@@ -27,7 +27,10 @@ describe("object chunks", () => {
     expect(chunk.contains(149)).toBe(true);
     expect(chunk.contains(150)).toBe(false);
     const boxes = chunk.boxes(100);
-    expect(boxes.map((b) => [b.field, b.label, b.outcome])).toEqual([["ground_truth", "cat", null], ["model", "<img src=x onerror=alert(1)>", "fp"]]);
+    expect(boxes.map((b) => [b.field, b.label, b.outcome])).toEqual([
+      ["ground_truth", "cat", null],
+      ["model", "<img src=x onerror=alert(1)>", "fp"],
+    ]);
     expect(boxes[0].x).toBeCloseTo(0.1);
     expect(boxes[0].confidence).toBeNaN();
     expect(boxes[1].confidence).toBe(0.875);
@@ -41,16 +44,35 @@ describe("box drawing", () => {
   it("places an image like object-fit: contain and maps box fractions to pixels", () => {
     const fit = fitContain(640, 480, 160, 160);
     expect(fit).toEqual({ scale: 0.25, dx: 0, dy: 20 });
-    const px = boxPixels({ field: "", label: "", x: 0.5, y: 0.5, w: 0.25, h: 0.5, confidence: NaN, outcome: null, crowd: false }, 640, 480, fit);
+    const px = boxPixels(
+      { field: "", label: "", x: 0.5, y: 0.5, w: 0.25, h: 0.5, confidence: NaN, outcome: null, crowd: false },
+      640,
+      480,
+      fit,
+    );
     expect(px).toEqual({ x: 80, y: 80, width: 40, height: 60 });
     expect(fitContain(0, 10, 100, 100).scale).toBe(0);
   });
 
   it("draws ground truth solid, predictions dashed with their score, outcomes in their colours", () => {
     const box = { field: "m", label: "cat", x: 0, y: 0, w: 1, h: 1, confidence: 0.8765, outcome: null, crowd: false };
-    expect(boxStyle(box, "ground_truth")).toEqual({ color: labelColor("cat"), dashed: false, text: "cat", detail: "cat" });
-    expect(boxStyle(box, "prediction")).toEqual({ color: labelColor("cat"), dashed: true, text: "cat 0.88", detail: "cat 0.88" });
-    expect(boxStyle({ ...box, outcome: "fp" }, "prediction")).toMatchObject({ color: OUTCOME_COLORS.fp, text: "cat 0.88", detail: "cat 0.88 FP" });
+    expect(boxStyle(box, "ground_truth")).toEqual({
+      color: labelColor("cat"),
+      dashed: false,
+      text: "cat",
+      detail: "cat",
+    });
+    expect(boxStyle(box, "prediction")).toEqual({
+      color: labelColor("cat"),
+      dashed: true,
+      text: "cat 0.88",
+      detail: "cat 0.88",
+    });
+    expect(boxStyle({ ...box, outcome: "fp" }, "prediction")).toMatchObject({
+      color: OUTCOME_COLORS.fp,
+      text: "cat 0.88",
+      detail: "cat 0.88 FP",
+    });
     expect(boxStyle({ ...box, outcome: "fn", crowd: true }, "ground_truth").detail).toBe("cat FN (crowd)");
     expect(labelColor("cat")).toBe(labelColor("cat"));
   });

@@ -5,7 +5,8 @@ import { argsort } from "../../extension/src/model/order";
 function reference(keys: Float64Array, descending: boolean, rows?: number[]): number[] {
   const idx = rows ?? Array.from(keys, (_, i) => i);
   return [...idx].sort((a, b) => {
-    const x = keys[a], y = keys[b];
+    const x = keys[a],
+      y = keys[b];
     if (Number.isNaN(x) || Number.isNaN(y)) return Number(Number.isNaN(x)) - Number(Number.isNaN(y));
     return descending ? y - x : x - y;
   });
@@ -19,8 +20,10 @@ describe("argsort (radix)", () => {
 
   it("matches a comparator sort on random data with many ties", () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    const keys = Float64Array.from({ length: 20_000 }, () => (rand() < 0.05 ? NaN : Math.round((rand() - 0.5) * 200) / 4));
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const keys = Float64Array.from({ length: 20_000 }, () =>
+      rand() < 0.05 ? NaN : Math.round((rand() - 0.5) * 200) / 4,
+    );
     for (const desc of [false, true]) expect(Array.from(argsort(keys, desc))).toEqual(reference(keys, desc));
   });
 
@@ -39,7 +42,8 @@ describe("argsort (radix)", () => {
     const t = performance.now();
     const order = argsort(keys);
     const ms = performance.now() - t;
-    for (let i = 1; i < order.length; i++) if (keys[order[i - 1]] > keys[order[i]]) throw new Error(`out of order at ${i}`);
+    for (let i = 1; i < order.length; i++)
+      if (keys[order[i - 1]] > keys[order[i]]) throw new Error(`out of order at ${i}`);
     expect(ms).toBeLessThan(1000);
   });
 });

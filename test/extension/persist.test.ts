@@ -29,7 +29,14 @@ describe("selection persistence", () => {
     const bus = new LinkBus();
     const timers = new FakeTimers();
     const saved: [string, SelectionFile][] = [];
-    new SelectionPersister(bus, async (p, f) => void saved.push([p, f]), timers, () => {}, 300, () => new Date(0));
+    new SelectionPersister(
+      bus,
+      async (p, f) => void saved.push([p, f]),
+      timers,
+      () => {},
+      300,
+      () => new Date(0),
+    );
     bus.state("g1", "one", "ds");
     bus.state("g2", "two", "ds");
     for (let i = 0; i < 10; i++) {
@@ -79,10 +86,15 @@ describe("selection persistence", () => {
     const landed: string[] = [];
     let release!: () => void;
     const slow = new Promise<void>((r) => (release = r));
-    new SelectionPersister(bus, async (_p, f) => {
-      if (f.picked[0] === "first") await slow;
-      landed.push(f.picked[0]);
-    }, timers, () => {});
+    new SelectionPersister(
+      bus,
+      async (_p, f) => {
+        if (f.picked[0] === "first") await slow;
+        landed.push(f.picked[0]);
+      },
+      timers,
+      () => {},
+    );
     bus.state("g", "g", null);
     bus.setPicked("g", ["first"], {});
     timers.advance(300);

@@ -8,7 +8,14 @@ import { columnsOf, roundTrip } from "./arrow";
 
 const FIELDS: FieldSummary[] = [
   { name: "score", kind: "number", range: [0.1, 0.9] },
-  { name: "weather", kind: "category", values: [{ value: "rain", count: 2 }, { value: "sun", count: 2 }] },
+  {
+    name: "weather",
+    kind: "category",
+    values: [
+      { value: "rain", count: 2 },
+      { value: "sun", count: 2 },
+    ],
+  },
   { name: "night", kind: "boolean" },
 ];
 
@@ -44,17 +51,50 @@ describe("sample table and view", () => {
 
   it("sorts by numbers, categories and ids, missing values last in both directions", () => {
     const t = table();
-    expect(ids(t, computeView(t, { field: "score", descending: false }, NO_FILTERS, null))).toEqual(["b", "e", "d", "a", "c"]);
-    expect(ids(t, computeView(t, { field: "score", descending: true }, NO_FILTERS, null))).toEqual(["a", "d", "e", "b", "c"]);
-    expect(ids(t, computeView(t, { field: "weather", descending: false }, NO_FILTERS, null))).toEqual(["a", "c", "b", "e", "d"]);
-    expect(ids(t, computeView(t, { field: "id", descending: true }, NO_FILTERS, null))).toEqual(["e", "d", "c", "b", "a"]);
-    expect(ids(t, computeView(t, { field: "width", descending: false }, NO_FILTERS, null))).toEqual(["d", "e", "b", "a", "c"]);
+    expect(ids(t, computeView(t, { field: "score", descending: false }, NO_FILTERS, null))).toEqual([
+      "b",
+      "e",
+      "d",
+      "a",
+      "c",
+    ]);
+    expect(ids(t, computeView(t, { field: "score", descending: true }, NO_FILTERS, null))).toEqual([
+      "a",
+      "d",
+      "e",
+      "b",
+      "c",
+    ]);
+    expect(ids(t, computeView(t, { field: "weather", descending: false }, NO_FILTERS, null))).toEqual([
+      "a",
+      "c",
+      "b",
+      "e",
+      "d",
+    ]);
+    expect(ids(t, computeView(t, { field: "id", descending: true }, NO_FILTERS, null))).toEqual([
+      "e",
+      "d",
+      "c",
+      "b",
+      "a",
+    ]);
+    expect(ids(t, computeView(t, { field: "width", descending: false }, NO_FILTERS, null))).toEqual([
+      "d",
+      "e",
+      "b",
+      "a",
+      "c",
+    ]);
   });
 
   it("filters by category values, number ranges, tags and the group's mask together", () => {
     const t = table();
     const filters = {
-      values: new Map([["weather", new Set(["rain", "sun"])], ["night", new Set(["false"])]]),
+      values: new Map([
+        ["weather", new Set(["rain", "sun"])],
+        ["night", new Set(["false"])],
+      ]),
       ranges: new Map([["score", [0.2, 1] as const]]),
     };
     expect(activeFilterCount(filters)).toBe(3);

@@ -10,7 +10,14 @@ describe("table model", () => {
     { name: "ap", type: "number" as const },
     { name: "ok", type: "boolean" as const },
   ];
-  const model = new TableModel(columns, inlineSource([["cat", 0.5, true], ["dog", null, false], ["ant", 0.75, null]]));
+  const model = new TableModel(
+    columns,
+    inlineSource([
+      ["cat", 0.5, true],
+      ["dog", null, false],
+      ["ant", 0.75, null],
+    ]),
+  );
 
   it("sorts by any column, missing values last", () => {
     expect(Array.from(model.order(null, false))).toEqual([0, 1, 2]);
@@ -48,7 +55,14 @@ describe("records for Vega", () => {
     const t = roundTrip({ a: [1, 2, 3], b: ["x", "y", "z"], c: BigInt64Array.from([1n, 2n, 3n]) });
     const names = t.names.map(String);
     const cols = names.map((n) => t.getChild(n).toArray() as ArrayLike<unknown>);
-    expect(toRecords(names, cols)).toEqual([{ a: 1, b: "x", c: 1 }, { a: 2, b: "y", c: 2 }, { a: 3, b: "z", c: 3 }]);
-    expect(toRecords(names, cols, [2, 0])).toEqual([{ a: 3, b: "z", c: 3 }, { a: 1, b: "x", c: 1 }]);
+    expect(toRecords(names, cols)).toEqual([
+      { a: 1, b: "x", c: 1 },
+      { a: 2, b: "y", c: 2 },
+      { a: 3, b: "z", c: 3 },
+    ]);
+    expect(toRecords(names, cols, [2, 0])).toEqual([
+      { a: 3, b: "z", c: 3 },
+      { a: 1, b: "x", c: 1 },
+    ]);
   });
 });

@@ -32,7 +32,18 @@ export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
   fn: "#e69f00",
 };
 
-const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+const PALETTE = [
+  "#4e79a7",
+  "#f28e2b",
+  "#e15759",
+  "#76b7b2",
+  "#59a14f",
+  "#edc948",
+  "#b07aa1",
+  "#ff9da7",
+  "#9c755f",
+  "#bab0ac",
+];
 
 /** A stable colour per label (same label, same colour in every tile and output). */
 export function labelColor(label: string): string {

@@ -161,7 +161,15 @@ export function parseSelectionFile(text: string): SelectionFile | null {
   const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((x) => typeof x === "string");
   if (f.version !== 1 || typeof f.group !== "string" || !strings(f.picked)) return null;
   const filter = f.filter;
-  if (filter !== null && !(typeof filter === "object" && filter !== undefined && strings(filter.ids) && typeof filter.description === "string")) {
+  if (
+    filter !== null &&
+    !(
+      typeof filter === "object" &&
+      filter !== undefined &&
+      strings(filter.ids) &&
+      typeof filter.description === "string"
+    )
+  ) {
     return null;
   }
   return {

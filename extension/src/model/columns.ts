@@ -60,7 +60,9 @@ const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "bas
 export function dictionaryRanks(values: readonly string[]): Int32Array {
   const order = values.map((_, i) => i);
   if (values.length <= COLLATOR_LIMIT) {
-    order.sort((a, b) => collator.compare(values[a], values[b]) || (values[a] < values[b] ? -1 : values[a] > values[b] ? 1 : 0));
+    order.sort(
+      (a, b) => collator.compare(values[a], values[b]) || (values[a] < values[b] ? -1 : values[a] > values[b] ? 1 : 0),
+    );
   } else {
     order.sort((a, b) => (values[a] < values[b] ? -1 : values[a] > values[b] ? 1 : 0));
   }

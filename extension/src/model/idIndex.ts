@@ -107,7 +107,10 @@ export function utf8BatchesOf(column: unknown): Utf8Batch[] | null {
   if (!Array.isArray(data) || !data.length) return null;
   const ok = data.every(
     (b: { offsets?: unknown; values?: unknown; dictionary?: unknown; nullCount?: unknown }) =>
-      b.offsets instanceof Int32Array && b.values instanceof Uint8Array && b.dictionary === undefined && b.nullCount === 0,
+      b.offsets instanceof Int32Array &&
+      b.values instanceof Uint8Array &&
+      b.dictionary === undefined &&
+      b.nullCount === 0,
   );
   return ok ? (data as Utf8Batch[]) : null;
 }

@@ -42,7 +42,12 @@ export function argsort(keys: Float64Array, descending = false, rows?: Int32Arra
   for (let i = 0; i < n; i++) idx[i] = i;
   let tmp = new Int32Array(n);
   const counts = new Uint32Array(DIGITS);
-  for (const [word, shift] of [[lo, 0], [lo, 16], [hi, 0], [hi, 16]] as const) {
+  for (const [word, shift] of [
+    [lo, 0],
+    [lo, 16],
+    [hi, 0],
+    [hi, 16],
+  ] as const) {
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[(word[i] >>> shift) & 0xffff]++;
     // A pass where every key has the same digit would not move anything.

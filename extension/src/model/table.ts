@@ -38,8 +38,7 @@ export class TableModel {
       for (let i = 0; i < order.length; i++) order[i] = i;
     } else {
       const values = this.source.column(column);
-      const keys =
-        this.columns[column].type === "number" ? toFloat64(values) : codedSortKeys(encodeStrings(values));
+      const keys = this.columns[column].type === "number" ? toFloat64(values) : codedSortKeys(encodeStrings(values));
       order = argsort(keys, descending);
     }
     this.orders.set(key, order);

@@ -65,7 +65,8 @@ export abstract class BlindspotRenderer<B extends Bundle> extends Widget impleme
     const problem = checkBundle(value, this.kind);
     if (problem) return this.showMessage(problem, model);
     const resolver = this.options.resolver;
-    if (!resolver) return this.showMessage("this output can only be shown inside a notebook (it reads files beside it).", model);
+    if (!resolver)
+      return this.showMessage("this output can only be shown inside a notebook (it reads files beside it).", model);
     try {
       await this.render(value as unknown as B, new Artifacts(resolver), scope);
     } catch (e) {
@@ -116,7 +117,9 @@ export abstract class BlindspotRenderer<B extends Bundle> extends Widget impleme
     const svg = data["image/svg+xml"];
     const text = data["text/plain"];
     if (typeof png === "string") {
-      this.node.appendChild(h("img", { class: "bs-fallback", attrs: { src: `data:image/png;base64,${png}`, alt: "static preview" } }));
+      this.node.appendChild(
+        h("img", { class: "bs-fallback", attrs: { src: `data:image/png;base64,${png}`, alt: "static preview" } }),
+      );
     } else if (typeof svg === "string" || Array.isArray(svg)) {
       // An SVG in an <img> cannot run scripts.
       const blob = new Blob([Array.isArray(svg) ? svg.join("") : svg], { type: "image/svg+xml" });

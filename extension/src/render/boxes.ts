@@ -28,12 +28,21 @@ export function drawBoxes(svg: SVGSVGElement, boxes: readonly Box[], o: DrawOpti
   let rects = 0;
   let texts = 0;
   // Ground truth first, so predictions are drawn on top.
-  const sorted = fit.scale ? [...boxes].sort((a, b) => rolePriority(o.roles.get(a.field)) - rolePriority(o.roles.get(b.field))) : [];
+  const sorted = fit.scale
+    ? [...boxes].sort((a, b) => rolePriority(o.roles.get(a.field)) - rolePriority(o.roles.get(b.field)))
+    : [];
   for (const box of sorted) {
     const style = boxStyle(box, o.roles.get(box.field));
     const r = boxPixels(box, o.imageWidth, o.imageHeight, fit);
     // New rects go below the labels; new labels on top.
-    const rect = nodes.rects[rects++] ?? add(svg, nodes.rects, s("rect", { attrs: { "data-blindspot": "box", fill: "none", "stroke-width": "2" } }), nodes.texts[0]);
+    const rect =
+      nodes.rects[rects++] ??
+      add(
+        svg,
+        nodes.rects,
+        s("rect", { attrs: { "data-blindspot": "box", fill: "none", "stroke-width": "2" } }),
+        nodes.texts[0],
+      );
     set(rect, "x", num(r.x));
     set(rect, "y", num(r.y));
     set(rect, "width", num(Math.max(r.width, 1)));

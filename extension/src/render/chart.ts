@@ -133,7 +133,11 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     let shown: readonly string[] | null = null;
     const update = (state: GroupState) => {
       // The chart's own brush is already visible; highlighting it again would redraw every point.
-      const selection = state.picked.length ? state.picked : state.filter && state.filter !== own ? state.filter.ids : NONE;
+      const selection = state.picked.length
+        ? state.picked
+        : state.filter && state.filter !== own
+          ? state.filter.ids
+          : NONE;
       if (selection === shown) return;
       shown = selection;
       if (!rowOf) {
@@ -156,7 +160,8 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
 /** Vega's logger, minus the warning every empty highlight layer gives on each redraw. */
 function quietLogger(base: LoggerInterface): LoggerInterface {
   const self: LoggerInterface = {
-    level: ((level?: number) => (level === undefined ? base.level() : (base.level(level), self))) as LoggerInterface["level"],
+    level: ((level?: number) =>
+      level === undefined ? base.level() : (base.level(level), self)) as LoggerInterface["level"],
     error: (...args) => (base.error(...args), self),
     warn: (...args) => (String(args[0]).startsWith("Infinite extent") || base.warn(...args), self),
     info: (...args) => (base.info(...args), self),

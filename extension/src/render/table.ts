@@ -23,7 +23,12 @@ export class TableRenderer extends BlindspotRenderer<TableBundle> {
     let descending = false;
     let page = 0;
     const headers = bundle.columns.map((col, c) => {
-      const button = h("button", { class: "bs-th", text: col.name, title: `sort by ${col.name}`, attrs: { type: "button" } });
+      const button = h("button", {
+        class: "bs-th",
+        text: col.name,
+        title: `sort by ${col.name}`,
+        attrs: { type: "button" },
+      });
       button.addEventListener("click", () => {
         descending = sortColumn === c ? !descending : false;
         sortColumn = c;
@@ -45,12 +50,20 @@ export class TableRenderer extends BlindspotRenderer<TableBundle> {
       const order = model.order(sortColumn, descending);
       const range = pageRange(page, order.length);
       page = range.page;
-      headers.forEach((th, c) => th.setAttribute("aria-sort", c !== sortColumn ? "none" : descending ? "descending" : "ascending"));
+      headers.forEach((th, c) =>
+        th.setAttribute("aria-sort", c !== sortColumn ? "none" : descending ? "descending" : "ascending"),
+      );
       const picked = bus.state(key, bundle.group, bundle.dataset).pickedSet;
       clear(body);
       for (let i = range.start; i < range.end; i++) {
         const row = order[i];
-        const tr = h("tr", {}, bundle.columns.map((col, c) => h("td", { class: col.type === "number" ? "bs-num-cell" : "", text: formatValue(source.cell(row, c)) })));
+        const tr = h(
+          "tr",
+          {},
+          bundle.columns.map((col, c) =>
+            h("td", { class: col.type === "number" ? "bs-num-cell" : "", text: formatValue(source.cell(row, c)) }),
+          ),
+        );
         if (idIndex >= 0) {
           const id = String(source.cell(row, idIndex));
           tr.dataset.id = id;

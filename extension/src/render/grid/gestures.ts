@@ -44,14 +44,23 @@ export function attachGestures<T extends { root: HTMLElement }>(
   const bandRect = (): Rect | null => {
     if (!start || !last) return null;
     const p = tiles.toVirtual(last.clientX, last.clientY);
-    return { x: Math.min(start.x, p.x), y: Math.min(start.y, p.y), width: Math.abs(p.x - start.x), height: Math.abs(p.y - start.y) };
+    return {
+      x: Math.min(start.x, p.x),
+      y: Math.min(start.y, p.y),
+      width: Math.abs(p.x - start.x),
+      height: Math.abs(p.y - start.y),
+    };
   };
 
   const drawBand = frameThrottle(() => {
     const rect = bandRect();
     if (!rect || !start) return;
     const screen = tiles.toScreen(rect);
-    Object.assign(bandEl.style, { transform: `translate(${screen.x}px, ${screen.y}px)`, width: `${screen.width}px`, height: `${screen.height}px` });
+    Object.assign(bandEl.style, {
+      transform: `translate(${screen.x}px, ${screen.y}px)`,
+      width: `${screen.width}px`,
+      height: `${screen.height}px`,
+    });
     bandEl.hidden = false;
     handlers.band(itemsInRect(tiles.current, rect), start.additive, false);
   });
@@ -78,7 +87,8 @@ export function attachGestures<T extends { root: HTMLElement }>(
       stopDrag = [
         listen(document, "mousemove", (m) => {
           last = m;
-          if (!dragging && start && Math.hypot(m.clientX - start.clientX, m.clientY - start.clientY) > DRAG_THRESHOLD) dragging = true;
+          if (!dragging && start && Math.hypot(m.clientX - start.clientX, m.clientY - start.clientY) > DRAG_THRESHOLD)
+            dragging = true;
           if (dragging) drawBand.schedule();
         }),
         listen(document, "mouseup", (u) => {

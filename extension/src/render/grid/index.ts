@@ -8,7 +8,7 @@ import type { GroupState, LinkBus } from "../../model/bus";
 import { countLine } from "../../model/format";
 import { pickInBand, pickOnClick } from "../../model/picking";
 import { SampleTable, type SortKey, TAGS } from "../../model/samples";
-import { computeView, type Filters, NO_FILTERS } from "../../model/view";
+import { activeFilterCount, computeView, type Filters, NO_FILTERS } from "../../model/view";
 import { BlindspotRenderer, type RenderScope } from "../base";
 import { h } from "../dom";
 import { attachGestures } from "./gestures";
@@ -78,7 +78,10 @@ class GridView {
     this.objects = bundle.objects
       ? new ObjectsStore(bundle.objects, artifacts, scope.signal, (chunk, error) => {
           if (chunk) for (const tile of this.tiles.tiles()) if (chunk.contains(tile.row)) this.painter.paintBoxes(tile);
-          if (error) this.toolbar.setStatus(`boxes not shown: ${error instanceof Error ? error.message : String(error)}; re-run the cell to regenerate`);
+          if (error)
+            this.toolbar.setStatus(
+              `boxes not shown: ${error instanceof Error ? error.message : String(error)}; re-run the cell to regenerate`,
+            );
         })
       : null;
     this.painter = new TilePainter(bundle, table, artifacts, this.objects);
@@ -103,6 +106,7 @@ class GridView {
     this.panel = new SidePanel(bundle.fields, bundle.labelFields, table.has(TAGS), {
       filters: (filters) => {
         this.filters = filters;
+        this.toolbar.setFilterCount(activeFilterCount(filters));
         this.recompute(true);
       },
       labelFields: (visible) => {
@@ -123,19 +127,29 @@ class GridView {
       },
       scope,
     );
-    attachGestures(this.tiles, {
-      click: (index, mods) => {
-        const r = pickOnClick(this.picked(), (i) => table.id(this.view[i]), this.anchor, index, mods);
-        this.anchor = r.anchor;
-        this.setPicked(r.picked);
+    attachGestures(
+      this.tiles,
+      {
+        click: (index, mods) => {
+          const r = pickOnClick(this.picked(), (i) => table.id(this.view[i]), this.anchor, index, mods);
+          this.anchor = r.anchor;
+          this.setPicked(r.picked);
+        },
+        open: (index) => this.open(index),
+        band: (indices, additive, done) => {
+          this.bandBase ??= this.picked();
+          this.setPicked(
+            pickInBand(
+              this.bandBase,
+              indices.map((i) => table.id(this.view[i])),
+              additive,
+            ),
+          );
+          if (done) this.bandBase = null;
+        },
       },
-      open: (index) => this.open(index),
-      band: (indices, additive, done) => {
-        this.bandBase ??= this.picked();
-        this.setPicked(pickInBand(this.bandBase, indices.map((i) => table.id(this.view[i])), additive));
-        if (done) this.bandBase = null;
-      },
-    }, scope);
+      scope,
+    );
 
     // The viewport comes first in the DOM (the panel is placed left by CSS): it is the grid's scroller.
     root.append(this.toolbar.node, h("div", { class: "bs-body" }, [this.tiles.viewport, this.panel.node]));
@@ -154,7 +168,9 @@ class GridView {
     scope.add(this.bus.subscribe(key, (state) => this.onGroup(state)));
     this.onGroup(this.bus.state(key, bundle.group, bundle.dataset));
     // Two frames: the viewport has its size and the first thumbnails their URLs.
-    requestAnimationFrame(() => requestAnimationFrame(() => void this.painter.imagesSettled([...this.tiles.tiles()]).then(firstPaint)));
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => void this.painter.imagesSettled([...this.tiles.tiles()]).then(firstPaint)),
+    );
   }
 
   applyTags(event: TagEvent): void {
@@ -177,7 +193,11 @@ class GridView {
     if (state.filter !== this.groupFilter) {
       this.groupFilter = state.filter;
       const f = state.filter;
-      this.allowed = !f ? null : f.origin ? this.table.maskOfRows(f.origin.ids, f.origin.rows) : this.table.maskOfIds(f.ids);
+      this.allowed = !f
+        ? null
+        : f.origin
+          ? this.table.maskOfRows(f.origin.ids, f.origin.rows)
+          : this.table.maskOfIds(f.ids);
       this.toolbar.setFilter(state.filter ? state.filter.description : null);
       this.recompute(true);
     } else {

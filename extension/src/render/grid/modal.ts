@@ -41,11 +41,20 @@ export class SampleModal {
   private row = -1;
   private boxes: Box[] = [];
 
-  constructor(private readonly src: ModalSource, index: number, onClose: () => void) {
+  constructor(
+    private readonly src: ModalSource,
+    index: number,
+    onClose: () => void,
+  ) {
     this.title = h("span", { class: "bs-modal-title" });
     const prev = h("button", { class: "bs-button", text: "←", title: "previous (←)", attrs: { type: "button" } });
     const next = h("button", { class: "bs-button", text: "→", title: "next (→)", attrs: { type: "button" } });
-    const close = h("button", { class: "bs-button", text: "×", title: "close (Escape)", attrs: { type: "button", "aria-label": "close" } });
+    const close = h("button", {
+      class: "bs-button",
+      text: "×",
+      title: "close (Escape)",
+      attrs: { type: "button", "aria-label": "close" },
+    });
     this.img = h("img", { class: "bs-modal-img", attrs: { decoding: "async", alt: "" } });
     this.svg = s("svg", { class: "bs-boxes" });
     this.details = h("div", { class: "bs-modal-details" });
@@ -61,14 +70,19 @@ export class SampleModal {
     this.node.addEventListener("mousedown", (e) => e.target === this.node && onClose());
     this.img.addEventListener("load", () => this.drawBoxes());
     this.stops.push(
-      listen(document, "keydown", (e) => {
-        if (e.key === "Escape") onClose();
-        else if (e.key === "ArrowLeft") this.show(this.index - 1);
-        else if (e.key === "ArrowRight") this.show(this.index + 1);
-        else return;
-        e.preventDefault();
-        e.stopPropagation();
-      }, { capture: true }),
+      listen(
+        document,
+        "keydown",
+        (e) => {
+          if (e.key === "Escape") onClose();
+          else if (e.key === "ArrowLeft") this.show(this.index - 1);
+          else if (e.key === "ArrowRight") this.show(this.index + 1);
+          else return;
+          e.preventDefault();
+          e.stopPropagation();
+        },
+        { capture: true },
+      ),
     );
     document.body.appendChild(this.node);
     this.show(index);
@@ -106,7 +120,14 @@ export class SampleModal {
     const [w, hgt] = this.src.painter.imageSize(this.row, this.img);
     if (!(w > 0 && hgt > 0)) return;
     // Every label field, whatever the grid's toggles hide.
-    drawBoxes(this.svg, this.boxes, { imageWidth: w, imageHeight: hgt, frameWidth: FRAME, frameHeight: FRAME, roles: this.src.painter.roles, labels: "detail" });
+    drawBoxes(this.svg, this.boxes, {
+      imageWidth: w,
+      imageHeight: hgt,
+      frameWidth: FRAME,
+      frameHeight: FRAME,
+      roles: this.src.painter.roles,
+      labels: "detail",
+    });
   }
 
   private renderDetails(row: number, boxes: Box[] | null): void {
@@ -119,7 +140,11 @@ export class SampleModal {
     const parts: HTMLElement[] = [h("table", { class: "bs-fields" }, [h("tbody", {}, rows)])];
     if (boxes === null && this.src.objects) parts.push(h("div", { class: "bs-empty", text: "loading boxes…" }));
     if (boxes?.length) {
-      const head = h("tr", {}, ["field", "label", "score", "outcome", "box (x, y, w, h)"].map((t) => h("th", { text: t })));
+      const head = h(
+        "tr",
+        {},
+        ["field", "label", "score", "outcome", "box (x, y, w, h)"].map((t) => h("th", { text: t })),
+      );
       const body = boxes.map((b) => {
         const style = boxStyle(b, this.src.painter.roles.get(b.field));
         const swatch = h("span", { class: "bs-swatch" });

@@ -34,7 +34,8 @@ export class SidePanel {
     }
     for (const f of fields) {
       if (f.kind === "number" && f.range) this.node.appendChild(this.rangeSection(f.name, f.range));
-      else if (f.kind === "tags" && f.name === TAGS) this.node.appendChild(this.section(TAGS, (this.tagList = h("div"))));
+      else if (f.kind === "tags" && f.name === TAGS)
+        this.node.appendChild(this.section(TAGS, (this.tagList = h("div"))));
       else if (f.values?.length) this.node.appendChild(this.section(f.name, this.checkboxes(f.name, f.values)));
     }
   }
@@ -43,7 +44,9 @@ export class SidePanel {
   setTags(counts: ReadonlyMap<string, number>): void {
     if (!this.tagList) return;
     clear(this.tagList);
-    const values = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));
+    const values = [...counts]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([value, count]) => ({ value, count }));
     if (!values.length) this.tagList.appendChild(h("div", { class: "bs-empty", text: "no tags" }));
     else this.tagList.appendChild(this.checkboxes(TAGS, values));
   }
@@ -62,17 +65,24 @@ export class SidePanel {
       const box = h("input", { attrs: { type: "checkbox" } });
       box.checked = true;
       box.addEventListener("change", () => {
-          if (box.checked) visible.add(f.name);
-          else visible.delete(f.name);
-          this.handlers.labelFields(new Set(visible));
-        });
-      return h("label", { class: "bs-check" }, [box, h("span", { text: `${f.name} (${f.role === "prediction" ? "dashed" : "solid"})` })]);
+        if (box.checked) visible.add(f.name);
+        else visible.delete(f.name);
+        this.handlers.labelFields(new Set(visible));
+      });
+      return h("label", { class: "bs-check" }, [
+        box,
+        h("span", { text: `${f.name} (${f.role === "prediction" ? "dashed" : "solid"})` }),
+      ]);
     });
-    const legend = h("div", { class: "bs-legend", title: "box colours once evaluated" }, Object.entries(OUTCOME_COLORS).map(([outcome, color]) => {
-      const swatch = h("span", { class: "bs-swatch" });
-      swatch.style.background = color;
-      return h("span", {}, [swatch, document.createTextNode(outcome.toUpperCase())]);
-    }));
+    const legend = h(
+      "div",
+      { class: "bs-legend", title: "box colours once evaluated" },
+      Object.entries(OUTCOME_COLORS).map(([outcome, color]) => {
+        const swatch = h("span", { class: "bs-swatch" });
+        swatch.style.background = color;
+        return h("span", {}, [swatch, document.createTextNode(outcome.toUpperCase())]);
+      }),
+    );
     return this.section("labels", h("div", {}, [...rows, legend]));
   }
 
@@ -83,10 +93,10 @@ export class SidePanel {
       const box = h("input", { attrs: { type: "checkbox" } });
       box.checked = chosen.has(value);
       box.addEventListener("change", () => {
-          if (box.checked) chosen.add(value);
-          else chosen.delete(value);
-          this.emit();
-        });
+        if (box.checked) chosen.add(value);
+        else chosen.delete(value);
+        this.emit();
+      });
       const row = h("label", { class: "bs-check", title: value }, [
         box,
         h("span", { class: "bs-value", text: value }),
@@ -97,11 +107,15 @@ export class SidePanel {
     });
     const body = h("div", {}, rows);
     if (values.length > SHOWN_VALUES) {
-      const more = h("button", { class: "bs-link", text: `${values.length - SHOWN_VALUES} more`, attrs: { type: "button" } });
+      const more = h("button", {
+        class: "bs-link",
+        text: `${values.length - SHOWN_VALUES} more`,
+        attrs: { type: "button" },
+      });
       more.addEventListener("click", () => {
-          rows.forEach((r) => (r.hidden = false));
-          more.remove();
-        });
+        rows.forEach((r) => (r.hidden = false));
+        more.remove();
+      });
       body.appendChild(more);
     }
     return body;
@@ -109,7 +123,10 @@ export class SidePanel {
 
   private rangeSection(name: string, [min, max]: [number, number]): HTMLElement {
     const input = (value: number, label: string) =>
-      h("input", { class: "bs-num", attrs: { type: "number", step: "any", value: String(value), "aria-label": `${name} ${label}` } });
+      h("input", {
+        class: "bs-num",
+        attrs: { type: "number", step: "any", value: String(value), "aria-label": `${name} ${label}` },
+      });
     const lo = input(min, "minimum");
     const hi = input(max, "maximum");
     const onChange = () => {
@@ -122,6 +139,13 @@ export class SidePanel {
     };
     lo.addEventListener("change", onChange);
     hi.addEventListener("change", onChange);
-    return this.section(name, h("div", { class: "bs-range", title: `${formatValue(min)} to ${formatValue(max)}` }, [lo, h("span", { text: "to" }), hi]));
+    return this.section(
+      name,
+      h("div", { class: "bs-range", title: `${formatValue(min)} to ${formatValue(max)}` }, [
+        lo,
+        h("span", { text: "to" }),
+        hi,
+      ]),
+    );
   }
 }

@@ -54,7 +54,16 @@ export class TilePainter {
     const note = h("div", { class: "bs-tile-note" });
     const captions = this.bundle.caption.map(() => h("div", { class: "bs-caption" }));
     const frame = h("div", { class: "bs-frame" }, [img, svg, tags, note]);
-    const tile: Tile = { root: h("div", { class: "bs-tile" }, [frame, ...captions]), img, svg, tags, note, captions, row: -1, thumb: null };
+    const tile: Tile = {
+      root: h("div", { class: "bs-tile" }, [frame, ...captions]),
+      img,
+      svg,
+      tags,
+      note,
+      captions,
+      row: -1,
+      thumb: null,
+    };
     img.addEventListener("load", () => this.paintBoxes(tile));
     img.addEventListener("error", () => {
       if (tile.thumb) this.showNote(tile, "thumbnail file missing: re-run the cell to regenerate");

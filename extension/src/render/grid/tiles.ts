@@ -3,7 +3,15 @@
  * overscan) as absolutely positioned nodes, recycled through a pool. Scroll and resize are handled
  * once per animation frame.
  */
-import { type GridLayout, type Rect, gridLayout, itemRect, scrollTopFor, virtualTop, visibleItems } from "../../model/layout";
+import {
+  type GridLayout,
+  type Rect,
+  gridLayout,
+  itemRect,
+  scrollTopFor,
+  virtualTop,
+  visibleItems,
+} from "../../model/layout";
 import { frameThrottle, h, listen } from "../dom";
 import type { RenderScope } from "../base";
 
@@ -94,7 +102,8 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
     const top = this.top();
     const height = this.height;
     if (r.y < top) this.viewport.scrollTop = scrollTopFor(this.layout, r.y - GAP, height);
-    else if (r.y + r.height > top + height) this.viewport.scrollTop = scrollTopFor(this.layout, r.y + r.height + GAP - height, height);
+    else if (r.y + r.height > top + height)
+      this.viewport.scrollTop = scrollTopFor(this.layout, r.y + r.height + GAP - height, height);
   }
 
   update(): void {

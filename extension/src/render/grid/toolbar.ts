@@ -17,11 +17,17 @@ export class Toolbar {
   private readonly chip: HTMLSpanElement;
   private readonly chipText: HTMLSpanElement;
   private readonly status: HTMLSpanElement;
+  private readonly panelButton: HTMLButtonElement;
 
   constructor(title: string, sortFields: string[], initialSize: number, handlers: ToolbarHandlers) {
     this.count = h("span", { class: "bs-count", attrs: { "data-blindspot": "count" } });
     this.chipText = h("span");
-    const chipClear = h("button", { class: "bs-chip-clear", text: "×", title: "show all rows again", attrs: { type: "button", "aria-label": "clear chart filter" } });
+    const chipClear = h("button", {
+      class: "bs-chip-clear",
+      text: "×",
+      title: "show all rows again",
+      attrs: { type: "button", "aria-label": "clear chart filter" },
+    });
     this.chip = h("span", { class: "bs-chip" }, [this.chipText, chipClear]);
     this.chip.hidden = true;
     this.status = h("span", { class: "bs-status" });
@@ -30,22 +36,53 @@ export class Toolbar {
       h("option", { text: "view order", attrs: { value: "" } }),
       ...sortFields.map((f) => h("option", { text: f, attrs: { value: f } })),
     ]);
-    const dir = h("button", { class: "bs-button", text: "↑", title: "ascending (click for descending)", attrs: { type: "button" } });
+    const dir = h("button", {
+      class: "bs-button",
+      text: "↑",
+      title: "ascending (click for descending)",
+      attrs: { type: "button" },
+    });
     let descending = false;
     const emitSort = () => handlers.sort(sort.value ? { field: sort.value, descending } : null);
-    const size = h("input", { class: "bs-size", title: "tile size", attrs: { type: "range", min: "80", max: "320", step: "10", value: String(initialSize), "aria-label": "tile size" } });
-    const panel = h("button", { class: "bs-button", text: "Filters", title: "show or hide the side panel", attrs: { type: "button" } });
-    const open = h("button", { class: "bs-button", text: "Open", title: "open the selected sample large (or double-click a tile)", attrs: { type: "button" } });
-    const clearPicked = h("button", { class: "bs-button", text: "Clear selection", title: "clear the selection (Escape)", attrs: { type: "button" } });
+    const size = h("input", {
+      class: "bs-size",
+      title: "tile size",
+      attrs: {
+        type: "range",
+        min: "80",
+        max: "320",
+        step: "10",
+        value: String(initialSize),
+        "aria-label": "tile size",
+      },
+    });
+    const panel = (this.panelButton = h("button", {
+      class: "bs-button",
+      text: "Filters",
+      title: "show or hide the side panel",
+      attrs: { type: "button" },
+    }));
+    const open = h("button", {
+      class: "bs-button",
+      text: "Open",
+      title: "open the selected sample large (or double-click a tile)",
+      attrs: { type: "button" },
+    });
+    const clearPicked = h("button", {
+      class: "bs-button",
+      text: "Clear selection",
+      title: "clear the selection (Escape)",
+      attrs: { type: "button" },
+    });
 
     chipClear.addEventListener("click", () => handlers.clearFilter());
     sort.addEventListener("change", emitSort);
     dir.addEventListener("click", () => {
-        descending = !descending;
-        dir.textContent = descending ? "↓" : "↑";
-        dir.title = descending ? "descending (click for ascending)" : "ascending (click for descending)";
-        emitSort();
-      });
+      descending = !descending;
+      dir.textContent = descending ? "↓" : "↑";
+      dir.title = descending ? "descending (click for ascending)" : "ascending (click for descending)";
+      emitSort();
+    });
     size.addEventListener("input", () => handlers.size(Number(size.value)));
     panel.addEventListener("click", () => handlers.togglePanel());
     open.addEventListener("click", () => handlers.open());
@@ -74,6 +111,11 @@ export class Toolbar {
   setFilter(description: string | null): void {
     this.chip.hidden = description === null;
     this.chipText.textContent = description === null ? "" : `filtered by chart: ${description || "selection"}`;
+  }
+
+  /** The Filters button says how many side-panel filters are on. */
+  setFilterCount(n: number): void {
+    this.panelButton.textContent = n ? `Filters (${n})` : "Filters";
   }
 
   setStatus(text: string): void {
