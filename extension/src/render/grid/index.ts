@@ -221,15 +221,9 @@ class GridView {
 
   /** Opens the first picked sample in the current order, else the first sample. */
   private openPicked(): void {
-    const picked = this.picked();
-    let index = 0;
-    for (let i = 0; picked.size && i < this.view.length; i++) {
-      if (picked.has(this.table.id(this.view[i]))) {
-        index = i;
-        break;
-      }
-    }
-    this.open(index);
+    const picked = this.table.maskOfIds([...this.picked()]);
+    const index = this.view.findIndex((row) => picked[row] === 1);
+    this.open(Math.max(index, 0));
   }
 
   private open(index: number): void {
