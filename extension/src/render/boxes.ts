@@ -32,6 +32,8 @@ export function drawBoxes(svg: SVGSVGElement, boxes: readonly Box[], o: DrawOpti
     ? [...boxes].sort((a, b) => rolePriority(o.roles.get(a.field)) - rolePriority(o.roles.get(b.field)))
     : [];
   for (const box of sorted) {
+    // Boxes of images of unknown size have NaN coordinates (protocol): they cannot be placed.
+    if (![box.x, box.y, box.w, box.h].every(Number.isFinite)) continue;
     const style = boxStyle(box, o.roles.get(box.field));
     const r = boxPixels(box, o.imageWidth, o.imageHeight, fit);
     // New rects go below the labels; new labels on top.

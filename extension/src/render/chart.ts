@@ -105,7 +105,8 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
         return;
       }
       own = {
-        ids: Array.from(selected, (r) => String(ids[r])),
+        // A chart of boxes has one row per box: an id can repeat (protocol), the filter is a set.
+        ids: [...new Set(Array.from(selected, (r) => String(ids[r])))],
         description: describeSelection(link, value),
         origin: { ids, rows: selected },
       };
@@ -129,7 +130,7 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     if (!highlight) return;
     const names = [...cols.keys()];
     const arrays = [...cols.values()];
-    let rowOf: Map<string, number> | null = null;
+    let rowsOf: Map<string, number[]> | null = null;
     let shown: readonly string[] | null = null;
     const update = (state: GroupState) => {
       // The chart's own brush is already visible; highlighting it again would redraw every point.
@@ -140,15 +141,17 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
           : NONE;
       if (selection === shown) return;
       shown = selection;
-      if (!rowOf) {
-        rowOf = new Map();
-        for (let i = 0; i < ids.length; i++) rowOf.set(String(ids[i]), i);
+      if (!rowsOf) {
+        rowsOf = new Map();
+        for (let i = 0; i < ids.length; i++) {
+          const id = String(ids[i]);
+          const list = rowsOf.get(id);
+          if (list) list.push(i);
+          else rowsOf.set(id, [i]);
+        }
       }
       const rows: number[] = [];
-      for (const id of selection) {
-        const r = rowOf.get(id);
-        if (r !== undefined) rows.push(r);
-      }
+      for (const id of selection) rows.push(...(rowsOf.get(id) ?? []));
       fill(view, highlight, toRecords(names, arrays, rows));
       void view.runAsync();
     };

@@ -154,7 +154,7 @@ export class SampleModal {
           h("td", {}, [swatch, document.createTextNode(b.label + (b.crowd ? " (crowd)" : ""))]),
           h("td", { text: formatValue(b.confidence) }),
           h("td", { text: b.outcome ?? "—" }),
-          h("td", { text: [b.x, b.y, b.w, b.h].map((v) => v.toFixed(3)).join(", ") }),
+          h("td", { text: [b.x, b.y, b.w, b.h].map((v) => (Number.isFinite(v) ? v.toFixed(3) : "—")).join(", ") }),
         ]);
       });
       parts.push(h("table", { class: "bs-objects" }, [h("thead", {}, [head]), h("tbody", {}, body)]));

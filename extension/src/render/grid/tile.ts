@@ -155,8 +155,10 @@ export class TilePainter {
     if (!thumb) {
       tile.img.removeAttribute("src");
       tile.img.hidden = true;
+      // The kernel says why (protocol `thumb_missing`); older files do not.
+      const why = this.table.text("thumb_missing", row) ?? "no thumbnail (image over the size limit or unreadable)";
       const file = this.table.text("file", row);
-      this.showNote(tile, `no thumbnail (image over the size limit or unreadable)${file ? `: ${file}` : ""}`);
+      this.showNote(tile, file ? `${why}: ${file}` : why);
       return;
     }
     tile.img.hidden = false;
