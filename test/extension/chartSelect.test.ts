@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { describeSelection, linkColumn, type LinkColumn, selectRows } from "../../extension/src/model/chartSelect";
+import {
+  describeSelection,
+  fieldTitles,
+  linkColumn,
+  type LinkColumn,
+  selectRows,
+} from "../../extension/src/model/chartSelect";
 import { roundTrip } from "./arrow";
 
 /** The link's rows file as the chart renderer reads it. */
@@ -47,9 +53,13 @@ describe("chart link selection", () => {
     expect(describeSelection({ type: "interval", fields: { x: "box_size" } }, { x: [0.12345, 3] })).toBe(
       "box_size 0.123–3",
     );
-    expect(describeSelection({ type: "point", fields: {} }, { camera: ["a", "b", "c", "d", "e"] })).toBe(
+    const point = { type: "point" as const, fields: { x: "camera" } };
+    expect(describeSelection(point, { x: ["a", "b", "c", "d", "e"], vlPoint: { or: [] }, _vgsid_: [1] })).toBe(
       "camera in a, b, c (+2)",
     );
+    const spec = { layer: [{ encoding: { x: { field: "x", title: "camera used" }, y: { field: "y" } } }] };
+    expect(fieldTitles(spec)).toEqual(new Map([["x", "camera used"]]));
+    expect(describeSelection(point, { x: ["a"] }, fieldTitles(spec))).toBe("camera used in a");
   });
 
   it("selects within a few milliseconds on 100,000 points", () => {

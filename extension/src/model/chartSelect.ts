@@ -30,12 +30,19 @@ export function selectRows(
   return out.slice(0, k);
 }
 
-/** A short text for the filter chip: "horsepower 50–120, origin in USA, Japan". */
-export function describeSelection(link: Pick<ChartLink, "type" | "fields">, value: unknown): string {
+/**
+ * A short text for the filter chip: "horsepower 50–120, origin in USA, Japan". Fields are named
+ * by their axis or legend title when the spec gives one (`titles`, see `fieldTitles`).
+ */
+export function describeSelection(
+  link: Pick<ChartLink, "type" | "fields">,
+  value: unknown,
+  titles: ReadonlyMap<string, string> = new Map(),
+): string {
   const parts: string[] = [];
   for (const [field, v] of entries(value)) {
-    const name = link.fields[field] ?? field;
-    if (!Array.isArray(v)) continue;
+    if (!(field in link.fields) || !Array.isArray(v)) continue;
+    const name = titles.get(field) ?? link.fields[field];
     if (link.type === "interval" && isRange(v)) {
       const [lo, hi] = sorted(v as [number, number]);
       parts.push(`${name} ${short(lo)}–${short(hi)}`);
@@ -45,6 +52,20 @@ export function describeSelection(link: Pick<ChartLink, "type" | "fields">, valu
     }
   }
   return parts.join(", ");
+}
+
+/** Title of each field in a Vega-Lite spec's encodings (`{ field: "x", title: "camera" }`). */
+export function fieldTitles(spec: unknown): Map<string, string> {
+  const titles = new Map<string, string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== "object" || node === null) return;
+    const { field, title } = node as { field?: unknown; title?: unknown };
+    if (typeof field === "string" && typeof title === "string" && !titles.has(field)) titles.set(field, title);
+    Object.values(node).forEach(walk);
+  };
+  walk(spec);
+  return titles;
 }
 
 function selectionTests(

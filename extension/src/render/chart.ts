@@ -8,7 +8,7 @@ import type { LoggerInterface } from "vega";
 import type { ChartBundle } from "../../../kernel/protocol";
 import { type Artifacts, columnsOf } from "../io/artifacts";
 import type { GroupFilter, GroupState } from "../model/bus";
-import { describeSelection, type LinkColumn, linkColumn, selectRows } from "../model/chartSelect";
+import { describeSelection, fieldTitles, type LinkColumn, linkColumn, selectRows } from "../model/chartSelect";
 import { formatCount } from "../model/format";
 import { toRecords } from "../model/records";
 import { BlindspotRenderer, type RenderScope } from "./base";
@@ -17,6 +17,10 @@ import { frameThrottle, h } from "./dom";
 const NONE: readonly string[] = [];
 /** Longest wait for the grids of the page to show their first thumbnails. */
 const FIRST_PAINT_WAIT_MS = 2000;
+
+/** Title, axes and padding around a chart's plot area, roughly; and a chart of unknown height. */
+const CHART_FRAME = 70;
+const DEFAULT_CHART_HEIGHT = 320;
 
 /** Above this many rows the chart draws on a canvas (an SVG node per point gets slow). */
 const CANVAS_ROWS = 2000;
@@ -29,6 +33,9 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     const target = h("div", { class: "bs-chart-view" });
     const status = h("div", { class: "bs-status" });
     root.append(target, status);
+    // Room for the chart while it waits and loads, so the outputs below do not jump.
+    const height = bundle.spec.height;
+    target.style.minHeight = `${typeof height === "number" ? height + CHART_FRAME : DEFAULT_CHART_HEIGHT}px`;
     this.node.appendChild(root);
 
     await this.ctx.firstPaint.settled(FIRST_PAINT_WAIT_MS);
@@ -59,6 +66,7 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
       logger: quietLogger(vega.logger(vega.Warn)),
     });
     scope.add(() => result.finalize());
+    target.style.minHeight = "";
     const view = result.view;
     scope.check();
     if (!bundle.link) return;
@@ -90,6 +98,7 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
       linkColumns.set(name, linkColumn(c));
     }
 
+    const titles = fieldTitles(bundle.spec);
     // Brushing fires many signal changes per frame; the group is updated at most once a frame. The
     // listener runs inside Vega's dataflow, before it redraws: the first change of a frame updates
     // the grids at once, ahead of the (on 10^5 points, long) canvas redraw.
@@ -107,7 +116,7 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
       own = {
         // A chart of boxes has one row per box: an id can repeat (protocol), the filter is a set.
         ids: [...new Set(Array.from(selected, (r) => String(ids[r])))],
-        description: describeSelection(link, value),
+        description: describeSelection(link, value, titles),
         origin: { ids, rows: selected },
       };
       status.textContent = `${formatCount(selected.length)} selected: ${own.description}`;

@@ -34,13 +34,14 @@ export class GridRenderer extends BlindspotRenderer<GridBundle> {
     const key = await this.joinGroup(bundle, artifacts, scope);
 
     // The root is there at once (tests and the benchmark time from it); the rows follow.
-    const root = h("div", { class: "bs-grid", attrs: { "data-blindspot": "grid", tabindex: "0" } }, [
+    const root = h("div", { class: "bs-grid bs-loading", attrs: { "data-blindspot": "grid", tabindex: "0" } }, [
       h("div", { class: "bs-message", text: `loading ${bundle.title || "samples"}…` }),
     ]);
     this.node.appendChild(root);
     const table = new SampleTable(columnsOf(await artifacts.arrow(bundle.samples, scope.signal)), bundle.fields);
     scope.check();
     root.replaceChildren();
+    root.classList.remove("bs-loading");
 
     const grid = new GridView(root, bus, bundle, table, artifacts, key, scope, firstPaint);
     onTags = (e) => grid.applyTags(e);
@@ -64,6 +65,8 @@ class GridView {
   /** What was picked when a rubber band started (it adds to that with a modifier). */
   private bandBase: ReadonlySet<string> | null = null;
   private modal: SampleModal | null = null;
+  /** Says why no tile is shown, when none is. */
+  private readonly empty = h("div", { class: "bs-empty-view" });
 
   constructor(
     root: HTMLElement,
@@ -153,6 +156,7 @@ class GridView {
 
     // The viewport comes first in the DOM (the panel is placed left by CSS): it is the grid's scroller.
     root.append(this.toolbar.node, h("div", { class: "bs-body" }, [this.tiles.viewport, this.panel.node]));
+    this.tiles.viewport.appendChild(this.empty);
     root.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && !this.modal) {
         this.setPicked([]);
@@ -217,6 +221,13 @@ class GridView {
 
   private updateCount(): void {
     this.toolbar.setCount(countLine(this.view.length, this.table.size, this.picked().size));
+    this.empty.hidden = this.view.length > 0;
+    if (this.view.length) return;
+    const why = [
+      this.groupFilter && "the chart selection (clear it with × on the chip)",
+      activeFilterCount(this.filters) && "the side panel's filters",
+    ].filter(Boolean);
+    this.empty.textContent = why.length ? `No sample passes ${why.join(" and ")}.` : "This view has no samples.";
   }
 
   /** Opens the first picked sample in the current order, else the first sample. */
