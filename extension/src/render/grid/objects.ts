@@ -3,8 +3,9 @@ import type { GridBundle } from "../../../../kernel/protocol";
 import { type Artifacts, columnsOf } from "../../io/artifacts";
 import { ObjectChunk } from "../../model/objects";
 
-// Enough chunks for the tiles on screen and the way back; older ones are dropped.
-const KEEP_CHUNKS = 32;
+// Enough chunks for the tiles on screen and the way back (the kernel writes ~250,000 boxes, a
+// few MB, per chunk); older ones are dropped.
+const KEEP_CHUNKS = 8;
 
 export class ObjectsStore {
   private readonly chunks = new Map<number, ObjectChunk>();
