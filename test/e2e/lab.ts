@@ -40,11 +40,17 @@ async function freePort(): Promise<number> {
 export async function startLab(root: string): Promise<Lab> {
   if (!fs.existsSync(JUPYTER)) throw new Error(`${JUPYTER} not found: run scripts/setup.sh (npm test does) to install JupyterLab`);
   const port = await freePort();
+  // No news toasts over the page and no autosave into the tested folder.
+  const settings = fs.mkdtempSync(path.join(root, ".lab-settings-"));
+  fs.writeFileSync(path.join(settings, "overrides.json"), JSON.stringify({
+    "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
+    "@jupyterlab/docmanager-extension:plugin": { autosave: false },
+  }));
   const token = Math.random().toString(36).slice(2);
   const args = [
     "lab", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", "--allow-root",
     `--ServerApp.token=${token}`, `--ServerApp.root_dir=${root}`,
-    "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    `--LabApp.app_settings_dir=${settings}`, "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
   ];
   let output = "";
   const child: ChildProcess = spawn(JUPYTER, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, JUPYTER_PLATFORM_DIRS: "1" } });

@@ -11,11 +11,38 @@ export class NotebookPage {
 
   /** Opens `name` (relative to the server root) and waits for its kernel to be idle. */
   static async open(page: Page, lab: Lab, name: string): Promise<NotebookPage> {
+    // Start the notebook's kernel session first: JupyterLab then attaches to it instead of
+    // sometimes asking which kernel to start (a dialog that blocks the page).
+    const res = await fetch(`${lab.url}api/sessions?token=${lab.token}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ path: name, name, type: "notebook", kernel: { name: "tslab" } }),
+    });
+    if (!res.ok) throw new Error(`could not start a tslab session for ${name}: ${res.status} ${await res.text()}`);
     await page.goto(`${lab.url}lab/tree/${encodeURI(name)}?token=${lab.token}`);
     await page.waitForSelector(".jp-NotebookPanel .jp-Notebook .jp-Cell", { timeout: 90_000 });
     const nb = new NotebookPage(page);
     await nb.waitIdle(120_000);
+    await nb.answerKernelDialog();
     return nb;
+  }
+
+  /**
+   * JupyterLab sometimes asks which kernel to use even though the session's tslab kernel is
+   * running (when its kernel specs load late); answer with the TypeScript kernel.
+   */
+  async answerKernelDialog(): Promise<void> {
+    const dialog = this.page.locator(".jp-Dialog", { hasText: "Select Kernel" });
+    try {
+      await dialog.waitFor({ timeout: 3_000 });
+    } catch {
+      return;
+    }
+    const select = dialog.locator("select");
+    const value = await select.locator("option", { hasText: "TypeScript" }).first().getAttribute("value");
+    await select.selectOption(value!);
+    await dialog.locator("button", { hasText: "Select" }).click();
+    await dialog.waitFor({ state: "detached" });
   }
 
   cells(): Locator {
@@ -45,11 +72,12 @@ export class NotebookPage {
 
   /** Appends a code cell with `code`, runs it and returns its output locator once it ran. */
   async runNewCell(code: string, timeout = 120_000): Promise<Locator> {
-    const last = this.cells().last();
-    await last.locator(".jp-InputPrompt").click();
+    const index = await this.cells().count();
+    await this.cells().nth(index - 1).locator(".jp-InputPrompt").click();
     await this.page.keyboard.press("Escape");
     await this.page.keyboard.press("b");
-    const cell = this.cells().last();
+    // By index: Shift+Enter adds another cell below, and `last()` would follow it.
+    const cell = this.cells().nth(index);
     await cell.locator(".cm-content").click();
     await this.page.keyboard.insertText(code);
     await this.page.keyboard.press("Shift+Enter");

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 import { selectionPath } from "../../kernel/protocol";
 import { tmpDir } from "../helpers/data";
 import { launchChromium } from "./browser";
@@ -30,8 +30,10 @@ describe("quickstart notebook in JupyterLab", () => {
   const outputOf = (text: string, kind: string) =>
     page.locator(".jp-Notebook .jp-CodeCell", { has: page.locator(".cm-content", { hasText: text }) }).locator(`[data-blindspot="${kind}"]`).first();
   const shownCount = async (grid: ReturnType<typeof outputOf>) => {
-    const text = await grid.locator('[data-blindspot="count"]').innerText();
-    return Number(text.replace(/,/g, "").match(/\d+/)![0]);
+    const text = (await grid.locator('[data-blindspot="count"]').textContent()) ?? "";
+    const n = text.replace(/,/g, "").match(/\d+/);
+    if (!n) throw new Error(`the grid's count reads ${JSON.stringify(text)}`);
+    return Number(n[0]);
   };
   /** Runs a cell that prints one number and returns it. */
   const kernelNumber = async (code: string) => {
@@ -54,6 +56,14 @@ describe("quickstart notebook in JupyterLab", () => {
     nb = await NotebookPage.open(page, lab, "quickstart.ipynb");
   }, 300_000);
 
+  // A failing step leaves a screenshot of what the page showed.
+  beforeEach((context) => {
+    onTestFailed(async () => {
+      console.error(`JupyterLab log (last 3000 characters):\n${lab?.log().slice(-3000)}`);
+      await page?.screenshot({ path: path.join(SCREENSHOTS, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}.png`) });
+    });
+  });
+
   afterAll(async () => {
     await browser?.close();
     await lab?.stop();
@@ -71,7 +81,7 @@ describe("quickstart notebook in JupyterLab", () => {
     expect(await grid.locator('[data-id] [data-blindspot="box"]').count()).toBeGreaterThan(0);
     expect(await shownCount(grid)).toBe(2000);
     await shot("01-grid");
-  });
+  }, 600_000);
 
   it("brushing the scatter plot leaves exactly the samples inside the brush (b)", async () => {
     const chart = outputOf("bs.plot.scatter(", "chart");
@@ -84,8 +94,9 @@ describe("quickstart notebook in JupyterLab", () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 8 });
     await page.mouse.up();
+    // The brush's value as Vega-Lite gives it: the chart's x and y intervals in data units.
     const brush = JSON.parse((await chart.getAttribute("data-selection"))!) as Record<string, [number, number]>;
-    const [x0, x1] = brush.mean_box_size, [y0, y1] = brush.model_confidence;
+    const [x0, x1] = brush.x, [y0, y1] = brush.y;
     await shot("02-brush");
     const expected = await kernelNumber(
       `ds.filter(\`d => d.mean_box_size >= ${x0} && d.mean_box_size <= ${x1} && d.model_confidence >= ${y0} && d.model_confidence <= ${y1}\`).count()`,
@@ -100,11 +111,13 @@ describe("quickstart notebook in JupyterLab", () => {
   it("clicking a bar filters the grid to that value (c)", async () => {
     const chart = outputOf('bs.plot.bar(ds, "camera")', "chart");
     await chart.scrollIntoViewIfNeeded();
-    await chart.locator(".mark-rect path").last().click();
-    const picked = JSON.parse((await chart.getAttribute("data-selection"))!) as { camera: string[] };
-    expect(picked.camera).toHaveLength(1);
+    // Click near the top of the last bar, above any highlighted part of it.
+    const bar = (await chart.locator('path[aria-roledescription="bar"]').last().boundingBox())!;
+    await page.mouse.click(bar.x + bar.width / 2, bar.y + 3);
+    const picked = JSON.parse((await chart.getAttribute("data-selection"))!) as { x: string[] };
+    expect(picked.x).toHaveLength(1);
     await shot("04-bar-click");
-    const expected = await kernelNumber(`ds.where("camera", ${JSON.stringify(picked.camera[0])}).count()`);
+    const expected = await kernelNumber(`ds.where("camera", ${JSON.stringify(picked.x[0])}).count()`);
     const grid = outputOf("await bs.show(ds, {", "grid");
     await grid.scrollIntoViewIfNeeded();
     expect(await shownCount(grid)).toBe(expected);
@@ -128,8 +141,8 @@ describe("quickstart notebook in JupyterLab", () => {
       const res = await fetch(file);
       return res.ok ? (JSON.parse(((await res.json()) as { content: string }).content) as { picked: string[] }).picked.length : 0;
     }, { timeout: 10_000 }).toBe(3);
-    const out = await nb.outputText(await nb.runNewCell("JSON.stringify(bs.selection())"));
-    expect(new Set(JSON.parse(JSON.parse(out)) as string[])).toEqual(new Set(ids));
+    const out = await nb.outputText(await nb.runNewCell("console.log(JSON.stringify(bs.selection()));"));
+    expect(new Set(JSON.parse(out) as string[])).toEqual(new Set(ids));
     await shot("07-selection-in-kernel");
   });
 
