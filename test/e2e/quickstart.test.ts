@@ -144,6 +144,11 @@ describe("quickstart notebook in JupyterLab", () => {
     const out = await nb.outputText(await nb.runNewCell("console.log(JSON.stringify(bs.selection()));"));
     expect(new Set(JSON.parse(out) as string[])).toEqual(new Set(ids));
     await shot("07-selection-in-kernel");
+    // Tagging the selection in the kernel shows the tag on those tiles at once.
+    await nb.runNewCell(`ds.tag(bs.selection(), "review");`);
+    await grid.scrollIntoViewIfNeeded();
+    for (const id of ids) await expect.poll(() => grid.locator(`[data-id="${id}"] .bs-tag`).allTextContents()).toContain("review");
+    await shot("08-tagged");
   });
 
   it(`a label ${XSS} renders as text and runs nothing (e)`, async () => {
@@ -159,7 +164,7 @@ describe("quickstart notebook in JupyterLab", () => {
     expect(await grid.innerText()).toContain(XSS);
     await grid.locator("[data-id]").first().dblclick();
     await page.waitForTimeout(500);
-    await shot("08-xss-as-text");
+    await shot("09-xss-as-text");
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
