@@ -61,6 +61,7 @@ export class NotebookPage {
 
   /** Run > Run All Cells, then waits for every code cell to have run. */
   async runAll(timeout = 300_000): Promise<void> {
+    await this.answerKernelDialog();
     await this.page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
     await this.page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
     await this.page.waitForFunction(() => {
