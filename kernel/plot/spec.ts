@@ -11,7 +11,8 @@ export interface PlotOptions extends SourceOptions {
 const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 /** Dataset the renderer fills with the selected rows. */
 const HIGHLIGHT = "highlight";
-export const HIGHLIGHT_COLOUR = "#f58518";
+// Not one of the category palette's colours, so a highlight never reads as a category.
+export const HIGHLIGHT_COLOUR = "#1b1b1b";
 export const MAIN_COLOUR = "#4c78a8";
 /**
  * Points a static SVG draws one by one (~130 bytes each); a scatter plot with more is drawn
