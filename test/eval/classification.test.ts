@@ -1,0 +1,77 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { accuracy, balancedAccuracy, classScores, cohenKappa, confusionMatrix, logLoss, matthews, topKAccuracy } from "../../src/eval/classification";
+import { HAS_SHARED, SHARED } from "../helpers/data";
+
+/** scikit-learn 1.2.1 on a digits classifier's 540 test predictions (../shared/data/refs). */
+interface DigitsRefs {
+  inputs: { y_true: number[]; proba: number[][] };
+  multiclass: Record<string, number | number[] | number[][]> & { y_pred: number[]; confusion_matrix: number[][] };
+}
+
+const TOL = 1e-12;
+const close = (actual: ArrayLike<number>, expected: number[]) => {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(TOL);
+};
+
+describe.runIf(HAS_SHARED)("classification metrics equal scikit-learn's on the digits predictions", () => {
+  const refs = HAS_SHARED ? (JSON.parse(fs.readFileSync(path.join(SHARED, "refs/sklearn_digits_refs.json"), "utf8")) as DigitsRefs) : null!;
+  const k = 10;
+  const truth = Int32Array.from(refs?.inputs.y_true ?? []);
+  const predicted = Int32Array.from(refs?.multiclass.y_pred ?? []);
+  const matrix = HAS_SHARED ? confusionMatrix(truth, predicted, k) : new Float64Array();
+  const m = refs?.multiclass;
+
+  it("confusion matrix, accuracy, balanced accuracy", () => {
+    expect(Array.from(matrix)).toEqual(m.confusion_matrix.flat());
+    close([accuracy(matrix, k), balancedAccuracy(matrix, k)], [m.accuracy as number, m.balanced_accuracy as number]);
+  });
+
+  it("precision, recall, F1 and support per class, macro, micro and weighted", () => {
+    const s = classScores(matrix, k);
+    close(s.precision, m.precision as number[]);
+    close(s.recall, m.recall as number[]);
+    close(s.f1, m.f1 as number[]);
+    expect(Array.from(s.support)).toEqual(m.support);
+    for (const avg of ["macro", "micro", "weighted"] as const) {
+      close([s[avg].precision, s[avg].recall, s[avg].f1], [m[`precision_${avg}`], m[`recall_${avg}`], m[`f1_${avg}`]] as number[]);
+    }
+  });
+
+  it("Cohen's kappa, MCC, log loss and top-2 accuracy", () => {
+    const probs = { values: Float64Array.from(refs.inputs.proba.flat()), k };
+    close([cohenKappa(matrix, k), matthews(matrix, k), logLoss(truth, probs), topKAccuracy(truth, probs, 2)],
+      [m.cohen_kappa, m.mcc, m.log_loss, m.top2_accuracy] as number[]);
+  });
+});
+
+describe("classification metrics on edge cases", () => {
+  it("a class never predicted scores precision 0 and still counts in the macro average", () => {
+    // Class 2 occurs in the truth only; scikit-learn gives precision 0 (zero_division) for it.
+    const matrix = confusionMatrix([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], 3);
+    const s = classScores(matrix, 3);
+    expect(Array.from(s.precision)).toEqual([0.5, 2 / 3, 0]);
+    expect(Array.from(s.recall)).toEqual([0.5, 1, 0]);
+    expect(s.macro.precision).toBeCloseTo((0.5 + 2 / 3) / 3, 15);
+    expect(balancedAccuracy(matrix, 3)).toBeCloseTo(0.5, 15);
+  });
+
+  it("a class absent from truth and predictions is left out of the averages", () => {
+    const matrix = confusionMatrix([0, 1, 1], [0, 1, 0], 3);
+    expect(classScores(matrix, 3).macro.recall).toBeCloseTo((1 + 0.5) / 2, 15);
+  });
+
+  it("ties in scores rank the later class first, as scikit-learn's top_k_accuracy_score does", () => {
+    const probs = { values: Float64Array.from([0.4, 0.4, 0.2, 0.4, 0.4, 0.2]), k: 3 };
+    // Row 1: true class 0 ties with class 1, which ranks first: top-1 misses, top-2 hits.
+    expect(topKAccuracy([0, 1], probs, 1)).toBe(0.5);
+    expect(topKAccuracy([0, 1], probs, 2)).toBe(1);
+  });
+
+  it("refuses mismatched lengths and out-of-range classes, naming the entry", () => {
+    expect(() => confusionMatrix([0, 1], [0], 2)).toThrow(/2 entries but predictions have 1/);
+    expect(() => confusionMatrix([0, 5], [0, 1], 2)).toThrow(/entry 1/);
+  });
+});
