@@ -1,13 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { accuracy, balancedAccuracy, classScores, cohenKappa, confusionMatrix, logLoss, matthews, topKAccuracy } from "../../src/eval/classification";
+import { accuracy, averagePrecision, averagePrecisionOneVsRest, rocAucOneVsOne, rocAucOneVsRest, balancedAccuracy, classScores, cohenKappa, confusionMatrix, logLoss, matthews, precisionRecallCurve, rocAuc, rocCurve, topKAccuracy } from "../../src/eval/classification";
 import { HAS_SHARED, SHARED } from "../helpers/data";
 
 /** scikit-learn 1.2.1 on a digits classifier's 540 test predictions (../shared/data/refs). */
 interface DigitsRefs {
   inputs: { y_true: number[]; proba: number[][] };
   multiclass: Record<string, number | number[] | number[][]> & { y_pred: number[]; confusion_matrix: number[][] };
+  binary_class3: Record<string, number | number[]>;
 }
 
 const TOL = 1e-12;
@@ -44,6 +45,35 @@ describe.runIf(HAS_SHARED)("classification metrics equal scikit-learn's on the d
     const probs = { values: Float64Array.from(refs.inputs.proba.flat()), k };
     close([cohenKappa(matrix, k), matthews(matrix, k), logLoss(truth, probs), topKAccuracy(truth, probs, 2)],
       [m.cohen_kappa, m.mcc, m.log_loss, m.top2_accuracy] as number[]);
+  });
+
+  it("ROC AUC one-vs-rest (macro, weighted), one-vs-one, and macro average precision", () => {
+    const probs = { values: Float64Array.from(refs.inputs.proba.flat()), k };
+    close([rocAucOneVsRest(truth, probs), rocAucOneVsRest(truth, probs, "weighted"), rocAucOneVsOne(truth, probs), averagePrecisionOneVsRest(truth, probs)],
+      [m.roc_auc_ovr_macro, m.roc_auc_ovr_weighted, m.roc_auc_ovo_macro, m.average_precision_macro_ovr] as number[]);
+  });
+});
+
+describe.runIf(HAS_SHARED)("curves equal scikit-learn's on the digits predictions (class 3 against the rest)", () => {
+  const refs = HAS_SHARED ? (JSON.parse(fs.readFileSync(path.join(SHARED, "refs/sklearn_digits_refs.json"), "utf8")) as DigitsRefs) : null!;
+  const b = refs?.binary_class3;
+  const positive = (refs?.inputs.y_true ?? []).map((y) => y === 3);
+  const score = (refs?.inputs.proba ?? []).map((row) => row[3]);
+
+  it("precision-recall curve and average precision", () => {
+    const curve = precisionRecallCurve(positive, score);
+    close(curve.precision, b.precision as number[]);
+    close(curve.recall, b.recall as number[]);
+    close(curve.thresholds, b.thresholds as number[]);
+    close([averagePrecision(positive, score)], [b.average_precision as number]);
+  });
+
+  it("ROC curve and its area", () => {
+    const curve = rocCurve(positive, score);
+    close(curve.fpr, b.fpr as number[]);
+    close(curve.tpr, b.tpr as number[]);
+    close(curve.thresholds, b.roc_thresholds as number[]);
+    close([rocAuc(positive, score)], [b.roc_auc as number]);
   });
 });
 

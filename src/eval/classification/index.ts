@@ -1,3 +1,5 @@
 export { confusionMatrix, marginals } from "./confusion";
 export { classScores, accuracy, balancedAccuracy, cohenKappa, matthews, type ClassScores } from "./scores";
 export { logLoss, topKAccuracy, type ProbabilityMatrix } from "./probabilistic";
+export { precisionRecallCurve, averagePrecision, rocCurve, rocAuc, type PrCurve, type RocCurve } from "./curves";
+export { rocAucOneVsRest, rocAucOneVsOne, averagePrecisionOneVsRest } from "./multiclass";
