@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { accuracy, averagePrecision, averagePrecisionOneVsRest, rocAucOneVsOne, rocAucOneVsRest, balancedAccuracy, classScores, cohenKappa, confusionMatrix, logLoss, matthews, precisionRecallCurve, rocAuc, rocCurve, topKAccuracy } from "../../src/eval/classification";
+import { accuracy, averagePrecision, brierScore, calibrationCurve, reliability, averagePrecisionOneVsRest, rocAucOneVsOne, rocAucOneVsRest, balancedAccuracy, classScores, cohenKappa, confusionMatrix, logLoss, matthews, precisionRecallCurve, rocAuc, rocCurve, topKAccuracy } from "../../src/eval/classification";
 import { HAS_SHARED, SHARED } from "../helpers/data";
 
 /** scikit-learn 1.2.1 on a digits classifier's 540 test predictions (../shared/data/refs). */
@@ -75,6 +75,14 @@ describe.runIf(HAS_SHARED)("curves equal scikit-learn's on the digits prediction
     close(curve.thresholds, b.roc_thresholds as number[]);
     close([rocAuc(positive, score)], [b.roc_auc as number]);
   });
+
+  it("Brier score and the 10-bin calibration curve", () => {
+    close([brierScore(positive, score)], [b.brier as number]);
+    const curve = calibrationCurve(positive, score, 10);
+    const [fraction, mean] = b.calibration_curve_10_uniform as unknown as number[][];
+    close(curve.fractionPositive, fraction);
+    close(curve.meanScore, mean);
+  });
 });
 
 describe("classification metrics on edge cases", () => {
@@ -98,6 +106,16 @@ describe("classification metrics on edge cases", () => {
     // Row 1: true class 0 ties with class 1, which ranks first: top-1 misses, top-2 hits.
     expect(topKAccuracy([0, 1], probs, 1)).toBe(0.5);
     expect(topKAccuracy([0, 1], probs, 2)).toBe(1);
+  });
+
+  it("top-label ECE and MCE over 15 bins, by hand", () => {
+    // Confidences 0.9 (right), 0.8 (wrong), 0.7 (right), 0.55 (right), one per bin.
+    const probs = { values: Float64Array.from([0.9, 0.1, 0.8, 0.2, 0.3, 0.7, 0.55, 0.45]), k: 2 };
+    const r = reliability([0, 1, 1, 0], probs);
+    expect(r.ece).toBeCloseTo((0.1 + 0.8 + 0.3 + 0.45) / 4, 14);
+    expect(r.mce).toBeCloseTo(0.8, 14);
+    expect(Array.from(r.bins.count).reduce((a, b) => a + b)).toBe(4);
+    expect(r.bins.accuracy[11]).toBe(0);
   });
 
   it("refuses mismatched lengths and out-of-range classes, naming the entry", () => {
