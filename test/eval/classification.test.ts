@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { accuracy, averagePrecision, brierScore, calibrationCurve, reliability, averagePrecisionOneVsRest, rocAucOneVsOne, rocAucOneVsRest, balancedAccuracy, classScores, cohenKappa, confusionMatrix, logLoss, matthews, precisionRecallCurve, rocAuc, rocCurve, topKAccuracy } from "../../src/eval/classification";
+import { accuracy, averagePrecision, brierScore, calibrationCurve, reliability, thresholdSweep, averagePrecisionOneVsRest, rocAucOneVsOne, rocAucOneVsRest, balancedAccuracy, classScores, cohenKappa, confusionMatrix, logLoss, matthews, precisionRecallCurve, rocAuc, rocCurve, topKAccuracy } from "../../src/eval/classification";
 import { HAS_SHARED, SHARED } from "../helpers/data";
 
 /** scikit-learn 1.2.1 on a digits classifier's 540 test predictions (../shared/data/refs). */
@@ -106,6 +106,20 @@ describe("classification metrics on edge cases", () => {
     // Row 1: true class 0 ties with class 1, which ranks first: top-1 misses, top-2 hits.
     expect(topKAccuracy([0, 1], probs, 1)).toBe(0.5);
     expect(topKAccuracy([0, 1], probs, 2)).toBe(1);
+  });
+
+  it("the threshold sweep gives F1 at every threshold and the best one, checked by counting", () => {
+    const positive = [1, 0, 1, 1, 0, 0, 1, 0], score = [0.9, 0.8, 0.8, 0.6, 0.5, 0.3, 0.2, 0.1];
+    const sweep = thresholdSweep(positive, score);
+    expect(Array.from(sweep.thresholds)).toEqual([0.1, 0.2, 0.3, 0.5, 0.6, 0.8, 0.9]);
+    sweep.thresholds.forEach((t, j) => {
+      let tp = 0, fp = 0, fn = 0;
+      score.forEach((s, i) => { if (s >= t) { if (positive[i]) tp++; else fp++; } else if (positive[i]) fn++; });
+      expect(sweep.f1[j]).toBeCloseTo((2 * tp) / (2 * tp + fp + fn), 14);
+    });
+    // At 0.6: tp 3, fp 1, fn 1 -> F1 0.75, the best.
+    expect(sweep.best).toMatchObject({ threshold: 0.6, precision: 0.75, recall: 0.75 });
+    expect(sweep.best.f1).toBeCloseTo(0.75, 14);
   });
 
   it("top-label ECE and MCE over 15 bins, by hand", () => {

@@ -4,3 +4,4 @@ export { logLoss, topKAccuracy, type ProbabilityMatrix } from "./probabilistic";
 export { precisionRecallCurve, averagePrecision, rocCurve, rocAuc, type PrCurve, type RocCurve } from "./curves";
 export { rocAucOneVsRest, rocAucOneVsOne, averagePrecisionOneVsRest } from "./multiclass";
 export { brierScore, calibrationCurve, reliability, type Reliability } from "./calibration";
+export { thresholdSweep, type ThresholdSweep } from "./sweep";
