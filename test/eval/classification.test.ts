@@ -12,13 +12,13 @@ interface DigitsRefs {
 }
 
 const TOL = 1e-12;
+const refs = HAS_SHARED ? (JSON.parse(fs.readFileSync(path.join(SHARED, "refs/sklearn_digits_refs.json"), "utf8")) as DigitsRefs) : null!;
 const close = (actual: ArrayLike<number>, expected: number[]) => {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(TOL);
 };
 
 describe.runIf(HAS_SHARED)("classification metrics equal scikit-learn's on the digits predictions", () => {
-  const refs = HAS_SHARED ? (JSON.parse(fs.readFileSync(path.join(SHARED, "refs/sklearn_digits_refs.json"), "utf8")) as DigitsRefs) : null!;
   const k = 10;
   const truth = Int32Array.from(refs?.inputs.y_true ?? []);
   const predicted = Int32Array.from(refs?.multiclass.y_pred ?? []);
@@ -55,7 +55,6 @@ describe.runIf(HAS_SHARED)("classification metrics equal scikit-learn's on the d
 });
 
 describe.runIf(HAS_SHARED)("curves equal scikit-learn's on the digits predictions (class 3 against the rest)", () => {
-  const refs = HAS_SHARED ? (JSON.parse(fs.readFileSync(path.join(SHARED, "refs/sklearn_digits_refs.json"), "utf8")) as DigitsRefs) : null!;
   const b = refs?.binary_class3;
   const positive = (refs?.inputs.y_true ?? []).map((y) => y === 3);
   const score = (refs?.inputs.proba ?? []).map((row) => row[3]);
