@@ -13,3 +13,4 @@ export { FORMATS, formatByName } from "./formats/registry";
 export type { Format, Capabilities, ReadOptions, WriteOptions, WriteReport } from "./formats/format";
 export { BlindspotError, type Problem } from "./errors";
 export { generateDemo } from "./demo";
+export { evaluateClassification, type ClassificationEvaluation, type ClassificationResults, type EvaluateClassificationOptions, type ClassificationSkipReason } from "./eval/classification";

@@ -5,3 +5,8 @@ export { precisionRecallCurve, averagePrecision, rocCurve, rocAuc, type PrCurve,
 export { rocAucOneVsRest, rocAucOneVsOne, averagePrecisionOneVsRest } from "./multiclass";
 export { brierScore, calibrationCurve, reliability, type Reliability } from "./calibration";
 export { thresholdSweep, type ThresholdSweep } from "./sweep";
+export {
+  evaluateClassification,
+  type ClassificationEvaluation, type ClassificationResults, type EvaluateClassificationOptions, type ClassificationSkipReason,
+  type ClassRow, type Averages, type ProbabilisticResults,
+} from "./evaluate";
