@@ -5,6 +5,7 @@ import { BlindspotError } from "../errors";
 import { exportDataset, importLabels, load, type LoadOptions } from "../formats/api";
 import { FORMATS } from "../formats/registry";
 import { checkOptions, numberOption, parseArgs, stringOption, type ParsedArgs } from "./args";
+import { evalCommand } from "./eval";
 import { progressLine } from "./progress";
 
 const USAGE = `blindspot: find where and why computer-vision models fail
@@ -14,11 +15,15 @@ usage:
                       [--gt PATH --gt-format F] [--json]
   blindspot convert IN OUT --to F [--from F] [--images DIR] [--classes LIST|FILE]
                       [--field NAME] [--lossy]
+  blindspot eval classification FILE --truth COLUMN (--probs COLUMNS | --pred COLUMN)
+                      [--classes LIST] [--json]
   blindspot demo [--samples N] [--seed S] [--out DIR]
   blindspot formats
 
 PATH is a labels file or folder in any format (\`blindspot formats\` lists them) or a
-saved blindspot dataset. With --gt, PATH holds predictions for the dataset at --gt.`;
+saved blindspot dataset. With --gt, PATH holds predictions for the dataset at --gt.
+eval classification reads a CSV or JSON Lines table, one sample per row: COLUMNS are the
+class probability columns, named after the classes (or named by --classes, in order).`;
 
 const FLAGS = new Set(["json", "lossy", "help"]);
 const READ_OPTIONS = ["format", "images", "classes", "field", "gt", "gt-format"];
@@ -35,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
       return info(args);
     case "convert":
       return convert(args);
+    case "eval":
+      return evalCommand(args);
     case "demo":
       return demo(args);
     case "formats":
@@ -45,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     default:
-      throw new BlindspotError({ message: `unknown command ${JSON.stringify(command)}`, hint: "commands: info, convert, demo, formats (blindspot help)" });
+      throw new BlindspotError({ message: `unknown command ${JSON.stringify(command)}`, hint: "commands: info, convert, eval, demo, formats (blindspot help)" });
   }
 }
 
