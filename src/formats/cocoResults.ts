@@ -4,6 +4,7 @@ import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
+import { rleArea, rleFromSegmentation, rleToBbox } from "../eval/detection/mask";
 import { finishImport } from "./common/finish";
 import { readJson } from "./common/files";
 import { cocoImageIds } from "./coco";
@@ -62,13 +63,25 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
     if (label === undefined) fail(file, place, `category_id ${JSON.stringify(r.category_id)} is not among the ground truth's categories`, "fix category_id, or pass the ground-truth file these results were made for");
     const score = r.score;
     if (typeof score !== "number" || !Number.isFinite(score) || score < 0) bad.push(`${place}: score ${JSON.stringify(score)}`);
-    const bb = r.bbox as number[] | undefined;
-    if (!Array.isArray(bb) || bb.length !== 4 || bb.some((v) => typeof v !== "number")) fail(file, place, "result has no bbox [x, y, width, height]", "give every result a bbox");
+    const fromMask = r.bbox === undefined && r.segmentation !== undefined ? maskShape(r.segmentation, row, place) : null;
+    const bb = fromMask ? fromMask.box : (r.bbox as number[] | undefined);
+    if (!Array.isArray(bb) || bb.length !== 4 || bb.some((v) => typeof v !== "number")) fail(file, place, "result has no bbox [x, y, width, height]", "give every result a bbox (or a segmentation)");
     b.addObject({
       sampleId: ids[row], field, label, x: bb[0], y: bb[1], w: bb[2], h: bb[3],
       confidence: typeof score === "number" ? score : null,
+      // The area pycocotools' loadRes gives a result: its box's when it has a box, else its mask's.
+      area: fromMask ? fromMask.area : bb[2] * bb[3],
       segmentation: r.segmentation ?? null, sourceId: typeof r.id === "number" || typeof r.id === "string" ? r.id : null,
     });
+  }
+  /** A segmentation result without a box gets the box around its mask, as pycocotools' loadRes does. */
+  function maskShape(segmentation: unknown, row: number, place: string): { box: number[]; area: number } {
+    try {
+      const rle = rleFromSegmentation(segmentation, heights[row] ?? 0, widths[row] ?? 0);
+      return { box: rleToBbox(rle), area: rleArea(rle) };
+    } catch (err) {
+      return fail(file, `${place}.segmentation`, (err as Error).message, "give the result a bbox, or fix its segmentation");
+    }
   }
   if (unknownImages.size) {
     fail(file, undefined, `${[...unknownImages].length} image ids are not in the ground truth (e.g. ${[...unknownImages].slice(0, 5).map((v) => JSON.stringify(v)).join(", ")})`, "pass the ground-truth file these results were made for");
