@@ -1,10 +1,12 @@
 import { BlindspotError } from "../errors";
 import type { ParsedArgs } from "./args";
 import { evalClassification } from "./evalClassification";
+import { evalDetection } from "./evalDetection";
 
 /** What `blindspot eval KIND ...` can evaluate; each is given the arguments after KIND. */
 export const EVAL_KINDS: Record<string, (args: ParsedArgs) => Promise<number>> = {
   classification: evalClassification,
+  detection: evalDetection,
 };
 
 /** `blindspot eval KIND ...`: runs the evaluation of that kind. */

@@ -17,15 +17,20 @@ usage:
                       [--field NAME] [--lossy]
   blindspot eval classification FILE --truth COLUMN (--probs COLUMNS | --pred COLUMN)
                       [--classes LIST] [--json]
+  blindspot eval detection --gt FILE --pred FILE [--iou-type bbox|segm] [--iou T]
+                      [--class-agnostic] [--gt-format F] [--pred-format F] [--json]
   blindspot demo [--samples N] [--seed S] [--out DIR]
   blindspot formats
 
 PATH is a labels file or folder in any format (\`blindspot formats\` lists them) or a
 saved blindspot dataset. With --gt, PATH holds predictions for the dataset at --gt.
 eval classification reads a CSV or JSON Lines table, one sample per row: COLUMNS are the
-class probability columns, named after the classes (or named by --classes, in order).`;
+class probability columns, named after the classes (or named by --classes, in order).
+eval detection is COCO's evaluation (pycocotools' numbers): --gt a COCO file (or any
+format with --gt-format), --pred a COCO results list (or --pred-format); --iou and
+--class-agnostic set how objects are matched for the per-class counts.`;
 
-const FLAGS = new Set(["json", "lossy", "help"]);
+const FLAGS = new Set(["json", "lossy", "help", "class-agnostic"]);
 const READ_OPTIONS = ["format", "images", "classes", "field", "gt", "gt-format"];
 
 export async function main(argv: string[]): Promise<number> {

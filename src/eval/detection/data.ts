@@ -82,7 +82,17 @@ export function detectionData(ds: Dataset, o: DataOptions): DetectionData {
   const warnings: string[] = [];
   const gt = objectSet(rowsOf(o.gt), o.gt, false, input, warnings);
   const dt = objectSet(rowsOf(o.pred), o.pred, true, input, warnings);
+  const unseen = labelsWithoutTruth(labels, gt, dt);
+  if (unseen.length) warnings.push(`predicted labels that no ground truth has: ${unseen.join(", ")}; these predictions are false positives and their classes have no AP`);
   return { iouType: o.iouType, sampleRows, classes: o.classwise ? labels : ["all"], labels, gt, dt, warnings };
+}
+
+/** "boat x2" for each label predicted but absent from the ground truth. */
+function labelsWithoutTruth(labels: string[], gt: ObjectSet, dt: ObjectSet): string[] {
+  const truth = new Int32Array(labels.length), predicted = new Int32Array(labels.length);
+  for (let k = 0; k < gt.n; k++) truth[gt.label[k]]++;
+  for (let k = 0; k < dt.n; k++) predicted[dt.label[k]]++;
+  return labels.flatMap((l, i) => (predicted[i] && !truth[i] ? [`${JSON.stringify(l)} x${predicted[i]}`] : []));
 }
 
 /** The classes: the dataset's categories in id order (pycocotools' order), then any other ground-truth label. */
@@ -169,8 +179,22 @@ function objectSet(rows: number[], fieldName: string, scored: boolean, input: Se
   }
   bad.throwIfAny();
   if (zeroArea) warnings.push(`${zeroArea} boxes of ${fieldName} have zero or negative width or height; they are evaluated as they are (they overlap nothing)`);
+  const copies = exactCopies(s);
+  if (copies) warnings.push(`${copies} boxes of ${fieldName} repeat another box of the same image and label exactly${scored ? " (and score)" : ""}; each counts, so a repeated prediction is a false positive`);
   groupByClassAndImage(s, input.classwise ? input.labelIndex.size : 1, input.images);
   return s;
+}
+
+/** Objects identical to an earlier one (image, label, box, score): usually a file written twice. */
+function exactCopies(s: ObjectSet): number {
+  const seen = new Set<string>();
+  let copies = 0;
+  for (let k = 0; k < s.n; k++) {
+    const key = `${s.image[k]} ${s.label[k]} ${s.box[k * 4]} ${s.box[k * 4 + 1]} ${s.box[k * 4 + 2]} ${s.box[k * 4 + 3]} ${s.score[k]}`;
+    if (seen.has(key)) copies++;
+    else seen.add(key);
+  }
+  return copies;
 }
 
 /** Counting sort by (class, image), keeping the source order within a group. */

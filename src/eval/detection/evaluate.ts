@@ -98,7 +98,7 @@ export class DetectionEvaluation implements Sliceable {
     const truth = new Int32Array(L), predicted = new Int32Array(L), tp = new Int32Array(L), fp = new Int32Array(L), fn = new Int32Array(L);
     const { gt, dt } = this.data;
     for (let i = 0; i < gt.n; i++) {
-      if (!gt.crowd[i]) truth[gt.label[i]]++;
+      truth[gt.label[i]]++;
       if (this.outcomes.gtOutcome[i] === FN) fn[gt.label[i]]++;
     }
     for (let i = 0; i < dt.n; i++) {
