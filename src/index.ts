@@ -14,3 +14,6 @@ export type { Format, Capabilities, ReadOptions, WriteOptions, WriteReport } fro
 export { BlindspotError, type Problem } from "./errors";
 export { generateDemo } from "./demo";
 export { evaluateClassification, type ClassificationEvaluation, type ClassificationResults, type EvaluateClassificationOptions, type ClassificationSkipReason } from "./eval/classification";
+export { evaluateDetections, DetectionEvaluation, BACKGROUND, STAT_NAMES, type DetectionEvalOptions, type CocoParams, type IouType } from "./eval/detection";
+export { bySlice, type SliceOptions } from "./eval/slices";
+export type { Sliceable } from "./eval/sliceable";
