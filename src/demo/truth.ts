@@ -37,7 +37,11 @@ export interface DemoTruth {
     missing: { sampleId: string; label: string; box: Box; predictionId: number | null }[];
     loose: (ObjectRef & { trueBox: Box })[];
   };
-  subgroup: { field: string; value: string; recall: { subgroup: number; others: number }; jitter: { subgroup: number; others: number } };
+  subgroup: {
+    field: string; value: string; recall: { subgroup: number; others: number }; jitter: { subgroup: number; others: number };
+    /** Ground-truth objects of the subgroup's samples that the model has no box for. */
+    missed: ObjectRef[];
+  };
   drift: {
     field: "split";
     reference: string[];
@@ -59,7 +63,7 @@ export function buildTruth(plans: SamplePlan[], o: { seed: number; width: number
     images: { dark: [], overexposed: [], blurred: [], lowInformation: [] },
     duplicates: { exact: [], near: [] },
     labels: { mislabeled: [], missing: [], loose: [] },
-    subgroup: { ...MODEL.subgroup, recall: MODEL.recall, jitter: MODEL.jitter },
+    subgroup: { ...MODEL.subgroup, recall: MODEL.recall, jitter: MODEL.jitter, missed: [] },
     drift: { field: "split", reference: ["train", "val", "test"], current: "production", mix: MIX, captureTime: PERIODS },
     overconfident: [],
   };
@@ -84,6 +88,11 @@ export function buildTruth(plans: SamplePlan[], o: { seed: number; width: number
       if (g.planted === "mislabeled") t.labels.mislabeled.push({ ...gtRef(j), trueLabel: p.objects[g.object].label });
       if (g.planted === "loose") t.labels.loose.push({ ...gtRef(j), trueBox: box(p.objects[g.object]) });
     });
+    if (p.context[MODEL.subgroup.field] === MODEL.subgroup.value) {
+      p.gt.forEach((g, j) => {
+        if (!p.predictions.some((q) => q.object === g.object)) t.subgroup.missed.push(gtRef(j));
+      });
+    }
     p.objects.forEach((ob, i) => {
       if (!ob.unlabeled) return;
       const q = p.predictions.findIndex((pr) => pr.object === i);

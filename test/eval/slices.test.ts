@@ -56,7 +56,7 @@ describe("bySlice", () => {
   it("gives a slice the metrics of an evaluation of that slice alone", () => {
     const ev = evaluateDetections(scene(2), "bad");
     const alone = evaluateDetections(scene(2, (c) => c === "west"), "bad");
-    const west = (bySlice(ev, "camera", { bootstrap: 0 }).objects() as Record<string, number>[]).find((r) => r.camera === "west")!;
+    const west = (bySlice(ev, "camera", { bootstrap: 0 }).objects() as Record<string, number | string | null>[]).find((r) => r.camera === "west")!;
     expect(west.mAP).toBe(alone.stats[0]);
     expect(west.AP50).toBe(alone.stats[1]);
     expect(west.AR100).toBe(alone.stats[8]);
