@@ -9,6 +9,7 @@ export { show, type ShowOptions } from "./show";
 export type { GridOptions } from "./show/grid";
 export type { TableOptions } from "./show/table";
 export type { ChartOptions } from "./show/chart";
+export type { EvaluationViewOptions } from "./show/evaluation";
 export * from "./plot";
 export { progress, type Progress, type ProgressOptions } from "./progress";
 export { selection } from "./selection";

@@ -2,10 +2,11 @@ import { bar } from "./bar";
 import { heatmap } from "./heatmap";
 import { histogram } from "./histogram";
 import { line } from "./line";
+import { metric } from "./metric";
 import { scatter } from "./scatter";
 
 /** Chart builders; `show(plot.histogram(ds, "confidence"))` draws one linked to the dataset's grids. */
-export const plot = { histogram, bar, scatter, heatmap, line };
+export const plot = { histogram, bar, scatter, heatmap, line, metric };
 
 export { Plot, type PlotKind, type PlotData, type PlotLink, type Spec } from "./plot";
 export type { HistogramOptions } from "./histogram";
@@ -13,5 +14,6 @@ export type { BarOptions } from "./bar";
 export type { ScatterOptions } from "./scatter";
 export type { HeatmapOptions } from "./heatmap";
 export type { LineOptions } from "./line";
+export type { MetricOptions } from "./metric";
 export type { PlotOptions } from "./spec";
 export type { PlotInput } from "./source";

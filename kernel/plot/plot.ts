@@ -17,8 +17,8 @@ export interface PlotLink {
   param: string;
   type: "interval" | "point";
   fields: Record<string, string>;
-  /** Dataset of the spec that the renderer fills with the selected rows. */
-  highlight: string;
+  /** Dataset of the spec that the renderer fills with the selected rows; null for none. */
+  highlight: string | null;
 }
 
 export interface PlotInit {

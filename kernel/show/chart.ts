@@ -40,7 +40,7 @@ export async function chartOutput(plot: Plot, options: ChartOptions): Promise<{ 
   if (plot.link) {
     const { rows, param, type, fields, highlight } = plot.link;
     link = { rows: fileOf(rows), param, type, fields, highlight };
-    datasets[highlight] = [];
+    if (highlight !== null) datasets[highlight] = [];
   }
   const spec: Spec = { ...plot.spec, title, datasets };
   const bundle: ChartBundle = { version: 1, kind: "chart", group, dataset: plot.dataset, title, spec, data: files, link };

@@ -10,19 +10,30 @@ import { describe } from "./checks";
 import { gridOutput, type GridOptions } from "./grid";
 import { isTable } from "./isTable";
 import { tableOutput, type TableOptions } from "./table";
+import { evaluationOutputs, isEvaluation, type EvaluationViewOptions } from "./evaluation";
+import type { DetectionEvaluation } from "../../src/eval/detection";
+import type { ClassificationEvaluation } from "../../src/eval/classification";
 import { announceTagChanges } from "./tagEvents";
 
 /** Options of `show`; each applies to the kinds of output named in its comment. */
-export type ShowOptions = GridOptions & TableOptions & ChartOptions;
+export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
 
 /**
  * Shows a dataset or view as a grid of thumbnails, a plot as a chart, an arquero table as a
- * table, in the cell's output; resolves once the output is sent (to nothing, so the cell
+ * table, an evaluation as linked charts, tables and a grid, in the cell's output; resolves once the output is sent (to nothing, so the cell
  * prints nothing more). Outputs of the same link group share their selection.
  */
-export async function show(target: Dataset | View | Plot | ColumnTable, options: ShowOptions = {}): Promise<void> {
+export async function show(target: Dataset | View | Plot | ColumnTable | DetectionEvaluation | ClassificationEvaluation, options: ShowOptions = {}): Promise<void> {
   if (typeof options !== "object" || options === null) {
     throw new BlindspotError({ place: "options", message: `show options must be an object, got ${describe(options)}`, hint: "pass e.g. show(ds, { caption: ['weather'] })" });
+  }
+  if (isEvaluation(target)) {
+    announceTagChanges(target.dataset);
+    for (const output of await evaluationOutputs(target, options)) {
+      rememberGroup(output.group);
+      display(output.data);
+    }
+    return;
   }
   let output;
   if (target instanceof Dataset || target instanceof View) {
@@ -34,7 +45,7 @@ export async function show(target: Dataset | View | Plot | ColumnTable, options:
   } else if (isTable(target)) {
     output = tableOutput(target, options);
   } else {
-    throw new BlindspotError({ message: `cannot show ${describe(target)}`, hint: "show() takes a dataset, a view (ds.filter(...)), a plot (plot.histogram(...)) or an arquero table" });
+    throw new BlindspotError({ message: `cannot show ${describe(target)}`, hint: "show() takes a dataset, a view (ds.filter(...)), a plot (plot.histogram(...)), an arquero table or an evaluation (evaluateDetections(...))" });
   }
   rememberGroup(output.group);
   display(output.data);
