@@ -32,8 +32,8 @@ describe("show(evaluation)", () => {
     const rows = readArrow(notebookDir, confusion.link!.rows);
     const matches = ev.matchTable();
     expect(rows.numRows).toBe(matches.numRows());
-    const x = rows.getChild("x").toArray(), y = rows.getChild("y").toArray(), id = rows.getChild("id").toArray();
-    const fnSamples = new Set(id.filter((_: string, i: number) => x[i] === BACKGROUND && y[i] === "car"));
+    const x = Array.from(rows.getChild("x").toArray() as string[]), y = Array.from(rows.getChild("y").toArray() as string[]), id = Array.from(rows.getChild("id").toArray() as string[]);
+    const fnSamples = new Set(id.filter((_, i) => x[i] === BACKGROUND && y[i] === "car"));
     const fn = values<number>(ds.samples, `${ev.key}_fn`);
     const anyCarMissed = Array.from(values<string>(ds.samples, "id")).filter((_, i) => fn[i] > 0);
     expect(fnSamples.size).toBeGreaterThan(0);
