@@ -63,13 +63,13 @@ function detectionParts(ev: DetectionEvaluation, options: EvaluationViewOptions)
   const rows = perClass.objects() as { class: string; AP: number | null; truth: number }[];
   const drawn = rows.filter((r) => r.AP !== null && ev.classes.includes(r.class)).sort((a, b) => b.truth - a.truth).slice(0, options.curves ?? 10);
   const points: Record<string, unknown[]> = { class: [], recall: [], precision: [] };
-  for (const r of drawn) {
-    const c = ev.prCurve(r.class, 0.5);
-    c.recall.forEach((v, i) => { points.class.push(r.class); points.recall.push(v); points.precision.push(c.precision[i]); });
-  }
-  if (ev.classes.length === 1 && !drawn.length) {
-    const c = ev.prCurve(ev.classes[0], 0.5);
-    c.recall.forEach((v, i) => { points.class.push(ev.classes[0]); points.recall.push(v); points.precision.push(c.precision[i]); });
+  const classes = drawn.length ? drawn.map((r) => r.class) : ev.classes.length === 1 ? ev.classes : [];
+  for (const name of classes) {
+    const c = ev.prCurve(name, 0.5);
+    // COCO's curve is 0 beyond the highest recall reached; drawn, that would read as a cliff.
+    let reached = c.precision.length;
+    while (reached > 1 && c.precision[reached - 1] <= 0) reached--;
+    for (let i = 0; i < reached; i++) { points.class.push(name); points.recall.push(c.recall[i]); points.precision.push(c.precision[i]); }
   }
   const key = ev.key;
   return {
