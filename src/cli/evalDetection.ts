@@ -20,6 +20,7 @@ export async function evalDetection(args: ParsedArgs): Promise<number> {
   const ds = await load(gtFile, { format: stringOption(args, "gt-format") ?? "coco", images: stringOption(args, "images"), onProgress });
   await importLabels(ds, predFile, { format: stringOption(args, "pred-format") ?? "coco-results", field: "predictions", onProgress });
   const ev = evaluateDetections(ds, "predictions", { iouType, iou: numberOption(args, "iou", 0.5), classwise: !args.options.has("class-agnostic") });
+  for (const p of ds.problems) console.error(`warning: ${p.file}${p.place ? ` (${p.place})` : ""}: ${p.message}`);
   for (const w of ev.warnings) console.error(`warning: ${w}`);
   console.log(args.options.has("json") ? JSON.stringify({ files: { gt: gtFile, pred: predFile }, ...ev.toJSON() }, null, 2) : describe(ev));
   return 0;

@@ -44,8 +44,10 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
   const field = options.field ?? "predictions";
   b.declareField({ name: field, kind: "detections", predicted: true });
 
-  const unknownImages = new Set<unknown>();
+  // Every kind of bad result is counted over the whole file, so one error reports them all.
+  const unknownImages = new Map<string, number>(), unknownCategories = new Map<string, number>();
   const bad: string[] = [];
+  const seenIds = new Map<string, number>();
   data.forEach((r: unknown, i: number) => {
     const place = `[${i}]`;
     if (typeof r !== "object" || r === null || Array.isArray(r)) {
@@ -55,12 +57,11 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
   });
   function readResult(r: Record<string, unknown>, place: string): void {
     const row = sampleOf.get(String(r.image_id));
-    if (row === undefined) {
-      unknownImages.add(r.image_id);
-      return;
-    }
     const label = catName.get(r.category_id as number);
-    if (label === undefined) fail(file, place, `category_id ${JSON.stringify(r.category_id)} is not among the ground truth's categories`, "fix category_id, or pass the ground-truth file these results were made for");
+    if (row === undefined) tally(unknownImages, r.image_id);
+    if (label === undefined) tally(unknownCategories, r.category_id);
+    if (row === undefined || label === undefined) return;
+    if (r.id !== undefined) tally(seenIds, r.id);
     const score = r.score;
     if (typeof score !== "number" || !Number.isFinite(score) || score < 0) bad.push(`${place}: score ${JSON.stringify(score)}`);
     const fromMask = r.bbox === undefined && r.segmentation !== undefined ? maskShape(r.segmentation, row, place) : null;
@@ -83,11 +84,30 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
       return fail(file, `${place}.segmentation`, (err as Error).message, "give the result a bbox, or fix its segmentation");
     }
   }
-  if (unknownImages.size) {
-    fail(file, undefined, `${[...unknownImages].length} image ids are not in the ground truth (e.g. ${[...unknownImages].slice(0, 5).map((v) => JSON.stringify(v)).join(", ")})`, "pass the ground-truth file these results were made for");
+  const refused = [
+    unknownImages.size && `${total(unknownImages)} results refer to ${unknownImages.size} image ids not in the ground truth (${counted(unknownImages)})`,
+    unknownCategories.size && `${total(unknownCategories)} results have ${unknownCategories.size} category ids not among the ground truth's categories (${counted(unknownCategories)})`,
+    bad.length && `${bad.length} results have a missing, negative or non-finite score (${bad.slice(0, 5).join("; ")})`,
+  ].filter((m): m is string => typeof m === "string");
+  if (refused.length) fail(file, undefined, `${refused.join("; ")}; nothing was loaded`, "pass the ground-truth file these results were made for, and give every result a score >= 0");
+  const repeated = [...seenIds].filter(([, n]) => n > 1);
+  if (repeated.length) {
+    b.addProblem({ kind: "duplicate-id", file, message: `${repeated.reduce((n, [, k]) => n + k - 1, 0)} results repeat the id of another (${counted(new Map(repeated))}); all are kept`, hint: "give each result its own id, or leave ids out (COCO evaluation numbers results itself)" });
   }
-  if (bad.length) fail(file, bad.slice(0, 5).join("; "), `${bad.length} results have a missing, negative or non-finite score`, "every result needs a score >= 0");
   return finishImport(b, file, { ...options, checkImages: "none" });
+}
+
+function tally(counts: Map<string, number>, value: unknown): void {
+  const key = JSON.stringify(value) ?? "undefined";
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
+
+/** `7 x3, 12 x1, ...`: the values with their counts, most frequent first. */
+function counted(counts: Map<string, number>): string {
+  const top = [...counts].sort((a, b) => b[1] - a[1]);
+  return top.slice(0, 5).map(([v, n]) => `${v} x${n}`).join(", ") + (top.length > 5 ? `, and ${top.length - 5} more` : "");
 }
 
 async function writeResults(ds: Dataset, file: string, options: WriteOptions): Promise<WriteReport> {
