@@ -8,9 +8,14 @@ export interface LineOptions extends PlotOptions {
   y: string;
   /** One line per value of this field (a model, a class). */
   color?: string;
+  /**
+   * Samples behind each line: clicking a line (or its legend entry) selects the samples whose
+   * `values` entry equals the line's `color` value (e.g. the samples of a PR curve's class).
+   */
+  samplesOf?: { ids: ArrayLike<string>; values: ArrayLike<unknown> };
 }
 
-/** Curves (precision against recall, a metric over thresholds or time). Not linked to samples. */
+/** Curves (precision against recall, a metric over thresholds or time); linked to samples through `samplesOf`. */
 export function line(input: PlotInput, options: LineOptions): Plot {
   const { color } = options;
   const source = plotSource(input, color === undefined ? [options.x, options.y] : [options.x, options.y, color], options);
@@ -21,14 +26,20 @@ export function line(input: PlotInput, options: LineOptions): Plot {
   const points: PlotData = { rows: source.rows, columns: { x, y, ...(c && { color: c }) } };
 
   const title = options.title ?? `${options.y} against ${options.x}`;
+  const linked = options.samplesOf !== undefined && c !== null;
+  const link = linked
+    ? { rows: { rows: options.samplesOf!.ids.length, columns: { id: Array.from(options.samplesOf!.ids), color: categories(options.samplesOf!.values) } }, param: "pick", type: "point" as const, fields: { color: "color" }, highlight: null }
+    : null;
   const spec = (data: string, rows: number) =>
     chartSpec(title, {
       data: { name: data },
       mark: { type: "line", point: rows <= 200, tooltip: true },
+      ...(linked && { params: [{ name: "pick", select: { type: "point", fields: ["color"] }, bind: "legend" }] }),
       encoding: {
         x: x instanceof Float64Array ? { field: "x", type: "quantitative", title: options.x, scale: { zero: false } } : { field: "x", type: looksTemporal(x) ? "temporal" : "ordinal", title: options.x },
         y: { field: "y", type: "quantitative", title: options.y, scale: { zero: false } },
         ...(color !== undefined && { color: { field: "color", type: "nominal", title: color } }),
+        ...(linked && { opacity: { condition: { param: "pick", value: 1 }, value: 0.2 } }),
       },
     });
   return new Plot({
@@ -36,7 +47,7 @@ export function line(input: PlotInput, options: LineOptions): Plot {
     summary: `Line chart of ${options.y} against ${options.x}${color === undefined ? "" : ` per ${color}`} ${overWhat(source)}.`,
     spec: spec("points", source.rows),
     data: { points },
-    link: null, dataset: source.dataset, group: options.group ?? source.dataset,
+    link, dataset: source.dataset, group: options.group ?? source.dataset,
     staticVersion: source.rows > STATIC_MAX_LINE_POINTS ? { spec: spec("points", STATIC_MAX_LINE_POINTS), data: { points: thinned(points, STATIC_MAX_LINE_POINTS) } } : null,
   });
 }

@@ -1,6 +1,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { Dataset } from "../../src/dataset/dataset";
+import { values } from "../../src/dataset/columns";
 import type { ClassificationEvaluation } from "../../src/eval/classification";
 import { DetectionEvaluation, STAT_NAMES } from "../../src/eval/detection";
 import { bySlice } from "../../src/eval/slices";
@@ -75,11 +76,24 @@ function detectionParts(ev: DetectionEvaluation, options: EvaluationViewOptions)
   return {
     title: `${ev.field} against ${ev.gt}: COCO ${ev.iouType} evaluation`,
     summary: aq.table({ metric: [...STAT_NAMES], value: ev.stats.map((v) => (v > -1 ? v : null)) }),
-    curves: points.class.length ? line(aq.table(points), { x: "recall", y: "precision", color: "class", group: ev.dataset.name, title: `Precision against recall at IoU 0.5 (${drawn.length} classes with the most ground truth)` }) : null,
+    curves: points.class.length ? line(aq.table(points), { x: "recall", y: "precision", color: "class", group: ev.dataset.name, samplesOf: objectsOf(ev), title: `Precision against recall at IoU 0.5 (${drawn.length} classes with the most ground truth); click a curve for its samples` }) : null,
     confusion: heatmap(ev.matchTable(), { x: "predicted", y: "truth", group: ev.dataset.name, title: `Confusion at IoU ${ev.iou} (${"(background)"}: unmatched)` }),
     perClass,
     caption: [`${key}_tp`, `${key}_fp`, `${key}_fn`],
   };
+}
+
+/** Sample id and label of every ground-truth and predicted object of the evaluation. */
+function objectsOf(ev: DetectionEvaluation): { ids: string[]; values: string[] } {
+  const t = ev.dataset.objects;
+  const field = values<string>(t, "field"), sample = values<string>(t, "sample_id"), label = values<string>(t, "label");
+  const ids: string[] = [], labels: string[] = [];
+  for (let r = 0; r < field.length; r++) {
+    if (field[r] !== ev.gt && field[r] !== ev.field) continue;
+    ids.push(sample[r]);
+    labels.push(label[r]);
+  }
+  return { ids, values: labels };
 }
 
 function classificationParts(ev: ClassificationEvaluation, options: EvaluationViewOptions): Parts {
@@ -98,7 +112,7 @@ function classificationParts(ev: ClassificationEvaluation, options: EvaluationVi
   return {
     title: `${ev.pred} against ${ev.gt}: classification`,
     summary: aq.table({ metric: kept.map(([n]) => n), value: kept.map(([, v]) => v as number) }),
-    curves: points.class.length ? line(aq.table(points), { x: "recall", y: "precision", color: "class", group: ev.dataset.name, title: "Precision against recall, one class against the rest" }) : null,
+    curves: points.class.length ? line(aq.table(points), { x: "recall", y: "precision", color: "class", group: ev.dataset.name, samplesOf: { ids: values<string>(ev.dataset.samples, "id"), values: values(ev.dataset.samples, ev.gt) }, title: "Precision against recall, one class against the rest; click a curve for its samples" }) : null,
     confusion: heatmap(ev.dataset, { x: ev.pred, y: ev.gt, title: `Confusion: ${ev.gt} (rows) against ${ev.pred}` }),
     perClass: aq.from(ev.perClass),
     caption: captionOf(ev.dataset, [ev.gt, ev.pred, `${ev.key}_correct`]),

@@ -1,13 +1,9 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
-import { tmpDir } from "../helpers/data";
-import { launchChromium } from "./browser";
-import { startLab, type Lab } from "./lab";
-import { NotebookPage } from "./notebookPage";
+import { describe, expect, it } from "vitest";
+import { shownCount } from "./notebookPage";
+import { notebookSession } from "./notebookSession";
 
 /**
  * The evaluation notebook in a real JupyterLab with the real tslab kernel, in headless
@@ -19,54 +15,14 @@ const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/evaluation");
 const SHOW_EV = "await bs.show(ev, {";
 
 describe("evaluation notebook in JupyterLab", () => {
-  let lab: Lab;
-  let browser: Browser;
-  let page: Page;
-  let nb: NotebookPage;
-  const pageErrors: string[] = [];
-
-  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-  const cellOf = (text: string) => page.locator(".jp-Notebook .jp-CodeCell", { has: page.locator(".cm-content", { hasText: text }) });
-  const shownCount = async (grid: ReturnType<typeof cellOf>) => {
-    const text = (await grid.locator('[data-blindspot="count"]').textContent()) ?? "";
-    const n = text.replace(/,/g, "").match(/\d+/);
-    if (!n) throw new Error(`the grid's count reads ${JSON.stringify(text)}`);
-    return Number(n[0]);
-  };
-  const kernelNumber = async (code: string) => {
-    const out = await nb.outputText(await nb.runNewCell(code));
-    const n = Number(out.replace(/,/g, "").match(/-?\d+(\.\d+)?/)?.[0]);
-    if (!Number.isFinite(n)) throw new Error(`cell printed no number: ${out}`);
-    return n;
-  };
-
-  beforeAll(async () => {
-    fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    const root = tmpDir("e2e-evaluation");
-    fs.copyFileSync(path.resolve(__dirname, "../../notebooks/evaluation.ipynb"), path.join(root, "evaluation.ipynb"));
-    lab = await startLab(root);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    nb = await NotebookPage.open(page, lab, "evaluation.ipynb");
-  }, 300_000);
-
-  beforeEach((context) => {
-    onTestFailed(async () => {
-      console.error(`JupyterLab log (last 3000 characters):\n${lab?.log().slice(-3000)}`);
-      await page?.screenshot({ path: path.join(SCREENSHOTS, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}.png`) });
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-  });
+  const session = notebookSession("evaluation.ipynb", SCREENSHOTS);
+  const shot = (name: string) => session.shot(name);
+  const cellOf = (text: string) => session.nb.cellOf(text);
+  const kernelNumber = (code: string) => session.nb.kernelNumber(code);
 
   it("runs every cell and draws the summary, curves, matrix, per-class table, slice bars and grid", async () => {
-    await nb.runAll();
-    const errors = await page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts();
+    await session.nb.runAll();
+    const errors = await session.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts();
     expect(errors.join("\n")).not.toMatch(/Error|error TS/);
     const cell = cellOf(SHOW_EV);
     expect(await cell.locator('[data-blindspot="table"]').count()).toBe(2);
@@ -84,7 +40,7 @@ describe("evaluation notebook in JupyterLab", () => {
     await shot("06-per-class-table");
     await cellOf("bs.bySlice(ev,").scrollIntoViewIfNeeded();
     await shot("07-slice-table");
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   }, 600_000);
 
   it("a click on the cell (truth car, predicted background) leaves the samples with missed cars", async () => {
@@ -98,7 +54,7 @@ describe("evaluation notebook in JupyterLab", () => {
     if (index < 0) throw new Error(`no cell (car, (background)) among ${JSON.stringify(labels.slice(0, 6))}`);
     const box = (await cells.nth(index).boundingBox())!;
     // A corner of the cell, away from the count printed in its middle.
-    await page.mouse.click(box.x + 3, box.y + 3);
+    await session.page.mouse.click(box.x + 3, box.y + 3);
     const picked = JSON.parse((await matrix.getAttribute("data-selection"))!) as { x: string[]; y: string[] };
     expect(picked).toMatchObject({ x: ["(background)"], y: ["car"] });
     await shot("08-matrix-click");
@@ -122,12 +78,26 @@ describe("evaluation notebook in JupyterLab", () => {
     const bars = cell.locator('[data-blindspot="chart"]').nth(2);
     await bars.scrollIntoViewIfNeeded();
     const first = (await bars.locator('path[aria-roledescription="bar"]').first().boundingBox())!;
-    await page.mouse.click(first.x + first.width / 2, first.y + first.height - 3);
+    await session.page.mouse.click(first.x + first.width / 2, first.y + first.height - 3);
     const picked = JSON.parse((await bars.getAttribute("data-selection"))!) as { slice: string[] };
     expect(picked.slice).toEqual(["cam_e"]);
     const grid = cell.locator('[data-blindspot="grid"]');
     await grid.scrollIntoViewIfNeeded();
     await expect.poll(() => shownCount(grid)).toBe(await kernelNumber(`ds.where("camera", "cam_e").count()`));
     await shot("10-grid-of-worst-camera");
+  });
+
+  it("a click on a PR curve's legend entry leaves the samples with objects of that class", async () => {
+    const cell = cellOf(SHOW_EV);
+    const curves = cell.locator('[data-blindspot="chart"]').first();
+    await curves.scrollIntoViewIfNeeded();
+    await curves.locator(".role-legend-label text", { hasText: /^car$/ }).click();
+    const picked = JSON.parse((await curves.getAttribute("data-selection"))!) as { color: string[] };
+    expect(picked.color).toEqual(["car"]);
+    const grid = cell.locator('[data-blindspot="grid"]');
+    const expected = await kernelNumber(`new Set(ds.objects.filter("d => d.label === 'car'").array("sample_id")).size`);
+    await grid.scrollIntoViewIfNeeded();
+    await expect.poll(() => shownCount(grid)).toBe(expected);
+    await shot("11-grid-of-car-curve");
   });
 });

@@ -91,4 +91,25 @@ export class NotebookPage {
   async outputText(output: Locator): Promise<string> {
     return (await output.innerText()).trim();
   }
+
+  /** Runs a new cell that prints one number, and returns it. */
+  async kernelNumber(code: string): Promise<number> {
+    const out = await this.outputText(await this.runNewCell(code));
+    const n = Number(out.replace(/,/g, "").match(/-?\d+(\.\d+)?/)?.[0]);
+    if (!Number.isFinite(n)) throw new Error(`cell printed no number: ${out}`);
+    return n;
+  }
+
+  /** The code cell whose source contains `text`. */
+  cellOf(text: string): Locator {
+    return this.page.locator(".jp-Notebook .jp-CodeCell", { has: this.page.locator(".cm-content", { hasText: text }) });
+  }
+}
+
+/** How many samples a grid output says it shows ("837 of 2,000 shown" gives 837). */
+export async function shownCount(grid: Locator): Promise<number> {
+  const text = (await grid.locator('[data-blindspot="count"]').textContent()) ?? "";
+  const n = text.replace(/,/g, "").match(/\d+/);
+  if (!n) throw new Error(`the grid's count reads ${JSON.stringify(text)}`);
+  return Number(n[0]);
 }

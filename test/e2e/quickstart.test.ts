@@ -1,14 +1,10 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
+import { describe, expect, it } from "vitest";
 import { selectionPath } from "../../kernel/protocol";
-import { tmpDir } from "../helpers/data";
-import { launchChromium } from "./browser";
-import { startLab, type Lab } from "./lab";
-import { NotebookPage } from "./notebookPage";
+import { shownCount } from "./notebookPage";
+import { notebookSession } from "./notebookSession";
 
 /**
  * The quickstart notebook in a real JupyterLab with the real tslab kernel and the built
@@ -18,66 +14,21 @@ const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/quickstart");
 const XSS = "<img src=x onerror=alert(1)>";
 
 describe("quickstart notebook in JupyterLab", () => {
-  let lab: Lab;
-  let browser: Browser;
-  let page: Page;
-  let nb: NotebookPage;
-  const dialogs: string[] = [];
-  const pageErrors: string[] = [];
-
-  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  const session = notebookSession("quickstart.ipynb", SCREENSHOTS);
+  const shot = (name: string) => session.shot(name);
   /** The first output of a kind (grid, chart, table) in the cell whose source contains `text`. */
-  const outputOf = (text: string, kind: string) =>
-    page.locator(".jp-Notebook .jp-CodeCell", { has: page.locator(".cm-content", { hasText: text }) }).locator(`[data-blindspot="${kind}"]`).first();
-  const shownCount = async (grid: ReturnType<typeof outputOf>) => {
-    const text = (await grid.locator('[data-blindspot="count"]').textContent()) ?? "";
-    const n = text.replace(/,/g, "").match(/\d+/);
-    if (!n) throw new Error(`the grid's count reads ${JSON.stringify(text)}`);
-    return Number(n[0]);
-  };
-  /** Runs a cell that prints one number and returns it. */
-  const kernelNumber = async (code: string) => {
-    const out = await nb.outputText(await nb.runNewCell(code));
-    const n = Number(out.replace(/,/g, "").match(/-?\d+(\.\d+)?/)?.[0]);
-    if (!Number.isFinite(n)) throw new Error(`cell printed no number: ${out}`);
-    return n;
-  };
-
-  beforeAll(async () => {
-    fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    const root = tmpDir("e2e-quickstart");
-    fs.copyFileSync(path.resolve(__dirname, "../../notebooks/quickstart.ipynb"), path.join(root, "quickstart.ipynb"));
-    lab = await startLab(root);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on("dialog", (d) => { dialogs.push(d.message()); void d.dismiss(); });
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    nb = await NotebookPage.open(page, lab, "quickstart.ipynb");
-  }, 300_000);
-
-  // A failing step leaves a screenshot of what the page showed.
-  beforeEach((context) => {
-    onTestFailed(async () => {
-      console.error(`JupyterLab log (last 3000 characters):\n${lab?.log().slice(-3000)}`);
-      await page?.screenshot({ path: path.join(SCREENSHOTS, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}.png`) });
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.stop();
-  });
+  const outputOf = (text: string, kind: string) => session.nb.cellOf(text).locator(`[data-blindspot="${kind}"]`).first();
+  const kernelNumber = (code: string) => session.nb.kernelNumber(code);
 
   it("runs every cell and shows thumbnails with boxes in the grid (a)", async () => {
-    await nb.runAll();
-    const errors = await page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts();
+    await session.nb.runAll();
+    const errors = await session.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts();
     expect(errors.join("\n")).not.toMatch(/Error|error TS/);
     const grid = outputOf("await bs.show(ds, {", "grid");
     await grid.scrollIntoViewIfNeeded();
     const tile = grid.locator("[data-id]").first();
     await tile.waitFor();
-    await page.waitForFunction((el) => [...el!.querySelectorAll("[data-id] img")].some((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0), await grid.elementHandle(), { timeout: 30_000 });
+    await session.page.waitForFunction((el) => [...el!.querySelectorAll("[data-id] img")].some((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0), await grid.elementHandle(), { timeout: 30_000 });
     expect(await grid.locator('[data-id] [data-blindspot="box"]').count()).toBeGreaterThan(0);
     expect(await shownCount(grid)).toBe(2000);
     await shot("01-grid");
@@ -90,10 +41,10 @@ describe("quickstart notebook in JupyterLab", () => {
     await plot.waitFor();
     const box = (await plot.boundingBox())!;
     // A brush over the middle of the plot area.
-    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.25);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 8 });
-    await page.mouse.up();
+    await session.page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.25);
+    await session.page.mouse.down();
+    await session.page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 8 });
+    await session.page.mouse.up();
     // The brush's value as Vega-Lite gives it: the chart's x and y intervals in data units.
     const brush = JSON.parse((await chart.getAttribute("data-selection"))!) as Record<string, [number, number]>;
     const [x0, x1] = brush.x, [y0, y1] = brush.y;
@@ -113,7 +64,7 @@ describe("quickstart notebook in JupyterLab", () => {
     await chart.scrollIntoViewIfNeeded();
     // Click near the top of the last bar, above any highlighted part of it.
     const bar = (await chart.locator('path[aria-roledescription="bar"]').last().boundingBox())!;
-    await page.mouse.click(bar.x + bar.width / 2, bar.y + 3);
+    await session.page.mouse.click(bar.x + bar.width / 2, bar.y + 3);
     const picked = JSON.parse((await chart.getAttribute("data-selection"))!) as { x: string[] };
     expect(picked.x).toHaveLength(1);
     await shot("04-bar-click");
@@ -136,16 +87,16 @@ describe("quickstart notebook in JupyterLab", () => {
     expect(await grid.locator(".bs-selected").count()).toBe(3);
     await shot("06-three-selected");
     // The renderer persists the selection through the contents API; wait until it landed.
-    const file = `${lab.url}api/contents/${selectionPath("blindspot-demo")}?token=${lab.token}&content=1`;
+    const file = `${session.lab.url}api/contents/${selectionPath("blindspot-demo")}?token=${session.lab.token}&content=1`;
     await expect.poll(async () => {
       const res = await fetch(file);
       return res.ok ? (JSON.parse(((await res.json()) as { content: string }).content) as { picked: string[] }).picked.length : 0;
     }, { timeout: 10_000 }).toBe(3);
-    const out = await nb.outputText(await nb.runNewCell("console.log(JSON.stringify(bs.selection()));"));
+    const out = await session.nb.outputText(await session.nb.runNewCell("console.log(JSON.stringify(bs.selection()));"));
     expect(new Set(JSON.parse(out) as string[])).toEqual(new Set(ids));
     await shot("07-selection-in-kernel");
     // Tagging the selection in the kernel shows the tag on those tiles at once.
-    await nb.runNewCell(`ds.tag(bs.selection(), "review");`);
+    await session.nb.runNewCell(`ds.tag(bs.selection(), "review");`);
     await grid.scrollIntoViewIfNeeded();
     for (const id of ids) await expect.poll(() => grid.locator(`[data-id="${id}"] .bs-tag`).allTextContents()).toContain("review");
     await shot("08-tagged");
@@ -158,15 +109,15 @@ describe("quickstart notebook in JupyterLab", () => {
       `evil.addObject({ sampleId: evilId, field: "ground_truth", label: ${JSON.stringify(XSS)}, x: 20, y: 20, w: 120, h: 90 });`,
       `await bs.show(evil.build(), { caption: ["note"] });`,
     ].join("\n");
-    const output = await nb.runNewCell(code);
+    const output = await session.nb.runNewCell(code);
     const grid = output.locator('[data-blindspot="grid"]');
     await grid.locator("[data-id]").first().waitFor();
     expect(await grid.innerText()).toContain(XSS);
     await grid.locator("[data-id]").first().dblclick();
-    await page.waitForTimeout(500);
+    await session.page.waitForTimeout(500);
     await shot("09-xss-as-text");
-    expect(await page.locator('img[src="x"]').count()).toBe(0);
-    expect(dialogs).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(await session.page.locator('img[src="x"]').count()).toBe(0);
+    expect(session.dialogs).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });

@@ -24,6 +24,11 @@ describe("show(evaluation)", () => {
     expect(summary.rows![0]).toEqual(["AP", ev.stats[0]]);
     const curves = outputs[1].data[MIME.chart] as ChartBundle;
     expect(curves.title).toMatch(/Precision against recall at IoU 0.5/);
+    // A click on a curve selects the samples holding objects of its class.
+    expect(curves.link).toMatchObject({ param: "pick", type: "point", fields: { color: "color" }, highlight: null });
+    const curveRows = readArrow(notebookDir, curves.link!.rows);
+    const carSamples = new Set(Array.from(curveRows.getChild("id").toArray() as string[]).filter((_, i) => curveRows.getChild("color").get(i) === "car"));
+    expect(carSamples).toEqual(new Set(ds.objects.filter("d => d.label === 'car'").array("sample_id") as string[]));
     expect((outputs[1].data["image/svg+xml"] as string).startsWith("<svg")).toBe(true);
 
     // The confusion matrix: one row per match or miss, each carrying its sample id.

@@ -1,0 +1,58 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, onTestFailed } from "vitest";
+import { tmpDir } from "../helpers/data";
+import { launchChromium } from "./browser";
+import { startLab, type Lab } from "./lab";
+import { NotebookPage } from "./notebookPage";
+
+/** What a browser test of one notebook works with, ready once its `beforeAll` has run. */
+export interface NotebookSession {
+  lab: Lab;
+  page: Page;
+  nb: NotebookPage;
+  /** Messages of the page's dialogs (dismissed) and its uncaught errors. */
+  dialogs: string[];
+  pageErrors: string[];
+  /** Saves a screenshot `<name>.png` in the session's screenshot folder. */
+  shot(name: string): Promise<Buffer>;
+}
+
+/**
+ * Registers the hooks of a describe block that opens `notebooks/<notebook>` in a real
+ * JupyterLab and Chromium: a fresh server folder, a cleared screenshot folder, a screenshot and
+ * the server log when a step fails, and everything stopped at the end.
+ */
+export function notebookSession(notebook: string, screenshots: string): NotebookSession {
+  const session = { dialogs: [] as string[], pageErrors: [] as string[] } as unknown as NotebookSession;
+  let browser: Browser | undefined;
+  session.shot = (name) => session.page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+
+  beforeAll(async () => {
+    fs.rmSync(screenshots, { recursive: true, force: true });
+    fs.mkdirSync(screenshots, { recursive: true });
+    const root = tmpDir(`e2e-${path.basename(notebook, ".ipynb")}`);
+    fs.copyFileSync(path.resolve(__dirname, "../../notebooks", notebook), path.join(root, notebook));
+    session.lab = await startLab(root);
+    browser = await launchChromium();
+    session.page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    session.page.on("dialog", (d) => { session.dialogs.push(d.message()); void d.dismiss(); });
+    session.page.on("pageerror", (e) => session.pageErrors.push(String(e)));
+    session.nb = await NotebookPage.open(session.page, session.lab, notebook);
+  }, 300_000);
+
+  // A failing step leaves a screenshot of what the page showed.
+  beforeEach((context) => {
+    onTestFailed(async () => {
+      console.error(`JupyterLab log (last 3000 characters):\n${session.lab?.log().slice(-3000)}`);
+      await session.page?.screenshot({ path: path.join(screenshots, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}.png`) });
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await session.lab?.stop();
+  });
+  return session;
+}
