@@ -46,7 +46,8 @@ export async function evaluationOutputs(ev: DetectionEvaluation | Classification
     const table = bySlice(ev, by, { bootstrap: options.bootstrap ?? 200 });
     outputs.push(await chartOutput(metric(table, { by, dataset: ds }), { group }));
   }
-  outputs.push(await gridOutput(ds.view(), { group, caption: parts.caption, title: `${ds.name}: click a cell of the confusion matrix or a bar to see its samples` }));
+  const outcome = ev instanceof DetectionEvaluation ? ev.key : undefined;
+  outputs.push(await gridOutput(ds.view(), { group, caption: parts.caption, outcome, title: `${ds.name}: click a cell of the confusion matrix, a curve or a bar to see its samples` }));
   return outputs;
 }
 

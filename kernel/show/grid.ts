@@ -1,3 +1,4 @@
+import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { View } from "../../src/dataset/view";
 import { dictionaryColumn, encodeArrow, int32Column, stringListColumn, utf8Column, type Categories } from "../artifacts/arrow";
@@ -9,7 +10,7 @@ import { formatCount } from "../fallback/escape";
 import { gridHtml, PREVIEW_TILES, type PreviewBox, type PreviewTile } from "../fallback/gridHtml";
 import { MIME, type GridBundle, type LabelField } from "../protocol";
 import { countValues, topValues } from "../values";
-import { checkFieldNames, checkPositiveInteger } from "./checks";
+import { checkFieldName, checkFieldNames, checkPositiveInteger } from "./checks";
 import { describeField, TOP_VALUES } from "./fields";
 import { gridImages, type GridImages } from "./gridImages";
 import { encodeObjects, type ObjectFiles } from "./gridObjects";
@@ -24,6 +25,8 @@ export interface GridOptions {
   thumbSize?: number;
   /** Distinct images that get a thumbnail (default 20000); tiles beyond show why they have none. */
   maxThumbs?: number;
+  /** Object column of tp / fp / fn outcomes that colours the boxes, e.g. an evaluation's key (default `outcome`). */
+  outcome?: string;
 }
 
 /** Columns of `samples.arrow` that every grid has; a dataset field of the same name is left out. */
@@ -51,7 +54,7 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   const fields = fieldNames.map((name) => describeField(name, columnValues(samples, name)));
   const rowOf = new Map<string, number>();
   for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
-  const viewObjects = view.objects();
+  const viewObjects = outcomeColumn(view.objects(), options.outcome);
   const objects = encodeObjects(viewObjects, rowOf, rows);
   const written = writeViewFiles(
     encodeArrow({
@@ -134,4 +137,12 @@ function previewBoxes(objects: ColumnTable, rows: Int32Array, width: number | nu
       confidence: confidence !== null && Number.isFinite(confidence) ? confidence : null,
     };
   });
+}
+
+/** The objects with the chosen outcome column under the name the renderer reads. */
+function outcomeColumn(objects: ColumnTable, outcome: string | undefined): ColumnTable {
+  if (outcome === undefined || outcome === "outcome") return objects;
+  const names = objects.columnNames();
+  checkFieldName(outcome, names, "outcome");
+  return (names.includes("outcome") ? objects.select(aq.not("outcome")) : objects).rename({ [outcome]: "outcome" });
 }

@@ -56,6 +56,9 @@ describe("show(evaluation)", () => {
 
     const grid = outputs[5].data[MIME.grid] as GridBundle;
     expect(grid.group).toBe(ds.name);
+    // The grid's boxes carry the evaluation's outcomes, which colour them.
+    const boxes = readArrow(notebookDir, grid.objects!.files[0]);
+    expect(new Set(Array.from({ length: boxes.numRows }, (_, i) => boxes.getChild("outcome").get(i)))).toEqual(new Set(["tp", "fp", "fn"]));
     expect(outputs.every((o) => [ds.name].includes((Object.values(o.data).find((v) => typeof v === "object" && v !== null && "group" in v) as { group: string }).group))).toBe(true);
   });
 
