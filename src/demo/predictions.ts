@@ -41,8 +41,15 @@ export function predict(p: SamplePlan, rng: Rng, width: number, height: number):
     out.push({ ...jittered(o, jitter, rng, width, height), label, confidence: round3(confidence), object: i });
   });
   const fps = rng.chance(MODEL.falsePositivesPerImage) ? 1 + (rng.chance(0.2) ? 1 : 0) : 0;
-  for (let k = 0; k < fps; k++) out.push({ ...randomBox(rng, width, height), label: rng.pick(CLASSES), confidence: round3(rng.range(0.05, 0.5)), object: -1 });
+  for (let k = 0; k < fps; k++) out.push({ ...backgroundBox(p, rng, width, height), label: rng.pick(CLASSES), confidence: round3(rng.range(0.05, 0.5)), object: -1 });
   return out;
+}
+
+/** A random box that covers no object (within 50 tries), so a false positive is one beyond doubt. */
+function backgroundBox(p: SamplePlan, rng: Rng, width: number, height: number): Box {
+  let box = randomBox(rng, width, height);
+  for (let k = 0; k < 50 && p.objects.some((o) => iou(o, box) > 0.05); k++) box = randomBox(rng, width, height);
+  return box;
 }
 
 /** Plants an overconfident error (> 0.9): a confident box on background, or a confident wrong class. */
@@ -55,10 +62,7 @@ export function plantOverconfident(p: SamplePlan, rng: Rng, width: number, heigh
     q.confidence = confidence;
     q.planted = "wrong_class";
   } else {
-    // Retry until the box covers no object, so it is a false positive beyond doubt.
-    let box = randomBox(rng, width, height);
-    for (let k = 0; k < 50 && p.objects.some((o) => iou(o, box) > 0.05); k++) box = randomBox(rng, width, height);
-    p.predictions.push({ ...box, label: rng.pick(["car", "person", "bicycle"] as const), confidence, object: -1, planted: "false_positive" });
+    p.predictions.push({ ...backgroundBox(p, rng, width, height), label: rng.pick(["car", "person", "bicycle"] as const), confidence, object: -1, planted: "false_positive" });
   }
 }
 

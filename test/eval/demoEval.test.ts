@@ -14,7 +14,7 @@ let ds: Dataset;
 let truth: DemoTruth;
 
 beforeAll(async () => {
-  ({ dataset: ds, truth } = await generateDemo({ samples: 1000, seed: 0, out: tmpDir("demo-eval") }));
+  ({ dataset: ds, truth } = await generateDemo({ samples: 2000, seed: 0, out: tmpDir("demo-eval") }));
 }, 180_000);
 afterAll(removeTmpDirs);
 
