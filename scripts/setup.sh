@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and builds everything a user needs, once, and again only for what changed:
-#   1. the npm packages and the TypeScript build (the library and the `blindspot` command);
+#   1. the npm packages, the TypeScript build (the library and the `blindspot` command) and the
+#      built-in embedding model;
 #   2. a Python virtual environment (.venv) with JupyterLab and the reference tools;
 #   3. the JupyterLab extension, built with npm and pip-installed into .venv;
 #   4. the tslab kernel, registered in .venv with this project's Node.js and tslab.
@@ -21,6 +22,8 @@ fi
 # Notebooks beside the project `import ... from "blindspot"`: resolve that name to this folder.
 ln -sfn .. node_modules/blindspot
 npx tsc -p tsconfig.json
+# The built-in embedding model, converted into the models cache: embeddings then work offline.
+node scripts/fetch-model.js
 [ "${SETUP_PARTS:-all}" = node ] && exit 0
 
 if [ ! -x .venv/bin/python ]; then
