@@ -124,7 +124,8 @@ export async function decodeImage(file: string | Uint8Array, options: DecodeOpti
   return { data, width, height, channels: options.channels ?? 3, source };
 }
 
-async function readImage(file: string): Promise<Uint8Array> {
+/** Reads an image file's bytes; a missing or unreadable file is an ImageError. */
+export async function readImage(file: string): Promise<Uint8Array> {
   try {
     return await fsp.readFile(file);
   } catch (err) {

@@ -1,0 +1,86 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import sharp from "sharp";
+import * as ort from "onnxruntime-node";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { InterruptedError } from "../../src/image/batches";
+import type { DecodedImage } from "../../src/image/decode";
+import { defaultCacheRoot } from "../../src/onnx/cache";
+import { GraphBuilder } from "../../src/onnx/graph";
+import { computeForImages, type ImageComputation } from "../../src/onnx/pipeline";
+import { openSession, releaseSessions } from "../../src/onnx/session";
+import { removeTmpDirs, tmpDir } from "../helpers/data";
+
+const SIZE = 16;
+let dir: string;
+let files: string[];
+
+beforeAll(async () => {
+  dir = tmpDir("pipeline");
+  files = [];
+  for (let i = 0; i < 12; i++) {
+    const file = path.join(dir, `img${i}.png`);
+    await sharp({ create: { width: 20 + i, height: 30, channels: 3, background: { r: i * 20, g: 100, b: 255 - i * 20 } } }).png().toFile(file);
+    files.push(file);
+  }
+  fs.writeFileSync(files[4], "not an image");
+});
+afterAll(async () => {
+  await releaseSessions();
+  removeTmpDirs();
+});
+
+/** Mean colour per image (uint8 NHWC in, 3 floats out), as an ONNX graph. */
+async function meanColour(): Promise<ImageComputation> {
+  const g = new GraphBuilder();
+  const x = g.input("images", "uint8", ["batch", SIZE, SIZE, 3]);
+  g.output(g.node("ReduceMean", [g.node("Cast", [x], { to: 1 })], { axes: [1, 2], keepdims: 0 }), "float32", ["batch", 3], "mean");
+  const { session } = await openSession(g.build());
+  return {
+    name: "mean-colour", version: 1, width: 3,
+    decode: { resize: { width: SIZE, height: SIZE } },
+    compute: async (images: DecodedImage[]) => {
+      const batch = new Uint8Array(images.length * SIZE * SIZE * 3);
+      images.forEach((im, k) => batch.set(im.data, k * im.data.length));
+      const out = await session.run({ images: new ort.Tensor("uint8", batch, [images.length, SIZE, SIZE, 3]) });
+      return out.mean.data as Float32Array;
+    },
+  };
+}
+
+describe("computeForImages", () => {
+  test("rows in file order, NaN and an ImageError for a bad file, then everything from the cache", async () => {
+    const comp = await meanColour();
+    const cacheRoot = defaultCacheRoot(dir);
+    const first = await computeForImages(files, comp, { batchSize: 5, cacheRoot });
+    expect([first.computed, first.reused]).toEqual([11, 0]);
+    expect(first.errors.map((e) => [e.index, e.error.kind])).toEqual([[4, "corrupt-image"]]);
+    for (let i = 0; i < files.length; i++) {
+      const row = Array.from(first.rows.subarray(i * 3, i * 3 + 3));
+      if (i === 4) expect(row.every(Number.isNaN)).toBe(true);
+      else row.forEach((v, c) => expect(v).toBeCloseTo([i * 20, 100, 255 - i * 20][c], 3));
+    }
+    let calls = 0;
+    const second = await computeForImages(files, { ...comp, compute: async (im) => { calls++; return comp.compute(im); } }, { batchSize: 5, cacheRoot });
+    expect([second.computed, second.reused, calls]).toEqual([0, 11, 0]);
+    expect(Array.from(second.rows)).toEqual(Array.from(first.rows));
+  });
+
+  test("an interrupted run keeps its finished batches; the next run computes only the rest", async () => {
+    const comp = await meanColour();
+    const cacheRoot = defaultCacheRoot(tmpDir("pipeline-resume"));
+    const ac = new AbortController();
+    const err = await computeForImages(files, comp, {
+      batchSize: 3, cacheRoot, signal: ac.signal,
+      onProgress: (done) => { if (done === 6) ac.abort(); },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InterruptedError);
+    const resumed = await computeForImages(files, comp, { batchSize: 3, cacheRoot });
+    expect([resumed.computed, resumed.reused]).toEqual([6, 5]); // 0-5 cached (4 is bad), 6-11 computed
+  });
+
+  test("a compute that returns the wrong number of floats fails loudly", async () => {
+    const comp = await meanColour();
+    await expect(computeForImages(files.slice(0, 2), { ...comp, compute: async () => new Float32Array(1) })).rejects.toThrow(/returned 1 floats for 2 images of width 3/);
+  });
+});
