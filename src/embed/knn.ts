@@ -38,6 +38,8 @@ export interface KnnOptions {
 }
 
 export interface KnnResult {
+  /** Query rows. */
+  rows: number;
   /** Neighbours per query row: the k asked for, capped at the number of candidates. */
   k: number;
   /** Row indices of the neighbours, [queries, k] row-major, most similar first. */
@@ -55,40 +57,31 @@ const TS_BLOCK = 256;
 
 /** Exact k nearest neighbours by cosine similarity of the rows of `data` ([n, dim] row-major). */
 export async function knn(data: Float32Array, dim: number, k: number, options: KnnOptions = {}): Promise<KnnResult> {
-  const n = rowCount(data, dim, "data");
-  const m = options.queries ? rowCount(options.queries, dim, "queries") : n;
-  const self = options.queries === undefined;
-  if (!Number.isInteger(k) || k < 0) throw new BlindspotError({ message: `k must be a whole number >= 0, got ${k}` });
-  const kUsed = Math.min(k, self ? n - 1 : n);
-  const top = new TopK(m, Math.max(kUsed, 0));
-  const engine = options.engine ?? "auto";
-  const useGraph = engine === "onnx" || (engine === "auto" && m * n * dim >= AUTO_ONNX_WORK);
-  if (kUsed <= 0) return top.result(useGraph ? "cpu" : "ts");
-
-  const items = normalizeRows(data, dim, "data");
-  const queries = self ? items : normalizeRows(options.queries!, dim, "queries");
-  const tiles = useGraph ? graphTiles(await openKnnGraph(dim, { provider: options.provider }), items, queries, dim, top) : tsTiles(items, queries, dim, top);
-  await forEachBlockPair(m, n, self, tiles, options);
-  return top.result(tiles.ranOn);
+  const items = unitRows(data, dim, "data");
+  const queries = options.queries && unitRows(options.queries, dim, "queries");
+  return knnUnit(items, k, { ...options, queries });
 }
 
-/** Checks a matrix's shape and values; returns its row count. */
-function rowCount(data: Float32Array, dim: number, what: string): number {
-  if (!(data instanceof Float32Array)) throw new BlindspotError({ message: `${what} must be a Float32Array of rows`, hint: "use Float32Array.from(...)" });
-  if (!Number.isInteger(dim) || dim <= 0 || data.length % dim !== 0) {
-    throw new BlindspotError({ message: `${what} has ${data.length} values, not a whole number of rows of dimension ${dim}` });
-  }
-  return data.length / dim;
+/** Rows scaled to unit length, as the engines take them (see unitRows). */
+export interface UnitRows {
+  /** [rows rounded up to a multiple of 4, dim]: the padding rows are zero. */
+  data: Float32Array;
+  rows: number;
+  dim: number;
 }
 
 /**
  * A unit-length copy of each row, padded with zero rows to a multiple of 4 (the TypeScript
  * kernel's step). Refuses NaN and infinities, which have no place in a ranking.
  */
-export function normalizeRows(data: Float32Array, dim: number, what = "data"): Float32Array {
-  const n = data.length / dim;
-  const out = new Float32Array(Math.ceil(n / 4) * 4 * dim);
-  for (let r = 0; r < n; r++) {
+export function unitRows(data: Float32Array, dim: number, what = "data"): UnitRows {
+  if (!(data instanceof Float32Array)) throw new BlindspotError({ message: `${what} must be a Float32Array of rows`, hint: "use Float32Array.from(...)" });
+  if (!Number.isInteger(dim) || dim <= 0 || data.length % dim !== 0) {
+    throw new BlindspotError({ message: `${what} has ${data.length} values, not a whole number of rows of dimension ${dim}` });
+  }
+  const rows = data.length / dim;
+  const out = new Float32Array(Math.ceil(rows / 4) * 4 * dim);
+  for (let r = 0; r < rows; r++) {
     const o = r * dim;
     let sum = 0;
     for (let t = 0; t < dim; t++) sum += data[o + t] * data[o + t];
@@ -96,7 +89,25 @@ export function normalizeRows(data: Float32Array, dim: number, what = "data"): F
     const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
     for (let t = 0; t < dim; t++) out[o + t] = data[o + t] * scale;
   }
-  return out;
+  return { data: out, rows, dim };
+}
+
+/** knn() on rows already made unit length: callers that search the same rows often keep them. */
+export async function knnUnit(items: UnitRows, k: number, options: Omit<KnnOptions, "queries"> & { queries?: UnitRows } = {}): Promise<KnnResult> {
+  const { rows: n, dim } = items;
+  const self = options.queries === undefined;
+  const queries = options.queries ?? items;
+  if (queries.dim !== dim) throw new BlindspotError({ message: `queries have dimension ${queries.dim}, the data ${dim}` });
+  const m = queries.rows;
+  if (!Number.isInteger(k) || k < 0) throw new BlindspotError({ message: `k must be a whole number >= 0, got ${k}` });
+  const top = new TopK(m, Math.max(0, Math.min(k, self ? n - 1 : n)));
+  const engine = options.engine ?? "auto";
+  const useGraph = engine === "onnx" || (engine === "auto" && m * n * dim >= AUTO_ONNX_WORK);
+  if (top.k === 0) return top.result(useGraph ? "cpu" : "ts");
+
+  const tiles = useGraph ? graphTiles(await openKnnGraph(dim, { provider: options.provider }), items.data, queries.data, dim, top, self) : tsTiles(items.data, queries.data, dim, top, self);
+  await forEachBlockPair(m, n, self, tiles, options);
+  return top.result(tiles.ranOn);
 }
 
 /**
@@ -132,7 +143,7 @@ export class TopK {
   }
 
   result(ranOn: KnnResult["ranOn"]): KnnResult {
-    return { k: this.k, indices: this.idx, similarity: this.sim, ranOn };
+    return { rows: this.rows, k: this.k, indices: this.idx, similarity: this.sim, ranOn };
   }
 }
 
@@ -144,7 +155,7 @@ interface BlockPairs {
 }
 
 /** Visits every block pair (self: the upper triangle only), with progress, abort and yields. */
-async function forEachBlockPair(m: number, n: number, self: boolean, tiles: BlockPairs, options: KnnOptions): Promise<void> {
+async function forEachBlockPair(m: number, n: number, self: boolean, tiles: BlockPairs, options: Pick<KnnOptions, "onProgress" | "signal">): Promise<void> {
   const B = tiles.block;
   const qBlocks = Math.ceil(m / B), iBlocks = Math.ceil(n / B);
   const total = self ? (qBlocks * (qBlocks + 1)) / 2 : qBlocks * iBlocks;
@@ -162,15 +173,14 @@ async function forEachBlockPair(m: number, n: number, self: boolean, tiles: Bloc
 }
 
 /** Block pairs computed in TypeScript into one reusable tile of similarities. */
-function tsTiles(items: Float32Array, queries: Float32Array, dim: number, top: TopK): BlockPairs {
-  const self = items === queries;
+function tsTiles(items: Float32Array, queries: Float32Array, dim: number, top: TopK, self: boolean): BlockPairs {
   const tile = new Float32Array(TS_BLOCK * TS_BLOCK);
   return {
     block: TS_BLOCK,
     ranOn: "ts",
     pair(q0, q1, i0, i1, both) {
-      // Extents rounded up to the kernel's step; the padding rows are zero and never offered.
-      const nq = (q1 - q0 + 3) & ~3, ni = (i1 - i0 + 3) & ~3;
+      // Extents rounded up to the kernel's steps; the padding rows are zero and never offered.
+      const nq = (q1 - q0 + 1) & ~1, ni = (i1 - i0 + 3) & ~3;
       dotTile(queries, items, dim, q0, nq, i0, ni, tile);
       for (let a = 0; a < q1 - q0; a++) {
         const q = q0 + a, row = a * ni;
@@ -213,8 +223,7 @@ function dotTile(x: Float32Array, y: Float32Array, d: number, q0: number, nq: nu
 }
 
 /** Block pairs computed by the ONNX graph; only each row's (and column's) best few come back. */
-function graphTiles(graph: KnnGraph, items: Float32Array, queries: Float32Array, dim: number, top: TopK): BlockPairs {
-  const self = items === queries;
+function graphTiles(graph: KnnGraph, items: Float32Array, queries: Float32Array, dim: number, top: TopK, self: boolean): BlockPairs {
   return {
     block: graph.block,
     ranOn: graph.provider,
