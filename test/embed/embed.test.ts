@@ -1,0 +1,148 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { values } from "../../src/dataset/columns";
+import sharp from "sharp";
+import { DatasetBuilder } from "../../src/dataset/builder";
+import { computeEmbeddings, type Embeddings } from "../../src/embed/embed";
+import { knn } from "../../src/embed/knn";
+import { embeddingSession } from "../../src/embed/model/cpuSession";
+import { loadModel } from "../../src/embed/model/load";
+import { MOBILENET } from "../../src/embed/model/mobilenet";
+import { load } from "../../src/formats/api";
+import { releaseSessions } from "../../src/onnx/session";
+import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir, writeImage } from "../helpers/data";
+
+/**
+ * The built-in MobileNetV2 on real photos: sign-digits (2,062 hand signs, 10 classes) embedded
+ * whole, timed with decoding included, and judged by leave-one-out 10-NN (cosine) accuracy.
+ * The model comes from the models cache that scripts/setup.sh fills (converted here if missing).
+ */
+const SIGNS = path.join(SHARED, "sign-digits/Dataset");
+
+afterAll(releaseSessions);
+
+describe.skipIf(!HAS_SHARED)("embeddings of sign-digits", () => {
+  it("separate the 10 hand signs: leave-one-out 10-NN accuracy far above chance (10%)", async () => {
+    const ds = await load(SIGNS, { format: "image-folder" });
+    expect(ds.count()).toBe(2062);
+    const model = await loadModel(MOBILENET);
+    await embeddingSession(model.path, model.sha256, {}); // compiled once per process: not part of the throughput
+    const t0 = performance.now();
+    const emb = await computeEmbeddings(ds);
+    const seconds = (performance.now() - t0) / 1000;
+    expect(emb.dim).toBe(1792);
+    expect(emb.ids).toEqual(Array.from(values<string>(ds.samples, "id")));
+    expect(emb.failed).toEqual([]);
+    for (let r = 0; r < emb.ids.length; r += 97) {
+      const row = emb.vectors.subarray(r * emb.dim, (r + 1) * emb.dim);
+      expect(Math.hypot(...row)).toBeCloseTo(1, 5);
+    }
+
+    const labels = values<string>(ds.samples, "ground_truth");
+    const k = 10;
+    const nn = await knn(emb.vectors, emb.dim, k);
+    let correct = 0;
+    for (let r = 0; r < emb.ids.length; r++) {
+      const votes = new Map<string, number>();
+      for (let j = 0; j < k; j++) {
+        const l = labels[nn.indices[r * k + j]];
+        votes.set(l, (votes.get(l) ?? 0) + 1);
+      }
+      const best = [...votes.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+      if (best === labels[r]) correct++;
+    }
+    const accuracy = correct / emb.ids.length;
+    console.log(`sign-digits: ${emb.ids.length} images embedded on ${emb.provider} in ${seconds.toFixed(1)} s ` +
+      `(${(emb.ids.length / seconds).toFixed(0)} images/s, decode included); leave-one-out 10-NN accuracy ${(accuracy * 100).toFixed(1)}%`);
+    expect(accuracy).toBeGreaterThan(0.6);
+  }, 600_000);
+});
+if (!HAS_SHARED) it.skip(SKIP_MESSAGE, () => {});
+
+/** A 120 x 80 PNG with a gradient and a block: content the model responds to. */
+async function writePattern(file: string): Promise<void> {
+  const raw = Buffer.alloc(120 * 80 * 3);
+  for (let y = 0; y < 80; y++) for (let x = 0; x < 120; x++) {
+    const o = 3 * (y * 120 + x);
+    raw[o] = 2 * x;
+    raw[o + 1] = 3 * y;
+    raw[o + 2] = x > 40 && x < 90 && y > 20 && y < 60 ? 255 : 0;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await sharp(raw, { raw: { width: 120, height: 80, channels: 3 } }).png().toFile(file);
+}
+
+const dot = (e: Embeddings, a: number, b: number) => e.vectors.subarray(a * e.dim, (a + 1) * e.dim).reduce((s, v, t) => s + v * e.vectors[b * e.dim + t], 0);
+
+describe("embeddings", () => {
+  it("record an unreadable image as a problem on its sample and go on", async () => {
+    const dir = tmpDir("embed-bad");
+    await writePattern(path.join(dir, "a/ok.png"));
+    await writeImage(path.join(dir, "b/ok.jpg"), 30, 50);
+    fs.writeFileSync(path.join(dir, "b/broken.jpg"), Buffer.from("not a jpeg at all"));
+    const ds = await load(dir, { format: "image-folder" });
+    const before = ds.problems.length; // the loader's header check already found it
+    const emb = await computeEmbeddings(ds, { batchSize: 2 });
+    expect(emb.ids).toEqual(["a/ok.png", "b/ok.jpg"]);
+    expect(emb.failed).toEqual(["b/broken.jpg"]);
+    expect(ds.problems.slice(before)).toMatchObject([{ sampleId: "b/broken.jpg", kind: "corrupt-image", file: path.join(dir, "b/broken.jpg") }]);
+    // A rerun records nothing new.
+    const count = ds.problems.length;
+    await computeEmbeddings(ds, { batchSize: 2 });
+    expect(ds.problems.length).toBe(count);
+  });
+
+  it("of boxes: a whole-image box embeds like the image, context widens the box, empty boxes and missing images are problems", async () => {
+    const dir = tmpDir("embed-crops");
+    await writePattern(path.join(dir, "a.png"));
+    const b = new DatasetBuilder("crops", dir);
+    b.declareField({ name: "gt", kind: "detections", predicted: false });
+    b.addSample({ filepath: "a.png", width: 120, height: 80 });
+    b.addSample({ filepath: "gone.png", width: 120, height: 80 });
+    const box = (sampleId: string, x: number, y: number, w: number, h: number) => b.addObject({ sampleId, field: "gt", label: "thing", x, y, w, h });
+    box("a.png", 0, 0, 120, 80);
+    box("a.png", 30, 20, 40, 20);
+    box("a.png", 20, 15, 60, 30); // the box above with context 0.25
+    box("a.png", 200, 200, 10, 10);
+    box("gone.png", 0, 0, 10, 10);
+    const ds = b.build();
+    const objectIds = Array.from(values<number>(ds.objects, "id"));
+
+    const whole = await computeEmbeddings(ds);
+    expect(whole.ids).toEqual(["a.png"]);
+    const crops = await computeEmbeddings(ds, { crops: { field: "gt" } });
+    expect(crops.ids).toEqual(objectIds.slice(0, 3));
+    expect(crops.failed).toEqual(objectIds.slice(3));
+    // The missing image was recorded once, by the first run.
+    expect(ds.problems.map((p) => p.kind).sort()).toEqual(["box-outside-image", "missing-image"]);
+    expect(dot(crops, 0, 0)).toBeCloseTo(1, 5);
+    const full = crops.vectors.subarray(0, crops.dim).reduce((s, v, t) => s + v * whole.vectors[t], 0);
+    expect(full).toBeGreaterThan(0.99);
+
+    const widened = await computeEmbeddings(ds, { crops: { field: "gt", context: 0.25 } });
+    expect(widened.vectors.subarray(widened.dim, 2 * widened.dim)).toEqual(crops.vectors.subarray(2 * crops.dim, 3 * crops.dim));
+    expect(dot(crops, 1, 2)).toBeLessThan(0.99);
+  });
+
+  it("are cached by image content: a rerun reuses every row and gives the same vectors", async () => {
+    const dir = tmpDir("embed-cache");
+    await writePattern(path.join(dir, "x/one.png"));
+    await writeImage(path.join(dir, "y/two.jpg"), 64, 48);
+    const ds = await load(dir, { format: "image-folder" });
+    const cacheRoot = path.join(dir, ".blindspot-cache");
+    const first = await computeEmbeddings(ds, { cacheRoot });
+    const again = await computeEmbeddings(ds, { cacheRoot });
+    expect([first.computed, first.reused, again.computed, again.reused]).toEqual([2, 0, 0, 2]);
+    expect(again.vectors).toEqual(first.vectors);
+    const b = new DatasetBuilder("boxes", dir);
+    b.declareField({ name: "gt", kind: "detections", predicted: false });
+    b.addSample({ filepath: "x/one.png", width: 120, height: 80 });
+    b.addObject({ sampleId: "x/one.png", field: "gt", label: "t", x: 5, y: 5, w: 50, h: 40 });
+    const boxes = b.build();
+    const c1 = await computeEmbeddings(boxes, { cacheRoot, crops: { field: "gt" } });
+    const c2 = await computeEmbeddings(boxes, { cacheRoot, crops: { field: "gt" } });
+    expect([c1.computed, c1.reused, c2.computed, c2.reused]).toEqual([1, 0, 0, 1]);
+    expect(c2.vectors).toEqual(c1.vectors);
+  });
+});
