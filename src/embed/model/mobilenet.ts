@@ -10,7 +10,7 @@ import { tfjsToOnnx } from "./convert";
 import { bundledExport } from "./literal";
 import { readStoredCard, sha256, storeModel, type ModelFile } from "./store";
 import { readTgz } from "./tar";
-import { asGraphModel, readWeights } from "./tfjs";
+import { asGraphModel, readWeights, type TfjsGraphModel } from "./tfjs";
 
 /**
  * The built-in embedding model: MobileNetV2 with width 1.4 at 224x224, TF-Hub's ImageNet
@@ -27,7 +27,8 @@ const PACKAGE = "nsfwjs@4.4.0";
 const TARBALL = "nsfwjs-4.4.0.tgz";
 const INTEGRITY = "sha512-krC1fgeTLXtZwgdpKJ0jm7hqv0gTSRQQRL+FhOaxaJ9Wj92t42BO3csO2odwgTAgZgf2RvkwPtp0R8Aa7dc+MA==";
 const MODEL_DIR = "package/dist/models/mobilenet_v2_mid/";
-const FEATURES = "StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze";
+/** The TF.js node of the 1792-d feature vector: the squeezed global average pool. */
+export const MOBILENET_FEATURES = "StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze";
 /** Bump when the converter's output changes, so cached conversions are rebuilt. */
 const CONVERTER_VERSION = 1;
 
@@ -64,18 +65,25 @@ export async function mobilenet(options: BuiltinOptions): Promise<ModelFile> {
 
 /** Converts the model inside the nsfwjs tarball to ONNX bytes. */
 export function convertMobilenet(tgz: Uint8Array): Uint8Array {
+  const { model, shard } = mobilenetSource(tgz);
+  return tfjsToOnnx(model, readWeights(model, shard), {
+    inputName: MOBILENET_CARD.input.name,
+    outputs: { [MOBILENET_CARD.output.name]: MOBILENET_FEATURES, [MOBILENET_PROBABILITIES]: "Identity" },
+  });
+}
+
+/** The TF.js graph model in the nsfwjs tarball, and its weight shards by name. */
+export function mobilenetSource(tgz: Uint8Array): { model: TfjsGraphModel; shard: (name: string) => Uint8Array } {
   const files = readTgz(tgz, (p) => p.startsWith(MODEL_DIR));
   const text = (name: string) => {
     const f = files.get(MODEL_DIR + name);
     if (!f) throw new BlindspotError({ file: TARBALL, message: `the package has no ${MODEL_DIR + name}`, hint: `use the tarball of ${PACKAGE}` });
     return f.toString("utf8");
   };
-  const model = asGraphModel(bundledExport(text("model.min.js")), MODEL_DIR + "model.min.js");
-  const weights = readWeights(model, (shard) => Buffer.from(bundledExport(text(`${shard}.min.js`)) as string, "base64"));
-  return tfjsToOnnx(model, weights, {
-    inputName: MOBILENET_CARD.input.name,
-    outputs: { [MOBILENET_CARD.output.name]: FEATURES, [MOBILENET_PROBABILITIES]: "Identity" },
-  });
+  return {
+    model: asGraphModel(bundledExport(text("model.min.js")), MODEL_DIR + "model.min.js"),
+    shard: (name) => Buffer.from(bundledExport(text(`${name}.min.js`)) as string, "base64"),
+  };
 }
 
 /** The checked nsfwjs tarball: given, cached, or fetched with `npm pack` into the cache. */
