@@ -39,7 +39,6 @@ export function buildQualityGraph(): Uint8Array {
   const op = (type: string, inputs: string[], attrs = {}) => g.node(type, inputs, attrs);
   const f32 = (v: number) => g.scalar(v);
   const f64 = (v: number) => op("Cast", [g.scalar(v)], { to: DOUBLE });
-  const i32 = (v: number) => g.constant(Int32Array.of(v), []);
 
   const images = g.input("images", "uint8", ["batch", "height", "width", 3]);
   const blurKx = g.input("blur_kx", "int32", ["width", "blur_width"]);

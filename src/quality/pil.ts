@@ -155,9 +155,8 @@ export function findEdges(gray: Uint8Array, width: number, height: number): Uint
   const out = gray.slice();
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
-      const i = y * width + x;
-      let s = 8 * gray[i];
-      for (const j of [i - width - 1, i - width, i - width + 1, i - 1, i + 1, i + width - 1, i + width, i + width + 1]) s -= gray[j];
+      const i = y * width + x, up = i - width, down = i + width;
+      const s = 8 * gray[i] - gray[up - 1] - gray[up] - gray[up + 1] - gray[i - 1] - gray[i + 1] - gray[down - 1] - gray[down] - gray[down + 1];
       out[i] = s < 0 ? 0 : s > 255 ? 255 : s;
     }
   }

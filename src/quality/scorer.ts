@@ -1,0 +1,54 @@
+/**
+ * Scores a batch of decoded images with the ONNX graph (one run per image size, bounded in
+ * pixels) or with the TypeScript reference.
+ */
+
+import type { Provider, RanOn } from "../onnx/session";
+import { graphAccepts, graphRawStats, openQualityGraph } from "./graph";
+import { referenceRawStats } from "./scores";
+import type { QualityImage, RawStats } from "./stats";
+
+export type Engine = "graph" | "reference";
+
+/** Pixels per graph run: the graph holds ~100 bytes per pixel in intermediates. */
+const RUN_PIXELS = 1 << 21;
+
+export interface Scorer {
+  /** Where the scores are computed. */
+  ranOn: RanOn | "typescript";
+  rawStats(images: QualityImage[]): Promise<RawStats[]>;
+}
+
+export async function openScorer(engine: Engine, provider: Provider, hashSize: number): Promise<Scorer> {
+  if (engine === "reference") {
+    return { ranOn: "typescript", rawStats: async (images) => images.map((im) => referenceRawStats(im, hashSize)) };
+  }
+  const { session, provider: ranOn } = await openQualityGraph(provider);
+  return {
+    ranOn,
+    async rawStats(images) {
+      const out: RawStats[] = new Array(images.length);
+      for (const run of runs(images)) {
+        const stats = graphAccepts(run.width, run.height)
+          ? await graphRawStats(session, run.indices.map((i) => images[i]), hashSize)
+          : run.indices.map((i) => referenceRawStats(images[i], hashSize));
+        run.indices.forEach((i, k) => (out[i] = stats[k]));
+      }
+      return out;
+    },
+  };
+}
+
+/** The images grouped by size, each group cut into runs of at most RUN_PIXELS (at least one image). */
+function runs(images: QualityImage[]): { width: number; height: number; indices: number[] }[] {
+  const bySize = new Map<string, number[]>();
+  images.forEach((im, i) => {
+    const key = `${im.width}x${im.height}`;
+    bySize.set(key, [...(bySize.get(key) ?? []), i]);
+  });
+  return [...bySize.values()].flatMap((indices) => {
+    const { width, height } = images[indices[0]];
+    const per = Math.max(1, Math.floor(RUN_PIXELS / (width * height)));
+    return Array.from({ length: Math.ceil(indices.length / per) }, (_, r) => ({ width, height, indices: indices.slice(r * per, (r + 1) * per) }));
+  });
+}

@@ -1,0 +1,104 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { values } from "../../src/dataset/columns";
+import { DatasetBuilder } from "../../src/dataset/builder";
+import type { Dataset } from "../../src/dataset/dataset";
+import { computeQuality, flagQuality } from "../../src/quality/issues";
+import { tmpDir } from "../helpers/data";
+import { randomImage } from "./helpers";
+
+/**
+ * computeQuality on a folder of broken and unusual images: the broken ones become problems on
+ * their samples (with null scores), the unusual ones are scored, and the run goes on.
+ */
+async function writeImages(dir: string): Promise<Record<string, string | null>> {
+  const file = (name: string) => path.join(dir, name);
+  const jpeg = await sharp(fs.readFileSync(await randomImage(dir, 200, 150, 1))).jpeg({ quality: 90 }).toBuffer();
+  fs.writeFileSync(file("truncated.jpg"), jpeg.subarray(0, Math.floor(jpeg.length * 0.6)));
+  fs.writeFileSync(file("corrupt.jpg"), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(500, 0x5a)]));
+  fs.writeFileSync(file("empty.png"), Buffer.alloc(0));
+  fs.writeFileSync(file("text.jpg"), "not an image\n");
+  await sharp({ create: { width: 3000, height: 2000, channels: 3, background: "#336699" } }).png().toFile(file("huge.png"));
+  const gray = Buffer.alloc(80 * 60).map((_, i) => (i * 7) % 256);
+  await sharp(gray, { raw: { width: 80, height: 60, channels: 1 } }).toColourspace("b-w").png().toFile(file("gray.png"));
+  await sharp(Buffer.alloc(50 * 40 * 4).map((_, i) => (i * 13) % 256), { raw: { width: 50, height: 40, channels: 4 } }).png().toFile(file("rgba.png"));
+  await sharp(new Uint16Array(30 * 20 * 3).map((_, i) => (i * 997) % 65536), { raw: { width: 30, height: 20, channels: 3 } }).toColourspace("rgb16").png().toFile(file("sixteen-bit.png"));
+  await sharp(fs.readFileSync(await randomImage(dir, 64, 64, 2))).toColourspace("cmyk").jpeg().toFile(file("cmyk.jpg"));
+  await sharp(fs.readFileSync(await randomImage(dir, 40, 30, 3))).webp().toFile(file("image.webp"));
+  await sharp(fs.readFileSync(await randomImage(dir, 40, 30, 4))).tiff().toFile(file("image.tiff"));
+  const one = await randomImage(dir, 1, 1, 5), line = await randomImage(dir, 1, 300, 6);
+  return {
+    "truncated.jpg": "truncated-image", "corrupt.jpg": "corrupt-image", "empty.png": "corrupt-image", "text.jpg": "corrupt-image",
+    "huge.png": "image-too-large", "missing.jpg": "missing-image",
+    "gray.png": null, "rgba.png": null, "sixteen-bit.png": null, "cmyk.jpg": null, "image.webp": null, "image.tiff": null,
+    [path.basename(one)]: null, [path.basename(line)]: null, "random-200x150-1.png": null,
+  };
+}
+
+function dataset(dir: string, names: string[]): Dataset {
+  const b = new DatasetBuilder("mixed", dir);
+  for (const n of names) b.addSample({ filepath: n });
+  return b.build();
+}
+
+describe("computeQuality on broken and unusual images", () => {
+  it("records each broken image as a problem and scores the rest", async () => {
+    const dir = tmpDir("quality-problems");
+    const expected = await writeImages(dir);
+    const names = Object.keys(expected);
+    const ds = dataset(dir, names);
+    const progress: number[] = [];
+    const summary = await computeQuality(ds, { maxPixels: 5e6, batchSize: 4, onProgress: (done) => progress.push(done) });
+
+    const broken = names.filter((n) => expected[n] !== null);
+    expect(summary).toMatchObject({ images: names.length, failed: broken.length, scored: names.length - broken.length });
+    expect(progress.at(-1)).toBe(names.length);
+    const kinds = Object.fromEntries(ds.problems.map((p) => [p.sampleId, p.kind]));
+    for (const n of broken) expect(kinds[n], n).toBe(expected[n]);
+    const laplacian = values<number | null>(ds.samples, "quality_laplacian_var"), dark = values<boolean | null>(ds.samples, "is_dark");
+    const gray = values<boolean | null>(ds.samples, "is_grayscale");
+    names.forEach((n, i) => {
+      expect(laplacian[i] === null, n).toBe(expected[n] !== null);
+      expect(dark[i] === null, n).toBe(expected[n] !== null);
+    });
+    // A single-channel 8-bit file is grayscale (Pillow mode "L"); RGBA, 16-bit and CMYK are not.
+    expect(names.filter((_, i) => gray[i])).toEqual(["gray.png"]);
+
+    // A second run records no problem twice.
+    await computeQuality(ds, { maxPixels: 5e6 });
+    expect(ds.problems.length).toBe(broken.length);
+  });
+
+  it("the reference engine writes the same scores; a cache makes a rerun decode nothing; thresholds change flags only", async () => {
+    const dir = tmpDir("quality-engines");
+    const names: string[] = [];
+    for (const [w, h, seed] of [[120, 90, 1], [120, 90, 2], [33, 200, 3], [2, 2, 4], [1, 5, 5]]) names.push(path.basename(await randomImage(dir, w, h, seed)));
+    fs.copyFileSync(path.join(dir, names[0]), path.join(dir, "copy.png"));
+    names.push("copy.png");
+    const a = dataset(dir, names), b = dataset(dir, names);
+    const cache = path.join(dir, ".cache");
+    const first = await computeQuality(a, { cacheRoot: cache });
+    await computeQuality(b, { engine: "reference" });
+    expect(first.ranOn).not.toBe("typescript");
+    const columns = a.samples.columnNames().filter((c) => c.startsWith("quality_") || c.startsWith("is_"));
+    for (const c of columns) expect(Array.from(values(b.samples, c)), c).toEqual(Array.from(values(a.samples, c)));
+    expect(first.issues.exact_duplicate).toBe(2);
+
+    const again = await computeQuality(a, { cacheRoot: cache });
+    expect([again.computed, again.reused]).toEqual([0, names.length]);
+    for (const c of columns) expect(Array.from(values(a.samples, c)), c).toEqual(Array.from(values(b.samples, c)));
+
+    const before = Array.from(values(a.samples, "quality_laplacian_var"));
+    const counts = flagQuality(a, { dark: { threshold: 1.01 } });
+    expect(counts.dark).toBe(names.length);
+    expect(Array.from(values(a.samples, "quality_laplacian_var"))).toEqual(before);
+    expect(flagQuality(a).dark).toBe(first.issues.dark);
+  });
+
+  it("flagQuality before computeQuality says what to run", () => {
+    const ds = dataset(tmpDir("quality-none"), ["a.jpg"]);
+    expect(() => flagQuality(ds)).toThrow(/run computeQuality/);
+  });
+});
