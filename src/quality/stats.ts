@@ -81,7 +81,9 @@ export type QualityScores = {
   size: number;
   channels: number;
   phash: string;
-} & Record<`brightness_p${(typeof BRIGHTNESS_PERCENTILES)[number]}`, number>;
+} & Record<PercentileKey, number>;
+
+type PercentileKey = `brightness_p${(typeof BRIGHTNESS_PERCENTILES)[number]}`;
 
 /** Cleanvision's longest side for blur detection (utils/constants.py MAX_RESOLUTION_FOR_BLURRY_DETECTION). */
 const BLUR_MAX_SIDE = 64;
@@ -120,19 +122,17 @@ export function finishScores(raw: RawStats, hashSize: number): QualityScores {
     for (let v = 0; v < 256; v++) s += v * h[band * 256 + v];
     return s / n;
   });
-  const scores: Record<string, number | string> = {
-    brightness: perceivedBrightness(means[0], means[1], means[2]),
-  };
-  BRIGHTNESS_PERCENTILES.forEach((p, i) => {
-    scores[`brightness_p${p}`] = lerp(raw.brightnessAtRanks[2 * i], raw.brightnessAtRanks[2 * i + 1], percentilePosition(n, p).gamma);
-  });
+  const percentiles = Object.fromEntries(
+    BRIGHTNESS_PERCENTILES.map((p, i) => [`brightness_p${p}`, lerp(raw.brightnessAtRanks[2 * i], raw.brightnessAtRanks[2 * i + 1], percentilePosition(n, p).gamma)]),
+  ) as Record<PercentileKey, number>;
   const varRg = varianceOfSums(raw.rg.sum, raw.rg.sumSquares, n);
   const varYb = varianceOfSums(raw.yb2.sum, raw.yb2.sumSquares, n) / 4;
   const meanRg = raw.rg.sum / n, meanYb = raw.yb2.sum / (2 * n);
   const small = blurSize(width, height);
   const smallGray = grayOfPlanes(raw.small, small.width * small.height);
   return {
-    ...(scores as Record<`brightness_p${(typeof BRIGHTNESS_PERCENTILES)[number]}`, number> & { brightness: number }),
+    brightness: perceivedBrightness(means[0], means[1], means[2]),
+    ...percentiles,
     contrast: Math.sqrt(varianceOfSums(raw.gray.sum, raw.gray.sumSquares, n)),
     laplacian_var: varianceOfSums(raw.laplacian.sum, raw.laplacian.sumSquares, n),
     entropy: entropy(h.subarray(0, 256 * bands)),
