@@ -53,8 +53,15 @@ export interface DecodeOptions {
    * torchvision's antialiased bilinear resize.
    */
   resize?: { width: number; height: number; fit?: Fit; kernel?: Kernel };
-  /** 3 (sRGB, default) or 1 (luma). */
+  /** 3 (RGB, default) or 1 (luma). */
   channels?: 3 | 1;
+  /**
+   * `stored` (default): RGB and grey files give the values stored in the file, ignoring an
+   * embedded colour profile, as PIL, OpenCV and Cleanvision read them (and as most models were
+   * trained); `srgb`: converted to sRGB through the profile. CMYK and other spaces are always
+   * converted to sRGB.
+   */
+  colour?: "stored" | "srgb";
   /** The file's name for error messages, when the image is given as bytes. */
   name?: string;
 }
@@ -107,7 +114,8 @@ export async function decodeImage(file: string | Uint8Array, options: DecodeOpti
   if (meta.width * meta.height > maxPixels) throw tooLarge(name, meta.width, meta.height, maxPixels);
   const source = sourceInfo(meta);
 
-  let pipeline = sharp(bytes, input).autoOrient().removeAlpha().toColourspace("srgb");
+  const stored = (options.colour ?? "stored") === "stored" && STORED_SPACES.has(meta.space ?? "");
+  let pipeline = stored ? sharp(bytes, input).keepIccProfile().autoOrient().removeAlpha() : sharp(bytes, input).autoOrient().removeAlpha().toColourspace("srgb");
   if (options.resize) {
     const { width, height, fit = "fill", kernel } = options.resize;
     pipeline = pipeline.resize(width, height, { fit, kernel, background: { r: 0, g: 0, b: 0 } });
@@ -119,9 +127,20 @@ export async function decodeImage(file: string | Uint8Array, options: DecodeOpti
     throw classify(err, name, bytes, true);
   }
   const { width, height } = out.info;
-  const rgb = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
+  const raw = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
+  const rgb = out.info.channels === 1 ? grayToRgb(raw) : raw;
   const data = options.channels === 1 ? luma(rgb) : rgb;
   return { data, width, height, channels: options.channels ?? 3, source };
+}
+
+/** Colour spaces whose stored values are read as they are (others are converted to sRGB). */
+const STORED_SPACES = new Set(["srgb", "rgb", "b-w"]);
+
+/** One grey channel repeated into three. */
+function grayToRgb(gray: Uint8Array): Uint8Array {
+  const rgb = new Uint8Array(gray.length * 3);
+  for (let i = 0, j = 0; i < gray.length; i++, j += 3) rgb[j] = rgb[j + 1] = rgb[j + 2] = gray[i];
+  return rgb;
 }
 
 /** Reads an image file's bytes; a missing or unreadable file is an ImageError. */
