@@ -25,6 +25,8 @@
  * shape. Exact duplicates are dense by this measure: set them aside (duplicates.ts) when that matters.
  */
 
+import * as aq from "arquero";
+import type { Dataset } from "../dataset/dataset";
 import { BlindspotError } from "../errors";
 import type { KnnResult } from "./knn";
 
@@ -61,4 +63,18 @@ function max(values: Float64Array): number {
 /** (v - low) / (high - low) for each value; 0 where high = low. */
 function scaled(values: Float64Array, low: number, high: number): Float32Array {
   return Float32Array.from(values, (v) => (high > low ? (v - low) / (high - low) : 0));
+}
+
+/**
+ * Writes per-row scores as sample fields, e.g. { uniqueness: uniqueness(nn) }: `ids` are the
+ * embeddings' sample ids, row by row; samples without an embedding get null.
+ */
+export function setScoreFields(ds: Dataset, ids: readonly (string | number)[], fields: Record<string, ArrayLike<number>>): void {
+  if (ids.some((id) => typeof id !== "string")) {
+    throw new BlindspotError({ message: "scores of boxes (numeric object ids) cannot be sample fields", hint: "embed whole images for per-sample scores" });
+  }
+  for (const [name, v] of Object.entries(fields)) {
+    if (v.length !== ids.length) throw new BlindspotError({ message: `field ${name} has ${v.length} scores for ${ids.length} ids` });
+  }
+  ds.setFields(aq.table({ id: [...ids], ...Object.fromEntries(Object.entries(fields).map(([name, v]) => [name, Array.from(v)])) }));
 }

@@ -2,9 +2,11 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { DatasetBuilder } from "../../src/dataset/builder";
+import { values } from "../../src/dataset/columns";
 import { knn } from "../../src/embed/knn";
 import { gaussian, gaussianMatrix, mulberry32 } from "../../src/embed/project/random";
-import { representativeness, uniqueness } from "../../src/embed/scores";
+import { representativeness, setScoreFields, uniqueness } from "../../src/embed/scores";
 import { tmpDir } from "../helpers/data";
 
 const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
@@ -56,6 +58,19 @@ describe("uniqueness and representativeness", () => {
     expect(Array.from(uniqueness(nn))).toEqual([0, 0, 0, 0, 0]);
     expect(Array.from(representativeness(nn))).toEqual([1, 1, 1, 1, 1]);
     expect(() => uniqueness(knn2(nn))).toThrow(/needs the 3 nearest neighbours/);
+  });
+});
+
+describe("setScoreFields", () => {
+  it("writes scores as sample fields by id, null where a sample has no embedding", () => {
+    const b = new DatasetBuilder("x", null);
+    for (const f of ["a.jpg", "b.jpg", "c.jpg"]) b.addSample({ filepath: f });
+    const ds = b.build();
+    setScoreFields(ds, ["c.jpg", "a.jpg"], { uniqueness: Float32Array.of(0.5, 1), representativeness: [0.25, 0] });
+    expect(Array.from(values(ds.samples, "uniqueness"))).toEqual([1, null, 0.5]);
+    expect(Array.from(values(ds.samples, "representativeness"))).toEqual([0, null, 0.25]);
+    expect(() => setScoreFields(ds, [1, 2], { uniqueness: [1, 1] })).toThrow(/numeric object ids/);
+    expect(() => setScoreFields(ds, ["a.jpg"], { uniqueness: [1, 1] })).toThrow(/2 scores for 1 ids/);
   });
 });
 
