@@ -2,7 +2,8 @@
  * The rows most similar (cosine) to one row, id or vector: "more like this" for a sample or box.
  *
  * The unit-length copy of the embeddings is kept (weakly, per vectors array) between calls, so
- * browsing neighbour after neighbour scans the rows once per query and copies nothing.
+ * browsing neighbour after neighbour scans the rows once per query and copies nothing. Treat the
+ * vectors as read-only: a changed array would still be searched as it was first seen.
  */
 
 import { BlindspotError } from "../errors";

@@ -15,7 +15,7 @@
  */
 
 import { BlindspotError } from "../../errors";
-import { knn, type KnnOptions, type KnnResult, type Progress } from "../knn";
+import { knn, unitRows, type KnnOptions, type KnnResult, type Progress } from "../knn";
 import { fitPca, projectPca } from "./pca";
 import { QuadTree } from "./quadtree";
 import { gaussian, mulberry32 } from "./random";
@@ -137,13 +137,7 @@ async function initialLayout(data: Float32Array, dim: number, options: TsneOptio
   }
   if (options.init !== undefined && options.init !== "pca") throw new BlindspotError({ message: `init must be "pca" or "random", got ${JSON.stringify(options.init)}` });
   // PCA of the unit rows: the geometry the affinities come from.
-  const unit = new Float32Array(data.length);
-  for (let r = 0; r < n; r++) {
-    let s = 0;
-    for (let t = 0; t < dim; t++) s += data[r * dim + t] ** 2;
-    const scale = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let t = 0; t < dim; t++) unit[r * dim + t] = data[r * dim + t] * scale;
-  }
+  const unit = unitRows(data, dim).data.subarray(0, data.length);
   const points = projectPca(await fitPca(unit, dim, { components: Math.min(2, dim), signal: options.signal }), unit);
   const y = new Float64Array(2 * n);
   for (let r = 0; r < n; r++) for (let c = 0; c < Math.min(2, dim); c++) y[2 * r + c] = points[r * Math.min(2, dim) + c];
