@@ -7,24 +7,37 @@
 /** Points per leaf before it splits; the depth cap stops splitting coincident points. */
 const LEAF_SIZE = 1;
 const MAX_DEPTH = 40;
+/** Marks a leaf in its first child slot. */
+const LEAF = -2;
 
 export class QuadTree {
-  /** Per node: point count, centre of mass, squared cell width, leaf range in `order`, children range in `kids`. */
-  private readonly count: number[] = [];
-  private readonly comX: number[] = [];
-  private readonly comY: number[] = [];
-  private readonly width2: number[] = [];
-  private readonly start: number[] = [];
-  private readonly end: number[] = [];
-  private readonly kidStart: number[] = [];
-  private readonly kidEnd: number[] = [];
-  private readonly kids: number[] = [];
+  /** Per node: point count, centre of mass, squared cell width, its points' range in `order`, 4 child slots (-1: none, LEAF). */
+  private count: Int32Array;
+  private comX: Float64Array;
+  private comY: Float64Array;
+  private width2: Float64Array;
+  private start: Int32Array;
+  private end: Int32Array;
+  private child: Int32Array;
+  private nodes = 0;
   private readonly order: Int32Array;
+  /** Partition scratch, and the traversal stack. */
+  private readonly scratch: Int32Array;
   private readonly stack: Int32Array;
 
   constructor(private readonly y: Float64Array) {
     const n = y.length / 2;
+    const capacity = 2 * n + 16;
+    this.count = new Int32Array(capacity);
+    this.comX = new Float64Array(capacity);
+    this.comY = new Float64Array(capacity);
+    this.width2 = new Float64Array(capacity);
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.child = new Int32Array(4 * capacity);
     this.order = Int32Array.from({ length: n }, (_, i) => i);
+    this.scratch = new Int32Array(n);
+    this.stack = new Int32Array(3 * MAX_DEPTH + 8);
     let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
     for (let i = 0; i < n; i++) {
       x0 = Math.min(x0, y[2 * i]); x1 = Math.max(x1, y[2 * i]);
@@ -32,7 +45,6 @@ export class QuadTree {
     }
     const half = Math.max(x1 - x0, y1 - y0, 1e-12) / 2 * (1 + 1e-9);
     this.build(0, n, (x0 + x1) / 2, (y0 + y1) / 2, half, 0);
-    this.stack = new Int32Array(4 * MAX_DEPTH + 8);
   }
 
   /**
@@ -40,30 +52,31 @@ export class QuadTree {
    * and returns sum over j != i of q_ij (its share of the normalisation Z).
    */
   repulsion(i: number, theta2: number, force: Float64Array): number {
-    const { y, stack } = this;
+    const { y, stack, child, order } = this;
     const xi = y[2 * i], yi = y[2 * i + 1];
     let sumQ = 0, fx = 0, fy = 0, top = 0;
     stack[top++] = 0;
     while (top > 0) {
       const node = stack[--top];
-      const dx = xi - this.comX[node], dy = yi - this.comY[node], d2 = dx * dx + dy * dy;
-      const leaf = this.kidStart[node] === this.kidEnd[node];
-      if (!leaf && this.width2[node] < theta2 * d2) {
-        const q = 1 / (1 + d2), c = this.count[node];
-        sumQ += c * q;
-        fx += c * q * q * dx;
-        fy += c * q * q * dy;
-      } else if (leaf) {
+      if (child[4 * node] === LEAF) {
         for (let p = this.start[node]; p < this.end[node]; p++) {
-          const j = this.order[p];
+          const j = order[p];
           if (j === i) continue;
           const ex = xi - y[2 * j], ey = yi - y[2 * j + 1], q = 1 / (1 + ex * ex + ey * ey);
           sumQ += q;
           fx += q * q * ex;
           fy += q * q * ey;
         }
+        continue;
+      }
+      const dx = xi - this.comX[node], dy = yi - this.comY[node], d2 = dx * dx + dy * dy;
+      if (this.width2[node] < theta2 * d2) {
+        const q = 1 / (1 + d2), c = this.count[node];
+        sumQ += c * q;
+        fx += c * q * q * dx;
+        fy += c * q * q * dy;
       } else {
-        for (let k = this.kidStart[node]; k < this.kidEnd[node]; k++) stack[top++] = this.kids[k];
+        for (let k = 4 * node; k < 4 * node + 4; k++) if (child[k] >= 0) stack[top++] = child[k];
       }
     }
     force[2 * i] += fx;
@@ -73,38 +86,58 @@ export class QuadTree {
 
   /** Builds the node for order[from..to) in the square centred (cx, cy) with half-width `half`; returns its id. */
   private build(from: number, to: number, cx: number, cy: number, half: number, depth: number): number {
-    const { y, order } = this;
-    const id = this.count.length;
+    const { y, order, scratch } = this;
+    if (this.nodes === this.count.length) this.grow();
+    const id = this.nodes++;
     let sx = 0, sy = 0;
     for (let p = from; p < to; p++) {
       sx += y[2 * order[p]];
       sy += y[2 * order[p] + 1];
     }
-    this.count.push(to - from);
-    this.comX.push(sx / (to - from));
-    this.comY.push(sy / (to - from));
-    this.width2.push(4 * half * half);
-    this.start.push(from);
-    this.end.push(to);
-    this.kidStart.push(0);
-    this.kidEnd.push(0);
-    if (to - from <= LEAF_SIZE || depth >= MAX_DEPTH) return id;
+    this.count[id] = to - from;
+    this.comX[id] = sx / (to - from);
+    this.comY[id] = sy / (to - from);
+    this.width2[id] = 4 * half * half;
+    this.start[id] = from;
+    this.end[id] = to;
+    this.child.fill(-1, 4 * id, 4 * id + 4);
+    if (to - from <= LEAF_SIZE || depth >= MAX_DEPTH) {
+      this.child[4 * id] = LEAF;
+      return id;
+    }
     // Partition the range by quadrant (stable within each), then build the non-empty ones.
-    const quadrant = (j: number) => (y[2 * j] >= cx ? 1 : 0) + (y[2 * j + 1] >= cy ? 2 : 0);
-    const sizes = [0, 0, 0, 0];
-    for (let p = from; p < to; p++) sizes[quadrant(order[p])]++;
-    const slice = Array.from(order.subarray(from, to));
-    const next = [from, from + sizes[0], from + sizes[0] + sizes[1], from + sizes[0] + sizes[1] + sizes[2]];
-    const bounds = [...next, to];
-    for (const j of slice) order[next[quadrant(j)]++] = j;
-    const children: number[] = [];
+    const bounds = [from, from, from, from, to];
+    for (let p = from; p < to; p++) {
+      const j = order[p], q = (y[2 * j] >= cx ? 1 : 0) + (y[2 * j + 1] >= cy ? 2 : 0);
+      for (let b = q + 1; b < 4; b++) bounds[b]++;
+    }
+    const next = bounds.slice(0, 4);
+    for (let p = from; p < to; p++) {
+      const j = order[p];
+      scratch[next[(y[2 * j] >= cx ? 1 : 0) + (y[2 * j + 1] >= cy ? 2 : 0)]++] = j;
+    }
+    order.set(scratch.subarray(from, to), from);
     for (let q = 0; q < 4; q++) {
       if (bounds[q + 1] === bounds[q]) continue;
-      children.push(this.build(bounds[q], bounds[q + 1], cx + (q & 1 ? half : -half) / 2, cy + (q & 2 ? half : -half) / 2, half / 2, depth + 1));
+      const kid = this.build(bounds[q], bounds[q + 1], cx + (q & 1 ? half : -half) / 2, cy + (q & 2 ? half : -half) / 2, half / 2, depth + 1);
+      this.child[4 * id + q] = kid;
     }
-    this.kidStart[id] = this.kids.length;
-    this.kids.push(...children);
-    this.kidEnd[id] = this.kids.length;
     return id;
+  }
+
+  /** Doubles the node arrays (many points packed closely need more nodes than the usual 2n). */
+  private grow(): void {
+    const more = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.count = more(this.count);
+    this.comX = more(this.comX);
+    this.comY = more(this.comY);
+    this.width2 = more(this.width2);
+    this.start = more(this.start);
+    this.end = more(this.end);
+    this.child = more(this.child);
   }
 }
