@@ -17,8 +17,9 @@
  *
  * Engine `auto` picks the ONNX graph for anything but tiny inputs, on CUDA when it loads and
  * otherwise on CPU: measured on 2 cores (AMD Zen 4, AVX-512), the TypeScript kernel does
- * ~2.2 G multiply-adds/s on one core and onnxruntime's CPU MatMul ~85 G on both, so exact 10-NN
- * of 100,000 x 512 takes ~20 min in TypeScript and ~40 s with the graph (bench/knn.bench.ts).
+ * ~2 G multiply-adds/s on one core and onnxruntime's CPU MatMul ~85 G on both. Exact 10-NN of
+ * 100,000 x 512 (bench/knn.bench.ts): the graph ~86 CPU-seconds (~45 s on two free cores),
+ * TypeScript ~20 min, scikit-learn's brute NearestNeighbors ~540 CPU-seconds.
  */
 
 import { BlindspotError } from "../errors";
@@ -107,7 +108,8 @@ export async function knnUnit(items: UnitRows, k: number, options: Omit<KnnOptio
   const top = new TopK(m, Math.max(0, Math.min(k, self ? n - 1 : n)));
   const engine = options.engine ?? "auto";
   const useGraph = engine === "onnx" || (engine === "auto" && m * n * dim >= AUTO_ONNX_WORK);
-  if (top.k === 0) return top.result(useGraph ? "cpu" : "ts");
+  // Nothing to compute (fewer than 2 rows, or k = 0).
+  if (top.k === 0) return top.result("ts");
 
   const tiles = useGraph ? graphTiles(await openKnnGraph(dim, { provider: options.provider }), items.data, queries.data, dim, top, self) : tsTiles(items.data, queries.data, dim, top, self);
   await forEachBlockPair(m, n, self, tiles, options);
@@ -118,7 +120,7 @@ export async function knnUnit(items: UnitRows, k: number, options: Omit<KnnOptio
  * The best k (similarity, index) pairs of each query row, kept sorted in typed arrays:
  * higher similarity first, then lower index. An offer costs one comparison unless it enters.
  */
-export class TopK {
+class TopK {
   readonly sim: Float32Array;
   readonly idx: Int32Array;
 
