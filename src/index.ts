@@ -17,3 +17,15 @@ export { evaluateClassification, type ClassificationEvaluation, type Classificat
 export { evaluateDetections, DetectionEvaluation, BACKGROUND, STAT_NAMES, type DetectionEvalOptions, type CocoParams, type IouType } from "./eval/detection";
 export { bySlice, type SliceOptions } from "./eval/slices";
 export type { Sliceable } from "./eval/sliceable";
+export { computeQuality, flagQuality, type QualityOptions, type QualitySummary } from "./quality/issues";
+export { computeEmbeddings, type EmbedOptions, type Embeddings } from "./embed/embed";
+export { knn, type KnnOptions, type KnnResult } from "./embed/knn";
+export { duplicateGroups, type DuplicateGroups } from "./embed/duplicates";
+export { similar, type SimilarQuery, type SimilarResult } from "./embed/similar";
+export { uniqueness, representativeness } from "./embed/scores";
+export { pca, type PcaOptions } from "./embed/project/pca";
+export { umap, type UmapOptions } from "./embed/project/umap";
+export { tsne, type TsneOptions } from "./embed/project/tsne";
+export { loadModel, type LoadModelOptions } from "./embed/model/load";
+export { openSession, type Provider } from "./onnx/session";
+export { decodeImage, ImageError, type DecodeOptions, type DecodedImage } from "./image/decode";
