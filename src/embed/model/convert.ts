@@ -68,9 +68,9 @@ class Converter {
     const name = bare(ref);
     const done = this.values.get(name);
     if (done) return done;
+    if (/:\d+$/.test(name)) throw new Error(`${ref}: references to a node's second or later output are not supported`);
     const node = this.nodes.get(name);
     if (!node) throw new Error(`the graph has no node ${JSON.stringify(ref)}`);
-    if (/:\d+$/.test(name)) throw new ConversionError(node, "multi-output references are not supported");
     const v = this.convert(node);
     this.values.set(name, v);
     return v;

@@ -15,8 +15,8 @@ import { asGraphModel, readWeights, type TfjsGraphModel } from "./tfjs";
 /**
  * The built-in embedding model: MobileNetV2 with width 1.4 at 224x224, TF-Hub's ImageNet
  * feature-vector graph as the npm package nsfwjs 4.4.0 (MIT) ships it ("MobileNetV2Mid": a
- * TF.js graph model whose backbone nsfwjs fine-tuned with a 5-class head; weights stored as
- * 8-bit quantized values). The converter turns it into ONNX; the embedding is the 1792-d global
+ * TF.js graph model trained by nsfwjs with a 5-class head on top, the backbone possibly fine-tuned
+ * with it; every weight stored as 8-bit affine-quantized values). The converter turns it into ONNX; the embedding is the 1792-d global
  * average pool before the head. The package tarball comes from the npm registry with `npm pack`
  * (so npm's registry and proxy settings apply), is checked against its published sha512, and is
  * kept in the cache so that a newer converter can rebuild the model offline.
@@ -29,12 +29,12 @@ const INTEGRITY = "sha512-krC1fgeTLXtZwgdpKJ0jm7hqv0gTSRQQRL+FhOaxaJ9Wj92t42BO3c
 const MODEL_DIR = "package/dist/models/mobilenet_v2_mid/";
 /** The TF.js node of the 1792-d feature vector: the squeezed global average pool. */
 export const MOBILENET_FEATURES = "StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze";
-/** Bump when the converter's output changes, so cached conversions are rebuilt. */
+/** Bump when the conversion or the card changes, so that cached conversions are rebuilt. */
 const CONVERTER_VERSION = 1;
 
 export const MOBILENET_CARD: ModelCard = {
   name: "mobilenet_v2_1.4_224",
-  source: `${PACKAGE} (MobileNetV2Mid): TF-Hub imagenet/mobilenet_v2_140_224/feature_vector, fine-tuned by nsfwjs`,
+  source: `${PACKAGE} (MobileNetV2Mid): TF-Hub imagenet/mobilenet_v2_140_224/feature_vector under nsfwjs's 5-class head, 8-bit weights`,
   license: "MIT (nsfwjs); MobileNetV2 weights Apache-2.0 (TF-Hub)",
   // The graph maps [0, 1] to [-1, 1] itself (hub_input/Mul, Sub); nsfwjs feeds pixels / 255.
   input: { name: "images", layout: "NHWC", width: 224, height: 224, colorOrder: "RGB", scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], resize: "fill" },
@@ -89,10 +89,11 @@ export function mobilenetSource(tgz: Uint8Array): { model: TfjsGraphModel; shard
 /** The checked nsfwjs tarball: given, cached, or fetched with `npm pack` into the cache. */
 export async function tarball(options: BuiltinOptions): Promise<Uint8Array> {
   const cached = path.join(options.dir, "sources", TARBALL);
-  const given = options.tarball ?? cached;
-  if (options.tarball || fs.existsSync(cached)) {
-    const bytes = fs.readFileSync(given);
-    checkIntegrity(bytes, given);
+  const file = options.tarball ?? (fs.existsSync(cached) ? cached : undefined);
+  if (file) {
+    if (!fs.existsSync(file)) throw new BlindspotError({ file, message: "no such file", hint: `pass the path of ${TARBALL} (\`npm pack ${PACKAGE}\` downloads it)` });
+    const bytes = fs.readFileSync(file);
+    checkIntegrity(bytes, file);
     return bytes;
   }
   fs.mkdirSync(options.dir, { recursive: true });
