@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fillInput, parseCard, type ModelCard } from "../../src/embed/model/card";
 import { bundledExport, parseLiteral } from "../../src/embed/model/literal";
 import { loadModel } from "../../src/embed/model/load";
-import { convertMobilenet, MOBILENET, MOBILENET_PROBABILITIES, tarball } from "../../src/embed/model/mobilenet";
+import { convertBuiltin, MOBILENET, MOBILENET_PROBABILITIES, tarball } from "../../src/embed/model/mobilenet";
 import { modelsDir, sha256 } from "../../src/embed/model/store";
 import { GraphBuilder } from "../../src/onnx/graph";
 import { releaseSessions } from "../../src/onnx/session";
@@ -15,27 +15,32 @@ import { rejection, tmpDir } from "../helpers/data";
 
 afterAll(releaseSessions);
 
-describe("built-in MobileNetV2 (nsfwjs's TF.js graph converted to ONNX)", () => {
-  it("converts to the same bytes every time, and onnxruntime runs it: 1792-d embeddings and the 5-class head", async () => {
-    const model = await loadModel(MOBILENET); // the models cache scripts/setup.sh filled
-    const bytes = convertMobilenet(await tarball({ dir: modelsDir() }));
+describe("built-in MobileNetV2s (nsfwjs's TF.js models converted to ONNX)", () => {
+  it.each([
+    [MOBILENET, 1792, [2, 1792]],
+    ["mobilenet_v2_1.0", 1280, [2, 1, 1, 1280]],
+  ])("%s converts to the same bytes every time, and onnxruntime runs it: %i-d embeddings", async (name, dim, dims) => {
+    const model = await loadModel(name); // the models cache scripts/setup.sh filled
+    const bytes = convertBuiltin(name, await tarball({ dir: modelsDir() }));
     expect(sha256(bytes)).toBe(model.sha256);
-    expect(model.card.output.dim).toBe(1792);
+    expect(model.card.output.dim).toBe(dim);
 
     const session = await ort.InferenceSession.create(bytes);
     expect(session.inputNames).toEqual(["images"]);
     const x = new Float32Array(2 * 224 * 224 * 3);
     for (let i = 0; i < x.length; i++) x[i] = ((i * 7919) % 256) / 255;
     const out = await session.run({ images: new ort.Tensor("float32", x, [2, 224, 224, 3]) });
-    expect(out.embedding.dims).toEqual([2, 1792]);
-    expect(out[MOBILENET_PROBABILITIES].dims).toEqual([2, 5]);
-    const p = out[MOBILENET_PROBABILITIES].data as Float32Array;
-    expect(p[0] + p[1] + p[2] + p[3] + p[4]).toBeCloseTo(1, 5);
+    expect(out.embedding.dims).toEqual(dims);
     // Features after ReLU6 and average pooling lie in [0, 6], and the image is not blank to the model.
     const e = out.embedding.data as Float32Array;
     expect(Math.min(...e)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...e)).toBeLessThanOrEqual(6);
     expect(e.filter((v) => v > 0).length).toBeGreaterThan(100);
+    if (name === MOBILENET) {
+      const p = out[MOBILENET_PROBABILITIES].data as Float32Array;
+      expect(out[MOBILENET_PROBABILITIES].dims).toEqual([2, 5]);
+      expect(p[0] + p[1] + p[2] + p[3] + p[4]).toBeCloseTo(1, 5);
+    }
     await session.release();
   });
 

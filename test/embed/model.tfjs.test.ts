@@ -5,16 +5,16 @@ import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/dataset/view";
 import { tfjsToOnnx } from "../../src/embed/model/convert";
-import { MOBILENET_FEATURES, MOBILENET_PROBABILITIES, convertMobilenet, mobilenetSource, tarball } from "../../src/embed/model/mobilenet";
+import { builtinSource, convertBuiltin, MOBILENET, MOBILENET_FEATURES, MOBILENET_PROBABILITIES, tarball } from "../../src/embed/model/mobilenet";
 import { modelsDir } from "../../src/embed/model/store";
-import { asGraphModel, readWeights, type TfjsNode, type TfjsWeightSpec } from "../../src/embed/model/tfjs";
+import { asGraphModel, readWeights, type TfjsGraphModel, type TfjsNode, type TfjsWeightSpec } from "../../src/embed/model/tfjs";
 import { decodeImage } from "../../src/image/decode";
 import { HAS_SHARED, SHARED, SKIP_MESSAGE } from "../helpers/data";
 
 /**
- * The converter against TF.js itself: nsfwjs's graph run by @tensorflow/tfjs (pure-JS CPU
- * backend) and its ONNX conversion run by onnxruntime agree on real photos, and so does a small
- * graph that uses every other op, padding mode and weight encoding the converter supports.
+ * The converters against TF.js itself: nsfwjs's two models run by @tensorflow/tfjs (pure-JS CPU
+ * backend) and their ONNX conversions run by onnxruntime agree on real photos, and so does a
+ * small graph that uses every other op, padding mode and weight encoding the converter supports.
  *
  * @tensorflow/tfjs is not a dependency of the project (large, and only this check needs it): the
  * test runs where BLINDSPOT_TFJS names a folder in which it is installed, by default
@@ -46,29 +46,57 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 }
 
-describe.skipIf(!HAS_TFJS || !HAS_SHARED)("the converted MobileNetV2 against TF.js", () => {
-  it("gives TF.js's embeddings and class probabilities on 5 real photos", async () => {
+/** 5 real photos (one per class of five), pixels / 255, NHWC. */
+async function photos(): Promise<Float32Array> {
+  const files = ["0", "2", "4", "6", "9"].map((c) => {
+    const dir = path.join(SHARED, "sign-digits/Dataset", c);
+    return path.join(dir, fs.readdirSync(dir).sort()[0]);
+  });
+  const input = new Float32Array(files.length * 224 * 224 * 3);
+  for (const [i, f] of files.entries()) {
+    const { data } = await decodeImage(f, { resize: { width: 224, height: 224, kernel: "linear" } });
+    data.forEach((v, j) => (input[i * data.length + j] = v / 255));
+  }
+  return input;
+}
+
+describe.skipIf(!HAS_TFJS || !HAS_SHARED)("the converted MobileNetV2s against TF.js", () => {
+  const shape = [5, 224, 224, 3];
+
+  it("1.4 (a graph model): TF.js's embeddings and class probabilities on 5 real photos", async () => {
     const tgz = await tarball({ dir: modelsDir() });
-    const { model, shard } = mobilenetSource(tgz);
-    const files = ["0", "2", "4", "6", "9"].map((c) => {
-      const dir = path.join(SHARED, "sign-digits/Dataset", c);
-      return path.join(dir, fs.readdirSync(dir).sort()[0]);
-    });
-    const input = new Float32Array(files.length * 224 * 224 * 3);
-    for (const [i, f] of files.entries()) {
-      const { data } = await decodeImage(f, { resize: { width: 224, height: 224, kernel: "linear" } });
-      data.forEach((v, j) => (input[i * data.length + j] = v / 255));
-    }
-    const shape = [files.length, 224, 224, 3];
+    const { json, shard } = builtinSource(MOBILENET, tgz);
+    const model = json as TfjsGraphModel;
+    const input = await photos();
     const weights = Buffer.concat(model.weightsManifest[0].paths.map(shard));
     const [features, probabilities] = await runTfjs(loadTf(), model.modelTopology, model.weightsManifest[0].weights, weights, input, shape, [MOBILENET_FEATURES, "Identity"]);
 
-    const session = await ort.InferenceSession.create(convertMobilenet(tgz));
+    const session = await ort.InferenceSession.create(convertBuiltin(MOBILENET, tgz));
     const out = await session.run({ images: new ort.Tensor("float32", input, shape) });
     const e = maxDiff(out.embedding.data as Float32Array, features), p = maxDiff(out[MOBILENET_PROBABILITIES].data as Float32Array, probabilities);
-    console.log(`MobileNetV2 ONNX vs TF.js on 5 photos: max |diff| embedding ${e.toExponential(2)} (largest value ${Math.max(...features).toFixed(2)}), probabilities ${p.toExponential(2)}`);
+    console.log(`MobileNetV2-1.4 ONNX vs TF.js on 5 photos: max |diff| embedding ${e.toExponential(2)} (largest value ${Math.max(...features).toFixed(2)}), probabilities ${p.toExponential(2)}`);
     expect(e).toBeLessThan(1e-4);
     expect(p).toBeLessThan(1e-5);
+    await session.release();
+  }, 300_000);
+
+  it("1.0 (a layers model): TF.js's embeddings on 5 real photos", async () => {
+    const tgz = await tarball({ dir: modelsDir() });
+    const { json, shard } = builtinSource("mobilenet_v2_1.0", tgz);
+    const manifest = (json as TfjsGraphModel).weightsManifest[0];
+    const weights = Buffer.concat(manifest.paths.map(shard));
+    const tf = loadTf();
+    await tf.setBackend("cpu");
+    const layers = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: (json as { modelTopology: unknown }).modelTopology, weightSpecs: manifest.weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }));
+    const pool = tf.model({ inputs: layers.inputs, outputs: layers.getLayer("average_pooling2d_1").output });
+    const input = await photos();
+    const features = Float32Array.from(await pool.predict(tf.tensor(input, shape)).data());
+
+    const session = await ort.InferenceSession.create(convertBuiltin("mobilenet_v2_1.0", tgz));
+    const out = await session.run({ images: new ort.Tensor("float32", input, shape) });
+    const e = maxDiff(out.embedding.data as Float32Array, features);
+    console.log(`MobileNetV2-1.0 ONNX vs TF.js on 5 photos: max |diff| embedding ${e.toExponential(2)} (largest value ${Math.max(...features).toFixed(2)})`);
+    expect(e).toBeLessThan(1e-4);
     await session.release();
   }, 300_000);
 });

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { BlindspotError } from "../../errors";
 import { parseCard, type ModelCard, type ModelCardInit } from "./card";
 import { downloadModel } from "./download";
-import { MOBILENET, mobilenet } from "./mobilenet";
+import { BUILTINS, builtinModel } from "./mobilenet";
 import { modelsDir, readStoredCard, sha256, type ModelFile } from "./store";
 
 export interface LoadModelOptions {
@@ -19,21 +19,21 @@ export interface LoadModelOptions {
 }
 
 /**
- * An embedding model, ready to open: the built-in `"mobilenet_v2"` (converted on first use, or
- * by scripts/setup.sh), an `.onnx` file by path, or an http(s) URL (downloaded once, checked
- * against `sha256`, then read from the cache).
+ * An embedding model, ready to open: a built-in one, `"mobilenet_v2"` or `"mobilenet_v2_1.0"`
+ * (see mobilenet.ts; converted on first use, or by scripts/setup.sh), an `.onnx` file by path, or
+ * an http(s) URL (downloaded once, checked against `sha256`, then read from the cache).
  */
 export async function loadModel(model: string, options: LoadModelOptions = {}): Promise<ModelFile> {
   const dir = options.dir ?? modelsDir();
   const card = options.card === undefined ? undefined : parseCard(options.card, `card of ${model}`);
-  if (model === MOBILENET) return mobilenet({ dir, tarball: options.tarball });
+  if (Object.hasOwn(BUILTINS, model)) return builtinModel(model, { dir, tarball: options.tarball });
   if (/^https?:\/\//i.test(model)) return downloadModel(model, { sha256: options.sha256 ?? "", card, dir, signal: options.signal });
   return localModel(path.resolve(model), card, options.sha256);
 }
 
 function localModel(file: string, given: ModelCard | undefined, expected: string | undefined): ModelFile {
   if (!fs.existsSync(file)) {
-    throw new BlindspotError({ file, message: "no such model file", hint: `pass "${MOBILENET}", the path of an .onnx file, or an http(s) URL with its sha256` });
+    throw new BlindspotError({ file, message: "no such model file", hint: `pass ${Object.keys(BUILTINS).map((b) => `"${b}"`).join(" or ")}, the path of an .onnx file, or an http(s) URL with its sha256` });
   }
   const card = given ?? readStoredCard(file)?.card;
   if (!card) {
