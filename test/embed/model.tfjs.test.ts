@@ -5,6 +5,7 @@ import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/dataset/view";
 import { tfjsToOnnx } from "../../src/embed/model/convert";
+import { kerasToGraph, type KerasLayer } from "../../src/embed/model/keras";
 import { builtinSource, convertBuiltin, MOBILENET, MOBILENET_FEATURES, MOBILENET_PROBABILITIES, tarball } from "../../src/embed/model/mobilenet";
 import { modelsDir } from "../../src/embed/model/store";
 import { asGraphModel, readWeights, type TfjsGraphModel, type TfjsNode, type TfjsWeightSpec } from "../../src/embed/model/tfjs";
@@ -114,10 +115,11 @@ class SyntheticGraph {
     return name;
   }
 
-  /** A weight of random values in [-1, 1): float32, uint16-quantized or float16. */
-  weight(name: string, shape: number[], encoding: "float32" | "uint16" | "float16" = "float32"): string {
+  /** A weight of random values in [-1, 1): float32, uint16-quantized or float16; or float32 in [0.5, 1.5) (variances). */
+  weight(name: string, shape: number[], encoding: "float32" | "uint16" | "float16" | "positive" = "float32"): string {
     const n = shape.reduce((a, b) => a * b, 1);
     if (encoding === "float32") this.add(name, shape, "float32", new Float32Array(n).map(() => this.random() * 2 - 1));
+    else if (encoding === "positive") this.add(name, shape, "float32", new Float32Array(n).map(() => this.random() + 0.5));
     else if (encoding === "uint16") this.add(name, shape, "float32", new Uint16Array(n).map(() => this.random() * 65536), { dtype: "uint16", min: -1, scale: 2 / 65535 });
     // Halves with exponents 13..16: magnitudes 0.25 to 4, either sign.
     else this.add(name, shape, "float32", new Uint16Array(n).map(() => ((this.random() * 2) << 15) | ((13 + Math.floor(this.random() * 4)) << 10) | Math.floor(this.random() * 1024)), { dtype: "float16" });
@@ -189,3 +191,49 @@ describe.skipIf(!HAS_TFJS)("the TF.js converter against TF.js", () => {
   }, 120_000);
 });
 if (!HAS_TFJS) it.skip(SKIP_TFJS, () => {});
+
+describe.skipIf(!HAS_TFJS)("the Keras layers rewrite against TF.js", () => {
+  it("converts every supported layer to what TF.js's LayersModel computes", async () => {
+    const g = new SyntheticGraph();
+    const layer = (name: string, className: string, inputs: string[], config: Record<string, unknown> = {}): KerasLayer =>
+      ({ name, class_name: className, config: { name, data_format: "channels_last", ...config }, inbound_nodes: inputs.length ? [inputs.map((i): [string, number, number, unknown] => [i, 0, 0, {}])] : [] });
+    const conv = { strides: [1, 1], padding: "same", dilation_rate: [1, 1] };
+    const layers = [
+      layer("input_1", "InputLayer", [], { batch_input_shape: [null, 8, 8, 3], dtype: "float32" }),
+      layer("conv_a", "Conv2D", ["input_1"], { ...conv, filters: 4, kernel_size: [3, 3], activation: "relu", use_bias: true }),
+      layer("pool", "MaxPooling2D", ["conv_a"], { pool_size: [2, 2], strides: [2, 2], padding: "valid" }),
+      layer("bn", "BatchNormalization", ["pool"], { axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: false }),
+      layer("relu", "ReLU", ["bn"], { max_value: null, negative_slope: 0, threshold: 0 }),
+      layer("dw", "DepthwiseConv2D", ["relu"], { ...conv, kernel_size: [3, 3], depth_multiplier: 1, activation: "linear", use_bias: true }),
+      layer("conv_b", "Conv2D", ["relu"], { ...conv, filters: 4, kernel_size: [1, 1], activation: "linear", use_bias: false }),
+      layer("add", "Add", ["relu", "dw", "conv_b"]),
+      layer("gap", "GlobalAveragePooling2D", ["add"]),
+    ];
+    g.weight("conv_a/kernel", [3, 3, 3, 4]);
+    g.weight("conv_a/bias", [4]);
+    g.weight("bn/beta", [4]);
+    g.weight("bn/moving_mean", [4]);
+    g.weight("bn/moving_variance", [4], "positive");
+    g.weight("dw/depthwise_kernel", [3, 3, 4, 1]);
+    g.weight("dw/bias", [4]);
+    g.weight("conv_b/kernel", [1, 1, 4, 4]);
+    const topology = { model_config: { class_name: "Model", config: { name: "synthetic", layers, input_layers: [["input_1", 0, 0]], output_layers: [["gap", 0, 0], ["add", 0, 0]] } } };
+
+    const random = mulberry32(13);
+    const input = new Float32Array(2 * 8 * 8 * 3).map(() => random() * 2 - 1);
+    const tf = loadTf();
+    await tf.setBackend("cpu");
+    const weights = g.weights;
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: g.specs, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }));
+    const want = await Promise.all((model.predict(tf.tensor(input, [2, 8, 8, 3])) as Tf[]).map(async (t: Tf) => Float32Array.from(await t.data())));
+
+    const manifest = [{ paths: ["w"], weights: g.specs }];
+    const read = readWeights({ format: "graph-model", modelTopology: { node: [] }, weightsManifest: manifest }, () => weights);
+    const graph = { format: "graph-model" as const, modelTopology: { node: kerasToGraph({ modelTopology: topology }, read) }, weightsManifest: manifest };
+    const session = await ort.InferenceSession.create(tfjsToOnnx(graph, read, { outputs: { gap: "gap", add: "add" } }));
+    const got = await session.run({ input_1: new ort.Tensor("float32", input, [2, 8, 8, 3]) });
+    ["gap", "add"].forEach((o, k) => expect(maxDiff(got[o].data as Float32Array, want[k]), o).toBeLessThan(1e-5));
+    await session.release();
+  }, 120_000);
+});
+
