@@ -10,8 +10,9 @@ import { embeddingSession } from "../../src/embed/model/cpuSession";
 import { loadModel } from "../../src/embed/model/load";
 import { MOBILENET } from "../../src/embed/model/mobilenet";
 import { load } from "../../src/formats/api";
+import { coco } from "../../src/formats/coco";
 import { releaseSessions } from "../../src/onnx/session";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir, writeImage } from "../helpers/data";
+import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir, VOC_COCO, VOC_IMAGES, writeImage } from "../helpers/data";
 
 /**
  * The built-in MobileNetV2 on real photos: sign-digits (2,062 hand signs, 10 classes) embedded
@@ -21,6 +22,22 @@ import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir, writeImage } from "../helpers
 const SIGNS = path.join(SHARED, "sign-digits/Dataset");
 
 afterAll(releaseSessions);
+
+/** Leave-one-out 10-NN (cosine) accuracy: each row takes the majority label of its 10 nearest other rows. */
+async function knnAccuracy(emb: Embeddings, labels: string[]): Promise<number> {
+  const k = 10;
+  const nn = await knn(emb.vectors, emb.dim, k);
+  let correct = 0;
+  for (let r = 0; r < labels.length; r++) {
+    const votes = new Map<string, number>();
+    for (let j = 0; j < k; j++) {
+      const l = labels[nn.indices[r * k + j]];
+      votes.set(l, (votes.get(l) ?? 0) + 1);
+    }
+    if ([...votes.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0] === labels[r]) correct++;
+  }
+  return correct / labels.length;
+}
 
 describe.skipIf(!HAS_SHARED)("embeddings of sign-digits", () => {
   it.each([
@@ -42,24 +59,24 @@ describe.skipIf(!HAS_SHARED)("embeddings of sign-digits", () => {
       expect(Math.hypot(...row)).toBeCloseTo(1, 5);
     }
 
-    const labels = values<string>(ds.samples, "ground_truth");
-    const k = 10;
-    const nn = await knn(emb.vectors, emb.dim, k);
-    let correct = 0;
-    for (let r = 0; r < emb.ids.length; r++) {
-      const votes = new Map<string, number>();
-      for (let j = 0; j < k; j++) {
-        const l = labels[nn.indices[r * k + j]];
-        votes.set(l, (votes.get(l) ?? 0) + 1);
-      }
-      const best = [...votes.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-      if (best === labels[r]) correct++;
-    }
-    const accuracy = correct / emb.ids.length;
+    const accuracy = await knnAccuracy(emb, Array.from(values<string>(ds.samples, "ground_truth")));
     console.log(`sign-digits by ${name}: ${emb.ids.length} images embedded on ${emb.provider} in ${seconds.toFixed(1)} s ` +
       `(${(emb.ids.length / seconds).toFixed(0)} images/s, decode included); leave-one-out 10-NN accuracy ${(accuracy * 100).toFixed(1)}%`);
     expect(accuracy).toBeGreaterThan(least);
   }, 600_000);
+
+  it("of VOC100's boxes: crops' 10-NN labels beat the majority class", async () => {
+    const ds = await coco.read!(VOC_COCO, { images: VOC_IMAGES });
+    const emb = await computeEmbeddings(ds, { crops: { field: "ground_truth", context: 0.1 } });
+    const ids = values<number>(ds.objects, "id"), labels = values<string>(ds.objects, "label");
+    expect(emb.ids).toEqual(Array.from(ids));
+    const accuracy = await knnAccuracy(emb, Array.from(labels));
+    const counts = new Map<string, number>();
+    for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+    const majority = Math.max(...counts.values()) / labels.length;
+    console.log(`VOC100 boxes: ${emb.ids.length} crops (context 0.1), leave-one-out 10-NN label accuracy ${(accuracy * 100).toFixed(1)}% (majority class ${(majority * 100).toFixed(1)}%)`);
+    expect(accuracy).toBeGreaterThan(majority + 0.1);
+  }, 300_000);
 });
 if (!HAS_SHARED) it.skip(SKIP_MESSAGE, () => {});
 
