@@ -231,6 +231,6 @@ function knownFormat(b: Uint8Array): string | undefined {
   if (ascii(0, 4) === "8BPS") return "Photoshop (PSD)";
   if ((b[0] === 0xff && b[1] === 0x0a) || ascii(4, 8) === "JXL ") return "JPEG XL";
   if (ascii(0, 2) === "BM") return "BMP";
-  if (ascii(0, 4) === "\0\0\1\0") return "ICO";
+  if (ascii(0, 4) === "\x00\x00\x01\x00") return "ICO";
   return undefined;
 }
