@@ -4,9 +4,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { values } from "../../src/dataset/columns";
 import sharp from "sharp";
 import { DatasetBuilder } from "../../src/dataset/builder";
-import { computeEmbeddings, type Embeddings } from "../../src/embed/embed";
+import { computeEmbeddings, openEmbeddingSession, type Embeddings } from "../../src/embed/embed";
 import { knn } from "../../src/embed/knn";
-import { embeddingSession } from "../../src/embed/model/cpuSession";
 import { loadModel } from "../../src/embed/model/load";
 import { MOBILENET } from "../../src/embed/model/mobilenet";
 import { load } from "../../src/formats/api";
@@ -47,7 +46,7 @@ describe.skipIf(!HAS_SHARED)("embeddings of sign-digits", () => {
     const ds = await load(SIGNS, { format: "image-folder" });
     expect(ds.count()).toBe(2062);
     const model = await loadModel(name);
-    await embeddingSession(model.path, model.sha256, {}); // compiled once per process: not part of the throughput
+    await openEmbeddingSession(model.path); // compiled once per process: not part of the throughput
     const t0 = performance.now();
     const emb = await computeEmbeddings(ds, { model: name });
     const seconds = (performance.now() - t0) / 1000;
