@@ -1,12 +1,13 @@
 import { bar } from "./bar";
 import { heatmap } from "./heatmap";
 import { histogram } from "./histogram";
+import { issues } from "./issues";
 import { line } from "./line";
 import { metric } from "./metric";
 import { scatter } from "./scatter";
 
 /** Chart builders; `show(plot.histogram(ds, "confidence"))` draws one linked to the dataset's grids. */
-export const plot = { histogram, bar, scatter, heatmap, line, metric };
+export const plot = { histogram, bar, scatter, heatmap, line, metric, issues };
 
 export { Plot, type PlotKind, type PlotData, type PlotLink, type Spec } from "./plot";
 export type { HistogramOptions } from "./histogram";
