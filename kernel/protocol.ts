@@ -106,6 +106,13 @@ export interface GridBundle extends BundleBase {
   thumbSize: number;
   /** Samples whose thumbnail was not made (over the limit or unreadable); their tiles say why. */
   missingThumbs: number;
+  /**
+   * (Added, still v1.) The rows are in groups of equal value of `field` (one of `fields`), each
+   * group's rows next to each other in `samples`, largest group first, and only rows that have
+   * a value. A renderer shows each group under a header and keeps a group's rows together when
+   * it sorts or filters; an older one shows the rows in this order without headers.
+   */
+  groupBy?: { field: string; groups: number };
 }
 
 /**

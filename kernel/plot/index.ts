@@ -1,4 +1,5 @@
 import { bar } from "./bar";
+import { embeddings } from "./embeddings";
 import { heatmap } from "./heatmap";
 import { histogram } from "./histogram";
 import { issues } from "./issues";
@@ -7,7 +8,7 @@ import { metric } from "./metric";
 import { scatter } from "./scatter";
 
 /** Chart builders; `show(plot.histogram(ds, "confidence"))` draws one linked to the dataset's grids. */
-export const plot = { histogram, bar, scatter, heatmap, line, metric, issues };
+export const plot = { histogram, bar, scatter, heatmap, line, metric, issues, embeddings };
 
 export { Plot, type PlotKind, type PlotData, type PlotLink, type Spec } from "./plot";
 export type { HistogramOptions } from "./histogram";
@@ -16,5 +17,6 @@ export type { ScatterOptions } from "./scatter";
 export type { HeatmapOptions } from "./heatmap";
 export type { LineOptions } from "./line";
 export type { MetricOptions } from "./metric";
+export type { EmbeddingsPlotOptions, EmbeddingRows, ProjectionMethod, ProjectionRecord } from "./embeddings";
 export type { PlotOptions } from "./spec";
 export type { PlotInput } from "./source";

@@ -5,6 +5,7 @@ import { dictionaryColumn, encodeArrow, int32Column, stringListColumn, utf8Colum
 import { writeViewFiles } from "../artifacts/contentFiles";
 import { bundlePath } from "../artifacts/location";
 import { columnValues } from "../columns";
+import { BlindspotError } from "../../src/errors";
 import type { MimeData } from "../display/display";
 import { formatCount } from "../fallback/escape";
 import { gridHtml, PREVIEW_TILES, type PreviewBox, type PreviewTile } from "../fallback/gridHtml";
@@ -13,6 +14,7 @@ import { countValues, topValues } from "../values";
 import { checkFieldName, checkFieldNames, checkPositiveInteger } from "./checks";
 import { describeField, TOP_VALUES } from "./fields";
 import { gridImages, type GridImages } from "./gridImages";
+import { checkGroupBy, groupSamples } from "./groups";
 import { encodeObjects, type ObjectFiles } from "./gridObjects";
 
 export interface GridOptions {
@@ -27,6 +29,14 @@ export interface GridOptions {
   maxThumbs?: number;
   /** Object column of tp / fp / fn outcomes that colours the boxes, e.g. an evaluation's key (default `outcome`). */
   outcome?: string;
+  /**
+   * Show the samples in groups of equal value of this sample field, each group under a header
+   * with its size: e.g. `quality_near_duplicate_group` (after computeQuality) shows each set of
+   * near duplicates side by side. Samples without a value are left out; largest groups first.
+   */
+  groupBy?: string;
+  /** With `groupBy`: groups with fewer samples are left out (default 1). */
+  minGroupSize?: number;
 }
 
 /** Columns of `samples.arrow` that every grid has; a dataset field of the same name is left out. */
@@ -37,15 +47,24 @@ const CORE_COLUMNS = new Set(["id", "filepath", "width", "height", "tags"]);
 /** The grid output of a view: its data files written, the bundle with its fallbacks. */
 export async function gridOutput(view: View, options: GridOptions): Promise<{ data: MimeData; group: string }> {
   const ds = view.dataset;
-  const samples = view.samples();
+  let samples = view.samples();
   const columns = samples.columnNames();
   const fieldNames = columns.filter((c) => !CORE_COLUMNS.has(c) && !FIXED_COLUMNS.has(c));
+  let grouping: { field: string; groups: number } | null = null;
+  if (options.groupBy !== undefined) {
+    const field = checkGroupBy(options.groupBy, fieldNames);
+    const grouped = groupSamples(samples, field, checkPositiveInteger(options.minGroupSize ?? 1, "minGroupSize"));
+    samples = grouped.samples;
+    grouping = { field, groups: grouped.groups };
+  } else if (options.minGroupSize !== undefined) {
+    throw new BlindspotError({ place: "minGroupSize", message: "minGroupSize needs groupBy", hint: 'pass e.g. { groupBy: "quality_near_duplicate_group", minGroupSize: 3 }' });
+  }
   const caption = options.caption ?? ds.fields.filter((f) => f.kind === "classification" && columns.includes(f.name)).map((f) => f.name);
   checkFieldNames(caption, fieldNames, "caption");
   const thumbSize = checkPositiveInteger(options.thumbSize ?? 256, "thumbSize");
   const maxThumbs = checkPositiveInteger(options.maxThumbs ?? 20_000, "maxThumbs");
   const group = options.group ?? ds.name;
-  const title = options.title ?? ds.name;
+  const title = options.title ?? (grouping ? `${ds.name} grouped by ${grouping.field}` : ds.name);
 
   const ids = columnValues<string>(samples, "id");
   const files = columnValues<string>(samples, "filepath");
@@ -73,13 +92,15 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
     objects: objects && { files: written.objects, rowsPerFile: objects.rowsPerFile, count: objects.count },
     fields: [{ name: "tags", kind: "tags", values: topValues(countValues(rows.tags.flat()), TOP_VALUES) }, ...fields.map((f) => f.summary)],
     labelFields, caption, thumbSize, missingThumbs,
+    ...(grouping && { groupBy: grouping }),
   };
   const labels = labelFields.length ? `; label fields ${labelFields.map((f) => f.name).join(", ")}` : "";
+  const groups = grouping ? ` in ${formatCount(grouping.groups)} groups of ${grouping.field}` : "";
   const text =
-    `blindspot grid "${title}": ${formatCount(ids.length)} samples of dataset "${ds.name}" (link group "${group}")${labels}; ` +
+    `blindspot grid "${title}": ${formatCount(ids.length)} samples${groups} of dataset "${ds.name}" (link group "${group}")${labels}; ` +
     `${formatCount(objects?.count ?? 0)} boxes; ${formatCount(missingThumbs)} samples without thumbnail. ` +
     `The interactive grid needs the blindspot JupyterLab extension.`;
-  const tiles = previewTiles(view, viewObjects, images, rows, objects, caption);
+  const tiles = previewTiles(view, samples, viewObjects, images, rows, objects, grouping ? [grouping.field, ...caption.filter((c) => c !== grouping!.field)] : caption);
   return { data: { [MIME.grid]: bundle, "text/html": await gridHtml({ title, total: ids.length, tiles }), "text/plain": text }, group };
 }
 
@@ -109,8 +130,7 @@ function sampleRows(samples: ColumnTable, images: GridImages) {
 }
 
 /** The first tiles, for the static preview: thumbnail, caption lines and boxes. */
-function previewTiles(view: View, objectTable: ColumnTable, images: GridImages, rows: ReturnType<typeof sampleRows>, objects: ObjectFiles | null, caption: string[]): PreviewTile[] {
-  const samples = view.samples();
+function previewTiles(view: View, samples: ColumnTable, objectTable: ColumnTable, images: GridImages, rows: ReturnType<typeof sampleRows>, objects: ObjectFiles | null, caption: string[]): PreviewTile[] {
   const predicted = new Set(view.dataset.fields.filter((f) => f.predicted).map((f) => f.name));
   const tiles: PreviewTile[] = [];
   for (let r = 0; r < Math.min(PREVIEW_TILES, samples.numRows()); r++) {
