@@ -100,9 +100,27 @@ export function coefficientMatrix(inSize: number, outSize: number, filter: Resam
   return m;
 }
 
-/** Pillow's `clip8`: the accumulator (which started at 2^21) shifted down and clamped to 0..255. */
+/** Coefficients of the sizes seen lately: a dataset repeats a few image sizes. */
+const coefficientCache = new Map<string, Coefficients>();
+
+function cachedCoefficients(inSize: number, outSize: number, filter: ResampleFilter): Coefficients {
+  const key = `${inSize} ${outSize} ${filter}`;
+  let c = coefficientCache.get(key);
+  if (!c) {
+    if (coefficientCache.size >= 64) coefficientCache.delete(coefficientCache.keys().next().value!);
+    c = coefficients(inSize, outSize, filter);
+    coefficientCache.set(key, c);
+  }
+  return c;
+}
+
+/**
+ * Pillow's `clip8`: the accumulator (which started at 2^21) shifted down and clamped to
+ * 0..255. The accumulator fits int32 as in Pillow: the positive weights of a row sum to at
+ * most ~1.3 x 2^22, times 255.
+ */
 function clip8(acc: number): number {
-  const v = Math.floor(acc / (1 << PRECISION_BITS));
+  const v = acc >> PRECISION_BITS;
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
@@ -114,32 +132,36 @@ function clip8(acc: number): number {
 export function resize(src: Uint8Array, planes: number, width: number, height: number, outWidth: number, outHeight: number, filter: ResampleFilter): Uint8Array {
   let cur = src, w = width;
   if (outWidth !== width) {
-    const c = coefficients(width, outWidth, filter);
+    const { ksize, start, count, weights } = cachedCoefficients(width, outWidth, filter);
     const out = new Uint8Array(planes * height * outWidth);
     for (let row = 0; row < planes * height; row++) {
-      const base = row * width;
+      const base = row * width, outBase = row * outWidth;
       for (let xx = 0; xx < outWidth; xx++) {
         let acc = 1 << (PRECISION_BITS - 1);
-        const k0 = xx * c.ksize, x0 = base + c.start[xx];
-        for (let k = 0; k < c.count[xx]; k++) acc += cur[x0 + k] * c.weights[k0 + k];
-        out[row * outWidth + xx] = clip8(acc);
+        const k0 = xx * ksize, x0 = base + start[xx], m = count[xx];
+        for (let k = 0; k < m; k++) acc = (acc + Math.imul(cur[x0 + k], weights[k0 + k])) | 0;
+        out[outBase + xx] = clip8(acc);
       }
     }
     cur = out;
     w = outWidth;
   }
   if (outHeight !== height) {
-    const c = coefficients(height, outHeight, filter);
+    const { ksize, start, count, weights } = cachedCoefficients(height, outHeight, filter);
     const out = new Uint8Array(planes * outHeight * w);
+    const acc = new Int32Array(w);
     for (let p = 0; p < planes; p++) {
       const plane = p * height * w;
       for (let yy = 0; yy < outHeight; yy++) {
-        const k0 = yy * c.ksize, y0 = c.start[yy];
-        for (let x = 0; x < w; x++) {
-          let acc = 1 << (PRECISION_BITS - 1);
-          for (let k = 0; k < c.count[yy]; k++) acc += cur[plane + (y0 + k) * w + x] * c.weights[k0 + k];
-          out[(p * outHeight + yy) * w + x] = clip8(acc);
+        // Row by row (contiguous reads), each output row accumulated across the input rows.
+        acc.fill(1 << (PRECISION_BITS - 1));
+        const k0 = yy * ksize, y0 = start[yy], m = count[yy];
+        for (let k = 0; k < m; k++) {
+          const wk = weights[k0 + k], rowBase = plane + (y0 + k) * w;
+          for (let x = 0; x < w; x++) acc[x] = (acc[x] + Math.imul(cur[rowBase + x], wk)) | 0;
         }
+        const outBase = (p * outHeight + yy) * w;
+        for (let x = 0; x < w; x++) out[outBase + x] = clip8(acc[x]);
       }
     }
     cur = out;

@@ -1,45 +1,57 @@
 /**
- * The plain TypeScript reference of the quality scores: the same `RawStats` as the ONNX graph,
- * computed pixel by pixel on typed arrays. Tests hold the graph to it and both to OpenCV and
- * Cleanvision; computeQuality also uses it for images the graph cannot take (see graph.ts).
+ * The plain TypeScript version of the quality scores: the same `RawStats` as the ONNX graph,
+ * computed on typed arrays. Tests hold the graph to it and both to OpenCV and Cleanvision;
+ * computeQuality runs it on CPU, where it measured faster than the graph (see scorer.ts).
+ *
+ * One pass over the pixels gathers everything per pixel; the brightness percentiles then come
+ * from a selection, not a sort (brightness.ts).
  */
 
-import { laplacianSums, opencvGray } from "./opencv";
-import { pilGray, resize } from "./pil";
+import { brightnessAtRanks } from "./brightness";
+import { laplacianSums } from "./opencv";
+import { resize } from "./pil";
 import { hashInputSize } from "./phash";
-import { blurSize, brightnessRanks, finishScores, perceivedBrightness, type QualityImage, type QualityScores, type RawStats, type Sums } from "./stats";
+import { blurSize, brightnessRanks, finishScores, type QualityImage, type QualityScores, type RawStats } from "./stats";
 
 export function referenceRawStats(image: QualityImage, hashSize: number): RawStats {
   const { width, height, rgb, channels } = image;
   const n = width * height;
-  const histogram = new Float64Array(768);
-  const gray = new Uint8Array(n), pil = new Uint8Array(n), planes = new Uint8Array(3 * n), brightness = new Float64Array(n);
-  const g = sums(), rg = sums(), yb2 = sums();
-  for (let i = 0; i < n; i++) {
-    const r = rgb[3 * i], gr = rgb[3 * i + 1], b = rgb[3 * i + 2];
-    histogram[r]++;
-    histogram[256 + gr]++;
-    histogram[512 + b]++;
-    gray[i] = opencvGray(r, gr, b);
-    pil[i] = pilGray(r, gr, b);
+  const counts = new Int32Array(768);
+  const gray = new Uint8Array(n), pil = new Uint8Array(n), planes = new Uint8Array(3 * n);
+  // 241 R^2 + 691 G^2 + 68 B^2: per-pixel brightness squared, scaled to an exact integer key.
+  const keys = new Uint32Array(n);
+  let gSum = 0, gSquares = 0, rgSum = 0, rgSquares = 0, ybSum = 0, ybSquares = 0;
+  for (let i = 0, p = 0; i < n; i++, p += 3) {
+    const r = rgb[p], g = rgb[p + 1], b = rgb[p + 2];
+    counts[r]++;
+    counts[256 + g]++;
+    counts[512 + b]++;
+    // OpenCV's and Pillow's gray (opencv.ts opencvGray, pil.ts pilGray), inlined in this loop.
+    const cv = (r * 9798 + g * 19235 + b * 3735 + 16384) >> 15;
+    gray[i] = cv;
+    pil[i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16;
     planes[i] = r;
-    planes[n + i] = gr;
+    planes[n + i] = g;
     planes[2 * n + i] = b;
-    // Cleanvision reads a grayscale file's values directly (array / 255).
-    brightness[i] = channels === 1 ? r / 255 : perceivedBrightness(r, gr, b);
-    add(g, gray[i]);
-    add(rg, r - gr);
-    add(yb2, r + gr - 2 * b);
+    keys[i] = 241 * r * r + 691 * g * g + 68 * b * b;
+    const rg = r - g, yb = r + g - 2 * b;
+    gSum += cv;
+    gSquares += cv * cv;
+    rgSum += rg;
+    rgSquares += rg * rg;
+    ybSum += yb;
+    ybSquares += yb * yb;
   }
   const lap = laplacianSums(gray, width, height);
-  brightness.sort();
   const small = blurSize(width, height), side = hashInputSize(hashSize);
   return {
-    width, height, channels, histogram,
-    gray: g,
-    laplacian: { sum: lap.sum, sumSquares: lap.sumSquares },
-    rg, yb2,
-    brightnessAtRanks: Float64Array.from(brightnessRanks(n), (k) => brightness[k]),
+    width, height, channels,
+    histogram: Float64Array.from(counts),
+    gray: { sum: gSum, sumSquares: gSquares },
+    laplacian: lap,
+    rg: { sum: rgSum, sumSquares: rgSquares },
+    yb2: { sum: ybSum, sumSquares: ybSquares },
+    brightnessAtRanks: brightnessAtRanks(keys, rgb, channels, brightnessRanks(n)),
     small: resize(planes, 3, width, height, small.width, small.height, "bicubic"),
     hashPixels: resize(pil, 1, width, height, side, side, "lanczos"),
   };
@@ -48,13 +60,4 @@ export function referenceRawStats(image: QualityImage, hashSize: number): RawSta
 /** Every score of one image, by the reference. */
 export function referenceScores(image: QualityImage, hashSize = 8): QualityScores {
   return finishScores(referenceRawStats(image, hashSize), hashSize);
-}
-
-function sums(): Sums {
-  return { sum: 0, sumSquares: 0 };
-}
-
-function add(s: Sums, v: number): void {
-  s.sum += v;
-  s.sumSquares += v * v;
 }
