@@ -19,8 +19,9 @@
  */
 
 import { promises as fsp } from "node:fs";
-import sharp, { type Metadata, type OutputInfo } from "sharp";
+import sharp, { type Metadata, type OutputInfo, type SharpOptions } from "sharp";
 import { BlindspotError, type Problem } from "../errors";
+import { readJpegHeader } from "./jpegHeader";
 
 export type ImageErrorKind = "missing-image" | "corrupt-image" | "truncated-image" | "image-too-large" | "unsupported-image";
 
@@ -103,18 +104,10 @@ export async function decodeImage(file: string | Uint8Array, options: DecodeOpti
   // marker, which PIL also ignores) do not.
   const input = { failOn: "truncated", limitInputPixels: maxPixels, sequentialRead: true } as const;
 
-  let meta: Metadata;
-  try {
-    // The header is read without the pixel limit, so the error can give the size.
-    meta = await sharp(bytes, { ...input, limitInputPixels: false }).metadata();
-  } catch (err) {
-    throw classify(err, name, bytes, false);
-  }
-  if (!meta.width || !meta.height) throw new ImageError("corrupt-image", name, "the image header gives no size", FIX_CORRUPT);
-  if (meta.width * meta.height > maxPixels) throw tooLarge(name, meta.width, meta.height, maxPixels);
-  const source = sourceInfo(meta);
+  const source = jpegSource(bytes) ?? await headerFromLibvips(bytes, name, input);
+  if (source.width * source.height > maxPixels) throw tooLarge(name, source.width, source.height, maxPixels);
 
-  const stored = (options.colour ?? "stored") === "stored" && STORED_SPACES.has(meta.space ?? "");
+  const stored = (options.colour ?? "stored") === "stored" && STORED_SPACES.has(source.space);
   let pipeline = stored ? sharp(bytes, input).keepIccProfile().autoOrient().removeAlpha() : sharp(bytes, input).autoOrient().removeAlpha().toColourspace("srgb");
   if (options.resize) {
     const { width, height, fit = "fill", kernel } = options.resize;
@@ -131,6 +124,33 @@ export async function decodeImage(file: string | Uint8Array, options: DecodeOpti
   const rgb = out.info.channels === 1 ? grayToRgb(raw) : raw;
   const data = options.channels === 1 ? luma(rgb) : rgb;
   return { data, width, height, channels: options.channels ?? 3, source };
+}
+
+/** The header as libvips reads it (any format). */
+async function headerFromLibvips(bytes: Uint8Array, name: string, input: SharpOptions): Promise<SourceInfo> {
+  let meta: Metadata;
+  try {
+    // The header is read without the pixel limit, so the error can give the size.
+    meta = await sharp(bytes, { ...input, limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw classify(err, name, bytes, false);
+  }
+  if (!meta.width || !meta.height) throw new ImageError("corrupt-image", name, "the image header gives no size", FIX_CORRUPT);
+  return sourceInfo(meta);
+}
+
+/** The header of an 8-bit gray or colour JPEG, read without libvips (jpegHeader.ts). */
+function jpegSource(bytes: Uint8Array): SourceInfo | undefined {
+  const h = readJpegHeader(bytes);
+  if (!h || h.precision !== 8 || (h.components !== 1 && h.components !== 3)) return undefined;
+  const turned = h.orientation >= 5;
+  return {
+    width: turned ? h.height : h.width,
+    height: turned ? h.width : h.height,
+    format: "jpeg", pages: 1, hasAlpha: false, depth: "uchar",
+    space: h.components === 1 ? "b-w" : "srgb",
+    orientation: h.orientation,
+  };
 }
 
 /** Colour spaces whose stored values are read as they are (others are converted to sRGB). */
