@@ -7,8 +7,9 @@ export function formatCount(n: number): string {
 }
 
 /** The toolbar's count line; starts with the number of rows shown (tests read it). */
-export function countLine(shown: number, total: number, selected: number): string {
+export function countLine(shown: number, total: number, selected: number, groups: number | null = null): string {
   let s = `${formatCount(shown)} of ${formatCount(total)} shown`;
+  if (groups !== null) s += ` in ${formatCount(groups)} group${groups === 1 ? "" : "s"}`;
   if (selected) s += ` · ${formatCount(selected)} selected`;
   return s;
 }

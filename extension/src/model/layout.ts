@@ -18,6 +18,19 @@ export interface GridLayout {
   contentHeight: number;
   /** Height of the spacer that gives the viewport its scroll range. */
   scrollHeight: number;
+  /** Groups of items, each under a header and starting a new row; null: one run of items. */
+  sections: Sections | null;
+}
+
+/**
+ * A grouped grid: section s holds items [starts[s], starts[s + 1]) (the last one up to `count`)
+ * under a header of `headerHeight` pixels; its tiles start a new row below the header.
+ */
+export interface Sections {
+  starts: Int32Array;
+  headerHeight: number;
+  /** Virtual y of each section's header. */
+  tops: Float64Array;
 }
 
 export interface Rect {
@@ -33,8 +46,10 @@ export function gridLayout(
   tileHeight: number,
   gap: number,
   count: number,
+  groups: { starts: Int32Array; headerHeight: number } | null = null,
 ): GridLayout {
   const columns = Math.max(1, Math.floor((viewportWidth - gap) / (tileWidth + gap)));
+  if (groups) return sectionLayout(columns, tileWidth, tileHeight, gap, count, groups.starts, groups.headerHeight);
   const rows = Math.ceil(count / columns);
   const contentHeight = rows ? gap + rows * (tileHeight + gap) : 0;
   return {
@@ -46,7 +61,87 @@ export function gridLayout(
     gap,
     contentHeight,
     scrollHeight: Math.min(contentHeight, MAX_SCROLL_HEIGHT),
+    sections: null,
   };
+}
+
+/** Each section: its header, then its tiles in rows of `columns`; O(sections). */
+function sectionLayout(
+  columns: number,
+  tileWidth: number,
+  tileHeight: number,
+  gap: number,
+  count: number,
+  starts: Int32Array,
+  headerHeight: number,
+): GridLayout {
+  const tops = new Float64Array(starts.length);
+  const pitch = tileHeight + gap;
+  let y = 0;
+  let rows = 0;
+  for (let s = 0; s < starts.length; s++) {
+    tops[s] = y;
+    const n = sectionEnd(starts, count, s) - starts[s];
+    const r = Math.ceil(n / columns);
+    rows += r;
+    y += headerHeight + r * pitch;
+  }
+  return {
+    count,
+    columns,
+    rows,
+    tileWidth,
+    tileHeight,
+    gap,
+    contentHeight: starts.length ? y + gap : 0,
+    scrollHeight: Math.min(starts.length ? y + gap : 0, MAX_SCROLL_HEIGHT),
+    sections: { starts, headerHeight, tops },
+  };
+}
+
+function sectionEnd(starts: Int32Array, count: number, s: number): number {
+  return s + 1 < starts.length ? starts[s + 1] : count;
+}
+
+/** Last index k with keys[k] <= v (0 when none). */
+function lastAtMost(keys: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (keys[mid] <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Section of display index i. */
+export function sectionOf(layout: GridLayout, i: number): number {
+  return layout.sections ? lastAtMost(layout.sections.starts, i) : 0;
+}
+
+/** Sections [first, end) whose header or tiles intersect [top, top + height). */
+export function visibleSections(layout: GridLayout, top: number, height: number): { first: number; end: number } {
+  const sec = layout.sections;
+  if (!sec || !sec.starts.length) return { first: 0, end: 0 };
+  const first = lastAtMost(sec.tops, top);
+  let end = first;
+  while (end < sec.tops.length && sec.tops[end] < top + height) end++;
+  return { first, end: Math.max(end, first + 1) };
+}
+
+/** Items of section s whose rows intersect [y0, y1), as a display index range. */
+function sectionItems(layout: GridLayout, s: number, y0: number, y1: number): { first: number; end: number } {
+  const sec = layout.sections!;
+  const pitch = layout.tileHeight + layout.gap;
+  const start = sec.starts[s];
+  const stop = sectionEnd(sec.starts, layout.count, s);
+  const base = sec.tops[s] + sec.headerHeight;
+  const rows = Math.ceil((stop - start) / layout.columns);
+  const r0 = Math.max(0, Math.floor((y0 - base) / pitch));
+  const r1 = Math.min(rows, Math.ceil((y1 - base) / pitch));
+  const first = Math.min(stop, start + r0 * layout.columns);
+  return { first, end: Math.max(first, Math.min(stop, start + r1 * layout.columns)) };
 }
 
 /** Virtual y at the top of the viewport for a scroll position. */
@@ -74,6 +169,14 @@ export function visibleItems(
   overscan = 1,
 ): { first: number; end: number } {
   const pitch = layout.tileHeight + layout.gap;
+  if (layout.sections) {
+    if (!layout.count) return { first: 0, end: 0 };
+    const y0 = top - overscan * pitch;
+    const y1 = top + viewportHeight + overscan * pitch;
+    const { first: s0, end: s1 } = visibleSections(layout, Math.max(0, y0), y1 - Math.max(0, y0));
+    const first = sectionItems(layout, s0, y0, y1).first;
+    return { first, end: Math.max(first, sectionItems(layout, s1 - 1, y0, y1).end) };
+  }
   const firstRow = Math.max(0, Math.floor((top - layout.gap) / pitch) - overscan);
   const endRow = Math.min(layout.rows, Math.ceil((top + viewportHeight) / pitch) + overscan);
   const first = Math.min(layout.count, firstRow * layout.columns);
@@ -82,6 +185,17 @@ export function visibleItems(
 
 /** Virtual box of item i. */
 export function itemRect(layout: GridLayout, i: number): Rect {
+  const sec = layout.sections;
+  if (sec) {
+    const s = lastAtMost(sec.starts, i);
+    const local = i - sec.starts[s];
+    return {
+      x: layout.gap + (local % layout.columns) * (layout.tileWidth + layout.gap),
+      y: sec.tops[s] + sec.headerHeight + Math.floor(local / layout.columns) * (layout.tileHeight + layout.gap),
+      width: layout.tileWidth,
+      height: layout.tileHeight,
+    };
+  }
   const col = i % layout.columns;
   const row = Math.floor(i / layout.columns);
   return {
@@ -94,6 +208,20 @@ export function itemRect(layout: GridLayout, i: number): Rect {
 
 /** Items whose box intersects a virtual rectangle (a rubber band), in display order. */
 export function itemsInRect(layout: GridLayout, rect: Rect): number[] {
+  if (layout.sections) {
+    const out: number[] = [];
+    const { first: s0, end: s1 } = visibleSections(layout, rect.y, rect.height);
+    for (let s = s0; s < s1; s++) {
+      const { first, end } = sectionItems(layout, s, rect.y, rect.y + rect.height);
+      for (let i = first; i < end; i++) {
+        const r = itemRect(layout, i);
+        const inside =
+          r.x < rect.x + rect.width && r.x + r.width > rect.x && r.y < rect.y + rect.height && r.y + r.height > rect.y;
+        if (inside) out.push(i);
+      }
+    }
+    return out;
+  }
   const { gap, tileWidth, tileHeight, columns } = layout;
   const x0 = rect.x;
   const x1 = rect.x + rect.width;

@@ -5,7 +5,8 @@
 import type { GridBundle, TagEvent } from "../../../../kernel/protocol";
 import { type Artifacts, columnsOf } from "../../io/artifacts";
 import type { GroupState, LinkBus } from "../../model/bus";
-import { countLine } from "../../model/format";
+import { countLine, formatCount, formatValue } from "../../model/format";
+import { type Arranged, Grouping } from "../../model/groups";
 import { pickInBand, pickOnClick } from "../../model/picking";
 import { SampleTable, type SortKey, TAGS } from "../../model/samples";
 import { activeFilterCount, computeView, type Filters, NO_FILTERS } from "../../model/view";
@@ -20,6 +21,8 @@ import { VirtualTiles } from "./tiles";
 import { Toolbar } from "./toolbar";
 
 const DEFAULT_TILE = 160;
+/** Height of a group's header in a grouped grid. */
+const GROUP_HEADER = 30;
 
 export class GridRenderer extends BlindspotRenderer<GridBundle> {
   protected async render(bundle: GridBundle, artifacts: Artifacts, scope: RenderScope): Promise<void> {
@@ -57,6 +60,9 @@ class GridView {
   private readonly panel: SidePanel;
   private readonly objects: ObjectsStore | null;
   private view: Int32Array;
+  /** Grouped grids (bundle.groupBy): the groups, and how the current view falls into them. */
+  private readonly grouping: Grouping | null;
+  private arranged: Arranged | null = null;
   private sort: SortKey | null = null;
   private filters: Filters = NO_FILTERS;
   private allowed: Uint8Array | null = null;
@@ -89,7 +95,9 @@ class GridView {
       : null;
     this.painter = new TilePainter(bundle, table, artifacts, this.objects);
     this.painter.frame = Math.min(Math.max(bundle.thumbSize || DEFAULT_TILE, 80), DEFAULT_TILE);
-    this.view = table.order(null);
+    const groupField = bundle.groupBy?.field;
+    this.grouping = groupField !== undefined && table.has(groupField) ? new Grouping(table, groupField) : null;
+    this.view = this.arrange(table.order(null));
 
     const sortFields = ["id", ...bundle.fields.map((f) => f.name), ...["width", "height"].filter((f) => table.has(f))];
     this.toolbar = new Toolbar(bundle.title, [...new Set(sortFields)], this.painter.frame, {
@@ -125,8 +133,14 @@ class GridView {
         tileWidth: () => this.painter.frame,
         tileHeight: () => this.painter.tileHeight,
         create: () => this.painter.create(),
-        paint: (tile, i) => this.painter.paint(tile, this.view[i], i, this.picked().has(table.id(this.view[i]))),
+        paint: (tile, i) => {
+          const row = this.view[i];
+          this.painter.paint(tile, row, i, this.picked().has(table.id(row)));
+          if (this.grouping) tile.root.dataset.group = String(table.value(this.grouping.field, row));
+        },
         release: (tile) => this.painter.release(tile),
+        groups: () => (this.arranged ? { starts: this.arranged.starts, headerHeight: GROUP_HEADER } : null),
+        paintHeader: (node, section) => this.paintHeader(node, section),
       },
       scope,
     );
@@ -212,15 +226,42 @@ class GridView {
 
   /** New order or filters: the view, its count and the tiles. */
   private recompute(toTop: boolean): void {
-    this.view = computeView(this.table, this.sort, this.filters, this.allowed);
+    this.view = this.arrange(computeView(this.table, this.sort, this.filters, this.allowed));
     this.anchor = null;
     if (toTop) this.tiles.scrollToTop();
     this.tiles.relayout();
     this.updateCount();
   }
 
+  /** Grouped grids: the rows with each group's rows together. */
+  private arrange(view: Int32Array): Int32Array {
+    if (!this.grouping) return view;
+    this.arranged = this.grouping.arrange(view);
+    return this.arranged.view;
+  }
+
+  /** A group's header: its value, and how many of its samples are shown. */
+  private paintHeader(node: HTMLElement, section: number): void {
+    const { grouping, arranged } = this;
+    if (!grouping || !arranged) return;
+    const group = arranged.groups[section];
+    const end = section + 1 < arranged.starts.length ? arranged.starts[section + 1] : this.view.length;
+    const shown = end - arranged.starts[section];
+    const size = grouping.sizes[group];
+    const value = formatValue(this.table.value(grouping.field, grouping.firstRow[group]));
+    node.dataset.group = String(this.table.value(grouping.field, grouping.firstRow[group]));
+    node.replaceChildren(
+      h("span", { class: "bs-group-name", text: `${grouping.field}: ${value}` }),
+      h("span", {
+        class: "bs-group-size",
+        text: shown === size ? `${formatCount(size)} samples` : `${formatCount(shown)} of ${formatCount(size)} samples`,
+      }),
+    );
+  }
+
   private updateCount(): void {
-    this.toolbar.setCount(countLine(this.view.length, this.table.size, this.picked().size));
+    const groups = this.arranged ? this.arranged.starts.length : null;
+    this.toolbar.setCount(countLine(this.view.length, this.table.size, this.picked().size, groups));
     this.empty.hidden = this.view.length > 0;
     if (this.view.length) return;
     const why = [

@@ -11,6 +11,7 @@ import {
   scrollTopFor,
   virtualTop,
   visibleItems,
+  visibleSections,
 } from "../../model/layout";
 import { frameThrottle, h, listen } from "../dom";
 import type { RenderScope } from "../base";
@@ -26,6 +27,10 @@ export interface TileHost<T extends { root: HTMLElement }> {
   paint(tile: T, index: number): void;
   /** A tile leaves the screen (back to the pool). */
   release(tile: T): void;
+  /** Grouped grids: where each group starts in display order, and the height of a group's header. */
+  groups?(): { starts: Int32Array; headerHeight: number } | null;
+  /** Fill the header of section `section` (grouped grids). */
+  paintHeader?(node: HTMLElement, section: number): void;
 }
 
 export class VirtualTiles<T extends { root: HTMLElement }> {
@@ -33,6 +38,9 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
   private readonly spacer: HTMLDivElement;
   private readonly active = new Map<number, T>();
   private readonly pool: T[] = [];
+  /** Group headers on screen, by section, and spare ones. */
+  private readonly headers = new Map<number, HTMLElement>();
+  private readonly headerPool: HTMLElement[] = [];
   private layout: GridLayout;
   private readonly frame = frameThrottle(() => this.update());
   /** Viewport size, from the resize observer: reading it after DOM writes would force a layout. */
@@ -69,6 +77,7 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
     this.layout = this.computeLayout();
     this.spacer.style.height = `${this.layout.scrollHeight}px`;
     for (const [i, tile] of this.active) this.recycle(i, tile);
+    for (const [s, node] of this.headers) this.recycleHeader(s, node);
     this.update();
   }
 
@@ -131,6 +140,33 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
       tile.root.style.transform = `translate(${r.x}px, ${r.y - top + scrollTop}px)`;
     }
     if (added) this.orderNodes(first, end);
+    this.updateHeaders(top, scrollTop);
+  }
+
+  /** Headers of the sections on screen, positioned like the tiles. */
+  private updateHeaders(top: number, scrollTop: number): void {
+    const sections = this.layout.sections;
+    if (!sections) return;
+    const { first, end } = visibleSections(this.layout, top, this.height || 600);
+    for (const [s, node] of this.headers) if (s < first || s >= end) this.recycleHeader(s, node);
+    for (let s = first; s < end; s++) {
+      let node = this.headers.get(s);
+      if (!node) {
+        node = this.headerPool.pop() ?? h("div", { class: "bs-group-header", attrs: { "data-blindspot": "group-header" } });
+        node.style.height = `${sections.headerHeight}px`;
+        this.host.paintHeader?.(node, s);
+        if (!node.parentNode) this.viewport.appendChild(node);
+        node.hidden = false;
+        this.headers.set(s, node);
+      }
+      node.style.transform = `translate(0px, ${sections.tops[s] - top + scrollTop}px)`;
+    }
+  }
+
+  private recycleHeader(s: number, node: HTMLElement): void {
+    this.headers.delete(s);
+    node.hidden = true;
+    this.headerPool.push(node);
   }
 
   /** Keeps the DOM order of the tiles on screen the display order (what tests and readers expect). */
@@ -155,6 +191,13 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
   }
 
   private computeLayout(): GridLayout {
-    return gridLayout(this.width || 800, this.host.tileWidth(), this.host.tileHeight(), GAP, this.host.count());
+    return gridLayout(
+      this.width || 800,
+      this.host.tileWidth(),
+      this.host.tileHeight(),
+      GAP,
+      this.host.count(),
+      this.host.groups?.() ?? null,
+    );
   }
 }
