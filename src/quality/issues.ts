@@ -25,17 +25,22 @@ import type { DecodedImage } from "../image/decode";
 import { computeForImages } from "../onnx/pipeline";
 import type { Provider, RanOn } from "../onnx/session";
 import { findIssues, ISSUE_TYPES, type IssueInputs, type IssueThresholds, type IssueType } from "./cleanvision";
-import { pixelMd5 } from "./duplicates";
-import { packRow, rowWidth, STORED_KEYS, unpackRow, type ImageQuality } from "./row";
+import { rowWidth, STORED_KEYS, unpackRow, type ImageQuality } from "./row";
 import { openScorer, type Engine } from "./scorer";
-import { finishScores, type QualityImage } from "./stats";
+import type { QualityImage } from "./stats";
 
 /** Bump when any score would change: cached rows of other versions are not reused. */
 const VERSION = 1;
 
 export interface QualityOptions extends IssueThresholds {
-  /** "graph" (default): the ONNX graph, on CUDA when it loads; "reference": plain TypeScript. */
+  /**
+   * "auto" (default): the ONNX graph when it loads on CUDA, else the TypeScript scorer in
+   * worker threads (faster on CPU); "graph": the ONNX graph on `provider`; "reference": the
+   * TypeScript scorer. All give the same scores (see scorer.ts).
+   */
   engine?: Engine;
+  /** Worker threads of the TypeScript scorer (default: one per core; 0: the calling thread). */
+  workers?: number;
   /** Where the graph runs (default "auto"). */
   provider?: Provider;
   /** Bits per side of the perceptual hash (default 8, Cleanvision's). */
@@ -73,7 +78,7 @@ export async function computeQuality(ds: Dataset, options: QualityOptions = {}):
   if (!(Number.isInteger(hashSize) && hashSize >= 2)) throw new BlindspotError({ message: `hashSize must be an integer of at least 2, got ${hashSize}`, hint: "Cleanvision's default is 8 (a 64-bit hash)" });
   const ids = Array.from(values<string>(ds.samples, "id"));
   const files = Array.from(values<string>(ds.samples, "filepath"), (f) => ds.imagePath(f));
-  const scorer = await openScorer(options.engine ?? "graph", options.provider ?? "auto", hashSize);
+  const scorer = await openScorer({ engine: options.engine ?? "auto", provider: options.provider ?? "auto", hashSize, workers: options.workers });
   const width = rowWidth(hashSize);
 
   const result = await computeForImages(files, {
@@ -81,14 +86,9 @@ export async function computeQuality(ds: Dataset, options: QualityOptions = {}):
     version: `${VERSION}-hash${hashSize}`,
     width,
     decode: options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels },
-    compute: async (decoded) => {
-      const images = decoded.map(qualityImage);
-      const raw = await scorer.rawStats(images);
-      const rows = new Float32Array(images.length * width);
-      images.forEach((im, i) => packRow({ ...finishScores(raw[i], hashSize), md5: pixelMd5(im) }, hashSize, rows, i * width));
-      return rows;
-    },
-  }, { batchSize: options.batchSize ?? 64, concurrency: options.concurrency, cacheRoot: options.cacheRoot, onProgress: options.onProgress, signal: options.signal });
+    compute: (decoded) => scorer.rows(decoded.map(qualityImage)),
+  }, { batchSize: options.batchSize ?? 64, concurrency: options.concurrency, cacheRoot: options.cacheRoot, onProgress: options.onProgress, signal: options.signal })
+    .finally(() => scorer.close());
 
   const recorded = new Set(ds.problems.map(problemKey));
   ds.addProblems(result.errors.map(({ index, error }) => error.toProblem(ids[index])).filter((p) => !recorded.has(problemKey(p))));

@@ -1,48 +1,77 @@
 /**
- * Scores a batch of decoded images with the ONNX graph (one run per image size, bounded in
- * pixels) or with the TypeScript reference.
+ * Scores batches of decoded images into stored quality rows, with the ONNX graph or the
+ * TypeScript scorer, whichever is faster where it runs:
  *
- * On CPU, images over RUN_PIXELS go to the reference: measured on a 3024 x 3024 photo, the
- * graph took the same time (1.5 s) but 1.9 GB of memory against 0.3 GB, and onnxruntime's CPU
- * arena keeps that memory. Smaller images are faster through the graph (0.7 ms against 2.3 ms
- * at 100 x 100, 15 ms against 32 ms at 500 x 375). On CUDA every image goes through the graph.
+ * - `auto` (default): the graph when it loads on CUDA; on CPU the TypeScript scorer in worker
+ *   threads, which measured faster there (graph.ts does the same exact integer work, but
+ *   float64 MatMul and TopK are slow on onnxruntime's CPU kernels: 3 ms against 1 ms for a
+ *   100 x 100 image).
+ * - `graph`: the graph on the given provider. On CPU, images over RUN_PIXELS still go to the
+ *   TypeScript scorer: measured on a 3024 x 3024 photo, the graph took the same time (1.5 s)
+ *   but 1.9 GB of memory against 0.3 GB, and onnxruntime's CPU arena keeps that memory.
+ * - `reference`: the TypeScript scorer.
  */
 
-import type { Provider, RanOn } from "../onnx/session";
+import * as os from "node:os";
+import type { OpenedSession, Provider, RanOn } from "../onnx/session";
 import { graphAccepts, graphRawStats, openQualityGraph } from "./graph";
+import { rowWidth } from "./row";
+import { qualityRows } from "./rows";
 import { referenceRawStats } from "./scores";
 import type { QualityImage, RawStats } from "./stats";
+import { ScoringPool } from "./workerPool";
 
-export type Engine = "graph" | "reference";
+export type Engine = "auto" | "graph" | "reference";
 
 /** Pixels per graph run: the graph holds ~200 bytes per pixel in intermediates. */
 const RUN_PIXELS = 1 << 21;
 
+export interface ScorerOptions {
+  engine: Engine;
+  provider: Provider;
+  hashSize: number;
+  /** Worker threads of the TypeScript scorer (default: one per core; 0: the calling thread). */
+  workers?: number;
+}
+
 export interface Scorer {
   /** Where the scores are computed. */
   ranOn: RanOn | "typescript";
-  rawStats(images: QualityImage[]): Promise<RawStats[]>;
+  /** The images' stored rows (row.ts), in order. */
+  rows(images: QualityImage[]): Promise<Float32Array>;
+  close(): Promise<void>;
 }
 
-export async function openScorer(engine: Engine, provider: Provider, hashSize: number): Promise<Scorer> {
-  if (engine === "reference") {
-    return { ranOn: "typescript", rawStats: async (images) => images.map((im) => referenceRawStats(im, hashSize)) };
+export async function openScorer({ engine, provider, hashSize, workers }: ScorerOptions): Promise<Scorer> {
+  if (engine !== "reference" && !(engine === "auto" && provider === "cpu")) {
+    const { session, provider: ranOn } = await openQualityGraph(provider);
+    if (engine === "graph" || ranOn === "cuda") {
+      return {
+        ranOn,
+        rows: async (images) => qualityRows(images, await graphStats(session, images, hashSize, ranOn), hashSize),
+        close: async () => {},
+      };
+    }
   }
-  const { session, provider: ranOn } = await openQualityGraph(provider);
-  return {
-    ranOn,
-    async rawStats(images) {
-      const out: RawStats[] = new Array(images.length);
-      for (const run of runs(images)) {
-        const pixels = run.width * run.height;
-        const stats = graphAccepts(run.width, run.height) && (ranOn === "cuda" || pixels <= RUN_PIXELS)
-          ? await graphRawStats(session, run.indices.map((i) => images[i]), hashSize)
-          : run.indices.map((i) => referenceRawStats(images[i], hashSize));
-        run.indices.forEach((i, k) => (out[i] = stats[k]));
-      }
-      return out;
-    },
-  };
+  const threads = workers ?? os.availableParallelism();
+  if (threads <= 0) {
+    return { ranOn: "typescript", rows: async (images) => qualityRows(images, images.map((im) => referenceRawStats(im, hashSize)), hashSize), close: async () => {} };
+  }
+  const pool = new ScoringPool(threads, hashSize);
+  return { ranOn: "typescript", rows: (images) => pool.score(images, rowWidth(hashSize)), close: () => pool.close() };
+}
+
+/** Raw statistics through the graph, one run per image size; on CPU large images by the reference. */
+async function graphStats(session: OpenedSession["session"], images: QualityImage[], hashSize: number, ranOn: RanOn): Promise<RawStats[]> {
+  const out: RawStats[] = new Array(images.length);
+  for (const run of runs(images)) {
+    const members = run.indices.map((i) => images[i]);
+    const stats = graphAccepts(run.width, run.height) && (ranOn === "cuda" || run.width * run.height <= RUN_PIXELS)
+      ? await graphRawStats(session, members, hashSize)
+      : members.map((im) => referenceRawStats(im, hashSize));
+    run.indices.forEach((i, k) => (out[i] = stats[k]));
+  }
+  return out;
 }
 
 /** The images grouped by size, each group cut into runs of at most RUN_PIXELS (at least one image). */
