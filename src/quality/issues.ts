@@ -10,11 +10,23 @@
  *   is_<issue>               the flag: dark, light, odd_aspect_ratio, low_information, blurry,
  *                            grayscale, odd_size, exact_duplicate, near_duplicate
  *   quality_exact_duplicate_group, quality_near_duplicate_group   the duplicate set's number
+ *   quality_thumbnail, quality_thumbnail_contrast   a 16 x 16 luma thumbnail (hex) and its
+ *                            contrast, for near duplicates in mode "dataset" (thumbnail.ts)
+ *   quality_<issue>_outlier  for dark, light, low_information, blurry: how far the image lies
+ *                            beyond this dataset's own extremes (relative.ts); flagged in mode
+ *                            "dataset" above `relative.factor`
+ *
+ * Two ways of flagging (`mode`):
+ *   "cleanvision" (default)  Cleanvision 0.3.7's definitions and fixed thresholds (cleanvision.ts)
+ *   "dataset"                dark, light, low information and blurry as outliers of this dataset's
+ *                            own distributions (relative.ts), near duplicates as images far more
+ *                            alike than this dataset's images usually are (nearDuplicates.ts); the
+ *                            other five issues as Cleanvision has them
  *
  * An image that cannot be decoded (missing, corrupt, truncated, over the pixel limit, an
  * unsupported format) becomes a problem on its sample, with null fields, and the run goes on.
- * `flagQuality` re-derives the flags from the stored scores with other thresholds, without
- * decoding anything again.
+ * `flagQuality` re-derives the flags from the stored scores with other thresholds or the other
+ * mode, without decoding anything again.
  */
 
 import * as aq from "arquero";
@@ -25,14 +37,36 @@ import type { DecodedImage } from "../image/decode";
 import { computeForImages } from "../onnx/pipeline";
 import type { Provider, RanOn } from "../onnx/session";
 import { findIssues, ISSUE_TYPES, type IssueInputs, type IssueThresholds, type IssueType } from "./cleanvision";
+import { describeSets, exactSets, withoutExactSets } from "./duplicates";
+import { nearDuplicateSets, type NearDuplicateOptions } from "./nearDuplicates";
+import { MIN_RELATIVE_IMAGES, RELATIVE_ISSUES, relativeIssues, type RelativeInputs, type RelativeOptions } from "./relative";
 import { rowWidth, STORED_KEYS, unpackRow, type ImageQuality } from "./row";
 import { openScorer, type Engine } from "./scorer";
 import type { QualityImage } from "./stats";
+import { packThumbnail, parseThumbnail, thumbnail, thumbnailContrast, thumbnailHex, THUMB_ROW_WIDTH, unpackThumbnail } from "./thumbnail";
 
 /** Bump when any score would change: cached rows of other versions are not reused. */
-const VERSION = 1;
+const VERSION = 2;
 
-export interface QualityOptions extends IssueThresholds {
+/** How flagQuality decides: Cleanvision's fixed thresholds, or outliers of this dataset. */
+export type FlagMode = "cleanvision" | "dataset";
+
+export interface FlagOptions extends IssueThresholds {
+  /**
+   * "cleanvision" (default): Cleanvision 0.3.7's fixed thresholds (the options above).
+   * "dataset": dark, light, low_information and blurry flag this dataset's outliers
+   * (`relative`), near_duplicate compares thumbnails with what the dataset's images share taken
+   * out (`nearDuplicates`); odd_aspect_ratio, grayscale, odd_size and exact_duplicate stay
+   * Cleanvision's. Needs at least 20 scored images; returns a Promise (a k-NN search runs).
+   */
+  mode?: FlagMode;
+  /** Mode "dataset": where the fence of each outlier issue lies (relative.ts). */
+  relative?: RelativeOptions;
+  /** Mode "dataset": near-duplicate search (nearDuplicates.ts). */
+  nearDuplicates?: NearDuplicateOptions;
+}
+
+export interface QualityOptions extends FlagOptions {
   /**
    * "auto" (default): the ONNX graph when it loads on CUDA, else the TypeScript scorer in
    * worker threads (faster on CPU); "graph": the ONNX graph on `provider`; "reference": the
@@ -79,53 +113,105 @@ export async function computeQuality(ds: Dataset, options: QualityOptions = {}):
   const ids = Array.from(values<string>(ds.samples, "id"));
   const files = Array.from(values<string>(ds.samples, "filepath"), (f) => ds.imagePath(f));
   const scorer = await openScorer({ engine: options.engine ?? "auto", provider: options.provider ?? "auto", hashSize, workers: options.workers });
-  const width = rowWidth(hashSize);
+  // A cache row: the scores (row.ts), then the thumbnail (thumbnail.ts).
+  const scoresWidth = rowWidth(hashSize), width = scoresWidth + THUMB_ROW_WIDTH;
 
   const result = await computeForImages(files, {
     name: "quality",
     version: `${VERSION}-hash${hashSize}`,
     width,
     decode: options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels },
-    compute: (decoded) => scorer.rows(decoded.map(qualityImage)),
+    compute: async (decoded) => {
+      const scored = scorer.rows(decoded.map(qualityImage));
+      // Thumbnails on this thread while the scorer works.
+      const thumbs = decoded.map((d) => thumbnail(d.data, d.width, d.height));
+      const scoreRows = await scored;
+      const rows = new Float32Array(decoded.length * width);
+      for (let i = 0; i < decoded.length; i++) {
+        rows.set(scoreRows.subarray(i * scoresWidth, (i + 1) * scoresWidth), i * width);
+        packThumbnail(thumbs[i], rows, i * width + scoresWidth);
+      }
+      return rows;
+    },
   }, { batchSize: options.batchSize ?? 64, concurrency: options.concurrency, cacheRoot: options.cacheRoot, onProgress: options.onProgress, signal: options.signal })
     .finally(() => scorer.close());
 
   const recorded = new Set(ds.problems.map(problemKey));
   ds.addProblems(result.errors.map(({ index, error }) => error.toProblem(ids[index])).filter((p) => !recorded.has(problemKey(p))));
-  const scores = ids.map((_, i) => unpackRow(result.rows.subarray(i * width, (i + 1) * width), hashSize));
-  ds.setFields(aq.table({ id: ids, ...scoreColumns(scores) }));
-  const issues = flagQuality(ds, options);
+  const scores = ids.map((_, i) => unpackRow(result.rows.subarray(i * width, i * width + scoresWidth), hashSize));
+  const thumbs = ids.map((_, i) => unpackThumbnail(result.rows.subarray(i * width + scoresWidth, (i + 1) * width)));
+  ds.setFields(aq.table({
+    id: ids,
+    ...scoreColumns(scores),
+    quality_thumbnail: thumbs.map((t) => (t === null ? null : thumbnailHex(t))),
+    quality_thumbnail_contrast: thumbs.map((t) => (t === null ? null : thumbnailContrast(t))),
+  }));
+  const issues = await flagQuality(ds, { ...options, nearDuplicates: { provider: options.provider, ...options.nearDuplicates } });
   return { images: ids.length, scored: ids.length - result.errors.length, failed: result.errors.length, issues, ranOn: scorer.ranOn, computed: result.computed, reused: result.reused };
 }
 
 /**
  * (Re)computes the issue scores and flags from the quality fields computeQuality wrote, with
- * the given thresholds; returns the number of images with each issue.
+ * the given thresholds or mode; returns the number of images with each issue. Mode "dataset"
+ * returns a Promise (its near-duplicate search is a k-NN), the default mode the counts.
  */
-export function flagQuality(ds: Dataset, thresholds: IssueThresholds = {}): Record<IssueType, number> {
-  const missing = INPUT_FIELDS.filter((k) => !ds.samples.columnNames().includes(`quality_${k}`));
+export function flagQuality(ds: Dataset, options?: FlagOptions & { mode?: "cleanvision" }): Record<IssueType, number>;
+export function flagQuality(ds: Dataset, options: FlagOptions & { mode: "dataset" }): Promise<Record<IssueType, number>>;
+export function flagQuality(ds: Dataset, options?: FlagOptions): Record<IssueType, number> | Promise<Record<IssueType, number>>;
+export function flagQuality(ds: Dataset, options: FlagOptions = {}): Record<IssueType, number> | Promise<Record<IssueType, number>> {
+  const mode = options.mode ?? "cleanvision";
+  if (mode !== "cleanvision" && mode !== "dataset") throw new BlindspotError({ place: "mode", message: `unknown mode ${JSON.stringify(mode)}`, hint: 'use "cleanvision" (fixed thresholds) or "dataset" (outliers of this dataset)' });
+  const fields: readonly string[] = mode === "dataset" ? [...INPUT_FIELDS, ...RELATIVE_FIELDS] : INPUT_FIELDS;
+  const missing = fields.filter((k) => !ds.samples.columnNames().includes(`quality_${k}`));
   if (missing.length) {
-    throw new BlindspotError({ place: missing.map((k) => `quality_${k}`).join(", "), message: "the dataset has no quality scores to flag", hint: "run computeQuality(ds) first" });
+    const hint = missing.every((k) => (RELATIVE_FIELDS as readonly string[]).includes(k)) ? "run computeQuality(ds) again: these scores came from an earlier version" : "run computeQuality(ds) first";
+    throw new BlindspotError({ place: missing.map((k) => `quality_${k}`).join(", "), message: "the dataset has no quality scores to flag", hint });
   }
-  const column = (k: string) => values<number | string | null>(ds.samples, `quality_${k}`);
-  const cols = Object.fromEntries(INPUT_FIELDS.map((k) => [k, column(k)]));
-  const inputs = Array.from({ length: ds.count() }, (_, i) =>
-    cols.md5[i] === null ? null : (Object.fromEntries(INPUT_FIELDS.map((k) => [k, cols[k][i]])) as unknown as IssueInputs),
-  );
-  const found = findIssues(inputs, thresholds);
-  const fields: Record<string, unknown[]> = { id: Array.from(values<string>(ds.samples, "id")) };
-  for (const issue of ISSUE_TYPES) {
-    fields[`quality_${issue}_score`] = found.scores[issue];
-    fields[`is_${issue}`] = found.flags[issue];
+  // The outlier depths are written in both modes when the scores are there.
+  const hasRelative = RELATIVE_SCORES.every((k) => ds.samples.columnNames().includes(`quality_${k}`));
+  const read = hasRelative ? [...new Set([...fields, ...RELATIVE_SCORES])] : fields;
+  const cols = Object.fromEntries(read.map((k) => [k, values<number | string | null>(ds.samples, `quality_${k}`)]));
+  const scored = Array.from({ length: ds.count() }, (_, i) => cols.md5[i] !== null);
+  const row = <T>(keys: readonly string[]) => scored.map((ok, i) => (ok ? (Object.fromEntries(keys.map((k) => [k, cols[k][i]])) as T) : null));
+  const found = findIssues(row<IssueInputs>(INPUT_FIELDS), options);
+  const out: Record<string, unknown[]> = { id: Array.from(values<string>(ds.samples, "id")) };
+  const relInputs = hasRelative ? row<RelativeInputs>(RELATIVE_SCORES) : null;
+  const rel = relInputs && scored.filter(Boolean).length >= MIN_RELATIVE_IMAGES ? relativeIssues(relInputs, options.relative) : null;
+  const write = () => {
+    for (const issue of ISSUE_TYPES) {
+      out[`quality_${issue}_score`] = found.scores[issue];
+      out[`is_${issue}`] = found.flags[issue];
+    }
+    if (rel) for (const issue of RELATIVE_ISSUES) out[`quality_${issue}_outlier`] = rel.depth[issue];
+    out.quality_exact_duplicate_group = found.exactGroup;
+    out.quality_near_duplicate_group = found.nearGroup;
+    ds.setFields(aq.table(out));
+    return Object.fromEntries(ISSUE_TYPES.map((issue) => [issue, found.flags[issue].filter((f) => f === true).length])) as Record<IssueType, number>;
+  };
+  if (mode === "cleanvision") return write();
+
+  if (!rel) {
+    throw new BlindspotError({ place: "mode", message: `mode "dataset" needs at least ${MIN_RELATIVE_IMAGES} scored images, the dataset has ${scored.filter(Boolean).length}`, hint: 'flag a small set with Cleanvision\'s thresholds: flagQuality(ds) or { mode: "cleanvision" }' });
   }
-  fields.quality_exact_duplicate_group = found.exactGroup;
-  fields.quality_near_duplicate_group = found.nearGroup;
-  ds.setFields(aq.table(fields));
-  return Object.fromEntries(ISSUE_TYPES.map((issue) => [issue, found.flags[issue].filter((f) => f === true).length])) as Record<IssueType, number>;
+  for (const issue of RELATIVE_ISSUES) found.flags[issue] = rel.flags[issue];
+  const thumbs = Array.from(cols.thumbnail, (h) => parseThumbnail(h));
+  const contrast = Array.from(cols.thumbnail_contrast, (c) => (typeof c === "number" ? c : null));
+  return nearDuplicateSets(thumbs, contrast, options.nearDuplicates).then((near) => {
+    const md5s = Array.from(cols.md5, (m) => (typeof m === "string" ? m : null));
+    const keys = scored.map((ok) => (ok ? "" : null));
+    const sets = describeSets(withoutExactSets(near.sets, exactSets(md5s)), keys);
+    found.scores.near_duplicate = sets.score;
+    found.flags.near_duplicate = sets.score.map((v) => (v === null ? null : v < 1));
+    found.nearGroup = sets.group;
+    return write();
+  });
 }
 
 /** The scores flagQuality reads back. */
 const INPUT_FIELDS: readonly (keyof IssueInputs)[] = ["brightness_p5", "brightness_p99", "aspect_ratio", "entropy", "blurriness", "blurriness_gray_std", "channels", "size", "phash", "md5"];
+/** The scores relative.ts reads, and all that mode "dataset" needs besides INPUT_FIELDS. */
+const RELATIVE_SCORES: readonly (keyof RelativeInputs)[] = ["brightness", "brightness_p1", "brightness_p99", "laplacian_var", "contrast"];
+const RELATIVE_FIELDS = [...RELATIVE_SCORES, "thumbnail", "thumbnail_contrast"] as const;
 
 /** One column per score, `quality_<score>`, null for images without scores. */
 function scoreColumns(scores: (ImageQuality | null)[]): Record<string, unknown[]> {
