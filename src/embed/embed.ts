@@ -42,6 +42,8 @@ export interface EmbedOptions extends Omit<LoadModelOptions, "signal"> {
    * that fraction of its size on every side (default 0), clipped to the image.
    */
   crops?: { field: string; context?: number };
+  /** Images over this many pixels become problems (default decodeImage's, 100 million). */
+  maxPixels?: number;
   /** Result cache root (e.g. defaultCacheRoot(datasetDir)); absent or null: no cache. */
   cacheRoot?: string | null;
   /** Called with (images done, total images) as batches finish. */
@@ -139,7 +141,7 @@ async function embedImages(ds: Dataset, computation: Omit<ImageComputation, "com
   const { width, height, resize: fit } = card.input;
   const result = await computeForImages(files, {
     ...computation,
-    decode: { resize: { width, height, fit, kernel: "linear" } },
+    decode: { resize: { width, height, fit, kernel: "linear" }, maxPixels: options.maxPixels },
     compute: (images) => embed(images.map((im) => im.data)),
   }, options);
   return { keys: ids, rows: result.rows, problems: result.errors.map(({ index, error }) => error.toProblem(ids[index])), computed: result.computed, reused: result.reused };
@@ -184,7 +186,7 @@ async function embedCrops(ds: Dataset, crops: NonNullable<EmbedOptions["crops"]>
     const keys = item.boxes.map((b) => hashBytes(Buffer.from(`${hash} crop ${b.x} ${b.y} ${b.w} ${b.h} ${context}`)));
     const missing = item.boxes.flatMap((_, j) => (cache?.has(keys[j]) ? [] : [j]));
     if (!missing.length) return { keys, crops: new Map() };
-    const image = await decodeImage(bytes, { name: item.file });
+    const image = await decodeImage(bytes, { name: item.file, maxPixels: options.maxPixels });
     return { keys, crops: new Map(await Promise.all(missing.map(async (j) => [j, await crop(image, item.boxes[j], context, card)] as const))) };
   };
 

@@ -11,6 +11,7 @@ import { MOBILENET } from "../../src/embed/model/mobilenet";
 import { load } from "../../src/formats/api";
 import { coco } from "../../src/formats/coco";
 import { releaseSessions } from "../../src/onnx/session";
+import { writeBrokenAndUnusualImages } from "../helpers/brokenImages";
 import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir, VOC_COCO, VOC_IMAGES, writeImage } from "../helpers/data";
 
 /**
@@ -110,6 +111,21 @@ describe("embeddings", () => {
     const count = ds.problems.length;
     await computeEmbeddings(ds, { batchSize: 2 });
     expect(ds.problems.length).toBe(count);
+  });
+
+  it("turn truncated, corrupt, empty, non-image, huge and missing files into problems and embed the unusual ones", async () => {
+    const dir = tmpDir("embed-broken");
+    const expected = await writeBrokenAndUnusualImages(dir);
+    const names = Object.keys(expected);
+    const b = new DatasetBuilder("broken", dir);
+    for (const n of names) b.addSample({ filepath: n });
+    const ds = b.build();
+    const emb = await computeEmbeddings(ds, { maxPixels: 5e6, batchSize: 4 });
+    const broken = names.filter((n) => expected[n] !== null);
+    expect([...emb.failed].sort()).toEqual([...broken].sort());
+    expect([...emb.ids].sort()).toEqual(names.filter((n) => expected[n] === null).sort());
+    expect(Object.fromEntries(ds.problems.map((p) => [p.sampleId, p.kind]))).toEqual(Object.fromEntries(broken.map((n) => [n, expected[n]])));
+    expect(emb.vectors.every(Number.isFinite)).toBe(true);
   });
 
   it("of boxes: a whole-image box embeds like the image, context widens the box, empty boxes and missing images are problems", async () => {
