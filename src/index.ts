@@ -17,7 +17,9 @@ export { evaluateClassification, type ClassificationEvaluation, type Classificat
 export { evaluateDetections, DetectionEvaluation, BACKGROUND, STAT_NAMES, type DetectionEvalOptions, type CocoParams, type IouType } from "./eval/detection";
 export { bySlice, type SliceOptions } from "./eval/slices";
 export type { Sliceable } from "./eval/sliceable";
-export { computeQuality, flagQuality, type QualityOptions, type QualitySummary } from "./quality/issues";
+export { computeQuality, flagQuality, type QualityOptions, type QualitySummary, type FlagOptions, type FlagMode } from "./quality/issues";
+export type { RelativeOptions } from "./quality/relative";
+export type { NearDuplicateOptions } from "./quality/nearDuplicates";
 export { computeEmbeddings, type EmbedOptions, type Embeddings } from "./embed/embed";
 export { knn, type KnnOptions, type KnnResult } from "./embed/knn";
 export { duplicateGroups, type DuplicateGroups } from "./embed/duplicates";
