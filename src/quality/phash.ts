@@ -29,16 +29,17 @@ function cosines(n: number): Float64Array {
 }
 
 /**
- * scipy.fftpack.dct (type II, unnormalised) of x, by halving: the even outputs are the DCT of
- * x[i] + x[N-1-i], the odd ones sums over x[i] - x[N-1-i]. What is zero in exact arithmetic
- * for a constant or mirror-symmetric input then comes out exactly zero, as it does from scipy;
- * a direct sum of cosines leaves ~1e-13 there, and the hash bits of a flat image would follow
- * that noise (every flat image hashes to 8000000000000000 in imagehash).
+ * The first `count` outputs of scipy.fftpack.dct (type II, unnormalised) of x, by halving: the
+ * even outputs are the DCT of x[i] + x[N-1-i], the odd ones sums over x[i] - x[N-1-i]. What is
+ * zero in exact arithmetic for a constant or mirror-symmetric input then comes out exactly
+ * zero, as it does from scipy; a direct sum of cosines leaves ~1e-13 there, and the hash bits
+ * of a flat image would follow that noise (every flat image hashes to 8000000000000000 in
+ * imagehash). Only the outputs the hash reads are computed; each is the same sum either way.
  */
-function dct(x: Float64Array): Float64Array {
-  const n = x.length, y = new Float64Array(n), basis = cosines(n);
+function dct(x: Float64Array, count = x.length): Float64Array {
+  const n = x.length, y = new Float64Array(count), basis = cosines(n);
   if (n % 2 === 1) {
-    for (let k = 0; k < n; k++) {
+    for (let k = 0; k < count; k++) {
       let s = 0;
       for (let i = 0; i < n; i++) s += x[i] * basis[k * n + i];
       y[k] = 2 * s;
@@ -50,8 +51,8 @@ function dct(x: Float64Array): Float64Array {
     sum[i] = x[i] + x[n - 1 - i];
     diff[i] = x[i] - x[n - 1 - i];
   }
-  dct(sum).forEach((v, m) => (y[2 * m] = v));
-  for (let k = 1; k < n; k += 2) {
+  dct(sum, Math.ceil(count / 2)).forEach((v, m) => (y[2 * m] = v));
+  for (let k = 1; k < count; k += 2) {
     let s = 0;
     for (let i = 0; i < h; i++) s += diff[i] * basis[k * n + i];
     y[k] = 2 * s;
@@ -62,15 +63,16 @@ function dct(x: Float64Array): Float64Array {
 /** The hash of a size x size gray image (size = hashInputSize(hashSize)), as a hex string. */
 export function phash(pixels: Uint8Array, hashSize: number): string {
   const n = hashInputSize(hashSize), h = hashSize;
-  // Along axis 0 (each column), then along axis 1 (each of the first h rows).
-  const cols = new Float64Array(n * n), column = new Float64Array(n);
+  // Along axis 0 (each column), then along axis 1 (each of the first h rows): only the top-left
+  // h x h block of coefficients is read.
+  const cols = new Float64Array(h * n), column = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) column[i] = pixels[i * n + j];
-    const y = dct(column);
-    for (let k = 0; k < n; k++) cols[k * n + j] = y[k];
+    const y = dct(column, h);
+    for (let k = 0; k < h; k++) cols[k * n + j] = y[k];
   }
   const low = new Float64Array(h * h);
-  for (let k = 0; k < h; k++) low.set(dct(cols.subarray(k * n, (k + 1) * n)).subarray(0, h), k * h);
+  for (let k = 0; k < h; k++) low.set(dct(cols.subarray(k * n, (k + 1) * n), h), k * h);
   const med = median(low);
   // int(bits, 2) in hex, zero-padded on the left to whole hex digits.
   const pad = (4 - (low.length % 4)) % 4;
