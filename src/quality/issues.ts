@@ -15,6 +15,8 @@
  *   quality_<issue>_outlier  for dark, light, low_information, blurry: how far the image lies
  *                            beyond this dataset's own extremes (relative.ts); flagged in mode
  *                            "dataset" above `relative.factor`
+ *   quality_near_duplicate_similarity   mode "dataset": the similarity of the image's most
+ *                            similar other image (nearDuplicates.ts), null where not compared
  *
  * Two ways of flagging (`mode`):
  *   "cleanvision" (default)  Cleanvision 0.3.7's definitions and fixed thresholds (cleanvision.ts)
@@ -177,12 +179,16 @@ export function flagQuality(ds: Dataset, options: FlagOptions = {}): Record<Issu
   const out: Record<string, unknown[]> = { id: Array.from(values<string>(ds.samples, "id")) };
   const relInputs = hasRelative ? row<RelativeInputs>(RELATIVE_SCORES) : null;
   const rel = relInputs && scored.filter(Boolean).length >= MIN_RELATIVE_IMAGES ? relativeIssues(relInputs, options.relative) : null;
+  let nearest: (number | null)[] | null = null;
   const write = () => {
     for (const issue of ISSUE_TYPES) {
       out[`quality_${issue}_score`] = found.scores[issue];
       out[`is_${issue}`] = found.flags[issue];
     }
     if (rel) for (const issue of RELATIVE_ISSUES) out[`quality_${issue}_outlier`] = rel.depth[issue];
+    // Mode "dataset" only; cleared by the other mode so that it never describes other groups.
+    if (nearest) out.quality_near_duplicate_similarity = nearest;
+    else if (ds.samples.columnNames().includes("quality_near_duplicate_similarity")) out.quality_near_duplicate_similarity = scored.map(() => null);
     out.quality_exact_duplicate_group = found.exactGroup;
     out.quality_near_duplicate_group = found.nearGroup;
     ds.setFields(aq.table(out));
@@ -203,6 +209,7 @@ export function flagQuality(ds: Dataset, options: FlagOptions = {}): Record<Issu
     found.scores.near_duplicate = sets.score;
     found.flags.near_duplicate = sets.score.map((v) => (v === null ? null : v < 1));
     found.nearGroup = sets.group;
+    nearest = near.nearest;
     return write();
   });
 }

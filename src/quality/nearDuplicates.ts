@@ -49,7 +49,7 @@ const MIN_PCA_ROWS = 50;
 export interface NearDuplicateResult {
   /** Sets of image indices (each at least 2), before exact sets are dropped. */
   sets: number[][];
-  /** Per image: the similarity to its most similar compared image (null when left out). */
+  /** Per image: the similarity of its most similar other image (null when left out). */
   nearest: (number | null)[];
 }
 
