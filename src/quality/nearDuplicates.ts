@@ -21,6 +21,7 @@
  * 0.93 and above, the most similar distinct scenes at 0.75 to 0.77.
  */
 
+import { BlindspotError } from "../errors";
 import type { Provider } from "../onnx/session";
 import { duplicateGroups } from "../embed/duplicates";
 import { knn } from "../embed/knn";
@@ -56,6 +57,11 @@ export interface NearDuplicateResult {
 /** Near-duplicate sets among `thumbs` (null: no thumbnail); `contrast` per image as thumbnail.ts defines it. */
 export async function nearDuplicateSets(thumbs: readonly (Uint8Array | null)[], contrast: readonly (number | null)[], options: NearDuplicateOptions = {}): Promise<NearDuplicateResult> {
   const o = { ...DEFAULT_NEAR_DUPLICATES, ...options };
+  const bad = (place: string, message: string) => new BlindspotError({ place: `nearDuplicates.${place}`, message, hint: `defaults: ${JSON.stringify(DEFAULT_NEAR_DUPLICATES)}` });
+  if (!(o.similarity >= -1 && o.similarity <= 1)) throw bad("similarity", `a cosine similarity lies in [-1, 1], got ${o.similarity}`);
+  if (!(Number.isInteger(o.components) && o.components >= 0)) throw bad("components", `components must be a whole number >= 0, got ${o.components}`);
+  if (!(Number.isInteger(o.k) && o.k >= 1)) throw bad("k", `k must be a whole number >= 1, got ${o.k}`);
+  if (!(o.minContrast >= 0 && o.minContrast <= 1)) throw bad("minContrast", `minContrast lies in [0, 1], got ${o.minContrast}`);
   const D = THUMB_CELLS;
   const used = thumbs.flatMap((t, i) => (t !== null && (contrast[i] ?? 0) >= o.minContrast ? [i] : []));
   const nearest: (number | null)[] = thumbs.map(() => null);

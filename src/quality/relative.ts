@@ -40,6 +40,7 @@
  * from 1.2 to 1.6 keeps recall >= 0.95 and precision >= 0.9 for all four issues.
  */
 
+import { BlindspotError } from "../errors";
 import { percentile } from "./numpy";
 
 export const RELATIVE_ISSUES = ["dark", "light", "low_information", "blurry"] as const;
@@ -92,6 +93,8 @@ export interface RelativeColumns {
 
 export function relativeIssues(images: readonly (RelativeInputs | null)[], options: RelativeOptions = {}): RelativeColumns {
   const { quantile, factor } = { ...DEFAULT_RELATIVE, ...options };
+  if (!(quantile > 0 && quantile < 0.5)) throw new BlindspotError({ place: "relative.quantile", message: `quantile must lie between 0 and 0.5, got ${quantile}`, hint: "the default 0.05 assumes each issue touches under 5% of the images" });
+  if (!(factor > 0 && Number.isFinite(factor))) throw new BlindspotError({ place: "relative.factor", message: `factor must be a positive number, got ${factor}`, hint: "the default is 1.4; higher flags fewer images" });
   const depth = {} as RelativeColumns["depth"], flags = {} as RelativeColumns["flags"], fences = {} as RelativeColumns["fences"];
   // Images already given a cause, which later issues do not judge.
   const explained = images.map(() => false);

@@ -24,7 +24,7 @@ import { tmpDir } from "../helpers/data";
  * fixed thresholds (the default mode) on the same scores, for comparison.
  */
 
-const SAMPLES = 2000;
+const SAMPLES = Number(process.env.DEMO_SAMPLES ?? 2000); // DEMO_SAMPLES=4000 for 20 exact-duplicate pairs (~twice the time)
 const SEED = Number(process.env.DEMO_SEED ?? 0); // other seeds: DEMO_SEED=3 npx vitest run test/quality/demoIssues.test.ts
 
 type Kind = "dark" | "overexposed" | "blurred" | "low information" | "exact duplicates" | "near duplicates";

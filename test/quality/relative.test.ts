@@ -1,4 +1,7 @@
+import * as aq from "arquero";
 import { describe, expect, it } from "vitest";
+import { DatasetBuilder } from "../../src/dataset/builder";
+import { flagQuality } from "../../src/quality/issues";
 import { nearDuplicateSets } from "../../src/quality/nearDuplicates";
 import { MEASURES, relativeIssues, type RelativeInputs } from "../../src/quality/relative";
 import { packThumbnail, thumbnail, thumbnailContrast, thumbnailHex, parseThumbnail, THUMB_ROW_WIDTH, unpackThumbnail } from "../../src/quality/thumbnail";
@@ -56,6 +59,11 @@ describe("relativeIssues", () => {
     expect(flags.dark.slice(100)).toEqual([false, true]);
   });
 
+  it("refuses a quantile or factor that cannot make a fence", () => {
+    expect(() => relativeIssues([], { quantile: 0.5 })).toThrow(/quantile must lie between 0 and 0.5/);
+    expect(() => relativeIssues([], { factor: 0 })).toThrow(/factor must be a positive number/);
+  });
+
   it("measures: tonal range is unchanged by a gain and by a wash-out towards white", () => {
     const s = { brightness: 0.4, brightness_p1: 0.1, brightness_p99: 0.9, contrast: 30, laplacian_var: 900 };
     const dim = { ...s, brightness_p1: 0.01, brightness_p99: 0.09 };
@@ -105,5 +113,33 @@ describe("thumbnails and near duplicates", () => {
     expect(sets).toEqual([[7, 80]]);
     expect(nearest[80]).toBeGreaterThan(0.83);
     expect([nearest[81], nearest[82]]).toEqual([null, null]);
+  });
+});
+
+describe("flagQuality's modes", () => {
+  /** `n` samples with made-up stored scores, as computeQuality writes them. */
+  function scoredDataset(n: number) {
+    const b = new DatasetBuilder("scored", "/nowhere");
+    for (let i = 0; i < n; i++) b.addSample({ id: `s${i}`, filepath: `${i}.jpg`, width: 100, height: 100 });
+    const ds = b.build();
+    const r = rng(3), s = Array.from({ length: n }, () => scores(r));
+    const col = (f: (i: number) => unknown) => Array.from({ length: n }, (_, i) => f(i));
+    ds.setFields(aq.table({
+      id: col((i) => `s${i}`),
+      quality_brightness: col((i) => s[i].brightness), quality_brightness_p1: col((i) => s[i].brightness_p1), quality_brightness_p5: col((i) => s[i].brightness_p1 * 2),
+      quality_brightness_p99: col((i) => s[i].brightness_p99), quality_contrast: col((i) => s[i].contrast), quality_laplacian_var: col((i) => s[i].laplacian_var),
+      quality_aspect_ratio: col(() => 1), quality_entropy: col(() => 7.5), quality_blurriness: col(() => 50), quality_blurriness_gray_std: col(() => 30),
+      quality_channels: col(() => 3), quality_size: col(() => 100), quality_phash: col((i) => i.toString(16).padStart(16, "0")), quality_md5: col((i) => String(i)),
+    }));
+    return ds;
+  }
+
+  it("mode 'dataset' says what it needs: computeQuality's thumbnails, 20 scored images, a known mode", async () => {
+    const ds = scoredDataset(10);
+    expect(() => flagQuality(ds, { mode: "dataset" })).toThrow(/quality_thumbnail, quality_thumbnail_contrast[\s\S]*run computeQuality\(ds\) again/);
+    ds.setFields(aq.table({ id: Array.from({ length: 10 }, (_, i) => `s${i}`), quality_thumbnail: Array(10).fill(null), quality_thumbnail_contrast: Array(10).fill(null) }));
+    expect(() => flagQuality(ds, { mode: "dataset" })).toThrow(/needs at least 20 scored images, the dataset has 10/);
+    expect(() => flagQuality(ds, { mode: "relative" as "dataset" })).toThrow(/unknown mode "relative"/);
+    expect(flagQuality(ds).dark).toBe(0);
   });
 });
