@@ -9,6 +9,8 @@ export interface BarOptions extends PlotOptions {
   stack?: string;
   /** Bars drawn at most, largest first (default 50). */
   limit?: number;
+  /** What a bar counts, for the axis title (default: samples, objects or rows, as the input has). */
+  unit?: string;
 }
 
 /** Counts of the values of a field, optionally stacked by a second one. Clicking a bar selects its samples. */
@@ -16,6 +18,7 @@ export function bar(input: PlotInput, field: string, options: BarOptions = {}): 
   const limit = checkPositiveInteger(options.limit ?? 50, "limit");
   const stack = options.stack;
   const source = plotSource(input, stack === undefined ? [field] : [field, stack], options);
+  const unit = options.unit ?? source.unit;
   const x = categories(source.column(field));
   const s = stack === undefined ? null : categories(source.column(stack));
   const { kept, distinct } = largestCategories(x, limit);
@@ -45,13 +48,13 @@ export function bar(input: PlotInput, field: string, options: BarOptions = {}): 
     params: [{ name: "pick", select: { type: "point", fields: Object.keys(fields) } }],
     encoding: {
       x: xEncoding,
-      y: { field: "count", type: "quantitative", title: source.unit },
+      y: { field: "count", type: "quantitative", title: unit },
       color: stack === undefined ? { value: MAIN_COLOUR } : { field: "stack", type: "nominal", title: stack },
       fillOpacity: { condition: { param: "pick", value: 1 }, value: 0.35 },
       tooltip: [
         { field: "x", type: "nominal", title: field },
         ...(stack === undefined ? [] : [{ field: "stack", type: "nominal", title: stack }]),
-        { field: "count", type: "quantitative", title: source.unit },
+        { field: "count", type: "quantitative", title: unit },
       ],
     },
   };

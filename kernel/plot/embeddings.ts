@@ -10,7 +10,7 @@ import { umap } from "../../src/embed/project/umap";
 import { BlindspotError } from "../../src/errors";
 import { progress, type Progress } from "../progress";
 import { describe } from "../show/checks";
-import type { Plot } from "./plot";
+import { Plot } from "./plot";
 import { scatter } from "./scatter";
 import type { PlotOptions } from "./spec";
 
@@ -64,6 +64,8 @@ export interface ProjectionRecord {
 
 const METHODS: readonly ProjectionMethod[] = ["umap", "tsne", "pca"];
 const METHOD_NAMES: Record<ProjectionMethod, string> = { umap: "UMAP", tsne: "t-SNE", pca: "PCA" };
+const MAP_WIDTH = 440;
+const MAP_HEIGHT = 380;
 /** Projections shorter than this show no progress bar. */
 const PROGRESS_AFTER_MS = 1000;
 
@@ -109,7 +111,9 @@ export async function embeddings(input: Dataset | View, rows: EmbeddingRows, opt
   // Only the rows that have coordinates: samples (or boxes) without an embedding are left out.
   const has = aq.escape((d: Record<string, unknown>) => d[xField] != null && d[yField] != null);
   const drawn = of === "samples" ? view.filter(has as unknown as Expr) : view.filterObjects(has as unknown as Expr);
-  return scatter(drawn, { x: xField, y: yField, color: options.color, title, group: options.group ?? ds.name, labelField: options.labelField });
+  const plot = scatter(drawn, { x: xField, y: yField, color: options.color, title, group: options.group ?? ds.name, labelField: options.labelField });
+  // A map reads best about square; the axes' numbers mean nothing, only distances do.
+  return new Plot({ ...plot, spec: { ...plot.spec, width: MAP_WIDTH, height: MAP_HEIGHT } });
 }
 
 /** The ids as samples or objects of the dataset; refuses rows that do not belong to it. */

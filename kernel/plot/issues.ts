@@ -24,5 +24,5 @@ export function issues(input: Dataset | View, options: PlotOptions = {}): Plot {
     for (let i = 0; i < flags.length; i++) if (flags[i]) { sampleId.push(ids[i]); issue.push(t); }
   }
   const table = aq.table({ sample_id: sampleId, issue });
-  return bar(table, "issue", { title: `Image quality issues (${samples.numRows().toLocaleString("en-US")} samples checked)`, group: view.dataset.name, ...options });
+  return bar(table, "issue", { title: `Image quality issues (${samples.numRows().toLocaleString("en-US")} samples checked)`, group: view.dataset.name, unit: "samples", ...options });
 }

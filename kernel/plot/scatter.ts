@@ -44,7 +44,8 @@ export function scatter(input: PlotInput, options: ScatterOptions): Plot {
     params: [{ name: "brush", select: { type: "interval", encodings: ["x", "y"] } }],
     encoding: {
       ...axes,
-      ...(color !== undefined && { color: { field: "color", type: colourType, title: color } }),
+      // Viridis: Vega-Lite's default gradient fades to white, and low values vanish on the background.
+      ...(color !== undefined && { color: { field: "color", type: colourType, title: color, ...(numericColour && { scale: { scheme: "viridis" } }) } }),
       tooltip: [
         ...(source.ids ? [{ field: "id", type: "nominal", title: "sample" }] : []),
         { field: "x", type: "quantitative", title: options.x },
@@ -107,7 +108,7 @@ function binnedScatter(title: string, options: ScatterOptions, x: Float64Array, 
       y2: { field: "y1" },
       ...(c === null
         ? { color: count }
-        : { color: { field: "color", type: c instanceof Float64Array ? "quantitative" : "nominal", title: options.color }, opacity: { ...count, legend: null, scale: { type: "log", range: [0.25, 1] } } }),
+        : { color: { field: "color", type: c instanceof Float64Array ? "quantitative" : "nominal", title: options.color, ...(c instanceof Float64Array && { scale: { scheme: "viridis" } }) }, opacity: { ...count, legend: null, scale: { type: "log", range: [0.25, 1] } } }),
     },
   });
   return { spec, data: { cells: data } };

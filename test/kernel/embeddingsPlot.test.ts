@@ -73,7 +73,7 @@ describe("plot.embeddings", () => {
     expect(numbersOf(a.ds.samples, "umap_x")).toEqual(numbersOf(b.ds.samples, "umap_x"));
     expect(numbersOf(a.ds.samples, "umap_y")).toEqual(numbersOf(b.ds.samples, "umap_y"));
     const main = (pa.spec.layer as Record<string, any>[])[0];
-    expect(main.encoding.color).toMatchObject({ type: "quantitative", title: "score" });
+    expect(main.encoding.color).toMatchObject({ type: "quantitative", title: "score", scale: { scheme: "viridis" } });
     const c = clustered(40, "c");
     await plot.embeddings(c.ds, c.emb, { seed: 4, iterations: 50 });
     expect(numbersOf(c.ds.samples, "umap_x")).not.toEqual(numbersOf(a.ds.samples, "umap_x"));
