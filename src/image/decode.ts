@@ -22,6 +22,7 @@ import { promises as fsp } from "node:fs";
 import sharp, { type Metadata, type OutputInfo, type SharpOptions } from "sharp";
 import { BlindspotError, type Problem } from "../errors";
 import { readJpegHeader } from "./jpegHeader";
+import { decodeJpegRgb, WASM_MAX_PIXELS } from "./jpegWasm";
 
 export type ImageErrorKind = "missing-image" | "corrupt-image" | "truncated-image" | "image-too-large" | "unsupported-image";
 
@@ -108,6 +109,10 @@ export async function decodeImage(file: string | Uint8Array, options: DecodeOpti
   if (source.width * source.height > maxPixels) throw tooLarge(name, source.width, source.height, maxPixels);
 
   const stored = (options.colour ?? "stored") === "stored" && STORED_SPACES.has(source.space);
+  if (stored && !options.resize && source.format === "jpeg" && source.orientation === 1 && source.width * source.height <= WASM_MAX_PIXELS && !isTruncated(bytes)) {
+    const rgb = decodeJpegRgb(bytes, source.width, source.height);
+    if (rgb) return { data: options.channels === 1 ? luma(rgb) : rgb, width: source.width, height: source.height, channels: options.channels ?? 3, source };
+  }
   let pipeline = stored ? sharp(bytes, input).keepIccProfile().autoOrient().removeAlpha() : sharp(bytes, input).autoOrient().removeAlpha().toColourspace("srgb");
   if (options.resize) {
     const { width, height, fit = "fill", kernel } = options.resize;
