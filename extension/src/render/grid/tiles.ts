@@ -152,7 +152,8 @@ export class VirtualTiles<T extends { root: HTMLElement }> {
     for (let s = first; s < end; s++) {
       let node = this.headers.get(s);
       if (!node) {
-        node = this.headerPool.pop() ?? h("div", { class: "bs-group-header", attrs: { "data-blindspot": "group-header" } });
+        node =
+          this.headerPool.pop() ?? h("div", { class: "bs-group-header", attrs: { "data-blindspot": "group-header" } });
         node.style.height = `${sections.headerHeight}px`;
         this.host.paintHeader?.(node, s);
         if (!node.parentNode) this.viewport.appendChild(node);
