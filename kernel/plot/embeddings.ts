@@ -75,6 +75,10 @@ const PROGRESS_AFTER_MS = 1000;
  * fields `<key>_x`, `<key>_y` and reused by later calls on the same embeddings with the same
  * options, so re-colouring does not project again (`plot.scatter` can draw them too).
  *
+ * Given a view, only its samples are drawn; the projection is always of all the embeddings, so
+ * the points keep their places from one view to the next. Samples without an embedding (their
+ * image could not be read) get no coordinates and are left out.
+ *
  * Embeddings of boxes (`computeEmbeddings(ds, { crops })`, whose ids are object ids) work too:
  * each point is a box, the coordinates become object fields, colour may be an object field
  * (`label`) or a sample field, and brushing selects the samples the boxes belong to.
