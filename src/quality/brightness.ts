@@ -37,10 +37,11 @@ export function brightnessAtRanks(keys: Uint32Array, rgb: Uint8Array, channels: 
     low[s * SIDE + (keys[i] & LOW)]++;
     candidates[c++] = i;
   }
-  const exact = first.map((f) => {
-    const s = slotOfBucket[f.bin];
-    const [{ bin, offset }] = locate(low.subarray(s * SIDE, (s + 1) * SIDE), [f.offset]);
-    return { key: (f.bin << BITS) | bin, offset, count: low[s * SIDE + bin] };
+  const exact = new Array<{ key: number; offset: number; count: number }>(ranks.length);
+  buckets.forEach((bucket, s) => {
+    const mine = first.flatMap((f, r) => (f.bin === bucket ? [r] : []));
+    const found = locate(low.subarray(s * SIDE, (s + 1) * SIDE), mine.map((r) => first[r].offset));
+    mine.forEach((r, j) => (exact[r] = { key: (bucket << BITS) | found[j].bin, offset: found[j].offset, count: low[s * SIDE + found[j].bin] }));
   });
 
   // The floats of the pixels with each wanted key, sorted.
@@ -63,13 +64,16 @@ export function brightnessAtRanks(keys: Uint32Array, rgb: Uint8Array, channels: 
   return Float64Array.from(exact, (e) => values[keyIndex.get(e.key)!][e.offset]);
 }
 
-/** For each rank, the bin of `counts` it falls in and its rank within that bin. */
+/** For each rank, the bin of `counts` it falls in and its rank within that bin (one pass over the bins). */
 function locate(counts: Int32Array, ranks: readonly number[]): { bin: number; offset: number }[] {
-  return ranks.map((rank) => {
-    let before = 0, bin = 0;
-    while (before + counts[bin] <= rank) before += counts[bin++];
-    return { bin, offset: rank - before };
-  });
+  const order = ranks.map((_, r) => r).sort((a, b) => ranks[a] - ranks[b]);
+  const out = new Array<{ bin: number; offset: number }>(ranks.length);
+  let before = 0, bin = 0;
+  for (const r of order) {
+    while (before + counts[bin] <= ranks[r]) before += counts[bin++];
+    out[r] = { bin, offset: ranks[r] - before };
+  }
+  return out;
 }
 
 /** Sorts in place; most keys hold one colour, whose floats are all equal. */
