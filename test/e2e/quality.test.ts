@@ -25,8 +25,28 @@ describe("quality notebook in JupyterLab", () => {
   /** Runs a cell that prints one JSON value, and returns it. */
   const kernelJson = async <T>(code: string): Promise<T> => JSON.parse(await session.nb.outputText(await session.nb.runNewCell(code))) as T;
   /** Group value (data-group) of each tile of a grouped grid, by sample id. */
-  const tileGroups = (grid: ReturnType<typeof outputOf>) =>
-    grid.locator("[data-id]").evaluateAll((els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.id!, (e as HTMLElement).dataset.group!])));
+  /** Every tile's group, scrolling the virtual grid from top to bottom (only visible rows are in the page). */
+  const tileGroups = async (grid: ReturnType<typeof outputOf>): Promise<Record<string, string>> => {
+    const seen: Record<string, string> = {};
+    for (let step = 0; step < 200; step++) {
+      Object.assign(seen, await grid.locator("[data-id]").evaluateAll((els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.id!, (e as HTMLElement).dataset.group!]))));
+      const moved = await grid.locator("[data-id]").first().evaluate((tile) => {
+        let el: HTMLElement | null = tile as HTMLElement;
+        while (el && !(el.scrollHeight > el.clientHeight && /auto|scroll/.test(getComputedStyle(el).overflowY))) el = el.parentElement;
+        if (!el) return false;
+        const before = el.scrollTop;
+        el.scrollTop = before + el.clientHeight / 2;
+        return el.scrollTop !== before;
+      });
+      if (!moved) break;
+      await grid.page().waitForTimeout(100);
+    }
+    // Back to the top, as a reader first sees the grid.
+    await grid.locator("[data-id]").first().evaluate((tile) => {
+      for (let el = tile.parentElement; el; el = el.parentElement) el.scrollTop = 0;
+    });
+    return seen;
+  };
 
   it("runs every cell: the issues chart, the embedding map coloured by a field, the grids", async () => {
     await session.nb.runAll();
@@ -68,19 +88,19 @@ describe("quality notebook in JupyterLab", () => {
     await grid.scrollIntoViewIfNeeded();
     expect(await shownCount(grid)).toBe(2 * planted.length);
     expect(await grid.locator('[data-blindspot="group-header"]').count()).toBe(planted.length);
+    // Each header says its group's size; the members sit in the row under it.
+    const headers = await grid.locator('[data-blindspot="group-header"]').allInnerTexts();
+    for (const h of headers) expect(h).toMatch(/^quality_exact_duplicate_group: \d+\s+2 samples$/);
     const groups = await tileGroups(grid);
     for (const { sampleId, duplicateOf } of planted) {
       expect(groups[sampleId]).toBeDefined();
       expect(groups[sampleId]).toBe(groups[duplicateOf]);
     }
     expect(new Set(Object.values(groups)).size).toBe(planted.length);
-    // Each header says its group's size; the members sit in the row under it.
-    const headers = await grid.locator('[data-blindspot="group-header"]').allInnerTexts();
-    for (const h of headers) expect(h).toMatch(/^quality_exact_duplicate_group: \d+\s+2 samples$/);
     await shot("05-exact-duplicate-groups");
   });
 
-  it("the near-duplicate grid groups the samples as the kernel's quality_near_duplicate_group does", async () => {
+  it("the near-duplicate grid groups the samples as the kernel's quality_near_duplicate_group does, each planted near copy with its source", async () => {
     const grid = outputOf(NEAR, "grid");
     await grid.scrollIntoViewIfNeeded();
     await grid.locator("[data-id] img").first().waitFor();
@@ -94,6 +114,13 @@ describe("quality notebook in JupyterLab", () => {
     const groups = await tileGroups(grid);
     expect(Object.keys(groups).sort()).toEqual(Object.keys(kernel).sort());
     for (const [id, g] of Object.entries(kernel)) expect(groups[id]).toBe(String(g));
+    // Mode "dataset" puts every planted near copy with its source.
+    const planted = await kernelJson<{ sampleId: string; duplicateOf: string }[]>(
+      `console.log(JSON.stringify(JSON.parse(require("fs").readFileSync("demo-data/truth.json", "utf8")).duplicates.near))`,
+    );
+    expect(planted.length).toBeGreaterThanOrEqual(3);
+    for (const { sampleId, duplicateOf } of planted) expect([sampleId, groups[sampleId]]).toEqual([sampleId, groups[duplicateOf]]);
+    await grid.evaluate((el) => el.scrollIntoView({ block: "start" }));
     await shot("06-near-duplicate-groups");
   });
 
