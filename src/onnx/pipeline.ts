@@ -53,7 +53,8 @@ export async function computeForImages(files: readonly string[], computation: Im
 
   const load = async (i: number): Promise<Loaded> => {
     const bytes = await readImage(files[i]);
-    const hash = hashBytes(bytes);
+    // The content hash is the cache key; without a cache nothing needs it.
+    const hash = cache ? hashBytes(bytes) : "";
     if (cache?.has(hash)) return { hash, image: null };
     return { hash, image: await decodeImage(bytes, { ...computation.decode, name: files[i] }) };
   };
