@@ -82,7 +82,7 @@ describe(`demo dataset's planted image failures, mode "dataset" (${SAMPLES} imag
     // Cleanvision's fixed thresholds call the demo's night scenes dark: the reason for mode "dataset".
     expect(cleanvision.dark.precision).toBeLessThan(0.8);
     expect(cleanvision.dark.recall).toBe(1);
-    expect(values(ds.samples, "quality_near_duplicate_similarity").every((v) => v === null)).toBe(true);
+    expect(Array.from(values(ds.samples, "quality_near_duplicate_similarity")).every((v) => v === null)).toBe(true);
   });
 });
 

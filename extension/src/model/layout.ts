@@ -51,18 +51,16 @@ export function gridLayout(
   const columns = Math.max(1, Math.floor((viewportWidth - gap) / (tileWidth + gap)));
   if (groups) return sectionLayout(columns, tileWidth, tileHeight, gap, count, groups.starts, groups.headerHeight);
   const rows = Math.ceil(count / columns);
-  const contentHeight = rows ? gap + rows * (tileHeight + gap) : 0;
-  return {
-    count,
-    columns,
-    rows,
-    tileWidth,
-    tileHeight,
-    gap,
-    contentHeight,
-    scrollHeight: Math.min(contentHeight, MAX_SCROLL_HEIGHT),
-    sections: null,
-  };
+  return layoutOf({ count, columns, rows, tileWidth, tileHeight, gap }, rows ? gap + rows * (tileHeight + gap) : 0, null);
+}
+
+/** A layout from its measures and content height (the scroll height is capped). */
+function layoutOf(
+  measures: Pick<GridLayout, "count" | "columns" | "rows" | "tileWidth" | "tileHeight" | "gap">,
+  contentHeight: number,
+  sections: GridLayout["sections"],
+): GridLayout {
+  return { ...measures, contentHeight, scrollHeight: Math.min(contentHeight, MAX_SCROLL_HEIGHT), sections };
 }
 
 /** Each section: its header, then its tiles in rows of `columns`; O(sections). */
@@ -86,17 +84,7 @@ function sectionLayout(
     rows += r;
     y += headerHeight + r * pitch;
   }
-  return {
-    count,
-    columns,
-    rows,
-    tileWidth,
-    tileHeight,
-    gap,
-    contentHeight: starts.length ? y + gap : 0,
-    scrollHeight: Math.min(starts.length ? y + gap : 0, MAX_SCROLL_HEIGHT),
-    sections: { starts, headerHeight, tops },
-  };
+  return layoutOf({ count, columns, rows, tileWidth, tileHeight, gap }, starts.length ? y + gap : 0, { starts, headerHeight, tops });
 }
 
 function sectionEnd(starts: Int32Array, count: number, s: number): number {
