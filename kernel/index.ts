@@ -5,6 +5,8 @@
 import { tslabDisplayWriter } from "./display/tslab";
 
 export * from "../src/index";
+// Shadow the engine's long runs with versions that show progress bars.
+export { computeQuality, computeEmbeddings, generateDemo, load, knn, umap, tsne, pca } from "./engine";
 export { show, type ShowOptions } from "./show";
 export type { GridOptions } from "./show/grid";
 export type { TableOptions } from "./show/table";

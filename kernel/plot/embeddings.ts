@@ -8,7 +8,7 @@ import { pca } from "../../src/embed/project/pca";
 import { tsne } from "../../src/embed/project/tsne";
 import { umap } from "../../src/embed/project/umap";
 import { BlindspotError } from "../../src/errors";
-import { progress, type Progress } from "../progress";
+import { phaseBars } from "../progressBars";
 import { describe } from "../show/checks";
 import { Plot } from "./plot";
 import { scatter } from "./scatter";
@@ -67,7 +67,6 @@ const METHOD_NAMES: Record<ProjectionMethod, string> = { umap: "UMAP", tsne: "t-
 const MAP_WIDTH = 440;
 const MAP_HEIGHT = 380;
 /** Projections shorter than this show no progress bar. */
-const PROGRESS_AFTER_MS = 1000;
 
 /**
  * The embeddings laid out in 2-D (UMAP, t-SNE or PCA, seeded) as a scatter plot coloured by any
@@ -196,20 +195,7 @@ function hasProjection(ds: Dataset, key: string, record: ProjectionRecord): bool
 
 /** Runs the projection with a progress bar per phase (k-NN, then the layout); interrupting stops it. */
 async function project(method: ProjectionMethod, rows: EmbeddingRows, params: Record<string, number | string>, provider: Provider | undefined): Promise<Float32Array> {
-  let bar: Progress | null = null;
-  let phase = "";
-  let reported = 0;
-  const onProgress = (name: string, done: number, total: number) => {
-    if (name !== phase || !bar) {
-      bar?.done();
-      phase = name;
-      reported = 0;
-      bar = progress(total, `${METHOD_NAMES[method]}: ${name === "knn" ? "nearest neighbours" : name === method ? "layout" : name}`, { showAfterMs: PROGRESS_AFTER_MS });
-    }
-    // tick() throws once the user interrupted the kernel, which ends the projection's loop.
-    bar.tick(Math.max(0, done - reported));
-    reported = Math.max(reported, done);
-  };
+  const { onProgress, done } = phaseBars((name) => `${METHOD_NAMES[method]}: ${name === "knn" ? "nearest neighbours" : name === method ? "layout" : name}`);
   const { vectors, dim } = rows;
   const p = params as Record<string, number>;
   try {
@@ -217,7 +203,7 @@ async function project(method: ProjectionMethod, rows: EmbeddingRows, params: Re
     if (method === "umap") return await umap(vectors, dim, { seed: p.seed, nNeighbors: p.nNeighbors, minDist: p.minDist, nEpochs: p.iterations, provider, onProgress });
     return await tsne(vectors, dim, { seed: p.seed, perplexity: p.perplexity, iterations: p.iterations, provider, onProgress });
   } finally {
-    (bar as Progress | null)?.done();
+    done();
   }
 }
 

@@ -3,6 +3,7 @@ import { encodeCategories } from "../artifacts/arrow";
 import { makeThumbnails, missingThumb, type Thumb } from "../artifacts/thumbs";
 import { formatCount } from "../fallback/escape";
 import { progress } from "../progress";
+import { PROGRESS_AFTER_MS } from "../progressBars";
 
 export interface GridImages {
   /** Index into `thumbs` of each row's image. */
@@ -13,8 +14,6 @@ export interface GridImages {
   thumbs: Thumb[];
 }
 
-/** Thumbnail work shorter than this shows no progress bar. */
-const PROGRESS_AFTER_MS = 1000;
 
 /**
  * Thumbnails of a view's rows. Rows naming the same file share one thumbnail (a view can
