@@ -20,6 +20,9 @@ function workerFile(): string {
   return path.resolve(__dirname, "../../dist/src/quality/scoreWorker.js");
 }
 
+/** Chunks per worker and batch: enough to even out the workers, few enough to keep messages cheap. */
+const CHUNKS_PER_WORKER = 4;
+
 export class ScoringPool {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, { resolve: (rows: Float32Array) => void; reject: (err: Error) => void }>();
@@ -37,20 +40,23 @@ export class ScoringPool {
     });
   }
 
-  /** The stored rows of the images, in order. */
+  /**
+   * The stored rows of the images, in order. The batch is cut into small chunks that each
+   * worker takes as it becomes free: images differ in size, and a worker can be slowed by the
+   * other threads on its core, so equal halves would leave one worker waiting for the other.
+   */
   async score(images: QualityImage[], rowWidth: number): Promise<Float32Array> {
-    const parts = this.workers.length;
-    const per = Math.ceil(images.length / parts);
-    const replies = await Promise.all(this.workers.map((w, p) => {
-      const part = images.slice(p * per, (p + 1) * per);
-      return part.length ? this.request(w, part) : Promise.resolve(new Float32Array(0));
-    }));
     const rows = new Float32Array(images.length * rowWidth);
-    let at = 0;
-    for (const r of replies) {
-      rows.set(r, at);
-      at += r.length;
-    }
+    const chunk = Math.max(1, Math.ceil(images.length / (this.workers.length * CHUNKS_PER_WORKER)));
+    let next = 0;
+    const drain = async (worker: Worker) => {
+      while (next < images.length) {
+        const from = next;
+        next = Math.min(images.length, next + chunk);
+        rows.set(await this.request(worker, images.slice(from, next)), from * rowWidth);
+      }
+    };
+    await Promise.all(this.workers.map(drain));
     return rows;
   }
 
