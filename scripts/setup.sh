@@ -21,7 +21,8 @@ if stale node_modules/.package-lock.json package-lock.json; then
 fi
 # Notebooks beside the project `import ... from "blindspot"`: resolve that name to this folder.
 ln -sfn .. node_modules/blindspot
-npx tsc -p tsconfig.json
+# TypeScript into dist/, and the AssemblyScript kernels into dist/asm/.
+npm run build --silent
 # The built-in embedding model, converted into the models cache: embeddings then work offline.
 node scripts/fetch-model.js
 [ "${SETUP_PARTS:-all}" = node ] && exit 0

@@ -43,9 +43,10 @@ import { describeSets, exactSets, withoutExactSets } from "./duplicates";
 import { nearDuplicateSets, type NearDuplicateOptions } from "./nearDuplicates";
 import { MIN_RELATIVE_IMAGES, RELATIVE_ISSUES, relativeIssues, type RelativeInputs, type RelativeOptions } from "./relative";
 import { rowWidth, STORED_KEYS, unpackRow, type ImageQuality } from "./row";
+import { qualityRowWidth } from "./rows";
 import { openScorer, type Engine } from "./scorer";
 import type { QualityImage } from "./stats";
-import { packThumbnail, parseThumbnail, thumbnail, thumbnailContrast, thumbnailHex, THUMB_ROW_WIDTH, unpackThumbnail } from "./thumbnail";
+import { parseThumbnail, thumbnailContrast, thumbnailHex, unpackThumbnail } from "./thumbnail";
 
 /** Bump when any score would change: cached rows of other versions are not reused. */
 const VERSION = 2;
@@ -115,26 +116,15 @@ export async function computeQuality(ds: Dataset, options: QualityOptions = {}):
   const ids = Array.from(values<string>(ds.samples, "id"));
   const files = Array.from(values<string>(ds.samples, "filepath"), (f) => ds.imagePath(f));
   const scorer = await openScorer({ engine: options.engine ?? "auto", provider: options.provider ?? "auto", hashSize, workers: options.workers });
-  // A cache row: the scores (row.ts), then the thumbnail (thumbnail.ts).
-  const scoresWidth = rowWidth(hashSize), width = scoresWidth + THUMB_ROW_WIDTH;
+  // A cache row: the scores (row.ts), then the thumbnail (thumbnail.ts); see rows.ts.
+  const scoresWidth = rowWidth(hashSize), width = qualityRowWidth(hashSize);
 
   const result = await computeForImages(files, {
     name: "quality",
     version: `${VERSION}-hash${hashSize}`,
     width,
     decode: options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels },
-    compute: async (decoded) => {
-      const scored = scorer.rows(decoded.map(qualityImage));
-      // Thumbnails on this thread while the scorer works.
-      const thumbs = decoded.map((d) => thumbnail(d.data, d.width, d.height));
-      const scoreRows = await scored;
-      const rows = new Float32Array(decoded.length * width);
-      for (let i = 0; i < decoded.length; i++) {
-        rows.set(scoreRows.subarray(i * scoresWidth, (i + 1) * scoresWidth), i * width);
-        packThumbnail(thumbs[i], rows, i * width + scoresWidth);
-      }
-      return rows;
-    },
+    compute: (decoded) => scorer.rows(decoded.map(qualityImage)),
   }, { batchSize: options.batchSize ?? 64, concurrency: options.concurrency, cacheRoot: options.cacheRoot, onProgress: options.onProgress, signal: options.signal })
     .finally(() => scorer.close());
 

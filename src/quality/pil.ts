@@ -103,7 +103,7 @@ export function coefficientMatrix(inSize: number, outSize: number, filter: Resam
 /** Coefficients of the sizes seen lately: a dataset repeats a few image sizes. */
 const coefficientCache = new Map<string, Coefficients>();
 
-function cachedCoefficients(inSize: number, outSize: number, filter: ResampleFilter): Coefficients {
+export function cachedCoefficients(inSize: number, outSize: number, filter: ResampleFilter): Coefficients {
   const key = `${inSize} ${outSize} ${filter}`;
   let c = coefficientCache.get(key);
   if (!c) {

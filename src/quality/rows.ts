@@ -1,12 +1,24 @@
-/** A batch of images' stored quality rows (row.ts) from their raw statistics. */
+/**
+ * A batch of images' stored quality rows from their raw statistics: the scores (row.ts), then
+ * the thumbnail for near-duplicate search (thumbnail.ts).
+ */
 
 import { pixelMd5 } from "./duplicates";
 import { packRow, rowWidth } from "./row";
 import { finishScores, type QualityImage, type RawStats } from "./stats";
+import { packThumbnail, thumbnail, THUMB_ROW_WIDTH } from "./thumbnail";
+
+/** Floats per image: scores, then thumbnail. */
+export function qualityRowWidth(hashSize: number): number {
+  return rowWidth(hashSize) + THUMB_ROW_WIDTH;
+}
 
 export function qualityRows(images: QualityImage[], raw: RawStats[], hashSize: number): Float32Array {
-  const width = rowWidth(hashSize);
+  const scores = rowWidth(hashSize), width = scores + THUMB_ROW_WIDTH;
   const rows = new Float32Array(images.length * width);
-  images.forEach((im, i) => packRow({ ...finishScores(raw[i], hashSize), md5: pixelMd5(im) }, hashSize, rows, i * width));
+  images.forEach((im, i) => {
+    packRow({ ...finishScores(raw[i], hashSize), md5: pixelMd5(im) }, hashSize, rows, i * width);
+    packThumbnail(thumbnail(im.rgb, im.width, im.height), rows, i * width + scores);
+  });
   return rows;
 }

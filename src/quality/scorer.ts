@@ -15,8 +15,7 @@
 import * as os from "node:os";
 import type { OpenedSession, Provider, RanOn } from "../onnx/session";
 import { graphAccepts, graphRawStats, openQualityGraph } from "./graph";
-import { rowWidth } from "./row";
-import { qualityRows } from "./rows";
+import { qualityRowWidth, qualityRows } from "./rows";
 import { referenceRawStats } from "./scores";
 import type { QualityImage, RawStats } from "./stats";
 import { ScoringPool } from "./workerPool";
@@ -37,7 +36,7 @@ export interface ScorerOptions {
 export interface Scorer {
   /** Where the scores are computed. */
   ranOn: RanOn | "typescript";
-  /** The images' stored rows (row.ts), in order. */
+  /** The images' stored rows (rows.ts), in order. */
   rows(images: QualityImage[]): Promise<Float32Array>;
   close(): Promise<void>;
 }
@@ -58,7 +57,7 @@ export async function openScorer({ engine, provider, hashSize, workers }: Scorer
     return { ranOn: "typescript", rows: async (images) => qualityRows(images, images.map((im) => referenceRawStats(im, hashSize)), hashSize), close: async () => {} };
   }
   const pool = new ScoringPool(threads, hashSize);
-  return { ranOn: "typescript", rows: (images) => pool.score(images, rowWidth(hashSize)), close: () => pool.close() };
+  return { ranOn: "typescript", rows: (images) => pool.score(images, qualityRowWidth(hashSize)), close: () => pool.close() };
 }
 
 /** Raw statistics through the graph, one run per image size; on CPU large images by the reference. */

@@ -4,12 +4,13 @@
  * computeQuality runs it on CPU, where it measured faster than the graph (see scorer.ts).
  *
  * One pass over the pixels gathers everything per pixel; the brightness percentiles then come
- * from a selection, not a sort (brightness.ts).
+ * from a selection, not a sort (brightness.ts); Pillow's resampling runs in WebAssembly
+ * (resampleWasm.ts, the same bytes as pil.ts).
  */
 
 import { brightnessAtRanks } from "./brightness";
 import { laplacianSums } from "./opencv";
-import { resize } from "./pil";
+import { resizeFast } from "./resampleWasm";
 import { hashInputSize } from "./phash";
 import { blurSize, brightnessRanks, finishScores, type QualityImage, type QualityScores, type RawStats } from "./stats";
 
@@ -52,8 +53,8 @@ export function referenceRawStats(image: QualityImage, hashSize: number): RawSta
     rg: { sum: rgSum, sumSquares: rgSquares },
     yb2: { sum: ybSum, sumSquares: ybSquares },
     brightnessAtRanks: brightnessAtRanks(keys, rgb, channels, brightnessRanks(n)),
-    small: resize(planes, 3, width, height, small.width, small.height, "bicubic"),
-    hashPixels: resize(pil, 1, width, height, side, side, "lanczos"),
+    small: resizeFast(planes, 3, width, height, small.width, small.height, "bicubic"),
+    hashPixels: resizeFast(pil, 1, width, height, side, side, "lanczos"),
   };
 }
 
