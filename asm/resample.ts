@@ -5,12 +5,7 @@
 // sums and their total are exact. src/quality/resampleWasm.ts lays the arrays out in memory.
 // Built by `npm run build` into dist/asm/resample.wasm.
 
-/** Makes the memory at least `bytes` long. */
-export function reserve(bytes: i32): void {
-  const need = (bytes + 0xffff) >>> 16;
-  const have = memory.size();
-  if (need > have) memory.grow(need - have);
-}
+export { heapBase, reserve } from "./memory";
 
 const HALF: i32 = 1 << 21;
 

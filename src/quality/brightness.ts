@@ -17,11 +17,12 @@ const BITS = 13;
 const SIDE = 1 << BITS;
 const LOW = SIDE - 1;
 
-/** The per-pixel brightness (as numpy computes it) at each of `ranks` of the sorted values. */
-export function brightnessAtRanks(keys: Uint32Array, rgb: Uint8Array, channels: 1 | 3, ranks: readonly number[]): Float64Array {
+/**
+ * The per-pixel brightness (as numpy computes it) at each of `ranks` of the sorted values;
+ * `high` counts the keys by their top 13 bits (`highCounts`).
+ */
+export function brightnessAtRanks(keys: Uint32Array, high: Int32Array, rgb: Uint8Array, channels: 1 | 3, ranks: readonly number[]): Float64Array {
   const n = keys.length;
-  const high = new Int32Array(SIDE);
-  for (let i = 0; i < n; i++) high[keys[i] >>> BITS]++;
   const first = locate(high, ranks);
 
   // Second level: the low bits of the keys in the buckets the ranks fell in; those pixels
@@ -62,6 +63,13 @@ export function brightnessAtRanks(keys: Uint32Array, rgb: Uint8Array, channels: 
   }
   values.forEach(sortUnlessConstant);
   return Float64Array.from(exact, (e) => values[keyIndex.get(e.key)!][e.offset]);
+}
+
+/** The keys counted by their top 13 bits. */
+export function highCounts(keys: Uint32Array): Int32Array {
+  const high = new Int32Array(SIDE);
+  for (let i = 0; i < keys.length; i++) high[keys[i] >>> BITS]++;
+  return high;
 }
 
 /** For each rank, the bin of `counts` it falls in and its rank within that bin (one pass over the bins). */

@@ -1,63 +1,40 @@
 /**
  * Pillow's resampling (pil.ts `resize`) through the WebAssembly SIMD passes of
- * asm/resample.ts: the same bytes, 3 to 11 times faster. One instance per thread; its memory
- * grows to the largest image it resized, so images over MAX_BYTES stay with the TypeScript
- * passes. Without the compiled module (a build that skipped `asc`), the TypeScript passes run.
+ * asm/resample.ts: the same bytes, 3 to 11 times faster. The instance's memory grows to the
+ * largest image it resized, so images over MAX_BYTES stay with the TypeScript passes, as they
+ * do without the compiled module (wasm.ts).
  */
 
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { cachedCoefficients, resize, type Coefficients, type ResampleFilter } from "./pil";
+import { kernelModule, Layout, type KernelModule } from "./wasm";
 
 /** Source bytes above which the TypeScript passes run (the instance would keep that memory). */
 const MAX_BYTES = 48 << 20;
 
-interface Kernels {
-  memory: WebAssembly.Memory;
-  reserve(bytes: number): void;
+interface Kernels extends KernelModule {
   horizontal(src: number, rows: number, inW: number, outW: number, start: number, count: number, weights: number, ksize: number, dst: number): void;
   vertical(src: number, planes: number, inH: number, w: number, outH: number, start: number, count: number, weights: number, ksize: number, dst: number): void;
 }
 
-let kernels: Kernels | null | undefined;
-
-/** The compiled module: beside the build (dist/asm), or the build's from the sources (tests). */
-function loadKernels(): Kernels | null {
-  const file = [path.resolve(__dirname, "../../asm/resample.wasm"), path.resolve(__dirname, "../../dist/asm/resample.wasm")].find((f) => fs.existsSync(f));
-  if (!file) return null;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(file)), {
-    env: { abort: () => { throw new Error("resample.wasm aborted"); } },
-  });
-  return instance.exports as unknown as Kernels;
-}
-
 /** Whether the WebAssembly passes are available in this build. */
 export function hasResampleKernels(): boolean {
-  kernels ??= loadKernels();
-  return kernels !== null;
+  return kernelModule("resample") !== null;
 }
 
 /** pil.ts `resize`, in WebAssembly when available and the image is not too large. */
 export function resizeFast(src: Uint8Array, planes: number, width: number, height: number, outWidth: number, outHeight: number, filter: ResampleFilter): Uint8Array {
-  kernels ??= loadKernels();
-  if (!kernels || src.length > MAX_BYTES) return resize(src, planes, width, height, outWidth, outHeight, filter);
-  const k = kernels;
+  const k = kernelModule<Kernels>("resample");
+  if (!k || src.length > MAX_BYTES) return resize(src, planes, width, height, outWidth, outHeight, filter);
   const across = outWidth !== width ? cachedCoefficients(width, outWidth, filter) : null;
   const down = outHeight !== height ? cachedCoefficients(height, outHeight, filter) : null;
   const midWidth = across ? outWidth : width;
 
-  // Memory layout: source, after the horizontal pass, after the vertical pass, coefficients;
-  // 16-byte aligned with 16 spare bytes each, as 4-byte SIMD loads may read past a row's end.
-  let end = 0;
-  const place = (bytes: number) => {
-    const at = end;
-    end = (end + bytes + 31) & ~15;
-    return at;
-  };
+  // Memory: source, after the horizontal pass, after the vertical pass, coefficients.
+  const layout = new Layout(k), place = (bytes: number) => layout.place(bytes);
   const input = place(src.length), middle = place(planes * height * midWidth), output = place(planes * outHeight * midWidth);
   const slots = (c: Coefficients | null) => (c ? { start: place(4 * c.outSize), count: place(4 * c.outSize), weights: place(4 * c.weights.length) } : null);
   const acrossAt = slots(across), downAt = slots(down);
-  k.reserve(end);
+  k.reserve(layout.size);
   const bytes = new Uint8Array(k.memory.buffer);
   bytes.set(src, input);
   const write = (c: Coefficients, at: { start: number; count: number; weights: number }) => {

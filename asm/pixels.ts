@@ -1,0 +1,80 @@
+// The per-pixel pass of the quality scores (src/quality/scores.ts, its TypeScript reference),
+// in AssemblyScript compiled to WebAssembly: per image, in one call,
+//  - counts of R, G, B (768 i32),
+//  - OpenCV's gray (kept here: only its sums and its Laplacian's leave), Pillow's "L" (n bytes),
+//  - the R, G, B planes (3n bytes) for Pillow's resampling,
+//  - the brightness keys 241 R^2 + 691 G^2 + 68 B^2 (n u32) and their histogram by the top
+//    13 of 26 bits (8192 i32) for brightness.ts,
+//  - exact sums (integers, written as f64 below 2^53): gray, gray^2, R - G, (R - G)^2, R + G - 2B, its
+//    square, the Laplacian of the gray and its square (BORDER_REFLECT_101, as opencv.ts).
+// src/quality/pixelsWasm.ts lays the arrays out in memory. Built by `npm run build`.
+
+export { heapBase, reserve } from "./memory";
+
+@inline function reflect101(i: i32, n: i32): i32 {
+  if (n == 1) return 0;
+  return i < 0 ? -i : i >= n ? 2 * n - 2 - i : i;
+}
+
+// Scratch histograms: even and odd pixels count into separate copies, so consecutive equal
+// values (smooth images) do not wait on each other's increment; merged at the end.
+const COUNTS2: usize = memory.data(2 * 768 * 4, 16);
+const HIGH2: usize = memory.data(2 * 8192 * 4, 16);
+
+@inline function bump(at: usize): void {
+  store<i32>(at, load<i32>(at) + 1);
+}
+
+export function pixelPass(rgb: usize, width: i32, height: i32, counts: usize, gray: usize, pil: usize, planes: usize, keys: usize, high: usize, sums: usize): void {
+  const n = width * height;
+  memory.fill(COUNTS2, 0, 2 * 768 * 4);
+  memory.fill(HIGH2, 0, 2 * 8192 * 4);
+  // Integer sums (exact; far below 2^63), written as f64 at the end.
+  let g1: i64 = 0, g2: i64 = 0, rg1: i64 = 0, rg2: i64 = 0, yb1: i64 = 0, yb2: i64 = 0;
+  for (let i = 0; i < n; i++) {
+    const p = rgb + <usize>(i * 3);
+    const r = <i32>load<u8>(p), g = <i32>load<u8>(p, 1), b = <i32>load<u8>(p, 2);
+    const copy = <usize>(i & 1);
+    const c = COUNTS2 + copy * (768 << 2);
+    bump(c + (<usize>r << 2));
+    bump(c + (<usize>(256 + g) << 2));
+    bump(c + (<usize>(512 + b) << 2));
+    const cv = (r * 9798 + g * 19235 + b * 3735 + 16384) >> 15;
+    store<u8>(gray + <usize>i, cv);
+    store<u8>(pil + <usize>i, <u32>(r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16);
+    store<u8>(planes + <usize>i, r);
+    store<u8>(planes + <usize>(n + i), g);
+    store<u8>(planes + <usize>(2 * n + i), b);
+    const key = <u32>(241 * r * r + 691 * g * g + 68 * b * b);
+    store<u32>(keys + (<usize>i << 2), key);
+    bump(HIGH2 + copy * (8192 << 2) + (<usize>(key >>> 13) << 2));
+    const rg = r - g, yb = r + g - 2 * b;
+    g1 += <i64>cv; g2 += <i64>(cv * cv);
+    rg1 += <i64>rg; rg2 += <i64>(rg * rg);
+    yb1 += <i64>yb; yb2 += <i64>(yb * yb);
+  }
+  for (let j = 0; j < 768; j++) store<i32>(counts + (<usize>j << 2), load<i32>(COUNTS2 + (<usize>j << 2)) + load<i32>(COUNTS2 + (<usize>(768 + j) << 2)));
+  for (let j = 0; j < 8192; j++) store<i32>(high + (<usize>j << 2), load<i32>(HIGH2 + (<usize>j << 2)) + load<i32>(HIGH2 + (<usize>(8192 + j) << 2)));
+
+  // The Laplacian: edge rows and columns reflect (BORDER_REFLECT_101); the inside needs no test.
+  let l1: i64 = 0, l2: i64 = 0;
+  for (let y = 0; y < height; y++) {
+    const up = gray + <usize>(reflect101(y - 1, height) * width), row = gray + <usize>(y * width), down = gray + <usize>(reflect101(y + 1, height) * width);
+    for (let x = 0; x < width; x++) {
+      if (x == 1 && width > 2) {
+        // Columns 1 .. width - 2: both neighbours inside.
+        for (; x < width - 1; x++) {
+          const v = <i32>load<u8>(up + <usize>x) + <i32>load<u8>(down + <usize>x) + <i32>load<u8>(row + <usize>(x - 1)) + <i32>load<u8>(row + <usize>(x + 1)) - 4 * <i32>load<u8>(row + <usize>x);
+          l1 += <i64>v; l2 += <i64>(v * v);
+        }
+      }
+      const left = reflect101(x - 1, width), right = reflect101(x + 1, width);
+      const v = <i32>load<u8>(up + <usize>x) + <i32>load<u8>(down + <usize>x) + <i32>load<u8>(row + <usize>left) + <i32>load<u8>(row + <usize>right) - 4 * <i32>load<u8>(row + <usize>x);
+      l1 += <i64>v; l2 += <i64>(v * v);
+    }
+  }
+  store<f64>(sums, <f64>g1); store<f64>(sums, <f64>g2, 8);
+  store<f64>(sums, <f64>rg1, 16); store<f64>(sums, <f64>rg2, 24);
+  store<f64>(sums, <f64>yb1, 32); store<f64>(sums, <f64>yb2, 40);
+  store<f64>(sums, <f64>l1, 48); store<f64>(sums, <f64>l2, 56);
+}

@@ -1,0 +1,103 @@
+/**
+ * The per-pixel pass of the quality scores: everything scores.ts needs that touches every
+ * pixel, in one pass. `pixelPass` runs asm/pixels.ts in WebAssembly (about 1.5x faster: the
+ * histograms' increments bound both) when the build has it, else `pixelPassReference`, the
+ * TypeScript version that tests hold it to.
+ */
+
+import { highCounts } from "./brightness";
+import { laplacianSums } from "./opencv";
+import type { QualityImage, Sums } from "./stats";
+import { kernelModule, Layout, type KernelModule } from "./wasm";
+
+export interface PixelPass {
+  /** Counts of R, G and B values, 256 bins each. */
+  counts: Int32Array;
+  /** Pillow's "L" of every pixel. */
+  pil: Uint8Array;
+  /** R, G and B planes, one after another. */
+  planes: Uint8Array;
+  /** 241 R^2 + 691 G^2 + 68 B^2 of every pixel, and their histogram by the top 13 of 26 bits (brightness.ts). */
+  keys: Uint32Array;
+  high: Int32Array;
+  /** OpenCV's gray, its Laplacian, R - G and R + G - 2B: exact sums and sums of squares. */
+  gray: Sums;
+  laplacian: Sums;
+  rg: Sums;
+  yb2: Sums;
+}
+
+/** Images over this many pixels use the TypeScript pass (the instance would keep the memory). */
+const MAX_PIXELS = 4_000_000;
+
+interface Kernels extends KernelModule {
+  pixelPass(rgb: number, width: number, height: number, counts: number, gray: number, pil: number, planes: number, keys: number, high: number, sums: number): void;
+}
+
+export function pixelPass(image: QualityImage): PixelPass {
+  const k = kernelModule<Kernels>("pixels");
+  const { width, height, rgb } = image, n = width * height;
+  if (!k || n > MAX_PIXELS) return pixelPassReference(image);
+  const layout = new Layout(k);
+  const at = {
+    rgb: layout.place(3 * n), counts: layout.place(768 * 4), gray: layout.place(n), pil: layout.place(n),
+    planes: layout.place(3 * n), keys: layout.place(4 * n), high: layout.place(8192 * 4), sums: layout.place(8 * 8),
+  };
+  k.reserve(layout.size);
+  new Uint8Array(k.memory.buffer, at.rgb, 3 * n).set(rgb);
+  k.pixelPass(at.rgb, width, height, at.counts, at.gray, at.pil, at.planes, at.keys, at.high, at.sums);
+  const buffer = k.memory.buffer;
+  const sums = new Float64Array(buffer, at.sums, 8);
+  return {
+    counts: new Int32Array(buffer, at.counts, 768).slice(),
+    pil: new Uint8Array(buffer, at.pil, n).slice(),
+    planes: new Uint8Array(buffer, at.planes, 3 * n).slice(),
+    keys: new Uint32Array(buffer, at.keys, n).slice(),
+    high: new Int32Array(buffer, at.high, 8192).slice(),
+    gray: { sum: sums[0], sumSquares: sums[1] },
+    rg: { sum: sums[2], sumSquares: sums[3] },
+    yb2: { sum: sums[4], sumSquares: sums[5] },
+    laplacian: { sum: sums[6], sumSquares: sums[7] },
+  };
+}
+
+/** Whether the WebAssembly pass is available in this build. */
+export function hasPixelKernels(): boolean {
+  return kernelModule("pixels") !== null;
+}
+
+export function pixelPassReference(image: QualityImage): PixelPass {
+  const { width, height, rgb } = image;
+  const n = width * height;
+  const counts = new Int32Array(768);
+  const gray = new Uint8Array(n), pil = new Uint8Array(n), planes = new Uint8Array(3 * n), keys = new Uint32Array(n);
+  let gSum = 0, gSquares = 0, rgSum = 0, rgSquares = 0, ybSum = 0, ybSquares = 0;
+  for (let i = 0, p = 0; i < n; i++, p += 3) {
+    const r = rgb[p], g = rgb[p + 1], b = rgb[p + 2];
+    counts[r]++;
+    counts[256 + g]++;
+    counts[512 + b]++;
+    // OpenCV's and Pillow's gray (opencv.ts opencvGray, pil.ts pilGray), inlined in this loop.
+    const cv = (r * 9798 + g * 19235 + b * 3735 + 16384) >> 15;
+    gray[i] = cv;
+    pil[i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16;
+    planes[i] = r;
+    planes[n + i] = g;
+    planes[2 * n + i] = b;
+    keys[i] = 241 * r * r + 691 * g * g + 68 * b * b;
+    const rg = r - g, yb = r + g - 2 * b;
+    gSum += cv;
+    gSquares += cv * cv;
+    rgSum += rg;
+    rgSquares += rg * rg;
+    ybSum += yb;
+    ybSquares += yb * yb;
+  }
+  return {
+    counts, pil, planes, keys, high: highCounts(keys),
+    gray: { sum: gSum, sumSquares: gSquares },
+    laplacian: laplacianSums(gray, width, height),
+    rg: { sum: rgSum, sumSquares: rgSquares },
+    yb2: { sum: ybSum, sumSquares: ybSquares },
+  };
+}

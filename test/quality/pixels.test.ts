@@ -1,0 +1,38 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../src/dataset/view";
+import { hasPixelKernels, pixelPass, pixelPassReference } from "../../src/quality/pixels";
+import { decodeForQuality, imageFiles, SIGN_DIGITS } from "./helpers";
+import { VOC_IMAGES } from "../helpers/data";
+
+/** The pass with its arrays as hex digests (deep equality of 10^5-element arrays is slow). */
+const plain = (p: ReturnType<typeof pixelPass>) => {
+  const digest = (a: ArrayBufferView) => createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
+  return { ...p, counts: digest(p.counts), pil: digest(p.pil), planes: digest(p.planes), keys: digest(p.keys), high: digest(p.high) };
+};
+
+describe("the per-pixel pass in WebAssembly", () => {
+  it("is built (npm run build compiles asm/pixels.ts into dist/asm)", () => {
+    expect(hasPixelKernels()).toBe(true);
+  });
+
+  it("equals the TypeScript pass on odd shapes and extreme colours", () => {
+    const rand = mulberry32(3);
+    const shapes = [[1, 1], [1, 7], [7, 1], [2, 2], [3, 2], [640, 1], [1, 480], [256, 256]];
+    for (let i = 0; i < 60; i++) shapes.push([1 + Math.floor(rand() * 300), 1 + Math.floor(rand() * 300)]);
+    for (const [width, height] of shapes) {
+      const rgb = Uint8Array.from({ length: 3 * width * height }, () => (rand() < 0.3 ? (rand() < 0.5 ? 0 : 255) : Math.floor(rand() * 256)));
+      const image = { width, height, rgb, channels: 3 as const };
+      expect(plain(pixelPass(image)), `${width}x${height}`).toEqual(plain(pixelPassReference(image)));
+    }
+  });
+
+  it("equals the TypeScript pass on real photos", async () => {
+    const files = [...imageFiles(VOC_IMAGES).slice(0, 10), ...imageFiles(SIGN_DIGITS).slice(0, 10)].filter((f) => fs.existsSync(f));
+    for (const f of files) {
+      const image = await decodeForQuality(f);
+      expect(plain(pixelPass(image)), f).toEqual(plain(pixelPassReference(image)));
+    }
+  });
+});
