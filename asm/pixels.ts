@@ -1,4 +1,4 @@
-// The per-pixel pass of the quality scores (src/quality/scores.ts, its TypeScript reference),
+// The per-pixel pass of the quality scores (src/quality/pixels.ts has its TypeScript reference),
 // in AssemblyScript compiled to WebAssembly: per image, in one call,
 //  - counts of R, G, B (768 i32),
 //  - OpenCV's gray (kept here: only its sums and its Laplacian's leave), Pillow's "L" (n bytes),
@@ -7,7 +7,7 @@
 //    13 of 26 bits (8192 i32) for brightness.ts,
 //  - exact sums (integers, written as f64 below 2^53): gray, gray^2, R - G, (R - G)^2, R + G - 2B, its
 //    square, the Laplacian of the gray and its square (BORDER_REFLECT_101, as opencv.ts).
-// src/quality/pixelsWasm.ts lays the arrays out in memory. Built by `npm run build`.
+// src/quality/pixels.ts lays the arrays out in memory. Built by `npm run build`.
 
 export { heapBase, reserve } from "./memory";
 
