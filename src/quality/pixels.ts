@@ -8,7 +8,7 @@
 import { highCounts } from "./brightness";
 import { laplacianSums } from "./opencv";
 import type { QualityImage, Sums } from "./stats";
-import { kernelModule, Layout, type KernelModule } from "./wasm";
+import { kernelModule, Layout, trimKernel, type KernelModule } from "./wasm";
 
 export interface PixelPass {
   /** Counts of R, G and B values, 256 bins each. */
@@ -27,13 +27,17 @@ export interface PixelPass {
   yb2: Sums;
 }
 
-/** Images over this many pixels use the TypeScript pass (the instance would keep the memory). */
-const MAX_PIXELS = 4_000_000;
+/** Images over this many pixels use the TypeScript pass (14 bytes of WebAssembly memory a pixel). */
+const MAX_PIXELS = 50_000_000;
 
 interface Kernels extends KernelModule {
   pixelPass(rgb: number, width: number, height: number, counts: number, gray: number, pil: number, planes: number, keys: number, high: number, sums: number): void;
 }
 
+/**
+ * The pass of one image. From the WebAssembly kernel, the arrays are views into its memory,
+ * valid until the next call on this thread; call trimPixelPass when done with them.
+ */
 export function pixelPass(image: QualityImage): PixelPass {
   const k = kernelModule<Kernels>("pixels");
   const { width, height, rgb } = image, n = width * height;
@@ -46,19 +50,26 @@ export function pixelPass(image: QualityImage): PixelPass {
   k.reserve(layout.size);
   new Uint8Array(k.memory.buffer, at.rgb, 3 * n).set(rgb);
   k.pixelPass(at.rgb, width, height, at.counts, at.gray, at.pil, at.planes, at.keys, at.high, at.sums);
+  // Views into the kernel's memory, not copies (a 9-megapixel photo has 72 MB of them): valid
+  // until the next call. The instance is not trimmed here for that reason (see trimPixelPass).
   const buffer = k.memory.buffer;
   const sums = new Float64Array(buffer, at.sums, 8);
   return {
-    counts: new Int32Array(buffer, at.counts, 768).slice(),
-    pil: new Uint8Array(buffer, at.pil, n).slice(),
-    planes: new Uint8Array(buffer, at.planes, 3 * n).slice(),
-    keys: new Uint32Array(buffer, at.keys, n).slice(),
-    high: new Int32Array(buffer, at.high, 8192).slice(),
+    counts: new Int32Array(buffer, at.counts, 768),
+    pil: new Uint8Array(buffer, at.pil, n),
+    planes: new Uint8Array(buffer, at.planes, 3 * n),
+    keys: new Uint32Array(buffer, at.keys, n),
+    high: new Int32Array(buffer, at.high, 8192),
     gray: { sum: sums[0], sumSquares: sums[1] },
     rg: { sum: sums[2], sumSquares: sums[3] },
     yb2: { sum: sums[4], sumSquares: sums[5] },
     laplacian: { sum: sums[6], sumSquares: sums[7] },
   };
+}
+
+/** Lets the kernel's memory go after a large image, once its pass is no longer read. */
+export function trimPixelPass(): void {
+  trimKernel("pixels");
 }
 
 /** Whether the WebAssembly pass is available in this build. */

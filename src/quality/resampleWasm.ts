@@ -1,15 +1,14 @@
 /**
  * Pillow's resampling (pil.ts `resize`) through the WebAssembly SIMD passes of
- * asm/resample.ts: the same bytes, 3 to 11 times faster. The instance's memory grows to the
- * largest image it resized, so images over MAX_BYTES stay with the TypeScript passes, as they
- * do without the compiled module (wasm.ts).
+ * asm/resample.ts: the same bytes, 3 to 11 times faster. Without the compiled module (wasm.ts)
+ * the TypeScript passes run.
  */
 
 import { cachedCoefficients, resize, type Coefficients, type ResampleFilter } from "./pil";
-import { kernelModule, Layout, type KernelModule } from "./wasm";
+import { kernelModule, Layout, trimKernel, type KernelModule } from "./wasm";
 
-/** Source bytes above which the TypeScript passes run (the instance would keep that memory). */
-const MAX_BYTES = 48 << 20;
+/** Source bytes above which the TypeScript passes run. */
+const MAX_BYTES = 400 << 20;
 
 interface Kernels extends KernelModule {
   horizontal(src: number, rows: number, inW: number, outW: number, start: number, count: number, weights: number, ksize: number, dst: number): void;
@@ -53,5 +52,7 @@ export function resizeFast(src: Uint8Array, planes: number, width: number, heigh
     k.vertical(current, planes, height, midWidth, outHeight, downAt.start, downAt.count, downAt.weights, down.ksize, output);
     current = output;
   }
-  return new Uint8Array(k.memory.buffer, current, planes * outHeight * midWidth).slice();
+  const out = new Uint8Array(k.memory.buffer, current, planes * outHeight * midWidth).slice();
+  trimKernel("resample");
+  return out;
 }

@@ -10,7 +10,7 @@
 
 import { brightnessAtRanks } from "./brightness";
 import { hashInputSize } from "./phash";
-import { pixelPass } from "./pixels";
+import { pixelPass, trimPixelPass } from "./pixels";
 import { resizeFast } from "./resampleWasm";
 import { blurSize, brightnessRanks, finishScores, type QualityImage, type QualityScores, type RawStats } from "./stats";
 
@@ -18,7 +18,7 @@ export function referenceRawStats(image: QualityImage, hashSize: number): RawSta
   const { width, height, rgb, channels } = image;
   const p = pixelPass(image);
   const small = blurSize(width, height), side = hashInputSize(hashSize);
-  return {
+  const raw: RawStats = {
     width, height, channels,
     histogram: Float64Array.from(p.counts),
     gray: p.gray,
@@ -29,6 +29,8 @@ export function referenceRawStats(image: QualityImage, hashSize: number): RawSta
     small: resizeFast(p.planes, 3, width, height, small.width, small.height, "bicubic"),
     hashPixels: resizeFast(p.pil, 1, width, height, side, side, "lanczos"),
   };
+  trimPixelPass();
+  return raw;
 }
 
 /** Every score of one image, by the reference. */

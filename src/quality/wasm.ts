@@ -17,17 +17,35 @@ export interface KernelModule {
   reserve(bytes: number): void;
 }
 
-const instances = new Map<string, KernelModule | null>();
+const modules = new Map<string, WebAssembly.Module | null>();
+const instances = new Map<string, KernelModule>();
+
+/** Memory an instance may keep between calls; one grown past it by a large image is dropped. */
+const KEEP_BYTES = 64 << 20;
 
 export function kernelModule<T extends KernelModule>(name: string): T | null {
-  if (!instances.has(name)) {
+  if (!modules.has(name)) {
     const file = [path.resolve(__dirname, `../../asm/${name}.wasm`), path.resolve(__dirname, `../../dist/asm/${name}.wasm`)].find((f) => fs.existsSync(f));
-    const exports = file
-      ? new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(file)), { env: { abort: () => { throw new Error(`${name}.wasm aborted`); } } }).exports
-      : null;
-    instances.set(name, exports as unknown as KernelModule | null);
+    modules.set(name, file ? new WebAssembly.Module(fs.readFileSync(file)) : null);
   }
-  return instances.get(name) as T | null;
+  const compiled = modules.get(name);
+  if (!compiled) return null;
+  let instance = instances.get(name);
+  if (!instance) {
+    const env = { abort: () => { throw new Error(`${name}.wasm aborted`); } };
+    instance = new WebAssembly.Instance(compiled, { env }).exports as unknown as KernelModule;
+    instances.set(name, instance);
+  }
+  return instance as T;
+}
+
+/**
+ * Lets go of an instance whose memory a large image grew past KEEP_BYTES (WebAssembly memory
+ * never shrinks); the next call starts a fresh one.
+ */
+export function trimKernel(name: string): void {
+  const instance = instances.get(name);
+  if (instance && instance.memory.buffer.byteLength > KEEP_BYTES) instances.delete(name);
 }
 
 /**
