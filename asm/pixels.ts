@@ -6,7 +6,9 @@
 //  - the brightness keys 241 R^2 + 691 G^2 + 68 B^2 (n u32) and their histogram by the top
 //    13 of 26 bits (8192 i32) for brightness.ts,
 //  - exact sums (integers, written as f64 below 2^53): gray, gray^2, R - G, (R - G)^2, R + G - 2B, its
-//    square, the Laplacian of the gray and its square (BORDER_REFLECT_101, as opencv.ts).
+//    square, the Laplacian of the gray and its square (BORDER_REFLECT_101, as opencv.ts),
+//  - sums of Pillow's "L" over the 16 x 16 cells of the near-duplicate thumbnail (256 f64);
+// and, after the pass, the two scans of the brightness selection (lowCounts, keyColours).
 // src/quality/pixels.ts lays the arrays out in memory. Built by `npm run build`.
 
 export { heapBase, reserve } from "./memory";
@@ -25,7 +27,7 @@ const HIGH2: usize = memory.data(2 * 8192 * 4, 16);
   store<i32>(at, load<i32>(at) + 1);
 }
 
-export function pixelPass(rgb: usize, width: i32, height: i32, counts: usize, gray: usize, pil: usize, planes: usize, keys: usize, high: usize, sums: usize): void {
+export function pixelPass(rgb: usize, width: i32, height: i32, counts: usize, gray: usize, pil: usize, planes: usize, keys: usize, high: usize, sums: usize, cells: usize): void {
   const n = width * height;
   memory.fill(COUNTS2, 0, 2 * 768 * 4);
   memory.fill(HIGH2, 0, 2 * 8192 * 4);
@@ -77,4 +79,80 @@ export function pixelPass(rgb: usize, width: i32, height: i32, counts: usize, gr
   store<f64>(sums, <f64>rg1, 16); store<f64>(sums, <f64>rg2, 24);
   store<f64>(sums, <f64>yb1, 32); store<f64>(sums, <f64>yb2, 40);
   store<f64>(sums, <f64>l1, 48); store<f64>(sums, <f64>l2, 56);
+  cellSums(pil, width, height, cells);
+}
+
+const CELLS: i32 = 16;
+
+/** The thumbnail's cell of a column or row, as src/quality/thumbnail.ts computes it. */
+@inline function cellOf(x: i32, size: i32): i32 {
+  return min<i32>(CELLS - 1, <i32>Math.floor(((<f64>x + 0.5) * <f64>CELLS) / <f64>size));
+}
+
+// Column spans of the cells, reused per row: the first column of each cell, and the end.
+const SPANS: usize = memory.data((CELLS + 1) * 4, 16);
+
+function cellSums(pil: usize, width: i32, height: i32, cells: usize): void {
+  memory.fill(cells, 0, CELLS * CELLS * 8);
+  let c = 0;
+  for (let x = 0; x < width; x++) {
+    const cell = cellOf(x, width);
+    for (; c <= cell; c++) store<i32>(SPANS + (<usize>c << 2), x);
+  }
+  for (; c <= CELLS; c++) store<i32>(SPANS + (<usize>c << 2), width);
+  for (let y = 0; y < height; y++) {
+    const row = pil + <usize>(y * width), out = cells + (<usize>(cellOf(y, height) * CELLS) << 3);
+    for (let cx = 0; cx < CELLS; cx++) {
+      const end = load<i32>(SPANS + (<usize>(cx + 1) << 2));
+      let sum: u32 = 0;
+      for (let x = load<i32>(SPANS + (<usize>cx << 2)); x < end; x++) sum += <u32>load<u8>(row + <usize>x);
+      const at = out + (<usize>cx << 3);
+      store<f64>(at, load<f64>(at) + <f64>sum);
+    }
+  }
+}
+
+// The brightness selection's scans over the keys of the last pass (src/quality/brightness.ts).
+// `slots` (8192 i32) gives each top-13-bit bucket its row in `low`, or -1 for buckets not wanted.
+
+/** low[slot][key & 8191]++ for every key in a wanted bucket; `low` holds `rows` rows of 8192 i32. */
+export function lowCounts(keys: usize, n: i32, slots: usize, low: usize, rows: i32): void {
+  memory.fill(low, 0, <usize>rows << 15);
+  for (let i = 0; i < n; i++) {
+    const key = load<u32>(keys + (<usize>i << 2));
+    const s = load<i32>(slots + (<usize>(key >>> 13) << 2));
+    if (s >= 0) bump(low + ((<usize>s << 13) + <usize>(key & 8191) << 2));
+  }
+}
+
+/**
+ * The distinct colours (0xRRGGBB) of the pixels with each wanted key, and their pixel counts:
+ * wanted key j is wanted[j]; those of bucket slot s are j in [first[s], first[s + 1]). Colour
+ * lists hold up to `capacity` entries per key (no key has more than 15 colours); `used[j]`
+ * counts them. Returns false when a list overflowed.
+ */
+export function keyColours(keys: usize, rgb: usize, n: i32, slots: usize, first: usize, wanted: usize, colours: usize, counts: usize, used: usize, capacity: i32): bool {
+  for (let i = 0; i < n; i++) {
+    const key = load<u32>(keys + (<usize>i << 2));
+    const s = load<i32>(slots + (<usize>(key >>> 13) << 2));
+    if (s < 0) continue;
+    const end = load<i32>(first + (<usize>(s + 1) << 2));
+    for (let j = load<i32>(first + (<usize>s << 2)); j < end; j++) {
+      if (load<u32>(wanted + (<usize>j << 2)) != key) continue;
+      const p = rgb + <usize>(i * 3);
+      const colour = (<u32>load<u8>(p) << 16) | (<u32>load<u8>(p, 1) << 8) | <u32>load<u8>(p, 2);
+      const list = <usize>(j * capacity) << 2, have = load<i32>(used + (<usize>j << 2));
+      let k = 0;
+      while (k < have && load<u32>(colours + list + (<usize>k << 2)) != colour) k++;
+      if (k == have) {
+        if (have == capacity) return false;
+        store<u32>(colours + list + (<usize>k << 2), colour);
+        store<i32>(counts + list + (<usize>k << 2), 0);
+        store<i32>(used + (<usize>j << 2), have + 1);
+      }
+      bump(counts + list + (<usize>k << 2));
+      break;
+    }
+  }
+  return true;
 }

@@ -194,8 +194,8 @@ function sourceInfo(m: Metadata): SourceInfo {
   };
 }
 
-/** PIL's convert("L"): L = (R*19595 + G*38470 + B*7471 + 0x8000) >> 16. */
-function luma(rgb: Uint8Array): Uint8Array {
+/** PIL's convert("L") of interleaved RGB: L = (R*19595 + G*38470 + B*7471 + 0x8000) >> 16. */
+export function luma(rgb: Uint8Array): Uint8Array {
   const out = new Uint8Array(rgb.length / 3);
   for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = (rgb[j] * 19595 + rgb[j + 1] * 38470 + rgb[j + 2] * 7471 + 0x8000) >>> 16;
   return out;

@@ -5,64 +5,79 @@
  *
  * Distinct keys differ by at least 1 in 6.5e7, far above float64 rounding, so numpy's float
  * order is the key order; pixels sharing a key can still differ in their float value by an
- * ulp (different R, G, B), so within a key the floats are sorted as numpy would.
+ * ulp (different R, G, B), so within a key the colours are ordered by their float value, as
+ * numpy's sort would order their pixels (no key has more than 15 colours).
  *
- * Selection is a two-level counting of the key's bits (13 high, then 13 low within the
- * buckets a rank falls in); only the floats of the few keys at the wanted ranks are sorted.
+ * Selection is a two-level counting of the key's bits (13 high, counted by the pixel pass;
+ * then 13 low within the buckets a rank falls in), then a count of the colours of the few
+ * keys at the wanted ranks. The two scans over the pixels are `KeyScans`: asm/pixels.ts has
+ * them in WebAssembly, `keyScans` below in TypeScript.
  */
 
 import { perceivedBrightness } from "./stats";
 
 const BITS = 13;
-const SIDE = 1 << BITS;
+export const SIDE = 1 << BITS;
 const LOW = SIDE - 1;
+/** Colours a key can have (15 at most, over all 2^24 colours). */
+export const KEY_COLOURS = 16;
+
+/** The scans of the second level and of the last step, over one image's keys. */
+export interface KeyScans {
+  /**
+   * Counts of the low bits of the keys whose bucket (top bits) has a row: `slots[bucket]` is
+   * its row, or -1. `rows` rows of SIDE counts.
+   */
+  lowCounts(slots: Int32Array, rows: number): Int32Array;
+  /**
+   * The colours (0xRRGGBB) of the pixels whose key is one of `wanted`, and how many pixels
+   * have each: those of bucket row s are wanted[first[s]] .. wanted[first[s + 1] - 1].
+   */
+  keyColours(slots: Int32Array, first: Int32Array, wanted: Uint32Array): { colours: Uint32Array; counts: Int32Array }[];
+}
 
 /**
  * The per-pixel brightness (as numpy computes it) at each of `ranks` of the sorted values;
  * `high` counts the keys by their top 13 bits (`highCounts`).
  */
-export function brightnessAtRanks(keys: Uint32Array, high: Int32Array, rgb: Uint8Array, channels: 1 | 3, ranks: readonly number[]): Float64Array {
-  const n = keys.length;
+export function brightnessAtRanks(high: Int32Array, scans: KeyScans, channels: 1 | 3, ranks: readonly number[]): Float64Array {
   const first = locate(high, ranks);
+  const slots = new Int32Array(SIDE).fill(-1);
+  const buckets = [...new Set(first.map((f) => f.bin))].sort((a, b) => a - b);
+  buckets.forEach((b, s) => (slots[b] = s));
+  const low = scans.lowCounts(slots, buckets.length);
 
-  // Second level: the low bits of the keys in the buckets the ranks fell in; those pixels
-  // are kept as candidates for the last step.
-  const slotOfBucket = new Int32Array(SIDE).fill(-1);
-  const buckets = [...new Set(first.map((f) => f.bin))];
-  buckets.forEach((b, s) => (slotOfBucket[b] = s));
-  const low = new Int32Array(buckets.length * SIDE);
-  const candidates = new Int32Array(buckets.reduce((sum, b) => sum + high[b], 0));
-  for (let i = 0, c = 0; i < n; i++) {
-    const s = slotOfBucket[keys[i] >>> BITS];
-    if (s < 0) continue;
-    low[s * SIDE + (keys[i] & LOW)]++;
-    candidates[c++] = i;
-  }
-  const exact = new Array<{ key: number; offset: number; count: number }>(ranks.length);
+  // The exact key at each rank, and the rank among that key's pixels.
+  const exact = ranks.map(() => ({ key: 0, offset: 0 }));
   buckets.forEach((bucket, s) => {
     const mine = first.flatMap((f, r) => (f.bin === bucket ? [r] : []));
     const found = locate(low.subarray(s * SIDE, (s + 1) * SIDE), mine.map((r) => first[r].offset));
-    mine.forEach((r, j) => (exact[r] = { key: (bucket << BITS) | found[j].bin, offset: found[j].offset, count: low[s * SIDE + found[j].bin] }));
+    mine.forEach((r, j) => (exact[r] = { key: (bucket << BITS) | found[j].bin, offset: found[j].offset }));
   });
 
-  // The floats of the pixels with each wanted key, sorted.
-  const keyIndex = new Map<number, number>();
-  const values: Float64Array[] = [];
-  for (const e of exact) {
-    if (!keyIndex.has(e.key)) {
-      keyIndex.set(e.key, values.length);
-      values.push(new Float64Array(e.count));
+  // The wanted keys in order (so grouped by bucket), and their colours sorted by float value.
+  const wanted = Uint32Array.from(new Set(exact.map((e) => e.key))).sort();
+  const firstOfRow = new Int32Array(buckets.length + 1);
+  for (const key of wanted) firstOfRow[slots[key >>> BITS] + 1]++;
+  for (let s = 0; s < buckets.length; s++) firstOfRow[s + 1] += firstOfRow[s];
+  const lists = scans.keyColours(slots, firstOfRow, wanted).map(({ colours, counts }) => {
+    const entries = Array.from(colours, (c, k) => ({ value: colourBrightness(c, channels), count: counts[k] }));
+    return entries.sort((a, b) => a.value - b.value);
+  });
+  return Float64Array.from(exact, ({ key, offset }) => {
+    let before = 0;
+    for (const { value, count } of lists[wanted.indexOf(key)]) {
+      before += count;
+      if (offset < before) return value;
     }
-  }
-  const filled = new Int32Array(values.length);
-  for (let c = 0; c < candidates.length; c++) {
-    const i = candidates[c];
-    const v = keyIndex.get(keys[i]);
-    if (v === undefined) continue;
-    values[v][filled[v]++] = channels === 1 ? rgb[3 * i] / 255 : perceivedBrightness(rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]);
-  }
-  values.forEach(sortUnlessConstant);
-  return Float64Array.from(exact, (e) => values[keyIndex.get(e.key)!][e.offset]);
+    throw new Error(`brightness selection: rank past the pixels of key ${key}`);
+  });
+}
+
+/** numpy's brightness of a pixel of colour 0xRRGGBB (a gray image's value is R). */
+function colourBrightness(colour: number, channels: 1 | 3): number {
+  const r = colour >>> 16, g = (colour >>> 8) & 255, b = colour & 255;
+  return channels === 1 ? r / 255 : perceivedBrightness(r, g, b);
 }
 
 /** The keys counted by their top 13 bits. */
@@ -70,6 +85,34 @@ export function highCounts(keys: Uint32Array): Int32Array {
   const high = new Int32Array(SIDE);
   for (let i = 0; i < keys.length; i++) high[keys[i] >>> BITS]++;
   return high;
+}
+
+/** The scans in TypeScript, over the keys and interleaved RGB pixels of an image. */
+export function keyScans(keys: Uint32Array, rgb: Uint8Array): KeyScans {
+  return {
+    lowCounts(slots, rows) {
+      const low = new Int32Array(rows * SIDE);
+      for (let i = 0; i < keys.length; i++) {
+        const s = slots[keys[i] >>> BITS];
+        if (s >= 0) low[s * SIDE + (keys[i] & LOW)]++;
+      }
+      return low;
+    },
+    keyColours(slots, first, wanted) {
+      const lists = Array.from(wanted, () => new Map<number, number>());
+      for (let i = 0; i < keys.length; i++) {
+        const s = slots[keys[i] >>> BITS];
+        if (s < 0) continue;
+        for (let j = first[s]; j < first[s + 1]; j++) {
+          if (wanted[j] !== keys[i]) continue;
+          const colour = (rgb[3 * i] << 16) | (rgb[3 * i + 1] << 8) | rgb[3 * i + 2];
+          lists[j].set(colour, (lists[j].get(colour) ?? 0) + 1);
+          break;
+        }
+      }
+      return lists.map((m) => ({ colours: Uint32Array.from(m.keys()), counts: Int32Array.from(m.values()) }));
+    },
+  };
 }
 
 /** For each rank, the bin of `counts` it falls in and its rank within that bin (one pass over the bins). */
@@ -82,14 +125,4 @@ function locate(counts: Int32Array, ranks: readonly number[]): { bin: number; of
     out[r] = { bin, offset: ranks[r] - before };
   }
   return out;
-}
-
-/** Sorts in place; most keys hold one colour, whose floats are all equal. */
-function sortUnlessConstant(v: Float64Array): void {
-  for (let i = 1; i < v.length; i++) {
-    if (v[i] !== v[0]) {
-      v.sort();
-      return;
-    }
-  }
 }

@@ -20,11 +20,13 @@
  */
 
 import * as ort from "onnxruntime-node";
+import { luma } from "../image/decode";
 import { GraphBuilder, tensor } from "../onnx/graph";
 import { openSession, type OpenedSession, type Provider } from "../onnx/session";
 import { coefficientMatrix, PRECISION_BITS } from "./pil";
 import { hashInputSize } from "./phash";
 import { blurSize, BRIGHTNESS_PERCENTILES, brightnessRanks, perceivedBrightness, type QualityImage, type RawStats } from "./stats";
+import { thumbnail } from "./thumbnail";
 
 /** ONNX TensorProto data types for Cast. */
 const FLOAT = 1, UINT8 = 2, INT32 = 6, INT64 = 7, DOUBLE = 11;
@@ -161,6 +163,7 @@ export async function graphRawStats(session: ort.InferenceSession, images: Quali
       brightnessAtRanks: Float64Array.from([...lowPixels.subarray(i * low.length, (i + 1) * low.length), ...highPixels.subarray(i * high.length, (i + 1) * high.length)], at),
       small: smallData.slice(i * smallSize, (i + 1) * smallSize),
       hashPixels: hashData.slice(i * side * side, (i + 1) * side * side),
+      thumbnail: thumbnail(luma(im.rgb), width, height),
     };
   });
 }

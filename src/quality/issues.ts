@@ -49,7 +49,7 @@ import type { QualityImage } from "./stats";
 import { parseThumbnail, thumbnailContrast, thumbnailHex, unpackThumbnail } from "./thumbnail";
 
 /** Bump when any score would change: cached rows of other versions are not reused. */
-const VERSION = 2;
+const VERSION = 3;
 
 /** How flagQuality decides: Cleanvision's fixed thresholds, or outliers of this dataset. */
 export type FlagMode = "cleanvision" | "dataset";

@@ -5,8 +5,9 @@
  * TypeScript version that tests hold it to.
  */
 
-import { highCounts } from "./brightness";
+import { highCounts, KEY_COLOURS, keyScans, SIDE, type KeyScans } from "./brightness";
 import { laplacianSums } from "./opencv";
+import { cellSums, THUMB_CELLS } from "./thumbnail";
 import type { QualityImage, Sums } from "./stats";
 import { kernelModule, Layout, trimKernel, type KernelModule } from "./wasm";
 
@@ -25,13 +26,22 @@ export interface PixelPass {
   laplacian: Sums;
   rg: Sums;
   yb2: Sums;
+  /** Pillow's "L" summed over the near-duplicate thumbnail's cells (thumbnail.ts). */
+  cells: Float64Array;
+  /** The brightness selection's scans over this pass's keys (brightness.ts). */
+  scans: KeyScans;
 }
 
 /** Images over this many pixels use the TypeScript pass (14 bytes of WebAssembly memory a pixel). */
 const MAX_PIXELS = 50_000_000;
 
+/** Bucket rows and keys the WebAssembly scans have room for: brightnessRanks has 14 ranks. */
+const SCAN_ROWS = 16;
+
 interface Kernels extends KernelModule {
-  pixelPass(rgb: number, width: number, height: number, counts: number, gray: number, pil: number, planes: number, keys: number, high: number, sums: number): void;
+  pixelPass(rgb: number, width: number, height: number, counts: number, gray: number, pil: number, planes: number, keys: number, high: number, sums: number, cells: number): void;
+  lowCounts(keys: number, n: number, slots: number, low: number, rows: number): void;
+  keyColours(keys: number, rgb: number, n: number, slots: number, first: number, wanted: number, colours: number, counts: number, used: number, capacity: number): number;
 }
 
 /**
@@ -45,11 +55,15 @@ export function pixelPass(image: QualityImage): PixelPass {
   const layout = new Layout(k);
   const at = {
     rgb: layout.place(3 * n), counts: layout.place(768 * 4), gray: layout.place(n), pil: layout.place(n),
-    planes: layout.place(3 * n), keys: layout.place(4 * n), high: layout.place(8192 * 4), sums: layout.place(8 * 8),
+    planes: layout.place(3 * n), keys: layout.place(4 * n), high: layout.place(8192 * 4), sums: layout.place(8 * 8), cells: layout.place(THUMB_CELLS * 8),
+  };
+  const scan = {
+    slots: layout.place(SIDE * 4), low: layout.place(SCAN_ROWS * SIDE * 4), first: layout.place((SCAN_ROWS + 1) * 4), wanted: layout.place(SCAN_ROWS * 4),
+    colours: layout.place(SCAN_ROWS * KEY_COLOURS * 4), counts: layout.place(SCAN_ROWS * KEY_COLOURS * 4), used: layout.place(SCAN_ROWS * 4),
   };
   k.reserve(layout.size);
   new Uint8Array(k.memory.buffer, at.rgb, 3 * n).set(rgb);
-  k.pixelPass(at.rgb, width, height, at.counts, at.gray, at.pil, at.planes, at.keys, at.high, at.sums);
+  k.pixelPass(at.rgb, width, height, at.counts, at.gray, at.pil, at.planes, at.keys, at.high, at.sums, at.cells);
   // Views into the kernel's memory, not copies (a 9-megapixel photo has 72 MB of them): valid
   // until the next call. The instance is not trimmed here for that reason (see trimPixelPass).
   const buffer = k.memory.buffer;
@@ -64,6 +78,35 @@ export function pixelPass(image: QualityImage): PixelPass {
     rg: { sum: sums[2], sumSquares: sums[3] },
     yb2: { sum: sums[4], sumSquares: sums[5] },
     laplacian: { sum: sums[6], sumSquares: sums[7] },
+    cells: new Float64Array(buffer, at.cells, THUMB_CELLS).slice(),
+    scans: kernelScans(k, at.keys, at.rgb, n, scan),
+  };
+}
+
+/** The brightness scans over the keys and pixels of the pass, in the kernel's scratch space. */
+function kernelScans(k: Kernels, keys: number, rgb: number, n: number, at: Record<"slots" | "low" | "first" | "wanted" | "colours" | "counts" | "used", number>): KeyScans {
+  const i32 = (offset: number, length: number) => new Int32Array(k.memory.buffer, offset, length);
+  const typed = () => keyScans(new Uint32Array(k.memory.buffer, keys, n), new Uint8Array(k.memory.buffer, rgb, 3 * n));
+  return {
+    lowCounts(slots, rows) {
+      if (rows > SCAN_ROWS) return typed().lowCounts(slots, rows);
+      i32(at.slots, SIDE).set(slots);
+      k.lowCounts(keys, n, at.slots, at.low, rows);
+      return i32(at.low, rows * SIDE).slice();
+    },
+    keyColours(slots, first, wanted) {
+      if (wanted.length > SCAN_ROWS || first.length > SCAN_ROWS + 1) return typed().keyColours(slots, first, wanted);
+      i32(at.slots, SIDE).set(slots);
+      i32(at.first, first.length).set(first);
+      new Uint32Array(k.memory.buffer, at.wanted, wanted.length).set(wanted);
+      i32(at.used, wanted.length).fill(0);
+      if (!k.keyColours(keys, rgb, n, at.slots, at.first, at.wanted, at.colours, at.counts, at.used, KEY_COLOURS)) throw new Error("brightness selection: a key with more colours than any key has");
+      const used = i32(at.used, wanted.length);
+      return Array.from(wanted, (_, j) => ({
+        colours: new Uint32Array(k.memory.buffer, at.colours + j * KEY_COLOURS * 4, used[j]).slice(),
+        counts: i32(at.counts + j * KEY_COLOURS * 4, used[j]).slice(),
+      }));
+    },
   };
 }
 
@@ -110,5 +153,7 @@ export function pixelPassReference(image: QualityImage): PixelPass {
     laplacian: laplacianSums(gray, width, height),
     rg: { sum: rgSum, sumSquares: rgSquares },
     yb2: { sum: ybSum, sumSquares: ybSquares },
+    cells: cellSums(pil, width, height),
+    scans: keyScans(keys, rgb),
   };
 }

@@ -6,7 +6,7 @@
 import { pixelMd5 } from "./duplicates";
 import { packRow, rowWidth } from "./row";
 import { finishScores, type QualityImage, type RawStats } from "./stats";
-import { packThumbnail, thumbnail, THUMB_ROW_WIDTH } from "./thumbnail";
+import { packThumbnail, THUMB_ROW_WIDTH } from "./thumbnail";
 
 /** Floats per image: scores, then thumbnail. */
 export function qualityRowWidth(hashSize: number): number {
@@ -18,7 +18,7 @@ export function qualityRows(images: QualityImage[], raw: RawStats[], hashSize: n
   const rows = new Float32Array(images.length * width);
   images.forEach((im, i) => {
     packRow({ ...finishScores(raw[i], hashSize), md5: pixelMd5(im) }, hashSize, rows, i * width);
-    packThumbnail(thumbnail(im.rgb, im.width, im.height), rows, i * width + scores);
+    packThumbnail(raw[i].thumbnail, rows, i * width + scores);
   });
   return rows;
 }

@@ -12,10 +12,11 @@ import { brightnessAtRanks } from "./brightness";
 import { hashInputSize } from "./phash";
 import { pixelPass, trimPixelPass } from "./pixels";
 import { resizeFast } from "./resampleWasm";
+import { thumbnailOfSums } from "./thumbnail";
 import { blurSize, brightnessRanks, finishScores, type QualityImage, type QualityScores, type RawStats } from "./stats";
 
 export function referenceRawStats(image: QualityImage, hashSize: number): RawStats {
-  const { width, height, rgb, channels } = image;
+  const { width, height, channels } = image;
   const p = pixelPass(image);
   const small = blurSize(width, height), side = hashInputSize(hashSize);
   const raw: RawStats = {
@@ -25,9 +26,10 @@ export function referenceRawStats(image: QualityImage, hashSize: number): RawSta
     laplacian: p.laplacian,
     rg: p.rg,
     yb2: p.yb2,
-    brightnessAtRanks: brightnessAtRanks(p.keys, p.high, rgb, channels, brightnessRanks(width * height)),
+    brightnessAtRanks: brightnessAtRanks(p.high, p.scans, channels, brightnessRanks(width * height)),
     small: resizeFast(p.planes, 3, width, height, small.width, small.height, "bicubic"),
     hashPixels: resizeFast(p.pil, 1, width, height, side, side, "lanczos"),
+    thumbnail: thumbnailOfSums(p.cells, width, height),
   };
   trimPixelPass();
   return raw;

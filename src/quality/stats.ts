@@ -29,6 +29,7 @@ import { varianceOfSums } from "./opencv";
 import { lerp, percentilePosition, std } from "./numpy";
 import { findEdges, pilGray, pyFloorDiv } from "./pil";
 import { phash } from "./phash";
+import type { Thumbnail } from "./thumbnail";
 
 /** A decoded image as the scores read it. */
 export interface QualityImage {
@@ -67,6 +68,8 @@ export interface RawStats {
   small: Uint8Array;
   /** Pillow "L", LANCZOS-resized to hashInputSize(hashSize) squared. */
   hashPixels: Uint8Array;
+  /** The near-duplicate thumbnail (thumbnail.ts). */
+  thumbnail: Thumbnail;
 }
 
 export type QualityScores = {

@@ -3,7 +3,7 @@
  * what separates a near duplicate from its source (a shift of a few pixels, other lighting,
  * another JPEG encoding) barely changes it.
  *
- * - Luma (ITU-R 601: 0.299 R + 0.587 G + 0.114 B) averaged over THUMB_SIDE x THUMB_SIDE cells
+ * - Pillow's "L" (ITU-R 601 luma, as the quality pass has it) averaged over THUMB_SIDE x THUMB_SIDE cells
  *   spanning the whole image (each pixel in the cell holding its centre; the aspect ratio is
  *   not kept, copies of an image share it). Cells of ~1/16 of the image make a shift of a few
  *   pixels a small change and average sensor noise and JPEG blocks away.
@@ -32,31 +32,47 @@ export interface Thumbnail {
   hi: number;
 }
 
-/** The thumbnail of `width` x `height` interleaved RGB pixels. */
-export function thumbnail(rgb: Uint8Array, width: number, height: number): Thumbnail {
-  const S = THUMB_SIDE;
-  const sums = new Float64Array(THUMB_CELLS), counts = new Float64Array(THUMB_CELLS);
-  const colCell = new Int32Array(width);
-  for (let x = 0; x < width; x++) colCell[x] = Math.min(S - 1, Math.floor(((x + 0.5) * S) / width));
-  for (let y = 0; y < height; y++) {
-    const row = Math.min(S - 1, Math.floor(((y + 0.5) * S) / height)) * S;
-    for (let x = 0, i = y * width * 3; x < width; x++, i += 3) {
-      const c = row + colCell[x];
-      sums[c] += 0.299 * rgb[i] + 0.587 * rgb[i + 1] + 0.114 * rgb[i + 2];
-      counts[c]++;
-    }
+/** The thumbnail of `width` x `height` gray pixels (Pillow's "L"). */
+export function thumbnail(gray: Uint8Array, width: number, height: number): Thumbnail {
+  return thumbnailOfSums(cellSums(gray, width, height), width, height);
+}
+
+/** The cell of column (or row) `x` of `size`: the cell holding the pixel's centre. */
+function cellOf(x: number, size: number): number {
+  return Math.min(THUMB_SIDE - 1, Math.floor(((x + 0.5) * THUMB_SIDE) / size));
+}
+
+/** The gray values summed per cell (asm/pixels.ts computes the same in the pixel pass). */
+export function cellSums(gray: Uint8Array, width: number, height: number): Float64Array {
+  const S = THUMB_SIDE, sums = new Float64Array(THUMB_CELLS);
+  const colCell = Int32Array.from({ length: width }, (_, x) => cellOf(x, width));
+  for (let y = 0, i = 0; y < height; y++) {
+    const row = cellOf(y, height) * S;
+    for (let x = 0; x < width; x++, i++) sums[row + colCell[x]] += gray[i];
   }
+  return sums;
+}
+
+/** The thumbnail from the cells' sums of a `width` x `height` image. */
+export function thumbnailOfSums(sums: Float64Array, width: number, height: number): Thumbnail {
+  const S = THUMB_SIDE;
+  const cols = new Float64Array(S), rows = new Float64Array(S);
+  for (let x = 0; x < width; x++) cols[cellOf(x, width)]++;
+  for (let y = 0; y < height; y++) rows[cellOf(y, height)]++;
   // An image narrower or shorter than the grid leaves cells empty: they take the mean.
-  let total = 0, filled = 0;
-  for (let c = 0; c < THUMB_CELLS; c++) if (counts[c] > 0) (total += sums[c]), (filled += counts[c]);
+  let total = 0;
+  for (let c = 0; c < THUMB_CELLS; c++) total += sums[c];
+  const mean = total / (width * height);
+  const means = new Float64Array(THUMB_CELLS);
   let lo = Infinity, hi = -Infinity;
   for (let c = 0; c < THUMB_CELLS; c++) {
-    sums[c] = counts[c] > 0 ? sums[c] / counts[c] : total / Math.max(1, filled);
-    lo = Math.min(lo, sums[c]);
-    hi = Math.max(hi, sums[c]);
+    const count = rows[Math.floor(c / S)] * cols[c % S];
+    means[c] = count > 0 ? sums[c] / count : mean;
+    lo = Math.min(lo, means[c]);
+    hi = Math.max(hi, means[c]);
   }
   const cells = new Uint8Array(THUMB_CELLS);
-  if (hi > lo) for (let c = 0; c < THUMB_CELLS; c++) cells[c] = Math.round(((sums[c] - lo) / (hi - lo)) * 255);
+  if (hi > lo) for (let c = 0; c < THUMB_CELLS; c++) cells[c] = Math.round(((means[c] - lo) / (hi - lo)) * 255);
   return { cells, lo, hi };
 }
 

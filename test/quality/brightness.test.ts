@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/dataset/view";
-import { brightnessAtRanks, highCounts } from "../../src/quality/brightness";
+import { brightnessAtRanks, highCounts, keyScans } from "../../src/quality/brightness";
+import { pixelPass } from "../../src/quality/pixels";
 import { brightnessRanks, perceivedBrightness } from "../../src/quality/stats";
 
-const at = (keys: Uint32Array, rgb: Uint8Array, channels: 1 | 3, ranks: number[]) => brightnessAtRanks(keys, highCounts(keys), rgb, channels, ranks);
+/** The selection with the TypeScript scans, checked against the same with the pixel pass's (WebAssembly) scans. */
+function at(keys: Uint32Array, rgb: Uint8Array, channels: 1 | 3, ranks: number[]): Float64Array {
+  const typed = brightnessAtRanks(highCounts(keys), keyScans(keys, rgb), channels, ranks);
+  const pass = pixelPass({ width: keys.length, height: 1, rgb, channels });
+  expect(brightnessAtRanks(pass.high, pass.scans, channels, ranks)).toEqual(typed);
+  return typed;
+}
 
 /** numpy's way: every pixel's float brightness, sorted, read at the ranks. */
 function bySorting(rgb: Uint8Array, channels: 1 | 3, ranks: number[]): Float64Array {

@@ -2,14 +2,24 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/dataset/view";
+import { SIDE } from "../../src/quality/brightness";
 import { hasPixelKernels, pixelPass, pixelPassReference } from "../../src/quality/pixels";
 import { decodeForQuality, imageFiles, SIGN_DIGITS } from "./helpers";
 import { VOC_IMAGES } from "../helpers/data";
 
-/** The pass with its arrays as hex digests (deep equality of 10^5-element arrays is slow). */
+/**
+ * The pass with its arrays as hex digests (deep equality of 10^5-element arrays is slow), and
+ * what its brightness scans answer for the buckets and keys of the pixels at a few ranks.
+ */
 const plain = (p: ReturnType<typeof pixelPass>) => {
   const digest = (a: ArrayBufferView) => createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
-  return { ...p, counts: digest(p.counts), pil: digest(p.pil), planes: digest(p.planes), keys: digest(p.keys), high: digest(p.high) };
+  const n = p.keys.length, picked = [...new Set([0, n >> 1, n - 1].map((i) => p.keys[i]))].sort((a, b) => a - b);
+  const slots = new Int32Array(SIDE).fill(-1), buckets = [...new Set(picked.map((k) => k >>> 13))];
+  buckets.forEach((b, s) => (slots[b] = s));
+  const first = Int32Array.from({ length: buckets.length + 1 }, (_, s) => picked.filter((k) => slots[k >>> 13] < s).length);
+  const low = digest(p.scans.lowCounts(slots, buckets.length));
+  const colours = p.scans.keyColours(slots, first, Uint32Array.from(picked)).map(({ colours, counts }) => [...colours].map((c, k) => `${c}:${counts[k]}`).sort());
+  return { ...p, counts: digest(p.counts), pil: digest(p.pil), planes: digest(p.planes), keys: digest(p.keys), high: digest(p.high), scans: { low, colours } };
 };
 
 describe("the per-pixel pass in WebAssembly", () => {

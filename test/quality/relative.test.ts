@@ -1,6 +1,7 @@
 import * as aq from "arquero";
 import { describe, expect, it } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
+import { luma } from "../../src/image/decode";
 import { flagQuality } from "../../src/quality/issues";
 import { nearDuplicateSets } from "../../src/quality/nearDuplicates";
 import { MEASURES, relativeIssues, type RelativeInputs } from "../../src/quality/relative";
@@ -91,16 +92,16 @@ function scene(seed: number, w: number, h: number, dx = 0, dy = 0, gain = 1): Ui
 
 describe("thumbnails and near duplicates", () => {
   it("a thumbnail survives the cache row and the hex field; its contrast ignores a gain", () => {
-    const t = thumbnail(scene(1, 64, 48), 64, 48);
+    const t = thumbnail(luma(scene(1, 64, 48)), 64, 48);
     const row = new Float32Array(THUMB_ROW_WIDTH);
     packThumbnail(t, row, 0);
     expect(unpackThumbnail(row)).toEqual({ cells: t.cells, lo: Math.fround(t.lo), hi: Math.fround(t.hi) });
     expect(parseThumbnail(thumbnailHex(t))).toEqual(t.cells);
     expect(parseThumbnail("zz")).toBeNull();
     // Measured from black for both (their mid-range is below 127.5): a gain changes nothing.
-    const dim = thumbnail(scene(1, 64, 48, 0, 0, 0.5), 64, 48), dimmer = thumbnail(scene(1, 64, 48, 0, 0, 0.25), 64, 48);
+    const dim = thumbnail(luma(scene(1, 64, 48, 0, 0, 0.5)), 64, 48), dimmer = thumbnail(luma(scene(1, 64, 48, 0, 0, 0.25)), 64, 48);
     expect(thumbnailContrast(dimmer)).toBeCloseTo(thumbnailContrast(dim), 1);
-    expect(thumbnailContrast(thumbnail(new Uint8Array(64 * 48 * 3).fill(128), 64, 48))).toBe(0);
+    expect(thumbnailContrast(thumbnail(new Uint8Array(64 * 48).fill(128), 64, 48))).toBe(0);
   });
 
   it("groups a shifted, re-lit copy with its source, and no two distinct scenes; uniform frames stay out", async () => {
@@ -108,7 +109,7 @@ describe("thumbnails and near duplicates", () => {
     const images = Array.from({ length: 80 }, (_, i) => scene(100 + i, w, h));
     images.push(scene(100 + 7, w, h, 2, -1, 0.9)); // 80: near duplicate of 7
     images.push(new Uint8Array(w * h * 3).fill(90), new Uint8Array(w * h * 3).fill(200)); // 81, 82: uniform
-    const thumbs = images.map((im) => thumbnail(im, w, h));
+    const thumbs = images.map((im) => thumbnail(luma(im), w, h));
     const { sets, nearest } = await nearDuplicateSets(thumbs.map((t) => t.cells), thumbs.map(thumbnailContrast));
     expect(sets).toEqual([[7, 80]]);
     expect(nearest[80]).toBeGreaterThan(0.83);
