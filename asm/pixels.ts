@@ -126,6 +126,24 @@ export function lowCounts(keys: usize, n: i32, slots: usize, low: usize, rows: i
 }
 
 /**
+ * For each of `m` ascending ranks: the bin of `counts` it falls in and its rank within that bin,
+ * written as pairs to `found`.
+ */
+export function locate(counts: usize, ranks: usize, m: i32, found: usize): void {
+  let before = 0, bin = 0;
+  for (let r = 0; r < m; r++) {
+    const rank = load<i32>(ranks + (<usize>r << 2));
+    let count = load<i32>(counts + (<usize>bin << 2));
+    while (before + count <= rank) {
+      before += count;
+      count = load<i32>(counts + (<usize>++bin << 2));
+    }
+    store<i32>(found + (<usize>r << 3), bin);
+    store<i32>(found + (<usize>r << 3), rank - before, 4);
+  }
+}
+
+/**
  * The distinct colours (0xRRGGBB) of the pixels with each wanted key, and their pixel counts:
  * wanted key j is wanted[j]; those of bucket slot s are j in [first[s], first[s + 1]). Colour
  * lists hold up to `capacity` entries per key (no key has more than 15 colours); `used[j]`

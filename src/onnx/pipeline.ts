@@ -6,20 +6,44 @@
  * Problem); finished batches are kept in the cache even when the run is interrupted.
  */
 
-import { forEachBatch, type BatchOptions } from "../image/batches";
+import { forEachBatch, type Batch, type BatchOptions } from "../image/batches";
 import { decodeImage, readImage, type DecodedImage, type DecodeOptions, type ImageError } from "../image/decode";
 import { hashBytes, ResultCache } from "./cache";
 
-export interface ImageComputation {
+interface Computation {
   /** Cache name and version: bump the version whenever the rows would change. */
   name: string;
   version: string | number;
   /** Floats per image. */
   width: number;
+}
+
+/** A computation on decoded images: the pipeline decodes them, several at a time. */
+export interface ImageComputation extends Computation {
   /** How images are decoded for it (resize, channels, maxPixels). */
   decode?: Omit<DecodeOptions, "name">;
   /** The rows of a batch: images.length x width floats, in the images' order. */
   compute: (images: DecodedImage[]) => Promise<Float32Array>;
+}
+
+/** An image file's bytes, and its name for error messages. */
+export interface ImageFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * A computation that decodes the files itself (in worker threads, where decoding runs on
+ * every core instead of the calling thread).
+ */
+export interface FileComputation extends Computation {
+  /** The rows of a batch of files, in order; each file that cannot be decoded has an ImageError instead (its row is ignored). */
+  computeFiles: (files: ImageFile[]) => Promise<{ rows: Float32Array; errors: (ImageError | null)[] }>;
+  /**
+   * Batches computed at once (default 1). More than one keeps worker threads busy while the
+   * last images of a batch finish.
+   */
+  batchesInFlight?: number;
 }
 
 export interface ComputeOptions extends BatchOptions {
@@ -41,11 +65,11 @@ export interface ComputeResult {
 
 interface Loaded {
   hash: string;
-  /** null: the result is in the cache, the image was not decoded. */
-  image: DecodedImage | null;
+  /** The decoded image or the file's bytes; null: the result is in the cache. */
+  image: DecodedImage | ImageFile | null;
 }
 
-export async function computeForImages(files: readonly string[], computation: ImageComputation, options: ComputeOptions = {}): Promise<ComputeResult> {
+export async function computeForImages(files: readonly string[], computation: ImageComputation | FileComputation, options: ComputeOptions = {}): Promise<ComputeResult> {
   const { width } = computation;
   const cache = options.cacheRoot ? ResultCache.open({ root: options.cacheRoot, name: computation.name, version: computation.version, width }) : undefined;
   const rows = new Float32Array(files.length * width);
@@ -56,30 +80,54 @@ export async function computeForImages(files: readonly string[], computation: Im
     // The content hash is the cache key; without a cache nothing needs it.
     const hash = cache ? hashBytes(bytes) : "";
     if (cache?.has(hash)) return { hash, image: null };
+    if ("computeFiles" in computation) return { hash, image: { name: files[i], bytes } };
     return { hash, image: await decodeImage(bytes, { ...computation.decode, name: files[i] }) };
   };
+  const fail = (index: number, error: ImageError) => {
+    rows.fill(NaN, index * width, (index + 1) * width);
+    result.errors.push({ index, error });
+  };
 
+  const computeBatch = async (batch: Batch<Loaded>): Promise<void> => {
+    for (const { index, error } of batch.failures) fail(index, error);
+    const todo = batch.values.flatMap((v, k) => (v.image ? [k] : []));
+    const images = todo.map((k) => batch.values[k].image!);
+    const { rows: out, errors } = !todo.length ? { rows: new Float32Array(0), errors: [] }
+      : "computeFiles" in computation ? await computation.computeFiles(images as ImageFile[])
+      : { rows: await computation.compute(images as DecodedImage[]), errors: [] };
+    if (out.length !== todo.length * width) {
+      throw new RangeError(`${computation.name}: compute returned ${out.length} floats for ${todo.length} images of width ${width}`);
+    }
+    // Positions in `out` of the images that were computed; the others failed to decode.
+    const ok: number[] = [];
+    todo.forEach((k, j) => (errors[j] ? fail(batch.indices[k], errors[j]!) : ok.push(j)));
+    const kept = ok.length === todo.length ? out : Float32Array.from(ok.flatMap((j) => [...out.subarray(j * width, (j + 1) * width)]));
+    ok.forEach((j, m) => rows.set(kept.subarray(m * width, (m + 1) * width), batch.indices[todo[j]] * width));
+    cache?.putMany(ok.map((j) => batch.values[todo[j]].hash), kept);
+    batch.values.forEach((v, k) => {
+      if (!v.image) rows.set(cache!.get(v.hash)!, batch.indices[k] * width);
+    });
+    result.computed += ok.length;
+    result.reused += batch.values.length - todo.length;
+  };
+
+  // Batches in computation: the oldest is awaited once there are `inFlight` of them.
+  const inFlight = "computeFiles" in computation ? Math.max(1, computation.batchesInFlight ?? 1) : 1;
+  const running: Promise<void>[] = [];
   try {
     await forEachBatch(files.length, load, options.batchSize ?? 32, async (batch) => {
-      for (const { index, error } of batch.failures) {
-        rows.fill(NaN, index * width, (index + 1) * width);
-        result.errors.push({ index, error });
-      }
-      const todo = batch.values.flatMap((v, k) => (v.image ? [k] : []));
-      const out = todo.length ? await computation.compute(todo.map((k) => batch.values[k].image!)) : new Float32Array(0);
-      if (out.length !== todo.length * width) {
-        throw new RangeError(`${computation.name}: compute returned ${out.length} floats for ${todo.length} images of width ${width}`);
-      }
-      todo.forEach((k, j) => rows.set(out.subarray(j * width, (j + 1) * width), batch.indices[k] * width));
-      cache?.putMany(todo.map((k) => batch.values[k].hash), out);
-      batch.values.forEach((v, k) => {
-        if (!v.image) rows.set(cache!.get(v.hash)!, batch.indices[k] * width);
-      });
-      result.computed += todo.length;
-      result.reused += batch.values.length - todo.length;
+      const computing = computeBatch(batch);
+      // Its failure is rethrown where it is awaited, not reported as unhandled before that.
+      computing.catch(() => {});
+      running.push(computing);
+      if (running.length >= inFlight) await running.shift();
     }, options);
+    while (running.length) await running.shift();
   } finally {
+    // An interrupted or failed run still keeps the batches already in computation.
+    await Promise.allSettled(running);
     cache?.close();
   }
+  result.errors.sort((a, b) => a.index - b.index);
   return result;
 }

@@ -22,13 +22,18 @@ const LOW = SIDE - 1;
 /** Colours a key can have (15 at most, over all 2^24 colours). */
 export const KEY_COLOURS = 16;
 
+export interface Query { slot: number; rank: number }
+export interface Located { bin: number; offset: number }
+
 /** The scans of the second level and of the last step, over one image's keys. */
 export interface KeyScans {
   /**
-   * Counts of the low bits of the keys whose bucket (top bits) has a row: `slots[bucket]` is
-   * its row, or -1. `rows` rows of SIDE counts.
+   * Ranks within buckets (the keys' top bits) resolved by the low bits: `slots[bucket]` numbers
+   * the `rows` buckets asked about, or is -1. For each query, a slot and a rank among the keys
+   * of its bucket in order: the low bits of the key at that rank, and the rank among the keys
+   * equal to it.
    */
-  lowCounts(slots: Int32Array, rows: number): Int32Array;
+  lowRanks(slots: Int32Array, rows: number, queries: readonly Query[]): Located[];
   /**
    * The colours (0xRRGGBB) of the pixels whose key is one of `wanted`, and how many pixels
    * have each: those of bucket row s are wanted[first[s]] .. wanted[first[s + 1] - 1].
@@ -45,15 +50,9 @@ export function brightnessAtRanks(high: Int32Array, scans: KeyScans, channels: 1
   const slots = new Int32Array(SIDE).fill(-1);
   const buckets = [...new Set(first.map((f) => f.bin))].sort((a, b) => a - b);
   buckets.forEach((b, s) => (slots[b] = s));
-  const low = scans.lowCounts(slots, buckets.length);
-
   // The exact key at each rank, and the rank among that key's pixels.
-  const exact = ranks.map(() => ({ key: 0, offset: 0 }));
-  buckets.forEach((bucket, s) => {
-    const mine = first.flatMap((f, r) => (f.bin === bucket ? [r] : []));
-    const found = locate(low.subarray(s * SIDE, (s + 1) * SIDE), mine.map((r) => first[r].offset));
-    mine.forEach((r, j) => (exact[r] = { key: (bucket << BITS) | found[j].bin, offset: found[j].offset }));
-  });
+  const found = scans.lowRanks(slots, buckets.length, first.map((f) => ({ slot: slots[f.bin], rank: f.offset })));
+  const exact = found.map(({ bin, offset }, r) => ({ key: (first[r].bin << BITS) | bin, offset }));
 
   // The wanted keys in order (so grouped by bucket), and their colours sorted by float value.
   const wanted = Uint32Array.from(new Set(exact.map((e) => e.key))).sort();
@@ -90,13 +89,19 @@ export function highCounts(keys: Uint32Array): Int32Array {
 /** The scans in TypeScript, over the keys and interleaved RGB pixels of an image. */
 export function keyScans(keys: Uint32Array, rgb: Uint8Array): KeyScans {
   return {
-    lowCounts(slots, rows) {
+    lowRanks(slots, rows, queries) {
       const low = new Int32Array(rows * SIDE);
       for (let i = 0; i < keys.length; i++) {
         const s = slots[keys[i] >>> BITS];
         if (s >= 0) low[s * SIDE + (keys[i] & LOW)]++;
       }
-      return low;
+      const out = new Array<Located>(queries.length);
+      for (let s = 0; s < rows; s++) {
+        const mine = queries.flatMap((q, j) => (q.slot === s ? [j] : []));
+        const found = locate(low.subarray(s * SIDE, (s + 1) * SIDE), mine.map((j) => queries[j].rank));
+        mine.forEach((j, m) => (out[j] = found[m]));
+      }
+      return out;
     },
     keyColours(slots, first, wanted) {
       const lists = Array.from(wanted, () => new Map<number, number>());
@@ -116,9 +121,9 @@ export function keyScans(keys: Uint32Array, rgb: Uint8Array): KeyScans {
 }
 
 /** For each rank, the bin of `counts` it falls in and its rank within that bin (one pass over the bins). */
-function locate(counts: Int32Array, ranks: readonly number[]): { bin: number; offset: number }[] {
+function locate(counts: Int32Array, ranks: readonly number[]): Located[] {
   const order = ranks.map((_, r) => r).sort((a, b) => ranks[a] - ranks[b]);
-  const out = new Array<{ bin: number; offset: number }>(ranks.length);
+  const out = new Array<Located>(ranks.length);
   let before = 0, bin = 0;
   for (const r of order) {
     while (before + counts[bin] <= ranks[r]) before += counts[bin++];

@@ -35,7 +35,6 @@ import * as aq from "arquero";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { BlindspotError } from "../errors";
-import type { DecodedImage } from "../image/decode";
 import { computeForImages } from "../onnx/pipeline";
 import type { Provider, RanOn } from "../onnx/session";
 import { findIssues, ISSUE_TYPES, type IssueInputs, type IssueThresholds, type IssueType } from "./cleanvision";
@@ -45,7 +44,7 @@ import { MIN_RELATIVE_IMAGES, RELATIVE_ISSUES, relativeIssues, type RelativeInpu
 import { rowWidth, STORED_KEYS, unpackRow, type ImageQuality } from "./row";
 import { qualityRowWidth } from "./rows";
 import { openScorer, type Engine } from "./scorer";
-import type { QualityImage } from "./stats";
+import { qualityImage } from "./stats";
 import { parseThumbnail, thumbnailContrast, thumbnailHex, unpackThumbnail } from "./thumbnail";
 
 /** Bump when any score would change: cached rows of other versions are not reused. */
@@ -115,17 +114,16 @@ export async function computeQuality(ds: Dataset, options: QualityOptions = {}):
   if (!(Number.isInteger(hashSize) && hashSize >= 2)) throw new BlindspotError({ message: `hashSize must be an integer of at least 2, got ${hashSize}`, hint: "Cleanvision's default is 8 (a 64-bit hash)" });
   const ids = Array.from(values<string>(ds.samples, "id"));
   const files = Array.from(values<string>(ds.samples, "filepath"), (f) => ds.imagePath(f));
-  const scorer = await openScorer({ engine: options.engine ?? "auto", provider: options.provider ?? "auto", hashSize, workers: options.workers });
+  const scorer = await openScorer({ engine: options.engine ?? "auto", provider: options.provider ?? "auto", hashSize, workers: options.workers, maxPixels: options.maxPixels });
   // A cache row: the scores (row.ts), then the thumbnail (thumbnail.ts); see rows.ts.
   const scoresWidth = rowWidth(hashSize), width = qualityRowWidth(hashSize);
+  const computation = { name: "quality", version: `${VERSION}-hash${hashSize}`, width };
 
-  const result = await computeForImages(files, {
-    name: "quality",
-    version: `${VERSION}-hash${hashSize}`,
-    width,
-    decode: options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels },
-    compute: (decoded) => scorer.rows(decoded.map(qualityImage)),
-  }, { batchSize: options.batchSize ?? 64, concurrency: options.concurrency, cacheRoot: options.cacheRoot, onProgress: options.onProgress, signal: options.signal })
+  const result = await computeForImages(files, scorer.decodes
+    // Two batches at once: the workers start on the next while the last images of one finish.
+    ? { ...computation, computeFiles: (batch) => scorer.rowsOfFiles(batch), batchesInFlight: 2 }
+    : { ...computation, decode: options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels }, compute: (decoded) => scorer.rows(decoded.map(qualityImage)) },
+  { batchSize: options.batchSize ?? 64, concurrency: options.concurrency, cacheRoot: options.cacheRoot, onProgress: options.onProgress, signal: options.signal })
     .finally(() => scorer.close());
 
   const recorded = new Set(ds.problems.map(problemKey));
@@ -213,16 +211,6 @@ const RELATIVE_FIELDS = [...RELATIVE_SCORES, "thumbnail", "thumbnail_contrast"] 
 /** One column per score, `quality_<score>`, null for images without scores. */
 function scoreColumns(scores: (ImageQuality | null)[]): Record<string, unknown[]> {
   return Object.fromEntries(STORED_KEYS.map((k) => [`quality_${k}`, scores.map((s) => (s === null ? null : s[k]))]));
-}
-
-/**
- * The image as the scores see it. A file counts as grayscale as Pillow's mode "L" does: one
- * 8-bit channel, no alpha (decodeImage expands it to three equal channels).
- */
-export function qualityImage(d: DecodedImage): QualityImage {
-  const { source } = d;
-  const gray = source.space === "b-w" && !source.hasAlpha && source.depth === "uchar";
-  return { width: d.width, height: d.height, rgb: d.data, channels: gray ? 1 : 3 };
 }
 
 /** A rerun's problem is the same problem when the same file fails the same way (libvips' wording can vary). */

@@ -5,7 +5,7 @@
  * TypeScript version that tests hold it to.
  */
 
-import { highCounts, KEY_COLOURS, keyScans, SIDE, type KeyScans } from "./brightness";
+import { highCounts, KEY_COLOURS, keyScans, SIDE, type KeyScans, type Located } from "./brightness";
 import { laplacianSums } from "./opencv";
 import { cellSums, THUMB_CELLS } from "./thumbnail";
 import type { QualityImage, Sums } from "./stats";
@@ -41,6 +41,7 @@ const SCAN_ROWS = 16;
 interface Kernels extends KernelModule {
   pixelPass(rgb: number, width: number, height: number, counts: number, gray: number, pil: number, planes: number, keys: number, high: number, sums: number, cells: number): void;
   lowCounts(keys: number, n: number, slots: number, low: number, rows: number): void;
+  locate(counts: number, ranks: number, m: number, found: number): void;
   keyColours(keys: number, rgb: number, n: number, slots: number, first: number, wanted: number, colours: number, counts: number, used: number, capacity: number): number;
 }
 
@@ -59,6 +60,7 @@ export function pixelPass(image: QualityImage): PixelPass {
   };
   const scan = {
     slots: layout.place(SIDE * 4), low: layout.place(SCAN_ROWS * SIDE * 4), first: layout.place((SCAN_ROWS + 1) * 4), wanted: layout.place(SCAN_ROWS * 4),
+    ranks: layout.place(SCAN_ROWS * 4), found: layout.place(SCAN_ROWS * 8),
     colours: layout.place(SCAN_ROWS * KEY_COLOURS * 4), counts: layout.place(SCAN_ROWS * KEY_COLOURS * 4), used: layout.place(SCAN_ROWS * 4),
   };
   k.reserve(layout.size);
@@ -84,15 +86,23 @@ export function pixelPass(image: QualityImage): PixelPass {
 }
 
 /** The brightness scans over the keys and pixels of the pass, in the kernel's scratch space. */
-function kernelScans(k: Kernels, keys: number, rgb: number, n: number, at: Record<"slots" | "low" | "first" | "wanted" | "colours" | "counts" | "used", number>): KeyScans {
+function kernelScans(k: Kernels, keys: number, rgb: number, n: number, at: Record<"slots" | "low" | "first" | "wanted" | "ranks" | "found" | "colours" | "counts" | "used", number>): KeyScans {
   const i32 = (offset: number, length: number) => new Int32Array(k.memory.buffer, offset, length);
   const typed = () => keyScans(new Uint32Array(k.memory.buffer, keys, n), new Uint8Array(k.memory.buffer, rgb, 3 * n));
   return {
-    lowCounts(slots, rows) {
-      if (rows > SCAN_ROWS) return typed().lowCounts(slots, rows);
+    lowRanks(slots, rows, queries) {
+      if (rows > SCAN_ROWS || queries.length > SCAN_ROWS) return typed().lowRanks(slots, rows, queries);
       i32(at.slots, SIDE).set(slots);
       k.lowCounts(keys, n, at.slots, at.low, rows);
-      return i32(at.low, rows * SIDE).slice();
+      const out = new Array<Located>(queries.length);
+      for (let s = 0; s < rows; s++) {
+        const mine = queries.flatMap((q, j) => (q.slot === s ? [j] : [])).sort((a, b) => queries[a].rank - queries[b].rank);
+        i32(at.ranks, mine.length).set(mine.map((j) => queries[j].rank));
+        k.locate(at.low + s * SIDE * 4, at.ranks, mine.length, at.found);
+        const found = i32(at.found, 2 * mine.length);
+        mine.forEach((j, m) => (out[j] = { bin: found[2 * m], offset: found[2 * m + 1] }));
+      }
+      return out;
     },
     keyColours(slots, first, wanted) {
       if (wanted.length > SCAN_ROWS || first.length > SCAN_ROWS + 1) return typed().keyColours(slots, first, wanted);

@@ -1,9 +1,10 @@
 /**
- * Scores batches of decoded images into stored quality rows, with the ONNX graph or the
- * TypeScript scorer, whichever is faster where it runs:
+ * Scores batches of images into stored quality rows, with the ONNX graph or the TypeScript
+ * scorer, whichever is faster where it runs:
  *
- * - `auto` (default): the graph when it loads on CUDA; on CPU the TypeScript scorer in worker
- *   threads, which measured faster there (graph.ts does the same exact integer work, but
+ * - `auto` (default): the graph when it loads on CUDA, on images the caller decodes; on CPU
+ *   the TypeScript scorer in worker threads that decode the files as well, which measured
+ *   faster there (graph.ts does the same exact integer work, but
  *   float64 MatMul and TopK are slow on onnxruntime's CPU kernels: 3 ms against 1 ms for a
  *   100 x 100 image).
  * - `graph`: the graph on the given provider. On CPU, images over RUN_PIXELS still go to the
@@ -13,12 +14,13 @@
  */
 
 import * as os from "node:os";
+import type { ImageFile } from "../onnx/pipeline";
 import type { OpenedSession, Provider, RanOn } from "../onnx/session";
 import { graphAccepts, graphRawStats, openQualityGraph } from "./graph";
 import { qualityRowWidth, qualityRows } from "./rows";
 import { referenceRawStats } from "./scores";
 import type { QualityImage, RawStats } from "./stats";
-import { ScoringPool } from "./workerPool";
+import { ScoringPool, type FileRows } from "./workerPool";
 
 export type Engine = "auto" | "graph" | "reference";
 
@@ -31,22 +33,27 @@ export interface ScorerOptions {
   hashSize: number;
   /** Worker threads of the TypeScript scorer (default: one per core; 0: the calling thread). */
   workers?: number;
+  /** Images over this many pixels are refused (decodeImage's maxPixels), where the scorer decodes. */
+  maxPixels?: number;
 }
 
-export interface Scorer {
+/** A scorer of decoded images, or of files that it decodes itself. */
+export type Scorer = {
   /** Where the scores are computed. */
   ranOn: RanOn | "typescript";
-  /** The images' stored rows (rows.ts), in order. */
-  rows(images: QualityImage[]): Promise<Float32Array>;
   close(): Promise<void>;
-}
+} & (
+  | { decodes: false; /** The images' stored rows (rows.ts), in order. */ rows(images: QualityImage[]): Promise<Float32Array> }
+  | { decodes: true; /** The files' stored rows, in order, or their decoding errors. */ rowsOfFiles(files: ImageFile[]): Promise<FileRows> }
+);
 
-export async function openScorer({ engine, provider, hashSize, workers }: ScorerOptions): Promise<Scorer> {
+export async function openScorer({ engine, provider, hashSize, workers, maxPixels }: ScorerOptions): Promise<Scorer> {
   if (engine !== "reference" && !(engine === "auto" && provider === "cpu")) {
     const { session, provider: ranOn } = await openQualityGraph(provider);
     if (engine === "graph" || ranOn === "cuda") {
       return {
         ranOn,
+        decodes: false,
         rows: async (images) => qualityRows(images, await graphStats(session, images, hashSize, ranOn), hashSize),
         close: async () => {},
       };
@@ -54,10 +61,10 @@ export async function openScorer({ engine, provider, hashSize, workers }: Scorer
   }
   const threads = workers ?? os.availableParallelism();
   if (threads <= 0) {
-    return { ranOn: "typescript", rows: async (images) => qualityRows(images, images.map((im) => referenceRawStats(im, hashSize)), hashSize), close: async () => {} };
+    return { ranOn: "typescript", decodes: false, rows: async (images) => qualityRows(images, images.map((im) => referenceRawStats(im, hashSize)), hashSize), close: async () => {} };
   }
-  const pool = new ScoringPool(threads, hashSize);
-  return { ranOn: "typescript", rows: (images) => pool.score(images, qualityRowWidth(hashSize)), close: () => pool.close() };
+  const pool = new ScoringPool(threads, hashSize, maxPixels);
+  return { ranOn: "typescript", decodes: true, rowsOfFiles: (files) => pool.score(files, qualityRowWidth(hashSize)), close: () => pool.close() };
 }
 
 /** Raw statistics through the graph, one run per image size; on CPU large images by the reference. */

@@ -25,6 +25,7 @@
  *  phash            imagehash.phash (phash.ts)
  */
 
+import type { DecodedImage } from "../image/decode";
 import { varianceOfSums } from "./opencv";
 import { lerp, percentilePosition, std } from "./numpy";
 import { findEdges, pilGray, pyFloorDiv } from "./pil";
@@ -39,6 +40,16 @@ export interface QualityImage {
   rgb: Uint8Array;
   /** Colour channels the file stores: 1 for a grayscale file (Pillow mode "L"), else 3. */
   channels: 1 | 3;
+}
+
+/**
+ * The image as the scores see it. A file counts as grayscale as Pillow's mode "L" does: one
+ * 8-bit channel, no alpha (decodeImage expands it to three equal channels).
+ */
+export function qualityImage(d: DecodedImage): QualityImage {
+  const { source } = d;
+  const gray = source.space === "b-w" && !source.hasAlpha && source.depth === "uchar";
+  return { width: d.width, height: d.height, rgb: d.data, channels: gray ? 1 : 3 };
 }
 
 /** Percentiles of per-pixel brightness that Cleanvision computes. */

@@ -1,14 +1,22 @@
 /**
- * Worker threads that score images with the TypeScript scorer, so that on CPU the pixel work
- * of one batch runs on every core while the main thread hands sharp the next files to decode.
- * A batch is cut into one part per worker; the parts' rows come back in order.
+ * Worker threads that decode and score image files with the TypeScript scorer, so that on CPU
+ * decoding and the pixel work run on every core while the main thread only reads files. A
+ * batch is cut into chunks that the workers take as they become free; the rows come back in
+ * order.
  */
 
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
+import { ImageError } from "../image/decode";
+import type { ImageFile } from "../onnx/pipeline";
 import type { ScoreReply, ScoreRequest } from "./scoreWorker";
-import type { QualityImage } from "./stats";
+
+/** A batch's rows, with an ImageError in place of each file that could not be decoded. */
+export interface FileRows {
+  rows: Float32Array;
+  errors: (ImageError | null)[];
+}
 
 /**
  * The worker's compiled file. From the TypeScript sources (the test runner) it is the
@@ -25,10 +33,10 @@ const CHUNKS_PER_WORKER = 4;
 
 export class ScoringPool {
   private readonly workers: Worker[];
-  private readonly pending = new Map<number, { resolve: (rows: Float32Array) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (rows: FileRows) => void; reject: (err: Error) => void }>();
   private nextId = 0;
 
-  constructor(size: number, private readonly hashSize: number) {
+  constructor(size: number, private readonly hashSize: number, private readonly maxPixels?: number) {
     const file = workerFile();
     this.workers = Array.from({ length: size }, () => {
       const w = new Worker(file);
@@ -41,39 +49,41 @@ export class ScoringPool {
   }
 
   /**
-   * The stored rows of the images, in order. The batch is cut into small chunks that each
+   * The stored rows of the files, in order. The batch is cut into small chunks that each
    * worker takes as it becomes free: images differ in size, and a worker can be slowed by the
    * other threads on its core, so equal halves would leave one worker waiting for the other.
    */
-  async score(images: QualityImage[], rowWidth: number): Promise<Float32Array> {
-    const rows = new Float32Array(images.length * rowWidth);
-    const chunk = Math.max(1, Math.ceil(images.length / (this.workers.length * CHUNKS_PER_WORKER)));
+  async score(files: ImageFile[], rowWidth: number): Promise<FileRows> {
+    const out: FileRows = { rows: new Float32Array(files.length * rowWidth), errors: files.map(() => null) };
+    const chunk = Math.max(1, Math.ceil(files.length / (this.workers.length * CHUNKS_PER_WORKER)));
     let next = 0;
     const drain = async (worker: Worker) => {
-      while (next < images.length) {
+      while (next < files.length) {
         const from = next;
-        next = Math.min(images.length, next + chunk);
-        rows.set(await this.request(worker, images.slice(from, next)), from * rowWidth);
+        next = Math.min(files.length, next + chunk);
+        const { rows, errors } = await this.request(worker, files.slice(from, next));
+        out.rows.set(rows, from * rowWidth);
+        errors.forEach((e, k) => (out.errors[from + k] = e));
       }
     };
     await Promise.all(this.workers.map(drain));
-    return rows;
+    return out;
   }
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private request(worker: Worker, images: QualityImage[]): Promise<Float32Array> {
+  private request(worker: Worker, files: ImageFile[]): Promise<FileRows> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.ref();
-      // Copied, not transferred: sharp's buffers are external memory, which cannot be moved.
-      worker.postMessage({ id, images, hashSize: this.hashSize } satisfies ScoreRequest);
+      // Copied, not transferred: a file's bytes may share their memory with other buffers.
+      worker.postMessage({ id, files, hashSize: this.hashSize, maxPixels: this.maxPixels } satisfies ScoreRequest);
     }).finally(() => {
       if (this.pending.size === 0) this.workers.forEach((w) => w.unref());
-    }) as Promise<Float32Array>;
+    }) as Promise<FileRows>;
   }
 
   private settle(reply: ScoreReply): void {
@@ -81,7 +91,7 @@ export class ScoringPool {
     if (!p) return;
     this.pending.delete(reply.id);
     if ("error" in reply) p.reject(new Error(`quality worker: ${reply.error}`));
-    else p.resolve(reply.rows);
+    else p.resolve({ rows: reply.rows, errors: reply.errors.map((e) => e && new ImageError(e.kind, e.file, e.reason, e.hint)) });
   }
 
   private failAll(err: Error): void {

@@ -4,10 +4,10 @@ import sharp from "sharp";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { InterruptedError } from "../../src/image/batches";
-import type { DecodedImage } from "../../src/image/decode";
+import { decodeImage, ImageError, type DecodedImage } from "../../src/image/decode";
 import { defaultCacheRoot } from "../../src/onnx/cache";
 import { GraphBuilder } from "../../src/onnx/graph";
-import { computeForImages, type ImageComputation } from "../../src/onnx/pipeline";
+import { computeForImages, type FileComputation, type ImageComputation } from "../../src/onnx/pipeline";
 import { openSession, releaseSessions } from "../../src/onnx/session";
 import { removeTmpDirs, tmpDir } from "../helpers/data";
 
@@ -77,6 +77,38 @@ describe("computeForImages", () => {
     expect(err).toBeInstanceOf(InterruptedError);
     const resumed = await computeForImages(files, comp, { batchSize: 3, cacheRoot });
     expect([resumed.computed, resumed.reused]).toEqual([6, 5]); // 0-5 cached (4 is bad), 6-11 computed
+  });
+
+  test("a computation that decodes the files itself: batches in flight at once, finishing out of order", async () => {
+    const comp = await meanColour();
+    const expected = await computeForImages(files, comp, { batchSize: 3 });
+    let running = 0, mostRunning = 0, batchNo = 0;
+    const decoding: FileComputation = {
+      name: "mean-colour-files", version: 1, width: 3, batchesInFlight: 3,
+      computeFiles: async (batch) => {
+        running++;
+        mostRunning = Math.max(mostRunning, running);
+        // Earlier batches take longer, so later ones finish first.
+        await new Promise((r) => setTimeout(r, 40 - 10 * (batchNo++ % 4)));
+        const decoded = await Promise.all(batch.map((f) => decodeImage(f.bytes, { name: f.name, resize: { width: SIZE, height: SIZE } }).catch((e: unknown) => e as ImageError)));
+        const good = decoded.filter((d): d is DecodedImage => !(d instanceof ImageError));
+        const means = good.length ? await comp.compute(good) : new Float32Array(0);
+        const rows = new Float32Array(batch.length * 3);
+        let g = 0;
+        decoded.forEach((d, k) => d instanceof ImageError || rows.set(means.subarray(3 * g, 3 * ++g), 3 * k));
+        running--;
+        return { rows, errors: decoded.map((d) => (d instanceof ImageError ? d : null)) };
+      },
+    };
+    const cacheRoot = defaultCacheRoot(tmpDir("pipeline-files"));
+    const got = await computeForImages(files, decoding, { batchSize: 3, cacheRoot });
+    expect(mostRunning).toBe(3);
+    expect(Array.from(got.rows)).toEqual(Array.from(expected.rows));
+    expect(got.errors.map((e) => [e.index, e.error.kind, e.error.file])).toEqual([[4, "corrupt-image", files[4]]]);
+    expect([got.computed, got.reused]).toEqual([11, 0]);
+    const again = await computeForImages(files, decoding, { batchSize: 3, cacheRoot });
+    expect([again.computed, again.reused]).toEqual([0, 11]);
+    expect(Array.from(again.rows)).toEqual(Array.from(expected.rows));
   });
 
   test("a compute that returns the wrong number of floats fails loudly", async () => {

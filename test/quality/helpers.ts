@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import sharp from "sharp";
 import { decodeImage } from "../../src/image/decode";
-import { qualityImage } from "../../src/quality/issues";
+import { qualityImage } from "../../src/quality/stats";
 import type { QualityImage } from "../../src/quality/stats";
 import { HAS_SHARED, SHARED, tmpDir, VOC_IMAGES } from "../helpers/data";
 

@@ -17,7 +17,7 @@ const plain = (p: ReturnType<typeof pixelPass>) => {
   const slots = new Int32Array(SIDE).fill(-1), buckets = [...new Set(picked.map((k) => k >>> 13))];
   buckets.forEach((b, s) => (slots[b] = s));
   const first = Int32Array.from({ length: buckets.length + 1 }, (_, s) => picked.filter((k) => slots[k >>> 13] < s).length);
-  const low = digest(p.scans.lowCounts(slots, buckets.length));
+  const low = p.scans.lowRanks(slots, buckets.length, picked.flatMap((k) => [0, 1, 5].map((rank) => ({ slot: slots[k >>> 13], rank: Math.min(rank, p.high[k >>> 13] - 1) }))));
   const colours = p.scans.keyColours(slots, first, Uint32Array.from(picked)).map(({ colours, counts }) => [...colours].map((c, k) => `${c}:${counts[k]}`).sort());
   return { ...p, counts: digest(p.counts), pil: digest(p.pil), planes: digest(p.planes), keys: digest(p.keys), high: digest(p.high), scans: { low, colours } };
 };
