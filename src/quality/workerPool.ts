@@ -52,15 +52,17 @@ export class ScoringPool {
    * The stored rows of the files, in order. The batch is cut into small chunks that each
    * worker takes as it becomes free: images differ in size, and a worker can be slowed by the
    * other threads on its core, so equal halves would leave one worker waiting for the other.
+   * Chunks are cut by bytes, the work a file brings: a 9-megapixel photo is a chunk of its own,
+   * a chunk of small images holds many.
    */
   async score(files: ImageFile[], rowWidth: number): Promise<FileRows> {
     const out: FileRows = { rows: new Float32Array(files.length * rowWidth), errors: files.map(() => null) };
-    const chunk = Math.max(1, Math.ceil(files.length / (this.workers.length * CHUNKS_PER_WORKER)));
+    const chunkBytes = files.reduce((sum, f) => sum + f.bytes.length, 0) / (this.workers.length * CHUNKS_PER_WORKER);
     let next = 0;
     const drain = async (worker: Worker) => {
       while (next < files.length) {
         const from = next;
-        next = Math.min(files.length, next + chunk);
+        for (let bytes = 0; next < files.length && (next === from || bytes + files[next].bytes.length <= chunkBytes); next++) bytes += files[next].bytes.length;
         const { rows, errors } = await this.request(worker, files.slice(from, next));
         out.rows.set(rows, from * rowWidth);
         errors.forEach((e, k) => (out.errors[from + k] = e));
