@@ -27,11 +27,27 @@ export function decodeJpegRgb(bytes: Uint8Array, width: number, height: number):
     return undefined;
   }
   if (rgba.width !== width || rgba.height !== height) return undefined;
-  const n = width * height, src = rgba.data, rgb = new Uint8Array(3 * n);
-  for (let i = 0, j = 0, k = 0; i < n; i++, j += 4, k += 3) {
-    rgb[k] = src[j];
-    rgb[k + 1] = src[j + 1];
-    rgb[k + 2] = src[j + 2];
+  return rgbaToRgb(rgba.data, width * height);
+}
+
+/** Drops the alpha bytes: four pixels (four 32-bit words) become three words at a time. */
+export function rgbaToRgb(rgba: Uint8Array | Uint8ClampedArray, n: number): Uint8Array {
+  const rgb = new Uint8Array(3 * n);
+  const groups = n >> 2;
+  if (rgba.byteOffset % 4 === 0) {
+    const src = new Uint32Array(rgba.buffer, rgba.byteOffset, 4 * groups), dst = new Uint32Array(rgb.buffer, 0, 3 * groups);
+    // Little-endian words: 0xAABBGGRR in, RGB bytes packed across word boundaries out.
+    for (let g = 0, i = 0, o = 0; g < groups; g++, i += 4, o += 3) {
+      const p0 = src[i], p1 = src[i + 1], p2 = src[i + 2], p3 = src[i + 3];
+      dst[o] = (p0 & 0xffffff) | (p1 << 24);
+      dst[o + 1] = ((p1 >>> 8) & 0xffff) | (p2 << 16);
+      dst[o + 2] = ((p2 >>> 16) & 0xff) | (p3 << 8);
+    }
+  }
+  for (let i = rgba.byteOffset % 4 === 0 ? 4 * groups : 0; i < n; i++) {
+    rgb[3 * i] = rgba[4 * i];
+    rgb[3 * i + 1] = rgba[4 * i + 1];
+    rgb[3 * i + 2] = rgba[4 * i + 2];
   }
   return rgb;
 }

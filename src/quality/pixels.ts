@@ -1,8 +1,8 @@
 /**
  * The per-pixel pass of the quality scores: everything scores.ts needs that touches every
- * pixel, in one pass. `pixelPass` runs asm/pixels.ts in WebAssembly (about 1.5x faster: the
- * histograms' increments bound both) when the build has it, else `pixelPassReference`, the
- * TypeScript version that tests hold it to.
+ * pixel, in one pass. `pixelPass` runs asm/pixels.ts in WebAssembly with SIMD (5 ns a pixel
+ * against 24 here: 16 pixels a step, only the histograms' increments one at a time) when the
+ * build has it, else `pixelPassReference`, the TypeScript version that tests hold it to.
  */
 
 import { highCounts, KEY_COLOURS, keyScans, SIDE, type KeyScans, type Located } from "./brightness";

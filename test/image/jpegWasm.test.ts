@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { decodeImage } from "../../src/image/decode";
-import { decodeJpegRgb } from "../../src/image/jpegWasm";
+import { decodeJpegRgb, rgbaToRgb } from "../../src/image/jpegWasm";
 import { imageFiles, SIGN_DIGITS } from "../quality/helpers";
 import { VOC_IMAGES } from "../helpers/data";
 
@@ -14,6 +14,16 @@ async function byLibvips(bytes: Uint8Array) {
 }
 
 describe("JPEG decoding in WebAssembly", () => {
+  it("drops the alpha bytes, whatever the pixel count and the buffer's alignment", () => {
+    for (const n of [0, 1, 3, 4, 5, 7, 8, 1001]) {
+      for (const offset of [0, 1, 4]) {
+        const rgba = Uint8Array.from({ length: 4 * n + offset }, (_, i) => (i * 37 + 11) & 255).subarray(offset);
+        const expected = Uint8Array.from({ length: 3 * n }, (_, i) => rgba[4 * Math.floor(i / 3) + (i % 3)]);
+        expect(rgbaToRgb(rgba, n), `${n} pixels at offset ${offset}`).toEqual(expected);
+      }
+    }
+  });
+
   it("gives libvips's pixels on every voc100 and sign-digits file", async () => {
     const files = [...imageFiles(VOC_IMAGES), ...imageFiles(SIGN_DIGITS)];
     let compared = 0;

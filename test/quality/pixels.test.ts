@@ -38,6 +38,21 @@ describe("the per-pixel pass in WebAssembly", () => {
     }
   });
 
+  it("keeps its sums exact at the extremes, over many steps of 16 pixels", () => {
+    // Checkerboards of black and white (Laplacian +-1020) and of yellow and blue (R + G - 2B
+    // at +-510), 1.2 million pixels: every lane sum at its largest for as long as it is kept,
+    // in tall images and in wide ones (the Laplacian's rows are long).
+    for (const [width, height] of [[1203, 1000], [9001, 134]]) {
+      const rgb = new Uint8Array(3 * width * height);
+      for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+        const on = (x + y) % 2 === 0, colour = y < height / 2 ? (on ? [255, 255, 255] : [0, 0, 0]) : on ? [255, 255, 0] : [0, 0, 255];
+        rgb.set(colour, 3 * (y * width + x));
+      }
+      const image = { width, height, rgb, channels: 3 as const };
+      expect(plain(pixelPass(image)), `${width}x${height}`).toEqual(plain(pixelPassReference(image)));
+    }
+  });
+
   it("equals the TypeScript pass on real photos", async () => {
     const files = [...imageFiles(VOC_IMAGES).slice(0, 10), ...imageFiles(SIGN_DIGITS).slice(0, 10)].filter((f) => fs.existsSync(f));
     for (const f of files) {
