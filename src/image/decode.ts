@@ -18,7 +18,7 @@
  * before any pixel is allocated.
  */
 
-import { promises as fsp } from "node:fs";
+import * as fs from "node:fs";
 import sharp, { type Metadata, type OutputInfo, type SharpOptions } from "sharp";
 import { BlindspotError, type Problem } from "../errors";
 import { readJpegHeader } from "./jpegHeader";
@@ -171,7 +171,8 @@ function grayToRgb(gray: Uint8Array): Uint8Array {
 /** Reads an image file's bytes; a missing or unreadable file is an ImageError. */
 export async function readImage(file: string): Promise<Uint8Array> {
   try {
-    return await fsp.readFile(file);
+    // The callback form: fs.promises.readFile costs twice the CPU (a FileHandle per file).
+    return await new Promise<Buffer>((resolve, reject) => fs.readFile(file, (err, data) => (err ? reject(err) : resolve(data))));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new ImageError("missing-image", file, "the image file does not exist", "check the images folder given to the loader, or remove the sample", err);

@@ -40,8 +40,8 @@ export interface FileComputation extends Computation {
   /** The rows of a batch of files, in order; each file that cannot be decoded has an ImageError instead (its row is ignored). */
   computeFiles: (files: ImageFile[]) => Promise<{ rows: Float32Array; errors: (ImageError | null)[] }>;
   /**
-   * Batches computed at once (default 1). More than one keeps worker threads busy while the
-   * last images of a batch finish.
+   * Batches computed at once (default 1). More than one keeps worker threads busy while a
+   * large image of an earlier batch finishes.
    */
   batchesInFlight?: number;
 }
@@ -109,11 +109,16 @@ export async function computeForImages(files: readonly string[], computation: Im
     });
     result.computed += ok.length;
     result.reused += batch.values.length - todo.length;
+    finished += batch.indices.length + batch.failures.length;
+    options.onProgress?.(finished, files.length);
   };
 
   // Batches in computation: the oldest is awaited once there are `inFlight` of them.
   const inFlight = "computeFiles" in computation ? Math.max(1, computation.batchesInFlight ?? 1) : 1;
   const running: Promise<void>[] = [];
+  // Progress counts finished batches, which need not finish in order.
+  let finished = 0;
+  options.onProgress?.(0, files.length);
   try {
     await forEachBatch(files.length, load, options.batchSize ?? 32, async (batch) => {
       const computing = computeBatch(batch);
@@ -121,7 +126,7 @@ export async function computeForImages(files: readonly string[], computation: Im
       computing.catch(() => {});
       running.push(computing);
       if (running.length >= inFlight) await running.shift();
-    }, options);
+    }, { ...options, onProgress: undefined });
     while (running.length) await running.shift();
   } finally {
     // An interrupted or failed run still keeps the batches already in computation.
