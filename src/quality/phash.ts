@@ -29,35 +29,45 @@ function cosines(n: number): Float64Array {
 }
 
 /**
- * The first `count` outputs of scipy.fftpack.dct (type II, unnormalised) of x, by halving: the
- * even outputs are the DCT of x[i] + x[N-1-i], the odd ones sums over x[i] - x[N-1-i]. What is
- * zero in exact arithmetic for a constant or mirror-symmetric input then comes out exactly
- * zero, as it does from scipy; a direct sum of cosines leaves ~1e-13 there, and the hash bits
- * of a flat image would follow that noise (every flat image hashes to 8000000000000000 in
- * imagehash). Only the outputs the hash reads are computed; each is the same sum either way.
+ * The first `count` outputs of scipy.fftpack.dct (type II, unnormalised) of x[0..n), into
+ * out, by halving: the even outputs are the DCT of x[i] + x[N-1-i], the odd ones sums over
+ * x[i] - x[N-1-i]. What is zero in exact arithmetic for a constant or mirror-symmetric input
+ * then comes out exactly zero, as it does from scipy; a direct sum of cosines leaves ~1e-13
+ * there, and the hash bits of a flat image would follow that noise (every flat image hashes to
+ * 8000000000000000 in imagehash). Only the outputs the hash reads are computed; each is the
+ * same sum either way. The halves live in scratch arrays, one set per length.
  */
-function dct(x: Float64Array, count = x.length): Float64Array {
-  const n = x.length, y = new Float64Array(count), basis = cosines(n);
+function dct(x: Float64Array, n: number, count: number, out: Float64Array): void {
+  const basis = cosines(n);
   if (n % 2 === 1) {
     for (let k = 0; k < count; k++) {
       let s = 0;
       for (let i = 0; i < n; i++) s += x[i] * basis[k * n + i];
-      y[k] = 2 * s;
+      out[k] = 2 * s;
     }
-    return y;
+    return;
   }
-  const h = n / 2, sum = new Float64Array(h), diff = new Float64Array(h);
+  const h = n / 2, { sum, diff, evens } = scratchOf(h);
   for (let i = 0; i < h; i++) {
     sum[i] = x[i] + x[n - 1 - i];
     diff[i] = x[i] - x[n - 1 - i];
   }
-  dct(sum, Math.ceil(count / 2)).forEach((v, m) => (y[2 * m] = v));
+  const even = Math.ceil(count / 2);
+  dct(sum, h, even, evens);
+  for (let m = 0; m < even; m++) out[2 * m] = evens[m];
   for (let k = 1; k < count; k += 2) {
     let s = 0;
     for (let i = 0; i < h; i++) s += diff[i] * basis[k * n + i];
-    y[k] = 2 * s;
+    out[k] = 2 * s;
   }
-  return y;
+}
+
+const scratch = new Map<number, { sum: Float64Array; diff: Float64Array; evens: Float64Array }>();
+
+function scratchOf(h: number): { sum: Float64Array; diff: Float64Array; evens: Float64Array } {
+  let s = scratch.get(h);
+  if (!s) scratch.set(h, (s = { sum: new Float64Array(h), diff: new Float64Array(h), evens: new Float64Array(h) }));
+  return s;
 }
 
 /** The hash of a size x size gray image (size = hashInputSize(hashSize)), as a hex string. */
@@ -65,14 +75,14 @@ export function phash(pixels: Uint8Array, hashSize: number): string {
   const n = hashInputSize(hashSize), h = hashSize;
   // Along axis 0 (each column), then along axis 1 (each of the first h rows): only the top-left
   // h x h block of coefficients is read.
-  const cols = new Float64Array(h * n), column = new Float64Array(n);
+  const cols = new Float64Array(h * n), column = new Float64Array(n), y = new Float64Array(h);
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) column[i] = pixels[i * n + j];
-    const y = dct(column, h);
+    dct(column, n, h, y);
     for (let k = 0; k < h; k++) cols[k * n + j] = y[k];
   }
   const low = new Float64Array(h * h);
-  for (let k = 0; k < h; k++) low.set(dct(cols.subarray(k * n, (k + 1) * n), h), k * h);
+  for (let k = 0; k < h; k++) dct(cols.subarray(k * n, (k + 1) * n), n, h, low.subarray(k * h, (k + 1) * h));
   const med = median(low);
   // int(bits, 2) in hex, zero-padded on the left to whole hex digits.
   const pad = (4 - (low.length % 4)) % 4;

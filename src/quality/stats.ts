@@ -169,7 +169,7 @@ function grayOfPlanes(planes: Uint8Array, n: number): Uint8Array {
 
 function histogramOf(gray: Uint8Array): Float64Array {
   const h = new Float64Array(256);
-  for (const v of gray) h[v]++;
+  for (let i = 0; i < gray.length; i++) h[gray[i]]++;
   return h;
 }
 
@@ -187,10 +187,10 @@ function histogramVariance(h: Float64Array): number {
 /** Pillow's ImagingGetHistogram entropy: -sum p log2 p over every bin, in bin order. */
 function entropy(h: Float64Array): number {
   let total = 0;
-  for (const c of h) total += c;
+  for (let v = 0; v < h.length; v++) total += h[v];
   let e = 0;
-  for (const c of h) {
-    const p = c / total;
+  for (let v = 0; v < h.length; v++) {
+    const p = h[v] / total;
     if (p !== 0) e += p * Math.log(p) * Math.LOG2E;
   }
   return -e;
