@@ -48,6 +48,33 @@ async function meanColour(): Promise<ImageComputation> {
   };
 }
 
+/**
+ * The mean colour as a computation that decodes its files itself, `inFlight` batches at once,
+ * the earlier batches slower so that later ones finish first.
+ */
+async function decodingItself(inFlight: number): Promise<{ computation: FileComputation; mostRunning: () => number; started: () => number }> {
+  const comp = await meanColour();
+  let running = 0, most = 0, batchNo = 0, started = 0;
+  const computation: FileComputation = {
+    name: "mean-colour-files", version: 1, width: 3, batchesInFlight: inFlight,
+    computeFiles: async (batch) => {
+      running++;
+      started += batch.length;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 40 - 10 * (batchNo++ % 4)));
+      const decoded = await Promise.all(batch.map((f) => decodeImage(f.bytes, { name: f.name, resize: { width: SIZE, height: SIZE } }).catch((e: unknown) => e as ImageError)));
+      const good = decoded.filter((d): d is DecodedImage => !(d instanceof ImageError));
+      const means = good.length ? await comp.compute(good) : new Float32Array(0);
+      const rows = new Float32Array(batch.length * 3);
+      let g = 0;
+      decoded.forEach((d, k) => d instanceof ImageError || rows.set(means.subarray(3 * g, 3 * ++g), 3 * k));
+      running--;
+      return { rows, errors: decoded.map((d) => (d instanceof ImageError ? d : null)) };
+    },
+  };
+  return { computation, mostRunning: () => most, started: () => started };
+}
+
 describe("computeForImages", () => {
   test("rows in file order, NaN and an ImageError for a bad file, then everything from the cache", async () => {
     const comp = await meanColour();
@@ -80,35 +107,46 @@ describe("computeForImages", () => {
   });
 
   test("a computation that decodes the files itself: batches in flight at once, finishing out of order", async () => {
-    const comp = await meanColour();
-    const expected = await computeForImages(files, comp, { batchSize: 3 });
-    let running = 0, mostRunning = 0, batchNo = 0;
-    const decoding: FileComputation = {
-      name: "mean-colour-files", version: 1, width: 3, batchesInFlight: 3,
-      computeFiles: async (batch) => {
-        running++;
-        mostRunning = Math.max(mostRunning, running);
-        // Earlier batches take longer, so later ones finish first.
-        await new Promise((r) => setTimeout(r, 40 - 10 * (batchNo++ % 4)));
-        const decoded = await Promise.all(batch.map((f) => decodeImage(f.bytes, { name: f.name, resize: { width: SIZE, height: SIZE } }).catch((e: unknown) => e as ImageError)));
-        const good = decoded.filter((d): d is DecodedImage => !(d instanceof ImageError));
-        const means = good.length ? await comp.compute(good) : new Float32Array(0);
-        const rows = new Float32Array(batch.length * 3);
-        let g = 0;
-        decoded.forEach((d, k) => d instanceof ImageError || rows.set(means.subarray(3 * g, 3 * ++g), 3 * k));
-        running--;
-        return { rows, errors: decoded.map((d) => (d instanceof ImageError ? d : null)) };
-      },
-    };
+    const expected = await computeForImages(files, await meanColour(), { batchSize: 3 });
+    const { computation, mostRunning } = await decodingItself(3);
     const cacheRoot = defaultCacheRoot(tmpDir("pipeline-files"));
-    const got = await computeForImages(files, decoding, { batchSize: 3, cacheRoot });
-    expect(mostRunning).toBe(3);
+    const got = await computeForImages(files, computation, { batchSize: 3, cacheRoot });
+    expect(mostRunning()).toBe(3);
     expect(Array.from(got.rows)).toEqual(Array.from(expected.rows));
     expect(got.errors.map((e) => [e.index, e.error.kind, e.error.file])).toEqual([[4, "corrupt-image", files[4]]]);
     expect([got.computed, got.reused]).toEqual([11, 0]);
-    const again = await computeForImages(files, decoding, { batchSize: 3, cacheRoot });
+    const again = await computeForImages(files, computation, { batchSize: 3, cacheRoot });
     expect([again.computed, again.reused]).toEqual([0, 11]);
     expect(Array.from(again.rows)).toEqual(Array.from(expected.rows));
+  });
+
+  test("an interrupted run with batches in flight keeps every batch it started; progress counts finished ones", async () => {
+    const { computation, started } = await decodingItself(3);
+    const cacheRoot = defaultCacheRoot(tmpDir("pipeline-files-resume"));
+    const ac = new AbortController(), seen: number[] = [];
+    let abortedAt = -1;
+    const err = await computeForImages(files, computation, {
+      batchSize: 3, cacheRoot, signal: ac.signal,
+      onProgress: (done) => {
+        seen.push(done);
+        if (done >= 3 && abortedAt < 0) {
+          abortedAt = done;
+          ac.abort();
+        }
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InterruptedError);
+    // Counts of finished images only, never past the total, never going back.
+    expect(seen[0]).toBe(0);
+    expect(seen.every((d, i) => d % 3 === 0 && d <= files.length && (i === 0 || d > seen[i - 1]))).toBe(true);
+    // The batches in flight at the abort were finished and cached too; file 4 cannot be
+    // decoded and is never cached.
+    const before = started();
+    expect(before).toBeGreaterThan(abortedAt);
+    expect(seen.at(-1)).toBe(before);
+    const resumed = await computeForImages(files, computation, { batchSize: 3, cacheRoot });
+    expect(resumed.reused).toBe(before > 4 ? before - 1 : before);
+    expect(resumed.computed + resumed.reused).toBe(11);
   });
 
   test("a compute that returns the wrong number of floats fails loudly", async () => {
