@@ -132,6 +132,36 @@ export function pixelPass(rgb: usize, width: i32, height: i32, counts: usize, gr
   return <i32>load<u8>(up + <usize>x) + <i32>load<u8>(down + <usize>x) + <i32>load<u8>(row + <usize>left) + <i32>load<u8>(row + <usize>right) - 4 * <i32>load<u8>(row + <usize>x);
 }
 
+/**
+ * Cleanvision's blur inputs from its small copy (planar R, G, B of width x height): histograms
+ * (256 i32 each) of Pillow's "L" and of its FIND_EDGES, whose outermost rows and columns are
+ * the gray unfiltered. `gray` is scratch of width x height bytes.
+ */
+export function blurHistograms(planes: usize, width: i32, height: i32, gray: usize, grayHist: usize, edgeHist: usize): void {
+  const n = width * height;
+  memory.fill(grayHist, 0, 1024);
+  memory.fill(edgeHist, 0, 1024);
+  for (let i = 0; i < n; i++) {
+    const r = <u32>load<u8>(planes + <usize>i), g = <u32>load<u8>(planes + <usize>(n + i)), b = <u32>load<u8>(planes + <usize>(2 * n + i));
+    const l = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16;
+    store<u8>(gray + <usize>i, l);
+    bump(grayHist + (<usize>l << 2));
+  }
+  for (let y = 0; y < height; y++) {
+    const row = gray + <usize>(y * width);
+    for (let x = 0; x < width; x++) {
+      let v = <i32>load<u8>(row + <usize>x);
+      if (y > 0 && y < height - 1 && x > 0 && x < width - 1) {
+        const up = row - <usize>width + <usize>x, down = row + <usize>width + <usize>x;
+        v = 8 * v - <i32>load<u8>(up - 1) - <i32>load<u8>(up) - <i32>load<u8>(up + 1) - <i32>load<u8>(row + <usize>(x - 1)) - <i32>load<u8>(row + <usize>(x + 1))
+          - <i32>load<u8>(down - 1) - <i32>load<u8>(down) - <i32>load<u8>(down + 1);
+        v = v < 0 ? 0 : v > 255 ? 255 : v;
+      }
+      bump(edgeHist + (<usize>v << 2));
+    }
+  }
+}
+
 // A Laplacian value is within +-1020: a lane adds four squares (< 2^22) a step.
 const LAPLACIAN_STEPS = 256;
 

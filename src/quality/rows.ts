@@ -4,7 +4,7 @@
  */
 
 import { pixelMd5 } from "./duplicates";
-import { packRow, rowWidth } from "./row";
+import { packRow, rowWidth, type ImageQuality } from "./row";
 import { finishScores, type QualityImage, type RawStats } from "./stats";
 import { packThumbnail, THUMB_ROW_WIDTH } from "./thumbnail";
 
@@ -17,7 +17,9 @@ export function qualityRows(images: QualityImage[], raw: RawStats[], hashSize: n
   const scores = rowWidth(hashSize), width = scores + THUMB_ROW_WIDTH;
   const rows = new Float32Array(images.length * width);
   images.forEach((im, i) => {
-    packRow({ ...finishScores(raw[i], hashSize), md5: pixelMd5(im) }, hashSize, rows, i * width);
+    const q = finishScores(raw[i], hashSize) as ImageQuality;
+    q.md5 = pixelMd5(im);
+    packRow(q, hashSize, rows, i * width);
     packThumbnail(raw[i].thumbnail, rows, i * width + scores);
   });
   return rows;

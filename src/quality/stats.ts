@@ -28,7 +28,8 @@
 import type { DecodedImage } from "../image/decode";
 import { varianceOfSums } from "./opencv";
 import { lerp, percentilePosition, std } from "./numpy";
-import { findEdges, pilGray, pyFloorDiv } from "./pil";
+import { pyFloorDiv } from "./pil";
+import { blurHistograms } from "./blur";
 import { phash } from "./phash";
 import type { Thumbnail } from "./thumbnail";
 
@@ -136,41 +137,29 @@ export function finishScores(raw: RawStats, hashSize: number): QualityScores {
     for (let v = 0; v < 256; v++) s += v * h[band * 256 + v];
     return s / n;
   });
-  const percentiles = Object.fromEntries(
-    BRIGHTNESS_PERCENTILES.map((p, i) => [`brightness_p${p}`, lerp(raw.brightnessAtRanks[2 * i], raw.brightnessAtRanks[2 * i + 1], percentilePosition(n, p).gamma)]),
-  ) as Record<PercentileKey, number>;
+  // The i-th of BRIGHTNESS_PERCENTILES.
+  const percentile = (i: number) => lerp(raw.brightnessAtRanks[2 * i], raw.brightnessAtRanks[2 * i + 1], percentilePosition(n, BRIGHTNESS_PERCENTILES[i]).gamma);
   const varRg = varianceOfSums(raw.rg.sum, raw.rg.sumSquares, n);
   const varYb = varianceOfSums(raw.yb2.sum, raw.yb2.sumSquares, n) / 4;
   const meanRg = raw.rg.sum / n, meanYb = raw.yb2.sum / (2 * n);
   const small = blurSize(width, height);
-  const smallGray = grayOfPlanes(raw.small, small.width * small.height);
+  const blur = blurHistograms(raw.small, small.width, small.height);
+  // Written out as one literal: an object of fixed shape, cheap to build once per image.
   return {
     brightness: perceivedBrightness(means[0], means[1], means[2]),
-    ...percentiles,
+    brightness_p1: percentile(0), brightness_p5: percentile(1), brightness_p10: percentile(2), brightness_p15: percentile(3),
+    brightness_p90: percentile(4), brightness_p95: percentile(5), brightness_p99: percentile(6),
     contrast: Math.sqrt(varianceOfSums(raw.gray.sum, raw.gray.sumSquares, n)),
     laplacian_var: varianceOfSums(raw.laplacian.sum, raw.laplacian.sumSquares, n),
     entropy: entropy(h.subarray(0, 256 * bands)),
     colorfulness: Math.sqrt(varRg + varYb) + 0.3 * Math.sqrt(meanRg * meanRg + meanYb * meanYb),
-    blurriness: Math.sqrt(histogramVariance(histogramOf(findEdges(smallGray, small.width, small.height)))),
-    blurriness_gray_std: std(histogramOf(smallGray)),
+    blurriness: Math.sqrt(histogramVariance(blur.edges)),
+    blurriness_gray_std: std(blur.gray),
     aspect_ratio: Math.min(width / height, height / width),
     size: Math.sqrt(width) * Math.sqrt(height),
     channels,
     phash: phash(raw.hashPixels, hashSize),
   };
-}
-
-/** Pillow "L" of planar R, G, B planes of n pixels. */
-function grayOfPlanes(planes: Uint8Array, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = pilGray(planes[i], planes[n + i], planes[2 * n + i]);
-  return out;
-}
-
-function histogramOf(gray: Uint8Array): Float64Array {
-  const h = new Float64Array(256);
-  for (let i = 0; i < gray.length; i++) h[gray[i]]++;
-  return h;
 }
 
 /** ImageStat.Stat(...).var of one band: (sum2 - sum^2 / n) / n from the histogram. */

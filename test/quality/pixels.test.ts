@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/dataset/view";
 import { SIDE } from "../../src/quality/brightness";
+import { blurHistograms, blurHistogramsReference } from "../../src/quality/blur";
 import { hasPixelKernels, pixelPass, pixelPassReference } from "../../src/quality/pixels";
 import { decodeForQuality, imageFiles, SIGN_DIGITS } from "./helpers";
 import { VOC_IMAGES } from "../helpers/data";
@@ -22,17 +23,23 @@ const plain = (p: ReturnType<typeof pixelPass>) => {
   return { ...p, counts: digest(p.counts), pil: digest(p.pil), planes: digest(p.planes), keys: digest(p.keys), high: digest(p.high), scans: { low, colours } };
 };
 
+/** The given shapes and `count` random ones up to `maxSide`, with 3 bytes a pixel: noise, a third of it 0 or 255. */
+function randomImages(seed: number, shapes: number[][], count: number, maxSide: number): { width: number; height: number; bytes: Uint8Array }[] {
+  const rand = mulberry32(seed);
+  const all = [...shapes, ...Array.from({ length: count }, () => [1 + Math.floor(rand() * maxSide), 1 + Math.floor(rand() * maxSide)])];
+  return all.map(([width, height]) => ({
+    width, height,
+    bytes: Uint8Array.from({ length: 3 * width * height }, () => (rand() < 0.3 ? (rand() < 0.5 ? 0 : 255) : Math.floor(rand() * 256))),
+  }));
+}
+
 describe("the per-pixel pass in WebAssembly", () => {
   it("is built (npm run build compiles asm/pixels.ts into dist/asm)", () => {
     expect(hasPixelKernels()).toBe(true);
   });
 
   it("equals the TypeScript pass on odd shapes and extreme colours", () => {
-    const rand = mulberry32(3);
-    const shapes = [[1, 1], [1, 7], [7, 1], [2, 2], [3, 2], [640, 1], [1, 480], [256, 256]];
-    for (let i = 0; i < 60; i++) shapes.push([1 + Math.floor(rand() * 300), 1 + Math.floor(rand() * 300)]);
-    for (const [width, height] of shapes) {
-      const rgb = Uint8Array.from({ length: 3 * width * height }, () => (rand() < 0.3 ? (rand() < 0.5 ? 0 : 255) : Math.floor(rand() * 256)));
+    for (const { width, height, bytes: rgb } of randomImages(3, [[1, 1], [1, 7], [7, 1], [2, 2], [3, 2], [640, 1], [1, 480], [256, 256]], 60, 300)) {
       const image = { width, height, rgb, channels: 3 as const };
       expect(plain(pixelPass(image)), `${width}x${height}`).toEqual(plain(pixelPassReference(image)));
     }
@@ -58,6 +65,12 @@ describe("the per-pixel pass in WebAssembly", () => {
     for (const f of files) {
       const image = await decodeForQuality(f);
       expect(plain(pixelPass(image)), f).toEqual(plain(pixelPassReference(image)));
+    }
+  });
+
+  it("gives the blur histograms of the TypeScript version, edges and borders included", () => {
+    for (const { width, height, bytes: planes } of randomImages(5, [[1, 1], [1, 9], [9, 1], [2, 2], [3, 3], [64, 64], [64, 48], [17, 64]], 40, 64)) {
+      expect(blurHistograms(planes, width, height), `${width}x${height}`).toEqual(blurHistogramsReference(planes, width, height));
     }
   });
 });
