@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { decodeImage } from "../../src/image/decode";
-import { decodeJpegRgb, rgbaToRgb } from "../../src/image/jpegWasm";
+import { decodeJpegRgb } from "../../src/image/jpegWasm";
 import { imageFiles, SIGN_DIGITS } from "../quality/helpers";
 import { VOC_IMAGES } from "../helpers/data";
 
@@ -14,16 +14,6 @@ async function byLibvips(bytes: Uint8Array) {
 }
 
 describe("JPEG decoding in WebAssembly", () => {
-  it("drops the alpha bytes, whatever the pixel count and the buffer's alignment", () => {
-    for (const n of [0, 1, 3, 4, 5, 7, 8, 1001]) {
-      for (const offset of [0, 1, 4]) {
-        const rgba = Uint8Array.from({ length: 4 * n + offset }, (_, i) => (i * 37 + 11) & 255).subarray(offset);
-        const expected = Uint8Array.from({ length: 3 * n }, (_, i) => rgba[4 * Math.floor(i / 3) + (i % 3)]);
-        expect(rgbaToRgb(rgba, n), `${n} pixels at offset ${offset}`).toEqual(expected);
-      }
-    }
-  });
-
   it("gives libvips's pixels on every voc100 and sign-digits file", async () => {
     const files = [...imageFiles(VOC_IMAGES), ...imageFiles(SIGN_DIGITS)];
     let compared = 0;
@@ -52,6 +42,8 @@ describe("JPEG decoding in WebAssembly", () => {
     const jpeg = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#123456" } }).jpeg().toBuffer();
     expect(decodeJpegRgb(Buffer.from("not a jpeg"), 20, 20)).toBeUndefined();
     expect(decodeJpegRgb(jpeg, 21, 20)).toBeUndefined();
+    // The decoder that failed was replaced: the next file decodes.
+    expect(Buffer.from(decodeJpegRgb(jpeg, 20, 20)!)).toEqual(Buffer.from((await byLibvips(jpeg)).rgb));
     await expect(decodeImage(jpeg.subarray(0, jpeg.length - 40), { name: "cut.jpg" })).rejects.toMatchObject({ kind: "truncated-image" });
   });
 });
