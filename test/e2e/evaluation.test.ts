@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { shownCount } from "./notebookPage";
+import { selectionOf, shownCount } from "./notebookPage";
 import { notebookSession } from "./notebookSession";
 
 /**
@@ -55,7 +55,7 @@ describe("evaluation notebook in JupyterLab", () => {
     const box = (await cells.nth(index).boundingBox())!;
     // A corner of the cell, away from the count printed in its middle.
     await session.page.mouse.click(box.x + 3, box.y + 3);
-    const picked = JSON.parse((await matrix.getAttribute("data-selection"))!) as { x: string[]; y: string[] };
+    const picked = await selectionOf<{ x: string[]; y: string[] }>(matrix);
     expect(picked).toMatchObject({ x: ["(background)"], y: ["car"] });
     await shot("08-matrix-click");
     const expected = await kernelNumber(`new Set(ev.matchTable().filter("d => d.truth === 'car' && d.predicted === '(background)'").array("sample_id")).size`);
@@ -79,7 +79,7 @@ describe("evaluation notebook in JupyterLab", () => {
     await bars.scrollIntoViewIfNeeded();
     const first = (await bars.locator('path[aria-roledescription="bar"]').first().boundingBox())!;
     await session.page.mouse.click(first.x + first.width / 2, first.y + first.height - 3);
-    const picked = JSON.parse((await bars.getAttribute("data-selection"))!) as { slice: string[] };
+    const picked = await selectionOf<{ slice: string[] }>(bars);
     expect(picked.slice).toEqual(["cam_e"]);
     const grid = cell.locator('[data-blindspot="grid"]');
     await grid.scrollIntoViewIfNeeded();
@@ -92,7 +92,7 @@ describe("evaluation notebook in JupyterLab", () => {
     const curves = cell.locator('[data-blindspot="chart"]').first();
     await curves.scrollIntoViewIfNeeded();
     await curves.locator(".role-legend-label text", { hasText: /^car$/ }).click();
-    const picked = JSON.parse((await curves.getAttribute("data-selection"))!) as { color: string[] };
+    const picked = await selectionOf<{ color: string[] }>(curves);
     expect(picked.color).toEqual(["car"]);
     const grid = cell.locator('[data-blindspot="grid"]');
     const expected = await kernelNumber(`new Set(ds.objects.filter("d => d.label === 'car'").array("sample_id")).size`);

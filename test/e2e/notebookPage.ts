@@ -113,3 +113,17 @@ export async function shownCount(grid: Locator): Promise<number> {
   if (!n) throw new Error(`the grid's count reads ${JSON.stringify(text)}`);
   return Number(n[0]);
 }
+
+/**
+ * The selection a chart output holds (its data-selection attribute, parsed), once it has one:
+ * Vega updates it after the click or the brush, in its own time.
+ */
+export async function selectionOf<T>(chart: Locator, timeout = 5000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await chart.getAttribute("data-selection");
+    if (value !== null) return JSON.parse(value) as T;
+    if (Date.now() > deadline) throw new Error(`the chart has no selection after ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { shownCount } from "./notebookPage";
+import { selectionOf, shownCount } from "./notebookPage";
 import { notebookSession } from "./notebookSession";
 
 /**
@@ -134,7 +134,7 @@ describe("quality notebook in JupyterLab", () => {
     await session.page.mouse.down();
     await session.page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.65, { steps: 8 });
     await session.page.mouse.up();
-    const brush = JSON.parse((await map.getAttribute("data-selection"))!) as Record<string, [number, number]>;
+    const brush = await selectionOf<Record<string, [number, number]>>(map);
     const [x0, x1] = brush.x, [y0, y1] = brush.y;
     await shot("07-brush");
     const inside = `d => d.umap_x >= ${x0} && d.umap_x <= ${x1} && d.umap_y >= ${y0} && d.umap_y <= ${y1}`;
@@ -164,7 +164,7 @@ describe("quality notebook in JupyterLab", () => {
     if (index < 0) throw new Error(`no bar for dark among ${JSON.stringify(labels)}`);
     const bar = (await issues.locator('path[aria-roledescription="bar"]').nth(index).boundingBox())!;
     await session.page.mouse.click(bar.x + bar.width / 2, bar.y + 3);
-    expect(JSON.parse((await issues.getAttribute("data-selection"))!)).toMatchObject({ x: ["dark"] });
+    expect(await selectionOf(issues)).toMatchObject({ x: ["dark"] });
     const dark = await kernelNumber(`ds.where("is_dark", true).count()`);
     expect(dark).toBeGreaterThan(0);
     const grid = outputOf(GRID, "grid");

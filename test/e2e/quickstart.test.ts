@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { selectionPath } from "../../kernel/protocol";
-import { shownCount } from "./notebookPage";
+import { selectionOf, shownCount } from "./notebookPage";
 import { notebookSession } from "./notebookSession";
 
 /**
@@ -46,7 +46,7 @@ describe("quickstart notebook in JupyterLab", () => {
     await session.page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 8 });
     await session.page.mouse.up();
     // The brush's value as Vega-Lite gives it: the chart's x and y intervals in data units.
-    const brush = JSON.parse((await chart.getAttribute("data-selection"))!) as Record<string, [number, number]>;
+    const brush = await selectionOf<Record<string, [number, number]>>(chart);
     const [x0, x1] = brush.x, [y0, y1] = brush.y;
     await shot("02-brush");
     const expected = await kernelNumber(
@@ -65,7 +65,7 @@ describe("quickstart notebook in JupyterLab", () => {
     // Click near the top of the last bar, above any highlighted part of it.
     const bar = (await chart.locator('path[aria-roledescription="bar"]').last().boundingBox())!;
     await session.page.mouse.click(bar.x + bar.width / 2, bar.y + 3);
-    const picked = JSON.parse((await chart.getAttribute("data-selection"))!) as { x: string[] };
+    const picked = await selectionOf<{ x: string[] }>(chart);
     expect(picked.x).toHaveLength(1);
     await shot("04-bar-click");
     const expected = await kernelNumber(`ds.where("camera", ${JSON.stringify(picked.x[0])}).count()`);
