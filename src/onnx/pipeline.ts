@@ -6,7 +6,7 @@
  * Problem); finished batches are kept in the cache even when the run is interrupted.
  */
 
-import { forEachBatch, type Batch, type BatchOptions } from "../image/batches";
+import { forEachBatch, InterruptedError, type Batch, type BatchOptions } from "../image/batches";
 import { decodeImage, readImage, type DecodedImage, type DecodeOptions, type ImageError } from "../image/decode";
 import { hashBytes, ResultCache } from "./cache";
 
@@ -44,6 +44,11 @@ export interface FileComputation extends Computation {
    * large image of an earlier batch finishes.
    */
   batchesInFlight?: number;
+  /**
+   * File bytes held by the batches in computation, past which no batch starts before the
+   * oldest finishes (default 256 MB): a folder of 20-megapixel photos is not read in at once.
+   */
+  maxBytesInFlight?: number;
 }
 
 export interface ComputeOptions extends BatchOptions {
@@ -68,6 +73,8 @@ interface Loaded {
   /** The decoded image or the file's bytes; null: the result is in the cache. */
   image: DecodedImage | ImageFile | null;
 }
+
+const DEFAULT_MAX_BYTES_IN_FLIGHT = 256 << 20;
 
 export async function computeForImages(files: readonly string[], computation: ImageComputation | FileComputation, options: ComputeOptions = {}): Promise<ComputeResult> {
   const { width } = computation;
@@ -113,24 +120,38 @@ export async function computeForImages(files: readonly string[], computation: Im
     options.onProgress?.(finished, files.length);
   };
 
-  // Batches in computation: the oldest is awaited once there are `inFlight` of them.
+  // Batches in computation: a batch starts once fewer than `inFlight` are, holding with it at
+  // most `maxBytes` of files (or it is the only one); until then the oldest are awaited.
   const inFlight = "computeFiles" in computation ? Math.max(1, computation.batchesInFlight ?? 1) : 1;
-  const running: Promise<void>[] = [];
+  const maxBytes = "computeFiles" in computation ? computation.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT : Infinity;
+  const running: { done: Promise<void>; bytes: number }[] = [];
+  let bytesInFlight = 0;
+  const finishOldest = async () => {
+    const oldest = running.shift()!;
+    bytesInFlight -= oldest.bytes;
+    await oldest.done;
+  };
   // Progress counts finished batches, which need not finish in order.
   let finished = 0;
   options.onProgress?.(0, files.length);
   try {
     await forEachBatch(files.length, load, options.batchSize ?? 32, async (batch) => {
-      const computing = computeBatch(batch);
+      const bytes = batch.values.reduce((sum, v) => sum + (v.image && "bytes" in v.image ? v.image.bytes.length : 0), 0);
+      while (running.length >= inFlight || (running.length > 0 && bytesInFlight + bytes > maxBytes)) await finishOldest();
+      // An abort while waiting for room starts nothing more.
+      if (options.signal?.aborted) throw new InterruptedError(finished, files.length, options.signal.reason);
+      const done = computeBatch(batch);
       // Its failure is rethrown where it is awaited, not reported as unhandled before that.
-      computing.catch(() => {});
-      running.push(computing);
-      if (running.length >= inFlight) await running.shift();
+      done.catch(() => {});
+      running.push({ done, bytes });
+      bytesInFlight += bytes;
+      // One batch at a time: it is finished before the next one loads further ahead.
+      if (inFlight === 1) await finishOldest();
     }, { ...options, onProgress: undefined });
-    while (running.length) await running.shift();
+    while (running.length) await finishOldest();
   } finally {
     // An interrupted or failed run still keeps the batches already in computation.
-    await Promise.allSettled(running);
+    await Promise.allSettled(running.map((r) => r.done));
     cache?.close();
   }
   result.errors.sort((a, b) => a.index - b.index);

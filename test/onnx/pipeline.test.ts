@@ -52,11 +52,11 @@ async function meanColour(): Promise<ImageComputation> {
  * The mean colour as a computation that decodes its files itself, `inFlight` batches at once,
  * the earlier batches slower so that later ones finish first.
  */
-async function decodingItself(inFlight: number): Promise<{ computation: FileComputation; mostRunning: () => number; started: () => number }> {
+async function decodingItself(inFlight: number, maxBytesInFlight?: number): Promise<{ computation: FileComputation; mostRunning: () => number; started: () => number }> {
   const comp = await meanColour();
   let running = 0, most = 0, batchNo = 0, started = 0;
   const computation: FileComputation = {
-    name: "mean-colour-files", version: 1, width: 3, batchesInFlight: inFlight,
+    name: "mean-colour-files", version: 1, width: 3, batchesInFlight: inFlight, maxBytesInFlight,
     computeFiles: async (batch) => {
       running++;
       started += batch.length;
@@ -118,6 +118,17 @@ describe("computeForImages", () => {
     const again = await computeForImages(files, computation, { batchSize: 3, cacheRoot });
     expect([again.computed, again.reused]).toEqual([0, 11]);
     expect(Array.from(again.rows)).toEqual(Array.from(expected.rows));
+  });
+
+  test("batches in flight hold at most maxBytesInFlight of files, or one batch", async () => {
+    const sizes = files.map((f) => fs.statSync(f).size), batchBytes = (b: number) => sizes.slice(3 * b, 3 * b + 3).reduce((a, c) => a + c, 0);
+    const twoBatches = Math.max(...[0, 1, 2].map((b) => batchBytes(b) + batchBytes(b + 1)));
+    for (const [maxBytes, most] of [[1, 1], [twoBatches, 2]]) {
+      const { computation, mostRunning } = await decodingItself(3, maxBytes);
+      const got = await computeForImages(files, computation, { batchSize: 3 });
+      expect(got.computed, `maxBytesInFlight ${maxBytes}`).toBe(11);
+      expect(mostRunning(), `maxBytesInFlight ${maxBytes}`).toBe(most);
+    }
   });
 
   test("an interrupted run with batches in flight keeps every batch it started; progress counts finished ones", async () => {
