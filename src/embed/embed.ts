@@ -5,8 +5,8 @@ import type { Dataset } from "../dataset/dataset";
 import { BlindspotError, type Problem } from "../errors";
 import { forEachBatch } from "../image/batches";
 import { decodeImage, readImage, type DecodedImage, type ImageError } from "../image/decode";
-import { hashBytes, ResultCache } from "../onnx/cache";
-import { computeForImages, type ImageComputation } from "../onnx/pipeline";
+import { hashBytes, ResultCache } from "../image/cache";
+import { computeForImages, type ImageComputation } from "../image/pipeline";
 import { openSession, type Provider, type RanOn } from "../onnx/session";
 import { fillInput, type ModelCard } from "./model/card";
 import { loadModel, type LoadModelOptions } from "./model/load";
@@ -19,7 +19,7 @@ import { MOBILENET } from "./model/mobilenet";
  * batch runs, and normalised as the model card says. Every embedding is L2-normalised, so the dot
  * product of two rows is their cosine similarity (what k-NN, near-duplicates and projections use)
  * and images compare by the direction of their features, not by their overall strength.
- * Rows are cached by image content (see onnx/cache.ts) when `cacheRoot` is given, so a rerun
+ * Rows are cached by image content (see image/cache.ts) when `cacheRoot` is given, so a rerun
  * computes only new or changed images. An image that cannot be read becomes a problem on its
  * sample, and the run goes on without it.
  */

@@ -4,6 +4,7 @@ import { values } from "../dataset/columns";
 import { WritePlans } from "./common/plans";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH, SAMPLE_CORE_COLUMNS } from "../dataset/schema";
+import { cocoImageIds, keptIds } from "../dataset/imageIds";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
@@ -200,41 +201,6 @@ function boxOf(a: Entry): [number, number, number, number] | null {
     if (box[2] > 0 || box[3] > 0) return box;
   }
   return null;
-}
-
-/**
- * Ids as given where present and not used before (numbers and text; `7` and `"7"` count as the
- * same), and new integers, above the largest given, for the rest.
- */
-function keptIds(given: ArrayLike<unknown>): (number | string)[] {
-  const out: (number | string | null)[] = [];
-  const seen = new Set<string>();
-  let max = 0;
-  for (let i = 0; i < given.length; i++) {
-    const v = given[i];
-    const ok = (typeof v === "number" && Number.isFinite(v)) || typeof v === "string";
-    if (ok && !seen.has(String(v))) {
-      seen.add(String(v));
-      out.push(v);
-      if (typeof v === "number") max = Math.max(max, Math.floor(v));
-    } else out.push(null);
-  }
-  let next = max + 1;
-  return out.map((v) => {
-    if (v !== null) return v;
-    while (seen.has(String(next))) next++;
-    seen.add(String(next));
-    return next++;
-  });
-}
-
-/**
- * The COCO image id of each sample, in row order: its `source_id` as given (number or text),
- * numbered where there is none. COCO results written for the dataset use the same ids.
- */
-export function cocoImageIds(ds: Dataset): (number | string)[] {
-  const s = ds.samples;
-  return s.columnNames().includes("source_id") ? keptIds(values<unknown>(s, "source_id")) : Array.from({ length: s.numRows() }, (_, i) => i + 1);
 }
 
 /** Annotation ids: objects' `source_id` (text in the table) as the number it was when it reads as one. */

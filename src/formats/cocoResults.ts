@@ -4,10 +4,10 @@ import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
-import { rleArea, rleFromSegmentation, rleToBbox } from "../eval/detection/mask";
+import { rleArea, rleFromSegmentation, rleToBbox } from "../geometry/mask";
 import { finishImport } from "./common/finish";
 import { readJson } from "./common/files";
-import { cocoImageIds } from "./coco";
+import { cocoImageIds } from "../dataset/imageIds";
 import { categoryIds, fieldLabels, fieldObjects, fieldToWrite } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 

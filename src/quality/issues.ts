@@ -35,7 +35,7 @@ import * as aq from "arquero";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { BlindspotError } from "../errors";
-import { computeForImages } from "../onnx/pipeline";
+import { computeForImages } from "../image/pipeline";
 import type { Provider, RanOn } from "../onnx/session";
 import { findIssues, ISSUE_TYPES, type IssueInputs, type IssueThresholds, type IssueType } from "./cleanvision";
 import { describeSets, exactSets, withoutExactSets } from "./duplicates";
@@ -93,7 +93,7 @@ export interface QualityOptions extends FlagOptions {
   concurrency?: number;
   /** Images over this many pixels become problems (default decodeImage's, 100 million). */
   maxPixels?: number;
-  /** Result cache root (see onnx/cache.ts): a rerun scores only new or changed images. */
+  /** Result cache root (see image/cache.ts): a rerun scores only new or changed images. */
   cacheRoot?: string | null;
   /** Called with (images done, total) as batches finish. */
   onProgress?: (done: number, total: number) => void;

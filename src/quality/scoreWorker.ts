@@ -6,7 +6,7 @@
 
 import { parentPort } from "node:worker_threads";
 import { decodeImage, ImageError, type ImageErrorKind } from "../image/decode";
-import type { ImageFile } from "../onnx/pipeline";
+import type { ImageFile } from "../image/pipeline";
 import { qualityRowWidth, qualityRows } from "./rows";
 import { referenceRawStats } from "./scores";
 import { qualityImage, type QualityImage } from "./stats";

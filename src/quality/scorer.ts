@@ -14,7 +14,7 @@
  */
 
 import * as os from "node:os";
-import type { ImageFile } from "../onnx/pipeline";
+import type { ImageFile } from "../image/pipeline";
 import type { OpenedSession, Provider, RanOn } from "../onnx/session";
 import { graphAccepts, graphRawStats, openQualityGraph } from "./graph";
 import { qualityRowWidth, qualityRows } from "./rows";

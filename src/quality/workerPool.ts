@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { ImageError } from "../image/decode";
-import type { ImageFile } from "../onnx/pipeline";
+import type { ImageFile } from "../image/pipeline";
 import type { ScoreReply, ScoreRequest } from "./scoreWorker";
 
 /** A batch's rows, with an ImageError in place of each file that could not be decoded. */

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BlindspotError } from "../../src/errors";
 import { mulberry32 } from "../../src/dataset/view";
-import { rleArea, rleDecode, rleEncode, rleFromPolygon, rleFromSegmentation, rleIou, rleMerge, rleToBbox, type Rle } from "../../src/eval/detection/mask";
+import { rleArea, rleDecode, rleEncode, rleFromPolygon, rleFromSegmentation, rleIou, rleMerge, rleToBbox, type Rle } from "../../src/geometry/mask";
 import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir } from "../helpers/data";
 
 /**

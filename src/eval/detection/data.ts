@@ -1,8 +1,8 @@
 import type { Dataset } from "../../dataset/dataset";
 import { values } from "../../dataset/columns";
 import { BlindspotError } from "../../errors";
-import { cocoImageIds } from "../../formats/coco";
-import { rleArea, rleFromSegmentation, type Rle } from "./mask";
+import { cocoImageIds } from "../../dataset/imageIds";
+import { rleArea, rleFromSegmentation, type Rle } from "../../geometry/mask";
 
 export type IouType = "bbox" | "segm";
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { defaultCacheRoot, hashBytes, ResultCache } from "../../src/onnx/cache";
+import { defaultCacheRoot, hashBytes, ResultCache } from "../../src/image/cache";
 import { removeTmpDirs, tmpDir } from "../helpers/data";
 
 afterAll(removeTmpDirs);

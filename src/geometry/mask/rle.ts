@@ -6,7 +6,7 @@
  * 32-bit like C's `uint`, and the arithmetic below wraps the same way, so malformed input gives
  * pycocotools' answers rather than different ones.
  */
-import { BlindspotError } from "../../../errors";
+import { BlindspotError } from "../../errors";
 
 export interface Rle {
   /** Height in pixels. */

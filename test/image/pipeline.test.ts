@@ -5,9 +5,9 @@ import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { InterruptedError } from "../../src/image/batches";
 import { decodeImage, ImageError, type DecodedImage } from "../../src/image/decode";
-import { defaultCacheRoot } from "../../src/onnx/cache";
+import { defaultCacheRoot } from "../../src/image/cache";
 import { GraphBuilder } from "../../src/onnx/graph";
-import { computeForImages, type FileComputation, type ImageComputation } from "../../src/onnx/pipeline";
+import { computeForImages, type FileComputation, type ImageComputation } from "../../src/image/pipeline";
 import { openSession, releaseSessions } from "../../src/onnx/session";
 import { removeTmpDirs, tmpDir } from "../helpers/data";
 

@@ -6,7 +6,7 @@
  *   - a list of uncompressed RLEs, which pycocotools also accepts: their union.
  * Input pycocotools fails on is a BlindspotError naming the place.
  */
-import { BlindspotError } from "../../../errors";
+import { BlindspotError } from "../../errors";
 import { rleDecode, roundTrip } from "./codec";
 import { rleFromPolygon } from "./polygon";
 import { rleMerge, type Rle } from "./rle";

@@ -3,7 +3,7 @@
  * times finer, and each point where the trace crosses a pixel centre column becomes a boundary
  * between runs. Every C `(int)` cast, rounding by +0.5 then truncation toward zero, is kept.
  */
-import { BlindspotError } from "../../../errors";
+import { BlindspotError } from "../../errors";
 import type { Rle } from "./rle";
 
 const SCALE = 5;

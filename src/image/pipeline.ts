@@ -6,8 +6,8 @@
  * Problem); finished batches are kept in the cache even when the run is interrupted.
  */
 
-import { forEachBatch, InterruptedError, type Batch, type BatchOptions } from "../image/batches";
-import { decodeImage, readImage, type DecodedImage, type DecodeOptions, type ImageError } from "../image/decode";
+import { forEachBatch, InterruptedError, type Batch, type BatchOptions } from "./batches";
+import { decodeImage, readImage, type DecodedImage, type DecodeOptions, type ImageError } from "./decode";
 import { hashBytes, ResultCache } from "./cache";
 
 interface Computation {

@@ -4,7 +4,7 @@
  * written as signed 5-bit groups, least significant first, in characters 48 + group (+ 32 when
  * another group follows).
  */
-import { BlindspotError } from "../../../errors";
+import { BlindspotError } from "../../errors";
 import type { Rle } from "./rle";
 
 /** Writes the compressed string of an RLE. */

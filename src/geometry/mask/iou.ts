@@ -3,7 +3,7 @@
  * bounding boxes do not overlap are 0 without looking at the runs, pairs of different image sizes
  * are -1, and against a crowd ground truth the intersection is divided by the detection's area.
  */
-import { BlindspotError } from "../../../errors";
+import { BlindspotError } from "../../errors";
 import { bboxInto, rleArea, runsMismatch, type Rle } from "./rle";
 
 /**
