@@ -11,6 +11,11 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
     echo "Chromium is needed for the browser tests: sudo apt-get install -y chromium (or set CHROMIUM_PATH)" >&2
   fi
 fi
+# The layering rules (src knows no Jupyter; the extension shares only the protocol), then the
+# formatting: a failure fails the run, after the tests have still run and reported.
+checks_failed=()
+npm run --silent check:deps || checks_failed+=("npm run check:deps")
+npm run --silent format:check || checks_failed+=("npm run format:check (npm run format fixes it)")
 # The tests are type-checked too (vitest itself only strips types).
 npx tsc -p tsconfig.test.json
 
@@ -23,4 +28,6 @@ node -e '
   const skipped = r.numPendingTests + r.numTodoTests;
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$PWD/$results"
+for check in "${checks_failed[@]}"; do echo "failed: $check" >&2; done
+[ ${#checks_failed[@]} -eq 0 ] || status=1
 exit $status

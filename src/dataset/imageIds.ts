@@ -33,5 +33,7 @@ export function keptIds(given: ArrayLike<unknown>): (number | string)[] {
  */
 export function cocoImageIds(ds: Dataset): (number | string)[] {
   const s = ds.samples;
-  return s.columnNames().includes("source_id") ? keptIds(values<unknown>(s, "source_id")) : Array.from({ length: s.numRows() }, (_, i) => i + 1);
+  return s.columnNames().includes("source_id")
+    ? keptIds(values<unknown>(s, "source_id"))
+    : Array.from({ length: s.numRows() }, (_, i) => i + 1);
 }
