@@ -196,6 +196,44 @@ export interface SelectionFile {
   updated: string;
 }
 
+/** A selection file's text as read: the file, or what is wrong with it. */
+export type SelectionRead = { file: SelectionFile; problem?: undefined } | { file?: undefined; problem: string };
+
+/**
+ * Reads a selection file: the one check of this contract, for both sides (the kernel reports the
+ * problem, the extension treats the group as having no selection).
+ */
+export function readSelectionFile(text: string): SelectionRead {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    return { problem: `is not valid JSON (${(err as Error).message})` };
+  }
+  const f = (typeof v === "object" && v !== null ? v : {}) as { [key in keyof SelectionFile]?: unknown };
+  if (f.version !== 1) return { problem: `is not a selection file of version 1 (version ${JSON.stringify(f.version)})` };
+  if (typeof f.group !== "string") return { problem: '"group" is not a text' };
+  if (!isTextList(f.picked)) return { problem: '"picked" is not a list of sample ids' };
+  const filter = f.filter as { ids?: unknown; description?: unknown } | null | undefined;
+  if (filter !== null) {
+    if (typeof filter !== "object" || !isTextList(filter.ids)) return { problem: '"filter.ids" is not a list of sample ids' };
+    if (typeof filter.description !== "string") return { problem: '"filter.description" is not a text' };
+  }
+  const file: SelectionFile = {
+    version: 1,
+    group: f.group,
+    dataset: typeof f.dataset === "string" ? f.dataset : null,
+    picked: f.picked,
+    filter: filter && { ids: filter.ids as string[], description: filter.description as string },
+    updated: typeof f.updated === "string" ? f.updated : "",
+  };
+  return { file };
+}
+
+function isTextList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((e) => typeof e === "string");
+}
+
 /** File name (without folder) of a group's selection: safe on every file system and in URLs. */
 export function selectionFileName(group: string): string {
   const safe = group.replace(/[^A-Za-z0-9_-]/g, (c) => "~" + c.codePointAt(0)!.toString(16));

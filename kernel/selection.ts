@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { BlindspotError } from "../src/errors";
 import { artifactFile, bundlePath } from "./artifacts/location";
-import { PROTOCOL_VERSION, selectionFileName, type SelectionFile } from "./protocol";
+import { readSelectionFile, selectionFileName } from "./protocol";
 import { latestGroup } from "./session";
 
 /**
@@ -26,22 +26,10 @@ export function selection(group?: string): string[] {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw corrupt(file, `cannot be read (${(err as Error).message})`);
   }
-  let parsed: SelectionFile;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw corrupt(file, `is not valid JSON (${(err as Error).message})`);
-  }
-  if (typeof parsed !== "object" || parsed === null || parsed.version !== PROTOCOL_VERSION) {
-    throw corrupt(file, `is not a selection file of version ${PROTOCOL_VERSION} (version ${JSON.stringify((parsed as { version?: unknown } | null)?.version)})`);
-  }
-  if (!isStringList(parsed.picked)) throw corrupt(file, '"picked" is not a list of sample ids');
-  if (parsed.filter !== null && !isStringList(parsed.filter?.ids)) throw corrupt(file, '"filter.ids" is not a list of sample ids');
-  return parsed.picked.length ? parsed.picked : parsed.filter?.ids ?? [];
-}
-
-function isStringList(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((e) => typeof e === "string");
+  const read = readSelectionFile(text);
+  if (read.problem !== undefined) throw corrupt(file, read.problem);
+  const { picked, filter } = read.file;
+  return picked.length ? picked : filter?.ids ?? [];
 }
 
 function corrupt(file: string, what: string): BlindspotError {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { selectionPath } from "../../kernel/protocol";
-import { LinkBus, parseSelectionFile, toSelectionFile, type GroupState } from "../../extension/src/model/bus";
+import { readSelectionFile, selectionPath } from "../../kernel/protocol";
+import { LinkBus, toSelectionFile, type GroupState } from "../../extension/src/model/bus";
 
 const KEY = `nb/${selectionPath("demo")}`;
 
@@ -85,10 +85,10 @@ describe("link bus", () => {
       filter: { ids: ["a"], description: "d" },
       updated: "2026-01-02T03:04:05.000Z",
     });
-    expect(parseSelectionFile(JSON.stringify(file))).toEqual(file);
-    expect(parseSelectionFile("{")).toBeNull();
-    expect(parseSelectionFile(JSON.stringify({ ...file, version: 2 }))).toBeNull();
-    expect(parseSelectionFile(JSON.stringify({ ...file, picked: [1] }))).toBeNull();
-    expect(parseSelectionFile(JSON.stringify({ ...file, filter: { ids: "a" } }))).toBeNull();
+    expect(readSelectionFile(JSON.stringify(file)).file).toEqual(file);
+    expect(readSelectionFile("{").file).toBeUndefined();
+    expect(readSelectionFile(JSON.stringify({ ...file, version: 2 })).file).toBeUndefined();
+    expect(readSelectionFile(JSON.stringify({ ...file, picked: [1] })).file).toBeUndefined();
+    expect(readSelectionFile(JSON.stringify({ ...file, filter: { ids: "a" } })).file).toBeUndefined();
   });
 });

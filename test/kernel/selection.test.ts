@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { selectionPath, type SelectionFile } from "../../kernel/protocol";
+import { readSelectionFile, selectionPath, type SelectionFile } from "../../kernel/protocol";
 import { selection } from "../../kernel/selection";
 import { show } from "../../kernel/show";
 import * as aq from "arquero";
@@ -42,5 +42,21 @@ describe("selection", () => {
     expect(() => selection("g")).toThrow(/"picked" is not a list of sample ids/);
     writeSelection(notebookDir, "g", { version: 2 as 1 });
     expect(() => selection("g")).toThrow(/not a selection file of version 1 \(version 2\)/);
+  });
+
+  test("the kernel refuses every file the extension refuses (one check, in the protocol)", () => {
+    const { notebookDir } = captureOutputs("selection-contract");
+    const damaged: [string, Partial<SelectionFile> | string, RegExp][] = [
+      ["no description", { filter: { ids: ["a"] } as SelectionFile["filter"] }, /"filter.description" is not a text/],
+      ["no group", { group: 7 as unknown as string }, /"group" is not a text/],
+      ["no filter", { filter: undefined }, /"filter.ids" is not a list of sample ids/],
+      ["not an object", "null", /not a selection file of version 1/],
+    ];
+    for (const [what, content, message] of damaged) {
+      writeSelection(notebookDir, "g", content);
+      const text = fs.readFileSync(path.join(notebookDir, selectionPath("g")), "utf8");
+      expect(readSelectionFile(text).file, what).toBeUndefined();
+      expect(() => selection("g"), what).toThrow(message);
+    }
   });
 });

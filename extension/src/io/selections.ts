@@ -1,8 +1,7 @@
 /** Selection files of link groups, read and written through the Jupyter contents API. */
 import { PathExt } from "@jupyterlab/coreutils";
 import type { Contents } from "@jupyterlab/services";
-import type { SelectionFile } from "../../../kernel/protocol";
-import { parseSelectionFile } from "../model/bus";
+import { readSelectionFile, type SelectionFile } from "../../../kernel/protocol";
 
 export class SelectionStore {
   private readonly loads = new Map<string, Promise<SelectionFile | null>>();
@@ -28,7 +27,7 @@ export class SelectionStore {
     if (!(await this.listed(PathExt.dirname(folder), PathExt.basename(folder)))) return null;
     if (!(await this.listed(folder, PathExt.basename(path)))) return null;
     const model = await this.contents.get(path, { type: "file", format: "text", content: true });
-    return typeof model.content === "string" ? parseSelectionFile(model.content) : null;
+    return typeof model.content === "string" ? (readSelectionFile(model.content).file ?? null) : null;
   }
 
   private async listed(folder: string, name: string): Promise<boolean> {

@@ -147,37 +147,3 @@ export function toSelectionFile(state: GroupState, now: Date): SelectionFile {
     updated: now.toISOString(),
   };
 }
-
-/** Reads a selection file's text; null when it is not a valid version-1 selection. */
-export function parseSelectionFile(text: string): SelectionFile | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof v !== "object" || v === null) return null;
-  const f = v as Partial<SelectionFile>;
-  const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((x) => typeof x === "string");
-  if (f.version !== 1 || typeof f.group !== "string" || !strings(f.picked)) return null;
-  const filter = f.filter;
-  if (
-    filter !== null &&
-    !(
-      typeof filter === "object" &&
-      filter !== undefined &&
-      strings(filter.ids) &&
-      typeof filter.description === "string"
-    )
-  ) {
-    return null;
-  }
-  return {
-    version: 1,
-    group: f.group,
-    dataset: typeof f.dataset === "string" ? f.dataset : null,
-    picked: f.picked,
-    filter: filter ?? null,
-    updated: typeof f.updated === "string" ? f.updated : "",
-  };
-}
