@@ -1,6 +1,6 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { columnValues } from "../columns";
+import { values } from "../../src/dataset/columns";
 import { Dataset } from "../../src/dataset/dataset";
 import { View } from "../../src/dataset/view";
 import { BlindspotError } from "../../src/errors";
@@ -45,7 +45,7 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
   const sampleFields = samples.columnNames();
   const dataset = view.dataset.name;
   if (fields.every((f) => sampleFields.includes(f)) && options.labelField === undefined) {
-    return { rows: samples.numRows(), unit: "samples", ids: columnValues<string>(samples, "id"), dataset, column: (name) => columnValues(samples, name) };
+    return { rows: samples.numRows(), unit: "samples", ids: values<string>(samples, "id"), dataset, column: (name) => values(samples, name) };
   }
   let objects = view.objects();
   const objectFields = objects.columnNames();
@@ -65,12 +65,12 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
     const wanted = options.labelField;
     objects = objects.filter(aq.escape((d: { field: string }) => d.field === wanted));
   }
-  const sampleIds = columnValues<string>(objects, "sample_id");
+  const sampleIds = values<string>(objects, "sample_id");
   let sampleRow: Int32Array | null = null;
   const rowsOfSamples = (): Int32Array => {
     if (sampleRow) return sampleRow;
     const rowOf = new Map<string, number>();
-    const ids = columnValues<string>(samples, "id");
+    const ids = values<string>(samples, "id");
     for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
     sampleRow = Int32Array.from(sampleIds, (id) => rowOf.get(id) ?? -1);
     return sampleRow;
@@ -78,8 +78,8 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
   return {
     rows: objects.numRows(), unit: "objects", ids: sampleIds, dataset,
     column: (name) => {
-      if (objectFields.includes(name)) return columnValues(objects, name);
-      const sampleValues = columnValues<unknown>(samples, name);
+      if (objectFields.includes(name)) return values(objects, name);
+      const sampleValues = values<unknown>(samples, name);
       return Array.from(rowsOfSamples(), (r) => (r < 0 ? null : sampleValues[r]));
     },
   };
@@ -93,7 +93,7 @@ function tableSource(table: ColumnTable, fields: readonly string[]): PlotSource 
   const idColumn = names.includes("id") ? "id" : names.includes("sample_id") ? "sample_id" : null;
   return {
     rows: table.numRows(), unit: "rows", dataset: null,
-    ids: idColumn === null ? null : Array.from(columnValues<unknown>(table, idColumn), (v) => String(v)),
-    column: (name) => columnValues(table, name),
+    ids: idColumn === null ? null : Array.from(values<unknown>(table, idColumn), (v) => String(v)),
+    column: (name) => values(table, name),
   };
 }

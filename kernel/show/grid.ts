@@ -4,7 +4,7 @@ import type { View } from "../../src/dataset/view";
 import { dictionaryColumn, encodeArrow, int32Column, stringListColumn, utf8Column, type Categories } from "../artifacts/arrow";
 import { writeViewFiles } from "../artifacts/contentFiles";
 import { bundlePath } from "../artifacts/location";
-import { columnValues } from "../columns";
+import { values } from "../../src/dataset/columns";
 import { BlindspotError } from "../../src/errors";
 import type { MimeData } from "../display/display";
 import { formatCount } from "../fallback/escape";
@@ -66,11 +66,11 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   const group = options.group ?? ds.name;
   const title = options.title ?? (grouping ? `${ds.name} grouped by ${grouping.field}` : ds.name);
 
-  const ids = columnValues<string>(samples, "id");
-  const files = columnValues<string>(samples, "filepath");
+  const ids = values<string>(samples, "id");
+  const files = values<string>(samples, "filepath");
   const images = await gridImages(ds, files, { size: thumbSize, maxThumbs });
   const rows = sampleRows(samples, images);
-  const fields = fieldNames.map((name) => describeField(name, columnValues(samples, name)));
+  const fields = fieldNames.map((name) => describeField(name, values(samples, name)));
   const rowOf = new Map<string, number>();
   for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
   const viewObjects = outcomeColumn(view.objects(), options.outcome);
@@ -111,9 +111,9 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
 function sampleRows(samples: ColumnTable, images: GridImages) {
   const n = samples.numRows();
   const has = new Set(samples.columnNames());
-  const widths = has.has("width") ? columnValues<number | null>(samples, "width") : null;
-  const heights = has.has("height") ? columnValues<number | null>(samples, "height") : null;
-  const tags = has.has("tags") ? columnValues<string[] | null>(samples, "tags") : null;
+  const widths = has.has("width") ? values<number | null>(samples, "width") : null;
+  const heights = has.has("height") ? values<number | null>(samples, "height") : null;
+  const tags = has.has("tags") ? values<string[] | null>(samples, "tags") : null;
   const thumbs: Categories = { codes: new Int32Array(n), names: images.thumbs.map((t) => (t.file === null ? "" : bundlePath(t.file))) };
   const missing: Categories = { codes: new Int32Array(n), names: images.thumbs.map((t) => t.missing ?? "") };
   const rows = { thumbs, missing, widths: new Array<number | null>(n), heights: new Array<number | null>(n), tags: new Array<string[]>(n) };

@@ -1,5 +1,5 @@
 import type { ColumnTable } from "arquero";
-import { columnValues } from "../columns";
+import { values } from "../../src/dataset/columns";
 import { boolColumn, dictionaryColumn, encodeArrow, encodeCategories, typedColumn, type Categories } from "../artifacts/arrow";
 
 /** Boxes aimed at per objects file: a grid loads one file per stretch of rows it scrolls to. */
@@ -26,7 +26,7 @@ interface Sizes {
  */
 export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, sizes: Sizes): ObjectFiles | null {
   const n = objects.numRows();
-  const sampleIds = columnValues<string>(objects, "sample_id");
+  const sampleIds = values<string>(objects, "sample_id");
   const objectRow = new Int32Array(n);
   const rows = sizes.widths.length;
   const perRow = new Int32Array(rows + 1);
@@ -79,12 +79,12 @@ interface ObjectColumns {
 /** Text columns are coded once for the whole table; each file gathers codes, not strings. */
 function objectColumns(t: ColumnTable): ObjectColumns {
   const has = new Set(t.columnNames());
-  const optional = <T>(name: string) => (has.has(name) ? columnValues<T>(t, name) : null);
+  const optional = <T>(name: string) => (has.has(name) ? values<T>(t, name) : null);
   const outcome = optional<string | null>("outcome");
   return {
-    field: encodeCategories(columnValues(t, "field")), label: encodeCategories(columnValues(t, "label")),
+    field: encodeCategories(values(t, "field")), label: encodeCategories(values(t, "label")),
     outcome: outcome && encodeCategories(outcome),
-    x: columnValues(t, "x"), y: columnValues(t, "y"), w: columnValues(t, "w"), h: columnValues(t, "h"),
+    x: values(t, "x"), y: values(t, "y"), w: values(t, "w"), h: values(t, "h"),
     confidence: optional("confidence"), iscrowd: optional("iscrowd"),
   };
 }

@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { BlindspotError } from "../../src/errors";
 import { encodeCategories } from "../artifacts/arrow";
-import { columnValues } from "../columns";
+import { values } from "../../src/dataset/columns";
 
 /** A view's samples regrouped for `show(view, { groupBy })`. */
 export interface GroupedSamples {
@@ -19,13 +19,13 @@ export interface GroupedSamples {
  * counting sort), and the table is copied only once, column by column.
  */
 export function groupSamples(samples: ColumnTable, field: string, minSize: number): GroupedSamples {
-  const values = columnValues<unknown>(samples, field);
-  const { codes, names } = encodeCategories(values);
+  const column = values<unknown>(samples, field);
+  const { codes, names } = encodeCategories(column);
   const n = codes.length;
   const size = new Int32Array(names.length);
   const numeric = new Array<number | null>(names.length).fill(null);
   for (let i = 0; i < n; i++) {
-    const v = values[i];
+    const v = column[i];
     if (typeof v === "number" && Number.isNaN(v)) codes[i] = -1;
     const c = codes[i];
     if (c < 0) continue;
@@ -46,7 +46,7 @@ export function groupSamples(samples: ColumnTable, field: string, minSize: numbe
   for (let i = 0; i < n; i++) if (codes[i] >= 0 && rank[codes[i]] >= 0) order[next[rank[codes[i]]]++] = i;
 
   const columns: Record<string, ArrayLike<unknown>> = {};
-  for (const name of samples.columnNames()) columns[name] = gather(columnValues<unknown>(samples, name), order);
+  for (const name of samples.columnNames()) columns[name] = gather(values<unknown>(samples, name), order);
   return { samples: aq.table(columns), groups: kept.length };
 }
 

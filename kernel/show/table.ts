@@ -1,5 +1,5 @@
 import type { ColumnTable } from "arquero";
-import { columnValues } from "../columns";
+import { values } from "../../src/dataset/columns";
 import { boolColumn, encodeArrow, float64Column, utf8Column } from "../artifacts/arrow";
 import { writeDataFile } from "../artifacts/contentFiles";
 import type { MimeData } from "../display/display";
@@ -27,8 +27,8 @@ export function tableOutput(table: ColumnTable, options: TableOptions): { data: 
   const idColumn = options.idColumn === undefined ? (names.includes("id") ? "id" : null) : options.idColumn === null ? null : checkFieldName(options.idColumn, names, "idColumn");
   const group = options.group ?? latestGroup() ?? DEFAULT_GROUP;
   const title = options.title ?? "Table";
-  const columns: TableColumn[] = names.map((name) => ({ name, type: columnType(columnValues(table, name)) }));
-  const cells = columns.map((c) => cellsOf(columnValues(table, c.name), c.type));
+  const columns: TableColumn[] = names.map((name) => ({ name, type: columnType(values(table, name)) }));
+  const cells = columns.map((c) => cellsOf(values(table, c.name), c.type));
 
   const rowsOf = (count: number): Cell[][] => Array.from({ length: count }, (_, r) => cells.map((col) => col[r]));
   const inline = total <= INLINE_ROWS;
