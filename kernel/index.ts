@@ -2,11 +2,11 @@
  * blindspot in a notebook: everything of the engine plus the helpers a cell calls to show
  * datasets, views, tables and charts.
  */
+import { setDefaultProgress } from "../src/progress";
 import { tslabDisplayWriter } from "./display/tslab";
+import { phaseBars } from "./progressBars";
 
 export * from "../src/index";
-// Shadow the engine's long runs with versions that show progress bars.
-export { computeQuality, computeEmbeddings, generateDemo, load, knn, umap, tsne, pca } from "./engine";
 export { show, type ShowOptions } from "./show";
 export type { GridOptions } from "./show/grid";
 export type { TableOptions } from "./show/table";
@@ -20,6 +20,10 @@ export { setDisplaySink } from "./display/sink";
 export type { DisplayBundle, DisplaySink } from "./display/bundle";
 export { setNotebookDir } from "./artifacts/location";
 export * as protocol from "./protocol";
+
+// The engine's long runs (load, computeQuality, knn, ...) show progress bars in the cell, and the
+// kernel's stop button ends them, unless the caller passes an onProgress of its own.
+setDefaultProgress(phaseBars);
 
 // Inside a tslab kernel, order the kernel's output messages from the first cell on (display/zeromqOrder.ts).
 tslabDisplayWriter();

@@ -47,3 +47,10 @@ export function formatMessage(p: { file?: string; place?: string; message: strin
 export function fail(file: string, place: string | undefined, message: string, hint?: string): never {
   throw new BlindspotError({ file, place, message, hint });
 }
+
+/** What a value is, for an error message: "a string", "an object of type Map". */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return `a ${typeof value}`;
+  return `an object of type ${value.constructor?.name ?? "Object"}`;
+}

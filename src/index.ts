@@ -12,6 +12,7 @@ export { load, importLabels, exportDataset, detectFormat, type LoadOptions, type
 export { FORMATS, formatByName } from "./formats/registry";
 export type { Format, Capabilities, ReadOptions, WriteOptions, WriteReport } from "./formats/format";
 export { BlindspotError, type Problem } from "./errors";
+export { setDefaultProgress, type PhaseProgress, type ProgressFactory, type ProgressReporter } from "./progress";
 export { generateDemo } from "./demo";
 export { evaluateClassification, type ClassificationEvaluation, type ClassificationResults, type EvaluateClassificationOptions, type ClassificationSkipReason } from "./eval/classification";
 export { evaluateDetections, DetectionEvaluation, BACKGROUND, STAT_NAMES, type DetectionEvalOptions, type CocoParams, type IouType } from "./eval/detection";
@@ -28,6 +29,14 @@ export { uniqueness, representativeness } from "./embed/scores";
 export { pca, type PcaOptions } from "./embed/project/pca";
 export { umap, type UmapOptions } from "./embed/project/umap";
 export { tsne, type TsneOptions } from "./embed/project/tsne";
+export {
+  projectEmbeddings,
+  type EmbeddingRows,
+  type Projection,
+  type ProjectionMethod,
+  type ProjectionOptions,
+  type ProjectionRecord,
+} from "./embed/project/project";
 export { loadModel, type LoadModelOptions } from "./embed/model/load";
 export { openSession, type Provider } from "./onnx/session";
 export { decodeImage, ImageError, type DecodeOptions, type DecodedImage } from "./image/decode";

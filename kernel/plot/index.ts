@@ -17,6 +17,6 @@ export type { ScatterOptions } from "./scatter";
 export type { HeatmapOptions } from "./heatmap";
 export type { LineOptions } from "./line";
 export type { MetricOptions } from "./metric";
-export type { EmbeddingsPlotOptions, EmbeddingRows, ProjectionMethod, ProjectionRecord } from "./embeddings";
+export type { EmbeddingsPlotOptions } from "./embeddings";
 export type { PlotOptions } from "./spec";
 export type { PlotInput } from "./source";

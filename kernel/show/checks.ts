@@ -22,9 +22,5 @@ export function checkPositiveInteger(value: unknown, option: string): number {
   throw new BlindspotError({ place: option, message: `${option} must be a positive integer, got ${JSON.stringify(value)}`, hint: `pass e.g. { ${option}: 256 }` });
 }
 
-/** What a value is, for an error message: "a string", "an object of type Map". */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object") return `a ${typeof value}`;
-  return `an object of type ${value.constructor?.name ?? "Object"}`;
-}
+/** What a value is, for an error message (the engine's, so that both say it alike). */
+export { describeValue as describe } from "../../src/errors";

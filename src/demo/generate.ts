@@ -11,6 +11,7 @@ import { planDemo } from "./plan";
 import { renderSample } from "./render";
 import { buildTruth, type DemoTruth } from "./truth";
 import type { SamplePlan } from "./types";
+import { withProgress } from "../progress";
 
 export interface DemoOptions {
   /** Number of images, 200..100000 (default 2000). */
@@ -31,6 +32,10 @@ export const TRUTH_FILE = "truth.json";
  * writes its images and saves it as a blindspot dataset in `out`.
  */
 export async function generateDemo(options: DemoOptions): Promise<{ dataset: Dataset; truth: DemoTruth; dir: string }> {
+  return withProgress("demo images", options, false, (o) => generate(o));
+}
+
+async function generate(options: DemoOptions): Promise<{ dataset: Dataset; truth: DemoTruth; dir: string }> {
   const samples = options.samples ?? 2000;
   const seed = options.seed ?? 0;
   const width = options.width ?? 320;

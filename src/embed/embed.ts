@@ -11,6 +11,7 @@ import { openSession, type Provider, type RanOn } from "../onnx/session";
 import { fillInput, type ModelCard } from "./model/card";
 import { loadModel, type LoadModelOptions } from "./model/load";
 import { MOBILENET } from "./model/mobilenet";
+import { withProgress } from "../progress";
 
 /**
  * Embeddings of a dataset's images, or of its objects' boxes, with an ONNX image model.
@@ -80,6 +81,10 @@ interface Run {
 type Embed = (pixels: Uint8Array[]) => Promise<Float32Array>;
 
 export async function computeEmbeddings(ds: Dataset, options: EmbedOptions = {}): Promise<Embeddings> {
+  return withProgress(`embeddings (${options.model ?? MOBILENET})`, options, false, (o) => embed(ds, o));
+}
+
+async function embed(ds: Dataset, options: EmbedOptions): Promise<Embeddings> {
   const model = await loadModel(options.model ?? MOBILENET, options);
   const { card } = model;
   const { session, provider } = await openEmbeddingSession(model.path, { provider: options.provider, threads: options.threads });

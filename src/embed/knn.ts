@@ -25,6 +25,7 @@
 import { BlindspotError } from "../errors";
 import type { Provider } from "../onnx/session";
 import { openKnnGraph, type KnnGraph } from "./knnGraph";
+import { phaseLabel, withProgress } from "../progress";
 
 export type Progress = (phase: string, done: number, total: number) => void;
 
@@ -62,6 +63,10 @@ const TS_BLOCK = 256;
 
 /** Exact k nearest neighbours by cosine similarity of the rows of `data` ([n, dim] row-major). */
 export async function knn(data: Float32Array, dim: number, k: number, options: KnnOptions = {}): Promise<KnnResult> {
+  return withProgress(phaseLabel("k-NN"), options, true, (o) => nearest(data, dim, k, o));
+}
+
+async function nearest(data: Float32Array, dim: number, k: number, options: KnnOptions): Promise<KnnResult> {
   const items = unitRows(data, dim, "data");
   const queries = options.queries && unitRows(options.queries, dim, "queries");
   return knnUnit(items, k, { ...options, queries });

@@ -5,6 +5,7 @@ import { BlindspotError } from "../errors";
 import { fieldToWrite, lossError, losses } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 import { FORMATS, formatByName } from "./registry";
+import { phaseLabel, withProgress } from "../progress";
 
 export interface LoadOptions extends ReadOptions {
   /** Format name (see `FORMATS`); guessed from the path when omitted. */
@@ -16,7 +17,8 @@ export async function load(input: string, options: LoadOptions = {}): Promise<Da
   if (!fs.existsSync(input)) throw new BlindspotError({ file: input, message: "path not found", hint: "check the path" });
   const format = options.format ? formatByName(options.format) : detectFormat(input);
   if (!format.read) throw new BlindspotError({ file: input, message: `format ${format.name} cannot be read`, hint: "pick another --format" });
-  return format.read(input, options);
+  const read = format.read;
+  return withProgress(phaseLabel("loading"), options, true, (o) => read(input, o));
 }
 
 /**

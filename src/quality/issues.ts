@@ -46,6 +46,7 @@ import { qualityRowWidth } from "./rows";
 import { openScorer, type Engine } from "./scorer";
 import { qualityImage } from "./stats";
 import { parseThumbnail, thumbnailContrast, thumbnailHex, unpackThumbnail } from "./thumbnail";
+import { withProgress } from "../progress";
 
 /**
  * Batches the worker threads score at once: while one works through a 9-megapixel photo (a
@@ -116,6 +117,10 @@ export interface QualitySummary {
 }
 
 export async function computeQuality(ds: Dataset, options: QualityOptions = {}): Promise<QualitySummary> {
+  return withProgress("image quality", options, false, (o) => scoreQuality(ds, o));
+}
+
+async function scoreQuality(ds: Dataset, options: QualityOptions): Promise<QualitySummary> {
   const hashSize = options.hashSize ?? 8;
   if (!(Number.isInteger(hashSize) && hashSize >= 2)) throw new BlindspotError({ message: `hashSize must be an integer of at least 2, got ${hashSize}`, hint: "Cleanvision's default is 8 (a 64-bit hash)" });
   const ids = Array.from(values<string>(ds.samples, "id"));

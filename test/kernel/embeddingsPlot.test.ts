@@ -1,6 +1,7 @@
 import * as aq from "arquero";
 import { describe, expect, test } from "vitest";
-import { plot, type ProjectionRecord } from "../../kernel/plot";
+import { plot } from "../../kernel/plot";
+import type { ProjectionRecord } from "../../src/embed/project/project";
 import { MIME, type ChartBundle } from "../../kernel/protocol";
 import { show } from "../../kernel/show";
 import { values } from "../../src/dataset/columns";

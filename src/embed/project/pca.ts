@@ -13,6 +13,7 @@
 
 import { BlindspotError } from "../../errors";
 import type { Progress } from "../knn";
+import { phaseLabel, withProgress } from "../../progress";
 
 export interface PcaOptions {
   /** Components to keep (default 2). */
@@ -42,7 +43,7 @@ const MAX_ITERATIONS = 3000;
 
 /** The rows of `data` ([n, dim]) projected on their leading principal components: [n, components]. */
 export async function pca(data: Float32Array, dim: number, options: PcaOptions = {}): Promise<Float32Array> {
-  return projectPca(await fitPca(data, dim, options), data);
+  return withProgress(phaseLabel("PCA"), options, true, async (o) => projectPca(await fitPca(data, dim, o), data));
 }
 
 export async function fitPca(data: Float32Array, dim: number, options: PcaOptions = {}): Promise<PcaModel> {

@@ -19,6 +19,7 @@ import { knn, unitRows, type KnnOptions, type KnnResult, type Progress } from ".
 import { fitPca, projectPca } from "./pca";
 import { QuadTree } from "./quadtree";
 import { gaussian, mulberry32 } from "./random";
+import { phaseLabel, withProgress } from "../../progress";
 
 export interface TsneOptions {
   /** Effective number of neighbours (default 30); below the number of rows. */
@@ -56,7 +57,7 @@ const TINY = 1.1754943508222875e-38;
 
 /** The rows of `data` ([n, dim]) laid out in 2-D by t-SNE: [n, 2] row-major. */
 export async function tsne(data: Float32Array, dim: number, options: TsneOptions = {}): Promise<Float32Array> {
-  return (await tsneFit(data, dim, options)).points;
+  return withProgress(phaseLabel("t-SNE"), options, true, async (o) => (await tsneFit(data, dim, o)).points);
 }
 
 export async function tsneFit(data: Float32Array, dim: number, options: TsneOptions = {}): Promise<TsneResult> {

@@ -13,6 +13,7 @@ import { UMAP } from "umap-js";
 import { BlindspotError } from "../../errors";
 import { knn, type KnnOptions, type Progress } from "../knn";
 import { mulberry32 } from "./random";
+import { phaseLabel, withProgress } from "../../progress";
 
 export interface UmapOptions {
   /** Seed of the random layout and sampling (default 0). */
@@ -34,6 +35,10 @@ const EPOCHS_PER_YIELD = 10;
 
 /** The rows of `data` ([n, dim]) laid out in 2-D: [n, 2] row-major. */
 export async function umap(data: Float32Array, dim: number, options: UmapOptions = {}): Promise<Float32Array> {
+  return withProgress(phaseLabel("UMAP"), options, true, (o) => layout(data, dim, o));
+}
+
+async function layout(data: Float32Array, dim: number, options: UmapOptions): Promise<Float32Array> {
   const n = data.length / dim;
   if (!(n >= 3)) throw new BlindspotError({ message: `UMAP needs at least 3 rows, got ${n}` });
   const nNeighbors = Math.min(options.nNeighbors ?? 15, n - 1);
