@@ -211,12 +211,16 @@ export function readSelectionFile(text: string): SelectionRead {
     return { problem: `is not valid JSON (${(err as Error).message})` };
   }
   const f = (typeof v === "object" && v !== null ? v : {}) as { [key in keyof SelectionFile]?: unknown };
-  if (f.version !== 1) return { problem: `is not a selection file of version 1 (version ${JSON.stringify(f.version)})` };
+  if (f.version !== 1) {
+    return { problem: `is not a selection file of version 1 (version ${JSON.stringify(f.version)})` };
+  }
   if (typeof f.group !== "string") return { problem: '"group" is not a text' };
   if (!isTextList(f.picked)) return { problem: '"picked" is not a list of sample ids' };
   const filter = f.filter as { ids?: unknown; description?: unknown } | null | undefined;
   if (filter !== null) {
-    if (typeof filter !== "object" || !isTextList(filter.ids)) return { problem: '"filter.ids" is not a list of sample ids' };
+    if (typeof filter !== "object" || !isTextList(filter.ids)) {
+      return { problem: '"filter.ids" is not a list of sample ids' };
+    }
     if (typeof filter.description !== "string") return { problem: '"filter.description" is not a text' };
   }
   const file: SelectionFile = {

@@ -43,7 +43,9 @@ export async function withProgress<O extends { onProgress?: unknown }, R>(
 ): Promise<R> {
   if (options.onProgress || !defaultFactory || reporting.getStore()) return run(options);
   const reporter = defaultFactory(typeof label === "string" ? () => label : label);
-  const onProgress = phased ? reporter.onProgress : (done: number, total: number) => reporter.onProgress("", done, total);
+  const onProgress = phased
+    ? reporter.onProgress
+    : (done: number, total: number) => reporter.onProgress("", done, total);
   try {
     return await reporting.run(true, () => run({ ...options, onProgress }));
   } finally {

@@ -21,7 +21,7 @@ function recorder() {
 
 /** n rows of dim pseudo-random numbers (a fixed sequence: the test needs rows, not randomness). */
 function rows(n: number, dim: number): Float32Array {
-  return Float32Array.from({ length: n * dim }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+  return Float32Array.from({ length: n * dim }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
 }
 
 afterEach(() => setDefaultProgress(null));

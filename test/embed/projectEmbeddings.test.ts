@@ -37,14 +37,18 @@ describe("projectEmbeddings, without a notebook", () => {
     expect(new Set(progress)).toEqual(new Set(["knn", "umap"]));
 
     progress.length = 0;
-    expect((await projectEmbeddings(ds, emb, { method: "umap", seed: 1, iterations: 20, onProgress })).reused).toBe(true);
+    expect((await projectEmbeddings(ds, emb, { method: "umap", seed: 1, iterations: 20, onProgress })).reused).toBe(
+      true,
+    );
     expect(progress).toEqual([]);
     expect(Array.from(values<number>(ds.samples, "umap_x"))).toEqual(xs);
 
     expect((await projectEmbeddings(ds, emb, { method: "umap", seed: 2, iterations: 20 })).reused).toBe(false);
     const changed = { ...emb, vectors: emb.vectors.map((v) => -v) };
     expect((await projectEmbeddings(ds, changed, { method: "umap", seed: 2, iterations: 20 })).reused).toBe(false);
-    expect((await projectEmbeddings(ds, changed, { method: "umap", seed: 2, iterations: 20, recompute: true })).reused).toBe(false);
+    expect(
+      (await projectEmbeddings(ds, changed, { method: "umap", seed: 2, iterations: 20, recompute: true })).reused,
+    ).toBe(false);
   });
 
   it("refuses embeddings of another dataset, naming them", async () => {

@@ -77,7 +77,11 @@ export const METHOD_NAMES: Record<ProjectionMethod, string> = { umap: "UMAP", ts
  * (whose ids are object ids). Samples (or boxes) without an embedding get null. A later call on
  * the same embeddings with the same options reuses the fields instead of projecting again.
  */
-export async function projectEmbeddings(ds: Dataset, rows: EmbeddingRows, options: ProjectionOptions = {}): Promise<Projection> {
+export async function projectEmbeddings(
+  ds: Dataset,
+  rows: EmbeddingRows,
+  options: ProjectionOptions = {},
+): Promise<Projection> {
   const method = options.method ?? "umap";
   if (!METHODS.includes(method)) {
     throw new BlindspotError({
@@ -95,14 +99,24 @@ export async function projectEmbeddings(ds: Dataset, rows: EmbeddingRows, option
       hint: 'pass e.g. { key: "umap_crops" }',
     });
   }
-  const x = `${key}_x`, y = `${key}_y`;
+  const x = `${key}_x`,
+    y = `${key}_y`;
   const params = projectionParams(method, n, options);
-  const record: ProjectionRecord = { method, params: JSON.stringify(params), embeddings: fingerprint(rows), of, rows: n };
+  const record: ProjectionRecord = {
+    method,
+    params: JSON.stringify(params),
+    embeddings: fingerprint(rows),
+    of,
+    rows: n,
+  };
   const reused = !options.recompute && hasProjection(ds, key, record);
   if (!reused) {
     const xy = await project(method, rows, params, options);
     writeCoordinates(ds, of, ids, xy, x, y);
-    const projections = { ...((ds.info.projections as Record<string, ProjectionRecord> | undefined) ?? {}), [key]: record };
+    const projections = {
+      ...((ds.info.projections as Record<string, ProjectionRecord> | undefined) ?? {}),
+      [key]: record,
+    };
     ds.info = { ...ds.info, projections };
   }
   return { x, y, of, rows: n, reused };
@@ -145,12 +159,16 @@ export function embeddingsOf(
 function projectionParams(method: ProjectionMethod, n: number, o: ProjectionOptions): Record<string, number | string> {
   const minimum = method === "umap" ? 3 : 2;
   if (n < minimum) {
-    throw new BlindspotError({ message: `${METHOD_NAMES[method]} needs at least ${minimum} embeddings, got ${n}`, hint: "embed more images" });
+    throw new BlindspotError({
+      message: `${METHOD_NAMES[method]} needs at least ${minimum} embeddings, got ${n}`,
+      hint: "embed more images",
+    });
   }
   if (method === "pca") return { method };
   const seed = o.seed ?? 0;
   const iterations = o.iterations !== undefined && { iterations: o.iterations };
-  if (method === "umap") return { method, seed, nNeighbors: o.nNeighbors ?? 15, minDist: o.minDist ?? 0.1, ...iterations };
+  if (method === "umap")
+    return { method, seed, nNeighbors: o.nNeighbors ?? 15, minDist: o.minDist ?? 0.1, ...iterations };
   // scikit-learn refuses a perplexity of n or more; below 91 rows the default is lowered to fit.
   const perplexity = o.perplexity ?? Math.min(30, Math.max(1, Math.floor((n - 1) / 3)));
   return { method, seed, perplexity, init: "pca", ...iterations };
@@ -173,7 +191,8 @@ function fingerprint(rows: EmbeddingRows): string {
 /** True when the coordinate fields are there and hold this very projection. */
 function hasProjection(ds: Dataset, key: string, record: ProjectionRecord): boolean {
   const old = (ds.info.projections as Record<string, ProjectionRecord> | undefined)?.[key];
-  if (!old || old.embeddings !== record.embeddings || old.params !== record.params || old.of !== record.of) return false;
+  if (!old || old.embeddings !== record.embeddings || old.params !== record.params || old.of !== record.of)
+    return false;
   const columns = (record.of === "samples" ? ds.samples : ds.objects).columnNames();
   return columns.includes(`${key}_x`) && columns.includes(`${key}_y`);
 }
@@ -186,16 +205,30 @@ function project(
   options: ProjectionOptions,
 ): Promise<Float32Array> {
   const name = METHOD_NAMES[method];
-  const label = (phase: string) => `${name}: ${phase === "knn" ? "nearest neighbours" : phase === method ? "layout" : phase}`;
+  const label = (phase: string) =>
+    `${name}: ${phase === "knn" ? "nearest neighbours" : phase === method ? "layout" : phase}`;
   const { vectors, dim } = rows;
   const p = params as Record<string, number>;
   const provider = options.provider;
   return withProgress(label, { onProgress: options.onProgress }, true, ({ onProgress }) => {
     if (method === "pca") return pca(vectors, dim, { onProgress });
     if (method === "umap") {
-      return umap(vectors, dim, { seed: p.seed, nNeighbors: p.nNeighbors, minDist: p.minDist, nEpochs: p.iterations, provider, onProgress });
+      return umap(vectors, dim, {
+        seed: p.seed,
+        nNeighbors: p.nNeighbors,
+        minDist: p.minDist,
+        nEpochs: p.iterations,
+        provider,
+        onProgress,
+      });
     }
-    return tsne(vectors, dim, { seed: p.seed, perplexity: p.perplexity, iterations: p.iterations, provider, onProgress });
+    return tsne(vectors, dim, {
+      seed: p.seed,
+      perplexity: p.perplexity,
+      iterations: p.iterations,
+      provider,
+      onProgress,
+    });
   });
 }
 
@@ -209,14 +242,16 @@ function writeCoordinates(
   yField: string,
 ): void {
   if (of === "samples") {
-    const x = Array.from(ids, (_, r) => xy[2 * r]), y = Array.from(ids, (_, r) => xy[2 * r + 1]);
+    const x = Array.from(ids, (_, r) => xy[2 * r]),
+      y = Array.from(ids, (_, r) => xy[2 * r + 1]);
     ds.setFields(aq.table({ id: [...ids], [xField]: x, [yField]: y }));
     return;
   }
   const rowOf = new Map<unknown, number>();
   ids.forEach((id, r) => rowOf.set(id, r));
   const objectIds = values<number>(ds.objects, "id");
-  const x = new Array<number | null>(objectIds.length), y = new Array<number | null>(objectIds.length);
+  const x = new Array<number | null>(objectIds.length),
+    y = new Array<number | null>(objectIds.length);
   for (let i = 0; i < objectIds.length; i++) {
     const r = rowOf.get(objectIds[i]);
     x[i] = r === undefined ? null : xy[2 * r];
