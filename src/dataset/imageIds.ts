@@ -1,3 +1,4 @@
+/** Image ids as COCO tools see them, shared by the COCO formats and the detection evaluation. */
 import type { Dataset } from "./dataset";
 import { values } from "./columns";
 
