@@ -4,7 +4,7 @@ import { values } from "../../dataset/columns";
 import type { Dataset } from "../../dataset/dataset";
 import { BlindspotError, describeValue } from "../../errors";
 import type { Provider } from "../../onnx/session";
-import { withProgress, type PhaseProgress } from "../../progress";
+import { phaseLabel, withProgress, type PhaseProgress } from "../../progress";
 import { pca } from "./pca";
 import { tsne } from "./tsne";
 import { umap } from "./umap";
@@ -204,9 +204,8 @@ function project(
   params: Record<string, number | string>,
   options: ProjectionOptions,
 ): Promise<Float32Array> {
-  const name = METHOD_NAMES[method];
-  const label = (phase: string) =>
-    `${name}: ${phase === "knn" ? "nearest neighbours" : phase === method ? "layout" : phase}`;
+  const named = phaseLabel(METHOD_NAMES[method]);
+  const label = (phase: string) => named(phase === method ? "layout" : phase);
   const { vectors, dim } = rows;
   const p = params as Record<string, number>;
   const provider = options.provider;
