@@ -6,8 +6,9 @@ import type { Dataset } from "../../src/dataset/dataset";
 import { imageFolder } from "../../src/formats/imageFolder";
 import { DEFAULT_THRESHOLDS, ISSUE_TYPES, type IssueType } from "../../src/quality/cleanvision";
 import { computeQuality } from "../../src/quality/issues";
+import { hasPython } from "../helpers/reference";
 import { HAS_SHARED, SKIP_MESSAGE, tmpDir, VOC_IMAGES } from "../helpers/data";
-import { HAS_PYTHON, python, SIGN_DIGITS, VOC_FILES } from "./helpers";
+import { python, SIGN_DIGITS, VOC_FILES } from "./helpers";
 import { writeVariants } from "./variants";
 
 /**
@@ -53,7 +54,7 @@ function pixelDifference(file: { icc: boolean; orientation: number }): string | 
   return null;
 }
 
-describe.runIf(HAS_PYTHON && HAS_SHARED)(`quality flags agree with Cleanvision${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`, () => {
+describe.runIf(HAS_SHARED && hasPython())(`quality flags agree with Cleanvision${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`, () => {
   it("per issue type on voc100, sign-digits and variants; every disagreement explained", async () => {
     const variantsDir = tmpDir("variants");
     const variants = await writeVariants(VOC_FILES.filter((_, i) => i % 10 === 0), variantsDir);

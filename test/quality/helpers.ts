@@ -6,10 +6,7 @@ import { decodeImage } from "../../src/image/decode";
 import { qualityImage } from "../../src/quality/stats";
 import type { QualityImage } from "../../src/quality/stats";
 import { HAS_SHARED, SHARED, tmpDir, VOC_IMAGES } from "../helpers/data";
-
-/** The project's Python with the reference tools (scripts/setup.sh). */
-export const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
-export const HAS_PYTHON = fs.existsSync(PYTHON);
+import { PYTHON } from "../helpers/reference";
 
 /** Runs a script of this folder with a JSON input file; returns its JSON output. */
 export function python<T>(script: string, input: unknown): T {
