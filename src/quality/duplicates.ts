@@ -2,7 +2,9 @@
  * Duplicate sets as Cleanvision 0.3.7 finds them (issue_managers/duplicate_issue_manager.py):
  *
  * - exact duplicates: images whose pixel arrays have the same md5 (np.asarray(image).tobytes():
- *   the decoded pixels, not the file bytes, so a PNG and a lossless copy of it are duplicates);
+ *   the decoded pixels, not the file bytes, so a PNG and a lossless copy of it are duplicates;
+ *   the pixels as stored, since PIL does not apply the EXIF orientation, so a copy that differs
+ *   only by its orientation tag is an exact duplicate);
  * - near duplicates: images with the same perceptual hash (phash.ts). A near set with exactly
  *   the members of an exact set is dropped (those images are exact duplicates only); a near
  *   set larger than the exact sets inside it keeps all its members.
@@ -12,15 +14,20 @@
  */
 
 import { createHash } from "node:crypto";
+import { storedOrder } from "../image/orientation";
 import { hammingDistance } from "./phash";
 import type { QualityImage } from "./stats";
 
-/** md5 of the pixels as Pillow holds them: one byte per pixel for a grayscale file, else R G B. */
+/**
+ * md5 of the pixels as Pillow holds them: in the file's stored order (before EXIF orientation),
+ * one byte per pixel for a grayscale file, else R G B.
+ */
 export function pixelMd5(image: QualityImage): string {
   const md5 = createHash("md5");
-  if (image.channels === 3) return md5.update(image.rgb).digest("hex");
+  const rgb = storedOrder(image.rgb, image.width, image.height, 3, image.orientation ?? 1);
+  if (image.channels === 3) return md5.update(rgb).digest("hex");
   const gray = new Uint8Array(image.width * image.height);
-  for (let i = 0; i < gray.length; i++) gray[i] = image.rgb[3 * i];
+  for (let i = 0; i < gray.length; i++) gray[i] = rgb[3 * i];
   return md5.update(gray).digest("hex");
 }
 

@@ -5,7 +5,7 @@
  *   quality_<score>          the scores of stats.ts (brightness, brightness_p1 ... p99, contrast,
  *                            laplacian_var, entropy, colorfulness, blurriness,
  *                            blurriness_gray_std, aspect_ratio, size, channels, phash) and
- *                            quality_md5 (of the pixels)
+ *                            quality_md5 (of the pixels as stored, before EXIF orientation)
  *   quality_<issue>_score    Cleanvision's issue score (low is bad), see cleanvision.ts
  *   is_<issue>               the flag: dark, light, odd_aspect_ratio, low_information, blurry,
  *                            grayscale, odd_size, exact_duplicate, near_duplicate
@@ -54,7 +54,7 @@ import { parseThumbnail, thumbnailContrast, thumbnailHex, unpackThumbnail } from
 const BATCHES_IN_FLIGHT = 8;
 
 /** Bump when any score would change: cached rows of other versions are not reused. */
-const VERSION = 3;
+const VERSION = 4;
 
 /** How flagQuality decides: Cleanvision's fixed thresholds, or outliers of this dataset. */
 export type FlagMode = "cleanvision" | "dataset";
