@@ -32,9 +32,9 @@ export async function decodeForQuality(file: string): Promise<QualityImage> {
 }
 
 /**
- * The pixels as stored, as OpenCV and PIL read them: decodeImage converts images with an
- * embedded ICC profile to sRGB (1,851 of the 2,162 voc100 + sign-digits files carry Apple's
- * Display P3 profile), which OpenCV and PIL do not. EXIF orientation applied, as cv2.imread does.
+ * The pixels as stored, as OpenCV reads them: an embedded ICC profile not applied (1,851 of the
+ * 2,162 voc100 + sign-digits files carry Apple's Display P3 profile), the EXIF orientation
+ * applied, as cv2.imread does.
  */
 export async function storedImage(file: string): Promise<QualityImage> {
   const { data, info } = await sharp(file).keepIccProfile().autoOrient().removeAlpha().raw().toBuffer({ resolveWithObject: true });
