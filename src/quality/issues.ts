@@ -35,6 +35,7 @@ import * as aq from "arquero";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { BlindspotError } from "../errors";
+import { newProblems } from "../image/problems";
 import { computeForImages } from "../onnx/pipeline";
 import type { Provider, RanOn } from "../onnx/session";
 import { findIssues, ISSUE_TYPES, type IssueInputs, type IssueThresholds, type IssueType } from "./cleanvision";
@@ -131,8 +132,7 @@ export async function computeQuality(ds: Dataset, options: QualityOptions = {}):
   { batchSize: options.batchSize ?? 64, concurrency: options.concurrency, cacheRoot: options.cacheRoot, onProgress: options.onProgress, signal: options.signal })
     .finally(() => scorer.close());
 
-  const recorded = new Set(ds.problems.map(problemKey));
-  ds.addProblems(result.errors.map(({ index, error }) => error.toProblem(ids[index])).filter((p) => !recorded.has(problemKey(p))));
+  ds.addProblems(newProblems(ds.problems, result.errors.map(({ index, error }) => error.toProblem(ids[index]))));
   const scores = ids.map((_, i) => unpackRow(result.rows.subarray(i * width, i * width + scoresWidth), hashSize));
   const thumbs = ids.map((_, i) => unpackThumbnail(result.rows.subarray(i * width + scoresWidth, (i + 1) * width)));
   ds.setFields(aq.table({
@@ -216,9 +216,4 @@ const RELATIVE_FIELDS = [...RELATIVE_SCORES, "thumbnail", "thumbnail_contrast"] 
 /** One column per score, `quality_<score>`, null for images without scores. */
 function scoreColumns(scores: (ImageQuality | null)[]): Record<string, unknown[]> {
   return Object.fromEntries(STORED_KEYS.map((k) => [`quality_${k}`, scores.map((s) => (s === null ? null : s[k]))]));
-}
-
-/** A rerun's problem is the same problem when the same file fails the same way (libvips' wording can vary). */
-function problemKey(p: { sampleId?: string; kind: string; file: string }): string {
-  return JSON.stringify([p.sampleId, p.kind, p.file]);
 }
