@@ -54,7 +54,8 @@ function checkEnding(file: string, format: string | undefined): void {
       break;
     }
     if (format === "jpeg" && endsInside(fs.readFileSync(file))) return;
-    throw new ImageError("truncated-image", file, `the ${format!.toUpperCase()} file is truncated (no end-of-image marker)`, FIX_TRUNCATED);
+    const reason = `the ${format!.toUpperCase()} file is truncated (no end-of-image marker)`;
+    throw new ImageError("truncated-image", file, reason, FIX_TRUNCATED);
   } finally {
     fs.closeSync(fd);
   }

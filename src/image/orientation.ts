@@ -9,12 +9,20 @@
  * bytes per pixel, interleaved) and the EXIF orientation (1-8) that turned them. Orientation 1
  * gives the same array back.
  */
-export function storedOrder(displayed: Uint8Array, width: number, height: number, channels: number, orientation: number): Uint8Array {
+export function storedOrder(
+  displayed: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  orientation: number,
+): Uint8Array {
   if (orientation === 1) return displayed;
   // Stored pixel (sx, sy) is displayed pixel origin + sx * ax + sy * ay (in pixels).
   const turned = orientation >= 5;
-  const sw = turned ? height : width, sh = turned ? width : height;
-  const last = (sh - 1) * width, right = sw - 1;
+  const sw = turned ? height : width,
+    sh = turned ? width : height;
+  const last = (sh - 1) * width,
+    right = sw - 1;
   const walk: Record<number, [number, number, number]> = {
     2: [right, -1, width], // mirrored left to right
     3: [last + right, -1, -width], // turned 180 degrees

@@ -11,7 +11,8 @@ const EXIF_REACH = 64 * 1024;
 export function withOrientation(jpeg: Uint8Array, orientation: number): Buffer {
   const bytes = Buffer.from(jpeg);
   const head = bytes.subarray(0, EXIF_REACH);
-  const little = head.indexOf(ENTRY.little), big = head.indexOf(ENTRY.big);
+  const little = head.indexOf(ENTRY.little),
+    big = head.indexOf(ENTRY.big);
   if (little >= 0) bytes.writeUInt16LE(orientation, little + 8);
   else if (big >= 0) bytes.writeUInt16BE(orientation, big + 8);
   else {

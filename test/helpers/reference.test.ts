@@ -22,7 +22,9 @@ describe("live reference tools", () => {
   it("a missing tool is skipped with a message, except under CI=true where it is an error", () => {
     expect(hasReference(PYTHON, "the reference Python", {})).toBe(true);
     expect(hasReference(MISSING, "the reference Python", {})).toBe(false);
-    expect(() => hasReference(MISSING, "the reference Python", { CI: "true" })).toThrow(/not found at .*no-such-venv.*scripts\/setup\.sh.*CI=true/);
+    expect(() => hasReference(MISSING, "the reference Python", { CI: "true" })).toThrow(
+      /not found at .*no-such-venv.*scripts\/setup\.sh.*CI=true/,
+    );
   });
 
   it("a live suite without its Python fails the run under CI=true and skips otherwise", () => {

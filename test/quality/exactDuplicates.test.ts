@@ -20,7 +20,8 @@ import { python } from "./helpers";
 
 /** A JPEG with no symmetry (a gradient and an off-centre disc), width != height. */
 function photo(width: number, height: number): Promise<Buffer> {
-  const svg = `<svg width='${width}' height='${height}'><defs><linearGradient id='g'><stop offset='0' stop-color='#203080'/>` +
+  const svg =
+    `<svg width='${width}' height='${height}'><defs><linearGradient id='g'><stop offset='0' stop-color='#203080'/>` +
     `<stop offset='1' stop-color='#e0c040'/></linearGradient></defs><rect width='100%' height='100%' fill='url(#g)'/>` +
     `<circle cx='${width / 4}' cy='${height / 3}' r='${height / 5}' fill='#c02020'/></svg>`;
   return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
@@ -35,7 +36,11 @@ describe("pixels in the file's stored order", () => {
       expect(readJpegHeader(tagged)?.orientation, `orientation ${o}`).toBe(o);
       const shown = await decodeImage(tagged);
       expect([shown.width, shown.height], `orientation ${o}`).toEqual(o >= 5 ? [23, 37] : [37, 23]);
-      if (o !== 1) expect(Buffer.compare(Buffer.from(shown.data), Buffer.from(stored.data)), `orientation ${o} turns the pixels`).not.toBe(0);
+      if (o !== 1)
+        expect(
+          Buffer.compare(Buffer.from(shown.data), Buffer.from(stored.data)),
+          `orientation ${o} turns the pixels`,
+        ).not.toBe(0);
       const back = storedOrder(shown.data, shown.width, shown.height, 3, o);
       expect(Buffer.compare(Buffer.from(back), Buffer.from(stored.data)), `orientation ${o}`).toBe(0);
     }
@@ -62,7 +67,11 @@ describe("exact duplicates", () => {
     const ds = b.build();
     const summary = await computeQuality(ds, { cacheRoot: null });
     expect(summary.failed).toBe(0);
-    return { ds, exact: Array.from(values<boolean>(ds.samples, "is_exact_duplicate")), near: Array.from(values<boolean>(ds.samples, "is_near_duplicate")) };
+    return {
+      ds,
+      exact: Array.from(values<boolean>(ds.samples, "is_exact_duplicate")),
+      near: Array.from(values<boolean>(ds.samples, "is_near_duplicate")),
+    };
   }
 
   it("a copy that differs only by its EXIF orientation tag is an exact duplicate of the stored pixels", async () => {
@@ -78,7 +87,9 @@ describe("exact duplicates", () => {
 
   it.runIf(hasPython())("the same exact and near duplicates as Cleanvision, run live", async () => {
     const paths = await writeFiles();
-    const cv = python<Record<string, { columns: Record<string, boolean[]> }>>("cleanvision_issues.py", [{ name: "exif", files: paths }]).exif;
+    const cv = python<Record<string, { columns: Record<string, boolean[]> }>>("cleanvision_issues.py", [
+      { name: "exif", files: paths },
+    ]).exif;
     const { exact, near } = await flagged();
     expect(exact).toEqual(cv.columns.is_exact_duplicates_issue);
     expect(near).toEqual(cv.columns.is_near_duplicates_issue);

@@ -71,7 +71,10 @@ async function checkImages(b: DatasetBuilder, mode: "exists" | "header", onProgr
       }
     } catch (err) {
       if (err instanceof ImageError) b.addProblem(err.toProblem(id));
-      else b.addProblem({ kind: "corrupt-image", sampleId: id, file: full, message: `image cannot be read: ${(err as Error).message}`, hint: "re-export or replace the image file" });
+      else {
+        const message = `image cannot be read: ${(err as Error).message}`;
+        b.addProblem({ kind: "corrupt-image", sampleId: id, file: full, message, hint: "re-export or replace the image file" });
+      }
     }
   });
 }
