@@ -5,9 +5,11 @@
  *   the decoded pixels, not the file bytes, so a PNG and a lossless copy of it are duplicates;
  *   the pixels as stored, since PIL does not apply the EXIF orientation, so a copy that differs
  *   only by its orientation tag is an exact duplicate);
- * - near duplicates: images with the same perceptual hash (phash.ts). A near set with exactly
- *   the members of an exact set is dropped (those images are exact duplicates only); a near
- *   set larger than the exact sets inside it keeps all its members.
+ * - near duplicates: images with the same perceptual hash (phash.ts). A near set whose members
+ *   all lie in one exact set is dropped (those images are exact duplicates only); a near set
+ *   larger than the exact sets inside it keeps all its members. (Cleanvision drops near sets
+ *   equal to an exact set; its near sets cannot be smaller, as it hashes the stored pixels both
+ *   times. Ours can, where an exact set holds copies that differ by their EXIF orientation.)
  *
  * `distance` > 0 widens near duplicates to hashes at most that many bits apart (Cleanvision
  * has only 0): sets are then the connected components of that relation.
@@ -93,8 +95,8 @@ export function describeSets(sets: number[][], keys: readonly (string | null)[])
   return { group, score, sets: ordered };
 }
 
-/** Cleanvision's rule: near sets that are exactly an exact set are not near duplicates. */
+/** Cleanvision's rule: near sets within one exact set are not near duplicates. */
 export function withoutExactSets(near: number[][], exact: number[][]): number[][] {
-  const exactKeys = new Set(exact.map((s) => [...s].sort((a, b) => a - b).join(",")));
-  return near.filter((s) => !exactKeys.has([...s].sort((a, b) => a - b).join(",")));
+  const exactSetOf = new Map(exact.flatMap((set, k) => set.map((i) => [i, k])));
+  return near.filter((s) => !s.every((i) => exactSetOf.has(i) && exactSetOf.get(i) === exactSetOf.get(s[0])));
 }

@@ -49,7 +49,14 @@ describe("pixels in the file's stored order", () => {
 
 describe("exact duplicates", () => {
   const dir = tmpDir("exact-duplicates");
-  const files = ["photo.jpg", "photo-turned-6.jpg", "photo-mirrored-2.jpg", "photo-turned-8.jpg", "other.jpg"];
+  const files = [
+    "photo.jpg",
+    "photo-turned-6.jpg",
+    "photo-mirrored-2.jpg",
+    "photo-turned-8.jpg",
+    "photo-copy.jpg",
+    "other.jpg",
+  ];
 
   async function writeFiles(): Promise<string[]> {
     const jpeg = await photo(64, 40);
@@ -57,7 +64,8 @@ describe("exact duplicates", () => {
     fs.writeFileSync(path.join(dir, files[1]), withOrientation(jpeg, 6));
     fs.writeFileSync(path.join(dir, files[2]), withOrientation(jpeg, 2));
     fs.writeFileSync(path.join(dir, files[3]), withOrientation(jpeg, 8));
-    fs.writeFileSync(path.join(dir, files[4]), await photo(40, 64));
+    fs.writeFileSync(path.join(dir, files[4]), jpeg);
+    fs.writeFileSync(path.join(dir, files[5]), await photo(40, 64));
     return files.map((f) => path.join(dir, f));
   }
 
@@ -76,10 +84,13 @@ describe("exact duplicates", () => {
 
   it("a copy that differs only by its EXIF orientation tag is an exact duplicate of the stored pixels", async () => {
     await writeFiles();
-    const { ds, exact } = await flagged();
-    expect(exact).toEqual([true, true, true, true, false]);
+    const { ds, exact, near } = await flagged();
+    expect(exact).toEqual([true, true, true, true, true, false]);
     const groups = values<number | null>(ds.samples, "quality_exact_duplicate_group");
-    expect(new Set(Array.from(groups).slice(0, 4)).size).toBe(1);
+    expect(new Set(Array.from(groups).slice(0, 5)).size).toBe(1);
+    // The photo and its byte copy share a perceptual hash, the turned copies not: they are all
+    // exact duplicates of one another, so none is a near duplicate (as in Cleanvision).
+    expect(near).toEqual([false, false, false, false, false, false]);
     // The other scores are of the image as displayed: the turned copy's perceptual hash differs.
     const phash = values<string>(ds.samples, "quality_phash");
     expect(phash[1]).not.toBe(phash[0]);
