@@ -22,6 +22,7 @@ import { writeVariants } from "./variants";
  * blindspot does with the tag itself is in exactDuplicates.test.ts). Every flag of every issue
  * type must then agree on every image, and the raw scores and hashes must be equal.
  */
+
 /** Cleanvision's names of the issue types. */
 const CV_NAME: Record<IssueType, string> = {
   dark: "dark", light: "light", odd_aspect_ratio: "odd_aspect_ratio", low_information: "low_information", blurry: "blurry",
