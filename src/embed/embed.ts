@@ -4,6 +4,7 @@ import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { BlindspotError, type Problem } from "../errors";
 import { forEachBatch } from "../image/batches";
+import { newProblems } from "../image/problems";
 import { decodeImage, readImage, type DecodedImage, type ImageError } from "../image/decode";
 import { hashBytes, ResultCache } from "../image/cache";
 import { computeForImages, type ImageComputation } from "../image/pipeline";
@@ -99,8 +100,7 @@ async function embed(ds: Dataset, options: EmbedOptions): Promise<Embeddings> {
     ? await embedCrops(ds, options.crops, computation, embed, card, { ...options, batchSize })
     : await embedImages(ds, computation, embed, card, { ...options, batchSize });
 
-  const known = new Set(ds.problems.map(problemKey));
-  ds.addProblems(run.problems.filter((p) => !known.has(problemKey(p))));
+  ds.addProblems(newProblems(ds.problems, run.problems));
   const dim = card.output.dim;
   const ok = run.keys.flatMap((_, r) => (Number.isNaN(run.rows[r * dim]) ? [] : [r]));
   const vectors = new Float32Array(ok.length * dim);
@@ -288,10 +288,6 @@ function normalise(data: Float32Array, dim: number): Float32Array {
     for (let t = 0; t < dim; t++) out[o + t] = data[o + t] * s;
   }
   return out;
-}
-
-function problemKey(p: Problem): string {
-  return JSON.stringify([p.sampleId, p.kind, p.file, p.place, p.message]);
 }
 
 /**

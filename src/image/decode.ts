@@ -203,6 +203,7 @@ export function luma(rgb: Uint8Array): Uint8Array {
 }
 
 const FIX_CORRUPT = "re-export or re-download the image, or remove the sample";
+export const FIX_TRUNCATED = "copy or download the file again: it ends before the image data does";
 const FIX_UNSUPPORTED = "convert the image to JPEG or PNG (e.g. with ImageMagick: magick in.heic out.jpg)";
 
 function tooLarge(name: string, width: number, height: number, maxPixels: number): ImageError {
@@ -219,7 +220,7 @@ function classify(err: unknown, name: string, bytes: Uint8Array, headerRead: boo
   if (/pixel limit/i.test(msg)) return new ImageError("image-too-large", name, `the image is over the pixel limit (${msg})`, "downscale the image, or raise maxPixels", err);
   if (bytes.length === 0) return new ImageError("corrupt-image", name, "the image file is empty", FIX_CORRUPT, err);
   if (headerRead && (isTruncated(bytes) || /premature end|truncated|unexpected end|not enough data/i.test(msg))) {
-    return new ImageError("truncated-image", name, `the image file is cut short (${msg})`, "copy or download the file again: it ends before the image data does", err);
+    return new ImageError("truncated-image", name, `the image file is cut short (${msg})`, FIX_TRUNCATED, err);
   }
   if (/unsupported (codec|feature)|not built in|no decoder/i.test(msg)) {
     return new ImageError("unsupported-image", name, `this image's encoding cannot be decoded by this build of sharp (${msg})`, FIX_UNSUPPORTED, err);

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import sharp from "sharp";
+import { FIX_TRUNCATED, ImageError } from "./decode";
 
 export interface ImageHeader {
   width: number;
@@ -31,7 +32,8 @@ const MAX_PADDING = 4 * 1024 * 1024;
 
 /**
  * Finds images cut short (an interrupted copy or download) without decoding them: their header
- * reads fine, but the end-of-image marker is missing from the end of the data.
+ * reads fine, but the end-of-image marker is missing from the end of the data. Throws the
+ * ImageError that decoding the file would (kind "truncated-image").
  */
 function checkEnding(file: string, format: string | undefined): void {
   const marker = format === undefined ? undefined : ENDINGS[format];
@@ -52,7 +54,8 @@ function checkEnding(file: string, format: string | undefined): void {
       break;
     }
     if (format === "jpeg" && endsInside(fs.readFileSync(file))) return;
-    throw new Error(`the ${format!.toUpperCase()} file is truncated (no end-of-image marker)`);
+    const reason = `the ${format!.toUpperCase()} file is truncated (no end-of-image marker)`;
+    throw new ImageError("truncated-image", file, reason, FIX_TRUNCATED);
   } finally {
     fs.closeSync(fd);
   }

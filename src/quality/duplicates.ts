@@ -2,25 +2,34 @@
  * Duplicate sets as Cleanvision 0.3.7 finds them (issue_managers/duplicate_issue_manager.py):
  *
  * - exact duplicates: images whose pixel arrays have the same md5 (np.asarray(image).tobytes():
- *   the decoded pixels, not the file bytes, so a PNG and a lossless copy of it are duplicates);
- * - near duplicates: images with the same perceptual hash (phash.ts). A near set with exactly
- *   the members of an exact set is dropped (those images are exact duplicates only); a near
- *   set larger than the exact sets inside it keeps all its members.
+ *   the decoded pixels, not the file bytes, so a PNG and a lossless copy of it are duplicates;
+ *   the pixels as stored, since PIL does not apply the EXIF orientation, so a copy that differs
+ *   only by its orientation tag is an exact duplicate);
+ * - near duplicates: images with the same perceptual hash (phash.ts). A near set whose members
+ *   all lie in one exact set is dropped (those images are exact duplicates only); a near set
+ *   larger than the exact sets inside it keeps all its members. (Cleanvision drops near sets
+ *   equal to an exact set; its near sets cannot be smaller, as it hashes the stored pixels both
+ *   times. Ours can, where an exact set holds copies that differ by their EXIF orientation.)
  *
  * `distance` > 0 widens near duplicates to hashes at most that many bits apart (Cleanvision
  * has only 0): sets are then the connected components of that relation.
  */
 
 import { createHash } from "node:crypto";
+import { storedOrder } from "../image/orientation";
 import { hammingDistance } from "./phash";
 import type { QualityImage } from "./stats";
 
-/** md5 of the pixels as Pillow holds them: one byte per pixel for a grayscale file, else R G B. */
+/**
+ * md5 of the pixels as Pillow holds them: in the file's stored order (before EXIF orientation),
+ * one byte per pixel for a grayscale file, else R G B.
+ */
 export function pixelMd5(image: QualityImage): string {
   const md5 = createHash("md5");
-  if (image.channels === 3) return md5.update(image.rgb).digest("hex");
+  const rgb = storedOrder(image.rgb, image.width, image.height, 3, image.orientation ?? 1);
+  if (image.channels === 3) return md5.update(rgb).digest("hex");
   const gray = new Uint8Array(image.width * image.height);
-  for (let i = 0; i < gray.length; i++) gray[i] = image.rgb[3 * i];
+  for (let i = 0; i < gray.length; i++) gray[i] = rgb[3 * i];
   return md5.update(gray).digest("hex");
 }
 
@@ -86,8 +95,8 @@ export function describeSets(sets: number[][], keys: readonly (string | null)[])
   return { group, score, sets: ordered };
 }
 
-/** Cleanvision's rule: near sets that are exactly an exact set are not near duplicates. */
+/** Cleanvision's rule: near sets within one exact set are not near duplicates. */
 export function withoutExactSets(near: number[][], exact: number[][]): number[][] {
-  const exactKeys = new Set(exact.map((s) => [...s].sort((a, b) => a - b).join(",")));
-  return near.filter((s) => !exactKeys.has([...s].sort((a, b) => a - b).join(",")));
+  const exactSetOf = new Map(exact.flatMap((set, k) => set.map((i) => [i, k])));
+  return near.filter((s) => !s.every((i) => exactSetOf.has(i) && exactSetOf.get(i) === exactSetOf.get(s[0])));
 }

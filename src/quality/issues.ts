@@ -5,7 +5,7 @@
  *   quality_<score>          the scores of stats.ts (brightness, brightness_p1 ... p99, contrast,
  *                            laplacian_var, entropy, colorfulness, blurriness,
  *                            blurriness_gray_std, aspect_ratio, size, channels, phash) and
- *                            quality_md5 (of the pixels)
+ *                            quality_md5 (of the pixels as stored, before EXIF orientation)
  *   quality_<issue>_score    Cleanvision's issue score (low is bad), see cleanvision.ts
  *   is_<issue>               the flag: dark, light, odd_aspect_ratio, low_information, blurry,
  *                            grayscale, odd_size, exact_duplicate, near_duplicate
@@ -37,6 +37,7 @@ import type { Dataset } from "../dataset/dataset";
 import { BlindspotError } from "../errors";
 import { computeForImages } from "../image/pipeline";
 import type { Provider, RanOn } from "../onnx/session";
+import { newProblems } from "../image/problems";
 import { findIssues, ISSUE_TYPES, type IssueInputs, type IssueThresholds, type IssueType } from "./cleanvision";
 import { describeSets, exactSets, withoutExactSets } from "./duplicates";
 import { nearDuplicateSets, type NearDuplicateOptions } from "./nearDuplicates";
@@ -55,7 +56,7 @@ import { withProgress } from "../progress";
 const BATCHES_IN_FLIGHT = 8;
 
 /** Bump when any score would change: cached rows of other versions are not reused. */
-const VERSION = 3;
+const VERSION = 4;
 
 /** How flagQuality decides: Cleanvision's fixed thresholds, or outliers of this dataset. */
 export type FlagMode = "cleanvision" | "dataset";
@@ -136,8 +137,7 @@ async function scoreQuality(ds: Dataset, options: QualityOptions): Promise<Quali
   { batchSize: options.batchSize ?? 64, concurrency: options.concurrency, cacheRoot: options.cacheRoot, onProgress: options.onProgress, signal: options.signal })
     .finally(() => scorer.close());
 
-  const recorded = new Set(ds.problems.map(problemKey));
-  ds.addProblems(result.errors.map(({ index, error }) => error.toProblem(ids[index])).filter((p) => !recorded.has(problemKey(p))));
+  ds.addProblems(newProblems(ds.problems, result.errors.map(({ index, error }) => error.toProblem(ids[index]))));
   const scores = ids.map((_, i) => unpackRow(result.rows.subarray(i * width, i * width + scoresWidth), hashSize));
   const thumbs = ids.map((_, i) => unpackThumbnail(result.rows.subarray(i * width + scoresWidth, (i + 1) * width)));
   ds.setFields(aq.table({
@@ -221,9 +221,4 @@ const RELATIVE_FIELDS = [...RELATIVE_SCORES, "thumbnail", "thumbnail_contrast"] 
 /** One column per score, `quality_<score>`, null for images without scores. */
 function scoreColumns(scores: (ImageQuality | null)[]): Record<string, unknown[]> {
   return Object.fromEntries(STORED_KEYS.map((k) => [`quality_${k}`, scores.map((s) => (s === null ? null : s[k]))]));
-}
-
-/** A rerun's problem is the same problem when the same file fails the same way (libvips' wording can vary). */
-function problemKey(p: { sampleId?: string; kind: string; file: string }): string {
-  return JSON.stringify([p.sampleId, p.kind, p.file]);
 }

@@ -41,6 +41,8 @@ export interface QualityImage {
   rgb: Uint8Array;
   /** Colour channels the file stores: 1 for a grayscale file (Pillow mode "L"), else 3. */
   channels: 1 | 3;
+  /** The EXIF orientation (1-8) that turned the stored pixels into these; 1 when absent. */
+  orientation?: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export interface QualityImage {
 export function qualityImage(d: DecodedImage): QualityImage {
   const { source } = d;
   const gray = source.space === "b-w" && !source.hasAlpha && source.depth === "uchar";
-  return { width: d.width, height: d.height, rgb: d.data, channels: gray ? 1 : 3 };
+  return { width: d.width, height: d.height, rgb: d.data, channels: gray ? 1 : 3, orientation: source.orientation };
 }
 
 /** Percentiles of per-pixel brightness that Cleanvision computes. */

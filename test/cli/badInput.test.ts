@@ -87,7 +87,7 @@ describe.skipIf(!HAS_SHARED)("bad input: clear errors and recorded problems", ()
     });
     const s = info(file, images);
     expect(s.samples).toBe(5);
-    expect(s.problems.byKind).toEqual({ "missing-image": 1, "corrupt-image": 2, "path-escapes-dataset": 1 });
+    expect(s.problems.byKind).toEqual({ "missing-image": 1, "corrupt-image": 1, "truncated-image": 1, "path-escapes-dataset": 1 });
     expect(s.problems.first.some((p: any) => /truncated/.test(p.message))).toBe(true);
     for (const p of s.problems.first) {
       expect(p.sampleId).toBeTruthy();

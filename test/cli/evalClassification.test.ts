@@ -4,10 +4,10 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/dataset/view";
 import { tmpDir } from "../helpers/data";
+import { hasPython, PYTHON } from "../helpers/reference";
 
 /** `blindspot eval classification` on CSV and JSON Lines tables: numbers against scikit-learn (live), and bad input. */
 const BIN = path.resolve(__dirname, "../../bin/blindspot.js");
-const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
 const TOL = 1e-12;
 
 function cli(...args: string[]) {
@@ -61,7 +61,7 @@ function json(...args: string[]) {
 const animals = generate(400, ["cat", "dog", "bird", "fish"], 3);
 const binary = generate(250, ["neg", "pos"], 4);
 
-describe.runIf(fs.existsSync(PYTHON))("blindspot eval classification equals scikit-learn's, run live", () => {
+describe.runIf(hasPython())("blindspot eval classification equals scikit-learn's, run live", () => {
   const cases = [animals, binary].map((r, i) => ({ name: String(i), k: r.classes.length, truth: r.truth, pred: r.proba.map(argmax), proba: r.proba }));
   const casesFile = write("cases.json", JSON.stringify(cases));
   const expected = JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "../eval/sklearn_metrics.py"), casesFile], { encoding: "utf8" }));

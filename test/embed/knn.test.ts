@@ -6,13 +6,13 @@ import { knn, type KnnResult } from "../../src/embed/knn";
 import { gaussianMatrix } from "../../src/embed/project/random";
 import { releaseSessions } from "../../src/onnx/session";
 import { rejection, tmpDir } from "../helpers/data";
+import { hasPython, PYTHON } from "../helpers/reference";
 
 /**
  * Exact cosine k-NN against scikit-learn's NearestNeighbors(metric="cosine", algorithm="brute"),
  * run live (test/embed/sklearn_knn.py in the project's .venv), for both engines; and the edge
  * cases: k >= n, exact duplicates, a zero vector, blocks that do not divide n, abort.
  */
-const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
 const TOL = 1e-5;
 
 afterAll(releaseSessions);
@@ -75,7 +75,9 @@ const CASES: Case[] = [
   { name: "duplicates-and-zero", data: withDuplicatesAndZero(), dim: 8, k: 6, ties: true },
 ];
 
-describe.runIf(fs.existsSync(PYTHON))("cosine k-NN equals scikit-learn's brute-force NearestNeighbors, run live", () => {
+const LIVE = hasPython();
+
+describe.runIf(LIVE)("cosine k-NN equals scikit-learn's brute-force NearestNeighbors, run live", () => {
   const dir = tmpDir("knn-sklearn");
   const file = (name: string, a: Float32Array) => {
     const f = path.join(dir, `${name}.f32`);
@@ -84,7 +86,7 @@ describe.runIf(fs.existsSync(PYTHON))("cosine k-NN equals scikit-learn's brute-f
   };
   const spec = CASES.map((c) => ({ name: c.name, dim: c.dim, k: c.k, data: file(c.name, c.data), queries: c.queries && file(`${c.name}-q`, c.queries) }));
   fs.writeFileSync(path.join(dir, "cases.json"), JSON.stringify(spec));
-  const expected = fs.existsSync(PYTHON) ? JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "sklearn_knn.py"), path.join(dir, "cases.json")], { encoding: "utf8" })) : {};
+  const expected = LIVE ? JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "sklearn_knn.py"), path.join(dir, "cases.json")], { encoding: "utf8" })) : {};
 
   for (const c of CASES) {
     for (const engine of ["ts", "onnx"] as const) {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
 import * as path from "node:path";
+import * as tfjs from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/dataset/view";
@@ -16,22 +16,14 @@ import { HAS_SHARED, SHARED, SKIP_MESSAGE } from "../helpers/data";
  * The converters against TF.js itself: nsfwjs's two models run by @tensorflow/tfjs (pure-JS CPU
  * backend) and their ONNX conversions run by onnxruntime agree on real photos, and so does a
  * small graph that uses every other op, padding mode and weight encoding the converter supports.
- *
- * @tensorflow/tfjs is not a dependency of the project (large, and only this check needs it): the
- * test runs where BLINDSPOT_TFJS names a folder in which it is installed, by default
- * /tmp/tfjs-check (`npm install --prefix /tmp/tfjs-check @tensorflow/tfjs@4.22.0`), and is
- * skipped where it is absent (a fresh CI machine). Measured: embeddings (values up to ~3 on these
- * photos) within 1e-5 of TF.js, class probabilities within 1.1e-6.
+ * @tensorflow/tfjs is a dev dependency, so these comparisons run wherever the tests do.
+ * Measured: embeddings (values up to ~3 on these photos) within 1e-5 of TF.js, class
+ * probabilities within 1.1e-6.
  */
-const TFJS = path.join(process.env.BLINDSPOT_TFJS ?? "/tmp/tfjs-check", "node_modules/@tensorflow/tfjs");
-const HAS_TFJS = fs.existsSync(TFJS);
-const SKIP_TFJS = `@tensorflow/tfjs not found at ${TFJS}: the TF.js comparison is skipped (see this file's comment)`;
-
+// The tests reach into TF.js's untyped corners (io.fromMemory topologies, layer outputs).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Tf = any;
-function loadTf(): Tf {
-  return createRequire(__filename)(TFJS);
-}
+const TF: Tf = tfjs;
 
 /** TF.js's outputs for one input through a graph model given as JSON and weight bytes. */
 async function runTfjs(tf: Tf, topology: unknown, specs: TfjsWeightSpec[], weights: Uint8Array, input: Float32Array, shape: number[], outputs: string[]): Promise<Float32Array[]> {
@@ -61,7 +53,7 @@ async function photos(): Promise<Float32Array> {
   return input;
 }
 
-describe.skipIf(!HAS_TFJS || !HAS_SHARED)("the converted MobileNetV2s against TF.js", () => {
+describe.skipIf(!HAS_SHARED)("the converted MobileNetV2s against TF.js", () => {
   const shape = [5, 224, 224, 3];
 
   it("1.4 (a graph model): TF.js's embeddings and class probabilities on 5 real photos", async () => {
@@ -70,7 +62,7 @@ describe.skipIf(!HAS_TFJS || !HAS_SHARED)("the converted MobileNetV2s against TF
     const model = json as TfjsGraphModel;
     const input = await photos();
     const weights = Buffer.concat(model.weightsManifest[0].paths.map(shard));
-    const [features, probabilities] = await runTfjs(loadTf(), model.modelTopology, model.weightsManifest[0].weights, weights, input, shape, [MOBILENET_FEATURES, "Identity"]);
+    const [features, probabilities] = await runTfjs(TF, model.modelTopology, model.weightsManifest[0].weights, weights, input, shape, [MOBILENET_FEATURES, "Identity"]);
 
     const session = await ort.InferenceSession.create(convertBuiltin(MOBILENET, tgz));
     const out = await session.run({ images: new ort.Tensor("float32", input, shape) });
@@ -86,7 +78,7 @@ describe.skipIf(!HAS_TFJS || !HAS_SHARED)("the converted MobileNetV2s against TF
     const { json, shard } = builtinSource("mobilenet_v2_1.0", tgz);
     const manifest = (json as TfjsGraphModel).weightsManifest[0];
     const weights = Buffer.concat(manifest.paths.map(shard));
-    const tf = loadTf();
+    const tf = TF;
     await tf.setBackend("cpu");
     const layers = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: (json as { modelTopology: unknown }).modelTopology, weightSpecs: manifest.weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }));
     const pool = tf.model({ inputs: layers.inputs, outputs: layers.getLayer("average_pooling2d_1").output });
@@ -151,7 +143,7 @@ const list = (...i: number[]) => ({ list: { i: i.map(String) } });
 const window = (k: number, stride: number, padding: string) => ({ ksize: list(1, k, k, 1), strides: list(1, stride, stride, 1), padding: s(padding), data_format: s("NHWC") });
 const conv = (stride: number, padding: string, extra: Record<string, unknown> = {}) => ({ strides: list(1, stride, stride, 1), padding: s(padding), data_format: s("NHWC"), dilations: list(1, 1, 1, 1), ...extra });
 
-describe.skipIf(!HAS_TFJS)("the TF.js converter against TF.js", () => {
+describe("the TF.js converter against TF.js", () => {
   it("converts every supported op, padding and weight encoding to what TF.js computes", async () => {
     const g = new SyntheticGraph();
     const x = g.op("input", "Placeholder", [], { shape: { shape: { dim: [{ size: "-1" }, { size: "9" }, { size: "9" }, { size: "3" }] } }, dtype: { type: "DT_FLOAT" } });
@@ -178,7 +170,7 @@ describe.skipIf(!HAS_TFJS)("the TF.js converter against TF.js", () => {
 
     const random = mulberry32(11);
     const input = new Float32Array(2 * 9 * 9 * 3).map(() => random() * 2 - 1);
-    const want = await runTfjs(loadTf(), { node: g.nodes, versions: { producer: 1 } }, g.specs, g.weights, input, [2, 9, 9, 3], outputs);
+    const want = await runTfjs(TF, { node: g.nodes, versions: { producer: 1 } }, g.specs, g.weights, input, [2, 9, 9, 3], outputs);
     const model = asGraphModel({ format: "graph-model", modelTopology: { node: g.nodes }, weightsManifest: [{ paths: ["w"], weights: g.specs }] }, "synthetic");
     const bytes = tfjsToOnnx(model, readWeights(model, () => g.weights), { outputs: Object.fromEntries(outputs.map((o) => [o, o])) });
     const session = await ort.InferenceSession.create(bytes);
@@ -190,9 +182,8 @@ describe.skipIf(!HAS_TFJS)("the TF.js converter against TF.js", () => {
     await session.release();
   }, 120_000);
 });
-if (!HAS_TFJS) it.skip(SKIP_TFJS, () => {});
 
-describe.skipIf(!HAS_TFJS)("the Keras layers rewrite against TF.js", () => {
+describe("the Keras layers rewrite against TF.js", () => {
   it("converts every supported layer to what TF.js's LayersModel computes", async () => {
     const g = new SyntheticGraph();
     const layer = (name: string, className: string, inputs: string[], config: Record<string, unknown> = {}): KerasLayer =>
@@ -221,7 +212,7 @@ describe.skipIf(!HAS_TFJS)("the Keras layers rewrite against TF.js", () => {
 
     const random = mulberry32(13);
     const input = new Float32Array(2 * 8 * 8 * 3).map(() => random() * 2 - 1);
-    const tf = loadTf();
+    const tf = TF;
     await tf.setBackend("cpu");
     const weights = g.weights;
     const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: g.specs, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }));

@@ -5,8 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fitPca, jacobiEigen, pca } from "../../src/embed/project/pca";
 import { gaussian, mulberry32 } from "../../src/embed/project/random";
 import { tmpDir } from "../helpers/data";
-
-const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
+import { hasPython, PYTHON } from "../helpers/reference";
 
 /** Rows with a decaying spectrum (column t scaled by 1 / (1 + t / 3)), rotated, off-centre. */
 function anisotropic(n: number, dim: number, seed: number): Float32Array {
@@ -35,7 +34,7 @@ function expectClose(got: ArrayLike<number>, want: number[], tol: number, what: 
   for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]), `${what}[${i}]`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
 }
 
-describe.runIf(fs.existsSync(PYTHON))("PCA equals scikit-learn's, run live", () => {
+describe.runIf(hasPython())("PCA equals scikit-learn's, run live", () => {
   // 24 dimensions: one exact Jacobi step; 150: subspace iteration.
   for (const [n, dim, components] of [[500, 24, 2], [800, 150, 3]]) {
     it(`${n} x ${dim}, ${components} components`, async () => {

@@ -5,8 +5,7 @@ import { describe, expect, it } from "vitest";
 import { tsne, tsneFit } from "../../src/embed/project/tsne";
 import { tmpDir } from "../helpers/data";
 import { blobs, sameBlobNeighbours } from "./projectData";
-
-const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
+import { hasPython, PYTHON } from "../helpers/reference";
 
 describe("t-SNE", () => {
   const { data, label } = blobs(3, 100, 20, 9);
@@ -32,7 +31,7 @@ describe("t-SNE", () => {
     await expect(tsne(data.subarray(0, 20 * 20), 20)).rejects.toThrow(/perplexity must be above 0 and below the number of rows \(20\)/);
   });
 
-  it.runIf(fs.existsSync(PYTHON))("reaches a KL divergence close to scikit-learn's TSNE, run live on the same unit rows", async () => {
+  it.runIf(hasPython())("reaches a KL divergence close to scikit-learn's TSNE, run live on the same unit rows", async () => {
     // Unit rows: scikit-learn's Euclidean affinities are then exactly the cosine ones used here.
     const unit = data.slice();
     for (let r = 0; r < unit.length / 20; r++) {

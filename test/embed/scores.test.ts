@@ -8,8 +8,7 @@ import { knn } from "../../src/embed/knn";
 import { gaussian, gaussianMatrix, mulberry32 } from "../../src/embed/project/random";
 import { representativeness, setScoreFields, uniqueness } from "../../src/embed/scores";
 import { tmpDir } from "../helpers/data";
-
-const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
+import { hasPython, PYTHON } from "../helpers/reference";
 
 /**
  * A dense cluster around one direction (row 0 is exactly the centre), then `outliers` rows in
@@ -80,7 +79,7 @@ function knn2(nn: Awaited<ReturnType<typeof knn>>) {
   return { ...nn, k: 2, indices: keep(nn.indices) as Int32Array, similarity: keep(nn.similarity) as Float32Array };
 }
 
-describe.runIf(fs.existsSync(PYTHON))("uniqueness equals FiftyOne's formula on scikit-learn's cosine neighbours, run live", () => {
+describe.runIf(hasPython())("uniqueness equals FiftyOne's formula on scikit-learn's cosine neighbours, run live", () => {
   it("random rows and a clustered set", async () => {
     for (const [data, dim] of [[gaussianMatrix(400, 16, 21), 16], [clusterWithOutliers(200, 5, 24, 22), 24]] as const) {
       const file = path.join(tmpDir("uniqueness"), "rows.f32");

@@ -10,13 +10,13 @@ import { BlindspotError } from "../../src/errors";
 import * as cls from "../../src/eval/classification";
 import { evaluateClassification, type ClassificationEvaluation } from "../../src/eval/classification";
 import { tmpDir } from "../helpers/data";
+import { hasPython, PYTHON } from "../helpers/reference";
 
 /**
  * evaluateClassification on datasets with string labels: the fields it writes back, every
  * number against the metric functions and scikit-learn (test/eval/sklearn_metrics.py, live),
  * skipped samples, and metricsOf on subsets against fresh evaluations of those subsets.
  */
-const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
 const TOL = 1e-12;
 
 interface Spec { truth: string | null; label: string | null; probs: number[] | null }
@@ -212,7 +212,7 @@ describe("evaluateClassification", () => {
 
 type Expected = Record<string, number | number[]> & { binary?: Record<string, number | number[] | number[][]> };
 
-describe.runIf(fs.existsSync(PYTHON))("evaluateClassification equals scikit-learn's, run live", () => {
+describe.runIf(hasPython())("evaluateClassification equals scikit-learn's, run live", () => {
   const specs = animals(), binarySpecs = generate(200, ["neg", "pos"], 21);
   const labelSpecs = generate(150, ["b", "c", "a"], 11).map((s) => ({ ...s, probs: null }));
   const evaluations = {

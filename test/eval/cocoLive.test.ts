@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/dataset/view";
 import { tmpDir } from "../helpers/data";
 import { apByCategoryId, evaluateCocoFiles } from "./cocoData";
+import { PYTHON } from "../helpers/reference";
 
 /**
  * COCO evaluation against pycocotools run live (test/eval/coco_eval.py in the project's .venv)
@@ -13,7 +14,6 @@ import { apByCategoryId, evaluateCocoFiles } from "./cocoData";
  * tied scores, and polygon masks. The 12 statistics, AP per category and the whole precision
  * and recall arrays must agree.
  */
-const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
 const TOL = 1e-9;
 
 interface SetOptions {

@@ -6,13 +6,13 @@ import { BlindspotError } from "../../src/errors";
 import { mulberry32 } from "../../src/dataset/view";
 import { rleArea, rleDecode, rleEncode, rleFromPolygon, rleFromSegmentation, rleIou, rleMerge, rleToBbox, type Rle } from "../../src/geometry/mask";
 import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir } from "../helpers/data";
+import { PYTHON } from "../helpers/reference";
 
 /**
  * Segmentation masks against pycocotools 2.0.11 run live (test/eval/coco_mask.py, in the
  * project's .venv): generated polygons and RLEs of every kind pycocotools reads, the inputs it
  * refuses, mask IoU with crowds, and every segmentation of the shared COCO sample.
  */
-const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
 const TOL = 1e-12;
 
 interface Case { name: string; segmentation: unknown; h: number; w: number }

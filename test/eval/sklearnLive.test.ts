@@ -5,13 +5,13 @@ import { describe, expect, it } from "vitest";
 import * as cls from "../../src/eval/classification";
 import { mulberry32 } from "../../src/dataset/view";
 import { tmpDir } from "../helpers/data";
+import { hasPython, PYTHON } from "../helpers/reference";
 
 /**
  * Classification metrics against scikit-learn run live (test/eval/sklearn_metrics.py, in the
  * project's .venv) on generated predictions: binary, multi-class, a class never predicted, a
  * class absent from the truth, and scores with many ties.
  */
-const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
 const TOL = 1e-12;
 
 interface Case { name: string; k: number; truth: number[]; pred: number[]; proba: number[][] }
@@ -51,11 +51,13 @@ const CASES = [
 
 type Expected = Record<string, number | number[]> & { binary?: Record<string, number | number[] | number[][]> };
 
-describe.runIf(fs.existsSync(PYTHON))("classification metrics equal scikit-learn's, run live", () => {
+const LIVE = hasPython();
+
+describe.runIf(LIVE)("classification metrics equal scikit-learn's, run live", () => {
   const dir = tmpDir("sklearn-live");
   const file = path.join(dir, "cases.json");
   fs.writeFileSync(file, JSON.stringify(CASES));
-  const expected = fs.existsSync(PYTHON) ? (JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "sklearn_metrics.py"), file], { encoding: "utf8" })) as Record<string, Expected>) : {};
+  const expected = LIVE ? (JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "sklearn_metrics.py"), file], { encoding: "utf8" })) as Record<string, Expected>) : {};
   const close = (actual: ArrayLike<number>, want: number | number[]) => {
     const w = typeof want === "number" ? [want] : want;
     expect(actual.length).toBe(w.length);

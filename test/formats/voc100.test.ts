@@ -1,7 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { load } from "../../src/formats/api";
-import { FORMATS } from "../../src/formats/registry";
 import { summarize } from "../../src/dataset/summary";
 import { canonical, compareCanonical, HAS_SHARED, VOC, VOC_CLASSES, VOC_IMAGES } from "../helpers/data";
 
@@ -24,8 +23,6 @@ const DET_LAYOUTS: [string, string][] = [
   ["coco", "dets/coco_format/coco_dets.json"],
 ];
 
-const known = (name: string) => FORMATS.some((f) => f.name === name);
-
 describe.skipIf(!HAS_SHARED)("VOC100: every layout loads to the same dataset", async () => {
   const reference = HAS_SHARED ? await load(path.join(VOC, GT_LAYOUTS[0][1]), { format: "coco", images: VOC_IMAGES }) : null!;
   const refBoxes = HAS_SHARED ? canonical(reference, "ground_truth") : null!;
@@ -38,7 +35,8 @@ describe.skipIf(!HAS_SHARED)("VOC100: every layout loads to the same dataset", a
   });
 
   for (const [format, rel] of GT_LAYOUTS) {
-    it.skipIf(!known(format))(`${rel} (${format})`, async () => {
+    // A format renamed in the registry fails here (load names the formats it knows).
+    it(`${rel} (${format})`, async () => {
       const ds = await load(path.join(VOC, rel), { format, images: VOC_IMAGES });
       const s = summarize(ds);
       expect(s.samples).toBe(100);

@@ -1,8 +1,8 @@
 """Runs Cleanvision's Imagelab.find_issues() with its default issue types and thresholds on
 datasets given in a JSON file (argv[1]: [{"name": ..., "files": [...]}, ...]) and prints, per
 dataset, every image's scores, flags and raw properties, the duplicate sets and the seconds
-find_issues took (and, outside that time, each image's md5, phash, ICC profile and EXIF
-orientation), as JSON, for test/quality/cleanvision.test.ts."""
+find_issues took (and, outside that time, each image's md5, phash and EXIF orientation), as
+JSON, for test/quality/cleanvision.test.ts."""
 import json
 import math
 import sys
@@ -38,9 +38,8 @@ for dataset in json.load(open(sys.argv[1])):
         "columns": {c: [plain(v) for v in issues[c]] for c in issues.columns},
         "raw": raw,
         "sets": {t: lab.info[t]["sets"] for t in ("exact_duplicates", "near_duplicates")},
-        # What PIL sees of each file besides its pixels: an embedded ICC profile (PIL does not
-        # apply it) and the EXIF orientation (PIL does not apply it either).
-        "files": [{"icc": "icc_profile" in Image.open(f).info, "orientation": Image.open(f).getexif().get(274, 1)} for f in files],
+        # Each file's EXIF orientation, which PIL does not apply.
+        "orientation": [Image.open(f).getexif().get(274, 1) for f in files],
         # The hashes behind the duplicate sets, by the same function and parameters.
         "hashes": {t: [get_hash(Image.open(f), lab._issue_managers["duplicate"].params[t]) for f in files] for t in ("exact_duplicates", "near_duplicates")},
     }

@@ -6,10 +6,7 @@ import { decodeImage } from "../../src/image/decode";
 import { qualityImage } from "../../src/quality/stats";
 import type { QualityImage } from "../../src/quality/stats";
 import { HAS_SHARED, SHARED, tmpDir, VOC_IMAGES } from "../helpers/data";
-
-/** The project's Python with the reference tools (scripts/setup.sh). */
-export const PYTHON = path.resolve(__dirname, "../../.venv/bin/python");
-export const HAS_PYTHON = fs.existsSync(PYTHON);
+import { PYTHON } from "../helpers/reference";
 
 /** Runs a script of this folder with a JSON input file; returns its JSON output. */
 export function python<T>(script: string, input: unknown): T {
@@ -35,9 +32,9 @@ export async function decodeForQuality(file: string): Promise<QualityImage> {
 }
 
 /**
- * The pixels as stored, as OpenCV and PIL read them: decodeImage converts images with an
- * embedded ICC profile to sRGB (1,851 of the 2,162 voc100 + sign-digits files carry Apple's
- * Display P3 profile), which OpenCV and PIL do not. EXIF orientation applied, as cv2.imread does.
+ * The pixels as stored, as OpenCV reads them: an embedded ICC profile not applied (1,851 of the
+ * 2,162 voc100 + sign-digits files carry Apple's Display P3 profile), the EXIF orientation
+ * applied, as cv2.imread does.
  */
 export async function storedImage(file: string): Promise<QualityImage> {
   const { data, info } = await sharp(file).keepIccProfile().autoOrient().removeAlpha().raw().toBuffer({ resolveWithObject: true });

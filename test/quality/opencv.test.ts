@@ -6,8 +6,9 @@ import { laplacianSums, opencvGray, varianceOfSums } from "../../src/quality/ope
 import { pilGray } from "../../src/quality/pil";
 import { referenceRawStats } from "../../src/quality/scores";
 import type { QualityImage } from "../../src/quality/stats";
+import { hasPython } from "../helpers/reference";
 import { HAS_SHARED, SKIP_MESSAGE, tmpDir } from "../helpers/data";
-import { HAS_PYTHON, python, randomImage, SIGN_FILES, storedImage, VOC_FILES } from "./helpers";
+import { python, randomImage, SIGN_FILES, storedImage, VOC_FILES } from "./helpers";
 
 /**
  * Variance of the Laplacian, by the TypeScript reference and by the ONNX graph, against
@@ -17,7 +18,7 @@ import { HAS_PYTHON, python, randomImage, SIGN_FILES, storedImage, VOC_FILES } f
  */
 const TOL = 1e-6;
 
-describe.runIf(HAS_PYTHON && HAS_SHARED)(`variance of the Laplacian equals OpenCV's${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`, () => {
+describe.runIf(HAS_SHARED && hasPython())(`variance of the Laplacian equals OpenCV's${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`, () => {
   it("on every voc100 and sign-digits image and on tiny images, TypeScript and ONNX", async () => {
     const dir = tmpDir("laplacian");
     const tiny = [];

@@ -1,9 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { values } from "../../src/dataset/columns";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import type { Dataset } from "../../src/dataset/dataset";
+import { computeEmbeddings } from "../../src/embed/embed";
+import { imageFolder } from "../../src/formats/imageFolder";
 import { computeQuality, flagQuality } from "../../src/quality/issues";
 import { tmpDir } from "../helpers/data";
 import { writeBrokenAndUnusualImages } from "../helpers/brokenImages";
@@ -80,5 +83,23 @@ describe("computeQuality on broken and unusual images", () => {
   it("flagQuality before computeQuality says what to run", () => {
     const ds = dataset(tmpDir("quality-none"), ["a.jpg"]);
     expect(() => flagQuality(ds)).toThrow(/run computeQuality/);
+  });
+
+  it("a truncated JPEG is one problem, from the load through the quality pass and the embeddings", async () => {
+    const dir = tmpDir("quality-truncated");
+    const jpeg = fs.readFileSync(await randomImage(dir, 120, 90, 7));
+    const whole = await sharp(jpeg).jpeg().toBuffer();
+    fs.mkdirSync(path.join(dir, "cat"));
+    fs.writeFileSync(path.join(dir, "cat/whole.jpg"), whole);
+    fs.writeFileSync(path.join(dir, "cat/cut.jpg"), whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const ds = await imageFolder.read!(dir, {});
+    const only = () => ds.problems.map((p) => [p.sampleId, p.kind, p.file]);
+    const id = values<string>(ds.samples, "id")[Array.from(values<string>(ds.samples, "filepath")).indexOf("cat/cut.jpg")];
+    const cut = [id, "truncated-image", path.join(dir, "cat/cut.jpg")];
+    expect(only()).toEqual([cut]);
+    expect((await computeQuality(ds, { cacheRoot: null })).failed).toBe(1);
+    expect(only()).toEqual([cut]);
+    await computeEmbeddings(ds, { model: "mobilenet_v2_1.0", cacheRoot: null });
+    expect(only()).toEqual([cut]);
   });
 });

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import type { Dataset } from "../../dataset/dataset";
 import type { DatasetBuilder } from "../../dataset/builder";
 import type { Problem } from "../../errors";
+import { ImageError } from "../../image/decode";
 import { mapLimit, readImageHeader } from "../../image/header";
 import { leavesFolder, resolveImagePath } from "../../io/paths";
 import type { ReadOptions } from "../format";
@@ -69,7 +70,11 @@ async function checkImages(b: DatasetBuilder, mode: "exists" | "header", onProgr
         b.addProblem({ kind: "size-mismatch", sampleId: id, file: full, message: `labels give ${b.sampleWidth(row)}x${b.sampleHeight(row)} but the image is ${header.width}x${header.height}`, hint: "fix the width/height in the labels file" });
       }
     } catch (err) {
-      b.addProblem({ kind: "corrupt-image", sampleId: id, file: full, message: `image cannot be read: ${(err as Error).message}`, hint: "re-export or replace the image file" });
+      if (err instanceof ImageError) b.addProblem(err.toProblem(id));
+      else {
+        const message = `image cannot be read: ${(err as Error).message}`;
+        b.addProblem({ kind: "corrupt-image", sampleId: id, file: full, message, hint: "re-export or replace the image file" });
+      }
     }
   });
 }
