@@ -4,6 +4,7 @@
  */
 import type { ChartLink } from "../../../kernel/protocol";
 import { type CodedColumn, encodeStrings, toFloat64 } from "./columns";
+import { formatTime } from "./format";
 
 export type LinkColumn = Float64Array | CodedColumn;
 
@@ -45,7 +46,7 @@ export function describeSelection(
     const name = titles.get(field) ?? link.fields[field];
     if (link.type === "interval" && isRange(v)) {
       const [lo, hi] = sorted(v as [number, number]);
-      const format = v[0] instanceof Date ? shortTime : short;
+      const format = v[0] instanceof Date ? formatTime : short;
       parts.push(`${name} ${format(lo)}–${format(hi)}`);
     } else {
       const shown = v.slice(0, 3).map((x) => (typeof x === "number" ? short(x) : String(x)));
@@ -122,12 +123,6 @@ function sorted([a, b]: readonly unknown[]): [number, number] {
 
 function short(x: number): string {
   return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(3)));
-}
-
-/** A time in UTC as people write it: "2024-03-09 12:30", or the date alone at midnight. */
-function shortTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.slice(11, 16) === "00:00" ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
 function rowCount(columns: ReadonlyMap<string, LinkColumn>): number {

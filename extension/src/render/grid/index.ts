@@ -11,7 +11,7 @@ import { type Anchor, type Modifiers, pickInBand, pickOnClick } from "../../mode
 import { SampleTable, type SortKey, TAGS } from "../../model/samples";
 import { activeFilterCount, computeView, type Filters, NO_FILTERS } from "../../model/view";
 import { BlindspotRenderer, type RenderScope } from "../base";
-import { h } from "../dom";
+import { frameThrottle, h } from "../dom";
 import { attachGestures } from "./gestures";
 import { attachKeyboard } from "./keyboard";
 import { SampleModal } from "./modal";
@@ -59,6 +59,8 @@ class GridView {
   private readonly tiles: VirtualTiles<Tile>;
   private readonly toolbar: Toolbar;
   private readonly panel: SidePanel;
+  /** The panel's counts of the view follow a frame later: a brush updates the tiles first. */
+  private readonly panelCounts = frameThrottle(() => this.panel.showView(this.table, this.view));
   private readonly objects: ObjectsStore | null;
   private view: Int32Array;
   /** Grouped grids (bundle.groupBy): the groups, and how the current view falls into them. */
@@ -129,6 +131,7 @@ class GridView {
       },
     });
     this.panel.setTags(table.tagCounts());
+    scope.add(() => this.panelCounts.cancel());
 
     this.tiles = new VirtualTiles<Tile>(
       {
@@ -255,6 +258,7 @@ class GridView {
     if (toTop) this.tiles.scrollToTop();
     this.tiles.relayout();
     this.updateCount();
+    this.panelCounts.schedule();
   }
 
   /** Grouped grids: the rows with each group's rows together. */
