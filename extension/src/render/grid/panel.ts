@@ -61,23 +61,40 @@ export class SidePanel {
     else this.tagList.appendChild(this.checkboxes(TAGS, values));
   }
 
-  /** The rows shown now (after every filter): counts of the view beside the totals. */
-  showView(table: SampleTable, view: Int32Array): void {
+  /**
+   * The rows shown now (after every filter): a resumable job, run in idle time, that puts the
+   * view's counts beside the totals one field at a time; it returns true when done.
+   */
+  showView(table: SampleTable, view: Int32Array): (stop: () => boolean) => boolean {
     const whole = view.length === table.size;
+    const steps: (() => void)[] = [];
     for (const [name, nodes] of this.countNodes) {
       if (name === TAGS || !table.has(name)) continue;
-      const inView = whole ? null : this.viewCounts(table, name, view);
-      for (const [value, { node, total }] of nodes) {
-        const n = inView?.get(value) ?? 0;
-        node.textContent = inView ? `${formatCount(n)} / ${formatCount(total)}` : formatCount(total);
-        node.title = inView ? `${formatCount(n)} in this view, ${formatCount(total)} in all` : "";
-        node.classList.toggle("bs-none", inView !== null && n === 0);
-      }
+      steps.push(() => {
+        const inView = whole ? null : this.viewCounts(table, name, view);
+        for (const [value, { node, total }] of nodes) {
+          const n = inView?.get(value) ?? 0;
+          node.textContent = inView ? `${formatCount(n)} / ${formatCount(total)}` : formatCount(total);
+          node.title = inView ? `${formatCount(n)} in this view, ${formatCount(total)} in all` : "";
+          node.classList.toggle("bs-none", inView !== null && n === 0);
+        }
+      });
     }
     for (const [name, { node, format }] of this.spans) {
-      const span = whole || !table.has(name) ? null : extentOf(table.numberColumn(name), view);
-      node.textContent = whole ? "" : span ? `in view: ${format(span[0])} to ${format(span[1])}` : "in view: none";
+      if (!table.has(name)) continue;
+      steps.push(() => {
+        const span = whole ? null : extentOf(table.numberColumn(name), view);
+        node.textContent = whole ? "" : span ? `in view: ${format(span[0])} to ${format(span[1])}` : "in view: none";
+      });
     }
+    let next = 0;
+    return (stop) => {
+      while (next < steps.length) {
+        steps[next++]();
+        if (stop()) break;
+      }
+      return next >= steps.length;
+    };
   }
 
   private viewCounts(table: SampleTable, name: string, view: Int32Array): Map<string, number> {
