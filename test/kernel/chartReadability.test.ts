@@ -105,3 +105,16 @@ describe("readable charts", () => {
     expect(swapped).not.toContain('fill="#1b1b1b"');
   });
 });
+
+describe("a metric by slice shows the group's selection", () => {
+  test("the samples of the selection per slice, printed over the slice's bars", async () => {
+    const ds = await demoDataset();
+    const table = aq.table({ camera: ["cam_a", "cam_b"], model: ["m", "m"], mAP: [0.4, 0.6], samples: [10, 20] });
+    const p = plot.metric(table, { by: "camera", dataset: ds });
+    expect(p.link?.highlight).toBe("highlight");
+    const selected = [...Array(7).fill({ slice: "cam_a" }), ...Array(3).fill({ slice: "cam_b" })];
+    const svg = await renderSvg(inline(p, { highlight: selected }));
+    const printed = markGroups(svg, "text").flatMap((g) => texts(g).map((t) => t.text));
+    expect(printed.sort()).toEqual(["3", "7"]);
+  });
+});
