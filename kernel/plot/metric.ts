@@ -39,7 +39,16 @@ export function metric(table: ColumnTable, options: MetricOptions): Plot {
   const ds = options.dataset;
   const linked = ds !== undefined && ds.samples.columnNames().includes(options.by);
   const link = linked
-    ? { rows: { rows: ds.count(), columns: { id: Array.from(values<string>(ds.samples, "id")), slice: categories(values(ds.samples, options.by)) } }, param: "pick", type: "point" as const, fields: { slice: "slice" }, highlight: "highlight" }
+    ? {
+        rows: {
+          rows: ds.count(),
+          columns: {
+            id: Array.from(values<string>(ds.samples, "id")),
+            slice: categories(values(ds.samples, options.by)),
+          },
+        },
+        param: "pick", type: "point" as const, fields: { slice: "slice" }, highlight: "highlight",
+      }
     : null;
   const x = { field: "slice", type: "nominal", sort: order, title: options.by, axis: { labelAngle: -35, labelLimit: 120 } };
   const offset = models > 1 ? { xOffset: { field: "model", type: "nominal" } } : {};

@@ -2,7 +2,8 @@ import { extent } from "../values";
 import { axisValues, categories, isNumeric, numbers } from "./columns";
 import { Plot, type PlotData, type Spec } from "./plot";
 import { plotSource, type PlotInput } from "./source";
-import { chartSpec, HIGHLIGHT_STYLE, overWhat, sourceLink, STATIC_MAX_POINTS, withHighlight, type PlotOptions } from "./spec";
+import { chartSpec, HIGHLIGHT_STYLE, overWhat, sourceLink, STATIC_MAX_POINTS, withHighlight } from "./spec";
+import type { PlotOptions } from "./spec";
 
 export interface ScatterOptions extends PlotOptions {
   x: string;
@@ -18,6 +19,7 @@ const STATIC_CELLS = 32;
  * every point before the grids update; the brush's rectangle alone shows what it holds.
  */
 export const EMPHASIS_MAX_POINTS = 20_000;
+const BRUSH_EMPHASIS = { condition: { param: "brush", empty: true, value: 0.8 }, value: 0.12 };
 
 /**
  * Points of two numeric fields (an embedding projection, width against height). Brushing a
@@ -53,7 +55,7 @@ export function scatter(input: PlotInput, options: ScatterOptions): Plot {
       ...axes,
       // Viridis: Vega-Lite's default gradient fades to white, and low values vanish on the background.
       ...(color !== undefined && { color: { field: "color", type: colourType, title: color, ...(numericColour && { scale: { scheme: "viridis" } }) } }),
-      ...(source.rows <= EMPHASIS_MAX_POINTS && { opacity: { condition: { param: "brush", empty: true, value: 0.8 }, value: 0.12 } }),
+      ...(source.rows <= EMPHASIS_MAX_POINTS && { opacity: BRUSH_EMPHASIS }),
       tooltip: [
         ...(source.ids ? [{ field: "id", type: "nominal", title: "sample" }] : []),
         { field: "x", type: axisType(xAxis.temporal), title: options.x },
@@ -62,7 +64,10 @@ export function scatter(input: PlotInput, options: ScatterOptions): Plot {
       ],
     },
   };
-  const highlight = { mark: { type: "circle", size: size * 2, style: HIGHLIGHT_STYLE, strokeWidth: 0.5 }, encoding: axes };
+  const highlight = {
+    mark: { type: "circle", size: size * 2, style: HIGHLIGHT_STYLE, strokeWidth: 0.5 },
+    encoding: axes,
+  };
   return new Plot({
     kind: "scatter", title,
     summary: `Scatter plot of ${options.y} against ${options.x}${color === undefined ? "" : ` coloured by ${color}`} ${overWhat(source)}.`,

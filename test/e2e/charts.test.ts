@@ -65,7 +65,7 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
     expect(session.pageErrors).toEqual([]);
   }, 600_000);
 
-  it("a brush in one map emphasises its points and highlights the same samples in the other map and the bars", async () => {
+  it("a brush in one map emphasises its points; the other map and the bars highlight its samples", async () => {
     const a = output(MAP_A, "chart"), b = output(MAP_B, "chart"), bars = output(BARS, "chart");
     await brush(a, [0.25, 0.2, 0.65, 0.7]);
     await selectionOf(a);
@@ -205,7 +205,7 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
     await expect.poll(fill, { timeout: 15_000 }).toBe("#1b1b1b");
   });
 
-  it("the evaluation's confusion matrix prints counts at the body font size, labels not turned 90 degrees", async () => {
+  it("the evaluation's confusion matrix prints counts at the body font size, labels not turned 90°", async () => {
     const code = `const cev = bs.evaluateDetections(cds, "model");\nawait bs.show(cev);`;
     await session.nb.runNewCell(code, 300_000);
     const matrix = session.nb.cellOf("const cev = bs.evaluateDetections").locator('[data-blindspot="chart"]').nth(1);

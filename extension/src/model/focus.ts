@@ -2,7 +2,16 @@
 import { type GridLayout, itemRect, itemsInRect } from "./layout";
 
 /** Keys that move the focus tile. */
-export const FOCUS_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
+export const FOCUS_KEYS = new Set([
+  "ArrowLeft",
+  "ArrowRight",
+  "ArrowUp",
+  "ArrowDown",
+  "Home",
+  "End",
+  "PageUp",
+  "PageDown",
+]);
 
 /**
  * Display index the focus moves to from `index` on `key`; `pageHeight` is the viewport's height

@@ -47,5 +47,7 @@ export function attachKeyboard(root: HTMLElement, handlers: KeyHandlers, scope: 
 
 /** The toolbar's and the side panel's fields keep their own keys. */
 function isTextInput(target: EventTarget | null): boolean {
-  return target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLButtonElement;
+  return (
+    target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLButtonElement
+  );
 }

@@ -153,7 +153,11 @@ export class SidePanel {
       });
       const n = h("span", { class: "bs-n", text: formatCount(count) });
       counts.set(value, { node: n, total: count });
-      const row = h("label", { class: "bs-check", title: value }, [box, h("span", { class: "bs-value", text: value }), n]);
+      const row = h("label", { class: "bs-check", title: value }, [
+        box,
+        h("span", { class: "bs-value", text: value }),
+        n,
+      ]);
       row.hidden = i >= SHOWN_VALUES;
       return row;
     });
