@@ -150,6 +150,8 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
     }
     await grid().scrollIntoViewIfNeeded();
     await grid().screenshot({ path: path.join(SCREENSHOTS, "06-panel-after-chart-filter.png") });
+    await times.scrollIntoViewIfNeeded();
+    await grid().locator(".bs-panel").screenshot({ path: path.join(SCREENSHOTS, "07-panel-ranges.png") });
     await grid().locator(".bs-chip-clear").click();
     await expect.poll(() => shownCount(grid())).toBe(SAMPLES);
   });
@@ -182,7 +184,7 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
     await tile(5).click({ modifiers: ["Shift"] });
     await expect.poll(count).toMatch(/· 4 selected/);
     for (const i of [0, 3, 4, 5]) expect(await tile(i).getAttribute("class")).toMatch(/bs-selected/);
-    await grid().screenshot({ path: path.join(SCREENSHOTS, "07-keys-and-picks.png") });
+    await grid().screenshot({ path: path.join(SCREENSHOTS, "08-keys-and-picks.png") });
   });
 
   it("charts redraw in the dark theme, the highlight in a light colour", async () => {
@@ -198,7 +200,7 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
     await page.waitForFunction(() => document.body.dataset.jpThemeLight === "false", undefined, { timeout: 30_000 });
     await expect.poll(fill, { timeout: 15_000 }).toBe("#f2f2f2");
     await bars.scrollIntoViewIfNeeded();
-    await bars.screenshot({ path: path.join(SCREENSHOTS, "08-bars-dark-theme.png") });
+    await bars.screenshot({ path: path.join(SCREENSHOTS, "09-bars-dark-theme.png") });
     await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Settings$/ }).click();
     await page.locator(".lm-Menu-itemLabel", { hasText: /^Theme$/ }).hover();
     await page.locator(".lm-Menu-itemLabel", { hasText: /^JupyterLab Light$/ }).click();
@@ -222,7 +224,7 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
     expect(turned).toBe(0);
     const cell = (await matrix.locator("g.mark-rect.role-mark path").first().boundingBox())!;
     expect(Math.min(cell.width, cell.height)).toBeGreaterThanOrEqual(36);
-    await matrix.screenshot({ path: path.join(SCREENSHOTS, "09-confusion-matrix.png") });
+    await matrix.screenshot({ path: path.join(SCREENSHOTS, "10-confusion-matrix.png") });
     expect(session.pageErrors).toEqual([]);
   }, 300_000);
 });
