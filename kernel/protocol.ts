@@ -57,8 +57,11 @@ export interface BundleBase {
 /** How a field of a view looks to the side panel and the tile captions. */
 export interface FieldSummary {
   name: string;
-  kind: "number" | "category" | "boolean" | "tags" | "text";
-  /** number: smallest and largest finite value. */
+  kind: "number" | "category" | "boolean" | "tags" | "text" | "time";
+  /**
+   * number: smallest and largest finite value. time (added, still v1: an older renderer shows no
+   * filter for it): earliest and latest, in milliseconds since 1970; the column holds ISO 8601 text.
+   */
   range?: [number, number];
   /** category, boolean, tags: the most frequent values with their counts (at most 200). */
   values?: { value: string; count: number }[];

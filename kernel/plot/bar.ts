@@ -2,7 +2,7 @@ import { checkPositiveInteger } from "../show/checks";
 import { categories, largestCategories } from "./columns";
 import { Plot } from "./plot";
 import { plotSource, type PlotInput } from "./source";
-import { chartSpec, HIGHLIGHT_COLOUR, MAIN_COLOUR, overWhat, sourceLink, withHighlight, type PlotOptions } from "./spec";
+import { chartSpec, HIGHLIGHT_STYLE, MAIN_COLOUR, overWhat, sourceLink, withHighlight, type PlotOptions } from "./spec";
 
 export interface BarOptions extends PlotOptions {
   /** A second field splitting each bar (e.g. `weather` for bars of `label`). */
@@ -61,7 +61,7 @@ export function bar(input: PlotInput, field: string, options: BarOptions = {}): 
   // Selected rows per bar, drawn over the bars (not stacked).
   const highlight = {
     transform: [{ filter: { field: "x", oneOf: kept } }, { aggregate: [{ op: "count", as: "count" }], groupby: ["x"] }],
-    mark: { type: "bar", color: HIGHLIGHT_COLOUR, width: { band: 0.5 } },
+    mark: { type: "bar", style: HIGHLIGHT_STYLE, width: { band: 0.5 } },
     encoding: { x: xEncoding, y: { field: "count", type: "quantitative" } },
   };
   const more = distinct > kept.length ? ` (the ${kept.length} largest of ${distinct})` : "";

@@ -2,7 +2,7 @@ import { checkPositiveInteger } from "../show/checks";
 import { categories, largestCategories } from "./columns";
 import { Plot } from "./plot";
 import { plotSource, type PlotInput } from "./source";
-import { chartSpec, HIGHLIGHT_COLOUR, overWhat, sourceLink, withHighlight, type PlotOptions } from "./spec";
+import { chartSpec, HIGHLIGHT_STYLE, overWhat, sourceLink, withHighlight, type PlotOptions } from "./spec";
 
 export interface HeatmapOptions extends PlotOptions {
   x: string;
@@ -13,6 +13,29 @@ export interface HeatmapOptions extends PlotOptions {
 
 /** Cells small enough to print their count. */
 const LABELLED_CELLS = 400;
+/** Counts print at JupyterLab's body font size; axis labels one pixel smaller, as Vega draws them. */
+const COUNT_FONT = 13;
+const LABEL_FONT = 12;
+/** Average width of a character, as a share of the font size (for sizing cells and labels). */
+const CHAR_WIDTH = 0.6;
+/** Smallest cell side, in pixels: with a count printed inside, and without (many cells). */
+const MIN_CELL = 36;
+const MIN_BARE_CELL = 16;
+
+/**
+ * Side of a cell: room for the longest count at the body font size. X labels stay horizontal
+ * when the longest fits in a cell and lean 45 degrees otherwise (never 90: read sideways).
+ */
+export function heatmapLayout(
+  xLabels: readonly string[],
+  maxCount: number,
+  labelled: boolean,
+): { step: number; labelAngle: number } {
+  const digits = maxCount.toLocaleString("en-US").length;
+  const step = labelled ? Math.max(MIN_CELL, Math.ceil(digits * COUNT_FONT * CHAR_WIDTH) + 12) : MIN_BARE_CELL;
+  const longest = xLabels.reduce((n, l) => Math.max(n, l.length), 0);
+  return { step, labelAngle: longest * LABEL_FONT * CHAR_WIDTH <= step ? 0 : -45 };
+}
 
 /**
  * Counts of every pair of values of two fields (a confusion matrix: truth against prediction;
@@ -40,9 +63,12 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
   const max = rows.reduce((m, r) => Math.max(m, r.count), 0);
 
   const link = sourceLink(source, { x, y }, { param: "pick", type: "point", fields: { x: "x", y: "y" } });
+  const labelled = rows.length <= LABELLED_CELLS;
+  const { step, labelAngle } = heatmapLayout(xKept, max, labelled);
+  const axis = { labelLimit: 160, labelFontSize: LABEL_FONT, titleFontSize: LABEL_FONT };
   const axes = {
-    x: { field: "x", type: "nominal", sort: xKept, title: options.x, axis: { labelLimit: 120 } },
-    y: { field: "y", type: "nominal", sort: yKept, title: options.y, axis: { labelLimit: 120 } },
+    x: { field: "x", type: "nominal", sort: xKept, title: options.x, axis: { ...axis, labelAngle } },
+    y: { field: "y", type: "nominal", sort: yKept, title: options.y, axis },
   };
   const cellsLayer = {
     mark: { type: "rect" },
@@ -50,6 +76,8 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
     encoding: {
       ...axes,
       color: { field: "count", type: "quantitative", title: source.unit, scale: { scheme: "blues" } },
+      // A clicked cell stays full, the others fade.
+      opacity: { condition: { param: "pick", empty: true, value: 1 }, value: 0.4 },
       tooltip: [
         { field: "x", type: "nominal", title: options.x },
         { field: "y", type: "nominal", title: options.y },
@@ -58,14 +86,14 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
     },
   };
   const labels = {
-    mark: { type: "text", fontSize: 9 },
+    mark: { type: "text", fontSize: COUNT_FONT },
     encoding: {
       ...axes,
-      text: { field: "count", type: "quantitative" },
+      text: { field: "count", type: "quantitative", format: "," },
       color: { condition: { test: `datum.count > ${max / 2}`, value: "white" }, value: "black" },
     },
   };
-  const main = { data: { name: "cells" }, layer: rows.length <= LABELLED_CELLS ? [cellsLayer, labels] : [cellsLayer] };
+  const main = { data: { name: "cells" }, layer: labelled ? [cellsLayer, labels] : [cellsLayer] };
   // Cells holding selected rows get an outline.
   const highlight = {
     transform: [
@@ -73,14 +101,14 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
       { filter: { field: "y", oneOf: yKept } },
       { aggregate: [{ op: "count", as: "count" }], groupby: ["x", "y"] },
     ],
-    mark: { type: "rect", fill: "transparent", stroke: HIGHLIGHT_COLOUR, strokeWidth: 2 },
+    mark: { type: "rect", fill: "transparent", style: HIGHLIGHT_STYLE, strokeWidth: 2 },
     encoding: axes,
   };
   const title = options.title ?? `${options.y} by ${options.x}`;
   return new Plot({
     kind: "heatmap", title,
     summary: `Heatmap of ${options.y} against ${options.x} ${overWhat(source)}: ${xKept.length} x ${yKept.length} cells.`,
-    spec: chartSpec(title, { ...withHighlight(main, highlight, link), width: { step: 22 }, height: { step: 22 } }),
+    spec: chartSpec(title, { ...withHighlight(main, highlight, link), width: { step }, height: { step } }),
     data: { cells: { rows: rows.length, columns: { x: rows.map((r) => r.x), y: rows.map((r) => r.y), count: Float64Array.from(rows, (r) => r.count) } } },
     link, dataset: source.dataset, group: options.group ?? source.dataset, staticVersion: null,
   });

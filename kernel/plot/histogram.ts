@@ -1,9 +1,9 @@
 import { checkPositiveInteger } from "../show/checks";
 import { extent } from "../values";
-import { numbers } from "./columns";
+import { axisValues } from "./columns";
 import { Plot } from "./plot";
 import { plotSource, type PlotInput } from "./source";
-import { chartSpec, HIGHLIGHT_COLOUR, MAIN_COLOUR, overWhat, sourceLink, withHighlight, type PlotOptions } from "./spec";
+import { chartSpec, HIGHLIGHT_STYLE, MAIN_COLOUR, overWhat, sourceLink, withHighlight, type PlotOptions } from "./spec";
 
 export interface HistogramOptions extends PlotOptions {
   /** About this many bins, on round boundaries (default 30). */
@@ -17,13 +17,14 @@ export interface HistogramOptions extends PlotOptions {
 export function histogram(input: PlotInput, field: string, options: HistogramOptions = {}): Plot {
   const wanted = checkPositiveInteger(options.bins ?? 30, "bins");
   const source = plotSource(input, [field], options);
-  const x = numbers(source.column(field), field, "a histogram");
+  const { values: x, temporal } = axisValues(source.column(field), field, "a histogram");
+  const type = temporal ? "temporal" : "quantitative";
   const bins = binsOf(x, wanted);
   const title = options.title ?? `Distribution of ${field}`;
 
   const link = sourceLink(source, { x }, { param: "brush", type: "interval", fields: { bin_start: "x" } });
   const encoding = {
-    x: { field: "bin_start", bin: "binned", type: "quantitative", title: field },
+    x: { field: "bin_start", bin: "binned", type, title: field },
     x2: { field: "bin_end" },
     y: { field: "count", type: "quantitative", title: source.unit },
   };
@@ -33,9 +34,11 @@ export function histogram(input: PlotInput, field: string, options: HistogramOpt
     params: [{ name: "brush", select: { type: "interval", encodings: ["x"] } }],
     encoding: {
       ...encoding,
+      // Bins inside the brush stay full, the others fade.
+      fillOpacity: { condition: { param: "brush", empty: true, value: 1 }, value: 0.35 },
       tooltip: [
-        { field: "bin_start", type: "quantitative", title: "from" },
-        { field: "bin_end", type: "quantitative", title: "to" },
+        { field: "bin_start", type, title: "from" },
+        { field: "bin_end", type, title: "to" },
         { field: "count", type: "quantitative", title: source.unit },
       ],
     },
@@ -48,7 +51,7 @@ export function histogram(input: PlotInput, field: string, options: HistogramOpt
       { calculate: `datum.bin_start + ${bins.step}`, as: "bin_end" },
       { aggregate: [{ op: "count", as: "count" }], groupby: ["bin_start", "bin_end"] },
     ],
-    mark: { type: "bar", color: HIGHLIGHT_COLOUR },
+    mark: { type: "bar", style: HIGHLIGHT_STYLE },
     encoding,
   };
   return new Plot({

@@ -4,7 +4,7 @@ import { values } from "../../src/dataset/columns";
 import { BlindspotError } from "../../src/errors";
 import { categories } from "./columns";
 import { Plot } from "./plot";
-import { chartSpec, HIGHLIGHT_COLOUR, MAIN_COLOUR, type PlotOptions } from "./spec";
+import { chartSpec, HIGHLIGHT_COLOUR, HIGHLIGHT_STYLE, MAIN_COLOUR, type PlotOptions } from "./spec";
 
 export interface MetricOptions extends PlotOptions {
   /** The slice field of the table (a column of `bySlice`'s result). */
@@ -39,7 +39,16 @@ export function metric(table: ColumnTable, options: MetricOptions): Plot {
   const ds = options.dataset;
   const linked = ds !== undefined && ds.samples.columnNames().includes(options.by);
   const link = linked
-    ? { rows: { rows: ds.count(), columns: { id: Array.from(values<string>(ds.samples, "id")), slice: categories(values(ds.samples, options.by)) } }, param: "pick", type: "point" as const, fields: { slice: "slice" }, highlight: null }
+    ? {
+        rows: {
+          rows: ds.count(),
+          columns: {
+            id: Array.from(values<string>(ds.samples, "id")),
+            slice: categories(values(ds.samples, options.by)),
+          },
+        },
+        param: "pick", type: "point" as const, fields: { slice: "slice" }, highlight: "highlight",
+      }
     : null;
   const x = { field: "slice", type: "nominal", sort: order, title: options.by, axis: { labelAngle: -35, labelLimit: 120 } };
   const offset = models > 1 ? { xOffset: { field: "model", type: "nominal" } } : {};
@@ -61,6 +70,15 @@ export function metric(table: ColumnTable, options: MetricOptions): Plot {
     },
     { mark: { type: "rule", color: HIGHLIGHT_COLOUR }, encoding: { x, ...offset, y: { field: "low", type: "quantitative" }, y2: { field: "high" } } },
   ];
+  // The group's selection: how many of its samples each slice holds, above the slice's bars.
+  if (link) {
+    layers.push({
+      data: { name: "highlight" },
+      transform: [{ aggregate: [{ op: "count", as: "selected" }], groupby: ["slice"] }],
+      mark: { type: "text", style: HIGHLIGHT_STYLE, baseline: "top", dy: 2, fontWeight: "bold" },
+      encoding: { x, y: { value: 0 }, text: { field: "selected", type: "quantitative", format: "," } },
+    });
+  }
   const title = options.title ?? `${m} by ${options.by}${bars.low.some((v) => !Number.isNaN(v)) ? " (bars: bootstrap interval)" : ""}`;
   return new Plot({
     kind: "bar", title,

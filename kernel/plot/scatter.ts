@@ -1,8 +1,9 @@
 import { extent } from "../values";
-import { categories, isNumeric, numbers } from "./columns";
+import { axisValues, categories, isNumeric, numbers } from "./columns";
 import { Plot, type PlotData, type Spec } from "./plot";
 import { plotSource, type PlotInput } from "./source";
-import { chartSpec, HIGHLIGHT_COLOUR, overWhat, sourceLink, STATIC_MAX_POINTS, withHighlight, type PlotOptions } from "./spec";
+import { chartSpec, HIGHLIGHT_STYLE, overWhat, sourceLink, STATIC_MAX_POINTS, withHighlight } from "./spec";
+import type { PlotOptions } from "./spec";
 
 export interface ScatterOptions extends PlotOptions {
   x: string;
@@ -13,6 +14,12 @@ export interface ScatterOptions extends PlotOptions {
 
 /** Cells per axis of the binned static image of a large scatter plot. */
 const STATIC_CELLS = 32;
+/**
+ * Points up to which a brush fades the points outside it. Above, every brush move would restyle
+ * every point before the grids update; the brush's rectangle alone shows what it holds.
+ */
+export const EMPHASIS_MAX_POINTS = 20_000;
+const BRUSH_EMPHASIS = { condition: { param: "brush", empty: true, value: 0.8 }, value: 0.12 };
 
 /**
  * Points of two numeric fields (an embedding projection, width against height). Brushing a
@@ -21,8 +28,9 @@ const STATIC_CELLS = 32;
 export function scatter(input: PlotInput, options: ScatterOptions): Plot {
   const { color } = options;
   const source = plotSource(input, color === undefined ? [options.x, options.y] : [options.x, options.y, color], options);
-  const x = numbers(source.column(options.x), options.x, "a scatter plot");
-  const y = numbers(source.column(options.y), options.y, "a scatter plot");
+  const xAxis = axisValues(source.column(options.x), options.x, "a scatter plot");
+  const yAxis = axisValues(source.column(options.y), options.y, "a scatter plot");
+  const x = xAxis.values, y = yAxis.values;
   const colourValues = color === undefined ? null : source.column(color);
   const numericColour = colourValues !== null && isNumeric(colourValues);
   const c = colourValues === null ? null : numericColour ? numbers(colourValues, color!, "colour") : categories(colourValues);
@@ -34,9 +42,10 @@ export function scatter(input: PlotInput, options: ScatterOptions): Plot {
   const colourType = numericColour ? "quantitative" : "nominal";
   const title = options.title ?? `${options.y} against ${options.x}`;
   const size = source.rows > 10_000 ? 6 : source.rows > 1000 ? 14 : 30;
+  const axisType = (temporal: boolean) => (temporal ? "temporal" : "quantitative");
   const axes = {
-    x: { field: "x", type: "quantitative", title: options.x, scale: { zero: false } },
-    y: { field: "y", type: "quantitative", title: options.y, scale: { zero: false } },
+    x: { field: "x", type: axisType(xAxis.temporal), title: options.x, scale: { zero: false } },
+    y: { field: "y", type: axisType(yAxis.temporal), title: options.y, scale: { zero: false } },
   };
   const main = {
     data: { name: "points" },
@@ -46,15 +55,19 @@ export function scatter(input: PlotInput, options: ScatterOptions): Plot {
       ...axes,
       // Viridis: Vega-Lite's default gradient fades to white, and low values vanish on the background.
       ...(color !== undefined && { color: { field: "color", type: colourType, title: color, ...(numericColour && { scale: { scheme: "viridis" } }) } }),
+      ...(source.rows <= EMPHASIS_MAX_POINTS && { opacity: BRUSH_EMPHASIS }),
       tooltip: [
         ...(source.ids ? [{ field: "id", type: "nominal", title: "sample" }] : []),
-        { field: "x", type: "quantitative", title: options.x },
-        { field: "y", type: "quantitative", title: options.y },
+        { field: "x", type: axisType(xAxis.temporal), title: options.x },
+        { field: "y", type: axisType(yAxis.temporal), title: options.y },
         ...(color === undefined ? [] : [{ field: "color", type: colourType, title: color }]),
       ],
     },
   };
-  const highlight = { mark: { type: "circle", size: size * 2, color: HIGHLIGHT_COLOUR, stroke: "black", strokeWidth: 0.5 }, encoding: axes };
+  const highlight = {
+    mark: { type: "circle", size: size * 2, style: HIGHLIGHT_STYLE, strokeWidth: 0.5 },
+    encoding: axes,
+  };
   return new Plot({
     kind: "scatter", title,
     summary: `Scatter plot of ${options.y} against ${options.x}${color === undefined ? "" : ` coloured by ${color}`} ${overWhat(source)}.`,
@@ -62,7 +75,7 @@ export function scatter(input: PlotInput, options: ScatterOptions): Plot {
     data: { points },
     link,
     dataset: source.dataset, group: options.group ?? source.dataset,
-    staticVersion: source.rows > STATIC_MAX_POINTS ? binnedScatter(title, options, x, y, c) : null,
+    staticVersion: source.rows > STATIC_MAX_POINTS ? binnedScatter(title, options, axes, x, y, c) : null,
   });
 }
 
@@ -70,7 +83,14 @@ export function scatter(input: PlotInput, options: ScatterOptions): Plot {
  * The static image of a large scatter plot: a grid of cells coloured by how many points fall in
  * them, or by their most frequent colour category (the fewer points, the paler).
  */
-function binnedScatter(title: string, options: ScatterOptions, x: Float64Array, y: Float64Array, c: Float64Array | string[] | null): { spec: Spec; data: Record<string, PlotData> } {
+function binnedScatter(
+  title: string,
+  options: ScatterOptions,
+  axes: { x: Spec; y: Spec },
+  x: Float64Array,
+  y: Float64Array,
+  c: Float64Array | string[] | null,
+): { spec: Spec; data: Record<string, PlotData> } {
   const [x0, x1] = extent(x) ?? [0, 1];
   const [y0, y1] = extent(y) ?? [0, 1];
   const dx = (x1 - x0) / STATIC_CELLS || 1, dy = (y1 - y0) / STATIC_CELLS || 1;
@@ -102,9 +122,9 @@ function binnedScatter(title: string, options: ScatterOptions, x: Float64Array, 
     data: { name: "cells" },
     mark: { type: "rect" },
     encoding: {
-      x: { field: "x0", type: "quantitative", title: options.x, scale: { zero: false } },
+      x: { ...axes.x, field: "x0" },
       x2: { field: "x1" },
-      y: { field: "y0", type: "quantitative", title: options.y, scale: { zero: false } },
+      y: { ...axes.y, field: "y0" },
       y2: { field: "y1" },
       ...(c === null
         ? { color: count }

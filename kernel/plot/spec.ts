@@ -11,6 +11,11 @@ export interface PlotOptions extends SourceOptions {
 const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 /** Dataset the renderer fills with the selected rows. */
 const HIGHLIGHT = "highlight";
+/**
+ * Style of the marks that show the group's selection. Their colour lives in the spec's config,
+ * not on the marks, so the renderer can swap it for a dark theme (protocol `ChartLink.highlight`).
+ */
+export const HIGHLIGHT_STYLE = "highlight";
 // Not one of the category palette's colours, so a highlight never reads as a category.
 export const HIGHLIGHT_COLOUR = "#1b1b1b";
 export const MAIN_COLOUR = "#4c78a8";
@@ -24,7 +29,8 @@ export const STATIC_MAX_LINE_POINTS = 5000;
 
 /** A top-level spec with the project's defaults. */
 export function chartSpec(title: string, body: Spec): Spec {
-  return { $schema: VEGA_LITE_SCHEMA, title, width: 400, height: 260, ...body };
+  const config = { style: { [HIGHLIGHT_STYLE]: { color: HIGHLIGHT_COLOUR, stroke: HIGHLIGHT_COLOUR } } };
+  return { $schema: VEGA_LITE_SCHEMA, title, width: 400, height: 260, config, ...body };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Column } from "@uwdata/flechette";
 import type { FieldSummary } from "../protocol";
 import { dictionaryColumn, encodeCategories, float64Column, stringListColumn, utf8Column } from "../artifacts/arrow";
+import { timeValues } from "../plot/columns";
 import { countValues, extent, topValues } from "../values";
 
 /** Most frequent values a summary lists. */
@@ -13,9 +14,9 @@ export interface GridField {
 }
 
 /**
- * Describes one sample column: numbers get their range, few distinct strings (and booleans)
- * their most frequent values, string lists (tags) the counts of their elements; everything
- * else is text. Object values are shown as their JSON.
+ * Describes one sample column: numbers and times (Date values, ISO 8601 text) get their range,
+ * few distinct strings (and booleans) their most frequent values, string lists (tags) the counts
+ * of their elements; everything else is text. Object values are shown as their JSON.
  */
 export function describeField(name: string, values: ArrayLike<unknown>): GridField {
   const kind = kindOf(values);
@@ -28,6 +29,12 @@ export function describeField(name: string, values: ArrayLike<unknown>): GridFie
     const lists = values as ArrayLike<string[] | null>;
     const counts = countValues(elements(lists));
     return { summary: { name, kind, values: topValues(counts, TOP_VALUES) }, column: stringListColumn(lists) };
+  }
+  const times = kind === "other" ? timeValues(values) : null;
+  if (times) {
+    const range = extent(times);
+    const iso = Array.from(values, (v) => (v == null ? null : v instanceof Date ? v.toISOString() : String(v)));
+    return { summary: { name, kind: "time", ...(range && { range }) }, column: utf8Column(iso) };
   }
   const categories = encodeCategories(values);
   if (kind === "boolean" || isCategory(categories.names.length, values.length)) {

@@ -40,7 +40,8 @@ async function freePort(): Promise<number> {
 export async function startLab(root: string): Promise<Lab> {
   if (!fs.existsSync(JUPYTER)) throw new Error(`${JUPYTER} not found: run scripts/setup.sh (npm test does) to install JupyterLab`);
   const port = await freePort();
-  // No news toasts over the page and no autosave into the tested folder.
+  // No news toasts over the page and no autosave into the tested folder. User settings (the theme
+  // a test switches) and workspaces stay in this server's folder, never in the user's home.
   const settings = fs.mkdtempSync(path.join(root, ".lab-settings-"));
   fs.writeFileSync(path.join(settings, "overrides.json"), JSON.stringify({
     "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
@@ -51,6 +52,7 @@ export async function startLab(root: string): Promise<Lab> {
     "lab", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", "--allow-root",
     `--ServerApp.token=${token}`, `--ServerApp.root_dir=${root}`,
     `--LabApp.app_settings_dir=${settings}`, "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    `--LabApp.user_settings_dir=${path.join(settings, "user")}`, `--LabApp.workspaces_dir=${path.join(settings, "workspaces")}`,
   ];
   let output = "";
   const child: ChildProcess = spawn(JUPYTER, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, JUPYTER_PLATFORM_DIRS: "1" } });

@@ -62,6 +62,12 @@ describe("chart link selection", () => {
     expect(describeSelection(point, { x: ["a"] }, fieldTitles(spec))).toBe("camera used in a");
   });
 
+  it("describes a brush on a time axis in dates, not milliseconds", () => {
+    const link = { type: "interval" as const, fields: { x: "capture_time" } };
+    const brush = { x: [new Date("2024-03-09T12:30:00Z"), new Date("2024-01-02T00:00:00Z")] };
+    expect(describeSelection(link, brush)).toBe("capture_time 2024-01-02–2024-03-09 12:30");
+  });
+
   it("selects within a few milliseconds on 100,000 points", () => {
     const n = 100_000;
     const big = new Map<string, LinkColumn>([

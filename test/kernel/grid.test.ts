@@ -52,7 +52,13 @@ describe("show(dataset) grid", () => {
     expect(weather.kind).toBe("category");
     expect(weather.values!.reduce((n, v) => n + v.count, 0)).toBe(200);
     expect(grid.fields.find((f) => f.name === "tags")?.kind).toBe("tags");
-    expect(grid.fields.find((f) => f.name === "capture_time")?.kind).toBe("text");
+    // Capture times are a range for the side panel (one checkbox per timestamp is no filter).
+    const times = (ds.samples.array("capture_time") as string[]).map((t) => Date.parse(t));
+    expect(grid.fields.find((f) => f.name === "capture_time")).toEqual({
+      name: "capture_time",
+      kind: "time",
+      range: [Math.min(...times), Math.max(...times)],
+    });
   });
 
   test("samples and objects files read back to the view's ids, thumbnails and boxes", async () => {

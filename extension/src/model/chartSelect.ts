@@ -4,6 +4,7 @@
  */
 import type { ChartLink } from "../../../kernel/protocol";
 import { type CodedColumn, encodeStrings, toFloat64 } from "./columns";
+import { formatTime } from "./format";
 
 export type LinkColumn = Float64Array | CodedColumn;
 
@@ -45,7 +46,8 @@ export function describeSelection(
     const name = titles.get(field) ?? link.fields[field];
     if (link.type === "interval" && isRange(v)) {
       const [lo, hi] = sorted(v as [number, number]);
-      parts.push(`${name} ${short(lo)}–${short(hi)}`);
+      const format = v[0] instanceof Date ? formatTime : short;
+      parts.push(`${name} ${format(lo)}–${format(hi)}`);
     } else {
       const shown = v.slice(0, 3).map((x) => (typeof x === "number" ? short(x) : String(x)));
       parts.push(`${name} in ${shown.join(", ")}${v.length > 3 ? ` (+${v.length - 3})` : ""}`);

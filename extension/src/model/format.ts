@@ -14,6 +14,26 @@ export function countLine(shown: number, total: number, selected: number, groups
   return s;
 }
 
+/** A time in UTC as people write it: "2024-03-09 12:30", or the date alone at midnight. */
+export function formatTime(ms: number): string {
+  if (!Number.isFinite(ms)) return "—";
+  const iso = new Date(ms).toISOString();
+  return iso.slice(11, 16) === "00:00" ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+/**
+ * A range widened to round numbers (three significant digits of its span), for the side panel's
+ * inputs: 0.0123456–0.98765 reads 0.012–0.988, and still holds every value.
+ */
+export function roundedRange(min: number, max: number): { lo: number; hi: number; step: number | null } {
+  const span = max - min;
+  if (!(span > 0) || !Number.isFinite(span)) return { lo: min, hi: max, step: null };
+  const step = 10 ** (Math.floor(Math.log10(span)) - 2);
+  // toPrecision drops the binary noise of the multiplication (0.30000000000000004).
+  const round = (v: number) => Number(v.toPrecision(12));
+  return { lo: round(Math.floor(min / step) * step), hi: round(Math.ceil(max / step) * step), step: round(step) };
+}
+
 export function formatValue(v: unknown): string {
   if (v === null || v === undefined) return "—";
   if (typeof v === "number") {

@@ -7,23 +7,35 @@ export interface Modifiers {
   toggle: boolean;
 }
 
+/**
+ * Where a shift-click's range starts, and what was picked beside it then: the tiles picked one
+ * by one with ctrl-click stay picked when shift-click extends from the last of them.
+ */
+export interface Anchor {
+  index: number;
+  base: ReadonlySet<string>;
+}
+
 export interface PickResult {
   picked: Set<string>;
-  anchor: number;
+  anchor: Anchor;
 }
+
+const NOTHING: ReadonlySet<string> = new Set();
 
 /** Click on the item at display index `index`; `idAt` maps display indices to sample ids. */
 export function pickOnClick(
   picked: ReadonlySet<string>,
   idAt: (index: number) => string,
-  anchor: number | null,
+  anchor: Anchor | null,
   index: number,
   mods: Modifiers,
 ): PickResult {
   if (mods.shift) {
-    const from = anchor ?? index;
-    const next = mods.toggle ? new Set(picked) : new Set<string>();
-    for (let i = Math.min(from, index); i <= Math.max(from, index); i++) next.add(idAt(i));
+    const from = anchor ?? { index, base: NOTHING };
+    // A second shift-click replaces the first one's range; ctrl+shift adds to everything picked.
+    const next = new Set(mods.toggle ? picked : from.base);
+    for (let i = Math.min(from.index, index); i <= Math.max(from.index, index); i++) next.add(idAt(i));
     return { picked: next, anchor: from };
   }
   const id = idAt(index);
@@ -31,9 +43,9 @@ export function pickOnClick(
     const next = new Set(picked);
     if (next.has(id)) next.delete(id);
     else next.add(id);
-    return { picked: next, anchor: index };
+    return { picked: next, anchor: { index, base: new Set(next) } };
   }
-  return { picked: new Set([id]), anchor: index };
+  return { picked: new Set([id]), anchor: { index, base: NOTHING } };
 }
 
 /** A rubber band over `ids`: replaces what is picked, or adds to it with a modifier. */

@@ -72,10 +72,23 @@ export class SampleTable {
     return typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : String(v);
   }
 
+  /** A number field's values, or a time field's times in ms since 1970; NaN where missing. */
   numberColumn(name: string): Float64Array {
     let col = this.numbers.get(name);
-    if (!col) this.numbers.set(name, (col = toFloat64(this.column(name).toArray())));
+    if (!col) {
+      col = this.kind(name) === "time" ? this.timeColumn(name) : toFloat64(this.column(name).toArray());
+      this.numbers.set(name, col);
+    }
     return col;
+  }
+
+  /** ISO 8601 text parsed once per distinct value. */
+  private timeColumn(name: string): Float64Array {
+    const { codes, values } = this.codedColumn(name);
+    const times = Float64Array.from(values, (v) => Date.parse(v));
+    const out = new Float64Array(codes.length);
+    for (let row = 0; row < codes.length; row++) out[row] = codes[row] < 0 ? NaN : times[codes[row]];
+    return out;
   }
 
   codedColumn(name: string): CodedColumn {
@@ -202,7 +215,7 @@ export class SampleTable {
 
   private sortKeys(name: string): Float64Array {
     const kind = this.kind(name);
-    if (kind === "number") return this.numberColumn(name);
+    if (kind === "number" || kind === "time") return this.numberColumn(name);
     if (kind === "tags") {
       // Lists sort by their joined text.
       const joined: string[] = new Array(this.size);

@@ -47,6 +47,7 @@ export class RenderScope {
 
 export abstract class BlindspotRenderer<B extends Bundle> extends Widget implements IRenderMime.IRenderer {
   private scope: RenderScope | null = null;
+  private model: IRenderMime.IMimeModel | null = null;
 
   constructor(
     protected readonly options: IRenderMime.IRendererOptions,
@@ -59,6 +60,7 @@ export abstract class BlindspotRenderer<B extends Bundle> extends Widget impleme
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     this.scope?.close();
+    this.model = model;
     const scope = (this.scope = new RenderScope());
     clear(this.node);
     const value = model.data[this.options.mimeType];
@@ -87,6 +89,11 @@ export abstract class BlindspotRenderer<B extends Bundle> extends Widget impleme
   }
 
   protected abstract render(bundle: B, artifacts: Artifacts, scope: RenderScope): Promise<void>;
+
+  /** Draws the output again from its model (the theme changed). */
+  protected rerender(): void {
+    if (this.model && !this.isDisposed) void this.renderModel(this.model);
+  }
 
   /**
    * Joins the bundle's link group: returns its bus key (the server path of its selection file)

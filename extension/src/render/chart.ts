@@ -12,6 +12,8 @@ import { describeSelection, fieldTitles, type LinkColumn, linkColumn, selectRows
 import { formatCount } from "../model/format";
 import { toRecords } from "../model/records";
 import { BlindspotRenderer, type RenderScope } from "./base";
+import { brushSignals, clearSelection } from "./chartClear";
+import { isDarkTheme, onThemeChange, themed } from "./chartTheme";
 import { frameThrottle, h } from "./dom";
 
 const NONE: readonly string[] = [];
@@ -49,10 +51,12 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     ]);
     scope.check();
     const rows = Object.values(bundle.data).reduce((n, d) => n + d.rows, 0);
-    const dark = document.body.dataset.jpThemeLight === "false";
+    const dark = isDarkTheme();
+    // JupyterLab's theme switch redraws the chart in the new theme's colours.
+    scope.add(onThemeChange(() => this.rerender()));
     // The spec is the output's data: copied, never changed in place. Its named datasets are filled
     // before the first run (Vega-Lite keeps the arrays, no copy), so no scale sees an empty domain.
-    const spec = JSON.parse(JSON.stringify(bundle.spec));
+    const spec = themed(JSON.parse(JSON.stringify(bundle.spec)), dark);
     spec.datasets = { ...spec.datasets };
     // Each column is decoded once; the link below reuses the arrays of a shared file.
     const arrays = tables.map(arraysOf);
@@ -74,13 +78,15 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     const shared = names.findIndex((n) => bundle.data[n].path === bundle.link!.rows);
     const linkRows = shared >= 0 ? arrays[shared] : arraysOf(await artifacts.arrow(bundle.link.rows, scope.signal));
     scope.check();
-    this.link(bundle, bundle.link, view, key, linkRows, root, status, scope);
+    const brushes = bundle.link.type === "interval" ? brushSignals(result.vgSpec, bundle.link.param) : [];
+    this.link(bundle, bundle.link, view, brushes, key, linkRows, root, status, scope);
   }
 
   private link(
     bundle: ChartBundle,
     link: NonNullable<ChartBundle["link"]>,
     view: View,
+    brushes: readonly string[],
     key: string,
     cols: Map<string, ArrayLike<unknown>>,
     root: HTMLElement,
@@ -104,6 +110,8 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
     // the grids at once, ahead of the (on 10^5 points, long) canvas redraw.
     let value: unknown = null;
     let own: GroupFilter | null = null;
+    /** While the chart clears its own selection, its changes are not the user's. */
+    let muted = false;
     const apply = frameThrottle(() => {
       const selected = selectRows(linkColumns, link, value);
       const state = bus.state(key, bundle.group, bundle.dataset);
@@ -129,11 +137,24 @@ export class ChartRenderer extends BlindspotRenderer<ChartBundle> {
         value = v;
         // The parameter's value as Vega-Lite gives it, for tests and for the curious.
         root.dataset.selection = JSON.stringify(v ?? null);
-        apply.schedule();
+        if (!muted) apply.schedule();
       });
     } catch {
       throw new Error(`the chart has no parameter ${JSON.stringify(link.param)} to link`);
     }
+
+    // The brush or click whose filter the grid's chip cleared, or another chart replaced: its
+    // marks and caption go too (the group has one filter at a time).
+    scope.add(
+      bus.subscribe(key, (state) => {
+        if (!own || state.filter === own) return;
+        own = null;
+        apply.cancel();
+        status.textContent = "";
+        muted = true;
+        void clearSelection(view, link, brushes).finally(() => (muted = false));
+      }),
+    );
 
     const highlight = link.highlight;
     if (!highlight) return;

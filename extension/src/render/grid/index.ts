@@ -7,12 +7,13 @@ import { type Artifacts, columnsOf } from "../../io/artifacts";
 import type { GroupState, LinkBus } from "../../model/bus";
 import { countLine, formatCount, formatValue } from "../../model/format";
 import { type Arranged, Grouping } from "../../model/groups";
-import { pickInBand, pickOnClick } from "../../model/picking";
+import { type Anchor, type Modifiers, pickInBand, pickOnClick } from "../../model/picking";
 import { SampleTable, type SortKey, TAGS } from "../../model/samples";
 import { activeFilterCount, computeView, type Filters, NO_FILTERS } from "../../model/view";
 import { BlindspotRenderer, type RenderScope } from "../base";
 import { h } from "../dom";
 import { attachGestures } from "./gestures";
+import { attachKeyboard } from "./keyboard";
 import { SampleModal } from "./modal";
 import { ObjectsStore } from "./objects";
 import { SidePanel } from "./panel";
@@ -58,6 +59,10 @@ class GridView {
   private readonly tiles: VirtualTiles<Tile>;
   private readonly toolbar: Toolbar;
   private readonly panel: SidePanel;
+  /** Idle work: the id index, joins to charts, the panel's counts of the view. */
+  private readonly idle = new IdleQueue();
+  /** Counts the view of each recompute; the panel's job for an older view stops. */
+  private viewGeneration = 0;
   private readonly objects: ObjectsStore | null;
   private view: Int32Array;
   /** Grouped grids (bundle.groupBy): the groups, and how the current view falls into them. */
@@ -67,7 +72,9 @@ class GridView {
   private filters: Filters = NO_FILTERS;
   private allowed: Uint8Array | null = null;
   private groupFilter: GroupState["filter"] = null;
-  private anchor: number | null = null;
+  private anchor: Anchor | null = null;
+  /** The tile the keys act on (display index); null until a click or a key sets it. */
+  private focus: number | null = null;
   /** What was picked when a rubber band started (it adds to that with a modifier). */
   private bandBase: ReadonlySet<string> | null = null;
   private modal: SampleModal | null = null;
@@ -136,6 +143,7 @@ class GridView {
         paint: (tile, i) => {
           const row = this.view[i];
           this.painter.paint(tile, row, i, this.picked().has(table.id(row)));
+          tile.root.classList.toggle("bs-focus", i === this.focus);
           if (this.grouping) tile.root.dataset.group = String(table.value(this.grouping.field, row));
         },
         release: (tile) => this.painter.release(tile),
@@ -148,9 +156,8 @@ class GridView {
       this.tiles,
       {
         click: (index, mods) => {
-          const r = pickOnClick(this.picked(), (i) => table.id(this.view[i]), this.anchor, index, mods);
-          this.anchor = r.anchor;
-          this.setPicked(r.picked);
+          this.focus = index;
+          this.pick(index, mods);
         },
         open: (index) => this.open(index),
         band: (indices, additive, done) => {
@@ -171,15 +178,28 @@ class GridView {
     // The viewport comes first in the DOM (the panel is placed left by CSS): it is the grid's scroller.
     root.append(this.toolbar.node, h("div", { class: "bs-body" }, [this.tiles.viewport, this.panel.node]));
     this.tiles.viewport.appendChild(this.empty);
-    root.addEventListener("keydown", (e) => {
-      if (e.key === "Escape" && !this.modal) {
-        this.setPicked([]);
-        e.preventDefault();
-      }
-    });
+    attachKeyboard(
+      root,
+      {
+        layout: () => this.tiles.current,
+        pageHeight: () => this.tiles.viewport.clientHeight,
+        focused: () => this.focus,
+        moveFocus: (index, extend) => {
+          this.focus = index;
+          this.tiles.reveal(index);
+          if (extend) this.pick(index, { shift: true, toggle: false });
+          else this.tiles.refresh();
+        },
+        open: (index) => (index === null ? this.openPicked() : this.open(index)),
+        toggle: (index) => this.pick(index, { shift: false, toggle: true }),
+        clearPicked: () => this.setPicked([]),
+        busy: () => this.modal !== null,
+      },
+      scope,
+    );
     scope.add(() => this.closeModal());
     // Idle work: the id index, then the join to each chart of the group.
-    const idle = new IdleQueue();
+    const idle = this.idle;
     scope.add(() => idle.dispose());
     idle.push((stop) => table.indexIds(stop));
     scope.add(this.bus.onSource(key, (ids) => idle.push((stop) => table.join(ids, stop))));
@@ -201,6 +221,13 @@ class GridView {
 
   private picked(): ReadonlySet<string> {
     return this.bus.state(this.key, this.bundle.group, this.bundle.dataset).pickedSet;
+  }
+
+  /** A click (or Space, or Shift+arrow) on the tile at display index `index`. */
+  private pick(index: number, mods: Modifiers): void {
+    const r = pickOnClick(this.picked(), (i) => this.table.id(this.view[i]), this.anchor, index, mods);
+    this.anchor = r.anchor;
+    this.setPicked(r.picked);
   }
 
   private setPicked(ids: Iterable<string>): void {
@@ -228,9 +255,14 @@ class GridView {
   private recompute(toTop: boolean): void {
     this.view = this.arrange(computeView(this.table, this.sort, this.filters, this.allowed));
     this.anchor = null;
+    this.focus = null;
     if (toTop) this.tiles.scrollToTop();
     this.tiles.relayout();
     this.updateCount();
+    // The panel's counts come in idle time: a brush moves the tiles first, even on 10^6 rows.
+    const generation = ++this.viewGeneration;
+    const counts = this.panel.showView(this.table, this.view);
+    this.idle.push((stop) => generation !== this.viewGeneration || counts(stop));
   }
 
   /** Grouped grids: the rows with each group's rows together. */

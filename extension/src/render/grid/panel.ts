@@ -1,9 +1,14 @@
-/** The side panel: label-field toggles, then a filter per field (checkboxes or a number range). */
+/**
+ * The side panel: label-field toggles, then a filter per field (checkboxes, or a range of numbers
+ * or times). Counts are the whole dataset's; once the view is narrower, the view's count shows
+ * beside each ("12 / 40"), and each range says what the view spans.
+ */
 import type { FieldSummary, LabelField } from "../../../../kernel/protocol";
 import { OUTCOME_COLORS } from "../../model/boxes";
-import { formatCount, formatValue } from "../../model/format";
-import { TAGS } from "../../model/samples";
+import { formatCount, formatTime, formatValue, roundedRange } from "../../model/format";
+import { type SampleTable, TAGS } from "../../model/samples";
 import type { Filters } from "../../model/view";
+import { codeCounts, extentOf } from "../../model/viewCounts";
 import { clear, h } from "../dom";
 
 export interface PanelHandlers {
@@ -19,6 +24,10 @@ export class SidePanel {
   private readonly values = new Map<string, Set<string>>();
   private readonly ranges = new Map<string, readonly [number, number]>();
   private tagList: HTMLDivElement | null = null;
+  /** The count node of each listed value, by field, with the whole dataset's count. */
+  private readonly countNodes = new Map<string, Map<string, { node: HTMLElement; total: number }>>();
+  /** The line under each range that says what the view spans, and how to print its ends. */
+  private readonly spans = new Map<string, { node: HTMLElement; format: (v: number) => string }>();
 
   constructor(
     fields: readonly FieldSummary[],
@@ -33,7 +42,8 @@ export class SidePanel {
       this.node.appendChild(this.section(TAGS, (this.tagList = h("div"))));
     }
     for (const f of fields) {
-      if (f.kind === "number" && f.range) this.node.appendChild(this.rangeSection(f.name, f.range));
+      if ((f.kind === "number" || f.kind === "time") && f.range)
+        this.node.appendChild(this.rangeSection(f.name, f.range, f.kind === "time"));
       else if (f.kind === "tags" && f.name === TAGS)
         this.node.appendChild(this.section(TAGS, (this.tagList = h("div"))));
       else if (f.values?.length) this.node.appendChild(this.section(f.name, this.checkboxes(f.name, f.values)));
@@ -49,6 +59,48 @@ export class SidePanel {
       .map(([value, count]) => ({ value, count }));
     if (!values.length) this.tagList.appendChild(h("div", { class: "bs-empty", text: "no tags" }));
     else this.tagList.appendChild(this.checkboxes(TAGS, values));
+  }
+
+  /**
+   * The rows shown now (after every filter): a resumable job, run in idle time, that puts the
+   * view's counts beside the totals one field at a time; it returns true when done.
+   */
+  showView(table: SampleTable, view: Int32Array): (stop: () => boolean) => boolean {
+    const whole = view.length === table.size;
+    const steps: (() => void)[] = [];
+    for (const [name, nodes] of this.countNodes) {
+      if (name === TAGS || !table.has(name)) continue;
+      steps.push(() => {
+        const inView = whole ? null : this.viewCounts(table, name, view);
+        for (const [value, { node, total }] of nodes) {
+          const n = inView?.get(value) ?? 0;
+          node.textContent = inView ? `${formatCount(n)} / ${formatCount(total)}` : formatCount(total);
+          node.title = inView ? `${formatCount(n)} in this view, ${formatCount(total)} in all` : "";
+          node.classList.toggle("bs-none", inView !== null && n === 0);
+        }
+      });
+    }
+    for (const [name, { node, format }] of this.spans) {
+      if (!table.has(name)) continue;
+      steps.push(() => {
+        const span = whole ? null : extentOf(table.numberColumn(name), view);
+        node.textContent = whole ? "" : span ? `in view: ${format(span[0])} to ${format(span[1])}` : "in view: none";
+      });
+    }
+    let next = 0;
+    return (stop) => {
+      while (next < steps.length) {
+        steps[next++]();
+        if (stop()) break;
+      }
+      return next >= steps.length;
+    };
+  }
+
+  private viewCounts(table: SampleTable, name: string, view: Int32Array): Map<string, number> {
+    const { codes, values } = table.codedColumn(name);
+    const counts = codeCounts(codes, values.length, view);
+    return new Map(values.map((v, code) => [v, counts[code]]));
   }
 
   private emit(): void {
@@ -89,6 +141,8 @@ export class SidePanel {
   private checkboxes(name: string, values: readonly { value: string; count: number }[]): HTMLElement {
     const chosen = this.values.get(name) ?? new Set<string>();
     this.values.set(name, chosen);
+    const counts = new Map<string, { node: HTMLElement; total: number }>();
+    this.countNodes.set(name, counts);
     const rows = values.map(({ value, count }, i) => {
       const box = h("input", { attrs: { type: "checkbox" } });
       box.checked = chosen.has(value);
@@ -97,10 +151,12 @@ export class SidePanel {
         else chosen.delete(value);
         this.emit();
       });
+      const n = h("span", { class: "bs-n", text: formatCount(count) });
+      counts.set(value, { node: n, total: count });
       const row = h("label", { class: "bs-check", title: value }, [
         box,
         h("span", { class: "bs-value", text: value }),
-        h("span", { class: "bs-n", text: formatCount(count) }),
+        n,
       ]);
       row.hidden = i >= SHOWN_VALUES;
       return row;
@@ -121,17 +177,26 @@ export class SidePanel {
     return body;
   }
 
-  private rangeSection(name: string, [min, max]: [number, number]): HTMLElement {
+  /** Two inputs: numbers rounded outward to what a person reads, or times to the minute (UTC). */
+  private rangeSection(name: string, [min, max]: [number, number], time: boolean): HTMLElement {
+    const shown = time ? { lo: floorMinute(min), hi: ceilMinute(max), step: null } : roundedRange(min, max);
     const input = (value: number, label: string) =>
       h("input", {
-        class: "bs-num",
-        attrs: { type: "number", step: "any", value: String(value), "aria-label": `${name} ${label}` },
+        class: time ? "bs-num bs-time" : "bs-num",
+        attrs: {
+          type: time ? "datetime-local" : "number",
+          step: time ? "60" : "any",
+          value: time ? toInputTime(value) : String(value),
+          "aria-label": `${name} ${label}`,
+        },
       });
-    const lo = input(min, "minimum");
-    const hi = input(max, "maximum");
+    const lo = input(shown.lo, time ? "from" : "minimum");
+    const hi = input(shown.hi, time ? "to" : "maximum");
+    const read = (el: HTMLInputElement, fallback: number) =>
+      el.value === "" ? fallback : time ? Date.parse(`${el.value}Z`) : Number(el.value);
     const onChange = () => {
-      const a = lo.value === "" ? min : Number(lo.value);
-      const b = hi.value === "" ? max : Number(hi.value);
+      const a = read(lo, min);
+      const b = read(hi, max);
       // The full range is no filter: rows without a value stay visible.
       if (a <= min && b >= max) this.ranges.delete(name);
       else this.ranges.set(name, [Math.min(a, b), Math.max(a, b)]);
@@ -139,13 +204,23 @@ export class SidePanel {
     };
     lo.addEventListener("change", onChange);
     hi.addEventListener("change", onChange);
-    return this.section(
-      name,
-      h("div", { class: "bs-range", title: `${formatValue(min)} to ${formatValue(max)}` }, [
-        lo,
-        h("span", { text: "to" }),
-        hi,
-      ]),
-    );
+    const format = time ? formatTime : formatValue;
+    const span = h("div", { class: "bs-n bs-span" });
+    this.spans.set(name, { node: span, format });
+    const range = h("div", { class: "bs-range", title: `${format(min)} to ${format(max)}${time ? " (UTC)" : ""}` }, [
+      lo,
+      h("span", { text: "to" }),
+      hi,
+    ]);
+    return this.section(name, h("div", {}, [range, span]));
   }
+}
+
+const MINUTE = 60_000;
+const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
+const ceilMinute = (ms: number) => Math.ceil(ms / MINUTE) * MINUTE;
+
+/** A datetime-local input's value for a time, in UTC ("2024-03-09T12:30"). */
+function toInputTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16);
 }

@@ -21,7 +21,7 @@ export class Toolbar {
 
   constructor(title: string, sortFields: string[], initialSize: number, handlers: ToolbarHandlers) {
     this.count = h("span", { class: "bs-count", attrs: { "data-blindspot": "count" } });
-    this.chipText = h("span");
+    this.chipText = h("span", { class: "bs-chip-text" });
     const chipClear = h("button", {
       class: "bs-chip-clear",
       text: "×",
@@ -111,6 +111,8 @@ export class Toolbar {
   setFilter(description: string | null): void {
     this.chip.hidden = description === null;
     this.chipText.textContent = description === null ? "" : `filtered by chart: ${description || "selection"}`;
+    // The whole description on hover, when the chip shows it cut.
+    this.chipText.title = this.chipText.textContent;
   }
 
   /** The Filters button says how many side-panel filters are on. */
