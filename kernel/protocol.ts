@@ -113,7 +113,13 @@ export interface GridBundle extends BundleBase {
   /** Samples in the view. */
   total: number;
   samples: string;
-  objects: { files: string[]; rowsPerFile: number; count: number } | null;
+  objects: {
+    files: string[];
+    rowsPerFile: number;
+    count: number;
+    /** (Added, still v1.) Labels of the boxes with their counts, most frequent first (at most 1000). */
+    classes?: { value: string; count: number }[];
+  } | null;
   fields: FieldSummary[];
   labelFields: LabelField[];
   /** Fields shown under each tile. */

@@ -217,4 +217,18 @@ describe("show(dataset) grid", () => {
     const files = readArrow(notebookDir, grid.samples).getChild("file")!.toArray() as string[];
     expect(files.every((f) => fs.existsSync(path.join(real, f)))).toBe(true);
   });
+
+  test("the bundle lists the view's box labels with their counts, most frequent first", async () => {
+    const { outputs } = captureOutputs("grid-classes");
+    const ds = await demoDataset();
+    const view = ds.filter("d => d.weather == 'rain'");
+    await show(view);
+    const grid = lastOf<GridBundle>(outputs, MIME.grid);
+    const labels = values<string>(view.objects(), "label");
+    const expected = new Map<string, number>();
+    for (const l of labels) expected.set(l, (expected.get(l) ?? 0) + 1);
+    const classes = grid.objects!.classes!;
+    expect(new Map(classes.map((c) => [c.value, c.count]))).toEqual(expected);
+    expect(classes.map((c) => c.count)).toEqual([...classes.map((c) => c.count)].sort((a, b) => b - a));
+  });
 });
