@@ -1,0 +1,88 @@
+/**
+ * Where box labels go on a tile or the large view: inside the frame, never over each other. Each
+ * label tries a few spots around its box (above it, inside its top, below it, inside its bottom),
+ * pushed inside the frame; a label that fits nowhere is dropped and counted. Labels come in
+ * priority order, so the ones dropped are the least important.
+ */
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface LabelFont {
+  /** Font size in pixels (the label's height is this plus the padding). */
+  size: number;
+  /** Advance of one character in ems: labels use a monospace font, so widths need no measuring. */
+  charWidth: number;
+  padding: number;
+}
+
+export interface Placement {
+  /** Top-left corner and size of each placed label (null when dropped), by input index. */
+  spots: (Rect | null)[];
+  dropped: number;
+}
+
+/** Pixel size of a label's background. */
+export function labelSize(text: string, font: LabelFont): { width: number; height: number } {
+  return { width: text.length * font.size * font.charWidth + 2 * font.padding, height: font.size + font.padding };
+}
+
+/**
+ * Places `texts[i]` near `boxes[i]` inside a frame of `frameWidth` x `frameHeight`. `order`
+ * lists indices from the most to the least important (default: input order). Labels wider than
+ * the frame are kept to the frame's width by the caller (`shorten`).
+ */
+export function placeLabels(
+  boxes: readonly Rect[],
+  texts: readonly string[],
+  frameWidth: number,
+  frameHeight: number,
+  font: LabelFont,
+  order?: readonly number[],
+): Placement {
+  const spots: (Rect | null)[] = new Array(boxes.length).fill(null);
+  const placed: Rect[] = [];
+  let dropped = 0;
+  for (const i of order ?? boxes.keys()) {
+    const b = boxes[i];
+    const { width, height } = labelSize(texts[i], font);
+    const x = clamp(b.x, 0, frameWidth - width);
+    const candidates = [b.y - height, b.y, b.y + b.height, b.y + b.height - height];
+    let spot: Rect | null = null;
+    for (const cy of candidates) {
+      const r = { x, y: clamp(cy, 0, frameHeight - height), width, height };
+      if (!placed.some((p) => overlaps(p, r))) {
+        spot = r;
+        break;
+      }
+    }
+    if (spot && width <= frameWidth && height <= frameHeight) {
+      placed.push(spot);
+      spots[i] = spot;
+    } else dropped++;
+  }
+  return { spots, dropped };
+}
+
+/** A label cut to `maxChars` characters with an ellipsis (a long class name on a small tile). */
+export function shorten(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  return maxChars <= 1 ? "…" : text.slice(0, maxChars - 1) + "…";
+}
+
+/** Characters of a label that fit in `width` pixels. */
+export function charsThatFit(width: number, font: LabelFont): number {
+  return Math.max(1, Math.floor((width - 2 * font.padding) / (font.size * font.charWidth)));
+}
+
+function overlaps(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(v, hi));
+}
