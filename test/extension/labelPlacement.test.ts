@@ -42,9 +42,24 @@ describe("label placement", () => {
     for (let i = 0; i < placed.length; i++) for (let j = i + 1; j < placed.length; j++) {
       expect(overlap(placed[i], placed[j])).toBe(false);
     }
+    const { count } = placeLabels(boxes, texts, 160, 160, FONT, order);
+    expect(count).toEqual({ x: 160 - 16, y: 160 - 12, width: 16, height: 12 });
     // The most important labels are the ones kept.
     expect(spots.slice(6).every((s) => s !== null)).toBe(true);
     expect(spots.slice(0, 6).every((s) => s === null)).toBe(true);
+  });
+
+  it("the count of dropped labels takes the bottom-right corner; labels under it give way", () => {
+    // Many boxes in the bottom-right corner of a small frame.
+    const boxes = Array.from({ length: 8 }, () => ({ x: 60, y: 60, width: 20, height: 20 }));
+    const texts = boxes.map(() => "bottle 0.50");
+    const { spots, dropped, count } = placeLabels(boxes, texts, 80, 80, FONT);
+    const placed = spots.filter((s): s is Rect => s !== null);
+    expect(count).not.toBeNull();
+    expect(placed.length + dropped).toBe(8);
+    expect(inside(count!, 80, 80)).toBe(true);
+    expect(count!.x + count!.width).toBe(80);
+    for (const p of placed) expect(overlap(p, count!)).toBe(false);
   });
 
   it("sizes labels from their characters and shortens long ones to the frame", () => {

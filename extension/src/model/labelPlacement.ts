@@ -1,8 +1,8 @@
 /**
  * Where box labels go on a tile or the large view: inside the frame, never over each other. Each
  * label tries a few spots around its box (above it, inside its top, below it, inside its bottom),
- * pushed inside the frame; a label that fits nowhere is dropped and counted. Labels come in
- * priority order, so the ones dropped are the least important.
+ * pushed inside the frame; a label that fits nowhere is dropped and counted ("+3" in the
+ * bottom-right corner). Labels come in priority order, so the ones dropped are the least important.
  */
 
 export interface Rect {
@@ -24,6 +24,8 @@ export interface Placement {
   /** Top-left corner and size of each placed label (null when dropped), by input index. */
   spots: (Rect | null)[];
   dropped: number;
+  /** Where "+<dropped>" goes (the frame's bottom-right corner, clear of every label); null if none dropped. */
+  count: Rect | null;
 }
 
 /** Pixel size of a label's background. */
@@ -65,7 +67,27 @@ export function placeLabels(
       spots[i] = spot;
     } else dropped++;
   }
-  return { spots, dropped };
+  if (!dropped) return { spots, dropped, count: null };
+  // The count takes the corner: labels under it give way (and are counted too).
+  let count = countSpot(dropped, frameWidth, frameHeight, font);
+  for (let k = 0; k < spots.length; k++) {
+    if (spots[k] && overlaps(spots[k]!, count)) {
+      spots[k] = null;
+      count = countSpot(++dropped, frameWidth, frameHeight, font);
+      k = -1;
+    }
+  }
+  return { spots, dropped, count };
+}
+
+/** The count's text: "+3". */
+export function countText(dropped: number): string {
+  return `+${dropped}`;
+}
+
+function countSpot(dropped: number, frameWidth: number, frameHeight: number, font: LabelFont): Rect {
+  const { width, height } = labelSize(countText(dropped), font);
+  return { x: frameWidth - width, y: frameHeight - height, width, height };
 }
 
 /** A label cut to `maxChars` characters with an ellipsis (a long class name on a small tile). */
