@@ -129,22 +129,22 @@ describe("grid label controls and large view", () => {
     const page = session.page;
     const tile = evaluated.locator("[data-id]").first();
     const id = (await tile.getAttribute("data-id"))!;
-    await tile.dblclick();
-    const view = page.locator('[data-blindspot="large-view"]');
-    const img = view.locator("img");
-    await expect.poll(() => img.getAttribute("data-resolution"), { timeout: 20_000 }).toBe("full");
+    // The image's width and its first ground-truth box, in image pixels, as the kernel has them.
     const width = await session.nb.kernelNumber(`voc.samples.params({ id: ${JSON.stringify(id)} }).filter((d, $) => d.id === $.id).get("width", 0)`);
-    const natural = await img.evaluate((el: HTMLImageElement) => [el.naturalWidth, el.naturalHeight]);
-    expect(natural[0]).toBe(width);
-    expect(natural[0]).toBeGreaterThan(256);
-
-    // The first ground-truth box, in image pixels, as the kernel has it.
     const gtX = await session.nb.kernelNumber(
       `voc.objects.params({ id: ${JSON.stringify(id)} }).filter((d, $) => d.sample_id === $.id && d.field === "ground_truth").get("x", 0)`,
     );
     const gtY = await session.nb.kernelNumber(
       `voc.objects.params({ id: ${JSON.stringify(id)} }).filter((d, $) => d.sample_id === $.id && d.field === "ground_truth").get("y", 0)`,
     );
+    await evaluated.scrollIntoViewIfNeeded();
+    await tile.dblclick();
+    const view = page.locator('[data-blindspot="large-view"]');
+    const img = view.locator("img");
+    await expect.poll(() => img.getAttribute("data-resolution"), { timeout: 20_000 }).toBe("full");
+    const natural = await img.evaluate((el: HTMLImageElement) => [el.naturalWidth, el.naturalHeight]);
+    expect(natural[0]).toBe(width);
+    expect(natural[0]).toBeGreaterThan(256);
     await page.locator("button[aria-label='natural size']").click();
     /** The first box's corner in image pixels, from where the image and the box are on screen. */
     const boxInImage = () =>
