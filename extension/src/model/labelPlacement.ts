@@ -36,7 +36,8 @@ export function labelSize(text: string, font: LabelFont): { width: number; heigh
 /**
  * Places `texts[i]` near `boxes[i]` inside a frame of `frameWidth` x `frameHeight`. `order`
  * lists indices from the most to the least important (default: input order). Labels wider than
- * the frame are kept to the frame's width by the caller (`shorten`).
+ * the frame are kept to the frame's width by the caller (`shorten`). At most `limit` labels are
+ * placed: a small tile covered in text shows nothing of its image.
  */
 export function placeLabels(
   boxes: readonly Rect[],
@@ -45,6 +46,7 @@ export function placeLabels(
   frameHeight: number,
   font: LabelFont,
   order?: readonly number[],
+  limit = Infinity,
 ): Placement {
   const spots: (Rect | null)[] = new Array(boxes.length).fill(null);
   const placed: Rect[] = [];
@@ -52,16 +54,7 @@ export function placeLabels(
   for (const i of order ?? boxes.keys()) {
     const b = boxes[i];
     const { width, height } = labelSize(texts[i], font);
-    const x = clamp(b.x, 0, frameWidth - width);
-    const candidates = [b.y - height, b.y, b.y + b.height, b.y + b.height - height];
-    let spot: Rect | null = null;
-    for (const cy of candidates) {
-      const r = { x, y: clamp(cy, 0, frameHeight - height), width, height };
-      if (!placed.some((p) => overlaps(p, r))) {
-        spot = r;
-        break;
-      }
-    }
+    const spot = placed.length < limit ? freeSpot(b, width, height, frameWidth, frameHeight, placed) : null;
     if (spot && width <= frameWidth && height <= frameHeight) {
       placed.push(spot);
       spots[i] = spot;
@@ -78,6 +71,24 @@ export function placeLabels(
     }
   }
   return { spots, dropped, count };
+}
+
+/** Rows of labels stacked above or below a box before giving up. */
+const STACK = 3;
+
+/** The first spot clear of the placed labels: above the box, inside its top, below it, inside its bottom. */
+function freeSpot(b: Rect, width: number, height: number, frameWidth: number, frameHeight: number, placed: Rect[]) {
+  const xs = [b.x, b.x + b.width - width].map((x) => clamp(x, 0, frameWidth - width));
+  for (let k = 0; k < STACK; k++) {
+    const ys = [b.y - height * (k + 1), b.y + height * k, b.y + b.height + height * k, b.y + b.height - height * (k + 1)];
+    for (const y of ys) {
+      for (const x of xs) {
+        const r = { x, y: clamp(y, 0, frameHeight - height), width, height };
+        if (!placed.some((p) => overlaps(p, r))) return r;
+      }
+    }
+  }
+  return null;
 }
 
 /** The count's text: "+3". */

@@ -21,6 +21,8 @@ export interface DrawOptions {
   scores: boolean;
   /** Label font size in pixels. */
   fontSize: number;
+  /** Most labels drawn (the rest are counted); default all that fit. */
+  maxLabels?: number;
 }
 
 /** Outcomes drawn, as bits (OUTCOME_BITS): the grid shows the legend only for what it drew. */
@@ -76,7 +78,15 @@ export function drawBoxes(svg: SVGSVGElement, boxes: readonly Box[], o: DrawOpti
 
   let labels = 0;
   if (o.labels !== "none" && drawn.length) {
-    const { spots, count, dropped } = placeLabels(rects, texts, o.frameWidth, o.frameHeight, font, labelOrder(drawn));
+    const { spots, count, dropped } = placeLabels(
+      rects,
+      texts,
+      o.frameWidth,
+      o.frameHeight,
+      font,
+      labelOrder(drawn),
+      o.maxLabels,
+    );
     spots.forEach((spot, i) => {
       if (spot) drawLabel(layers, labels++, spot, texts[i], colors[i], font);
     });

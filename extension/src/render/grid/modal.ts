@@ -345,7 +345,7 @@ export class SampleModal {
     const head = h(
       "tr",
       {},
-      ["field", "label", "score", "outcome", "box (x, y, w, h) px"].map((t) => h("th", { text: t })),
+      ["field", "label", "score", "outcome", "x, y, w, h (px)"].map((t) => h("th", { text: t })),
     );
     const [w, hgt] = this.size;
     const body = boxes.map((b) => {
@@ -359,13 +359,20 @@ export class SampleModal {
         h("td", {}, [swatch, document.createTextNode(b.label + (b.crowd ? " (crowd)" : ""))]),
         h("td", { text: formatValue(b.confidence) }),
         h("td", { text: b.outcome ?? "—" }),
-        h("td", { text: px.map((v) => (Number.isFinite(v) ? v.toFixed(1) : "—")).join(", ") }),
+        h("td", { text: px.map(pixelText).join(", ") }),
       ]);
     });
     const caption =
       boxes.length < total ? [h("caption", { text: `${boxes.length} of ${total} boxes (label controls)` })] : [];
     return h("table", { class: "bs-objects" }, [...caption, h("thead", {}, [head]), h("tbody", {}, body)]);
   }
+}
+
+/** A box coordinate in pixels: whole numbers as they are, others to a tenth (float32 noise hidden). */
+function pixelText(v: number): string {
+  if (!Number.isFinite(v)) return "—";
+  const tenth = Math.round(v * 10) / 10;
+  return Number.isInteger(tenth) ? String(tenth) : tenth.toFixed(1);
 }
 
 function message(e: unknown): string {

@@ -15,6 +15,8 @@ const TAGS_SHOWN = 3;
 const LABEL_TEXT_MIN = 120;
 /** Label font size on tiles, in pixels: readable, and small enough to leave the objects visible. */
 const TILE_FONT = { min: 10, max: 12 };
+/** Tile side per label drawn: a 160 px tile shows 5 labels and counts the rest. */
+const PIXELS_PER_LABEL = 32;
 
 export interface Tile {
   root: HTMLDivElement;
@@ -137,6 +139,7 @@ export class TilePainter {
       labels: this.frame >= LABEL_TEXT_MIN ? "short" : "none",
       scores: this.labels.scores,
       fontSize: Math.min(Math.max(Math.round(this.frame / 14), TILE_FONT.min), TILE_FONT.max),
+      maxLabels: Math.floor(this.frame / PIXELS_PER_LABEL),
     });
     if ((drawn | this.outcomes) !== this.outcomes) this.onOutcomes((this.outcomes |= drawn));
   }
