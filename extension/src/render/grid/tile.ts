@@ -37,6 +37,8 @@ export class TilePainter {
   /** What the label controls show, on tiles and in the large view. */
   labels: LabelSettings = SHOW_ALL_LABELS;
   readonly roles: Map<string, LabelField["role"]>;
+  /** Label fields not hidden: boxes of the others are never read from the chunk. */
+  private visibleFields: ReadonlySet<string>;
   /** Outcomes drawn since the labels last changed (OUTCOME_BITS), for the legend. */
   private outcomes = 0;
 
@@ -49,11 +51,13 @@ export class TilePainter {
     private readonly onOutcomes: (outcomes: number) => void,
   ) {
     this.roles = new Map(bundle.labelFields.map((f) => [f.name, f.role]));
+    this.visibleFields = new Set(this.roles.keys());
   }
 
   /** New label settings: the legend starts over with what the repaint draws. */
   setLabels(settings: LabelSettings): void {
     this.labels = settings;
+    this.visibleFields = new Set([...this.roles.keys()].filter((f) => !settings.hiddenFields.has(f)));
     this.outcomes = 0;
     this.onOutcomes(0);
   }
@@ -130,7 +134,7 @@ export class TilePainter {
       clearBoxes(tile.svg);
       return;
     }
-    const drawn = drawBoxes(tile.svg, shownBoxes(chunk.boxes(row), this.labels), {
+    const drawn = drawBoxes(tile.svg, shownBoxes(chunk.boxes(row, this.visibleFields), this.labels), {
       imageWidth: w,
       imageHeight: hgt,
       frameWidth: this.frame,
