@@ -92,7 +92,9 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   const bundle: GridBundle = {
     version: 1, kind: "grid", group, dataset: ds.name, title, total: ids.length,
     samples: written.samples,
-    objects: objects && { files: written.objects, rowsPerFile: objects.rowsPerFile, count: objects.count, classes: objects.classes },
+    objects: objects && {
+      files: written.objects, rowsPerFile: objects.rowsPerFile, count: objects.count, classes: objects.classes,
+    },
     fields: [{ name: "tags", kind: "tags", values: topValues(countValues(rows.tags.flat()), TOP_VALUES) }, ...fields.map((f) => f.summary)],
     labelFields, caption, thumbSize, missingThumbs,
     ...(grouping && { groupBy: grouping }),

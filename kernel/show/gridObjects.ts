@@ -74,7 +74,8 @@ export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, 
 function labelCounts(label: Categories, objectRow: Int32Array): { value: string; count: number }[] {
   const counts = new Float64Array(label.names.length);
   for (let i = 0; i < objectRow.length; i++) if (objectRow[i] >= 0 && label.codes[i] >= 0) counts[label.codes[i]]++;
-  return topValues(new Map(label.names.map((name, k) => [name, counts[k]] as const).filter(([, n]) => n > 0)), MAX_CLASSES);
+  const present = label.names.map((name, k) => [name, counts[k]] as const).filter(([, n]) => n > 0);
+  return topValues(new Map(present), MAX_CLASSES);
 }
 
 interface ObjectColumns {

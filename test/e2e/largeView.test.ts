@@ -13,6 +13,17 @@ import { notebookSession } from "./notebookSession";
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/grid");
 const DETECTIONS = path.join(VOC, "voc100_dets_coco_results.json");
 
+interface Box {
+  x: number;
+  y: number;
+  right: number;
+  bottom: number;
+}
+
+/** Two page rectangles side by side or one above the other (half a pixel of rounding allowed). */
+const apart = (a: Box, b: Box) =>
+  a.right <= b.x + 0.5 || b.right <= a.x + 0.5 || a.bottom <= b.y + 0.5 || b.bottom <= a.y + 0.5;
+
 describe("grid label controls and large view", () => {
   const session = notebookSession("quickstart.ipynb", SCREENSHOTS);
   const shot = (name: string) => session.shot(name);
@@ -27,8 +38,8 @@ describe("grid label controls and large view", () => {
         const labels = [...t.querySelectorAll(".bs-box-label-back")].map((b) => b.getBoundingClientRect());
         const texts = [...t.querySelectorAll("text.bs-box-label")].map((b) => b.textContent ?? "");
         const boxes = [...t.querySelectorAll('[data-blindspot="box"]')].map((r) => r.getAttribute("stroke-dasharray"));
-        const plain = (r: DOMRect) => ({ x: r.x, y: r.y, right: r.right, bottom: r.bottom });
-        return { frame: plain(frame), labels: labels.map(plain), texts, boxes };
+        const corners = (r: DOMRect) => ({ x: r.x, y: r.y, right: r.right, bottom: r.bottom });
+        return { frame: corners(frame), labels: labels.map(corners), texts, boxes };
       }),
     );
 
@@ -52,7 +63,9 @@ describe("grid label controls and large view", () => {
   it("shows the TP / FP / FN legend only on the grid that draws outcomes", async () => {
     await expect.poll(() => evaluated.locator('[data-blindspot="legend"] [data-outcome]').count()).toBe(3);
     expect(await plain.locator('[data-blindspot="legend"]').isVisible()).toBe(false);
-    const outcomes = await evaluated.locator("[data-outcome]").evaluateAll((els) => els.map((e) => e.getAttribute("data-outcome")));
+    const outcomes = await evaluated
+      .locator("[data-outcome]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-outcome")));
     expect(outcomes).toEqual(["tp", "fp", "fn"]);
   });
 
@@ -71,9 +84,7 @@ describe("grid label controls and large view", () => {
       }
       for (let i = 0; i < t.labels.length; i++) {
         for (let j = i + 1; j < t.labels.length; j++) {
-          const [a, b] = [t.labels[i], t.labels[j]];
-          const apart = a.right <= b.x + slack || b.right <= a.x + slack || a.bottom <= b.y + slack || b.bottom <= a.y + slack;
-          expect(apart, JSON.stringify([a, b])).toBe(true);
+          expect(apart(t.labels[i], t.labels[j]), JSON.stringify([t.labels[i], t.labels[j]])).toBe(true);
         }
       }
     }
@@ -90,7 +101,8 @@ describe("grid label controls and large view", () => {
 
     // Scores off: labels keep their class only.
     await controls.locator("label", { hasText: "scores" }).locator("input").uncheck();
-    await expect.poll(async () => (await tileLabels(evaluated)).some((t) => t.texts.some((x) => /\d\.\d\d/.test(x)))).toBe(false);
+    const anyScore = async () => (await tileLabels(evaluated)).some((t) => t.texts.some((x) => /\d\.\d\d/.test(x)));
+    await expect.poll(anyScore).toBe(false);
     await controls.locator("label", { hasText: "scores" }).locator("input").check();
 
     // A confidence threshold: no prediction label under it.
@@ -99,7 +111,7 @@ describe("grid label controls and large view", () => {
       el.value = "0.9";
       el.dispatchEvent(new Event("input", { bubbles: true }));
     });
-    const scores = (await tileLabels(evaluated)).flatMap((t) => t.texts.map((x) => Number(x.match(/ (\d\.\d\d)/)?.[1] ?? NaN)));
+    const scores = (await tileLabels(evaluated)).flatMap((t) => t.texts.map((x) => Number(x.match(/ (\d\.\d\d)/)?.[1])));
     expect(scores.filter((x) => !Number.isNaN(x)).every((x) => x >= 0.9)).toBe(true);
     expect(await evaluated.locator('[data-blindspot="labels"]').textContent()).toBe("Labels (1)");
     await slider.evaluate((el: HTMLInputElement) => {
@@ -130,13 +142,13 @@ describe("grid label controls and large view", () => {
     const tile = evaluated.locator("[data-id]").first();
     const id = (await tile.getAttribute("data-id"))!;
     // The image's width and its first ground-truth box, in image pixels, as the kernel has them.
-    const width = await session.nb.kernelNumber(`voc.samples.params({ id: ${JSON.stringify(id)} }).filter((d, $) => d.id === $.id).get("width", 0)`);
-    const gtX = await session.nb.kernelNumber(
-      `voc.objects.params({ id: ${JSON.stringify(id)} }).filter((d, $) => d.sample_id === $.id && d.field === "ground_truth").get("x", 0)`,
-    );
-    const gtY = await session.nb.kernelNumber(
-      `voc.objects.params({ id: ${JSON.stringify(id)} }).filter((d, $) => d.sample_id === $.id && d.field === "ground_truth").get("y", 0)`,
-    );
+    const ofId = (table: string, where: string, column: string) =>
+      session.nb.kernelNumber(
+        `voc.${table}.params({ id: ${JSON.stringify(id)} }).filter((d, $) => ${where}).get("${column}", 0)`,
+      );
+    const width = await ofId("samples", "d.id === $.id", "width");
+    const gtX = await ofId("objects", `d.sample_id === $.id && d.field === "ground_truth"`, "x");
+    const gtY = await ofId("objects", `d.sample_id === $.id && d.field === "ground_truth"`, "y");
     await evaluated.scrollIntoViewIfNeeded();
     await tile.dblclick();
     const view = page.locator('[data-blindspot="large-view"]');
@@ -214,8 +226,7 @@ describe("grid label controls and large view", () => {
     expect(labels.length).toBeGreaterThan(0);
     for (let i = 0; i < labels.length; i++) {
       for (let j = i + 1; j < labels.length; j++) {
-        const [a, b] = [labels[i], labels[j]];
-        expect(a.right <= b.x + 0.5 || b.right <= a.x + 0.5 || a.bottom <= b.y + 0.5 || b.bottom <= a.y + 0.5).toBe(true);
+        expect(apart(labels[i], labels[j])).toBe(true);
       }
     }
     // Each word of a cell sits on one line: a word split over two lines has two client rects.

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  charsThatFit,
-  labelSize,
-  placeLabels,
-  type Rect,
-  shorten,
-} from "../../extension/src/model/labelPlacement";
+import { charsThatFit, labelSize, placeLabels, type Rect, shorten } from "../../extension/src/model/labelPlacement";
 
 const FONT = { size: 10, charWidth: 0.6, padding: 2 };
 
@@ -40,9 +34,10 @@ describe("label placement", () => {
     // Stacked above and below the boxes, in both corners, as long as there is room.
     expect(placed.length).toBeGreaterThanOrEqual(8);
     expect(dropped).toBe(10 - placed.length);
-    for (let i = 0; i < placed.length; i++) for (let j = i + 1; j < placed.length; j++) {
-      expect(overlap(placed[i], placed[j])).toBe(false);
-    }
+    for (let i = 0; i < placed.length; i++)
+      for (let j = i + 1; j < placed.length; j++) {
+        expect(overlap(placed[i], placed[j])).toBe(false);
+      }
     const { count } = placeLabels(boxes, texts, 160, 160, FONT, order);
     expect(count).toEqual({ x: 160 - 16, y: 160 - 12, width: 16, height: 12 });
     // With a limit, the most important labels are the ones kept.

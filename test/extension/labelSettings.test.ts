@@ -21,7 +21,12 @@ const box = (field: string, label: string, confidence = NaN): Box => ({
 });
 
 describe("label settings", () => {
-  const boxes = [box("ground_truth", "car"), box("model", "car", 0.9), box("model", "person", 0.3), box("model", "dog", 0.6)];
+  const boxes = [
+    box("ground_truth", "car"),
+    box("model", "car", 0.9),
+    box("model", "person", 0.3),
+    box("model", "dog", 0.6),
+  ];
 
   it("shows everything by default", () => {
     expect(shownBoxes(boxes, SHOW_ALL_LABELS)).toEqual(boxes);

@@ -80,7 +80,12 @@ const STACK = 3;
 function freeSpot(b: Rect, width: number, height: number, frameWidth: number, frameHeight: number, placed: Rect[]) {
   const xs = [b.x, b.x + b.width - width].map((x) => clamp(x, 0, frameWidth - width));
   for (let k = 0; k < STACK; k++) {
-    const ys = [b.y - height * (k + 1), b.y + height * k, b.y + b.height + height * k, b.y + b.height - height * (k + 1)];
+    const ys = [
+      b.y - height * (k + 1),
+      b.y + height * k,
+      b.y + b.height + height * k,
+      b.y + b.height - height * (k + 1),
+    ];
     for (const y of ys) {
       for (const x of xs) {
         const r = { x, y: clamp(y, 0, frameHeight - height), width, height };

@@ -127,7 +127,8 @@ function drawLabel(layers: Layers, k: number, spot: Rect, label: string, color: 
 
 /** Errors first (what a failure analysis looks for), then by confidence; ground truth as sure. */
 function labelOrder(boxes: readonly Box[]): number[] {
-  const key = (b: Box) => (b.outcome === "fp" || b.outcome === "fn" ? 2 : 0) + (Number.isNaN(b.confidence) ? 1 : b.confidence);
+  const key = (b: Box) =>
+    (b.outcome === "fp" || b.outcome === "fn" ? 2 : 0) + (Number.isNaN(b.confidence) ? 1 : b.confidence);
   return boxes.map((_, i) => i).sort((a, b) => key(boxes[b]) - key(boxes[a]));
 }
 

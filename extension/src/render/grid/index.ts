@@ -95,7 +95,9 @@ class GridView {
             );
         })
       : null;
-    this.painter = new TilePainter(bundle, table, artifacts, this.objects, (bits) => this.labelControls.setOutcomes(bits));
+    this.painter = new TilePainter(bundle, table, artifacts, this.objects, (bits) =>
+      this.labelControls.setOutcomes(bits),
+    );
     this.painter.frame = Math.min(Math.max(bundle.thumbSize || DEFAULT_TILE, 80), DEFAULT_TILE);
     const groupField = bundle.groupBy?.field;
     this.grouping = groupField !== undefined && table.has(groupField) ? new Grouping(table, groupField) : null;

@@ -105,8 +105,11 @@ export class LabelControls {
   private fieldSection(fields: readonly LabelField[]): HTMLElement[] {
     if (!fields.length) return [];
     const rows = fields.map((f) =>
-      checkRow(f.name, !this.settings.hiddenFields.has(f.name), `${f.role === "prediction" ? "dashed" : "solid"}`, (on) =>
-        this.change({ hiddenFields: toggled(this.settings.hiddenFields, f.name, !on) }),
+      checkRow(
+        f.name,
+        !this.settings.hiddenFields.has(f.name),
+        `${f.role === "prediction" ? "dashed" : "solid"}`,
+        (on) => this.change({ hiddenFields: toggled(this.settings.hiddenFields, f.name, !on) }),
       ),
     );
     return [h("div", { class: "bs-popover-head", text: "Label fields" }), ...rows];

@@ -77,7 +77,10 @@ export class SampleModal {
     const close = button("×", "close (Escape)", onClose, "close");
     this.img = h("img", { class: "bs-modal-img", attrs: { decoding: "async", alt: "", draggable: "false" } });
     this.svg = s("svg", { class: "bs-boxes" });
-    this.viewport = h("div", { class: "bs-modal-view", attrs: { "data-blindspot": "large-view" } }, [this.img, this.svg]);
+    this.viewport = h("div", { class: "bs-modal-view", attrs: { "data-blindspot": "large-view" } }, [
+      this.img,
+      this.svg,
+    ]);
     this.note = h("div", { class: "bs-modal-note" });
     this.details = h("div", { class: "bs-modal-details" });
     const dialog = h("div", { class: "bs-modal-dialog", attrs: { role: "dialog", "aria-modal": "true" } }, [
@@ -93,7 +96,10 @@ export class SampleModal {
         button("→", "next (→)", () => this.show(this.index + 1), "next"),
         close,
       ]),
-      h("div", { class: "bs-modal-body" }, [h("div", { class: "bs-modal-stage" }, [this.viewport, this.note]), this.details]),
+      h("div", { class: "bs-modal-body" }, [
+        h("div", { class: "bs-modal-stage" }, [this.viewport, this.note]),
+        this.details,
+      ]),
     ]);
     this.node = h("div", { class: "bs-modal" }, [dialog]);
 
@@ -230,7 +236,9 @@ export class SampleModal {
       (e) => {
         e.preventDefault();
         const r = vp.getBoundingClientRect();
-        this.setView(zoomAt(this.view, wheelFactor(e.deltaY, e.deltaMode), e.clientX - r.left, e.clientY - r.top, this.fitScale()));
+        this.setView(
+          zoomAt(this.view, wheelFactor(e.deltaY, e.deltaMode), e.clientX - r.left, e.clientY - r.top, this.fitScale()),
+        );
       },
       { passive: false },
     );
