@@ -116,7 +116,8 @@ function drawLabel(layers: Layers, k: number, spot: Rect, label: string, color: 
   set(back, "fill", color);
   const text = layers.texts.node(k, "text", { class: "bs-box-label" });
   if (text.textContent !== label) text.textContent = label;
-  text.removeAttribute("data-blindspot");
+  // Only the count's text is marked; a reused node loses the mark.
+  if (text.hasAttribute("data-blindspot")) text.removeAttribute("data-blindspot");
   set(text, "x", num(spot.x + PADDING));
   // The baseline: the font's descent (~0.2 em) above the background's bottom.
   set(text, "y", num(spot.y + spot.height - PADDING / 2 - font.size * 0.2));
