@@ -13,12 +13,12 @@ import { activeFilterCount, computeView, type Filters, NO_FILTERS } from "../../
 import { BlindspotRenderer, type RenderScope } from "../base";
 import { h } from "../dom";
 import { attachGestures } from "./gestures";
+import { LabelControls } from "./labelControls";
 import { SampleModal } from "./modal";
 import { ObjectsStore } from "./objects";
 import { SidePanel } from "./panel";
 import { type Tile, TilePainter } from "./tile";
 import { VirtualTiles } from "./tiles";
-import { LabelControls } from "./labelControls";
 import { Toolbar } from "./toolbar";
 
 const DEFAULT_TILE = 160;
