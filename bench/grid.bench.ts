@@ -4,7 +4,8 @@
  * Browser benchmark of the grid and linked scatter on a 1,000,000-sample view, in a real
  * JupyterLab with the tslab kernel and the built extension, measured in headless Chromium:
  *   - first thumbnails: from the grid output appearing to its first loaded thumbnail (< 1.5 s);
- *   - scrolling the grid from top to bottom: longest main-thread task (long-task observer, < 100 ms);
+ *   - scrolling the grid from top to bottom with the label controls on (a confidence threshold, a
+ *     class hidden): longest main-thread task (long-task observer, < 100 ms);
  *   - brushing a 100,000-point scatter: from the pointer move to the grid's count changing (< 200 ms);
  *   - notebook growth: bytes the grid output adds to the saved notebook (< 100 KB).
  * The view repeats the 2,000 demo images 500 times (distinct ids, the boxes of each copy),
@@ -138,6 +139,16 @@ async function main() {
     await page.waitForTimeout(3000);
     const grid = page.locator('[data-blindspot="grid"]').first();
     await grid.scrollIntoViewIfNeeded();
+    // With the label controls on: a confidence threshold and one class hidden.
+    await grid.locator('[data-blindspot="labels"]').click();
+    const controls = grid.locator('[data-blindspot="label-controls"]');
+    await controls.locator('[data-blindspot="confidence"]').evaluate((el: HTMLInputElement) => {
+      el.value = "0.3";
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await controls.locator(".bs-class-list input").first().uncheck();
+    await page.keyboard.press("Escape");
+    console.log(`label controls: ${await grid.locator('[data-blindspot="labels"]').innerText()}`);
     const longest = await page.evaluate(async () => {
       const w = window as unknown as { bench: { longTasks: number[]; measureLongTasks: boolean } };
       const root = document.querySelector('[data-blindspot="grid"]')!;

@@ -37,12 +37,28 @@ export type MimeType = (typeof MIME)[keyof typeof MIME];
  *   blindspot-artifacts/tables/<key>.arrow                                    a large table's rows
  *   blindspot-artifacts/selections/<group file name>.json                    the selection of a link group
  *   blindspot-artifacts/thumbs/index.json                                    the kernel's cache index (not read by renderers)
+ *   blindspot-artifacts/image-roots.json                                     image folders of the datasets shown (added, still v1)
  *
  * `<key>` is a hash of the file's content: a re-run with the same data names the same files.
  * Every file is written under a temporary name and renamed into place; a view's `samples.arrow`
  * is written after its objects files, so a renderer that can read it can read them all.
  */
 export const ARTIFACTS_DIR = "blindspot-artifacts";
+
+/**
+ * (Added, still v1.) `{ "version": 1, "roots": ["/absolute/image/folder", ...] }` in the artifacts
+ * folder: the image folders of the datasets this folder's kernels have shown. The server extension
+ * of the extension's Python package serves full-resolution images from these folders only, at
+ *   <base url>/blindspot/image?artifacts=<server path of the artifacts folder>&root=<folder>&file=<path in it>
+ * (query values URL-encoded), under Jupyter's authentication; any other path is refused.
+ */
+export const IMAGE_ROOTS_FILE = "image-roots.json";
+export const IMAGE_ENDPOINT = "blindspot/image";
+
+export interface ImageRootsFile {
+  version: 1;
+  roots: string[];
+}
 
 /** Fields every bundle has. */
 export interface BundleBase {
@@ -100,7 +116,13 @@ export interface GridBundle extends BundleBase {
   /** Samples in the view. */
   total: number;
   samples: string;
-  objects: { files: string[]; rowsPerFile: number; count: number } | null;
+  objects: {
+    files: string[];
+    rowsPerFile: number;
+    count: number;
+    /** (Added, still v1.) Labels of the boxes with their counts, most frequent first (at most 1000). */
+    classes?: { value: string; count: number }[];
+  } | null;
   fields: FieldSummary[];
   labelFields: LabelField[];
   /** Fields shown under each tile. */
@@ -116,6 +138,12 @@ export interface GridBundle extends BundleBase {
    * it sorts or filters; an older one shows the rows in this order without headers.
    */
   groupBy?: { field: string; groups: number };
+  /**
+   * (Added, still v1.) The absolute folder that the `file` column's paths are relative to,
+   * registered in IMAGE_ROOTS_FILE: the large view loads the full image through IMAGE_ENDPOINT.
+   * Absent when the dataset has no images folder (the large view then shows the thumbnail).
+   */
+  imageRoot?: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ColumnTable } from "arquero";
 import type { View } from "../../src/dataset/view";
 import { dictionaryColumn, encodeArrow, int32Column, stringListColumn, utf8Column, type Categories } from "../artifacts/arrow";
 import { writeViewFiles } from "../artifacts/contentFiles";
+import { registerImageRoot } from "../artifacts/imageRoots";
 import { bundlePath } from "../artifacts/location";
 import { values } from "../../src/dataset/columns";
 import { BlindspotError } from "../../src/errors";
@@ -84,15 +85,20 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
     objects?.files ?? [],
   );
 
+  // The large view's full-resolution images come through the server extension, from registered folders only.
+  const imageRoot = ds.imagesDir === null ? null : await registerImageRoot(ds.imagesDir);
   const labelFields: LabelField[] = ds.fields.map((f) => ({ name: f.name, role: f.predicted ? "prediction" : "ground_truth" }));
   const missingThumbs = rows.missing.codes.reduce((n, code) => n + (code >= 0 ? 1 : 0), 0);
   const bundle: GridBundle = {
     version: 1, kind: "grid", group, dataset: ds.name, title, total: ids.length,
     samples: written.samples,
-    objects: objects && { files: written.objects, rowsPerFile: objects.rowsPerFile, count: objects.count },
+    objects: objects && {
+      files: written.objects, rowsPerFile: objects.rowsPerFile, count: objects.count, classes: objects.classes,
+    },
     fields: [{ name: "tags", kind: "tags", values: topValues(countValues(rows.tags.flat()), TOP_VALUES) }, ...fields.map((f) => f.summary)],
     labelFields, caption, thumbSize, missingThumbs,
     ...(grouping && { groupBy: grouping }),
+    ...(imageRoot !== null && { imageRoot }),
   };
   const labels = labelFields.length ? `; label fields ${labelFields.map((f) => f.name).join(", ")}` : "";
   const groups = grouping ? ` in ${formatCount(grouping.groups)} groups of ${grouping.field}` : "";

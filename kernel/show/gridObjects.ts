@@ -1,7 +1,10 @@
 import type { ColumnTable } from "arquero";
 import { values } from "../../src/dataset/columns";
+import { topValues } from "../values";
 import { boolColumn, dictionaryColumn, encodeArrow, encodeCategories, typedColumn, type Categories } from "../artifacts/arrow";
 
+/** Labels listed in the bundle (the label controls); a dataset with more lists its most frequent. */
+const MAX_CLASSES = 1000;
 /** Boxes aimed at per objects file: a grid loads one file per stretch of rows it scrolls to. */
 const BOXES_PER_FILE = 250_000;
 
@@ -10,6 +13,8 @@ export interface ObjectFiles {
   files: Uint8Array[];
   rowsPerFile: number;
   count: number;
+  /** Labels of the boxes with their counts, most frequent first (the label controls list them). */
+  classes: { value: string; count: number }[];
   /** Rows of the objects table that belong to a sample row, in table order. */
   objectsOf(row: number): Int32Array;
 }
@@ -56,12 +61,21 @@ export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, 
 
   const rowsPerFile = Math.max(1000, Math.ceil(BOXES_PER_FILE / (count / rows) / 1000) * 1000);
   const columns = objectColumns(objects);
+  const classes = labelCounts(columns.label, objectRow);
   const files: Uint8Array[] = [];
   for (let first = 0; first < rows; first += rowsPerFile) {
     const from = perRow[first], to = perRow[Math.min(rows, first + rowsPerFile)];
     files.push(encodeChunk(order.subarray(from, to), objectRow, columns, sizes));
   }
-  return { files, rowsPerFile, count, objectsOf: (row) => order.subarray(perRow[row], perRow[row + 1]) };
+  return { files, rowsPerFile, count, classes, objectsOf: (row) => order.subarray(perRow[row], perRow[row + 1]) };
+}
+
+/** How many boxes of the view carry each label: counted by code, no string per box. */
+function labelCounts(label: Categories, objectRow: Int32Array): { value: string; count: number }[] {
+  const counts = new Float64Array(label.names.length);
+  for (let i = 0; i < objectRow.length; i++) if (objectRow[i] >= 0 && label.codes[i] >= 0) counts[label.codes[i]]++;
+  const present = label.names.map((name, k) => [name, counts[k]] as const).filter(([, n]) => n > 0);
+  return topValues(new Map(present), MAX_CLASSES);
 }
 
 interface ObjectColumns {

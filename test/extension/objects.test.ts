@@ -58,13 +58,15 @@ describe("box drawing", () => {
     const box = { field: "m", label: "cat", x: 0, y: 0, w: 1, h: 1, confidence: 0.8765, outcome: null, crowd: false };
     expect(boxStyle(box, "ground_truth")).toEqual({
       color: labelColor("cat"),
-      dashed: false,
+      dash: null,
+      width: 2,
       text: "cat",
       detail: "cat",
     });
     expect(boxStyle(box, "prediction")).toEqual({
       color: labelColor("cat"),
-      dashed: true,
+      dash: "6 3",
+      width: 2,
       text: "cat 0.88",
       detail: "cat 0.88",
     });
@@ -74,6 +76,7 @@ describe("box drawing", () => {
       detail: "cat 0.88 FP",
     });
     expect(boxStyle({ ...box, outcome: "fn", crowd: true }, "ground_truth").detail).toBe("cat FN (crowd)");
+    expect(boxStyle(box, "prediction", false).text).toBe("cat");
     expect(labelColor("cat")).toBe(labelColor("cat"));
   });
 });

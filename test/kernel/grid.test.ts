@@ -3,7 +3,7 @@ import * as path from "node:path";
 import sharp from "sharp";
 import { describe, expect, test } from "vitest";
 import { show } from "../../kernel/show";
-import { MIME, type GridBundle } from "../../kernel/protocol";
+import { ARTIFACTS_DIR, IMAGE_ROOTS_FILE, MIME, type GridBundle } from "../../kernel/protocol";
 import { values } from "../../src/dataset/columns";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { BlindspotError } from "../../src/errors";
@@ -205,5 +205,36 @@ describe("show(dataset) grid", () => {
     expect(grid.objects).toBeNull();
     expect(readArrow(notebookDir, grid.samples).numRows).toBe(0);
     expect(lastOf<string>(outputs, "text/html")).toContain("0 samples");
+  });
+
+  test("a shown dataset's image folder is registered beside the artifacts, once, with the others kept", async () => {
+    const { outputs, notebookDir } = captureOutputs("grid-image-roots");
+    const registry = path.join(notebookDir, ARTIFACTS_DIR, IMAGE_ROOTS_FILE);
+    fs.mkdirSync(path.dirname(registry), { recursive: true });
+    fs.writeFileSync(registry, JSON.stringify({ version: 1, roots: ["/data/other"] }));
+    const ds = await demoDataset();
+    await show(ds);
+    await show(ds.filter("d => d.weather == 'rain'"));
+    const grid = lastOf<GridBundle>(outputs, MIME.grid);
+    const real = fs.realpathSync(ds.imagesDir!);
+    expect(grid.imageRoot).toBe(real);
+    expect(JSON.parse(fs.readFileSync(registry, "utf8"))).toEqual({ version: 1, roots: ["/data/other", real] });
+    // Every file of the grid lies in the registered folder.
+    const files = readArrow(notebookDir, grid.samples).getChild("file")!.toArray() as string[];
+    expect(files.every((f) => fs.existsSync(path.join(real, f)))).toBe(true);
+  });
+
+  test("the bundle lists the view's box labels with their counts, most frequent first", async () => {
+    const { outputs } = captureOutputs("grid-classes");
+    const ds = await demoDataset();
+    const view = ds.filter("d => d.weather == 'rain'");
+    await show(view);
+    const grid = lastOf<GridBundle>(outputs, MIME.grid);
+    const labels = values<string>(view.objects(), "label");
+    const expected = new Map<string, number>();
+    for (const l of labels) expected.set(l, (expected.get(l) ?? 0) + 1);
+    const classes = grid.objects!.classes!;
+    expect(new Map(classes.map((c) => [c.value, c.count]))).toEqual(expected);
+    expect(classes.map((c) => c.count)).toEqual([...classes.map((c) => c.count)].sort((a, b) => b - a));
   });
 });

@@ -25,12 +25,18 @@ export function boxPixels(box: Box, w: number, h: number, fit: Fit) {
   };
 }
 
-// Colour-blind friendly (Okabe-Ito) for outcomes; Tableau 10 for labels.
+/**
+ * Outcome colours from Okabe-Ito, chosen so every pair stays apart under deuteranopia and
+ * protanopia (test/extension/colorVision.test.ts); FP and FN also differ by line (dashed, dotted).
+ */
 export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
   tp: "#009e73",
   fp: "#d55e00",
-  fn: "#e69f00",
+  fn: "#0072b2",
 };
+
+/** Outline patterns: predictions dashed, ground truth solid, missed objects dotted and thicker. */
+const DASH = { solid: null, dashed: "6 3", dotted: "2 2" } as const;
 
 const PALETTE = [
   "#4e79a7",
@@ -54,21 +60,37 @@ export function labelColor(label: string): string {
 
 export interface BoxStyle {
   color: string;
-  dashed: boolean;
-  /** Label and score, drawn on tiles (the colour says the outcome). */
+  /** SVG stroke-dasharray, null for a solid line. */
+  dash: string | null;
+  /** Line width in screen pixels. */
+  width: number;
+  /** Label, with the score when asked (the colour says the outcome): drawn on tiles. */
   text: string;
   /** Also outcome and crowd flag: the large view and tooltips. */
   detail: string;
 }
 
 /** Ground truth solid, predictions dashed with their score; outcome colours when evaluated. */
-export function boxStyle(box: Box, role: LabelField["role"] | undefined): BoxStyle {
+export function boxStyle(box: Box, role: LabelField["role"] | undefined, scores = true): BoxStyle {
   const prediction = role === "prediction";
   const color = (box.outcome && OUTCOME_COLORS[box.outcome]) || labelColor(box.label);
   let text = box.label;
-  if (prediction && !Number.isNaN(box.confidence)) text += ` ${box.confidence.toFixed(2)}`;
+  if (scores && prediction && !Number.isNaN(box.confidence)) text += ` ${box.confidence.toFixed(2)}`;
   let detail = text;
   if (box.outcome) detail += ` ${box.outcome.toUpperCase()}`;
   if (box.crowd) detail += " (crowd)";
-  return { color, dashed: prediction, text, detail };
+  const missed = box.outcome === "fn";
+  const dash = missed ? DASH.dotted : prediction || box.outcome === "fp" ? DASH.dashed : DASH.solid;
+  return { color, dash, width: missed ? 3 : 2, text, detail };
+}
+
+/** Black or white, whichever reads better on a background colour (WCAG relative luminance). */
+export function textColorOn(background: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(background.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  // Contrast with black (L + 0.05) / 0.05 against white 1.05 / (L + 0.05): equal at L = 0.179.
+  return luminance > 0.179 ? "#000000" : "#ffffff";
 }

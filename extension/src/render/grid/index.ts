@@ -14,6 +14,7 @@ import { BlindspotRenderer, type RenderScope } from "../base";
 import { h } from "../dom";
 import { attachGestures } from "./gestures";
 import { attachKeyboard } from "./keyboard";
+import { LabelControls } from "./labelControls";
 import { SampleModal } from "./modal";
 import { ObjectsStore } from "./objects";
 import { SidePanel } from "./panel";
@@ -58,6 +59,7 @@ class GridView {
   private readonly painter: TilePainter;
   private readonly tiles: VirtualTiles<Tile>;
   private readonly toolbar: Toolbar;
+  private readonly labelControls: LabelControls;
   private readonly panel: SidePanel;
   /** Idle work: the id index, joins to charts, the panel's counts of the view. */
   private readonly idle = new IdleQueue();
@@ -100,7 +102,9 @@ class GridView {
             );
         })
       : null;
-    this.painter = new TilePainter(bundle, table, artifacts, this.objects);
+    this.painter = new TilePainter(bundle, table, artifacts, this.objects, (bits) =>
+      this.labelControls.setOutcomes(bits),
+    );
     this.painter.frame = Math.min(Math.max(bundle.thumbSize || DEFAULT_TILE, 80), DEFAULT_TILE);
     const groupField = bundle.groupBy?.field;
     this.grouping = groupField !== undefined && table.has(groupField) ? new Grouping(table, groupField) : null;
@@ -121,15 +125,23 @@ class GridView {
       open: () => this.openPicked(),
       togglePanel: () => this.panel.node.classList.toggle("bs-hidden"),
     });
-    this.panel = new SidePanel(bundle.fields, bundle.labelFields, table.has(TAGS), {
+    this.labelControls = new LabelControls(
+      this.painter.labels,
+      bundle.objects ? bundle.labelFields : [],
+      bundle.objects?.classes ?? [],
+      (settings) => {
+        this.painter.setLabels(settings);
+        for (const tile of this.tiles.tiles()) this.painter.paintBoxes(tile);
+        this.modal?.redraw();
+      },
+    );
+    if (bundle.objects) this.toolbar.setLabelControls(this.labelControls);
+    scope.add(() => this.labelControls.dispose());
+    this.panel = new SidePanel(bundle.fields, table.has(TAGS), {
       filters: (filters) => {
         this.filters = filters;
         this.toolbar.setFilterCount(activeFilterCount(filters));
         this.recompute(true);
-      },
-      labelFields: (visible) => {
-        this.painter.visibleFields = visible;
-        for (const tile of this.tiles.tiles()) this.painter.paintBoxes(tile);
       },
     });
     this.panel.setTags(table.tagCounts());

@@ -1,10 +1,9 @@
 /**
- * The side panel: label-field toggles, then a filter per field (checkboxes, or a range of numbers
- * or times). Counts are the whole dataset's; once the view is narrower, the view's count shows
- * beside each ("12 / 40"), and each range says what the view spans.
+ * The side panel: a filter per field (checkboxes, or a range of numbers or times); labels have
+ * their own controls. Counts are the whole dataset's; once the view is narrower, the view's count
+ * shows beside each ("12 / 40"), and each range says what the view spans.
  */
-import type { FieldSummary, LabelField } from "../../../../kernel/protocol";
-import { OUTCOME_COLORS } from "../../model/boxes";
+import type { FieldSummary } from "../../../../kernel/protocol";
 import { formatCount, formatTime, formatValue, roundedRange } from "../../model/format";
 import { type SampleTable, TAGS } from "../../model/samples";
 import type { Filters } from "../../model/view";
@@ -13,7 +12,6 @@ import { clear, h } from "../dom";
 
 export interface PanelHandlers {
   filters(filters: Filters): void;
-  labelFields(visible: Set<string>): void;
 }
 
 /** Values listed before the "more" toggle of a field. */
@@ -31,12 +29,10 @@ export class SidePanel {
 
   constructor(
     fields: readonly FieldSummary[],
-    labelFields: readonly LabelField[],
     hasTags: boolean,
     private readonly handlers: PanelHandlers,
   ) {
     this.node = h("div", { class: "bs-panel" });
-    if (labelFields.length) this.node.appendChild(this.labelSection(labelFields));
     // The tags column gets its own section with live counts, unless the fields list it.
     if (hasTags && !fields.some((f) => f.name === TAGS)) {
       this.node.appendChild(this.section(TAGS, (this.tagList = h("div"))));
@@ -109,33 +105,6 @@ export class SidePanel {
 
   private section(title: string, body: HTMLElement): HTMLElement {
     return h("details", { class: "bs-section", attrs: { open: "" } }, [h("summary", { text: title }), body]);
-  }
-
-  private labelSection(labelFields: readonly LabelField[]): HTMLElement {
-    const visible = new Set(labelFields.map((f) => f.name));
-    const rows = labelFields.map((f) => {
-      const box = h("input", { attrs: { type: "checkbox" } });
-      box.checked = true;
-      box.addEventListener("change", () => {
-        if (box.checked) visible.add(f.name);
-        else visible.delete(f.name);
-        this.handlers.labelFields(new Set(visible));
-      });
-      return h("label", { class: "bs-check" }, [
-        box,
-        h("span", { text: `${f.name} (${f.role === "prediction" ? "dashed" : "solid"})` }),
-      ]);
-    });
-    const legend = h(
-      "div",
-      { class: "bs-legend", title: "box colours once evaluated" },
-      Object.entries(OUTCOME_COLORS).map(([outcome, color]) => {
-        const swatch = h("span", { class: "bs-swatch" });
-        swatch.style.background = color;
-        return h("span", {}, [swatch, document.createTextNode(outcome.toUpperCase())]);
-      }),
-    );
-    return this.section("labels", h("div", {}, [...rows, legend]));
   }
 
   private checkboxes(name: string, values: readonly { value: string; count: number }[]): HTMLElement {

@@ -2,6 +2,7 @@
 import type { GridBundle, LabelField } from "../../../../kernel/protocol";
 import { type Artifacts } from "../../io/artifacts";
 import { formatValue } from "../../model/format";
+import { type LabelSettings, SHOW_ALL_LABELS, shownBoxes } from "../../model/labelSettings";
 import type { SampleTable } from "../../model/samples";
 import { TAGS } from "../../model/samples";
 import { clearBoxes, drawBoxes } from "../boxes";
@@ -12,6 +13,10 @@ export const CAPTION_LINE = 16;
 const TAGS_SHOWN = 3;
 /** Labels are drawn as text only on tiles at least this large. */
 const LABEL_TEXT_MIN = 120;
+/** Label font size on tiles, in pixels: readable, and small enough to leave the objects visible. */
+const TILE_FONT = { min: 10, max: 12 };
+/** Tile side per label drawn: a 160 px tile shows 5 labels and counts the rest. */
+const PIXELS_PER_LABEL = 32;
 
 export interface Tile {
   root: HTMLDivElement;
@@ -29,18 +34,32 @@ export interface Tile {
 export class TilePainter {
   /** Side of the square frame of the thumbnail, in pixels. */
   frame = 150;
-  /** Label fields whose boxes are drawn. */
-  visibleFields: Set<string>;
+  /** What the label controls show, on tiles and in the large view. */
+  labels: LabelSettings = SHOW_ALL_LABELS;
   readonly roles: Map<string, LabelField["role"]>;
+  /** Label fields not hidden: boxes of the others are never read from the chunk. */
+  private visibleFields: ReadonlySet<string>;
+  /** Outcomes drawn since the labels last changed (OUTCOME_BITS), for the legend. */
+  private outcomes = 0;
 
   constructor(
     private readonly bundle: GridBundle,
     private readonly table: SampleTable,
     private readonly artifacts: Artifacts,
     private readonly objects: ObjectsStore | null,
+    /** New outcomes were drawn (the legend lists them). */
+    private readonly onOutcomes: (outcomes: number) => void,
   ) {
     this.roles = new Map(bundle.labelFields.map((f) => [f.name, f.role]));
     this.visibleFields = new Set(this.roles.keys());
+  }
+
+  /** New label settings: the legend starts over with what the repaint draws. */
+  setLabels(settings: LabelSettings): void {
+    this.labels = settings;
+    this.visibleFields = new Set([...this.roles.keys()].filter((f) => !settings.hiddenFields.has(f)));
+    this.outcomes = 0;
+    this.onOutcomes(0);
   }
 
   get tileHeight(): number {
@@ -115,14 +134,18 @@ export class TilePainter {
       clearBoxes(tile.svg);
       return;
     }
-    drawBoxes(tile.svg, chunk.boxes(row, this.visibleFields), {
+    const drawn = drawBoxes(tile.svg, shownBoxes(chunk.boxes(row, this.visibleFields), this.labels), {
       imageWidth: w,
       imageHeight: hgt,
       frameWidth: this.frame,
       frameHeight: this.frame,
       roles: this.roles,
       labels: this.frame >= LABEL_TEXT_MIN ? "short" : "none",
+      scores: this.labels.scores,
+      fontSize: Math.min(Math.max(Math.round(this.frame / 14), TILE_FONT.min), TILE_FONT.max),
+      maxLabels: Math.floor(this.frame / PIXELS_PER_LABEL),
     });
+    if ((drawn | this.outcomes) !== this.outcomes) this.onOutcomes((this.outcomes |= drawn));
   }
 
   /** Resolves once the thumbnails these tiles show have loaded or failed. */

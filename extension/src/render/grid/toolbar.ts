@@ -1,6 +1,7 @@
 /** The grid's toolbar: title, counts, the group-filter chip, sort, tile size and actions. */
 import type { SortKey } from "../../model/samples";
 import { h } from "../dom";
+import type { LabelControls } from "./labelControls";
 
 export interface ToolbarHandlers {
   sort(key: SortKey | null): void;
@@ -18,6 +19,7 @@ export class Toolbar {
   private readonly chipText: HTMLSpanElement;
   private readonly status: HTMLSpanElement;
   private readonly panelButton: HTMLButtonElement;
+  private readonly labelSlot: HTMLSpanElement;
 
   constructor(title: string, sortFields: string[], initialSize: number, handlers: ToolbarHandlers) {
     this.count = h("span", { class: "bs-count", attrs: { "data-blindspot": "count" } });
@@ -31,6 +33,7 @@ export class Toolbar {
     this.chip = h("span", { class: "bs-chip" }, [this.chipText, chipClear]);
     this.chip.hidden = true;
     this.status = h("span", { class: "bs-status" });
+    this.labelSlot = h("span", { class: "bs-label-slot" });
 
     const sort = h("select", { class: "bs-sort", title: "sort by", attrs: { "aria-label": "sort by" } }, [
       h("option", { text: "view order", attrs: { value: "" } }),
@@ -94,6 +97,7 @@ export class Toolbar {
       this.chip,
       this.status,
       h("span", { class: "bs-spring" }),
+      this.labelSlot,
       panel,
       h("label", { class: "bs-label", text: "Sort " }, [sort]),
       dir,
@@ -101,6 +105,12 @@ export class Toolbar {
       open,
       clearPicked,
     ]);
+  }
+
+  /** The label controls' button and legend, with their popover under the toolbar. */
+  setLabelControls(controls: LabelControls): void {
+    this.labelSlot.replaceChildren(controls.legend, controls.button);
+    this.node.appendChild(controls.node);
   }
 
   setCount(text: string): void {
