@@ -64,6 +64,21 @@ export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, 
   return { files, rowsPerFile, count, objectsOf: (row) => order.subarray(perRow[row], perRow[row + 1]) };
 }
 
+/**
+ * Boxes of a patches grid: row i of `objects` is the box of row i, normalised to that row's
+ * crop (`sizes`); files of BOXES_PER_FILE rows.
+ */
+export function encodePatchBoxes(objects: ColumnTable, sizes: Sizes): { files: Uint8Array[]; rowsPerFile: number; count: number } {
+  const n = objects.numRows();
+  const identity = Int32Array.from({ length: n }, (_, i) => i);
+  const columns = objectColumns(objects);
+  const files: Uint8Array[] = [];
+  for (let first = 0; first < n; first += BOXES_PER_FILE) {
+    files.push(encodeChunk(identity.subarray(first, Math.min(n, first + BOXES_PER_FILE)), identity, columns, sizes));
+  }
+  return { files, rowsPerFile: BOXES_PER_FILE, count: n };
+}
+
 interface ObjectColumns {
   field: Categories;
   label: Categories;
@@ -74,6 +89,7 @@ interface ObjectColumns {
   h: ArrayLike<number>;
   confidence: ArrayLike<number | null> | null;
   iscrowd: ArrayLike<number | boolean | null> | null;
+  id: ArrayLike<number> | null;
 }
 
 /** Text columns are coded once for the whole table; each file gathers codes, not strings. */
@@ -85,7 +101,7 @@ function objectColumns(t: ColumnTable): ObjectColumns {
     field: encodeCategories(columnValues(t, "field")), label: encodeCategories(columnValues(t, "label")),
     outcome: outcome && encodeCategories(outcome),
     x: columnValues(t, "x"), y: columnValues(t, "y"), w: columnValues(t, "w"), h: columnValues(t, "h"),
-    confidence: optional("confidence"), iscrowd: optional("iscrowd"),
+    confidence: optional("confidence"), iscrowd: optional("iscrowd"), id: optional("id"),
   };
 }
 
@@ -96,6 +112,7 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
   const confidence = new Float32Array(m);
   const field = new Int32Array(m), label = new Int32Array(m), outcome = new Int32Array(m).fill(-1);
   const crowd = new Uint8Array(m);
+  const id = c.id && new Int32Array(m);
   for (let j = 0; j < m; j++) {
     const i = order[j];
     const r = objectRow[i];
@@ -112,6 +129,7 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
     label[j] = c.label.codes[i];
     if (c.outcome) outcome[j] = c.outcome.codes[i];
     crowd[j] = c.iscrowd?.[i] ? 1 : 0;
+    if (id) id[j] = c.id![i];
   }
   return encodeArrow({
     row: typedColumn(row),
@@ -120,5 +138,6 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
     x: typedColumn(x), y: typedColumn(y), w: typedColumn(w), h: typedColumn(h), confidence: typedColumn(confidence),
     outcome: dictionaryColumn({ codes: outcome, names: c.outcome?.names ?? [] }),
     crowd: boolColumn(crowd),
+    ...(id && { id: typedColumn(id) }),
   });
 }
