@@ -77,7 +77,7 @@ export class PatchesView {
   /** The patches' objects as a table, in order (shares nothing the dataset could change). */
   table(): ColumnTable {
     const objects = this.dataset.objects;
-    return objects.reify(Array.from(this.rows()) as unknown as Uint32Array);
+    return objects.reify(Array.from(this.rows()));
   }
 
   /** Counts per value of an object column over the patches. */
