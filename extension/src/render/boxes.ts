@@ -14,6 +14,8 @@ export interface DrawOptions {
   roles: ReadonlyMap<string, LabelField["role"]>;
   /** Labels drawn as text: none (small tiles), short (label and score) or with the outcome. */
   labels: "none" | "short" | "detail";
+  /** Object id of a box to emphasise (the patch a large view was opened from); the others fade. */
+  highlight?: number | null;
 }
 
 /**
@@ -51,6 +53,11 @@ export function drawBoxes(svg: SVGSVGElement, boxes: readonly Box[], o: DrawOpti
     set(rect, "height", num(Math.max(r.height, 1)));
     set(rect, "stroke", style.color);
     set(rect, "stroke-dasharray", style.dashed ? "5 3" : "none");
+    const emphasis = o.highlight == null ? null : box.id === o.highlight;
+    set(rect, "stroke-width", emphasis ? "4" : "2");
+    set(rect, "stroke-opacity", emphasis === false ? "0.45" : "1");
+    if (emphasis) rect.setAttribute("data-highlight", "true");
+    else rect.removeAttribute("data-highlight");
     if (o.labels === "none") continue;
     const text = nodes.texts[texts++] ?? add(svg, nodes.texts, s("text", { class: "bs-box-label" }));
     const label = o.labels === "short" ? style.text : style.detail;

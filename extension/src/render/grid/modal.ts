@@ -26,6 +26,8 @@ export interface ModalSource {
   rowAt(index: number): number;
   /** The large view moved to another sample (the grid scrolls to it). */
   shown(index: number): void;
+  /** Patches grids: the object id of the box to highlight at a display index. */
+  highlight?(index: number): number | null;
 }
 
 const FRAME = 640;
@@ -40,6 +42,7 @@ export class SampleModal {
   private index = 0;
   private row = -1;
   private boxes: Box[] = [];
+  private highlight: number | null = null;
 
   constructor(
     private readonly src: ModalSource,
@@ -99,6 +102,7 @@ export class SampleModal {
     if (!n) return;
     this.index = Math.min(Math.max(index, 0), n - 1);
     const row = (this.row = this.src.rowAt(this.index));
+    this.highlight = this.src.highlight?.(this.index) ?? null;
     this.src.shown(this.index);
     const { table, artifacts } = this.src;
     this.title.textContent = `${table.id(row)}  (${this.index + 1} of ${formatValue(n)})`;
@@ -127,6 +131,7 @@ export class SampleModal {
       frameHeight: FRAME,
       roles: this.src.painter.roles,
       labels: "detail",
+      highlight: this.highlight,
     });
   }
 
@@ -149,7 +154,7 @@ export class SampleModal {
         const style = boxStyle(b, this.src.painter.roles.get(b.field));
         const swatch = h("span", { class: "bs-swatch" });
         swatch.style.background = style.color;
-        return h("tr", {}, [
+        return h("tr", b.id != null && b.id === this.highlight ? { class: "bs-highlight" } : {}, [
           h("td", { text: b.field }),
           h("td", {}, [swatch, document.createTextNode(b.label + (b.crowd ? " (crowd)" : ""))]),
           h("td", { text: formatValue(b.confidence) }),
