@@ -30,6 +30,8 @@ export interface PatchesOptions {
   sortBy?: string;
   /** Default true: largest, most confident, last in the alphabet first. */
   descending?: boolean;
+  /** Keeps the first n patches of that order. */
+  limit?: number;
 }
 
 const OUTCOMES: readonly Outcome[] = ["tp", "fp", "fn"];
@@ -53,7 +55,8 @@ export class PatchesView {
   rows(): Int32Array {
     const objects = this.dataset.objects;
     if (this.memo?.objects === objects) return this.memo.rows;
-    const rows = sortRows(objects, selectRows(this, objects), this.options);
+    const sorted = sortRows(objects, selectRows(this, objects), this.options);
+    const rows = this.options.limit === undefined ? sorted : sorted.slice(0, this.options.limit);
     this.memo = { objects, rows };
     return rows;
   }
@@ -120,6 +123,9 @@ function checkOptions(ds: Dataset, field: string, o: PatchesOptions): void {
     throw new BlindspotError({ place: "size", message: `unknown size ${JSON.stringify(o.size)}`, hint: 'sizes are "small", "medium", "large" or [minArea, maxArea]' });
   }
   if (o.sortBy !== undefined && o.sortBy !== "area") checkColumn(objects, o.sortBy, "sortBy");
+  if (o.limit !== undefined && !(Number.isInteger(o.limit) && o.limit >= 0)) {
+    throw new BlindspotError({ place: "limit", message: `limit must be a whole number of patches, got ${JSON.stringify(o.limit)}`, hint: "pass e.g. { limit: 1000 }" });
+  }
 }
 
 function checkColumn(objects: ColumnTable, column: string, option: string): void {

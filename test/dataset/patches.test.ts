@@ -46,6 +46,7 @@ describe("patches view", () => {
     expect(scoresOf(ds.patches("model", { maxScore: 0.7, sortBy: "confidence" }).rows())).toEqual([0.6, 0.3]);
     expect(labelsOf(ds.patches("model", { sortBy: "label", descending: false }).rows())).toEqual(["car", "car", "person", "person"]);
     expect(ds.patches("ground_truth", { minScore: 0 }).count()).toBe(0);
+    expect(scoresOf(ds.patches("model", { sortBy: "confidence", limit: 2 }).rows())).toEqual([0.9, 0.8]);
   });
 
   it("filters by any object field with an expression, and by the samples of a view", () => {
@@ -86,5 +87,6 @@ describe("patches view", () => {
     expect(() => fresh.patches("model", { sortBy: "scor" })).toThrow(BlindspotError);
     expect(() => fresh.patches("model", { size: "huge" as never })).toThrow(/unknown size/);
     expect(() => fresh.patches("model", { outcome: "tn" as never })).toThrow(/unknown outcome/);
+    expect(() => fresh.patches("model", { limit: -1 })).toThrow(/limit must be a whole number/);
   });
 });
