@@ -22,9 +22,13 @@ export interface SelectedObjects {
 export function selection(group?: string): string[];
 export function selection(options: { objects: true }): SelectedObjects;
 export function selection(group: string | undefined, options: { objects: true }): SelectedObjects;
-export function selection(groupOrOptions?: string | { objects: true }, options?: { objects: true }): string[] | SelectedObjects {
-  const wantObjects = typeof groupOrOptions === "object" && groupOrOptions !== null ? groupOrOptions.objects : options?.objects;
-  const group = typeof groupOrOptions === "object" && groupOrOptions !== null ? undefined : groupOrOptions;
+export function selection(
+  groupOrOptions?: string | { objects: true },
+  options?: { objects: true },
+): string[] | SelectedObjects {
+  const optionsFirst = typeof groupOrOptions === "object" && groupOrOptions !== null;
+  const wantObjects = optionsFirst ? groupOrOptions.objects : options?.objects;
+  const group = optionsFirst ? undefined : groupOrOptions;
   const g = group ?? latestGroup();
   const ids = selectedIds(g);
   if (!isPatchesGroup(g as string)) return wantObjects ? { objects: [], samples: ids } : ids;

@@ -24,9 +24,17 @@ export type CropRect = [number, number, number, number];
  * CROP_CONTEXT, at least MIN_CROP_SIDE, widened to an aspect of at most MAX_CROP_ASPECT, then
  * moved inside the image (shrunk only where the image is smaller). Null for an empty image.
  */
-export function cropRect(x: number, y: number, w: number, h: number, imageWidth: number, imageHeight: number): CropRect | null {
+export function cropRect(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  imageWidth: number,
+  imageHeight: number,
+): CropRect | null {
   if (!(imageWidth >= 1 && imageHeight >= 1) || ![x, y, w, h].every(Number.isFinite)) return null;
-  let cw = Math.max(w * CROP_CONTEXT, MIN_CROP_SIDE), ch = Math.max(h * CROP_CONTEXT, MIN_CROP_SIDE);
+  let cw = Math.max(w * CROP_CONTEXT, MIN_CROP_SIDE),
+    ch = Math.max(h * CROP_CONTEXT, MIN_CROP_SIDE);
   cw = Math.max(cw, ch / MAX_CROP_ASPECT);
   ch = Math.max(ch, cw / MAX_CROP_ASPECT);
   const [left, width] = placeSpan(x + w / 2, cw, imageWidth);
@@ -75,12 +83,20 @@ export async function makeCrops(jobs: readonly CropJob[], size: number): Promise
   const written = await mapLimit([...byImage.values()], inFlight, async (list) => {
     try {
       // Pixels as displayed (EXIF orientation applied), the frame boxes are given in.
-      const { data, info } = await sharp(await fs.promises.readFile(list[0].path), { failOn: "none" }).rotate().raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(await fs.promises.readFile(list[0].path), { failOn: "none" })
+        .rotate()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
       for (const job of list) {
         const [left, top, width, height] = job.crop;
         const webp = await sharp(data, raw)
-          .extract({ left, top, width: Math.min(width, info.width - left), height: Math.min(height, info.height - top) })
+          .extract({
+            left,
+            top,
+            width: Math.min(width, info.width - left),
+            height: Math.min(height, info.height - top),
+          })
           .resize({ width: size, height: size, fit: "inside" })
           .webp({ quality: WEBP_QUALITY })
           .toBuffer();

@@ -112,7 +112,8 @@ async function encodeUnlessExists(bytes: Buffer, size: number, file: string, sta
 }
 
 function made(facts: ImageFacts, size: number): Thumb {
-  return { file: thumbFile(facts.contentHash, size), missing: null, width: facts.width, height: facts.height, contentHash: facts.contentHash };
+  const { width, height, contentHash } = facts;
+  return { file: thumbFile(contentHash, size), missing: null, width, height, contentHash };
 }
 
 export function missingThumb(reason: string): Thumb {

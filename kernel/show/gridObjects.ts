@@ -68,7 +68,7 @@ export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, 
  * Boxes of a patches grid: row i of `objects` is the box of row i, normalised to that row's
  * crop (`sizes`); files of BOXES_PER_FILE rows.
  */
-export function encodePatchBoxes(objects: ColumnTable, sizes: Sizes): { files: Uint8Array[]; rowsPerFile: number; count: number } {
+export function encodePatchBoxes(objects: ColumnTable, sizes: Sizes): Omit<ObjectFiles, "objectsOf"> {
   const n = objects.numRows();
   const identity = Int32Array.from({ length: n }, (_, i) => i);
   const columns = objectColumns(objects);

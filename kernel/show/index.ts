@@ -26,7 +26,10 @@ export type ShowOptions = GridOptions & TableOptions & ChartOptions & Evaluation
  * table, an evaluation as linked charts, tables and a grid, in the cell's output; resolves once the output is sent (to nothing, so the cell
  * prints nothing more). Outputs of the same link group share their selection.
  */
-export async function show(target: Dataset | View | PatchesView | Plot | ColumnTable | DetectionEvaluation | ClassificationEvaluation, options: ShowOptions = {}): Promise<void> {
+export async function show(
+  target: Dataset | View | PatchesView | Plot | ColumnTable | DetectionEvaluation | ClassificationEvaluation,
+  options: ShowOptions = {},
+): Promise<void> {
   if (typeof options !== "object" || options === null) {
     throw new BlindspotError({ place: "options", message: `show options must be an object, got ${describe(options)}`, hint: "pass e.g. show(ds, { caption: ['weather'] })" });
   }
@@ -52,7 +55,12 @@ export async function show(target: Dataset | View | PatchesView | Plot | ColumnT
   } else if (isTable(target)) {
     output = tableOutput(target, options);
   } else {
-    throw new BlindspotError({ message: `cannot show ${describe(target)}`, hint: "show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches(\"model\")), a plot (plot.histogram(...)), an arquero table or an evaluation (evaluateDetections(...))" });
+    throw new BlindspotError({
+      message: `cannot show ${describe(target)}`,
+      hint:
+        'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), a plot ' +
+        "(plot.histogram(...)), an arquero table or an evaluation (evaluateDetections(...))",
+    });
   }
   rememberGroup(output.group);
   display(output.data);

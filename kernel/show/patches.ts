@@ -3,7 +3,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ColumnTable } from "arquero";
 import { boxAreas, type PatchesView } from "../../src/dataset/patches";
-import { dictionaryColumn, encodeArrow, stringListColumn, typedColumn, utf8Column, type Categories } from "../artifacts/arrow";
+import {
+  dictionaryColumn,
+  encodeArrow,
+  stringListColumn,
+  typedColumn,
+  utf8Column,
+  type Categories,
+} from "../artifacts/arrow";
 import { writeViewFiles } from "../artifacts/contentFiles";
 import { CropServer } from "../artifacts/cropRequests";
 import { cropFile, cropRect, imageKey, type CropJob } from "../artifacts/crops";
@@ -27,7 +34,19 @@ const DEFAULT_CROP_SIZE = 192;
 /** Size of the samples' thumbnails the large view shows (the image grid's default). */
 const SAMPLE_THUMB_SIZE = 256;
 /** Object columns that are the patch's geometry, ids or raw source data, not fields to filter by. */
-const NOT_FIELDS = new Set(["id", "sample_id", "x", "y", "w", "h", "segmentation", "source_id", "attributes", "tags", "area"]);
+const NOT_FIELDS = new Set([
+  "id",
+  "sample_id",
+  "x",
+  "y",
+  "w",
+  "h",
+  "segmentation",
+  "source_id",
+  "attributes",
+  "tags",
+  "area",
+]);
 
 /** The link group of a dataset's patches grids: their selections are boxes, not samples. */
 export function patchesGroup(datasetGroup: string): string {
@@ -54,35 +73,65 @@ export async function patchesOutput(p: PatchesView, options: GridOptions): Promi
   const sampleOf = columnValues<string>(objects, "sample_id");
   const sampleIds = Array.from(rows, (r) => sampleOf[r]);
   const fileOf = sampleFiles(ds.samples, new Set(sampleIds));
-  const images = await gridImages(ds, sampleIds.map((id) => fileOf.get(id)!), { size: SAMPLE_THUMB_SIZE, maxThumbs });
+  const images = await gridImages(
+    ds,
+    sampleIds.map((id) => fileOf.get(id)!),
+    { size: SAMPLE_THUMB_SIZE, maxThumbs },
+  );
   const geometry = cropGeometry(objects, rows, images);
   const imagePaths = images.files.map((file) => ds.imagePath(file));
   const jobOf = (row: number): CropJob | null => {
     const code = geometry.image.codes[row];
-    return code < 0 ? null : { path: imagePaths[images.imageOfRow[row]], image: geometry.image.names[code], crop: geometry.crop(row) };
+    return code < 0
+      ? null
+      : { path: imagePaths[images.imageOfRow[row]], image: geometry.image.names[code], crop: geometry.crop(row) };
   };
 
   const objectIds = columnValues<number>(objects, "id");
   const ids = Array.from(rows, (r, i) => patchId(sampleIds[i], objectIds[r]));
   const fieldNames = objects.columnNames().filter((c) => !NOT_FIELDS.has(c));
-  const fields = [...fieldNames.map((name) => describeField(name, gather(columnValues(objects, name), rows))), describeField("area", gather(boxAreas(objects), rows))];
+  const fields = [
+    ...fieldNames.map((name) => describeField(name, gather(columnValues(objects, name), rows))),
+    describeField("area", gather(boxAreas(objects), rows)),
+  ];
   const names = fields.map((f) => f.summary.name);
-  const caption = options.caption ?? ["label", ...(ds.fields.find((f) => f.name === p.field)?.predicted ? ["confidence"] : []), ...(evalKey ? [evalKey] : [])].filter((c) => names.includes(c));
+  const caption =
+    options.caption ??
+    [
+      "label",
+      ...(ds.fields.find((f) => f.name === p.field)?.predicted ? ["confidence"] : []),
+      ...(evalKey ? [evalKey] : []),
+    ].filter((c) => names.includes(c));
   checkFieldNames(caption, names, "caption");
   const tags = gather(columnValues<string[] | null>(objects, "tags"), rows) as (string[] | null)[];
-  const boxes = encodePatchBoxes(patchBoxes(objects, rows, geometry, evalKey), { widths: geometry.width, heights: geometry.height });
+  const boxes = encodePatchBoxes(patchBoxes(objects, rows, geometry, evalKey), {
+    widths: geometry.width,
+    heights: geometry.height,
+  });
   const written = writeViewFiles(
     encodeArrow({
-      id: utf8Column(ids), image: dictionaryColumn(geometry.image), thumb_missing: dictionaryColumn(geometry.missing),
+      id: utf8Column(ids),
+      image: dictionaryColumn(geometry.image),
+      thumb_missing: dictionaryColumn(geometry.missing),
       file: dictionaryColumn({ codes: images.imageOfRow, names: images.files }),
-      crop_x: typedColumn(geometry.x), crop_y: typedColumn(geometry.y), width: typedColumn(geometry.width), height: typedColumn(geometry.height),
-      tags: stringListColumn(tags), ...Object.fromEntries(fields.map((f) => [f.summary.name, f.column])),
+      crop_x: typedColumn(geometry.x),
+      crop_y: typedColumn(geometry.y),
+      width: typedColumn(geometry.width),
+      height: typedColumn(geometry.height),
+      tags: stringListColumn(tags),
+      ...Object.fromEntries(fields.map((f) => [f.summary.name, f.column])),
     }),
     boxes.files,
   );
 
   // The patches' samples as an image grid's files, for the large view.
-  const sampleGrid = (await gridOutput(ds.ids(new Set(sampleIds)), { thumbSize: SAMPLE_THUMB_SIZE, maxThumbs, ...(evalKey && { outcome: evalKey }) })).data[MIME.grid] as GridBundle;
+  const sampleGrid = (
+    await gridOutput(ds.ids(new Set(sampleIds)), {
+      thumbSize: SAMPLE_THUMB_SIZE,
+      maxThumbs,
+      ...(evalKey && { outcome: evalKey }),
+    })
+  ).data[MIME.grid] as GridBundle;
   const key = path.basename(path.dirname(written.samples));
   const requests = artifactFile("patches", "requests", `${key}.json`);
   const server = new CropServer(requests, n, jobOf, size, EAGER_CROPS);
@@ -91,24 +140,49 @@ export async function patchesOutput(p: PatchesView, options: GridOptions): Promi
 
   const missingThumbs = geometry.image.codes.reduce((m, code) => m + (code < 0 ? 1 : 0), 0);
   const bundle: PatchesBundle = {
-    version: 1, kind: "patches", group, dataset: ds.name, title, total: n,
+    version: 1,
+    kind: "patches",
+    group,
+    dataset: ds.name,
+    title,
+    total: n,
     samples: written.samples,
     objects: n ? { files: written.objects, rowsPerFile: boxes.rowsPerFile, count: boxes.count } : null,
-    fields: [{ name: "tags", kind: "tags", values: topValues(countValues(tags.flatMap((t) => t ?? [])), TOP_VALUES) }, ...fields.map((f) => f.summary)],
+    fields: [
+      { name: "tags", kind: "tags", values: topValues(countValues(tags.flatMap((t) => t ?? [])), TOP_VALUES) },
+      ...fields.map((f) => f.summary),
+    ],
     labelFields: ds.fields.map((f) => ({ name: f.name, role: f.predicted ? "prediction" : "ground_truth" })),
-    caption, thumbSize: size, missingThumbs,
-    patches: { field: p.field, evalKey, size, requests: bundlePath(requests), samples: { samples: sampleGrid.samples, objects: sampleGrid.objects } },
+    caption,
+    thumbSize: size,
+    missingThumbs,
+    patches: {
+      field: p.field,
+      evalKey,
+      size,
+      requests: bundlePath(requests),
+      samples: { samples: sampleGrid.samples, objects: sampleGrid.objects },
+    },
   };
   const text =
-    `blindspot patches "${title}": ${formatCount(n)} boxes of field "${p.field}" in ${formatCount(new Set(sampleIds).size)} samples of dataset "${ds.name}" ` +
-    `(link group "${group}"); ${formatCount(missingThumbs)} boxes without crop. The interactive grid needs the blindspot JupyterLab extension.`;
+    `blindspot patches "${title}": ${formatCount(n)} boxes of field "${p.field}" ` +
+    `in ${formatCount(new Set(sampleIds).size)} samples of dataset "${ds.name}" (link group "${group}"); ` +
+    `${formatCount(missingThumbs)} boxes without crop. The interactive grid needs the blindspot JupyterLab extension.`;
   const preview = await previewTiles(ids, rows, objects, geometry, caption, fields, size);
-  return { data: { [MIME.patches]: bundle, "text/html": await gridHtml({ title, total: n, tiles: preview }), "text/plain": text }, group };
+  return {
+    data: {
+      [MIME.patches]: bundle,
+      "text/html": await gridHtml({ title, total: n, tiles: preview }),
+      "text/plain": text,
+    },
+    group,
+  };
 }
 
 /** Filepath of each sample id wanted. */
 function sampleFiles(samples: ColumnTable, wanted: Set<string>): Map<string, string> {
-  const ids = columnValues<string>(samples, "id"), files = columnValues<string>(samples, "filepath");
+  const ids = columnValues<string>(samples, "id"),
+    files = columnValues<string>(samples, "filepath");
   const out = new Map<string, string>();
   for (let i = 0; i < ids.length; i++) if (wanted.has(ids[i])) out.set(ids[i], files[i]);
   return out;
@@ -135,13 +209,26 @@ interface Geometry {
   crop(row: number): [number, number, number, number];
 }
 
-function cropGeometry(objects: ColumnTable, rows: Int32Array, images: Awaited<ReturnType<typeof gridImages>>): Geometry {
+function cropGeometry(
+  objects: ColumnTable,
+  rows: Int32Array,
+  images: Awaited<ReturnType<typeof gridImages>>,
+): Geometry {
   const n = rows.length;
   const [bx, by, bw, bh] = ["x", "y", "w", "h"].map((c) => columnValues<number>(objects, c));
   const g: Geometry = {
-    x: new Int32Array(n), y: new Int32Array(n), width: new Int32Array(n), height: new Int32Array(n),
-    image: { codes: new Int32Array(n).fill(-1), names: images.thumbs.map((t) => (t.contentHash ? imageKey(t.contentHash) : "")) },
-    missing: { codes: new Int32Array(n).fill(-1), names: [...images.thumbs.map((t) => t.missing ?? ""), "the box lies outside its image"] },
+    x: new Int32Array(n),
+    y: new Int32Array(n),
+    width: new Int32Array(n),
+    height: new Int32Array(n),
+    image: {
+      codes: new Int32Array(n).fill(-1),
+      names: images.thumbs.map((t) => (t.contentHash ? imageKey(t.contentHash) : "")),
+    },
+    missing: {
+      codes: new Int32Array(n).fill(-1),
+      names: [...images.thumbs.map((t) => t.missing ?? ""), "the box lies outside its image"],
+    },
     crop: (i) => [g.x[i], g.y[i], g.width[i], g.height[i]],
   };
   const outside = g.missing.names.length - 1;
@@ -171,15 +258,29 @@ function patchBoxes(objects: ColumnTable, rows: Int32Array, g: Geometry, evalKey
     return Float64Array.from(rows, (r, i) => v[r] - origin[i]);
   };
   const columns: Record<string, ArrayLike<unknown>> = {
-    sample_id: new Array(rows.length).fill(""), x: shift("x", g.x), y: shift("y", g.y),
-    ...Object.fromEntries(["field", "label", "w", "h", "confidence", "iscrowd", "id"].filter((c) => objects.columnNames().includes(c)).map((c) => [c, gather(columnValues(objects, c), rows)])),
+    sample_id: new Array(rows.length).fill(""),
+    x: shift("x", g.x),
+    y: shift("y", g.y),
+    ...Object.fromEntries(
+      ["field", "label", "w", "h", "confidence", "iscrowd", "id"]
+        .filter((c) => objects.columnNames().includes(c))
+        .map((c) => [c, gather(columnValues(objects, c), rows)]),
+    ),
     ...(evalKey && { outcome: gather(columnValues(objects, evalKey), rows) }),
   };
   return aq.table(columns);
 }
 
 /** The first tiles for the static fallback: crops made already, with their box. */
-async function previewTiles(ids: string[], rows: Int32Array, objects: ColumnTable, g: Geometry, caption: string[], fields: ReturnType<typeof describeField>[], size: number): Promise<PreviewTile[]> {
+async function previewTiles(
+  ids: string[],
+  rows: Int32Array,
+  objects: ColumnTable,
+  g: Geometry,
+  caption: string[],
+  fields: ReturnType<typeof describeField>[],
+  size: number,
+): Promise<PreviewTile[]> {
   const tiles: PreviewTile[] = [];
   for (let i = 0; i < Math.min(PREVIEW_TILES, rows.length); i++) {
     const r = rows[i];
@@ -188,13 +289,23 @@ async function previewTiles(ids: string[], rows: Int32Array, objects: ColumnTabl
     const made = file !== null && fs.existsSync(file);
     const confidence = objects.get("confidence", r) as number | null;
     tiles.push({
-      id: ids[i], thumb: made ? file : null, missing: made ? null : (g.missing.names[g.missing.codes[i]] ?? "crop not made yet"),
+      id: ids[i],
+      thumb: made ? file : null,
+      missing: made ? null : (g.missing.names[g.missing.codes[i]] ?? "crop not made yet"),
       caption: caption.map((c) => `${c}: ${String(fields.find((f) => f.summary.name === c)!.column.at(i))}`),
-      boxes: made ? [{
-        x: ((objects.get("x", r) as number) - g.x[i]) / g.width[i], y: ((objects.get("y", r) as number) - g.y[i]) / g.height[i],
-        w: (objects.get("w", r) as number) / g.width[i], h: (objects.get("h", r) as number) / g.height[i],
-        label: String(objects.get("label", r)), prediction: confidence !== null, confidence: confidence ?? null,
-      }] : [],
+      boxes: made
+        ? [
+            {
+              x: ((objects.get("x", r) as number) - g.x[i]) / g.width[i],
+              y: ((objects.get("y", r) as number) - g.y[i]) / g.height[i],
+              w: (objects.get("w", r) as number) / g.width[i],
+              h: (objects.get("h", r) as number) / g.height[i],
+              label: String(objects.get("label", r)),
+              prediction: confidence !== null,
+              confidence: confidence ?? null,
+            },
+          ]
+        : [],
     });
   }
   return tiles;

@@ -46,7 +46,12 @@ export class PatchesView {
   private memo: { objects: ColumnTable; rows: Int32Array } | null = null;
   readonly evalKey: string;
 
-  constructor(readonly dataset: Dataset, readonly field: string, readonly options: PatchesOptions = {}, private readonly view: View | null = null) {
+  constructor(
+    readonly dataset: Dataset,
+    readonly field: string,
+    readonly options: PatchesOptions = {},
+    private readonly view: View | null = null,
+  ) {
     checkOptions(dataset, field, options);
     this.evalKey = options.evalKey ?? `eval_${field}`;
   }
@@ -101,37 +106,63 @@ export class PatchesView {
 function checkOptions(ds: Dataset, field: string, o: PatchesOptions): void {
   const fields = ds.fieldsOf("detections").map((f) => f.name);
   if (!fields.includes(field)) {
-    throw new BlindspotError({ place: "patches", message: `no detection field ${JSON.stringify(field)}`, hint: fields.length ? `detection fields are: ${fields.join(", ")}` : "the dataset has no boxes" });
+    throw new BlindspotError({
+      place: "patches",
+      message: `no detection field ${JSON.stringify(field)}`,
+      hint: fields.length ? `detection fields are: ${fields.join(", ")}` : "the dataset has no boxes",
+    });
   }
   if (typeof o !== "object" || o === null) {
-    throw new BlindspotError({ place: "patches", message: "the options must be an object", hint: 'pass e.g. ds.patches("model", { outcome: "fp" })' });
+    throw new BlindspotError({
+      place: "patches",
+      message: "the options must be an object",
+      hint: 'pass e.g. ds.patches("model", { outcome: "fp" })',
+    });
   }
   const objects = ds.objects;
   if (o.outcome !== undefined) {
     for (const v of asList(o.outcome)) {
-      if (!OUTCOMES.includes(v)) throw new BlindspotError({ place: "outcome", message: `unknown outcome ${JSON.stringify(v)}`, hint: 'outcomes are "tp", "fp" and "fn"' });
+      if (!OUTCOMES.includes(v))
+        throw new BlindspotError({
+          place: "outcome",
+          message: `unknown outcome ${JSON.stringify(v)}`,
+          hint: 'outcomes are "tp", "fp" and "fn"',
+        });
     }
     const key = o.evalKey ?? `eval_${field}`;
     if (!objects.columnNames().includes(key)) {
       throw new BlindspotError({
-        place: "outcome", message: `the objects have no outcome column ${JSON.stringify(key)}`,
+        place: "outcome",
+        message: `the objects have no outcome column ${JSON.stringify(key)}`,
         hint: `run evaluateDetections(ds, ${JSON.stringify(field)}) first, or name its key with { evalKey }`,
       });
     }
   }
   if (typeof o.size === "string" && !["small", "medium", "large"].includes(o.size)) {
-    throw new BlindspotError({ place: "size", message: `unknown size ${JSON.stringify(o.size)}`, hint: 'sizes are "small", "medium", "large" or [minArea, maxArea]' });
+    throw new BlindspotError({
+      place: "size",
+      message: `unknown size ${JSON.stringify(o.size)}`,
+      hint: 'sizes are "small", "medium", "large" or [minArea, maxArea]',
+    });
   }
   if (o.sortBy !== undefined && o.sortBy !== "area") checkColumn(objects, o.sortBy, "sortBy");
   if (o.limit !== undefined && !(Number.isInteger(o.limit) && o.limit >= 0)) {
-    throw new BlindspotError({ place: "limit", message: `limit must be a whole number of patches, got ${JSON.stringify(o.limit)}`, hint: "pass e.g. { limit: 1000 }" });
+    throw new BlindspotError({
+      place: "limit",
+      message: `limit must be a whole number of patches, got ${JSON.stringify(o.limit)}`,
+      hint: "pass e.g. { limit: 1000 }",
+    });
   }
 }
 
 function checkColumn(objects: ColumnTable, column: string, option: string): void {
   const names = objects.columnNames();
   if (!names.includes(column)) {
-    throw new BlindspotError({ place: option, message: `no object field ${JSON.stringify(column)}`, hint: `object fields are: ${names.join(", ")}` });
+    throw new BlindspotError({
+      place: option,
+      message: `no object field ${JSON.stringify(column)}`,
+      hint: `object fields are: ${names.join(", ")}`,
+    });
   }
 }
 
@@ -151,7 +182,8 @@ function selectRows(p: PatchesView, objects: ColumnTable): Int32Array {
   const [minArea, maxArea] = areaRange(o.size);
   const area = o.size === undefined ? null : boxAreas(objects);
   const scored = o.minScore !== undefined || o.maxScore !== undefined;
-  const minScore = o.minScore ?? -Infinity, maxScore = o.maxScore ?? Infinity;
+  const minScore = o.minScore ?? -Infinity,
+    maxScore = o.maxScore ?? Infinity;
   const score = scored ? values<number | null>(objects, "confidence") : null;
   const samples = p.sampleFilter();
   const sampleOf = samples ? values<string>(objects, "sample_id") : null;
@@ -187,7 +219,8 @@ function areaRange(size: PatchesOptions["size"]): [number, number] {
 
 /** COCO's area of each box: the `area` column where given, else w * h. */
 export function boxAreas(objects: ColumnTable): Float64Array {
-  const w = values<number>(objects, "w"), h = values<number>(objects, "h");
+  const w = values<number>(objects, "w"),
+    h = values<number>(objects, "h");
   const given = objects.columnNames().includes("area") ? values<number | null>(objects, "area") : null;
   const out = new Float64Array(objects.numRows());
   for (let i = 0; i < out.length; i++) {
@@ -206,12 +239,14 @@ function whereMask(objects: ColumnTable, expr: Expr): Uint8Array {
 /** Rows ordered by a column (nulls last, ties in table order). */
 function sortRows(objects: ColumnTable, rows: Int32Array, o: PatchesOptions): Int32Array {
   const by = o.sortBy ?? "area";
-  const sign = o.descending ?? true ? -1 : 1;
+  const sign = (o.descending ?? true) ? -1 : 1;
   const key = by === "area" ? boxAreas(objects) : sortKey(values<unknown>(objects, by));
   const order = rows.slice();
   order.sort((a, b) => {
-    const ka = key[a], kb = key[b];
-    const na = Number.isNaN(ka), nb = Number.isNaN(kb);
+    const ka = key[a],
+      kb = key[b];
+    const na = Number.isNaN(ka),
+      nb = Number.isNaN(kb);
     if (na || nb) return na === nb ? a - b : na ? 1 : -1;
     return ka === kb ? a - b : ka < kb ? -sign : sign;
   });

@@ -42,9 +42,16 @@ describe("patches view", () => {
     expect(ds.patches("model", { size: "medium" }).count()).toBe(1);
     expect(ds.patches("model", { size: "large" }).count()).toBe(1);
     expect(ds.patches("model", { size: [800, 900] }).count()).toBe(2);
-    expect(scoresOf(ds.patches("model", { minScore: 0.5, sortBy: "confidence", descending: false }).rows())).toEqual([0.6, 0.8, 0.9]);
+    expect(scoresOf(ds.patches("model", { minScore: 0.5, sortBy: "confidence", descending: false }).rows())).toEqual([
+      0.6, 0.8, 0.9,
+    ]);
     expect(scoresOf(ds.patches("model", { maxScore: 0.7, sortBy: "confidence" }).rows())).toEqual([0.6, 0.3]);
-    expect(labelsOf(ds.patches("model", { sortBy: "label", descending: false }).rows())).toEqual(["car", "car", "person", "person"]);
+    expect(labelsOf(ds.patches("model", { sortBy: "label", descending: false }).rows())).toEqual([
+      "car",
+      "car",
+      "person",
+      "person",
+    ]);
     expect(ds.patches("ground_truth", { minScore: 0 }).count()).toBe(0);
     expect(scoresOf(ds.patches("model", { sortBy: "confidence", limit: 2 }).rows())).toEqual([0.9, 0.8]);
   });
@@ -83,7 +90,9 @@ describe("patches view", () => {
   it("names the field, option and fix of a mistake", () => {
     const fresh = scene();
     expect(() => fresh.patches("modle")).toThrow(/no detection field "modle"[\s\S]*ground_truth, model/);
-    expect(() => fresh.patches("model", { outcome: "fp" })).toThrow(/no outcome column "eval_model"[\s\S]*evaluateDetections/);
+    expect(() => fresh.patches("model", { outcome: "fp" })).toThrow(
+      /no outcome column "eval_model"[\s\S]*evaluateDetections/,
+    );
     expect(() => fresh.patches("model", { sortBy: "scor" })).toThrow(BlindspotError);
     expect(() => fresh.patches("model", { size: "huge" as never })).toThrow(/unknown size/);
     expect(() => fresh.patches("model", { outcome: "tn" as never })).toThrow(/unknown outcome/);

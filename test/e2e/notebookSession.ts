@@ -62,7 +62,9 @@ export function notebookSession(notebook: string, screenshots: string, cells?: s
 /** A tslab notebook of code cells, not yet run. */
 function notebookOf(cells: string[]) {
   return {
-    cells: cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+    cells: cells.map((source, i) => {
+      return { cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null };
+    }),
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (blindspot)", language: "typescript" } },
     nbformat: 4, nbformat_minor: 5,
   };

@@ -16,8 +16,11 @@ import { notebookSession } from "./notebookSession";
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/patches");
 const SHOW = 'await bs.show(ds.patches("model", { outcome: "fp" }));';
 const CELLS = [
-  'import * as bs from "blindspot";\nconst { dataset: ds } = await bs.generateDemo({ samples: 2000, out: "demo-data" });\n' +
+  [
+    'import * as bs from "blindspot";',
+    'const { dataset: ds } = await bs.generateDemo({ samples: 2000, out: "demo-data" });',
     'const ev = bs.evaluateDetections(ds, "model");',
+  ].join("\n"),
   SHOW,
 ];
 
@@ -32,10 +35,14 @@ describe("patches grid in JupyterLab", () => {
 
   it("shows one tile per false positive of the evaluation, each a crop with its box", async () => {
     await session.nb.runAll(600_000);
-    const errors = await session.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts();
+    const errors = await session.page
+      .locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+      .allInnerTexts();
     expect(errors.join("\n")).not.toMatch(/Error|error TS/);
     await grid().locator("[data-id] img").first().waitFor();
-    const fp = await session.nb.kernelNumber('console.log(ev.perClass().rollup({ n: "d => op.sum(d.fp)" }).get("n", 0))');
+    const fp = await session.nb.kernelNumber(
+      'console.log(ev.perClass().rollup({ n: "d => op.sum(d.fp)" }).get("n", 0))',
+    );
     expect(fp).toBeGreaterThan(50);
     expect(await shownCount(grid())).toBe(fp);
     await grid().scrollIntoViewIfNeeded();
@@ -49,11 +56,18 @@ describe("patches grid in JupyterLab", () => {
   it("makes the crops of the tiles scrolled to (the kernel cuts them on request)", async () => {
     const viewport = grid().locator(".bs-viewport");
     await viewport.evaluate((v) => (v.scrollTop = v.scrollHeight));
-    const last = await grid().evaluate((g) => Math.max(...[...g.querySelectorAll<HTMLElement>("[data-index]")].map((t) => Number(t.dataset.index))));
+    const last = await grid().evaluate((g) =>
+      Math.max(...[...g.querySelectorAll<HTMLElement>("[data-index]")].map((t) => Number(t.dataset.index))),
+    );
     expect(last).toBe((await shownCount(grid())) - 1);
     await expect
       .poll(
-        () => grid().evaluate((g) => [...g.querySelectorAll<HTMLImageElement>("[data-id] img")].filter((i) => !i.hidden).every((i) => i.complete && i.naturalWidth > 0)),
+        () =>
+          grid().evaluate((g) =>
+            [...g.querySelectorAll<HTMLImageElement>("[data-id] img")]
+              .filter((i) => !i.hidden)
+              .every((i) => i.complete && i.naturalWidth > 0),
+          ),
         { timeout: 30_000, interval: 250 },
       )
       .toBe(true);
@@ -67,10 +81,19 @@ describe("patches grid in JupyterLab", () => {
     await tiles.nth(2).click({ modifiers: ["Control"] });
     const ids = [await tiles.nth(0).getAttribute("data-id"), await tiles.nth(2).getAttribute("data-id")] as string[];
     const file = path.join(session.lab.root, selectionPath(`${await datasetName()}/patches`));
-    await expect.poll(() => fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, "utf8")).picked as string[]).length, { timeout: 10_000 }).toBe(2);
-    const out = await session.nb.outputText(await session.nb.runNewCell("console.log(JSON.stringify(bs.selection({ objects: true })))"));
+    await expect
+      .poll(() => fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, "utf8")).picked as string[]).length, {
+        timeout: 10_000,
+      })
+      .toBe(2);
+    const out = await session.nb.outputText(
+      await session.nb.runNewCell("console.log(JSON.stringify(bs.selection({ objects: true })))"),
+    );
     const picked = ids.map((id) => parsePatchId(id)!);
-    expect(JSON.parse(out)).toEqual({ objects: picked.map((p) => p.object), samples: [...new Set(picked.map((p) => p.sample))] });
+    expect(JSON.parse(out)).toEqual({
+      objects: picked.map((p) => p.object),
+      samples: [...new Set(picked.map((p) => p.sample))],
+    });
     await session.shot("03-two-patches-picked");
   });
 
@@ -78,7 +101,9 @@ describe("patches grid in JupyterLab", () => {
     const tile = grid().locator("[data-id]").nth(1);
     const { sample, object } = parsePatchId((await tile.getAttribute("data-id"))!)!;
     const label = (await tile.locator(".bs-caption").first().innerText()).replace(/^label: /, "");
-    const objectLabel = await session.nb.outputText(await session.nb.runNewCell(`console.log(ds.objects.filter("d => d.id === ${object}").get("label", 0))`));
+    const objectLabel = await session.nb.outputText(
+      await session.nb.runNewCell(`console.log(ds.objects.filter("d => d.id === ${object}").get("label", 0))`),
+    );
     expect(objectLabel).toBe(label);
     await grid().scrollIntoViewIfNeeded();
     await tile.dblclick();

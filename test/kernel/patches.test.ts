@@ -19,14 +19,17 @@ afterEach(() => stopCropServers());
 /** Gray 400 x 300 image with a red 60 x 40 rectangle at (100, 80) and a blue one touching the right edge. */
 async function redBoxImage(dir: string): Promise<string> {
   const file = path.join(dir, "red.png");
-  const w = 400, h = 300;
+  const w = 400,
+    h = 300;
   const px = Buffer.alloc(w * h * 3, 128);
   const paint = (x0: number, y0: number, bw: number, bh: number, rgb: number[]) => {
     for (let y = y0; y < y0 + bh; y++) for (let x = x0; x < x0 + bw; x++) px.set(rgb, (y * w + x) * 3);
   };
   paint(100, 80, 60, 40, [220, 20, 20]);
   paint(380, 10, 20, 10, [20, 20, 220]);
-  await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(file);
+  await sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toFile(file);
   return file;
 }
 
@@ -65,10 +68,19 @@ describe("show(ds.patches(...))", () => {
     expect(bundle.kind).toBe("patches");
     expect(bundle.total).toBe(2);
     const rows = readArrow(notebookDir, bundle.samples);
-    const crop = (i: number) => ["crop_x", "crop_y", "width", "height"].map((c) => Number(rows.getChild(c)!.at(i))) as [number, number, number, number];
+    const crop = (i: number) =>
+      ["crop_x", "crop_y", "width", "height"].map((c) => Number(rows.getChild(c)!.at(i))) as [
+        number,
+        number,
+        number,
+        number,
+      ];
     expect(crop(0)).toEqual([93, 75, 75, 50]);
     expect(crop(1)).toEqual([368, 0, 32, 32]);
-    const file = path.join(notebookDir, patchCropPath(String(rows.getChild("image")!.at(0)), crop(0), bundle.thumbSize));
+    const file = path.join(
+      notebookDir,
+      patchCropPath(String(rows.getChild("image")!.at(0)), crop(0), bundle.thumbSize),
+    );
     const meta = await sharp(file).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["webp", 192, 128]);
     // Red inside the box's place in the crop, gray in the context around it.
@@ -80,21 +92,27 @@ describe("show(ds.patches(...))", () => {
     expect((await rgbAt(file, Math.round((100 - 93) * s) - 4, 64))[0]).toBeLessThan(140);
     expect((await rgbAt(file, Math.round((100 - 93) * s) + 4, 64))[0]).toBeGreaterThan(180);
     // The same pixels as cutting the original: mean difference of a lossy encoding only.
-    const direct = await sharp(path.join(images, "red.png")).extract({ left: 93, top: 75, width: 75, height: 50 }).resize(192, 128).raw().toBuffer();
+    const direct = await sharp(path.join(images, "red.png"))
+      .extract({ left: 93, top: 75, width: 75, height: 50 })
+      .resize(192, 128)
+      .raw()
+      .toBuffer();
     const made = await sharp(file).removeAlpha().raw().toBuffer();
     let diff = 0;
     for (let i = 0; i < made.length; i++) diff += Math.abs(made[i] - direct[i]);
     expect(diff / made.length).toBeLessThan(3);
     // The tile's box: fractions of the crop.
     const boxes = readArrow(notebookDir, bundle.objects!.files[0]);
-    expect([0, 1, 2, 3].map((k) => Number(boxes.getChild(["x", "y", "w", "h"][k])!.at(0)))).toEqual([7 / 75, 5 / 50, 60 / 75, 40 / 50].map(Math.fround));
+    expect([0, 1, 2, 3].map((k) => Number(boxes.getChild(["x", "y", "w", "h"][k])!.at(0)))).toEqual(
+      [7 / 75, 5 / 50, 60 / 75, 40 / 50].map(Math.fround),
+    );
     // The crops are cached: showing again writes nothing new.
     const mtime = fs.statSync(file).mtimeMs;
     await show(ds.patches("ground_truth"));
     expect(fs.statSync(file).mtimeMs).toBe(mtime);
   });
 
-  test("false positives of the demo: one row per FP box, their fields, the first crops made, the samples' grid", async () => {
+  test("demo FPs: one row per FP box, their fields, the first crops made, the samples' grid", async () => {
     const ds = await demoDataset();
     const { outputs, notebookDir } = captureOutputs("patches-demo");
     const ev = evaluateDetections(ds, MODEL_FIELD);
@@ -120,8 +138,17 @@ describe("show(ds.patches(...))", () => {
     // The first crops exist before the output appears.
     const first = Math.min(20, fpTotal);
     for (let i = 0; i < first; i++) {
-      const crop = ["crop_x", "crop_y", "width", "height"].map((c) => Number(rows.getChild(c)!.at(i))) as [number, number, number, number];
-      expect(fs.existsSync(path.join(notebookDir, patchCropPath(String(rows.getChild("image")!.at(i)), crop, bundle.thumbSize)))).toBe(true);
+      const crop = ["crop_x", "crop_y", "width", "height"].map((c) => Number(rows.getChild(c)!.at(i))) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      expect(
+        fs.existsSync(
+          path.join(notebookDir, patchCropPath(String(rows.getChild("image")!.at(i)), crop, bundle.thumbSize)),
+        ),
+      ).toBe(true);
     }
     // The samples' own grid files, with object ids, for the large view.
     const sampleRows = readArrow(notebookDir, bundle.patches.samples.samples);
@@ -137,12 +164,16 @@ describe("show(ds.patches(...))", () => {
     evaluateDetections(ds, MODEL_FIELD);
     await show(ds.patches(MODEL_FIELD, { outcome: "fp", label: "car" }));
     const group = `${ds.name}/patches`;
-    const oids = values<number>(ds.objects, "id"), sids = values<string>(ds.objects, "sample_id");
+    const oids = values<number>(ds.objects, "id"),
+      sids = values<string>(ds.objects, "sample_id");
     const picked = [`${sids[3]}#${oids[3]}`, `${sids[9]}#${oids[9]}`];
     const file = path.join(notebookDir, selectionPath(group));
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify({ version: 1, group, dataset: ds.name, picked, filter: null, updated: "" }));
-    expect(selection({ objects: true })).toEqual({ objects: [oids[3], oids[9]], samples: [...new Set([sids[3], sids[9]])] });
+    expect(selection({ objects: true })).toEqual({
+      objects: [oids[3], oids[9]],
+      samples: [...new Set([sids[3], sids[9]])],
+    });
     expect(selection(group)).toEqual([...new Set([sids[3], sids[9]])]);
   });
 });
@@ -152,13 +183,18 @@ describe("crops on request", () => {
     const { notebookDir } = captureOutputs("patches-requests");
     const images = tmpDir("patches-request-images");
     const image = await redBoxImage(images);
-    const job = (row: number) => ({ path: image, image: "ab".repeat(16), crop: [row, 0, 40, 40] as [number, number, number, number] });
+    const job = (row: number) => ({
+      path: image,
+      image: "ab".repeat(16),
+      crop: [row, 0, 40, 40] as [number, number, number, number],
+    });
     const requests = path.join(notebookDir, "blindspot-artifacts/patches/requests/k.json");
     const server = new CropServer(requests, 300, job, 64, 300).start();
     fs.mkdirSync(path.dirname(requests), { recursive: true });
     fs.writeFileSync(requests, JSON.stringify({ version: 1, rows: [250, 7] }));
     const wanted = [250, 7].map((r) => cropFile(job(r).image, job(r).crop, 64));
-    for (let t = 0; t < 100 && !wanted.every((f) => fs.existsSync(f)); t++) await new Promise((r) => setTimeout(r, 100));
+    for (let t = 0; t < 100 && !wanted.every((f) => fs.existsSync(f)); t++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(wanted.every((f) => fs.existsSync(f))).toBe(true);
     expect(fs.existsSync(cropFile(job(8).image, job(8).crop, 64))).toBe(false);
     server.stop();
