@@ -79,7 +79,8 @@ export async function patchesOutput(p: PatchesView, options: GridOptions): Promi
     { size: SAMPLE_THUMB_SIZE, maxThumbs },
   );
   const geometry = cropGeometry(objects, rows, images);
-  const imagePaths = images.files.map((file) => ds.imagePath(file));
+  // Only images with a content hash resolved (a path that escapes the folder has none).
+  const imagePaths = images.files.map((file, k) => (images.thumbs[k].contentHash ? ds.imagePath(file) : ""));
   const jobOf = (row: number): CropJob | null => {
     const code = geometry.image.codes[row];
     return code < 0
