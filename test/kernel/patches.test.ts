@@ -112,6 +112,26 @@ describe("show(ds.patches(...))", () => {
     expect(fs.statSync(file).mtimeMs).toBe(mtime);
   });
 
+  test("a box whose image cannot be read, or whose path leaves the images folder, gets a tile saying why", async () => {
+    const { outputs, notebookDir } = captureOutputs("patches-missing");
+    const images = tmpDir("patches-missing-images");
+    await redBoxImage(images);
+    const b = new DatasetBuilder("missing", images);
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    for (const filepath of ["red.png", "gone.png", "../outside.png"]) {
+      const id = b.addSample({ filepath, width: 400, height: 300 });
+      b.addObject({ sampleId: id, field: "ground_truth", label: "red", x: 100, y: 80, w: 60, h: 40 });
+    }
+    await show(b.build().patches("ground_truth"));
+    const bundle = lastOf<PatchesBundle>(outputs, MIME.patches);
+    expect([bundle.total, bundle.missingThumbs]).toEqual([3, 2]);
+    const rows = readArrow(notebookDir, bundle.samples);
+    const why = [0, 1, 2].map((i) => rows.getChild("thumb_missing")!.at(i));
+    expect(why[0]).toBeNull();
+    expect(why[1]).toMatch(/image file not found/);
+    expect(why[2]).toMatch(/outside|escap|leaves/i);
+  });
+
   test("demo FPs: one row per FP box, their fields, the first crops made, the samples' grid", async () => {
     const ds = await demoDataset();
     const { outputs, notebookDir } = captureOutputs("patches-demo");
