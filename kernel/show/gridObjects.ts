@@ -65,18 +65,25 @@ export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, 
 }
 
 /**
+ * Rows per objects file of a patches grid (one box a row): a jump while scrolling loads one
+ * file, and a smaller file is a shorter task on the page's main thread.
+ */
+const PATCH_BOXES_PER_FILE = 50_000;
+
+/**
  * Boxes of a patches grid: row i of `objects` is the box of row i, normalised to that row's
- * crop (`sizes`); files of BOXES_PER_FILE rows.
+ * crop (`sizes`); files of PATCH_BOXES_PER_FILE rows.
  */
 export function encodePatchBoxes(objects: ColumnTable, sizes: Sizes): Omit<ObjectFiles, "objectsOf"> {
   const n = objects.numRows();
   const identity = Int32Array.from({ length: n }, (_, i) => i);
   const columns = objectColumns(objects);
   const files: Uint8Array[] = [];
-  for (let first = 0; first < n; first += BOXES_PER_FILE) {
-    files.push(encodeChunk(identity.subarray(first, Math.min(n, first + BOXES_PER_FILE)), identity, columns, sizes));
+  for (let first = 0; first < n; first += PATCH_BOXES_PER_FILE) {
+    const rows = identity.subarray(first, Math.min(n, first + PATCH_BOXES_PER_FILE));
+    files.push(encodeChunk(rows, identity, columns, sizes));
   }
-  return { files, rowsPerFile: BOXES_PER_FILE, count: n };
+  return { files, rowsPerFile: PATCH_BOXES_PER_FILE, count: n };
 }
 
 interface ObjectColumns {
