@@ -180,6 +180,9 @@ async function benchPatches(browser: Browser, lab: Lab, dir: string): Promise<vo
   const label = `${PATCHES.toLocaleString("en-US")}-patch grid`;
   const name = notebook(dir, "patches-bench.ipynb", [`await bs.show(big.patches("model", { limit: ${PATCHES} }));`]);
   const page = await instrumentedPage(browser);
+  // A fresh workspace: JupyterLab would otherwise reopen the first notebook beside this one.
+  await page.goto(`${lab.url}lab?reset&token=${lab.token}`);
+  await page.waitForSelector(".jp-LabShell", { timeout: 90_000 });
   const nb = await NotebookPage.open(page, lab, name);
   const t0 = performance.now();
   await nb.runAll(900_000).catch(async (e: unknown) => {
@@ -187,7 +190,10 @@ async function benchPatches(browser: Browser, lab: Lab, dir: string): Promise<vo
     throw e;
   });
   console.log(`patches cells ran in ${((performance.now() - t0) / 1000).toFixed(1)} s (boxes, crops of the first tiles, view data)`);
-  console.log(`patches grid: ${await page.locator('[data-blindspot="grid"] [data-blindspot="count"]').first().innerText()}`);
+  const count = await page.locator('[data-blindspot="grid"] [data-blindspot="count"]').first().innerText();
+  console.log(`patches grid: ${count}`);
+  const grids = await page.locator('[data-blindspot="grid"]').count();
+  if (grids !== 1) throw new Error(`the patches page shows ${grids} grids, not the patches grid alone`);
   report(`first crop after the ${label} output appears`, await firstThumbMs(page), "ms", TARGETS.firstThumbMs);
   await page.waitForTimeout(3000);
   const longest = await longestScrollTasks(page);
