@@ -76,11 +76,13 @@ describe("patches grid in JupyterLab", () => {
   });
 
   it("two picked patches come back to the kernel as their object ids and samples", async () => {
+    const file = path.join(session.lab.root, selectionPath(`${await datasetName()}/patches`));
     const tiles = grid().locator("[data-id]");
     await tiles.nth(0).click();
     await tiles.nth(2).click({ modifiers: ["Control"] });
     const ids = [await tiles.nth(0).getAttribute("data-id"), await tiles.nth(2).getAttribute("data-id")] as string[];
-    const file = path.join(session.lab.root, selectionPath(`${await datasetName()}/patches`));
+    // The next cell is added with Escape, which in a focused grid clears its selection.
+    await grid().evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await expect
       .poll(() => fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, "utf8")).picked as string[]).length, {
         timeout: 10_000,
