@@ -8,12 +8,16 @@
  *     class hidden): longest main-thread task (long-task observer, < 100 ms);
  *   - brushing a 100,000-point scatter: from the pointer move to the grid's count changing (< 200 ms);
  *   - notebook growth: bytes the grid output adds to the saved notebook (< 100 KB).
+ * The same first-thumbnail, scrolling and growth targets hold for a patches grid of 10^6 boxes
+ * (`show(big.patches("model", { limit: 1e6 }))`: one tile per box, crops made on request), in
+ * a notebook of its own, measured the same way once the first kernel has stopped.
  * The view repeats the 2,000 demo images 500 times (distinct ids, the boxes of each copy),
  * with two seeded random coordinates per sample for the scatter.
  *
  *   npm run bench:grid        (builds, sets up JupyterLab, then runs this file)
  */
 import * as aq from "arquero";
+import type { Browser, Page } from "playwright-core";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Dataset } from "../src/dataset/dataset";
@@ -22,12 +26,13 @@ import { loadDataset, saveDataset } from "../src/dataset/persist";
 import { mulberry32 } from "../src/dataset/view";
 import { generateDemo } from "../src/demo";
 import { launchChromium } from "../test/e2e/browser";
-import { startLab } from "../test/e2e/lab";
+import { startLab, type Lab } from "../test/e2e/lab";
 import { NotebookPage } from "../test/e2e/notebookPage";
 
 const OUT = path.resolve(__dirname, "../../bench/out/grid");
 const COPIES = 500;
 const TARGETS = { firstThumbMs: 1500, longTaskMs: 100, brushMs: 200, outputBytes: 100_000 };
+const PATCHES = 1_000_000;
 
 /** The 2,000-sample demo repeated COPIES times, saved once and reused by later runs. */
 async function millionView(): Promise<string> {
@@ -74,18 +79,14 @@ async function millionView(): Promise<string> {
   return dir;
 }
 
-function notebook(dir: string): string {
-  const cells = [
-    `import * as bs from "blindspot";\nconst big = bs.open(${JSON.stringify(dir)});\nbig.count();`,
-    `await bs.show(big);`,
-    `await bs.show(bs.plot.scatter(big.take(100000, 1), { x: "emb_x", y: "emb_y" }));`,
-  ];
+function notebook(dir: string, name: string, shows: string[]): string {
+  const cells = [`import * as bs from "blindspot";\nconst big = bs.open(${JSON.stringify(dir)});\nbig.count();`, ...shows];
   const nb = {
     cells: cells.map((source, i) => ({ cell_type: "code", id: `b${i}`, metadata: {}, source, outputs: [], execution_count: null })),
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (blindspot)", language: "typescript" } },
     nbformat: 4, nbformat_minor: 5,
   };
-  const file = path.join(OUT, "grid-bench.ipynb");
+  const file = path.join(OUT, name);
   fs.writeFileSync(file, JSON.stringify(nb));
   return path.basename(file);
 }
@@ -101,28 +102,16 @@ async function main() {
   const dir = await millionView();
   const rows = loadDataset(dir).count();
   console.log(`view: ${rows.toLocaleString("en-US")} samples (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  const name = notebook(dir);
+  const name = notebook(dir, "grid-bench.ipynb", [
+    `await bs.show(big);`,
+    `await bs.show(bs.plot.scatter(big.take(100000, 1), { x: "emb_x", y: "emb_y" }));`,
+  ]);
   // Start without the selections an earlier run persisted (the grid would open filtered).
   fs.rmSync(path.join(OUT, "blindspot-artifacts", "selections"), { recursive: true, force: true });
   const lab = await startLab(OUT);
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    // Long tasks and the grid's first output and first thumbnail, recorded from page start.
-    await page.addInitScript(() => {
-      const w = window as unknown as { bench: { longTasks: number[]; gridShown?: number; firstThumb?: number; measureLongTasks: boolean } };
-      w.bench = { longTasks: [], measureLongTasks: false };
-      new PerformanceObserver((list) => {
-        if (w.bench.measureLongTasks) for (const e of list.getEntries()) w.bench.longTasks.push(e.duration);
-      }).observe({ type: "longtask", buffered: false });
-      new MutationObserver(() => {
-        if (w.bench.gridShown === undefined && document.querySelector('[data-blindspot="grid"]')) w.bench.gridShown = performance.now();
-      }).observe(document, { childList: true, subtree: true });
-      document.addEventListener("load", (e) => {
-        const img = e.target as HTMLElement;
-        if (w.bench.firstThumb === undefined && img.tagName === "IMG" && img.closest('[data-blindspot="grid"]')) w.bench.firstThumb = performance.now();
-      }, true);
-    });
+    const page = await instrumentedPage(browser);
     const nb = await NotebookPage.open(page, lab, name);
     t0 = performance.now();
     await nb.runAll(900_000).catch(async (e: unknown) => {
@@ -130,9 +119,7 @@ async function main() {
       throw e;
     });
     console.log(`cells ran in ${((performance.now() - t0) / 1000).toFixed(1)} s (thumbnails, view data, scatter data)`);
-    await page.waitForFunction(() => (window as unknown as { bench: { firstThumb?: number } }).bench.firstThumb !== undefined, undefined, { timeout: 60_000 });
-    const first = await page.evaluate(() => { const b = (window as unknown as { bench: { gridShown: number; firstThumb: number } }).bench; return b.firstThumb - b.gridShown; });
-    report("first thumbnail after the grid output appears", first, "ms", TARGETS.firstThumbMs);
+    report("first thumbnail after the grid output appears", await firstThumbMs(page), "ms", TARGETS.firstThumbMs);
 
     // Scrolling is measured once the scatter plot has drawn, so its own start-up is not counted.
     await page.locator('[data-blindspot="chart"] canvas').first().waitFor({ timeout: 60_000 });
@@ -149,23 +136,10 @@ async function main() {
     await controls.locator(".bs-class-list input").first().uncheck();
     await page.keyboard.press("Escape");
     console.log(`label controls: ${await grid.locator('[data-blindspot="labels"]').innerText()}`);
-    const longest = await page.evaluate(async () => {
-      const w = window as unknown as { bench: { longTasks: number[]; measureLongTasks: boolean } };
-      const root = document.querySelector('[data-blindspot="grid"]')!;
-      const scroller = [...root.querySelectorAll<HTMLElement>("*")].find((e) => e.scrollHeight > e.clientHeight + 10 && getComputedStyle(e).overflowY !== "visible")!;
-      w.bench.measureLongTasks = true;
-      const frame = () => new Promise((r) => requestAnimationFrame(r));
-      // Smooth scrolling through the first screens, then jumps across the whole view to the end.
-      for (let i = 0; i < 120; i++) { scroller.scrollTop += scroller.clientHeight / 3; await frame(); }
-      for (let i = 1; i <= 100; i++) { scroller.scrollTop = (scroller.scrollHeight - scroller.clientHeight) * (i / 100); await frame(); await frame(); }
-      await new Promise((r) => setTimeout(r, 500));
-      w.bench.measureLongTasks = false;
-      return w.bench.longTasks;
-    });
-    console.log(`long tasks while scrolling: ${longest.length ? longest.map((d) => d.toFixed(0)).join(", ") + " ms" : "none over 50 ms"}`);
+    const longest = await longestScrollTasks(page);
+    console.log(`long tasks while scrolling: ${listTasks(longest)}`);
     report("longest main-thread task while scrolling top to bottom", Math.max(0, ...longest), "ms", TARGETS.longTaskMs);
     await page.screenshot({ path: path.join(OUT, "grid-bottom.png") });
-
     // Tall enough to see the grid and the scatter plot below it at once.
     await page.setViewportSize({ width: 1400, height: 1600 });
     const chart = page.locator('[data-blindspot="chart"]').first();
@@ -204,10 +178,101 @@ async function main() {
     await page.waitForTimeout(2000);
     const saved = JSON.parse(fs.readFileSync(path.join(OUT, name), "utf8")) as { cells: { outputs: unknown[] }[] };
     report("saved notebook bytes of the 1M-sample grid output", JSON.stringify(saved.cells[1].outputs).length, "bytes", TARGETS.outputBytes);
+    await page.close();
+    await benchPatches(browser, lab, dir);
   } finally {
     await browser.close();
     await lab.stop();
   }
+}
+
+/** The patches grid of 10^6 boxes, alone in its notebook, against the same targets. */
+async function benchPatches(browser: Browser, lab: Lab, dir: string): Promise<void> {
+  await stopKernels(lab);
+  const label = `${PATCHES.toLocaleString("en-US")}-patch grid`;
+  const name = notebook(dir, "patches-bench.ipynb", [`await bs.show(big.patches("model", { limit: ${PATCHES} }));`]);
+  const page = await instrumentedPage(browser);
+  // A fresh workspace: JupyterLab would otherwise reopen the first notebook beside this one.
+  await page.goto(`${lab.url}lab?reset&token=${lab.token}`);
+  await page.waitForSelector(".jp-LabShell", { timeout: 90_000 });
+  const nb = await NotebookPage.open(page, lab, name);
+  const t0 = performance.now();
+  await nb.runAll(900_000).catch(async (e: unknown) => {
+    await page.screenshot({ path: path.join(OUT, "failed-patches.png") });
+    throw e;
+  });
+  console.log(`patches cells ran in ${((performance.now() - t0) / 1000).toFixed(1)} s (boxes, crops of the first tiles, view data)`);
+  const count = await page.locator('[data-blindspot="grid"] [data-blindspot="count"]').first().innerText();
+  console.log(`patches grid: ${count}`);
+  const grids = await page.locator('[data-blindspot="grid"]').count();
+  if (grids !== 1) throw new Error(`the patches page shows ${grids} grids, not the patches grid alone`);
+  report(`first crop after the ${label} output appears`, await firstThumbMs(page), "ms", TARGETS.firstThumbMs);
+  await page.waitForTimeout(3000);
+  const longest = await longestScrollTasks(page);
+  console.log(`long tasks while scrolling the patches: ${listTasks(longest)}`);
+  report("longest main-thread task while scrolling the patches", Math.max(0, ...longest), "ms", TARGETS.longTaskMs);
+  await page.screenshot({ path: path.join(OUT, "patches-bottom.png") });
+  await page.keyboard.press("Control+s");
+  await page.waitForTimeout(2000);
+  const saved = JSON.parse(fs.readFileSync(path.join(OUT, name), "utf8")) as { cells: { outputs: unknown[] }[] };
+  report(`saved notebook bytes of the ${label} output`, JSON.stringify(saved.cells[1].outputs).length, "bytes", TARGETS.outputBytes);
+}
+
+/** A page that records long tasks, and the first grid output's appearance and first thumbnail, from its start. */
+async function instrumentedPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.addInitScript(() => {
+    const w = window as unknown as { bench: { longTasks: number[]; gridShown?: number; firstThumb?: number; measureLongTasks: boolean } };
+    w.bench = { longTasks: [], measureLongTasks: false };
+    new PerformanceObserver((list) => {
+      if (w.bench.measureLongTasks) for (const e of list.getEntries()) w.bench.longTasks.push(e.duration);
+    }).observe({ type: "longtask", buffered: false });
+    new MutationObserver(() => {
+      if (w.bench.gridShown === undefined && document.querySelector('[data-blindspot="grid"]')) w.bench.gridShown = performance.now();
+    }).observe(document, { childList: true, subtree: true });
+    document.addEventListener("load", (e) => {
+      const img = e.target as HTMLElement;
+      if (w.bench.firstThumb === undefined && img.tagName === "IMG" && img.closest('[data-blindspot="grid"]')) w.bench.firstThumb = performance.now();
+    }, true);
+  });
+  return page;
+}
+
+/** From the first grid output appearing to its first loaded image. */
+async function firstThumbMs(page: Page): Promise<number> {
+  await page.waitForFunction(() => (window as unknown as { bench: { firstThumb?: number } }).bench.firstThumb !== undefined, undefined, { timeout: 60_000 });
+  return page.evaluate(() => { const b = (window as unknown as { bench: { gridShown: number; firstThumb: number } }).bench; return b.firstThumb - b.gridShown; });
+}
+
+/**
+ * Long main-thread tasks (> 50 ms) while the page's first grid scrolls: smoothly through the
+ * first screens, then in jumps across the whole view to the end.
+ */
+async function longestScrollTasks(page: Page): Promise<number[]> {
+  await page.locator('[data-blindspot="grid"]').first().scrollIntoViewIfNeeded();
+  return page.evaluate(async () => {
+    const w = window as unknown as { bench: { longTasks: number[]; measureLongTasks: boolean } };
+    w.bench.longTasks = [];
+    const root = document.querySelector('[data-blindspot="grid"]')!;
+    const scroller = [...root.querySelectorAll<HTMLElement>("*")].find((e) => e.scrollHeight > e.clientHeight + 10 && getComputedStyle(e).overflowY !== "visible")!;
+    w.bench.measureLongTasks = true;
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    for (let i = 0; i < 120; i++) { scroller.scrollTop += scroller.clientHeight / 3; await frame(); }
+    for (let i = 1; i <= 100; i++) { scroller.scrollTop = (scroller.scrollHeight - scroller.clientHeight) * (i / 100); await frame(); await frame(); }
+    await new Promise((r) => setTimeout(r, 500));
+    w.bench.measureLongTasks = false;
+    return w.bench.longTasks;
+  });
+}
+
+function listTasks(tasks: number[]): string {
+  return tasks.length ? tasks.map((d) => d.toFixed(0)).join(", ") + " ms" : "none over 50 ms";
+}
+
+/** Shuts down every kernel of the server (the first notebook's holds the 10^6-sample view). */
+async function stopKernels(lab: Lab): Promise<void> {
+  const sessions = (await (await fetch(`${lab.url}api/sessions?token=${lab.token}`)).json()) as { id: string }[];
+  for (const s of sessions) await fetch(`${lab.url}api/sessions/${s.id}?token=${lab.token}`, { method: "DELETE" });
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -20,6 +20,8 @@ export const MIME = {
   chart: "application/vnd.blindspot.chart.v1+json",
   /** A sortable table. */
   table: "application/vnd.blindspot.table.v1+json",
+  /** A grid of object patches (one tile per box, cropped from its image); see PatchesBundle. */
+  patches: "application/vnd.blindspot.patches.v1+json",
   /** Something changed in the kernel that rendered outputs should reflect (tags). */
   event: "application/vnd.blindspot.event.v1+json",
 } as const;
@@ -36,6 +38,8 @@ export type MimeType = (typeof MIME)[keyof typeof MIME];
  *   blindspot-artifacts/charts/<key>.arrow                                    a chart's data
  *   blindspot-artifacts/tables/<key>.arrow                                    a large table's rows
  *   blindspot-artifacts/selections/<group file name>.json                    the selection of a link group
+ *   blindspot-artifacts/patches/<2 hex>/<image key>-<x>-<y>-<w>-<h>-<size>.webp  crops of patches (patchCropPath)
+ *   blindspot-artifacts/patches/requests/<key>.json                         rows of a patches grid on screen
  *   blindspot-artifacts/thumbs/index.json                                    the kernel's cache index (not read by renderers)
  *   blindspot-artifacts/image-roots.json                                     image folders of the datasets shown (added, still v1)
  *
@@ -107,6 +111,7 @@ export interface LabelField {
  *   row int32 (index into `samples`), field string, label string, x, y, w, h float32 (fractions
  *   of the image's width and height, top-left origin), confidence float32 (NaN for none),
  *   outcome string|null ("tp", "fp", "fn" when evaluated), crowd bool.
+ *   (Added, still v1: id int32, the object's id in the dataset, when the dataset has one.)
  *   x, y, w, h are NaN when the image size is unknown (such boxes cannot be drawn). Within a
  *   file, rows are in ascending order and each row's boxes keep the dataset's order.
  */
@@ -208,7 +213,66 @@ export interface TagEvent {
   ids: string[];
 }
 
-export type Bundle = GridBundle | ChartBundle | TableBundle;
+/**
+ * A grid of object patches (FiftyOne's patches and evaluation-patches views): one row per box,
+ * its tile a crop of the box with some context cut from the full image. The rows are a grid's
+ * `samples` file, with these differences:
+ *   id        `<sample id>#<object id>` (the object id is an integer: split at the last `#`);
+ *             the selection file of the group holds these ids
+ *   sample_id the sample's id; file, its image
+ *   image     string|null: the image's key for `patchCropPath` (null: no crop, see thumb_missing)
+ *   crop_x, crop_y, width, height  int32: the crop's rectangle in the image's pixels (EXIF
+ *             rotation applied); `objects` hold the row's box in fractions of this rectangle
+ *   the object's fields (label, confidence, outcome, area, ...) as the grid's `fields`.
+ * There is no `thumb` column: a row's tile is `patchCropPath(image, crop, patches.size)`.
+ * Crops are made lazily by the kernel that showed the grid: the first rows before the output
+ * appears, later ones when the renderer writes the rows on screen to `patches.requests`
+ * (a PatchRequest); a crop not there yet is asked for again until it is.
+ */
+export interface PatchesBundle extends Omit<GridBundle, "kind"> {
+  kind: "patches";
+  patches: {
+    /** Label field of the boxes (and, with outcome "fn", the ground truth it was evaluated against). */
+    field: string;
+    /** Object column of the evaluation outcomes (colours the boxes), null when not evaluated. */
+    evalKey: string | null;
+    /** Longest side of a crop, in pixels. */
+    size: number;
+    /** Path of the request file the renderer writes (PatchRequest). */
+    requests: string;
+    /**
+     * The patches' samples as a grid's files (thumbnails, every box of every label field, with
+     * object ids in `objects`' `id` column), for the large view: a click opens the sample with
+     * the patch's box highlighted.
+     */
+    samples: { samples: string; objects: GridBundle["objects"] };
+  };
+}
+
+/** Rows of a patches grid whose crops the renderer wants now (on screen first). */
+export interface PatchRequest {
+  version: 1;
+  rows: number[];
+}
+
+/** Path (relative to the notebook) of a patch's crop: the image's key, the crop rectangle, the size. */
+export function patchCropPath(image: string, crop: readonly [number, number, number, number], size: number): string {
+  return `${ARTIFACTS_DIR}/patches/${image.slice(0, 2)}/${image}-${crop.join("-")}-${size}.webp`;
+}
+
+/** A patch's id: `<sample id>#<object id>`. */
+export function patchId(sampleId: string, objectId: number): string {
+  return `${sampleId}#${objectId}`;
+}
+
+/** The sample and object of a patch id, or null when it is not one. */
+export function parsePatchId(id: string): { sample: string; object: number } | null {
+  const at = id.lastIndexOf("#");
+  const object = Number(id.slice(at + 1));
+  return at > 0 && Number.isInteger(object) && id.slice(at + 1) !== "" ? { sample: id.slice(0, at), object } : null;
+}
+
+export type Bundle = GridBundle | ChartBundle | TableBundle | PatchesBundle;
 
 /**
  * The selection of a link group, written by the extension through the Jupyter contents API and

@@ -1,17 +1,43 @@
 import * as fs from "node:fs";
 import { BlindspotError } from "../src/errors";
 import { artifactFile, bundlePath } from "./artifacts/location";
-import { readSelectionFile, selectionFileName } from "./protocol";
-import { latestGroup } from "./session";
+import { parsePatchId, readSelectionFile, selectionFileName } from "./protocol";
+import { isPatchesGroup, latestGroup } from "./session";
+
+/** What a patches grid's selection holds: the boxes picked, and their samples. */
+export interface SelectedObjects {
+  /** Object ids (the objects table's `id`), in the order picked. */
+  objects: number[];
+  /** Their samples, each once, in the same order. */
+  samples: string[];
+}
 
 /**
  * Ids of the samples selected in the outputs of a link group (default: the group of the most
  * recent `show`): the tiles or points picked one by one when there are any, otherwise the
  * samples a chart's brush or click kept. The extension writes the selection to a file beside
- * the notebook; nothing selected yet gives [].
+ * the notebook; nothing selected yet gives []. In a patches grid's group, the samples of the
+ * boxes picked; with `{ objects: true }`, the boxes' object ids and their samples.
  */
-export function selection(group?: string): string[] {
+export function selection(group?: string): string[];
+export function selection(options: { objects: true }): SelectedObjects;
+export function selection(group: string | undefined, options: { objects: true }): SelectedObjects;
+export function selection(
+  groupOrOptions?: string | { objects: true },
+  options?: { objects: true },
+): string[] | SelectedObjects {
+  const optionsFirst = typeof groupOrOptions === "object" && groupOrOptions !== null;
+  const wantObjects = optionsFirst ? groupOrOptions.objects : options?.objects;
+  const group = optionsFirst ? undefined : groupOrOptions;
   const g = group ?? latestGroup();
+  const ids = selectedIds(g);
+  if (!isPatchesGroup(g as string)) return wantObjects ? { objects: [], samples: ids } : ids;
+  const picked = ids.map(parsePatchId).filter((p): p is NonNullable<typeof p> => p !== null);
+  const samples = [...new Set(picked.map((p) => p.sample))];
+  return wantObjects ? { objects: picked.map((p) => p.object), samples } : samples;
+}
+
+function selectedIds(g: string | null | undefined): string[] {
   if (typeof g !== "string") {
     throw new BlindspotError({
       message: g === null ? "no link group to read a selection from: nothing was shown yet" : `the group must be a string, got ${typeof g}`,

@@ -13,3 +13,14 @@ export function latestGroup(): string | null {
 export function rememberGroup(group: string): void {
   latest = group;
 }
+
+const patchesGroups = new Set<string>();
+
+/** The group holds patches grids: its selection names boxes (`<sample id>#<object id>`). */
+export function rememberPatchesGroup(group: string): void {
+  patchesGroups.add(group);
+}
+
+export function isPatchesGroup(group: string): boolean {
+  return patchesGroups.has(group);
+}

@@ -4,6 +4,7 @@
  */
 export { Dataset, type SampleSelection, type TagChange } from "./dataset/dataset";
 export { View, type Expr, type CountOptions } from "./dataset/view";
+export { PatchesView, type PatchesOptions, type Outcome, type SizeRange } from "./dataset/patches";
 export { DatasetBuilder, type SampleInit, type ObjectInit } from "./dataset/builder";
 export { GROUND_TRUTH, type Category, type FieldInfo, type FieldKind } from "./dataset/schema";
 export { saveDataset as save, loadDataset as open } from "./dataset/persist";

@@ -26,6 +26,7 @@ function factories(ctx: BlindspotContext): IRenderMime.IRendererFactory[] {
   });
   return [
     factory(MIME.grid, (o) => new GridRenderer(o, ctx, "grid")),
+    factory(MIME.patches, (o) => new GridRenderer(o, ctx, "patches")),
     factory(MIME.chart, (o) => new ChartRenderer(o, ctx, "chart")),
     factory(MIME.table, (o) => new TableRenderer(o, ctx, "table")),
     factory(MIME.event, (o) => new EventRenderer(o, ctx)),

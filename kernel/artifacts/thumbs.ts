@@ -7,7 +7,7 @@ import { sha256Hex } from "./hash";
 import { artifactFile } from "./location";
 import { ThumbIndex, type ImageFacts } from "./thumbIndex";
 
-const WEBP_QUALITY = 75;
+export const WEBP_QUALITY = 75;
 
 /** One image's thumbnail, or why there is none. */
 export interface Thumb {
@@ -17,6 +17,8 @@ export interface Thumb {
   /** Image size as displayed (EXIF rotation applied); null when unknown. */
   width: number | null;
   height: number | null;
+  /** sha256 of the image's bytes (crops of its boxes are named by it); null when missing. */
+  contentHash: string | null;
 }
 
 /** What a run did: a second run over unchanged images reads and encodes nothing. */
@@ -110,9 +112,10 @@ async function encodeUnlessExists(bytes: Buffer, size: number, file: string, sta
 }
 
 function made(facts: ImageFacts, size: number): Thumb {
-  return { file: thumbFile(facts.contentHash, size), missing: null, width: facts.width, height: facts.height };
+  const { width, height, contentHash } = facts;
+  return { file: thumbFile(contentHash, size), missing: null, width, height, contentHash };
 }
 
 export function missingThumb(reason: string): Thumb {
-  return { file: null, missing: reason, width: null, height: null };
+  return { file: null, missing: reason, width: null, height: null, contentHash: null };
 }

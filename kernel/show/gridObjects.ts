@@ -78,6 +78,28 @@ function labelCounts(label: Categories, objectRow: Int32Array): { value: string;
   return topValues(new Map(present), MAX_CLASSES);
 }
 
+/**
+ * Rows per objects file of a patches grid (one box a row): a jump while scrolling loads one
+ * file, and a smaller file is a shorter task on the page's main thread.
+ */
+const PATCH_BOXES_PER_FILE = 50_000;
+
+/**
+ * Boxes of a patches grid: row i of `objects` is the box of row i, normalised to that row's
+ * crop (`sizes`); files of PATCH_BOXES_PER_FILE rows.
+ */
+export function encodePatchBoxes(objects: ColumnTable, sizes: Sizes): Omit<ObjectFiles, "objectsOf"> {
+  const n = objects.numRows();
+  const identity = Int32Array.from({ length: n }, (_, i) => i);
+  const columns = objectColumns(objects);
+  const files: Uint8Array[] = [];
+  for (let first = 0; first < n; first += PATCH_BOXES_PER_FILE) {
+    const rows = identity.subarray(first, Math.min(n, first + PATCH_BOXES_PER_FILE));
+    files.push(encodeChunk(rows, identity, columns, sizes));
+  }
+  return { files, rowsPerFile: PATCH_BOXES_PER_FILE, count: n, classes: labelCounts(columns.label, identity) };
+}
+
 interface ObjectColumns {
   field: Categories;
   label: Categories;
@@ -88,6 +110,7 @@ interface ObjectColumns {
   h: ArrayLike<number>;
   confidence: ArrayLike<number | null> | null;
   iscrowd: ArrayLike<number | boolean | null> | null;
+  id: ArrayLike<number> | null;
 }
 
 /** Text columns are coded once for the whole table; each file gathers codes, not strings. */
@@ -99,7 +122,7 @@ function objectColumns(t: ColumnTable): ObjectColumns {
     field: encodeCategories(values(t, "field")), label: encodeCategories(values(t, "label")),
     outcome: outcome && encodeCategories(outcome),
     x: values(t, "x"), y: values(t, "y"), w: values(t, "w"), h: values(t, "h"),
-    confidence: optional("confidence"), iscrowd: optional("iscrowd"),
+    confidence: optional("confidence"), iscrowd: optional("iscrowd"), id: optional("id"),
   };
 }
 
@@ -110,6 +133,7 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
   const confidence = new Float32Array(m);
   const field = new Int32Array(m), label = new Int32Array(m), outcome = new Int32Array(m).fill(-1);
   const crowd = new Uint8Array(m);
+  const id = c.id && new Int32Array(m);
   for (let j = 0; j < m; j++) {
     const i = order[j];
     const r = objectRow[i];
@@ -126,6 +150,7 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
     label[j] = c.label.codes[i];
     if (c.outcome) outcome[j] = c.outcome.codes[i];
     crowd[j] = c.iscrowd?.[i] ? 1 : 0;
+    if (id) id[j] = c.id![i];
   }
   return encodeArrow({
     row: typedColumn(row),
@@ -134,5 +159,6 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
     x: typedColumn(x), y: typedColumn(y), w: typedColumn(w), h: typedColumn(h), confidence: typedColumn(confidence),
     outcome: dictionaryColumn({ codes: outcome, names: c.outcome?.names ?? [] }),
     crowd: boolColumn(crowd),
+    ...(id && { id: typedColumn(id) }),
   });
 }

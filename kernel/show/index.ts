@@ -1,13 +1,15 @@
 import type { ColumnTable } from "arquero";
 import { Dataset } from "../../src/dataset/dataset";
 import { View } from "../../src/dataset/view";
+import { PatchesView } from "../../src/dataset/patches";
 import { BlindspotError } from "../../src/errors";
 import { display } from "../display/display";
 import { Plot } from "../plot/plot";
-import { rememberGroup } from "../session";
+import { rememberGroup, rememberPatchesGroup } from "../session";
 import { chartOutput, type ChartOptions } from "./chart";
 import { describe } from "./checks";
 import { gridOutput, type GridOptions } from "./grid";
+import { patchesOutput } from "./patches";
 import { isTable } from "./isTable";
 import { tableOutput, type TableOptions } from "./table";
 import { evaluationOutputs, isEvaluation, type EvaluationViewOptions } from "./evaluation";
@@ -19,11 +21,15 @@ import { announceTagChanges } from "./tagEvents";
 export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
 
 /**
- * Shows a dataset or view as a grid of thumbnails, a plot as a chart, an arquero table as a
+ * Shows a dataset or view as a grid of thumbnails, a patches view (ds.patches(...)) as a grid of
+ * box crops, a plot as a chart, an arquero table as a
  * table, an evaluation as linked charts, tables and a grid, in the cell's output; resolves once the output is sent (to nothing, so the cell
  * prints nothing more). Outputs of the same link group share their selection.
  */
-export async function show(target: Dataset | View | Plot | ColumnTable | DetectionEvaluation | ClassificationEvaluation, options: ShowOptions = {}): Promise<void> {
+export async function show(
+  target: Dataset | View | PatchesView | Plot | ColumnTable | DetectionEvaluation | ClassificationEvaluation,
+  options: ShowOptions = {},
+): Promise<void> {
   if (typeof options !== "object" || options === null) {
     throw new BlindspotError({ place: "options", message: `show options must be an object, got ${describe(options)}`, hint: "pass e.g. show(ds, { caption: ['weather'] })" });
   }
@@ -40,12 +46,21 @@ export async function show(target: Dataset | View | Plot | ColumnTable | Detecti
     const view = target instanceof Dataset ? target.view() : target;
     announceTagChanges(view.dataset);
     output = await gridOutput(view, options);
+  } else if (target instanceof PatchesView) {
+    announceTagChanges(target.dataset);
+    output = await patchesOutput(target, options);
+    rememberPatchesGroup(output.group);
   } else if (target instanceof Plot) {
     output = await chartOutput(target, options);
   } else if (isTable(target)) {
     output = tableOutput(target, options);
   } else {
-    throw new BlindspotError({ message: `cannot show ${describe(target)}`, hint: "show() takes a dataset, a view (ds.filter(...)), a plot (plot.histogram(...)), an arquero table or an evaluation (evaluateDetections(...))" });
+    throw new BlindspotError({
+      message: `cannot show ${describe(target)}`,
+      hint:
+        'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), a plot ' +
+        "(plot.histogram(...)), an arquero table or an evaluation (evaluateDetections(...))",
+    });
   }
   rememberGroup(output.group);
   display(output.data);

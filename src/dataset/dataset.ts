@@ -6,6 +6,7 @@ import type { Category, FieldInfo } from "./schema";
 import { View, type CountOptions, type Expr } from "./view";
 import { values } from "./columns";
 import { withSampleFields } from "./fields";
+import { PatchesView, type PatchesOptions } from "./patches";
 
 export interface DatasetInit {
   name: string;
@@ -73,6 +74,8 @@ export class Dataset {
   matchObjects(expr: Expr, options?: { field?: string }): View { return this.view().matchObjects(expr, options); }
   filterObjects(expr: Expr, options?: { field?: string }): View { return this.view().filterObjects(expr, options); }
   count(): number { return this.samples.numRows(); }
+  /** One row per box of a label field, filtered and sorted (see PatchesView). */
+  patches(field: string, options?: PatchesOptions): PatchesView { return new PatchesView(this, field, options); }
   countBy(field: string, options?: CountOptions): Record<string, number> { return this.view().countBy(field, options); }
   distinct(field: string, options?: CountOptions): unknown[] { return this.view().distinct(field, options); }
 

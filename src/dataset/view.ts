@@ -2,6 +2,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { Dataset } from "./dataset";
 import { values } from "./columns";
+import { PatchesView, type PatchesOptions } from "./patches";
 
 /** An arquero table expression: a string such as `d => d.width > 640`, or a function. */
 export type Expr = string | ((d: any, $?: any) => unknown);
@@ -93,6 +94,11 @@ export class View {
   /** Keeps only the objects matching an expression (samples are unchanged). */
   filterObjects(expr: Expr, options: { field?: string } = {}): View {
     return this.with({ kind: "filterObjects", expr, field: options.field });
+  }
+
+  /** One row per box of a label field of the view's samples, filtered and sorted (see PatchesView). */
+  patches(field: string, options?: PatchesOptions): PatchesView {
+    return new PatchesView(this.dataset, field, options, this);
   }
 
   /** The view's samples as an arquero table (shares the dataset's columns). */

@@ -20,11 +20,12 @@ export interface NotebookSession {
 }
 
 /**
- * Registers the hooks of a describe block that opens `notebooks/<notebook>` in a real
+ * Registers the hooks of a describe block that opens `notebooks/<notebook>` (or a notebook of
+ * `cells`, code cells written for the test, under that name) in a real
  * JupyterLab and Chromium: a fresh server folder, a cleared screenshot folder, a screenshot and
  * the server log when a step fails, and everything stopped at the end.
  */
-export function notebookSession(notebook: string, screenshots: string): NotebookSession {
+export function notebookSession(notebook: string, screenshots: string, cells?: string[]): NotebookSession {
   const session = { dialogs: [] as string[], pageErrors: [] as string[] } as unknown as NotebookSession;
   let browser: Browser | undefined;
   session.shot = (name) => session.page.screenshot({ path: path.join(screenshots, `${name}.png`) });
@@ -33,7 +34,8 @@ export function notebookSession(notebook: string, screenshots: string): Notebook
     fs.rmSync(screenshots, { recursive: true, force: true });
     fs.mkdirSync(screenshots, { recursive: true });
     const root = tmpDir(`e2e-${path.basename(notebook, ".ipynb")}`);
-    fs.copyFileSync(path.resolve(__dirname, "../../notebooks", notebook), path.join(root, notebook));
+    if (cells) fs.writeFileSync(path.join(root, notebook), JSON.stringify(notebookOf(cells)));
+    else fs.copyFileSync(path.resolve(__dirname, "../../notebooks", notebook), path.join(root, notebook));
     session.lab = await startLab(root);
     browser = await launchChromium();
     session.page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -55,4 +57,15 @@ export function notebookSession(notebook: string, screenshots: string): Notebook
     await session.lab?.stop();
   });
   return session;
+}
+
+/** A tslab notebook of code cells, not yet run. */
+function notebookOf(cells: string[]) {
+  return {
+    cells: cells.map((source, i) => {
+      return { cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null };
+    }),
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (blindspot)", language: "typescript" } },
+    nbformat: 4, nbformat_minor: 5,
+  };
 }

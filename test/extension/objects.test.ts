@@ -38,6 +38,15 @@ describe("object chunks", () => {
     expect(chunk.boxes(101)[0].crowd).toBe(true);
     expect(chunk.boxes(102)).toEqual([]);
   });
+
+  it("gives each box its object id when the file has them (the large view highlights a patch's box by it)", () => {
+    const base = { row: Int32Array.from([0, 0]), field: ["m", "m"], label: ["a", "b"] };
+    const geometry = { x: Float32Array.from([0, 0]), y: Float32Array.from([0, 0]), w: Float32Array.from([1, 1]) };
+    const t = roundTrip({ ...base, ...geometry, h: Float32Array.from([1, 1]), id: Int32Array.from([41, 7]) });
+    expect(new ObjectChunk(0, 1, columnsOf(t)).boxes(0).map((b) => b.id)).toEqual([41, 7]);
+    const old = roundTrip({ ...base, ...geometry, h: Float32Array.from([1, 1]) });
+    expect(new ObjectChunk(0, 1, columnsOf(old)).boxes(0).map((b) => b.id)).toEqual([null, null]);
+  });
 });
 
 describe("box drawing", () => {

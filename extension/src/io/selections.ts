@@ -17,8 +17,13 @@ export class SelectionStore {
   }
 
   async save(path: string, file: SelectionFile): Promise<void> {
+    await this.saveJson(path, file);
+  }
+
+  /** Any small JSON file beside the notebook (selections, a patches grid's crop requests). */
+  async saveJson(path: string, value: unknown): Promise<void> {
     await this.ensureFolder(PathExt.dirname(path));
-    await this.contents.save(path, { type: "file", format: "text", content: JSON.stringify(file) });
+    await this.contents.save(path, { type: "file", format: "text", content: JSON.stringify(value) });
   }
 
   private async read(path: string): Promise<SelectionFile | null> {

@@ -16,6 +16,8 @@ export interface Box {
   confidence: number;
   outcome: string | null;
   crowd: boolean;
+  /** The object's id in the dataset (protocol: optional `id` column), null when not given. */
+  id?: number | null;
 }
 
 /** Start of each row's objects in `order` (`offsets[r]..offsets[r+1]`), by counting sort. */
@@ -68,6 +70,7 @@ export class ObjectChunk {
     const confidence = c.get("confidence");
     const outcome = c.get("outcome");
     const crowd = c.get("crowd");
+    const id = c.get("id");
     const out: Box[] = [];
     for (let k = this.offsets[r]; k < this.offsets[r + 1]; k++) {
       const i = this.order[k];
@@ -83,6 +86,7 @@ export class ObjectChunk {
         confidence: confidence ? num(confidence.at(i)) : NaN,
         outcome: outcome ? text(outcome.at(i)) : null,
         crowd: crowd ? crowd.at(i) === true : false,
+        id: id ? num(id.at(i)) : null,
       });
     }
     return out;

@@ -23,6 +23,8 @@ export interface DrawOptions {
   fontSize: number;
   /** Most labels drawn (the rest are counted); default all that fit. */
   maxLabels?: number;
+  /** Object id of a box to emphasise (the patch a large view was opened from); the others fade. */
+  highlight?: number | null;
 }
 
 /** Outcomes drawn, as bits (OUTCOME_BITS): the grid shows the legend only for what it drew. */
@@ -67,7 +69,11 @@ export function drawBoxes(svg: SVGSVGElement, boxes: readonly Box[], o: DrawOpti
     set(rect, "width", num(Math.max(r.width, 1)));
     set(rect, "height", num(Math.max(r.height, 1)));
     set(rect, "stroke", style.color);
-    set(rect, "stroke-width", String(style.width));
+    const emphasis = o.highlight == null ? null : box.id === o.highlight;
+    set(rect, "stroke-width", String(emphasis ? style.width * 2 : style.width));
+    set(rect, "stroke-opacity", emphasis === false ? "0.45" : "1");
+    if (emphasis) rect.setAttribute("data-highlight", "true");
+    else rect.removeAttribute("data-highlight");
     set(rect, "stroke-dasharray", style.dash ?? "none");
     outcomes |= (box.outcome && OUTCOME_BITS[box.outcome]) || 0;
     rects.push(r);

@@ -1,8 +1,9 @@
 /**
- * The grid renderer (protocol `GridBundle`): loads the samples file, then wires the toolbar, side
- * panel, virtual tiles and gestures to the link group and to tag events.
+ * The grid renderer (protocol `GridBundle`, and `PatchesBundle`: one tile per box): loads the
+ * samples file, then wires the toolbar, side panel, virtual tiles and gestures to the link group
+ * and to tag events.
  */
-import type { GridBundle, TagEvent } from "../../../../kernel/protocol";
+import type { GridBundle, PatchesBundle, TagEvent } from "../../../../kernel/protocol";
 import { type Artifacts, columnsOf } from "../../io/artifacts";
 import type { GroupState, LinkBus } from "../../model/bus";
 import { countLine, formatCount, formatValue } from "../../model/format";
@@ -17,6 +18,7 @@ import { attachKeyboard } from "./keyboard";
 import { LabelControls } from "./labelControls";
 import { SampleModal } from "./modal";
 import { ObjectsStore } from "./objects";
+import { CropRequests, cropPath, loadPatchSamples, type PatchSamples } from "./patches";
 import { SidePanel } from "./panel";
 import { type Tile, TilePainter } from "./tile";
 import { VirtualTiles } from "./tiles";
@@ -26,8 +28,8 @@ const DEFAULT_TILE = 160;
 /** Height of a group's header in a grouped grid. */
 const GROUP_HEADER = 30;
 
-export class GridRenderer extends BlindspotRenderer<GridBundle> {
-  protected async render(bundle: GridBundle, artifacts: Artifacts, scope: RenderScope): Promise<void> {
+export class GridRenderer extends BlindspotRenderer<GridBundle | PatchesBundle> {
+  protected async render(bundle: GridBundle | PatchesBundle, artifacts: Artifacts, scope: RenderScope): Promise<void> {
     const { bus } = this.ctx;
     const firstPaint = this.ctx.firstPaint.hold();
     scope.add(firstPaint);
@@ -48,7 +50,14 @@ export class GridRenderer extends BlindspotRenderer<GridBundle> {
     root.replaceChildren();
     root.classList.remove("bs-loading");
 
-    const grid = new GridView(root, bus, bundle, table, artifacts, key, scope, firstPaint);
+    // Patches grids ask the kernel for the crops of the tiles on screen.
+    let grid: GridView | null = null;
+    const crops =
+      bundle.kind === "patches"
+        ? new CropRequests(this.ctx, artifacts, bundle, () => grid?.rowsOnScreen() ?? [])
+        : null;
+    if (crops) scope.add(() => crops.dispose());
+    grid = new GridView(root, bus, bundle, table, artifacts, key, scope, firstPaint, crops);
     onTags = (e) => grid.applyTags(e);
     early.forEach(onTags);
   }
@@ -80,18 +89,21 @@ class GridView {
   /** What was picked when a rubber band started (it adds to that with a modifier). */
   private bandBase: ReadonlySet<string> | null = null;
   private modal: SampleModal | null = null;
+  /** Patches grids: the patches' samples, for the large view (loaded on the first open). */
+  private patchSamples: Promise<PatchSamples> | null = null;
   /** Says why no tile is shown, when none is. */
   private readonly empty = h("div", { class: "bs-empty-view" });
 
   constructor(
     root: HTMLElement,
     private readonly bus: LinkBus,
-    private readonly bundle: GridBundle,
+    private readonly bundle: GridBundle | PatchesBundle,
     private readonly table: SampleTable,
     private readonly artifacts: Artifacts,
     private readonly key: string,
-    scope: RenderScope,
+    private readonly scope: RenderScope,
     firstPaint: () => void,
+    private readonly crops: CropRequests | null,
   ) {
     this.objects = bundle.objects
       ? new ObjectsStore(bundle.objects, artifacts, scope.signal, (chunk, error) => {
@@ -105,6 +117,10 @@ class GridView {
     this.painter = new TilePainter(bundle, table, artifacts, this.objects, (bits) =>
       this.labelControls.setOutcomes(bits),
     );
+    if (bundle.kind === "patches") {
+      this.painter.imagePath = (row) => cropPath(table, row, bundle.patches.size);
+      this.painter.retryMissing = true;
+    }
     this.painter.frame = Math.min(Math.max(bundle.thumbSize || DEFAULT_TILE, 80), DEFAULT_TILE);
     const groupField = bundle.groupBy?.field;
     this.grouping = groupField !== undefined && table.has(groupField) ? new Grouping(table, groupField) : null;
@@ -157,6 +173,7 @@ class GridView {
           this.painter.paint(tile, row, i, this.picked().has(table.id(row)));
           tile.root.classList.toggle("bs-focus", i === this.focus);
           if (this.grouping) tile.root.dataset.group = String(table.value(this.grouping.field, row));
+          this.crops?.schedule();
         },
         release: (tile) => this.painter.release(tile),
         groups: () => (this.arranged ? { starts: this.arranged.starts, headerHeight: GROUP_HEADER } : null),
@@ -322,9 +339,15 @@ class GridView {
     this.open(Math.max(index, 0));
   }
 
+  /** Rows of the tiles on screen, in display order. */
+  rowsOnScreen(): number[] {
+    return [...this.tiles.tiles()].map((t) => t.row).filter((row) => row >= 0);
+  }
+
   private open(index: number): void {
     this.closeModal();
     if (!this.view.length) return;
+    if (this.bundle.kind === "patches") return this.openPatch(this.bundle, index);
     this.modal = new SampleModal(
       {
         bundle: this.bundle,
@@ -338,6 +361,34 @@ class GridView {
       },
       index,
       () => this.closeModal(),
+    );
+  }
+
+  /** A patch opens its sample (every box, full image) with the patch's box highlighted. */
+  private openPatch(bundle: PatchesBundle, index: number): void {
+    this.patchSamples ??= loadPatchSamples(bundle, this.artifacts, this.scope.signal);
+    this.patchSamples.then(
+      (samples) => {
+        if (this.scope.signal.aborted) return;
+        this.closeModal();
+        const at = (i: number) => samples.locate(this.table.id(this.view[i]));
+        this.modal = new SampleModal(
+          {
+            bundle: samples.bundle,
+            table: samples.table,
+            artifacts: this.artifacts,
+            objects: samples.objects,
+            painter: samples.painter,
+            count: () => this.view.length,
+            rowAt: (i) => at(i)?.row ?? 0,
+            shown: (i) => this.tiles.reveal(i),
+            highlight: (i) => at(i)?.object ?? null,
+          },
+          index,
+          () => this.closeModal(),
+        );
+      },
+      (e: unknown) => this.toolbar.setStatus(`large view not shown: ${e instanceof Error ? e.message : String(e)}`),
     );
   }
 

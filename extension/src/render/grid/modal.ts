@@ -32,6 +32,8 @@ export interface ModalSource {
   rowAt(index: number): number;
   /** The large view moved to another sample (the grid scrolls to it). */
   shown(index: number): void;
+  /** Patches grids: the object id of the box to highlight at a display index. */
+  highlight?(index: number): number | null;
 }
 
 /** Label font size in the large view, in pixels. */
@@ -61,6 +63,8 @@ export class SampleModal {
   /** Aborts the full image's download when the view moves on; its object URL is revoked. */
   private loading: AbortController | null = null;
   private objectUrl: string | null = null;
+  /** Object id of the box to emphasise (patches grids), else null. */
+  private highlight: number | null = null;
 
   constructor(
     private readonly src: ModalSource,
@@ -152,6 +156,7 @@ export class SampleModal {
     if (!n) return;
     this.index = Math.min(Math.max(index, 0), n - 1);
     const row = (this.row = this.src.rowAt(this.index));
+    this.highlight = this.src.highlight?.(this.index) ?? null;
     this.src.shown(this.index);
     const { table, artifacts } = this.src;
     this.title.textContent = `${table.id(row)}  (${this.index + 1} of ${formatValue(n)})`;
@@ -314,6 +319,7 @@ export class SampleModal {
       labels: "detail",
       scores: painter.labels.scores,
       fontSize: LABEL_FONT,
+      highlight: this.highlight,
     });
   }
 
@@ -362,7 +368,7 @@ export class SampleModal {
       swatch.style.background = style.color;
       // Pixels of the original image, as the dataset stores them.
       const px = [b.x * w, b.y * hgt, b.w * w, b.h * hgt];
-      return h("tr", {}, [
+      return h("tr", b.id != null && b.id === this.highlight ? { class: "bs-highlight" } : {}, [
         h("td", { text: b.field }),
         h("td", {}, [swatch, document.createTextNode(b.label + (b.crowd ? " (crowd)" : ""))]),
         h("td", { text: formatValue(b.confidence) }),

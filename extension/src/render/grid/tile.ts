@@ -1,5 +1,5 @@
 /** One tile of the grid: thumbnail, boxes, tags and caption lines; nodes are reused while scrolling. */
-import type { GridBundle, LabelField } from "../../../../kernel/protocol";
+import type { GridBundle, LabelField, PatchesBundle } from "../../../../kernel/protocol";
 import { type Artifacts } from "../../io/artifacts";
 import { formatValue } from "../../model/format";
 import { type LabelSettings, SHOW_ALL_LABELS, shownBoxes } from "../../model/labelSettings";
@@ -17,6 +17,9 @@ const LABEL_TEXT_MIN = 120;
 const TILE_FONT = { min: 10, max: 12 };
 /** Tile side per label drawn: a 160 px tile shows 5 labels and counts the rest. */
 const PIXELS_PER_LABEL = 32;
+/** A patch's crop not made yet is asked for again this often, this many times (the kernel makes it on request). */
+const RETRY_MS = 400;
+const RETRIES = 75;
 
 export interface Tile {
   root: HTMLDivElement;
@@ -29,6 +32,8 @@ export interface Tile {
   row: number;
   /** Thumbnail path shown (to skip reloading the same image). */
   thumb: string | null;
+  /** Loads of `thumb` that failed so far. */
+  failures: number;
 }
 
 export class TilePainter {
@@ -41,9 +46,13 @@ export class TilePainter {
   private visibleFields: ReadonlySet<string>;
   /** Outcomes drawn since the labels last changed (OUTCOME_BITS), for the legend. */
   private outcomes = 0;
+  /** Path of a row's image: its thumbnail, or in a patches grid its crop. */
+  imagePath = (row: number): string | null => this.table.text("thumb", row);
+  /** Patches grids: a missing image is a crop the kernel is still making, loaded again shortly. */
+  retryMissing = false;
 
   constructor(
-    private readonly bundle: GridBundle,
+    private readonly bundle: GridBundle | PatchesBundle,
     private readonly table: SampleTable,
     private readonly artifacts: Artifacts,
     private readonly objects: ObjectsStore | null,
@@ -82,10 +91,22 @@ export class TilePainter {
       captions,
       row: -1,
       thumb: null,
+      failures: 0,
     };
     img.addEventListener("load", () => this.paintBoxes(tile));
     img.addEventListener("error", () => {
-      if (tile.thumb) this.showNote(tile, "thumbnail file missing: re-run the cell to regenerate");
+      const thumb = tile.thumb;
+      if (!thumb) return;
+      if (this.retryMissing && ++tile.failures <= RETRIES) {
+        window.setTimeout(() => {
+          if (tile.thumb !== thumb) return;
+          void this.artifacts.url(thumb).then((url) => {
+            if (tile.thumb === thumb) tile.img.src = `${url}${url.includes("?") ? "&" : "?"}try=${tile.failures}`;
+          });
+        }, RETRY_MS);
+        return;
+      }
+      this.showNote(tile, "thumbnail file missing: re-run the cell to regenerate");
     });
     return tile;
   }
@@ -171,10 +192,11 @@ export class TilePainter {
   }
 
   private paintImage(tile: Tile, row: number): void {
-    const thumb = this.table.text("thumb", row);
+    const thumb = this.imagePath(row);
     tile.note.hidden = true;
     if (thumb === tile.thumb && thumb) return;
     tile.thumb = thumb;
+    tile.failures = 0;
     if (!thumb) {
       tile.img.removeAttribute("src");
       tile.img.hidden = true;
