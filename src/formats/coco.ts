@@ -48,6 +48,7 @@ const CATEGORY_KEYS = new Set(["id", "name", "supercategory"]);
 export const coco: Format = {
   name: "coco",
   description: "COCO instances JSON (boxes, polygons, RLE, crowd; scores when present)",
+  reads: "file",
   holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: false, metadata: true, attributes: true, multipleFields: false, splits: true, sampleTags: true, objectTags: true, area: true, ids: true, categoryKeys: true },
   detect: (input) => input.endsWith(".json"),
   read: readCoco,

@@ -19,6 +19,7 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 export const cocoResults: Format = {
   name: "coco-results",
   description: "COCO results list (predictions: image_id, category_id, bbox, score), needs --gt",
+  reads: "file",
   holds: { boxes: true, polygons: true, rle: true, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: true, categoryKeys: false },
   read: readResults,
   write: writeResults,

@@ -28,6 +28,7 @@ const PATH_COLUMNS = ["filepath", "path", "image", "file", "file_name", "filenam
 export const csvManifest: Format = {
   name: "csv",
   description: "CSV manifest: one sample per row with metadata and classification labels",
+  reads: "file",
   holds: { boxes: false, polygons: false, rle: false, crowd: false, confidence: true, classification: true, metadata: true, attributes: false, multipleFields: true, splits: true, sampleTags: true, objectTags: false, area: false, ids: false, categoryKeys: false },
   detect: (input) => input.endsWith(".csv"),
   read: readCsvManifest,

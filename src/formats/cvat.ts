@@ -58,6 +58,7 @@ export interface CvatAttributeSpec {
 export const cvat: Format = {
   name: "cvat",
   description: "CVAT for images 1.1 XML (boxes, polygons, attributes, crowd via an iscrowd attribute)",
+  reads: "file",
   holds: { boxes: true, polygons: true, rle: false, crowd: true, confidence: false, classification: false, metadata: false, attributes: true, multipleFields: false, splits: true, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
   detect: detectCvat,
   read: readCvat,

@@ -27,6 +27,7 @@ const SPLIT_NAMES = new Set(["train", "val", "valid", "validation", "test"]);
 export const imageFolder: Format = {
   name: "image-folder",
   description: "classification image folder: <root>/[<split>/]<class>/<image>",
+  reads: "folder",
   holds: { boxes: false, polygons: false, rle: false, crowd: false, confidence: false, classification: true, metadata: false, attributes: false, multipleFields: false, splits: true, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
   detect: (input) => isDir(input) && fs.readdirSync(input, { withFileTypes: true }).some((e) => e.isDirectory()),
   read: readImageFolder,

@@ -49,6 +49,7 @@ function textBoxes(box: BoxLayout): Format {
   return {
     name: `txt-${box}`,
     description: `text file per image: class [confidence] ${BOX_VALUES[box]}${box === "rel-cxcywh" ? " (normalised)" : ""}`,
+    reads: "folder",
     holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
     read: (input, options) => readTextBoxes(layout, input, options),
     plan: (ds, out, options) => {

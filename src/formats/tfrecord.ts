@@ -58,6 +58,7 @@ const DEFAULT_STEM = "default";
 export const tfrecord: Format = {
   name: "tfrecord",
   description: "TensorFlow Object Detection API TFRecord of tf.train.Example with label_map.pbtxt (boxes)",
+  reads: "file",
   holds: HOLDS,
   detect: (input) => RECORD_FILE.test(input) || (isDir(input) && fs.readdirSync(input).some((f) => RECORD_FILE.test(f))),
   read: readTfrecord,

@@ -31,6 +31,7 @@ const YOLO_LINES: BoxLineLayout = { box: "rel-cxcywh", confidence: "last" };
 export const yolo: Format = {
   name: "yolo",
   description: "YOLO txt per image + data.yaml / obj.names (normalised boxes, optional confidence)",
+  reads: "folder",
   holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: true, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
   detect: looksLikeYolo,
   read: readYolo,

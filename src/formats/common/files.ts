@@ -95,6 +95,18 @@ export function listFiles(dir: string, filter: (rel: string) => boolean): string
   return out.sort();
 }
 
+/**
+ * The one file under a folder that `accepts` takes (an annotation file given by its folder);
+ * fails naming the folder when there is none or several. `what` names the file in messages.
+ */
+export function oneFileIn(dir: string, accepts: (file: string) => boolean, what: string, example: string): string {
+  const found = listFiles(dir, (rel) => accepts(path.join(dir, rel)));
+  if (found.length === 1) return path.join(dir, found[0]);
+  if (found.length === 0) fail(dir, undefined, `no ${what} in this folder`, `pass the file itself (${example})`);
+  const shown = found.slice(0, 5).join(", ") + (found.length > 5 ? `, and ${found.length - 5} more` : "");
+  fail(dir, undefined, `${found.length} files in this folder could be the ${what}: ${shown}`, "pass the one to read");
+}
+
 export const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|bmp|tiff?|avif|heic)$/i;
 
 export function isDir(p: string): boolean {
