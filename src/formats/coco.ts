@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
 import { extent } from "./common/shapes";
 import { readJson } from "./common/files";
+import { idTypeMismatch } from "./common/ids";
 import { categoryIds, dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, type FieldObjects } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
@@ -122,11 +123,20 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
   annotations.forEach((a, i) => {
     const place = `annotations[${i}]${a.id === undefined ? "" : ` (id ${JSON.stringify(a.id)})`}`;
     const sampleId = sampleOf.get(a.image_id);
-    if (sampleId === undefined) fail(file, place, `image_id ${JSON.stringify(a.image_id)} is not in images`, "add the image to images, or remove the annotation");
+    if (sampleId === undefined) {
+      const typed = idTypeMismatch(a.image_id, (id) => sampleOf.has(id as number));
+      if (typed) fail(file, place, `image_id ${typed}`, "write image ids one way: numbers without quotes, as COCO does");
+      fail(file, place, `image_id ${JSON.stringify(a.image_id)} is not in images`, "add the image to images, or remove the annotation");
+    }
     let label = catName.get(a.category_id as number);
     if (label === undefined) {
       label = `unknown-category-${String(a.category_id)}`;
-      b.addProblem({ kind: "unknown-category", sampleId, file, place, message: `category_id ${JSON.stringify(a.category_id)} is not in categories; kept with label ${label}`, hint: "add the category to the categories list, or fix category_id" });
+      const typed = idTypeMismatch(a.category_id, (id) => catName.has(id as number));
+      b.addProblem({
+        kind: "unknown-category", sampleId, file, place,
+        message: `category_id ${typed ?? `${JSON.stringify(a.category_id)} is not in categories`}; kept with label ${label}`,
+        hint: typed ? "write category ids as numbers without quotes, as COCO does" : "add the category to the categories list, or fix category_id",
+      });
       if (typeof a.category_id === "number" && !catName.has(a.category_id)) {
         catName.set(a.category_id, label);
         b.categories.push({ id: a.category_id, name: label });

@@ -6,6 +6,7 @@ import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { rleArea, rleFromSegmentation, rleToBbox } from "../eval/detection/mask";
 import { finishImport } from "./common/finish";
+import { idTypeMismatch } from "./common/ids";
 import { readJson } from "./common/files";
 import { cocoImageIds } from "./coco";
 import { categoryIds, fieldLabels, fieldObjects, fieldToWrite } from "./common/labels";
@@ -47,6 +48,8 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
 
   // Every kind of bad result is counted over the whole file, so one error reports them all.
   const unknownImages = new Map<string, number>(), unknownCategories = new Map<string, number>();
+  // Category ids that differ from the ground truth's only by type ("3" for 3): the likely cause, said as such.
+  const typedCategories = new Set<string>();
   const bad: string[] = [];
   const seenIds = new Map<string, number>();
   data.forEach((r: unknown, i: number) => {
@@ -60,7 +63,11 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
     const row = sampleOf.get(String(r.image_id));
     const label = catName.get(r.category_id as number);
     if (row === undefined) tally(unknownImages, r.image_id);
-    if (label === undefined) tally(unknownCategories, r.category_id);
+    if (label === undefined) {
+      tally(unknownCategories, r.category_id);
+      const typed = idTypeMismatch(r.category_id, (id) => catName.has(id as number));
+      if (typed) typedCategories.add(typed);
+    }
     if (row === undefined || label === undefined) return;
     if (r.id !== undefined) tally(seenIds, r.id);
     const score = r.score;
@@ -87,7 +94,7 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
   }
   const refused = [
     unknownImages.size && `${total(unknownImages)} results refer to ${unknownImages.size} image ids not in the ground truth (${counted(unknownImages)})`,
-    unknownCategories.size && `${total(unknownCategories)} results have ${unknownCategories.size} category ids not among the ground truth's categories (${counted(unknownCategories)})`,
+    unknownCategories.size && `${total(unknownCategories)} results have ${unknownCategories.size} category ids not among the ground truth's categories (${counted(unknownCategories)})${typedNote(typedCategories)}`,
     bad.length && `${bad.length} results have a missing, negative or non-finite score (${bad.slice(0, 5).join("; ")})`,
   ].filter((m): m is string => typeof m === "string");
   if (refused.length) fail(file, undefined, `${refused.join("; ")}; nothing was loaded`, "pass the ground-truth file these results were made for, and give every result a score >= 0");
@@ -96,6 +103,13 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
     b.addProblem({ kind: "duplicate-id", file, message: `${repeated.reduce((n, [, k]) => n + k - 1, 0)} results repeat the id of another (${counted(new Map(repeated))}); all are kept`, hint: "give each result its own id, or leave ids out (COCO evaluation numbers results itself)" });
   }
   return finishImport(b, file, { ...options, checkImages: "none" });
+}
+
+/** What the category ids that differ only by type are, for the refusal: `: "3" is text ...`. */
+function typedNote(typed: Set<string>): string {
+  if (!typed.size) return "";
+  const shown = [...typed].slice(0, 3).join("; ");
+  return `: ${shown}${typed.size > 3 ? "; ..." : ""} (write category ids as numbers without quotes, as COCO does)`;
 }
 
 function tally(counts: Map<string, number>, value: unknown): void {

@@ -189,6 +189,23 @@ describe("coco", () => {
     }
   });
 
+  it("names an image or category id that differs from the file's own only by type (\"2299\" for 2299)", async () => {
+    const dir = tmpDir("coco-id-types");
+    const images = [{ id: 2299, file_name: "a.jpg", width: 10, height: 10 }];
+    const categories = [{ id: 1, name: "car" }];
+    const textImage = { id: 1, image_id: "2299", category_id: 1, bbox: [1, 1, 2, 2] };
+    const file = cocoFile(dir, JSON.stringify({ images, annotations: [textImage], categories }), "text-image.json");
+    const err = await rejection(load(file, { checkImages: "none" }));
+    expect(err.message).toContain('image_id "2299" is text (in quotes), and the id there is the number 2299');
+    expect(err.message).toMatch(/fix: write image ids one way/);
+    const textCategory = { id: 1, image_id: 2299, category_id: "1", bbox: [1, 1, 2, 2] };
+    const other = cocoFile(dir, JSON.stringify({ images, annotations: [textCategory], categories }), "text-category.json");
+    const ds = await load(other, { checkImages: "none" });
+    expect(ds.problems.map((p) => p.message)).toEqual([
+      'category_id "1" is text (in quotes), and the id there is the number 1; kept with label unknown-category-1',
+    ]);
+  });
+
   it("two categories of one name stay apart (name#2), with a duplicate-category problem naming both ids", async () => {
     const dir = tmpDir("coco-dup-cat");
     const src = cocoFile(dir, JSON.stringify({

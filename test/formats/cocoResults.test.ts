@@ -54,6 +54,15 @@ describe("coco-results", () => {
     }
   });
 
+  it("names category ids that differ from the ground truth's only by type (\"3\" for 3)", async () => {
+    const dir = tmpDir("results-typed-category");
+    const { ds } = await groundTruth(dir);
+    const file = writeJson(dir, "res.json", [{ image_id: "img-a", category_id: "3", bbox: [1, 1, 5, 5], score: 0.5 }]);
+    const err = await rejection(load(file, { format: "coco-results", reference: ds }));
+    expect(err.message).toContain('("3" x1): "3" is text (in quotes), and the id there is the number 3');
+    expect(err.message).toContain("write category ids as numbers without quotes");
+  });
+
   it("results refer to text image ids as given, both ways", async () => {
     const dir = tmpDir("results-text-ids");
     const { ds } = await groundTruth(dir);
