@@ -133,7 +133,7 @@ export class ImageIndex {
   private readonly byName = new Map<string, string[]>();
 
   /** `files`: image paths relative to the images folder, with `/` between folders. */
-  constructor(files: Iterable<string>) {
+  constructor(readonly files: readonly string[]) {
     for (const rel of files) {
       const dot = rel.lastIndexOf(".");
       const noExt = dot > rel.lastIndexOf("/") + 1 ? rel.slice(0, dot) : rel;
