@@ -49,6 +49,18 @@ describe.skipIf(!HAS_SHARED)("blindspot info --json", () => {
     expect(r.stderr).not.toContain("bug in blindspot");
   });
 
+  it("reads --classes FILE.yaml as an Ultralytics names: list, never a comment as a class", () => {
+    const dir = tmpDir("info-classes-yaml");
+    const names = fs.readFileSync(path.join(VOC, "gts/yolo_format/obj.names"), "utf8").trim().split("\n");
+    const yaml = path.join(dir, "voc.yaml");
+    fs.writeFileSync(yaml, `# Ultralytics YOLO config file\n# PASCAL VOC\nnames:\n${names.map((n, i) => `  ${i}: ${n}`).join("\n")}\n`);
+    const withYaml = info(path.join(VOC, "gts/yolo_format"), "--classes", yaml, "--images", VOC_IMAGES);
+    const withNames = info(path.join(VOC, "gts/yolo_format"), "--images", VOC_IMAGES);
+    expect(withYaml.categories).toBe(20);
+    expect(withYaml.fields[0].labels).toEqual(withNames.fields[0].labels);
+    expect(withYaml.fields[0].labels.person).toBe(91);
+  });
+
   it("adds predictions to a ground truth with --gt, and reads the sign-digits folder", () => {
     const s = info(path.join(VOC, "dets/abs_xywh"), "--format", "txt-abs-xywh", "--classes", VOC_CLASSES.join(","), "--field", "model", "--gt", path.join(VOC, "voc100_gt_coco.json"), "--images", VOC_IMAGES);
     expect(s.fields.map((f: any) => [f.name, f.predicted, f.count])).toEqual([["ground_truth", false, 273], ["model", true, 452]]);
