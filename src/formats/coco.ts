@@ -7,6 +7,8 @@ import { GROUND_TRUTH, SAMPLE_CORE_COLUMNS } from "../dataset/schema";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
+import { mapLimit } from "../image/header";
+import { sizeOf } from "./common/boxes";
 import { extent } from "./common/shapes";
 import { readJson } from "./common/files";
 import { idTypeMismatch } from "./common/ids";
@@ -54,7 +56,7 @@ export const coco: Format = {
   detect: (input) => input.endsWith(".json"),
   read: readCoco,
   write: writeCoco,
-  plan: (ds, output, options) => plans.get(ds, output, options).lost,
+  plan: async (ds, output, options) => (await plans.get(ds, output, options)).lost,
 };
 
 async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
@@ -369,11 +371,33 @@ function buildCoco(ds: Dataset, field: string): { json: Entry; lost: string[] } 
   return { json: { ...extra, images, annotations, categories }, lost };
 }
 
-/** The COCO document, built once for the plan and the write of one export. */
-const plans = new WritePlans((ds, _output, options) => buildCoco(ds, fieldToWrite(ds, options, "detections")));
+/**
+ * The COCO document, built once for the plan and the write of one export. Every image gets its
+ * width and height (from the table, else its header): COCO tools read them, never `null`.
+ */
+const plans = new WritePlans(async (ds, _output, options) => {
+  const built = buildCoco(ds, fieldToWrite(ds, options, "detections"));
+  await fillSizes(ds, built.json.images as Entry[]);
+  return built;
+});
+
+/**
+ * Gives each COCO image without a width or height (none in the table, nor a value kept from a
+ * source file) the size in its image header; refuses, naming the sample, when it cannot be read.
+ */
+async function fillSizes(ds: Dataset, images: Entry[]): Promise<void> {
+  const ids = values<string>(ds.samples, "id");
+  const unsized = images.flatMap((im, i) => (im.width == null || im.height == null ? [i] : []));
+  await mapLimit(unsized, 8, async (i) => {
+    const im = images[i];
+    const size = await sizeOf(ds, ids[i], im.file_name as string, null, null, "COCO gives every image its width and height");
+    im.width ??= size.W;
+    im.height ??= size.H;
+  });
+}
 
 async function writeCoco(ds: Dataset, file: string, options: WriteOptions): Promise<WriteReport> {
-  const { json, lost } = plans.take(ds, file, options);
+  const { json, lost } = await plans.take(ds, file, options);
   writeFileAtomic(file, JSON.stringify(json));
   return { files: 1, dropped: lost };
 }

@@ -5,7 +5,7 @@ import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import { BlindspotError } from "../../src/errors";
 import { exportDataset, load } from "../../src/formats/api";
-import { HAS_SHARED, tmpDir, VOC, VOC_IMAGES } from "../helpers/data";
+import { HAS_SHARED, tmpDir, VOC, VOC_IMAGES, writeImage } from "../helpers/data";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -63,6 +63,24 @@ describe("coco", () => {
     expect(b.licenses).toEqual(a.licenses);
     // The text id that looks like a number stays text; the number ids stay numbers.
     expect(b.annotations.map((x: any) => x.id)).toEqual([1.5, "7", "ann-x", 3]);
+  });
+
+  it("never writes a null width or height: reads the image header, or refuses saying why", async () => {
+    const dir = tmpDir("coco-sizes");
+    await writeImage(path.join(dir, "images/a.jpg"), 64, 48);
+    const unsized = (imagesDir: string | null) => {
+      const b = new DatasetBuilder("unsized", imagesDir);
+      b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+      b.addSample({ filepath: "a.jpg" });
+      b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "x", x: 1, y: 1, w: 2, h: 2 });
+      return b.build();
+    };
+    await exportDataset(unsized(path.join(dir, "images")), path.join(dir, "out.json"), { format: "coco" });
+    const written = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
+    expect(written.images.map((im: any) => [im.width, im.height])).toEqual([[64, 48]]);
+    const err = await rejection(exportDataset(unsized(null), path.join(dir, "refused.json"), { format: "coco" }));
+    expect(err.message).toMatch(/a\.jpg \(sample a\.jpg\): image size unknown\n {2}fix: COCO gives every image its width and height/);
+    expect(fs.existsSync(path.join(dir, "refused.json"))).toBe(false);
   });
 
   it("numbers ids only where there are none, above the ids given", async () => {
