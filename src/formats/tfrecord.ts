@@ -13,7 +13,7 @@ import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
 import { finiteNumber, isDir, listFiles, openForReading, readText } from "./common/files";
 import { dict, fieldObjects, fieldToWrite, imagesDirFor, objectAttributes, type FieldObjects } from "./common/labels";
-import { int64Size, lengthFieldSize, ProtobufError, ProtoReader, ProtoWriter, WIRE_LENGTH } from "./common/protobuf";
+import { int64Size, lengthFieldSize, ProtobufError, ProtoReader, ProtoWriter, WIRE_LENGTH } from "../io/protobuf";
 import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 import { addNormalisedCorners, sizeOf } from "./common/boxes";
 

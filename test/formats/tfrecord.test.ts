@@ -9,7 +9,7 @@ import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
 import { exportDataset } from "../../src/formats/api";
 import { coco } from "../../src/formats/coco";
-import { ProtoWriter, WIRE_FIXED32, WIRE_VARINT } from "../../src/formats/common/protobuf";
+import { ProtoWriter, WIRE_FIXED32, WIRE_VARINT } from "../../src/io/protobuf";
 import {
   crc32c, decodeExample, encodeExample, formatLabelMap, frameRecord, maskedCrc32c, parseLabelMap, readRecords, tfrecord, type Feature,
 } from "../../src/formats/tfrecord";
