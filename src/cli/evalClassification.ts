@@ -148,9 +148,11 @@ function warn(file: string, ev: ClassificationEvaluation, sums: SumContext): voi
   const fix = sums.unused.length
     ? `pass every class's probability column to --probs; the table has other numeric columns: ${sums.unused.join(", ")}`
     : "every numeric column of the table is passed, so these scores are not one distribution over the classes "
-      + "(independent per-class scores, e.g. sigmoid outputs?): normalise each row, or read log loss as that of rescaled rows";
-  console.error(`warning: ${file}: ${off} of ${ev.evaluated} rows' probabilities do not sum to 1, by more than ${rounding} explains; `
-    + `log loss rescales each row to sum to 1 (as scikit-learn did before 1.5)\n  fix: ${fix}`);
+      + "(independent per-class scores, e.g. sigmoid outputs?): normalise each row, "
+      + "or read log loss as that of rescaled rows";
+  console.error(`warning: ${file}: ${off} of ${ev.evaluated} rows' probabilities do not sum to 1, `
+    + `by more than ${rounding} explains; log loss rescales each row to sum to 1 (as scikit-learn did before 1.5)`
+    + `\n  fix: ${fix}`);
 }
 
 const num = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(4) : "n/a");

@@ -14,7 +14,9 @@ import { progressLine } from "./progress";
  * are read options of both files (YOLO and text box files name classes by index).
  */
 export async function evalDetection(args: ParsedArgs): Promise<number> {
-  const known = ["gt", "pred", "iou-type", "iou", "class-agnostic", "gt-format", "pred-format", "images", "classes", "json"];
+  const known = [
+    "gt", "pred", "iou-type", "iou", "class-agnostic", "gt-format", "pred-format", "images", "classes", "json",
+  ];
   checkOptions(args, known, "eval detection");
   const gtFile = stringOption(args, "gt"), predFile = stringOption(args, "pred");
   if (!gtFile || !predFile) throw new BlindspotError({ message: "eval detection needs --gt and --pred", hint: "blindspot eval detection --gt instances.json --pred results.json [--iou-type segm] [--json]" });
@@ -23,7 +25,8 @@ export async function evalDetection(args: ParsedArgs): Promise<number> {
   const onProgress = progressLine();
   const read = { images: stringOption(args, "images"), classes: classesOption(args), onProgress };
   const ds = await load(gtFile, { ...read, format: stringOption(args, "gt-format") ?? "coco" });
-  await importLabels(ds, predFile, { ...read, format: stringOption(args, "pred-format") ?? "coco-results", field: "predictions" });
+  const predFormat = stringOption(args, "pred-format") ?? "coco-results";
+  await importLabels(ds, predFile, { ...read, format: predFormat, field: "predictions" });
   const ev = evaluateDetections(ds, "predictions", { iouType, iou: numberOption(args, "iou", 0.5), classwise: !args.options.has("class-agnostic") });
   warnProblems(ds.problems);
   for (const w of ev.warnings) console.error(`warning: ${w}`);

@@ -128,7 +128,8 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
     if (sampleId === undefined) {
       const typed = idTypeMismatch(a.image_id, (id) => sampleOf.has(id as number));
       if (typed) fail(file, place, `image_id ${typed}`, "write image ids one way: numbers without quotes, as COCO does");
-      fail(file, place, `image_id ${JSON.stringify(a.image_id)} is not in images`, "add the image to images, or remove the annotation");
+      const message = `image_id ${JSON.stringify(a.image_id)} is not in images`;
+      fail(file, place, message, "add the image to images, or remove the annotation");
     }
     let label = catName.get(a.category_id as number);
     if (label === undefined) {
@@ -137,7 +138,9 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
       b.addProblem({
         kind: "unknown-category", sampleId, file, place,
         message: `category_id ${typed ?? `${JSON.stringify(a.category_id)} is not in categories`}; kept with label ${label}`,
-        hint: typed ? "write category ids as numbers without quotes, as COCO does" : "add the category to the categories list, or fix category_id",
+        hint: typed
+          ? "write category ids as numbers without quotes, as COCO does"
+          : "add the category to the categories list, or fix category_id",
       });
       if (typeof a.category_id === "number" && !catName.has(a.category_id)) {
         catName.set(a.category_id, label);
@@ -390,7 +393,8 @@ async function fillSizes(ds: Dataset, images: Entry[]): Promise<void> {
   const unsized = images.flatMap((im, i) => (im.width == null || im.height == null ? [i] : []));
   await mapLimit(unsized, 8, async (i) => {
     const im = images[i];
-    const size = await sizeOf(ds, ids[i], im.file_name as string, null, null, "COCO gives every image its width and height");
+    const why = "COCO gives every image its width and height";
+    const size = await sizeOf(ds, ids[i], im.file_name as string, null, null, why);
     im.width ??= size.W;
     im.height ??= size.H;
   });

@@ -94,7 +94,9 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
   }
   const refused = [
     unknownImages.size && `${total(unknownImages)} results refer to ${unknownImages.size} image ids not in the ground truth (${counted(unknownImages)})`,
-    unknownCategories.size && `${total(unknownCategories)} results have ${unknownCategories.size} category ids not among the ground truth's categories (${counted(unknownCategories)})${typedNote(typedCategories)}`,
+    unknownCategories.size
+      && `${total(unknownCategories)} results have ${unknownCategories.size} category ids not among the ground truth's `
+      + `categories (${counted(unknownCategories)})${typedNote(typedCategories)}`,
     bad.length && `${bad.length} results have a missing, negative or non-finite score (${bad.slice(0, 5).join("; ")})`,
   ].filter((m): m is string => typeof m === "string");
   if (refused.length) fail(file, undefined, `${refused.join("; ")}; nothing was loaded`, "pass the ground-truth file these results were made for, and give every result a score >= 0");

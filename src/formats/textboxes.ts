@@ -154,7 +154,8 @@ export async function readBoxFiles(src: BoxFiles, options: ReadOptions): Promise
       b.addProblem({
         kind: "missing-image", sampleId: id, file,
         message: `label file without an image: no image ${key}.* in ${imagesDir}`,
-        hint: "put the image there (the label file's path under the labels folder, with an image extension), or delete the label file",
+        hint: "put the image there (the label file's path under the labels folder, with an image extension), "
+          + "or delete the label file",
       });
     }
     if (match && match.file === null && match.candidates.length > 1) {
@@ -184,7 +185,9 @@ export async function readBoxFiles(src: BoxFiles, options: ReadOptions): Promise
     });
   }
   if (src.backgrounds && index) {
-    for (const rel of index.files) if (!labelled.has(rel)) b.addSample({ filepath: rel, split: src.split?.(rel) ?? null });
+    for (const rel of index.files) {
+      if (!labelled.has(rel)) b.addSample({ filepath: rel, split: src.split?.(rel) ?? null });
+    }
   }
   b.declareField({ name: field, kind: "detections", predicted: scored });
   if (layout.box !== "rel-cxcywh") return finishImport(b, dir, options);

@@ -92,7 +92,8 @@ async function readYolo(root: string, options: ReadOptions): Promise<Dataset> {
 export function readClassNames(root: string): string[] {
   const yamls = namesYamls(root);
   if (yamls.length > 1) {
-    fail(root, undefined, `${yamls.length} YAML files name classes (${yamls.map((f) => path.basename(f)).join(", ")})`, "keep one, or pass --classes FILE");
+    const names = yamls.map((f) => path.basename(f)).join(", ");
+    fail(root, undefined, `${yamls.length} YAML files name classes (${names})`, "keep one, or pass --classes FILE");
   }
   const file = yamls[0] ?? LIST_NAME_FILES.map((f) => path.join(root, f)).find((f) => fs.existsSync(f));
   if (file === undefined) {
@@ -145,7 +146,9 @@ function yamlNames(file: string, text: string): string[] {
   const inline = lines[at].replace(/^names\s*:/, "").trim();
   const flow = inline.startsWith("[") || inline.startsWith("{");
   const names = flow ? flowNames(file, lines, at, inline) : blockNames(lines.slice(at + 1));
-  if (!names.length) fail(file, `line ${at + 1}`, "names: lists no classes", "list the class names under names: (- car, or 0: car)");
+  if (!names.length) {
+    fail(file, `line ${at + 1}`, "names: lists no classes", "list the class names under names: (- car, or 0: car)");
+  }
   return names;
 }
 

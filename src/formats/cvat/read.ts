@@ -52,13 +52,15 @@ class CvatReader {
     const d = stack.length;
     if (d === 1) {
       const hint = "this is not a CVAT XML file; export the task from CVAT as 'CVAT for images 1.1'";
-      if (name !== "annotations") fail(this.file, `line ${line}`, `the root element is <${name}>, not <annotations>`, hint);
+      const message = `the root element is <${name}>, not <annotations>`;
+      if (name !== "annotations") fail(this.file, `line ${line}`, message, hint);
       return;
     }
     const parent = stack[d - 2];
     if (d === 2) {
       if (name === "track") {
-        fail(this.file, `line ${line}, <track>`, "this is a CVAT for video file (tracks), not CVAT for images", "export the task from CVAT as 'CVAT for images 1.1'");
+        const message = "this is a CVAT for video file (tracks), not CVAT for images";
+        fail(this.file, `line ${line}, <track>`, message, "export the task from CVAT as 'CVAT for images 1.1'");
       }
       if (name === "image") this.openImage(attrs, line);
     } else if (d === 3 && parent === "image") {
@@ -152,11 +154,13 @@ class CvatReader {
     const b = this.builder();
     const { labels, owner, labelsSeen, labelByName } = this.meta;
     labels.forEach((l, i) => b.categories.push({ id: i + 1, name: l.name }));
-    b.info = { cvat: { version: this.version, ...(owner ? { [owner.tag]: { id: owner.id, name: owner.name } } : {}), labels } };
+    const exportedFrom = owner ? { [owner.tag]: { id: owner.id, name: owner.name } } : {};
+    b.info = { cvat: { version: this.version, ...exportedFrom, labels } };
     if (!labelsSeen) {
       b.addProblem({
         kind: "unknown-category", file: this.file, place: "<meta>",
-        message: "the file has no label list (<meta><task><labels>); classes are taken from the shapes in the order they appear",
+        message: "the file has no label list (<meta><task><labels>); "
+          + "classes are taken from the shapes in the order they appear",
         hint: "export the annotations from CVAT with their meta data (CVAT for images 1.1)",
       });
       return b;
@@ -168,7 +172,8 @@ class CvatReader {
       b.addProblem({
         kind: "unknown-category", sampleId: o.sample_id[i], file: this.file,
         place: `line ${this.objLine[i]}, <${this.objTag[i]}> ${this.objK[i]} of image "${image}"`,
-        message: `label ${JSON.stringify(o.label[i])} is not in the label list of <meta>; the object is kept with this label`,
+        message: `label ${JSON.stringify(o.label[i])} is not in the label list of <meta>; `
+          + "the object is kept with this label",
         hint: "add the label to the task's labels in CVAT, or fix the label name",
       });
     }

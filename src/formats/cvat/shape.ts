@@ -27,7 +27,9 @@ export interface CvatObject {
  * The object of a shape: `place` names it in errors, `labelOf` gives the label's attribute
  * specs (which type the `<attribute>` children).
  */
-export function shapeObject(s: PendingShape, file: string, place: string, labelOf: (name: string) => CvatLabel | undefined): CvatObject {
+export function shapeObject(
+  s: PendingShape, file: string, place: string, labelOf: (name: string) => CvatLabel | undefined,
+): CvatObject {
   const label = xmlAttr(s, "label");
   if (label === undefined) fail(file, place, `<${s.tag}> has no label`, `give the ${s.tag} a label="class name"`);
   const { attributes, iscrowd } = shapeAttributes(s, labelOf(label));
@@ -43,7 +45,8 @@ export function shapeObject(s: PendingShape, file: string, place: string, labelO
     if (n === null) fail(file, place, `${c} is ${what}`, "a box needs numeric xtl, ytl, xbr, ybr (corners in pixels)");
     return n;
   });
-  return { label, x: xtl, y: ytl, w: cornerSize(xtl, xbr), h: cornerSize(ytl, ybr), segmentation: null, iscrowd, attributes };
+  const [w, h] = [cornerSize(xtl, xbr), cornerSize(ytl, ybr)];
+  return { label, x: xtl, y: ytl, w, h, segmentation: null, iscrowd, attributes };
 }
 
 function xmlAttr(s: PendingShape, name: string): string | undefined {
@@ -55,7 +58,9 @@ function xmlAttr(s: PendingShape, name: string): string | undefined {
  * numbers; the rest text) and `<attribute>` children typed by the label's spec. `iscrowd`
  * (or `is_crowd`) is the crowd flag, not an attribute.
  */
-function shapeAttributes(s: PendingShape, label: CvatLabel | undefined): { attributes: Record<string, unknown>; iscrowd: boolean } {
+function shapeAttributes(
+  s: PendingShape, label: CvatLabel | undefined,
+): { attributes: Record<string, unknown>; iscrowd: boolean } {
   const attributes = dict();
   let iscrowd = false;
   for (const [key, raw] of Object.entries(s.attrs)) {
@@ -84,7 +89,9 @@ function typedValue(v: string, inputType: string | undefined): unknown {
 }
 
 function parsePoints(raw: string | undefined, file: string, place: string): number[] {
-  if (raw === undefined || raw.trim() === "") fail(file, place, "polygon has no points", 'a polygon needs points="x1,y1;x2,y2;..."');
+  if (raw === undefined || raw.trim() === "") {
+    fail(file, place, "polygon has no points", 'a polygon needs points="x1,y1;x2,y2;..."');
+  }
   const flat: number[] = [];
   for (const pair of raw.split(";")) {
     if (pair.trim() === "") continue;
