@@ -8,6 +8,8 @@ import { escapeXml, invalidXmlChars } from "../common/xmlScan";
 import type { WriteOptions, WriteReport } from "../format";
 import { CROWD_NAMES, GEOMETRY_ATTRS, type CvatAttributeSpec, type CvatLabel } from "./schema";
 
+/* The CVAT for images 1.1 writer: <meta> labels with attribute specs that hold every value written, then the images. */
+
 type AttrKind = "checkbox" | "number" | "text";
 
 function kindOfSpec(inputType: string): AttrKind {
