@@ -54,7 +54,11 @@ describe.skipIf(!HAS_SHARED)(`blindspot eval detection on coco-fake100${HAS_SHAR
     fs.writeFileSync(classes, `${VOC_CLASSES.join("\n")}\n`);
     const r = run("--gt", gt, "--pred", dets, "--pred-format", "txt-abs-xywh", "--classes", classes, "--images", images, "--json");
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).predictions).toBe(452);
+    const out = JSON.parse(r.stdout);
+    expect(out.predictions).toBe(452);
+    // The same detections as the COCO results pycocotools was run on: the same 12 numbers.
+    const ref = JSON.parse(fs.readFileSync(path.join(SHARED, "voc100/pycocotools_bbox_reference.json"), "utf8"));
+    Object.values(out.stats as Record<string, number>).forEach((v, i) => expect(Math.abs(v - ref.stats[i])).toBeLessThanOrEqual(1e-9));
   });
 
   it("prints pycocotools' summary lines without --json", () => {
