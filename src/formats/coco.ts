@@ -10,7 +10,7 @@ import { finishImport } from "./common/finish";
 import { mapLimit } from "../image/header";
 import { sizeOf } from "./common/boxes";
 import { extent } from "./common/shapes";
-import { readJson } from "./common/files";
+import { jsonStartsWith, readJson } from "./common/files";
 import { idTypeMismatch } from "./common/ids";
 import { categoryIds, dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, type FieldObjects } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
@@ -53,7 +53,7 @@ export const coco: Format = {
   description: "COCO instances JSON (boxes, polygons, RLE, crowd; scores when present)",
   reads: "file",
   holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: false, metadata: true, attributes: true, multipleFields: false, splits: true, sampleTags: true, objectTags: true, area: true, ids: true, categoryKeys: true },
-  detect: (input) => input.endsWith(".json"),
+  detect: (input) => jsonStartsWith(input, "{"),
   read: readCoco,
   write: writeCoco,
   plan: async (ds, output, options) => (await plans.get(ds, output, options)).lost,

@@ -7,7 +7,7 @@ import { writeFileAtomic } from "../io/atomic";
 import { rleArea, rleFromSegmentation, rleToBbox } from "../eval/detection/mask";
 import { finishImport } from "./common/finish";
 import { idTypeMismatch } from "./common/ids";
-import { readJson } from "./common/files";
+import { jsonStartsWith, readJson } from "./common/files";
 import { cocoImageIds } from "./coco";
 import { categoryIds, fieldLabels, fieldObjects, fieldToWrite } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
@@ -22,6 +22,7 @@ export const cocoResults: Format = {
   description: "COCO results list (predictions: image_id, category_id, bbox, score), needs --gt",
   reads: "file",
   holds: { boxes: true, polygons: true, rle: true, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: true, categoryKeys: false },
+  detect: (input) => jsonStartsWith(input, "["),
   read: readResults,
   write: writeResults,
 };

@@ -47,6 +47,11 @@ export function readHead(file: string, bytes = 4096): string | null {
   }
 }
 
+/** Whether a JSON file's text starts with `open` (`{` for an object, `[` for a list), spaces aside. */
+export function jsonStartsWith(file: string, open: "{" | "["): boolean {
+  return /\.json$/i.test(file) && (readHead(file, 256) ?? "").trimStart().startsWith(open);
+}
+
 /**
  * A finite number from a parsed file: a number, or text that is one (not blank); else null.
  * With `positive`, zero and negatives are null too (image sizes).
