@@ -27,8 +27,11 @@ export async function evalClassification(args: ParsedArgs): Promise<number> {
   requireColumns(table, [truth], "truth");
   if (pred) requireColumns(table, [pred], "pred");
   if (probs) requireColumns(table, probs, "probs");
-  const ev = evaluateClassification(toDataset(table, { truth, pred, probs, classes }), PREDICTION);
-  warn(file, ev);
+  const { ds, decimals } = toDataset(table, { truth, pred, probs, classes });
+  // Probabilities written with d decimals may each be off by half a unit in the last place.
+  const sumTolerance = probs ? probs.length * 0.5 * 10 ** -decimals : undefined;
+  const ev = evaluateClassification(ds, PREDICTION, { sumTolerance });
+  warn(file, ev, { decimals, unused: numericColumns(table, [truth, pred, ...(probs ?? [])]) });
   console.log(args.options.has("json") ? JSON.stringify({ file, ...(ev.toJSON() as object) }, null, 2) : describe(file, ev));
   return 0;
 }
@@ -87,8 +90,12 @@ interface Columns {
   classes?: string[];
 }
 
-/** One sample per row; fails on a probability that is not a number and on labels outside the classes. */
-function toDataset(t: Table, c: Columns): Dataset {
+/**
+ * One sample per row; fails on a probability that is not a number and on labels outside the
+ * classes. `decimals`: the most digits after the point a probability was written with.
+ */
+function toDataset(t: Table, c: Columns): { ds: Dataset; decimals: number } {
+  let decimals = 0;
   const b = new DatasetBuilder(path.basename(t.file), null);
   b.declareField({ name: GROUND_TRUTH, kind: "classification", predicted: false });
   b.declareField({ name: PREDICTION, kind: "classification", predicted: true, ...(c.classes ? { classes: c.classes } : {}) });
@@ -104,19 +111,48 @@ function toDataset(t: Table, c: Columns): Dataset {
     const probs = c.probs?.map((column) => {
       const p = finiteNumber(cells.get(column));
       if (p === null) fail(t.file, `${place}, column ${column}`, `probability ${JSON.stringify(cells.get(column) ?? null)} is not a number`, "write every class probability as a number (no empty cells, NaN or text)");
+      decimals = Math.max(decimals, decimalsOf(cells.get(column)));
       return p;
     });
     b.addSample({ id: place, filepath: place, fields: { [GROUND_TRUTH]: label(c.truth, "true"), [PREDICTION]: label(c.pred, "predicted"), [`${PREDICTION}_probs`]: probs ?? null } });
   }
-  return b.build();
+  return { ds: b.build(), decimals };
+}
+
+/** Digits after the decimal point a number was written with: "0.333333" 6, "1.5e-7" 8, "1" 0. */
+function decimalsOf(v: unknown): number {
+  const m = /^[+-]?\d*(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(String(v).trim());
+  return m ? Math.max(0, (m[1]?.length ?? 0) - Number(m[2] ?? 0)) : 0;
+}
+
+/** The table's columns other than `used` whose every value is a number: probability columns left out? */
+function numericColumns(t: Table, used: (string | undefined)[]): string[] {
+  return [...t.columns].filter((c) => !used.includes(c) && t.rows.every((r) => finiteNumber(r.cells.get(c)) !== null));
+}
+
+/** What the warning about rows that do not sum to 1 names as the cause. */
+interface SumContext {
+  /** Digits the probabilities were written with. */
+  decimals: number;
+  /** Numeric columns not passed: left-out probability columns, when there are any. */
+  unused: string[];
 }
 
 /** Rows left out and probabilities that do not sum to 1, on stderr: the results stand, but the input deserves a look. */
-function warn(file: string, ev: ClassificationEvaluation): void {
+function warn(file: string, ev: ClassificationEvaluation, sums: SumContext): void {
   const { total, byReason } = ev.skipped;
   if (total) console.error(`warning: ${file}: ${total} of ${ev.samples} rows not evaluated (${Object.entries(byReason).map(([k, v]) => `${k} ${v}`).join(", ")})\n  fix: give each row a true label and a prediction`);
   const off = ev.probabilistic?.unnormalizedRows ?? 0;
-  if (off) console.error(`warning: ${file}: ${off} of ${ev.evaluated} rows' probabilities do not sum to 1; log loss rescales each row to sum to 1 (as scikit-learn did before 1.5)\n  fix: pass every class's probability column to --probs`);
+  if (!off) return;
+  const rounding = sums.decimals < 15 ? `rounding to ${sums.decimals} decimals` : "floating-point error";
+  const fix = sums.unused.length
+    ? `pass every class's probability column to --probs; the table has other numeric columns: ${sums.unused.join(", ")}`
+    : "every numeric column of the table is passed, so these scores are not one distribution over the classes "
+      + "(independent per-class scores, e.g. sigmoid outputs?): normalise each row, "
+      + "or read log loss as that of rescaled rows";
+  console.error(`warning: ${file}: ${off} of ${ev.evaluated} rows' probabilities do not sum to 1, `
+    + `by more than ${rounding} explains; log loss rescales each row to sum to 1 (as scikit-learn did before 1.5)`
+    + `\n  fix: ${fix}`);
 }
 
 const num = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(4) : "n/a");

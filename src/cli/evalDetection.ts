@@ -2,25 +2,33 @@ import { BlindspotError } from "../errors";
 import { evaluateDetections, STAT_NAMES, type DetectionEvaluation } from "../eval/detection";
 import { importLabels, load } from "../formats/api";
 import { checkOptions, numberOption, stringOption, type ParsedArgs } from "./args";
+import { classesOption } from "./classes";
+import { warnProblems } from "./problems";
 import { progressLine } from "./progress";
 
 /**
  * `blindspot eval detection --gt FILE --pred FILE [--iou-type bbox|segm] [--iou T]
- * [--class-agnostic] [--gt-format F] [--pred-format F] [--json]`: COCO-style evaluation of
- * predictions (a COCO results list by default) against ground truth (COCO by default, or any
- * format blindspot reads).
+ * [--class-agnostic] [--gt-format F] [--pred-format F] [--images DIR] [--classes LIST|FILE]
+ * [--json]`: COCO-style evaluation of predictions (a COCO results list by default) against
+ * ground truth (COCO by default, or any format blindspot reads). `--images` and `--classes`
+ * are read options of both files (YOLO and text box files name classes by index).
  */
 export async function evalDetection(args: ParsedArgs): Promise<number> {
-  checkOptions(args, ["gt", "pred", "iou-type", "iou", "class-agnostic", "gt-format", "pred-format", "images", "json"], "eval detection");
+  const known = [
+    "gt", "pred", "iou-type", "iou", "class-agnostic", "gt-format", "pred-format", "images", "classes", "json",
+  ];
+  checkOptions(args, known, "eval detection");
   const gtFile = stringOption(args, "gt"), predFile = stringOption(args, "pred");
   if (!gtFile || !predFile) throw new BlindspotError({ message: "eval detection needs --gt and --pred", hint: "blindspot eval detection --gt instances.json --pred results.json [--iou-type segm] [--json]" });
   const iouType = stringOption(args, "iou-type") ?? "bbox";
   if (iouType !== "bbox" && iouType !== "segm") throw new BlindspotError({ place: "--iou-type", message: `unknown IoU type ${JSON.stringify(iouType)}`, hint: "use bbox (boxes) or segm (masks)" });
   const onProgress = progressLine();
-  const ds = await load(gtFile, { format: stringOption(args, "gt-format") ?? "coco", images: stringOption(args, "images"), onProgress });
-  await importLabels(ds, predFile, { format: stringOption(args, "pred-format") ?? "coco-results", field: "predictions", onProgress });
+  const read = { images: stringOption(args, "images"), classes: classesOption(args), onProgress };
+  const ds = await load(gtFile, { ...read, format: stringOption(args, "gt-format") ?? "coco" });
+  const predFormat = stringOption(args, "pred-format") ?? "coco-results";
+  await importLabels(ds, predFile, { ...read, format: predFormat, field: "predictions" });
   const ev = evaluateDetections(ds, "predictions", { iouType, iou: numberOption(args, "iou", 0.5), classwise: !args.options.has("class-agnostic") });
-  for (const p of ds.problems) console.error(`warning: ${p.file}${p.place ? ` (${p.place})` : ""}: ${p.message}`);
+  warnProblems(ds.problems);
   for (const w of ev.warnings) console.error(`warning: ${w}`);
   console.log(args.options.has("json") ? JSON.stringify({ files: { gt: gtFile, pred: predFile }, ...ev.toJSON() }, null, 2) : describe(ev));
   return 0;

@@ -1,11 +1,12 @@
-import * as fs from "node:fs";
 import { generateDemo } from "../demo";
 import { summarize, type DatasetSummary } from "../dataset/summary";
-import { BlindspotError } from "../errors";
+import { BlindspotError, type Problem } from "../errors";
 import { exportDataset, importLabels, load, type LoadOptions } from "../formats/api";
 import { FORMATS } from "../formats/registry";
 import { checkOptions, numberOption, parseArgs, stringOption, type ParsedArgs } from "./args";
+import { classesOption } from "./classes";
 import { evalCommand } from "./eval";
+import { problemReport, warnProblems } from "./problems";
 import { progressLine } from "./progress";
 
 const USAGE = `blindspot: find where and why computer-vision models fail
@@ -18,7 +19,8 @@ usage:
   blindspot eval classification FILE --truth COLUMN (--probs COLUMNS | --pred COLUMN)
                       [--classes LIST] [--json]
   blindspot eval detection --gt FILE --pred FILE [--iou-type bbox|segm] [--iou T]
-                      [--class-agnostic] [--gt-format F] [--pred-format F] [--json]
+                      [--class-agnostic] [--gt-format F] [--pred-format F]
+                      [--images DIR] [--classes LIST|FILE] [--json]
   blindspot demo [--samples N] [--seed S] [--out DIR]
   blindspot formats
 
@@ -76,20 +78,13 @@ async function loadFromArgs(path: string, args: ParsedArgs, format: string | und
   return importLabels(ds, path, options);
 }
 
-function classesOption(args: ParsedArgs): string[] | undefined {
-  const v = stringOption(args, "classes");
-  if (v === undefined) return undefined;
-  const text = fs.existsSync(v) ? fs.readFileSync(v, "utf8") : v.replace(/,/g, "\n");
-  return text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
-}
-
 async function info(args: ParsedArgs): Promise<number> {
   checkOptions(args, [...READ_OPTIONS, "json"], "info");
   const path = args.positional[0];
   if (!path) throw new BlindspotError({ message: "info needs a PATH", hint: "blindspot info PATH [--format F]" });
   const ds = await loadFromArgs(path, args, stringOption(args, "format"));
   const summary = summarize(ds);
-  console.log(args.options.has("json") ? JSON.stringify(summary, null, 2) : describe(summary));
+  console.log(args.options.has("json") ? JSON.stringify(summary, null, 2) : describe(summary, ds.problems));
   return 0;
 }
 
@@ -100,6 +95,7 @@ async function convert(args: ParsedArgs): Promise<number> {
   if (!input || !output || !to) throw new BlindspotError({ message: "convert needs IN, OUT and --to", hint: "blindspot convert IN OUT --to coco [--from voc]" });
   const ds = await loadFromArgs(input, args, stringOption(args, "from") ?? stringOption(args, "format"));
   const report = await exportDataset(ds, output, { format: to, field: stringOption(args, "field"), lossy: args.options.has("lossy") });
+  warnProblems(ds.problems);
   console.log(`wrote ${output} (${to}): ${ds.count()} samples, ${report.objects} objects, ${report.files} files`);
   for (const d of report.dropped) console.error(`left out: ${d}`);
   return 0;
@@ -114,7 +110,7 @@ async function demo(args: ParsedArgs): Promise<number> {
   const { dataset } = await generateDemo({ samples, seed: numberOption(args, "seed", 0), out, onProgress: (done, total) => progress("rendering", done, total) });
   console.error(`demo dataset written to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const summary = summarize(dataset);
-  console.log(args.options.has("json") ? JSON.stringify(summary, null, 2) : describe(summary));
+  console.log(args.options.has("json") ? JSON.stringify(summary, null, 2) : describe(summary, dataset.problems));
   return 0;
 }
 
@@ -126,8 +122,8 @@ function formats(): number {
   return 0;
 }
 
-/** Human-readable summary. */
-function describe(s: DatasetSummary): string {
+/** Human-readable summary, with the problems by kind. */
+function describe(s: DatasetSummary, problems: readonly Problem[]): string {
   const lines = [`${s.name}: ${s.samples} samples, ${s.objects} objects, ${s.categories} categories`];
   if (s.imagesDir) lines.push(`images: ${s.imagesDir}`);
   const splits = Object.entries(s.splits).map(([k, v]) => `${k} ${v}`).join(", ");
@@ -139,7 +135,7 @@ function describe(s: DatasetSummary): string {
   lines.push(`columns: ${s.columns.join(", ")}`);
   if (s.problems.total) {
     lines.push(`problems: ${s.problems.total} (${Object.entries(s.problems.byKind).map(([k, v]) => `${k} ${v}`).join(", ")})`);
-    for (const p of s.problems.first.slice(0, 10)) lines.push(`  - ${p.file}${p.place ? ` (${p.place})` : ""}: ${p.message}${p.hint ? `\n    fix: ${p.hint}` : ""}`);
+    for (const entry of problemReport(problems)) lines.push(`  ${entry.replace(/\n/g, "\n  ")}`);
   } else lines.push("problems: none");
   return lines.join("\n");
 }

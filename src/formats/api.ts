@@ -4,8 +4,11 @@ import { mergeLabels } from "../dataset/merge";
 import { BlindspotError } from "../errors";
 import { fieldToWrite, lossError, losses } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
-import { FORMATS, formatByName } from "./registry";
+import { isDir, oneFileIn } from "./common/files";
+import { detectFormat, FORMATS, formatByName } from "./registry";
 import { phaseLabel, withProgress } from "../progress";
+
+export { detectFormat } from "./registry";
 
 export interface LoadOptions extends ReadOptions {
   /** Format name (see `FORMATS`); guessed from the path when omitted. */
@@ -18,7 +21,17 @@ export async function load(input: string, options: LoadOptions = {}): Promise<Da
   const format = options.format ? formatByName(options.format) : detectFormat(input);
   if (!format.read) throw new BlindspotError({ file: input, message: `format ${format.name} cannot be read`, hint: "pick another --format" });
   const read = format.read;
-  return withProgress(phaseLabel("loading"), options, true, (o) => read(input, o));
+  const path = labelsPath(input, format);
+  return withProgress(phaseLabel("loading"), options, true, (o) => read(path, o));
+}
+
+/**
+ * The path a format reads: a folder given for a one-file format stands for the one file in it
+ * that the format recognises (`info annotations/ --format cvat`).
+ */
+function labelsPath(input: string, format: Format): string {
+  if (format.reads !== "file" || !format.detect || !isDir(input) || format.detect(input)) return input;
+  return oneFileIn(input, format.detect, `${format.name} file`, format.description);
 }
 
 /**
@@ -83,14 +96,4 @@ function refuseUsedFolder(output: string, format: Format): void {
   if (!fs.existsSync(output) || !fs.statSync(output).isDirectory() || fs.readdirSync(output).length === 0) return;
   if (format.name === "blindspot" && format.detect?.(output)) return;
   throw new BlindspotError({ file: output, message: "the output folder is not empty", hint: "write to a new or empty folder (files of an earlier export would mix with the new ones)" });
-}
-
-/** Guesses a format from a path: a saved dataset, a file extension, or a folder's contents. */
-export function detectFormat(input: string): Format {
-  const order = ["blindspot", "coco", "jsonl", "cvat", "tfrecord", "openimages", "csv", "yolo", "voc", "labelme", "image-folder"];
-  for (const name of order) {
-    const f = FORMATS.find((k) => k.name === name);
-    if (f?.detect?.(input)) return f;
-  }
-  throw new BlindspotError({ file: input, message: "cannot tell the label format of this path", hint: `pass --format, one of: ${FORMATS.map((f) => f.name).join(", ")}` });
 }

@@ -8,8 +8,11 @@ import { cocoImageIds, keptIds } from "../dataset/imageIds";
 import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { finishImport } from "./common/finish";
+import { mapLimit } from "../image/header";
+import { sizeOf } from "./common/boxes";
 import { extent } from "./common/shapes";
-import { readJson } from "./common/files";
+import { jsonStartsWith, readJson } from "./common/files";
+import { idTypeMismatch } from "./common/ids";
 import { categoryIds, dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, type FieldObjects } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
@@ -49,11 +52,12 @@ const CATEGORY_KEYS = new Set(["id", "name", "supercategory"]);
 export const coco: Format = {
   name: "coco",
   description: "COCO instances JSON (boxes, polygons, RLE, crowd; scores when present)",
+  reads: "file",
   holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: false, metadata: true, attributes: true, multipleFields: false, splits: true, sampleTags: true, objectTags: true, area: true, ids: true, categoryKeys: true },
-  detect: (input) => input.endsWith(".json"),
+  detect: (input) => jsonStartsWith(input, "{"),
   read: readCoco,
   write: writeCoco,
-  plan: (ds, output, options) => plans.get(ds, output, options).lost,
+  plan: async (ds, output, options) => (await plans.get(ds, output, options)).lost,
 };
 
 async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
@@ -122,11 +126,23 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
   annotations.forEach((a, i) => {
     const place = `annotations[${i}]${a.id === undefined ? "" : ` (id ${JSON.stringify(a.id)})`}`;
     const sampleId = sampleOf.get(a.image_id);
-    if (sampleId === undefined) fail(file, place, `image_id ${JSON.stringify(a.image_id)} is not in images`, "add the image to images, or remove the annotation");
+    if (sampleId === undefined) {
+      const typed = idTypeMismatch(a.image_id, (id) => sampleOf.has(id as number));
+      if (typed) fail(file, place, `image_id ${typed}`, "write image ids one way: numbers without quotes, as COCO does");
+      const message = `image_id ${JSON.stringify(a.image_id)} is not in images`;
+      fail(file, place, message, "add the image to images, or remove the annotation");
+    }
     let label = catName.get(a.category_id as number);
     if (label === undefined) {
       label = `unknown-category-${String(a.category_id)}`;
-      b.addProblem({ kind: "unknown-category", sampleId, file, place, message: `category_id ${JSON.stringify(a.category_id)} is not in categories; kept with label ${label}`, hint: "add the category to the categories list, or fix category_id" });
+      const typed = idTypeMismatch(a.category_id, (id) => catName.has(id as number));
+      b.addProblem({
+        kind: "unknown-category", sampleId, file, place,
+        message: `category_id ${typed ?? `${JSON.stringify(a.category_id)} is not in categories`}; kept with label ${label}`,
+        hint: typed
+          ? "write category ids as numbers without quotes, as COCO does"
+          : "add the category to the categories list, or fix category_id",
+      });
       if (typeof a.category_id === "number" && !catName.has(a.category_id)) {
         catName.set(a.category_id, label);
         b.categories.push({ id: a.category_id, name: label });
@@ -324,11 +340,34 @@ function buildCoco(ds: Dataset, field: string): { json: Entry; lost: string[] } 
   return { json: { ...extra, images, annotations, categories }, lost };
 }
 
-/** The COCO document, built once for the plan and the write of one export. */
-const plans = new WritePlans((ds, _output, options) => buildCoco(ds, fieldToWrite(ds, options, "detections")));
+/**
+ * The COCO document, built once for the plan and the write of one export. Every image gets its
+ * width and height (from the table, else its header): COCO tools read them, never `null`.
+ */
+const plans = new WritePlans(async (ds, _output, options) => {
+  const built = buildCoco(ds, fieldToWrite(ds, options, "detections"));
+  await fillSizes(ds, built.json.images as Entry[]);
+  return built;
+});
+
+/**
+ * Gives each COCO image without a width or height (none in the table, nor a value kept from a
+ * source file) the size in its image header; refuses, naming the sample, when it cannot be read.
+ */
+async function fillSizes(ds: Dataset, images: Entry[]): Promise<void> {
+  const ids = values<string>(ds.samples, "id");
+  const unsized = images.flatMap((im, i) => (im.width == null || im.height == null ? [i] : []));
+  await mapLimit(unsized, 8, async (i) => {
+    const im = images[i];
+    const why = "COCO gives every image its width and height";
+    const size = await sizeOf(ds, ids[i], im.file_name as string, null, null, why);
+    im.width ??= size.W;
+    im.height ??= size.H;
+  });
+}
 
 async function writeCoco(ds: Dataset, file: string, options: WriteOptions): Promise<WriteReport> {
-  const { json, lost } = plans.take(ds, file, options);
+  const { json, lost } = await plans.take(ds, file, options);
   writeFileAtomic(file, JSON.stringify(json));
   return { files: 1, dropped: lost };
 }

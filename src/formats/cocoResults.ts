@@ -6,7 +6,8 @@ import { fail } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { rleArea, rleFromSegmentation, rleToBbox } from "../geometry/mask";
 import { finishImport } from "./common/finish";
-import { readJson } from "./common/files";
+import { idTypeMismatch } from "./common/ids";
+import { jsonStartsWith, readJson } from "./common/files";
 import { cocoImageIds } from "../dataset/imageIds";
 import { categoryIds, fieldLabels, fieldObjects, fieldToWrite } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
@@ -19,7 +20,9 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 export const cocoResults: Format = {
   name: "coco-results",
   description: "COCO results list (predictions: image_id, category_id, bbox, score), needs --gt",
+  reads: "file",
   holds: { boxes: true, polygons: true, rle: true, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: true, categoryKeys: false },
+  detect: (input) => jsonStartsWith(input, "["),
   read: readResults,
   write: writeResults,
 };
@@ -46,6 +49,8 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
 
   // Every kind of bad result is counted over the whole file, so one error reports them all.
   const unknownImages = new Map<string, number>(), unknownCategories = new Map<string, number>();
+  // Category ids that differ from the ground truth's only by type ("3" for 3): the likely cause, said as such.
+  const typedCategories = new Set<string>();
   const bad: string[] = [];
   const seenIds = new Map<string, number>();
   data.forEach((r: unknown, i: number) => {
@@ -59,7 +64,11 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
     const row = sampleOf.get(String(r.image_id));
     const label = catName.get(r.category_id as number);
     if (row === undefined) tally(unknownImages, r.image_id);
-    if (label === undefined) tally(unknownCategories, r.category_id);
+    if (label === undefined) {
+      tally(unknownCategories, r.category_id);
+      const typed = idTypeMismatch(r.category_id, (id) => catName.has(id as number));
+      if (typed) typedCategories.add(typed);
+    }
     if (row === undefined || label === undefined) return;
     if (r.id !== undefined) tally(seenIds, r.id);
     const score = r.score;
@@ -86,7 +95,9 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
   }
   const refused = [
     unknownImages.size && `${total(unknownImages)} results refer to ${unknownImages.size} image ids not in the ground truth (${counted(unknownImages)})`,
-    unknownCategories.size && `${total(unknownCategories)} results have ${unknownCategories.size} category ids not among the ground truth's categories (${counted(unknownCategories)})`,
+    unknownCategories.size
+      && `${total(unknownCategories)} results have ${unknownCategories.size} category ids not among the ground truth's `
+      + `categories (${counted(unknownCategories)})${typedNote(typedCategories)}`,
     bad.length && `${bad.length} results have a missing, negative or non-finite score (${bad.slice(0, 5).join("; ")})`,
   ].filter((m): m is string => typeof m === "string");
   if (refused.length) fail(file, undefined, `${refused.join("; ")}; nothing was loaded`, "pass the ground-truth file these results were made for, and give every result a score >= 0");
@@ -95,6 +106,13 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
     b.addProblem({ kind: "duplicate-id", file, message: `${repeated.reduce((n, [, k]) => n + k - 1, 0)} results repeat the id of another (${counted(new Map(repeated))}); all are kept`, hint: "give each result its own id, or leave ids out (COCO evaluation numbers results itself)" });
   }
   return finishImport(b, file, { ...options, checkImages: "none" });
+}
+
+/** What the category ids that differ only by type are, for the refusal: `: "3" is text ...`. */
+function typedNote(typed: Set<string>): string {
+  if (!typed.size) return "";
+  const shown = [...typed].slice(0, 3).join("; ");
+  return `: ${shown}${typed.size > 3 ? "; ..." : ""} (write category ids as numbers without quotes, as COCO does)`;
 }
 
 function tally(counts: Map<string, number>, value: unknown): void {

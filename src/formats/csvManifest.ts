@@ -3,11 +3,11 @@ import { DatasetBuilder } from "../dataset/builder";
 import { values } from "../dataset/columns";
 import type { Dataset } from "../dataset/dataset";
 import { GROUND_TRUTH } from "../dataset/schema";
-import { fail } from "../errors";
+import { fail, type Problem } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
 import { formatCsv, parseCsv, type CsvValue } from "./common/csv";
 import { finishImport } from "./common/finish";
-import { readText } from "./common/files";
+import { ImageIndex, readText } from "./common/files";
 import { dict, imagesDirFor, lossError, metadataColumns } from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
@@ -28,6 +28,7 @@ const PATH_COLUMNS = ["filepath", "path", "image", "file", "file_name", "filenam
 export const csvManifest: Format = {
   name: "csv",
   description: "CSV manifest: one sample per row with metadata and classification labels",
+  reads: "file",
   holds: { boxes: false, polygons: false, rle: false, crowd: false, confidence: true, classification: true, metadata: true, attributes: false, multipleFields: true, splits: true, sampleTags: true, objectTags: false, area: false, ids: false, categoryKeys: false },
   detect: (input) => input.endsWith(".csv"),
   read: readCsvManifest,
@@ -41,6 +42,7 @@ async function readCsvManifest(file: string, options: ReadOptions): Promise<Data
   if (pathCol < 0) fail(file, "header", `no image path column (one of ${PATH_COLUMNS.join(", ")})`, "add a filepath column with each image's path relative to the images folder");
   const field = options.field ?? GROUND_TRUTH;
   const b = new DatasetBuilder(options.name ?? path.basename(file, ".csv"), imagesDirFor(options) ?? path.dirname(path.resolve(file)));
+  const withExtension = extensionFinder(b.imagesDir!, header[pathCol]);
   const col = (name: string) => header.indexOf(name);
   const typed = header.map((_, c) => typedColumn(rows.map((r) => r[c] ?? "")));
   // Label fields: the ground-truth column, and every X with an X_confidence companion.
@@ -82,15 +84,48 @@ async function readCsvManifest(file: string, options: ReadOptions): Promise<Data
       if (!Number.isFinite(n)) fail(file, `line ${lines[i]}, column ${name}`, `${name} ${JSON.stringify(raw)} is not a number`, `write the image ${name} in pixels as a number (640), or leave the cell empty to read it from the image`);
       return n;
     };
-    b.addSample({
-      id: col("id") >= 0 && r[col("id")] ? r[col("id")] : undefined, filepath: fp,
+    const found = withExtension(fp);
+    const id = b.addSample({
+      id: col("id") >= 0 && r[col("id")] ? r[col("id")] : undefined, filepath: found.filepath,
       width: num("width"), height: num("height"),
       split: col("split") >= 0 && r[col("split")] ? r[col("split")] : null,
       tags: col("tags") >= 0 && r[col("tags")] ? r[col("tags")].split(";") : [], fields,
     });
+    if (found.problem) b.addProblem({ ...found.problem, sampleId: id, place: `line ${lines[i]}` });
   });
   for (const c of labelFields.keys()) for (const r of rows) if (r[c]) b.category(r[c]);
   return finishImport(b, file, options);
+}
+
+/** An image path from the manifest, with the extension found on disk, or why none was found. */
+interface FoundImage {
+  filepath: string;
+  problem?: Omit<Problem, "sampleId">;
+}
+
+/**
+ * Image paths written without their extension (`1a2b3c` for `1a2b3c.jpg`, common in Kaggle
+ * manifests) get the extension of the one image of that name in the images folder (listed
+ * once, on the first such path). A path with an extension is taken as it is.
+ */
+function extensionFinder(imagesDir: string, column: string): (filepath: string) => FoundImage {
+  let index: ImageIndex | undefined;
+  return (filepath) => {
+    if (path.extname(filepath) !== "") return { filepath };
+    index ??= ImageIndex.of(imagesDir);
+    const match = index.match(filepath.replace(/\\/g, "/"));
+    if (match.file !== null) return { filepath: match.file };
+    const several = match.candidates.length > 1 ? ` (${match.candidates.slice(0, 3).join(", ")} fit)` : "";
+    const named = `column ${column} names ${JSON.stringify(filepath)} without an extension`;
+    return {
+      filepath,
+      problem: {
+        kind: "missing-image", file: path.join(imagesDir, filepath),
+        message: `${named}, and no single image ${filepath}.* is in ${imagesDir}${several}`,
+        hint: "pass --images with the folder that holds the images, or write each path with its extension (1a2b3c.jpg)",
+      },
+    };
+  };
 }
 
 /** A column's values as numbers when every non-empty value is a canonically written number. */

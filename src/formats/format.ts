@@ -78,5 +78,10 @@ export interface Format {
   plan?(ds: Dataset, output: string, options: WriteOptions): string[] | Promise<string[]>;
   /** Whether a path looks like this format (used when no format is given). */
   detect?(input: string): boolean;
+  /**
+   * `file`: the labels are one file, so a folder given for them stands for the one file in it
+   * that `detect` takes (`info DIR --format coco`); `folder`: the labels are a folder.
+   */
+  reads: "file" | "folder";
   holds: Capabilities;
 }

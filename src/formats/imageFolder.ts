@@ -20,19 +20,26 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
  * label (a `/` in a label is a sub-folder); splits and labels are folder names, checked like
  * every name from the data. What the reader could not get back is refused unless lossy: images
  * without a label (left out), and splits other than those names or on only some images
- * (written without split folders).
+ * (written without split folders). A flat folder of images is an unlabelled image set.
  */
 const SPLIT_NAMES = new Set(["train", "val", "valid", "validation", "test"]);
 
 export const imageFolder: Format = {
   name: "image-folder",
   description: "classification image folder: <root>/[<split>/]<class>/<image>",
+  reads: "folder",
   holds: { boxes: false, polygons: false, rle: false, crowd: false, confidence: false, classification: true, metadata: false, attributes: false, multipleFields: false, splits: true, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
-  detect: (input) => isDir(input) && fs.readdirSync(input, { withFileTypes: true }).some((e) => e.isDirectory()),
+  detect: holdsImagesOrFolders,
   read: readImageFolder,
   plan: (ds, output, options) => plans.get(ds, output, options).lost,
   write: writeImageFolder,
 };
+
+/** A folder of class folders, or a flat folder of images (an unlabelled image set). */
+function holdsImagesOrFolders(input: string): boolean {
+  if (!isDir(input)) return false;
+  return fs.readdirSync(input, { withFileTypes: true }).some((e) => e.isDirectory() || IMAGE_EXTENSIONS.test(e.name));
+}
 
 async function readImageFolder(root: string, options: ReadOptions): Promise<Dataset> {
   if (!isDir(root)) fail(root, undefined, "expected a folder with one sub-folder per class", "pass the folder that holds the class folders");
@@ -42,14 +49,16 @@ async function readImageFolder(root: string, options: ReadOptions): Promise<Data
   const splitLayout = [...top].every((t) => SPLIT_NAMES.has(t.toLowerCase()));
   const field = options.field ?? GROUND_TRUTH;
   const b = new DatasetBuilder(options.name ?? path.basename(path.resolve(root)), path.resolve(root));
-  b.declareField({ name: field, kind: "classification", predicted: false });
+  // Images straight in the root (or in split folders) are an unlabelled image set: no label field.
+  const labelled = files.some((rel) => rel.split("/").length > (splitLayout ? 2 : 1));
+  if (labelled) b.declareField({ name: field, kind: "classification", predicted: false });
   for (const rel of files) {
     const parts = rel.split("/");
     const split = splitLayout ? parts[0] : null;
     const classParts = parts.slice(splitLayout ? 1 : 0, -1);
     const label = classParts.length ? classParts.join("/") : null;
     if (label !== null) b.category(label);
-    b.addSample({ filepath: rel, split, fields: { [field]: label } });
+    b.addSample({ filepath: rel, split, fields: labelled ? { [field]: label } : {} });
   }
   b.categories.sort((a, c) => (a.name < c.name ? -1 : a.name > c.name ? 1 : 0)).forEach((c, i) => (c.id = i));
   return finishImport(b, root, { ...options, checkImages: "header" });

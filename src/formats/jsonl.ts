@@ -28,6 +28,7 @@ import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 export const jsonl: Format = {
   name: "jsonl",
   description: "JSON Lines manifest: one sample per line with metadata, classification and detection fields",
+  reads: "file",
   holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: true, metadata: true, attributes: true, multipleFields: true, splits: true, sampleTags: true, objectTags: true, area: true, ids: true, categoryKeys: true },
   detect: (input) => input.endsWith(".jsonl") || input.endsWith(".ndjson"),
   read: readJsonl,

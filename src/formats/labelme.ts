@@ -47,6 +47,7 @@ export const LABELME_VERSION = "5.2.1";
 export const labelme: Format = {
   name: "labelme",
   description: "LabelMe JSON, one file per image (rectangles, polygons, flags, group ids)",
+  reads: "folder",
   holds: { boxes: true, polygons: true, rle: false, crowd: true, confidence: false, classification: false, metadata: true, attributes: true, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: true, categoryKeys: false },
   detect: detectLabelme,
   read: readLabelme,

@@ -7,6 +7,7 @@ import type { Format } from "./format";
 export const native: Format = {
   name: "blindspot",
   description: "blindspot dataset folder (manifest.json + Arrow IPC tables), lossless",
+  reads: "folder",
   holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: true, metadata: true, attributes: true, multipleFields: true, splits: true, sampleTags: true, objectTags: true, area: true, ids: true, categoryKeys: true },
   detect: (input) => fs.existsSync(path.join(input, MANIFEST)),
   read: async (input) => loadDataset(input),

@@ -9,7 +9,7 @@ import { writeFileAtomic } from "../io/atomic";
 import { addNormalisedCorners, sizeOf } from "./common/boxes";
 import { csvRecords, formatCsv, type CsvValue } from "./common/csv";
 import { finishImport } from "./common/finish";
-import { IMAGE_EXTENSIONS, ImageIndex, isDir, listFiles, readHead, readText } from "./common/files";
+import { IMAGE_EXTENSIONS, ImageIndex, isDir, oneFileIn, readHead, readText } from "./common/files";
 import { fieldObjects, fieldToWrite, type FieldObjects } from "./common/labels";
 import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
@@ -50,6 +50,7 @@ const HOLDS: Capabilities = {
 export const openimages: Format = {
   name: "openimages",
   description: "Open Images box CSV (normalised boxes, group-of, scores, occluded/truncated/... flags); needs --images",
+  reads: "file",
   holds: HOLDS,
   detect: (input) => input.toLowerCase().endsWith(".csv") && looksLikeOpenImages(input),
   read: readOpenImages,
@@ -75,10 +76,8 @@ function looksLikeOpenImages(file: string): boolean {
 /** A CSV file of boxes given as the file or the folder holding it. */
 function boxFile(input: string): string {
   if (!isDir(input)) return input;
-  const candidates = listFiles(input, (rel) => /\.csv$/i.test(rel)).filter((rel) => looksLikeOpenImages(path.join(input, rel)));
-  if (candidates.length === 1) return path.join(input, candidates[0]);
-  if (candidates.length === 0) fail(input, undefined, "no Open Images box CSV in this folder", `pass the CSV file itself (its first line is ${COLUMNS.join(",")})`);
-  fail(input, undefined, `several Open Images box CSVs in this folder: ${candidates.join(", ")}`, "pass the one to read");
+  const isBoxCsv = (file: string) => /\.csv$/i.test(file) && looksLikeOpenImages(file);
+  return oneFileIn(input, isBoxCsv, "Open Images box CSV", `its first line is ${COLUMNS.join(",")}`);
 }
 
 /**

@@ -49,6 +49,7 @@ function textBoxes(box: BoxLayout): Format {
   return {
     name: `txt-${box}`,
     description: `text file per image: class [confidence] ${BOX_VALUES[box]}${box === "rel-cxcywh" ? " (normalised)" : ""}`,
+    reads: "folder",
     holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
     read: (input, options) => readTextBoxes(layout, input, options),
     plan: (ds, out, options) => {
@@ -117,8 +118,10 @@ export interface BoxFiles {
   classes: string[] | undefined;
   /** Dataset name. */
   name: string;
-  /** The split of a label file (YOLO: its first folder under `labels/`); none when omitted. */
+  /** The split of a label file or image (YOLO: its first folder under `labels/`, `images/`); none when omitted. */
   split?: (rel: string) => string | null;
+  /** Images without a label file are samples without objects (YOLO's background images). */
+  backgrounds?: boolean;
   /** The fix for a class index that is not in the class list. */
   classHint: string;
   /** The fix for a line with the wrong number of values. */
@@ -129,7 +132,8 @@ export interface BoxFiles {
  * Reads per-image box text files. Each label file is matched to an image by its relative path
  * (`labels/val/a.txt` to `images/val/a.jpg`), else by its bare name when one image alone has
  * it; a name several images share becomes an `ambiguous-image` problem on the sample.
- * Normalised boxes are made absolute once the image sizes are read.
+ * Normalised boxes are made absolute once the image sizes are read. A label file without an
+ * image is a `missing-image` problem on its sample.
  */
 export async function readBoxFiles(src: BoxFiles, options: ReadOptions): Promise<Dataset> {
   const { layout, dir, imagesDir, classes } = src;
@@ -139,11 +143,21 @@ export async function readBoxFiles(src: BoxFiles, options: ReadOptions): Promise
   const field = options.field ?? GROUND_TRUTH;
   const format = lineFormat(layout);
   let scored = false;
+  const labelled = new Set<string>();
   for (const rel of src.files) {
     const file = path.join(dir, rel);
     const key = rel.slice(0, -".txt".length);
     const match = index?.match(key);
     const id = b.addSample({ filepath: match?.file ?? `${key}.jpg`, split: src.split?.(rel) ?? null });
+    if (match?.file) labelled.add(match.file);
+    if (match && match.file === null && match.candidates.length === 0) {
+      b.addProblem({
+        kind: "missing-image", sampleId: id, file,
+        message: `label file without an image: no image ${key}.* in ${imagesDir}`,
+        hint: "put the image there (the label file's path under the labels folder, with an image extension), "
+          + "or delete the label file",
+      });
+    }
     if (match && match.file === null && match.candidates.length > 1) {
       b.addProblem({
         kind: "ambiguous-image", sampleId: id, file,
@@ -169,6 +183,11 @@ export async function readBoxFiles(src: BoxFiles, options: ReadOptions): Promise
       const [w, h] = layout.box === "abs-xyxy" ? [cornerSize(a, e), cornerSize(c, g)] : [e, g];
       b.addObject({ sampleId: id, field, label, x: a, y: c, w, h, confidence });
     });
+  }
+  if (src.backgrounds && index) {
+    for (const rel of index.files) {
+      if (!labelled.has(rel)) b.addSample({ filepath: rel, split: src.split?.(rel) ?? null });
+    }
   }
   b.declareField({ name: field, kind: "detections", predicted: scored });
   if (layout.box !== "rel-cxcywh") return finishImport(b, dir, options);

@@ -43,6 +43,7 @@ const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 export const voc: Format = {
   name: "voc",
   description: "Pascal VOC XML, one file per image (folder of .xml or a VOC tree with Annotations/)",
+  reads: "folder",
   holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: false, classification: false, metadata: false, attributes: true, multipleFields: false, splits: true, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
   detect: (input) => isDir(input) && (isDir(path.join(input, "Annotations")) || fs.readdirSync(input).some((f) => f.endsWith(".xml"))),
   read: readVoc,

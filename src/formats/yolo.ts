@@ -11,26 +11,28 @@ import { readBoxFiles, writeBoxFiles, type BoxLineLayout } from "./textboxes";
 
 /**
  * YOLO: a text file per image, one line `class cx cy w h [confidence]` per box, normalised to
- * the image size; class names from `data.yaml` (Ultralytics), `obj.names` (Darknet) or
- * `classes.txt`. Two layouts are read: Ultralytics (`labels/<split>/*.txt` beside
- * `images/<split>/`) and Darknet (`obj_train_data/*.txt` listed in `train.txt`). Sizes come
- * from the image headers, so the images must be reachable (`--images`, or `images/` inside).
+ * the image size; class names from an Ultralytics YAML with a `names:` key (`data.yaml`, or
+ * any other name: `coco128.yaml`), `obj.names` (Darknet) or `classes.txt`. Two layouts are
+ * read: Ultralytics (`labels/<split>/*.txt` beside `images/<split>/`) and Darknet
+ * (`obj_train_data/*.txt` listed in `train.txt`). Sizes come from the image headers, so the
+ * images must be reachable (`--images`, or `images/` inside). An image without a label file is
+ * a background sample (no objects), as Ultralytics reads it.
  */
-const NAME_FILES = ["data.yaml", "dataset.yaml", "obj.names", "classes.txt"];
+const YAML_FILES = ["data.yaml", "dataset.yaml"];
+const LIST_NAME_FILES = ["obj.names", "classes.txt"];
 /**
  * Image lists and class lists at the dataset root (Darknet's `train.txt`, LabelImg's
  * `classes.txt`). Only there: under `labels/` or `obj_train_data/` a `train.txt` is the label
  * file of an image named `train.jpg`.
  */
 const LIST_FILES = new Set(["train.txt", "val.txt", "valid.txt", "test.txt", "classes.txt"]);
-/** Files that only a YOLO dataset has beside its labels; `classes.txt` alone is not one (txt-* outputs have it too). */
-const YOLO_NAME_FILES = ["data.yaml", "dataset.yaml", "obj.names"];
 /** A YOLO line is a normalised centre box with the confidence last. */
 const YOLO_LINES: BoxLineLayout = { box: "rel-cxcywh", confidence: "last" };
 
 export const yolo: Format = {
   name: "yolo",
   description: "YOLO txt per image + data.yaml / obj.names (normalised boxes, optional confidence)",
+  reads: "folder",
   holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: true, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
   detect: looksLikeYolo,
   read: readYolo,
@@ -44,7 +46,7 @@ export const yolo: Format = {
  */
 function looksLikeYolo(input: string): boolean {
   if (!isDir(input)) return false;
-  if (YOLO_NAME_FILES.some((f) => fs.existsSync(path.join(input, f)))) return true;
+  if (fs.existsSync(path.join(input, "obj.names")) || namesYamls(input).length) return true;
   if (holdsTxt(path.join(input, "labels"), 2)) return true;
   if (!fs.existsSync(path.join(input, "classes.txt"))) return false;
   return isDir(path.join(input, "obj_train_data")) || ["train.txt", "val.txt", "valid.txt", "test.txt"].some((f) => isImageList(path.join(input, f)));
@@ -81,20 +83,55 @@ async function readYolo(root: string, options: ReadOptions): Promise<Dataset> {
     name: options.name ?? path.basename(path.resolve(root)),
     // Ultralytics: labels/<split>/a.txt beside images/<split>/a.jpg.
     split: (rel) => (labelsRoot !== root && rel.includes("/") ? rel.split("/")[0] : null),
+    backgrounds: true,
     classHint: "add the class to data.yaml / obj.names, or fix the index",
     countHint: "YOLO segmentation lines are not read; give boxes as 5 or 6 values",
   }, options);
 }
 
 export function readClassNames(root: string): string[] {
-  for (const f of NAME_FILES) {
-    const file = path.join(root, f);
-    if (!fs.existsSync(file)) continue;
-    const text = readText(file);
-    if (f.endsWith(".yaml")) return yamlNames(file, text);
-    return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const yamls = namesYamls(root);
+  if (yamls.length > 1) {
+    const names = yamls.map((f) => path.basename(f)).join(", ");
+    fail(root, undefined, `${yamls.length} YAML files name classes (${names})`, "keep one, or pass --classes FILE");
   }
-  fail(root, undefined, "no class names found (data.yaml, obj.names or classes.txt)", "add one of those files, or pass --classes");
+  const file = yamls[0] ?? LIST_NAME_FILES.map((f) => path.join(root, f)).find((f) => fs.existsSync(f));
+  if (file === undefined) {
+    const message = "no class names found (a YAML file with names:, obj.names or classes.txt)";
+    fail(root, undefined, message, "add one of those files, or pass --classes");
+  }
+  return readClassList(file);
+}
+
+/**
+ * Class names from a file: an Ultralytics YAML's `names:` (a `.yaml`/`.yml` file, or any file
+ * with a `names:` line), else one name per line (`obj.names`, `classes.txt`).
+ */
+export function readClassList(file: string): string[] {
+  const text = readText(file);
+  if (/\.ya?ml$/i.test(file) || NAMES_KEY.test(text)) return yamlNames(file, text);
+  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+}
+
+/** A YAML `names:` key at the start of a line. */
+const NAMES_KEY = /^names\s*:/m;
+
+/**
+ * The YAML files of a folder that may name the classes: `data.yaml` or `dataset.yaml`, else
+ * every `.yaml`/`.yml` file with a `names:` key (Ultralytics names it after the dataset:
+ * `coco128.yaml`). More than one cannot be told apart.
+ */
+function namesYamls(root: string): string[] {
+  const standard = YAML_FILES.map((f) => path.join(root, f)).find((f) => fs.existsSync(f));
+  if (standard !== undefined) return [standard];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  const yamls = entries.filter((f) => /\.ya?ml$/i.test(f)).sort().map((f) => path.join(root, f));
+  return yamls.filter((f) => NAMES_KEY.test(readHead(f, 1 << 16) ?? ""));
 }
 
 /**
@@ -106,28 +143,40 @@ function yamlNames(file: string, text: string): string[] {
   const lines = text.split(/\r?\n/).map(stripComment);
   const at = lines.findIndex((l) => /^names\s*:/.test(l));
   if (at < 0) fail(file, undefined, "no `names:` entry", "list the class names under names:");
-  let inline = lines[at].replace(/^names\s*:/, "").trim();
-  if (inline.startsWith("[") || inline.startsWith("{")) {
-    for (let k = at + 1; !scanFlow(inline).closed && k < lines.length; k++) inline += " " + lines[k].trim();
-    const { items, closed } = scanFlow(inline);
-    if (!closed) fail(file, `line ${at + 1}`, "the names list is not closed", `close it with ${inline.startsWith("[") ? "]" : "}"}`);
-    if (inline.startsWith("[")) return items.map(unquote);
-    const out: string[] = [];
-    for (const item of items) {
-      const m = /^(\d+)\s*:\s*(.*)$/.exec(item);
-      if (!m) fail(file, `line ${at + 1}`, `names entry ${JSON.stringify(item)} is not "index: name"`, "write names as {0: first, 1: second}");
-      out[Number(m[1])] = unquote(m[2]);
-    }
-    return out;
+  const inline = lines[at].replace(/^names\s*:/, "").trim();
+  const flow = inline.startsWith("[") || inline.startsWith("{");
+  const names = flow ? flowNames(file, lines, at, inline) : blockNames(lines.slice(at + 1));
+  if (!names.length) {
+    fail(file, `line ${at + 1}`, "names: lists no classes", "list the class names under names: (- car, or 0: car)");
   }
+  return names;
+}
+
+/** `names: [a, b]` or `names: {0: a, 1: b}`, also over several lines. */
+function flowNames(file: string, lines: string[], at: number, inline: string): string[] {
+  for (let k = at + 1; !scanFlow(inline).closed && k < lines.length; k++) inline += " " + lines[k].trim();
+  const { items, closed } = scanFlow(inline);
+  if (!closed) fail(file, `line ${at + 1}`, "the names list is not closed", `close it with ${inline.startsWith("[") ? "]" : "}"}`);
+  if (inline.startsWith("[")) return items.map(unquote);
   const out: string[] = [];
-  for (const l of lines.slice(at + 1)) {
+  for (const item of items) {
+    const m = /^(\d+)\s*:\s*(.*)$/.exec(item);
+    if (!m) fail(file, `line ${at + 1}`, `names entry ${JSON.stringify(item)} is not "index: name"`, "write names as {0: first, 1: second}");
+    out[Number(m[1])] = unquote(m[2]);
+  }
+  return out;
+}
+
+/** The lines under `names:`: a block list (`- a`, indented or not, as YAML allows) or an index map (`  0: a`). */
+function blockNames(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
     if (!l.trim()) continue;
-    if (!/^\s+/.test(l)) break;
-    const item = /^\s+-\s*(.*)$/.exec(l);
+    const item = /^\s*-\s+(.*)$|^\s*-$/.exec(l);
     const keyed = /^\s+(\d+)\s*:\s*(.*)$/.exec(l);
-    if (item) out.push(unquote(item[1]));
+    if (item) out.push(unquote(item[1] ?? ""));
     else if (keyed) out[Number(keyed[1])] = unquote(keyed[2]);
+    else break;
   }
   return out;
 }

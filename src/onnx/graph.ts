@@ -17,7 +17,7 @@
  * not inside onnxruntime.
  */
 
-import { ProtoWriter, WIRE_FIXED32, WIRE_VARINT } from "../formats/common/protobuf";
+import { ProtoWriter, WIRE_FIXED32, WIRE_VARINT } from "../io/protobuf";
 
 export type DType = "float32" | "uint8" | "int32" | "int64" | "bool";
 /** A dimension: a size, or a symbolic name such as "batch" (the same name means the same size). */

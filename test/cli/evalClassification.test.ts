@@ -119,6 +119,28 @@ describe("blindspot eval classification", () => {
     expect(r.stderr).toMatch(/3 of 400 rows' probabilities do not sum to 1.*\n  fix: /);
   });
 
+  it("takes probabilities rounded to 6 decimals as summing to 1 (the tolerance follows the file's precision)", () => {
+    const rounded = animals.proba.map((row) => row.map((p) => Number(p.toFixed(6))));
+    const off = rounded.filter((row) => Math.abs(row.reduce((a, b) => a + b) - 1) > 1e-7).length;
+    expect(off).toBeGreaterThan(50);
+    const file = csv("rounded.csv", animals, (l) => l.slice(1).forEach((row) => row.splice(2, 4, ...row.slice(2).map((p) => Number(p).toFixed(6)))));
+    const r = cli("eval", "classification", file, "--truth", "label", "--probs", "cat,dog,bird,fish", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).probabilistic.unnormalizedRows).toBe(0);
+    expect(r.stderr).not.toContain("do not sum to 1");
+  });
+
+  it("names the cause of rows that do not sum to 1: a left-out column, or scores that are no distribution", () => {
+    const file = csv("sigmoid.csv", animals, (l) => l.slice(1).forEach((row) => (row[2] = String(Number(row[2]) + 0.2))));
+    const noFish = csv("no-fish.csv", animals, (l) => l.splice(0, l.length, ...l.filter((row) => row[1] !== "fish")));
+    const partial = cli("eval", "classification", noFish, "--truth", "label", "--probs", "cat,dog,bird");
+    expect(partial.stderr).toMatch(/fix: pass every class's probability column to --probs; the table has other numeric columns: fish/);
+    const all = cli("eval", "classification", file, "--truth", "label", "--probs", "cat,dog,bird,fish", "--json");
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr).toMatch(/400 of 400 rows' probabilities do not sum to 1, by more than floating-point error explains/);
+    expect(all.stderr).toMatch(/fix: every numeric column of the table is passed, so these scores are not one distribution/);
+  });
+
   const fails = (args: string[], ...patterns: (string | RegExp)[]) => {
     const r = cli("eval", ...args);
     expect(r.code).toBe(1);

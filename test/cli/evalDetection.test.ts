@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir } from "../helpers/data";
+import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir, VOC_CLASSES } from "../helpers/data";
 
 /** `blindspot eval detection`: pycocotools' numbers as JSON or as its printout, and bad input refused or warned about with counts. */
 const BIN = path.resolve(__dirname, "../../bin/blindspot.js");
@@ -46,6 +46,20 @@ describe.skipIf(!HAS_SHARED)(`blindspot eval detection on coco-fake100${HAS_SHAR
       expect(out.confusion.labels.at(-1)).toBe("(background)");
     });
   }
+
+  it("takes --classes for predictions that name classes by index (text box files), as its hints suggest", () => {
+    const gt = path.join(SHARED, "voc100/voc100_gt_coco.json"), images = path.join(SHARED, "voc100/images");
+    const dets = path.join(SHARED, "voc100/dets/abs_xywh");
+    const classes = path.join(tmpDir("eval-classes"), "classes.txt");
+    fs.writeFileSync(classes, `${VOC_CLASSES.join("\n")}\n`);
+    const r = run("--gt", gt, "--pred", dets, "--pred-format", "txt-abs-xywh", "--classes", classes, "--images", images, "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.predictions).toBe(452);
+    // The same detections as the COCO results pycocotools was run on: the same 12 numbers.
+    const ref = JSON.parse(fs.readFileSync(path.join(SHARED, "voc100/pycocotools_bbox_reference.json"), "utf8"));
+    Object.values(out.stats as Record<string, number>).forEach((v, i) => expect(Math.abs(v - ref.stats[i])).toBeLessThanOrEqual(1e-9));
+  });
 
   it("prints pycocotools' summary lines without --json", () => {
     const r = run("--gt", path.join(FAKE, "instances_val2014_100.json"), "--pred", path.join(FAKE, "instances_val2014_fakebbox100_results.json"));

@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { HAS_SHARED, SHARED, VOC, VOC_CLASSES, VOC_IMAGES } from "../helpers/data";
+import { HAS_SHARED, SHARED, tmpDir, VOC, VOC_CLASSES, VOC_IMAGES } from "../helpers/data";
 
 const BIN = path.resolve(__dirname, "../../bin/blindspot.js");
 
@@ -30,6 +31,34 @@ describe.skipIf(!HAS_SHARED)("blindspot info --json", () => {
       expect(s.fields[0].labels).toEqual(summaries[0].fields[0].labels);
     }
     expect(summaries[0].fields[0].labels.person).toBe(91);
+  });
+
+  it("reads a one-file layout given by its folder: the one annotation file in it", () => {
+    for (const [rel, format] of LAYOUTS.filter(([rel]) => path.extname(rel) !== "")) {
+      const s = info(path.join(VOC, path.dirname(rel)), "--format", format, "--images", VOC_IMAGES);
+      expect([format, s.samples, s.objects, s.problems.total]).toEqual([format, 100, 273, 0]);
+    }
+  });
+
+  it("names the candidates when a folder holds several files of the format", () => {
+    const dir = tmpDir("info-two-coco");
+    for (const f of ["a.json", "b.json"]) fs.copyFileSync(path.join(VOC, LAYOUTS[0][0]), path.join(dir, f));
+    const r = spawnSync(process.execPath, [BIN, "info", dir, "--format", "coco"], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("2 files in this folder could be the coco file: a.json, b.json");
+    expect(r.stderr).not.toContain("bug in blindspot");
+  });
+
+  it("reads --classes FILE.yaml as an Ultralytics names: list, never a comment as a class", () => {
+    const dir = tmpDir("info-classes-yaml");
+    const names = fs.readFileSync(path.join(VOC, "gts/yolo_format/obj.names"), "utf8").trim().split("\n");
+    const yaml = path.join(dir, "voc.yaml");
+    fs.writeFileSync(yaml, `# Ultralytics YOLO config file\n# PASCAL VOC\nnames:\n${names.map((n, i) => `  ${i}: ${n}`).join("\n")}\n`);
+    const withYaml = info(path.join(VOC, "gts/yolo_format"), "--classes", yaml, "--images", VOC_IMAGES);
+    const withNames = info(path.join(VOC, "gts/yolo_format"), "--images", VOC_IMAGES);
+    expect(withYaml.categories).toBe(20);
+    expect(withYaml.fields[0].labels).toEqual(withNames.fields[0].labels);
+    expect(withYaml.fields[0].labels.person).toBe(91);
   });
 
   it("adds predictions to a ground truth with --gt, and reads the sign-digits folder", () => {

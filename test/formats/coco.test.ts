@@ -5,7 +5,7 @@ import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import { BlindspotError } from "../../src/errors";
 import { exportDataset, load } from "../../src/formats/api";
-import { HAS_SHARED, tmpDir, VOC, VOC_IMAGES } from "../helpers/data";
+import { HAS_SHARED, tmpDir, VOC, VOC_IMAGES, writeImage } from "../helpers/data";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -63,6 +63,24 @@ describe("coco", () => {
     expect(b.licenses).toEqual(a.licenses);
     // The text id that looks like a number stays text; the number ids stay numbers.
     expect(b.annotations.map((x: any) => x.id)).toEqual([1.5, "7", "ann-x", 3]);
+  });
+
+  it("never writes a null width or height: reads the image header, or refuses saying why", async () => {
+    const dir = tmpDir("coco-sizes");
+    await writeImage(path.join(dir, "images/a.jpg"), 64, 48);
+    const unsized = (imagesDir: string | null) => {
+      const b = new DatasetBuilder("unsized", imagesDir);
+      b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+      b.addSample({ filepath: "a.jpg" });
+      b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "x", x: 1, y: 1, w: 2, h: 2 });
+      return b.build();
+    };
+    await exportDataset(unsized(path.join(dir, "images")), path.join(dir, "out.json"), { format: "coco" });
+    const written = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
+    expect(written.images.map((im: any) => [im.width, im.height])).toEqual([[64, 48]]);
+    const err = await rejection(exportDataset(unsized(null), path.join(dir, "refused.json"), { format: "coco" }));
+    expect(err.message).toMatch(/a\.jpg \(sample a\.jpg\): image size unknown\n {2}fix: COCO gives every image its width and height/);
+    expect(fs.existsSync(path.join(dir, "refused.json"))).toBe(false);
   });
 
   it("numbers ids only where there are none, above the ids given", async () => {
@@ -187,6 +205,23 @@ describe("coco", () => {
       expect(err.message, name).toMatch(message);
       expect(err.message, name).toMatch(/fix: /);
     }
+  });
+
+  it("names an image or category id that differs from the file's own only by type (\"2299\" for 2299)", async () => {
+    const dir = tmpDir("coco-id-types");
+    const images = [{ id: 2299, file_name: "a.jpg", width: 10, height: 10 }];
+    const categories = [{ id: 1, name: "car" }];
+    const textImage = { id: 1, image_id: "2299", category_id: 1, bbox: [1, 1, 2, 2] };
+    const file = cocoFile(dir, JSON.stringify({ images, annotations: [textImage], categories }), "text-image.json");
+    const err = await rejection(load(file, { checkImages: "none" }));
+    expect(err.message).toContain('image_id "2299" is text (in quotes), and the id there is the number 2299');
+    expect(err.message).toMatch(/fix: write image ids one way/);
+    const textCategory = { id: 1, image_id: 2299, category_id: "1", bbox: [1, 1, 2, 2] };
+    const other = cocoFile(dir, JSON.stringify({ images, annotations: [textCategory], categories }), "text-category.json");
+    const ds = await load(other, { checkImages: "none" });
+    expect(ds.problems.map((p) => p.message)).toEqual([
+      'category_id "1" is text (in quotes), and the id there is the number 1; kept with label unknown-category-1',
+    ]);
   });
 
   it("two categories of one name stay apart (name#2), with a duplicate-category problem naming both ids", async () => {

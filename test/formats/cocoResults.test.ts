@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import { BlindspotError } from "../../src/errors";
-import { exportDataset, importLabels, load } from "../../src/formats/api";
+import { detectFormat, exportDataset, importLabels, load } from "../../src/formats/api";
 import { HAS_SHARED, SHARED, tmpDir } from "../helpers/data";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -52,6 +52,25 @@ describe("coco-results", () => {
       expect(err.message).toMatch(message);
       expect(err.message).toMatch(/fix: make entry \[\d\] a result object, or remove it/);
     }
+  });
+
+  it("names category ids that differ from the ground truth's only by type (\"3\" for 3)", async () => {
+    const dir = tmpDir("results-typed-category");
+    const { ds } = await groundTruth(dir);
+    const file = writeJson(dir, "res.json", [{ image_id: "img-a", category_id: "3", bbox: [1, 1, 5, 5], score: 0.5 }]);
+    const err = await rejection(load(file, { format: "coco-results", reference: ds }));
+    expect(err.message).toContain('("3" x1): "3" is text (in quotes), and the id there is the number 3');
+    expect(err.message).toContain("write category ids as numbers without quotes");
+  });
+
+  it("is told from a COCO file by its first character, also in a folder holding both", async () => {
+    const dir = tmpDir("results-detect");
+    const { file: gt, ds } = await groundTruth(dir);
+    const res = writeJson(dir, "res.json", [{ image_id: "img-a", category_id: 3, bbox: [1, 1, 5, 5], score: 0.5 }]);
+    expect(detectFormat(gt).name).toBe("coco");
+    expect(detectFormat(res).name).toBe("coco-results");
+    const read = await load(dir, { format: "coco-results", reference: ds });
+    expect(read.objects.numRows()).toBe(1);
   });
 
   it("results refer to text image ids as given, both ways", async () => {

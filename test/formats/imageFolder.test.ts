@@ -6,9 +6,21 @@ import { values } from "../../src/dataset/columns";
 import { BlindspotError } from "../../src/errors";
 import { exportDataset, load } from "../../src/formats/api";
 import { imageFolder } from "../../src/formats/imageFolder";
-import { HAS_SHARED, SHARED, tmpDir, writeImage } from "../helpers/data";
+import { HAS_SHARED, SHARED, tmpDir, VOC_IMAGES, writeImage } from "../helpers/data";
 
 const SIGNS = path.join(SHARED, "sign-digits/Dataset");
+
+describe.skipIf(!HAS_SHARED)("a flat folder of images", () => {
+  it("loads without --format as an unlabelled image set, sizes from the headers", async () => {
+    const ds = await load(VOC_IMAGES);
+    expect(ds.count()).toBe(100);
+    expect(ds.fields).toEqual([]);
+    expect(ds.problems).toEqual([]);
+    const widths = Array.from(values<number | null>(ds.samples, "width"));
+    expect(widths.every((w) => w !== null && w > 0)).toBe(true);
+    expect(values<string>(ds.samples, "filepath")[0]).toMatch(/^[^/]+\.jpg$/);
+  });
+});
 
 describe.skipIf(!HAS_SHARED)("sign-digits image folder", async () => {
   const ds = HAS_SHARED ? await load(SIGNS) : null!;

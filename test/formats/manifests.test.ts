@@ -7,7 +7,7 @@ import { values } from "../../src/dataset/columns";
 import { generateDemo } from "../../src/demo";
 import { BlindspotError } from "../../src/errors";
 import { exportDataset, load } from "../../src/formats/api";
-import { tmpDir } from "../helpers/data";
+import { tmpDir, writeImage } from "../helpers/data";
 
 /** Sample rows without the derived `problems` column, keyed by id. */
 function sampleRows(t: ColumnTable) {
@@ -211,6 +211,22 @@ describe("manifests", () => {
     const ds = await load(file, { checkImages: "none" });
     expect(Array.from(values(ds.samples, "width"))).toEqual([640, 640]);
     expect(Array.from(values(ds.samples, "height"))).toEqual([480, null]);
+  });
+
+  it("CSV: image paths without an extension get the extension of the image on disk, else one clear problem", async () => {
+    const dir = tmpDir("csv-no-ext");
+    await writeImage(path.join(dir, "images/1a2b3c.jpg"), 40, 30);
+    await writeImage(path.join(dir, "images/sub/ff00.jpeg"), 20, 10);
+    const file = path.join(dir, "train.csv");
+    fs.writeFileSync(file, "image,label\n1a2b3c,cat\nsub/ff00,dog\ngone,cat\n");
+    const ds = await load(file, { images: path.join(dir, "images") });
+    expect(Array.from(values(ds.samples, "filepath"))).toEqual(["1a2b3c.jpg", "sub/ff00.jpeg", "gone"]);
+    expect(Array.from(values(ds.samples, "width"))).toEqual([40, 20, null]);
+    expect(ds.problems.map((p) => [p.kind, p.place, p.message])).toEqual([[
+      "missing-image", "line 4",
+      `column image names "gone" without an extension, and no single image gone.* is in ${path.join(dir, "images")}`,
+    ]]);
+    expect(ds.problems[0].hint).toMatch(/pass --images with the folder that holds the images/);
   });
 
   it("CSV: a tag holding the separator names the output file and the sample", async () => {

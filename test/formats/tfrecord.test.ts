@@ -9,10 +9,11 @@ import type { Dataset } from "../../src/dataset/dataset";
 import { BlindspotError } from "../../src/errors";
 import { exportDataset } from "../../src/formats/api";
 import { coco } from "../../src/formats/coco";
-import { ProtoWriter, WIRE_FIXED32, WIRE_VARINT } from "../../src/formats/common/protobuf";
-import {
-  crc32c, decodeExample, encodeExample, formatLabelMap, frameRecord, maskedCrc32c, parseLabelMap, readRecords, tfrecord, type Feature,
-} from "../../src/formats/tfrecord";
+import { ProtoWriter, WIRE_FIXED32, WIRE_VARINT } from "../../src/io/protobuf";
+import { tfrecord } from "../../src/formats/tfrecord";
+import { decodeExample, encodeExample, type Feature } from "../../src/formats/tfrecord/example";
+import { formatLabelMap, parseLabelMap } from "../../src/formats/tfrecord/labelMap";
+import { crc32c, frameRecord, maskedCrc32c, readRecords } from "../../src/formats/tfrecord/records";
 import { boxDiffs, imageSizes, VOC, VOC_COCO, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 
 const TF_DIR = path.join(VOC, "gts/tfrecord_format");

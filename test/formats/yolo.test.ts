@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
-import { detectFormat, exportDataset } from "../../src/formats/api";
-import { readClassNames, stripComment, yolo } from "../../src/formats/yolo";
+import { detectFormat, exportDataset, load } from "../../src/formats/api";
+import { readClassList, readClassNames, stripComment, yolo } from "../../src/formats/yolo";
 import { boxDiffs, HAS_SHARED, rejection, snapshot, tmpDir, VOC, VOC_IMAGES, vocReferenceDiffs, writeImage, writeText } from "../helpers/data";
 
 interface Box { label: string; x: number; y: number; w: number; h: number; confidence?: number }
@@ -85,7 +85,27 @@ describe("YOLO label files matched to images", () => {
     expect(ambiguous).toHaveLength(1);
     expect(ambiguous[0].message).toMatch(/2 images have its name \(x\/a\.jpg, y\/a\.jpg\): none was chosen/);
     expect(ambiguous[0].file).toBe(path.join(root, "labels/a.txt"));
-    expect(col(ds, "samples", "filepath")).toEqual(["a.jpg"]);
+    // The two images have no label file of their own: background samples.
+    expect(col(ds, "samples", "filepath")).toEqual(["a.jpg", "x/a.jpg", "y/a.jpg"]);
+  });
+
+  it("an image without a label file is a background sample; a label file without an image is one problem", async () => {
+    const root = tmpDir("yolo-background");
+    await writeImage(path.join(root, "images/train/a.jpg"), 100, 50);
+    await writeImage(path.join(root, "images/train/empty.jpg"), 60, 40);
+    await writeImage(path.join(root, "images/val/b.png"), 80, 80);
+    writeText(path.join(root, "data.yaml"), "names: [cat]\n");
+    writeText(path.join(root, "labels/train/a.txt"), "0 0.5 0.5 0.2 0.2\n");
+    writeText(path.join(root, "labels/val/gone.txt"), "0 0.5 0.5 0.2 0.2\n");
+    const ds = await yolo.read!(root, {});
+    expect(col(ds, "samples", "filepath")).toEqual(["train/a.jpg", "val/gone.jpg", "train/empty.jpg", "val/b.png"]);
+    expect(col(ds, "samples", "split")).toEqual(["train", "val", "train", "val"]);
+    expect(col(ds, "samples", "width")).toEqual([100, null, 60, 80]);
+    expect(col(ds, "objects", "sample_id")).toHaveLength(1);
+    const missing = ds.problems.filter((p) => p.kind === "missing-image");
+    expect(missing).toHaveLength(1);
+    expect(missing[0].file).toBe(path.join(root, "labels/val/gone.txt"));
+    expect(missing[0].message).toContain("label file without an image");
   });
 });
 
@@ -113,6 +133,27 @@ describe("YOLO data.yaml names", () => {
     expect(names("names: # by index\n  0: person  # people\n  1: bicycle\n")).toEqual(["person", "bicycle"]);
     expect(names("names: ['a]b', \"c, d\", e] # x\n")).toEqual(["a]b", "c, d", "e"]);
     expect(() => names("names: [a, b\n")).toThrow(/names list is not closed/);
+  });
+
+  it("reads a block list written without indentation, and refuses an empty names:", () => {
+    expect(names("names:\n- person\n- bicycle # two wheels\nnc: 2\n")).toEqual(["person", "bicycle"]);
+    expect(() => names("names:\nnc: 0\n")).toThrow(/names: lists no classes/);
+  });
+
+  it("finds the names in a YAML of any name (coco8.yaml), and never takes a comment for a class", async () => {
+    const root = tmpDir("yolo-any-yaml");
+    const yaml = "# Ultralytics YOLO, AGPL-3.0 license\n# COCO8 dataset config file\npath: .\ntrain: images/train\n"
+      + "names:\n  0: person\n  1: bicycle\n";
+    writeText(path.join(root, "coco8.yaml"), yaml);
+    writeText(path.join(root, "notes.yml"), "author: me\n");
+    await writeImage(path.join(root, "images/train/a.jpg"), 100, 50);
+    writeText(path.join(root, "labels/train/a.txt"), "1 0.5 0.5 0.2 0.2\n");
+    expect(readClassNames(root)).toEqual(["person", "bicycle"]);
+    expect(readClassList(path.join(root, "coco8.yaml"))).toEqual(["person", "bicycle"]);
+    const ds = await load(root);
+    expect(col(ds, "objects", "label")).toEqual(["bicycle"]);
+    writeText(path.join(root, "other.yaml"), "names: [x]\n");
+    expect(() => readClassNames(root)).toThrow(/2 YAML files name classes \(coco8\.yaml, other\.yaml\)/);
   });
 });
 
@@ -204,6 +245,8 @@ describe("YOLO detection", () => {
 
   it("needs data.yaml, obj.names, label files under labels/, or classes.txt with the Darknet layout", () => {
     expect(yolo.detect!(folder({ "data.yaml": "names: [a]\n" }))).toBe(true);
+    expect(yolo.detect!(folder({ "VOC.yaml": "# config\nnames:\n  0: a\n" }))).toBe(true);
+    expect(yolo.detect!(folder({ "config.yaml": "lr: 0.1\n" }))).toBe(false);
     expect(yolo.detect!(folder({ "obj.names": "a\n" }))).toBe(true);
     expect(yolo.detect!(folder({ "labels/train/a.txt": "0 0.5 0.5 0.1 0.1\n" }))).toBe(true);
     expect(yolo.detect!(folder({ "classes.txt": "a\n", "obj_train_data/a.txt": "" }))).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import * as ort from "onnxruntime-node";
-import { ProtoReader } from "../../src/formats/common/protobuf";
+import { ProtoReader } from "../../src/io/protobuf";
 import { float, floats, GraphBuilder, tensor } from "../../src/onnx/graph";
 import { openSession } from "../../src/onnx/session";
 

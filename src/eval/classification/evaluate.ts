@@ -21,6 +21,11 @@ export interface EvaluateClassificationOptions {
   k?: number;
   /** Equal-width bins of the calibration error (default 15). */
   bins?: number;
+  /**
+   * How far a row's probabilities may sum from 1 and still count as normalised (default
+   * scikit-learn's sqrt(machine epsilon)); probabilities rounded to 6 decimals need k x 5e-7.
+   */
+  sumTolerance?: number;
 }
 
 /** Why a sample was left out of the evaluation; each skipped sample counts under the first that applies. */
@@ -118,6 +123,7 @@ interface Settings {
   k: number;
   topK: number;
   bins: number;
+  sumTolerance: number;
 }
 
 /**
@@ -132,7 +138,10 @@ export function evaluateClassification(ds: Dataset, pred: string, options: Evalu
   const gt = options.gt ?? GROUND_TRUTH, key = options.key ?? `eval_${pred}`;
   const e = encode(ds, gt, pred);
   const k = e.classes.length;
-  const settings: Settings = { k, topK: Math.min(positiveInteger(options.k ?? 5, "k"), k), bins: positiveInteger(options.bins ?? 15, "bins") };
+  const settings: Settings = {
+    k, topK: Math.min(positiveInteger(options.k ?? 5, "k"), k), bins: positiveInteger(options.bins ?? 15, "bins"),
+    sumTolerance: Math.max(options.sumTolerance ?? 0, SUM_TOLERANCE),
+  };
   writeBack(ds, key, e);
   const metrics = [...LABEL_METRICS, ...(e.probs ? (k === 2 ? [...PROB_METRICS, "brier"] : PROB_METRICS) : [])];
   const results = summarize(gt, pred, key, e, settings);
@@ -309,12 +318,15 @@ function summarize(gt: string, pred: string, key: string, e: Encoded, settings: 
 }
 
 /** scikit-learn's check that rows sum to one: np.allclose(sum, 1, rtol=sqrt(eps)). */
-function unnormalizedRows({ values: v, k }: ProbabilityMatrix): number {
+const SUM_TOLERANCE = 1e-8 + Math.sqrt(Number.EPSILON);
+
+/** Rows whose probabilities sum further than `tolerance` from 1. */
+function unnormalizedRows({ values: v, k }: ProbabilityMatrix, tolerance: number): number {
   let count = 0;
   for (let i = 0; i < v.length / k; i++) {
     let sum = 0;
     for (let c = 0; c < k; c++) sum += v[i * k + c];
-    if (!(Math.abs(sum - 1) <= 1e-8 + Math.sqrt(Number.EPSILON))) count++;
+    if (!(Math.abs(sum - 1) <= tolerance)) count++;
   }
   return count;
 }
@@ -327,7 +339,7 @@ function probabilisticResults(classes: string[], s: Subset, settings: Settings, 
   const [positive, score] = binary ? oneVsRest(s, 1) : [Uint8Array.from(top, (c, i) => (c === s.truth[i] ? 1 : 0)), Float64Array.from(top, (c, i) => probs.values[i * k + c])];
   return {
     logLoss: scalars.log_loss,
-    unnormalizedRows: unnormalizedRows(probs),
+    unnormalizedRows: unnormalizedRows(probs, settings.sumTolerance),
     topK: { k: settings.topK, accuracy: scalars.top_k_accuracy },
     rocAuc: { ovrMacro: rocAucOneVsRest(s.truth, probs), ovrWeighted: rocAucOneVsRest(s.truth, probs, "weighted"), ovo: rocAucOneVsOne(s.truth, probs) },
     averagePrecision: { macro: averagePrecisionOneVsRest(s.truth, probs), weighted: averagePrecisionOneVsRest(s.truth, probs, "weighted") },

@@ -66,8 +66,16 @@ export function reportUnsized(b: DatasetBuilder, skipped: Map<number, number>, f
   }
 }
 
-/** A sample's size: from the table, else from its image header; fails when neither gives one. */
-export async function sizeOf(ds: Dataset, sampleId: string, filepath: string, width: number | null, height: number | null): Promise<{ W: number; H: number }> {
+/** Why a writer needs image sizes, for the refusal when one is unknown. */
+const FRACTIONS = "boxes are written as fractions of the image size";
+
+/**
+ * A sample's size: from the table, else from its image header; fails when neither gives one,
+ * saying `why` the writer needs it.
+ */
+export async function sizeOf(
+  ds: Dataset, sampleId: string, filepath: string, width: number | null, height: number | null, why = FRACTIONS,
+): Promise<{ W: number; H: number }> {
   if (width && height) return { W: width, H: height };
   if (ds.imagesDir !== null) {
     try {
@@ -76,12 +84,13 @@ export async function sizeOf(ds: Dataset, sampleId: string, filepath: string, wi
     } catch (err) {
       throw new BlindspotError({
         file: filepath, place: `sample ${sampleId}`, message: `image size unknown and the image cannot be read (${(err as Error).message.split("\n")[0]})`,
-        hint: "boxes are written as fractions of the image size: put the image there, or set the sample's width and height",
+        hint: `${why}: put the image there, or set the sample's width and height`,
       });
     }
   }
   throw new BlindspotError({
     file: filepath, place: `sample ${sampleId}`, message: "image size unknown",
-    hint: "boxes are written as fractions of the image size: load the dataset with --images so sizes come from the image headers",
+    hint: `${why}: load the dataset with --images so sizes come from the image headers`,
   });
 }
+

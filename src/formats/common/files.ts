@@ -47,6 +47,11 @@ export function readHead(file: string, bytes = 4096): string | null {
   }
 }
 
+/** Whether a JSON file's text starts with `open` (`{` for an object, `[` for a list), spaces aside. */
+export function jsonStartsWith(file: string, open: "{" | "["): boolean {
+  return /\.json$/i.test(file) && (readHead(file, 256) ?? "").trimStart().startsWith(open);
+}
+
 /**
  * A finite number from a parsed file: a number, or text that is one (not blank); else null.
  * With `positive`, zero and negatives are null too (image sizes).
@@ -95,6 +100,18 @@ export function listFiles(dir: string, filter: (rel: string) => boolean): string
   return out.sort();
 }
 
+/**
+ * The one file under a folder that `accepts` takes (an annotation file given by its folder);
+ * fails naming the folder when there is none or several. `what` names the file in messages.
+ */
+export function oneFileIn(dir: string, accepts: (file: string) => boolean, what: string, example: string): string {
+  const found = listFiles(dir, (rel) => accepts(path.join(dir, rel)));
+  if (found.length === 1) return path.join(dir, found[0]);
+  if (found.length === 0) fail(dir, undefined, `no ${what} in this folder`, `pass the file itself (${example})`);
+  const shown = found.slice(0, 5).join(", ") + (found.length > 5 ? `, and ${found.length - 5} more` : "");
+  fail(dir, undefined, `${found.length} files in this folder could be the ${what}: ${shown}`, "pass the one to read");
+}
+
 export const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|bmp|tiff?|avif|heic)$/i;
 
 export function isDir(p: string): boolean {
@@ -121,7 +138,7 @@ export class ImageIndex {
   private readonly byName = new Map<string, string[]>();
 
   /** `files`: image paths relative to the images folder, with `/` between folders. */
-  constructor(files: Iterable<string>) {
+  constructor(readonly files: readonly string[]) {
     for (const rel of files) {
       const dot = rel.lastIndexOf(".");
       const noExt = dot > rel.lastIndexOf("/") + 1 ? rel.slice(0, dot) : rel;

@@ -45,6 +45,8 @@ function escapes(sampleId: string, filepath: string): Problem {
 async function checkImages(b: DatasetBuilder, mode: "exists" | "header", onProgress: ReadOptions["onProgress"]): Promise<void> {
   const imagesDir = b.imagesDir!;
   const rows = Array.from({ length: b.sampleCount }, (_, i) => i);
+  // Samples whose reader already said the image is missing (a label file without an image).
+  const toldMissing = new Set(b.problems.filter((p) => p.kind === "missing-image").map((p) => p.sampleId));
   let done = 0;
   await mapLimit(rows, 8, async (row) => {
     onProgress?.("images", ++done, rows.length);
@@ -58,6 +60,7 @@ async function checkImages(b: DatasetBuilder, mode: "exists" | "header", onProgr
       return;
     }
     if (!fs.existsSync(full)) {
+      if (toldMissing.has(id)) return;
       b.addProblem({ kind: "missing-image", sampleId: id, file: full, message: "image file not found", hint: "put the image there, or pass --images with the folder that holds the images" });
       return;
     }

@@ -1,6 +1,6 @@
 /**
  * A minimal protocol-buffers wire-format reader and writer: enough for small fixed schemas
- * (tf.train.Example) without a protobuf library.
+ * (tf.train.Example, ONNX graphs) without a protobuf library.
  *
  * Wire types: 0 varint, 1 fixed 64-bit, 2 length-delimited (bytes, strings, messages, packed
  * repeated scalars), 5 fixed 32-bit. Groups (3, 4) are obsolete and refused.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   int64Size, lengthFieldSize, ProtobufError, ProtoReader, ProtoWriter, varintSize, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT,
-} from "../../src/formats/common/protobuf";
+} from "../../src/io/protobuf";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
