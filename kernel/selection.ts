@@ -1,21 +1,25 @@
 import * as fs from "node:fs";
+import { Dataset } from "../src/dataset/dataset";
+import { View } from "../src/dataset/view";
 import { BlindspotError } from "../src/errors";
 import { artifactFile, bundlePath } from "./artifacts/location";
 import { PROTOCOL_VERSION, selectionFileName, type SelectionFile } from "./protocol";
+import { linkGroup } from "./linkGroup";
 import { latestGroup } from "./session";
 
 /**
- * Ids of the samples selected in the outputs of a link group (default: the group of the most
- * recent `show`): the tiles or points picked one by one when there are any, otherwise the
- * samples a chart's brush or click kept. The extension writes the selection to a file beside
- * the notebook; nothing selected yet gives [].
+ * Ids of the samples selected in the outputs of a link group (a group's name, or a dataset or
+ * view for its dataset's default group; default: the group of the most recent `show`): the
+ * tiles or points picked one by one when there are any, otherwise the samples a chart's brush
+ * or click kept. The extension writes the selection to a file beside the notebook; nothing
+ * selected yet gives [].
  */
-export function selection(group?: string): string[] {
-  const g = group ?? latestGroup();
+export function selection(group?: string | Dataset | View): string[] {
+  const g = group instanceof Dataset ? linkGroup(group) : group instanceof View ? linkGroup(group.dataset) : group ?? latestGroup();
   if (typeof g !== "string") {
     throw new BlindspotError({
       message: g === null ? "no link group to read a selection from: nothing was shown yet" : `the group must be a string, got ${typeof g}`,
-      hint: 'pass the group, e.g. selection("my-dataset"), or show() the dataset first',
+      hint: "pass the dataset, e.g. selection(ds), or a group's name, or show() the dataset first",
     });
   }
   const file = artifactFile("selections", selectionFileName(g));

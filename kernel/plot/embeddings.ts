@@ -13,6 +13,7 @@ import { describe } from "../show/checks";
 import { Plot } from "./plot";
 import { scatter } from "./scatter";
 import type { PlotOptions } from "./spec";
+import { linkGroup } from "../linkGroup";
 
 /** What `plot.embeddings` needs of `computeEmbeddings`'s result (any rows keyed by id will do). */
 export interface EmbeddingRows {
@@ -114,7 +115,7 @@ export async function embeddings(input: Dataset | View, rows: EmbeddingRows, opt
   // Only the rows that have coordinates: samples (or boxes) without an embedding are left out.
   const has = aq.escape((d: Record<string, unknown>) => d[xField] != null && d[yField] != null);
   const drawn = of === "samples" ? view.filter(has as unknown as Expr) : view.filterObjects(has as unknown as Expr);
-  const plot = scatter(drawn, { x: xField, y: yField, color: options.color, title, group: options.group ?? ds.name, labelField: options.labelField });
+  const plot = scatter(drawn, { x: xField, y: yField, color: options.color, title, group: options.group ?? linkGroup(ds), labelField: options.labelField });
   // A map reads best about square; the axes' numbers mean nothing, only distances do.
   return new Plot({ ...plot, spec: { ...plot.spec, width: MAP_WIDTH, height: MAP_HEIGHT } });
 }

@@ -1,6 +1,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { columnValues } from "../columns";
+import { linkGroup } from "../linkGroup";
 import { Dataset } from "../../src/dataset/dataset";
 import { View } from "../../src/dataset/view";
 import { BlindspotError } from "../../src/errors";
@@ -43,7 +44,7 @@ export function plotSource(input: PlotInput, fields: readonly string[], options:
 function viewSource(view: View, fields: readonly string[], options: SourceOptions): PlotSource {
   const samples = view.samples();
   const sampleFields = samples.columnNames();
-  const dataset = view.dataset.name;
+  const dataset = linkGroup(view.dataset);
   if (fields.every((f) => sampleFields.includes(f)) && options.labelField === undefined) {
     return { rows: samples.numRows(), unit: "samples", ids: columnValues<string>(samples, "id"), dataset, column: (name) => columnValues(samples, name) };
   }
@@ -52,7 +53,7 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
   for (const f of fields) {
     if (!objectFields.includes(f) && !sampleFields.includes(f)) {
       throw new BlindspotError({
-        message: `no field ${JSON.stringify(f)} in the samples or objects of ${JSON.stringify(dataset)}`,
+        message: `no field ${JSON.stringify(f)} in the samples or objects of ${JSON.stringify(view.dataset.name)}`,
         hint: `sample fields: ${sampleFields.join(", ")}; object fields: ${objectFields.join(", ")}`,
       });
     }

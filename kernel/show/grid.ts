@@ -5,6 +5,7 @@ import { dictionaryColumn, encodeArrow, int32Column, stringListColumn, utf8Colum
 import { writeViewFiles } from "../artifacts/contentFiles";
 import { bundlePath } from "../artifacts/location";
 import { columnValues } from "../columns";
+import { linkGroup } from "../linkGroup";
 import { BlindspotError } from "../../src/errors";
 import type { MimeData } from "../display/display";
 import { formatCount } from "../fallback/escape";
@@ -18,7 +19,7 @@ import { checkGroupBy, groupSamples } from "./groups";
 import { encodeObjects, type ObjectFiles } from "./gridObjects";
 
 export interface GridOptions {
-  /** Link group (default: the dataset's name). */
+  /** Link group (default: the dataset's key in this notebook, see linkGroup). */
   group?: string;
   /** Fields shown under each tile. */
   caption?: string[];
@@ -63,7 +64,8 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   checkFieldNames(caption, fieldNames, "caption");
   const thumbSize = checkPositiveInteger(options.thumbSize ?? 256, "thumbSize");
   const maxThumbs = checkPositiveInteger(options.maxThumbs ?? 20_000, "maxThumbs");
-  const group = options.group ?? ds.name;
+  const key = linkGroup(ds);
+  const group = options.group ?? key;
   const title = options.title ?? (grouping ? `${ds.name} grouped by ${grouping.field}` : ds.name);
 
   const ids = columnValues<string>(samples, "id");
@@ -87,7 +89,7 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   const labelFields: LabelField[] = ds.fields.map((f) => ({ name: f.name, role: f.predicted ? "prediction" : "ground_truth" }));
   const missingThumbs = rows.missing.codes.reduce((n, code) => n + (code >= 0 ? 1 : 0), 0);
   const bundle: GridBundle = {
-    version: 1, kind: "grid", group, dataset: ds.name, title, total: ids.length,
+    version: 1, kind: "grid", group, dataset: key, title, total: ids.length,
     samples: written.samples,
     objects: objects && { files: written.objects, rowsPerFile: objects.rowsPerFile, count: objects.count },
     fields: [{ name: "tags", kind: "tags", values: topValues(countValues(rows.tags.flat()), TOP_VALUES) }, ...fields.map((f) => f.summary)],
