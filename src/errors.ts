@@ -5,6 +5,7 @@
  * A `Problem` is recorded on a dataset instead, when the rest of the data can still load
  * (a missing image, a corrupt JPEG): it carries the same three facts.
  */
+import { inspect } from "node:util";
 
 export interface ProblemInit {
   /** File the problem is in (as the user gave it, or relative to the dataset). */
@@ -35,6 +36,14 @@ export class BlindspotError extends Error {
     this.file = init.file;
     this.place = init.place;
     this.hint = init.hint;
+  }
+
+  /**
+   * How Node prints the error (console.error, and so a notebook cell's stderr): the message and
+   * the fix only. The stack is blindspot's own frames, never the user's mistake.
+   */
+  [inspect.custom](): string {
+    return `${this.name}: ${this.message}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { checkField } from "../../src/dataset/fieldCheck";
 import { BlindspotError } from "../../src/errors";
 
 /** Throws for names that are not fields, listing the fields there are. */
@@ -9,12 +10,7 @@ export function checkFieldNames(names: readonly string[], fields: readonly strin
 }
 
 export function checkFieldName(name: unknown, fields: readonly string[], option: string): string {
-  if (typeof name === "string" && fields.includes(name)) return name;
-  throw new BlindspotError({
-    place: option,
-    message: `no field ${JSON.stringify(name)}`,
-    hint: fields.length ? `fields are: ${fields.join(", ")}` : "there are no fields to choose from",
-  });
+  return checkField(name, fields, option);
 }
 
 export function checkPositiveInteger(value: unknown, option: string): number {
@@ -24,7 +20,7 @@ export function checkPositiveInteger(value: unknown, option: string): number {
 
 /** What a value is, for an error message: "a string", "an object of type Map". */
 export function describe(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (typeof value !== "object") return `a ${typeof value}`;
   return `an object of type ${value.constructor?.name ?? "Object"}`;
 }
