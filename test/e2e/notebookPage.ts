@@ -14,7 +14,8 @@ export class NotebookPage {
   /** Opens `name` (relative to the server root) and waits for its kernel to be idle. */
   static async open(page: Page, lab: Lab, name: string): Promise<NotebookPage> {
     await startSession(lab, name);
-    await page.goto(`${lab.url}lab/tree/${encodeURI(name)}?token=${lab.token}`);
+    // `reset`: no tabs of an earlier run's workspace come back beside it.
+    await page.goto(`${lab.url}lab/tree/${encodeURI(name)}?reset&token=${lab.token}`);
     await page.waitForSelector(".jp-NotebookPanel .jp-Notebook .jp-Cell", { timeout: 90_000 });
     const nb = new NotebookPage(page);
     await nb.waitIdle(120_000);
@@ -28,22 +29,27 @@ export class NotebookPage {
    */
   static async openBeside(page: Page, lab: Lab, name: string): Promise<NotebookPage> {
     await startSession(lab, name);
-    const known = await page.locator(".jp-NotebookPanel").evaluateAll((panels) => panels.map((p) => p.id));
     await page.locator(".jp-DirListing-item", { hasText: name }).first().dblclick();
-    const panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)");
-    await page.waitForFunction((ids) => [...document.querySelectorAll(".jp-NotebookPanel")].some((p) => !ids.includes(p.id) && p.querySelector(".jp-Cell")), known, { timeout: 90_000 });
-    const id = await panel.evaluate((p) => p.id);
-    const nb = new NotebookPage(page, `#${CSS.escape(id)}`, name);
+    const nb = await NotebookPage.inTab(page, name);
     await nb.waitIdle(120_000);
     await nb.answerKernelDialog();
     return nb;
+  }
+
+  /** The notebook open in the tab titled `name` (a tab's data-id is its panel's id). */
+  static async inTab(page: Page, name: string): Promise<NotebookPage> {
+    const tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", { hasText: name }).first();
+    await tab.waitFor({ timeout: 90_000 });
+    const panel = `[id="${await tab.getAttribute("data-id")}"]`;
+    await page.locator(`${panel} .jp-Notebook .jp-Cell`).first().waitFor({ state: "attached", timeout: 90_000 });
+    return new NotebookPage(page, panel, name);
   }
 
   /** Brings this notebook's tab to the front (keys and menus act on the front notebook). */
   async activate(): Promise<void> {
     if (this.name === null) return;
     await this.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", { hasText: this.name }).first().click();
-    await this.page.locator(`${this.panel}:not(.lm-mod-hidden)`).waitFor();
+    await this.page.locator(`${this.panel}:not(.lm-mod-hidden)`).waitFor({ state: "attached" });
   }
 
   /**
