@@ -15,7 +15,9 @@ import { latestGroup } from "./session";
  * selected yet gives [].
  */
 export function selection(group?: string | Dataset | View): string[] {
-  const g = group instanceof Dataset ? linkGroup(group) : group instanceof View ? linkGroup(group.dataset) : group ?? latestGroup();
+  const g = group instanceof Dataset || group instanceof View
+    ? linkGroup(group instanceof View ? group.dataset : group)
+    : group ?? latestGroup();
   if (typeof g !== "string") {
     throw new BlindspotError({
       message: g === null ? "no link group to read a selection from: nothing was shown yet" : `the group must be a string, got ${typeof g}`,

@@ -4,7 +4,7 @@ import { columnValues } from "../columns";
 import { linkGroup } from "../linkGroup";
 import { Dataset } from "../../src/dataset/dataset";
 import { View } from "../../src/dataset/view";
-import { closestName } from "../../src/dataset/fieldCheck";
+import { closestName, didYouMean } from "../../src/dataset/fieldCheck";
 import { BlindspotError } from "../../src/errors";
 import { describe } from "../show/checks";
 import { isTable } from "../show/isTable";
@@ -54,7 +54,7 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
   for (const f of fields) {
     if (!objectFields.includes(f) && !sampleFields.includes(f)) {
       throw new BlindspotError({
-        message: `no field ${JSON.stringify(f)} in the samples or objects of ${JSON.stringify(view.dataset.name)}${didYouMean(f, [...sampleFields, ...objectFields])}`,
+        message: `no field ${JSON.stringify(f)} in the samples or objects of ${JSON.stringify(view.dataset.name)}${didYouMean(closestName(f, [...sampleFields, ...objectFields]))}`,
         hint: `sample fields: ${sampleFields.join(", ")}; object fields: ${objectFields.join(", ")}`,
       });
     }
@@ -90,7 +90,7 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
 function tableSource(table: ColumnTable, fields: readonly string[]): PlotSource {
   const names = table.columnNames();
   for (const f of fields) {
-    if (!names.includes(f)) throw new BlindspotError({ message: `no column ${JSON.stringify(f)} in the table${didYouMean(f, names)}`, hint: `columns: ${names.join(", ")}` });
+    if (!names.includes(f)) throw new BlindspotError({ message: `no column ${JSON.stringify(f)} in the table${didYouMean(closestName(f, names))}`, hint: `columns: ${names.join(", ")}` });
   }
   const idColumn = names.includes("id") ? "id" : names.includes("sample_id") ? "sample_id" : null;
   return {
@@ -98,9 +98,4 @@ function tableSource(table: ColumnTable, fields: readonly string[]): PlotSource 
     ids: idColumn === null ? null : Array.from(columnValues<unknown>(table, idColumn), (v) => String(v)),
     column: (name) => columnValues(table, name),
   };
-}
-
-function didYouMean(name: string, names: readonly string[]): string {
-  const close = closestName(name, names);
-  return close === null ? "" : `; did you mean ${JSON.stringify(close)}?`;
 }

@@ -3,7 +3,7 @@ import type { ColumnTable } from "arquero";
 import { BlindspotError } from "../../src/errors";
 import { encodeCategories } from "../artifacts/arrow";
 import { columnValues } from "../columns";
-import { closestName } from "../../src/dataset/fieldCheck";
+import { closestName, didYouMean } from "../../src/dataset/fieldCheck";
 
 /** A view's samples regrouped for `show(view, { groupBy })`. */
 export interface GroupedSamples {
@@ -57,7 +57,7 @@ export function checkGroupBy(field: unknown, fields: readonly string[]): string 
   const close = typeof field === "string" ? closestName(field, fields) : null;
   throw new BlindspotError({
     place: "groupBy",
-    message: `no sample field ${JSON.stringify(field)} to group by${close === null ? "" : `; did you mean ${JSON.stringify(close)}?`}`,
+    message: `no sample field ${JSON.stringify(field)} to group by${didYouMean(close)}`,
     hint: `e.g. { groupBy: "quality_near_duplicate_group" } after computeQuality(ds); sample fields: ${fields.join(", ")}`,
   });
 }

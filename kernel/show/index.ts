@@ -15,7 +15,8 @@ import type { DetectionEvaluation } from "../../src/eval/detection";
 import type { ClassificationEvaluation } from "../../src/eval/classification";
 import { announceTagChanges } from "./tagEvents";
 
-const SHOW_TAKES = "show() takes a dataset, a view (ds.filter(...)), a plot (plot.histogram(...)), an arquero table or an evaluation (evaluateDetections(...))";
+const SHOW_TAKES = "show() takes a dataset, a view (ds.filter(...)), a plot (plot.histogram(...)), an arquero table "
+  + "or an evaluation (evaluateDetections(...))";
 
 /** Options of `show`; each applies to the kinds of output named in its comment. */
 export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
@@ -30,7 +31,11 @@ export async function show(target: Dataset | View | Plot | ColumnTable | Detecti
     throw new BlindspotError({ place: "options", message: `show options must be an object, got ${describe(options)}`, hint: "pass e.g. show(ds, { caption: ['weather'] })" });
   }
   if (target === undefined || target === null) {
-    throw new BlindspotError({ message: `show() was given ${describe(target)}: nothing to show`, hint: `${SHOW_TAKES}; a variable that holds ${describe(target)} was often never assigned, or is a call's result that was not awaited or returned` });
+    throw new BlindspotError({
+      message: `show() was given ${describe(target)}: nothing to show`,
+      hint: `${SHOW_TAKES}; a variable that holds ${describe(target)} was often never assigned, `
+        + "or is a call's result that was not awaited or returned",
+    });
   }
   if (isEvaluation(target)) {
     announceTagChanges(target.dataset);

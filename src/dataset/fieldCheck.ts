@@ -11,10 +11,15 @@ export function checkField(name: unknown, fields: readonly string[], place: stri
   throw new BlindspotError({
     place,
     message: typeof name === "string" || name === undefined
-      ? `no ${what} ${JSON.stringify(name) ?? "undefined"}${close === null ? "" : `; did you mean ${JSON.stringify(close)}?`}`
+      ? `no ${what} ${JSON.stringify(name) ?? "undefined"}${didYouMean(close)}`
       : `a ${what} name must be a string, got ${typeof name}`,
     hint: fields.length ? `${what}s are: ${fields.join(", ")}` : `there are no ${what}s to choose from`,
   });
+}
+
+/** "; did you mean "camera"?" for a close name, else nothing. */
+export function didYouMean(close: string | null): string {
+  return close === null ? "" : `; did you mean ${JSON.stringify(close)}?`;
 }
 
 /** The name a typo most likely meant: the fewest edits (ignoring case), at most one per three letters. */

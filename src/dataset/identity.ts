@@ -25,7 +25,8 @@ export function datasetIdentity(ds: Dataset): string {
   const paths = ds.samples.array("filepath") as ArrayLike<unknown>;
   for (let start = 0; start < ids.length; start += CHUNK) {
     let text = "";
-    for (let i = start; i < Math.min(start + CHUNK, ids.length); i++) text += `${String(ids[i])}\0${String(paths[i])}\n`;
+    const end = Math.min(start + CHUNK, ids.length);
+    for (let i = start; i < end; i++) text += `${String(ids[i])}\0${String(paths[i])}\n`;
     h.update(text);
   }
   const identity = h.digest("hex");

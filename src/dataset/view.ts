@@ -183,7 +183,12 @@ function checkExpression(expr: Expr, table: ColumnTable, method: string, what: s
   } catch (err) {
     const column = /Invalid column reference: "[^".]*\.([^"]+)"/.exec((err as Error).message)?.[1];
     if (column !== undefined) checkField(column, table.columnNames(), method, what);
-    throw new BlindspotError({ place: method, message: `the expression ${JSON.stringify(expr)} is not valid: ${(err as Error).message}`, hint: "write it as arquero expects, e.g. \"d => d.width > 640\"", cause: err });
+    throw new BlindspotError({
+      place: method,
+      message: `the expression ${JSON.stringify(expr)} is not valid: ${(err as Error).message}`,
+      hint: 'write it as arquero expects, e.g. "d => d.width > 640"',
+      cause: err,
+    });
   }
 }
 

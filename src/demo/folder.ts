@@ -34,8 +34,10 @@ export function claimDemoFolder(dir: string, kind: DemoKind): void {
     if (!sameDemo(held, kind)) {
       throw new BlindspotError({
         file: dir,
-        message: `the folder holds the demo of ${describe(held)}; the demo of ${describe(kind)} would replace its images under the same names`,
-        hint: `pass another folder, e.g. out: ${JSON.stringify(`${path.basename(dir)}-${kind.samples}-seed${kind.seed}`)}, or delete ${dir} first`,
+        message: `the folder holds the demo of ${describe(held)}; the demo of ${describe(kind)} would replace its images `
+          + "under the same names",
+        hint: `pass another folder, e.g. out: ${JSON.stringify(`${path.basename(dir)}-${kind.samples}-seed${kind.seed}`)}`
+          + `, or delete ${dir} first`,
       });
     }
   }

@@ -62,7 +62,8 @@ export async function generateDemo(options: DemoOptions): Promise<{ dataset: Dat
   });
   for (const p of plans) {
     if (p.copyOf === undefined) continue;
-    await replaceFile(path.join(imagesDir, p.file), (tmp) => fs.promises.copyFile(path.join(imagesDir, plans[p.copyOf!].file), tmp));
+    const source = path.join(imagesDir, plans[p.copyOf].file);
+    await replaceFile(path.join(imagesDir, p.file), (tmp) => fs.promises.copyFile(source, tmp));
     tick();
   }
 
