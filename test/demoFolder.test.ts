@@ -14,7 +14,8 @@ const digest = (file: string) => createHash("sha256").update(fs.readFileSync(fil
 function folderDigest(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = digest(path.join(entry.parentPath, entry.name));
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile()) out[path.relative(dir, file)] = digest(file);
   }
   return out;
 }
@@ -30,7 +31,11 @@ describe("a demo never overwrites another", () => {
     const before = folderDigest(dir);
     await expect(generateDemo({ samples: 200, seed: 2, out: dir })).rejects.toThrow(BlindspotError);
     await expect(generateDemo({ samples: 300, seed: 1, out: dir })).rejects.toThrow(
-      /demo-data: the folder holds the demo of 200 samples \(seed 1, 320 x 240\); the demo of 300 samples \(seed 1, 320 x 240\) would replace[\s\S]*fix: pass another folder, e.g. out: "demo-data-300-seed1"/,
+      new RegExp(
+        String.raw`demo-data: the folder holds the demo of 200 samples \(seed 1, 320 x 240\); `
+        + String.raw`the demo of 300 samples \(seed 1, 320 x 240\) would replace[\s\S]*fix: pass another folder, `
+        + 'e.g. out: "demo-data-300-seed1"',
+      ),
     );
     expect(folderDigest(dir)).toEqual(before);
   });

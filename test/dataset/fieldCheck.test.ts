@@ -8,7 +8,8 @@ function cameras() {
   const b = new DatasetBuilder("cams", null);
   b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
   for (let i = 0; i < 6; i++) {
-    const id = b.addSample({ filepath: `${i}.jpg`, width: 10, height: 10, fields: { camera: `cam_${"ab"[i % 2]}`, weather: "sun" } });
+    const fields = { camera: `cam_${"ab"[i % 2]}`, weather: "sun" };
+    const id = b.addSample({ filepath: `${i}.jpg`, width: 10, height: 10, fields });
     b.addObject({ sampleId: id, field: "ground_truth", label: "car", x: 0, y: 0, w: 5, h: 5 });
   }
   return b.build();
@@ -30,15 +31,19 @@ describe("a field named anywhere must exist", () => {
 
   it("where, sort, select, countBy, distinct and expressions refuse an unknown field and suggest the close one", () => {
     expect(ds.where("camera", "cam_a").count()).toBe(3);
-    expect(thrown(() => ds.where("camra", "cam_a")).message).toMatch(/^where: no sample field "camra"; did you mean "camera"\?\n {2}fix: sample fields are: id, filepath, .*camera, weather/);
+    expect(thrown(() => ds.where("camra", "cam_a")).message)
+      .toMatch(/^where: no sample field "camra"; did you mean "camera"\?\n {2}fix: sample fields are: id, filepath, .*camera, weather/);
     expect(thrown(() => ds.filter("d => d.camera === 'cam_a'").where("camra", "cam_a")).message).toMatch(/did you mean "camera"/);
     expect(thrown(() => ds.sort("wether")).message).toMatch(/^sort: no sample field "wether"; did you mean "weather"\?/);
     expect(thrown(() => ds.select("camera", "wether")).message).toMatch(/^select: no sample field "wether"/);
     expect(thrown(() => ds.countBy("camra")).message).toMatch(/no sample or object field "camra"; did you mean "camera"\?/);
     expect(thrown(() => ds.distinct("lable", { of: "objects" })).message).toMatch(/no object field "lable"; did you mean "label"\?/);
-    expect(thrown(() => ds.filter("d => d.camra === 'cam_a'")).message).toMatch(/^filter: no sample field "camra"; did you mean "camera"\?/);
-    expect(thrown(() => ds.matchObjects("d => d.lable === 'car'")).message).toMatch(/^matchObjects: no object field "lable"; did you mean "label"\?/);
-    expect(thrown(() => ds.matchObjects("d => d.label === 'car'", { field: "groundtruth" })).message).toMatch(/no label field "groundtruth"; did you mean "ground_truth"\?/);
+    expect(thrown(() => ds.filter("d => d.camra === 'cam_a'")).message)
+      .toMatch(/^filter: no sample field "camra"; did you mean "camera"\?/);
+    expect(thrown(() => ds.matchObjects("d => d.lable === 'car'")).message)
+      .toMatch(/^matchObjects: no object field "lable"; did you mean "label"\?/);
+    expect(thrown(() => ds.matchObjects("d => d.label === 'car'", { field: "groundtruth" })).message)
+      .toMatch(/no label field "groundtruth"; did you mean "ground_truth"\?/);
     expect(thrown(() => ds.where("zzz", 1)).message).not.toMatch(/did you mean/);
   });
 

@@ -11,7 +11,8 @@ import { JUPYTER } from "./lab";
  */
 const CONFIG = path.resolve(__dirname, "../../scripts/nbconvert_config.py");
 
-interface Cell { source: string | string[]; execution_count: number | null; outputs: { output_type: string; name?: string; text?: string | string[] }[] }
+interface Output { output_type: string; name?: string; text?: string | string[] }
+interface Cell { source: string | string[]; execution_count: number | null; outputs: Output[] }
 
 const SETUP = [
   `import * as bs from "blindspot";`,
@@ -37,8 +38,11 @@ describe("errors in notebook cells, from the real tslab kernel", () => {
       fs.writeFileSync(path.join(dir, `errors${i}.ipynb`), JSON.stringify(notebook));
       return `errors${i}`;
     });
-    execFileSync(JUPYTER, ["nbconvert", "--config", CONFIG, "--to", "notebook", "--execute", "--allow-errors", ...names.map((n) => `${n}.ipynb`), "--output-dir", "ran"], { cwd: dir, stdio: "pipe" });
-    for (const n of names) cells.push(...(JSON.parse(fs.readFileSync(path.join(dir, "ran", `${n}.ipynb`), "utf8")) as { cells: Cell[] }).cells);
+    const args = ["--config", CONFIG, "--to", "notebook", "--execute", "--allow-errors", "--output-dir", "ran"];
+    execFileSync(JUPYTER, ["nbconvert", ...args, ...names.map((n) => `${n}.ipynb`)], { cwd: dir, stdio: "pipe" });
+    for (const n of names) {
+      cells.push(...(JSON.parse(fs.readFileSync(path.join(dir, "ran", `${n}.ipynb`), "utf8")) as { cells: Cell[] }).cells);
+    }
   }, 300_000);
 
   const text = (source: string | string[]) => (Array.isArray(source) ? source.join("") : source);
@@ -46,7 +50,10 @@ describe("errors in notebook cells, from the real tslab kernel", () => {
     .filter((o) => o.name === "stderr").map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text)).join("");
 
   it("a mistyped field prints its message, the close field and the fix: no stack frames, no dumped object", () => {
-    expect(stderr(MISTYPED)).toBe('BlindspotError: where: no sample field "camra"; did you mean "camera"?\n  fix: sample fields are: id, filepath, width, height, split, tags, problems, camera\n');
+    expect(stderr(MISTYPED)).toBe(
+      'BlindspotError: where: no sample field "camra"; did you mean "camera"?\n'
+      + "  fix: sample fields are: id, filepath, width, height, split, tags, problems, camera\n",
+    );
   });
 
   it("show(undefined) says what show takes", () => {

@@ -24,8 +24,12 @@ const NOTEBOOKS = ["quality.ipynb", "quickstart.ipynb", "evaluation.ipynb"];
 /** Thumbnail of each tile in view (the thumbnail's file is named by the image's bytes). */
 async function tileImages(grid: Locator): Promise<Record<string, string>> {
   await grid.scrollIntoViewIfNeeded();
-  await grid.page().waitForFunction((el) => [...el!.querySelectorAll("[data-id] img")].some((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0), await grid.elementHandle(), { timeout: 60_000 });
-  return Object.fromEntries(await grid.locator("[data-id]").evaluateAll((tiles) => tiles.slice(0, 12).map((t) => [(t as HTMLElement).dataset.id!, new URL(t.querySelector("img")!.src).pathname])));
+  const loaded = (el: Element | null) => [...el!.querySelectorAll<HTMLImageElement>("[data-id] img")]
+    .some((i) => i.complete && i.naturalWidth > 0);
+  await grid.page().waitForFunction(loaded, await grid.elementHandle(), { timeout: 60_000 });
+  const tiles = await grid.locator("[data-id]").evaluateAll((els) => els.slice(0, 12)
+    .map((t) => [(t as HTMLElement).dataset.id!, new URL(t.querySelector("img")!.src).pathname]));
+  return Object.fromEntries(tiles);
 }
 
 describe("three notebooks in one JupyterLab", () => {
