@@ -131,7 +131,7 @@ export class View {
 
   /** Counts per value of a field, largest first. List columns (tags) count each element. */
   countBy(field: string, options: CountOptions = {}): Record<string, number> {
-    let t = this.tableFor(field, options);
+    let t = this.tableFor(field, options, "countBy");
     if (isListColumn(t, field)) t = t.unroll(field);
     const counts = t.groupby(field).count().orderby(aq.desc("count"));
     // No prototype: a label named `__proto__` or `constructor` is counted like any other.
@@ -144,20 +144,20 @@ export class View {
 
   /** Distinct non-null values of a field, sorted (numbers numerically). List columns give their elements. */
   distinct(field: string, options: CountOptions = {}): unknown[] {
-    let t = this.tableFor(field, options);
+    let t = this.tableFor(field, options, "distinct");
     if (isListColumn(t, field)) t = t.unroll(field);
     const keys = Array.from(values<unknown>(t.groupby(field).count(), field)).filter((k) => k !== null && k !== undefined);
     return keys.sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
   }
 
-  private tableFor(field: string, options: CountOptions): ColumnTable {
+  private tableFor(field: string, options: CountOptions, method: string): ColumnTable {
     const of = options.of ?? (this.dataset.samples.columnNames().includes(field) ? "samples" : "objects");
     const t = of === "samples" ? this.samples() : this.objects();
     if (options.of === undefined && !t.columnNames().includes(field)) {
       const fields = [...new Set([...this.dataset.samples.columnNames(), ...t.columnNames()])];
-      checkField(field, fields, "countBy", "sample or object field");
+      checkField(field, fields, method, "sample or object field");
     }
-    checkField(field, t.columnNames(), "countBy", of === "samples" ? "sample field" : "object field");
+    checkField(field, t.columnNames(), method, of === "samples" ? "sample field" : "object field");
     return t;
   }
 
