@@ -13,8 +13,22 @@ export function checkField(name: unknown, fields: readonly string[], place: stri
     message: typeof name === "string" || name === undefined
       ? `no ${what} ${JSON.stringify(name) ?? "undefined"}${didYouMean(close)}`
       : `a ${what} name must be a string, got ${typeof name}`,
-    hint: fields.length ? `${what}s are: ${fields.join(", ")}` : `there are no ${what}s to choose from`,
+    hint: fields.length ? listLines(`${what}s are: `, fields) : `there are no ${what}s to choose from`,
   });
+}
+
+/** Width of a line of names in a hint: a notebook's stderr breaks longer lines inside words. */
+const LINE = 90;
+
+/** `head` and the names, comma-separated, in lines of at most LINE characters (continued with an indent). */
+function listLines(head: string, names: readonly string[]): string {
+  const lines = [head];
+  names.forEach((name, i) => {
+    const item = i < names.length - 1 ? `${name}, ` : name;
+    if (lines[lines.length - 1].length + item.trimEnd().length > LINE) lines.push("    ");
+    lines[lines.length - 1] += item;
+  });
+  return lines.map((l) => l.trimEnd()).join("\n");
 }
 
 /** "; did you mean "camera"?" for a close name, else nothing. */

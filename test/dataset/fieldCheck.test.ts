@@ -62,3 +62,19 @@ describe("a field named anywhere must exist", () => {
     expect(printed).not.toMatch(/\n\s+at |undefined/);
   });
 });
+
+describe("the list of fields in a hint", () => {
+  it("comes in lines short enough that a notebook never breaks a name in two", () => {
+    const b = new DatasetBuilder("wide", null);
+    const fields = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`capture_time_${i}`, i]));
+    b.addSample({ filepath: "a.jpg", width: 1, height: 1, fields });
+    const err = thrown(() => b.build().where("capture_tme_3", 1));
+    const hint = err.message.slice(err.message.indexOf("fix: "));
+    const lines = hint.split("\n");
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(96);
+    const named = hint.replace(/^fix: sample fields are: /, "").split(/,\s+/).map((n) => n.trim());
+    expect(named).toContain("capture_time_29");
+    expect(named).toHaveLength(b.build().samples.numCols());
+  });
+});
