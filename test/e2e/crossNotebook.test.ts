@@ -134,6 +134,12 @@ describe("three notebooks in one JupyterLab", () => {
     const qualityGrids = page.locator(`${nb["quality.ipynb"].panel} [data-blindspot="grid"]`);
     for (let i = 0; i < (await qualityGrids.count()); i++) expect(await qualityGrids.nth(i).locator(".bs-chip:not([hidden])").count()).toBe(0);
     expect(await shownCount(grid("quality.ipynb", 'caption: ["time_of_day", "quality_brightness"]'))).toBe(500);
+    // A grid shown after the click starts from its own group's selection: unfiltered.
+    const fresh = (await nb["quality.ipynb"].runNewCell(`await bs.show(ds.limit(12), { title: "fresh" });`))
+      .locator('[data-blindspot="grid"]');
+    await fresh.locator("[data-id]").first().waitFor();
+    expect(await shownCount(fresh)).toBe(12);
+    expect(await fresh.locator(".bs-chip:not([hidden])").count()).toBe(0);
   });
 
   it("a mistyped field in a cell shows the message and the fix only", async () => {
