@@ -15,6 +15,7 @@ export type { EvaluationViewOptions } from "./show/evaluation";
 export * from "./plot";
 export { progress, type Progress, type ProgressOptions } from "./progress";
 export { selection } from "./selection";
+export { linkGroup } from "./linkGroup";
 export { display, LiveDisplay, type MimeData } from "./display/display";
 export { setDisplaySink } from "./display/sink";
 export type { DisplayBundle, DisplaySink } from "./display/bundle";

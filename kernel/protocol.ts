@@ -67,9 +67,16 @@ export interface ImageRootsFile {
 /** Fields every bundle has. */
 export interface BundleBase {
   version: 1;
-  /** Outputs of the same link group share their selection, across cells. */
+  /**
+   * Outputs of the same link group share their selection, across cells. (Clarified, still v1:
+   * a dataset's default group is its key, below, so it is never shared with another notebook.)
+   */
   group: string;
-  /** Name of the dataset the output shows (null for a free-standing table or chart). */
+  /**
+   * The dataset the output shows (null for a free-standing table or chart). (Clarified, still
+   * v1: its key, the name plus a digest of its content, location and notebook, e.g.
+   * "blindspot-demo-3fa2c1d04e": tag events name the dataset by the same key.)
+   */
   dataset: string | null;
   title: string;
 }

@@ -1,7 +1,10 @@
 import * as fs from "node:fs";
+import { Dataset } from "../src/dataset/dataset";
+import { View } from "../src/dataset/view";
 import { BlindspotError } from "../src/errors";
 import { artifactFile, bundlePath } from "./artifacts/location";
 import { parsePatchId, readSelectionFile, selectionFileName } from "./protocol";
+import { linkGroup } from "./linkGroup";
 import { isPatchesGroup, latestGroup } from "./session";
 
 /** What a patches grid's selection holds: the boxes picked, and their samples. */
@@ -12,6 +15,9 @@ export interface SelectedObjects {
   samples: string[];
 }
 
+/** A link group's name, or a dataset or view for its dataset's default group. */
+export type GroupRef = string | Dataset | View;
+
 /**
  * Ids of the samples selected in the outputs of a link group (default: the group of the most
  * recent `show`): the tiles or points picked one by one when there are any, otherwise the
@@ -19,17 +25,20 @@ export interface SelectedObjects {
  * the notebook; nothing selected yet gives []. In a patches grid's group, the samples of the
  * boxes picked; with `{ objects: true }`, the boxes' object ids and their samples.
  */
-export function selection(group?: string): string[];
+export function selection(group?: GroupRef): string[];
 export function selection(options: { objects: true }): SelectedObjects;
-export function selection(group: string | undefined, options: { objects: true }): SelectedObjects;
+export function selection(group: GroupRef | undefined, options: { objects: true }): SelectedObjects;
 export function selection(
-  groupOrOptions?: string | { objects: true },
+  groupOrOptions?: GroupRef | { objects: true },
   options?: { objects: true },
 ): string[] | SelectedObjects {
-  const optionsFirst = typeof groupOrOptions === "object" && groupOrOptions !== null;
-  const wantObjects = optionsFirst ? groupOrOptions.objects : options?.objects;
-  const group = optionsFirst ? undefined : groupOrOptions;
-  const g = group ?? latestGroup();
+  const isRef = groupOrOptions === undefined || typeof groupOrOptions === "string"
+    || groupOrOptions instanceof Dataset || groupOrOptions instanceof View;
+  const wantObjects = isRef ? options?.objects : (groupOrOptions as { objects: true } | null)?.objects;
+  const ref = isRef ? (groupOrOptions as GroupRef | undefined) : undefined;
+  const g = ref instanceof Dataset || ref instanceof View
+    ? linkGroup(ref instanceof View ? ref.dataset : ref)
+    : ref ?? latestGroup();
   const ids = selectedIds(g);
   if (!isPatchesGroup(g as string)) return wantObjects ? { objects: [], samples: ids } : ids;
   const picked = ids.map(parsePatchId).filter((p): p is NonNullable<typeof p> => p !== null);
@@ -41,7 +50,7 @@ function selectedIds(g: string | null | undefined): string[] {
   if (typeof g !== "string") {
     throw new BlindspotError({
       message: g === null ? "no link group to read a selection from: nothing was shown yet" : `the group must be a string, got ${typeof g}`,
-      hint: 'pass the group, e.g. selection("my-dataset"), or show() the dataset first',
+      hint: "pass the dataset, e.g. selection(ds), or a group's name, or show() the dataset first",
     });
   }
   const file = artifactFile("selections", selectionFileName(g));

@@ -1,8 +1,5 @@
 /** What the notebook session remembers between cells. */
 
-/** Group of outputs that belong to no dataset, when nothing was shown before. */
-export const DEFAULT_GROUP = "default";
-
 let latest: string | null = null;
 
 /** The link group of the most recent output; `selection()` reads it by default. */

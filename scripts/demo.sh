@@ -10,8 +10,9 @@ bash scripts/setup.sh
 jupyter=.venv/bin/jupyter
 if [ "${1:-}" = --headless ]; then
   mkdir -p demo-data
-  # The kernel runs in notebooks/, so the demo images and blindspot-artifacts/ land there.
-  "$jupyter" nbconvert --to notebook --execute --ExecutePreprocessor.timeout=1200 \
+  # The kernel runs in notebooks/, so the demo images and blindspot-artifacts/ land there; the
+  # executed notebook and its HTML export go to demo-data/ at the root.
+  "$jupyter" nbconvert --config scripts/nbconvert_config.py --to notebook --execute --ExecutePreprocessor.timeout=1200 \
     notebooks/quickstart.ipynb --output "$PWD/demo-data/quickstart.ipynb"
   "$jupyter" nbconvert --to html demo-data/quickstart.ipynb --output quickstart.html
   echo "Executed notebook: demo-data/quickstart.ipynb"

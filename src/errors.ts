@@ -5,6 +5,7 @@
  * A `Problem` is recorded on a dataset instead, when the rest of the data can still load
  * (a missing image, a corrupt JPEG): it carries the same three facts.
  */
+import { inspect } from "node:util";
 
 export interface ProblemInit {
   /** File the problem is in (as the user gave it, or relative to the dataset). */
@@ -36,6 +37,14 @@ export class BlindspotError extends Error {
     this.place = init.place;
     this.hint = init.hint;
   }
+
+  /**
+   * How Node prints the error (console.error, and so a notebook cell's stderr): the message and
+   * the fix only. The stack is blindspot's own frames, never the user's mistake.
+   */
+  [inspect.custom](): string {
+    return `${this.name}: ${this.message}`;
+  }
 }
 
 export function formatMessage(p: { file?: string; place?: string; message: string; hint?: string }): string {
@@ -50,7 +59,7 @@ export function fail(file: string, place: string | undefined, message: string, h
 
 /** What a value is, for an error message: "a string", "an object of type Map". */
 export function describeValue(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (typeof value !== "object") return `a ${typeof value}`;
   return `an object of type ${value.constructor?.name ?? "Object"}`;
 }

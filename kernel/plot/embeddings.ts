@@ -13,6 +13,7 @@ import { describe } from "../show/checks";
 import { Plot } from "./plot";
 import { scatter } from "./scatter";
 import type { PlotOptions } from "./spec";
+import { linkGroup } from "../linkGroup";
 
 export interface EmbeddingsPlotOptions extends PlotOptions, Omit<ProjectionOptions, "onProgress"> {
   /** Colour the points by a field: a sample field, or for boxes an object field such as `label`; categories get a palette, numbers a gradient. */
@@ -52,7 +53,7 @@ export async function embeddings(input: Dataset | View, rows: EmbeddingRows, opt
   // Only the rows that have coordinates: samples (or boxes) without an embedding are left out.
   const has = aq.escape((d: Record<string, unknown>) => d[xField] != null && d[yField] != null);
   const drawn = of === "samples" ? view.filter(has as unknown as Expr) : view.filterObjects(has as unknown as Expr);
-  const plot = scatter(drawn, { x: xField, y: yField, color: options.color, title, group: options.group ?? ds.name, labelField: options.labelField });
+  const plot = scatter(drawn, { x: xField, y: yField, color: options.color, title, group: options.group ?? linkGroup(ds), labelField: options.labelField });
   // A map reads best about square; the axes' numbers mean nothing, only distances do.
   return new Plot({ ...plot, spec: { ...plot.spec, width: MAP_WIDTH, height: MAP_HEIGHT } });
 }

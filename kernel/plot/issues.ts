@@ -7,6 +7,7 @@ import { ISSUE_TYPES } from "../../src/quality/cleanvision";
 import { bar } from "./bar";
 import type { Plot } from "./plot";
 import type { PlotOptions } from "./spec";
+import { linkGroup } from "../linkGroup";
 
 /**
  * The image-quality issues `computeQuality` flagged: one bar per issue type with the number of
@@ -24,5 +25,5 @@ export function issues(input: Dataset | View, options: PlotOptions = {}): Plot {
     for (let i = 0; i < flags.length; i++) if (flags[i]) { sampleId.push(ids[i]); issue.push(t); }
   }
   const table = aq.table({ sample_id: sampleId, issue });
-  return bar(table, "issue", { title: `Image quality issues (${samples.numRows().toLocaleString("en-US")} samples checked)`, group: view.dataset.name, unit: "samples", ...options });
+  return bar(table, "issue", { title: `Image quality issues (${samples.numRows().toLocaleString("en-US")} samples checked)`, group: linkGroup(view.dataset), unit: "samples", ...options });
 }

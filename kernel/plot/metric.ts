@@ -5,6 +5,7 @@ import { BlindspotError } from "../../src/errors";
 import { categories } from "./columns";
 import { Plot } from "./plot";
 import { chartSpec, HIGHLIGHT_COLOUR, HIGHLIGHT_STYLE, MAIN_COLOUR, type PlotOptions } from "./spec";
+import { linkGroup } from "../linkGroup";
 
 export interface MetricOptions extends PlotOptions {
   /** The slice field of the table (a column of `bySlice`'s result). */
@@ -85,6 +86,6 @@ export function metric(table: ColumnTable, options: MetricOptions): Plot {
     summary: `Bar chart of ${m} for ${order.length} values of ${options.by}${models > 1 ? ` and ${models} models` : ""}, worst first: ${order.slice(0, 3).join(", ")}${order.length > 3 ? ", ..." : ""}.`,
     spec: chartSpec(title, { data: { name: "bars" }, layer: layers }),
     data: { bars: { rows: n, columns: bars } },
-    link, dataset: ds?.name ?? null, group: options.group ?? ds?.name ?? null, staticVersion: null,
+    link, dataset: ds ? linkGroup(ds) : null, group: options.group ?? (ds ? linkGroup(ds) : null), staticVersion: null,
   });
 }

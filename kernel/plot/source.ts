@@ -1,8 +1,10 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { values } from "../../src/dataset/columns";
+import { linkGroup } from "../linkGroup";
 import { Dataset } from "../../src/dataset/dataset";
 import { View } from "../../src/dataset/view";
+import { closestName, didYouMean } from "../../src/dataset/fieldCheck";
 import { BlindspotError } from "../../src/errors";
 import { describe } from "../show/checks";
 import { isTable } from "../show/isTable";
@@ -43,7 +45,7 @@ export function plotSource(input: PlotInput, fields: readonly string[], options:
 function viewSource(view: View, fields: readonly string[], options: SourceOptions): PlotSource {
   const samples = view.samples();
   const sampleFields = samples.columnNames();
-  const dataset = view.dataset.name;
+  const dataset = linkGroup(view.dataset);
   if (fields.every((f) => sampleFields.includes(f)) && options.labelField === undefined) {
     return { rows: samples.numRows(), unit: "samples", ids: values<string>(samples, "id"), dataset, column: (name) => values(samples, name) };
   }
@@ -52,7 +54,7 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
   for (const f of fields) {
     if (!objectFields.includes(f) && !sampleFields.includes(f)) {
       throw new BlindspotError({
-        message: `no field ${JSON.stringify(f)} in the samples or objects of ${JSON.stringify(dataset)}`,
+        message: `no field ${JSON.stringify(f)} in the samples or objects of ${JSON.stringify(view.dataset.name)}${didYouMean(closestName(f, [...sampleFields, ...objectFields]))}`,
         hint: `sample fields: ${sampleFields.join(", ")}; object fields: ${objectFields.join(", ")}`,
       });
     }
@@ -88,7 +90,7 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
 function tableSource(table: ColumnTable, fields: readonly string[]): PlotSource {
   const names = table.columnNames();
   for (const f of fields) {
-    if (!names.includes(f)) throw new BlindspotError({ message: `no column ${JSON.stringify(f)} in the table`, hint: `columns: ${names.join(", ")}` });
+    if (!names.includes(f)) throw new BlindspotError({ message: `no column ${JSON.stringify(f)} in the table${didYouMean(closestName(f, names))}`, hint: `columns: ${names.join(", ")}` });
   }
   const idColumn = names.includes("id") ? "id" : names.includes("sample_id") ? "sample_id" : null;
   return {

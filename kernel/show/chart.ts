@@ -5,7 +5,8 @@ import type { MimeData } from "../display/display";
 import type { Plot, PlotData, Spec } from "../plot/plot";
 import { renderSvg } from "../plot/vega";
 import { MIME, type ChartBundle, type ChartLink } from "../protocol";
-import { DEFAULT_GROUP, latestGroup } from "../session";
+import { defaultGroup } from "../linkGroup";
+import { latestGroup } from "../session";
 
 export interface ChartOptions {
   /** Link group (default: the plot's dataset, else the group of the latest output). */
@@ -17,7 +18,7 @@ export interface ChartOptions {
 const INLINE_ROWS = 1000;
 
 export async function chartOutput(plot: Plot, options: ChartOptions): Promise<{ data: MimeData; group: string }> {
-  const group = options.group ?? plot.group ?? latestGroup() ?? DEFAULT_GROUP;
+  const group = options.group ?? plot.group ?? latestGroup() ?? defaultGroup();
   const title = options.title ?? plot.title;
   // A scatter plot's points are also its link rows: encoded and written once.
   const written = new Map<PlotData, string>();

@@ -1,3 +1,4 @@
+import { checkField } from "../../src/dataset/fieldCheck";
 import { BlindspotError } from "../../src/errors";
 
 /** Throws for names that are not fields, listing the fields there are. */
@@ -9,12 +10,7 @@ export function checkFieldNames(names: readonly string[], fields: readonly strin
 }
 
 export function checkFieldName(name: unknown, fields: readonly string[], option: string): string {
-  if (typeof name === "string" && fields.includes(name)) return name;
-  throw new BlindspotError({
-    place: option,
-    message: `no field ${JSON.stringify(name)}`,
-    hint: fields.length ? `fields are: ${fields.join(", ")}` : "there are no fields to choose from",
-  });
+  return checkField(name, fields, option);
 }
 
 export function checkPositiveInteger(value: unknown, option: string): number {

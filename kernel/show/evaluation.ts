@@ -13,6 +13,7 @@ import type { Plot } from "../plot/plot";
 import { chartOutput } from "./chart";
 import { gridOutput } from "./grid";
 import { tableOutput } from "./table";
+import { linkGroup } from "../linkGroup";
 
 export interface EvaluationViewOptions {
   /** Sample fields (or `object_size`) to show the headline metric by, one bar chart each. */
@@ -36,7 +37,7 @@ export function isEvaluation(x: unknown): x is DetectionEvaluation | Classificat
  */
 export async function evaluationOutputs(ev: DetectionEvaluation | ClassificationEvaluation, options: EvaluationViewOptions): Promise<Output[]> {
   const ds = ev.dataset;
-  const group = ds.name;
+  const group = linkGroup(ds);
   const parts = ev instanceof DetectionEvaluation ? detectionParts(ev, options) : classificationParts(ev, options);
   const outputs: Output[] = [tableOutput(parts.summary, { group, title: parts.title, idColumn: null })];
   if (parts.curves) outputs.push(await chartOutput(parts.curves, { group }));
@@ -77,8 +78,8 @@ function detectionParts(ev: DetectionEvaluation, options: EvaluationViewOptions)
   return {
     title: `${ev.field} against ${ev.gt}: COCO ${ev.iouType} evaluation`,
     summary: aq.table({ metric: [...STAT_NAMES], value: ev.stats.map((v) => (v > -1 ? v : null)) }),
-    curves: points.class.length ? line(aq.table(points), { x: "recall", y: "precision", color: "class", group: ev.dataset.name, samplesOf: objectsOf(ev), title: `Precision against recall at IoU 0.5 (${drawn.length} classes with the most ground truth); click a curve for its samples` }) : null,
-    confusion: heatmap(ev.matchTable(), { x: "predicted", y: "truth", group: ev.dataset.name, title: `Confusion at IoU ${ev.iou} (${"(background)"}: unmatched)` }),
+    curves: points.class.length ? line(aq.table(points), { x: "recall", y: "precision", color: "class", group: linkGroup(ev.dataset), samplesOf: objectsOf(ev), title: `Precision against recall at IoU 0.5 (${drawn.length} classes with the most ground truth); click a curve for its samples` }) : null,
+    confusion: heatmap(ev.matchTable(), { x: "predicted", y: "truth", group: linkGroup(ev.dataset), title: `Confusion at IoU ${ev.iou} (${"(background)"}: unmatched)` }),
     perClass,
     caption: [`${key}_tp`, `${key}_fp`, `${key}_fn`],
   };
@@ -113,7 +114,7 @@ function classificationParts(ev: ClassificationEvaluation, options: EvaluationVi
   return {
     title: `${ev.pred} against ${ev.gt}: classification`,
     summary: aq.table({ metric: kept.map(([n]) => n), value: kept.map(([, v]) => v as number) }),
-    curves: points.class.length ? line(aq.table(points), { x: "recall", y: "precision", color: "class", group: ev.dataset.name, samplesOf: { ids: values<string>(ev.dataset.samples, "id"), values: values(ev.dataset.samples, ev.gt) }, title: "Precision against recall, one class against the rest; click a curve for its samples" }) : null,
+    curves: points.class.length ? line(aq.table(points), { x: "recall", y: "precision", color: "class", group: linkGroup(ev.dataset), samplesOf: { ids: values<string>(ev.dataset.samples, "id"), values: values(ev.dataset.samples, ev.gt) }, title: "Precision against recall, one class against the rest; click a curve for its samples" }) : null,
     confusion: heatmap(ev.dataset, { x: ev.pred, y: ev.gt, title: `Confusion: ${ev.gt} (rows) against ${ev.pred}` }),
     perClass: aq.from(ev.perClass),
     caption: captionOf(ev.dataset, [ev.gt, ev.pred, `${ev.key}_correct`]),

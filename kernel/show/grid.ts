@@ -6,6 +6,7 @@ import { writeViewFiles } from "../artifacts/contentFiles";
 import { registerImageRoot } from "../artifacts/imageRoots";
 import { bundlePath } from "../artifacts/location";
 import { values } from "../../src/dataset/columns";
+import { linkGroup } from "../linkGroup";
 import { BlindspotError } from "../../src/errors";
 import type { MimeData } from "../display/display";
 import { formatCount } from "../fallback/escape";
@@ -19,7 +20,7 @@ import { checkGroupBy, groupSamples } from "./groups";
 import { encodeObjects, type ObjectFiles } from "./gridObjects";
 
 export interface GridOptions {
-  /** Link group (default: the dataset's name). */
+  /** Link group (default: the dataset's key in this notebook, see linkGroup). */
   group?: string;
   /** Fields shown under each tile. */
   caption?: string[];
@@ -64,7 +65,8 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   checkFieldNames(caption, fieldNames, "caption");
   const thumbSize = checkPositiveInteger(options.thumbSize ?? 256, "thumbSize");
   const maxThumbs = checkPositiveInteger(options.maxThumbs ?? 20_000, "maxThumbs");
-  const group = options.group ?? ds.name;
+  const key = linkGroup(ds);
+  const group = options.group ?? key;
   const title = options.title ?? (grouping ? `${ds.name} grouped by ${grouping.field}` : ds.name);
 
   const ids = values<string>(samples, "id");
@@ -90,7 +92,7 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   const labelFields: LabelField[] = ds.fields.map((f) => ({ name: f.name, role: f.predicted ? "prediction" : "ground_truth" }));
   const missingThumbs = rows.missing.codes.reduce((n, code) => n + (code >= 0 ? 1 : 0), 0);
   const bundle: GridBundle = {
-    version: 1, kind: "grid", group, dataset: ds.name, title, total: ids.length,
+    version: 1, kind: "grid", group, dataset: key, title, total: ids.length,
     samples: written.samples,
     objects: objects && {
       files: written.objects, rowsPerFile: objects.rowsPerFile, count: objects.count, classes: objects.classes,

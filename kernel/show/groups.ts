@@ -3,6 +3,7 @@ import type { ColumnTable } from "arquero";
 import { BlindspotError } from "../../src/errors";
 import { encodeCategories } from "../artifacts/arrow";
 import { values } from "../../src/dataset/columns";
+import { closestName, didYouMean } from "../../src/dataset/fieldCheck";
 
 /** A view's samples regrouped for `show(view, { groupBy })`. */
 export interface GroupedSamples {
@@ -53,9 +54,10 @@ export function groupSamples(samples: ColumnTable, field: string, minSize: numbe
 /** Checks the groupBy and minGroupSize options against the sample fields. */
 export function checkGroupBy(field: unknown, fields: readonly string[]): string {
   if (typeof field === "string" && fields.includes(field)) return field;
+  const close = typeof field === "string" ? closestName(field, fields) : null;
   throw new BlindspotError({
     place: "groupBy",
-    message: `no sample field ${JSON.stringify(field)} to group by`,
+    message: `no sample field ${JSON.stringify(field)} to group by${didYouMean(close)}`,
     hint: `e.g. { groupBy: "quality_near_duplicate_group" } after computeQuality(ds); sample fields: ${fields.join(", ")}`,
   });
 }

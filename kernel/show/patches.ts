@@ -26,6 +26,7 @@ import { describeField, TOP_VALUES } from "./fields";
 import { gridOutput, type GridOptions } from "./grid";
 import { gridImages } from "./gridImages";
 import { encodePatchBoxes } from "./gridObjects";
+import { linkGroup } from "../linkGroup";
 
 /** Crops made before the output appears: the first screens of tiles. */
 const EAGER_CROPS = 150;
@@ -64,7 +65,8 @@ export async function patchesOutput(p: PatchesView, options: GridOptions): Promi
   const objects = ds.objects;
   const size = checkPositiveInteger(options.thumbSize ?? DEFAULT_CROP_SIZE, "thumbSize");
   const maxThumbs = checkPositiveInteger(options.maxThumbs ?? 20_000, "maxThumbs");
-  const group = options.group ?? patchesGroup(ds.name);
+  const datasetKey = linkGroup(ds);
+  const group = options.group ?? patchesGroup(datasetKey);
   const evalKey = objects.columnNames().includes(p.evalKey) ? p.evalKey : null;
   const outcomes = p.options.outcome === undefined ? "" : ` ${[p.options.outcome].flat().join(", ")}`;
   const title = options.title ?? `${ds.name}: ${p.field}${outcomes} patches`;
@@ -144,7 +146,7 @@ export async function patchesOutput(p: PatchesView, options: GridOptions): Promi
     version: 1,
     kind: "patches",
     group,
-    dataset: ds.name,
+    dataset: datasetKey,
     title,
     total: n,
     samples: written.samples,

@@ -6,7 +6,8 @@ import type { MimeData } from "../display/display";
 import { formatCount } from "../fallback/escape";
 import { tableHtml, type Cell } from "../fallback/tableHtml";
 import { MIME, type TableBundle, type TableColumn } from "../protocol";
-import { DEFAULT_GROUP, latestGroup } from "../session";
+import { defaultGroup } from "../linkGroup";
+import { latestGroup } from "../session";
 import { checkFieldName } from "./checks";
 
 export interface TableOptions {
@@ -25,7 +26,7 @@ export function tableOutput(table: ColumnTable, options: TableOptions): { data: 
   const names = table.columnNames();
   const total = table.numRows();
   const idColumn = options.idColumn === undefined ? (names.includes("id") ? "id" : null) : options.idColumn === null ? null : checkFieldName(options.idColumn, names, "idColumn");
-  const group = options.group ?? latestGroup() ?? DEFAULT_GROUP;
+  const group = options.group ?? latestGroup() ?? defaultGroup();
   const title = options.title ?? "Table";
   const columns: TableColumn[] = names.map((name) => ({ name, type: columnType(values(table, name)) }));
   const cells = columns.map((c) => cellsOf(values(table, c.name), c.type));

@@ -1,4 +1,5 @@
 import type { Dataset, TagChange } from "../../src/dataset/dataset";
+import { linkGroup } from "../linkGroup";
 import { display, type MimeData } from "../display/display";
 import { formatCount } from "../fallback/escape";
 import { MIME, type TagEvent } from "../protocol";
@@ -12,7 +13,7 @@ const announced = new WeakSet<Dataset>();
 export function announceTagChanges(ds: Dataset): void {
   if (announced.has(ds)) return;
   announced.add(ds);
-  ds.onTagChange((change) => display(tagEventData(ds.name, change)));
+  ds.onTagChange((change) => display(tagEventData(linkGroup(ds), change)));
 }
 
 function tagEventData(dataset: string, change: TagChange): MimeData {

@@ -3,6 +3,8 @@ import type { ColumnTable } from "arquero";
 import type { Dataset } from "./dataset";
 import { values } from "./columns";
 import { PatchesView, type PatchesOptions } from "./patches";
+import { checkField } from "./fieldCheck";
+import { BlindspotError } from "../errors";
 
 /** An arquero table expression: a string such as `d => d.width > 640`, or a function. */
 export type Expr = string | ((d: any, $?: any) => unknown);
@@ -43,11 +45,13 @@ export class View {
 
   /** Samples matching an arquero expression, e.g. `"d => d.weather === 'rain'"`. */
   filter(expr: Expr): View {
+    checkExpression(expr, this.dataset.samples, "filter", "sample field");
     return this.with({ kind: "filter", expr });
   }
 
   /** Samples whose `field` equals `value` (or one of the values). */
   where(field: string, value: unknown): View {
+    this.sampleField(field, "where");
     return this.with({ kind: "where", field, values: Array.isArray(value) ? value : [value] });
   }
 
@@ -62,6 +66,7 @@ export class View {
   }
 
   sort(field: string, options: { descending?: boolean } = {}): View {
+    this.sampleField(field, "sort");
     return this.with({ kind: "sort", field, descending: options.descending ?? false });
   }
 
@@ -80,6 +85,7 @@ export class View {
 
   /** Keeps only these sample columns (id and filepath always stay). */
   select(...fields: string[]): View {
+    for (const f of fields) this.sampleField(f, "select");
     return this.with({ kind: "select", fields });
   }
 
@@ -88,11 +94,13 @@ export class View {
    * e.g. `matchObjects("d => d.label === 'bicycle' && d.w * d.h < 32 * 32")`.
    */
   matchObjects(expr: Expr, options: { field?: string } = {}): View {
+    this.objectExpression(expr, options.field, "matchObjects");
     return this.with({ kind: "matchObjects", expr, field: options.field });
   }
 
   /** Keeps only the objects matching an expression (samples are unchanged). */
   filterObjects(expr: Expr, options: { field?: string } = {}): View {
+    this.objectExpression(expr, options.field, "filterObjects");
     return this.with({ kind: "filterObjects", expr, field: options.field });
   }
 
@@ -129,7 +137,7 @@ export class View {
 
   /** Counts per value of a field, largest first. List columns (tags) count each element. */
   countBy(field: string, options: CountOptions = {}): Record<string, number> {
-    let t = this.tableFor(field, options);
+    let t = this.tableFor(field, options, "countBy");
     if (isListColumn(t, field)) t = t.unroll(field);
     const counts = t.groupby(field).count().orderby(aq.desc("count"));
     // No prototype: a label named `__proto__` or `constructor` is counted like any other.
@@ -142,19 +150,51 @@ export class View {
 
   /** Distinct non-null values of a field, sorted (numbers numerically). List columns give their elements. */
   distinct(field: string, options: CountOptions = {}): unknown[] {
-    let t = this.tableFor(field, options);
+    let t = this.tableFor(field, options, "distinct");
     if (isListColumn(t, field)) t = t.unroll(field);
     const keys = Array.from(values<unknown>(t.groupby(field).count(), field)).filter((k) => k !== null && k !== undefined);
     return keys.sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
   }
 
-  private tableFor(field: string, options: CountOptions): ColumnTable {
+  private tableFor(field: string, options: CountOptions, method: string): ColumnTable {
     const of = options.of ?? (this.dataset.samples.columnNames().includes(field) ? "samples" : "objects");
     const t = of === "samples" ? this.samples() : this.objects();
-    if (!t.columnNames().includes(field)) {
-      throw new Error(`no ${of} field ${JSON.stringify(field)}; fields are: ${t.columnNames().join(", ")}`);
+    if (options.of === undefined && !t.columnNames().includes(field)) {
+      const fields = [...new Set([...this.dataset.samples.columnNames(), ...t.columnNames()])];
+      checkField(field, fields, method, "sample or object field");
     }
+    checkField(field, t.columnNames(), method, of === "samples" ? "sample field" : "object field");
     return t;
+  }
+
+  /** A sample field named to a view method must exist: a typo would otherwise match nothing. */
+  private sampleField(field: string, method: string): void {
+    checkField(field, this.dataset.samples.columnNames(), method, "sample field");
+  }
+
+  private objectExpression(expr: Expr, field: string | undefined, method: string): void {
+    if (field !== undefined) checkField(field, this.dataset.fields.map((f) => f.name), method, "label field");
+    checkExpression(expr, this.dataset.objects, method, "object field");
+  }
+}
+
+/**
+ * arquero checks an expression's columns only when it runs, and its error names no fields:
+ * running it on no rows finds a mistyped column now, and says which ones there are.
+ */
+function checkExpression(expr: Expr, table: ColumnTable, method: string, what: string): void {
+  if (typeof expr !== "string") return;
+  try {
+    table.slice(0, 0).filter(expr as any);
+  } catch (err) {
+    const column = /Invalid column reference: "[^".]*\.([^"]+)"/.exec((err as Error).message)?.[1];
+    if (column !== undefined) checkField(column, table.columnNames(), method, what);
+    throw new BlindspotError({
+      place: method,
+      message: `the expression ${JSON.stringify(expr)} is not valid: ${(err as Error).message}`,
+      hint: 'write it as arquero expects, e.g. "d => d.width > 640"',
+      cause: err,
+    });
   }
 }
 

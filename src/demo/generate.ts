@@ -7,6 +7,7 @@ import { saveDataset } from "../dataset/persist";
 import { mapLimit } from "../image/header";
 import { writeFileAtomic } from "../io/atomic";
 import { buildDemoDataset } from "./dataset";
+import { claimDemoFolder } from "./folder";
 import { planDemo } from "./plan";
 import { renderSample } from "./render";
 import { buildTruth, type DemoTruth } from "./truth";
@@ -18,7 +19,10 @@ export interface DemoOptions {
   samples?: number;
   /** Same seed and samples give byte-identical images and truth (default 0). */
   seed?: number;
-  /** Folder to write: images/, truth.json and the saved dataset. */
+  /**
+   * Folder to write: images/, truth.json and the saved dataset. A new or empty folder, or one
+   * holding the same demo; a demo of another size or seed there is refused, not overwritten.
+   */
   out: string;
   width?: number;
   height?: number;
@@ -45,6 +49,7 @@ async function generate(options: DemoOptions): Promise<{ dataset: Dataset; truth
   check(Number.isInteger(width) && width >= 160 && width <= 4096, "width", `width must be an integer from 160 to 4096, got ${width}`);
   check(Number.isInteger(height) && height >= 120 && height <= 4096, "height", `height must be an integer from 120 to 4096, got ${height}`);
   const dir = path.resolve(options.out);
+  claimDemoFolder(dir, { samples, seed, width, height });
   const imagesDir = path.join(dir, "images");
   fs.mkdirSync(imagesDir, { recursive: true });
 
@@ -57,12 +62,13 @@ async function generate(options: DemoOptions): Promise<{ dataset: Dataset; truth
   const originals = plans.filter((p) => p.copyOf === undefined);
   await mapLimit(originals, 4, async (p) => {
     const bytes = await encode(p, renderSample(p, plans, width, height), width, height);
-    await fs.promises.writeFile(path.join(imagesDir, p.file), bytes);
+    await replaceFile(path.join(imagesDir, p.file), (tmp) => fs.promises.writeFile(tmp, bytes));
     tick();
   });
   for (const p of plans) {
     if (p.copyOf === undefined) continue;
-    fs.copyFileSync(path.join(imagesDir, plans[p.copyOf].file), path.join(imagesDir, p.file));
+    const source = path.join(imagesDir, plans[p.copyOf].file);
+    await replaceFile(path.join(imagesDir, p.file), (tmp) => fs.promises.copyFile(source, tmp));
     tick();
   }
 
@@ -70,6 +76,16 @@ async function generate(options: DemoOptions): Promise<{ dataset: Dataset; truth
   saveDataset(dataset, dir);
   writeFileAtomic(path.join(dir, TRUTH_FILE), JSON.stringify(truth, null, 1) + "\n");
   return { dataset, truth, dir };
+}
+
+/**
+ * Writes under a temporary name, then renames: a kernel reading the same demo's images (another
+ * notebook regenerating them) never sees half a file. No flush: a lost image is rendered again.
+ */
+async function replaceFile(target: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${target}.${process.pid}.tmp`;
+  await write(tmp);
+  await fs.promises.rename(tmp, target);
 }
 
 function encode(p: SamplePlan, raw: Uint8Array, width: number, height: number): Promise<Buffer> {

@@ -66,7 +66,7 @@ describe("evaluation notebook in JupyterLab", () => {
     await shot("09-grid-of-missed-cars");
     // The planted misses of the weak camera are all there (as samples of the grid's filter).
     const plantedShown = await kernelNumber(
-      `const missedCars = new Set(JSON.parse(require("fs").readFileSync("demo-data/truth.json", "utf8")).subgroup.missed.filter((m: any) => m.label === "car").map((m: any) => m.sampleId));
+      `const missedCars = new Set(JSON.parse(require("fs").readFileSync("demo-data/demo2000/truth.json", "utf8")).subgroup.missed.filter((m: any) => m.label === "car").map((m: any) => m.sampleId));
        const fnCars = new Set(ev.matchTable().filter("d => d.truth === 'car' && d.predicted === '(background)'").array("sample_id"));
        console.log([...missedCars].filter((s) => !fnCars.has(s)).length);`,
     );

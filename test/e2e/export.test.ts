@@ -17,7 +17,8 @@ import { JUPYTER } from "./lab";
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/export");
 
 interface Output { output_type: string; data?: Record<string, unknown>; text?: string[] }
-interface Notebook { cells: { cell_type: string; outputs?: Output[] }[] }
+interface Notebook { cells: { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: Output[] }[] }
+const CONFIG = path.resolve(__dirname, "../../scripts/nbconvert_config.py");
 
 describe("quickstart executed and exported to HTML", () => {
   let dir: string;
@@ -28,7 +29,7 @@ describe("quickstart executed and exported to HTML", () => {
   beforeAll(() => {
     dir = tmpDir("e2e-export");
     fs.copyFileSync(path.resolve(__dirname, "../../notebooks/quickstart.ipynb"), path.join(dir, "quickstart.ipynb"));
-    execFileSync(JUPYTER, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600", "quickstart.ipynb", "--output", "executed.ipynb"], { cwd: dir, stdio: "pipe" });
+    execFileSync(JUPYTER, ["nbconvert", "--config", CONFIG, "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600", "quickstart.ipynb", "--output", "executed.ipynb"], { cwd: dir, stdio: "pipe" });
     execFileSync(JUPYTER, ["nbconvert", "--to", "html", "executed.ipynb", "--output", "executed.html"], { cwd: dir, stdio: "pipe" });
     executed = JSON.parse(fs.readFileSync(path.join(dir, "executed.ipynb"), "utf8")) as Notebook;
     html = fs.readFileSync(path.join(dir, "executed.html"), "utf8");
@@ -44,7 +45,11 @@ describe("quickstart executed and exported to HTML", () => {
     expect(outputs.filter((o) => o.output_type === "stream" && (o as { name?: string }).name === "stderr")).toEqual([]);
     const rich = outputs.filter((o) => o.data !== undefined);
     const grids = rich.filter((o) => MIME.grid in o.data!), charts = rich.filter((o) => MIME.chart in o.data!), tables = rich.filter((o) => MIME.table in o.data!);
-    expect(grids.length).toBeGreaterThanOrEqual(2);
+    // Nothing was selected: the last cells say so instead of showing an empty grid.
+    expect(grids.length).toBe(1);
+    const said = (text: string) => executed.cells.find((c) => [c.source].flat().join("").includes(text))!.outputs!.map((o) => [o.text ?? ""].flat().join("")).join("");
+    expect(said("const picked = bs.selection(ds);")).toMatch(/^nothing selected yet: select tiles in the grid/);
+    expect(said('ds.tag(picked, "review");')).toMatch(/^nothing selected yet, so nothing to tag/);
     expect(charts.length).toBe(6);
     expect(tables.length).toBe(1);
     for (const o of [...grids, ...tables]) expect(Object.keys(o.data!)).toEqual(expect.arrayContaining(["text/html", "text/plain"]));
@@ -54,6 +59,13 @@ describe("quickstart executed and exported to HTML", () => {
       const fallback = String(o.data!["text/html"] ?? "") + String(o.data!["image/svg+xml"] ?? "");
       expect(fallback).not.toMatch(/<script|\son[a-z]+=|javascript:/i);
     }
+  });
+
+  it("every code cell has its execution count, in the notebook and in the HTML", () => {
+    const code = executed.cells.filter((c) => c.cell_type === "code");
+    expect(code.map((c) => c.execution_count)).toEqual(code.map((_, i) => i + 1));
+    expect(html).toContain(`[${code.length}]:`);
+    expect(html).not.toMatch(/\[&nbsp;\]:|\[ \]:/);
   });
 
   it("the HTML shows the first thumbnails with boxes and the charts as SVG", async () => {

@@ -3,28 +3,53 @@
 import type { Locator, Page } from "playwright-core";
 import type { Lab } from "./lab";
 
-const CELL = ".jp-Notebook .jp-Cell";
-
 /** Drives one notebook open in JupyterLab the way a user does: menus, keys, clicks. */
 export class NotebookPage {
-  constructor(readonly page: Page) {}
+  /**
+   * `panel` selects this notebook's panel in the page (several notebooks may be open, each in
+   * its own tab); `name` is its file name, which its tab shows.
+   */
+  constructor(readonly page: Page, readonly panel = ".jp-NotebookPanel", readonly name: string | null = null) {}
 
   /** Opens `name` (relative to the server root) and waits for its kernel to be idle. */
   static async open(page: Page, lab: Lab, name: string): Promise<NotebookPage> {
-    // Start the notebook's kernel session first: JupyterLab then attaches to it instead of
-    // sometimes asking which kernel to start (a dialog that blocks the page).
-    const res = await fetch(`${lab.url}api/sessions?token=${lab.token}`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ path: name, name, type: "notebook", kernel: { name: "tslab" } }),
-    });
-    if (!res.ok) throw new Error(`could not start a tslab session for ${name}: ${res.status} ${await res.text()}`);
-    await page.goto(`${lab.url}lab/tree/${encodeURI(name)}?token=${lab.token}`);
+    await startSession(lab, name);
+    // `reset`: no tabs of an earlier run's workspace come back beside it.
+    await page.goto(`${lab.url}lab/tree/${encodeURI(name)}?reset&token=${lab.token}`);
     await page.waitForSelector(".jp-NotebookPanel .jp-Notebook .jp-Cell", { timeout: 90_000 });
     const nb = new NotebookPage(page);
     await nb.waitIdle(120_000);
     await nb.answerKernelDialog();
     return nb;
+  }
+
+  /**
+   * Opens `name` in another tab of the same JupyterLab page, from the file browser as a user
+   * does, with its own kernel; the notebooks already open keep their outputs.
+   */
+  static async openBeside(page: Page, lab: Lab, name: string): Promise<NotebookPage> {
+    await startSession(lab, name);
+    await page.locator(".jp-DirListing-item", { hasText: name }).first().dblclick();
+    const nb = await NotebookPage.inTab(page, name);
+    await nb.waitIdle(120_000);
+    await nb.answerKernelDialog();
+    return nb;
+  }
+
+  /** The notebook open in the tab titled `name` (a tab's data-id is its panel's id). */
+  static async inTab(page: Page, name: string): Promise<NotebookPage> {
+    const tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", { hasText: name }).first();
+    await tab.waitFor({ timeout: 90_000 });
+    const panel = `[id="${await tab.getAttribute("data-id")}"]`;
+    await page.locator(`${panel} .jp-Notebook .jp-Cell`).first().waitFor({ state: "attached", timeout: 90_000 });
+    return new NotebookPage(page, panel, name);
+  }
+
+  /** Brings this notebook's tab to the front (keys and menus act on the front notebook). */
+  async activate(): Promise<void> {
+    if (this.name === null) return;
+    await this.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", { hasText: this.name }).first().click();
+    await this.page.locator(`${this.panel}:not(.lm-mod-hidden)`).waitFor({ state: "attached" });
   }
 
   /**
@@ -46,33 +71,36 @@ export class NotebookPage {
   }
 
   cells(): Locator {
-    return this.page.locator(CELL);
+    return this.page.locator(`${this.panel} .jp-Notebook .jp-Cell`);
   }
 
   /** Waits until the kernel reports idle and no cell is queued or running. */
   async waitIdle(timeout = 300_000): Promise<void> {
-    await this.page.waitForFunction(() => {
-      const indicator = document.querySelector(".jp-Notebook-ExecutionIndicator");
+    await this.page.waitForFunction((panel) => {
+      // The notebook's toolbar has the indicator; else the status bar's, which follows the front notebook.
+      const indicator = document.querySelector(`${panel} .jp-Notebook-ExecutionIndicator`) ?? document.querySelector(".jp-Notebook-ExecutionIndicator");
       const idle = indicator?.getAttribute("data-status") === "idle";
-      const busy = [...document.querySelectorAll(".jp-Notebook .jp-InputPrompt")].some((p) => p.textContent?.includes("*"));
+      const busy = [...document.querySelectorAll(`${panel} .jp-Notebook .jp-InputPrompt`)].some((p) => p.textContent?.includes("*"));
       return idle && !busy;
-    }, undefined, { timeout, polling: 250 });
+    }, this.panel, { timeout, polling: 250 });
   }
 
   /** Run > Run All Cells, then waits for every code cell to have run. */
   async runAll(timeout = 300_000): Promise<void> {
+    await this.activate();
     await this.answerKernelDialog();
     await this.page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
     await this.page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
-    await this.page.waitForFunction(() => {
-      const prompts = [...document.querySelectorAll(".jp-Notebook .jp-CodeCell .jp-InputPrompt")];
+    await this.page.waitForFunction((panel) => {
+      const prompts = [...document.querySelectorAll(`${panel} .jp-Notebook .jp-CodeCell .jp-InputPrompt`)];
       return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.textContent ?? ""));
-    }, undefined, { timeout, polling: 500 });
+    }, this.panel, { timeout, polling: 500 });
     await this.waitIdle(timeout);
   }
 
   /** Appends a code cell with `code`, runs it and returns its output locator once it ran. */
   async runNewCell(code: string, timeout = 120_000): Promise<Locator> {
+    await this.activate();
     const index = await this.cells().count();
     await this.cells().nth(index - 1).locator(".jp-InputPrompt").click();
     await this.page.keyboard.press("Escape");
@@ -102,8 +130,21 @@ export class NotebookPage {
 
   /** The code cell whose source contains `text`. */
   cellOf(text: string): Locator {
-    return this.page.locator(".jp-Notebook .jp-CodeCell", { has: this.page.locator(".cm-content", { hasText: text }) });
+    return this.page.locator(`${this.panel} .jp-Notebook .jp-CodeCell`, { has: this.page.locator(".cm-content", { hasText: text }) });
   }
+}
+
+/**
+ * Starts the notebook's kernel session first: JupyterLab then attaches to it instead of
+ * sometimes asking which kernel to start (a dialog that blocks the page).
+ */
+async function startSession(lab: Lab, name: string): Promise<void> {
+  const res = await fetch(`${lab.url}api/sessions?token=${lab.token}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ path: name, name, type: "notebook", kernel: { name: "tslab" } }),
+  });
+  if (!res.ok) throw new Error(`could not start a tslab session for ${name}: ${res.status} ${await res.text()}`);
 }
 
 /** How many samples a grid output says it shows ("837 of 2,000 shown" gives 837). */

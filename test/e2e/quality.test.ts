@@ -82,7 +82,7 @@ describe("quality notebook in JupyterLab", () => {
     await grid.scrollIntoViewIfNeeded();
     await grid.locator("[data-id] img").first().waitFor();
     const planted = await kernelJson<{ sampleId: string; duplicateOf: string }[]>(
-      `console.log(JSON.stringify(JSON.parse(require("fs").readFileSync("demo-data/truth.json", "utf8")).duplicates.exact))`,
+      `console.log(JSON.stringify(JSON.parse(require("fs").readFileSync("demo-data/demo500/truth.json", "utf8")).duplicates.exact))`,
     );
     expect(planted.length).toBeGreaterThanOrEqual(3);
     await grid.scrollIntoViewIfNeeded();
@@ -116,7 +116,7 @@ describe("quality notebook in JupyterLab", () => {
     for (const [id, g] of Object.entries(kernel)) expect(groups[id]).toBe(String(g));
     // Mode "dataset" puts every planted near copy with its source.
     const planted = await kernelJson<{ sampleId: string; duplicateOf: string }[]>(
-      `console.log(JSON.stringify(JSON.parse(require("fs").readFileSync("demo-data/truth.json", "utf8")).duplicates.near))`,
+      `console.log(JSON.stringify(JSON.parse(require("fs").readFileSync("demo-data/demo500/truth.json", "utf8")).duplicates.near))`,
     );
     expect(planted.length).toBeGreaterThanOrEqual(3);
     for (const { sampleId, duplicateOf } of planted) expect([sampleId, groups[sampleId]]).toEqual([sampleId, groups[duplicateOf]]);

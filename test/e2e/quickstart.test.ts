@@ -87,12 +87,13 @@ describe("quickstart notebook in JupyterLab", () => {
     expect(await grid.locator(".bs-selected").count()).toBe(3);
     await shot("06-three-selected");
     // The renderer persists the selection through the contents API; wait until it landed.
-    const file = `${session.lab.url}api/contents/${selectionPath("blindspot-demo")}?token=${session.lab.token}&content=1`;
+    const group = await session.nb.outputText(await session.nb.runNewCell("console.log(bs.linkGroup(ds));"));
+    const file = `${session.lab.url}api/contents/${selectionPath(group)}?token=${session.lab.token}&content=1`;
     await expect.poll(async () => {
       const res = await fetch(file);
       return res.ok ? (JSON.parse(((await res.json()) as { content: string }).content) as { picked: string[] }).picked.length : 0;
     }, { timeout: 10_000 }).toBe(3);
-    const out = await session.nb.outputText(await session.nb.runNewCell("console.log(JSON.stringify(bs.selection()));"));
+    const out = await session.nb.outputText(await session.nb.runNewCell("console.log(JSON.stringify(bs.selection(ds)));"));
     expect(new Set(JSON.parse(out) as string[])).toEqual(new Set(ids));
     await shot("07-selection-in-kernel");
     // Tagging the selection in the kernel shows the tag on those tiles at once.
@@ -104,7 +105,7 @@ describe("quickstart notebook in JupyterLab", () => {
 
   it(`a label ${XSS} renders as text and runs nothing (e)`, async () => {
     const code = [
-      `const evil = new bs.DatasetBuilder("evil", "demo-data/images");`,
+      `const evil = new bs.DatasetBuilder("evil", "demo-data/demo2000/images");`,
       `const evilId = evil.addSample({ filepath: "s000000.jpg", width: 320, height: 240, fields: { note: ${JSON.stringify(XSS)} } });`,
       `evil.addObject({ sampleId: evilId, field: "ground_truth", label: ${JSON.stringify(XSS)}, x: 20, y: 20, w: 120, h: 90 });`,
       `await bs.show(evil.build(), { caption: ["note"] });`,

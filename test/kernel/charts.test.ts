@@ -6,6 +6,7 @@ import { MIME, type ChartBundle } from "../../kernel/protocol";
 import { show } from "../../kernel/show";
 import { values } from "../../src/dataset/columns";
 import { BlindspotError } from "../../src/errors";
+import { linkGroup } from "../../kernel/linkGroup";
 import { captureOutputs, demoDataset, lastOf, readArrow } from "./helpers";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
@@ -28,7 +29,7 @@ describe("plots", () => {
     const ds = await demoDataset();
     const { out, chart, svg, notebookDir } = await shown("hist", () => plot.histogram(ds, "confidence", { bins: 10 }));
     expect(Object.keys(out).sort()).toEqual([MIME.chart, "image/svg+xml", "text/plain"].sort());
-    expect(chart).toMatchObject({ version: 1, kind: "chart", group: ds.name, dataset: ds.name, title: "Distribution of confidence" });
+    expect(chart).toMatchObject({ version: 1, kind: "chart", group: linkGroup(ds), dataset: linkGroup(ds), title: "Distribution of confidence" });
     expect(chart.spec.$schema).toBe(SCHEMA);
     expect(svg.startsWith("<svg")).toBe(true);
     expect(markCount(svg, "rect")).toBeGreaterThan(5);
@@ -136,6 +137,6 @@ describe("plots", () => {
     const ds = await demoDataset();
     await show(ds.limit(3));
     await show(plot.line(aq.table({ x: [1, 2], y: [3, 4] }), { x: "x", y: "y" }));
-    expect(lastOf<ChartBundle>(outputs, MIME.chart).group).toBe(ds.name);
+    expect(lastOf<ChartBundle>(outputs, MIME.chart).group).toBe(linkGroup(ds));
   });
 });

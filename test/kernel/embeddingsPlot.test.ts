@@ -8,6 +8,7 @@ import { values } from "../../src/dataset/columns";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { mulberry32 } from "../../src/dataset/view";
 import { captureOutputs, readArrow } from "./helpers";
+import { linkGroup } from "../../kernel/linkGroup";
 
 const DIM = 8;
 
@@ -55,7 +56,7 @@ describe("plot.embeddings", () => {
 
     await show(p);
     const chart = outputs.at(-1)!.data[MIME.chart] as ChartBundle;
-    expect(chart.group).toBe("emb");
+    expect(chart.group).toBe(linkGroup(ds));
     expect(chart.link).toMatchObject({ param: "brush", type: "interval", fields: { x: "x", y: "y" } });
     const main = (chart.spec.layer as Record<string, any>[])[0];
     expect(main.encoding.color).toMatchObject({ field: "color", type: "nominal", title: "cluster" });

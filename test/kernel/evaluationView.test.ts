@@ -5,6 +5,7 @@ import { values } from "../../src/dataset/columns";
 import { BACKGROUND, evaluateDetections } from "../../src/eval/detection";
 import { evaluateClassification } from "../../src/eval/classification";
 import { DatasetBuilder } from "../../src/dataset/builder";
+import { linkGroup } from "../../kernel/linkGroup";
 import { captureOutputs, demoDataset, readArrow } from "./helpers";
 
 /** `show(evaluation)`: summary, PR curves, a linked confusion matrix, per-class table, slice bars and a grid. */
@@ -55,11 +56,11 @@ describe("show(evaluation)", () => {
     expect((bars.spec.datasets as Record<string, { slice: string }[]>).bars[0].slice).toBe("cam_e");
 
     const grid = outputs[5].data[MIME.grid] as GridBundle;
-    expect(grid.group).toBe(ds.name);
+    expect(grid.group).toBe(linkGroup(ds));
     // The grid's boxes carry the evaluation's outcomes, which colour them.
     const boxes = readArrow(notebookDir, grid.objects!.files[0]);
     expect(new Set(Array.from({ length: boxes.numRows }, (_, i) => boxes.getChild("outcome").get(i)))).toEqual(new Set(["tp", "fp", "fn"]));
-    expect(outputs.every((o) => [ds.name].includes((Object.values(o.data).find((v) => typeof v === "object" && v !== null && "group" in v) as { group: string }).group))).toBe(true);
+    expect(outputs.every((o) => [linkGroup(ds)].includes((Object.values(o.data).find((v) => typeof v === "object" && v !== null && "group" in v) as { group: string }).group))).toBe(true);
   });
 
   test("classification: summary, PR curves, confusion over the samples and the per-class table", async () => {

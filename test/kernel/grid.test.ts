@@ -8,6 +8,7 @@ import { values } from "../../src/dataset/columns";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { BlindspotError } from "../../src/errors";
 import { tmpDir } from "../helpers/data";
+import { linkGroup } from "../../kernel/linkGroup";
 import { captureOutputs, demoDataset, lastOf, readArrow } from "./helpers";
 
 const EVIL = "<img src=x onerror=alert(1)>";
@@ -46,7 +47,7 @@ describe("show(dataset) grid", () => {
     expect(typeof data["text/html"]).toBe("string");
     expect(data["text/plain"]).toContain("200 samples");
     const grid = data[MIME.grid] as GridBundle;
-    expect(grid).toMatchObject({ version: 1, kind: "grid", group: ds.name, dataset: ds.name, total: 200, missingThumbs: 0, thumbSize: 256 });
+    expect(grid).toMatchObject({ version: 1, kind: "grid", group: linkGroup(ds), dataset: linkGroup(ds), total: 200, missingThumbs: 0, thumbSize: 256 });
     expect(grid.labelFields).toEqual([{ name: "ground_truth", role: "ground_truth" }, { name: "model", role: "prediction" }]);
     const weather = grid.fields.find((f) => f.name === "weather")!;
     expect(weather.kind).toBe("category");
@@ -181,7 +182,7 @@ describe("show(dataset) grid", () => {
     ds.tag(["s000001"], "review");
     const events = outputs.filter((o) => MIME.event in o.data);
     expect(events.map((e) => e.data["text/plain"])).toEqual(["Tagged 2 samples 'review'", "Untagged 1 sample 'review'", "Tagged 1 sample 'review'"]);
-    expect(events[0].data[MIME.event]).toEqual({ version: 1, kind: "tags", dataset: ds.name, tag: "review", action: "add", ids: ["s000001", "s000002"] });
+    expect(events[0].data[MIME.event]).toEqual({ version: 1, kind: "tags", dataset: linkGroup(ds), tag: "review", action: "add", ids: ["s000001", "s000002"] });
     ds.untag(["s000001", "s000002"], "review");
   });
 
@@ -190,10 +191,12 @@ describe("show(dataset) grid", () => {
     const ds = await demoDataset();
     const err = await show(ds, { caption: ["wether"] }).catch((e) => e);
     expect(err).toBeInstanceOf(BlindspotError);
-    expect(err.message).toContain('no field "wether"');
-    expect(err.message).toContain("weather");
+    expect(err.message).toMatch(/^caption: no field "wether"; did you mean "weather"\?/);
     await expect(show(ds, { thumbSize: 0 })).rejects.toThrow(/thumbSize must be a positive integer/);
     await expect(show(42 as never)).rejects.toThrow(/cannot show a number/);
+    // What show accepts, when handed nothing at all.
+    await expect(show(undefined as never)).rejects.toThrow(/^show\(\) was given undefined: nothing to show\n {2}fix: show\(\) takes a dataset, a view/);
+    await expect(show(null as never)).rejects.toThrow(/was given null/);
   });
 
   test("an empty view shows an empty grid", async () => {

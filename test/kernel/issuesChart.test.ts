@@ -5,6 +5,7 @@ import { MIME, type ChartBundle } from "../../kernel/protocol";
 import { show } from "../../kernel/show";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { captureOutputs, readArrow } from "./helpers";
+import { linkGroup } from "../../kernel/linkGroup";
 
 /** plot.issues: one bar per flagged quality issue, each bar selecting the samples it affects. */
 test("counts the samples of each flagged issue and links every bar to them", async () => {
@@ -26,7 +27,7 @@ test("counts the samples of each flagged issue and links every bar to them", asy
   const rows = readArrow(notebookDir, chart.link!.rows);
   const pairs = Array.from({ length: rows.numRows }, (_, i) => `${rows.getChild("x").get(i)}:${rows.getChild("id").get(i)}`);
   expect(pairs.sort()).toEqual(["blurry:1.jpg", "blurry:5.jpg", "dark:0.jpg", "dark:1.jpg"]);
-  expect(chart.group).toBe("q");
+  expect(chart.group).toBe(linkGroup(ds));
 });
 
 test("says to run computeQuality first when there are no flags", () => {
