@@ -64,14 +64,20 @@ async function quality(dir: string, n: number) {
   const gpuAgain = await run({ engine: "graph", provider: DEVICE });
   const cpu = await run({ engine: "auto", provider: "cpu" });
   const fields = gpu.ds.samples.columnNames().filter((c) => c.startsWith("quality_") || c.startsWith("is_"));
-  const differing = fields.filter((c) => JSON.stringify(Array.from(values(gpu.ds.samples, c))) !== JSON.stringify(Array.from(values(cpu.ds.samples, c))));
+  const differing = fields.filter(
+    (c) =>
+      JSON.stringify(Array.from(values(gpu.ds.samples, c))) !== JSON.stringify(Array.from(values(cpu.ds.samples, c))),
+  );
   return {
     ranOn: gpu.value.ranOn,
     gpuImagesPerSecond: n / gpuAgain.s,
     cpuImagesPerSecond: n / cpu.s,
     fields: fields.length,
     differing,
-    verdict: check(gpu.value.ranOn === DEVICE && differing.length === 0, `quality fields differ between CUDA and CPU: ${differing.join(", ")}`),
+    verdict: check(
+      gpu.value.ranOn === DEVICE && differing.length === 0,
+      `quality fields differ between CUDA and CPU: ${differing.join(", ")}`,
+    ),
   };
 }
 
@@ -79,7 +85,9 @@ async function embeddings(ds: Dataset, model: string) {
   const gpu = await seconds(() => computeEmbeddings(ds, { model, provider: DEVICE, cacheRoot: null }));
   const gpuAgain = await seconds(() => computeEmbeddings(ds, { model, provider: DEVICE, cacheRoot: null }));
   const cpu = await seconds(() => computeEmbeddings(ds, { model, provider: "cpu", cacheRoot: null }));
-  const { dim } = gpu.value, a = gpu.value.vectors, b = cpu.value.vectors;
+  const { dim } = gpu.value,
+    a = gpu.value.vectors,
+    b = cpu.value.vectors;
   let minCosine = Infinity;
   for (let r = 0; r < gpu.value.ids.length; r++) {
     let dot = 0;
@@ -88,20 +96,28 @@ async function embeddings(ds: Dataset, model: string) {
   }
   const [na, nb] = await Promise.all([knn(a, dim, 10, { engine: "ts" }), knn(b, dim, 10, { engine: "ts" })]);
   let sameLists = 0;
-  for (let r = 0; r < na.rows; r++) if (na.indices.subarray(r * 10, r * 10 + 10).every((v, i) => v === nb.indices[r * 10 + i])) sameLists++;
+  for (let r = 0; r < na.rows; r++)
+    if (na.indices.subarray(r * 10, r * 10 + 10).every((v, i) => v === nb.indices[r * 10 + i])) sameLists++;
   return {
-    model, dim,
+    model,
+    dim,
     ranOn: gpu.value.provider,
     gpuImagesPerSecond: gpu.value.ids.length / gpuAgain.s,
     cpuImagesPerSecond: cpu.value.ids.length / cpu.s,
     minCosine,
     identical10nnLists: `${sameLists}/${na.rows}`,
-    verdict: check(gpu.value.provider === DEVICE && minCosine >= MIN_COSINE && sameLists >= 0.99 * na.rows, `${model}: CUDA and CPU embeddings differ (min cosine ${minCosine}, ${sameLists}/${na.rows} identical 10-NN lists)`),
+    verdict: check(
+      gpu.value.provider === DEVICE && minCosine >= MIN_COSINE && sameLists >= 0.99 * na.rows,
+      `${model}: CUDA and CPU embeddings differ (min cosine ${minCosine}, ${sameLists}/${na.rows} identical 10-NN lists)`,
+    ),
   };
 }
 
 async function neighbours() {
-  const n = Number(option("knn-rows", "100000")), dim = 512, k = 10, rows = 1000;
+  const n = Number(option("knn-rows", "100000")),
+    dim = 512,
+    k = 10,
+    rows = 1000;
   const data = gaussianMatrix(n, dim, 1);
   const gpu = await seconds(() => knn(data, dim, k, { engine: "onnx", provider: DEVICE }));
   const queries = data.slice(0, rows * dim);
@@ -109,10 +125,19 @@ async function neighbours() {
   let same = 0;
   for (let r = 0; r < rows; r++) {
     // The query itself comes first in the CPU run (it is one of the data rows): drop it.
-    const cpuList = Array.from(cpu.indices.subarray(r * (k + 1), (r + 1) * (k + 1))).filter((i) => i !== r).slice(0, k);
+    const cpuList = Array.from(cpu.indices.subarray(r * (k + 1), (r + 1) * (k + 1)))
+      .filter((i) => i !== r)
+      .slice(0, k);
     if (cpuList.every((v, i) => v === gpu.value.indices[r * k + i])) same++;
   }
-  return { n, dim, k, seconds: gpu.s, identicalLists: `${same}/${rows}`, verdict: check(same >= 0.99 * rows, `10-NN lists differ between CUDA and CPU: ${same}/${rows} identical`) };
+  return {
+    n,
+    dim,
+    k,
+    seconds: gpu.s,
+    identicalLists: `${same}/${rows}`,
+    verdict: check(same >= 0.99 * rows, `10-NN lists differ between CUDA and CPU: ${same}/${rows} identical`),
+  };
 }
 
 async function main(): Promise<void> {
@@ -123,18 +148,27 @@ async function main(): Promise<void> {
   const { dir } = await generateDemo({ samples, seed: 0, out: path.join(out, "demo") });
 
   const q = await quality(dir, samples);
-  console.log(`quality     ${DEVICE} ${q.gpuImagesPerSecond.toFixed(0)} images/s, CPU ${q.cpuImagesPerSecond.toFixed(0)} images/s; ${q.fields} fields: ${q.verdict}${q.differing.length ? ` (${q.differing.join(", ")})` : ""}`);
+  console.log(
+    `quality     ${DEVICE} ${q.gpuImagesPerSecond.toFixed(0)} images/s, CPU ${q.cpuImagesPerSecond.toFixed(0)} images/s; ${q.fields} fields: ${q.verdict}${q.differing.length ? ` (${q.differing.join(", ")})` : ""}`,
+  );
   const ds = await load(dir);
   const e = [];
   for (const model of MODELS) {
     const r = await embeddings(ds, model);
     e.push(r);
-    console.log(`${model.padEnd(18)} ${DEVICE} ${r.gpuImagesPerSecond.toFixed(0)} images/s, CPU ${r.cpuImagesPerSecond.toFixed(0)} images/s; min cosine ${r.minCosine.toFixed(6)}, identical 10-NN lists ${r.identical10nnLists}: ${r.verdict}`);
+    console.log(
+      `${model.padEnd(18)} ${DEVICE} ${r.gpuImagesPerSecond.toFixed(0)} images/s, CPU ${r.cpuImagesPerSecond.toFixed(0)} images/s; min cosine ${r.minCosine.toFixed(6)}, identical 10-NN lists ${r.identical10nnLists}: ${r.verdict}`,
+    );
   }
   const nn = await neighbours();
-  console.log(`10-NN ${nn.n} x ${nn.dim} on ${DEVICE}: ${nn.seconds.toFixed(1)} s; first 1,000 lists vs CPU: ${nn.identicalLists}: ${nn.verdict}`);
+  console.log(
+    `10-NN ${nn.n} x ${nn.dim} on ${DEVICE}: ${nn.seconds.toFixed(1)} s; first 1,000 lists vs CPU: ${nn.identicalLists}: ${nn.verdict}`,
+  );
 
-  fs.writeFileSync(path.join(out, "gpu-check.json"), JSON.stringify({ samples, quality: q, embeddings: e, knn: nn, failures }, null, 2));
+  fs.writeFileSync(
+    path.join(out, "gpu-check.json"),
+    JSON.stringify({ samples, quality: q, embeddings: e, knn: nn, failures }, null, 2),
+  );
   if (failures.length) {
     console.error(`FAILED:\n  ${failures.join("\n  ")}`);
     process.exitCode = 1;

@@ -51,10 +51,12 @@ async function millionView(): Promise<string> {
   const baseIds = values<string>(demo.samples, "id");
   samples.id = Array.from({ length: n }, (_, i) => `${baseIds[i % baseIds.length]}-${Math.floor(i / baseIds.length)}`);
   // Two coordinates in a few Gaussian clusters, like a 2-D projection of embeddings.
-  const x = new Float64Array(n), y = new Float64Array(n);
+  const x = new Float64Array(n),
+    y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const c = Math.floor(rand() * 6);
-    const r = Math.sqrt(-2 * Math.log(1 - rand())), t = 2 * Math.PI * rand();
+    const r = Math.sqrt(-2 * Math.log(1 - rand())),
+      t = 2 * Math.PI * rand();
     x[i] = 3 * Math.cos(c) + r * Math.cos(t);
     y[i] = 3 * Math.sin(c) + r * Math.sin(t);
   }
@@ -72,19 +74,35 @@ async function millionView(): Promise<string> {
   objects.sample_id = Array.from({ length: m * COPIES }, (_, i) => `${sampleIds[i % m]}-${Math.floor(i / m)}`);
   objects.id = Int32Array.from({ length: m * COPIES }, (_, i) => i);
   const big = new Dataset({
-    name: "million", samples: aq.table(samples), objects: aq.table(objects),
-    categories: demo.categories, fields: demo.fields, imagesDir: demo.imagesDir, problems: [],
+    name: "million",
+    samples: aq.table(samples),
+    objects: aq.table(objects),
+    categories: demo.categories,
+    fields: demo.fields,
+    imagesDir: demo.imagesDir,
+    problems: [],
   });
   saveDataset(big, dir);
   return dir;
 }
 
 function notebook(dir: string, name: string, shows: string[]): string {
-  const cells = [`import * as bs from "blindspot";\nconst big = bs.open(${JSON.stringify(dir)});\nbig.count();`, ...shows];
+  const cells = [
+    `import * as bs from "blindspot";\nconst big = bs.open(${JSON.stringify(dir)});\nbig.count();`,
+    ...shows,
+  ];
   const nb = {
-    cells: cells.map((source, i) => ({ cell_type: "code", id: `b${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+    cells: cells.map((source, i) => ({
+      cell_type: "code",
+      id: `b${i}`,
+      metadata: {},
+      source,
+      outputs: [],
+      execution_count: null,
+    })),
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (blindspot)", language: "typescript" } },
-    nbformat: 4, nbformat_minor: 5,
+    nbformat: 4,
+    nbformat_minor: 5,
   };
   const file = path.join(OUT, name);
   fs.writeFileSync(file, JSON.stringify(nb));
@@ -101,7 +119,9 @@ async function main() {
   let t0 = performance.now();
   const dir = await millionView();
   const rows = loadDataset(dir).count();
-  console.log(`view: ${rows.toLocaleString("en-US")} samples (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `view: ${rows.toLocaleString("en-US")} samples (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
   const name = notebook(dir, "grid-bench.ipynb", [
     `await bs.show(big);`,
     `await bs.show(bs.plot.scatter(big.take(100000, 1), { x: "emb_x", y: "emb_y" }));`,
@@ -155,19 +175,34 @@ async function main() {
     await page.evaluate((text) => {
       const w = window as unknown as { brush: { lastMove: number; latency: number | null } };
       w.brush = { lastMove: 0, latency: null };
-      window.addEventListener("pointermove", () => { w.brush.lastMove = performance.now(); }, true);
+      window.addEventListener(
+        "pointermove",
+        () => {
+          w.brush.lastMove = performance.now();
+        },
+        true,
+      );
       const el = document.querySelector('[data-blindspot="grid"] [data-blindspot="count"]')!;
       new MutationObserver((_, obs) => {
-        if (el.textContent !== text && w.brush.lastMove > 0) { w.brush.latency = performance.now() - w.brush.lastMove; obs.disconnect(); }
+        if (el.textContent !== text && w.brush.lastMove > 0) {
+          w.brush.latency = performance.now() - w.brush.lastMove;
+          obs.disconnect();
+        }
       }).observe(el, { childList: true, characterData: true, subtree: true });
     }, before);
     await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.35);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.65);
-    await page.waitForFunction(() => (window as unknown as { brush: { latency: number | null } }).brush.latency !== null, undefined, { timeout: 10_000 }).catch(async (e: unknown) => {
-      await page.screenshot({ path: path.join(OUT, "failed.png") });
-      throw e;
-    });
+    await page
+      .waitForFunction(
+        () => (window as unknown as { brush: { latency: number | null } }).brush.latency !== null,
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(async (e: unknown) => {
+        await page.screenshot({ path: path.join(OUT, "failed.png") });
+        throw e;
+      });
     const latency = await page.evaluate(() => (window as unknown as { brush: { latency: number } }).brush.latency);
     await page.mouse.up();
     report("brush on 100,000 points -> grid count updated", latency, "ms", TARGETS.brushMs);
@@ -177,7 +212,12 @@ async function main() {
     await page.keyboard.press("Control+s");
     await page.waitForTimeout(2000);
     const saved = JSON.parse(fs.readFileSync(path.join(OUT, name), "utf8")) as { cells: { outputs: unknown[] }[] };
-    report("saved notebook bytes of the 1M-sample grid output", JSON.stringify(saved.cells[1].outputs).length, "bytes", TARGETS.outputBytes);
+    report(
+      "saved notebook bytes of the 1M-sample grid output",
+      JSON.stringify(saved.cells[1].outputs).length,
+      "bytes",
+      TARGETS.outputBytes,
+    );
     await page.close();
     await benchPatches(browser, lab, dir);
   } finally {
@@ -201,7 +241,9 @@ async function benchPatches(browser: Browser, lab: Lab, dir: string): Promise<vo
     await page.screenshot({ path: path.join(OUT, "failed-patches.png") });
     throw e;
   });
-  console.log(`patches cells ran in ${((performance.now() - t0) / 1000).toFixed(1)} s (boxes, crops of the first tiles, view data)`);
+  console.log(
+    `patches cells ran in ${((performance.now() - t0) / 1000).toFixed(1)} s (boxes, crops of the first tiles, view data)`,
+  );
   const count = await page.locator('[data-blindspot="grid"] [data-blindspot="count"]').first().innerText();
   console.log(`patches grid: ${count}`);
   const grids = await page.locator('[data-blindspot="grid"]').count();
@@ -215,33 +257,53 @@ async function benchPatches(browser: Browser, lab: Lab, dir: string): Promise<vo
   await page.keyboard.press("Control+s");
   await page.waitForTimeout(2000);
   const saved = JSON.parse(fs.readFileSync(path.join(OUT, name), "utf8")) as { cells: { outputs: unknown[] }[] };
-  report(`saved notebook bytes of the ${label} output`, JSON.stringify(saved.cells[1].outputs).length, "bytes", TARGETS.outputBytes);
+  report(
+    `saved notebook bytes of the ${label} output`,
+    JSON.stringify(saved.cells[1].outputs).length,
+    "bytes",
+    TARGETS.outputBytes,
+  );
 }
 
 /** A page that records long tasks, and the first grid output's appearance and first thumbnail, from its start. */
 async function instrumentedPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.addInitScript(() => {
-    const w = window as unknown as { bench: { longTasks: number[]; gridShown?: number; firstThumb?: number; measureLongTasks: boolean } };
+    const w = window as unknown as {
+      bench: { longTasks: number[]; gridShown?: number; firstThumb?: number; measureLongTasks: boolean };
+    };
     w.bench = { longTasks: [], measureLongTasks: false };
     new PerformanceObserver((list) => {
       if (w.bench.measureLongTasks) for (const e of list.getEntries()) w.bench.longTasks.push(e.duration);
     }).observe({ type: "longtask", buffered: false });
     new MutationObserver(() => {
-      if (w.bench.gridShown === undefined && document.querySelector('[data-blindspot="grid"]')) w.bench.gridShown = performance.now();
+      if (w.bench.gridShown === undefined && document.querySelector('[data-blindspot="grid"]'))
+        w.bench.gridShown = performance.now();
     }).observe(document, { childList: true, subtree: true });
-    document.addEventListener("load", (e) => {
-      const img = e.target as HTMLElement;
-      if (w.bench.firstThumb === undefined && img.tagName === "IMG" && img.closest('[data-blindspot="grid"]')) w.bench.firstThumb = performance.now();
-    }, true);
+    document.addEventListener(
+      "load",
+      (e) => {
+        const img = e.target as HTMLElement;
+        if (w.bench.firstThumb === undefined && img.tagName === "IMG" && img.closest('[data-blindspot="grid"]'))
+          w.bench.firstThumb = performance.now();
+      },
+      true,
+    );
   });
   return page;
 }
 
 /** From the first grid output appearing to its first loaded image. */
 async function firstThumbMs(page: Page): Promise<number> {
-  await page.waitForFunction(() => (window as unknown as { bench: { firstThumb?: number } }).bench.firstThumb !== undefined, undefined, { timeout: 60_000 });
-  return page.evaluate(() => { const b = (window as unknown as { bench: { gridShown: number; firstThumb: number } }).bench; return b.firstThumb - b.gridShown; });
+  await page.waitForFunction(
+    () => (window as unknown as { bench: { firstThumb?: number } }).bench.firstThumb !== undefined,
+    undefined,
+    { timeout: 60_000 },
+  );
+  return page.evaluate(() => {
+    const b = (window as unknown as { bench: { gridShown: number; firstThumb: number } }).bench;
+    return b.firstThumb - b.gridShown;
+  });
 }
 
 /**
@@ -254,11 +316,20 @@ async function longestScrollTasks(page: Page): Promise<number[]> {
     const w = window as unknown as { bench: { longTasks: number[]; measureLongTasks: boolean } };
     w.bench.longTasks = [];
     const root = document.querySelector('[data-blindspot="grid"]')!;
-    const scroller = [...root.querySelectorAll<HTMLElement>("*")].find((e) => e.scrollHeight > e.clientHeight + 10 && getComputedStyle(e).overflowY !== "visible")!;
+    const scroller = [...root.querySelectorAll<HTMLElement>("*")].find(
+      (e) => e.scrollHeight > e.clientHeight + 10 && getComputedStyle(e).overflowY !== "visible",
+    )!;
     w.bench.measureLongTasks = true;
     const frame = () => new Promise((r) => requestAnimationFrame(r));
-    for (let i = 0; i < 120; i++) { scroller.scrollTop += scroller.clientHeight / 3; await frame(); }
-    for (let i = 1; i <= 100; i++) { scroller.scrollTop = (scroller.scrollHeight - scroller.clientHeight) * (i / 100); await frame(); await frame(); }
+    for (let i = 0; i < 120; i++) {
+      scroller.scrollTop += scroller.clientHeight / 3;
+      await frame();
+    }
+    for (let i = 1; i <= 100; i++) {
+      scroller.scrollTop = (scroller.scrollHeight - scroller.clientHeight) * (i / 100);
+      await frame();
+      await frame();
+    }
     await new Promise((r) => setTimeout(r, 500));
     w.bench.measureLongTasks = false;
     return w.bench.longTasks;
@@ -275,4 +346,7 @@ async function stopKernels(lab: Lab): Promise<void> {
   for (const s of sessions) await fetch(`${lab.url}api/sessions/${s.id}?token=${lab.token}`, { method: "DELETE" });
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

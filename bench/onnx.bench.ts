@@ -29,22 +29,31 @@ const SHARED = path.resolve(ROOT, "../shared/data");
 const OUT = path.join(ROOT, "bench/out/onnx");
 const PYTHON = path.join(ROOT, ".venv/bin/python");
 const IMAGES = 2000;
-const QUALITY_TARGET = 3, EMBED_TARGET = 100;
+const QUALITY_TARGET = 3,
+  EMBED_TARGET = 100;
 /** Alternating runs of each quality pass. */
 const ROUNDS = 3;
 const MODELS = ["mobilenet_v2", "mobilenet_v2_1.0"];
 
-interface Timing { seconds: number; cpuSeconds: number }
+interface Timing {
+  seconds: number;
+  cpuSeconds: number;
+}
 
 async function timed<T>(f: () => Promise<T>): Promise<Timing & { value: T }> {
-  const start = performance.now(), cpu = process.cpuUsage();
+  const start = performance.now(),
+    cpu = process.cpuUsage();
   const value = await f();
   const used = process.cpuUsage(cpu);
   return { value, seconds: (performance.now() - start) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 function imagesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.(jpe?g|png)$/i.test(f)).map((f) => path.join(dir, f)).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .map((f) => path.join(dir, f))
+    .sort();
 }
 
 /** The 2,000 files, linked into one image folder (voc/, sign/) so they load as one dataset. */
@@ -72,7 +81,11 @@ async function qualityRun(dir: string): Promise<Timing & { flags: Record<string,
 }
 
 function cleanvisionRun(listFile: string): { seconds: number; version: string; flags: Record<string, number> } {
-  const out = execFileSync(PYTHON, [path.join(ROOT, "bench/onnx/cleanvision_run.py"), listFile], { encoding: "utf8", env: { ...process.env, TQDM_DISABLE: "1" }, maxBuffer: 1 << 26 });
+  const out = execFileSync(PYTHON, [path.join(ROOT, "bench/onnx/cleanvision_run.py"), listFile], {
+    encoding: "utf8",
+    env: { ...process.env, TQDM_DISABLE: "1" },
+    maxBuffer: 1 << 26,
+  });
   return JSON.parse(out.trim().split("\n").at(-1)!);
 }
 
@@ -84,22 +97,32 @@ async function main(): Promise<void> {
   console.log(`${files.length} images (voc100 + sign-digits), ${os.availableParallelism()} CPUs, ${load1()}`);
 
   console.log("\nQuality (decode included, no cache):");
-  const blind: Awaited<ReturnType<typeof qualityRun>>[] = [], clean: ReturnType<typeof cleanvisionRun>[] = [];
+  const blind: Awaited<ReturnType<typeof qualityRun>>[] = [],
+    clean: ReturnType<typeof cleanvisionRun>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const c = cleanvisionRun(listFile);
     clean.push(c);
     console.log(`  Cleanvision ${c.version} find_issues  ${c.seconds.toFixed(2)} s   (${load1()})`);
     const b = await qualityRun(dir);
     blind.push(b);
-    console.log(`  blindspot computeQuality        ${b.seconds.toFixed(2)} s   CPU ${b.cpuSeconds.toFixed(1)} s on ${b.ranOn}   (${load1()})`);
+    console.log(
+      `  blindspot computeQuality        ${b.seconds.toFixed(2)} s   CPU ${b.cpuSeconds.toFixed(1)} s on ${b.ranOn}   (${load1()})`,
+    );
   }
-  const bestBlind = Math.min(...blind.map((b) => b.seconds)), bestClean = Math.min(...clean.map((c) => c.seconds));
+  const bestBlind = Math.min(...blind.map((b) => b.seconds)),
+    bestClean = Math.min(...clean.map((c) => c.seconds));
   const ratio = bestClean / bestBlind;
   // Cleanvision names the duplicate types in the plural (exact_duplicates).
   const ours = (k: string) => blind[0].flags[k.replace(/_duplicates$/, "_duplicate")];
   const disagree = Object.keys(clean[0].flags).filter((k) => clean[0].flags[k] !== ours(k));
-  console.log(`  best: blindspot ${bestBlind.toFixed(2)} s, Cleanvision ${bestClean.toFixed(2)} s: ${ratio.toFixed(2)}x faster (target ${QUALITY_TARGET}x: ${ratio >= QUALITY_TARGET ? "met" : "NOT met"})`);
-  console.log(`  flags per issue type, blindspot / Cleanvision: ${Object.keys(clean[0].flags).map((k) => `${k} ${ours(k)}/${clean[0].flags[k]}`).join(", ")}`);
+  console.log(
+    `  best: blindspot ${bestBlind.toFixed(2)} s, Cleanvision ${bestClean.toFixed(2)} s: ${ratio.toFixed(2)}x faster (target ${QUALITY_TARGET}x: ${ratio >= QUALITY_TARGET ? "met" : "NOT met"})`,
+  );
+  console.log(
+    `  flags per issue type, blindspot / Cleanvision: ${Object.keys(clean[0].flags)
+      .map((k) => `${k} ${ours(k)}/${clean[0].flags[k]}`)
+      .join(", ")}`,
+  );
 
   console.log("\nEmbeddings on CPU (opening the model, decode and resize to 224 x 224 included, no cache):");
   const embed: Record<string, Timing & { imagesPerSecond: number; dim: number }> = {};
@@ -108,10 +131,17 @@ async function main(): Promise<void> {
     const t = await timed(() => computeEmbeddings(ds, { model, provider: "cpu", cacheRoot: null }));
     const rate = t.value.ids.length / t.seconds;
     embed[model] = { seconds: t.seconds, cpuSeconds: t.cpuSeconds, imagesPerSecond: rate, dim: t.value.dim };
-    console.log(`  ${model.padEnd(18)} ${t.value.dim}-d  ${t.seconds.toFixed(1)} s  ${rate.toFixed(0)} images/s  CPU ${t.cpuSeconds.toFixed(1)} s  (target ${EMBED_TARGET}/s: ${rate >= EMBED_TARGET ? "met" : "NOT met"}; ${load1()})`);
+    console.log(
+      `  ${model.padEnd(18)} ${t.value.dim}-d  ${t.seconds.toFixed(1)} s  ${rate.toFixed(0)} images/s  CPU ${t.cpuSeconds.toFixed(1)} s  (target ${EMBED_TARGET}/s: ${rate >= EMBED_TARGET ? "met" : "NOT met"}; ${load1()})`,
+    );
   }
 
-  const report = { images: files.length, cpus: os.availableParallelism(), quality: { blindspot: blind, cleanvision: clean, ratio, target: QUALITY_TARGET, disagree }, embeddings: { ...embed, target: EMBED_TARGET } };
+  const report = {
+    images: files.length,
+    cpus: os.availableParallelism(),
+    quality: { blindspot: blind, cleanvision: clean, ratio, target: QUALITY_TARGET, disagree },
+    embeddings: { ...embed, target: EMBED_TARGET },
+  };
   fs.writeFileSync(path.join(OUT, "report.json"), JSON.stringify(report, null, 2));
   console.log(`\nReport: ${path.relative(ROOT, path.join(OUT, "report.json"))}`);
   if (disagree.length) {

@@ -30,7 +30,10 @@ type State = "running" | "done" | "interrupted";
  */
 export function progress(total: number, label = "", options: ProgressOptions = {}): Progress {
   if (!Number.isFinite(total) || total < 0) {
-    throw new BlindspotError({ message: `progress total must be a number >= 0, got ${String(total)}`, hint: "pass the number of items, e.g. progress(files.length, 'files')" });
+    throw new BlindspotError({
+      message: `progress total must be a number >= 0, got ${String(total)}`,
+      hint: "pass the number of items, e.g. progress(files.length, 'files')",
+    });
   }
   return new ProgressBar(total, label, options);
 }
@@ -45,7 +48,11 @@ class ProgressBar implements Progress {
   private lastUpdate = -Infinity;
   private trailing: NodeJS.Timeout | null = null;
 
-  constructor(private readonly total: number, private readonly label: string, private readonly options: ProgressOptions) {
+  constructor(
+    private readonly total: number,
+    private readonly label: string,
+    private readonly options: ProgressOptions,
+  ) {
     this.now = options.now ?? Date.now;
     this.started = this.now();
     watchInterrupts(this);
@@ -118,7 +125,8 @@ class ProgressBar implements Progress {
     const elapsed = (this.now() - this.started) / 1000;
     const counts = `${formatCount(this.count)}/${formatCount(this.total)}`;
     const percent = this.total > 0 ? ` ${Math.floor((100 * Math.min(this.count, this.total)) / this.total)}%` : "";
-    if (this.state === "done") return `${counts}${percent} ${this.count < this.total ? "stopped" : "done"} after ${formatDuration(elapsed)}`;
+    if (this.state === "done")
+      return `${counts}${percent} ${this.count < this.total ? "stopped" : "done"} after ${formatDuration(elapsed)}`;
     if (this.state === "interrupted") return `${counts}${percent} interrupted after ${formatDuration(elapsed)}`;
     const rate = elapsed > 0 ? this.count / elapsed : 0;
     const left = rate > 0 && this.total > this.count ? ` ETA ${formatDuration((this.total - this.count) / rate)}` : "";
@@ -129,7 +137,9 @@ class ProgressBar implements Progress {
 function formatDuration(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
   const s = Math.round(seconds);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    r = s % 60;
   return h ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}` : `${m}:${String(r).padStart(2, "0")}`;
 }
 

@@ -32,13 +32,17 @@ export function selection(
   groupOrOptions?: GroupRef | { objects: true },
   options?: { objects: true },
 ): string[] | SelectedObjects {
-  const isRef = groupOrOptions === undefined || typeof groupOrOptions === "string"
-    || groupOrOptions instanceof Dataset || groupOrOptions instanceof View;
+  const isRef =
+    groupOrOptions === undefined ||
+    typeof groupOrOptions === "string" ||
+    groupOrOptions instanceof Dataset ||
+    groupOrOptions instanceof View;
   const wantObjects = isRef ? options?.objects : (groupOrOptions as { objects: true } | null)?.objects;
   const ref = isRef ? (groupOrOptions as GroupRef | undefined) : undefined;
-  const g = ref instanceof Dataset || ref instanceof View
-    ? linkGroup(ref instanceof View ? ref.dataset : ref)
-    : ref ?? latestGroup();
+  const g =
+    ref instanceof Dataset || ref instanceof View
+      ? linkGroup(ref instanceof View ? ref.dataset : ref)
+      : (ref ?? latestGroup());
   const ids = selectedIds(g);
   if (!isPatchesGroup(g as string)) return wantObjects ? { objects: [], samples: ids } : ids;
   const picked = ids.map(parsePatchId).filter((p): p is NonNullable<typeof p> => p !== null);
@@ -49,7 +53,10 @@ export function selection(
 function selectedIds(g: string | null | undefined): string[] {
   if (typeof g !== "string") {
     throw new BlindspotError({
-      message: g === null ? "no link group to read a selection from: nothing was shown yet" : `the group must be a string, got ${typeof g}`,
+      message:
+        g === null
+          ? "no link group to read a selection from: nothing was shown yet"
+          : `the group must be a string, got ${typeof g}`,
       hint: "pass the dataset, e.g. selection(ds), or a group's name, or show() the dataset first",
     });
   }
@@ -64,7 +71,7 @@ function selectedIds(g: string | null | undefined): string[] {
   const read = readSelectionFile(text);
   if (read.problem !== undefined) throw corrupt(file, read.problem);
   const { picked, filter } = read.file;
-  return picked.length ? picked : filter?.ids ?? [];
+  return picked.length ? picked : (filter?.ids ?? []);
 }
 
 function corrupt(file: string, what: string): BlindspotError {

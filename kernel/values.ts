@@ -2,7 +2,8 @@
 
 /** Smallest and largest finite value; null when there is none. */
 export function extent(values: ArrayLike<number | null>): [number, number] | null {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || !Number.isFinite(v)) continue;

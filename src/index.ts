@@ -15,11 +15,32 @@ export type { Format, Capabilities, ReadOptions, WriteOptions, WriteReport } fro
 export { BlindspotError, type Problem } from "./errors";
 export { setDefaultProgress, type PhaseProgress, type ProgressFactory, type ProgressReporter } from "./progress";
 export { generateDemo } from "./demo";
-export { evaluateClassification, type ClassificationEvaluation, type ClassificationResults, type EvaluateClassificationOptions, type ClassificationSkipReason } from "./eval/classification";
-export { evaluateDetections, DetectionEvaluation, BACKGROUND, STAT_NAMES, type DetectionEvalOptions, type CocoParams, type IouType } from "./eval/detection";
+export {
+  evaluateClassification,
+  type ClassificationEvaluation,
+  type ClassificationResults,
+  type EvaluateClassificationOptions,
+  type ClassificationSkipReason,
+} from "./eval/classification";
+export {
+  evaluateDetections,
+  DetectionEvaluation,
+  BACKGROUND,
+  STAT_NAMES,
+  type DetectionEvalOptions,
+  type CocoParams,
+  type IouType,
+} from "./eval/detection";
 export { bySlice, type SliceOptions } from "./eval/slices";
 export type { Sliceable } from "./eval/sliceable";
-export { computeQuality, flagQuality, type QualityOptions, type QualitySummary, type FlagOptions, type FlagMode } from "./quality/issues";
+export {
+  computeQuality,
+  flagQuality,
+  type QualityOptions,
+  type QualitySummary,
+  type FlagOptions,
+  type FlagMode,
+} from "./quality/issues";
 export type { RelativeOptions } from "./quality/relative";
 export type { NearDuplicateOptions } from "./quality/nearDuplicates";
 export { computeEmbeddings, type EmbedOptions, type Embeddings } from "./embed/embed";

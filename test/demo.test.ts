@@ -41,13 +41,17 @@ function median(values: number[]): number {
 }
 
 function correlation(a: Uint8Array, b: Uint8Array): number {
-  let ma = 0, mb = 0;
-  for (let i = 0; i < a.length; i++) (ma += a[i]), (mb += b[i]);
+  let ma = 0,
+    mb = 0;
+  for (let i = 0; i < a.length; i++) ((ma += a[i]), (mb += b[i]));
   ma /= a.length;
   mb /= b.length;
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i] - ma, y = b[i] - mb;
+    const x = a[i] - ma,
+      y = b[i] - mb;
     ab += x * y;
     aa += x * x;
     bb += y * y;
@@ -85,7 +89,8 @@ describe("demo dataset", () => {
     const ta = fs.readFileSync(path.join(A, "truth.json"), "utf8");
     expect(fs.readFileSync(path.join(B, "truth.json"), "utf8")).toBe(ta);
     expect(fs.readFileSync(path.join(C, "truth.json"), "utf8")).not.toBe(ta);
-    for (const s of rows(ds, "samples")) expect(fs.readFileSync(image(B, s.filepath)).equals(fs.readFileSync(image(A, s.filepath)))).toBe(true);
+    for (const s of rows(ds, "samples"))
+      expect(fs.readFileSync(image(B, s.filepath)).equals(fs.readFileSync(image(A, s.filepath)))).toBe(true);
     const other = fs.readdirSync(path.join(C, "images"));
     const first = other.find((f) => f.startsWith("s000000"))!;
     const mine = fs.readdirSync(path.join(A, "images")).find((f) => f.startsWith("s000000"))!;
@@ -103,7 +108,8 @@ describe("demo dataset", () => {
       { name: "model", kind: "detections", predicted: true },
     ]);
     const s = rows(back, "samples")[0];
-    for (const k of ["time_of_day", "weather", "camera", "location", "capture_time", "split"]) expect(s[k]).toBeTypeOf("string");
+    for (const k of ["time_of_day", "weather", "camera", "location", "capture_time", "split"])
+      expect(s[k]).toBeTypeOf("string");
     expect(fs.existsSync(back.imagePath(s.filepath))).toBe(true);
   });
 
@@ -118,12 +124,26 @@ describe("demo dataset", () => {
       ...truth.contextClass.sampleIds,
     ];
     for (const id of planted) expect(ids.has(id)).toBe(true);
-    const refs = [...truth.rareClass.objects, ...truth.labels.mislabeled, ...truth.labels.loose, ...truth.overconfident];
+    const refs = [
+      ...truth.rareClass.objects,
+      ...truth.labels.mislabeled,
+      ...truth.labels.loose,
+      ...truth.overconfident,
+    ];
     for (const r of refs) {
       const o = objects[r.objectId];
-      expect([o.id, o.sample_id, o.label, o.x, o.y, o.w, o.h]).toEqual([r.objectId, r.sampleId, r.label, r.box.x, r.box.y, r.box.w, r.box.h]);
+      expect([o.id, o.sample_id, o.label, o.x, o.y, o.w, o.h]).toEqual([
+        r.objectId,
+        r.sampleId,
+        r.label,
+        r.box.x,
+        r.box.y,
+        r.box.w,
+        r.box.h,
+      ]);
     }
-    for (const k of ["dark", "overexposed", "blurred", "lowInformation"] as const) expect(truth.images[k].length).toBeGreaterThanOrEqual(2);
+    for (const k of ["dark", "overexposed", "blurred", "lowInformation"] as const)
+      expect(truth.images[k].length).toBeGreaterThanOrEqual(2);
     expect(truth.labels.mislabeled.length).toBeGreaterThanOrEqual(3);
     expect(truth.labels.missing.length).toBeGreaterThanOrEqual(3);
     expect(truth.labels.loose.length).toBeGreaterThanOrEqual(3);
@@ -134,7 +154,10 @@ describe("demo dataset", () => {
     const objects = rows(ds, "objects");
     for (const m of truth.labels.mislabeled) expect(m.trueLabel).not.toBe(m.label);
     for (const l of truth.labels.loose) {
-      for (const [given, tight] of [[l.box.w, l.trueBox.w], [l.box.h, l.trueBox.h]]) {
+      for (const [given, tight] of [
+        [l.box.w, l.trueBox.w],
+        [l.box.h, l.trueBox.h],
+      ]) {
         expect(given / tight).toBeGreaterThanOrEqual(1.25);
         expect(given / tight).toBeLessThanOrEqual(1.65);
       }
@@ -184,8 +207,10 @@ describe("demo dataset", () => {
     // Undo the planted shift: the overlapping pixels must agree up to gain and JPEG loss.
     for (const d of truth.duplicates.near) {
       expect(fs.readFileSync(fileOf.get(d.sampleId)!).equals(fs.readFileSync(fileOf.get(d.duplicateOf)!))).toBe(false);
-      const w = 320 - Math.abs(d.dx), h = 240 - Math.abs(d.dy);
-      const crop = (f: string, left: number, top: number) => sharp(f).extract({ left, top, width: w, height: h }).greyscale().raw().toBuffer();
+      const w = 320 - Math.abs(d.dx),
+        h = 240 - Math.abs(d.dy);
+      const crop = (f: string, left: number, top: number) =>
+        sharp(f).extract({ left, top, width: w, height: h }).greyscale().raw().toBuffer();
       const near = await crop(fileOf.get(d.sampleId)!, Math.max(0, d.dx), Math.max(0, d.dy));
       const src = await crop(fileOf.get(d.duplicateOf)!, Math.max(0, -d.dx), Math.max(0, -d.dy));
       expect(correlation(near, src)).toBeGreaterThan(0.93);
@@ -211,12 +236,21 @@ describe("demo dataset", () => {
       return s.filter((r) => r[key] === value).length / s.length;
     };
     const weathers = ["clear", "rain", "fog", "snow"];
-    const tvd = weathers.reduce((s, w) => s + Math.abs(share("production", "weather", w) - share("train", "weather", w)), 0) / 2;
+    const tvd =
+      weathers.reduce((s, w) => s + Math.abs(share("production", "weather", w) - share("train", "weather", w)), 0) / 2;
     expect(tvd).toBeGreaterThan(0.25);
     expect(share("production", "weather", "fog") - share("train", "weather", "fog")).toBeGreaterThan(0.15);
     expect(share("production", "time_of_day", "night") - share("train", "time_of_day", "night")).toBeGreaterThan(0.1);
-    const latest = (split: string) => samples.filter((r) => r.split === split).map((r) => r.capture_time).sort().at(-1);
-    const earliestProd = samples.filter((r) => r.split === "production").map((r) => r.capture_time).sort()[0];
+    const latest = (split: string) =>
+      samples
+        .filter((r) => r.split === split)
+        .map((r) => r.capture_time)
+        .sort()
+        .at(-1);
+    const earliestProd = samples
+      .filter((r) => r.split === "production")
+      .map((r) => r.capture_time)
+      .sort()[0];
     for (const split of ["train", "val", "test"]) expect(latest(split) < earliestProd).toBe(true);
   });
 

@@ -32,9 +32,9 @@ describe("a demo never overwrites another", () => {
     await expect(generateDemo({ samples: 200, seed: 2, out: dir })).rejects.toThrow(BlindspotError);
     await expect(generateDemo({ samples: 300, seed: 1, out: dir })).rejects.toThrow(
       new RegExp(
-        String.raw`demo-data: the folder holds the demo of 200 samples \(seed 1, 320 x 240\); `
-        + String.raw`the demo of 300 samples \(seed 1, 320 x 240\) would replace[\s\S]*fix: pass another folder, `
-        + 'e.g. out: "demo-data-300-seed1"',
+        String.raw`demo-data: the folder holds the demo of 200 samples \(seed 1, 320 x 240\); ` +
+          String.raw`the demo of 300 samples \(seed 1, 320 x 240\) would replace[\s\S]*fix: pass another folder, ` +
+          'e.g. out: "demo-data-300-seed1"',
       ),
     );
     expect(folderDigest(dir)).toEqual(before);
@@ -45,7 +45,8 @@ describe("a demo never overwrites another", () => {
     const again = await generateDemo({ samples: 200, seed: 1, out: dir });
     expect(again.dataset.count()).toBe(200);
     const after = folderDigest(dir);
-    const images = (d: Record<string, string>) => Object.entries(d).filter(([f]) => f.startsWith("images/") || f === "truth.json");
+    const images = (d: Record<string, string>) =>
+      Object.entries(d).filter(([f]) => f.startsWith("images/") || f === "truth.json");
     expect(images(after)).toEqual(images(before));
     expect(images(after).length).toBeGreaterThan(150);
   }, 120_000);
@@ -55,13 +56,17 @@ describe("a demo never overwrites another", () => {
     const { dataset } = await generateDemo({ samples: 200, seed: 1, out: old });
     fs.rmSync(path.join(old, DEMO_FILE));
     saveDataset(dataset, old);
-    await expect(generateDemo({ samples: 200, seed: 4, out: old })).rejects.toThrow(/holds the demo of 200 samples \(seed 1\)/);
+    await expect(generateDemo({ samples: 200, seed: 4, out: old })).rejects.toThrow(
+      /holds the demo of 200 samples \(seed 1\)/,
+    );
   }, 120_000);
 
   test("a folder of other files is refused", async () => {
     const other = tmpDir("demo-folder-other");
     fs.writeFileSync(path.join(other, "notes.txt"), "mine");
-    await expect(generateDemo({ samples: 200, out: other })).rejects.toThrow(/the folder holds files that are not a blindspot demo/);
+    await expect(generateDemo({ samples: 200, out: other })).rejects.toThrow(
+      /the folder holds files that are not a blindspot demo/,
+    );
     expect(fs.readdirSync(other)).toEqual(["notes.txt"]);
   });
 });

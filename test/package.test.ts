@@ -9,7 +9,14 @@ import { expect, it } from "vitest";
  */
 it("the built package loads with require and exposes its entry points", () => {
   const main = path.resolve(__dirname, "../dist/kernel/index.js");
-  const r = spawnSync(process.execPath, ["-e", `const bs = require(${JSON.stringify(main)}); console.log(["show", "evaluateDetections", "computeQuality", "computeEmbeddings", "decodeImage", "knn"].map((k) => typeof bs[k]).join(","))`], { encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "-e",
+      `const bs = require(${JSON.stringify(main)}); console.log(["show", "evaluateDetections", "computeQuality", "computeEmbeddings", "decodeImage", "knn"].map((k) => typeof bs[k]).join(","))`,
+    ],
+    { encoding: "utf8" },
+  );
   expect(r.stderr).toBe("");
   expect(r.stdout.trim()).toBe("function,function,function,function,function,function");
 });

@@ -24,9 +24,19 @@ async function main() {
   // Keyed by category id, as pycocotools_run.py writes it; -1 where pycocotools has no AP.
   const idOf = new Map(ds.categories.map((c) => [c.name, c.id]));
   const perCategory: Record<string, number> = {};
-  for (const row of ev!.perClass().objects() as { class: string; AP: number | null }[]) perCategory[String(idOf.get(row.class))] = row.AP ?? -1;
+  for (const row of ev!.perClass().objects() as { class: string; AP: number | null }[])
+    perCategory[String(idOf.get(row.class))] = row.AP ?? -1;
 
-  console.log(JSON.stringify({ tool: "blindspot", load_s: loadS, eval_s: Math.min(...evalS), eval_runs_s: evalS, stats: ev!.stats, per_category_ap: perCategory }));
+  console.log(
+    JSON.stringify({
+      tool: "blindspot",
+      load_s: loadS,
+      eval_s: Math.min(...evalS),
+      eval_runs_s: evalS,
+      stats: ev!.stats,
+      per_category_ap: perCategory,
+    }),
+  );
 }
 
 main().catch((err) => {

@@ -1,5 +1,18 @@
 import {
-  Column, batchType, bool, dictionary, float32, float64, int8, int16, int32, list, tableFromColumns, tableToIPC, utf8, type DataType,
+  Column,
+  batchType,
+  bool,
+  dictionary,
+  float32,
+  float64,
+  int8,
+  int16,
+  int32,
+  list,
+  tableFromColumns,
+  tableToIPC,
+  utf8,
+  type DataType,
 } from "@uwdata/flechette";
 
 /**
@@ -55,9 +68,16 @@ export function encodeCategories(values: ArrayLike<unknown>): Categories {
  */
 export function dictionaryColumn({ codes, names }: Categories): Column<string> {
   const dictionaryValues = utf8Column(names);
-  const [indexType, indices] = names.length <= 0x7f ? [int8(), Int8Array.from(codes)] : names.length <= 0x7fff ? [int16(), Int16Array.from(codes)] : [int32(), codes];
+  const [indexType, indices] =
+    names.length <= 0x7f
+      ? [int8(), Int8Array.from(codes)]
+      : names.length <= 0x7fff
+        ? [int16(), Int16Array.from(codes)]
+        : [int32(), codes];
   // The encoder finds a dictionary by its value type: the very object of the values column.
-  const column = oneBatch<string>(dictionary(dictionaryValues.type, indexType), codes.length, (i) => codes[i] >= 0, { values: indices });
+  const column = oneBatch<string>(dictionary(dictionaryValues.type, indexType), codes.length, (i) => codes[i] >= 0, {
+    values: indices,
+  });
   (column.data[0] as unknown as { setDictionary(values: Column<string>): void }).setDictionary(dictionaryValues);
   return column;
 }
@@ -102,7 +122,9 @@ export function typedColumn(values: Float32Array | Float64Array | Int32Array): C
 /** float64 with nulls where the values have them (NaN stays a number). */
 export function float64Column(values: ArrayLike<number | null>): Column<number> {
   if (values instanceof Float64Array) return typedColumn(values);
-  return oneBatch(float64(), values.length, (i) => values[i] != null, { values: Float64Array.from(values, (v) => v ?? NaN) });
+  return oneBatch(float64(), values.length, (i) => values[i] != null, {
+    values: Float64Array.from(values, (v) => v ?? NaN),
+  });
 }
 
 /** int32 with nulls where the values have them. */
@@ -130,7 +152,12 @@ export function encodeArrow(columns: Record<string, Column<unknown>>): Uint8Arra
 }
 
 /** A column of one batch; `valid(i)` says whether row i has a value. */
-function oneBatch<T>(type: DataType, length: number, valid: (i: number) => boolean, buffers: { values?: ArrayLike<number>; offsets?: Int32Array; children?: unknown[] }): Column<T> {
+function oneBatch<T>(
+  type: DataType,
+  length: number,
+  valid: (i: number) => boolean,
+  buffers: { values?: ArrayLike<number>; offsets?: Int32Array; children?: unknown[] },
+): Column<T> {
   const validity = new Uint8Array(Math.ceil(length / 8));
   let nulls = 0;
   for (let i = 0; i < length; i++) {
@@ -138,5 +165,13 @@ function oneBatch<T>(type: DataType, length: number, valid: (i: number) => boole
     else nulls++;
   }
   // Arrow's validity bitmap may be left out when every row has a value.
-  return new Column([new (batchType(type))({ length, nullCount: nulls, type, validity: nulls ? validity : new Uint8Array(0), ...buffers })]);
+  return new Column([
+    new (batchType(type))({
+      length,
+      nullCount: nulls,
+      type,
+      validity: nulls ? validity : new Uint8Array(0),
+      ...buffers,
+    }),
+  ]);
 }

@@ -20,7 +20,10 @@ export function writeDataFile(folder: "charts" | "tables", bytes: Uint8Array): s
 }
 
 /** Writes a grid's files under `views/<key>/`; returns their bundle paths. */
-export function writeViewFiles(samples: Uint8Array, objects: readonly Uint8Array[]): { samples: string; objects: string[] } {
+export function writeViewFiles(
+  samples: Uint8Array,
+  objects: readonly Uint8Array[],
+): { samples: string; objects: string[] } {
   const dir = artifactFile("views", contentKey([samples, ...objects]));
   const samplesFile = path.join(dir, "samples.arrow");
   const objectFiles = objects.map((_, k) => path.join(dir, `objects-${k}.arrow`));

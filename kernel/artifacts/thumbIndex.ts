@@ -21,7 +21,10 @@ const INDEX_VERSION = 1;
 export class ThumbIndex {
   private changed = false;
 
-  private constructor(private readonly file: string, private readonly entries: Map<string, Entry>) {}
+  private constructor(
+    private readonly file: string,
+    private readonly entries: Map<string, Entry>,
+  ) {}
 
   static load(file: string): ThumbIndex {
     let entries = new Map<string, Entry>();
@@ -47,7 +50,10 @@ export class ThumbIndex {
 
   async save(): Promise<void> {
     if (!this.changed) return;
-    await writeCacheFile(this.file, JSON.stringify({ version: INDEX_VERSION, entries: Object.fromEntries(this.entries) }));
+    await writeCacheFile(
+      this.file,
+      JSON.stringify({ version: INDEX_VERSION, entries: Object.fromEntries(this.entries) }),
+    );
     this.changed = false;
   }
 }

@@ -47,8 +47,15 @@ function thumbFile(contentHash: string, size: number): string {
  * Makes (or finds) the thumbnails of distinct image files, several in flight. An image that
  * cannot be read gives a missing thumbnail with the reason; the run goes on.
  */
-export async function makeThumbnails(images: readonly string[], options: ThumbOptions): Promise<{ thumbs: Thumb[]; stats: ThumbStats }> {
-  const run: Run = { index: ThumbIndex.load(artifactFile("thumbs", "index.json")), stats: { read: 0, encoded: 0, missing: 0 }, encoding: new Map() };
+export async function makeThumbnails(
+  images: readonly string[],
+  options: ThumbOptions,
+): Promise<{ thumbs: Thumb[]; stats: ThumbStats }> {
+  const run: Run = {
+    index: ThumbIndex.load(artifactFile("thumbs", "index.json")),
+    stats: { read: 0, encoded: 0, missing: 0 },
+    encoding: new Map(),
+  };
   // sharp decodes on libuv's threads; a few files per core keeps them busy while others load.
   const inFlight = Math.min(16, 2 * os.availableParallelism());
   const thumbs = await mapLimit(images, inFlight, async (image) => {
@@ -84,7 +91,11 @@ async function thumbnail(image: string, size: number, run: Run): Promise<Thumb> 
     const meta = await sharp(bytes).metadata();
     if (!meta.width || !meta.height) return missingThumb("the image header gives no size");
     const turned = (meta.orientation ?? 1) >= 5;
-    const facts: ImageFacts = { contentHash: sha256Hex(bytes), width: turned ? meta.height : meta.width, height: turned ? meta.width : meta.height };
+    const facts: ImageFacts = {
+      contentHash: sha256Hex(bytes),
+      width: turned ? meta.height : meta.width,
+      height: turned ? meta.width : meta.height,
+    };
     const file = thumbFile(facts.contentHash, size);
     // Files with equal bytes in flight together wait for one encoding.
     let written = run.encoding.get(file);

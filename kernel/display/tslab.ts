@@ -32,7 +32,9 @@ export function tslabDisplayWriter(): TslabJupyterModule["lastWriteDisplayData"]
 /** Orders the IOPub sends of the zeromq copy that tslab's `jupyter.js` (at `file`) loads. */
 function orderKernelSends(file: string): void {
   try {
-    const zmq = createRequire(path.resolve(file))("zeromq") as { Publisher?: Parameters<typeof orderPublisherSends>[0] };
+    const zmq = createRequire(path.resolve(file))("zeromq") as {
+      Publisher?: Parameters<typeof orderPublisherSends>[0];
+    };
     if (zmq.Publisher) orderPublisherSends(zmq.Publisher);
   } catch {
     // Not the zeromq 6 layout tslab 1.0 has: outputs still go out, only unordered.

@@ -24,7 +24,10 @@ export function orderPublisherSends(Publisher: PublisherClass): void {
   const ordered: Send = function (this: object, ...args: unknown[]) {
     const result = (tails.get(this) ?? Promise.resolve()).then(() => sendWhenFree(this, send, args));
     // A failed send must not stop the ones queued after it; its caller still sees the failure.
-    tails.set(this, result.catch(() => undefined));
+    tails.set(
+      this,
+      result.catch(() => undefined),
+    );
     return result;
   };
   Object.defineProperty(proto, "send", { value: ordered, writable: true, configurable: true });

@@ -36,7 +36,10 @@ const PREDICTION_COLOUR = "#ff7f0e";
  */
 export async function gridHtml(p: { title: string; total: number; tiles: PreviewTile[] }): Promise<string> {
   const tiles = await Promise.all(p.tiles.map(tileHtml));
-  const shown = p.tiles.length < p.total ? `the first ${p.tiles.length} of ${formatCount(p.total)} samples` : `${formatCount(p.total)} samples`;
+  const shown =
+    p.tiles.length < p.total
+      ? `the first ${p.tiles.length} of ${formatCount(p.total)} samples`
+      : `${formatCount(p.total)} samples`;
   return (
     `<div style="font-family:sans-serif;font-size:12px">` +
     `<div style="font-weight:600;margin-bottom:4px">${escapeHtml(p.title)}</div>` +
@@ -47,12 +50,17 @@ export async function gridHtml(p: { title: string; total: number; tiles: Preview
 }
 
 async function tileHtml(t: PreviewTile): Promise<string> {
-  const caption = [t.id, ...t.caption].map((line) => `<div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">${escapeHtml(line)}</div>`).join("");
+  const caption = [t.id, ...t.caption]
+    .map((line) => `<div style="overflow:hidden;text-overflow:ellipsis;white-space:nowrap">${escapeHtml(line)}</div>`)
+    .join("");
   let picture: string;
   if (t.thumb === null) {
     picture = `<div style="width:${PREVIEW_SIZE}px;height:${PREVIEW_SIZE}px;background:#eee;color:#777;font-size:9px;overflow:hidden">${escapeHtml(`no thumbnail: ${t.missing ?? "unknown reason"}`)}</div>`;
   } else {
-    const { data, info } = await sharp(t.thumb).resize({ width: PREVIEW_SIZE, height: PREVIEW_SIZE, fit: "inside" }).jpeg({ quality: 60 }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(t.thumb)
+      .resize({ width: PREVIEW_SIZE, height: PREVIEW_SIZE, fit: "inside" })
+      .jpeg({ quality: 60 })
+      .toBuffer({ resolveWithObject: true });
     picture =
       `<div style="position:relative;width:${info.width}px;height:${info.height}px">` +
       `<img src="data:image/jpeg;base64,${data.toString("base64")}" width="${info.width}" height="${info.height}" alt="${escapeHtml(t.id)}" style="display:block">` +
@@ -69,7 +77,8 @@ function boxesSvg(boxes: PreviewBox[], width: number, height: number): string {
     .map((b) => {
       const colour = b.prediction ? PREDICTION_COLOUR : TRUTH_COLOUR;
       const name = b.confidence === null ? b.label : `${b.label} ${b.confidence.toFixed(2)}`;
-      const x = (b.x * width).toFixed(1), y = (b.y * height).toFixed(1);
+      const x = (b.x * width).toFixed(1),
+        y = (b.y * height).toFixed(1);
       return (
         `<rect x="${x}" y="${y}" width="${(b.w * width).toFixed(1)}" height="${(b.h * height).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="1"${b.prediction ? ' stroke-dasharray="3 2"' : ""}><title>${escapeHtml(name)}</title></rect>` +
         `<text x="${x}" y="${y}" dy="6" font-size="6" fill="${colour}">${escapeHtml(b.label)}</text>`

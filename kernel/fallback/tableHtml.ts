@@ -6,9 +6,15 @@ export type Cell = string | number | boolean | null;
 export function tableHtml(p: { title: string; columns: string[]; rows: Cell[][]; total: number }): string {
   const head = p.columns.map((c) => `<th style="text-align:left;padding:2px 6px">${escapeHtml(c)}</th>`).join("");
   const body = p.rows
-    .map((row) => `<tr>${row.map((v) => `<td style="padding:2px 6px;${typeof v === "number" ? "text-align:right" : ""}">${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${row.map((v) => `<td style="padding:2px 6px;${typeof v === "number" ? "text-align:right" : ""}">${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`,
+    )
     .join("");
-  const more = p.rows.length < p.total ? `First ${p.rows.length} of ${formatCount(p.total)} rows. ` : `${formatCount(p.total)} rows. `;
+  const more =
+    p.rows.length < p.total
+      ? `First ${p.rows.length} of ${formatCount(p.total)} rows. `
+      : `${formatCount(p.total)} rows. `;
   return (
     `<div style="font-family:sans-serif;font-size:12px">` +
     `<div style="font-weight:600;margin-bottom:4px">${escapeHtml(p.title)}</div>` +

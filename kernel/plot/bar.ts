@@ -41,7 +41,13 @@ export function bar(input: PlotInput, field: string, options: BarOptions = {}): 
 
   const fields: Record<string, string> = s === null ? { x: "x" } : { x: "x", stack: "stack" };
   const link = sourceLink(source, { x, ...(s && { stack: s }) }, { param: "pick", type: "point", fields });
-  const xEncoding = { field: "x", type: "nominal", sort: kept, title: field, axis: { labelAngle: -35, labelLimit: 120 } };
+  const xEncoding = {
+    field: "x",
+    type: "nominal",
+    sort: kept,
+    title: field,
+    axis: { labelAngle: -35, labelLimit: 120 },
+  };
   const main = {
     data: { name: "counts" },
     mark: { type: "bar" },
@@ -67,11 +73,14 @@ export function bar(input: PlotInput, field: string, options: BarOptions = {}): 
   const more = distinct > kept.length ? ` (the ${kept.length} largest of ${distinct})` : "";
   const title = options.title ?? `Counts of ${field}${stack === undefined ? "" : ` by ${stack}`}${more}`;
   return new Plot({
-    kind: "bar", title,
+    kind: "bar",
+    title,
     summary: `Bar chart of ${field}${stack === undefined ? "" : ` stacked by ${stack}`} ${overWhat(source)}: ${kept.length} bars${more}.`,
     spec: chartSpec(title, withHighlight(main, highlight, link)),
     data: { counts: { rows: rows.length, columns: counts } },
-    link, dataset: source.dataset, group: options.group ?? source.dataset, staticVersion: null,
+    link,
+    dataset: source.dataset,
+    group: options.group ?? source.dataset,
+    staticVersion: null,
   });
 }
-

@@ -37,10 +37,17 @@ const MAP_HEIGHT = 380;
  * each point is a box, the coordinates become object fields, colour may be an object field
  * (`label`) or a sample field, and brushing selects the samples the boxes belong to.
  */
-export async function embeddings(input: Dataset | View, rows: EmbeddingRows, options: EmbeddingsPlotOptions = {}): Promise<Plot> {
+export async function embeddings(
+  input: Dataset | View,
+  rows: EmbeddingRows,
+  options: EmbeddingsPlotOptions = {},
+): Promise<Plot> {
   const view = input instanceof Dataset ? input.view() : input instanceof View ? input : null;
   if (view === null) {
-    throw new BlindspotError({ message: `plot.embeddings needs a dataset or a view, got ${describe(input)}`, hint: "pass the dataset the embeddings were computed on, e.g. plot.embeddings(ds, emb)" });
+    throw new BlindspotError({
+      message: `plot.embeddings needs a dataset or a view, got ${describe(input)}`,
+      hint: "pass the dataset the embeddings were computed on, e.g. plot.embeddings(ds, emb)",
+    });
   }
   const ds = view.dataset;
   checkColour(ds, embeddingsOf(ds, rows).of, options.color);
@@ -49,11 +56,20 @@ export async function embeddings(input: Dataset | View, rows: EmbeddingRows, opt
 
   const model = rows.model?.card?.name;
   const unit = of === "samples" ? "samples" : "boxes";
-  const title = options.title ?? `${METHOD_NAMES[method]} of ${model ? `${model} ` : ""}embeddings (${n.toLocaleString("en-US")} ${unit})${options.color ? `, coloured by ${options.color}` : ""}: brush to select`;
+  const title =
+    options.title ??
+    `${METHOD_NAMES[method]} of ${model ? `${model} ` : ""}embeddings (${n.toLocaleString("en-US")} ${unit})${options.color ? `, coloured by ${options.color}` : ""}: brush to select`;
   // Only the rows that have coordinates: samples (or boxes) without an embedding are left out.
   const has = aq.escape((d: Record<string, unknown>) => d[xField] != null && d[yField] != null);
   const drawn = of === "samples" ? view.filter(has as unknown as Expr) : view.filterObjects(has as unknown as Expr);
-  const plot = scatter(drawn, { x: xField, y: yField, color: options.color, title, group: options.group ?? linkGroup(ds), labelField: options.labelField });
+  const plot = scatter(drawn, {
+    x: xField,
+    y: yField,
+    color: options.color,
+    title,
+    group: options.group ?? linkGroup(ds),
+    labelField: options.labelField,
+  });
   // A map reads best about square; the axes' numbers mean nothing, only distances do.
   return new Plot({ ...plot, spec: { ...plot.spec, width: MAP_WIDTH, height: MAP_HEIGHT } });
 }

@@ -49,7 +49,8 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
   // Alphabetical on both axes, so the same classes line up on the diagonal.
   const xKept = largestCategories(x, limit).kept.sort();
   const yKept = largestCategories(y, limit).kept.sort();
-  const xShown = new Set(xKept), yShown = new Set(yKept);
+  const xShown = new Set(xKept),
+    yShown = new Set(yKept);
 
   const cells = new Map<string, { x: string; y: string; count: number }>();
   for (let i = 0; i < x.length; i++) {
@@ -106,10 +107,19 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
   };
   const title = options.title ?? `${options.y} by ${options.x}`;
   return new Plot({
-    kind: "heatmap", title,
+    kind: "heatmap",
+    title,
     summary: `Heatmap of ${options.y} against ${options.x} ${overWhat(source)}: ${xKept.length} x ${yKept.length} cells.`,
     spec: chartSpec(title, { ...withHighlight(main, highlight, link), width: { step }, height: { step } }),
-    data: { cells: { rows: rows.length, columns: { x: rows.map((r) => r.x), y: rows.map((r) => r.y), count: Float64Array.from(rows, (r) => r.count) } } },
-    link, dataset: source.dataset, group: options.group ?? source.dataset, staticVersion: null,
+    data: {
+      cells: {
+        rows: rows.length,
+        columns: { x: rows.map((r) => r.x), y: rows.map((r) => r.y), count: Float64Array.from(rows, (r) => r.count) },
+      },
+    },
+    link,
+    dataset: source.dataset,
+    group: options.group ?? source.dataset,
+    staticVersion: null,
   });
 }

@@ -47,7 +47,10 @@ export function histogram(input: PlotInput, field: string, options: HistogramOpt
   const highlight = {
     transform: [
       { filter: "isValid(datum.x) && isFinite(datum.x)" },
-      { calculate: `${bins.lo} + min(floor((datum.x - ${bins.lo}) / ${bins.step}), ${bins.count - 1}) * ${bins.step}`, as: "bin_start" },
+      {
+        calculate: `${bins.lo} + min(floor((datum.x - ${bins.lo}) / ${bins.step}), ${bins.count - 1}) * ${bins.step}`,
+        as: "bin_start",
+      },
       { calculate: `datum.bin_start + ${bins.step}`, as: "bin_end" },
       { aggregate: [{ op: "count", as: "count" }], groupby: ["bin_start", "bin_end"] },
     ],
@@ -55,11 +58,15 @@ export function histogram(input: PlotInput, field: string, options: HistogramOpt
     encoding,
   };
   return new Plot({
-    kind: "histogram", title,
+    kind: "histogram",
+    title,
     summary: `Histogram of ${field} ${overWhat(source)} in ${bins.count} bins of ${bins.step}.`,
     spec: chartSpec(title, withHighlight(main, highlight, link)),
     data: { bins: { rows: bins.count, columns: { bin_start: bins.starts, bin_end: bins.ends, count: bins.counts } } },
-    link, dataset: source.dataset, group: options.group ?? source.dataset, staticVersion: null,
+    link,
+    dataset: source.dataset,
+    group: options.group ?? source.dataset,
+    staticVersion: null,
   });
 }
 
@@ -85,7 +92,10 @@ function binsOf(x: Float64Array, wanted: number): Bins {
   // Rounded so that edges print as 0.3, not 0.30000000000000004.
   const edge = (k: number) => Number((lo + k * step).toPrecision(12));
   return {
-    lo, step, count, counts,
+    lo,
+    step,
+    count,
+    counts,
     starts: Float64Array.from({ length: count }, (_, k) => edge(k)),
     ends: Float64Array.from({ length: count }, (_, k) => edge(k + 1)),
   };

@@ -17,13 +17,27 @@ export function issues(input: Dataset | View, options: PlotOptions = {}): Plot {
   const view = input instanceof Dataset ? input.view() : input;
   const samples = view.samples();
   const flagged = ISSUE_TYPES.filter((t) => samples.columnNames().includes(`is_${t}`));
-  if (!flagged.length) throw new BlindspotError({ message: `no quality flags on ${JSON.stringify(view.dataset.name)}`, hint: "run computeQuality(ds) first" });
+  if (!flagged.length)
+    throw new BlindspotError({
+      message: `no quality flags on ${JSON.stringify(view.dataset.name)}`,
+      hint: "run computeQuality(ds) first",
+    });
   const ids = values<string>(samples, "id");
-  const sampleId: string[] = [], issue: string[] = [];
+  const sampleId: string[] = [],
+    issue: string[] = [];
   for (const t of flagged) {
     const flags = values<boolean | null>(samples, `is_${t}`);
-    for (let i = 0; i < flags.length; i++) if (flags[i]) { sampleId.push(ids[i]); issue.push(t); }
+    for (let i = 0; i < flags.length; i++)
+      if (flags[i]) {
+        sampleId.push(ids[i]);
+        issue.push(t);
+      }
   }
   const table = aq.table({ sample_id: sampleId, issue });
-  return bar(table, "issue", { title: `Image quality issues (${samples.numRows().toLocaleString("en-US")} samples checked)`, group: linkGroup(view.dataset), unit: "samples", ...options });
+  return bar(table, "issue", {
+    title: `Image quality issues (${samples.numRows().toLocaleString("en-US")} samples checked)`,
+    group: linkGroup(view.dataset),
+    unit: "samples",
+    ...options,
+  });
 }

@@ -22,17 +22,27 @@ export interface MetricOptions extends PlotOptions {
  */
 export function metric(table: ColumnTable, options: MetricOptions): Plot {
   const names = table.columnNames();
-  const name = options.metric ?? names.find((c) => !["model", "samples", options.by].includes(c) && !c.endsWith("_low") && !c.endsWith("_high"));
+  const name =
+    options.metric ??
+    names.find((c) => !["model", "samples", options.by].includes(c) && !c.endsWith("_low") && !c.endsWith("_high"));
   for (const c of [options.by, "model", "samples", name ?? "a metric"]) {
-    if (!names.includes(c)) throw new BlindspotError({ place: c, message: `the table has no column ${JSON.stringify(c)}`, hint: `pass a table from bySlice(...); its columns: ${names.join(", ")}` });
+    if (!names.includes(c))
+      throw new BlindspotError({
+        place: c,
+        message: `the table has no column ${JSON.stringify(c)}`,
+        hint: `pass a table from bySlice(...); its columns: ${names.join(", ")}`,
+      });
   }
   const m = name!;
   const n = table.numRows();
   const num = (col: string) => Float64Array.from(values<number | null>(table, col), (v) => (v === null ? NaN : v));
   const bars = {
-    slice: categories(values(table, options.by)), model: categories(values(table, "model")),
-    value: num(m), low: names.includes(`${m}_low`) ? num(`${m}_low`) : new Float64Array(n).fill(NaN),
-    high: names.includes(`${m}_high`) ? num(`${m}_high`) : new Float64Array(n).fill(NaN), samples: num("samples"),
+    slice: categories(values(table, options.by)),
+    model: categories(values(table, "model")),
+    value: num(m),
+    low: names.includes(`${m}_low`) ? num(`${m}_low`) : new Float64Array(n).fill(NaN),
+    high: names.includes(`${m}_high`) ? num(`${m}_high`) : new Float64Array(n).fill(NaN),
+    samples: num("samples"),
   };
   // Slices in the table's order (worst first), so the eye lands on the weakest one.
   const order = [...new Set(bars.slice)];
@@ -48,28 +58,45 @@ export function metric(table: ColumnTable, options: MetricOptions): Plot {
             slice: categories(values(ds.samples, options.by)),
           },
         },
-        param: "pick", type: "point" as const, fields: { slice: "slice" }, highlight: "highlight",
+        param: "pick",
+        type: "point" as const,
+        fields: { slice: "slice" },
+        highlight: "highlight",
       }
     : null;
-  const x = { field: "slice", type: "nominal", sort: order, title: options.by, axis: { labelAngle: -35, labelLimit: 120 } };
+  const x = {
+    field: "slice",
+    type: "nominal",
+    sort: order,
+    title: options.by,
+    axis: { labelAngle: -35, labelLimit: 120 },
+  };
   const offset = models > 1 ? { xOffset: { field: "model", type: "nominal" } } : {};
   const tooltip = [
-    { field: "slice", type: "nominal", title: options.by }, { field: "model", type: "nominal" },
-    { field: "value", type: "quantitative", title: m, format: ".3f" }, { field: "low", type: "quantitative", title: "interval low", format: ".3f" },
-    { field: "high", type: "quantitative", title: "interval high", format: ".3f" }, { field: "samples", type: "quantitative" },
+    { field: "slice", type: "nominal", title: options.by },
+    { field: "model", type: "nominal" },
+    { field: "value", type: "quantitative", title: m, format: ".3f" },
+    { field: "low", type: "quantitative", title: "interval low", format: ".3f" },
+    { field: "high", type: "quantitative", title: "interval high", format: ".3f" },
+    { field: "samples", type: "quantitative" },
   ];
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: "bar" },
       ...(link && { params: [{ name: "pick", select: { type: "point", fields: ["slice"] } }] }),
       encoding: {
-        x, ...offset, y: { field: "value", type: "quantitative", title: m },
+        x,
+        ...offset,
+        y: { field: "value", type: "quantitative", title: m },
         color: models > 1 ? { field: "model", type: "nominal" } : { value: MAIN_COLOUR },
         ...(link && { fillOpacity: { condition: { param: "pick", value: 1 }, value: 0.35 } }),
         tooltip,
       },
     },
-    { mark: { type: "rule", color: HIGHLIGHT_COLOUR }, encoding: { x, ...offset, y: { field: "low", type: "quantitative" }, y2: { field: "high" } } },
+    {
+      mark: { type: "rule", color: HIGHLIGHT_COLOUR },
+      encoding: { x, ...offset, y: { field: "low", type: "quantitative" }, y2: { field: "high" } },
+    },
   ];
   // The group's selection: how many of its samples each slice holds, above the slice's bars.
   if (link) {
@@ -80,12 +107,18 @@ export function metric(table: ColumnTable, options: MetricOptions): Plot {
       encoding: { x, y: { value: 0 }, text: { field: "selected", type: "quantitative", format: "," } },
     });
   }
-  const title = options.title ?? `${m} by ${options.by}${bars.low.some((v) => !Number.isNaN(v)) ? " (bars: bootstrap interval)" : ""}`;
+  const title =
+    options.title ??
+    `${m} by ${options.by}${bars.low.some((v) => !Number.isNaN(v)) ? " (bars: bootstrap interval)" : ""}`;
   return new Plot({
-    kind: "bar", title,
+    kind: "bar",
+    title,
     summary: `Bar chart of ${m} for ${order.length} values of ${options.by}${models > 1 ? ` and ${models} models` : ""}, worst first: ${order.slice(0, 3).join(", ")}${order.length > 3 ? ", ..." : ""}.`,
     spec: chartSpec(title, { data: { name: "bars" }, layer: layers }),
     data: { bars: { rows: n, columns: bars } },
-    link, dataset: ds ? linkGroup(ds) : null, group: options.group ?? (ds ? linkGroup(ds) : null), staticVersion: null,
+    link,
+    dataset: ds ? linkGroup(ds) : null,
+    group: options.group ?? (ds ? linkGroup(ds) : null),
+    staticVersion: null,
   });
 }

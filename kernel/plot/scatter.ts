@@ -27,13 +27,19 @@ const BRUSH_EMPHASIS = { condition: { param: "brush", empty: true, value: 0.8 },
  */
 export function scatter(input: PlotInput, options: ScatterOptions): Plot {
   const { color } = options;
-  const source = plotSource(input, color === undefined ? [options.x, options.y] : [options.x, options.y, color], options);
+  const source = plotSource(
+    input,
+    color === undefined ? [options.x, options.y] : [options.x, options.y, color],
+    options,
+  );
   const xAxis = axisValues(source.column(options.x), options.x, "a scatter plot");
   const yAxis = axisValues(source.column(options.y), options.y, "a scatter plot");
-  const x = xAxis.values, y = yAxis.values;
+  const x = xAxis.values,
+    y = yAxis.values;
   const colourValues = color === undefined ? null : source.column(color);
   const numericColour = colourValues !== null && isNumeric(colourValues);
-  const c = colourValues === null ? null : numericColour ? numbers(colourValues, color!, "colour") : categories(colourValues);
+  const c =
+    colourValues === null ? null : numericColour ? numbers(colourValues, color!, "colour") : categories(colourValues);
   const columns = { x, y, ...(c && { color: c }) };
   // The link's rows are the points themselves: one file serves the drawing and the link.
   const link = sourceLink(source, columns, { param: "brush", type: "interval", fields: { x: "x", y: "y" } });
@@ -54,7 +60,14 @@ export function scatter(input: PlotInput, options: ScatterOptions): Plot {
     encoding: {
       ...axes,
       // Viridis: Vega-Lite's default gradient fades to white, and low values vanish on the background.
-      ...(color !== undefined && { color: { field: "color", type: colourType, title: color, ...(numericColour && { scale: { scheme: "viridis" } }) } }),
+      ...(color !== undefined && {
+        color: {
+          field: "color",
+          type: colourType,
+          title: color,
+          ...(numericColour && { scale: { scheme: "viridis" } }),
+        },
+      }),
       ...(source.rows <= EMPHASIS_MAX_POINTS && { opacity: BRUSH_EMPHASIS }),
       tooltip: [
         ...(source.ids ? [{ field: "id", type: "nominal", title: "sample" }] : []),
@@ -69,12 +82,14 @@ export function scatter(input: PlotInput, options: ScatterOptions): Plot {
     encoding: axes,
   };
   return new Plot({
-    kind: "scatter", title,
+    kind: "scatter",
+    title,
     summary: `Scatter plot of ${options.y} against ${options.x}${color === undefined ? "" : ` coloured by ${color}`} ${overWhat(source)}.`,
     spec: chartSpec(title, withHighlight(main, highlight, link)),
     data: { points },
     link,
-    dataset: source.dataset, group: options.group ?? source.dataset,
+    dataset: source.dataset,
+    group: options.group ?? source.dataset,
     staticVersion: source.rows > STATIC_MAX_POINTS ? binnedScatter(title, options, axes, x, y, c) : null,
   });
 }
@@ -93,11 +108,14 @@ function binnedScatter(
 ): { spec: Spec; data: Record<string, PlotData> } {
   const [x0, x1] = extent(x) ?? [0, 1];
   const [y0, y1] = extent(y) ?? [0, 1];
-  const dx = (x1 - x0) / STATIC_CELLS || 1, dy = (y1 - y0) / STATIC_CELLS || 1;
+  const dx = (x1 - x0) / STATIC_CELLS || 1,
+    dy = (y1 - y0) / STATIC_CELLS || 1;
   const cells = new Map<number, { count: number; colours: Map<string, number>; sum: number }>();
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) continue;
-    const key = Math.min(STATIC_CELLS - 1, Math.floor((x[i] - x0) / dx)) * STATIC_CELLS + Math.min(STATIC_CELLS - 1, Math.floor((y[i] - y0) / dy));
+    const key =
+      Math.min(STATIC_CELLS - 1, Math.floor((x[i] - x0) / dx)) * STATIC_CELLS +
+      Math.min(STATIC_CELLS - 1, Math.floor((y[i] - y0) / dy));
     let cell = cells.get(key);
     if (!cell) cells.set(key, (cell = { count: 0, colours: new Map(), sum: 0 }));
     cell.count++;
@@ -106,12 +124,15 @@ function binnedScatter(
   }
   const keys = [...cells.keys()];
   const column = (f: (key: number) => number) => Float64Array.from(keys, f);
-  const colourOf = (cell: { colours: Map<string, number> }) => [...cell.colours].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  const colourOf = (cell: { colours: Map<string, number> }) =>
+    [...cell.colours].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
   const data: PlotData = {
     rows: keys.length,
     columns: {
-      x0: column((k) => x0 + Math.floor(k / STATIC_CELLS) * dx), x1: column((k) => x0 + (Math.floor(k / STATIC_CELLS) + 1) * dx),
-      y0: column((k) => y0 + (k % STATIC_CELLS) * dy), y1: column((k) => y0 + ((k % STATIC_CELLS) + 1) * dy),
+      x0: column((k) => x0 + Math.floor(k / STATIC_CELLS) * dx),
+      x1: column((k) => x0 + (Math.floor(k / STATIC_CELLS) + 1) * dx),
+      y0: column((k) => y0 + (k % STATIC_CELLS) * dy),
+      y1: column((k) => y0 + ((k % STATIC_CELLS) + 1) * dy),
       count: column((k) => cells.get(k)!.count),
       ...(c instanceof Float64Array && { color: column((k) => cells.get(k)!.sum / cells.get(k)!.count) }),
       ...(Array.isArray(c) && { color: keys.map((k) => colourOf(cells.get(k)!)) }),
@@ -128,7 +149,15 @@ function binnedScatter(
       y2: { field: "y1" },
       ...(c === null
         ? { color: count }
-        : { color: { field: "color", type: c instanceof Float64Array ? "quantitative" : "nominal", title: options.color, ...(c instanceof Float64Array && { scale: { scheme: "viridis" } }) }, opacity: { ...count, legend: null, scale: { type: "log", range: [0.25, 1] } } }),
+        : {
+            color: {
+              field: "color",
+              type: c instanceof Float64Array ? "quantitative" : "nominal",
+              title: options.color,
+              ...(c instanceof Float64Array && { scale: { scheme: "viridis" } }),
+            },
+            opacity: { ...count, legend: null, scale: { type: "log", range: [0.25, 1] } },
+          }),
     },
   });
   return { spec, data: { cells: data } };

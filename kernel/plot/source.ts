@@ -47,7 +47,13 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
   const sampleFields = samples.columnNames();
   const dataset = linkGroup(view.dataset);
   if (fields.every((f) => sampleFields.includes(f)) && options.labelField === undefined) {
-    return { rows: samples.numRows(), unit: "samples", ids: values<string>(samples, "id"), dataset, column: (name) => values(samples, name) };
+    return {
+      rows: samples.numRows(),
+      unit: "samples",
+      ids: values<string>(samples, "id"),
+      dataset,
+      column: (name) => values(samples, name),
+    };
   }
   let objects = view.objects();
   const objectFields = objects.columnNames();
@@ -62,7 +68,11 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
   if (options.labelField !== undefined) {
     const labelFields = view.dataset.fields.map((f) => f.name);
     if (!labelFields.includes(options.labelField)) {
-      throw new BlindspotError({ place: "labelField", message: `no label field ${JSON.stringify(options.labelField)}`, hint: `label fields: ${labelFields.join(", ") || "none"}` });
+      throw new BlindspotError({
+        place: "labelField",
+        message: `no label field ${JSON.stringify(options.labelField)}`,
+        hint: `label fields: ${labelFields.join(", ") || "none"}`,
+      });
     }
     const wanted = options.labelField;
     objects = objects.filter(aq.escape((d: { field: string }) => d.field === wanted));
@@ -78,7 +88,10 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
     return sampleRow;
   };
   return {
-    rows: objects.numRows(), unit: "objects", ids: sampleIds, dataset,
+    rows: objects.numRows(),
+    unit: "objects",
+    ids: sampleIds,
+    dataset,
     column: (name) => {
       if (objectFields.includes(name)) return values(objects, name);
       const sampleValues = values<unknown>(samples, name);
@@ -90,11 +103,17 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
 function tableSource(table: ColumnTable, fields: readonly string[]): PlotSource {
   const names = table.columnNames();
   for (const f of fields) {
-    if (!names.includes(f)) throw new BlindspotError({ message: `no column ${JSON.stringify(f)} in the table${didYouMean(closestName(f, names))}`, hint: `columns: ${names.join(", ")}` });
+    if (!names.includes(f))
+      throw new BlindspotError({
+        message: `no column ${JSON.stringify(f)} in the table${didYouMean(closestName(f, names))}`,
+        hint: `columns: ${names.join(", ")}`,
+      });
   }
   const idColumn = names.includes("id") ? "id" : names.includes("sample_id") ? "sample_id" : null;
   return {
-    rows: table.numRows(), unit: "rows", dataset: null,
+    rows: table.numRows(),
+    unit: "rows",
+    dataset: null,
     ids: idColumn === null ? null : Array.from(values<unknown>(table, idColumn), (v) => String(v)),
     column: (name) => values(table, name),
   };

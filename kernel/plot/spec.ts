@@ -42,9 +42,17 @@ export function withHighlight(main: Spec, highlight: Spec, link: PlotLink | null
 }
 
 /** The link of a chart whose rows are the source's rows; null when they have no sample ids. */
-export function sourceLink(source: PlotSource, columns: PlotData["columns"], select: Omit<PlotLink, "rows" | "highlight">): PlotLink | null {
+export function sourceLink(
+  source: PlotSource,
+  columns: PlotData["columns"],
+  select: Omit<PlotLink, "rows" | "highlight">,
+): PlotLink | null {
   if (source.ids === null) return null;
-  return { rows: { rows: source.rows, columns: { id: Array.from(source.ids), ...columns } }, highlight: HIGHLIGHT, ...select };
+  return {
+    rows: { rows: source.rows, columns: { id: Array.from(source.ids), ...columns } },
+    highlight: HIGHLIGHT,
+    ...select,
+  };
 }
 
 /** "over 1,234 samples of "demo"" */

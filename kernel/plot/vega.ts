@@ -25,7 +25,9 @@ async function importModule(url: string): Promise<unknown> {
   } catch (err) {
     if ((err as { code?: string }).code !== "ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING") throw err;
     // Compiled only here: Node prints an experimental-feature warning when it is used.
-    const loaderImport = new vm.Script("(url) => import(url)", { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }).runInThisContext();
+    const loaderImport = new vm.Script("(url) => import(url)", {
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    }).runInThisContext();
     return (loaderImport as typeof plainImport)(url);
   }
 }
@@ -33,7 +35,10 @@ async function importModule(url: string): Promise<unknown> {
 let modules: Promise<{ vega: VegaModule; vl: VegaLiteModule }> | null = null;
 
 function load(): Promise<{ vega: VegaModule; vl: VegaLiteModule }> {
-  modules ??= Promise.all([importPackage("vega"), importPackage("vega-lite")]).then(([vega, vl]) => ({ vega: vega as VegaModule, vl: vl as VegaLiteModule }));
+  modules ??= Promise.all([importPackage("vega"), importPackage("vega-lite")]).then(([vega, vl]) => ({
+    vega: vega as VegaModule,
+    vl: vl as VegaLiteModule,
+  }));
   return modules;
 }
 
@@ -59,5 +64,9 @@ export async function renderSvg(spec: Spec): Promise<string> {
 
 /** Rounds the numbers of geometry attributes (not of text: axis labels stay as they are). */
 function compactCoordinates(svg: string): string {
-  return svg.replace(/ (d|transform)="([^"]*)"/g, (_, name: string, value: string) => ` ${name}="${value.replace(/-?\d+\.\d{2,}(e-?\d+)?/g, (n) => String(Number(Number(n).toFixed(1))))}"`);
+  return svg.replace(
+    / (d|transform)="([^"]*)"/g,
+    (_, name: string, value: string) =>
+      ` ${name}="${value.replace(/-?\d+\.\d{2,}(e-?\d+)?/g, (n) => String(Number(Number(n).toFixed(1))))}"`,
+  );
 }

@@ -44,12 +44,26 @@ export async function chartOutput(plot: Plot, options: ChartOptions): Promise<{ 
     if (highlight !== null) datasets[highlight] = [];
   }
   const spec: Spec = { ...plot.spec, title, datasets };
-  const bundle: ChartBundle = { version: 1, kind: "chart", group, dataset: plot.dataset, title, spec, data: files, link };
+  const bundle: ChartBundle = {
+    version: 1,
+    kind: "chart",
+    group,
+    dataset: plot.dataset,
+    title,
+    spec,
+    data: files,
+    link,
+  };
 
   // The static image: every dataset inline, or the plot's smaller version when the data is large.
   const drawn = plot.staticVersion ?? { spec: { ...plot.spec, title }, data: plot.data };
-  const svg = await renderSvg({ ...drawn.spec, datasets: Object.fromEntries(Object.entries(drawn.data).map(([name, d]) => [name, rowObjects(d)])) });
-  const selects = link ? ` ${link.type === "interval" ? "Brushing" : "Clicking"} selects samples; selection(${JSON.stringify(group)}) returns their ids.` : "";
+  const svg = await renderSvg({
+    ...drawn.spec,
+    datasets: Object.fromEntries(Object.entries(drawn.data).map(([name, d]) => [name, rowObjects(d)])),
+  });
+  const selects = link
+    ? ` ${link.type === "interval" ? "Brushing" : "Clicking"} selects samples; selection(${JSON.stringify(group)}) returns their ids.`
+    : "";
   const text = `${plot.summary} Link group "${group}".${selects} The interactive chart needs the blindspot JupyterLab extension.`;
   return { data: { [MIME.chart]: bundle, "image/svg+xml": svg, "text/plain": text }, group };
 }
@@ -71,7 +85,12 @@ function encodePlotData(d: PlotData): Uint8Array {
   const columns: Record<string, Column<unknown>> = {};
   for (const [name, values] of Object.entries(d.columns)) {
     // Sample ids are distinct; other text columns are categories.
-    columns[name] = values instanceof Float64Array ? typedColumn(values) : name === "id" ? utf8Column(values) : categoryColumn(values);
+    columns[name] =
+      values instanceof Float64Array
+        ? typedColumn(values)
+        : name === "id"
+          ? utf8Column(values)
+          : categoryColumn(values);
   }
   return encodeArrow(columns);
 }

@@ -40,11 +40,18 @@ export function describeField(name: string, values: ArrayLike<unknown>): GridFie
   if (kind === "boolean" || isCategory(categories.names.length, values.length)) {
     const counts = new Float64Array(categories.names.length);
     for (const code of categories.codes) if (code >= 0) counts[code]++;
-    const summary: FieldSummary = { name, kind: kind === "boolean" ? "boolean" : "category", values: topValues(new Map(categories.names.map((v, k) => [v, counts[k]])), TOP_VALUES) };
+    const summary: FieldSummary = {
+      name,
+      kind: kind === "boolean" ? "boolean" : "category",
+      values: topValues(new Map(categories.names.map((v, k) => [v, counts[k]])), TOP_VALUES),
+    };
     return { summary, column: dictionaryColumn(categories) };
   }
   const { codes, names } = categories;
-  return { summary: { name, kind: "text" }, column: utf8Column(Array.from(codes, (code) => (code < 0 ? null : names[code]))) };
+  return {
+    summary: { name, kind: "text" },
+    column: utf8Column(Array.from(codes, (code) => (code < 0 ? null : names[code]))),
+  };
 }
 
 /** Few distinct values, each repeated: worth listing and filtering by. */
@@ -59,7 +66,8 @@ function kindOf(values: ArrayLike<unknown>): "number" | "boolean" | "tags" | "ot
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v == null) continue;
-    const k = typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : isStringList(v) ? "tags" : "other";
+    const k =
+      typeof v === "number" ? "number" : typeof v === "boolean" ? "boolean" : isStringList(v) ? "tags" : "other";
     if (kind !== null && k !== kind) return "other";
     kind = k;
   }

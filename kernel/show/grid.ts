@@ -1,7 +1,14 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { View } from "../../src/dataset/view";
-import { dictionaryColumn, encodeArrow, int32Column, stringListColumn, utf8Column, type Categories } from "../artifacts/arrow";
+import {
+  dictionaryColumn,
+  encodeArrow,
+  int32Column,
+  stringListColumn,
+  utf8Column,
+  type Categories,
+} from "../artifacts/arrow";
 import { writeViewFiles } from "../artifacts/contentFiles";
 import { registerImageRoot } from "../artifacts/imageRoots";
 import { bundlePath } from "../artifacts/location";
@@ -59,9 +66,15 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
     samples = grouped.samples;
     grouping = { field, groups: grouped.groups };
   } else if (options.minGroupSize !== undefined) {
-    throw new BlindspotError({ place: "minGroupSize", message: "minGroupSize needs groupBy", hint: 'pass e.g. { groupBy: "quality_near_duplicate_group", minGroupSize: 3 }' });
+    throw new BlindspotError({
+      place: "minGroupSize",
+      message: "minGroupSize needs groupBy",
+      hint: 'pass e.g. { groupBy: "quality_near_duplicate_group", minGroupSize: 3 }',
+    });
   }
-  const caption = options.caption ?? ds.fields.filter((f) => f.kind === "classification" && columns.includes(f.name)).map((f) => f.name);
+  const caption =
+    options.caption ??
+    ds.fields.filter((f) => f.kind === "classification" && columns.includes(f.name)).map((f) => f.name);
   checkFieldNames(caption, fieldNames, "caption");
   const thumbSize = checkPositiveInteger(options.thumbSize ?? 256, "thumbSize");
   const maxThumbs = checkPositiveInteger(options.maxThumbs ?? 20_000, "maxThumbs");
@@ -80,25 +93,47 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   const objects = encodeObjects(viewObjects, rowOf, rows);
   const written = writeViewFiles(
     encodeArrow({
-      id: utf8Column(ids), thumb: dictionaryColumn(rows.thumbs), thumb_missing: dictionaryColumn(rows.missing),
-      file: dictionaryColumn({ codes: images.imageOfRow, names: images.files }), width: int32Column(rows.widths), height: int32Column(rows.heights),
-      tags: stringListColumn(rows.tags), ...Object.fromEntries(fields.map((f) => [f.summary.name, f.column])),
+      id: utf8Column(ids),
+      thumb: dictionaryColumn(rows.thumbs),
+      thumb_missing: dictionaryColumn(rows.missing),
+      file: dictionaryColumn({ codes: images.imageOfRow, names: images.files }),
+      width: int32Column(rows.widths),
+      height: int32Column(rows.heights),
+      tags: stringListColumn(rows.tags),
+      ...Object.fromEntries(fields.map((f) => [f.summary.name, f.column])),
     }),
     objects?.files ?? [],
   );
 
   // The large view's full-resolution images come through the server extension, from registered folders only.
   const imageRoot = ds.imagesDir === null ? null : await registerImageRoot(ds.imagesDir);
-  const labelFields: LabelField[] = ds.fields.map((f) => ({ name: f.name, role: f.predicted ? "prediction" : "ground_truth" }));
+  const labelFields: LabelField[] = ds.fields.map((f) => ({
+    name: f.name,
+    role: f.predicted ? "prediction" : "ground_truth",
+  }));
   const missingThumbs = rows.missing.codes.reduce((n, code) => n + (code >= 0 ? 1 : 0), 0);
   const bundle: GridBundle = {
-    version: 1, kind: "grid", group, dataset: key, title, total: ids.length,
+    version: 1,
+    kind: "grid",
+    group,
+    dataset: key,
+    title,
+    total: ids.length,
     samples: written.samples,
     objects: objects && {
-      files: written.objects, rowsPerFile: objects.rowsPerFile, count: objects.count, classes: objects.classes,
+      files: written.objects,
+      rowsPerFile: objects.rowsPerFile,
+      count: objects.count,
+      classes: objects.classes,
     },
-    fields: [{ name: "tags", kind: "tags", values: topValues(countValues(rows.tags.flat()), TOP_VALUES) }, ...fields.map((f) => f.summary)],
-    labelFields, caption, thumbSize, missingThumbs,
+    fields: [
+      { name: "tags", kind: "tags", values: topValues(countValues(rows.tags.flat()), TOP_VALUES) },
+      ...fields.map((f) => f.summary),
+    ],
+    labelFields,
+    caption,
+    thumbSize,
+    missingThumbs,
     ...(grouping && { groupBy: grouping }),
     ...(imageRoot !== null && { imageRoot }),
   };
@@ -108,8 +143,19 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
     `blindspot grid "${title}": ${formatCount(ids.length)} samples${groups} of dataset "${ds.name}" (link group "${group}")${labels}; ` +
     `${formatCount(objects?.count ?? 0)} boxes; ${formatCount(missingThumbs)} samples without thumbnail. ` +
     `The interactive grid needs the blindspot JupyterLab extension.`;
-  const tiles = previewTiles(view, samples, viewObjects, images, rows, objects, grouping ? [grouping.field, ...caption.filter((c) => c !== grouping!.field)] : caption);
-  return { data: { [MIME.grid]: bundle, "text/html": await gridHtml({ title, total: ids.length, tiles }), "text/plain": text }, group };
+  const tiles = previewTiles(
+    view,
+    samples,
+    viewObjects,
+    images,
+    rows,
+    objects,
+    grouping ? [grouping.field, ...caption.filter((c) => c !== grouping!.field)] : caption,
+  );
+  return {
+    data: { [MIME.grid]: bundle, "text/html": await gridHtml({ title, total: ids.length, tiles }), "text/plain": text },
+    group,
+  };
 }
 
 /**
@@ -122,9 +168,18 @@ function sampleRows(samples: ColumnTable, images: GridImages) {
   const widths = has.has("width") ? values<number | null>(samples, "width") : null;
   const heights = has.has("height") ? values<number | null>(samples, "height") : null;
   const tags = has.has("tags") ? values<string[] | null>(samples, "tags") : null;
-  const thumbs: Categories = { codes: new Int32Array(n), names: images.thumbs.map((t) => (t.file === null ? "" : bundlePath(t.file))) };
+  const thumbs: Categories = {
+    codes: new Int32Array(n),
+    names: images.thumbs.map((t) => (t.file === null ? "" : bundlePath(t.file))),
+  };
   const missing: Categories = { codes: new Int32Array(n), names: images.thumbs.map((t) => t.missing ?? "") };
-  const rows = { thumbs, missing, widths: new Array<number | null>(n), heights: new Array<number | null>(n), tags: new Array<string[]>(n) };
+  const rows = {
+    thumbs,
+    missing,
+    widths: new Array<number | null>(n),
+    heights: new Array<number | null>(n),
+    tags: new Array<string[]>(n),
+  };
   for (let i = 0; i < n; i++) {
     const k = images.imageOfRow[i];
     const thumb = images.thumbs[k];
@@ -138,13 +193,23 @@ function sampleRows(samples: ColumnTable, images: GridImages) {
 }
 
 /** The first tiles, for the static preview: thumbnail, caption lines and boxes. */
-function previewTiles(view: View, samples: ColumnTable, objectTable: ColumnTable, images: GridImages, rows: ReturnType<typeof sampleRows>, objects: ObjectFiles | null, caption: string[]): PreviewTile[] {
+function previewTiles(
+  view: View,
+  samples: ColumnTable,
+  objectTable: ColumnTable,
+  images: GridImages,
+  rows: ReturnType<typeof sampleRows>,
+  objects: ObjectFiles | null,
+  caption: string[],
+): PreviewTile[] {
   const predicted = new Set(view.dataset.fields.filter((f) => f.predicted).map((f) => f.name));
   const tiles: PreviewTile[] = [];
   for (let r = 0; r < Math.min(PREVIEW_TILES, samples.numRows()); r++) {
     const thumb = images.thumbs[images.imageOfRow[r]];
     tiles.push({
-      id: String(samples.get("id", r)), thumb: thumb.file, missing: thumb.missing,
+      id: String(samples.get("id", r)),
+      thumb: thumb.file,
+      missing: thumb.missing,
       caption: caption.map((c) => `${c}: ${String(samples.get(c, r))}`),
       boxes: objects ? previewBoxes(objectTable, objects.objectsOf(r), rows.widths[r], rows.heights[r], predicted) : [],
     });
@@ -153,15 +218,25 @@ function previewTiles(view: View, samples: ColumnTable, objectTable: ColumnTable
 }
 
 /** Boxes of one sample (rows of the objects table), for the static preview. */
-function previewBoxes(objects: ColumnTable, rows: Int32Array, width: number | null, height: number | null, predicted: Set<string>): PreviewBox[] {
-  const iw = width || NaN, ih = height || NaN;
+function previewBoxes(
+  objects: ColumnTable,
+  rows: Int32Array,
+  width: number | null,
+  height: number | null,
+  predicted: Set<string>,
+): PreviewBox[] {
+  const iw = width || NaN,
+    ih = height || NaN;
   const hasConfidence = objects.columnNames().includes("confidence");
   return Array.from(rows, (i) => {
     const confidence = hasConfidence ? (objects.get("confidence", i) as number | null) : null;
     return {
-      x: (objects.get("x", i) as number) / iw, y: (objects.get("y", i) as number) / ih,
-      w: (objects.get("w", i) as number) / iw, h: (objects.get("h", i) as number) / ih,
-      label: String(objects.get("label", i)), prediction: predicted.has(objects.get("field", i) as string),
+      x: (objects.get("x", i) as number) / iw,
+      y: (objects.get("y", i) as number) / ih,
+      w: (objects.get("w", i) as number) / iw,
+      h: (objects.get("h", i) as number) / ih,
+      label: String(objects.get("label", i)),
+      prediction: predicted.has(objects.get("field", i) as string),
       confidence: confidence !== null && Number.isFinite(confidence) ? confidence : null,
     };
   });

@@ -14,13 +14,16 @@ export interface GridImages {
   thumbs: Thumb[];
 }
 
-
 /**
  * Thumbnails of a view's rows. Rows naming the same file share one thumbnail (a view can
  * repeat a few thousand images a million times); only the first `maxThumbs` distinct files
  * get one, later ones are missing with the reason.
  */
-export async function gridImages(ds: Dataset, files: ArrayLike<string>, options: { size: number; maxThumbs: number }): Promise<GridImages> {
+export async function gridImages(
+  ds: Dataset,
+  files: ArrayLike<string>,
+  options: { size: number; maxThumbs: number },
+): Promise<GridImages> {
   // Every sample names a file (schema.ts), so every row gets a code.
   const { codes: imageOfRow, names: distinct } = encodeCategories(files);
 
@@ -28,7 +31,9 @@ export async function gridImages(ds: Dataset, files: ArrayLike<string>, options:
   const wanted: { slot: number; path: string }[] = [];
   distinct.forEach((file, slot) => {
     if (slot >= options.maxThumbs) {
-      thumbs[slot] = missingThumb(`over the limit of ${formatCount(options.maxThumbs)} thumbnails per output (show(view, { maxThumbs }) raises it)`);
+      thumbs[slot] = missingThumb(
+        `over the limit of ${formatCount(options.maxThumbs)} thumbnails per output (show(view, { maxThumbs }) raises it)`,
+      );
       return;
     }
     try {
@@ -40,7 +45,10 @@ export async function gridImages(ds: Dataset, files: ArrayLike<string>, options:
 
   const bar = progress(wanted.length, "thumbnails", { showAfterMs: PROGRESS_AFTER_MS });
   try {
-    const made = await makeThumbnails(wanted.map((w) => w.path), { size: options.size, onDone: () => bar.tick() });
+    const made = await makeThumbnails(
+      wanted.map((w) => w.path),
+      { size: options.size, onDone: () => bar.tick() },
+    );
     wanted.forEach((w, i) => (thumbs[w.slot] = made.thumbs[i]));
     return { imageOfRow, files: distinct, thumbs };
   } finally {

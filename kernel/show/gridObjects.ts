@@ -1,7 +1,14 @@
 import type { ColumnTable } from "arquero";
 import { values } from "../../src/dataset/columns";
 import { topValues } from "../values";
-import { boolColumn, dictionaryColumn, encodeArrow, encodeCategories, typedColumn, type Categories } from "../artifacts/arrow";
+import {
+  boolColumn,
+  dictionaryColumn,
+  encodeArrow,
+  encodeCategories,
+  typedColumn,
+  type Categories,
+} from "../artifacts/arrow";
 
 /** Labels listed in the bundle (the label controls); a dataset with more lists its most frequent. */
 const MAX_CLASSES = 1000;
@@ -64,7 +71,8 @@ export function encodeObjects(objects: ColumnTable, rowOf: Map<string, number>, 
   const classes = labelCounts(columns.label, objectRow);
   const files: Uint8Array[] = [];
   for (let first = 0; first < rows; first += rowsPerFile) {
-    const from = perRow[first], to = perRow[Math.min(rows, first + rowsPerFile)];
+    const from = perRow[first],
+      to = perRow[Math.min(rows, first + rowsPerFile)];
     files.push(encodeChunk(order.subarray(from, to), objectRow, columns, sizes));
   }
   return { files, rowsPerFile, count, classes, objectsOf: (row) => order.subarray(perRow[row], perRow[row + 1]) };
@@ -119,19 +127,30 @@ function objectColumns(t: ColumnTable): ObjectColumns {
   const optional = <T>(name: string) => (has.has(name) ? values<T>(t, name) : null);
   const outcome = optional<string | null>("outcome");
   return {
-    field: encodeCategories(values(t, "field")), label: encodeCategories(values(t, "label")),
+    field: encodeCategories(values(t, "field")),
+    label: encodeCategories(values(t, "label")),
     outcome: outcome && encodeCategories(outcome),
-    x: values(t, "x"), y: values(t, "y"), w: values(t, "w"), h: values(t, "h"),
-    confidence: optional("confidence"), iscrowd: optional("iscrowd"), id: optional("id"),
+    x: values(t, "x"),
+    y: values(t, "y"),
+    w: values(t, "w"),
+    h: values(t, "h"),
+    confidence: optional("confidence"),
+    iscrowd: optional("iscrowd"),
+    id: optional("id"),
   };
 }
 
 function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns, sizes: Sizes): Uint8Array {
   const m = order.length;
   const row = new Int32Array(m);
-  const x = new Float32Array(m), y = new Float32Array(m), w = new Float32Array(m), h = new Float32Array(m);
+  const x = new Float32Array(m),
+    y = new Float32Array(m),
+    w = new Float32Array(m),
+    h = new Float32Array(m);
   const confidence = new Float32Array(m);
-  const field = new Int32Array(m), label = new Int32Array(m), outcome = new Int32Array(m).fill(-1);
+  const field = new Int32Array(m),
+    label = new Int32Array(m),
+    outcome = new Int32Array(m).fill(-1);
   const crowd = new Uint8Array(m);
   const id = c.id && new Int32Array(m);
   for (let j = 0; j < m; j++) {
@@ -139,7 +158,8 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
     const r = objectRow[i];
     row[j] = r;
     // Unknown image size: NaN boxes, which the grid does not draw.
-    const iw = sizes.widths[r] || NaN, ih = sizes.heights[r] || NaN;
+    const iw = sizes.widths[r] || NaN,
+      ih = sizes.heights[r] || NaN;
     x[j] = c.x[i] / iw;
     y[j] = c.y[i] / ih;
     w[j] = c.w[i] / iw;
@@ -156,7 +176,11 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
     row: typedColumn(row),
     field: dictionaryColumn({ codes: field, names: c.field.names }),
     label: dictionaryColumn({ codes: label, names: c.label.names }),
-    x: typedColumn(x), y: typedColumn(y), w: typedColumn(w), h: typedColumn(h), confidence: typedColumn(confidence),
+    x: typedColumn(x),
+    y: typedColumn(y),
+    w: typedColumn(w),
+    h: typedColumn(h),
+    confidence: typedColumn(confidence),
     outcome: dictionaryColumn({ codes: outcome, names: c.outcome?.names ?? [] }),
     crowd: boolColumn(crowd),
     ...(id && { id: typedColumn(id) }),

@@ -64,7 +64,9 @@ export function checkGroupBy(field: unknown, fields: readonly string[]): string 
 
 function gather(values: ArrayLike<unknown>, order: Int32Array): ArrayLike<unknown> {
   if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
-    const typed = values as unknown as { constructor: new (n: number) => { [i: number]: unknown } & ArrayLike<unknown> };
+    const typed = values as unknown as {
+      constructor: new (n: number) => { [i: number]: unknown } & ArrayLike<unknown>;
+    };
     const out = new typed.constructor(order.length);
     for (let i = 0; i < order.length; i++) out[i] = values[order[i]];
     return out;
@@ -74,6 +76,7 @@ function gather(values: ArrayLike<unknown>, order: Int32Array): ArrayLike<unknow
 
 function compareValues(a: number | string, b: number | string): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
-  const x = String(a), y = String(b);
+  const x = String(a),
+    y = String(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }

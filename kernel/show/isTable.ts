@@ -6,5 +6,11 @@ import type { ColumnTable } from "arquero";
  */
 export function isTable(value: unknown): value is ColumnTable {
   const t = value as Partial<ColumnTable> | null;
-  return typeof t === "object" && t !== null && typeof t.columnNames === "function" && typeof t.numRows === "function" && typeof t.array === "function";
+  return (
+    typeof t === "object" &&
+    t !== null &&
+    typeof t.columnNames === "function" &&
+    typeof t.numRows === "function" &&
+    typeof t.array === "function"
+  );
 }

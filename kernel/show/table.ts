@@ -25,7 +25,14 @@ const HTML_ROWS = 50;
 export function tableOutput(table: ColumnTable, options: TableOptions): { data: MimeData; group: string } {
   const names = table.columnNames();
   const total = table.numRows();
-  const idColumn = options.idColumn === undefined ? (names.includes("id") ? "id" : null) : options.idColumn === null ? null : checkFieldName(options.idColumn, names, "idColumn");
+  const idColumn =
+    options.idColumn === undefined
+      ? names.includes("id")
+        ? "id"
+        : null
+      : options.idColumn === null
+        ? null
+        : checkFieldName(options.idColumn, names, "idColumn");
   const group = options.group ?? latestGroup() ?? defaultGroup();
   const title = options.title ?? "Table";
   const columns: TableColumn[] = names.map((name) => ({ name, type: columnType(values(table, name)) }));
@@ -34,12 +41,31 @@ export function tableOutput(table: ColumnTable, options: TableOptions): { data: 
   const rowsOf = (count: number): Cell[][] => Array.from({ length: count }, (_, r) => cells.map((col) => col[r]));
   const inline = total <= INLINE_ROWS;
   const bundle: TableBundle = {
-    version: 1, kind: "table", group, dataset: null, title, columns, total, idColumn,
+    version: 1,
+    kind: "table",
+    group,
+    dataset: null,
+    title,
+    columns,
+    total,
+    idColumn,
     rows: inline ? rowsOf(total) : null,
-    path: inline ? null : writeDataFile("tables", encodeArrow(Object.fromEntries(columns.map((c, j) => [c.name, arrowColumn(cells[j], c.type)])))),
+    path: inline
+      ? null
+      : writeDataFile(
+          "tables",
+          encodeArrow(Object.fromEntries(columns.map((c, j) => [c.name, arrowColumn(cells[j], c.type)]))),
+        ),
   };
   const text = `blindspot table "${title}": ${formatCount(total)} rows, ${columns.length} columns (${names.join(", ")}).`;
-  return { data: { [MIME.table]: bundle, "text/html": tableHtml({ title, columns: names, rows: rowsOf(Math.min(total, HTML_ROWS)), total }), "text/plain": text }, group };
+  return {
+    data: {
+      [MIME.table]: bundle,
+      "text/html": tableHtml({ title, columns: names, rows: rowsOf(Math.min(total, HTML_ROWS)), total }),
+      "text/plain": text,
+    },
+    group,
+  };
 }
 
 function columnType(vals: ArrayLike<unknown>): TableColumn["type"] {
@@ -71,4 +97,3 @@ function arrowColumn(cells: Cell[], type: TableColumn["type"]) {
   if (type === "boolean") return boolColumn(cells as (boolean | null)[]);
   return utf8Column(cells as (string | null)[]);
 }
-

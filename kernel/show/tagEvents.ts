@@ -17,7 +17,14 @@ export function announceTagChanges(ds: Dataset): void {
 }
 
 function tagEventData(dataset: string, change: TagChange): MimeData {
-  const event: TagEvent = { version: 1, kind: "tags", dataset, tag: change.tag, action: change.action, ids: change.ids };
+  const event: TagEvent = {
+    version: 1,
+    kind: "tags",
+    dataset,
+    tag: change.tag,
+    action: change.action,
+    ids: change.ids,
+  };
   const n = change.ids.length;
   return {
     [MIME.event]: event,

@@ -21,7 +21,8 @@ export function parseArgs(argv: string[], flags: Set<string>): ParsedArgs {
     else if (flags.has(key)) options.set(key, true);
     else {
       const v = argv[++i];
-      if (v === undefined) throw new BlindspotError({ message: `option --${key} needs a value`, hint: `write --${key} VALUE` });
+      if (v === undefined)
+        throw new BlindspotError({ message: `option --${key} needs a value`, hint: `write --${key} VALUE` });
       options.set(key, v);
     }
   }
@@ -37,13 +38,21 @@ export function numberOption(args: ParsedArgs, key: string, fallback: number): n
   const v = stringOption(args, key);
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new BlindspotError({ message: `--${key} must be a number, got ${JSON.stringify(v)}`, hint: `write --${key} 2000` });
+  if (!Number.isFinite(n))
+    throw new BlindspotError({
+      message: `--${key} must be a number, got ${JSON.stringify(v)}`,
+      hint: `write --${key} 2000`,
+    });
   return n;
 }
 
 /** Rejects options a command does not know, so typos do not pass silently. */
 export function checkOptions(args: ParsedArgs, known: string[], command: string): void {
   for (const k of args.options.keys()) {
-    if (!known.includes(k)) throw new BlindspotError({ message: `unknown option --${k} for ${command}`, hint: `options are: ${known.map((o) => `--${o}`).join(", ")}` });
+    if (!known.includes(k))
+      throw new BlindspotError({
+        message: `unknown option --${k} for ${command}`,
+        hint: `options are: ${known.map((o) => `--${o}`).join(", ")}`,
+      });
   }
 }

@@ -10,5 +10,8 @@ export function classesOption(args: ParsedArgs): string[] | undefined {
   const v = stringOption(args, "classes");
   if (v === undefined) return undefined;
   if (fs.existsSync(v)) return readClassList(v);
-  return v.split(",").map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -15,7 +15,8 @@ export function evalCommand(args: ParsedArgs): Promise<number> {
   const known = Object.keys(EVAL_KINDS);
   if (kind === undefined || !known.includes(kind)) {
     throw new BlindspotError({
-      message: kind === undefined ? "eval needs a kind of evaluation" : `unknown kind of evaluation ${JSON.stringify(kind)}`,
+      message:
+        kind === undefined ? "eval needs a kind of evaluation" : `unknown kind of evaluation ${JSON.stringify(kind)}`,
       hint: `kinds: ${known.join(", ")} (e.g. blindspot eval classification FILE --truth COLUMN --probs COLUMNS)`,
     });
   }

@@ -15,22 +15,49 @@ import { progressLine } from "./progress";
  */
 export async function evalDetection(args: ParsedArgs): Promise<number> {
   const known = [
-    "gt", "pred", "iou-type", "iou", "class-agnostic", "gt-format", "pred-format", "images", "classes", "json",
+    "gt",
+    "pred",
+    "iou-type",
+    "iou",
+    "class-agnostic",
+    "gt-format",
+    "pred-format",
+    "images",
+    "classes",
+    "json",
   ];
   checkOptions(args, known, "eval detection");
-  const gtFile = stringOption(args, "gt"), predFile = stringOption(args, "pred");
-  if (!gtFile || !predFile) throw new BlindspotError({ message: "eval detection needs --gt and --pred", hint: "blindspot eval detection --gt instances.json --pred results.json [--iou-type segm] [--json]" });
+  const gtFile = stringOption(args, "gt"),
+    predFile = stringOption(args, "pred");
+  if (!gtFile || !predFile)
+    throw new BlindspotError({
+      message: "eval detection needs --gt and --pred",
+      hint: "blindspot eval detection --gt instances.json --pred results.json [--iou-type segm] [--json]",
+    });
   const iouType = stringOption(args, "iou-type") ?? "bbox";
-  if (iouType !== "bbox" && iouType !== "segm") throw new BlindspotError({ place: "--iou-type", message: `unknown IoU type ${JSON.stringify(iouType)}`, hint: "use bbox (boxes) or segm (masks)" });
+  if (iouType !== "bbox" && iouType !== "segm")
+    throw new BlindspotError({
+      place: "--iou-type",
+      message: `unknown IoU type ${JSON.stringify(iouType)}`,
+      hint: "use bbox (boxes) or segm (masks)",
+    });
   const onProgress = progressLine();
   const read = { images: stringOption(args, "images"), classes: classesOption(args), onProgress };
   const ds = await load(gtFile, { ...read, format: stringOption(args, "gt-format") ?? "coco" });
   const predFormat = stringOption(args, "pred-format") ?? "coco-results";
   await importLabels(ds, predFile, { ...read, format: predFormat, field: "predictions" });
-  const ev = evaluateDetections(ds, "predictions", { iouType, iou: numberOption(args, "iou", 0.5), classwise: !args.options.has("class-agnostic") });
+  const ev = evaluateDetections(ds, "predictions", {
+    iouType,
+    iou: numberOption(args, "iou", 0.5),
+    classwise: !args.options.has("class-agnostic"),
+  });
   warnProblems(ds.problems);
   for (const w of ev.warnings) console.error(`warning: ${w}`);
-  console.log(args.options.has("json") ? JSON.stringify({ files: { gt: gtFile, pred: predFile }, ...ev.toJSON() }, null, 2) : describe(ev));
+  console.log(
+    args.options.has("json")
+      ? JSON.stringify({ files: { gt: gtFile, pred: predFile }, ...ev.toJSON() }, null, 2)
+      : describe(ev),
+  );
   return 0;
 }
 
@@ -51,11 +78,17 @@ function describe(ev: DetectionEvaluation): string {
     AR_large: "Average Recall     (AR) @[ IoU=0.50:0.95 | area= large | maxDets=100 ]",
   };
   const lines = STAT_NAMES.map((n, i) => ` ${labels[n]} = ${ev.stats[i].toFixed(3)}`);
-  lines.push("", `per class (outcomes at IoU ${ev.iou}):`, "  class                 AP     AP50   AR     truth  tp     fp     fn");
+  lines.push(
+    "",
+    `per class (outcomes at IoU ${ev.iou}):`,
+    "  class                 AP     AP50   AR     truth  tp     fp     fn",
+  );
   for (const r of ev.perClass().objects() as Record<string, number | string | null>[]) {
     const f = (v: unknown) => (typeof v === "number" ? v.toFixed(3) : "  -  ").padEnd(7);
     const c = (v: unknown) => String(v).padEnd(7);
-    lines.push(`  ${String(r.class).padEnd(20).slice(0, 20)}  ${f(r.AP)}${f(r.AP50)}${f(r.AR)}${c(r.truth)}${c(r.tp)}${c(r.fp)}${c(r.fn)}`);
+    lines.push(
+      `  ${String(r.class).padEnd(20).slice(0, 20)}  ${f(r.AP)}${f(r.AP50)}${f(r.AR)}${c(r.truth)}${c(r.tp)}${c(r.fp)}${c(r.fn)}`,
+    );
   }
   return lines.join("\n");
 }

@@ -59,7 +59,10 @@ export async function main(argv: string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     default:
-      throw new BlindspotError({ message: `unknown command ${JSON.stringify(command)}`, hint: "commands: info, convert, eval, demo, formats (blindspot help)" });
+      throw new BlindspotError({
+        message: `unknown command ${JSON.stringify(command)}`,
+        hint: "commands: info, convert, eval, demo, formats (blindspot help)",
+      });
   }
 }
 
@@ -92,9 +95,17 @@ async function convert(args: ParsedArgs): Promise<number> {
   checkOptions(args, [...READ_OPTIONS, "from", "to", "lossy"], "convert");
   const [input, output] = args.positional;
   const to = stringOption(args, "to");
-  if (!input || !output || !to) throw new BlindspotError({ message: "convert needs IN, OUT and --to", hint: "blindspot convert IN OUT --to coco [--from voc]" });
+  if (!input || !output || !to)
+    throw new BlindspotError({
+      message: "convert needs IN, OUT and --to",
+      hint: "blindspot convert IN OUT --to coco [--from voc]",
+    });
   const ds = await loadFromArgs(input, args, stringOption(args, "from") ?? stringOption(args, "format"));
-  const report = await exportDataset(ds, output, { format: to, field: stringOption(args, "field"), lossy: args.options.has("lossy") });
+  const report = await exportDataset(ds, output, {
+    format: to,
+    field: stringOption(args, "field"),
+    lossy: args.options.has("lossy"),
+  });
   warnProblems(ds.problems);
   console.log(`wrote ${output} (${to}): ${ds.count()} samples, ${report.objects} objects, ${report.files} files`);
   for (const d of report.dropped) console.error(`left out: ${d}`);
@@ -107,7 +118,12 @@ async function demo(args: ParsedArgs): Promise<number> {
   const out = stringOption(args, "out") ?? `demo-data/demo${samples}`;
   const progress = progressLine();
   const started = Date.now();
-  const { dataset } = await generateDemo({ samples, seed: numberOption(args, "seed", 0), out, onProgress: (done, total) => progress("rendering", done, total) });
+  const { dataset } = await generateDemo({
+    samples,
+    seed: numberOption(args, "seed", 0),
+    out,
+    onProgress: (done, total) => progress("rendering", done, total),
+  });
   console.error(`demo dataset written to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const summary = summarize(dataset);
   console.log(args.options.has("json") ? JSON.stringify(summary, null, 2) : describe(summary, dataset.problems));
@@ -116,8 +132,13 @@ async function demo(args: ParsedArgs): Promise<number> {
 
 function formats(): number {
   for (const f of FORMATS) {
-    const holds = Object.entries(f.holds).filter(([, v]) => v).map(([k]) => k).join(", ");
-    console.log(`${f.name.padEnd(14)} ${f.read ? "read" : "    "} ${f.write ? "write" : "     "}  ${f.description}\n${"".padEnd(27)}holds: ${holds}`);
+    const holds = Object.entries(f.holds)
+      .filter(([, v]) => v)
+      .map(([k]) => k)
+      .join(", ");
+    console.log(
+      `${f.name.padEnd(14)} ${f.read ? "read" : "    "} ${f.write ? "write" : "     "}  ${f.description}\n${"".padEnd(27)}holds: ${holds}`,
+    );
   }
   return 0;
 }
@@ -126,15 +147,26 @@ function formats(): number {
 function describe(s: DatasetSummary, problems: readonly Problem[]): string {
   const lines = [`${s.name}: ${s.samples} samples, ${s.objects} objects, ${s.categories} categories`];
   if (s.imagesDir) lines.push(`images: ${s.imagesDir}`);
-  const splits = Object.entries(s.splits).map(([k, v]) => `${k} ${v}`).join(", ");
+  const splits = Object.entries(s.splits)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
   lines.push(`splits: ${splits}`);
   for (const f of s.fields) {
-    const top = Object.entries(f.labels).slice(0, 12).map(([k, v]) => `${k} ${v}`).join(", ");
-    lines.push(`${f.name} (${f.kind}${f.predicted ? ", predicted" : ""}): ${f.count} labels: ${top}${Object.keys(f.labels).length > 12 ? ", ..." : ""}`);
+    const top = Object.entries(f.labels)
+      .slice(0, 12)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+    lines.push(
+      `${f.name} (${f.kind}${f.predicted ? ", predicted" : ""}): ${f.count} labels: ${top}${Object.keys(f.labels).length > 12 ? ", ..." : ""}`,
+    );
   }
   lines.push(`columns: ${s.columns.join(", ")}`);
   if (s.problems.total) {
-    lines.push(`problems: ${s.problems.total} (${Object.entries(s.problems.byKind).map(([k, v]) => `${k} ${v}`).join(", ")})`);
+    lines.push(
+      `problems: ${s.problems.total} (${Object.entries(s.problems.byKind)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")})`,
+    );
     for (const entry of problemReport(problems)) lines.push(`  ${entry.replace(/\n/g, "\n  ")}`);
   } else lines.push("problems: none");
   return lines.join("\n");
@@ -143,10 +175,15 @@ function describe(s: DatasetSummary, problems: readonly Problem[]): string {
 /** Entry point of bin/blindspot: errors print as message and fix, not as a stack trace. */
 export function run(argv: string[]): void {
   main(argv).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      process.exitCode = code;
+    },
     (err: unknown) => {
       if (err instanceof BlindspotError) console.error(`error: ${err.message}`);
-      else console.error(`error: ${(err as Error)?.message ?? String(err)}\n  this is a bug in blindspot; please report it with the command you ran${process.env.BLINDSPOT_DEBUG ? `\n${(err as Error)?.stack}` : " (set BLINDSPOT_DEBUG=1 for details)"}`);
+      else
+        console.error(
+          `error: ${(err as Error)?.message ?? String(err)}\n  this is a bug in blindspot; please report it with the command you ran${process.env.BLINDSPOT_DEBUG ? `\n${(err as Error)?.stack}` : " (set BLINDSPOT_DEBUG=1 for details)"}`,
+        );
       process.exitCode = 1;
     },
   );

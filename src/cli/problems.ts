@@ -16,15 +16,17 @@ export function problemReport(problems: readonly Problem[]): string[] {
     if (list) list.push(p);
     else byKind.set(p.kind, [p]);
   }
-  return [...byKind.values()].sort((a, b) => b.length - a.length).map((list) => {
-    if (list.length === 1) return formatMessage(list[0]);
-    const lines = [`${list.length} ${list[0].kind} problems, for example:`];
-    for (const p of list.slice(0, EXAMPLES)) lines.push(`  - ${formatMessage({ ...p, hint: undefined })}`);
-    if (list.length > EXAMPLES) lines.push(`  - ... and ${list.length - EXAMPLES} more`);
-    const hints = new Set(list.slice(0, EXAMPLES).flatMap((p) => (p.hint === undefined ? [] : [p.hint])));
-    for (const hint of hints) lines.push(`  fix: ${hint}`);
-    return lines.join("\n");
-  });
+  return [...byKind.values()]
+    .sort((a, b) => b.length - a.length)
+    .map((list) => {
+      if (list.length === 1) return formatMessage(list[0]);
+      const lines = [`${list.length} ${list[0].kind} problems, for example:`];
+      for (const p of list.slice(0, EXAMPLES)) lines.push(`  - ${formatMessage({ ...p, hint: undefined })}`);
+      if (list.length > EXAMPLES) lines.push(`  - ... and ${list.length - EXAMPLES} more`);
+      const hints = new Set(list.slice(0, EXAMPLES).flatMap((p) => (p.hint === undefined ? [] : [p.hint])));
+      for (const hint of hints) lines.push(`  fix: ${hint}`);
+      return lines.join("\n");
+    });
 }
 
 /** Prints a dataset's problems on stderr as warnings: the results stand, the input deserves a look. */

@@ -43,25 +43,41 @@ export interface ObjectInit {
 export class DatasetBuilder {
   /** Sample core columns as parsed so far. */
   readonly s = {
-    id: [] as string[], filepath: [] as string[], width: [] as (number | null)[],
-    height: [] as (number | null)[], split: [] as (string | null)[], tags: [] as string[][],
+    id: [] as string[],
+    filepath: [] as string[],
+    width: [] as (number | null)[],
+    height: [] as (number | null)[],
+    split: [] as (string | null)[],
+    tags: [] as string[][],
   };
   private readonly extra = new Map<string, unknown[]>();
   private readonly index = new Map<string, number>();
   /** Object columns as parsed so far (read by import checks). */
   readonly o = {
-    sample_id: [] as string[], field: [] as string[], label: [] as string[],
-    x: [] as number[], y: [] as number[], w: [] as number[], h: [] as number[],
-    confidence: [] as (number | null)[], iscrowd: [] as number[], area: [] as (number | null)[],
-    segmentation: [] as (string | null)[], attributes: [] as (string | null)[],
-    source_id: [] as (string | null)[], tags: [] as string[][],
+    sample_id: [] as string[],
+    field: [] as string[],
+    label: [] as string[],
+    x: [] as number[],
+    y: [] as number[],
+    w: [] as number[],
+    h: [] as number[],
+    confidence: [] as (number | null)[],
+    iscrowd: [] as number[],
+    area: [] as (number | null)[],
+    segmentation: [] as (string | null)[],
+    attributes: [] as (string | null)[],
+    source_id: [] as (string | null)[],
+    tags: [] as string[][],
   };
   readonly problems: Problem[] = [];
   readonly fields = new Map<string, FieldInfo>();
   categories: Category[] = [];
   info: Record<string, unknown> = {};
 
-  constructor(readonly name: string, readonly imagesDir: string | null) {}
+  constructor(
+    readonly name: string,
+    readonly imagesDir: string | null,
+  ) {}
 
   get sampleCount(): number {
     return this.s.id.length;
@@ -77,7 +93,13 @@ export class DatasetBuilder {
     let id = wanted;
     for (let n = 2; this.index.has(id); n++) id = `${wanted}#${n}`;
     if (id !== wanted) {
-      this.addProblem({ kind: "duplicate-sample", sampleId: id, file: init.filepath, message: `a second entry for ${JSON.stringify(wanted)}; kept as sample ${JSON.stringify(id)}`, hint: "merge the two entries in the labels file, or give the images different names" });
+      this.addProblem({
+        kind: "duplicate-sample",
+        sampleId: id,
+        file: init.filepath,
+        message: `a second entry for ${JSON.stringify(wanted)}; kept as sample ${JSON.stringify(id)}`,
+        hint: "merge the two entries in the labels file, or give the images different names",
+      });
     }
     const row = this.s.id.length;
     this.index.set(id, row);
@@ -195,12 +217,20 @@ export class DatasetBuilder {
     const m = this.o.sample_id.length;
     const objects = {
       id: Int32Array.from({ length: m }, (_, i) => i),
-      sample_id: this.o.sample_id, field: this.o.field, label: this.o.label,
-      x: Float64Array.from(this.o.x), y: Float64Array.from(this.o.y),
-      w: Float64Array.from(this.o.w), h: Float64Array.from(this.o.h),
-      confidence: this.o.confidence, iscrowd: Int8Array.from(this.o.iscrowd), area: this.o.area,
-      segmentation: this.o.segmentation, attributes: this.o.attributes,
-      source_id: this.o.source_id, tags: this.o.tags,
+      sample_id: this.o.sample_id,
+      field: this.o.field,
+      label: this.o.label,
+      x: Float64Array.from(this.o.x),
+      y: Float64Array.from(this.o.y),
+      w: Float64Array.from(this.o.w),
+      h: Float64Array.from(this.o.h),
+      confidence: this.o.confidence,
+      iscrowd: Int8Array.from(this.o.iscrowd),
+      area: this.o.area,
+      segmentation: this.o.segmentation,
+      attributes: this.o.attributes,
+      source_id: this.o.source_id,
+      tags: this.o.tags,
     };
     for (const label of new Set(this.o.label)) this.category(label);
     return new Dataset({

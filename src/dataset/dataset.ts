@@ -62,22 +62,52 @@ export class Dataset {
     return new View(this);
   }
 
-  filter(expr: Expr): View { return this.view().filter(expr); }
-  where(field: string, value: unknown): View { return this.view().where(field, value); }
-  tagged(tag: string): View { return this.view().tagged(tag); }
-  ids(ids: Iterable<string>): View { return this.view().ids(ids); }
-  sort(field: string, options?: { descending?: boolean }): View { return this.view().sort(field, options); }
-  skip(n: number): View { return this.view().skip(n); }
-  limit(n: number): View { return this.view().limit(n); }
-  take(n: number, seed?: number): View { return this.view().take(n, seed); }
-  select(...fields: string[]): View { return this.view().select(...fields); }
-  matchObjects(expr: Expr, options?: { field?: string }): View { return this.view().matchObjects(expr, options); }
-  filterObjects(expr: Expr, options?: { field?: string }): View { return this.view().filterObjects(expr, options); }
-  count(): number { return this.samples.numRows(); }
+  filter(expr: Expr): View {
+    return this.view().filter(expr);
+  }
+  where(field: string, value: unknown): View {
+    return this.view().where(field, value);
+  }
+  tagged(tag: string): View {
+    return this.view().tagged(tag);
+  }
+  ids(ids: Iterable<string>): View {
+    return this.view().ids(ids);
+  }
+  sort(field: string, options?: { descending?: boolean }): View {
+    return this.view().sort(field, options);
+  }
+  skip(n: number): View {
+    return this.view().skip(n);
+  }
+  limit(n: number): View {
+    return this.view().limit(n);
+  }
+  take(n: number, seed?: number): View {
+    return this.view().take(n, seed);
+  }
+  select(...fields: string[]): View {
+    return this.view().select(...fields);
+  }
+  matchObjects(expr: Expr, options?: { field?: string }): View {
+    return this.view().matchObjects(expr, options);
+  }
+  filterObjects(expr: Expr, options?: { field?: string }): View {
+    return this.view().filterObjects(expr, options);
+  }
+  count(): number {
+    return this.samples.numRows();
+  }
   /** One row per box of a label field, filtered and sorted (see PatchesView). */
-  patches(field: string, options?: PatchesOptions): PatchesView { return new PatchesView(this, field, options); }
-  countBy(field: string, options?: CountOptions): Record<string, number> { return this.view().countBy(field, options); }
-  distinct(field: string, options?: CountOptions): unknown[] { return this.view().distinct(field, options); }
+  patches(field: string, options?: PatchesOptions): PatchesView {
+    return new PatchesView(this, field, options);
+  }
+  countBy(field: string, options?: CountOptions): Record<string, number> {
+    return this.view().countBy(field, options);
+  }
+  distinct(field: string, options?: CountOptions): unknown[] {
+    return this.view().distinct(field, options);
+  }
 
   /**
    * Adds the columns of `table` as sample fields, matched by sample id (column `on`, default
@@ -101,7 +131,9 @@ export class Dataset {
 
   /** Removes a tag from samples; returns how many samples lost it. */
   untag(selection: SampleSelection, tag: string): number {
-    return this.editTags(selection, { tag, action: "remove" }, (tags) => (tags.includes(tag) ? tags.filter((t) => t !== tag) : null));
+    return this.editTags(selection, { tag, action: "remove" }, (tags) =>
+      tags.includes(tag) ? tags.filter((t) => t !== tag) : null,
+    );
   }
 
   /** Calls `listener` after every `tag` / `untag` that changed something; returns a function that stops it. */
@@ -125,7 +157,11 @@ export class Dataset {
     return changed;
   }
 
-  private editTags(selection: SampleSelection, what: Omit<TagChange, "ids">, edit: (tags: string[]) => string[] | null): number {
+  private editTags(
+    selection: SampleSelection,
+    what: Omit<TagChange, "ids">,
+    edit: (tags: string[]) => string[] | null,
+  ): number {
     const wanted = new Set<string>(selection instanceof View ? values<string>(selection.samples(), "id") : selection);
     const ids = this.samples.array("id") as ArrayLike<string>;
     const old = this.samples.array("tags") as ArrayLike<string[]>;
@@ -148,7 +184,11 @@ export class Dataset {
    */
   imagePath(filepath: string): string {
     if (this.imagesDir === null) {
-      throw new BlindspotError({ file: filepath, message: "the dataset has no images folder, so its images cannot be read", hint: "load the labels with --images (the folder the image paths are relative to)" });
+      throw new BlindspotError({
+        file: filepath,
+        message: "the dataset has no images folder, so its images cannot be read",
+        hint: "load the labels with --images (the folder the image paths are relative to)",
+      });
     }
     return resolveImagePath(this.imagesDir, filepath);
   }
@@ -169,7 +209,7 @@ export class Dataset {
     const old = values<string[] | null>(this.samples, "problems");
     const column = Array.from(old, (list, i) => {
       const add = kinds.get(ids[i]);
-      return add ? [...new Set([...(list ?? []), ...add])] : list ?? [];
+      return add ? [...new Set([...(list ?? []), ...add])] : (list ?? []);
     });
     this.samples = this.samples.assign(aq.table({ problems: column }));
   }

@@ -10,9 +10,10 @@ export function checkField(name: unknown, fields: readonly string[], place: stri
   const close = typeof name === "string" ? closestName(name, fields) : null;
   throw new BlindspotError({
     place,
-    message: typeof name === "string" || name === undefined
-      ? `no ${what} ${JSON.stringify(name) ?? "undefined"}${didYouMean(close)}`
-      : `a ${what} name must be a string, got ${typeof name}`,
+    message:
+      typeof name === "string" || name === undefined
+        ? `no ${what} ${JSON.stringify(name) ?? "undefined"}${didYouMean(close)}`
+        : `a ${what} name must be a string, got ${typeof name}`,
     hint: fields.length ? listLines(`${what}s are: `, fields) : `there are no ${what}s to choose from`,
   });
 }

@@ -13,18 +13,26 @@ import { alignById } from "./fields";
 export function mergeLabels(target: Dataset, source: Dataset, sourceName: string): void {
   for (const f of source.fields) {
     if (target.fields.some((t) => t.name === f.name)) {
-      throw new BlindspotError({ file: sourceName, message: `the dataset already has a label field ${JSON.stringify(f.name)}`, hint: "load these labels under another field name (--field)" });
+      throw new BlindspotError({
+        file: sourceName,
+        message: `the dataset already has a label field ${JSON.stringify(f.name)}`,
+        hint: "load these labels under another field name (--field)",
+      });
     }
   }
-  const tIds = values<string>(target.samples, "id"), tPaths = values<string>(target.samples, "filepath");
-  const byId = new Map<string, string>(), byPath = new Map<string, string>(), byStem = new Map<string, string | null>();
+  const tIds = values<string>(target.samples, "id"),
+    tPaths = values<string>(target.samples, "filepath");
+  const byId = new Map<string, string>(),
+    byPath = new Map<string, string>(),
+    byStem = new Map<string, string | null>();
   for (let i = 0; i < tIds.length; i++) {
     byId.set(tIds[i], tIds[i]);
     byPath.set(tPaths[i], tIds[i]);
     const k = stem(tPaths[i]);
     byStem.set(k, byStem.has(k) ? null : tIds[i]); // null: ambiguous stem
   }
-  const sIds = values<string>(source.samples, "id"), sPaths = values<string>(source.samples, "filepath");
+  const sIds = values<string>(source.samples, "id"),
+    sPaths = values<string>(source.samples, "filepath");
   const mapped = new Map<string, string>();
   const unmatched: string[] = [];
   for (let i = 0; i < sIds.length; i++) {
@@ -32,7 +40,10 @@ export function mergeLabels(target: Dataset, source: Dataset, sourceName: string
     if (t === undefined || t === null) unmatched.push(sPaths[i]);
     else mapped.set(sIds[i], t);
   }
-  const classification = source.fields.filter((f) => f.kind === "classification").flatMap((f) => [f.name, `${f.name}_confidence`, `${f.name}_probs`]).filter((c) => source.samples.columnNames().includes(c));
+  const classification = source.fields
+    .filter((f) => f.kind === "classification")
+    .flatMap((f) => [f.name, `${f.name}_confidence`, `${f.name}_probs`])
+    .filter((c) => source.samples.columnNames().includes(c));
   const orphans = countOrphanLabels(source, mapped, classification);
   if (orphans > 0) {
     throw new BlindspotError({
@@ -43,7 +54,10 @@ export function mergeLabels(target: Dataset, source: Dataset, sourceName: string
   }
   let offset = 0;
   for (const id of values<number>(target.objects, "id")) if (id >= offset) offset = id + 1;
-  const added = source.objects.derive({ id: aq.escape((d: { id: number }) => d.id + offset), sample_id: aq.escape((d: { sample_id: string }) => mapped.get(d.sample_id)!) });
+  const added = source.objects.derive({
+    id: aq.escape((d: { id: number }) => d.id + offset),
+    sample_id: aq.escape((d: { sample_id: string }) => mapped.get(d.sample_id)!),
+  });
   target.objects = target.objects.numRows() ? target.objects.concat(added) : added;
   if (classification.length) {
     const columns: Record<string, ArrayLike<unknown>> = {};
@@ -52,8 +66,15 @@ export function mergeLabels(target: Dataset, source: Dataset, sourceName: string
     target.samples = target.samples.assign(aq.table(alignById(tIds, keys, columns)));
   }
   target.fields = [...target.fields, ...source.fields];
-  for (const c of source.categories) if (!target.categories.some((t) => t.name === c.name)) target.categories.push({ ...c, id: Math.max(0, ...target.categories.map((t) => t.id + 1)) });
-  target.addProblems(source.problems.map((p) => ({ ...p, sampleId: p.sampleId === undefined ? undefined : mapped.get(p.sampleId) ?? p.sampleId })));
+  for (const c of source.categories)
+    if (!target.categories.some((t) => t.name === c.name))
+      target.categories.push({ ...c, id: Math.max(0, ...target.categories.map((t) => t.id + 1)) });
+  target.addProblems(
+    source.problems.map((p) => ({
+      ...p,
+      sampleId: p.sampleId === undefined ? undefined : (mapped.get(p.sampleId) ?? p.sampleId),
+    })),
+  );
 }
 
 /** Boxes and classification labels of source samples that have no match in the target. */

@@ -1,7 +1,19 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import {
-  bool, dictionary, float32, float64, int8, int16, int32, list, tableToIPC, uint8, uint16, uint32, utf8,
+  bool,
+  dictionary,
+  float32,
+  float64,
+  int8,
+  int16,
+  int32,
+  list,
+  tableToIPC,
+  uint8,
+  uint16,
+  uint32,
+  utf8,
   type DataType,
 } from "@uwdata/flechette";
 import * as fs from "node:fs";
@@ -62,29 +74,57 @@ export function saveDataset(ds: Dataset, dir: string): void {
     info: ds.info,
   };
   writeFileAtomic(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 1));
-  for (const name of previous) if (name !== tables.samples && name !== tables.objects) fs.rmSync(path.join(dir, name), { force: true });
+  for (const name of previous)
+    if (name !== tables.samples && name !== tables.objects) fs.rmSync(path.join(dir, name), { force: true });
   removeLeftovers(dir, new Set([tables.samples, tables.objects]));
 }
 
 export function loadDataset(dir: string): Dataset {
   const file = path.join(dir, MANIFEST);
   if (!fs.existsSync(file)) {
-    throw new BlindspotError({ file: dir, message: "not a saved blindspot dataset (no manifest.json)", hint: "pass the folder that Dataset.save or `blindspot convert --to blindspot` wrote" });
+    throw new BlindspotError({
+      file: dir,
+      message: "not a saved blindspot dataset (no manifest.json)",
+      hint: "pass the folder that Dataset.save or `blindspot convert --to blindspot` wrote",
+    });
   }
   let manifest: Manifest;
   try {
     manifest = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new BlindspotError({ file, message: `manifest is not valid JSON (${(err as Error).message})`, hint: "the folder was damaged outside blindspot; restore it from a copy" });
+    throw new BlindspotError({
+      file,
+      message: `manifest is not valid JSON (${(err as Error).message})`,
+      hint: "the folder was damaged outside blindspot; restore it from a copy",
+    });
   }
   if (manifest.format !== FORMAT_NAME) {
-    throw new BlindspotError({ file, place: "format", message: `unknown format ${JSON.stringify(manifest.format)}`, hint: "this folder was not written by blindspot" });
+    throw new BlindspotError({
+      file,
+      place: "format",
+      message: `unknown format ${JSON.stringify(manifest.format)}`,
+      hint: "this folder was not written by blindspot",
+    });
   }
   if (manifest.version > FORMAT_VERSION) {
-    throw new BlindspotError({ file, place: "version", message: `dataset format version ${manifest.version} is newer than this blindspot understands (${FORMAT_VERSION})`, hint: "upgrade blindspot to read it" });
+    throw new BlindspotError({
+      file,
+      place: "version",
+      message: `dataset format version ${manifest.version} is newer than this blindspot understands (${FORMAT_VERSION})`,
+      hint: "upgrade blindspot to read it",
+    });
   }
-  if (!TABLE_FILE.test(String(manifest.tables?.samples)) || !TABLE_FILE.test(String(manifest.tables?.objects)) || !manifest.jsonColumns) {
-    throw new BlindspotError({ file, place: "tables", message: "the manifest names no table files", hint: "the folder was damaged outside blindspot; restore it from a copy" });
+  if (
+    !TABLE_FILE.test(String(manifest.tables?.samples)) ||
+    !TABLE_FILE.test(String(manifest.tables?.objects)) ||
+    !manifest.jsonColumns
+  ) {
+    throw new BlindspotError({
+      file,
+      place: "tables",
+      message: "the manifest names no table files",
+      hint: "the folder was damaged outside blindspot; restore it from a copy",
+    });
   }
   const samples = decodeTable(path.join(dir, manifest.tables.samples), manifest.jsonColumns.samples);
   const objects = decodeTable(path.join(dir, manifest.tables.objects), manifest.jsonColumns.objects);
@@ -158,13 +198,21 @@ function decodeTable(file: string, jsonColumns: string[]): ColumnTable {
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
-    throw new BlindspotError({ file, message: `table file missing (${(err as Error).message})`, hint: "the dataset folder is incomplete; restore it from a copy" });
+    throw new BlindspotError({
+      file,
+      message: `table file missing (${(err as Error).message})`,
+      hint: "the dataset folder is incomplete; restore it from a copy",
+    });
   }
   let t: ColumnTable;
   try {
     t = aq.fromArrow(bytes);
   } catch (err) {
-    throw new BlindspotError({ file, message: `table file is damaged (${(err as Error).message})`, hint: "the dataset folder was changed outside blindspot; restore it from a copy" });
+    throw new BlindspotError({
+      file,
+      message: `table file is damaged (${(err as Error).message})`,
+      hint: "the dataset folder was changed outside blindspot; restore it from a copy",
+    });
   }
   if (jsonColumns.length) {
     const decoded: Record<string, unknown[]> = {};
@@ -177,8 +225,14 @@ function decodeTable(file: string, jsonColumns: string[]): ColumnTable {
 }
 
 const TYPED: [new (...a: any[]) => ArrayLike<number>, () => DataType][] = [
-  [Float64Array, float64], [Float32Array, float32], [Int32Array, int32], [Int16Array, int16], [Int8Array, int8],
-  [Uint32Array, uint32], [Uint16Array, uint16], [Uint8Array, uint8],
+  [Float64Array, float64],
+  [Float32Array, float32],
+  [Int32Array, int32],
+  [Int16Array, int16],
+  [Int8Array, int8],
+  [Uint32Array, uint32],
+  [Uint16Array, uint16],
+  [Uint8Array, uint8],
 ];
 
 /** Picks an Arrow type from a column's values; "json" for object values. */

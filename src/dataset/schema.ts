@@ -35,8 +35,21 @@
 
 export const SAMPLE_CORE_COLUMNS = ["id", "filepath", "width", "height", "split", "tags", "problems"] as const;
 export const OBJECT_COLUMNS = [
-  "id", "sample_id", "field", "label", "x", "y", "w", "h",
-  "confidence", "iscrowd", "area", "segmentation", "attributes", "source_id", "tags",
+  "id",
+  "sample_id",
+  "field",
+  "label",
+  "x",
+  "y",
+  "w",
+  "h",
+  "confidence",
+  "iscrowd",
+  "area",
+  "segmentation",
+  "attributes",
+  "source_id",
+  "tags",
 ] as const;
 
 export const GROUND_TRUTH = "ground_truth";

@@ -17,9 +17,14 @@ export function summarize(ds: Dataset, firstProblems = 20): DatasetSummary {
   const fields = ds.fields.map((f) => {
     let labels: Record<string, number>;
     if (f.kind === "detections") {
-      labels = ds.view().filterObjects(`d => d.field === ${JSON.stringify(f.name)}`).countBy("label", { of: "objects" });
+      labels = ds
+        .view()
+        .filterObjects(`d => d.field === ${JSON.stringify(f.name)}`)
+        .countBy("label", { of: "objects" });
     } else {
-      labels = ds.samples.columnNames().includes(f.name) ? ds.filter(`d => d[${JSON.stringify(f.name)}] != null`).countBy(f.name) : {};
+      labels = ds.samples.columnNames().includes(f.name)
+        ? ds.filter(`d => d[${JSON.stringify(f.name)}] != null`).countBy(f.name)
+        : {};
     }
     const count = Object.values(labels).reduce((a, b) => a + b, 0);
     return { name: f.name, kind: f.kind, predicted: f.predicted, labels, count };

@@ -37,7 +37,10 @@ export class View {
   /** The last computed samples, valid while the dataset's tables are the same objects. */
   private memo: { base: ColumnTable; objects: ColumnTable; samples: ColumnTable } | null = null;
 
-  constructor(readonly dataset: Dataset, private readonly stages: readonly Stage[] = []) {}
+  constructor(
+    readonly dataset: Dataset,
+    private readonly stages: readonly Stage[] = [],
+  ) {}
 
   private with(stage: Stage): View {
     return new View(this.dataset, [...this.stages, stage]);
@@ -126,7 +129,8 @@ export class View {
     for (const s of this.stages) {
       if (s.kind === "filterObjects") objects = matchingObjects(objects, s.expr, s.field);
     }
-    if (this.stages.every((s) => s.kind === "filterObjects" || s.kind === "select" || s.kind === "sort")) return objects;
+    if (this.stages.every((s) => s.kind === "filterObjects" || s.kind === "select" || s.kind === "sort"))
+      return objects;
     const ids = new Set(values<string>(this.samples(), "id"));
     return objects.filter(aq.escape((d: { sample_id: string }) => ids.has(d.sample_id)));
   }
@@ -152,8 +156,18 @@ export class View {
   distinct(field: string, options: CountOptions = {}): unknown[] {
     let t = this.tableFor(field, options, "distinct");
     if (isListColumn(t, field)) t = t.unroll(field);
-    const keys = Array.from(values<unknown>(t.groupby(field).count(), field)).filter((k) => k !== null && k !== undefined);
-    return keys.sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+    const keys = Array.from(values<unknown>(t.groupby(field).count(), field)).filter(
+      (k) => k !== null && k !== undefined,
+    );
+    return keys.sort((a, b) =>
+      typeof a === "number" && typeof b === "number"
+        ? a - b
+        : String(a) < String(b)
+          ? -1
+          : String(a) > String(b)
+            ? 1
+            : 0,
+    );
   }
 
   private tableFor(field: string, options: CountOptions, method: string): ColumnTable {
@@ -173,7 +187,13 @@ export class View {
   }
 
   private objectExpression(expr: Expr, field: string | undefined, method: string): void {
-    if (field !== undefined) checkField(field, this.dataset.fields.map((f) => f.name), method, "label field");
+    if (field !== undefined)
+      checkField(
+        field,
+        this.dataset.fields.map((f) => f.name),
+        method,
+        "label field",
+      );
     checkExpression(expr, this.dataset.objects, method, "object field");
   }
 }

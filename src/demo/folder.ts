@@ -27,17 +27,20 @@ export function claimDemoFolder(dir: string, kind: DemoKind): void {
     const held = heldDemo(dir);
     if (held === null) {
       throw new BlindspotError({
-        file: dir, message: "the folder holds files that are not a blindspot demo",
-        hint: "pass a new or empty folder as out, e.g. generateDemo({ out: \"demo-data\" })",
+        file: dir,
+        message: "the folder holds files that are not a blindspot demo",
+        hint: 'pass a new or empty folder as out, e.g. generateDemo({ out: "demo-data" })',
       });
     }
     if (!sameDemo(held, kind)) {
       throw new BlindspotError({
         file: dir,
-        message: `the folder holds the demo of ${describe(held)}; the demo of ${describe(kind)} would replace its images `
-          + "under the same names",
-        hint: `pass another folder, e.g. out: ${JSON.stringify(`${path.basename(dir)}-${kind.samples}-seed${kind.seed}`)}`
-          + `, or delete ${dir} first`,
+        message:
+          `the folder holds the demo of ${describe(held)}; the demo of ${describe(kind)} would replace its images ` +
+          "under the same names",
+        hint:
+          `pass another folder, e.g. out: ${JSON.stringify(`${path.basename(dir)}-${kind.samples}-seed${kind.seed}`)}` +
+          `, or delete ${dir} first`,
       });
     }
   }

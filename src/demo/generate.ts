@@ -44,10 +44,26 @@ async function generate(options: DemoOptions): Promise<{ dataset: Dataset; truth
   const seed = options.seed ?? 0;
   const width = options.width ?? 320;
   const height = options.height ?? 240;
-  check(Number.isInteger(samples) && samples >= 200 && samples <= 100_000, "samples", `samples must be an integer from 200 to 100000, got ${samples}`);
-  check(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff, "seed", `seed must be an integer from 0 to 4294967295, got ${seed}`);
-  check(Number.isInteger(width) && width >= 160 && width <= 4096, "width", `width must be an integer from 160 to 4096, got ${width}`);
-  check(Number.isInteger(height) && height >= 120 && height <= 4096, "height", `height must be an integer from 120 to 4096, got ${height}`);
+  check(
+    Number.isInteger(samples) && samples >= 200 && samples <= 100_000,
+    "samples",
+    `samples must be an integer from 200 to 100000, got ${samples}`,
+  );
+  check(
+    Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff,
+    "seed",
+    `seed must be an integer from 0 to 4294967295, got ${seed}`,
+  );
+  check(
+    Number.isInteger(width) && width >= 160 && width <= 4096,
+    "width",
+    `width must be an integer from 160 to 4096, got ${width}`,
+  );
+  check(
+    Number.isInteger(height) && height >= 120 && height <= 4096,
+    "height",
+    `height must be an integer from 120 to 4096, got ${height}`,
+  );
   const dir = path.resolve(options.out);
   claimDemoFolder(dir, { samples, seed, width, height });
   const imagesDir = path.join(dir, "images");
@@ -72,7 +88,13 @@ async function generate(options: DemoOptions): Promise<{ dataset: Dataset; truth
     tick();
   }
 
-  const dataset = buildDemoDataset(plans, imagesDir, { source: "blindspot demo", seed, samples, truth: TRUTH_FILE }, width, height);
+  const dataset = buildDemoDataset(
+    plans,
+    imagesDir,
+    { source: "blindspot demo", seed, samples, truth: TRUTH_FILE },
+    width,
+    height,
+  );
   saveDataset(dataset, dir);
   writeFileAtomic(path.join(dir, TRUTH_FILE), JSON.stringify(truth, null, 1) + "\n");
   return { dataset, truth, dir };
@@ -94,5 +116,10 @@ function encode(p: SamplePlan, raw: Uint8Array, width: number, height: number): 
 }
 
 function check(ok: boolean, place: string, message: string): void {
-  if (!ok) throw new BlindspotError({ place, message, hint: "pass generateDemo({ out, samples: 2000 }) or change the option named" });
+  if (!ok)
+    throw new BlindspotError({
+      place,
+      message,
+      hint: "pass generateDemo({ out, samples: 2000 }) or change the option named",
+    });
 }

@@ -20,7 +20,14 @@ export function groundTruth(p: SamplePlan): GtBox[] {
  * Plants label errors on distinct objects of the eligible samples: swapped classes, boxes left out
  * of the ground truth (the object stays in the image), and boxes enlarged by 30-60%.
  */
-export function plantLabelNoise(plans: SamplePlan[], eligible: (p: SamplePlan) => boolean, rng: Rng, counts: LabelNoise, width: number, height: number): void {
+export function plantLabelNoise(
+  plans: SamplePlan[],
+  eligible: (p: SamplePlan) => boolean,
+  rng: Rng,
+  counts: LabelNoise,
+  width: number,
+  height: number,
+): void {
   const refs: [SamplePlan, number][] = [];
   for (const p of plans) {
     if (!eligible(p)) continue;
@@ -51,13 +58,15 @@ export function plantLabelNoise(plans: SamplePlan[], eligible: (p: SamplePlan) =
     done++;
   }
   // Boxes are removed last so the indices above stay valid while planting.
-  for (const p of plans) if (p.objects.some((o) => o.unlabeled)) p.gt = p.gt.filter((g) => !p.objects[g.object].unlabeled);
+  for (const p of plans)
+    if (p.objects.some((o) => o.unlabeled)) p.gt = p.gt.filter((g) => !p.objects[g.object].unlabeled);
 }
 
 /** The box grown by `factor` in width and height about its centre, or null when that leaves the image. */
 function enlarge(b: Box, factor: number, width: number, height: number): Box | null {
   if (b.w < 8 || b.h < 8) return null; // rounding would distort the growth of tiny boxes
-  const w = Math.round(b.w * factor), h = Math.round(b.h * factor);
+  const w = Math.round(b.w * factor),
+    h = Math.round(b.h * factor);
   if (w > width || h > height) return null;
   const x = clamp(Math.round(b.x + b.w / 2 - w / 2), 0, width - w);
   const y = clamp(Math.round(b.y + b.h / 2 - h / 2), 0, height - h);

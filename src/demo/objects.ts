@@ -3,7 +3,11 @@ import { Rng, STREAM, hashSeed } from "./random";
 
 /** Common classes; the truck is only ever seen at night (the one-context class), the dog is planted. */
 const WEIGHTS: Record<"car" | "person" | "bicycle" | "traffic_light" | "truck", number> = {
-  car: 0.46, person: 0.24, bicycle: 0.1, traffic_light: 0.12, truck: 0.08,
+  car: 0.46,
+  person: 0.24,
+  bicycle: 0.1,
+  traffic_light: 0.12,
+  truck: 0.08,
 };
 export const CONTEXT_CLASS = { label: "truck" as ClassName, field: "time_of_day" as const, value: "night" };
 
@@ -33,7 +37,14 @@ export function roadEdges(layout: Layout, width: number, height: number, y: numb
   return [layout.vanish - half, layout.vanish + half];
 }
 
-export function sceneObjects(seed: number, index: number, layout: Layout, ctx: Context, width: number, height: number): SceneObject[] {
+export function sceneObjects(
+  seed: number,
+  index: number,
+  layout: Layout,
+  ctx: Context,
+  width: number,
+  height: number,
+): SceneObject[] {
   const rng = new Rng(hashSeed(seed, STREAM.objects, index));
   const weights = { ...WEIGHTS, truck: ctx[CONTEXT_CLASS.field] === CONTEXT_CLASS.value ? WEIGHTS.truck * 3 : 0 };
   const out: SceneObject[] = [];
@@ -43,7 +54,14 @@ export function sceneObjects(seed: number, index: number, layout: Layout, ctx: C
 }
 
 /** Places one object in perspective, avoiding heavy overlap; returns false when no room was found. */
-export function placeObject(rng: Rng, label: ClassName, layout: Layout, width: number, height: number, into: SceneObject[]): boolean {
+export function placeObject(
+  rng: Rng,
+  label: ClassName,
+  layout: Layout,
+  width: number,
+  height: number,
+  into: SceneObject[],
+): boolean {
   const shape = SHAPE[label];
   for (let attempt = 0; attempt < 8; attempt++) {
     // Uniform depth gives many far (small, < 32 px) objects as well as large near ones.
@@ -65,7 +83,12 @@ export function placeObject(rng: Rng, label: ClassName, layout: Layout, width: n
     }
     const bw = Math.max(2, Math.round(w));
     const bh = Math.max(2, Math.round(h));
-    const box = { x: clamp(Math.round(cx - bw / 2), 0, width - bw), y: clamp(Math.round(bottom - bh), 0, height - bh), w: bw, h: bh };
+    const box = {
+      x: clamp(Math.round(cx - bw / 2), 0, width - bw),
+      y: clamp(Math.round(bottom - bh), 0, height - bh),
+      w: bw,
+      h: bh,
+    };
     if (into.some((o) => overlap(o, box) > 0.25)) continue;
     into.push({ label, ...box, tone: rng.float() });
     return true;
@@ -74,7 +97,10 @@ export function placeObject(rng: Rng, label: ClassName, layout: Layout, width: n
 }
 
 /** Intersection over the smaller box, so a small object hidden behind a big one counts too. */
-function overlap(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }): number {
+function overlap(
+  a: { x: number; y: number; w: number; h: number },
+  b: { x: number; y: number; w: number; h: number },
+): number {
   const iw = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
   const ih = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
   if (iw <= 0 || ih <= 0) return 0;

@@ -1,7 +1,15 @@
 import { drawContexts } from "./context";
 import { drawLayout, sceneObjects } from "./objects";
 import { groundTruth, plantLabelNoise } from "./labels";
-import { countOf, extension, plantDogs, plantEffect, plantExactDuplicates, plantNearDuplicates, SamplePool } from "./plant";
+import {
+  countOf,
+  extension,
+  plantDogs,
+  plantEffect,
+  plantExactDuplicates,
+  plantNearDuplicates,
+  SamplePool,
+} from "./plant";
 import { plantOverconfident, predict } from "./predictions";
 import { Rng, STREAM, hashSeed } from "./random";
 import type { SamplePlan } from "./types";
@@ -15,9 +23,17 @@ export interface PlanOptions {
 
 /** Planted shares of samples (image failures) and of ground-truth objects (label errors). */
 export const RATES = {
-  exactDuplicates: 0.005, nearDuplicates: 0.01,
-  dark: 0.015, overexposed: 0.015, blurred: 0.015, lowInformation: 0.01,
-  dogs: 0.01, mislabeled: 0.015, missing: 0.015, loose: 0.015, overconfident: 0.02,
+  exactDuplicates: 0.005,
+  nearDuplicates: 0.01,
+  dark: 0.015,
+  overexposed: 0.015,
+  blurred: 0.015,
+  lowInformation: 0.01,
+  dogs: 0.01,
+  mislabeled: 0.015,
+  missing: 0.015,
+  loose: 0.015,
+  overconfident: 0.02,
 };
 
 /** Decides every sample: metadata, objects, labels, predictions and planted failures. No pixels. */
@@ -32,8 +48,16 @@ export function planDemo({ samples: n, seed, width, height }: PlanOptions): Samp
     const id = `s${String(i).padStart(digits, "0")}`;
     const format = rng.chance(0.1) ? "png" : "jpeg";
     plans.push({
-      index: i, id, file: id + extension(format), format, quality: rng.int(80, 95), context, layout,
-      objects: sceneObjects(seed, i, layout, context, width, height), gt: [], predictions: [],
+      index: i,
+      id,
+      file: id + extension(format),
+      format,
+      quality: rng.int(80, 95),
+      context,
+      layout,
+      objects: sceneObjects(seed, i, layout, context, width, height),
+      gt: [],
+      predictions: [],
     });
   }
   const rng = new Rng(hashSeed(seed, STREAM.planting));
@@ -53,11 +77,18 @@ export function planDemo({ samples: n, seed, width, height }: PlanOptions): Samp
   const gtCount = plans.reduce((s, p) => s + p.gt.length, 0);
   // Duplicates keep clean labels, so a copy never disagrees with its source by accident.
   const clean = (p: SamplePlan) => !duplicated.has(p);
-  plantLabelNoise(plans, clean, rng, {
-    mislabeled: countOf(gtCount, RATES.mislabeled, 3),
-    missing: countOf(gtCount, RATES.missing, 3),
-    loose: countOf(gtCount, RATES.loose, 3),
-  }, width, height);
+  plantLabelNoise(
+    plans,
+    clean,
+    rng,
+    {
+      mislabeled: countOf(gtCount, RATES.mislabeled, 3),
+      missing: countOf(gtCount, RATES.missing, 3),
+      loose: countOf(gtCount, RATES.loose, 3),
+    },
+    width,
+    height,
+  );
 
   for (const p of plans) {
     // A copy gets its source's predictions: the same bytes give the same model output.

@@ -8,7 +8,10 @@ export class SamplePool {
   private readonly taken: Uint8Array;
   private readonly cursors = new Map<string, number>();
 
-  constructor(private readonly plans: SamplePlan[], rng: Rng) {
+  constructor(
+    private readonly plans: SamplePlan[],
+    rng: Rng,
+  ) {
     this.order = rng.shuffle(plans.map((_, i) => i));
     this.taken = new Uint8Array(plans.length);
   }
@@ -59,18 +62,27 @@ export function plantExactDuplicates(pool: SamplePool, count: number): SamplePla
 }
 
 /** Near duplicates: the same scene a few pixels off, re-lit, re-encoded at a lower JPEG quality. */
-export function plantNearDuplicates(pool: SamplePool, rng: Rng, count: number, width: number, height: number): SamplePlan[] {
+export function plantNearDuplicates(
+  pool: SamplePool,
+  rng: Rng,
+  count: number,
+  width: number,
+  height: number,
+): SamplePlan[] {
   const touched: SamplePlan[] = [];
   for (let k = 0; k < count; k++) {
     const src = pool.take("train");
     const dst = k % 2 === 0 ? pool.take("test") : pool.take("train", "val");
     if (!src || !dst) break;
     touched.push(src, dst);
-    const dx = nonZero(rng), dy = nonZero(rng);
+    const dx = nonZero(rng),
+      dy = nonZero(rng);
     const later = Date.parse(src.context.capture_time) + rng.int(1, 20) * 60_000;
     dst.context = { ...src.context, split: dst.context.split, capture_time: new Date(later).toISOString() };
     dst.layout = src.layout;
-    dst.objects = src.objects.map((o) => shiftObject(o, dx, dy, width, height)).filter((o): o is SceneObject => o !== null);
+    dst.objects = src.objects
+      .map((o) => shiftObject(o, dx, dy, width, height))
+      .filter((o): o is SceneObject => o !== null);
     dst.format = "jpeg";
     dst.quality = rng.int(55, 75);
     dst.file = dst.id + ".jpg";
@@ -101,8 +113,10 @@ function nonZero(rng: Rng): number {
 }
 
 function shiftObject(o: SceneObject, dx: number, dy: number, width: number, height: number): SceneObject | null {
-  const x0 = Math.max(0, o.x + dx), y0 = Math.max(0, o.y + dy);
-  const x1 = Math.min(width, o.x + o.w + dx), y1 = Math.min(height, o.y + o.h + dy);
+  const x0 = Math.max(0, o.x + dx),
+    y0 = Math.max(0, o.y + dy);
+  const x1 = Math.min(width, o.x + o.w + dx),
+    y1 = Math.min(height, o.y + o.h + dy);
   if (x1 - x0 < 2 || y1 - y0 < 2) return null;
   return { ...o, x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }

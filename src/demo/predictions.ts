@@ -14,7 +14,13 @@ export const MODEL = {
 };
 
 /** Look-alike classes the detector confuses on its own (not planted, moderate confidence). */
-const CONFUSED: Partial<Record<ClassName, ClassName>> = { car: "truck", truck: "car", person: "bicycle", bicycle: "person", dog: "person" };
+const CONFUSED: Partial<Record<ClassName, ClassName>> = {
+  car: "truck",
+  truck: "car",
+  person: "bicycle",
+  bicycle: "person",
+  dog: "person",
+};
 
 /** Predictions for one sample; planted label errors are always detected so they can be found. */
 export function predict(p: SamplePlan, rng: Rng, width: number, height: number): Prediction[] {
@@ -41,7 +47,13 @@ export function predict(p: SamplePlan, rng: Rng, width: number, height: number):
     out.push({ ...jittered(o, jitter, rng, width, height), label, confidence: round3(confidence), object: i });
   });
   const fps = rng.chance(MODEL.falsePositivesPerImage) ? 1 + (rng.chance(0.2) ? 1 : 0) : 0;
-  for (let k = 0; k < fps; k++) out.push({ ...backgroundBox(p, rng, width, height), label: rng.pick(CLASSES), confidence: round3(rng.range(0.05, 0.5)), object: -1 });
+  for (let k = 0; k < fps; k++)
+    out.push({
+      ...backgroundBox(p, rng, width, height),
+      label: rng.pick(CLASSES),
+      confidence: round3(rng.range(0.05, 0.5)),
+      object: -1,
+    });
   return out;
 }
 
@@ -54,7 +66,9 @@ function backgroundBox(p: SamplePlan, rng: Rng, width: number, height: number): 
 
 /** Plants an overconfident error (> 0.9): a confident box on background, or a confident wrong class. */
 export function plantOverconfident(p: SamplePlan, rng: Rng, width: number, height: number): void {
-  const candidates = p.predictions.filter((q) => q.object >= 0 && !q.planted && p.gt.some((g) => g.object === q.object && !g.planted));
+  const candidates = p.predictions.filter(
+    (q) => q.object >= 0 && !q.planted && p.gt.some((g) => g.object === q.object && !g.planted),
+  );
   const confidence = round3(rng.range(0.91, 0.995));
   if (candidates.length && rng.chance(0.5)) {
     const q = rng.pick(candidates);
@@ -62,7 +76,13 @@ export function plantOverconfident(p: SamplePlan, rng: Rng, width: number, heigh
     q.confidence = confidence;
     q.planted = "wrong_class";
   } else {
-    p.predictions.push({ ...backgroundBox(p, rng, width, height), label: rng.pick(["car", "person", "bicycle"] as const), confidence, object: -1, planted: "false_positive" });
+    p.predictions.push({
+      ...backgroundBox(p, rng, width, height),
+      label: rng.pick(["car", "person", "bicycle"] as const),
+      confidence,
+      object: -1,
+      planted: "false_positive",
+    });
   }
 }
 
@@ -83,8 +103,10 @@ function randomBox(rng: Rng, width: number, height: number): Box {
 
 /** Clips to the image and rounds to 0.01 px, so values print short and compare exactly. */
 function fit(x: number, y: number, w: number, h: number, width: number, height: number): Box {
-  const x0 = clamp(x, 0, width - 1), y0 = clamp(y, 0, height - 1);
-  const x1 = clamp(x + w, x0 + 1, width), y1 = clamp(y + h, y0 + 1, height);
+  const x0 = clamp(x, 0, width - 1),
+    y0 = clamp(y, 0, height - 1);
+  const x1 = clamp(x + w, x0 + 1, width),
+    y1 = clamp(y + h, y0 + 1, height);
   return { x: round2(x0), y: round2(y0), w: round2(x1 - x0), h: round2(y1 - y0) };
 }
 

@@ -73,4 +73,13 @@ export class Rng {
 }
 
 /** Stream ids, so adding a draw to one purpose never shifts another's numbers. */
-export const STREAM = { context: 1, layout: 2, objects: 3, roles: 4, labels: 5, predictions: 6, pixels: 7, planting: 8 } as const;
+export const STREAM = {
+  context: 1,
+  layout: 2,
+  objects: 3,
+  roles: 4,
+  labels: 5,
+  predictions: 6,
+  pixels: 7,
+  planting: 8,
+} as const;

@@ -7,7 +7,10 @@ export class Raster {
   /** Light multipliers applied to every colour that is not emissive (night dims paint, not lamps). */
   tint: RGB = [1, 1, 1];
 
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.data = new Uint8Array(width * height * 3);
   }
 
@@ -18,7 +21,9 @@ export class Raster {
     const b = Math.min(this.width, Math.round(x1));
     if (b <= a) return;
     const k = emissive ? ONE : this.tint;
-    const r = clampByte(c[0] * k[0]), g = clampByte(c[1] * k[1]), bl = clampByte(c[2] * k[2]);
+    const r = clampByte(c[0] * k[0]),
+      g = clampByte(c[1] * k[1]),
+      bl = clampByte(c[2] * k[2]);
     const d = this.data;
     for (let i = (y * this.width + a) * 3, end = (y * this.width + b) * 3; i < end; i += 3) {
       d[i] = r;
@@ -28,13 +33,15 @@ export class Raster {
   }
 
   rect(x: number, y: number, w: number, h: number, c: RGB, emissive = false): void {
-    const y0 = Math.max(0, Math.round(y)), y1 = Math.min(this.height, Math.round(y + h));
+    const y0 = Math.max(0, Math.round(y)),
+      y1 = Math.min(this.height, Math.round(y + h));
     for (let row = y0; row < y1; row++) this.span(row, x, x + w, c, emissive);
   }
 
   ellipse(cx: number, cy: number, rx: number, ry: number, c: RGB, emissive = false): void {
     if (rx <= 0 || ry <= 0) return;
-    const y0 = Math.max(0, Math.floor(cy - ry)), y1 = Math.min(this.height, Math.ceil(cy + ry));
+    const y0 = Math.max(0, Math.floor(cy - ry)),
+      y1 = Math.min(this.height, Math.ceil(cy + ry));
     for (let y = y0; y < y1; y++) {
       const v = (y + 0.5 - cy) / ry;
       if (v * v >= 1) continue;
@@ -46,7 +53,8 @@ export class Raster {
   /** A circle outline of outer radius r and the given thickness. */
   ring(cx: number, cy: number, r: number, thick: number, c: RGB): void {
     const inner = Math.max(0, r - thick);
-    const y0 = Math.max(0, Math.floor(cy - r)), y1 = Math.min(this.height, Math.ceil(cy + r));
+    const y0 = Math.max(0, Math.floor(cy - r)),
+      y1 = Math.min(this.height, Math.ceil(cy + r));
     for (let y = y0; y < y1; y++) {
       const v = y + 0.5 - cy;
       if (v * v >= r * r) continue;
@@ -66,7 +74,8 @@ export class Raster {
     const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0)));
     const t = Math.max(1, thick);
     for (let s = 0; s <= steps; s++) {
-      const x = x0 + ((x1 - x0) * s) / steps, y = y0 + ((y1 - y0) * s) / steps;
+      const x = x0 + ((x1 - x0) * s) / steps,
+        y = y0 + ((y1 - y0) * s) / steps;
       this.rect(x - t / 2, y - t / 2, t, t, c);
     }
   }
@@ -120,7 +129,15 @@ export function blur(d: Uint8Array, width: number, height: number, radius: numbe
 }
 
 /** One box pass over `lines` lines of `len` pixels; `step` moves along a line, `stride` to the next. */
-function boxPass(src: Uint8Array, dst: Uint8Array, len: number, lines: number, r: number, step: number, stride: number): void {
+function boxPass(
+  src: Uint8Array,
+  dst: Uint8Array,
+  len: number,
+  lines: number,
+  r: number,
+  step: number,
+  stride: number,
+): void {
   const n = 2 * r + 1;
   for (let l = 0; l < lines; l++) {
     const base = l * stride;
@@ -143,7 +160,8 @@ export function shifted(d: Uint8Array, width: number, height: number, dx: number
     const sy = Math.min(height - 1, Math.max(0, y - dy));
     for (let x = 0; x < width; x++) {
       const sx = Math.min(width - 1, Math.max(0, x - dx));
-      const o = (y * width + x) * 3, s = (sy * width + sx) * 3;
+      const o = (y * width + x) * 3,
+        s = (sy * width + sx) * 3;
       out[o] = d[s];
       out[o + 1] = d[s + 1];
       out[o + 2] = d[s + 2];

@@ -13,12 +13,27 @@ export interface SceneInput {
 }
 
 const SKY: Record<Context["time_of_day"], [RGB, RGB]> = {
-  day: [[90, 150, 220], [190, 215, 240]],
-  dusk: [[60, 50, 110], [245, 150, 90]],
-  night: [[8, 10, 25], [25, 30, 55]],
+  day: [
+    [90, 150, 220],
+    [190, 215, 240],
+  ],
+  dusk: [
+    [60, 50, 110],
+    [245, 150, 90],
+  ],
+  night: [
+    [8, 10, 25],
+    [25, 30, 55],
+  ],
 };
 const LIGHT: Record<Context["time_of_day"], RGB> = { day: [1, 1, 1], dusk: [0.85, 0.7, 0.65], night: [0.28, 0.3, 0.4] };
-const BUILDINGS: RGB[] = [[120, 115, 110], [150, 120, 95], [95, 100, 110], [170, 160, 140], [110, 90, 80]];
+const BUILDINGS: RGB[] = [
+  [120, 115, 110],
+  [150, 120, 95],
+  [95, 100, 110],
+  [170, 160, 140],
+  [110, 90, 80],
+];
 
 /** Draws one street scene: sky, buildings, road with lane marks, objects far to near, then weather and sensor noise. */
 export function drawScene(s: SceneInput, width: number, height: number): Uint8Array {
@@ -32,10 +47,12 @@ export function drawScene(s: SceneInput, width: number, height: number): Uint8Ar
   drawSky(img, SKY[time], overcast, s.layout.horizon);
   drawBuildings(img, rng, s.layout.horizon, time === "night");
   drawGround(img, s.layout, weather);
-  const order = s.objects.map((_, i) => i).sort((a, b) => s.objects[a].y + s.objects[a].h - (s.objects[b].y + s.objects[b].h) || a - b);
+  const order = s.objects
+    .map((_, i) => i)
+    .sort((a, b) => s.objects[a].y + s.objects[a].h - (s.objects[b].y + s.objects[b].h) || a - b);
   for (const i of order) drawObject(img, s.objects[i], time === "night");
-  if (weather === "rain") streaks(img, rng, width * height / 400, [190, 195, 205]);
-  if (weather === "snow") flakes(img, rng, width * height / 250, time === "night" ? 120 : 245);
+  if (weather === "rain") streaks(img, rng, (width * height) / 400, [190, 195, 205]);
+  if (weather === "snow") flakes(img, rng, (width * height) / 250, time === "night" ? 120 : 245);
   if (weather === "fog") fog(img, s.layout.horizon, rng.range(0.55, 0.72), time);
   addNoise(img.data, time === "night" ? 7 : 3, rng.int(1, 0x7fffffff));
   return img.data;
@@ -53,7 +70,7 @@ function drawSky(img: Raster, [top, bottom]: [RGB, RGB], overcast: boolean, hori
 
 function drawBuildings(img: Raster, rng: Rng, horizon: number, night: boolean): void {
   const { width, height } = img;
-  for (let x = 0; x < width; ) {
+  for (let x = 0; x < width;) {
     const w = Math.round(rng.range(0.06, 0.18) * width);
     const h = Math.round(rng.range(0.1, 0.35) * height);
     const top = Math.max(0, horizon - h);
@@ -93,9 +110,12 @@ function drawGround(img: Raster, layout: Layout, weather: Context["weather"]): v
 function streaks(img: Raster, rng: Rng, count: number, c: RGB): void {
   const d = img.data;
   for (let k = 0; k < count; k++) {
-    const x0 = rng.int(0, img.width - 1), y0 = rng.int(0, img.height - 1), len = rng.int(6, 12);
+    const x0 = rng.int(0, img.width - 1),
+      y0 = rng.int(0, img.height - 1),
+      len = rng.int(6, 12);
     for (let s = 0; s < len; s++) {
-      const x = x0 + (s >> 2), y = y0 + s;
+      const x = x0 + (s >> 2),
+        y = y0 + s;
       if (x >= img.width || y >= img.height) break;
       const i = (y * img.width + x) * 3;
       for (let ch = 0; ch < 3; ch++) d[i + ch] = (d[i + ch] + c[ch]) >> 1;

@@ -3,11 +3,40 @@ import type { SceneObject } from "./types";
 
 /** Each class is a few flat shapes that fill its box, so the box is tight by construction. */
 
-const CAR: RGB[] = [[200, 30, 30], [30, 60, 160], [220, 220, 220], [40, 40, 40], [150, 150, 155], [230, 190, 40], [30, 120, 60]];
-const TRUCK: RGB[] = [[230, 230, 225], [200, 120, 30], [60, 90, 140], [180, 40, 40]];
-const SHIRT: RGB[] = [[200, 60, 60], [50, 90, 170], [240, 240, 235], [60, 140, 80], [230, 170, 40], [90, 60, 120]];
-const SKIN: RGB[] = [[230, 190, 160], [190, 140, 100], [140, 95, 70], [95, 65, 45]];
-const DOG: RGB[] = [[130, 85, 45], [70, 50, 35], [200, 170, 120]];
+const CAR: RGB[] = [
+  [200, 30, 30],
+  [30, 60, 160],
+  [220, 220, 220],
+  [40, 40, 40],
+  [150, 150, 155],
+  [230, 190, 40],
+  [30, 120, 60],
+];
+const TRUCK: RGB[] = [
+  [230, 230, 225],
+  [200, 120, 30],
+  [60, 90, 140],
+  [180, 40, 40],
+];
+const SHIRT: RGB[] = [
+  [200, 60, 60],
+  [50, 90, 170],
+  [240, 240, 235],
+  [60, 140, 80],
+  [230, 170, 40],
+  [90, 60, 120],
+];
+const SKIN: RGB[] = [
+  [230, 190, 160],
+  [190, 140, 100],
+  [140, 95, 70],
+  [95, 65, 45],
+];
+const DOG: RGB[] = [
+  [130, 85, 45],
+  [70, 50, 35],
+  [200, 170, 120],
+];
 const TYRE: RGB = [25, 25, 28];
 const GLASS: RGB = [70, 90, 120];
 const HEADLIGHT: RGB = [255, 250, 220];
@@ -18,12 +47,18 @@ function pick<T>(items: readonly T[], tone: number): T {
 
 export function drawObject(img: Raster, o: SceneObject, night: boolean): void {
   switch (o.label) {
-    case "car": return car(img, o, night);
-    case "truck": return truck(img, o, night);
-    case "person": return person(img, o);
-    case "bicycle": return bicycle(img, o);
-    case "traffic_light": return trafficLight(img, o);
-    case "dog": return dog(img, o);
+    case "car":
+      return car(img, o, night);
+    case "truck":
+      return truck(img, o, night);
+    case "person":
+      return person(img, o);
+    case "bicycle":
+      return bicycle(img, o);
+    case "traffic_light":
+      return trafficLight(img, o);
+    case "dog":
+      return dog(img, o);
   }
 }
 
@@ -63,10 +98,12 @@ function bicycle(img: Raster, { x, y, w, h, tone }: SceneObject): void {
   const r = 0.32 * h;
   const thick = Math.max(1, 0.07 * h);
   const frame = pick(SHIRT, tone);
-  const back = [x + r, y + h - r] as const, front = [x + w - r, y + h - r] as const;
+  const back = [x + r, y + h - r] as const,
+    front = [x + w - r, y + h - r] as const;
   img.ring(back[0], back[1], r, thick, TYRE);
   img.ring(front[0], front[1], r, thick, TYRE);
-  const seat = [x + 0.4 * w, y + 0.18 * h] as const, bar = [x + w - 1.2 * r, y + thick] as const;
+  const seat = [x + 0.4 * w, y + 0.18 * h] as const,
+    bar = [x + w - 1.2 * r, y + thick] as const;
   img.line(back[0], back[1], seat[0], seat[1], thick, frame);
   img.line(seat[0], seat[1], front[0], front[1], thick, frame);
   img.line(back[0], back[1], front[0] - r, front[1], thick, frame);
@@ -79,7 +116,11 @@ function trafficLight(img: Raster, { x, y, w, h, tone }: SceneObject): void {
   img.rect(x + 0.4 * w, y + h, 0.2 * w, 1.5 * h, [60, 62, 65]);
   img.rect(x, y, w, h, [35, 35, 38]);
   const lit = Math.floor(tone * 3);
-  const lamps: RGB[] = [[255, 40, 30], [255, 190, 30], [40, 230, 90]];
+  const lamps: RGB[] = [
+    [255, 40, 30],
+    [255, 190, 30],
+    [40, 230, 90],
+  ];
   for (let k = 0; k < 3; k++) {
     const c = k === lit ? lamps[k] : ([lamps[k][0] * 0.25, lamps[k][1] * 0.25, lamps[k][2] * 0.25] as RGB);
     img.ellipse(x + w / 2, y + (k + 0.5) * (h / 3), 0.35 * w, 0.13 * h, c, k === lit);

@@ -38,7 +38,10 @@ export interface DemoTruth {
     loose: (ObjectRef & { trueBox: Box })[];
   };
   subgroup: {
-    field: string; value: string; recall: { subgroup: number; others: number }; jitter: { subgroup: number; others: number };
+    field: string;
+    value: string;
+    recall: { subgroup: number; others: number };
+    jitter: { subgroup: number; others: number };
     /** Ground-truth objects of the subgroup's samples that the model has no box for. */
     missed: ObjectRef[];
   };
@@ -49,14 +52,23 @@ export interface DemoTruth {
     mix: typeof MIX;
     captureTime: typeof PERIODS;
   };
-  overconfident: (ObjectRef & { kind: "false_positive" | "wrong_class"; confidence: number; trueLabel: string | null })[];
+  overconfident: (ObjectRef & {
+    kind: "false_positive" | "wrong_class";
+    confidence: number;
+    trueLabel: string | null;
+  })[];
 }
 
 const box = (b: Box): Box => ({ x: b.x, y: b.y, w: b.w, h: b.h });
 
 export function buildTruth(plans: SamplePlan[], o: { seed: number; width: number; height: number }): DemoTruth {
   const t: DemoTruth = {
-    format: "blindspot.demo-truth", version: 1, seed: o.seed, samples: plans.length, width: o.width, height: o.height,
+    format: "blindspot.demo-truth",
+    version: 1,
+    seed: o.seed,
+    samples: plans.length,
+    width: o.width,
+    height: o.height,
     classes: [...CLASSES],
     rareClass: { label: "dog", share: 0, objects: [] },
     contextClass: { label: CONTEXT_CLASS.label, field: CONTEXT_CLASS.field, value: CONTEXT_CLASS.value, sampleIds: [] },
@@ -64,10 +76,21 @@ export function buildTruth(plans: SamplePlan[], o: { seed: number; width: number
     duplicates: { exact: [], near: [] },
     labels: { mislabeled: [], missing: [], loose: [] },
     subgroup: { ...MODEL.subgroup, recall: MODEL.recall, jitter: MODEL.jitter, missed: [] },
-    drift: { field: "split", reference: ["train", "val", "test"], current: "production", mix: MIX, captureTime: PERIODS },
+    drift: {
+      field: "split",
+      reference: ["train", "val", "test"],
+      current: "production",
+      mix: MIX,
+      captureTime: PERIODS,
+    },
     overconfident: [],
   };
-  const effects = { dark: t.images.dark, overexposed: t.images.overexposed, blurred: t.images.blurred, low_information: t.images.lowInformation };
+  const effects = {
+    dark: t.images.dark,
+    overexposed: t.images.overexposed,
+    blurred: t.images.blurred,
+    low_information: t.images.lowInformation,
+  };
   let next = 0;
   let gtTotal = 0;
   for (const p of plans) {
@@ -75,7 +98,13 @@ export function buildTruth(plans: SamplePlan[], o: { seed: number; width: number
     const predBase = next + p.gt.length;
     next = predBase + p.predictions.length;
     gtTotal += p.gt.length;
-    const gtRef = (j: number): ObjectRef => ({ sampleId: p.id, objectId: gtBase + j, index: j, label: p.gt[j].label, box: box(p.gt[j]) });
+    const gtRef = (j: number): ObjectRef => ({
+      sampleId: p.id,
+      objectId: gtBase + j,
+      index: j,
+      label: p.gt[j].label,
+      box: box(p.gt[j]),
+    });
     if (p.effect) effects[p.effect].push(p.id);
     if (p.copyOf !== undefined) t.duplicates.exact.push({ sampleId: p.id, duplicateOf: plans[p.copyOf].id });
     if (p.nearOf) {
@@ -96,13 +125,24 @@ export function buildTruth(plans: SamplePlan[], o: { seed: number; width: number
     p.objects.forEach((ob, i) => {
       if (!ob.unlabeled) return;
       const q = p.predictions.findIndex((pr) => pr.object === i);
-      t.labels.missing.push({ sampleId: p.id, label: ob.label, box: box(ob), predictionId: q < 0 ? null : predBase + q });
+      t.labels.missing.push({
+        sampleId: p.id,
+        label: ob.label,
+        box: box(ob),
+        predictionId: q < 0 ? null : predBase + q,
+      });
     });
     p.predictions.forEach((q, j) => {
       if (!q.planted) return;
       t.overconfident.push({
-        sampleId: p.id, objectId: predBase + j, index: j, label: q.label, box: box(q), kind: q.planted,
-        confidence: q.confidence, trueLabel: q.object >= 0 ? p.objects[q.object].label : null,
+        sampleId: p.id,
+        objectId: predBase + j,
+        index: j,
+        label: q.label,
+        box: box(q),
+        kind: q.planted,
+        confidence: q.confidence,
+        trueLabel: q.object >= 0 ? p.objects[q.object].label : null,
       });
     });
   }

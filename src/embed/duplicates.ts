@@ -18,7 +18,8 @@ export interface DuplicateGroups {
 }
 
 export function duplicateGroups(neighbours: KnnResult, threshold: number): DuplicateGroups {
-  if (!(threshold >= -1 && threshold <= 1)) throw new BlindspotError({ message: `a cosine similarity threshold lies in [-1, 1], got ${threshold}` });
+  if (!(threshold >= -1 && threshold <= 1))
+    throw new BlindspotError({ message: `a cosine similarity threshold lies in [-1, 1], got ${threshold}` });
   const { rows: n, k, indices, similarity } = neighbours;
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const root = (i: number): number => {
@@ -28,14 +29,16 @@ export function duplicateGroups(neighbours: KnnResult, threshold: number): Dupli
   for (let r = 0; r < n; r++) {
     // Neighbours are sorted: stop at the first one below the threshold.
     for (let p = r * k; p < r * k + k && similarity[p] >= threshold; p++) {
-      const a = root(r), b = root(indices[p]);
+      const a = root(r),
+        b = root(indices[p]);
       // The lower root wins, so every group's root is its first row.
       if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
     }
   }
   const size = new Int32Array(n);
   for (let r = 0; r < n; r++) size[root(r)]++;
-  const id = new Int32Array(n).fill(-1), sizes: number[] = [];
+  const id = new Int32Array(n).fill(-1),
+    sizes: number[] = [];
   for (let r = 0; r < n; r++) {
     const g = root(r);
     if (size[g] < 2) continue;

@@ -88,7 +88,10 @@ export async function computeEmbeddings(ds: Dataset, options: EmbedOptions = {})
 async function embed(ds: Dataset, options: EmbedOptions): Promise<Embeddings> {
   const model = await loadModel(options.model ?? MOBILENET, options);
   const { card } = model;
-  const { session, provider } = await openEmbeddingSession(model.path, { provider: options.provider, threads: options.threads });
+  const { session, provider } = await openEmbeddingSession(model.path, {
+    provider: options.provider,
+    threads: options.threads,
+  });
   const batchSize = options.batchSize ?? (provider === "cuda" ? 32 : 8);
   const computation = {
     name: `embed-${card.name}`,
@@ -140,16 +143,32 @@ function embedder(session: ort.InferenceSession, card: ModelCard, file: string):
 
 type RunOptions = EmbedOptions & { batchSize: number };
 
-async function embedImages(ds: Dataset, computation: Omit<ImageComputation, "compute">, embed: Embed, card: ModelCard, options: RunOptions): Promise<Run> {
+async function embedImages(
+  ds: Dataset,
+  computation: Omit<ImageComputation, "compute">,
+  embed: Embed,
+  card: ModelCard,
+  options: RunOptions,
+): Promise<Run> {
   const ids = Array.from(values<string>(ds.samples, "id"));
   const files = Array.from(values<string>(ds.samples, "filepath"), (f) => ds.imagePath(f));
   const { width, height, resize: fit } = card.input;
-  const result = await computeForImages(files, {
-    ...computation,
-    decode: { resize: { width, height, fit, kernel: "linear" }, maxPixels: options.maxPixels },
-    compute: (images) => embed(images.map((im) => im.data)),
-  }, options);
-  return { keys: ids, rows: result.rows, problems: result.errors.map(({ index, error }) => error.toProblem(ids[index])), computed: result.computed, reused: result.reused };
+  const result = await computeForImages(
+    files,
+    {
+      ...computation,
+      decode: { resize: { width, height, fit, kernel: "linear" }, maxPixels: options.maxPixels },
+      compute: (images) => embed(images.map((im) => im.data)),
+    },
+    options,
+  );
+  return {
+    keys: ids,
+    rows: result.rows,
+    problems: result.errors.map(({ index, error }) => error.toProblem(ids[index])),
+    computed: result.computed,
+    reused: result.reused,
+  };
 }
 
 interface Box {
@@ -175,7 +194,14 @@ interface LoadedCrops {
   crops: Map<number, Uint8Array | null>;
 }
 
-async function embedCrops(ds: Dataset, crops: NonNullable<EmbedOptions["crops"]>, computation: Omit<ImageComputation, "compute">, embed: Embed, card: ModelCard, options: RunOptions): Promise<Run> {
+async function embedCrops(
+  ds: Dataset,
+  crops: NonNullable<EmbedOptions["crops"]>,
+  computation: Omit<ImageComputation, "compute">,
+  embed: Embed,
+  card: ModelCard,
+  options: RunOptions,
+): Promise<Run> {
   const context = crops.context ?? 0;
   const items = cropItems(ds, crops.field);
   const boxes = items.flatMap((it) => it.boxes);
@@ -192,36 +218,57 @@ async function embedCrops(ds: Dataset, crops: NonNullable<EmbedOptions["crops"]>
     const missing = item.boxes.flatMap((_, j) => (cache?.has(keys[j]) ? [] : [j]));
     if (!missing.length) return { keys, crops: new Map() };
     const image = await decodeImage(bytes, { name: item.file, maxPixels: options.maxPixels });
-    return { keys, crops: new Map(await Promise.all(missing.map(async (j) => [j, await crop(image, item.boxes[j], context, card)] as const))) };
+    return {
+      keys,
+      crops: new Map(
+        await Promise.all(missing.map(async (j) => [j, await crop(image, item.boxes[j], context, card)] as const)),
+      ),
+    };
   };
 
   try {
-    await forEachBatch(items.length, load, options.batchSize, async (batch) => {
-      for (const { index, error } of batch.failures) fail(items[index], error);
-      const todo: { row: number; key: string; pixels: Uint8Array }[] = [];
-      batch.values.forEach(({ keys, crops }, k) => {
-        const item = items[batch.indices[k]];
-        item.boxes.forEach((b, j) => {
-          const row = item.first + j;
-          const pixels = crops.get(j);
-          if (pixels === null) {
-            rows.fill(NaN, row * dim, (row + 1) * dim);
-            run.problems.push({ kind: "box-outside-image", sampleId: item.sampleId, file: item.file, place: `object ${b.id}`, message: `box [${b.x}, ${b.y}, ${b.w}, ${b.h}] has no pixels inside the image`, hint: "fix or remove the box" });
-          } else if (pixels) todo.push({ row, key: keys[j], pixels });
-          else {
-            rows.set(cache!.get(keys[j])!, row * dim);
-            run.reused++;
-          }
+    await forEachBatch(
+      items.length,
+      load,
+      options.batchSize,
+      async (batch) => {
+        for (const { index, error } of batch.failures) fail(items[index], error);
+        const todo: { row: number; key: string; pixels: Uint8Array }[] = [];
+        batch.values.forEach(({ keys, crops }, k) => {
+          const item = items[batch.indices[k]];
+          item.boxes.forEach((b, j) => {
+            const row = item.first + j;
+            const pixels = crops.get(j);
+            if (pixels === null) {
+              rows.fill(NaN, row * dim, (row + 1) * dim);
+              run.problems.push({
+                kind: "box-outside-image",
+                sampleId: item.sampleId,
+                file: item.file,
+                place: `object ${b.id}`,
+                message: `box [${b.x}, ${b.y}, ${b.w}, ${b.h}] has no pixels inside the image`,
+                hint: "fix or remove the box",
+              });
+            } else if (pixels) todo.push({ row, key: keys[j], pixels });
+            else {
+              rows.set(cache!.get(keys[j])!, row * dim);
+              run.reused++;
+            }
+          });
         });
-      });
-      for (let s = 0; s < todo.length; s += options.batchSize) {
-        const group = todo.slice(s, s + options.batchSize);
-        const out = await embed(group.map((t) => t.pixels));
-        group.forEach((t, g) => rows.set(out.subarray(g * dim, (g + 1) * dim), t.row * dim));
-        cache?.putMany(group.map((t) => t.key), out);
-        run.computed += group.length;
-      }
-    }, options);
+        for (let s = 0; s < todo.length; s += options.batchSize) {
+          const group = todo.slice(s, s + options.batchSize);
+          const out = await embed(group.map((t) => t.pixels));
+          group.forEach((t, g) => rows.set(out.subarray(g * dim, (g + 1) * dim), t.row * dim));
+          cache?.putMany(
+            group.map((t) => t.key),
+            out,
+          );
+          run.computed += group.length;
+        }
+      },
+      options,
+    );
   } finally {
     cache?.close();
   }
@@ -239,12 +286,22 @@ function cropItems(ds: Dataset, field: string): CropItem[] {
     throw new BlindspotError({
       place: `crops.field ${JSON.stringify(field)}`,
       message: "the dataset has no detections field of that name",
-      hint: `use one of: ${ds.fieldsOf("detections").map((f) => f.name).join(", ") || "(none: load boxes first)"}`,
+      hint: `use one of: ${
+        ds
+          .fieldsOf("detections")
+          .map((f) => f.name)
+          .join(", ") || "(none: load boxes first)"
+      }`,
     });
   }
   const col = <T>(c: string) => values<T>(ds.objects, c);
-  const oid = col<number>("id"), sid = col<string>("sample_id"), f = col<string>("field");
-  const x = col<number>("x"), y = col<number>("y"), w = col<number>("w"), h = col<number>("h");
+  const oid = col<number>("id"),
+    sid = col<string>("sample_id"),
+    f = col<string>("field");
+  const x = col<number>("x"),
+    y = col<number>("y"),
+    w = col<number>("w"),
+    h = col<number>("h");
   const bySample = new Map<string, Box[]>();
   for (let i = 0; i < oid.length; i++) {
     if (f[i] !== field) continue;
@@ -252,7 +309,8 @@ function cropItems(ds: Dataset, field: string): CropItem[] {
     list.push({ id: oid[i], x: x[i], y: y[i], w: w[i], h: h[i] });
     bySample.set(sid[i], list);
   }
-  const ids = values<string>(ds.samples, "id"), files = values<string>(ds.samples, "filepath");
+  const ids = values<string>(ds.samples, "id"),
+    files = values<string>(ds.samples, "filepath");
   const items: CropItem[] = [];
   let first = 0;
   for (let i = 0; i < ids.length; i++) {
@@ -266,8 +324,10 @@ function cropItems(ds: Dataset, field: string): CropItem[] {
 
 /** A box, widened by `context` of its size per side and clipped to the image, resized for the model; null when nothing is left. */
 async function crop(image: DecodedImage, b: Box, context: number, card: ModelCard): Promise<Uint8Array | null> {
-  const left = Math.max(0, Math.floor(b.x - context * b.w)), top = Math.max(0, Math.floor(b.y - context * b.h));
-  const right = Math.min(image.width, Math.ceil(b.x + b.w + context * b.w)), bottom = Math.min(image.height, Math.ceil(b.y + b.h + context * b.h));
+  const left = Math.max(0, Math.floor(b.x - context * b.w)),
+    top = Math.max(0, Math.floor(b.y - context * b.h));
+  const right = Math.min(image.width, Math.ceil(b.x + b.w + context * b.w)),
+    bottom = Math.min(image.height, Math.ceil(b.y + b.h + context * b.h));
   if (!(right > left && bottom > top)) return null;
   const { width, height, resize: fit } = card.input;
   const out = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })

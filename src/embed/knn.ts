@@ -85,9 +85,12 @@ export interface UnitRows {
  * kernel's step). Refuses NaN and infinities, which have no place in a ranking.
  */
 export function unitRows(data: Float32Array, dim: number, what = "data"): UnitRows {
-  if (!(data instanceof Float32Array)) throw new BlindspotError({ message: `${what} must be a Float32Array of rows`, hint: "use Float32Array.from(...)" });
+  if (!(data instanceof Float32Array))
+    throw new BlindspotError({ message: `${what} must be a Float32Array of rows`, hint: "use Float32Array.from(...)" });
   if (!Number.isInteger(dim) || dim <= 0 || data.length % dim !== 0) {
-    throw new BlindspotError({ message: `${what} has ${data.length} values, not a whole number of rows of dimension ${dim}` });
+    throw new BlindspotError({
+      message: `${what} has ${data.length} values, not a whole number of rows of dimension ${dim}`,
+    });
   }
   const rows = data.length / dim;
   const out = new Float32Array(Math.ceil(rows / 4) * 4 * dim);
@@ -95,7 +98,11 @@ export function unitRows(data: Float32Array, dim: number, what = "data"): UnitRo
     const o = r * dim;
     let sum = 0;
     for (let t = 0; t < dim; t++) sum += data[o + t] * data[o + t];
-    if (!Number.isFinite(sum)) throw new BlindspotError({ message: `${what} row ${r} has a value that is not a finite number`, hint: "drop or fix that embedding" });
+    if (!Number.isFinite(sum))
+      throw new BlindspotError({
+        message: `${what} row ${r} has a value that is not a finite number`,
+        hint: "drop or fix that embedding",
+      });
     const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
     for (let t = 0; t < dim; t++) out[o + t] = data[o + t] * scale;
   }
@@ -103,11 +110,16 @@ export function unitRows(data: Float32Array, dim: number, what = "data"): UnitRo
 }
 
 /** knn() on rows already made unit length: callers that search the same rows often keep them. */
-export async function knnUnit(items: UnitRows, k: number, options: Omit<KnnOptions, "queries"> & { queries?: UnitRows } = {}): Promise<KnnResult> {
+export async function knnUnit(
+  items: UnitRows,
+  k: number,
+  options: Omit<KnnOptions, "queries"> & { queries?: UnitRows } = {},
+): Promise<KnnResult> {
   const { rows: n, dim } = items;
   const self = options.queries === undefined;
   const queries = options.queries ?? items;
-  if (queries.dim !== dim) throw new BlindspotError({ message: `queries have dimension ${queries.dim}, the data ${dim}` });
+  if (queries.dim !== dim)
+    throw new BlindspotError({ message: `queries have dimension ${queries.dim}, the data ${dim}` });
   const m = queries.rows;
   if (!Number.isInteger(k) || k < 0) throw new BlindspotError({ message: `k must be a whole number >= 0, got ${k}` });
   const top = new TopK(m, Math.max(0, Math.min(k, self ? n - 1 : n)));
@@ -116,7 +128,9 @@ export async function knnUnit(items: UnitRows, k: number, options: Omit<KnnOptio
   // Nothing to compute (fewer than 2 rows, or k = 0).
   if (top.k === 0) return top.result("ts");
 
-  const tiles = useGraph ? graphTiles(await openKnnGraph(dim, { provider: options.provider }), items.data, queries.data, dim, top, self) : tsTiles(items.data, queries.data, dim, top, self);
+  const tiles = useGraph
+    ? graphTiles(await openKnnGraph(dim, { provider: options.provider }), items.data, queries.data, dim, top, self)
+    : tsTiles(items.data, queries.data, dim, top, self);
   await forEachBlockPair(m, n, self, tiles, options);
   return top.result(tiles.ranOn);
 }
@@ -129,7 +143,10 @@ class TopK {
   readonly sim: Float32Array;
   readonly idx: Int32Array;
 
-  constructor(readonly rows: number, readonly k: number) {
+  constructor(
+    readonly rows: number,
+    readonly k: number,
+  ) {
     this.sim = new Float32Array(rows * k).fill(-Infinity);
     this.idx = new Int32Array(rows * k).fill(0x7fffffff);
   }
@@ -166,9 +183,16 @@ interface BlockPairs {
 }
 
 /** Visits every block pair (self: the upper triangle only), with progress, abort and yields. */
-async function forEachBlockPair(m: number, n: number, self: boolean, tiles: BlockPairs, options: Pick<KnnOptions, "onProgress" | "signal">): Promise<void> {
+async function forEachBlockPair(
+  m: number,
+  n: number,
+  self: boolean,
+  tiles: BlockPairs,
+  options: Pick<KnnOptions, "onProgress" | "signal">,
+): Promise<void> {
   const B = tiles.block;
-  const qBlocks = Math.ceil(m / B), iBlocks = Math.ceil(n / B);
+  const qBlocks = Math.ceil(m / B),
+    iBlocks = Math.ceil(n / B);
   const total = self ? (qBlocks * (qBlocks + 1)) / 2 : qBlocks * iBlocks;
   let done = 0;
   options.onProgress?.("knn", 0, total);
@@ -191,13 +215,16 @@ function tsTiles(items: Float32Array, queries: Float32Array, dim: number, top: T
     ranOn: "ts",
     pair(q0, q1, i0, i1, both) {
       // Extents rounded up to the kernel's steps; the padding rows are zero and never offered.
-      const nq = (q1 - q0 + 1) & ~1, ni = (i1 - i0 + 3) & ~3;
+      const nq = (q1 - q0 + 1) & ~1,
+        ni = (i1 - i0 + 3) & ~3;
       dotTile(queries, items, dim, q0, nq, i0, ni, tile);
       for (let a = 0; a < q1 - q0; a++) {
-        const q = q0 + a, row = a * ni;
+        const q = q0 + a,
+          row = a * ni;
         let floor = top.floor(q);
         for (let b = 0; b < i1 - i0; b++) {
-          const s = tile[row + b], j = i0 + b;
+          const s = tile[row + b],
+            j = i0 + b;
           if (s >= floor && !(self && j === q)) {
             top.offer(q, j, s);
             floor = top.floor(q);
@@ -214,27 +241,71 @@ function tsTiles(items: Float32Array, queries: Float32Array, dim: number, top: T
  * rows against four item rows per step, eight sums over contiguous memory (each value loaded
  * once serves four or two products). Sums run in double precision, stored as float32.
  */
-function dotTile(x: Float32Array, y: Float32Array, d: number, q0: number, nq: number, i0: number, ni: number, tile: Float32Array): void {
+function dotTile(
+  x: Float32Array,
+  y: Float32Array,
+  d: number,
+  q0: number,
+  nq: number,
+  i0: number,
+  ni: number,
+  tile: Float32Array,
+): void {
   for (let a = 0; a < nq; a += 2) {
-    const xa = (q0 + a) * d, xb = xa + d;
+    const xa = (q0 + a) * d,
+      xb = xa + d;
     for (let b = 0; b < ni; b += 4) {
-      const ya = (i0 + b) * d, yb = ya + d, yc = yb + d, yd = yc + d;
-      let aa = 0, ab = 0, ac = 0, ad = 0, ba = 0, bb = 0, bc = 0, bd = 0;
+      const ya = (i0 + b) * d,
+        yb = ya + d,
+        yc = yb + d,
+        yd = yc + d;
+      let aa = 0,
+        ab = 0,
+        ac = 0,
+        ad = 0,
+        ba = 0,
+        bb = 0,
+        bc = 0,
+        bd = 0;
       for (let t = 0; t < d; t++) {
-        const u = x[xa + t], v = x[xb + t];
-        const p = y[ya + t], q = y[yb + t], r = y[yc + t], s = y[yd + t];
-        aa += u * p; ab += u * q; ac += u * r; ad += u * s;
-        ba += v * p; bb += v * q; bc += v * r; bd += v * s;
+        const u = x[xa + t],
+          v = x[xb + t];
+        const p = y[ya + t],
+          q = y[yb + t],
+          r = y[yc + t],
+          s = y[yd + t];
+        aa += u * p;
+        ab += u * q;
+        ac += u * r;
+        ad += u * s;
+        ba += v * p;
+        bb += v * q;
+        bc += v * r;
+        bd += v * s;
       }
-      const o = a * ni + b, o2 = o + ni;
-      tile[o] = aa; tile[o + 1] = ab; tile[o + 2] = ac; tile[o + 3] = ad;
-      tile[o2] = ba; tile[o2 + 1] = bb; tile[o2 + 2] = bc; tile[o2 + 3] = bd;
+      const o = a * ni + b,
+        o2 = o + ni;
+      tile[o] = aa;
+      tile[o + 1] = ab;
+      tile[o + 2] = ac;
+      tile[o + 3] = ad;
+      tile[o2] = ba;
+      tile[o2 + 1] = bb;
+      tile[o2 + 2] = bc;
+      tile[o2 + 3] = bd;
     }
   }
 }
 
 /** Block pairs computed by the ONNX graph; only each row's (and column's) best few come back. */
-function graphTiles(graph: KnnGraph, items: Float32Array, queries: Float32Array, dim: number, top: TopK, self: boolean): BlockPairs {
+function graphTiles(
+  graph: KnnGraph,
+  items: Float32Array,
+  queries: Float32Array,
+  dim: number,
+  top: TopK,
+  self: boolean,
+): BlockPairs {
   return {
     block: graph.block,
     ranOn: graph.provider,
@@ -242,14 +313,20 @@ function graphTiles(graph: KnnGraph, items: Float32Array, queries: Float32Array,
       const diagonal = self && q0 === i0;
       // A diagonal block holds each row itself: ask for one more and drop it.
       const kRows = Math.min(top.k + (diagonal ? 1 : 0), i1 - i0);
-      const out = await graph.run(queries.subarray(q0 * dim, q1 * dim), items.subarray(i0 * dim, i1 * dim), kRows, both ? Math.min(top.k, q1 - q0) : 0);
+      const out = await graph.run(
+        queries.subarray(q0 * dim, q1 * dim),
+        items.subarray(i0 * dim, i1 * dim),
+        kRows,
+        both ? Math.min(top.k, q1 - q0) : 0,
+      );
       for (let a = 0; a < q1 - q0; a++) {
         for (let c = a * kRows; c < (a + 1) * kRows; c++) {
           const j = i0 + out.rowIndex[c];
           if (!(diagonal && j === q0 + a)) top.offer(q0 + a, j, out.rowSim[c]);
         }
       }
-      for (let b = 0; b < out.colIndex.length; b++) top.offer(i0 + Math.floor(b / out.kCols), q0 + out.colIndex[b], out.colSim[b]);
+      for (let b = 0; b < out.colIndex.length; b++)
+        top.offer(i0 + Math.floor(b / out.kCols), q0 + out.colIndex[b], out.colSim[b]);
     },
   };
 }

@@ -75,6 +75,7 @@ export function buildKnnGraph(dim: number, columns: boolean): Uint8Array {
     g.output(g.node("Cast", [indices], { to: 6 }), "int32", shape, `${prefix}_index`);
   };
   best(sim, g.input("k_rows", "int64", [1]), "row", ["m", "k_rows"]);
-  if (columns) best(g.node("Transpose", [sim], { perm: [1, 0] }), g.input("k_cols", "int64", [1]), "col", ["p", "k_cols"]);
+  if (columns)
+    best(g.node("Transpose", [sim], { perm: [1, 0] }), g.input("k_cols", "int64", [1]), "col", ["p", "k_cols"]);
   return g.build();
 }

@@ -36,7 +36,11 @@ const UNIQUENESS_WEIGHTS = [0.6, 0.3, 0.1];
 export function uniqueness(neighbours: KnnResult): Float32Array {
   const { rows: n, k, similarity } = neighbours;
   if (n <= UNIQUENESS_WEIGHTS.length) return new Float32Array(n).fill(1);
-  if (k < UNIQUENESS_WEIGHTS.length) throw new BlindspotError({ message: `uniqueness needs the 3 nearest neighbours of each row, the k-NN has ${k}`, hint: "run knn() with k >= 3" });
+  if (k < UNIQUENESS_WEIGHTS.length)
+    throw new BlindspotError({
+      message: `uniqueness needs the 3 nearest neighbours of each row, the k-NN has ${k}`,
+      hint: "run knn() with k >= 3",
+    });
   const s = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     UNIQUENESS_WEIGHTS.forEach((w, p) => (s[r] += w * (1 - similarity[r * k + p])));
@@ -52,7 +56,8 @@ export function representativeness(neighbours: KnnResult): Float32Array {
     for (let p = r * k; p < r * k + k; p++) m[r] += similarity[p];
     m[r] /= k;
   }
-  const low = -max(m.map((v) => -v)), high = max(m);
+  const low = -max(m.map((v) => -v)),
+    high = max(m);
   return high > low ? scaled(m, low, high) : new Float32Array(n).fill(1);
 }
 
@@ -69,12 +74,22 @@ function scaled(values: Float64Array, low: number, high: number): Float32Array {
  * Writes per-row scores as sample fields, e.g. { uniqueness: uniqueness(nn) }: `ids` are the
  * embeddings' sample ids, row by row; samples without an embedding get null.
  */
-export function setScoreFields(ds: Dataset, ids: readonly (string | number)[], fields: Record<string, ArrayLike<number>>): void {
+export function setScoreFields(
+  ds: Dataset,
+  ids: readonly (string | number)[],
+  fields: Record<string, ArrayLike<number>>,
+): void {
   if (ids.some((id) => typeof id !== "string")) {
-    throw new BlindspotError({ message: "scores of boxes (numeric object ids) cannot be sample fields", hint: "embed whole images for per-sample scores" });
+    throw new BlindspotError({
+      message: "scores of boxes (numeric object ids) cannot be sample fields",
+      hint: "embed whole images for per-sample scores",
+    });
   }
   for (const [name, v] of Object.entries(fields)) {
-    if (v.length !== ids.length) throw new BlindspotError({ message: `field ${name} has ${v.length} scores for ${ids.length} ids` });
+    if (v.length !== ids.length)
+      throw new BlindspotError({ message: `field ${name} has ${v.length} scores for ${ids.length} ids` });
   }
-  ds.setFields(aq.table({ id: [...ids], ...Object.fromEntries(Object.entries(fields).map(([name, v]) => [name, Array.from(v)])) }));
+  ds.setFields(
+    aq.table({ id: [...ids], ...Object.fromEntries(Object.entries(fields).map(([name, v]) => [name, Array.from(v)])) }),
+  );
 }

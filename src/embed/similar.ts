@@ -31,29 +31,57 @@ const unitCache = new WeakMap<Float32Array, UnitRows>();
  * The k rows most similar to `query`, most similar first (ties: lower row first). A query by id
  * or row leaves that row itself out; a query vector does not (an identical row comes first).
  */
-export async function similar(embeddings: IdentifiedRows, query: SimilarQuery, k: number, options: Pick<KnnOptions, "engine" | "provider" | "signal"> = {}): Promise<SimilarResult> {
+export async function similar(
+  embeddings: IdentifiedRows,
+  query: SimilarQuery,
+  k: number,
+  options: Pick<KnnOptions, "engine" | "provider" | "signal"> = {},
+): Promise<SimilarResult> {
   const { ids, vectors, dim } = embeddings;
   let items = unitCache.get(vectors);
   if (!items || items.dim !== dim) {
     items = unitRows(vectors, dim, "embeddings");
     unitCache.set(vectors, items);
   }
-  if (ids.length !== items.rows) throw new BlindspotError({ message: `embeddings have ${ids.length} ids for ${items.rows} rows` });
-  if (query instanceof Float32Array && query.length !== dim) throw new BlindspotError({ message: `a query vector has ${dim} values (the embeddings' dimension), got ${query.length}` });
+  if (ids.length !== items.rows)
+    throw new BlindspotError({ message: `embeddings have ${ids.length} ids for ${items.rows} rows` });
+  if (query instanceof Float32Array && query.length !== dim)
+    throw new BlindspotError({
+      message: `a query vector has ${dim} values (the embeddings' dimension), got ${query.length}`,
+    });
   const row = query instanceof Float32Array ? -1 : rowOf(ids, query);
-  const vector = unitRows(query instanceof Float32Array ? query : items.data.subarray(row * dim, row * dim + dim), dim, "query vector");
+  const vector = unitRows(
+    query instanceof Float32Array ? query : items.data.subarray(row * dim, row * dim + dim),
+    dim,
+    "query vector",
+  );
   // One extra neighbour when the query row is among the candidates; it is dropped below.
-  const found = await knnUnit(items, k + (row >= 0 ? 1 : 0), { ...options, engine: options.engine ?? "ts", queries: vector });
-  const keep = Array.from(found.indices.keys()).filter((p) => found.indices[p] !== row).slice(0, k);
-  return { ids: keep.map((p) => ids[found.indices[p]]), rows: Int32Array.from(keep, (p) => found.indices[p]), similarity: Float32Array.from(keep, (p) => found.similarity[p]) };
+  const found = await knnUnit(items, k + (row >= 0 ? 1 : 0), {
+    ...options,
+    engine: options.engine ?? "ts",
+    queries: vector,
+  });
+  const keep = Array.from(found.indices.keys())
+    .filter((p) => found.indices[p] !== row)
+    .slice(0, k);
+  return {
+    ids: keep.map((p) => ids[found.indices[p]]),
+    rows: Int32Array.from(keep, (p) => found.indices[p]),
+    similarity: Float32Array.from(keep, (p) => found.similarity[p]),
+  };
 }
 
 function rowOf(ids: IdentifiedRows["ids"], query: Exclude<SimilarQuery, Float32Array>): number {
   if (typeof query === "object") {
-    if (!Number.isInteger(query.row) || query.row < 0 || query.row >= ids.length) throw new BlindspotError({ message: `row ${query.row} is outside the embeddings' ${ids.length} rows` });
+    if (!Number.isInteger(query.row) || query.row < 0 || query.row >= ids.length)
+      throw new BlindspotError({ message: `row ${query.row} is outside the embeddings' ${ids.length} rows` });
     return query.row;
   }
   const row = ids.indexOf(query as never);
-  if (row < 0) throw new BlindspotError({ message: `id ${JSON.stringify(query)} is not among the embeddings' ids`, hint: "pass an id the embeddings were computed for, or { row }" });
+  if (row < 0)
+    throw new BlindspotError({
+      message: `id ${JSON.stringify(query)} is not among the embeddings' ids`,
+      hint: "pass an id the embeddings were computed for, or { row }",
+    });
   return row;
 }

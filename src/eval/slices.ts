@@ -31,24 +31,40 @@ const NONE = "(none)";
  * percentile bootstrap intervals over samples. One row per model and slice, worst headline
  * metric first. With no `by`, one row per model over all samples.
  */
-export function bySlice(evaluations: Sliceable | Sliceable[], by: string | string[] = [], options: SliceOptions = {}): ColumnTable {
+export function bySlice(
+  evaluations: Sliceable | Sliceable[],
+  by: string | string[] = [],
+  options: SliceOptions = {},
+): ColumnTable {
   const evs = Array.isArray(evaluations) ? evaluations : [evaluations];
   const fields = Array.isArray(by) ? by : [by];
-  if (!evs.length) throw new BlindspotError({ message: "no evaluation to slice", hint: "pass the result of evaluateDetections or evaluateClassification" });
+  if (!evs.length)
+    throw new BlindspotError({
+      message: "no evaluation to slice",
+      hint: "pass the result of evaluateDetections or evaluateClassification",
+    });
   const metrics = evs[0].metrics;
-  if (evs.some((e) => e.metrics.join() !== metrics.join())) throw new BlindspotError({ message: "the evaluations report different metrics, so they cannot sit side by side", hint: "compare evaluations of one kind (all detection or all classification)" });
-  const B = options.bootstrap ?? 200, level = options.confidence ?? 0.95;
+  if (evs.some((e) => e.metrics.join() !== metrics.join()))
+    throw new BlindspotError({
+      message: "the evaluations report different metrics, so they cannot sit side by side",
+      hint: "compare evaluations of one kind (all detection or all classification)",
+    });
+  const B = options.bootstrap ?? 200,
+    level = options.confidence ?? 0.95;
   const rand = mulberry32(options.seed ?? 0);
 
   const out: Record<string, unknown[]> = { model: [], ...Object.fromEntries(fields.map((f) => [f, []])), samples: [] };
-  for (const m of metrics) out[m] = [], out[`${m}_low`] = [], out[`${m}_high`] = [];
+  for (const m of metrics) ((out[m] = []), (out[`${m}_low`] = []), (out[`${m}_high`] = []));
   for (const ev of evs) {
     for (const { key, evaluation, rows } of slicesOf(ev, fields, options)) {
       out.model.push(ev.field);
       fields.forEach((f, i) => out[f].push(key[i]));
       out.samples.push(rows.length);
       const point = evaluation.metricsOf(rows);
-      const { low, high } = B > 0 && rows.length ? interval(evaluation, rows, B, level, rand) : { low: point.map(() => NaN), high: point.map(() => NaN) };
+      const { low, high } =
+        B > 0 && rows.length
+          ? interval(evaluation, rows, B, level, rand)
+          : { low: point.map(() => NaN), high: point.map(() => NaN) };
       metrics.forEach((m, j) => {
         out[m].push(nullIfNaN(point[j]));
         out[`${m}_low`].push(nullIfNaN(low[j]));
@@ -60,7 +76,11 @@ export function bySlice(evaluations: Sliceable | Sliceable[], by: string | strin
   return aq.table(out).orderby(aq.escape((d: Record<string, number | null>) => d[headline] ?? Infinity));
 }
 
-interface Slice { key: string[]; evaluation: Sliceable; rows: Int32Array }
+interface Slice {
+  key: string[];
+  evaluation: Sliceable;
+  rows: Int32Array;
+}
 
 /** The slices of one evaluation: sample rows grouped by the sample fields, crossed with object slices. */
 function slicesOf(ev: Sliceable, fields: string[], options: SliceOptions): Slice[] {
@@ -70,7 +90,11 @@ function slicesOf(ev: Sliceable, fields: string[], options: SliceOptions): Slice
   for (const f of sampleFields) {
     if (!known.includes(f)) {
       const extra = objectSlices ? `, or ${objectSlices.field}` : "";
-      throw new BlindspotError({ place: f, message: `no sample field ${JSON.stringify(f)} to slice by`, hint: `sample fields: ${known.join(", ")}${extra}` });
+      throw new BlindspotError({
+        place: f,
+        message: `no sample field ${JSON.stringify(f)} to slice by`,
+        hint: `sample fields: ${known.join(", ")}${extra}`,
+      });
     }
   }
   const keys = sampleFields.map((f) => sliceValues(values<unknown>(ev.dataset.samples, f), options));
@@ -84,7 +108,9 @@ function slicesOf(ev: Sliceable, fields: string[], options: SliceOptions): Slice
     groups.set(id, g);
   }
   const bySample = [...groups.values()].map((g) => ({ key: g.key, rows: Int32Array.from(g.rows) }));
-  const objectVariants = fields.includes(objectSlices?.field ?? "\u0000") ? objectSlices!.values : [{ value: "", evaluation: ev }];
+  const objectVariants = fields.includes(objectSlices?.field ?? "\u0000")
+    ? objectSlices!.values
+    : [{ value: "", evaluation: ev }];
   const out: Slice[] = [];
   for (const variant of objectVariants) {
     for (const g of bySample) {
@@ -99,7 +125,11 @@ function slicesOf(ev: Sliceable, fields: string[], options: SliceOptions): Slice
 function sliceValues(column: ArrayLike<unknown>, options: SliceOptions): string[] {
   const text = Array.from(column, (v) => (v == null ? NONE : typeof v === "object" ? JSON.stringify(v) : String(v)));
   const numbers = Array.from(column).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
-  if (numbers.length !== Array.from(column).filter((v) => v != null).length || new Set(numbers).size <= (options.maxValues ?? 12)) return text;
+  if (
+    numbers.length !== Array.from(column).filter((v) => v != null).length ||
+    new Set(numbers).size <= (options.maxValues ?? 12)
+  )
+    return text;
   const sorted = Float64Array.from(numbers).sort();
   const bins = options.bins ?? 5;
   const edges = [...new Set(Array.from({ length: bins + 1 }, (_, i) => quantile(sorted, i / bins)))];
@@ -113,7 +143,13 @@ function sliceValues(column: ArrayLike<unknown>, options: SliceOptions): string[
 }
 
 /** Percentile bootstrap: resample the slice's samples with replacement B times. */
-function interval(ev: Sliceable, rows: Int32Array, B: number, level: number, rand: () => number): { low: Float64Array; high: Float64Array } {
+function interval(
+  ev: Sliceable,
+  rows: Int32Array,
+  B: number,
+  level: number,
+  rand: () => number,
+): { low: Float64Array; high: Float64Array } {
   const M = ev.metrics.length;
   const draws = Array.from({ length: M }, () => new Float64Array(B));
   const sample = new Int32Array(rows.length);
@@ -122,7 +158,8 @@ function interval(ev: Sliceable, rows: Int32Array, B: number, level: number, ran
     const v = ev.metricsOf(sample);
     for (let j = 0; j < M; j++) draws[j][b] = v[j];
   }
-  const low = new Float64Array(M), high = new Float64Array(M);
+  const low = new Float64Array(M),
+    high = new Float64Array(M);
   for (let j = 0; j < M; j++) {
     const defined = draws[j].filter((v) => !Number.isNaN(v)).sort();
     low[j] = defined.length ? quantile(defined, (1 - level) / 2) : NaN;
@@ -134,7 +171,8 @@ function interval(ev: Sliceable, rows: Int32Array, B: number, level: number, ran
 /** numpy's default (linear) quantile of sorted values. */
 export function quantile(sorted: Float64Array, q: number): number {
   const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.min(lo + 1, sorted.length - 1);
+  const lo = Math.floor(pos),
+    hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 

@@ -17,9 +17,15 @@ export interface LoadOptions extends ReadOptions {
 
 /** Loads a dataset from labels in any format, or from a saved blindspot folder. */
 export async function load(input: string, options: LoadOptions = {}): Promise<Dataset> {
-  if (!fs.existsSync(input)) throw new BlindspotError({ file: input, message: "path not found", hint: "check the path" });
+  if (!fs.existsSync(input))
+    throw new BlindspotError({ file: input, message: "path not found", hint: "check the path" });
   const format = options.format ? formatByName(options.format) : detectFormat(input);
-  if (!format.read) throw new BlindspotError({ file: input, message: `format ${format.name} cannot be read`, hint: "pick another --format" });
+  if (!format.read)
+    throw new BlindspotError({
+      file: input,
+      message: `format ${format.name} cannot be read`,
+      hint: "pick another --format",
+    });
   const read = format.read;
   const path = labelsPath(input, format);
   return withProgress(phaseLabel("loading"), options, true, (o) => read(path, o));
@@ -55,13 +61,22 @@ export interface ExportOptions extends WriteOptions {
  */
 export async function exportDataset(ds: Dataset, output: string, options: ExportOptions): Promise<WriteReport> {
   const format = formatByName(options.format);
-  if (!format.write) throw new BlindspotError({ message: `format ${format.name} cannot be written`, hint: `writable formats: ${FORMATS.filter((f) => f.write).map((f) => f.name).join(", ")}` });
+  if (!format.write)
+    throw new BlindspotError({
+      message: `format ${format.name} cannot be written`,
+      hint: `writable formats: ${FORMATS.filter((f) => f.write)
+        .map((f) => f.name)
+        .join(", ")}`,
+    });
   refuseUsedFolder(output, format);
   const field = format.holds.multipleFields ? undefined : fieldToWrite(ds, options, writtenKind(ds, format));
   const written = field === undefined ? ds.fields.filter((f) => f.kind === "detections").map((f) => f.name) : [field];
   // A default field the dataset lacks (no labels at all) is not a choice to pass on.
   const writeOptions = { ...options, field: ds.fields.some((f) => f.name === field) ? field : undefined };
-  const lost = [...losses(ds, written, format.holds, format.name, options.field !== undefined), ...((await format.plan?.(ds, output, writeOptions)) ?? [])];
+  const lost = [
+    ...losses(ds, written, format.holds, format.name, options.field !== undefined),
+    ...((await format.plan?.(ds, output, writeOptions)) ?? []),
+  ];
   if (lost.length && !options.lossy) throw lossError(output, format.name, lost);
   const report = await writeExplained(format, ds, output, writeOptions);
   const objects = format.holds.boxes ? written.reduce((n, f) => n + ds.objectCount(f), 0) : 0;
@@ -69,13 +84,30 @@ export async function exportDataset(ds: Dataset, output: string, options: Export
 }
 
 /** Runs a writer, turning "that path is a file/folder" errors from the file system into clear ones. */
-async function writeExplained(format: Format, ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
+async function writeExplained(
+  format: Format,
+  ds: Dataset,
+  output: string,
+  options: WriteOptions,
+): Promise<WriteReport> {
   try {
     return await format.write!(ds, output, options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EISDIR") throw new BlindspotError({ file: output, message: `is a folder, and ${format.name} writes one file`, hint: "give a file path as the output", cause: err });
-    if (code === "ENOTDIR" || code === "EEXIST") throw new BlindspotError({ file: output, message: `is a file (or lies under one), and ${format.name} writes a folder`, hint: "give a new folder path as the output", cause: err });
+    if (code === "EISDIR")
+      throw new BlindspotError({
+        file: output,
+        message: `is a folder, and ${format.name} writes one file`,
+        hint: "give a file path as the output",
+        cause: err,
+      });
+    if (code === "ENOTDIR" || code === "EEXIST")
+      throw new BlindspotError({
+        file: output,
+        message: `is a file (or lies under one), and ${format.name} writes a folder`,
+        hint: "give a new folder path as the output",
+        cause: err,
+      });
     throw err;
   }
 }
@@ -95,5 +127,9 @@ function writtenKind(ds: Dataset, format: Format): "detections" | "classificatio
 function refuseUsedFolder(output: string, format: Format): void {
   if (!fs.existsSync(output) || !fs.statSync(output).isDirectory() || fs.readdirSync(output).length === 0) return;
   if (format.name === "blindspot" && format.detect?.(output)) return;
-  throw new BlindspotError({ file: output, message: "the output folder is not empty", hint: "write to a new or empty folder (files of an earlier export would mix with the new ones)" });
+  throw new BlindspotError({
+    file: output,
+    message: "the output folder is not empty",
+    hint: "write to a new or empty folder (files of an earlier export would mix with the new ones)",
+  });
 }

@@ -13,7 +13,15 @@ import { sizeOf } from "./common/boxes";
 import { extent } from "./common/shapes";
 import { jsonStartsWith, readJson } from "./common/files";
 import { idTypeMismatch } from "./common/ids";
-import { categoryIds, dict, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, type FieldObjects } from "./common/labels";
+import {
+  categoryIds,
+  dict,
+  fieldObjects,
+  fieldToWrite,
+  imagesDirFor,
+  metadataColumns,
+  type FieldObjects,
+} from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -53,7 +61,23 @@ export const coco: Format = {
   name: "coco",
   description: "COCO instances JSON (boxes, polygons, RLE, crowd; scores when present)",
   reads: "file",
-  holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: false, metadata: true, attributes: true, multipleFields: false, splits: true, sampleTags: true, objectTags: true, area: true, ids: true, categoryKeys: true },
+  holds: {
+    boxes: true,
+    polygons: true,
+    rle: true,
+    crowd: true,
+    confidence: true,
+    classification: false,
+    metadata: true,
+    attributes: true,
+    multipleFields: false,
+    splits: true,
+    sampleTags: true,
+    objectTags: true,
+    area: true,
+    ids: true,
+    categoryKeys: true,
+  },
   detect: (input) => jsonStartsWith(input, "{"),
   read: readCoco,
   write: writeCoco,
@@ -63,15 +87,34 @@ export const coco: Format = {
 async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
   const data = readJson(file) as CocoFile;
   if (!isEntry(data)) {
-    fail(file, undefined, "expected a COCO object with images, annotations and categories", Array.isArray(data) ? "this looks like a COCO results list: load it as predictions (--format coco-results with --gt)" : "check that this is a COCO instances file");
+    fail(
+      file,
+      undefined,
+      "expected a COCO object with images, annotations and categories",
+      Array.isArray(data)
+        ? "this looks like a COCO results list: load it as predictions (--format coco-results with --gt)"
+        : "check that this is a COCO instances file",
+    );
   }
   for (const key of ["images", "categories"] as const) {
-    if (!Array.isArray(data[key])) fail(file, key, `missing or not a list`, "a COCO instances file has images, annotations and categories lists");
+    if (!Array.isArray(data[key]))
+      fail(file, key, `missing or not a list`, "a COCO instances file has images, annotations and categories lists");
   }
-  if (data.annotations !== undefined && !Array.isArray(data.annotations)) fail(file, "annotations", "not a list", "make annotations a list of annotation objects (or leave it out for a file of images only)");
+  if (data.annotations !== undefined && !Array.isArray(data.annotations))
+    fail(
+      file,
+      "annotations",
+      "not a list",
+      "make annotations a list of annotation objects (or leave it out for a file of images only)",
+    );
   const images = entries(file, "images", data.images, "an image {id, file_name, width, height}");
   const categories = entries(file, "categories", data.categories, "a category {id, name}");
-  const annotations = entries(file, "annotations", (data.annotations as unknown[] | undefined) ?? [], "an annotation {id, image_id, category_id, bbox}");
+  const annotations = entries(
+    file,
+    "annotations",
+    (data.annotations as unknown[] | undefined) ?? [],
+    "an annotation {id, image_id, category_id, bbox}",
+  );
 
   const b = new DatasetBuilder(options.name ?? path.basename(file, ".json"), imagesDirFor(options));
   const scored = annotations.length > 0 && annotations.every((a) => typeof a.score === "number");
@@ -87,32 +130,49 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
   const givenNames = new Set(categories.map((c) => c.name));
   const idOfName = new Map<string, number>();
   categories.forEach((c, i) => {
-    if (typeof c.id !== "number" || typeof c.name !== "string") fail(file, `categories[${i}]`, "a category needs a numeric id and a name", "fix this category entry");
-    if (catName.has(c.id)) fail(file, `categories[${i}]`, `category id ${c.id} appears twice`, "give each category its own id");
+    if (typeof c.id !== "number" || typeof c.name !== "string")
+      fail(file, `categories[${i}]`, "a category needs a numeric id and a name", "fix this category entry");
+    if (catName.has(c.id))
+      fail(file, `categories[${i}]`, `category id ${c.id} appears twice`, "give each category its own id");
     let name = c.name;
     const first = idOfName.get(name);
     if (first !== undefined) {
       let n = 2;
       while (givenNames.has(`${c.name}#${n}`) || idOfName.has(`${c.name}#${n}`)) n++;
       name = `${c.name}#${n}`;
-      b.addProblem({ kind: "duplicate-category", file, place: `categories[${i}]`, message: `categories ${first} and ${c.id} are both named ${JSON.stringify(c.name)}; category ${c.id} is kept apart as ${JSON.stringify(name)}`, hint: "give each category its own name, or merge the two categories (and their annotations' category_id) in the file" });
+      b.addProblem({
+        kind: "duplicate-category",
+        file,
+        place: `categories[${i}]`,
+        message: `categories ${first} and ${c.id} are both named ${JSON.stringify(c.name)}; category ${c.id} is kept apart as ${JSON.stringify(name)}`,
+        hint: "give each category its own name, or merge the two categories (and their annotations' category_id) in the file",
+      });
     }
     idOfName.set(name, c.id);
     catName.set(c.id, name);
     const extra = dict();
     for (const [k, v] of Object.entries(c)) if (!CATEGORY_KEYS.has(k)) extra[k] = v;
-    b.categories.push({ id: c.id, name, ...(typeof c.supercategory === "string" ? { supercategory: c.supercategory } : {}), ...(Object.keys(extra).length ? { attributes: extra } : {}) });
+    b.categories.push({
+      id: c.id,
+      name,
+      ...(typeof c.supercategory === "string" ? { supercategory: c.supercategory } : {}),
+      ...(Object.keys(extra).length ? { attributes: extra } : {}),
+    });
   });
 
   const sampleOf = new Map<unknown, string>();
   images.forEach((im, i) => {
-    if (typeof im.file_name !== "string") fail(file, `images[${i}]`, "image has no file_name", "every image needs file_name");
-    if (sampleOf.has(im.id)) fail(file, `images[${i}]`, `image id ${JSON.stringify(im.id)} appears twice`, "give each image its own id");
+    if (typeof im.file_name !== "string")
+      fail(file, `images[${i}]`, "image has no file_name", "every image needs file_name");
+    if (sampleOf.has(im.id))
+      fail(file, `images[${i}]`, `image id ${JSON.stringify(im.id)} appears twice`, "give each image its own id");
     const fields = dict();
     fields.source_id = im.id ?? null;
-    for (const [k, v] of Object.entries(im)) if (!IMAGE_KEYS.has(k)) fields[k === "source_id" ? "source_id_field" : k] = v;
+    for (const [k, v] of Object.entries(im))
+      if (!IMAGE_KEYS.has(k)) fields[k === "source_id" ? "source_id_field" : k] = v;
     // Values of COCO's keys that the core columns cannot hold stay as metadata (`width_field`, ...).
-    const width = numOrNull(im.width), height = numOrNull(im.height);
+    const width = numOrNull(im.width),
+      height = numOrNull(im.height);
     if (width === null && im.width != null) fields.width = im.width;
     if (height === null && im.height != null) fields.height = im.height;
     const split = typeof im.split === "string" ? im.split : null;
@@ -128,7 +188,8 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
     const sampleId = sampleOf.get(a.image_id);
     if (sampleId === undefined) {
       const typed = idTypeMismatch(a.image_id, (id) => sampleOf.has(id as number));
-      if (typed) fail(file, place, `image_id ${typed}`, "write image ids one way: numbers without quotes, as COCO does");
+      if (typed)
+        fail(file, place, `image_id ${typed}`, "write image ids one way: numbers without quotes, as COCO does");
       const message = `image_id ${JSON.stringify(a.image_id)} is not in images`;
       fail(file, place, message, "add the image to images, or remove the annotation");
     }
@@ -137,7 +198,10 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
       label = `unknown-category-${String(a.category_id)}`;
       const typed = idTypeMismatch(a.category_id, (id) => catName.has(id as number));
       b.addProblem({
-        kind: "unknown-category", sampleId, file, place,
+        kind: "unknown-category",
+        sampleId,
+        file,
+        place,
         message: `category_id ${typed ?? `${JSON.stringify(a.category_id)} is not in categories`}; kept with label ${label}`,
         hint: typed
           ? "write category ids as numbers without quotes, as COCO does"
@@ -149,7 +213,8 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
       }
     }
     const box = boxOf(a);
-    if (!box) fail(file, place, "annotation has no bbox [x, y, width, height] and no polygon to derive it from", "add a bbox");
+    if (!box)
+      fail(file, place, "annotation has no bbox [x, y, width, height] and no polygon to derive it from", "add a bbox");
     const attributes = dict();
     for (const [k, v] of Object.entries(a)) if (!ANN_KEYS.has(k)) attributes[k] = v;
     // COCO values the object columns cannot hold as they are, kept as given (see the top).
@@ -162,10 +227,18 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
     const seg = a.segmentation;
     const hasSeg = seg != null && !(Array.isArray(seg) && seg.length === 0);
     b.addObject({
-      sampleId, field, label, x: box[0], y: box[1], w: box[2], h: box[3],
+      sampleId,
+      field,
+      label,
+      x: box[0],
+      y: box[1],
+      w: box[2],
+      h: box[3],
       confidence: typeof a.score === "number" ? a.score : null,
-      iscrowd: crowdOf(a.iscrowd), area: numOrNull(a.area),
-      segmentation: hasSeg ? seg : null, attributes,
+      iscrowd: crowdOf(a.iscrowd),
+      area: numOrNull(a.area),
+      segmentation: hasSeg ? seg : null,
+      attributes,
       sourceId: typeof a.id === "number" || typeof a.id === "string" ? a.id : null,
       tags: isTextList(a.tags) ? a.tags : [],
     });
@@ -176,7 +249,13 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
 /** A list's entries, each checked to be an object, so that a `null` names its place. */
 function entries(file: string, key: string, list: unknown[], what: string): Entry[] {
   list.forEach((v, i) => {
-    if (!isEntry(v)) fail(file, `${key}[${i}]`, `expected ${what}, found ${describe(v)}`, `make ${key}[${i}] an object, or remove it from the list`);
+    if (!isEntry(v))
+      fail(
+        file,
+        `${key}[${i}]`,
+        `expected ${what}, found ${describe(v)}`,
+        `make ${key}[${i}] an object, or remove it from the list`,
+      );
   });
   return list as Entry[];
 }
@@ -186,7 +265,13 @@ function isEntry(v: unknown): v is Entry {
 }
 
 function describe(v: unknown): string {
-  return v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "string" ? `the text ${JSON.stringify(v)}` : `${typeof v} ${JSON.stringify(v)}`;
+  return v === null
+    ? "null"
+    : Array.isArray(v)
+      ? "a list"
+      : typeof v === "string"
+        ? `the text ${JSON.stringify(v)}`
+        : `${typeof v} ${JSON.stringify(v)}`;
 }
 
 function isTextList(v: unknown): v is string[] {
@@ -210,7 +295,8 @@ function numOrNull(v: unknown): number | null {
 
 function boxOf(a: Entry): [number, number, number, number] | null {
   const bb = a.bbox;
-  if (Array.isArray(bb) && bb.length === 4 && bb.every((v) => typeof v === "number")) return bb as [number, number, number, number];
+  if (Array.isArray(bb) && bb.length === 4 && bb.every((v) => typeof v === "number"))
+    return bb as [number, number, number, number];
   const seg = a.segmentation;
   if (Array.isArray(seg) && seg.length && Array.isArray(seg[0])) {
     const box = extent((seg as number[][]).flat());
@@ -228,15 +314,29 @@ function annotationIds(sourceIds: (string | null)[]): (number | string)[] {
  * Whether an attribute named like a COCO annotation key can be written in that key's place:
  * when it is the value the reader kept there (it reads back the same), not another value.
  */
-function attributeFits(key: string, v: unknown, o: FieldObjects, r: number, id: number | string, tags: string[]): boolean {
+function attributeFits(
+  key: string,
+  v: unknown,
+  o: FieldObjects,
+  r: number,
+  id: number | string,
+  tags: string[],
+): boolean {
   switch (key) {
-    case "id": return typeof v === "string" && isNumberText(v) && v === o.sourceId[r] && id === Number(v);
-    case "iscrowd": return crowdOf(v) === o.iscrowd[r];
-    case "area": return o.area[r] === null || v === o.area[r];
-    case "score": return (o.confidence[r] === null && typeof v !== "number") || v === o.confidence[r];
-    case "segmentation": return o.segmentation[r] === null && (v === null || (Array.isArray(v) && v.length === 0));
-    case "tags": return tags.length === 0 && !isTextList(v);
-    default: return false;
+    case "id":
+      return typeof v === "string" && isNumberText(v) && v === o.sourceId[r] && id === Number(v);
+    case "iscrowd":
+      return crowdOf(v) === o.iscrowd[r];
+    case "area":
+      return o.area[r] === null || v === o.area[r];
+    case "score":
+      return (o.confidence[r] === null && typeof v !== "number") || v === o.confidence[r];
+    case "segmentation":
+      return o.segmentation[r] === null && (v === null || (Array.isArray(v) && v.length === 0));
+    case "tags":
+      return tags.length === 0 && !isTextList(v);
+    default:
+      return false;
   }
 }
 
@@ -251,7 +351,12 @@ function taken(im: Entry, key: string): boolean {
  * not hold, renamed on reading) goes back to `<core>` when the image has no value there.
  */
 function imageKey(column: string, im: Entry): string {
-  const base = column === "source_id_field" ? "source_id" : column.endsWith("_field") && CORE_NAMES.has(column.slice(0, -6)) ? column.slice(0, -6) : null;
+  const base =
+    column === "source_id_field"
+      ? "source_id"
+      : column.endsWith("_field") && CORE_NAMES.has(column.slice(0, -6))
+        ? column.slice(0, -6)
+        : null;
   return base !== null && !taken(im, base) ? base : column;
 }
 
@@ -264,8 +369,11 @@ function buildCoco(ds: Dataset, field: string): { json: Entry; lost: string[] } 
   const sampleIds = Array.from(values<string>(s, "id"));
   const imageIds = cocoImageIds(ds);
   const meta = metadataColumns(ds).filter((c) => c !== "source_id");
-  const filepaths = values<string>(s, "filepath"), widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
-  const splits = values<string | null>(s, "split"), sampleTags = values<string[] | null>(s, "tags");
+  const filepaths = values<string>(s, "filepath"),
+    widths = values<number | null>(s, "width"),
+    heights = values<number | null>(s, "height");
+  const splits = values<string | null>(s, "split"),
+    sampleTags = values<string[] | null>(s, "tags");
   const metaValues = meta.map((c) => values<unknown>(s, c));
   const metaClashes = new Map<string, number>();
 
@@ -289,7 +397,10 @@ function buildCoco(ds: Dataset, field: string): { json: Entry; lost: string[] } 
 
   const rows: number[] = [];
   sampleIds.forEach((id) => rows.push(...(o.bySample.get(id) ?? [])));
-  const catIds = categoryIds(ds.categories, rows.map((i) => o.label[i]));
+  const catIds = categoryIds(
+    ds.categories,
+    rows.map((i) => o.label[i]),
+  );
   const annIds = annotationIds(rows.map((i) => o.sourceId[i]));
   const imageIdOf = new Map(sampleIds.map((id, i) => [id, imageIds[i]]));
   const sampleOfRow = values<string>(ds.objects, "sample_id");
@@ -331,10 +442,14 @@ function buildCoco(ds: Dataset, field: string): { json: Entry; lost: string[] } 
   });
   const lost: string[] = [];
   if (clashingObjects) {
-    lost.push(`attributes of ${clashingObjects} objects named like COCO's own annotation keys (${[...attrClashes].map(([k, n]) => `${k} ${n}x`).join(", ")}): coco writes the object's own values there`);
+    lost.push(
+      `attributes of ${clashingObjects} objects named like COCO's own annotation keys (${[...attrClashes].map(([k, n]) => `${k} ${n}x`).join(", ")}): coco writes the object's own values there`,
+    );
   }
   if (metaClashes.size) {
-    lost.push(`metadata values named like COCO's own image keys (${[...metaClashes].map(([k, n]) => `${k} ${n}x`).join(", ")}): coco writes the sample's own values there`);
+    lost.push(
+      `metadata values named like COCO's own image keys (${[...metaClashes].map(([k, n]) => `${k} ${n}x`).join(", ")}): coco writes the sample's own values there`,
+    );
   }
   const extra = (ds.info.coco ?? {}) as Entry;
   return { json: { ...extra, images, annotations, categories }, lost };

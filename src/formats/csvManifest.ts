@@ -29,7 +29,23 @@ export const csvManifest: Format = {
   name: "csv",
   description: "CSV manifest: one sample per row with metadata and classification labels",
   reads: "file",
-  holds: { boxes: false, polygons: false, rle: false, crowd: false, confidence: true, classification: true, metadata: true, attributes: false, multipleFields: true, splits: true, sampleTags: true, objectTags: false, area: false, ids: false, categoryKeys: false },
+  holds: {
+    boxes: false,
+    polygons: false,
+    rle: false,
+    crowd: false,
+    confidence: true,
+    classification: true,
+    metadata: true,
+    attributes: false,
+    multipleFields: true,
+    splits: true,
+    sampleTags: true,
+    objectTags: false,
+    area: false,
+    ids: false,
+    categoryKeys: false,
+  },
   detect: (input) => input.endsWith(".csv"),
   read: readCsvManifest,
   write: writeCsvManifest,
@@ -39,9 +55,18 @@ export const csvManifest: Format = {
 async function readCsvManifest(file: string, options: ReadOptions): Promise<Dataset> {
   const { header, rows, lines } = parseCsv(readText(file), { file });
   const pathCol = header.findIndex((h) => PATH_COLUMNS.includes(h.toLowerCase()));
-  if (pathCol < 0) fail(file, "header", `no image path column (one of ${PATH_COLUMNS.join(", ")})`, "add a filepath column with each image's path relative to the images folder");
+  if (pathCol < 0)
+    fail(
+      file,
+      "header",
+      `no image path column (one of ${PATH_COLUMNS.join(", ")})`,
+      "add a filepath column with each image's path relative to the images folder",
+    );
   const field = options.field ?? GROUND_TRUTH;
-  const b = new DatasetBuilder(options.name ?? path.basename(file, ".csv"), imagesDirFor(options) ?? path.dirname(path.resolve(file)));
+  const b = new DatasetBuilder(
+    options.name ?? path.basename(file, ".csv"),
+    imagesDirFor(options) ?? path.dirname(path.resolve(file)),
+  );
   const withExtension = extensionFinder(b.imagesDir!, header[pathCol]);
   const col = (name: string) => header.indexOf(name);
   const typed = header.map((_, c) => typedColumn(rows.map((r) => r[c] ?? "")));
@@ -57,11 +82,22 @@ async function readCsvManifest(file: string, options: ReadOptions): Promise<Data
     const cols = header.flatMap((h, k) => (h.startsWith(prefix) ? [{ column: k, cls: h.slice(prefix.length) }] : []));
     if (cols.length) probCols.set(f.name, cols);
     const classes = cols.length ? { classes: cols.map((p) => p.cls) } : {};
-    b.declareField({ name: f.name, kind: "classification", predicted: (f.confidence >= 0 || cols.length > 0) && f.name !== field, ...classes });
+    b.declareField({
+      name: f.name,
+      kind: "classification",
+      predicted: (f.confidence >= 0 || cols.length > 0) && f.name !== field,
+      ...classes,
+    });
   }
   const skip = new Set([
-    pathCol, col("id"), col("width"), col("height"), col("split"), col("tags"),
-    ...[...labelFields.values()].map((f) => f.confidence), ...[...probCols.values()].flat().map((p) => p.column),
+    pathCol,
+    col("id"),
+    col("width"),
+    col("height"),
+    col("split"),
+    col("tags"),
+    ...[...labelFields.values()].map((f) => f.confidence),
+    ...[...probCols.values()].flat().map((p) => p.column),
   ]);
   rows.forEach((r, i) => {
     const fp = r[pathCol];
@@ -81,15 +117,24 @@ async function readCsvManifest(file: string, options: ReadOptions): Promise<Data
       const raw = col(name) >= 0 ? (r[col(name)] ?? "") : "";
       if (raw.trim() === "") return null;
       const n = Number(raw);
-      if (!Number.isFinite(n)) fail(file, `line ${lines[i]}, column ${name}`, `${name} ${JSON.stringify(raw)} is not a number`, `write the image ${name} in pixels as a number (640), or leave the cell empty to read it from the image`);
+      if (!Number.isFinite(n))
+        fail(
+          file,
+          `line ${lines[i]}, column ${name}`,
+          `${name} ${JSON.stringify(raw)} is not a number`,
+          `write the image ${name} in pixels as a number (640), or leave the cell empty to read it from the image`,
+        );
       return n;
     };
     const found = withExtension(fp);
     const id = b.addSample({
-      id: col("id") >= 0 && r[col("id")] ? r[col("id")] : undefined, filepath: found.filepath,
-      width: num("width"), height: num("height"),
+      id: col("id") >= 0 && r[col("id")] ? r[col("id")] : undefined,
+      filepath: found.filepath,
+      width: num("width"),
+      height: num("height"),
       split: col("split") >= 0 && r[col("split")] ? r[col("split")] : null,
-      tags: col("tags") >= 0 && r[col("tags")] ? r[col("tags")].split(";") : [], fields,
+      tags: col("tags") >= 0 && r[col("tags")] ? r[col("tags")].split(";") : [],
+      fields,
     });
     if (found.problem) b.addProblem({ ...found.problem, sampleId: id, place: `line ${lines[i]}` });
   });
@@ -120,7 +165,8 @@ function extensionFinder(imagesDir: string, column: string): (filepath: string) 
     return {
       filepath,
       problem: {
-        kind: "missing-image", file: path.join(imagesDir, filepath),
+        kind: "missing-image",
+        file: path.join(imagesDir, filepath),
         message: `${named}, and no single image ${filepath}.* is in ${imagesDir}${several}`,
         hint: "pass --images with the folder that holds the images, or write each path with its extension (1a2b3c.jpg)",
       },
@@ -151,7 +197,8 @@ function manifestTable(ds: Dataset, file: string): ManifestTable {
   const classification = ds.fields.filter((k) => k.kind === "classification");
   for (const f of classification) {
     labelCols.push(...[f.name, `${f.name}_confidence`].filter(has));
-    if (f.classes && has(`${f.name}_probs`)) probSets.push({ field: f.name, classes: f.classes, values: values(s, `${f.name}_probs`) });
+    if (f.classes && has(`${f.name}_probs`))
+      probSets.push({ field: f.name, classes: f.classes, values: values(s, `${f.name}_probs`) });
   }
   const columns = [...plain, ...labelCols];
   const data = columns.map((c) => values<unknown>(s, c));
@@ -170,19 +217,33 @@ function manifestTable(ds: Dataset, file: string): ManifestTable {
   columns.forEach((c, k) => {
     if (["id", "filepath", "width", "height"].includes(c)) return;
     const text = rows.slice(1).map((r) => csvText(r[k]));
-    const back: unknown[] = c === "split" || labelNames.has(c) ? text.map((t) => t || null)
-      : c === "tags" ? text.map((t) => (t ? t.split(";") : []))
-      : typedColumn(text);
+    const back: unknown[] =
+      c === "split" || labelNames.has(c)
+        ? text.map((t) => t || null)
+        : c === "tags"
+          ? text.map((t) => (t ? t.split(";") : []))
+          : typedColumn(text);
     const changed = changes(data[k], back);
-    if (changed) lost.push(`${changed.count} values of column ${JSON.stringify(c)} (csv cells have no type: ${changed.example} when read back)`);
+    if (changed)
+      lost.push(
+        `${changed.count} values of column ${JSON.stringify(c)} (csv cells have no type: ${changed.example} when read back)`,
+      );
   });
   // Columns reading would take for label columns, or miss as one.
   const labelish = columns.filter((c) => c === "label" || c === GROUND_TRUTH || columns.includes(`${c}_confidence`));
   const reread = (c: string) => labelish.some((l) => c === l || c === `${l}_confidence` || c.startsWith(`${l}_prob_`));
   const taken = meta.filter(reread);
-  if (taken.length) lost.push(`metadata columns ${taken.map((c) => JSON.stringify(c)).join(", ")} (csv reads a column named label or ${GROUND_TRUTH}, one with a _confidence companion, or X_prob_Y as label columns)`);
-  const missed = classification.filter((f) => f.name !== GROUND_TRUTH && !has(`${f.name}_confidence`)).map((f) => f.name);
-  if (missed.length) lost.push(`classification fields ${missed.map((c) => JSON.stringify(c)).join(", ")} (csv reads a column as a label field only when it is named ${GROUND_TRUTH} or has a _confidence column; these read back as metadata)`);
+  if (taken.length)
+    lost.push(
+      `metadata columns ${taken.map((c) => JSON.stringify(c)).join(", ")} (csv reads a column named label or ${GROUND_TRUTH}, one with a _confidence companion, or X_prob_Y as label columns)`,
+    );
+  const missed = classification
+    .filter((f) => f.name !== GROUND_TRUTH && !has(`${f.name}_confidence`))
+    .map((f) => f.name);
+  if (missed.length)
+    lost.push(
+      `classification fields ${missed.map((c) => JSON.stringify(c)).join(", ")} (csv reads a column as a label field only when it is named ${GROUND_TRUTH} or has a _confidence column; these read back as metadata)`,
+    );
   return { rows, lost };
 }
 
@@ -193,11 +254,15 @@ function csvText(v: CsvValue): string {
 
 /** How many values differ from what is read back, with one example; null when none. */
 function changes(before: ArrayLike<unknown>, after: unknown[]): { count: number; example: string } | null {
-  let count = 0, example = "";
+  let count = 0,
+    example = "";
   for (let i = 0; i < after.length; i++) {
-    const a = before[i] ?? null, b = after[i];
-    const same = a === b || (typeof a === "number" && typeof b === "number" && Number.isNaN(a) && Number.isNaN(b))
-      || (Array.isArray(b) && isList(a) && b.length === a.length && b.every((t, k) => t === a[k]));
+    const a = before[i] ?? null,
+      b = after[i];
+    const same =
+      a === b ||
+      (typeof a === "number" && typeof b === "number" && Number.isNaN(a) && Number.isNaN(b)) ||
+      (Array.isArray(b) && isList(a) && b.length === a.length && b.every((t, k) => t === a[k]));
     if (same) continue;
     if (count++ === 0) example = `${show(a)} would be ${show(b)}`;
   }
@@ -226,9 +291,16 @@ function cell(v: unknown, column: string, file: string, sampleId: string): CsvVa
   if (v === null || v === undefined) return null;
   if (column === "tags") {
     const tags = Array.from(v as ArrayLike<string>);
-    if (tags.some((t) => t.includes(";"))) fail(file, `sample ${JSON.stringify(sampleId)}, column tags`, `a tag contains ';', the CSV manifest's tag separator (tags ${JSON.stringify(tags)})`, "rename the tag, or write to jsonl");
+    if (tags.some((t) => t.includes(";")))
+      fail(
+        file,
+        `sample ${JSON.stringify(sampleId)}, column tags`,
+        `a tag contains ';', the CSV manifest's tag separator (tags ${JSON.stringify(tags)})`,
+        "rename the tag, or write to jsonl",
+      );
     return tags.join(";");
   }
-  if (typeof v === "object") return JSON.stringify(ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v);
+  if (typeof v === "object")
+    return JSON.stringify(ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v);
   return v as CsvValue;
 }

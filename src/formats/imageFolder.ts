@@ -28,7 +28,23 @@ export const imageFolder: Format = {
   name: "image-folder",
   description: "classification image folder: <root>/[<split>/]<class>/<image>",
   reads: "folder",
-  holds: { boxes: false, polygons: false, rle: false, crowd: false, confidence: false, classification: true, metadata: false, attributes: false, multipleFields: false, splits: true, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
+  holds: {
+    boxes: false,
+    polygons: false,
+    rle: false,
+    crowd: false,
+    confidence: false,
+    classification: true,
+    metadata: false,
+    attributes: false,
+    multipleFields: false,
+    splits: true,
+    sampleTags: false,
+    objectTags: false,
+    area: false,
+    ids: false,
+    categoryKeys: false,
+  },
   detect: holdsImagesOrFolders,
   read: readImageFolder,
   plan: (ds, output, options) => plans.get(ds, output, options).lost,
@@ -42,7 +58,13 @@ function holdsImagesOrFolders(input: string): boolean {
 }
 
 async function readImageFolder(root: string, options: ReadOptions): Promise<Dataset> {
-  if (!isDir(root)) fail(root, undefined, "expected a folder with one sub-folder per class", "pass the folder that holds the class folders");
+  if (!isDir(root))
+    fail(
+      root,
+      undefined,
+      "expected a folder with one sub-folder per class",
+      "pass the folder that holds the class folders",
+    );
   const files = listFiles(root, (f) => IMAGE_EXTENSIONS.test(f));
   if (!files.length) fail(root, undefined, "no images found", "images go in <root>/<class>/ (jpg, png, webp, ...)");
   const top = new Set(files.map((f) => f.split("/")[0]));
@@ -78,7 +100,8 @@ const plans = new WritePlans<ImageFolderPlan>(planImageFolder);
 function planImageFolder(ds: Dataset, out: string, options: WriteOptions): ImageFolderPlan {
   const field = classificationField(ds, out, options);
   const labels = values<string | null>(ds.samples, field);
-  const ids = values<string>(ds.samples, "id"), filepaths = values<string>(ds.samples, "filepath");
+  const ids = values<string>(ds.samples, "id"),
+    filepaths = values<string>(ds.samples, "filepath");
   const splits = values<string | null>(ds.samples, "split");
   const plan: ImageFolderPlan = { rows: [], sources: [], targets: [], lost: [] };
   const written: number[] = [];
@@ -94,7 +117,12 @@ function planImageFolder(ds: Dataset, out: string, options: WriteOptions): Image
     const dest = joinOutput(out, parts, filepaths[i].split(/[\\/]/).pop()!);
     const src = ds.imagePath(filepaths[i]);
     if (!isFile(src)) {
-      throw new BlindspotError({ file: src, place: `sample ${ids[i]}`, message: "image not found, so nothing was written", hint: "put the image back in the images folder, or remove the sample from the dataset before writing" });
+      throw new BlindspotError({
+        file: src,
+        place: `sample ${ids[i]}`,
+        message: "image not found, so nothing was written",
+        hint: "put the image back in the images folder, or remove the sample from the dataset before writing",
+      });
     }
     plan.rows.push(i);
     plan.sources.push(src);
@@ -104,10 +132,17 @@ function planImageFolder(ds: Dataset, out: string, options: WriteOptions): Image
     // Without split folders the reader takes the top folders for splits when every one is a split name.
     const tops = new Set(written.map((i) => String(labels[i]).split("/")[0]));
     if (tops.size && [...tops].every((t) => SPLIT_NAMES.has(t.toLowerCase()))) {
-      plan.lost.push(`the classes of ${written.length} images (${[...tops].sort().join(", ")}): every top class folder is a split name, so an image folder reads them back as splits without classes (rename a class, e.g. add one that is not train, val, valid, validation or test)`);
+      plan.lost.push(
+        `the classes of ${written.length} images (${[...tops].sort().join(", ")}): every top class folder is a split name, so an image folder reads them back as splits without classes (rename a class, e.g. add one that is not train, val, valid, validation or test)`,
+      );
     }
   }
-  refuseSharedOutputs(out, plan.targets, plan.rows.map((i) => filepaths[i]), "an image folder keeps each image's file name in its class folder; give these images distinct file names");
+  refuseSharedOutputs(
+    out,
+    plan.targets,
+    plan.rows.map((i) => filepaths[i]),
+    "an image folder keeps each image's file name in its class folder; give these images distinct file names",
+  );
   if (unlabeled) plan.lost.push(`${unlabeled} images without a ${field} label (an image folder has no place for them)`);
   return plan;
 }
@@ -121,10 +156,19 @@ function classificationField(ds: Dataset, out: string, options: WriteOptions): s
   const kind = ds.fields.find((f) => f.name === field)?.kind;
   if (kind === "classification" && ds.samples.columnNames().includes(field)) return field;
   const classified = ds.fields.filter((f) => f.kind === "classification").map((f) => f.name);
-  if (classified.length) fail(out, field, `label field ${field} ${kind !== undefined && kind !== "classification" ? `holds ${kind}, not classification labels` : "has no classification labels"}, so nothing was written`, `pick a classification field with --field: ${classified.join(", ")}`);
-  const fields = ds.fields.length ? `its label fields: ${ds.fields.map((f) => `${f.name} (${f.kind})`).join(", ")}` : "it has no label fields";
+  if (classified.length)
+    fail(
+      out,
+      field,
+      `label field ${field} ${kind !== undefined && kind !== "classification" ? `holds ${kind}, not classification labels` : "has no classification labels"}, so nothing was written`,
+      `pick a classification field with --field: ${classified.join(", ")}`,
+    );
+  const fields = ds.fields.length
+    ? `its label fields: ${ds.fields.map((f) => `${f.name} (${f.kind})`).join(", ")}`
+    : "it has no label fields";
   fail(
-    out, undefined,
+    out,
+    undefined,
     `the dataset has no classification labels (${fields}), and an image folder holds only one class per image, so nothing was written`,
     ds.fields.some((f) => f.kind === "detections")
       ? `write the boxes to a detection format instead, e.g. --to coco ${out.replace(/[\\/]+$/, "")}.json, or --to yolo or voc with the folder ${out}`
@@ -142,12 +186,20 @@ function splitFolders(rows: number[], splits: ArrayLike<string | null>, lost: st
   if (!named.length) return false;
   const unknown = [...new Set(named.map((i) => splits[i]!).filter((s) => !SPLIT_NAMES.has(s.toLowerCase())))];
   if (unknown.length) {
-    const shown = unknown.slice(0, 5).map((s) => JSON.stringify(s)).join(", ") + (unknown.length > 5 ? ", ..." : "");
-    lost.push(`the splits of ${named.length} images (written without split folders): an image folder reads back only train, val, valid, validation and test as splits, not ${shown}`);
+    const shown =
+      unknown
+        .slice(0, 5)
+        .map((s) => JSON.stringify(s))
+        .join(", ") + (unknown.length > 5 ? ", ..." : "");
+    lost.push(
+      `the splits of ${named.length} images (written without split folders): an image folder reads back only train, val, valid, validation and test as splits, not ${shown}`,
+    );
     return false;
   }
   if (named.length < rows.length) {
-    lost.push(`the splits of ${named.length} images (written without split folders): ${rows.length - named.length} other images have no split, and an image folder has split folders for all images or for none`);
+    lost.push(
+      `the splits of ${named.length} images (written without split folders): ${rows.length - named.length} other images have no split, and an image folder has split folders for all images or for none`,
+    );
     return false;
   }
   return true;
@@ -161,9 +213,10 @@ function classFolders(label: string, out: string): { name: string; what: string 
       return { name: safeName(part, "class", out), what: "class" };
     } catch {
       throw new BlindspotError({
-        file: out, place: "class",
+        file: out,
+        place: "class",
         message: `class ${JSON.stringify(label)} cannot be written as nested class folders: ${JSON.stringify(part)} cannot be a folder name`,
-        hint: "an image folder writes each \"/\" of a class as a sub-folder; rename the class so that every part is a folder name (not empty, not . or .., no backslash), or write to a single-file format such as jsonl or coco",
+        hint: 'an image folder writes each "/" of a class as a sub-folder; rename the class so that every part is a folder name (not empty, not . or .., no backslash), or write to a single-file format such as jsonl or coco',
       });
     }
   });
@@ -181,7 +234,8 @@ async function writeImageFolder(ds: Dataset, out: string, options: WriteOptions)
   const { rows, sources, targets, lost } = plans.take(ds, out, options);
   const ids = values<string>(ds.samples, "id");
   for (let k = 0; k < targets.length; k++) {
-    const src = sources[k], dest = targets[k];
+    const src = sources[k],
+      dest = targets[k];
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     try {
       fs.linkSync(src, dest);
@@ -189,7 +243,12 @@ async function writeImageFolder(ds: Dataset, out: string, options: WriteOptions)
       try {
         fs.copyFileSync(src, dest, fs.constants.COPYFILE_EXCL);
       } catch (err) {
-        throw new BlindspotError({ file: src, place: `sample ${ids[rows[k]]}`, message: `the image cannot be copied to ${dest} (${(err as Error).message})`, hint: "check that the image is still there and the output folder can be written" });
+        throw new BlindspotError({
+          file: src,
+          place: `sample ${ids[rows[k]]}`,
+          message: `the image cannot be copied to ${dest} (${(err as Error).message})`,
+          hint: "check that the image is still there and the output folder can be written",
+        });
       }
     }
   }

@@ -29,20 +29,50 @@ export const jsonl: Format = {
   name: "jsonl",
   description: "JSON Lines manifest: one sample per line with metadata, classification and detection fields",
   reads: "file",
-  holds: { boxes: true, polygons: true, rle: true, crowd: true, confidence: true, classification: true, metadata: true, attributes: true, multipleFields: true, splits: true, sampleTags: true, objectTags: true, area: true, ids: true, categoryKeys: true },
+  holds: {
+    boxes: true,
+    polygons: true,
+    rle: true,
+    crowd: true,
+    confidence: true,
+    classification: true,
+    metadata: true,
+    attributes: true,
+    multipleFields: true,
+    splits: true,
+    sampleTags: true,
+    objectTags: true,
+    area: true,
+    ids: true,
+    categoryKeys: true,
+  },
   detect: (input) => input.endsWith(".jsonl") || input.endsWith(".ndjson"),
   read: readJsonl,
   write: writeJsonl,
   plan: (ds) => {
     const labels = new Set(ds.fields.map((f) => f.name));
     const shadowed = metadataColumns(ds).filter((c) => labels.has(c));
-    return shadowed.length ? [`metadata columns ${shadowed.map((c) => JSON.stringify(c)).join(", ")} (named like a label field, whose labels jsonl writes under that key)`] : [];
+    return shadowed.length
+      ? [
+          `metadata columns ${shadowed.map((c) => JSON.stringify(c)).join(", ")} (named like a label field, whose labels jsonl writes under that key)`,
+        ]
+      : [];
   },
 };
 
 const VERSION = 1;
 const CORE = new Set<string>(["id", "filepath", "width", "height", "split", "tags"]);
-const OBJECT_KEYS = new Set(["label", "bbox", "confidence", "iscrowd", "area", "segmentation", "attributes", "id", "tags"]);
+const OBJECT_KEYS = new Set([
+  "label",
+  "bbox",
+  "confidence",
+  "iscrowd",
+  "area",
+  "segmentation",
+  "attributes",
+  "id",
+  "tags",
+]);
 
 type Entry = Record<string, unknown>;
 type Kind = "detections" | "classification" | "metadata";
@@ -60,23 +90,30 @@ interface Line {
 }
 
 async function readJsonl(file: string, options: ReadOptions): Promise<Dataset> {
-  const b = new DatasetBuilder(options.name ?? path.basename(file).replace(/\.(jsonl|ndjson)$/, ""), imagesDirFor(options) ?? path.dirname(path.resolve(file)));
+  const b = new DatasetBuilder(
+    options.name ?? path.basename(file).replace(/\.(jsonl|ndjson)$/, ""),
+    imagesDirFor(options) ?? path.dirname(path.resolve(file)),
+  );
   const lines: Line[] = [];
   let header: Header | null = null;
-  readText(file).split("\n").forEach((text, k) => {
-    if (!text.trim()) return;
-    const place = `line ${k + 1}`;
-    const row = parseJson(`${file} ${place}`, text);
-    if (!isEntry(row)) fail(file, place, "each line must be a JSON object", "write one sample object per line");
-    if (lines.length === 0 && header === null && "blindspot" in row && !("filepath" in row)) header = readHeader(file, place, row.blindspot);
-    else lines.push({ place, row });
-  });
+  readText(file)
+    .split("\n")
+    .forEach((text, k) => {
+      if (!text.trim()) return;
+      const place = `line ${k + 1}`;
+      const row = parseJson(`${file} ${place}`, text);
+      if (!isEntry(row)) fail(file, place, "each line must be a JSON object", "write one sample object per line");
+      if (lines.length === 0 && header === null && "blindspot" in row && !("filepath" in row))
+        header = readHeader(file, place, row.blindspot);
+      else lines.push({ place, row });
+    });
   const head: Header = header ?? {};
   if (head.categories) b.categories = head.categories.map((c) => ({ ...c }));
   if (head.info) b.info = head.info;
   for (const f of head.fields ?? []) b.declareField(f);
   const kinds = fieldKinds(file, lines, head);
-  for (const [key, kind] of kinds) if (kind !== "metadata" && !b.fields.has(key)) b.declareField(discovered(lines, key, kind));
+  for (const [key, kind] of kinds)
+    if (kind !== "metadata" && !b.fields.has(key)) b.declareField(discovered(lines, key, kind));
 
   for (const { place, row } of lines) {
     const fp = row.filepath;
@@ -89,12 +126,19 @@ async function readJsonl(file: string, options: ReadOptions): Promise<Dataset> {
       if (kind === "metadata") fields[key] = v;
       else if (v === null) continue;
       else if (kind === "detections") {
-        if (!Array.isArray(v)) fail(file, `${place}, ${key}`, `"${key}" is a detection field but holds ${describe(v)} here`, `make "${key}" a list of objects with label and bbox (or [] for none)`);
+        if (!Array.isArray(v))
+          fail(
+            file,
+            `${place}, ${key}`,
+            `"${key}" is a detection field but holds ${describe(v)} here`,
+            `make "${key}" a list of objects with label and bbox (or [] for none)`,
+          );
         detections.push([key, v]);
       } else readClassification(file, place, key, v, b, fields);
     }
     // Core values the columns cannot hold as they are stay as metadata (`width_field`, ...).
-    const width = typeof row.width === "number" ? row.width : null, height = typeof row.height === "number" ? row.height : null;
+    const width = typeof row.width === "number" ? row.width : null,
+      height = typeof row.height === "number" ? row.height : null;
     const split = typeof row.split === "string" ? row.split : null;
     const tags = isTextList(row.tags) ? row.tags : [];
     if (width === null && row.width != null) fields.width = row.width;
@@ -103,7 +147,12 @@ async function readJsonl(file: string, options: ReadOptions): Promise<Dataset> {
     if (!isTextList(row.tags) && row.tags != null) fields.tags = row.tags;
     const id = b.addSample({
       id: typeof row.id === "string" ? row.id : typeof row.id === "number" ? String(row.id) : undefined,
-      filepath: fp, width, height, split, tags, fields,
+      filepath: fp,
+      width,
+      height,
+      split,
+      tags,
+      fields,
     });
     for (const [field, list] of detections) {
       list.forEach((o, j) => readObject(file, `${place}, ${field}[${j}]`, o, b, id, field));
@@ -115,19 +164,48 @@ async function readJsonl(file: string, options: ReadOptions): Promise<Dataset> {
 function readHeader(file: string, place: string, h: unknown): Header {
   const where = (what: string) => `${place}, blindspot${what}`;
   const invalid = "the header line is not valid";
-  if (!isEntry(h)) fail(file, where(""), invalid, 'the first line {"blindspot": {...}} holds the version, categories, info, fields and metadata; remove the line or fix it');
+  if (!isEntry(h))
+    fail(
+      file,
+      where(""),
+      invalid,
+      'the first line {"blindspot": {...}} holds the version, categories, info, fields and metadata; remove the line or fix it',
+    );
   const version = h.version;
-  if (typeof version !== "number") fail(file, where(".version"), invalid, `give the header its version number (${VERSION})`);
-  if (version > VERSION) fail(file, place, `written by a newer blindspot (manifest version ${version}; this one reads up to ${VERSION})`, "update blindspot to read this file");
+  if (typeof version !== "number")
+    fail(file, where(".version"), invalid, `give the header its version number (${VERSION})`);
+  if (version > VERSION)
+    fail(
+      file,
+      place,
+      `written by a newer blindspot (manifest version ${version}; this one reads up to ${VERSION})`,
+      "update blindspot to read this file",
+    );
   const out: Header = {};
   const { categories, info, fields, metadata } = h;
   if (categories !== undefined) {
     if (!Array.isArray(categories)) fail(file, where(".categories"), invalid, "make categories a list of {id, name}");
     out.categories = categories.map((c: unknown, i: number): Category => {
-      if (!isEntry(c) || typeof c.id !== "number" || typeof c.name !== "string" || (c.supercategory !== undefined && typeof c.supercategory !== "string") || (c.attributes !== undefined && !isEntry(c.attributes))) {
-        fail(file, where(`.categories[${i}]`), invalid, "a category is {id: number, name: text, supercategory?: text, attributes?: object}");
+      if (
+        !isEntry(c) ||
+        typeof c.id !== "number" ||
+        typeof c.name !== "string" ||
+        (c.supercategory !== undefined && typeof c.supercategory !== "string") ||
+        (c.attributes !== undefined && !isEntry(c.attributes))
+      ) {
+        fail(
+          file,
+          where(`.categories[${i}]`),
+          invalid,
+          "a category is {id: number, name: text, supercategory?: text, attributes?: object}",
+        );
       }
-      return { id: c.id, name: c.name, ...(typeof c.supercategory === "string" ? { supercategory: c.supercategory } : {}), ...(isEntry(c.attributes) ? { attributes: c.attributes } : {}) };
+      return {
+        id: c.id,
+        name: c.name,
+        ...(typeof c.supercategory === "string" ? { supercategory: c.supercategory } : {}),
+        ...(isEntry(c.attributes) ? { attributes: c.attributes } : {}),
+      };
     });
   }
   if (info !== undefined) {
@@ -137,10 +215,27 @@ function readHeader(file: string, place: string, h: unknown): Header {
   if (fields !== undefined) {
     if (!Array.isArray(fields)) fail(file, where(".fields"), invalid, "make fields a list of {name, kind, predicted}");
     out.fields = fields.map((f: unknown, i: number): FieldInfo => {
-      const ok = isEntry(f) && typeof f.name === "string" && !CORE.has(f.name) && (f.kind === "detections" || f.kind === "classification") && typeof f.predicted === "boolean" && (f.classes === undefined || isTextList(f.classes));
-      if (!ok) fail(file, where(`.fields[${i}]`), invalid, 'a field is {name: text (not a core key), kind: "detections" or "classification", predicted: true or false, classes?: [text]}');
+      const ok =
+        isEntry(f) &&
+        typeof f.name === "string" &&
+        !CORE.has(f.name) &&
+        (f.kind === "detections" || f.kind === "classification") &&
+        typeof f.predicted === "boolean" &&
+        (f.classes === undefined || isTextList(f.classes));
+      if (!ok)
+        fail(
+          file,
+          where(`.fields[${i}]`),
+          invalid,
+          'a field is {name: text (not a core key), kind: "detections" or "classification", predicted: true or false, classes?: [text]}',
+        );
       const e = f as Entry;
-      return { name: e.name as string, kind: e.kind as FieldInfo["kind"], predicted: e.predicted as boolean, ...(isTextList(e.classes) ? { classes: e.classes } : {}) };
+      return {
+        name: e.name as string,
+        kind: e.kind as FieldInfo["kind"],
+        predicted: e.predicted as boolean,
+        ...(isTextList(e.classes) ? { classes: e.classes } : {}),
+      };
     });
   }
   if (metadata !== undefined) {
@@ -175,7 +270,13 @@ function fieldKinds(file: string, lines: Line[], head: Header): Map<string, Kind
     if (at !== undefined) {
       for (const { place, row } of lines) {
         const v = row[key];
-        if (v !== undefined && v !== null && !Array.isArray(v)) fail(file, `${place}, ${key}`, `"${key}" holds boxes (${at}) but ${describe(v)} here`, `make "${key}" a list of objects with label and bbox on every line ([] for none), or rename one of them`);
+        if (v !== undefined && v !== null && !Array.isArray(v))
+          fail(
+            file,
+            `${place}, ${key}`,
+            `"${key}" holds boxes (${at}) but ${describe(v)} here`,
+            `make "${key}" a list of objects with label and bbox on every line ([] for none), or rename one of them`,
+          );
       }
       kinds.set(key, "detections");
     } else kinds.set(key, notClassification.has(key) ? "metadata" : "classification");
@@ -189,7 +290,11 @@ function fieldKinds(file: string, lines: Line[], head: Header): Map<string, Kind
  */
 function discovered(lines: Line[], name: string, kind: "detections" | "classification"): FieldInfo {
   if (kind === "detections") {
-    const predicted = lines.some(({ row }) => Array.isArray(row[name]) && (row[name] as unknown[]).some((o) => isEntry(o) && typeof o.confidence === "number"));
+    const predicted = lines.some(
+      ({ row }) =>
+        Array.isArray(row[name]) &&
+        (row[name] as unknown[]).some((o) => isEntry(o) && typeof o.confidence === "number"),
+    );
     return { name, kind, predicted };
   }
   const entries = lines.map(({ row }) => row[name]).filter(isEntry);
@@ -198,22 +303,53 @@ function discovered(lines: Line[], name: string, kind: "detections" | "classific
   return { name, kind, predicted, ...(probs ? { classes: Object.keys(probs) } : {}) };
 }
 
-function readClassification(file: string, place: string, key: string, v: unknown, b: DatasetBuilder, fields: Entry): void {
-  if (!isClassification(v)) fail(file, `${place}, ${key}`, `"${key}" is a classification field but holds ${describe(v)} here`, `make "${key}" an object {label, confidence?, probs?}`);
+function readClassification(
+  file: string,
+  place: string,
+  key: string,
+  v: unknown,
+  b: DatasetBuilder,
+  fields: Entry,
+): void {
+  if (!isClassification(v))
+    fail(
+      file,
+      `${place}, ${key}`,
+      `"${key}" is a classification field but holds ${describe(v)} here`,
+      `make "${key}" an object {label, confidence?, probs?}`,
+    );
   const probs = v.probs as Record<string, number> | undefined;
   const classes = b.fields.get(key)?.classes;
   fields[key] = v.label;
   if (v.confidence !== undefined) fields[`${key}_confidence`] = v.confidence;
   if (probs != null) {
-    if (!isEntry(probs) || !classes || Object.keys(probs).join("\n") !== classes.join("\n")) fail(file, `${place}, ${key}.probs`, "probabilities name other classes (or another order) than the field's first probs (or the header's classes)", "give every line's probs the same classes in the same order");
+    if (!isEntry(probs) || !classes || Object.keys(probs).join("\n") !== classes.join("\n"))
+      fail(
+        file,
+        `${place}, ${key}.probs`,
+        "probabilities name other classes (or another order) than the field's first probs (or the header's classes)",
+        "give every line's probs the same classes in the same order",
+      );
     fields[`${key}_probs`] = classes.map((c) => probs[c]);
   }
 }
 
 function readObject(file: string, place: string, o: unknown, b: DatasetBuilder, sampleId: string, field: string): void {
-  if (!isEntry(o)) fail(file, place, `expected an object {label, bbox}, found ${describe(o)}`, "make it an object with label and bbox, or remove it");
+  if (!isEntry(o))
+    fail(
+      file,
+      place,
+      `expected an object {label, bbox}, found ${describe(o)}`,
+      "make it an object with label and bbox, or remove it",
+    );
   const bb = o.bbox;
-  if (!Array.isArray(bb) || bb.length !== 4 || !bb.every((v) => typeof v === "number")) fail(file, `${place}.bbox`, `expected [x, y, width, height] as four numbers, found ${describe(bb)}`, "give the object its box in pixels: top-left corner, width, height");
+  if (!Array.isArray(bb) || bb.length !== 4 || !bb.every((v) => typeof v === "number"))
+    fail(
+      file,
+      `${place}.bbox`,
+      `expected [x, y, width, height] as four numbers, found ${describe(bb)}`,
+      "give the object its box in pixels: top-left corner, width, height",
+    );
   if (typeof o.label !== "string") fail(file, place, "object has no label", 'give each object a "label"');
   const attributes = dict();
   if (isEntry(o.attributes)) for (const [k, v] of Object.entries(o.attributes)) attributes[k] = v;
@@ -223,7 +359,14 @@ function readObject(file: string, place: string, o: unknown, b: DatasetBuilder, 
   const keep = (key: string, v: unknown) => {
     if (!Object.prototype.hasOwnProperty.call(attributes, key)) attributes[key] = v;
     else if (JSON.stringify(attributes[key]) !== JSON.stringify(v)) {
-      b.addProblem({ kind: "attribute-clash", sampleId, file, place, message: `the object's key ${JSON.stringify(key)} and attributes.${key} differ; kept attributes.${key} (${JSON.stringify(attributes[key])}), not ${JSON.stringify(v)}`, hint: `keep one of the two values in the labels file` });
+      b.addProblem({
+        kind: "attribute-clash",
+        sampleId,
+        file,
+        place,
+        message: `the object's key ${JSON.stringify(key)} and attributes.${key} differ; kept attributes.${key} (${JSON.stringify(attributes[key])}), not ${JSON.stringify(v)}`,
+        hint: `keep one of the two values in the labels file`,
+      });
     }
   };
   for (const [k, v] of Object.entries(o)) if (!OBJECT_KEYS.has(k)) keep(k, v);
@@ -233,10 +376,18 @@ function readObject(file: string, place: string, o: unknown, b: DatasetBuilder, 
   if (o.id != null && typeof o.id !== "string" && typeof o.id !== "number") keep("id", o.id);
   if (o.tags != null && !isTextList(o.tags)) keep("tags", o.tags);
   b.addObject({
-    sampleId, field, label: o.label, x: bb[0], y: bb[1], w: bb[2], h: bb[3],
+    sampleId,
+    field,
+    label: o.label,
+    x: bb[0],
+    y: bb[1],
+    w: bb[2],
+    h: bb[3],
     confidence: typeof o.confidence === "number" ? o.confidence : null,
-    iscrowd: Number(o.iscrowd ?? 0) ? 1 : 0, area: typeof o.area === "number" ? o.area : null,
-    segmentation: o.segmentation ?? null, attributes,
+    iscrowd: Number(o.iscrowd ?? 0) ? 1 : 0,
+    area: typeof o.area === "number" ? o.area : null,
+    segmentation: o.segmentation ?? null,
+    attributes,
     sourceId: typeof o.id === "string" || typeof o.id === "number" ? o.id : null,
     tags: isTextList(o.tags) ? o.tags : [],
   });
@@ -252,7 +403,13 @@ function isTextList(v: unknown): v is string[] {
 
 function describe(v: unknown): string {
   if (v === undefined) return "nothing";
-  return v === null ? "null" : Array.isArray(v) ? `the list ${short(v)}` : typeof v === "object" ? `the object ${short(v)}` : `${typeof v} ${short(v)}`;
+  return v === null
+    ? "null"
+    : Array.isArray(v)
+      ? `the list ${short(v)}`
+      : typeof v === "object"
+        ? `the object ${short(v)}`
+        : `${typeof v} ${short(v)}`;
 }
 
 function short(v: unknown): string {
@@ -266,7 +423,9 @@ function isDetections(v: unknown): boolean {
 }
 
 function isClassification(v: unknown): v is { label: unknown; confidence?: unknown; probs?: unknown } {
-  return isEntry(v) && "label" in v && Object.keys(v).every((k) => k === "label" || k === "confidence" || k === "probs");
+  return (
+    isEntry(v) && "label" in v && Object.keys(v).every((k) => k === "label" || k === "confidence" || k === "probs")
+  );
 }
 
 async function writeJsonl(ds: Dataset, file: string, _options: WriteOptions): Promise<WriteReport> {
@@ -277,12 +436,21 @@ async function writeJsonl(ds: Dataset, file: string, _options: WriteOptions): Pr
   const cols = new Map(s.columnNames().map((c) => [c, values<unknown>(s, c)]));
   const detections = ds.fields.filter((f) => f.kind === "detections").map((f) => fieldObjects(ds, f.name));
   const objectTags = values<string[] | null>(ds.objects, "tags");
-  const header = { blindspot: { version: VERSION, categories: ds.categories, info: ds.info, fields: ds.fields, metadata: meta } };
+  const header = {
+    blindspot: { version: VERSION, categories: ds.categories, info: ds.info, fields: ds.fields, metadata: meta },
+  };
   const lines: string[] = [JSON.stringify(header)];
   for (let i = 0; i < n; i++) {
     const id = cols.get("id")![i] as string;
     const row = dict();
-    Object.assign(row, { id, filepath: cols.get("filepath")![i], width: cols.get("width")![i], height: cols.get("height")![i], split: cols.get("split")![i], tags: cols.get("tags")![i] });
+    Object.assign(row, {
+      id,
+      filepath: cols.get("filepath")![i],
+      width: cols.get("width")![i],
+      height: cols.get("height")![i],
+      split: cols.get("split")![i],
+      tags: cols.get("tags")![i],
+    });
     for (const c of meta) row[c] = cols.get(c)![i];
     for (const f of classification) {
       const label = cols.get(f.name)?.[i];
@@ -294,7 +462,9 @@ async function writeJsonl(ds: Dataset, file: string, _options: WriteOptions): Pr
       const probs = cols.get(`${f.name}_probs`)?.[i] as ArrayLike<number> | null | undefined;
       if (probs != null && f.classes) {
         const p = dict();
-        f.classes.forEach((c, k) => { p[c] = probs[k]; });
+        f.classes.forEach((c, k) => {
+          p[c] = probs[k];
+        });
         entry.probs = p;
       }
       row[f.name] = entry;

@@ -10,7 +10,16 @@ import { writeFileAtomic } from "../io/atomic";
 import { cornerSize, exactCorner, extent, polygonsDroppedLine, writablePolygon } from "./common/shapes";
 import { finishImport } from "./common/finish";
 import { finiteNumber, isDir, listFiles, readJson, refuseSharedOutputs, stem } from "./common/files";
-import { categoryIds, dict, fieldLabels, fieldObjects, fieldToWrite, imagesDirFor, metadataColumns, type FieldObjects } from "./common/labels";
+import {
+  categoryIds,
+  dict,
+  fieldLabels,
+  fieldObjects,
+  fieldToWrite,
+  imagesDirFor,
+  metadataColumns,
+  type FieldObjects,
+} from "./common/labels";
 import type { Format, ReadOptions, WriteOptions, WriteReport } from "./format";
 
 /**
@@ -48,7 +57,23 @@ export const labelme: Format = {
   name: "labelme",
   description: "LabelMe JSON, one file per image (rectangles, polygons, flags, group ids)",
   reads: "folder",
-  holds: { boxes: true, polygons: true, rle: false, crowd: true, confidence: false, classification: false, metadata: true, attributes: true, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: true, categoryKeys: false },
+  holds: {
+    boxes: true,
+    polygons: true,
+    rle: false,
+    crowd: true,
+    confidence: false,
+    classification: false,
+    metadata: true,
+    attributes: true,
+    multipleFields: false,
+    splits: false,
+    sampleTags: false,
+    objectTags: false,
+    area: false,
+    ids: true,
+    categoryKeys: false,
+  },
   detect: detectLabelme,
   read: readLabelme,
   plan: (ds, output, options) => plans.get(ds, output, options).lost,
@@ -79,7 +104,13 @@ async function readLabelme(input: string, options: ReadOptions): Promise<Dataset
   if (isDir(input)) {
     root = input;
     files = listFiles(input, (rel) => /\.json$/i.test(rel));
-    if (files.length === 0) fail(input, undefined, "no .json files in this folder", "LabelMe writes one .json file per image; give the folder that holds them");
+    if (files.length === 0)
+      fail(
+        input,
+        undefined,
+        "no .json files in this folder",
+        "LabelMe writes one .json file per image; give the folder that holds them",
+      );
   } else if (fs.existsSync(input)) {
     root = path.dirname(input);
     files = [path.basename(input)];
@@ -87,7 +118,10 @@ async function readLabelme(input: string, options: ReadOptions): Promise<Dataset
     fail(input, undefined, "folder not found", "give the folder of LabelMe .json files");
   }
 
-  const b = new DatasetBuilder(options.name ?? path.basename(path.resolve(input), path.extname(input)), imagesDirFor(options));
+  const b = new DatasetBuilder(
+    options.name ?? path.basename(path.resolve(input), path.extname(input)),
+    imagesDirFor(options),
+  );
   const field = options.field ?? GROUND_TRUTH;
   b.declareField({ name: field, kind: "detections", predicted: false });
   for (const c of options.classes ?? []) b.category(c);
@@ -99,13 +133,35 @@ async function readLabelme(input: string, options: ReadOptions): Promise<Dataset
     options.onProgress?.("labels", n + 1, files.length);
     const file = path.join(root, rel);
     let data = readJson(file) as Record<string, unknown> | null;
-    if (data === null || typeof data !== "object" || Array.isArray(data) || (!("shapes" in data) && !("imagePath" in data))) {
-      b.addProblem({ kind: "skipped-file", file, message: "not a LabelMe file (no shapes, no imagePath); skipped", hint: "keep only LabelMe .json files in the labels folder, or ignore this message" });
+    if (
+      data === null ||
+      typeof data !== "object" ||
+      Array.isArray(data) ||
+      (!("shapes" in data) && !("imagePath" in data))
+    ) {
+      b.addProblem({
+        kind: "skipped-file",
+        file,
+        message: "not a LabelMe file (no shapes, no imagePath); skipped",
+        hint: "keep only LabelMe .json files in the labels folder, or ignore this message",
+      });
       return;
     }
     const imagePath = data.imagePath;
-    if (typeof imagePath !== "string" || imagePath === "") fail(file, "imagePath", "missing or empty image path", "set imagePath to the image's path relative to this .json file");
-    if (!Array.isArray(data.shapes)) fail(file, "shapes", "shapes is missing or not a list", "a LabelMe file has a shapes list (empty when the image has no labels)");
+    if (typeof imagePath !== "string" || imagePath === "")
+      fail(
+        file,
+        "imagePath",
+        "missing or empty image path",
+        "set imagePath to the image's path relative to this .json file",
+      );
+    if (!Array.isArray(data.shapes))
+      fail(
+        file,
+        "shapes",
+        "shapes is missing or not a list",
+        "a LabelMe file has a shapes list (empty when the image has no labels)",
+      );
     const shapes = data.shapes as unknown[];
     const fields = dict();
     for (const [k, v] of Object.entries(data)) {
@@ -115,7 +171,8 @@ async function readLabelme(input: string, options: ReadOptions): Promise<Dataset
         addCategories(b, v, file, mismatches);
       } else if (!TOP_KEYS.has(k)) fields[k] = v;
     }
-    const width = finiteNumber(data.imageWidth, true), height = finiteNumber(data.imageHeight, true);
+    const width = finiteNumber(data.imageWidth, true),
+      height = finiteNumber(data.imageHeight, true);
     data = null; // the parsed file, imageData included, is not kept
 
     const { filepath, rewritten } = imageFilepath(imagePath, rel, root, b.imagesDir, check);
@@ -126,7 +183,8 @@ async function readLabelme(input: string, options: ReadOptions): Promise<Dataset
     const unsupported = new Map<string, number>();
     shapes.forEach((s, k) => {
       const place = `shapes[${k}]`;
-      if (s === null || typeof s !== "object" || Array.isArray(s)) fail(file, place, "a shape must be an object", "fix this entry of shapes");
+      if (s === null || typeof s !== "object" || Array.isArray(s))
+        fail(file, place, "a shape must be an object", "fix this entry of shapes");
       const shape = s as Record<string, unknown>;
       const label = shape.label;
       if (typeof label !== "string") fail(file, `${place}.label`, "shape has no label", "give every shape a label");
@@ -137,40 +195,84 @@ async function readLabelme(input: string, options: ReadOptions): Promise<Dataset
         return;
       }
       const flat = flatPoints(shape.points, file, `${place}.points`);
-      if (flat.length < (type === "rectangle" ? 4 : 2)) fail(file, `${place}.points`, `a ${type} needs ${type === "rectangle" ? "two corner points" : "points"}`, "fix the points of this shape");
+      if (flat.length < (type === "rectangle" ? 4 : 2))
+        fail(
+          file,
+          `${place}.points`,
+          `a ${type} needs ${type === "rectangle" ? "two corner points" : "points"}`,
+          "fix the points of this shape",
+        );
       const [x, y, ew, eh] = extent(flat);
       // A rectangle's size comes from two corners: cleaned of rounding like CVAT's boxes.
-      const w = type === "rectangle" ? cornerSize(x, maxOf(flat, 0)) : ew, h = type === "rectangle" ? cornerSize(y, maxOf(flat, 1)) : eh;
+      const w = type === "rectangle" ? cornerSize(x, maxOf(flat, 0)) : ew,
+        h = type === "rectangle" ? cornerSize(y, maxOf(flat, 1)) : eh;
       const attributes = dict();
       let crowd = false;
       const flags = shape.flags;
       if (flags !== null && flags !== undefined) {
-        if (typeof flags !== "object" || Array.isArray(flags)) fail(file, `${place}.flags`, "flags must be an object", 'flags is an object of booleans, e.g. {"iscrowd": true}');
+        if (typeof flags !== "object" || Array.isArray(flags))
+          fail(
+            file,
+            `${place}.flags`,
+            "flags must be an object",
+            'flags is an object of booleans, e.g. {"iscrowd": true}',
+          );
         for (const [fk, fv] of Object.entries(flags)) {
           if (fk === "iscrowd") crowd = fv === true || fv === 1;
           else attributes[fk] = fv;
         }
       }
       if (shape.group_id !== null && shape.group_id !== undefined) attributes.group_id = shape.group_id;
-      if (typeof shape.description === "string" ? shape.description !== "" : shape.description != null) attributes.description = shape.description;
+      if (typeof shape.description === "string" ? shape.description !== "" : shape.description != null)
+        attributes.description = shape.description;
       for (const [sk, sv] of Object.entries(shape)) if (!SHAPE_KEYS.has(sk)) attributes[sk] = sv;
       b.addObject({
-        sampleId, field, label, x, y, w, h, iscrowd: crowd,
-        segmentation: type === "polygon" ? [flat] : null, attributes,
+        sampleId,
+        field,
+        label,
+        x,
+        y,
+        w,
+        h,
+        iscrowd: crowd,
+        segmentation: type === "polygon" ? [flat] : null,
+        attributes,
       });
     });
     if (unsupported.size > 0) {
       const what = [...unsupported].map(([t, c]) => `${c} ${t}`).join(", ");
-      b.addProblem({ kind: "unsupported-shape", sampleId, file, place: "shapes", message: `${what} shape(s) not loaded: blindspot reads rectangles and polygons`, hint: "redraw these shapes as rectangles or polygons in LabelMe if they are needed" });
+      b.addProblem({
+        kind: "unsupported-shape",
+        sampleId,
+        file,
+        place: "shapes",
+        message: `${what} shape(s) not loaded: blindspot reads rectangles and polygons`,
+        hint: "redraw these shapes as rectangles or polygons in LabelMe if they are needed",
+      });
     }
   });
-  if (loaded === 0) fail(input, undefined, "no LabelMe files here (no .json file has shapes and imagePath)", "give the folder of LabelMe .json files");
+  if (loaded === 0)
+    fail(
+      input,
+      undefined,
+      "no LabelMe files here (no .json file has shapes and imagePath)",
+      "give the folder of LabelMe .json files",
+    );
   return finishImport(b, input, options);
 }
 
 /** Whether a top-level `categories` value is a category list as blindspot writes it. */
 function isCategoryList(v: unknown): v is Category[] {
-  return Array.isArray(v) && v.every((c) => c !== null && typeof c === "object" && Number.isSafeInteger((c as Category).id) && typeof (c as Category).name === "string");
+  return (
+    Array.isArray(v) &&
+    v.every(
+      (c) =>
+        c !== null &&
+        typeof c === "object" &&
+        Number.isSafeInteger((c as Category).id) &&
+        typeof (c as Category).name === "string",
+    )
+  );
 }
 
 /**
@@ -182,15 +284,28 @@ function addCategories(b: DatasetBuilder, list: Category[], file: string, mismat
     const byName = b.categories.find((k) => k.name === c.name);
     const byId = b.categories.find((k) => k.id === c.id);
     if (byName === undefined && byId === undefined) {
-      b.categories.push({ id: c.id, name: c.name, ...(typeof c.supercategory === "string" && c.supercategory !== "" ? { supercategory: c.supercategory } : {}) });
+      b.categories.push({
+        id: c.id,
+        name: c.name,
+        ...(typeof c.supercategory === "string" && c.supercategory !== "" ? { supercategory: c.supercategory } : {}),
+      });
       continue;
     }
     if (byName !== undefined && byName === byId) continue;
     const key = `${c.id}:${c.name}`;
     if (mismatches.has(key)) continue;
     mismatches.add(key);
-    const was = byName !== undefined ? `${JSON.stringify(c.name)} has id ${byName.id}` : `id ${c.id} is ${JSON.stringify(byId!.name)}`;
-    b.addProblem({ kind: "category-mismatch", file, place: CATEGORIES_KEY, message: `category ${JSON.stringify(c.name)} has id ${c.id} here, but in an earlier file ${was}; the earlier id is kept`, hint: "give every file the same categories list (or remove the lists: ids are then numbered in order)" });
+    const was =
+      byName !== undefined
+        ? `${JSON.stringify(c.name)} has id ${byName.id}`
+        : `id ${c.id} is ${JSON.stringify(byId!.name)}`;
+    b.addProblem({
+      kind: "category-mismatch",
+      file,
+      place: CATEGORIES_KEY,
+      message: `category ${JSON.stringify(c.name)} has id ${c.id} here, but in an earlier file ${was}; the earlier id is kept`,
+      hint: "give every file the same categories list (or remove the lists: ids are then numbered in order)",
+    });
   }
 }
 
@@ -205,8 +320,19 @@ function flatPoints(points: unknown, file: string, place: string): number[] {
   if (!Array.isArray(points)) fail(file, place, "points must be a list of [x, y]", "fix the points of this shape");
   const flat: number[] = [];
   points.forEach((p, i) => {
-    if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== "number" || typeof p[1] !== "number" || !Number.isFinite(p[0] + p[1])) {
-      fail(file, `${place}[${i}]`, `point ${JSON.stringify(p)} is not [x, y]`, "each point is a pair of numbers [x, y]");
+    if (
+      !Array.isArray(p) ||
+      p.length !== 2 ||
+      typeof p[0] !== "number" ||
+      typeof p[1] !== "number" ||
+      !Number.isFinite(p[0] + p[1])
+    ) {
+      fail(
+        file,
+        `${place}[${i}]`,
+        `point ${JSON.stringify(p)} is not [x, y]`,
+        "each point is a pair of numbers [x, y]",
+      );
     }
     flat.push(p[0], p[1]);
   });
@@ -237,7 +363,13 @@ function flagsOf(v: unknown): unknown {
  * first candidate. `rewritten` is true when the result is a fallback or backslashes were turned
  * into slashes: the caller then keeps the original path.
  */
-function imageFilepath(imagePath: string, rel: string, root: string, imagesDir: string | null, check: boolean): { filepath: string; rewritten: boolean } {
+function imageFilepath(
+  imagePath: string,
+  rel: string,
+  root: string,
+  imagesDir: string | null,
+  check: boolean,
+): { filepath: string; rewritten: boolean } {
   const p = imagePath.replace(/\\/g, "/"); // LabelMe on Windows writes backslashes
   const slashes = p !== imagePath;
   const relDir = path.posix.dirname(rel.replace(/\\/g, "/"));
@@ -245,7 +377,8 @@ function imageFilepath(imagePath: string, rel: string, root: string, imagesDir: 
   const mirrored = isAbs ? p : path.posix.normalize(relDir === "." ? p : `${relDir}/${p}`);
   if (imagesDir === null) return { filepath: mirrored, rewritten: slashes };
 
-  const inside = (q: string) => q !== "" && q !== "." && !q.startsWith("../") && q !== ".." && !path.posix.isAbsolute(q) && !/^[A-Za-z]:\//.test(q);
+  const inside = (q: string) =>
+    q !== "" && q !== "." && !q.startsWith("../") && q !== ".." && !path.posix.isAbsolute(q) && !/^[A-Za-z]:\//.test(q);
   const candidates: { filepath: string; faithful: boolean }[] = [];
   const add = (filepath: string, faithful: boolean) => {
     if (inside(filepath) && !candidates.some((c) => c.filepath === filepath)) candidates.push({ filepath, faithful });
@@ -256,7 +389,8 @@ function imageFilepath(imagePath: string, rel: string, root: string, imagesDir: 
   add(path.posix.basename(p), false);
   if (candidates.length === 0) return { filepath: p, rewritten: slashes }; // the import checks flag it
   let chosen = candidates[0];
-  if (check && candidates.length > 1) chosen = candidates.find((c) => fs.existsSync(path.join(imagesDir, c.filepath))) ?? chosen;
+  if (check && candidates.length > 1)
+    chosen = candidates.find((c) => fs.existsSync(path.join(imagesDir, c.filepath))) ?? chosen;
   return { filepath: chosen.filepath, rewritten: !chosen.faithful || slashes };
 }
 
@@ -273,7 +407,14 @@ interface ShapeAttributes {
 }
 
 function shapeAttributes(json: string): ShapeAttributes {
-  const out: ShapeAttributes = { flags: dict(), extra: dict(), groupId: null, description: "", iscrowd: undefined, lost: 0 };
+  const out: ShapeAttributes = {
+    flags: dict(),
+    extra: dict(),
+    groupId: null,
+    description: "",
+    iscrowd: undefined,
+    lost: 0,
+  };
   // Parsed as they are: a nested `attributes` object is a shape key of its own, written unchanged.
   for (const [key, v] of Object.entries(JSON.parse(json) as Record<string, unknown>)) {
     if (key === "iscrowd") out.iscrowd = v;
@@ -286,7 +427,14 @@ function shapeAttributes(json: string): ShapeAttributes {
   return out;
 }
 
-const NO_ATTRIBUTES: ShapeAttributes = { flags: {}, extra: {}, groupId: null, description: "", iscrowd: undefined, lost: 0 };
+const NO_ATTRIBUTES: ShapeAttributes = {
+  flags: {},
+  extra: {},
+  groupId: null,
+  description: "",
+  iscrowd: undefined,
+  lost: 0,
+};
 
 /** What a LabelMe write needs and loses, found before anything is written. */
 interface LabelmePlan {
@@ -309,23 +457,31 @@ function planLabelme(ds: Dataset, output: string, options: WriteOptions): Labelm
   const field = fieldToWrite(ds, options, "detections");
   const o = fieldObjects(ds, field);
   const s = ds.samples;
-  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
+  const ids = values<string>(s, "id"),
+    filepaths = values<string>(s, "filepath");
   const meta = metadataColumns(ds).filter((c) => !OWN_COLUMNS.has(c));
   const attrsOf = parsedOnce(shapeAttributes);
   const dropped = new Uint8Array(ds.objects.numRows());
-  const target: string[] = [], imagePath: string[] = [];
-  let polyDropped = 0, attrLost = 0, metaLost = 0;
+  const target: string[] = [],
+    imagePath: string[] = [];
+  let polyDropped = 0,
+    attrLost = 0,
+    metaLost = 0;
 
   // One pass: each sample's file, and what LabelMe cannot hold.
   for (let k = 0; k < ids.length; k++) {
     const fp = filepaths[k];
     const fpPosix = fp.replace(/\\/g, "/");
-    const clean = !path.posix.isAbsolute(fpPosix) && !/^[A-Za-z]:\//.test(fpPosix) && !path.posix.normalize(fpPosix).startsWith("../");
+    const clean =
+      !path.posix.isAbsolute(fpPosix) &&
+      !/^[A-Za-z]:\//.test(fpPosix) &&
+      !path.posix.normalize(fpPosix).startsWith("../");
     const dir = clean ? path.posix.dirname(path.posix.normalize(fpPosix)) : ".";
     const jsonRel = dir === "." ? `${stem(fp)}.json` : `${dir}/${stem(fp)}.json`;
     const t = path.join(output, ...jsonRel.split("/"));
     target.push(t);
-    if (ds.imagesDir !== null && !path.isAbsolute(fp)) imagePath.push(posix(path.relative(path.dirname(path.resolve(t)), path.resolve(ds.imagesDir, fp))));
+    if (ds.imagesDir !== null && !path.isAbsolute(fp))
+      imagePath.push(posix(path.relative(path.dirname(path.resolve(t)), path.resolve(ds.imagesDir, fp))));
     else if (clean) imagePath.push(path.posix.relative(dir, path.posix.normalize(fpPosix)));
     else imagePath.push(fp);
     for (const i of o.bySample.get(ids[k]) ?? []) {
@@ -333,24 +489,40 @@ function planLabelme(ds: Dataset, output: string, options: WriteOptions): Labelm
         const a = attrsOf(o.attributes[i]!);
         attrLost += a.lost + (a.iscrowd !== undefined && Boolean(a.iscrowd) !== Boolean(o.iscrowd[i]) ? 1 : 0);
       }
-      if (o.segmentation[i] !== null && writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]) === "dropped") {
+      if (
+        o.segmentation[i] !== null &&
+        writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]) === "dropped"
+      ) {
         dropped[i] = 1;
         polyDropped++;
       }
     }
   }
-  refuseSharedOutputs(output, target, filepaths, "LabelMe keeps one .json per image, named after the image without its extension; rename one of the images");
+  refuseSharedOutputs(
+    output,
+    target,
+    filepaths,
+    "LabelMe keeps one .json per image, named after the image without its extension; rename one of the images",
+  );
   // Category ids as given (COCO results files name them), with the labels the list lacks.
-  const categories = ds.categories.length === 0 ? null : [...categoryIds(ds.categories, fieldLabels(o))].map(([name, id]): Category => {
-    const sup = ds.categories.find((c) => c.id === id && c.name === name)?.supercategory;
-    return sup === undefined ? { id, name } : { id, name, supercategory: sup };
-  });
-  for (const col of meta) if (reserved(col, categories !== null)) metaLost += countWhere(values<unknown>(s, col), (v) => v !== null && v !== undefined);
+  const categories =
+    ds.categories.length === 0
+      ? null
+      : [...categoryIds(ds.categories, fieldLabels(o))].map(([name, id]): Category => {
+          const sup = ds.categories.find((c) => c.id === id && c.name === name)?.supercategory;
+          return sup === undefined ? { id, name } : { id, name, supercategory: sup };
+        });
+  for (const col of meta)
+    if (reserved(col, categories !== null))
+      metaLost += countWhere(values<unknown>(s, col), (v) => v !== null && v !== undefined);
 
   // Only what this writer finds; `exportDataset` adds what the capabilities cannot hold.
   const lost: string[] = [];
   if (polyDropped) lost.push(polygonsDroppedLine(polyDropped, "labelme"));
-  if (attrLost) lost.push(`${attrLost} object attributes that labelme cannot hold (a group_id that is not an integer, a non-text description, or a name labelme reserves)`);
+  if (attrLost)
+    lost.push(
+      `${attrLost} object attributes that labelme cannot hold (a group_id that is not an integer, a non-text description, or a name labelme reserves)`,
+    );
   if (metaLost) lost.push(`${metaLost} metadata values named like LabelMe's own keys (labelme cannot hold them)`);
   return { o, target, imagePath, dropped, attrsOf, meta, categories, lost };
 }
@@ -370,7 +542,8 @@ async function writeLabelme(ds: Dataset, output: string, options: WriteOptions):
   const { o, target, imagePath, dropped, attrsOf, meta, categories, lost } = plans.take(ds, output, options);
   const s = ds.samples;
   const ids = values<string>(s, "id");
-  const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const widths = values<number | null>(s, "width"),
+    heights = values<number | null>(s, "height");
   const flagCol = s.columnNames().includes("labelme_flags") ? values<unknown>(s, "labelme_flags") : null;
   const metaValues = meta.map((c) => values<unknown>(s, c));
 
@@ -380,16 +553,31 @@ async function writeLabelme(ds: Dataset, output: string, options: WriteOptions):
     for (const i of o.bySample.get(ids[k]) ?? []) {
       const a = o.attributes[i] === null ? NO_ATTRIBUTES : attrsOf(o.attributes[i]!);
       const flags = o.iscrowd[i] ? Object.assign(dict(), a.flags, { iscrowd: true }) : a.flags;
-      const poly = dropped[i] || o.segmentation[i] === null ? null : (writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]) as number[] | null);
+      const poly =
+        dropped[i] || o.segmentation[i] === null
+          ? null
+          : (writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]) as number[] | null);
       let points: number[][];
       if (poly) {
         points = [];
         for (let t = 0; t + 1 < poly.length; t += 2) points.push([poly[t], poly[t + 1]]);
       } else {
-        const x = o.x[i], y = o.y[i];
-        points = [[x, y], [exactCorner(x, o.w[i]), exactCorner(y, o.h[i])]];
+        const x = o.x[i],
+          y = o.y[i];
+        points = [
+          [x, y],
+          [exactCorner(x, o.w[i]), exactCorner(y, o.h[i])],
+        ];
       }
-      shapes.push({ label: o.label[i], points, group_id: a.groupId, description: a.description, shape_type: poly ? "polygon" : "rectangle", flags, ...a.extra });
+      shapes.push({
+        label: o.label[i],
+        points,
+        group_id: a.groupId,
+        description: a.description,
+        shape_type: poly ? "polygon" : "rectangle",
+        flags,
+        ...a.extra,
+      });
     }
     const doc = Object.assign(dict(), {
       version: LABELME_VERSION,

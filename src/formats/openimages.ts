@@ -32,19 +32,48 @@ import type { Capabilities, Format, ReadOptions, WriteOptions, WriteReport } fro
  * - LabelName is kept as the label (Open Images uses MIDs such as /m/01g317).
  */
 
-const COLUMNS = ["ImageID", "Source", "LabelName", "Confidence", "XMin", "XMax", "YMin", "YMax", "IsOccluded", "IsTruncated", "IsGroupOf", "IsDepiction", "IsInside"] as const;
+const COLUMNS = [
+  "ImageID",
+  "Source",
+  "LabelName",
+  "Confidence",
+  "XMin",
+  "XMax",
+  "YMin",
+  "YMax",
+  "IsOccluded",
+  "IsTruncated",
+  "IsGroupOf",
+  "IsDepiction",
+  "IsInside",
+] as const;
 const REQUIRED = ["ImageID", "LabelName", "XMin", "XMax", "YMin", "YMax"] as const;
 /** Open Images columns held as attributes, and the attribute names they get. */
 const ATTRIBUTE_COLUMNS: Record<string, string> = {
-  Source: "source", IsOccluded: "occluded", IsTruncated: "truncated", IsDepiction: "depiction", IsInside: "inside",
+  Source: "source",
+  IsOccluded: "occluded",
+  IsTruncated: "truncated",
+  IsDepiction: "depiction",
+  IsInside: "inside",
 };
 const DEFAULT_FILE = "all_bounding_boxes.csv";
 
 const HOLDS: Capabilities = {
-  boxes: true, polygons: false, rle: false, crowd: true, confidence: true,
-  classification: false, metadata: false, attributes: true, multipleFields: false,
-  splits: false, sampleTags: false, objectTags: false,
-  area: false, ids: false, categoryKeys: false,
+  boxes: true,
+  polygons: false,
+  rle: false,
+  crowd: true,
+  confidence: true,
+  classification: false,
+  metadata: false,
+  attributes: true,
+  multipleFields: false,
+  splits: false,
+  sampleTags: false,
+  objectTags: false,
+  area: false,
+  ids: false,
+  categoryKeys: false,
 };
 
 export const openimages: Format = {
@@ -69,7 +98,10 @@ interface OpenImagesInfo {
 function looksLikeOpenImages(file: string): boolean {
   const head = readHead(file);
   if (head === null) return false;
-  const cols = head.split(/\r?\n/)[0].split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
+  const cols = head
+    .split(/\r?\n/)[0]
+    .split(",")
+    .map((c) => c.trim().replace(/^"|"$/g, ""));
   return REQUIRED.every((c) => cols.includes(c));
 }
 
@@ -102,7 +134,8 @@ type Change = "boolean" | "number" | "text" | "structured" | "empty" | null;
 function changeOf(v: unknown): Change {
   if (v === null || v === undefined || v === "") return "empty";
   if (typeof v === "boolean") return "boolean";
-  if (typeof v === "number") return Number.isFinite(v) && attributeValue(String(v)) === v && !Object.is(v, -0) ? null : "number";
+  if (typeof v === "number")
+    return Number.isFinite(v) && attributeValue(String(v)) === v && !Object.is(v, -0) ? null : "number";
   if (typeof v === "string") return v.trim() === v && attributeValue(v) === v ? null : "text";
   return "structured";
 }
@@ -111,20 +144,36 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
   const file = boxFile(input);
   const imagesDir = options.images === undefined ? null : path.resolve(options.images);
   if (imagesDir === null) {
-    fail(file, undefined, "Open Images boxes are fractions of the image size, so the images are needed to read them", "pass --images with the folder that holds the images (the `images` option): their sizes are read from the image headers");
+    fail(
+      file,
+      undefined,
+      "Open Images boxes are fractions of the image size, so the images are needed to read them",
+      "pass --images with the folder that holds the images (the `images` option): their sizes are read from the image headers",
+    );
   }
   const text = readText(file);
   const records = csvRecords(text, { file });
   const head = records.next();
-  if (head.done) fail(file, undefined, "the file is empty", `an Open Images box file starts with the header ${COLUMNS.join(",")}`);
+  if (head.done)
+    fail(file, undefined, "the file is empty", `an Open Images box file starts with the header ${COLUMNS.join(",")}`);
   const header = head.value.fields.map((h) => h.trim());
   const col = new Map<string, number>();
-  header.forEach((h, i) => { if (!col.has(h)) col.set(h, i); });
+  header.forEach((h, i) => {
+    if (!col.has(h)) col.set(h, i);
+  });
   const missing = REQUIRED.filter((c) => !col.has(c));
   if (missing.length) {
-    fail(file, "line 1 (header)", `missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`, `an Open Images box file starts with the header ${COLUMNS.join(",")}`);
+    fail(
+      file,
+      "line 1 (header)",
+      `missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`,
+      `an Open Images box file starts with the header ${COLUMNS.join(",")}`,
+    );
   }
-  const cImage = col.get("ImageID")!, cLabel = col.get("LabelName")!, cConf = col.get("Confidence"), cGroup = col.get("IsGroupOf");
+  const cImage = col.get("ImageID")!,
+    cLabel = col.get("LabelName")!,
+    cConf = col.get("Confidence"),
+    cGroup = col.get("IsGroupOf");
   const coordCols = (["XMin", "XMax", "YMin", "YMax"] as const).map((c) => col.get(c)!);
   const attrCols: [number, string][] = [];
   header.forEach((h, i) => {
@@ -138,14 +187,25 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
   const rowOfImage = new Map<string, number>();
   let bare = 0;
   // Boxes are kept normalised until the image sizes are known.
-  const boxRow: number[] = [], labels: string[] = [], coords: number[] = [], conf: (number | null)[] = [];
-  const crowd: number[] = [], attrs: (Record<string, unknown> | null)[] = [];
+  const boxRow: number[] = [],
+    labels: string[] = [],
+    coords: number[] = [],
+    conf: (number | null)[] = [];
+  const crowd: number[] = [],
+    attrs: (Record<string, unknown> | null)[] = [];
 
   for (const r of records) {
     const f = r.fields;
     const place = `line ${r.line}`;
     if (f.length !== header.length) {
-      fail(file, place, `has ${f.length} fields but the header has ${header.length}`, f.length > header.length ? "quote fields that hold a comma (numbers with a decimal comma must be quoted: \"0,358\")" : "every row needs all the header's columns (empty cells are fine)");
+      fail(
+        file,
+        place,
+        `has ${f.length} fields but the header has ${header.length}`,
+        f.length > header.length
+          ? 'quote fields that hold a comma (numbers with a decimal comma must be quoted: "0,358")'
+          : "every row needs all the header's columns (empty cells are fine)",
+      );
     }
     const imageId = f[cImage].trim();
     if (imageId === "") fail(file, place, "ImageID is empty", "give every row the image's id or file name");
@@ -165,14 +225,25 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
     for (let k = 0; k < 4; k++) {
       const v = parseDecimal(f[coordCols[k]]);
       if (v === null || Number.isNaN(v)) {
-        fail(file, `${place}, ${header[coordCols[k]]}`, v === null ? "coordinate is empty" : `not a number: ${JSON.stringify(f[coordCols[k]])}`, "write box coordinates as fractions of the image size between 0 and 1, e.g. 0.358");
+        fail(
+          file,
+          `${place}, ${header[coordCols[k]]}`,
+          v === null ? "coordinate is empty" : `not a number: ${JSON.stringify(f[coordCols[k]])}`,
+          "write box coordinates as fractions of the image size between 0 and 1, e.g. 0.358",
+        );
       }
       coords.push(v);
     }
     let score: number | null = null;
     if (cConf !== undefined) {
       score = parseDecimal(f[cConf]);
-      if (score !== null && Number.isNaN(score)) fail(file, `${place}, Confidence`, `not a number: ${JSON.stringify(f[cConf])}`, "write the score as a number, or leave the cell empty for ground truth");
+      if (score !== null && Number.isNaN(score))
+        fail(
+          file,
+          `${place}, Confidence`,
+          `not a number: ${JSON.stringify(f[cConf])}`,
+          "write the score as a number, or leave the cell empty for ground truth",
+        );
     }
     let group = 0;
     if (cGroup !== undefined) {
@@ -202,12 +273,22 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
   b.info = { openimages: info };
 
   // The sizes come from the image headers, read by finishImport; then the boxes go in.
-  const addBoxes = (b: DatasetBuilder) => addNormalisedCorners(
-    b, boxRow, coords,
-    (k) => ({ field, label: labels[k], confidence: predicted ? conf[k] : null, iscrowd: crowd[k], attributes: attrs[k] }),
-    file, "Open Images coordinates are fractions of the image size, and the image's size could not be read",
-    "put the image in the images folder (see the sample's other problems), then load again",
-  );
+  const addBoxes = (b: DatasetBuilder) =>
+    addNormalisedCorners(
+      b,
+      boxRow,
+      coords,
+      (k) => ({
+        field,
+        label: labels[k],
+        confidence: predicted ? conf[k] : null,
+        iscrowd: crowd[k],
+        attributes: attrs[k],
+      }),
+      file,
+      "Open Images coordinates are fractions of the image size, and the image's size could not be read",
+      "put the image in the images folder (see the sample's other problems), then load again",
+    );
   return finishImport(b, file, { ...options, checkImages: "header" }, addBoxes);
 }
 
@@ -226,21 +307,43 @@ interface OpenImagesPlan {
 /** Attribute values that would not read back equal, by kind, with the attribute names. */
 class Changes {
   readonly count = { boolean: 0, number: 0, text: 0, structured: 0, empty: 0, name: 0 };
-  readonly names = { boolean: new Set<string>(), number: new Set<string>(), text: new Set<string>(), structured: new Set<string>(), empty: new Set<string>(), name: new Set<string>() };
+  readonly names = {
+    boolean: new Set<string>(),
+    number: new Set<string>(),
+    text: new Set<string>(),
+    structured: new Set<string>(),
+    empty: new Set<string>(),
+    name: new Set<string>(),
+  };
   add(kind: keyof Changes["count"], name: string): void {
     this.count[kind]++;
     this.names[kind].add(name);
   }
   lines(): string[] {
     const out: string[] = [];
-    const names = (k: keyof Changes["count"]) => `attributes ${[...this.names[k]].slice(0, 5).map((n) => JSON.stringify(n)).join(", ")}`;
-    const say = (k: keyof Changes["count"], what: string) => { if (this.count[k]) out.push(`${this.count[k]} ${what.replace("%s", names(k))}`); };
+    const names = (k: keyof Changes["count"]) =>
+      `attributes ${[...this.names[k]]
+        .slice(0, 5)
+        .map((n) => JSON.stringify(n))
+        .join(", ")}`;
+    const say = (k: keyof Changes["count"], what: string) => {
+      if (this.count[k]) out.push(`${this.count[k]} ${what.replace("%s", names(k))}`);
+    };
     say("boolean", "boolean attribute values (written as 1/0: openimages has no booleans; %s)");
     say("number", "attribute values that are numbers other than integers (openimages reads them back as text; %s)");
-    say("text", "attribute values that are text reading back as a number or without their spaces at the ends (openimages reads integer cells as numbers and trims cells; %s)");
-    say("structured", "attribute values that are lists or objects (openimages writes them as JSON text, which reads back as text; %s)");
-    say("empty", "empty (null or \"\") attribute values (openimages reads an empty cell as no value; %s)");
-    say("name", "attribute values whose names are empty or have spaces at the ends (an Open Images header is read trimmed; %s)");
+    say(
+      "text",
+      "attribute values that are text reading back as a number or without their spaces at the ends (openimages reads integer cells as numbers and trims cells; %s)",
+    );
+    say(
+      "structured",
+      "attribute values that are lists or objects (openimages writes them as JSON text, which reads back as text; %s)",
+    );
+    say("empty", 'empty (null or "") attribute values (openimages reads an empty cell as no value; %s)');
+    say(
+      "name",
+      "attribute values whose names are empty or have spaces at the ends (an Open Images header is read trimmed; %s)",
+    );
     return out;
   }
 }
@@ -252,8 +355,10 @@ async function planOpenImages(ds: Dataset, output: string, options: WriteOptions
   const o = fieldObjects(ds, field);
   const file = isDir(output) ? path.join(output, DEFAULT_FILE) : output;
   const s = ds.samples;
-  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
-  const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const ids = values<string>(s, "id"),
+    filepaths = values<string>(s, "filepath");
+  const widths = values<number | null>(s, "width"),
+    heights = values<number | null>(s, "height");
   const defaultConfidence = defaultConfidenceOf(ds);
 
   // Attribute keys: the known ones go to their columns, others to extra columns.
@@ -261,8 +366,13 @@ async function planOpenImages(ds: Dataset, output: string, options: WriteOptions
   const extra: string[] = [];
   const seen = new Set<string>();
   const changes = new Changes();
-  let clashing = 0, empty = 0, scored = 0, ones = 0, boxes = 0;
-  const W: number[] = [], H: number[] = [];
+  let clashing = 0,
+    empty = 0,
+    scored = 0,
+    ones = 0,
+    boxes = 0;
+  const W: number[] = [],
+    H: number[] = [];
   for (let r = 0; r < ids.length; r++) {
     const rows = o.bySample.get(ids[r]);
     if (!rows || rows.length === 0) {
@@ -283,8 +393,14 @@ async function planOpenImages(ds: Dataset, output: string, options: WriteOptions
       if (text === null) continue;
       for (const [k, v] of Object.entries(attrsOf(text))) {
         if (!ATTRIBUTE_NAMES.has(k)) {
-          if (RESERVED.has(k)) { clashing++; continue; }
-          if (k === "" || k.trim() !== k) { changes.add("name", k); continue; }
+          if (RESERVED.has(k)) {
+            clashing++;
+            continue;
+          }
+          if (k === "" || k.trim() !== k) {
+            changes.add("name", k);
+            continue;
+          }
           if (!seen.has(k)) {
             seen.add(k);
             extra.push(k);
@@ -296,18 +412,25 @@ async function planOpenImages(ds: Dataset, output: string, options: WriteOptions
     }
   }
   const lost: string[] = [];
-  if (empty > 0) lost.push(`${empty} image${empty > 1 ? "s" : ""} without boxes (an Open Images box file lists only images that have boxes)`);
+  if (empty > 0)
+    lost.push(
+      `${empty} image${empty > 1 ? "s" : ""} without boxes (an Open Images box file lists only images that have boxes)`,
+    );
   if (clashing > 0) lost.push(`${clashing} attribute values named like an Open Images column (${COLUMNS.join(", ")})`);
   lost.push(...changes.lines());
   // The reader takes a file with scores as predictions, unless every box has the score 1.
   const predicted = ds.fields.find((f) => f.name === field)?.predicted ?? false;
   const readAsPredicted = scored > 0 && !(scored === boxes && ones === boxes);
   if (predicted && !readAsPredicted) {
-    lost.push(scored > 0
-      ? `predictions ${JSON.stringify(field)}: their ${ones} scores, all 1 (openimages reads a file whose scores are all 1 as ground truth without scores, as the official human-verified boxes are)`
-      : `predictions ${JSON.stringify(field)} without scores (openimages reads them back as ground truth)`);
+    lost.push(
+      scored > 0
+        ? `predictions ${JSON.stringify(field)}: their ${ones} scores, all 1 (openimages reads a file whose scores are all 1 as ground truth without scores, as the official human-verified boxes are)`
+        : `predictions ${JSON.stringify(field)} without scores (openimages reads them back as ground truth)`,
+    );
   } else if (!predicted && readAsPredicted) {
-    lost.push(`ground truth ${JSON.stringify(field)} with ${scored} scores (openimages reads a file with scores other than 1 as predictions)`);
+    lost.push(
+      `ground truth ${JSON.stringify(field)} with ${scored} scores (openimages reads a file with scores other than 1 as predictions)`,
+    );
   }
   return { o, file, header: [...COLUMNS, ...extra], W, H, attrsOf, lost };
 }
@@ -326,7 +449,8 @@ const RESERVED = new Set<string>(COLUMNS);
 async function writeOpenImages(ds: Dataset, output: string, options: WriteOptions): Promise<WriteReport> {
   const { o, file, header, W, H, attrsOf, lost } = await plans.take(ds, output, options);
   const s = ds.samples;
-  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
+  const ids = values<string>(s, "id"),
+    filepaths = values<string>(s, "filepath");
   const info = (ds.info.openimages ?? {}) as Partial<OpenImagesInfo>;
   const defaultConfidence = defaultConfidenceOf(ds);
   const colOf = new Map(header.map((h, i) => [h, i]));
@@ -350,7 +474,11 @@ async function writeOpenImages(ds: Dataset, output: string, options: WriteOption
       if (text !== null) {
         for (const [k, v] of Object.entries(attrsOf(text))) {
           // Names of Open Images columns, and names a header cannot hold, are left out (the plan counts them).
-          const c = COLUMN_OF.has(k) ? colOf.get(COLUMN_OF.get(k)!) : RESERVED.has(k) || k === "" || k.trim() !== k ? undefined : colOf.get(k);
+          const c = COLUMN_OF.has(k)
+            ? colOf.get(COLUMN_OF.get(k)!)
+            : RESERVED.has(k) || k === "" || k.trim() !== k
+              ? undefined
+              : colOf.get(k);
           if (c !== undefined) line[c] = cell(v);
         }
       }

@@ -21,8 +21,21 @@ import { yolo } from "./yolo";
  * A new format is added here, once, at the place its detection belongs.
  */
 export const FORMATS: readonly Format[] = [
-  native, coco, cocoResults, jsonl, cvat, tfrecord, openimages, csvManifest, yolo, voc, labelme, imageFolder,
-  txtAbsXywh, txtAbsXyxy, txtRelCxcywh,
+  native,
+  coco,
+  cocoResults,
+  jsonl,
+  cvat,
+  tfrecord,
+  openimages,
+  csvManifest,
+  yolo,
+  voc,
+  labelme,
+  imageFolder,
+  txtAbsXywh,
+  txtAbsXyxy,
+  txtRelCxcywh,
 ];
 
 export function formatByName(name: string): Format {
@@ -39,7 +52,8 @@ export function detectFormat(input: string): Format {
   const found = FORMATS.find((f) => f.detect?.(input));
   if (found) return found;
   throw new BlindspotError({
-    file: input, message: "cannot tell the label format of this path",
+    file: input,
+    message: "cannot tell the label format of this path",
     hint: `pass --format, one of: ${FORMATS.map((f) => f.name).join(", ")}`,
   });
 }

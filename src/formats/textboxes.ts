@@ -37,11 +37,17 @@ export interface BoxLineLayout {
   confidence: "after-class" | "last";
 }
 
-const BOX_VALUES: Record<BoxLayout, string> = { "abs-xywh": "x y w h", "abs-xyxy": "x1 y1 x2 y2", "rel-cxcywh": "cx cy w h" };
+const BOX_VALUES: Record<BoxLayout, string> = {
+  "abs-xywh": "x y w h",
+  "abs-xyxy": "x1 y1 x2 y2",
+  "rel-cxcywh": "cx cy w h",
+};
 
 /** The line a layout expects, for messages: `class [confidence] x y w h`, `class cx cy w h [confidence]`. */
 function lineFormat(layout: BoxLineLayout): string {
-  return layout.confidence === "last" ? `class ${BOX_VALUES[layout.box]} [confidence]` : `class [confidence] ${BOX_VALUES[layout.box]}`;
+  return layout.confidence === "last"
+    ? `class ${BOX_VALUES[layout.box]} [confidence]`
+    : `class [confidence] ${BOX_VALUES[layout.box]}`;
 }
 
 function textBoxes(box: BoxLayout): Format {
@@ -50,7 +56,23 @@ function textBoxes(box: BoxLayout): Format {
     name: `txt-${box}`,
     description: `text file per image: class [confidence] ${BOX_VALUES[box]}${box === "rel-cxcywh" ? " (normalised)" : ""}`,
     reads: "folder",
-    holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: false, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
+    holds: {
+      boxes: true,
+      polygons: false,
+      rle: false,
+      crowd: false,
+      confidence: true,
+      classification: false,
+      metadata: false,
+      attributes: false,
+      multipleFields: false,
+      splits: false,
+      sampleTags: false,
+      objectTags: false,
+      area: false,
+      ids: false,
+      categoryKeys: false,
+    },
     read: (input, options) => readTextBoxes(layout, input, options),
     plan: (ds, out, options) => {
       const { files, target } = textTarget(layout, ds, out, options);
@@ -66,22 +88,46 @@ export const txtAbsXyxy = textBoxes("abs-xyxy");
 export const txtRelCxcywh = textBoxes("rel-cxcywh");
 
 async function readTextBoxes(layout: BoxLineLayout, dir: string, options: ReadOptions): Promise<Dataset> {
-  if (!isDir(dir)) fail(dir, undefined, "expected a folder of .txt files, one per image", "pass the folder that holds the box files");
+  if (!isDir(dir))
+    fail(dir, undefined, "expected a folder of .txt files, one per image", "pass the folder that holds the box files");
   const imagesDir = imagesDirFor(options);
-  if (layout.box === "rel-cxcywh" && imagesDir === null) fail(dir, undefined, "normalised boxes need image sizes, and no images folder was given", "pass --images with the folder that holds the images");
+  if (layout.box === "rel-cxcywh" && imagesDir === null)
+    fail(
+      dir,
+      undefined,
+      "normalised boxes need image sizes, and no images folder was given",
+      "pass --images with the folder that holds the images",
+    );
   const classesFile = path.join(dir, CLASSES_FILE);
-  const classes = options.classes ?? (fs.existsSync(classesFile) ? readText(classesFile).split(/\r?\n/).filter((l) => l !== "") : undefined);
-  return readBoxFiles({
-    layout, dir, imagesDir, classes,
-    files: listFiles(dir, (f) => f.endsWith(".txt") && f !== CLASSES_FILE),
-    name: options.name ?? path.basename(path.resolve(dir)),
-    classHint: "fix the class index or the --classes list",
-    countHint: "one box per line: a class and four numbers, with a confidence after the class for predictions",
-  }, options);
+  const classes =
+    options.classes ??
+    (fs.existsSync(classesFile)
+      ? readText(classesFile)
+          .split(/\r?\n/)
+          .filter((l) => l !== "")
+      : undefined);
+  return readBoxFiles(
+    {
+      layout,
+      dir,
+      imagesDir,
+      classes,
+      files: listFiles(dir, (f) => f.endsWith(".txt") && f !== CLASSES_FILE),
+      name: options.name ?? path.basename(path.resolve(dir)),
+      classHint: "fix the class index or the --classes list",
+      countHint: "one box per line: a class and four numbers, with a confidence after the class for predictions",
+    },
+    options,
+  );
 }
 
 /** The label field and where each file of a txt-* write goes (`files[i]`: sample i's box file). */
-function textTarget(layout: BoxLineLayout, ds: Dataset, out: string, options: WriteOptions): { field: string; files: string[]; target: BoxFilesTarget } {
+function textTarget(
+  layout: BoxLineLayout,
+  ds: Dataset,
+  out: string,
+  options: WriteOptions,
+): { field: string; files: string[]; target: BoxFilesTarget } {
   const field = fieldToWrite(ds, options, "detections");
   const names = classNames(ds, fieldLabels(fieldObjects(ds, field)));
   const filepaths = values<string>(ds.samples, "filepath");
@@ -90,14 +136,21 @@ function textTarget(layout: BoxLineLayout, ds: Dataset, out: string, options: Wr
     field,
     files: Array.from(filepaths, (_, i) => fileOf(i)),
     target: {
-      layout, names, fileOf,
+      layout,
+      names,
+      fileOf,
       extra: [[path.join(out, CLASSES_FILE), names.join("\n") + "\n"]],
       hint: "text box files are named after the image's file name without its folders; give the images distinct file names, or write to a format that keeps folders (coco, jsonl, yolo with splits)",
     },
   };
 }
 
-async function writeTextBoxes(layout: BoxLineLayout, ds: Dataset, out: string, options: WriteOptions): Promise<WriteReport> {
+async function writeTextBoxes(
+  layout: BoxLineLayout,
+  ds: Dataset,
+  out: string,
+  options: WriteOptions,
+): Promise<WriteReport> {
   const { field, target } = textTarget(layout, ds, out, options);
   return { files: await writeBoxFiles(ds, field, out, target), dropped: [] };
 }
@@ -152,37 +205,47 @@ export async function readBoxFiles(src: BoxFiles, options: ReadOptions): Promise
     if (match?.file) labelled.add(match.file);
     if (match && match.file === null && match.candidates.length === 0) {
       b.addProblem({
-        kind: "missing-image", sampleId: id, file,
+        kind: "missing-image",
+        sampleId: id,
+        file,
         message: `label file without an image: no image ${key}.* in ${imagesDir}`,
-        hint: "put the image there (the label file's path under the labels folder, with an image extension), "
-          + "or delete the label file",
+        hint:
+          "put the image there (the label file's path under the labels folder, with an image extension), " +
+          "or delete the label file",
       });
     }
     if (match && match.file === null && match.candidates.length > 1) {
       b.addProblem({
-        kind: "ambiguous-image", sampleId: id, file,
+        kind: "ambiguous-image",
+        sampleId: id,
+        file,
         message: `no image at ${key}.*, and ${match.candidates.length} images have its name (${match.candidates.slice(0, 5).join(", ")}${match.candidates.length > 5 ? ", ..." : ""}): none was chosen`,
         hint: "put the label file at the same relative path as its image (labels/<split>/a.txt for images/<split>/a.jpg), or give the images distinct names",
       });
     }
-    readText(file).split(/\r?\n/).forEach((line, k) => {
-      const t = line.trim();
-      if (t === "") return;
-      const parts = t.split(/\s+/);
-      const place = `line ${k + 1}`;
-      if (parts.length !== 5 && parts.length !== 6) fail(file, place, `expected "${format}", got ${parts.length} values`, src.countHint);
-      const scoreAt = parts.length === 6 ? (layout.confidence === "last" ? 5 : 1) : -1;
-      const nums = parts.map((p, j) => (j === 0 ? 0 : Number(p)));
-      if (nums.some((v) => !Number.isFinite(v))) fail(file, place, `not a number in "${t}"`, `the values after the class must be numbers ("${format}")`);
-      const label = classes ? classAt(classes, parts[0]) : parts[0];
-      if (label === undefined) fail(file, place, `class ${parts[0]} is not an index into the ${classes!.length} class names`, src.classHint);
-      const confidence = scoreAt < 0 ? null : nums[scoreAt];
-      if (confidence !== null) scored = true;
-      const [a, c, e, g] = nums.filter((_, j) => j !== 0 && j !== scoreAt);
-      // rel-cxcywh stays normalised centre/size until the image sizes are known.
-      const [w, h] = layout.box === "abs-xyxy" ? [cornerSize(a, e), cornerSize(c, g)] : [e, g];
-      b.addObject({ sampleId: id, field, label, x: a, y: c, w, h, confidence });
-    });
+    readText(file)
+      .split(/\r?\n/)
+      .forEach((line, k) => {
+        const t = line.trim();
+        if (t === "") return;
+        const parts = t.split(/\s+/);
+        const place = `line ${k + 1}`;
+        if (parts.length !== 5 && parts.length !== 6)
+          fail(file, place, `expected "${format}", got ${parts.length} values`, src.countHint);
+        const scoreAt = parts.length === 6 ? (layout.confidence === "last" ? 5 : 1) : -1;
+        const nums = parts.map((p, j) => (j === 0 ? 0 : Number(p)));
+        if (nums.some((v) => !Number.isFinite(v)))
+          fail(file, place, `not a number in "${t}"`, `the values after the class must be numbers ("${format}")`);
+        const label = classes ? classAt(classes, parts[0]) : parts[0];
+        if (label === undefined)
+          fail(file, place, `class ${parts[0]} is not an index into the ${classes!.length} class names`, src.classHint);
+        const confidence = scoreAt < 0 ? null : nums[scoreAt];
+        if (confidence !== null) scored = true;
+        const [a, c, e, g] = nums.filter((_, j) => j !== 0 && j !== scoreAt);
+        // rel-cxcywh stays normalised centre/size until the image sizes are known.
+        const [w, h] = layout.box === "abs-xyxy" ? [cornerSize(a, e), cornerSize(c, g)] : [e, g];
+        b.addObject({ sampleId: id, field, label, x: a, y: c, w, h, confidence });
+      });
   }
   if (src.backgrounds && index) {
     for (const rel of index.files) {
@@ -218,12 +281,21 @@ export interface BoxFilesTarget {
  * of the write (an image named `classes.jpg` and the class list `classes.txt`), compared
  * without case like `refuseSharedOutputs`.
  */
-function refuseExtraClash(out: string, files: readonly string[], filepaths: ArrayLike<string>, extra: [string, string][]): void {
+function refuseExtraClash(
+  out: string,
+  files: readonly string[],
+  filepaths: ArrayLike<string>,
+  extra: [string, string][],
+): void {
   const taken = new Map(extra.map(([file]) => [file.toLowerCase(), file]));
   const clashes = files.flatMap((f, i) => (taken.has(f.toLowerCase()) ? [i] : []));
   if (!clashes.length) return;
   const file = path.relative(out, taken.get(files[clashes[0]].toLowerCase())!);
-  const named = clashes.slice(0, 3).map((i) => JSON.stringify(filepaths[i])).join(", ") + (clashes.length > 3 ? ", ..." : "");
+  const named =
+    clashes
+      .slice(0, 3)
+      .map((i) => JSON.stringify(filepaths[i]))
+      .join(", ") + (clashes.length > 3 ? ", ..." : "");
   throw new BlindspotError({
     file: out,
     message: `${clashes.length === 1 ? "an image" : `${clashes.length} images`} (${named}) would write ${clashes.length === 1 ? "its" : "their"} boxes to ${file}, which holds the class list, so nothing was written`,
@@ -240,10 +312,18 @@ export async function writeBoxFiles(ds: Dataset, field: string, out: string, t: 
   const { layout } = t;
   const o = fieldObjects(ds, field);
   const s = ds.samples;
-  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
-  const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const ids = values<string>(s, "id"),
+    filepaths = values<string>(s, "filepath");
+  const widths = values<number | null>(s, "width"),
+    heights = values<number | null>(s, "height");
   const empty = t.names.findIndex((n) => n === "" || /[\r\n]/.test(n));
-  if (empty >= 0) fail(out, `class ${empty}`, `class name ${JSON.stringify(t.names[empty])} is empty or holds a line break`, "rename the class: class lists hold one name per line");
+  if (empty >= 0)
+    fail(
+      out,
+      `class ${empty}`,
+      `class name ${JSON.stringify(t.names[empty])} is empty or holds a line break`,
+      "rename the class: class lists hold one name per line",
+    );
   const index = new Map(t.names.map((n, i) => [n, i]));
   const files = Array.from(ids, (_, i) => t.fileOf(i));
   refuseSharedOutputs(out, files, filepaths, t.hint);
@@ -252,12 +332,22 @@ export async function writeBoxFiles(ds: Dataset, field: string, out: string, t: 
   const texts: string[] = [];
   for (let i = 0; i < ids.length; i++) {
     const rows = o.bySample.get(ids[i]) ?? [];
-    const { W, H } = layout.box === "rel-cxcywh" && rows.length ? await sizeOf(ds, ids[i], filepaths[i], widths[i], heights[i]) : { W: 0, H: 0 };
+    const { W, H } =
+      layout.box === "rel-cxcywh" && rows.length
+        ? await sizeOf(ds, ids[i], filepaths[i], widths[i], heights[i])
+        : { W: 0, H: 0 };
     const lines = rows.map((r) => {
-      const x = o.x[r], y = o.y[r], w = o.w[r], h = o.h[r], score = o.confidence[r];
-      const box = layout.box === "abs-xywh" ? [x, y, w, h]
-        : layout.box === "abs-xyxy" ? [x, y, exactCorner(x, w), exactCorner(y, h)]
-        : [(x + w / 2) / W, (y + h / 2) / H, w / W, h / H];
+      const x = o.x[r],
+        y = o.y[r],
+        w = o.w[r],
+        h = o.h[r],
+        score = o.confidence[r];
+      const box =
+        layout.box === "abs-xywh"
+          ? [x, y, w, h]
+          : layout.box === "abs-xyxy"
+            ? [x, y, exactCorner(x, w), exactCorner(y, h)]
+            : [(x + w / 2) / W, (y + h / 2) / H, w / W, h / H];
       const v: number[] = [index.get(o.label[r])!];
       if (score !== null && layout.confidence === "after-class") v.push(score);
       v.push(...box);

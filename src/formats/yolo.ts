@@ -33,7 +33,23 @@ export const yolo: Format = {
   name: "yolo",
   description: "YOLO txt per image + data.yaml / obj.names (normalised boxes, optional confidence)",
   reads: "folder",
-  holds: { boxes: true, polygons: false, rle: false, crowd: false, confidence: true, classification: false, metadata: false, attributes: false, multipleFields: false, splits: true, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
+  holds: {
+    boxes: true,
+    polygons: false,
+    rle: false,
+    crowd: false,
+    confidence: true,
+    classification: false,
+    metadata: false,
+    attributes: false,
+    multipleFields: false,
+    splits: true,
+    sampleTags: false,
+    objectTags: false,
+    area: false,
+    ids: false,
+    categoryKeys: false,
+  },
   detect: looksLikeYolo,
   read: readYolo,
   write: writeYolo,
@@ -49,7 +65,10 @@ function looksLikeYolo(input: string): boolean {
   if (fs.existsSync(path.join(input, "obj.names")) || namesYamls(input).length) return true;
   if (holdsTxt(path.join(input, "labels"), 2)) return true;
   if (!fs.existsSync(path.join(input, "classes.txt"))) return false;
-  return isDir(path.join(input, "obj_train_data")) || ["train.txt", "val.txt", "valid.txt", "test.txt"].some((f) => isImageList(path.join(input, f)));
+  return (
+    isDir(path.join(input, "obj_train_data")) ||
+    ["train.txt", "val.txt", "valid.txt", "test.txt"].some((f) => isImageList(path.join(input, f)))
+  );
 }
 
 /** Whether a folder holds a .txt file, directly or up to `depth` folders down. */
@@ -71,22 +90,44 @@ function isImageList(file: string): boolean {
 }
 
 async function readYolo(root: string, options: ReadOptions): Promise<Dataset> {
-  if (!isDir(root)) fail(root, undefined, "expected a YOLO folder", "pass the folder holding data.yaml or obj.names and the label .txt files");
+  if (!isDir(root))
+    fail(
+      root,
+      undefined,
+      "expected a YOLO folder",
+      "pass the folder holding data.yaml or obj.names and the label .txt files",
+    );
   const names = options.classes ?? readClassNames(root);
-  const imagesDir = options.images ? path.resolve(options.images) : isDir(path.join(root, "images")) ? path.join(root, "images") : null;
-  if (imagesDir === null) fail(root, undefined, "YOLO boxes are normalised, so image sizes are needed and no images folder was found", "pass --images with the folder that holds the images");
+  const imagesDir = options.images
+    ? path.resolve(options.images)
+    : isDir(path.join(root, "images"))
+      ? path.join(root, "images")
+      : null;
+  if (imagesDir === null)
+    fail(
+      root,
+      undefined,
+      "YOLO boxes are normalised, so image sizes are needed and no images folder was found",
+      "pass --images with the folder that holds the images",
+    );
   const labelsRoot = isDir(path.join(root, "labels")) ? path.join(root, "labels") : root;
-  return readBoxFiles({
-    layout: YOLO_LINES, dir: labelsRoot, imagesDir, classes: names,
-    // List files only at the root: labels/train.txt and obj_train_data/test.txt are label files.
-    files: listFiles(labelsRoot, (f) => f.endsWith(".txt") && !(labelsRoot === root && LIST_FILES.has(f))),
-    name: options.name ?? path.basename(path.resolve(root)),
-    // Ultralytics: labels/<split>/a.txt beside images/<split>/a.jpg.
-    split: (rel) => (labelsRoot !== root && rel.includes("/") ? rel.split("/")[0] : null),
-    backgrounds: true,
-    classHint: "add the class to data.yaml / obj.names, or fix the index",
-    countHint: "YOLO segmentation lines are not read; give boxes as 5 or 6 values",
-  }, options);
+  return readBoxFiles(
+    {
+      layout: YOLO_LINES,
+      dir: labelsRoot,
+      imagesDir,
+      classes: names,
+      // List files only at the root: labels/train.txt and obj_train_data/test.txt are label files.
+      files: listFiles(labelsRoot, (f) => f.endsWith(".txt") && !(labelsRoot === root && LIST_FILES.has(f))),
+      name: options.name ?? path.basename(path.resolve(root)),
+      // Ultralytics: labels/<split>/a.txt beside images/<split>/a.jpg.
+      split: (rel) => (labelsRoot !== root && rel.includes("/") ? rel.split("/")[0] : null),
+      backgrounds: true,
+      classHint: "add the class to data.yaml / obj.names, or fix the index",
+      countHint: "YOLO segmentation lines are not read; give boxes as 5 or 6 values",
+    },
+    options,
+  );
 }
 
 export function readClassNames(root: string): string[] {
@@ -110,7 +151,10 @@ export function readClassNames(root: string): string[] {
 export function readClassList(file: string): string[] {
   const text = readText(file);
   if (/\.ya?ml$/i.test(file) || NAMES_KEY.test(text)) return yamlNames(file, text);
-  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** A YAML `names:` key at the start of a line. */
@@ -130,7 +174,10 @@ function namesYamls(root: string): string[] {
   } catch {
     return [];
   }
-  const yamls = entries.filter((f) => /\.ya?ml$/i.test(f)).sort().map((f) => path.join(root, f));
+  const yamls = entries
+    .filter((f) => /\.ya?ml$/i.test(f))
+    .sort()
+    .map((f) => path.join(root, f));
   return yamls.filter((f) => NAMES_KEY.test(readHead(f, 1 << 16) ?? ""));
 }
 
@@ -156,12 +203,19 @@ function yamlNames(file: string, text: string): string[] {
 function flowNames(file: string, lines: string[], at: number, inline: string): string[] {
   for (let k = at + 1; !scanFlow(inline).closed && k < lines.length; k++) inline += " " + lines[k].trim();
   const { items, closed } = scanFlow(inline);
-  if (!closed) fail(file, `line ${at + 1}`, "the names list is not closed", `close it with ${inline.startsWith("[") ? "]" : "}"}`);
+  if (!closed)
+    fail(file, `line ${at + 1}`, "the names list is not closed", `close it with ${inline.startsWith("[") ? "]" : "}"}`);
   if (inline.startsWith("[")) return items.map(unquote);
   const out: string[] = [];
   for (const item of items) {
     const m = /^(\d+)\s*:\s*(.*)$/.exec(item);
-    if (!m) fail(file, `line ${at + 1}`, `names entry ${JSON.stringify(item)} is not "index: name"`, "write names as {0: first, 1: second}");
+    if (!m)
+      fail(
+        file,
+        `line ${at + 1}`,
+        `names entry ${JSON.stringify(item)} is not "index: name"`,
+        "write names as {0: first, 1: second}",
+      );
     out[Number(m[1])] = unquote(m[2]);
   }
   return out;
@@ -192,9 +246,12 @@ export function stripComment(line: string): string {
   let q = "";
   for (let k = 0; k < line.length; k++) {
     const c = line[k];
-    if (q === '"') { if (c === "\\") k++; else if (c === '"') q = ""; }
-    else if (q === "'") { if (c === "'") q = ""; }
-    else if ((c === '"' || c === "'") && opensScalar(line, k)) q = c;
+    if (q === '"') {
+      if (c === "\\") k++;
+      else if (c === '"') q = "";
+    } else if (q === "'") {
+      if (c === "'") q = "";
+    } else if ((c === '"' || c === "'") && opensScalar(line, k)) q = c;
     else if (c === "#" && (k === 0 || /\s/.test(line[k - 1]))) return line.slice(0, k).trimEnd();
   }
   return line;
@@ -206,15 +263,27 @@ export function stripComment(line: string): string {
  */
 function scanFlow(text: string): { items: string[]; closed: boolean } {
   const items: string[] = [];
-  const push = (s: string) => { if (s.trim()) items.push(s.trim()); };
-  let q = "", depth = 0, from = 0;
+  const push = (s: string) => {
+    if (s.trim()) items.push(s.trim());
+  };
+  let q = "",
+    depth = 0,
+    from = 0;
   for (let k = 0; k < text.length; k++) {
     const c = text[k];
-    if (q === '"') { if (c === "\\") k++; else if (c === '"') q = ""; continue; }
-    if (q === "'") { if (c === "'") q = ""; continue; }
+    if (q === '"') {
+      if (c === "\\") k++;
+      else if (c === '"') q = "";
+      continue;
+    }
+    if (q === "'") {
+      if (c === "'") q = "";
+      continue;
+    }
     if ((c === '"' || c === "'") && opensScalar(text, k)) q = c;
-    else if (c === "[" || c === "{") { if (++depth === 1) from = k + 1; }
-    else if (c === "]" || c === "}") {
+    else if (c === "[" || c === "{") {
+      if (++depth === 1) from = k + 1;
+    } else if (c === "]" || c === "}") {
       if (depth === 1) push(text.slice(from, k));
       if (--depth === 0) return { items, closed: true };
     } else if (c === "," && depth === 1) {
@@ -242,12 +311,19 @@ function unquote(s: string): string {
 async function writeYolo(ds: Dataset, out: string, options: WriteOptions): Promise<WriteReport> {
   const field = fieldToWrite(ds, options, "detections");
   const names = classNames(ds, fieldLabels(fieldObjects(ds, field)));
-  const filepaths = values<string>(ds.samples, "filepath"), splits = values<string | null>(ds.samples, "split");
+  const filepaths = values<string>(ds.samples, "filepath"),
+    splits = values<string | null>(ds.samples, "split");
   const yaml = `# class names in index order\nnames:\n${names.map((n, i) => `  ${i}: ${JSON.stringify(n)}`).join("\n")}\n`;
   const files = await writeBoxFiles(ds, field, out, {
-    layout: YOLO_LINES, names,
+    layout: YOLO_LINES,
+    names,
     // labels/<split>/<image name>.txt, the layout Ultralytics reads beside images/<split>/.
-    fileOf: (i) => joinOutput(out, [{ name: "labels", what: "folder" }, ...(splits[i] === null ? [] : [{ name: splits[i]!, what: "split" }])], `${safeName(stem(filepaths[i]), "image file name", out)}.txt`),
+    fileOf: (i) =>
+      joinOutput(
+        out,
+        [{ name: "labels", what: "folder" }, ...(splits[i] === null ? [] : [{ name: splits[i]!, what: "split" }])],
+        `${safeName(stem(filepaths[i]), "image file name", out)}.txt`,
+      ),
     extra: [[path.join(out, "data.yaml"), yaml]],
     hint: "YOLO names each label file after its image's file name (without folders) in its split's folder; give these images distinct file names or different splits",
   });

@@ -32,8 +32,16 @@ export interface BatchOptions {
 
 /** A run stopped by its AbortSignal; `done` items were processed before it stopped. */
 export class InterruptedError extends BlindspotError {
-  constructor(readonly done: number, readonly total: number, cause?: unknown) {
-    super({ message: `interrupted after ${done} of ${total} items`, hint: "run it again: finished work that was cached is not redone", cause });
+  constructor(
+    readonly done: number,
+    readonly total: number,
+    cause?: unknown,
+  ) {
+    super({
+      message: `interrupted after ${done} of ${total} items`,
+      hint: "run it again: finished work that was cached is not redone",
+      cause,
+    });
     this.name = "InterruptedError";
   }
 }
@@ -52,28 +60,39 @@ export async function forEachBatch<T>(
   handle: (batch: Batch<T>) => Promise<void>,
   options: BatchOptions = {},
 ): Promise<{ done: number; failed: number }> {
-  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!(Number.isInteger(batchSize) && batchSize > 0))
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const { onProgress, signal } = options;
   const slots = new Map<number, Promise<Loaded<T>>>();
-  let next = 0, inFlight = 0, windowEnd = 0, stopped = false;
+  let next = 0,
+    inFlight = 0,
+    windowEnd = 0,
+    stopped = false;
 
   const pump = (): void => {
     while (!stopped && inFlight < concurrency && next < windowEnd) {
       const i = next++;
       inFlight++;
       // Through a new Promise, so a load that throws synchronously fails its item like an async one.
-      slots.set(i, new Promise<T>((resolve) => resolve(load(i))).then(
-        (value): Loaded<T> => ({ ok: true, value }),
-        (err: unknown): Loaded<T> => (err instanceof ImageError ? { ok: false, error: err } : { ok: false, fatal: err }),
-      ).finally(() => {
-        inFlight--;
-        pump();
-      }));
+      slots.set(
+        i,
+        new Promise<T>((resolve) => resolve(load(i)))
+          .then(
+            (value): Loaded<T> => ({ ok: true, value }),
+            (err: unknown): Loaded<T> =>
+              err instanceof ImageError ? { ok: false, error: err } : { ok: false, fatal: err },
+          )
+          .finally(() => {
+            inFlight--;
+            pump();
+          }),
+      );
     }
   };
 
-  let done = 0, failed = 0;
+  let done = 0,
+    failed = 0;
   onProgress?.(0, count);
   try {
     for (let start = 0; start < count; start += batchSize) {

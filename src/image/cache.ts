@@ -58,7 +58,8 @@ export class ResultCache {
   private readonly flushRows: number;
 
   private constructor(options: CacheOptions) {
-    if (!(Number.isInteger(options.width) && options.width > 0)) throw new RangeError(`cache width must be a positive integer, got ${options.width}`);
+    if (!(Number.isInteger(options.width) && options.width > 0))
+      throw new RangeError(`cache width must be a positive integer, got ${options.width}`);
     this.folder = path.join(options.root, safeName(options.name), safeName(String(options.version)));
     this.width = options.width;
     this.flushRows = options.flushRows ?? 4096;
@@ -97,7 +98,10 @@ export class ResultCache {
 
   /** Adds rows (hashes.length x width floats); written to disk every `flushRows` rows and by flush(). */
   putMany(hashes: readonly string[], rows: Float32Array): void {
-    if (rows.length !== hashes.length * this.width) throw new RangeError(`putMany: ${hashes.length} hashes need ${hashes.length * this.width} floats, got ${rows.length}`);
+    if (rows.length !== hashes.length * this.width)
+      throw new RangeError(
+        `putMany: ${hashes.length} hashes need ${hashes.length * this.width} floats, got ${rows.length}`,
+      );
     hashes.forEach((h, i) => {
       if (!/^[0-9a-f]{64}$/.test(h)) throw new RangeError(`putMany: "${h}" is not a sha256 hex digest (see hashBytes)`);
       this.pending.delete(h); // re-inserted last: the newest row wins
@@ -175,7 +179,12 @@ export class ResultCache {
     try {
       const size = fs.fstatSync(fd).size;
       const head = Buffer.alloc(HEADER);
-      if (fs.readSync(fd, head, 0, HEADER, 0) < HEADER || head.readUInt32LE(0) !== MAGIC || head.readUInt32LE(4) !== this.width) return undefined;
+      if (
+        fs.readSync(fd, head, 0, HEADER, 0) < HEADER ||
+        head.readUInt32LE(0) !== MAGIC ||
+        head.readUInt32LE(4) !== this.width
+      )
+        return undefined;
       const n = head.readUInt32LE(8);
       if (size !== HEADER + n * (HASH_BYTES + 4 * this.width)) return undefined;
       const raw = Buffer.alloc(n * HASH_BYTES);

@@ -24,7 +24,8 @@ import { BlindspotError, type Problem } from "../errors";
 import { readJpegHeader } from "./jpegHeader";
 import { decodeJpegRgb, WASM_MAX_PIXELS } from "./jpegWasm";
 
-export type ImageErrorKind = "missing-image" | "corrupt-image" | "truncated-image" | "image-too-large" | "unsupported-image";
+export type ImageErrorKind =
+  "missing-image" | "corrupt-image" | "truncated-image" | "image-too-large" | "unsupported-image";
 
 /** An image that could not be decoded; `toProblem` turns it into the Problem a dataset records. */
 export class ImageError extends BlindspotError {
@@ -39,7 +40,13 @@ export class ImageError extends BlindspotError {
   }
 
   toProblem(sampleId?: string): Problem {
-    return { kind: this.kind, file: this.file!, message: this.reason, hint: this.hint, ...(sampleId === undefined ? {} : { sampleId }) };
+    return {
+      kind: this.kind,
+      file: this.file!,
+      message: this.reason,
+      hint: this.hint,
+      ...(sampleId === undefined ? {} : { sampleId }),
+    };
   }
 }
 
@@ -98,22 +105,38 @@ export const DEFAULT_MAX_PIXELS = 100e6;
 
 /** Decodes a file (by path, or its bytes already read) into 8-bit pixels. */
 export async function decodeImage(file: string | Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
-  const name = typeof file === "string" ? file : options.name ?? "<image bytes>";
+  const name = typeof file === "string" ? file : (options.name ?? "<image bytes>");
   const bytes = typeof file === "string" ? await readImage(file) : file;
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   // failOn "truncated": cut-short files fail; recoverable warnings (extra bytes before a JPEG
   // marker, which PIL also ignores) do not.
   const input = { failOn: "truncated", limitInputPixels: maxPixels, sequentialRead: true } as const;
 
-  const source = jpegSource(bytes) ?? await headerFromLibvips(bytes, name, input);
+  const source = jpegSource(bytes) ?? (await headerFromLibvips(bytes, name, input));
   if (source.width * source.height > maxPixels) throw tooLarge(name, source.width, source.height, maxPixels);
 
   const stored = (options.colour ?? "stored") === "stored" && STORED_SPACES.has(source.space);
-  if (stored && !options.resize && source.format === "jpeg" && source.orientation === 1 && source.width * source.height <= WASM_MAX_PIXELS && !isTruncated(bytes)) {
+  if (
+    stored &&
+    !options.resize &&
+    source.format === "jpeg" &&
+    source.orientation === 1 &&
+    source.width * source.height <= WASM_MAX_PIXELS &&
+    !isTruncated(bytes)
+  ) {
     const rgb = decodeJpegRgb(bytes, source.width, source.height);
-    if (rgb) return { data: options.channels === 1 ? luma(rgb) : rgb, width: source.width, height: source.height, channels: options.channels ?? 3, source };
+    if (rgb)
+      return {
+        data: options.channels === 1 ? luma(rgb) : rgb,
+        width: source.width,
+        height: source.height,
+        channels: options.channels ?? 3,
+        source,
+      };
   }
-  let pipeline = stored ? sharp(bytes, input).keepIccProfile().autoOrient().removeAlpha() : sharp(bytes, input).autoOrient().removeAlpha().toColourspace("srgb");
+  let pipeline = stored
+    ? sharp(bytes, input).keepIccProfile().autoOrient().removeAlpha()
+    : sharp(bytes, input).autoOrient().removeAlpha().toColourspace("srgb");
   if (options.resize) {
     const { width, height, fit = "fill", kernel } = options.resize;
     pipeline = pipeline.resize(width, height, { fit, kernel, background: { r: 0, g: 0, b: 0 } });
@@ -140,7 +163,8 @@ async function headerFromLibvips(bytes: Uint8Array, name: string, input: SharpOp
   } catch (err) {
     throw classify(err, name, bytes, false);
   }
-  if (!meta.width || !meta.height) throw new ImageError("corrupt-image", name, "the image header gives no size", FIX_CORRUPT);
+  if (!meta.width || !meta.height)
+    throw new ImageError("corrupt-image", name, "the image header gives no size", FIX_CORRUPT);
   return sourceInfo(meta);
 }
 
@@ -152,7 +176,10 @@ function jpegSource(bytes: Uint8Array): SourceInfo | undefined {
   return {
     width: turned ? h.height : h.width,
     height: turned ? h.width : h.height,
-    format: "jpeg", pages: 1, hasAlpha: false, depth: "uchar",
+    format: "jpeg",
+    pages: 1,
+    hasAlpha: false,
+    depth: "uchar",
     space: h.components === 1 ? "b-w" : "srgb",
     orientation: h.orientation,
   };
@@ -172,11 +199,26 @@ function grayToRgb(gray: Uint8Array): Uint8Array {
 export async function readImage(file: string): Promise<Uint8Array> {
   try {
     // The callback form: fs.promises.readFile costs twice the CPU (a FileHandle per file).
-    return await new Promise<Buffer>((resolve, reject) => fs.readFile(file, (err, data) => (err ? reject(err) : resolve(data))));
+    return await new Promise<Buffer>((resolve, reject) =>
+      fs.readFile(file, (err, data) => (err ? reject(err) : resolve(data))),
+    );
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new ImageError("missing-image", file, "the image file does not exist", "check the images folder given to the loader, or remove the sample", err);
-    throw new ImageError("corrupt-image", file, `the image file cannot be read (${code ?? (err as Error).message})`, "check the file's permissions", err);
+    if (code === "ENOENT")
+      throw new ImageError(
+        "missing-image",
+        file,
+        "the image file does not exist",
+        "check the images folder given to the loader, or remove the sample",
+        err,
+      );
+    throw new ImageError(
+      "corrupt-image",
+      file,
+      `the image file cannot be read (${code ?? (err as Error).message})`,
+      "check the file's permissions",
+      err,
+    );
   }
 }
 
@@ -198,7 +240,8 @@ function sourceInfo(m: Metadata): SourceInfo {
 /** PIL's convert("L") of interleaved RGB: L = (R*19595 + G*38470 + B*7471 + 0x8000) >> 16. */
 export function luma(rgb: Uint8Array): Uint8Array {
   const out = new Uint8Array(rgb.length / 3);
-  for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = (rgb[j] * 19595 + rgb[j + 1] * 38470 + rgb[j + 2] * 7471 + 0x8000) >>> 16;
+  for (let i = 0, j = 0; i < out.length; i++, j += 3)
+    out[i] = (rgb[j] * 19595 + rgb[j + 1] * 38470 + rgb[j + 2] * 7471 + 0x8000) >>> 16;
   return out;
 }
 
@@ -208,8 +251,9 @@ const FIX_UNSUPPORTED = "convert the image to JPEG or PNG (e.g. with ImageMagick
 
 function tooLarge(name: string, width: number, height: number, maxPixels: number): ImageError {
   return new ImageError(
-    "image-too-large", name,
-    `the image is ${width} x ${height} (${(width * height / 1e6).toFixed(0)} megapixels), over the limit of ${(maxPixels / 1e6).toFixed(0)} megapixels`,
+    "image-too-large",
+    name,
+    `the image is ${width} x ${height} (${((width * height) / 1e6).toFixed(0)} megapixels), over the limit of ${(maxPixels / 1e6).toFixed(0)} megapixels`,
     "downscale the image, or raise maxPixels if the machine has the memory (about 3 bytes per pixel, several images in flight)",
   );
 }
@@ -217,26 +261,54 @@ function tooLarge(name: string, width: number, height: number, maxPixels: number
 /** Turns a sharp error into an ImageError of the right kind. */
 function classify(err: unknown, name: string, bytes: Uint8Array, headerRead: boolean): ImageError {
   const msg = shortMessage(err);
-  if (/pixel limit/i.test(msg)) return new ImageError("image-too-large", name, `the image is over the pixel limit (${msg})`, "downscale the image, or raise maxPixels", err);
+  if (/pixel limit/i.test(msg))
+    return new ImageError(
+      "image-too-large",
+      name,
+      `the image is over the pixel limit (${msg})`,
+      "downscale the image, or raise maxPixels",
+      err,
+    );
   if (bytes.length === 0) return new ImageError("corrupt-image", name, "the image file is empty", FIX_CORRUPT, err);
   if (headerRead && (isTruncated(bytes) || /premature end|truncated|unexpected end|not enough data/i.test(msg))) {
     return new ImageError("truncated-image", name, `the image file is cut short (${msg})`, FIX_TRUNCATED, err);
   }
   if (/unsupported (codec|feature)|not built in|no decoder/i.test(msg)) {
-    return new ImageError("unsupported-image", name, `this image's encoding cannot be decoded by this build of sharp (${msg})`, FIX_UNSUPPORTED, err);
+    return new ImageError(
+      "unsupported-image",
+      name,
+      `this image's encoding cannot be decoded by this build of sharp (${msg})`,
+      FIX_UNSUPPORTED,
+      err,
+    );
   }
   if (/unsupported image format/i.test(msg)) {
     const known = knownFormat(bytes);
     return known
-      ? new ImageError("unsupported-image", name, `${known} images cannot be decoded by this build of sharp`, FIX_UNSUPPORTED, err)
-      : new ImageError("corrupt-image", name, "the file is not an image (no known image format signature)", FIX_CORRUPT, err);
+      ? new ImageError(
+          "unsupported-image",
+          name,
+          `${known} images cannot be decoded by this build of sharp`,
+          FIX_UNSUPPORTED,
+          err,
+        )
+      : new ImageError(
+          "corrupt-image",
+          name,
+          "the file is not an image (no known image format signature)",
+          FIX_CORRUPT,
+          err,
+        );
   }
   return new ImageError("corrupt-image", name, `the image cannot be decoded (${msg})`, FIX_CORRUPT, err);
 }
 
 /** libvips's message: its distinct lines (it repeats seek failures per retry), at most 300 characters. */
 function shortMessage(err: unknown): string {
-  const lines = String((err as Error)?.message ?? err).split("\n").map((l) => l.trim()).filter((l) => l && !/bad seek/.test(l));
+  const lines = String((err as Error)?.message ?? err)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/bad seek/.test(l));
   const text = [...new Set(lines)].join("; ");
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
@@ -253,7 +325,8 @@ function isTruncated(bytes: Uint8Array): boolean {
 
 /** Formats recognised by their signature that sharp's prebuilt libvips cannot read. */
 function knownFormat(b: Uint8Array): string | undefined {
-  const ascii = (from: number, to: number) => Buffer.from(b.buffer, b.byteOffset + from, Math.max(0, Math.min(to, b.length) - from)).toString("latin1");
+  const ascii = (from: number, to: number) =>
+    Buffer.from(b.buffer, b.byteOffset + from, Math.max(0, Math.min(to, b.length) - from)).toString("latin1");
   if (ascii(4, 8) === "ftyp") return `${ascii(8, 12).trim() || "ISO media"} (HEIF family)`;
   if (ascii(0, 4) === "8BPS") return "Photoshop (PSD)";
   if ((b[0] === 0xff && b[1] === 0x0a) || ascii(4, 8) === "JXL ") return "JPEG XL";

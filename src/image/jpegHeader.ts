@@ -17,7 +17,10 @@ export interface JpegHeader {
   orientation: number;
 }
 
-const SOI = 0xd8, SOS = 0xda, EOI = 0xd9, APP1 = 0xe1;
+const SOI = 0xd8,
+  SOS = 0xda,
+  EOI = 0xd9,
+  APP1 = 0xe1;
 
 /** Start-of-frame markers: C0-CF except DHT (C4), JPG (C8) and DAC (CC). */
 function isStartOfFrame(marker: number): boolean {
@@ -31,10 +34,14 @@ export function readJpegHeader(b: Uint8Array): JpegHeader | undefined {
   while (p + 4 <= b.length) {
     if (b[p] !== 0xff) return undefined;
     const marker = b[p + 1];
-    if (marker === 0xff) { p++; continue; } // fill byte
+    if (marker === 0xff) {
+      p++;
+      continue;
+    } // fill byte
     if (marker === SOS || marker === EOI) return undefined; // no frame header before the data
     const length = (b[p + 2] << 8) | b[p + 3];
-    const body = p + 4, end = p + 2 + length;
+    const body = p + 4,
+      end = p + 2 + length;
     if (length < 2 || end > b.length) return undefined;
     if (marker === APP1) {
       const found = exifOrientation(b, body, end);
@@ -42,7 +49,8 @@ export function readJpegHeader(b: Uint8Array): JpegHeader | undefined {
       orientation = found;
     } else if (isStartOfFrame(marker)) {
       if (length < 8) return undefined;
-      const height = (b[body + 1] << 8) | b[body + 2], width = (b[body + 3] << 8) | b[body + 4];
+      const height = (b[body + 1] << 8) | b[body + 2],
+        width = (b[body + 3] << 8) | b[body + 4];
       // Height 0: the size comes later (a DNL marker), which libvips handles.
       if (!width || !height) return undefined;
       return { width, height, components: b[body + 5], precision: b[body], orientation };
@@ -63,7 +71,8 @@ function exifOrientation(b: Uint8Array, start: number, end: number): number | un
   const little = b[tiff] === 0x49 && b[tiff + 1] === 0x49;
   if (!little && !(b[tiff] === 0x4d && b[tiff + 1] === 0x4d)) return undefined;
   const u16 = (at: number) => (at + 2 > end ? NaN : little ? b[at] | (b[at + 1] << 8) : (b[at] << 8) | b[at + 1]);
-  const u32 = (at: number) => (at + 4 > end ? NaN : little ? (u16(at) + u16(at + 2) * 65536) : (u16(at) * 65536 + u16(at + 2)));
+  const u32 = (at: number) =>
+    at + 4 > end ? NaN : little ? u16(at) + u16(at + 2) * 65536 : u16(at) * 65536 + u16(at + 2);
   const ifd = tiff + u32(tiff + 4);
   const entries = u16(ifd);
   if (!Number.isFinite(ifd) || !Number.isFinite(entries)) return undefined;

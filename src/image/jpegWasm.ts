@@ -25,8 +25,26 @@ interface TurboJpeg {
   malloc(bytes: number): number;
   free(pointer: number): void;
   tjInitDecompress(): number;
-  tjDecompressHeader3(handle: number, jpeg: number, size: number, width: number, height: number, subsampling: number, colourspace: number): number;
-  tjDecompress2(handle: number, jpeg: number, size: number, out: number, width: number, pitch: number, height: number, format: number, flags: number): number;
+  tjDecompressHeader3(
+    handle: number,
+    jpeg: number,
+    size: number,
+    width: number,
+    height: number,
+    subsampling: number,
+    colourspace: number,
+  ): number;
+  tjDecompress2(
+    handle: number,
+    jpeg: number,
+    size: number,
+    out: number,
+    width: number,
+    pitch: number,
+    height: number,
+    format: number,
+    flags: number,
+  ): number;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -37,10 +55,19 @@ function turboJpeg(): NonNullable<typeof decoder> {
   if (!decoder) {
     compiled ??= new WebAssembly.Module(fs.readFileSync(require.resolve("@cwasm/jpeg-turbo/jpeg-turbo.wasm")));
     // libjpeg reports errors by longjmp, which this build turns into a thrown exception.
-    const fail = (what: string) => () => { throw new Error(`jpeg-turbo.wasm: ${what}`); };
+    const fail = (what: string) => () => {
+      throw new Error(`jpeg-turbo.wasm: ${what}`);
+    };
     const lib = new WebAssembly.Instance(compiled, {
       env: { setjmp: () => 0, longjmp: fail("error") },
-      wasi_snapshot_preview1: { environ_sizes_get: () => 0, environ_get: fail("environ_get"), proc_exit: fail("exit"), fd_close: fail("fd_close"), fd_seek: fail("fd_seek"), fd_write: fail("fd_write") },
+      wasi_snapshot_preview1: {
+        environ_sizes_get: () => 0,
+        environ_get: fail("environ_get"),
+        proc_exit: fail("exit"),
+        fd_close: fail("fd_close"),
+        fd_seek: fail("fd_seek"),
+        fd_write: fail("fd_write"),
+      },
     }).exports as unknown as TurboJpeg;
     decoder = { lib, handle: lib.tjInitDecompress(), header: lib.malloc(16) };
   }
@@ -50,14 +77,17 @@ function turboJpeg(): NonNullable<typeof decoder> {
 /** The image's RGB bytes (gray replicated to three channels), or undefined. */
 export function decodeJpegRgb(bytes: Uint8Array, width: number, height: number): Uint8Array | undefined {
   const { lib, handle, header } = turboJpeg();
-  const input = lib.malloc(bytes.length), output = lib.malloc(3 * width * height);
+  const input = lib.malloc(bytes.length),
+    output = lib.malloc(3 * width * height);
   try {
     new Uint8Array(lib.memory.buffer, input, bytes.length).set(bytes);
-    if (lib.tjDecompressHeader3(handle, input, bytes.length, header, header + 4, header + 8, header + 12) !== 0) return undefined;
+    if (lib.tjDecompressHeader3(handle, input, bytes.length, header, header + 4, header + 8, header + 12) !== 0)
+      return undefined;
     // The header read here must agree with decodeImage's: TurboJPEG would scale to the size asked.
     const [w, h] = new Int32Array(lib.memory.buffer, header, 2);
     if (w !== width || h !== height) return undefined;
-    if (lib.tjDecompress2(handle, input, bytes.length, output, width, 3 * width, height, TJPF_RGB, 0) !== 0) return undefined;
+    if (lib.tjDecompress2(handle, input, bytes.length, output, width, 3 * width, height, TJPF_RGB, 0) !== 0)
+      return undefined;
     return new Uint8Array(lib.memory.buffer, output, 3 * width * height).slice();
   } catch {
     // An error left the decompressor and the heap in an unknown state: start over next time.

@@ -76,9 +76,15 @@ interface Loaded {
 
 const DEFAULT_MAX_BYTES_IN_FLIGHT = 256 << 20;
 
-export async function computeForImages(files: readonly string[], computation: ImageComputation | FileComputation, options: ComputeOptions = {}): Promise<ComputeResult> {
+export async function computeForImages(
+  files: readonly string[],
+  computation: ImageComputation | FileComputation,
+  options: ComputeOptions = {},
+): Promise<ComputeResult> {
   const { width } = computation;
-  const cache = options.cacheRoot ? ResultCache.open({ root: options.cacheRoot, name: computation.name, version: computation.version, width }) : undefined;
+  const cache = options.cacheRoot
+    ? ResultCache.open({ root: options.cacheRoot, name: computation.name, version: computation.version, width })
+    : undefined;
   const rows = new Float32Array(files.length * width);
   const result: ComputeResult = { rows, errors: [], computed: 0, reused: 0 };
 
@@ -99,18 +105,28 @@ export async function computeForImages(files: readonly string[], computation: Im
     for (const { index, error } of batch.failures) fail(index, error);
     const todo = batch.values.flatMap((v, k) => (v.image ? [k] : []));
     const images = todo.map((k) => batch.values[k].image!);
-    const { rows: out, errors } = !todo.length ? { rows: new Float32Array(0), errors: [] }
-      : "computeFiles" in computation ? await computation.computeFiles(images as ImageFile[])
-      : { rows: await computation.compute(images as DecodedImage[]), errors: [] };
+    const { rows: out, errors } = !todo.length
+      ? { rows: new Float32Array(0), errors: [] }
+      : "computeFiles" in computation
+        ? await computation.computeFiles(images as ImageFile[])
+        : { rows: await computation.compute(images as DecodedImage[]), errors: [] };
     if (out.length !== todo.length * width) {
-      throw new RangeError(`${computation.name}: compute returned ${out.length} floats for ${todo.length} images of width ${width}`);
+      throw new RangeError(
+        `${computation.name}: compute returned ${out.length} floats for ${todo.length} images of width ${width}`,
+      );
     }
     // Positions in `out` of the images that were computed; the others failed to decode.
     const ok: number[] = [];
     todo.forEach((k, j) => (errors[j] ? fail(batch.indices[k], errors[j]!) : ok.push(j)));
-    const kept = ok.length === todo.length ? out : Float32Array.from(ok.flatMap((j) => [...out.subarray(j * width, (j + 1) * width)]));
+    const kept =
+      ok.length === todo.length
+        ? out
+        : Float32Array.from(ok.flatMap((j) => [...out.subarray(j * width, (j + 1) * width)]));
     ok.forEach((j, m) => rows.set(kept.subarray(m * width, (m + 1) * width), batch.indices[todo[j]] * width));
-    cache?.putMany(ok.map((j) => batch.values[todo[j]].hash), kept);
+    cache?.putMany(
+      ok.map((j) => batch.values[todo[j]].hash),
+      kept,
+    );
     batch.values.forEach((v, k) => {
       if (!v.image) rows.set(cache!.get(v.hash)!, batch.indices[k] * width);
     });
@@ -123,7 +139,8 @@ export async function computeForImages(files: readonly string[], computation: Im
   // Batches in computation: a batch starts once fewer than `inFlight` are, holding with it at
   // most `maxBytes` of files (or it is the only one); until then the oldest are awaited.
   const inFlight = "computeFiles" in computation ? Math.max(1, computation.batchesInFlight ?? 1) : 1;
-  const maxBytes = "computeFiles" in computation ? computation.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT : Infinity;
+  const maxBytes =
+    "computeFiles" in computation ? (computation.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT) : Infinity;
   const running: { done: Promise<void>; bytes: number }[] = [];
   let bytesInFlight = 0;
   const finishOldest = async () => {
@@ -135,19 +152,29 @@ export async function computeForImages(files: readonly string[], computation: Im
   let finished = 0;
   options.onProgress?.(0, files.length);
   try {
-    await forEachBatch(files.length, load, options.batchSize ?? 32, async (batch) => {
-      const bytes = batch.values.reduce((sum, v) => sum + (v.image && "bytes" in v.image ? v.image.bytes.length : 0), 0);
-      while (running.length >= inFlight || (running.length > 0 && bytesInFlight + bytes > maxBytes)) await finishOldest();
-      // An abort while waiting for room starts nothing more.
-      if (options.signal?.aborted) throw new InterruptedError(finished, files.length, options.signal.reason);
-      const done = computeBatch(batch);
-      // Its failure is rethrown where it is awaited, not reported as unhandled before that.
-      done.catch(() => {});
-      running.push({ done, bytes });
-      bytesInFlight += bytes;
-      // One batch at a time: it is finished before the next one loads further ahead.
-      if (inFlight === 1) await finishOldest();
-    }, { ...options, onProgress: undefined });
+    await forEachBatch(
+      files.length,
+      load,
+      options.batchSize ?? 32,
+      async (batch) => {
+        const bytes = batch.values.reduce(
+          (sum, v) => sum + (v.image && "bytes" in v.image ? v.image.bytes.length : 0),
+          0,
+        );
+        while (running.length >= inFlight || (running.length > 0 && bytesInFlight + bytes > maxBytes))
+          await finishOldest();
+        // An abort while waiting for room starts nothing more.
+        if (options.signal?.aborted) throw new InterruptedError(finished, files.length, options.signal.reason);
+        const done = computeBatch(batch);
+        // Its failure is rethrown where it is awaited, not reported as unhandled before that.
+        done.catch(() => {});
+        running.push({ done, bytes });
+        bytesInFlight += bytes;
+        // One batch at a time: it is finished before the next one loads further ahead.
+        if (inFlight === 1) await finishOldest();
+      },
+      { ...options, onProgress: undefined },
+    );
     while (running.length) await finishOldest();
   } finally {
     // An interrupted or failed run still keeps the batches already in computation.

@@ -14,7 +14,10 @@ export const WIRE_FIXED32 = 5;
 
 /** A malformed message; `offset` is the byte position in the buffer given to the reader. */
 export class ProtobufError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} (at byte ${offset})`);
     this.name = "ProtobufError";
   }
@@ -34,7 +37,11 @@ export class ProtoReader {
   pos: number;
   private readonly view: DataView;
 
-  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
     this.pos = start;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
@@ -48,16 +55,19 @@ export class ProtoReader {
   tag(): FieldTag {
     const at = this.pos;
     const t = this.uint32();
-    const field = t >>> 3, wire = t & 7;
+    const field = t >>> 3,
+      wire = t & 7;
     if (field === 0) throw new ProtobufError("field number 0 is invalid", at);
-    if (wire === 3 || wire === 4 || wire === 6 || wire === 7) throw new ProtobufError(`unsupported wire type ${wire} for field ${field}`, at);
+    if (wire === 3 || wire === 4 || wire === 6 || wire === 7)
+      throw new ProtobufError(`unsupported wire type ${wire} for field ${field}`, at);
     return { field, wire };
   }
 
   /** A varint as its low and high 32 bits (unsigned). */
   varintParts(): [number, number] {
     const at = this.pos;
-    let lo = 0, hi = 0;
+    let lo = 0,
+      hi = 0;
     for (let k = 0; k < 10; k++) {
       if (this.pos >= this.end) throw new ProtobufError("varint runs past the end of the message", at);
       const b = this.buf[this.pos++];
@@ -135,7 +145,8 @@ export class ProtoReader {
     }
     this.expect(wire, WIRE_LENGTH, "float");
     const [start, end] = this.lengthDelimited();
-    if ((end - start) % 4 !== 0) throw new ProtobufError(`packed floats take ${end - start} bytes, not a multiple of 4`, start);
+    if ((end - start) % 4 !== 0)
+      throw new ProtobufError(`packed floats take ${end - start} bytes, not a multiple of 4`, start);
     for (let p = start; p < end; p += 4) out.push(this.view.getFloat32(p, true));
   }
 
@@ -154,19 +165,35 @@ export class ProtoReader {
   /** Skips a field's value of the given wire type. */
   skip(wire: number): void {
     switch (wire) {
-      case WIRE_VARINT: this.varintParts(); break;
-      case WIRE_FIXED64: this.need(8); this.pos += 8; break;
-      case WIRE_LENGTH: this.lengthDelimited(); break;
-      case WIRE_FIXED32: this.need(4); this.pos += 4; break;
-      default: throw new ProtobufError(`cannot skip wire type ${wire}`, this.pos);
+      case WIRE_VARINT:
+        this.varintParts();
+        break;
+      case WIRE_FIXED64:
+        this.need(8);
+        this.pos += 8;
+        break;
+      case WIRE_LENGTH:
+        this.lengthDelimited();
+        break;
+      case WIRE_FIXED32:
+        this.need(4);
+        this.pos += 4;
+        break;
+      default:
+        throw new ProtobufError(`cannot skip wire type ${wire}`, this.pos);
     }
   }
 
   private lengthDelimited(): [number, number] {
     const at = this.pos;
     const len = this.uint32();
-    const start = this.pos, end = start + len;
-    if (end > this.end) throw new ProtobufError(`field of ${len} bytes runs past the end of the message (${this.end - start} bytes left)`, at);
+    const start = this.pos,
+      end = start + len;
+    if (end > this.end)
+      throw new ProtobufError(
+        `field of ${len} bytes runs past the end of the message (${this.end - start} bytes left)`,
+        at,
+      );
     this.pos = end;
     return [start, end];
   }

@@ -34,8 +34,14 @@ export interface TensorValue {
   readonly dims: readonly number[];
   readonly dtype: DType;
 }
-export interface FloatValue { readonly kind: "float"; readonly value: number }
-export interface FloatsValue { readonly kind: "floats"; readonly values: readonly number[] }
+export interface FloatValue {
+  readonly kind: "float";
+  readonly value: number;
+}
+export interface FloatsValue {
+  readonly kind: "floats";
+  readonly values: readonly number[];
+}
 export type AttributeValue = number | readonly number[] | string | FloatValue | FloatsValue | TensorValue;
 export type Attributes = Record<string, AttributeValue | undefined>;
 
@@ -50,10 +56,16 @@ export function floats(values: readonly number[]): FloatsValue {
 }
 
 /** A tensor (a TENSOR attribute, or a constant); dims default to 1-D, dtype to the array's. */
-export function tensor(data: TensorData, dims: readonly number[] = [data.length], dtype: DType = dtypeOf(data)): TensorValue {
+export function tensor(
+  data: TensorData,
+  dims: readonly number[] = [data.length],
+  dtype: DType = dtypeOf(data),
+): TensorValue {
   const count = dims.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new RangeError(`tensor of shape [${dims}] needs ${count} values, got ${data.length}`);
-  if (dtype === "bool" && !(data instanceof Uint8Array)) throw new TypeError("a bool tensor is a Uint8Array of 0 and 1");
+  if (count !== data.length)
+    throw new RangeError(`tensor of shape [${dims}] needs ${count} values, got ${data.length}`);
+  if (dtype === "bool" && !(data instanceof Uint8Array))
+    throw new TypeError("a bool tensor is a Uint8Array of 0 and 1");
   return { kind: "tensor", data, dims: [...dims], dtype };
 }
 
@@ -139,20 +151,37 @@ export class GraphBuilder {
   }
 
   /** Adds a node with one output; returns the output's name. Pass "" for an omitted optional input. */
-  node(op: string, inputs: readonly string[], attrs: Attributes = {}, options: Omit<NodeOptions, "outputs"> = {}): string {
+  node(
+    op: string,
+    inputs: readonly string[],
+    attrs: Attributes = {},
+    options: Omit<NodeOptions, "outputs"> = {},
+  ): string {
     return this.nodeOutputs(op, inputs, attrs, { ...options, outputs: 1 })[0];
   }
 
   /** Adds a node with several outputs (TopK, Split); returns their names in order. */
   nodeOutputs(op: string, inputs: readonly string[], attrs: Attributes = {}, options: NodeOptions = {}): string[] {
     for (const i of inputs) {
-      if (i !== "" && !this.names.has(i)) throw new Error(`${op}: input "${i}" is not an input, constant or earlier node output of this graph`);
+      if (i !== "" && !this.names.has(i))
+        throw new Error(`${op}: input "${i}" is not an input, constant or earlier node output of this graph`);
     }
     const count = options.names?.length ?? options.outputs ?? 1;
-    const outputs = options.names ? [...options.names] : Array.from({ length: count }, (_, k) => this.fresh(count === 1 ? op : `${op}_out${k}`));
+    const outputs = options.names
+      ? [...options.names]
+      : Array.from({ length: count }, (_, k) => this.fresh(count === 1 ? op : `${op}_out${k}`));
     for (const o of outputs) this.claim(o);
-    const encoded = Object.entries(attrs).flatMap(([name, v]) => (v === undefined ? [] : [encodeAttribute(op, name, v)]));
-    this.nodes.push({ op, inputs: [...inputs], outputs, attrs: encoded, name: this.fresh(`${op}_node`), domain: options.domain ?? "" });
+    const encoded = Object.entries(attrs).flatMap(([name, v]) =>
+      v === undefined ? [] : [encodeAttribute(op, name, v)],
+    );
+    this.nodes.push({
+      op,
+      inputs: [...inputs],
+      outputs,
+      attrs: encoded,
+      name: this.fresh(`${op}_node`),
+      domain: options.domain ?? "",
+    });
     return outputs;
   }
 
@@ -161,7 +190,8 @@ export class GraphBuilder {
    * Identity node, which ORT removes); shape entries may be symbolic, or omitted entirely.
    */
   output(value: string, dtype: DType, shape?: readonly Dim[], name?: string): string {
-    const exposed = name === undefined || name === value ? value : this.node("Identity", [value], {}, { names: [name] });
+    const exposed =
+      name === undefined || name === value ? value : this.node("Identity", [value], {}, { names: [name] });
     if (!this.names.has(exposed)) throw new Error(`output "${exposed}" is not a value of this graph`);
     this.outputs.push({ name: exposed, dtype, shape });
     return exposed;
@@ -253,7 +283,8 @@ function isArray(v: AttributeValue): v is readonly number[] {
 }
 
 function integer(op: string, name: string, v: number): number {
-  if (!Number.isSafeInteger(v)) throw new TypeError(`${op}.${name}: ${v} is not an integer; wrap float attributes with float() or floats()`);
+  if (!Number.isSafeInteger(v))
+    throw new TypeError(`${op}.${name}: ${v} is not an integer; wrap float attributes with float() or floats()`);
   return v;
 }
 
@@ -271,9 +302,11 @@ function writeValueInfo(w: ProtoWriter, v: ValueInfo): void {
     type.message(1, (tt) => {
       tt.int64Field(1, DATA_TYPE[v.dtype]);
       // An empty shape (a scalar) is written too: no shape at all means "any rank".
-      if (v.shape) tt.message(2, (shape) => {
-        for (const d of v.shape!) shape.message(1, (dim) => (typeof d === "number" ? dim.int64Field(1, d) : dim.stringField(2, d)));
-      });
+      if (v.shape)
+        tt.message(2, (shape) => {
+          for (const d of v.shape!)
+            shape.message(1, (dim) => (typeof d === "number" ? dim.int64Field(1, d) : dim.stringField(2, d)));
+        });
     }),
   );
 }

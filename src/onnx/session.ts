@@ -45,7 +45,10 @@ let cudaFailure: unknown;
 export async function openSession(model: Uint8Array | string, options: SessionOptions = {}): Promise<OpenedSession> {
   const provider = options.provider ?? "auto";
   if (provider !== "auto" && provider !== "cuda" && provider !== "cpu") {
-    throw new BlindspotError({ message: `unknown execution provider "${String(provider)}"`, hint: 'use "auto", "cuda" or "cpu"' });
+    throw new BlindspotError({
+      message: `unknown execution provider "${String(provider)}"`,
+      hint: 'use "auto", "cuda" or "cpu"',
+    });
   }
   const file = typeof model === "string" ? model : undefined;
   const bytes = file === undefined ? (model as Uint8Array) : readModel(file);
@@ -71,10 +74,23 @@ export async function openSession(model: Uint8Array | string, options: SessionOp
 export async function releaseSessions(): Promise<void> {
   const all = [...sessions.values()];
   sessions.clear();
-  await Promise.all(all.map((p) => p.then((s) => s.release(), () => undefined)));
+  await Promise.all(
+    all.map((p) =>
+      p.then(
+        (s) => s.release(),
+        () => undefined,
+      ),
+    ),
+  );
 }
 
-function cached(hash: string, ep: RanOn, bytes: Uint8Array, file: string | undefined, o: SessionOptions): Promise<ort.InferenceSession> {
+function cached(
+  hash: string,
+  ep: RanOn,
+  bytes: Uint8Array,
+  file: string | undefined,
+  o: SessionOptions,
+): Promise<ort.InferenceSession> {
   const { threads, optimization = "extended", spinning = true } = o;
   const key = `${hash}:${ep}:${threads ?? ""}:${optimization}:${spinning}`;
   let p = sessions.get(key);
@@ -101,14 +117,21 @@ function readModel(file: string): Uint8Array {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new BlindspotError({ file, message: `cannot read the ONNX model: ${(err as Error).message}`, hint: "check the path", cause: err });
+    throw new BlindspotError({
+      file,
+      message: `cannot read the ONNX model: ${(err as Error).message}`,
+      hint: "check the path",
+      cause: err,
+    });
   }
 }
 
 /** onnxruntime's messages when the CUDA provider library, or CUDA/cuDNN under it, is missing. */
 function isProviderLoadError(err: unknown): boolean {
   const m = String((err as Error)?.message ?? err);
-  return /Failed to load (shared )?library|cannot open shared object|libonnxruntime_providers|libcudnn|libcublas|libcudart/i.test(m);
+  return /Failed to load (shared )?library|cannot open shared object|libonnxruntime_providers|libcudnn|libcublas|libcudart/i.test(
+    m,
+  );
 }
 
 function cudaError(cause: unknown): BlindspotError {
@@ -116,7 +139,7 @@ function cudaError(cause: unknown): BlindspotError {
     message: `the CUDA execution provider could not be loaded: ${(cause as Error)?.message ?? String(cause)}`,
     hint:
       "onnxruntime-node needs its CUDA 12 provider files (reinstall with `npm install onnxruntime-node --onnxruntime-node-install=cuda12`, " +
-      "online) plus CUDA 12 and cuDNN 9 libraries on the library path; or use provider \"auto\" or \"cpu\"",
+      'online) plus CUDA 12 and cuDNN 9 libraries on the library path; or use provider "auto" or "cpu"',
     cause,
   });
 }

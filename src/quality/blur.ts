@@ -22,16 +22,26 @@ interface Kernels extends KernelModule {
 export function blurHistograms(planes: Uint8Array, width: number, height: number): BlurHistograms {
   const k = kernelModule<Kernels>("pixels");
   if (!k) return blurHistogramsReference(planes, width, height);
-  const n = width * height, layout = new Layout(k);
-  const at = { planes: layout.place(3 * n), gray: layout.place(n), grayHist: layout.place(1024), edgeHist: layout.place(1024) };
+  const n = width * height,
+    layout = new Layout(k);
+  const at = {
+    planes: layout.place(3 * n),
+    gray: layout.place(n),
+    grayHist: layout.place(1024),
+    edgeHist: layout.place(1024),
+  };
   k.reserve(layout.size);
   new Uint8Array(k.memory.buffer, at.planes, 3 * n).set(planes);
   k.blurHistograms(at.planes, width, height, at.gray, at.grayHist, at.edgeHist);
-  return { gray: Float64Array.from(new Int32Array(k.memory.buffer, at.grayHist, 256)), edges: Float64Array.from(new Int32Array(k.memory.buffer, at.edgeHist, 256)) };
+  return {
+    gray: Float64Array.from(new Int32Array(k.memory.buffer, at.grayHist, 256)),
+    edges: Float64Array.from(new Int32Array(k.memory.buffer, at.edgeHist, 256)),
+  };
 }
 
 export function blurHistogramsReference(planes: Uint8Array, width: number, height: number): BlurHistograms {
-  const n = width * height, gray = new Uint8Array(n);
+  const n = width * height,
+    gray = new Uint8Array(n);
   for (let i = 0; i < n; i++) gray[i] = pilGray(planes[i], planes[n + i], planes[2 * n + i]);
   return { gray: histogramOf(gray), edges: histogramOf(findEdges(gray, width, height)) };
 }

@@ -22,8 +22,14 @@ const LOW = SIDE - 1;
 /** Colours a key can have (15 at most, over all 2^24 colours). */
 export const KEY_COLOURS = 16;
 
-export interface Query { slot: number; rank: number }
-export interface Located { bin: number; offset: number }
+export interface Query {
+  slot: number;
+  rank: number;
+}
+export interface Located {
+  bin: number;
+  offset: number;
+}
 
 /** The scans of the second level and of the last step, over one image's keys. */
 export interface KeyScans {
@@ -45,13 +51,22 @@ export interface KeyScans {
  * The per-pixel brightness (as numpy computes it) at each of `ranks` of the sorted values;
  * `high` counts the keys by their top 13 bits (`highCounts`).
  */
-export function brightnessAtRanks(high: Int32Array, scans: KeyScans, channels: 1 | 3, ranks: readonly number[]): Float64Array {
+export function brightnessAtRanks(
+  high: Int32Array,
+  scans: KeyScans,
+  channels: 1 | 3,
+  ranks: readonly number[],
+): Float64Array {
   const first = locate(high, ranks);
   const slots = new Int32Array(SIDE).fill(-1);
   const buckets = [...new Set(first.map((f) => f.bin))].sort((a, b) => a - b);
   buckets.forEach((b, s) => (slots[b] = s));
   // The exact key at each rank, and the rank among that key's pixels.
-  const found = scans.lowRanks(slots, buckets.length, first.map((f) => ({ slot: slots[f.bin], rank: f.offset })));
+  const found = scans.lowRanks(
+    slots,
+    buckets.length,
+    first.map((f) => ({ slot: slots[f.bin], rank: f.offset })),
+  );
   const exact = found.map(({ bin, offset }, r) => ({ key: (first[r].bin << BITS) | bin, offset }));
 
   // The wanted keys in order (so grouped by bucket), and their colours sorted by float value.
@@ -75,7 +90,9 @@ export function brightnessAtRanks(high: Int32Array, scans: KeyScans, channels: 1
 
 /** numpy's brightness of a pixel of colour 0xRRGGBB (a gray image's value is R). */
 function colourBrightness(colour: number, channels: 1 | 3): number {
-  const r = colour >>> 16, g = (colour >>> 8) & 255, b = colour & 255;
+  const r = colour >>> 16,
+    g = (colour >>> 8) & 255,
+    b = colour & 255;
   return channels === 1 ? r / 255 : perceivedBrightness(r, g, b);
 }
 
@@ -98,7 +115,10 @@ export function keyScans(keys: Uint32Array, rgb: Uint8Array): KeyScans {
       const out = new Array<Located>(queries.length);
       for (let s = 0; s < rows; s++) {
         const mine = queries.flatMap((q, j) => (q.slot === s ? [j] : []));
-        const found = locate(low.subarray(s * SIDE, (s + 1) * SIDE), mine.map((j) => queries[j].rank));
+        const found = locate(
+          low.subarray(s * SIDE, (s + 1) * SIDE),
+          mine.map((j) => queries[j].rank),
+        );
         mine.forEach((j, m) => (out[j] = found[m]));
       }
       return out;
@@ -124,7 +144,8 @@ export function keyScans(keys: Uint32Array, rgb: Uint8Array): KeyScans {
 function locate(counts: Int32Array, ranks: readonly number[]): Located[] {
   const order = ranks.map((_, r) => r).sort((a, b) => ranks[a] - ranks[b]);
   const out = new Array<Located>(ranks.length);
-  let before = 0, bin = 0;
+  let before = 0,
+    bin = 0;
   for (const r of order) {
     while (before + counts[bin] <= ranks[r]) before += counts[bin++];
     out[r] = { bin, offset: ranks[r] - before };

@@ -27,7 +27,15 @@ import { describeSets, exactSets, nearSets, withoutExactSets } from "./duplicate
 import { percentile } from "./numpy";
 
 export const ISSUE_TYPES = [
-  "dark", "light", "odd_aspect_ratio", "low_information", "blurry", "grayscale", "odd_size", "exact_duplicate", "near_duplicate",
+  "dark",
+  "light",
+  "odd_aspect_ratio",
+  "low_information",
+  "blurry",
+  "grayscale",
+  "odd_size",
+  "exact_duplicate",
+  "near_duplicate",
 ] as const;
 export type IssueType = (typeof ISSUE_TYPES)[number];
 
@@ -87,7 +95,8 @@ export function findIssues(images: readonly (IssueInputs | null)[], thresholds: 
     nearDuplicate: { ...DEFAULT_THRESHOLDS.nearDuplicate, ...thresholds.nearDuplicate },
   };
   const each = (f: (s: IssueInputs) => number) => images.map((s) => (s === null ? null : f(s)));
-  const below = (scores: (number | null)[], threshold: number) => scores.map((v) => (v === null ? null : v < threshold));
+  const below = (scores: (number | null)[], threshold: number) =>
+    scores.map((v) => (v === null ? null : v < threshold));
 
   const blurScore = (s: IssueInputs) => {
     const { normalizingFactor: k, colorThreshold } = t.blurry;
@@ -95,9 +104,13 @@ export function findIssues(images: readonly (IssueInputs | null)[], thresholds: 
     const spread = 1 - Math.exp(-s.blurriness_gray_std * k);
     return Math.min(edges + (spread <= colorThreshold ? 0 : spread), 1);
   };
-  const size = oddSizeScores(images.map((s) => s?.size ?? null), t.oddSize.iqrFactor);
+  const size = oddSizeScores(
+    images.map((s) => s?.size ?? null),
+    t.oddSize.iqrFactor,
+  );
 
-  const md5s = images.map((s) => s?.md5 ?? null), hashes = images.map((s) => s?.phash ?? null);
+  const md5s = images.map((s) => s?.md5 ?? null),
+    hashes = images.map((s) => s?.phash ?? null);
   const exact = describeSets(exactSets(md5s), md5s);
   const near = describeSets(withoutExactSets(nearSets(hashes, t.nearDuplicate.distance), exact.sets), hashes);
 
@@ -131,9 +144,12 @@ export function findIssues(images: readonly (IssueInputs | null)[], thresholds: 
 function oddSizeScores(sizes: (number | null)[], iqrFactor: number): { scores: (number | null)[]; threshold: number } {
   const known = sizes.filter((s): s is number => s !== null);
   if (!known.length) return { scores: sizes, threshold: 0.5 };
-  const q1 = percentile(known, 25), q3 = percentile(known, 75);
-  const lo = q1 - iqrFactor * (q3 - q1), hi = q3 + iqrFactor * (q3 - q1);
-  const mid = (lo + hi) / 2, gap = hi - lo;
+  const q1 = percentile(known, 25),
+    q3 = percentile(known, 75);
+  const lo = q1 - iqrFactor * (q3 - q1),
+    hi = q3 + iqrFactor * (q3 - q1);
+  const mid = (lo + hi) / 2,
+    gap = hi - lo;
   const norm = gap > 0 ? gap : mid;
   return {
     scores: sizes.map((s) => (s === null ? null : 1 - Math.min(Math.max(Math.abs(s - mid) / norm, 0), 1))),

@@ -70,9 +70,13 @@ export function nearSets(hashes: readonly (string | null)[], distance: number): 
     if (h === null) return;
     for (let p = 0; p < parts; p++) {
       // A hash shorter than distance + 1 digits cannot use parts: one bucket compares all pairs.
-      const key = parts <= distance ? "" : `${p}:${h.slice(Math.floor((p * length) / parts), Math.floor(((p + 1) * length) / parts))}`;
+      const key =
+        parts <= distance
+          ? ""
+          : `${p}:${h.slice(Math.floor((p * length) / parts), Math.floor(((p + 1) * length) / parts))}`;
       const bucket = candidates.get(key) ?? [];
-      for (const j of bucket) if (find(i) !== find(j) && hammingDistance(h, hashes[j]!) <= distance) parent[find(i)] = find(j);
+      for (const j of bucket)
+        if (find(i) !== find(j) && hammingDistance(h, hashes[j]!) <= distance) parent[find(i)] = find(j);
       bucket.push(i);
       candidates.set(key, bucket);
       if (key === "") break;

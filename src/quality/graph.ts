@@ -25,11 +25,22 @@ import { GraphBuilder, tensor } from "../onnx/graph";
 import { openSession, type OpenedSession, type Provider } from "../onnx/session";
 import { coefficientMatrix, PRECISION_BITS } from "./pil";
 import { hashInputSize } from "./phash";
-import { blurSize, BRIGHTNESS_PERCENTILES, brightnessRanks, perceivedBrightness, type QualityImage, type RawStats } from "./stats";
+import {
+  blurSize,
+  BRIGHTNESS_PERCENTILES,
+  brightnessRanks,
+  perceivedBrightness,
+  type QualityImage,
+  type RawStats,
+} from "./stats";
 import { thumbnail } from "./thumbnail";
 
 /** ONNX TensorProto data types for Cast. */
-const FLOAT = 1, UINT8 = 2, INT32 = 6, INT64 = 7, DOUBLE = 11;
+const FLOAT = 1,
+  UINT8 = 2,
+  INT32 = 6,
+  INT64 = 7,
+  DOUBLE = 11;
 /** Largest int64, for Slice ends "to the end". */
 const END = Number.MAX_SAFE_INTEGER;
 
@@ -56,7 +67,15 @@ export function buildQualityGraph(): Uint8Array {
   const planes = op("Transpose", [op("Cast", [images], { to: FLOAT })], { perm: [0, 3, 1, 2] });
   const [r, gr, b] = g.nodeOutputs("Split", [planes], { axis: 1 }, { outputs: 3 });
   const weighted = (w: [number, number, number], round: number, shift: number) =>
-    op("Floor", [op("Div", [op("Add", [op("Add", [op("Add", [op("Mul", [r, f32(w[0])]), op("Mul", [gr, f32(w[1])])]), op("Mul", [b, f32(w[2])])]), f32(round)]), f32(shift)])]);
+    op("Floor", [
+      op("Div", [
+        op("Add", [
+          op("Add", [op("Add", [op("Mul", [r, f32(w[0])]), op("Mul", [gr, f32(w[1])])]), op("Mul", [b, f32(w[2])])]),
+          f32(round),
+        ]),
+        f32(shift),
+      ]),
+    ]);
   const grayCv = weighted([9798, 19235, 3735], 2 ** 14, 2 ** 15);
   const grayPil = weighted([19595, 38470, 7471], 2 ** 15, 2 ** 16);
 
@@ -65,7 +84,10 @@ export function buildQualityGraph(): Uint8Array {
   const shifted = (rows: [number, number], cols: [number, number]) =>
     op("Slice", [padded, g.int64s([rows[0], cols[0]]), g.int64s([rows[1], cols[1]]), g.int64s([2, 3])]);
   const lap = op("Sub", [
-    op("Add", [op("Add", [shifted([0, -2], [1, -1]), shifted([2, END], [1, -1])]), op("Add", [shifted([1, -1], [0, -2]), shifted([1, -1], [2, END])])]),
+    op("Add", [
+      op("Add", [shifted([0, -2], [1, -1]), shifted([2, END], [1, -1])]),
+      op("Add", [shifted([1, -1], [0, -2]), shifted([1, -1], [2, END])]),
+    ]),
     op("Mul", [grayCv, f32(4)]),
   ]);
   const rg = op("Sub", [r, gr]);
@@ -73,20 +95,40 @@ export function buildQualityGraph(): Uint8Array {
 
   // Exact sums per image: [batch, 8] = sum, sum of squares of each quantity in SUMS order.
   const total = (x: string) => op("ReduceSum", [op("Cast", [x], { to: DOUBLE }), g.int64s([1, 2, 3])], { keepdims: 0 });
-  const columns = [grayCv, lap, rg, yb2].flatMap((x) => [total(x), total(op("Mul", [x, x]))].map((s) => op("Unsqueeze", [s, g.int64s([1])])));
-  g.output(op("Cast", [op("Concat", columns, { axis: 1 })], { to: INT64 }), "int64", ["batch", 2 * SUMS.length], "sums");
+  const columns = [grayCv, lap, rg, yb2].flatMap((x) =>
+    [total(x), total(op("Mul", [x, x]))].map((s) => op("Unsqueeze", [s, g.int64s([1])])),
+  );
+  g.output(
+    op("Cast", [op("Concat", columns, { axis: 1 })], { to: INT64 }),
+    "int64",
+    ["batch", 2 * SUMS.length],
+    "sums",
+  );
 
   // Histograms of R, G, B: [batch, 768].
   const batch = op("Slice", [op("Shape", [images]), g.int64s([0]), g.int64s([1])]);
-  const bins = op("Reshape", [op("Add", [op("Cast", [images], { to: INT32 }), g.constant(Int32Array.of(0, 256, 512), [3])]), g.int64s([0, -1])]);
-  const zeros = op("ConstantOfShape", [op("Concat", [batch, g.int64s([768])], { axis: 0 })], { value: tensor(Int32Array.of(0), [1]) });
+  const bins = op("Reshape", [
+    op("Add", [op("Cast", [images], { to: INT32 }), g.constant(Int32Array.of(0, 256, 512), [3])]),
+    g.int64s([0, -1]),
+  ]);
+  const zeros = op("ConstantOfShape", [op("Concat", [batch, g.int64s([768])], { axis: 0 })], {
+    value: tensor(Int32Array.of(0), [1]),
+  });
   const ones = op("ConstantOfShape", [op("Shape", [bins])], { value: tensor(Int32Array.of(1), [1]) });
-  g.output(op("ScatterElements", [zeros, bins, ones], { axis: 1, reduction: "add" }), "int32", ["batch", 768], "histogram");
+  g.output(
+    op("ScatterElements", [zeros, bins, ones], { axis: 1, reduction: "add" }),
+    "int32",
+    ["batch", 768],
+    "histogram",
+  );
 
   // Brightness ranks: sqrt and / 255 keep the order, so TopK sorts the sum under the root.
   const coef = (num: number) => op("Div", [f64(num), f64(1000)]);
   const square = (c: string) => op("Cast", [op("Mul", [c, c])], { to: DOUBLE });
-  const level = op("Add", [op("Add", [op("Mul", [coef(241), square(r)]), op("Mul", [coef(691), square(gr)])]), op("Mul", [coef(68), square(b)])]);
+  const level = op("Add", [
+    op("Add", [op("Mul", [coef(241), square(r)]), op("Mul", [coef(691), square(gr)])]),
+    op("Mul", [coef(68), square(b)]),
+  ]);
   const flat = op("Reshape", [level, g.int64s([0, -1])]);
   const ranks = (k: string, pick: string, largest: number, name: string) => {
     const [, indices] = g.nodeOutputs("TopK", [flat, k], { axis: 1, largest, sorted: 1 }, { outputs: 2 });
@@ -96,7 +138,12 @@ export function buildQualityGraph(): Uint8Array {
   ranks(highK, highPick, 1, "high");
 
   // Pillow's resampling: per pass a MatMul, then (acc + 2^21) >> 22 clamped to 0..255.
-  const round8 = (x: string) => op("Clip", [op("Floor", [op("Div", [op("Add", [x, f64(2 ** (PRECISION_BITS - 1))]), f64(2 ** PRECISION_BITS)])]), f64(0), f64(255)]);
+  const round8 = (x: string) =>
+    op("Clip", [
+      op("Floor", [op("Div", [op("Add", [x, f64(2 ** (PRECISION_BITS - 1))]), f64(2 ** PRECISION_BITS)])]),
+      f64(0),
+      f64(255),
+    ]);
   const resample = (x: string, kx: string, ky: string) => {
     const across = round8(op("MatMul", [op("Cast", [x], { to: DOUBLE }), op("Cast", [kx], { to: DOUBLE })]));
     return op("Cast", [round8(op("MatMul", [op("Cast", [ky], { to: DOUBLE }), across]))], { to: UINT8 });
@@ -120,21 +167,32 @@ export async function openQualityGraph(provider: Provider = "auto"): Promise<Ope
 }
 
 /** The raw statistics of images of one size (graphAccepts), in one run. */
-export async function graphRawStats(session: ort.InferenceSession, images: QualityImage[], hashSize: number): Promise<RawStats[]> {
+export async function graphRawStats(
+  session: ort.InferenceSession,
+  images: QualityImage[],
+  hashSize: number,
+): Promise<RawStats[]> {
   const { width, height } = images[0];
-  if (images.some((im) => im.width !== width || im.height !== height)) throw new RangeError("graphRawStats: the images of one run must have one size");
+  if (images.some((im) => im.width !== width || im.height !== height))
+    throw new RangeError("graphRawStats: the images of one run must have one size");
   const n = width * height;
   const pixels = new Uint8Array(images.length * n * 3);
   images.forEach((im, i) => pixels.set(im.rgb, i * n * 3));
-  const small = blurSize(width, height), side = hashInputSize(hashSize);
+  const small = blurSize(width, height),
+    side = hashInputSize(hashSize);
   // Low percentiles read ascending ranks, high ones descending ranks (fewer values to sort).
-  const wanted = brightnessRanks(n), split = 2 * BRIGHTNESS_PERCENTILES.filter((p) => p < 50).length;
-  const low = wanted.slice(0, split), high = wanted.slice(split).map((k) => n - 1 - k);
+  const wanted = brightnessRanks(n),
+    split = 2 * BRIGHTNESS_PERCENTILES.filter((p) => p < 50).length;
+  const low = wanted.slice(0, split),
+    high = wanted.slice(split).map((k) => n - 1 - k);
   const int64 = (v: number[]) => new ort.Tensor("int64", BigInt64Array.from(v, BigInt), [v.length]);
   const int32 = (m: Int32Array, dims: number[]) => new ort.Tensor("int32", m, dims);
   const out = await session.run({
     images: new ort.Tensor("uint8", pixels, [images.length, height, width, 3]),
-    blur_kx: int32(transpose(coefficientMatrix(width, small.width, "bicubic"), small.width, width), [width, small.width]),
+    blur_kx: int32(transpose(coefficientMatrix(width, small.width, "bicubic"), small.width, width), [
+      width,
+      small.width,
+    ]),
     blur_ky: int32(coefficientMatrix(height, small.height, "bicubic"), [small.height, height]),
     hash_kx: int32(transpose(coefficientMatrix(width, side, "lanczos"), side, width), [width, side]),
     hash_ky: int32(coefficientMatrix(height, side, "lanczos"), [side, height]),
@@ -143,9 +201,12 @@ export async function graphRawStats(session: ort.InferenceSession, images: Quali
     high_k: int64([Math.max(...high) + 1]),
     high_pick: int64(high),
   });
-  const sums = out.sums.data as BigInt64Array, hist = out.histogram.data as Int32Array;
-  const lowPixels = out.low_pixels.data as BigInt64Array, highPixels = out.high_pixels.data as BigInt64Array;
-  const smallData = out.small.data as Uint8Array, hashData = out.hash_pixels.data as Uint8Array;
+  const sums = out.sums.data as BigInt64Array,
+    hist = out.histogram.data as Int32Array;
+  const lowPixels = out.low_pixels.data as BigInt64Array,
+    highPixels = out.high_pixels.data as BigInt64Array;
+  const smallData = out.small.data as Uint8Array,
+    hashData = out.hash_pixels.data as Uint8Array;
   const smallSize = 3 * small.width * small.height;
   return images.map((im, i) => {
     const s = (k: number) => Number(sums[i * 2 * SUMS.length + k]);
@@ -154,13 +215,21 @@ export async function graphRawStats(session: ort.InferenceSession, images: Quali
       return im.channels === 1 ? im.rgb[p] / 255 : perceivedBrightness(im.rgb[p], im.rgb[p + 1], im.rgb[p + 2]);
     };
     return {
-      width, height, channels: im.channels,
+      width,
+      height,
+      channels: im.channels,
       histogram: Float64Array.from(hist.subarray(i * 768, (i + 1) * 768)),
       gray: { sum: s(0), sumSquares: s(1) },
       laplacian: { sum: s(2), sumSquares: s(3) },
       rg: { sum: s(4), sumSquares: s(5) },
       yb2: { sum: s(6), sumSquares: s(7) },
-      brightnessAtRanks: Float64Array.from([...lowPixels.subarray(i * low.length, (i + 1) * low.length), ...highPixels.subarray(i * high.length, (i + 1) * high.length)], at),
+      brightnessAtRanks: Float64Array.from(
+        [
+          ...lowPixels.subarray(i * low.length, (i + 1) * low.length),
+          ...highPixels.subarray(i * high.length, (i + 1) * high.length),
+        ],
+        at,
+      ),
       small: smallData.slice(i * smallSize, (i + 1) * smallSize),
       hashPixels: hashData.slice(i * side * side, (i + 1) * side * side),
       thumbnail: thumbnail(luma(im.rgb), width, height),

@@ -41,7 +41,13 @@ import { newProblems } from "../image/problems";
 import { findIssues, ISSUE_TYPES, type IssueInputs, type IssueThresholds, type IssueType } from "./cleanvision";
 import { describeSets, exactSets, withoutExactSets } from "./duplicates";
 import { nearDuplicateSets, type NearDuplicateOptions } from "./nearDuplicates";
-import { MIN_RELATIVE_IMAGES, RELATIVE_ISSUES, relativeIssues, type RelativeInputs, type RelativeOptions } from "./relative";
+import {
+  MIN_RELATIVE_IMAGES,
+  RELATIVE_ISSUES,
+  relativeIssues,
+  type RelativeInputs,
+  type RelativeOptions,
+} from "./relative";
 import { rowWidth, STORED_KEYS, unpackRow, type ImageQuality } from "./row";
 import { qualityRowWidth } from "./rows";
 import { openScorer, type Engine } from "./scorer";
@@ -123,31 +129,72 @@ export async function computeQuality(ds: Dataset, options: QualityOptions = {}):
 
 async function scoreQuality(ds: Dataset, options: QualityOptions): Promise<QualitySummary> {
   const hashSize = options.hashSize ?? 8;
-  if (!(Number.isInteger(hashSize) && hashSize >= 2)) throw new BlindspotError({ message: `hashSize must be an integer of at least 2, got ${hashSize}`, hint: "Cleanvision's default is 8 (a 64-bit hash)" });
+  if (!(Number.isInteger(hashSize) && hashSize >= 2))
+    throw new BlindspotError({
+      message: `hashSize must be an integer of at least 2, got ${hashSize}`,
+      hint: "Cleanvision's default is 8 (a 64-bit hash)",
+    });
   const ids = Array.from(values<string>(ds.samples, "id"));
   const files = Array.from(values<string>(ds.samples, "filepath"), (f) => ds.imagePath(f));
-  const scorer = await openScorer({ engine: options.engine ?? "auto", provider: options.provider ?? "auto", hashSize, workers: options.workers, maxPixels: options.maxPixels });
+  const scorer = await openScorer({
+    engine: options.engine ?? "auto",
+    provider: options.provider ?? "auto",
+    hashSize,
+    workers: options.workers,
+    maxPixels: options.maxPixels,
+  });
   // A cache row: the scores (row.ts), then the thumbnail (thumbnail.ts); see rows.ts.
-  const scoresWidth = rowWidth(hashSize), width = qualityRowWidth(hashSize);
+  const scoresWidth = rowWidth(hashSize),
+    width = qualityRowWidth(hashSize);
   const computation = { name: "quality", version: `${VERSION}-hash${hashSize}`, width };
 
-  const result = await computeForImages(files, scorer.decodes
-    ? { ...computation, computeFiles: (batch) => scorer.rowsOfFiles(batch), batchesInFlight: BATCHES_IN_FLIGHT }
-    : { ...computation, decode: options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels }, compute: (decoded) => scorer.rows(decoded.map(qualityImage)) },
-  { batchSize: options.batchSize ?? 64, concurrency: options.concurrency, cacheRoot: options.cacheRoot, onProgress: options.onProgress, signal: options.signal })
-    .finally(() => scorer.close());
+  const result = await computeForImages(
+    files,
+    scorer.decodes
+      ? { ...computation, computeFiles: (batch) => scorer.rowsOfFiles(batch), batchesInFlight: BATCHES_IN_FLIGHT }
+      : {
+          ...computation,
+          decode: options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels },
+          compute: (decoded) => scorer.rows(decoded.map(qualityImage)),
+        },
+    {
+      batchSize: options.batchSize ?? 64,
+      concurrency: options.concurrency,
+      cacheRoot: options.cacheRoot,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    },
+  ).finally(() => scorer.close());
 
-  ds.addProblems(newProblems(ds.problems, result.errors.map(({ index, error }) => error.toProblem(ids[index]))));
+  ds.addProblems(
+    newProblems(
+      ds.problems,
+      result.errors.map(({ index, error }) => error.toProblem(ids[index])),
+    ),
+  );
   const scores = ids.map((_, i) => unpackRow(result.rows.subarray(i * width, i * width + scoresWidth), hashSize));
   const thumbs = ids.map((_, i) => unpackThumbnail(result.rows.subarray(i * width + scoresWidth, (i + 1) * width)));
-  ds.setFields(aq.table({
-    id: ids,
-    ...scoreColumns(scores),
-    quality_thumbnail: thumbs.map((t) => (t === null ? null : thumbnailHex(t))),
-    quality_thumbnail_contrast: thumbs.map((t) => (t === null ? null : thumbnailContrast(t))),
-  }));
-  const issues = await flagQuality(ds, { ...options, nearDuplicates: { provider: options.provider, ...options.nearDuplicates } });
-  return { images: ids.length, scored: ids.length - result.errors.length, failed: result.errors.length, issues, ranOn: scorer.ranOn, computed: result.computed, reused: result.reused };
+  ds.setFields(
+    aq.table({
+      id: ids,
+      ...scoreColumns(scores),
+      quality_thumbnail: thumbs.map((t) => (t === null ? null : thumbnailHex(t))),
+      quality_thumbnail_contrast: thumbs.map((t) => (t === null ? null : thumbnailContrast(t))),
+    }),
+  );
+  const issues = await flagQuality(ds, {
+    ...options,
+    nearDuplicates: { provider: options.provider, ...options.nearDuplicates },
+  });
+  return {
+    images: ids.length,
+    scored: ids.length - result.errors.length,
+    failed: result.errors.length,
+    issues,
+    ranOn: scorer.ranOn,
+    computed: result.computed,
+    reused: result.reused,
+  };
 }
 
 /**
@@ -156,27 +203,51 @@ async function scoreQuality(ds: Dataset, options: QualityOptions): Promise<Quali
  * returns a Promise (its near-duplicate search is a k-NN), the default mode the counts.
  */
 export function flagQuality(ds: Dataset, options?: FlagOptions & { mode?: "cleanvision" }): Record<IssueType, number>;
-export function flagQuality(ds: Dataset, options: FlagOptions & { mode: "dataset" }): Promise<Record<IssueType, number>>;
-export function flagQuality(ds: Dataset, options?: FlagOptions): Record<IssueType, number> | Promise<Record<IssueType, number>>;
-export function flagQuality(ds: Dataset, options: FlagOptions = {}): Record<IssueType, number> | Promise<Record<IssueType, number>> {
+export function flagQuality(
+  ds: Dataset,
+  options: FlagOptions & { mode: "dataset" },
+): Promise<Record<IssueType, number>>;
+export function flagQuality(
+  ds: Dataset,
+  options?: FlagOptions,
+): Record<IssueType, number> | Promise<Record<IssueType, number>>;
+export function flagQuality(
+  ds: Dataset,
+  options: FlagOptions = {},
+): Record<IssueType, number> | Promise<Record<IssueType, number>> {
   const mode = options.mode ?? "cleanvision";
-  if (mode !== "cleanvision" && mode !== "dataset") throw new BlindspotError({ place: "mode", message: `unknown mode ${JSON.stringify(mode)}`, hint: 'use "cleanvision" (fixed thresholds) or "dataset" (outliers of this dataset)' });
+  if (mode !== "cleanvision" && mode !== "dataset")
+    throw new BlindspotError({
+      place: "mode",
+      message: `unknown mode ${JSON.stringify(mode)}`,
+      hint: 'use "cleanvision" (fixed thresholds) or "dataset" (outliers of this dataset)',
+    });
   const fields: readonly string[] = mode === "dataset" ? [...INPUT_FIELDS, ...RELATIVE_FIELDS] : INPUT_FIELDS;
   const missing = fields.filter((k) => !ds.samples.columnNames().includes(`quality_${k}`));
   if (missing.length) {
-    const hint = missing.every((k) => (RELATIVE_FIELDS as readonly string[]).includes(k)) ? "run computeQuality(ds) again: these scores came from an earlier version" : "run computeQuality(ds) first";
-    throw new BlindspotError({ place: missing.map((k) => `quality_${k}`).join(", "), message: "the dataset has no quality scores to flag", hint });
+    const hint = missing.every((k) => (RELATIVE_FIELDS as readonly string[]).includes(k))
+      ? "run computeQuality(ds) again: these scores came from an earlier version"
+      : "run computeQuality(ds) first";
+    throw new BlindspotError({
+      place: missing.map((k) => `quality_${k}`).join(", "),
+      message: "the dataset has no quality scores to flag",
+      hint,
+    });
   }
   // The outlier depths are written in both modes when the scores are there.
   const hasRelative = RELATIVE_SCORES.every((k) => ds.samples.columnNames().includes(`quality_${k}`));
   const read = hasRelative ? [...new Set([...fields, ...RELATIVE_SCORES])] : fields;
   const cols = Object.fromEntries(read.map((k) => [k, values<number | string | null>(ds.samples, `quality_${k}`)]));
   const scored = Array.from({ length: ds.count() }, (_, i) => cols.md5[i] !== null);
-  const row = <T>(keys: readonly string[]) => scored.map((ok, i) => (ok ? (Object.fromEntries(keys.map((k) => [k, cols[k][i]])) as T) : null));
+  const row = <T>(keys: readonly string[]) =>
+    scored.map((ok, i) => (ok ? (Object.fromEntries(keys.map((k) => [k, cols[k][i]])) as T) : null));
   const found = findIssues(row<IssueInputs>(INPUT_FIELDS), options);
   const out: Record<string, unknown[]> = { id: Array.from(values<string>(ds.samples, "id")) };
   const relInputs = hasRelative ? row<RelativeInputs>(RELATIVE_SCORES) : null;
-  const rel = relInputs && scored.filter(Boolean).length >= MIN_RELATIVE_IMAGES ? relativeIssues(relInputs, options.relative) : null;
+  const rel =
+    relInputs && scored.filter(Boolean).length >= MIN_RELATIVE_IMAGES
+      ? relativeIssues(relInputs, options.relative)
+      : null;
   let nearest: (number | null)[] | null = null;
   const write = () => {
     for (const issue of ISSUE_TYPES) {
@@ -186,16 +257,23 @@ export function flagQuality(ds: Dataset, options: FlagOptions = {}): Record<Issu
     if (rel) for (const issue of RELATIVE_ISSUES) out[`quality_${issue}_outlier`] = rel.depth[issue];
     // Mode "dataset" only; cleared by the other mode so that it never describes other groups.
     if (nearest) out.quality_near_duplicate_similarity = nearest;
-    else if (ds.samples.columnNames().includes("quality_near_duplicate_similarity")) out.quality_near_duplicate_similarity = scored.map(() => null);
+    else if (ds.samples.columnNames().includes("quality_near_duplicate_similarity"))
+      out.quality_near_duplicate_similarity = scored.map(() => null);
     out.quality_exact_duplicate_group = found.exactGroup;
     out.quality_near_duplicate_group = found.nearGroup;
     ds.setFields(aq.table(out));
-    return Object.fromEntries(ISSUE_TYPES.map((issue) => [issue, found.flags[issue].filter((f) => f === true).length])) as Record<IssueType, number>;
+    return Object.fromEntries(
+      ISSUE_TYPES.map((issue) => [issue, found.flags[issue].filter((f) => f === true).length]),
+    ) as Record<IssueType, number>;
   };
   if (mode === "cleanvision") return write();
 
   if (!rel) {
-    throw new BlindspotError({ place: "mode", message: `mode "dataset" needs at least ${MIN_RELATIVE_IMAGES} scored images, the dataset has ${scored.filter(Boolean).length}`, hint: 'flag a small set with Cleanvision\'s thresholds: flagQuality(ds) or { mode: "cleanvision" }' });
+    throw new BlindspotError({
+      place: "mode",
+      message: `mode "dataset" needs at least ${MIN_RELATIVE_IMAGES} scored images, the dataset has ${scored.filter(Boolean).length}`,
+      hint: 'flag a small set with Cleanvision\'s thresholds: flagQuality(ds) or { mode: "cleanvision" }',
+    });
   }
   for (const issue of RELATIVE_ISSUES) found.flags[issue] = rel.flags[issue];
   const thumbs = Array.from(cols.thumbnail, (h) => parseThumbnail(h));
@@ -213,9 +291,26 @@ export function flagQuality(ds: Dataset, options: FlagOptions = {}): Record<Issu
 }
 
 /** The scores flagQuality reads back. */
-const INPUT_FIELDS: readonly (keyof IssueInputs)[] = ["brightness_p5", "brightness_p99", "aspect_ratio", "entropy", "blurriness", "blurriness_gray_std", "channels", "size", "phash", "md5"];
+const INPUT_FIELDS: readonly (keyof IssueInputs)[] = [
+  "brightness_p5",
+  "brightness_p99",
+  "aspect_ratio",
+  "entropy",
+  "blurriness",
+  "blurriness_gray_std",
+  "channels",
+  "size",
+  "phash",
+  "md5",
+];
 /** The scores relative.ts reads, and all that mode "dataset" needs besides INPUT_FIELDS. */
-const RELATIVE_SCORES: readonly (keyof RelativeInputs)[] = ["brightness", "brightness_p1", "brightness_p99", "laplacian_var", "contrast"];
+const RELATIVE_SCORES: readonly (keyof RelativeInputs)[] = [
+  "brightness",
+  "brightness_p1",
+  "brightness_p99",
+  "laplacian_var",
+  "contrast",
+];
 const RELATIVE_FIELDS = [...RELATIVE_SCORES, "thumbnail", "thumbnail_contrast"] as const;
 
 /** One column per score, `quality_<score>`, null for images without scores. */

@@ -59,13 +59,25 @@ export interface NearDuplicateResult {
 }
 
 /** Near-duplicate sets among `thumbs` (null: no thumbnail); `contrast` per image as thumbnail.ts defines it. */
-export async function nearDuplicateSets(thumbs: readonly (Uint8Array | null)[], contrast: readonly (number | null)[], options: NearDuplicateOptions = {}): Promise<NearDuplicateResult> {
+export async function nearDuplicateSets(
+  thumbs: readonly (Uint8Array | null)[],
+  contrast: readonly (number | null)[],
+  options: NearDuplicateOptions = {},
+): Promise<NearDuplicateResult> {
   const o = { ...DEFAULT_NEAR_DUPLICATES, ...options };
-  const bad = (place: string, message: string) => new BlindspotError({ place: `nearDuplicates.${place}`, message, hint: `defaults: ${JSON.stringify(DEFAULT_NEAR_DUPLICATES)}` });
-  if (!(o.similarity >= -1 && o.similarity <= 1)) throw bad("similarity", `a cosine similarity lies in [-1, 1], got ${o.similarity}`);
-  if (!(Number.isInteger(o.components) && o.components >= 0)) throw bad("components", `components must be a whole number >= 0, got ${o.components}`);
+  const bad = (place: string, message: string) =>
+    new BlindspotError({
+      place: `nearDuplicates.${place}`,
+      message,
+      hint: `defaults: ${JSON.stringify(DEFAULT_NEAR_DUPLICATES)}`,
+    });
+  if (!(o.similarity >= -1 && o.similarity <= 1))
+    throw bad("similarity", `a cosine similarity lies in [-1, 1], got ${o.similarity}`);
+  if (!(Number.isInteger(o.components) && o.components >= 0))
+    throw bad("components", `components must be a whole number >= 0, got ${o.components}`);
   if (!(Number.isInteger(o.k) && o.k >= 1)) throw bad("k", `k must be a whole number >= 1, got ${o.k}`);
-  if (!(o.minContrast >= 0 && o.minContrast <= 1)) throw bad("minContrast", `minContrast lies in [0, 1], got ${o.minContrast}`);
+  if (!(o.minContrast >= 0 && o.minContrast <= 1))
+    throw bad("minContrast", `minContrast lies in [0, 1], got ${o.minContrast}`);
   const D = THUMB_CELLS;
   const used = thumbs.flatMap((t, i) => (t !== null && (contrast[i] ?? 0) >= o.minContrast ? [i] : []));
   const nearest: (number | null)[] = thumbs.map(() => null);
@@ -77,7 +89,8 @@ export async function nearDuplicateSets(thumbs: readonly (Uint8Array | null)[], 
   for (let r = 0; r < used.length; r++) for (let d = 0; d < D; d++) mean[d] += rows[r * D + d];
   for (let d = 0; d < D; d++) mean[d] /= used.length;
   for (let r = 0; r < used.length; r++) for (let d = 0; d < D; d++) rows[r * D + d] -= mean[d];
-  const components = used.length >= MIN_PCA_ROWS ? principalComponents(rows, used.length, D, Math.min(o.components, D - 1)) : [];
+  const components =
+    used.length >= MIN_PCA_ROWS ? principalComponents(rows, used.length, D, Math.min(o.components, D - 1)) : [];
   for (let r = 0; r < used.length; r++) {
     const at = r * D;
     for (const u of components) {
@@ -115,13 +128,19 @@ function centredUnit(raw: Uint8Array, out: Float32Array, at: number): void {
 
 /** One pass of [1 2 1] x [1 2 1] / 16 over the THUMB_SIDE x THUMB_SIDE cells; the kernel is renormalised at the borders. */
 function smooth(cells: Uint8Array): Float64Array {
-  const S = THUMB_SIDE, w = [1, 2, 1];
-  const rows = new Float64Array(S * S), out = new Float64Array(S * S);
-  for (const [src, dst, along] of [[cells, rows, 1], [rows, out, S]] as const) {
+  const S = THUMB_SIDE,
+    w = [1, 2, 1];
+  const rows = new Float64Array(S * S),
+    out = new Float64Array(S * S);
+  for (const [src, dst, along] of [
+    [cells, rows, 1],
+    [rows, out, S],
+  ] as const) {
     for (let y = 0; y < S; y++) {
       for (let x = 0; x < S; x++) {
         const pos = along === 1 ? x : y;
-        let sum = 0, weight = 0;
+        let sum = 0,
+          weight = 0;
         for (let k = -1; k <= 1; k++) {
           if (pos + k < 0 || pos + k >= S) continue;
           sum += w[k + 1] * src[y * S + x + k * along];
@@ -153,7 +172,9 @@ export function principalComponents(rows: Float32Array, n: number, D: number, p:
   }
   for (let a = 0; a < D; a++) for (let b = 0; b < a; b++) C[a * D + b] = C[b * D + a];
   // A fixed, generic start (no axis-aligned vectors, which a symmetric layout could make orthogonal to an eigenvector).
-  let Q = Array.from({ length: p }, (_, j) => Float64Array.from({ length: D }, (_, d) => Math.sin(1 + (j + 1) * 0.7 + d * (1.3 + 0.17 * j))));
+  let Q = Array.from({ length: p }, (_, j) =>
+    Float64Array.from({ length: D }, (_, d) => Math.sin(1 + (j + 1) * 0.7 + d * (1.3 + 0.17 * j))),
+  );
   orthonormalise(Q);
   for (let it = 0; it < 100; it++) {
     const next = Q.map((q) => {

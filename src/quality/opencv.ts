@@ -26,11 +26,15 @@ function reflect101(i: number, n: number): number {
  * 1020 and 1020^2 per pixel), so any summation order gives the same numbers.
  */
 export function laplacianSums(gray: Uint8Array, width: number, height: number): { sum: number; sumSquares: number } {
-  let sum = 0, sumSquares = 0;
+  let sum = 0,
+    sumSquares = 0;
   for (let y = 0; y < height; y++) {
-    const up = reflect101(y - 1, height) * width, row = y * width, down = reflect101(y + 1, height) * width;
+    const up = reflect101(y - 1, height) * width,
+      row = y * width,
+      down = reflect101(y + 1, height) * width;
     for (let x = 0; x < width; x++) {
-      const left = reflect101(x - 1, width), right = reflect101(x + 1, width);
+      const left = reflect101(x - 1, width),
+        right = reflect101(x + 1, width);
       const v = gray[up + x] + gray[down + x] + gray[row + left] + gray[row + right] - 4 * gray[row + x];
       sum += v;
       sumSquares += v * v;

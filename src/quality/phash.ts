@@ -22,7 +22,8 @@ function cosines(n: number): Float64Array {
   let t = tables.get(n);
   if (!t) {
     t = new Float64Array(n * n);
-    for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) t[k * n + i] = Math.cos((Math.PI * k * (2 * i + 1)) / (2 * n));
+    for (let k = 0; k < n; k++)
+      for (let i = 0; i < n; i++) t[k * n + i] = Math.cos((Math.PI * k * (2 * i + 1)) / (2 * n));
     tables.set(n, t);
   }
   return t;
@@ -47,7 +48,8 @@ function dct(x: Float64Array, n: number, count: number, out: Float64Array): void
     }
     return;
   }
-  const h = n / 2, { sum, diff, evens } = scratchOf(h);
+  const h = n / 2,
+    { sum, diff, evens } = scratchOf(h);
   for (let i = 0; i < h; i++) {
     sum[i] = x[i] + x[n - 1 - i];
     diff[i] = x[i] - x[n - 1 - i];
@@ -72,10 +74,13 @@ function scratchOf(h: number): { sum: Float64Array; diff: Float64Array; evens: F
 
 /** The hash of a size x size gray image (size = hashInputSize(hashSize)), as a hex string. */
 export function phash(pixels: Uint8Array, hashSize: number): string {
-  const n = hashInputSize(hashSize), h = hashSize;
+  const n = hashInputSize(hashSize),
+    h = hashSize;
   // Along axis 0 (each column), then along axis 1 (each of the first h rows): only the top-left
   // h x h block of coefficients is read.
-  const cols = new Float64Array(h * n), column = new Float64Array(n), y = new Float64Array(h);
+  const cols = new Float64Array(h * n),
+    column = new Float64Array(n),
+    y = new Float64Array(h);
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) column[i] = pixels[i * n + j];
     dct(column, n, h, y);

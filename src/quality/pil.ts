@@ -59,7 +59,9 @@ export function coefficients(inSize: number, outSize: number, filter: ResampleFi
   const support = SUPPORT[filter] * filterscale;
   const ksize = Math.ceil(support) * 2 + 1;
   const f = FILTER[filter];
-  const start = new Int32Array(outSize), count = new Int32Array(outSize), weights = new Int32Array(outSize * ksize);
+  const start = new Int32Array(outSize),
+    count = new Int32Array(outSize),
+    weights = new Int32Array(outSize * ksize);
   const w = new Float64Array(ksize);
   for (let xx = 0; xx < outSize; xx++) {
     const center = (xx + 0.5) * scale;
@@ -129,16 +131,28 @@ function clip8(acc: number): number {
  * horizontal pass, rounded to 8 bits, then vertical pass; a pass whose size does not change
  * is skipped, as Pillow does.
  */
-export function resize(src: Uint8Array, planes: number, width: number, height: number, outWidth: number, outHeight: number, filter: ResampleFilter): Uint8Array {
-  let cur = src, w = width;
+export function resize(
+  src: Uint8Array,
+  planes: number,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+  filter: ResampleFilter,
+): Uint8Array {
+  let cur = src,
+    w = width;
   if (outWidth !== width) {
     const { ksize, start, count, weights } = cachedCoefficients(width, outWidth, filter);
     const out = new Uint8Array(planes * height * outWidth);
     for (let row = 0; row < planes * height; row++) {
-      const base = row * width, outBase = row * outWidth;
+      const base = row * width,
+        outBase = row * outWidth;
       for (let xx = 0; xx < outWidth; xx++) {
         let acc = 1 << (PRECISION_BITS - 1);
-        const k0 = xx * ksize, x0 = base + start[xx], m = count[xx];
+        const k0 = xx * ksize,
+          x0 = base + start[xx],
+          m = count[xx];
         for (let k = 0; k < m; k++) acc = (acc + Math.imul(cur[x0 + k], weights[k0 + k])) | 0;
         out[outBase + xx] = clip8(acc);
       }
@@ -155,9 +169,12 @@ export function resize(src: Uint8Array, planes: number, width: number, height: n
       for (let yy = 0; yy < outHeight; yy++) {
         // Row by row (contiguous reads), each output row accumulated across the input rows.
         acc.fill(1 << (PRECISION_BITS - 1));
-        const k0 = yy * ksize, y0 = start[yy], m = count[yy];
+        const k0 = yy * ksize,
+          y0 = start[yy],
+          m = count[yy];
         for (let k = 0; k < m; k++) {
-          const wk = weights[k0 + k], rowBase = plane + (y0 + k) * w;
+          const wk = weights[k0 + k],
+            rowBase = plane + (y0 + k) * w;
           for (let x = 0; x < w; x++) acc[x] = (acc[x] + Math.imul(cur[rowBase + x], wk)) | 0;
         }
         const outBase = (p * outHeight + yy) * w;
@@ -177,8 +194,19 @@ export function findEdges(gray: Uint8Array, width: number, height: number): Uint
   const out = gray.slice();
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
-      const i = y * width + x, up = i - width, down = i + width;
-      const s = 8 * gray[i] - gray[up - 1] - gray[up] - gray[up + 1] - gray[i - 1] - gray[i + 1] - gray[down - 1] - gray[down] - gray[down + 1];
+      const i = y * width + x,
+        up = i - width,
+        down = i + width;
+      const s =
+        8 * gray[i] -
+        gray[up - 1] -
+        gray[up] -
+        gray[up + 1] -
+        gray[i - 1] -
+        gray[i + 1] -
+        gray[down - 1] -
+        gray[down] -
+        gray[down + 1];
       out[i] = s < 0 ? 0 : s > 255 ? 255 : s;
     }
   }

@@ -39,10 +39,33 @@ const MAX_PIXELS = 50_000_000;
 const SCAN_ROWS = 16;
 
 interface Kernels extends KernelModule {
-  pixelPass(rgb: number, width: number, height: number, counts: number, gray: number, pil: number, planes: number, keys: number, high: number, sums: number, cells: number): void;
+  pixelPass(
+    rgb: number,
+    width: number,
+    height: number,
+    counts: number,
+    gray: number,
+    pil: number,
+    planes: number,
+    keys: number,
+    high: number,
+    sums: number,
+    cells: number,
+  ): void;
   lowCounts(keys: number, n: number, slots: number, low: number, rows: number): void;
   locate(counts: number, ranks: number, m: number, found: number): void;
-  keyColours(keys: number, rgb: number, n: number, slots: number, first: number, wanted: number, colours: number, counts: number, used: number, capacity: number): number;
+  keyColours(
+    keys: number,
+    rgb: number,
+    n: number,
+    slots: number,
+    first: number,
+    wanted: number,
+    colours: number,
+    counts: number,
+    used: number,
+    capacity: number,
+  ): number;
 }
 
 /**
@@ -51,17 +74,31 @@ interface Kernels extends KernelModule {
  */
 export function pixelPass(image: QualityImage): PixelPass {
   const k = kernelModule<Kernels>("pixels");
-  const { width, height, rgb } = image, n = width * height;
+  const { width, height, rgb } = image,
+    n = width * height;
   if (!k || n > MAX_PIXELS) return pixelPassReference(image);
   const layout = new Layout(k);
   const at = {
-    rgb: layout.place(3 * n), counts: layout.place(768 * 4), gray: layout.place(n), pil: layout.place(n),
-    planes: layout.place(3 * n), keys: layout.place(4 * n), high: layout.place(8192 * 4), sums: layout.place(8 * 8), cells: layout.place(THUMB_CELLS * 8),
+    rgb: layout.place(3 * n),
+    counts: layout.place(768 * 4),
+    gray: layout.place(n),
+    pil: layout.place(n),
+    planes: layout.place(3 * n),
+    keys: layout.place(4 * n),
+    high: layout.place(8192 * 4),
+    sums: layout.place(8 * 8),
+    cells: layout.place(THUMB_CELLS * 8),
   };
   const scan = {
-    slots: layout.place(SIDE * 4), low: layout.place(SCAN_ROWS * SIDE * 4), first: layout.place((SCAN_ROWS + 1) * 4), wanted: layout.place(SCAN_ROWS * 4),
-    ranks: layout.place(SCAN_ROWS * 4), found: layout.place(SCAN_ROWS * 8),
-    colours: layout.place(SCAN_ROWS * KEY_COLOURS * 4), counts: layout.place(SCAN_ROWS * KEY_COLOURS * 4), used: layout.place(SCAN_ROWS * 4),
+    slots: layout.place(SIDE * 4),
+    low: layout.place(SCAN_ROWS * SIDE * 4),
+    first: layout.place((SCAN_ROWS + 1) * 4),
+    wanted: layout.place(SCAN_ROWS * 4),
+    ranks: layout.place(SCAN_ROWS * 4),
+    found: layout.place(SCAN_ROWS * 8),
+    colours: layout.place(SCAN_ROWS * KEY_COLOURS * 4),
+    counts: layout.place(SCAN_ROWS * KEY_COLOURS * 4),
+    used: layout.place(SCAN_ROWS * 4),
   };
   k.reserve(layout.size);
   new Uint8Array(k.memory.buffer, at.rgb, 3 * n).set(rgb);
@@ -86,7 +123,13 @@ export function pixelPass(image: QualityImage): PixelPass {
 }
 
 /** The brightness scans over the keys and pixels of the pass, in the kernel's scratch space. */
-function kernelScans(k: Kernels, keys: number, rgb: number, n: number, at: Record<"slots" | "low" | "first" | "wanted" | "ranks" | "found" | "colours" | "counts" | "used", number>): KeyScans {
+function kernelScans(
+  k: Kernels,
+  keys: number,
+  rgb: number,
+  n: number,
+  at: Record<"slots" | "low" | "first" | "wanted" | "ranks" | "found" | "colours" | "counts" | "used", number>,
+): KeyScans {
   const i32 = (offset: number, length: number) => new Int32Array(k.memory.buffer, offset, length);
   const typed = () => keyScans(new Uint32Array(k.memory.buffer, keys, n), new Uint8Array(k.memory.buffer, rgb, 3 * n));
   return {
@@ -96,7 +139,9 @@ function kernelScans(k: Kernels, keys: number, rgb: number, n: number, at: Recor
       k.lowCounts(keys, n, at.slots, at.low, rows);
       const out = new Array<Located>(queries.length);
       for (let s = 0; s < rows; s++) {
-        const mine = queries.flatMap((q, j) => (q.slot === s ? [j] : [])).sort((a, b) => queries[a].rank - queries[b].rank);
+        const mine = queries
+          .flatMap((q, j) => (q.slot === s ? [j] : []))
+          .sort((a, b) => queries[a].rank - queries[b].rank);
         i32(at.ranks, mine.length).set(mine.map((j) => queries[j].rank));
         k.locate(at.low + s * SIDE * 4, at.ranks, mine.length, at.found);
         const found = i32(at.found, 2 * mine.length);
@@ -110,7 +155,8 @@ function kernelScans(k: Kernels, keys: number, rgb: number, n: number, at: Recor
       i32(at.first, first.length).set(first);
       new Uint32Array(k.memory.buffer, at.wanted, wanted.length).set(wanted);
       i32(at.used, wanted.length).fill(0);
-      if (!k.keyColours(keys, rgb, n, at.slots, at.first, at.wanted, at.colours, at.counts, at.used, KEY_COLOURS)) throw new Error("brightness selection: a key with more colours than any key has");
+      if (!k.keyColours(keys, rgb, n, at.slots, at.first, at.wanted, at.colours, at.counts, at.used, KEY_COLOURS))
+        throw new Error("brightness selection: a key with more colours than any key has");
       const used = i32(at.used, wanted.length);
       return Array.from(wanted, (_, j) => ({
         colours: new Uint32Array(k.memory.buffer, at.colours + j * KEY_COLOURS * 4, used[j]).slice(),
@@ -134,10 +180,20 @@ export function pixelPassReference(image: QualityImage): PixelPass {
   const { width, height, rgb } = image;
   const n = width * height;
   const counts = new Int32Array(768);
-  const gray = new Uint8Array(n), pil = new Uint8Array(n), planes = new Uint8Array(3 * n), keys = new Uint32Array(n);
-  let gSum = 0, gSquares = 0, rgSum = 0, rgSquares = 0, ybSum = 0, ybSquares = 0;
+  const gray = new Uint8Array(n),
+    pil = new Uint8Array(n),
+    planes = new Uint8Array(3 * n),
+    keys = new Uint32Array(n);
+  let gSum = 0,
+    gSquares = 0,
+    rgSum = 0,
+    rgSquares = 0,
+    ybSum = 0,
+    ybSquares = 0;
   for (let i = 0, p = 0; i < n; i++, p += 3) {
-    const r = rgb[p], g = rgb[p + 1], b = rgb[p + 2];
+    const r = rgb[p],
+      g = rgb[p + 1],
+      b = rgb[p + 2];
     counts[r]++;
     counts[256 + g]++;
     counts[512 + b]++;
@@ -149,7 +205,8 @@ export function pixelPassReference(image: QualityImage): PixelPass {
     planes[n + i] = g;
     planes[2 * n + i] = b;
     keys[i] = 241 * r * r + 691 * g * g + 68 * b * b;
-    const rg = r - g, yb = r + g - 2 * b;
+    const rg = r - g,
+      yb = r + g - 2 * b;
     gSum += cv;
     gSquares += cv * cv;
     rgSum += rg;
@@ -158,7 +215,11 @@ export function pixelPassReference(image: QualityImage): PixelPass {
     ybSquares += yb * yb;
   }
   return {
-    counts, pil, planes, keys, high: highCounts(keys),
+    counts,
+    pil,
+    planes,
+    keys,
+    high: highCounts(keys),
     gray: { sum: gSum, sumSquares: gSquares },
     laplacian: laplacianSums(gray, width, height),
     rg: { sum: rgSum, sumSquares: rgSquares },

@@ -94,11 +94,26 @@ export interface RelativeColumns {
   fences: Record<RelativeIssue, number>;
 }
 
-export function relativeIssues(images: readonly (RelativeInputs | null)[], options: RelativeOptions = {}): RelativeColumns {
+export function relativeIssues(
+  images: readonly (RelativeInputs | null)[],
+  options: RelativeOptions = {},
+): RelativeColumns {
   const { quantile, factor } = { ...DEFAULT_RELATIVE, ...options };
-  if (!(quantile > 0 && quantile < 0.5)) throw new BlindspotError({ place: "relative.quantile", message: `quantile must lie between 0 and 0.5, got ${quantile}`, hint: "the default 0.05 assumes each issue touches under 5% of the images" });
-  if (!(factor > 0 && Number.isFinite(factor))) throw new BlindspotError({ place: "relative.factor", message: `factor must be a positive number, got ${factor}`, hint: "the default is 1.4; higher flags fewer images" });
-  const depth = {} as RelativeColumns["depth"], flags = {} as RelativeColumns["flags"], fences = {} as RelativeColumns["fences"];
+  if (!(quantile > 0 && quantile < 0.5))
+    throw new BlindspotError({
+      place: "relative.quantile",
+      message: `quantile must lie between 0 and 0.5, got ${quantile}`,
+      hint: "the default 0.05 assumes each issue touches under 5% of the images",
+    });
+  if (!(factor > 0 && Number.isFinite(factor)))
+    throw new BlindspotError({
+      place: "relative.factor",
+      message: `factor must be a positive number, got ${factor}`,
+      hint: "the default is 1.4; higher flags fewer images",
+    });
+  const depth = {} as RelativeColumns["depth"],
+    flags = {} as RelativeColumns["flags"],
+    fences = {} as RelativeColumns["fences"];
   // Images already given a cause, which later issues do not judge.
   const explained = images.map(() => false);
   for (const issue of RELATIVE_ISSUES) {
@@ -107,7 +122,8 @@ export function relativeIssues(images: readonly (RelativeInputs | null)[], optio
       return x === null || !Number.isFinite(x) ? null : Math.log(Math.max(x, 1e-6));
     });
     const known = logs.filter((v): v is number => v !== null);
-    const q = percentile(known, 100 * quantile), m = percentile(known, 50);
+    const q = percentile(known, 100 * quantile),
+      m = percentile(known, 50);
     const unit = Math.max(m - q, MIN_SPREAD);
     depth[issue] = logs.map((v) => (v === null ? null : (q - v) / unit));
     fences[issue] = Math.exp(q - factor * unit);

@@ -13,8 +13,23 @@ export type ImageQuality = QualityScores & { md5: string };
 type NumericKey = Exclude<keyof QualityScores, "phash">;
 
 const NUMERIC: readonly NumericKey[] = [
-  "brightness", "brightness_p1", "brightness_p5", "brightness_p10", "brightness_p15", "brightness_p90", "brightness_p95", "brightness_p99",
-  "contrast", "laplacian_var", "entropy", "colorfulness", "blurriness", "blurriness_gray_std", "aspect_ratio", "size", "channels",
+  "brightness",
+  "brightness_p1",
+  "brightness_p5",
+  "brightness_p10",
+  "brightness_p15",
+  "brightness_p90",
+  "brightness_p95",
+  "brightness_p99",
+  "contrast",
+  "laplacian_var",
+  "entropy",
+  "colorfulness",
+  "blurriness",
+  "blurriness_gray_std",
+  "aspect_ratio",
+  "size",
+  "channels",
 ];
 
 /** Every stored score, in row order. */
@@ -39,7 +54,8 @@ export function packRow(q: ImageQuality, hashSize: number, out: Float32Array, of
   for (const hex of [q.phash, q.md5]) {
     for (let i = 0; i < hex.length; i += 4) out[at++] = parseInt(hex.slice(i, i + 4), 16);
   }
-  if (at - offset !== rowWidth(hashSize)) throw new RangeError(`packRow: a phash of ${q.phash.length} hex digits does not have hashSize ${hashSize}`);
+  if (at - offset !== rowWidth(hashSize))
+    throw new RangeError(`packRow: a phash of ${q.phash.length} hex digits does not have hashSize ${hashSize}`);
 }
 
 /** The scores of a row, or null for a row of NaN (an image that could not be decoded). */

@@ -14,7 +14,8 @@ export function qualityRowWidth(hashSize: number): number {
 }
 
 export function qualityRows(images: QualityImage[], raw: RawStats[], hashSize: number): Float32Array {
-  const scores = rowWidth(hashSize), width = scores + THUMB_ROW_WIDTH;
+  const scores = rowWidth(hashSize),
+    width = scores + THUMB_ROW_WIDTH;
   const rows = new Float32Array(images.length * width);
   images.forEach((im, i) => {
     const q = finishScores(raw[i], hashSize) as ImageQuality;

@@ -27,7 +27,8 @@ export interface ImageErrorData {
 }
 
 /** The rows, and for each file that could not be decoded its error (its row is left as zeros). */
-export type ScoreReply = { id: number; rows: Float32Array; errors: (ImageErrorData | null)[] } | { id: number; error: string };
+export type ScoreReply =
+  { id: number; rows: Float32Array; errors: (ImageErrorData | null)[] } | { id: number; error: string };
 
 let queue = Promise.resolve();
 parentPort?.on("message", (request: ScoreRequest) => {
@@ -49,7 +50,8 @@ async function answer({ id, files, hashSize, maxPixels }: ScoreRequest): Promise
     for (let k = 0; k < files.length; k++) {
       const image = await next!;
       next = k + 1 < files.length ? decode(files[k + 1]) : undefined;
-      if (image instanceof ImageError) errors[k] = { kind: image.kind, file: image.file!, reason: image.reason, hint: image.hint! };
+      if (image instanceof ImageError)
+        errors[k] = { kind: image.kind, file: image.file!, reason: image.reason, hint: image.hint! };
       else rows.set(qualityRows([image], [referenceRawStats(image, hashSize)], hashSize), k * width);
     }
     parentPort!.postMessage({ id, rows, errors } satisfies ScoreReply, [rows.buffer]);

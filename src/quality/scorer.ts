@@ -43,8 +43,16 @@ export type Scorer = {
   ranOn: RanOn | "typescript";
   close(): Promise<void>;
 } & (
-  | { decodes: false; /** The images' stored rows (rows.ts), in order. */ rows(images: QualityImage[]): Promise<Float32Array> }
-  | { decodes: true; /** The files' stored rows, in order, or their decoding errors. */ rowsOfFiles(files: ImageFile[]): Promise<FileRows> }
+  | {
+      decodes: false;
+      /** The images' stored rows (rows.ts), in order. */ rows(images: QualityImage[]): Promise<Float32Array>;
+    }
+  | {
+      decodes: true;
+      /** The files' stored rows, in order, or their decoding errors. */ rowsOfFiles(
+        files: ImageFile[],
+      ): Promise<FileRows>;
+    }
 );
 
 export async function openScorer({ engine, provider, hashSize, workers, maxPixels }: ScorerOptions): Promise<Scorer> {
@@ -61,20 +69,41 @@ export async function openScorer({ engine, provider, hashSize, workers, maxPixel
   }
   const threads = workers ?? os.availableParallelism();
   if (threads <= 0) {
-    return { ranOn: "typescript", decodes: false, rows: async (images) => qualityRows(images, images.map((im) => referenceRawStats(im, hashSize)), hashSize), close: async () => {} };
+    return {
+      ranOn: "typescript",
+      decodes: false,
+      rows: async (images) =>
+        qualityRows(
+          images,
+          images.map((im) => referenceRawStats(im, hashSize)),
+          hashSize,
+        ),
+      close: async () => {},
+    };
   }
   const pool = new ScoringPool(threads, hashSize, maxPixels);
-  return { ranOn: "typescript", decodes: true, rowsOfFiles: (files) => pool.score(files, qualityRowWidth(hashSize)), close: () => pool.close() };
+  return {
+    ranOn: "typescript",
+    decodes: true,
+    rowsOfFiles: (files) => pool.score(files, qualityRowWidth(hashSize)),
+    close: () => pool.close(),
+  };
 }
 
 /** Raw statistics through the graph, one run per image size; on CPU large images by the reference. */
-async function graphStats(session: OpenedSession["session"], images: QualityImage[], hashSize: number, ranOn: RanOn): Promise<RawStats[]> {
+async function graphStats(
+  session: OpenedSession["session"],
+  images: QualityImage[],
+  hashSize: number,
+  ranOn: RanOn,
+): Promise<RawStats[]> {
   const out: RawStats[] = new Array(images.length);
   for (const run of runs(images)) {
     const members = run.indices.map((i) => images[i]);
-    const stats = graphAccepts(run.width, run.height) && (ranOn === "cuda" || run.width * run.height <= RUN_PIXELS)
-      ? await graphRawStats(session, members, hashSize)
-      : members.map((im) => referenceRawStats(im, hashSize));
+    const stats =
+      graphAccepts(run.width, run.height) && (ranOn === "cuda" || run.width * run.height <= RUN_PIXELS)
+        ? await graphRawStats(session, members, hashSize)
+        : members.map((im) => referenceRawStats(im, hashSize));
     run.indices.forEach((i, k) => (out[i] = stats[k]));
   }
   return out;
@@ -90,6 +119,10 @@ function runs(images: QualityImage[]): { width: number; height: number; indices:
   return [...bySize.values()].flatMap((indices) => {
     const { width, height } = images[indices[0]];
     const per = Math.max(1, Math.floor(RUN_PIXELS / (width * height)));
-    return Array.from({ length: Math.ceil(indices.length / per) }, (_, r) => ({ width, height, indices: indices.slice(r * per, (r + 1) * per) }));
+    return Array.from({ length: Math.ceil(indices.length / per) }, (_, r) => ({
+      width,
+      height,
+      indices: indices.slice(r * per, (r + 1) * per),
+    }));
   });
 }

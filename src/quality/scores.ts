@@ -18,9 +18,12 @@ import { blurSize, brightnessRanks, finishScores, type QualityImage, type Qualit
 export function referenceRawStats(image: QualityImage, hashSize: number): RawStats {
   const { width, height, channels } = image;
   const p = pixelPass(image);
-  const small = blurSize(width, height), side = hashInputSize(hashSize);
+  const small = blurSize(width, height),
+    side = hashInputSize(hashSize);
   const raw: RawStats = {
-    width, height, channels,
+    width,
+    height,
+    channels,
     histogram: Float64Array.from(p.counts),
     gray: p.gray,
     laplacian: p.laplacian,

@@ -109,7 +109,10 @@ const BLUR_MAX_SIDE = 64;
 export function blurSize(width: number, height: number): { width: number; height: number } {
   const ratio = Math.max(width, height) / BLUR_MAX_SIDE;
   if (ratio <= 1) return { width, height };
-  return { width: Math.max(Math.trunc(pyFloorDiv(width, ratio)), 1), height: Math.max(Math.trunc(pyFloorDiv(height, ratio)), 1) };
+  return {
+    width: Math.max(Math.trunc(pyFloorDiv(width, ratio)), 1),
+    height: Math.max(Math.trunc(pyFloorDiv(height, ratio)), 1),
+  };
 }
 
 /**
@@ -140,17 +143,28 @@ export function finishScores(raw: RawStats, hashSize: number): QualityScores {
     return s / n;
   });
   // The i-th of BRIGHTNESS_PERCENTILES.
-  const percentile = (i: number) => lerp(raw.brightnessAtRanks[2 * i], raw.brightnessAtRanks[2 * i + 1], percentilePosition(n, BRIGHTNESS_PERCENTILES[i]).gamma);
+  const percentile = (i: number) =>
+    lerp(
+      raw.brightnessAtRanks[2 * i],
+      raw.brightnessAtRanks[2 * i + 1],
+      percentilePosition(n, BRIGHTNESS_PERCENTILES[i]).gamma,
+    );
   const varRg = varianceOfSums(raw.rg.sum, raw.rg.sumSquares, n);
   const varYb = varianceOfSums(raw.yb2.sum, raw.yb2.sumSquares, n) / 4;
-  const meanRg = raw.rg.sum / n, meanYb = raw.yb2.sum / (2 * n);
+  const meanRg = raw.rg.sum / n,
+    meanYb = raw.yb2.sum / (2 * n);
   const small = blurSize(width, height);
   const blur = blurHistograms(raw.small, small.width, small.height);
   // Written out as one literal: an object of fixed shape, cheap to build once per image.
   return {
     brightness: perceivedBrightness(means[0], means[1], means[2]),
-    brightness_p1: percentile(0), brightness_p5: percentile(1), brightness_p10: percentile(2), brightness_p15: percentile(3),
-    brightness_p90: percentile(4), brightness_p95: percentile(5), brightness_p99: percentile(6),
+    brightness_p1: percentile(0),
+    brightness_p5: percentile(1),
+    brightness_p10: percentile(2),
+    brightness_p15: percentile(3),
+    brightness_p90: percentile(4),
+    brightness_p95: percentile(5),
+    brightness_p99: percentile(6),
     contrast: Math.sqrt(varianceOfSums(raw.gray.sum, raw.gray.sumSquares, n)),
     laplacian_var: varianceOfSums(raw.laplacian.sum, raw.laplacian.sumSquares, n),
     entropy: entropy(h.subarray(0, 256 * bands)),
@@ -166,7 +180,9 @@ export function finishScores(raw: RawStats, hashSize: number): QualityScores {
 
 /** ImageStat.Stat(...).var of one band: (sum2 - sum^2 / n) / n from the histogram. */
 function histogramVariance(h: Float64Array): number {
-  let n = 0, sum = 0, sum2 = 0;
+  let n = 0,
+    sum = 0,
+    sum2 = 0;
   for (let v = 0; v < 256; v++) {
     n += h[v];
     sum += v * h[v];

@@ -44,7 +44,8 @@ function cellOf(x: number, size: number): number {
 
 /** The gray values summed per cell (asm/pixels.ts computes the same in the pixel pass). */
 export function cellSums(gray: Uint8Array, width: number, height: number): Float64Array {
-  const S = THUMB_SIDE, sums = new Float64Array(THUMB_CELLS);
+  const S = THUMB_SIDE,
+    sums = new Float64Array(THUMB_CELLS);
   const colCell = Int32Array.from({ length: width }, (_, x) => cellOf(x, width));
   for (let y = 0, i = 0; y < height; y++) {
     const row = cellOf(y, height) * S;
@@ -56,7 +57,8 @@ export function cellSums(gray: Uint8Array, width: number, height: number): Float
 /** The thumbnail from the cells' sums of a `width` x `height` image. */
 export function thumbnailOfSums(sums: Float64Array, width: number, height: number): Thumbnail {
   const S = THUMB_SIDE;
-  const cols = new Float64Array(S), rows = new Float64Array(S);
+  const cols = new Float64Array(S),
+    rows = new Float64Array(S);
   for (let x = 0; x < width; x++) cols[cellOf(x, width)]++;
   for (let y = 0; y < height; y++) rows[cellOf(y, height)]++;
   // An image narrower or shorter than the grid leaves cells empty: they take the mean.
@@ -64,7 +66,8 @@ export function thumbnailOfSums(sums: Float64Array, width: number, height: numbe
   for (let c = 0; c < THUMB_CELLS; c++) total += sums[c];
   const mean = total / (width * height);
   const means = new Float64Array(THUMB_CELLS);
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let c = 0; c < THUMB_CELLS; c++) {
     const count = rows[Math.floor(c / S)] * cols[c % S];
     means[c] = count > 0 ? sums[c] / count : mean;

@@ -30,14 +30,21 @@ const KEEP_BYTES = isMainThread ? 64 << 20 : 512 << 20;
 
 export function kernelModule<T extends KernelModule>(name: string): T | null {
   if (!modules.has(name)) {
-    const file = [path.resolve(__dirname, `../../asm/${name}.wasm`), path.resolve(__dirname, `../../dist/asm/${name}.wasm`)].find((f) => fs.existsSync(f));
+    const file = [
+      path.resolve(__dirname, `../../asm/${name}.wasm`),
+      path.resolve(__dirname, `../../dist/asm/${name}.wasm`),
+    ].find((f) => fs.existsSync(f));
     modules.set(name, file ? new WebAssembly.Module(fs.readFileSync(file)) : null);
   }
   const compiled = modules.get(name);
   if (!compiled) return null;
   let instance = instances.get(name);
   if (!instance) {
-    const env = { abort: () => { throw new Error(`${name}.wasm aborted`); } };
+    const env = {
+      abort: () => {
+        throw new Error(`${name}.wasm aborted`);
+      },
+    };
     instance = new WebAssembly.Instance(compiled, { env }).exports as unknown as KernelModule;
     instances.set(name, instance);
   }

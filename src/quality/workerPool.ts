@@ -36,7 +36,11 @@ export class ScoringPool {
   private readonly pending = new Map<number, { resolve: (rows: FileRows) => void; reject: (err: Error) => void }>();
   private nextId = 0;
 
-  constructor(size: number, private readonly hashSize: number, private readonly maxPixels?: number) {
+  constructor(
+    size: number,
+    private readonly hashSize: number,
+    private readonly maxPixels?: number,
+  ) {
     const file = workerFile();
     this.workers = Array.from({ length: size }, () => {
       const w = new Worker(file);
@@ -62,7 +66,12 @@ export class ScoringPool {
     const drain = async (worker: Worker) => {
       while (next < files.length) {
         const from = next;
-        for (let bytes = 0; next < files.length && (next === from || bytes + files[next].bytes.length <= chunkBytes); next++) bytes += files[next].bytes.length;
+        for (
+          let bytes = 0;
+          next < files.length && (next === from || bytes + files[next].bytes.length <= chunkBytes);
+          next++
+        )
+          bytes += files[next].bytes.length;
         const { rows, errors } = await this.request(worker, files.slice(from, next));
         out.rows.set(rows, from * rowWidth);
         errors.forEach((e, k) => (out.errors[from + k] = e));
@@ -93,7 +102,11 @@ export class ScoringPool {
     if (!p) return;
     this.pending.delete(reply.id);
     if ("error" in reply) p.reject(new Error(`quality worker: ${reply.error}`));
-    else p.resolve({ rows: reply.rows, errors: reply.errors.map((e) => e && new ImageError(e.kind, e.file, e.reason, e.hint)) });
+    else
+      p.resolve({
+        rows: reply.rows,
+        errors: reply.errors.map((e) => e && new ImageError(e.kind, e.file, e.reason, e.hint)),
+      });
   }
 
   private failAll(err: Error): void {

@@ -51,7 +51,9 @@ describe.skipIf(!HAS_SHARED)("bad input: clear errors and recorded problems", ()
 
   it("a box outside its image is a recorded problem; the box is kept", () => {
     const dir = tmpDir("bad-box");
-    const file = cocoWith(dir, (d) => { d.annotations[0].bbox = [400, 100, 300, 50]; });
+    const file = cocoWith(dir, (d) => {
+      d.annotations[0].bbox = [400, 100, 300, 50];
+    });
     const s = info(file);
     expect(s.objects).toBeGreaterThan(0);
     const p = s.problems.first.find((x: any) => x.kind === "box-outside-image");
@@ -64,7 +66,10 @@ describe.skipIf(!HAS_SHARED)("bad input: clear errors and recorded problems", ()
   it("an unknown category id is a recorded problem naming the annotation; nothing dropped", () => {
     const dir = tmpDir("bad-cat");
     let count = 0;
-    const file = cocoWith(dir, (d) => { d.annotations[1].category_id = 999; count = d.annotations.length; });
+    const file = cocoWith(dir, (d) => {
+      d.annotations[1].category_id = 999;
+      count = d.annotations.length;
+    });
     const s = info(file);
     expect(s.objects).toBe(count);
     const p = s.problems.first.find((x: any) => x.kind === "unknown-category");
@@ -87,7 +92,12 @@ describe.skipIf(!HAS_SHARED)("bad input: clear errors and recorded problems", ()
     });
     const s = info(file, images);
     expect(s.samples).toBe(5);
-    expect(s.problems.byKind).toEqual({ "missing-image": 1, "corrupt-image": 1, "truncated-image": 1, "path-escapes-dataset": 1 });
+    expect(s.problems.byKind).toEqual({
+      "missing-image": 1,
+      "corrupt-image": 1,
+      "truncated-image": 1,
+      "path-escapes-dataset": 1,
+    });
     expect(s.problems.first.some((p: any) => /truncated/.test(p.message))).toBe(true);
     for (const p of s.problems.first) {
       expect(p.sampleId).toBeTruthy();
@@ -99,12 +109,17 @@ describe.skipIf(!HAS_SHARED)("bad input: clear errors and recorded problems", ()
   it("a label with markup is kept as text", () => {
     const dir = tmpDir("bad-label");
     const label = "<img src=x onerror=alert(1)>";
-    const file = cocoWith(dir, (d) => { d.categories.find((c: any) => c.id === d.annotations[0].category_id).name = label; });
+    const file = cocoWith(dir, (d) => {
+      d.categories.find((c: any) => c.id === d.annotations[0].category_id).name = label;
+    });
     const s = info(file);
     expect(Object.keys(s.fields[0].labels)).toContain(label);
     const r = cli("convert", file, path.join(dir, "voc"), "--to", "voc", "--images", VOC_IMAGES, "--lossy");
     expect(r.code, r.stderr).toBe(0);
-    const xml = fs.readdirSync(path.join(dir, "voc/Annotations")).map((f) => fs.readFileSync(path.join(dir, "voc/Annotations", f), "utf8")).join("");
+    const xml = fs
+      .readdirSync(path.join(dir, "voc/Annotations"))
+      .map((f) => fs.readFileSync(path.join(dir, "voc/Annotations", f), "utf8"))
+      .join("");
     expect(xml).toContain("<name>&lt;img src=x onerror=alert(1)&gt;</name>");
     const back = cli("info", path.join(dir, "voc"), "--format", "voc", "--json");
     expect(Object.keys(JSON.parse(back.stdout).fields[0].labels)).toContain(label);
@@ -121,20 +136,36 @@ describe.skipIf(!HAS_SHARED)("bad input: clear errors and recorded problems", ()
 });
 
 describe("convert: output paths and counts", () => {
-  it.skipIf(!HAS_SHARED)("a folder where a file goes (and the reverse) is a clear error; the count is of boxes written", () => {
-    const dir = tmpDir("out-kind");
-    const gt = path.join(VOC, "voc100_gt_coco.json");
-    const asFolder = cli("convert", gt, dir, "--to", "coco");
-    expect(asFolder.code).toBe(1);
-    expect(asFolder.stderr).toMatch(/is a folder, and coco writes one file/);
-    noStackTrace(asFolder.stderr);
-    const file = path.join(dir, "x.txt");
-    fs.writeFileSync(file, "x");
-    const asFile = cli("convert", gt, file, "--to", "voc", "--lossy");
-    expect(asFile.stderr).toMatch(/is a file .* voc writes a folder/);
-    const dets = cli("convert", path.join(VOC, "voc100_dets_coco_results.json"), path.join(dir, "r.json"), "--format", "coco-results", "--gt", gt, "--field", "model", "--to", "coco-results", "--lossy");
-    expect(dets.stdout).toMatch(/100 samples, 452 objects/);
-  });
+  it.skipIf(!HAS_SHARED)(
+    "a folder where a file goes (and the reverse) is a clear error; the count is of boxes written",
+    () => {
+      const dir = tmpDir("out-kind");
+      const gt = path.join(VOC, "voc100_gt_coco.json");
+      const asFolder = cli("convert", gt, dir, "--to", "coco");
+      expect(asFolder.code).toBe(1);
+      expect(asFolder.stderr).toMatch(/is a folder, and coco writes one file/);
+      noStackTrace(asFolder.stderr);
+      const file = path.join(dir, "x.txt");
+      fs.writeFileSync(file, "x");
+      const asFile = cli("convert", gt, file, "--to", "voc", "--lossy");
+      expect(asFile.stderr).toMatch(/is a file .* voc writes a folder/);
+      const dets = cli(
+        "convert",
+        path.join(VOC, "voc100_dets_coco_results.json"),
+        path.join(dir, "r.json"),
+        "--format",
+        "coco-results",
+        "--gt",
+        gt,
+        "--field",
+        "model",
+        "--to",
+        "coco-results",
+        "--lossy",
+      );
+      expect(dets.stdout).toMatch(/100 samples, 452 objects/);
+    },
+  );
 
   it("--help prints the usage for any command", () => {
     const r = cli("convert", "--help");

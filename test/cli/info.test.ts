@@ -14,15 +14,22 @@ function info(...args: string[]) {
 
 /** `blindspot info PATH --format F --json` on each ground-truth layout of the same 100 images. */
 const LAYOUTS: [string, string][] = [
-  ["gts/coco_format_v1/instances_default.json", "coco"], ["gts/coco_format_v2/instances_v2.json", "coco"],
-  ["gts/cvat_format/annotations.xml", "cvat"], ["gts/imagenet_format", "voc"], ["gts/labelme_format", "labelme"],
-  ["gts/openimages_format/all_bounding_boxes.csv", "openimages"], ["gts/pascalvoc_format", "voc"],
-  ["gts/tfrecord_format/default.tfrecord", "tfrecord"], ["gts/yolo_format", "yolo"],
+  ["gts/coco_format_v1/instances_default.json", "coco"],
+  ["gts/coco_format_v2/instances_v2.json", "coco"],
+  ["gts/cvat_format/annotations.xml", "cvat"],
+  ["gts/imagenet_format", "voc"],
+  ["gts/labelme_format", "labelme"],
+  ["gts/openimages_format/all_bounding_boxes.csv", "openimages"],
+  ["gts/pascalvoc_format", "voc"],
+  ["gts/tfrecord_format/default.tfrecord", "tfrecord"],
+  ["gts/yolo_format", "yolo"],
 ];
 
 describe.skipIf(!HAS_SHARED)("blindspot info --json", () => {
   it("gives the same summary for the nine ground-truth layouts", () => {
-    const summaries = LAYOUTS.map(([rel, format]) => info(path.join(VOC, rel), "--format", format, "--images", VOC_IMAGES));
+    const summaries = LAYOUTS.map(([rel, format]) =>
+      info(path.join(VOC, rel), "--format", format, "--images", VOC_IMAGES),
+    );
     for (const s of summaries) {
       expect(s.samples).toBe(100);
       expect(s.objects).toBe(273);
@@ -53,7 +60,10 @@ describe.skipIf(!HAS_SHARED)("blindspot info --json", () => {
     const dir = tmpDir("info-classes-yaml");
     const names = fs.readFileSync(path.join(VOC, "gts/yolo_format/obj.names"), "utf8").trim().split("\n");
     const yaml = path.join(dir, "voc.yaml");
-    fs.writeFileSync(yaml, `# Ultralytics YOLO config file\n# PASCAL VOC\nnames:\n${names.map((n, i) => `  ${i}: ${n}`).join("\n")}\n`);
+    fs.writeFileSync(
+      yaml,
+      `# Ultralytics YOLO config file\n# PASCAL VOC\nnames:\n${names.map((n, i) => `  ${i}: ${n}`).join("\n")}\n`,
+    );
     const withYaml = info(path.join(VOC, "gts/yolo_format"), "--classes", yaml, "--images", VOC_IMAGES);
     const withNames = info(path.join(VOC, "gts/yolo_format"), "--images", VOC_IMAGES);
     expect(withYaml.categories).toBe(20);
@@ -62,8 +72,23 @@ describe.skipIf(!HAS_SHARED)("blindspot info --json", () => {
   });
 
   it("adds predictions to a ground truth with --gt, and reads the sign-digits folder", () => {
-    const s = info(path.join(VOC, "dets/abs_xywh"), "--format", "txt-abs-xywh", "--classes", VOC_CLASSES.join(","), "--field", "model", "--gt", path.join(VOC, "voc100_gt_coco.json"), "--images", VOC_IMAGES);
-    expect(s.fields.map((f: any) => [f.name, f.predicted, f.count])).toEqual([["ground_truth", false, 273], ["model", true, 452]]);
+    const s = info(
+      path.join(VOC, "dets/abs_xywh"),
+      "--format",
+      "txt-abs-xywh",
+      "--classes",
+      VOC_CLASSES.join(","),
+      "--field",
+      "model",
+      "--gt",
+      path.join(VOC, "voc100_gt_coco.json"),
+      "--images",
+      VOC_IMAGES,
+    );
+    expect(s.fields.map((f: any) => [f.name, f.predicted, f.count])).toEqual([
+      ["ground_truth", false, 273],
+      ["model", true, 452],
+    ]);
     const signs = info(path.join(SHARED, "sign-digits/Dataset"));
     expect(signs.samples).toBe(2062);
     expect(Object.keys(signs.fields[0].labels)).toHaveLength(10);

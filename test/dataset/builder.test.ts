@@ -10,7 +10,10 @@ describe("dataset builder", () => {
     expect(b.addSample({ filepath: "a.jpg" })).toBe("a.jpg#3");
     const ds = b.build();
     expect(ds.count()).toBe(3);
-    expect(ds.problems.map((p) => [p.kind, p.sampleId])).toEqual([["duplicate-sample", "a.jpg#2"], ["duplicate-sample", "a.jpg#3"]]);
+    expect(ds.problems.map((p) => [p.kind, p.sampleId])).toEqual([
+      ["duplicate-sample", "a.jpg#2"],
+      ["duplicate-sample", "a.jpg#3"],
+    ]);
     expect(Array.from(values(ds.samples, "problems"))).toEqual([[], ["duplicate-sample"], ["duplicate-sample"]]);
   });
 
@@ -22,6 +25,12 @@ describe("dataset builder", () => {
     fields["__proto__"] = "kept";
     b.addSample({ filepath: "a.jpg", split: "train", fields });
     const row = b.build().samples.objects()[0] as Record<string, unknown>;
-    expect(row).toMatchObject({ filepath: "a.jpg", split: "train", filepath_field: "../../etc/passwd", split_field: 7, __proto___field: "kept" });
+    expect(row).toMatchObject({
+      filepath: "a.jpg",
+      split: "train",
+      filepath_field: "../../etc/passwd",
+      split_field: 7,
+      __proto___field: "kept",
+    });
   });
 });

@@ -14,6 +14,13 @@ describe("values, the one column reader", () => {
   it("copies only where the table is filtered or ordered, in the table's row order", () => {
     const t = aq.table({ x: Float64Array.from([3, 1, 2]) });
     expect(Array.from(values<number>(t.orderby("x"), "x"))).toEqual([1, 2, 3]);
-    expect(Array.from(values<number>(t.filter((d: { x: number }) => d.x > 1), "x"))).toEqual([3, 2]);
+    expect(
+      Array.from(
+        values<number>(
+          t.filter((d: { x: number }) => d.x > 1),
+          "x",
+        ),
+      ),
+    ).toEqual([3, 2]);
   });
 });

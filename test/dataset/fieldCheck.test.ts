@@ -31,19 +31,31 @@ describe("a field named anywhere must exist", () => {
 
   it("where, sort, select, countBy, distinct and expressions refuse an unknown field and suggest the close one", () => {
     expect(ds.where("camera", "cam_a").count()).toBe(3);
-    expect(thrown(() => ds.where("camra", "cam_a")).message)
-      .toMatch(/^where: no sample field "camra"; did you mean "camera"\?\n {2}fix: sample fields are: id, filepath, .*camera, weather/);
-    expect(thrown(() => ds.filter("d => d.camera === 'cam_a'").where("camra", "cam_a")).message).toMatch(/did you mean "camera"/);
-    expect(thrown(() => ds.sort("wether")).message).toMatch(/^sort: no sample field "wether"; did you mean "weather"\?/);
+    expect(thrown(() => ds.where("camra", "cam_a")).message).toMatch(
+      /^where: no sample field "camra"; did you mean "camera"\?\n {2}fix: sample fields are: id, filepath, .*camera, weather/,
+    );
+    expect(thrown(() => ds.filter("d => d.camera === 'cam_a'").where("camra", "cam_a")).message).toMatch(
+      /did you mean "camera"/,
+    );
+    expect(thrown(() => ds.sort("wether")).message).toMatch(
+      /^sort: no sample field "wether"; did you mean "weather"\?/,
+    );
     expect(thrown(() => ds.select("camera", "wether")).message).toMatch(/^select: no sample field "wether"/);
-    expect(thrown(() => ds.countBy("camra")).message).toMatch(/no sample or object field "camra"; did you mean "camera"\?/);
-    expect(thrown(() => ds.distinct("lable", { of: "objects" })).message).toMatch(/^distinct: no object field "lable"; did you mean/);
-    expect(thrown(() => ds.filter("d => d.camra === 'cam_a'")).message)
-      .toMatch(/^filter: no sample field "camra"; did you mean "camera"\?/);
-    expect(thrown(() => ds.matchObjects("d => d.lable === 'car'")).message)
-      .toMatch(/^matchObjects: no object field "lable"; did you mean "label"\?/);
-    expect(thrown(() => ds.matchObjects("d => d.label === 'car'", { field: "groundtruth" })).message)
-      .toMatch(/no label field "groundtruth"; did you mean "ground_truth"\?/);
+    expect(thrown(() => ds.countBy("camra")).message).toMatch(
+      /no sample or object field "camra"; did you mean "camera"\?/,
+    );
+    expect(thrown(() => ds.distinct("lable", { of: "objects" })).message).toMatch(
+      /^distinct: no object field "lable"; did you mean/,
+    );
+    expect(thrown(() => ds.filter("d => d.camra === 'cam_a'")).message).toMatch(
+      /^filter: no sample field "camra"; did you mean "camera"\?/,
+    );
+    expect(thrown(() => ds.matchObjects("d => d.lable === 'car'")).message).toMatch(
+      /^matchObjects: no object field "lable"; did you mean "label"\?/,
+    );
+    expect(thrown(() => ds.matchObjects("d => d.label === 'car'", { field: "groundtruth" })).message).toMatch(
+      /no label field "groundtruth"; did you mean "ground_truth"\?/,
+    );
     expect(thrown(() => ds.where("zzz", 1)).message).not.toMatch(/did you mean/);
   });
 
@@ -73,7 +85,10 @@ describe("the list of fields in a hint", () => {
     const lines = hint.split("\n");
     expect(lines.length).toBeGreaterThan(3);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(96);
-    const named = hint.replace(/^fix: sample fields are: /, "").split(/,\s+/).map((n) => n.trim());
+    const named = hint
+      .replace(/^fix: sample fields are: /, "")
+      .split(/,\s+/)
+      .map((n) => n.trim());
     expect(named).toContain("capture_time_29");
     expect(named).toHaveLength(b.build().samples.numCols());
   });

@@ -26,7 +26,11 @@ describe("setFields", () => {
     const ds = threeSamples();
     const refused = (t: aq.ColumnTable, pattern: RegExp) => {
       let error: unknown;
-      try { ds.setFields(t); } catch (e) { error = e; }
+      try {
+        ds.setFields(t);
+      } catch (e) {
+        error = e;
+      }
       expect(error).toBeInstanceOf(BlindspotError);
       expect(String((error as Error).message)).toMatch(pattern);
     };

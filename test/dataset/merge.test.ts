@@ -9,7 +9,12 @@ import { HAS_SHARED, VOC, VOC_CLASSES, VOC_IMAGES } from "../helpers/data";
 function classification(name: string, files: string[], field: string, predicted: boolean) {
   const b = new DatasetBuilder(name, null);
   b.declareField({ name: field, kind: "classification", predicted });
-  files.forEach((f, i) => b.addSample({ filepath: f, fields: { [field]: `c${i % 2}`, ...(predicted ? { [`${field}_confidence`]: 0.5 + i / 10 } : {}) } }));
+  files.forEach((f, i) =>
+    b.addSample({
+      filepath: f,
+      fields: { [field]: `c${i % 2}`, ...(predicted ? { [`${field}_confidence`]: 0.5 + i / 10 } : {}) },
+    }),
+  );
   return b;
 }
 
@@ -26,7 +31,9 @@ describe("merging label sets", () => {
   it("refuses classification labels for images the dataset lacks, with counts", () => {
     const target = classification("gt", ["a.jpg"], "ground_truth", false).build();
     const preds = classification("p", ["a.jpg", "zzz.jpg", "yyy.jpg"], "model", true).build();
-    expect(() => mergeLabels(target, preds, "preds.csv")).toThrow(/2 labels are for 2 images that are not in the dataset/);
+    expect(() => mergeLabels(target, preds, "preds.csv")).toThrow(
+      /2 labels are for 2 images that are not in the dataset/,
+    );
   });
 
   it("keeps the problems column in step with the problems it adds", () => {
@@ -39,7 +46,11 @@ describe("merging label sets", () => {
 
   it.skipIf(!HAS_SHARED)("normalised predictions added to a dataset use its images folder", async () => {
     const ds = await load(path.join(VOC, "voc100_gt_coco.json"), { images: VOC_IMAGES });
-    await importLabels(ds, path.join(VOC, "dets/rel_xywh"), { format: "txt-rel-cxcywh", classes: VOC_CLASSES, field: "model" });
+    await importLabels(ds, path.join(VOC, "dets/rel_xywh"), {
+      format: "txt-rel-cxcywh",
+      classes: VOC_CLASSES,
+      field: "model",
+    });
     expect(ds.objectCount("model")).toBe(452);
     expect(ds.problems).toEqual([]);
   });

@@ -12,8 +12,25 @@ function versioned(version: number, n: number) {
   const b = new DatasetBuilder(`v${version}`, null);
   b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
   for (let i = 0; i < n; i++) {
-    const id = b.addSample({ filepath: `img${i}.jpg`, width: 640, height: 480, split: i % 5 ? "train" : "test", tags: i % 7 ? [] : ["hard"], fields: { version, weather: ["rain", "sun"][i % 2], score: i / n } });
-    b.addObject({ sampleId: id, field: "ground_truth", label: `c${i % 3}`, x: i % 600, y: 10, w: 20, h: 30, segmentation: i % 11 ? null : [[0, 0, 5, 0, 5, 5]], attributes: { occluded: i % 2 } });
+    const id = b.addSample({
+      filepath: `img${i}.jpg`,
+      width: 640,
+      height: 480,
+      split: i % 5 ? "train" : "test",
+      tags: i % 7 ? [] : ["hard"],
+      fields: { version, weather: ["rain", "sun"][i % 2], score: i / n },
+    });
+    b.addObject({
+      sampleId: id,
+      field: "ground_truth",
+      label: `c${i % 3}`,
+      x: i % 600,
+      y: 10,
+      w: 20,
+      h: 30,
+      segmentation: i % 11 ? null : [[0, 0, 5, 0, 5, 5]],
+      attributes: { occluded: i % 2 },
+    });
   }
   return b.build();
 }
@@ -48,7 +65,10 @@ describe("save and load", () => {
     const table = path.join(dir, m.tables.samples);
     fs.writeFileSync(table, fs.readFileSync(table).subarray(0, 100));
     expect(() => loadDataset(dir)).toThrow(/table file is damaged[\s\S]*restore/);
-    fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ ...m, tables: { samples: "../../../etc/passwd", objects: m.tables.objects } }));
+    fs.writeFileSync(
+      path.join(dir, "manifest.json"),
+      JSON.stringify({ ...m, tables: { samples: "../../../etc/passwd", objects: m.tables.objects } }),
+    );
     expect(() => loadDataset(dir)).toThrow(/names no table files/);
   });
 
@@ -78,7 +98,12 @@ describe("save and load", () => {
     // Fixed delays hit varied moments of a save; the last round waits for one completed save.
     for (const delay of [0, 5, 20, 45, 80, 130, 200, 300, 450, "after-save"] as const) {
       const p = spawn(process.execPath, ["-e", child], { stdio: ["ignore", "pipe", "inherit"] });
-      const said = (word: string) => new Promise<void>((resolve) => p.stdout.on("data", (d: Buffer) => { if (d.toString().includes(word)) resolve(); }));
+      const said = (word: string) =>
+        new Promise<void>((resolve) =>
+          p.stdout.on("data", (d: Buffer) => {
+            if (d.toString().includes(word)) resolve();
+          }),
+        );
       await said("ready");
       if (delay === "after-save") await said("saved");
       else await new Promise((r) => setTimeout(r, delay));

@@ -7,8 +7,22 @@ function street() {
   b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
   const weather = ["rain", "sun", "fog", "sun"];
   for (let i = 0; i < 40; i++) {
-    const id = b.addSample({ filepath: `s${String(i).padStart(2, "0")}.jpg`, width: 640, height: 480, split: i < 30 ? "train" : "test", fields: { weather: weather[i % 4], brightness: i } });
-    b.addObject({ sampleId: id, field: "ground_truth", label: i % 5 === 0 ? "bicycle" : "car", x: 0, y: 0, w: i % 5 === 0 && i % 2 === 0 ? 20 : 100, h: 20 });
+    const id = b.addSample({
+      filepath: `s${String(i).padStart(2, "0")}.jpg`,
+      width: 640,
+      height: 480,
+      split: i < 30 ? "train" : "test",
+      fields: { weather: weather[i % 4], brightness: i },
+    });
+    b.addObject({
+      sampleId: id,
+      field: "ground_truth",
+      label: i % 5 === 0 ? "bicycle" : "car",
+      x: 0,
+      y: 0,
+      w: i % 5 === 0 && i % 2 === 0 ? 20 : 100,
+      h: 20,
+    });
   }
   return b.build();
 }
@@ -29,11 +43,17 @@ describe("views", () => {
   });
 
   it("sort, skip, limit compose", () => {
-    expect(ids(ds.sort("brightness", { descending: true }).skip(2).limit(3))).toEqual(["s37.jpg", "s36.jpg", "s35.jpg"]);
+    expect(ids(ds.sort("brightness", { descending: true }).skip(2).limit(3))).toEqual([
+      "s37.jpg",
+      "s36.jpg",
+      "s35.jpg",
+    ]);
   });
 
   it("seeded random samples are reproducible and distinct", () => {
-    const a = ids(ds.take(7, 42)), b = ids(ds.take(7, 42)), c = ids(ds.take(7, 43));
+    const a = ids(ds.take(7, 42)),
+      b = ids(ds.take(7, 42)),
+      c = ids(ds.take(7, 43));
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(7);
     expect(a).not.toEqual(c);

@@ -11,8 +11,16 @@ import { JUPYTER } from "./lab";
  */
 const CONFIG = path.resolve(__dirname, "../../scripts/nbconvert_config.py");
 
-interface Output { output_type: string; name?: string; text?: string | string[] }
-interface Cell { source: string | string[]; execution_count: number | null; outputs: Output[] }
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+}
+interface Cell {
+  source: string | string[];
+  execution_count: number | null;
+  outputs: Output[];
+}
 
 const SETUP = [
   `import * as bs from "blindspot";`,
@@ -31,9 +39,16 @@ describe("errors in notebook cells, from the real tslab kernel", () => {
     const dir = tmpDir("e2e-cell-errors");
     const names = [MISTYPED, NOTHING].map((failing, i) => {
       const notebook = {
-        cells: [SETUP, failing].map((source) => ({ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source })),
+        cells: [SETUP, failing].map((source) => ({
+          cell_type: "code",
+          execution_count: null,
+          metadata: {},
+          outputs: [],
+          source,
+        })),
         metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (blindspot)", language: "typescript" } },
-        nbformat: 4, nbformat_minor: 5,
+        nbformat: 4,
+        nbformat_minor: 5,
       };
       fs.writeFileSync(path.join(dir, `errors${i}.ipynb`), JSON.stringify(notebook));
       return `errors${i}`;
@@ -41,23 +56,31 @@ describe("errors in notebook cells, from the real tslab kernel", () => {
     const args = ["--config", CONFIG, "--to", "notebook", "--execute", "--allow-errors", "--output-dir", "ran"];
     execFileSync(JUPYTER, ["nbconvert", ...args, ...names.map((n) => `${n}.ipynb`)], { cwd: dir, stdio: "pipe" });
     for (const n of names) {
-      cells.push(...(JSON.parse(fs.readFileSync(path.join(dir, "ran", `${n}.ipynb`), "utf8")) as { cells: Cell[] }).cells);
+      cells.push(
+        ...(JSON.parse(fs.readFileSync(path.join(dir, "ran", `${n}.ipynb`), "utf8")) as { cells: Cell[] }).cells,
+      );
     }
   }, 300_000);
 
   const text = (source: string | string[]) => (Array.isArray(source) ? source.join("") : source);
-  const stderr = (source: string) => cells.find((c) => text(c.source) === source)!.outputs
-    .filter((o) => o.name === "stderr").map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text)).join("");
+  const stderr = (source: string) =>
+    cells
+      .find((c) => text(c.source) === source)!
+      .outputs.filter((o) => o.name === "stderr")
+      .map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text))
+      .join("");
 
   it("a mistyped field prints its message, the close field and the fix: no stack frames, no dumped object", () => {
     expect(stderr(MISTYPED)).toBe(
-      'BlindspotError: where: no sample field "camra"; did you mean "camera"?\n'
-      + "  fix: sample fields are: id, filepath, width, height, split, tags, problems, camera\n",
+      'BlindspotError: where: no sample field "camra"; did you mean "camera"?\n' +
+        "  fix: sample fields are: id, filepath, width, height, split, tags, problems, camera\n",
     );
   });
 
   it("show(undefined) says what show takes", () => {
-    expect(stderr(NOTHING)).toMatch(/^BlindspotError: show\(\) was given undefined: nothing to show\n {2}fix: show\(\) takes a dataset, a view/);
+    expect(stderr(NOTHING)).toMatch(
+      /^BlindspotError: show\(\) was given undefined: nothing to show\n {2}fix: show\(\) takes a dataset, a view/,
+    );
     expect(stderr(NOTHING)).not.toMatch(/\n\s+at |file: undefined/);
   });
 

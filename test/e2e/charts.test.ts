@@ -66,7 +66,9 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
   }, 600_000);
 
   it("a brush in one map emphasises its points; the other map and the bars highlight its samples", async () => {
-    const a = output(MAP_A, "chart"), b = output(MAP_B, "chart"), bars = output(BARS, "chart");
+    const a = output(MAP_A, "chart"),
+      b = output(MAP_B, "chart"),
+      bars = output(BARS, "chart");
     await brush(a, [0.25, 0.2, 0.65, 0.7]);
     await selectionOf(a);
     await expect.poll(() => shownCount(grid())).toBeLessThan(SAMPLES);
@@ -87,7 +89,8 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
   });
 
   it("a brush in the other map replaces the first: its brush, emphasis and caption go", async () => {
-    const a = output(MAP_A, "chart"), b = output(MAP_B, "chart");
+    const a = output(MAP_A, "chart"),
+      b = output(MAP_B, "chart");
     expect(await status(a)).toMatch(/selected: box_size/);
     await brush(b, [0.35, 0.25, 0.8, 0.75]);
     await expect.poll(() => status(b)).toMatch(/selected: confidence_mean/);
@@ -112,7 +115,9 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
     const clearBox = (await clear.boundingBox())!;
     expect(clearBox.width).toBeGreaterThan(4);
     expect(clearBox.x + clearBox.width).toBeLessThanOrEqual(chipBox.x + chipBox.width + 0.5);
-    await grid().locator(".bs-toolbar").screenshot({ path: path.join(SCREENSHOTS, "04-long-chip.png") });
+    await grid()
+      .locator(".bs-toolbar")
+      .screenshot({ path: path.join(SCREENSHOTS, "04-long-chip.png") });
     await clear.click();
     await expect.poll(() => shownCount(grid())).toBe(SAMPLES);
     await expect.poll(() => b.getAttribute("data-selection")).toMatch(/^(\{\}|null)$/);
@@ -143,15 +148,17 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
     expect(await times.locator(".bs-check").count()).toBe(0);
     expect(await times.locator(".bs-span").innerText()).toMatch(/^in view: \d{4}-\d\d-\d\d.* to \d{4}-\d\d-\d\d/);
     // Number ranges read as a person writes them.
-    for (const v of await section("box_size").locator('input[type="number"]').evaluateAll((els) =>
-      els.map((e) => (e as HTMLInputElement).value),
-    )) {
+    for (const v of await section("box_size")
+      .locator('input[type="number"]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))) {
       expect(v).toMatch(/^-?\d+(\.\d{1,4})?$/);
     }
     await grid().scrollIntoViewIfNeeded();
     await grid().screenshot({ path: path.join(SCREENSHOTS, "06-panel-after-chart-filter.png") });
     await times.scrollIntoViewIfNeeded();
-    await grid().locator(".bs-panel").screenshot({ path: path.join(SCREENSHOTS, "07-panel-ranges.png") });
+    await grid()
+      .locator(".bs-panel")
+      .screenshot({ path: path.join(SCREENSHOTS, "07-panel-ranges.png") });
     await grid().locator(".bs-chip-clear").click();
     await expect.poll(() => shownCount(grid())).toBe(SAMPLES);
   });
@@ -213,14 +220,14 @@ describe("linked charts, chip, side panel and keys in JupyterLab", () => {
     const matrix = session.nb.cellOf("const cev = bs.evaluateDetections").locator('[data-blindspot="chart"]').nth(1);
     await matrix.locator("svg.marks").waitFor();
     await matrix.scrollIntoViewIfNeeded();
-    const sizes = await matrix.locator("g.mark-text.role-mark text").evaluateAll((els) =>
-      els.map((e) => e.getAttribute("font-size")),
-    );
+    const sizes = await matrix
+      .locator("g.mark-text.role-mark text")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("font-size")));
     expect(sizes.length).toBeGreaterThan(4);
     expect(new Set(sizes)).toEqual(new Set(["13px"]));
-    const turned = await matrix.locator("g.role-axis-label text").evaluateAll((els) =>
-      els.filter((e) => /rotate\((270|-90|90)\)/.test(e.getAttribute("transform") ?? "")).length,
-    );
+    const turned = await matrix
+      .locator("g.role-axis-label text")
+      .evaluateAll((els) => els.filter((e) => /rotate\((270|-90|90)\)/.test(e.getAttribute("transform") ?? "")).length);
     expect(turned).toBe(0);
     const cell = (await matrix.locator("g.mark-rect.role-mark path").first().boundingBox())!;
     expect(Math.min(cell.width, cell.height)).toBeGreaterThanOrEqual(36);

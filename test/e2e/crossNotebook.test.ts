@@ -24,11 +24,14 @@ const NOTEBOOKS = ["quality.ipynb", "quickstart.ipynb", "evaluation.ipynb"];
 /** Thumbnail of each tile in view (the thumbnail's file is named by the image's bytes). */
 async function tileImages(grid: Locator): Promise<Record<string, string>> {
   await grid.scrollIntoViewIfNeeded();
-  const loaded = (el: Element | null) => [...el!.querySelectorAll<HTMLImageElement>("[data-id] img")]
-    .some((i) => i.complete && i.naturalWidth > 0);
+  const loaded = (el: Element | null) =>
+    [...el!.querySelectorAll<HTMLImageElement>("[data-id] img")].some((i) => i.complete && i.naturalWidth > 0);
   await grid.page().waitForFunction(loaded, await grid.elementHandle(), { timeout: 60_000 });
-  const tiles = await grid.locator("[data-id]").evaluateAll((els) => els.slice(0, 12)
-    .map((t) => [(t as HTMLElement).dataset.id!, new URL(t.querySelector("img")!.src).pathname]));
+  const tiles = await grid
+    .locator("[data-id]")
+    .evaluateAll((els) =>
+      els.slice(0, 12).map((t) => [(t as HTMLElement).dataset.id!, new URL(t.querySelector("img")!.src).pathname]),
+    );
   return Object.fromEntries(tiles);
 }
 
@@ -47,7 +50,8 @@ describe("three notebooks in one JupyterLab", () => {
       fs.mkdirSync(dir, { recursive: true });
     }
     const root = tmpDir("e2e-cross-notebook");
-    for (const name of NOTEBOOKS) fs.copyFileSync(path.resolve(__dirname, "../../notebooks", name), path.join(root, name));
+    for (const name of NOTEBOOKS)
+      fs.copyFileSync(path.resolve(__dirname, "../../notebooks", name), path.join(root, name));
     lab = await startLab(root);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -56,7 +60,9 @@ describe("three notebooks in one JupyterLab", () => {
   beforeEach((context) => {
     onTestFailed(async () => {
       console.error(`JupyterLab log (last 3000 characters):\n${lab?.log().slice(-3000)}`);
-      await page?.screenshot({ path: path.join(SCREENSHOTS, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}.png`) });
+      await page?.screenshot({
+        path: path.join(SCREENSHOTS, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}.png`),
+      });
     });
   });
 
@@ -77,7 +83,9 @@ describe("three notebooks in one JupyterLab", () => {
     for (const name of NOTEBOOKS.slice(1)) {
       nb[name] = await NotebookPage.openBeside(page, lab, name);
       await nb[name].runAll(600_000);
-      const errors = await page.locator(`${nb[name].panel} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']`).allInnerTexts();
+      const errors = await page
+        .locator(`${nb[name].panel} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']`)
+        .allInnerTexts();
       expect(errors.join("\n")).not.toMatch(/Error|error TS/);
     }
     await nb["quickstart.ipynb"].activate();
@@ -90,10 +98,17 @@ describe("three notebooks in one JupyterLab", () => {
 
     // Back in the quality notebook, after the 2,000-sample demo was written: a new grid of its
     // dataset shows the same images as before, and its files are still its own.
-    const again = await nb["quality.ipynb"].runNewCell(`await bs.show(ds, { caption: ["time_of_day"], title: "again" });`);
+    const again = await nb["quality.ipynb"].runNewCell(
+      `await bs.show(ds, { caption: ["time_of_day"], title: "again" });`,
+    );
     expect(await tileImages(again.locator('[data-blindspot="grid"]'))).toEqual(before);
     expect(await kernelNumber("quality.ipynb", `ds.count()`)).toBe(500);
-    expect(await kernelNumber("quality.ipynb", `JSON.parse(require("fs").readFileSync("demo-data/demo500/truth.json", "utf8")).samples`)).toBe(500);
+    expect(
+      await kernelNumber(
+        "quality.ipynb",
+        `JSON.parse(require("fs").readFileSync("demo-data/demo500/truth.json", "utf8")).samples`,
+      ),
+    ).toBe(500);
     await shot("03-quality-again");
   }, 1_800_000);
 
@@ -124,7 +139,10 @@ describe("three notebooks in one JupyterLab", () => {
     await curves.locator(".role-legend-label text", { hasText: /^truck$/ }).click();
     expect((await selectionOf<{ color: string[] }>(curves)).color).toEqual(["truck"]);
     const evaluationGrid = cell.locator('[data-blindspot="grid"]');
-    const trucks = await kernelNumber("evaluation.ipynb", `new Set(ds.objects.filter("d => d.label === 'truck'").array("sample_id")).size`);
+    const trucks = await kernelNumber(
+      "evaluation.ipynb",
+      `new Set(ds.objects.filter("d => d.label === 'truck'").array("sample_id")).size`,
+    );
     await evaluationGrid.scrollIntoViewIfNeeded();
     await expect.poll(() => shownCount(evaluationGrid)).toBe(trucks);
     await shot("06-truck-curve-in-evaluation");
@@ -132,11 +150,13 @@ describe("three notebooks in one JupyterLab", () => {
     expect(await shownCount(grid("quickstart.ipynb", "await bs.show(ds, {"))).toBe(2000);
     await nb["quality.ipynb"].activate();
     const qualityGrids = page.locator(`${nb["quality.ipynb"].panel} [data-blindspot="grid"]`);
-    for (let i = 0; i < (await qualityGrids.count()); i++) expect(await qualityGrids.nth(i).locator(".bs-chip:not([hidden])").count()).toBe(0);
+    for (let i = 0; i < (await qualityGrids.count()); i++)
+      expect(await qualityGrids.nth(i).locator(".bs-chip:not([hidden])").count()).toBe(0);
     expect(await shownCount(grid("quality.ipynb", 'caption: ["time_of_day", "quality_brightness"]'))).toBe(500);
     // A grid shown after the click starts from its own group's selection: unfiltered.
-    const fresh = (await nb["quality.ipynb"].runNewCell(`await bs.show(ds.limit(12), { title: "fresh" });`))
-      .locator('[data-blindspot="grid"]');
+    const fresh = (await nb["quality.ipynb"].runNewCell(`await bs.show(ds.limit(12), { title: "fresh" });`)).locator(
+      '[data-blindspot="grid"]',
+    );
     await fresh.locator("[data-id]").first().waitFor();
     expect(await shownCount(fresh)).toBe(12);
     expect(await fresh.locator(".bs-chip:not([hidden])").count()).toBe(0);
@@ -145,9 +165,13 @@ describe("three notebooks in one JupyterLab", () => {
   it("a mistyped field in a cell shows the message and the fix only", async () => {
     const out = await nb["quickstart.ipynb"].runNewCell(`ds.where("camra", "cam_a").count()`);
     const text = await nb["quickstart.ipynb"].outputText(out);
-    expect(text).toMatch(/^BlindspotError: where: no sample field "camra"; did you mean "camera"\?\n\s*fix: sample fields are: /);
+    expect(text).toMatch(
+      /^BlindspotError: where: no sample field "camra"; did you mean "camera"\?\n\s*fix: sample fields are: /,
+    );
     expect(text).not.toMatch(/\n\s+at |undefined/);
     await out.scrollIntoViewIfNeeded();
-    await out.locator("xpath=ancestor::div[contains(@class,'jp-CodeCell')]").screenshot({ path: path.join(ERRORS, "mistyped-field.png") });
+    await out
+      .locator("xpath=ancestor::div[contains(@class,'jp-CodeCell')]")
+      .screenshot({ path: path.join(ERRORS, "mistyped-field.png") });
   });
 });

@@ -22,7 +22,9 @@ describe("evaluation notebook in JupyterLab", () => {
 
   it("runs every cell and draws the summary, curves, matrix, per-class table, slice bars and grid", async () => {
     await session.nb.runAll();
-    const errors = await session.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts();
+    const errors = await session.page
+      .locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+      .allInnerTexts();
     expect(errors.join("\n")).not.toMatch(/Error|error TS/);
     const cell = cellOf(SHOW_EV);
     expect(await cell.locator('[data-blindspot="table"]').count()).toBe(2);
@@ -58,7 +60,9 @@ describe("evaluation notebook in JupyterLab", () => {
     const picked = await selectionOf<{ x: string[]; y: string[] }>(matrix);
     expect(picked).toMatchObject({ x: ["(background)"], y: ["car"] });
     await shot("08-matrix-click");
-    const expected = await kernelNumber(`new Set(ev.matchTable().filter("d => d.truth === 'car' && d.predicted === '(background)'").array("sample_id")).size`);
+    const expected = await kernelNumber(
+      `new Set(ev.matchTable().filter("d => d.truth === 'car' && d.predicted === '(background)'").array("sample_id")).size`,
+    );
     expect(expected).toBeGreaterThan(0);
     const grid = cell.locator('[data-blindspot="grid"]');
     await grid.scrollIntoViewIfNeeded();

@@ -16,8 +16,14 @@ import { JUPYTER } from "./lab";
  */
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/export");
 
-interface Output { output_type: string; data?: Record<string, unknown>; text?: string[] }
-interface Notebook { cells: { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: Output[] }[] }
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  text?: string[];
+}
+interface Notebook {
+  cells: { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: Output[] }[];
+}
 const CONFIG = path.resolve(__dirname, "../../scripts/nbconvert_config.py");
 
 describe("quickstart executed and exported to HTML", () => {
@@ -29,8 +35,26 @@ describe("quickstart executed and exported to HTML", () => {
   beforeAll(() => {
     dir = tmpDir("e2e-export");
     fs.copyFileSync(path.resolve(__dirname, "../../notebooks/quickstart.ipynb"), path.join(dir, "quickstart.ipynb"));
-    execFileSync(JUPYTER, ["nbconvert", "--config", CONFIG, "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600", "quickstart.ipynb", "--output", "executed.ipynb"], { cwd: dir, stdio: "pipe" });
-    execFileSync(JUPYTER, ["nbconvert", "--to", "html", "executed.ipynb", "--output", "executed.html"], { cwd: dir, stdio: "pipe" });
+    execFileSync(
+      JUPYTER,
+      [
+        "nbconvert",
+        "--config",
+        CONFIG,
+        "--to",
+        "notebook",
+        "--execute",
+        "--ExecutePreprocessor.timeout=600",
+        "quickstart.ipynb",
+        "--output",
+        "executed.ipynb",
+      ],
+      { cwd: dir, stdio: "pipe" },
+    );
+    execFileSync(JUPYTER, ["nbconvert", "--to", "html", "executed.ipynb", "--output", "executed.html"], {
+      cwd: dir,
+      stdio: "pipe",
+    });
     executed = JSON.parse(fs.readFileSync(path.join(dir, "executed.ipynb"), "utf8")) as Notebook;
     html = fs.readFileSync(path.join(dir, "executed.html"), "utf8");
   }, 600_000);
@@ -44,16 +68,24 @@ describe("quickstart executed and exported to HTML", () => {
     expect(outputs.filter((o) => o.output_type === "error")).toEqual([]);
     expect(outputs.filter((o) => o.output_type === "stream" && (o as { name?: string }).name === "stderr")).toEqual([]);
     const rich = outputs.filter((o) => o.data !== undefined);
-    const grids = rich.filter((o) => MIME.grid in o.data!), charts = rich.filter((o) => MIME.chart in o.data!), tables = rich.filter((o) => MIME.table in o.data!);
+    const grids = rich.filter((o) => MIME.grid in o.data!),
+      charts = rich.filter((o) => MIME.chart in o.data!),
+      tables = rich.filter((o) => MIME.table in o.data!);
     // Nothing was selected: the last cells say so instead of showing an empty grid.
     expect(grids.length).toBe(1);
-    const said = (text: string) => executed.cells.find((c) => [c.source].flat().join("").includes(text))!.outputs!.map((o) => [o.text ?? ""].flat().join("")).join("");
+    const said = (text: string) =>
+      executed.cells
+        .find((c) => [c.source].flat().join("").includes(text))!
+        .outputs!.map((o) => [o.text ?? ""].flat().join(""))
+        .join("");
     expect(said("const picked = bs.selection(ds);")).toMatch(/^nothing selected yet: select tiles in the grid/);
     expect(said('ds.tag(picked, "review");')).toMatch(/^nothing selected yet, so nothing to tag/);
     expect(charts.length).toBe(6);
     expect(tables.length).toBe(1);
-    for (const o of [...grids, ...tables]) expect(Object.keys(o.data!)).toEqual(expect.arrayContaining(["text/html", "text/plain"]));
-    for (const o of charts) expect(Object.keys(o.data!)).toEqual(expect.arrayContaining(["image/svg+xml", "text/plain"]));
+    for (const o of [...grids, ...tables])
+      expect(Object.keys(o.data!)).toEqual(expect.arrayContaining(["text/html", "text/plain"]));
+    for (const o of charts)
+      expect(Object.keys(o.data!)).toEqual(expect.arrayContaining(["image/svg+xml", "text/plain"]));
     // The fallbacks are script-free.
     for (const o of rich) {
       const fallback = String(o.data!["text/html"] ?? "") + String(o.data!["image/svg+xml"] ?? "");
@@ -72,7 +104,9 @@ describe("quickstart executed and exported to HTML", () => {
     const thumbnails = html.match(/<img[^>]+src="data:image\/(jpeg|webp|png);base64,/g) ?? [];
     expect(thumbnails.length).toBeGreaterThanOrEqual(12);
     // nbconvert embeds SVG outputs as data URIs; the charts are the ones vega drew.
-    const svgs = [...html.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1], "base64").toString("utf8"));
+    const svgs = [...html.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((m) =>
+      Buffer.from(m[1], "base64").toString("utf8"),
+    );
     const charts = svgs.filter((svg) => svg.includes('class="marks"'));
     expect(charts.length).toBe(6);
     for (const svg of charts) expect(svg).toMatch(/class="mark-(rect|symbol|line)/);
@@ -84,7 +118,9 @@ describe("quickstart executed and exported to HTML", () => {
     await page.goto(`file://${path.join(dir, "executed.html")}`);
     await page.screenshot({ path: path.join(SCREENSHOTS, "quickstart-html.png"), fullPage: true });
     // Every inline thumbnail decoded, and the charts have drawn marks.
-    const broken = await page.evaluate(() => [...document.querySelectorAll("img")].filter((i) => !i.complete || i.naturalWidth === 0).length);
+    const broken = await page.evaluate(
+      () => [...document.querySelectorAll("img")].filter((i) => !i.complete || i.naturalWidth === 0).length,
+    );
     expect(broken).toBe(0);
   });
 

@@ -63,7 +63,11 @@ describe("image server extension", () => {
   });
 
   it("refuses ../../etc/passwd, plain and encoded", async () => {
-    for (const file of [enc("../../etc/passwd"), "..%2F..%2F..%2F..%2Fetc%2Fpasswd", enc("sub/../../../secret/b.jpg")]) {
+    for (const file of [
+      enc("../../etc/passwd"),
+      "..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+      enc("sub/../../../secret/b.jpg"),
+    ]) {
       const res = await get({ artifacts: enc(art), root: enc(images), file });
       expect(res.status, file).toBe(403);
     }

@@ -38,24 +38,40 @@ async function freePort(): Promise<number> {
 
 /** Starts a real JupyterLab server on `root` and waits until its API answers. */
 export async function startLab(root: string): Promise<Lab> {
-  if (!fs.existsSync(JUPYTER)) throw new Error(`${JUPYTER} not found: run scripts/setup.sh (npm test does) to install JupyterLab`);
+  if (!fs.existsSync(JUPYTER))
+    throw new Error(`${JUPYTER} not found: run scripts/setup.sh (npm test does) to install JupyterLab`);
   const port = await freePort();
   // No news toasts over the page and no autosave into the tested folder. User settings (the theme
   // a test switches) and workspaces stay in this server's folder, never in the user's home.
   const settings = fs.mkdtempSync(path.join(root, ".lab-settings-"));
-  fs.writeFileSync(path.join(settings, "overrides.json"), JSON.stringify({
-    "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
-    "@jupyterlab/docmanager-extension:plugin": { autosave: false },
-  }));
+  fs.writeFileSync(
+    path.join(settings, "overrides.json"),
+    JSON.stringify({
+      "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
+      "@jupyterlab/docmanager-extension:plugin": { autosave: false },
+    }),
+  );
   const token = Math.random().toString(36).slice(2);
   const args = [
-    "lab", "--no-browser", `--port=${port}`, "--ip=127.0.0.1", "--allow-root",
-    `--ServerApp.token=${token}`, `--ServerApp.root_dir=${root}`,
-    `--LabApp.app_settings_dir=${settings}`, "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    `--LabApp.user_settings_dir=${path.join(settings, "user")}`, `--LabApp.workspaces_dir=${path.join(settings, "workspaces")}`,
+    "lab",
+    "--no-browser",
+    `--port=${port}`,
+    "--ip=127.0.0.1",
+    "--allow-root",
+    `--ServerApp.token=${token}`,
+    `--ServerApp.root_dir=${root}`,
+    `--LabApp.app_settings_dir=${settings}`,
+    "--LabApp.news_url=",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    `--LabApp.user_settings_dir=${path.join(settings, "user")}`,
+    `--LabApp.workspaces_dir=${path.join(settings, "workspaces")}`,
   ];
   let output = "";
-  const child: ChildProcess = spawn(JUPYTER, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, JUPYTER_PLATFORM_DIRS: "1" } });
+  const child: ChildProcess = spawn(JUPYTER, args, {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, JUPYTER_PLATFORM_DIRS: "1" },
+  });
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}/`;
@@ -75,13 +91,16 @@ export async function startLab(root: string): Promise<Lab> {
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
-    url, token, root,
+    url,
+    token,
+    root,
     log: () => output,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+      }),
   };
 }

@@ -111,7 +111,9 @@ describe("grid label controls and large view", () => {
       el.value = "0.9";
       el.dispatchEvent(new Event("input", { bubbles: true }));
     });
-    const scores = (await tileLabels(evaluated)).flatMap((t) => t.texts.map((x) => Number(x.match(/ (\d\.\d\d)/)?.[1])));
+    const scores = (await tileLabels(evaluated)).flatMap((t) =>
+      t.texts.map((x) => Number(x.match(/ (\d\.\d\d)/)?.[1])),
+    );
     expect(scores.filter((x) => !Number.isNaN(x)).every((x) => x >= 0.9)).toBe(true);
     expect(await evaluated.locator('[data-blindspot="labels"]').textContent()).toBe("Labels (1)");
     await slider.evaluate((el: HTMLInputElement) => {
@@ -180,13 +182,17 @@ describe("grid label controls and large view", () => {
 
     // Three wheel notches in at a point: the image point under it stays put.
     const vpBox = (await view.boundingBox())!;
-    const px = vpBox.x + vpBox.width * 0.3, py = vpBox.y + vpBox.height * 0.4;
+    const px = vpBox.x + vpBox.width * 0.3,
+      py = vpBox.y + vpBox.height * 0.4;
     const under = () =>
-      view.evaluate((vp, [x, y]) => {
-        const im = vp.querySelector("img")!;
-        const r = im.getBoundingClientRect();
-        return [((x - r.x) / r.width) * im.naturalWidth, ((y - r.y) / r.height) * im.naturalHeight];
-      }, [px, py]);
+      view.evaluate(
+        (vp, [x, y]) => {
+          const im = vp.querySelector("img")!;
+          const r = im.getBoundingClientRect();
+          return [((x - r.x) / r.width) * im.naturalWidth, ((y - r.y) / r.height) * im.naturalHeight];
+        },
+        [px, py],
+      );
     const still = await under();
     await page.mouse.move(px, py);
     for (let i = 0; i < 3; i++) await page.mouse.wheel(0, -100);
@@ -220,9 +226,11 @@ describe("grid label controls and large view", () => {
 
   it("the large view's labels do not overlap, and no word in its tables is broken", async () => {
     const page = session.page;
-    const labels = await page.locator('[data-blindspot="large-view"] .bs-box-label-back').evaluateAll((els) =>
-      els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, right: r.right, bottom: r.bottom })),
-    );
+    const labels = await page
+      .locator('[data-blindspot="large-view"] .bs-box-label-back')
+      .evaluateAll((els) =>
+        els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, right: r.right, bottom: r.bottom })),
+      );
     expect(labels.length).toBeGreaterThan(0);
     for (let i = 0; i < labels.length; i++) {
       for (let j = i + 1; j < labels.length; j++) {

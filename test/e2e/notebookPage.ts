@@ -9,7 +9,11 @@ export class NotebookPage {
    * `panel` selects this notebook's panel in the page (several notebooks may be open, each in
    * its own tab); `name` is its file name, which its tab shows.
    */
-  constructor(readonly page: Page, readonly panel = ".jp-NotebookPanel", readonly name: string | null = null) {}
+  constructor(
+    readonly page: Page,
+    readonly panel = ".jp-NotebookPanel",
+    readonly name: string | null = null,
+  ) {}
 
   /** Opens `name` (relative to the server root) and waits for its kernel to be idle. */
   static async open(page: Page, lab: Lab, name: string): Promise<NotebookPage> {
@@ -76,13 +80,21 @@ export class NotebookPage {
 
   /** Waits until the kernel reports idle and no cell is queued or running. */
   async waitIdle(timeout = 300_000): Promise<void> {
-    await this.page.waitForFunction((panel) => {
-      // The notebook's toolbar has the indicator; else the status bar's, which follows the front notebook.
-      const indicator = document.querySelector(`${panel} .jp-Notebook-ExecutionIndicator`) ?? document.querySelector(".jp-Notebook-ExecutionIndicator");
-      const idle = indicator?.getAttribute("data-status") === "idle";
-      const busy = [...document.querySelectorAll(`${panel} .jp-Notebook .jp-InputPrompt`)].some((p) => p.textContent?.includes("*"));
-      return idle && !busy;
-    }, this.panel, { timeout, polling: 250 });
+    await this.page.waitForFunction(
+      (panel) => {
+        // The notebook's toolbar has the indicator; else the status bar's, which follows the front notebook.
+        const indicator =
+          document.querySelector(`${panel} .jp-Notebook-ExecutionIndicator`) ??
+          document.querySelector(".jp-Notebook-ExecutionIndicator");
+        const idle = indicator?.getAttribute("data-status") === "idle";
+        const busy = [...document.querySelectorAll(`${panel} .jp-Notebook .jp-InputPrompt`)].some((p) =>
+          p.textContent?.includes("*"),
+        );
+        return idle && !busy;
+      },
+      this.panel,
+      { timeout, polling: 250 },
+    );
   }
 
   /** Run > Run All Cells, then waits for every code cell to have run. */
@@ -91,10 +103,14 @@ export class NotebookPage {
     await this.answerKernelDialog();
     await this.page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
     await this.page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
-    await this.page.waitForFunction((panel) => {
-      const prompts = [...document.querySelectorAll(`${panel} .jp-Notebook .jp-CodeCell .jp-InputPrompt`)];
-      return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.textContent ?? ""));
-    }, this.panel, { timeout, polling: 500 });
+    await this.page.waitForFunction(
+      (panel) => {
+        const prompts = [...document.querySelectorAll(`${panel} .jp-Notebook .jp-CodeCell .jp-InputPrompt`)];
+        return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.textContent ?? ""));
+      },
+      this.panel,
+      { timeout, polling: 500 },
+    );
     await this.waitIdle(timeout);
   }
 
@@ -102,7 +118,10 @@ export class NotebookPage {
   async runNewCell(code: string, timeout = 120_000): Promise<Locator> {
     await this.activate();
     const index = await this.cells().count();
-    await this.cells().nth(index - 1).locator(".jp-InputPrompt").click();
+    await this.cells()
+      .nth(index - 1)
+      .locator(".jp-InputPrompt")
+      .click();
     await this.page.keyboard.press("Escape");
     await this.page.keyboard.press("b");
     // By index: Shift+Enter adds another cell below, and `last()` would follow it.
@@ -130,7 +149,9 @@ export class NotebookPage {
 
   /** The code cell whose source contains `text`. */
   cellOf(text: string): Locator {
-    return this.page.locator(`${this.panel} .jp-Notebook .jp-CodeCell`, { has: this.page.locator(".cm-content", { hasText: text }) });
+    return this.page.locator(`${this.panel} .jp-Notebook .jp-CodeCell`, {
+      has: this.page.locator(".cm-content", { hasText: text }),
+    });
   }
 }
 

@@ -39,7 +39,10 @@ export function notebookSession(notebook: string, screenshots: string, cells?: s
     session.lab = await startLab(root);
     browser = await launchChromium();
     session.page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    session.page.on("dialog", (d) => { session.dialogs.push(d.message()); void d.dismiss(); });
+    session.page.on("dialog", (d) => {
+      session.dialogs.push(d.message());
+      void d.dismiss();
+    });
     session.page.on("pageerror", (e) => session.pageErrors.push(String(e)));
     session.nb = await NotebookPage.open(session.page, session.lab, notebook);
   }, 300_000);
@@ -48,7 +51,9 @@ export function notebookSession(notebook: string, screenshots: string, cells?: s
   beforeEach((context) => {
     onTestFailed(async () => {
       console.error(`JupyterLab log (last 3000 characters):\n${session.lab?.log().slice(-3000)}`);
-      await session.page?.screenshot({ path: path.join(screenshots, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}.png`) });
+      await session.page?.screenshot({
+        path: path.join(screenshots, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}.png`),
+      });
     });
   });
 
@@ -66,6 +71,7 @@ function notebookOf(cells: string[]) {
       return { cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null };
     }),
     metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (blindspot)", language: "typescript" } },
-    nbformat: 4, nbformat_minor: 5,
+    nbformat: 4,
+    nbformat_minor: 5,
   };
 }

@@ -20,37 +20,55 @@ const NEAR = 'groupBy: "quality_near_duplicate_group"';
 describe("quality notebook in JupyterLab", () => {
   const session = notebookSession("quality.ipynb", SCREENSHOTS);
   const shot = (name: string) => session.shot(name);
-  const outputOf = (text: string, kind: string) => session.nb.cellOf(text).locator(`[data-blindspot="${kind}"]`).first();
+  const outputOf = (text: string, kind: string) =>
+    session.nb.cellOf(text).locator(`[data-blindspot="${kind}"]`).first();
   const kernelNumber = (code: string) => session.nb.kernelNumber(code);
   /** Runs a cell that prints one JSON value, and returns it. */
-  const kernelJson = async <T>(code: string): Promise<T> => JSON.parse(await session.nb.outputText(await session.nb.runNewCell(code))) as T;
+  const kernelJson = async <T>(code: string): Promise<T> =>
+    JSON.parse(await session.nb.outputText(await session.nb.runNewCell(code))) as T;
   /** Group value (data-group) of each tile of a grouped grid, by sample id. */
   /** Every tile's group, scrolling the virtual grid from top to bottom (only visible rows are in the page). */
   const tileGroups = async (grid: ReturnType<typeof outputOf>): Promise<Record<string, string>> => {
     const seen: Record<string, string> = {};
     for (let step = 0; step < 200; step++) {
-      Object.assign(seen, await grid.locator("[data-id]").evaluateAll((els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.id!, (e as HTMLElement).dataset.group!]))));
-      const moved = await grid.locator("[data-id]").first().evaluate((tile) => {
-        let el: HTMLElement | null = tile as HTMLElement;
-        while (el && !(el.scrollHeight > el.clientHeight && /auto|scroll/.test(getComputedStyle(el).overflowY))) el = el.parentElement;
-        if (!el) return false;
-        const before = el.scrollTop;
-        el.scrollTop = before + el.clientHeight / 2;
-        return el.scrollTop !== before;
-      });
+      Object.assign(
+        seen,
+        await grid
+          .locator("[data-id]")
+          .evaluateAll((els) =>
+            Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.id!, (e as HTMLElement).dataset.group!])),
+          ),
+      );
+      const moved = await grid
+        .locator("[data-id]")
+        .first()
+        .evaluate((tile) => {
+          let el: HTMLElement | null = tile as HTMLElement;
+          while (el && !(el.scrollHeight > el.clientHeight && /auto|scroll/.test(getComputedStyle(el).overflowY)))
+            el = el.parentElement;
+          if (!el) return false;
+          const before = el.scrollTop;
+          el.scrollTop = before + el.clientHeight / 2;
+          return el.scrollTop !== before;
+        });
       if (!moved) break;
       await grid.page().waitForTimeout(100);
     }
     // Back to the top, as a reader first sees the grid.
-    await grid.locator("[data-id]").first().evaluate((tile) => {
-      for (let el = tile.parentElement; el; el = el.parentElement) el.scrollTop = 0;
-    });
+    await grid
+      .locator("[data-id]")
+      .first()
+      .evaluate((tile) => {
+        for (let el = tile.parentElement; el; el = el.parentElement) el.scrollTop = 0;
+      });
     return seen;
   };
 
   it("runs every cell: the issues chart, the embedding map coloured by a field, the grids", async () => {
     await session.nb.runAll();
-    const errors = await session.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts();
+    const errors = await session.page
+      .locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+      .allInnerTexts();
     expect(errors.join("\n")).not.toMatch(/Error|error TS/);
     const issues = outputOf("bs.plot.issues(ds)", "chart");
     await issues.scrollIntoViewIfNeeded();
@@ -62,7 +80,11 @@ describe("quality notebook in JupyterLab", () => {
     await map.scrollIntoViewIfNeeded();
     await map.locator("canvas, svg.marks").first().waitFor();
     // One point per sample, coloured by time of day (the legend lists its three values).
-    expect(await map.locator(".role-legend-label text").evaluateAll((els) => els.map((e) => e.textContent))).toEqual(["day", "dusk", "night"]);
+    expect(await map.locator(".role-legend-label text").evaluateAll((els) => els.map((e) => e.textContent))).toEqual([
+      "day",
+      "dusk",
+      "night",
+    ]);
     await shot("02-embedding-map");
     const grid = outputOf(GRID, "grid");
     await grid.scrollIntoViewIfNeeded();
@@ -73,7 +95,9 @@ describe("quality notebook in JupyterLab", () => {
     await byBrightness.scrollIntoViewIfNeeded();
     await byBrightness.locator("canvas, svg.marks").first().waitFor();
     await shot("04-map-by-brightness");
-    expect(await kernelNumber(`["umap_x", "umap_y"].filter((f) => ds.samples.columnNames().includes(f)).length`)).toBe(2);
+    expect(await kernelNumber(`["umap_x", "umap_y"].filter((f) => ds.samples.columnNames().includes(f)).length`)).toBe(
+      2,
+    );
     expect(session.pageErrors).toEqual([]);
   }, 600_000);
 
@@ -119,7 +143,8 @@ describe("quality notebook in JupyterLab", () => {
       `console.log(JSON.stringify(JSON.parse(require("fs").readFileSync("demo-data/demo500/truth.json", "utf8")).duplicates.near))`,
     );
     expect(planted.length).toBeGreaterThanOrEqual(3);
-    for (const { sampleId, duplicateOf } of planted) expect([sampleId, groups[sampleId]]).toEqual([sampleId, groups[duplicateOf]]);
+    for (const { sampleId, duplicateOf } of planted)
+      expect([sampleId, groups[sampleId]]).toEqual([sampleId, groups[duplicateOf]]);
     await grid.evaluate((el) => el.scrollIntoView({ block: "start" }));
     await shot("06-near-duplicate-groups");
   });
@@ -135,7 +160,8 @@ describe("quality notebook in JupyterLab", () => {
     await session.page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.65, { steps: 8 });
     await session.page.mouse.up();
     const brush = await selectionOf<Record<string, [number, number]>>(map);
-    const [x0, x1] = brush.x, [y0, y1] = brush.y;
+    const [x0, x1] = brush.x,
+      [y0, y1] = brush.y;
     await shot("07-brush");
     const inside = `d => d.umap_x >= ${x0} && d.umap_x <= ${x1} && d.umap_y >= ${y0} && d.umap_y <= ${y1}`;
     const expected = await kernelNumber(`ds.filter(\`${inside}\`).count()`);
@@ -149,7 +175,9 @@ describe("quality notebook in JupyterLab", () => {
     await expect.poll(() => kernelNumber("bs.selection().length")).toBe(expected);
     expect(await kernelNumber(`ds.ids(bs.selection()).filter(\`${inside}\`).count()`)).toBe(expected);
     // The duplicate grid of the same link group keeps the duplicates inside the brush.
-    const dupsInside = await kernelNumber(`ds.filter(\`${inside}\`).filter("d => d.quality_exact_duplicate_group !== null").count()`);
+    const dupsInside = await kernelNumber(
+      `ds.filter(\`${inside}\`).filter("d => d.quality_exact_duplicate_group !== null").count()`,
+    );
     const exact = outputOf(EXACT, "grid");
     await exact.scrollIntoViewIfNeeded();
     await expect.poll(() => shownCount(exact)).toBe(dupsInside);
@@ -159,7 +187,9 @@ describe("quality notebook in JupyterLab", () => {
   it("a click on the dark bar leaves the dark samples", async () => {
     const issues = outputOf("bs.plot.issues(ds)", "chart");
     await issues.scrollIntoViewIfNeeded();
-    const labels = await issues.locator('path[aria-roledescription="bar"]').evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") ?? ""));
+    const labels = await issues
+      .locator('path[aria-roledescription="bar"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") ?? ""));
     const index = labels.findIndex((l) => /issue: dark(;|$)/.test(l));
     if (index < 0) throw new Error(`no bar for dark among ${JSON.stringify(labels)}`);
     const bar = (await issues.locator('path[aria-roledescription="bar"]').nth(index).boundingBox())!;

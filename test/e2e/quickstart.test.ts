@@ -17,18 +17,28 @@ describe("quickstart notebook in JupyterLab", () => {
   const session = notebookSession("quickstart.ipynb", SCREENSHOTS);
   const shot = (name: string) => session.shot(name);
   /** The first output of a kind (grid, chart, table) in the cell whose source contains `text`. */
-  const outputOf = (text: string, kind: string) => session.nb.cellOf(text).locator(`[data-blindspot="${kind}"]`).first();
+  const outputOf = (text: string, kind: string) =>
+    session.nb.cellOf(text).locator(`[data-blindspot="${kind}"]`).first();
   const kernelNumber = (code: string) => session.nb.kernelNumber(code);
 
   it("runs every cell and shows thumbnails with boxes in the grid (a)", async () => {
     await session.nb.runAll();
-    const errors = await session.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts();
+    const errors = await session.page
+      .locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+      .allInnerTexts();
     expect(errors.join("\n")).not.toMatch(/Error|error TS/);
     const grid = outputOf("await bs.show(ds, {", "grid");
     await grid.scrollIntoViewIfNeeded();
     const tile = grid.locator("[data-id]").first();
     await tile.waitFor();
-    await session.page.waitForFunction((el) => [...el!.querySelectorAll("[data-id] img")].some((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0), await grid.elementHandle(), { timeout: 30_000 });
+    await session.page.waitForFunction(
+      (el) =>
+        [...el!.querySelectorAll("[data-id] img")].some(
+          (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+        ),
+      await grid.elementHandle(),
+      { timeout: 30_000 },
+    );
     expect(await grid.locator('[data-id] [data-blindspot="box"]').count()).toBeGreaterThan(0);
     expect(await shownCount(grid)).toBe(2000);
     await shot("01-grid");
@@ -47,7 +57,8 @@ describe("quickstart notebook in JupyterLab", () => {
     await session.page.mouse.up();
     // The brush's value as Vega-Lite gives it: the chart's x and y intervals in data units.
     const brush = await selectionOf<Record<string, [number, number]>>(chart);
-    const [x0, x1] = brush.x, [y0, y1] = brush.y;
+    const [x0, x1] = brush.x,
+      [y0, y1] = brush.y;
     await shot("02-brush");
     const expected = await kernelNumber(
       `ds.filter(\`d => d.mean_box_size >= ${x0} && d.mean_box_size <= ${x1} && d.model_confidence >= ${y0} && d.model_confidence <= ${y1}\`).count()`,
@@ -89,17 +100,27 @@ describe("quickstart notebook in JupyterLab", () => {
     // The renderer persists the selection through the contents API; wait until it landed.
     const group = await session.nb.outputText(await session.nb.runNewCell("console.log(bs.linkGroup(ds));"));
     const file = `${session.lab.url}api/contents/${selectionPath(group)}?token=${session.lab.token}&content=1`;
-    await expect.poll(async () => {
-      const res = await fetch(file);
-      return res.ok ? (JSON.parse(((await res.json()) as { content: string }).content) as { picked: string[] }).picked.length : 0;
-    }, { timeout: 10_000 }).toBe(3);
-    const out = await session.nb.outputText(await session.nb.runNewCell("console.log(JSON.stringify(bs.selection(ds)));"));
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(file);
+          return res.ok
+            ? (JSON.parse(((await res.json()) as { content: string }).content) as { picked: string[] }).picked.length
+            : 0;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(3);
+    const out = await session.nb.outputText(
+      await session.nb.runNewCell("console.log(JSON.stringify(bs.selection(ds)));"),
+    );
     expect(new Set(JSON.parse(out) as string[])).toEqual(new Set(ids));
     await shot("07-selection-in-kernel");
     // Tagging the selection in the kernel shows the tag on those tiles at once.
     await session.nb.runNewCell(`ds.tag(bs.selection(), "review");`);
     await grid.scrollIntoViewIfNeeded();
-    for (const id of ids) await expect.poll(() => grid.locator(`[data-id="${id}"] .bs-tag`).allTextContents()).toContain("review");
+    for (const id of ids)
+      await expect.poll(() => grid.locator(`[data-id="${id}"] .bs-tag`).allTextContents()).toContain("review");
     await shot("08-tagged");
   });
 

@@ -43,38 +43,47 @@ describe.skipIf(!HAS_SHARED)("embeddings of sign-digits", () => {
   it.each([
     [MOBILENET, 1792, 0.7],
     ["mobilenet_v2_1.0", 1280, 0.6],
-  ])("by %s separate the 10 hand signs: leave-one-out 10-NN accuracy far above chance (10%)", async (name, dim, least) => {
-    const ds = await load(SIGNS, { format: "image-folder" });
-    expect(ds.count()).toBe(2062);
-    const model = await loadModel(name);
-    await openEmbeddingSession(model.path); // compiled once per process: not part of the throughput
-    const t0 = performance.now();
-    const emb = await computeEmbeddings(ds, { model: name });
-    const seconds = (performance.now() - t0) / 1000;
-    expect(emb.dim).toBe(dim);
-    expect(emb.ids).toEqual(Array.from(values<string>(ds.samples, "id")));
-    expect(emb.failed).toEqual([]);
-    for (let r = 0; r < emb.ids.length; r += 97) {
-      const row = emb.vectors.subarray(r * emb.dim, (r + 1) * emb.dim);
-      expect(Math.hypot(...row)).toBeCloseTo(1, 5);
-    }
+  ])(
+    "by %s separate the 10 hand signs: leave-one-out 10-NN accuracy far above chance (10%)",
+    async (name, dim, least) => {
+      const ds = await load(SIGNS, { format: "image-folder" });
+      expect(ds.count()).toBe(2062);
+      const model = await loadModel(name);
+      await openEmbeddingSession(model.path); // compiled once per process: not part of the throughput
+      const t0 = performance.now();
+      const emb = await computeEmbeddings(ds, { model: name });
+      const seconds = (performance.now() - t0) / 1000;
+      expect(emb.dim).toBe(dim);
+      expect(emb.ids).toEqual(Array.from(values<string>(ds.samples, "id")));
+      expect(emb.failed).toEqual([]);
+      for (let r = 0; r < emb.ids.length; r += 97) {
+        const row = emb.vectors.subarray(r * emb.dim, (r + 1) * emb.dim);
+        expect(Math.hypot(...row)).toBeCloseTo(1, 5);
+      }
 
-    const accuracy = await knnAccuracy(emb, Array.from(values<string>(ds.samples, "ground_truth")));
-    console.log(`sign-digits by ${name}: ${emb.ids.length} images embedded on ${emb.provider} in ${seconds.toFixed(1)} s ` +
-      `(${(emb.ids.length / seconds).toFixed(0)} images/s, decode included); leave-one-out 10-NN accuracy ${(accuracy * 100).toFixed(1)}%`);
-    expect(accuracy).toBeGreaterThan(least);
-  }, 600_000);
+      const accuracy = await knnAccuracy(emb, Array.from(values<string>(ds.samples, "ground_truth")));
+      console.log(
+        `sign-digits by ${name}: ${emb.ids.length} images embedded on ${emb.provider} in ${seconds.toFixed(1)} s ` +
+          `(${(emb.ids.length / seconds).toFixed(0)} images/s, decode included); leave-one-out 10-NN accuracy ${(accuracy * 100).toFixed(1)}%`,
+      );
+      expect(accuracy).toBeGreaterThan(least);
+    },
+    600_000,
+  );
 
   it("of VOC100's boxes: crops' 10-NN labels beat the majority class", async () => {
     const ds = await coco.read!(VOC_COCO, { images: VOC_IMAGES });
     const emb = await computeEmbeddings(ds, { crops: { field: "ground_truth", context: 0.1 } });
-    const ids = values<number>(ds.objects, "id"), labels = values<string>(ds.objects, "label");
+    const ids = values<number>(ds.objects, "id"),
+      labels = values<string>(ds.objects, "label");
     expect(emb.ids).toEqual(Array.from(ids));
     const accuracy = await knnAccuracy(emb, Array.from(labels));
     const counts = new Map<string, number>();
     for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
     const majority = Math.max(...counts.values()) / labels.length;
-    console.log(`VOC100 boxes: ${emb.ids.length} crops (context 0.1), leave-one-out 10-NN label accuracy ${(accuracy * 100).toFixed(1)}% (majority class ${(majority * 100).toFixed(1)}%)`);
+    console.log(
+      `VOC100 boxes: ${emb.ids.length} crops (context 0.1), leave-one-out 10-NN label accuracy ${(accuracy * 100).toFixed(1)}% (majority class ${(majority * 100).toFixed(1)}%)`,
+    );
     expect(accuracy).toBeGreaterThan(majority + 0.1);
   }, 300_000);
 });
@@ -83,17 +92,21 @@ if (!HAS_SHARED) it.skip(SKIP_MESSAGE, () => {});
 /** A 120 x 80 PNG with a gradient and a block: content the model responds to. */
 async function writePattern(file: string): Promise<void> {
   const raw = Buffer.alloc(120 * 80 * 3);
-  for (let y = 0; y < 80; y++) for (let x = 0; x < 120; x++) {
-    const o = 3 * (y * 120 + x);
-    raw[o] = 2 * x;
-    raw[o + 1] = 3 * y;
-    raw[o + 2] = x > 40 && x < 90 && y > 20 && y < 60 ? 255 : 0;
-  }
+  for (let y = 0; y < 80; y++)
+    for (let x = 0; x < 120; x++) {
+      const o = 3 * (y * 120 + x);
+      raw[o] = 2 * x;
+      raw[o + 1] = 3 * y;
+      raw[o + 2] = x > 40 && x < 90 && y > 20 && y < 60 ? 255 : 0;
+    }
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await sharp(raw, { raw: { width: 120, height: 80, channels: 3 } }).png().toFile(file);
+  await sharp(raw, { raw: { width: 120, height: 80, channels: 3 } })
+    .png()
+    .toFile(file);
 }
 
-const dot = (e: Embeddings, a: number, b: number) => e.vectors.subarray(a * e.dim, (a + 1) * e.dim).reduce((s, v, t) => s + v * e.vectors[b * e.dim + t], 0);
+const dot = (e: Embeddings, a: number, b: number) =>
+  e.vectors.subarray(a * e.dim, (a + 1) * e.dim).reduce((s, v, t) => s + v * e.vectors[b * e.dim + t], 0);
 
 describe("embeddings", () => {
   it("record an unreadable image as a problem on its sample and go on", async () => {
@@ -125,7 +138,9 @@ describe("embeddings", () => {
     const broken = names.filter((n) => expected[n] !== null);
     expect([...emb.failed].sort()).toEqual([...broken].sort());
     expect([...emb.ids].sort()).toEqual(names.filter((n) => expected[n] === null).sort());
-    expect(Object.fromEntries(ds.problems.map((p) => [p.sampleId, p.kind]))).toEqual(Object.fromEntries(broken.map((n) => [n, expected[n]])));
+    expect(Object.fromEntries(ds.problems.map((p) => [p.sampleId, p.kind]))).toEqual(
+      Object.fromEntries(broken.map((n) => [n, expected[n]])),
+    );
     expect(emb.vectors.every(Number.isFinite)).toBe(true);
   });
 
@@ -136,7 +151,8 @@ describe("embeddings", () => {
     b.declareField({ name: "gt", kind: "detections", predicted: false });
     b.addSample({ filepath: "a.png", width: 120, height: 80 });
     b.addSample({ filepath: "gone.png", width: 120, height: 80 });
-    const box = (sampleId: string, x: number, y: number, w: number, h: number) => b.addObject({ sampleId, field: "gt", label: "thing", x, y, w, h });
+    const box = (sampleId: string, x: number, y: number, w: number, h: number) =>
+      b.addObject({ sampleId, field: "gt", label: "thing", x, y, w, h });
     box("a.png", 0, 0, 120, 80);
     box("a.png", 30, 20, 40, 20);
     box("a.png", 20, 15, 60, 30); // the box above with context 0.25
@@ -157,7 +173,9 @@ describe("embeddings", () => {
     expect(full).toBeGreaterThan(0.99);
 
     const widened = await computeEmbeddings(ds, { crops: { field: "gt", context: 0.25 } });
-    expect(widened.vectors.subarray(widened.dim, 2 * widened.dim)).toEqual(crops.vectors.subarray(2 * crops.dim, 3 * crops.dim));
+    expect(widened.vectors.subarray(widened.dim, 2 * widened.dim)).toEqual(
+      crops.vectors.subarray(2 * crops.dim, 3 * crops.dim),
+    );
     expect(dot(crops, 1, 2)).toBeLessThan(0.99);
   });
 

@@ -21,19 +21,33 @@ afterAll(releaseSessions);
  * `got` equals `want` but for near ties: similarities agree position by position, and an index
  * in one and not the other sits within TOL of the k-th similarity.
  */
-function expectSameNeighbours(got: KnnResult, want: { indices: ArrayLike<number>; similarity: ArrayLike<number> }, k: number, ties = false): void {
+function expectSameNeighbours(
+  got: KnnResult,
+  want: { indices: ArrayLike<number>; similarity: ArrayLike<number> },
+  k: number,
+  ties = false,
+): void {
   expect(got.k).toBe(k);
   const rows = got.indices.length / k;
   expect(want.indices.length).toBe(rows * k);
   let swaps = 0;
   for (let r = 0; r < rows; r++) {
-    const g = Array.from(got.indices.subarray(r * k, r * k + k)), w = Array.from(want.indices).slice(r * k, r * k + k);
-    for (let p = 0; p < k; p++) expect(Math.abs(got.similarity[r * k + p] - want.similarity[r * k + p]), `row ${r} rank ${p}`).toBeLessThanOrEqual(TOL);
+    const g = Array.from(got.indices.subarray(r * k, r * k + k)),
+      w = Array.from(want.indices).slice(r * k, r * k + k);
+    for (let p = 0; p < k; p++)
+      expect(
+        Math.abs(got.similarity[r * k + p] - want.similarity[r * k + p]),
+        `row ${r} rank ${p}`,
+      ).toBeLessThanOrEqual(TOL);
     const kth = want.similarity[r * k + k - 1];
     for (let p = 0; p < k; p++) {
       if (g[p] === w[p]) continue;
       swaps++;
-      if (!w.includes(g[p])) expect(Math.abs(got.similarity[r * k + p] - kth), `row ${r}: ${g[p]} is not among scikit-learn's neighbours ${w}`).toBeLessThanOrEqual(TOL);
+      if (!w.includes(g[p]))
+        expect(
+          Math.abs(got.similarity[r * k + p] - kth),
+          `row ${r}: ${g[p]} is not among scikit-learn's neighbours ${w}`,
+        ).toBeLessThanOrEqual(TOL);
     }
   }
   // Ties are rare on random data: nearly every index must match exactly.
@@ -54,10 +68,18 @@ function expectRanked(res: KnnResult, self: boolean): void {
 }
 
 /** `ties`: built with exact ties, which scikit-learn orders arbitrarily. */
-interface Case { name: string; data: Float32Array; dim: number; k: number; queries?: Float32Array; ties?: boolean }
+interface Case {
+  name: string;
+  data: Float32Array;
+  dim: number;
+  k: number;
+  queries?: Float32Array;
+  ties?: boolean;
+}
 
 function withDuplicatesAndZero(): Float32Array {
-  const dim = 8, base = gaussianMatrix(40, dim, 7);
+  const dim = 8,
+    base = gaussianMatrix(40, dim, 7);
   const data = new Float32Array(60 * dim);
   data.set(base);
   // Rows 40..59 repeat rows 0..19 (row 45 scaled: cosine ignores length); row 59 is all zeros.
@@ -84,9 +106,21 @@ describe.runIf(LIVE)("cosine k-NN equals scikit-learn's brute-force NearestNeigh
     fs.writeFileSync(f, a);
     return f;
   };
-  const spec = CASES.map((c) => ({ name: c.name, dim: c.dim, k: c.k, data: file(c.name, c.data), queries: c.queries && file(`${c.name}-q`, c.queries) }));
+  const spec = CASES.map((c) => ({
+    name: c.name,
+    dim: c.dim,
+    k: c.k,
+    data: file(c.name, c.data),
+    queries: c.queries && file(`${c.name}-q`, c.queries),
+  }));
   fs.writeFileSync(path.join(dir, "cases.json"), JSON.stringify(spec));
-  const expected = LIVE ? JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "sklearn_knn.py"), path.join(dir, "cases.json")], { encoding: "utf8" })) : {};
+  const expected = LIVE
+    ? JSON.parse(
+        execFileSync(PYTHON, [path.join(__dirname, "sklearn_knn.py"), path.join(dir, "cases.json")], {
+          encoding: "utf8",
+        }),
+      )
+    : {};
 
   for (const c of CASES) {
     for (const engine of ["ts", "onnx"] as const) {
@@ -140,12 +174,18 @@ describe("k-NN edge cases", () => {
     expect(seen[0]).toEqual([0, 15]);
     expect(seen.at(-1)).toEqual([15, 15]);
     const controller = new AbortController();
-    const run = knn(data, 16, 3, { engine: "ts", signal: controller.signal, onProgress: (_, done) => done === 2 && controller.abort(new Error("stop")) });
+    const run = knn(data, 16, 3, {
+      engine: "ts",
+      signal: controller.signal,
+      onProgress: (_, done) => done === 2 && controller.abort(new Error("stop")),
+    });
     await expect(run).rejects.toThrow("stop");
   });
 
   it("refuses a ragged matrix and values that are not finite", async () => {
-    expect((await rejection(knn(new Float32Array(7), 3, 2))).message).toMatch(/not a whole number of rows of dimension 3/);
+    expect((await rejection(knn(new Float32Array(7), 3, 2))).message).toMatch(
+      /not a whole number of rows of dimension 3/,
+    );
     const bad = gaussianMatrix(5, 3, 1);
     bad[7] = NaN;
     expect((await rejection(knn(bad, 3, 2))).message).toMatch(/row 2 has a value that is not a finite number/);

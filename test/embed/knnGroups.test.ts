@@ -15,10 +15,17 @@ const dim = 16;
 function withCopies(): { data: Float32Array; copies: [number, number][] } {
   const base = gaussianMatrix(100, dim, 31);
   const next = gaussian(mulberry32(32));
-  const copies: [number, number][] = [[5, 100], [5, 101], [5, 102], [7, 103], ...Array.from({ length: 8 }, (_, i) => [40, 104 + i] as [number, number])];
+  const copies: [number, number][] = [
+    [5, 100],
+    [5, 101],
+    [5, 102],
+    [7, 103],
+    ...Array.from({ length: 8 }, (_, i) => [40, 104 + i] as [number, number]),
+  ];
   const data = new Float32Array(112 * dim);
   data.set(base);
-  for (const [from, to] of copies) for (let t = 0; t < dim; t++) data[to * dim + t] = base[from * dim + t] + 0.01 * next();
+  for (const [from, to] of copies)
+    for (let t = 0; t < dim; t++) data[to * dim + t] = base[from * dim + t] + 0.01 * next();
   return { data, copies };
 }
 

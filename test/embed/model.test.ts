@@ -61,7 +61,10 @@ function tinyModel(): Uint8Array {
   return g.build();
 }
 
-const TINY_CARD: ModelCard = parseCard({ name: "tiny", input: { name: "pixels", width: 8, height: 8 }, output: { name: "features", dim: 3 } }, "test");
+const TINY_CARD: ModelCard = parseCard(
+  { name: "tiny", input: { name: "pixels", width: 8, height: 8 }, output: { name: "features", dim: 3 } },
+  "test",
+);
 
 describe("models by URL", () => {
   const bytes = tinyModel();
@@ -80,10 +83,13 @@ describe("models by URL", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => {
-    server.closeAllConnections(); // fetch keeps its connection alive
-    server.close(() => resolve());
-  }));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections(); // fetch keeps its connection alive
+        server.close(() => resolve());
+      }),
+  );
 
   it("download once, check the sha256, and come from the cache afterwards", async () => {
     const dir = tmpDir("model-url");
@@ -117,9 +123,13 @@ describe("models by URL", () => {
 
   it("need a sha256 and a card, and report HTTP errors", async () => {
     const dir = tmpDir("model-url-args");
-    expect((await rejection(loadModel(`${base}/m.onnx`, { card: TINY_CARD, dir }))).message).toMatch(/needs its sha256/);
+    expect((await rejection(loadModel(`${base}/m.onnx`, { card: TINY_CARD, dir }))).message).toMatch(
+      /needs its sha256/,
+    );
     expect((await rejection(loadModel(`${base}/m.onnx`, { sha256: hash, dir }))).message).toMatch(/has no card/);
-    expect((await rejection(loadModel(`${base}/missing.onnx`, { sha256: hash, card: TINY_CARD, dir }))).message).toMatch(/HTTP 404/);
+    expect(
+      (await rejection(loadModel(`${base}/missing.onnx`, { sha256: hash, card: TINY_CARD, dir }))).message,
+    ).toMatch(/HTTP 404/);
   });
 });
 
@@ -138,14 +148,46 @@ describe("models by path", () => {
 
 describe("model cards", () => {
   it("fill in RGB, x/255, mean 0, std 1, NCHW and fill by default, and name a bad field", () => {
-    expect(TINY_CARD.input).toEqual({ name: "pixels", layout: "NCHW", width: 8, height: 8, colorOrder: "RGB", scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], resize: "fill" });
-    expect(() => parseCard({ ...TINY_CARD, input: { ...TINY_CARD.input, layout: "HWC" } }, "c.json")).toThrow(/c.json \(input.layout\): input.layout must be NCHW or NHWC/);
-    expect(() => parseCard({ ...TINY_CARD, input: { ...TINY_CARD.input, std: [1, 0, 1] } }, "c.json")).toThrow(/must not be 0/);
-    expect(() => parseCard({ ...TINY_CARD, output: { name: "f", dim: 0 } }, "c.json")).toThrow(/output.dim must be a positive integer/);
+    expect(TINY_CARD.input).toEqual({
+      name: "pixels",
+      layout: "NCHW",
+      width: 8,
+      height: 8,
+      colorOrder: "RGB",
+      scale: 1 / 255,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+      resize: "fill",
+    });
+    expect(() => parseCard({ ...TINY_CARD, input: { ...TINY_CARD.input, layout: "HWC" } }, "c.json")).toThrow(
+      /c.json \(input.layout\): input.layout must be NCHW or NHWC/,
+    );
+    expect(() => parseCard({ ...TINY_CARD, input: { ...TINY_CARD.input, std: [1, 0, 1] } }, "c.json")).toThrow(
+      /must not be 0/,
+    );
+    expect(() => parseCard({ ...TINY_CARD, output: { name: "f", dim: 0 } }, "c.json")).toThrow(
+      /output.dim must be a positive integer/,
+    );
   });
 
   it("normalise and lay out pixels as the card says", () => {
-    const card = parseCard({ name: "c", input: { name: "x", width: 2, height: 1, layout: "NCHW", colorOrder: "BGR", scale: 1, mean: [1, 2, 3], std: [2, 2, 2] }, output: { name: "y", dim: 1 } }, "test");
+    const card = parseCard(
+      {
+        name: "c",
+        input: {
+          name: "x",
+          width: 2,
+          height: 1,
+          layout: "NCHW",
+          colorOrder: "BGR",
+          scale: 1,
+          mean: [1, 2, 3],
+          std: [2, 2, 2],
+        },
+        output: { name: "y", dim: 1 },
+      },
+      "test",
+    );
     const rgb = Uint8Array.of(10, 20, 30, 40, 50, 60); // two pixels
     const out = new Float32Array(12);
     fillInput(card, rgb, out, 1);
@@ -159,10 +201,18 @@ describe("model cards", () => {
 
 describe("bundled literals (how nsfwjs ships model.json and weights)", () => {
   it("read minified data literals without running them", () => {
-    expect(parseLiteral('{a:1,"b c":[.5,-1e-3,!0,!1,null],d:{e:"x\\"y\\x41"}}')).toEqual({ a: 1, "b c": [0.5, -0.001, true, false, null], d: { e: 'x"yA' } });
-    expect(bundledExport('!function(e){}({1:[function(t,e,a){e.exports={format:"graph-model"}},{}]},{},[1])(1)')).toEqual({ format: "graph-model" });
+    expect(parseLiteral('{a:1,"b c":[.5,-1e-3,!0,!1,null],d:{e:"x\\"y\\x41"}}')).toEqual({
+      a: 1,
+      "b c": [0.5, -0.001, true, false, null],
+      d: { e: 'x"yA' },
+    });
+    expect(
+      bundledExport('!function(e){}({1:[function(t,e,a){e.exports={format:"graph-model"}},{}]},{},[1])(1)'),
+    ).toEqual({ format: "graph-model" });
     expect(() => parseLiteral("{a:alert(1)}")).toThrow(/unexpected "alert/);
-    expect(() => bundledExport('{1:[function(t,e,a){e.exports={a:1};require("x")},{}]}')).toThrow(/does more than export a literal/);
-    expect(Object.getPrototypeOf(parseLiteral('{__proto__:{polluted:1}}'))).toBe(Object.prototype);
+    expect(() => bundledExport('{1:[function(t,e,a){e.exports={a:1};require("x")},{}]}')).toThrow(
+      /does more than export a literal/,
+    );
+    expect(Object.getPrototypeOf(parseLiteral("{__proto__:{polluted:1}}"))).toBe(Object.prototype);
   });
 });

@@ -26,17 +26,27 @@ function anisotropic(n: number, dim: number, seed: number): Float32Array {
 function reference(data: Float32Array, dim: number, components: number) {
   const file = path.join(tmpDir("pca"), "rows.f32");
   fs.writeFileSync(file, data);
-  return JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "sklearn_project.py"), "pca", file, String(dim), JSON.stringify({ components })], { encoding: "utf8" }));
+  return JSON.parse(
+    execFileSync(
+      PYTHON,
+      [path.join(__dirname, "sklearn_project.py"), "pca", file, String(dim), JSON.stringify({ components })],
+      { encoding: "utf8" },
+    ),
+  );
 }
 
 function expectClose(got: ArrayLike<number>, want: number[], tol: number, what: string) {
   expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]), `${what}[${i}]`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got[i] - want[i]), `${what}[${i}]`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
 }
 
 describe.runIf(hasPython())("PCA equals scikit-learn's, run live", () => {
   // 24 dimensions: one exact Jacobi step; 150: subspace iteration.
-  for (const [n, dim, components] of [[500, 24, 2], [800, 150, 3]]) {
+  for (const [n, dim, components] of [
+    [500, 24, 2],
+    [800, 150, 3],
+  ]) {
     it(`${n} x ${dim}, ${components} components`, async () => {
       const data = anisotropic(n, dim, dim);
       const want = reference(data, dim, components);

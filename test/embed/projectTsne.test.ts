@@ -26,23 +26,40 @@ describe("t-SNE", () => {
 
   it("reports progress, stops on abort, and refuses a perplexity at or above n", async () => {
     const controller = new AbortController();
-    const run = tsne(data, 20, { signal: controller.signal, onProgress: (phase, done) => phase === "tsne" && done >= 100 && controller.abort(new Error("stop")) });
+    const run = tsne(data, 20, {
+      signal: controller.signal,
+      onProgress: (phase, done) => phase === "tsne" && done >= 100 && controller.abort(new Error("stop")),
+    });
     await expect(run).rejects.toThrow("stop");
-    await expect(tsne(data.subarray(0, 20 * 20), 20)).rejects.toThrow(/perplexity must be above 0 and below the number of rows \(20\)/);
+    await expect(tsne(data.subarray(0, 20 * 20), 20)).rejects.toThrow(
+      /perplexity must be above 0 and below the number of rows \(20\)/,
+    );
   });
 
-  it.runIf(hasPython())("reaches a KL divergence close to scikit-learn's TSNE, run live on the same unit rows", async () => {
-    // Unit rows: scikit-learn's Euclidean affinities are then exactly the cosine ones used here.
-    const unit = data.slice();
-    for (let r = 0; r < unit.length / 20; r++) {
-      const row = unit.subarray(r * 20, r * 20 + 20), norm = Math.hypot(...row);
-      row.forEach((v, t) => (row[t] = v / norm));
-    }
-    const file = path.join(tmpDir("tsne"), "rows.f32");
-    fs.writeFileSync(file, unit);
-    const want = JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "sklearn_project.py"), "tsne", file, "20", JSON.stringify({ perplexity: 30, seed: 0 })], { encoding: "utf8" }));
-    const got = await tsneFit(unit, 20);
-    console.log(`KL divergence: blindspot ${got.klDivergence.toFixed(4)}, scikit-learn ${want.kl_divergence.toFixed(4)}`);
-    expect(Math.abs(got.klDivergence - want.kl_divergence)).toBeLessThanOrEqual(0.05 * want.kl_divergence);
-  });
+  it.runIf(hasPython())(
+    "reaches a KL divergence close to scikit-learn's TSNE, run live on the same unit rows",
+    async () => {
+      // Unit rows: scikit-learn's Euclidean affinities are then exactly the cosine ones used here.
+      const unit = data.slice();
+      for (let r = 0; r < unit.length / 20; r++) {
+        const row = unit.subarray(r * 20, r * 20 + 20),
+          norm = Math.hypot(...row);
+        row.forEach((v, t) => (row[t] = v / norm));
+      }
+      const file = path.join(tmpDir("tsne"), "rows.f32");
+      fs.writeFileSync(file, unit);
+      const want = JSON.parse(
+        execFileSync(
+          PYTHON,
+          [path.join(__dirname, "sklearn_project.py"), "tsne", file, "20", JSON.stringify({ perplexity: 30, seed: 0 })],
+          { encoding: "utf8" },
+        ),
+      );
+      const got = await tsneFit(unit, 20);
+      console.log(
+        `KL divergence: blindspot ${got.klDivergence.toFixed(4)}, scikit-learn ${want.kl_divergence.toFixed(4)}`,
+      );
+      expect(Math.abs(got.klDivergence - want.kl_divergence)).toBeLessThanOrEqual(0.05 * want.kl_divergence);
+    },
+  );
 });

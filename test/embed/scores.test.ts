@@ -32,12 +32,16 @@ function clusterWithOutliers(size: number, outliers: number, dim: number, seed: 
 const ranking = (scores: Float32Array) => Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b);
 
 describe("uniqueness and representativeness", () => {
-  const dim = 32, size = 300, outliers = 8;
+  const dim = 32,
+    size = 300,
+    outliers = 8;
   const data = clusterWithOutliers(size, outliers, dim, 3);
 
   it("outliers are the most unique; the cluster's centre the least", async () => {
     const u = uniqueness(await knn(data, dim, 10));
-    expect(new Set(ranking(u).slice(0, outliers))).toEqual(new Set(Array.from({ length: outliers }, (_, i) => size + i)));
+    expect(new Set(ranking(u).slice(0, outliers))).toEqual(
+      new Set(Array.from({ length: outliers }, (_, i) => size + i)),
+    );
     expect(Math.max(...u)).toBe(1);
     expect(ranking(u).at(-1)).toBe(0);
   });
@@ -79,15 +83,25 @@ function knn2(nn: Awaited<ReturnType<typeof knn>>) {
   return { ...nn, k: 2, indices: keep(nn.indices) as Int32Array, similarity: keep(nn.similarity) as Float32Array };
 }
 
-describe.runIf(hasPython())("uniqueness equals FiftyOne's formula on scikit-learn's cosine neighbours, run live", () => {
-  it("random rows and a clustered set", async () => {
-    for (const [data, dim] of [[gaussianMatrix(400, 16, 21), 16], [clusterWithOutliers(200, 5, 24, 22), 24]] as const) {
-      const file = path.join(tmpDir("uniqueness"), "rows.f32");
-      fs.writeFileSync(file, data);
-      const want = JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "fiftyone_uniqueness.py"), file, String(dim)], { encoding: "utf8" })) as number[];
-      const got = uniqueness(await knn(data, dim, 3));
-      expect(got.length).toBe(want.length);
-      want.forEach((w, r) => expect(Math.abs(got[r] - w), `row ${r}`).toBeLessThanOrEqual(1e-5));
-    }
-  });
-});
+describe.runIf(hasPython())(
+  "uniqueness equals FiftyOne's formula on scikit-learn's cosine neighbours, run live",
+  () => {
+    it("random rows and a clustered set", async () => {
+      for (const [data, dim] of [
+        [gaussianMatrix(400, 16, 21), 16],
+        [clusterWithOutliers(200, 5, 24, 22), 24],
+      ] as const) {
+        const file = path.join(tmpDir("uniqueness"), "rows.f32");
+        fs.writeFileSync(file, data);
+        const want = JSON.parse(
+          execFileSync(PYTHON, [path.join(__dirname, "fiftyone_uniqueness.py"), file, String(dim)], {
+            encoding: "utf8",
+          }),
+        ) as number[];
+        const got = uniqueness(await knn(data, dim, 3));
+        expect(got.length).toBe(want.length);
+        want.forEach((w, r) => expect(Math.abs(got[r] - w), `row ${r}`).toBeLessThanOrEqual(1e-5));
+      }
+    });
+  },
+);

@@ -1,7 +1,27 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { accuracy, averagePrecision, brierScore, calibrationCurve, reliability, thresholdSweep, averagePrecisionOneVsRest, rocAucOneVsOne, rocAucOneVsRest, balancedAccuracy, classScores, cohenKappa, confusionMatrix, logLoss, matthews, precisionRecallCurve, rocAuc, rocCurve, topKAccuracy } from "../../src/eval/classification";
+import {
+  accuracy,
+  averagePrecision,
+  brierScore,
+  calibrationCurve,
+  reliability,
+  thresholdSweep,
+  averagePrecisionOneVsRest,
+  rocAucOneVsOne,
+  rocAucOneVsRest,
+  balancedAccuracy,
+  classScores,
+  cohenKappa,
+  confusionMatrix,
+  logLoss,
+  matthews,
+  precisionRecallCurve,
+  rocAuc,
+  rocCurve,
+  topKAccuracy,
+} from "../../src/eval/classification";
 import { HAS_SHARED, SHARED } from "../helpers/data";
 
 /** scikit-learn 1.2.1 on a digits classifier's 540 test predictions (../shared/data/refs). */
@@ -12,7 +32,9 @@ interface DigitsRefs {
 }
 
 const TOL = 1e-12;
-const refs = HAS_SHARED ? (JSON.parse(fs.readFileSync(path.join(SHARED, "refs/sklearn_digits_refs.json"), "utf8")) as DigitsRefs) : null!;
+const refs = HAS_SHARED
+  ? (JSON.parse(fs.readFileSync(path.join(SHARED, "refs/sklearn_digits_refs.json"), "utf8")) as DigitsRefs)
+  : null!;
 const close = (actual: ArrayLike<number>, expected: number[]) => {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(TOL);
@@ -37,20 +59,35 @@ describe.runIf(HAS_SHARED)("classification metrics equal scikit-learn's on the d
     close(s.f1, m.f1 as number[]);
     expect(Array.from(s.support)).toEqual(m.support);
     for (const avg of ["macro", "micro", "weighted"] as const) {
-      close([s[avg].precision, s[avg].recall, s[avg].f1], [m[`precision_${avg}`], m[`recall_${avg}`], m[`f1_${avg}`]] as number[]);
+      close([s[avg].precision, s[avg].recall, s[avg].f1], [
+        m[`precision_${avg}`],
+        m[`recall_${avg}`],
+        m[`f1_${avg}`],
+      ] as number[]);
     }
   });
 
   it("Cohen's kappa, MCC, log loss and top-2 accuracy", () => {
     const probs = { values: Float64Array.from(refs.inputs.proba.flat()), k };
-    close([cohenKappa(matrix, k), matthews(matrix, k), logLoss(truth, probs), topKAccuracy(truth, probs, 2)],
-      [m.cohen_kappa, m.mcc, m.log_loss, m.top2_accuracy] as number[]);
+    close([cohenKappa(matrix, k), matthews(matrix, k), logLoss(truth, probs), topKAccuracy(truth, probs, 2)], [
+      m.cohen_kappa,
+      m.mcc,
+      m.log_loss,
+      m.top2_accuracy,
+    ] as number[]);
   });
 
   it("ROC AUC one-vs-rest (macro, weighted), one-vs-one, and macro average precision", () => {
     const probs = { values: Float64Array.from(refs.inputs.proba.flat()), k };
-    close([rocAucOneVsRest(truth, probs), rocAucOneVsRest(truth, probs, "weighted"), rocAucOneVsOne(truth, probs), averagePrecisionOneVsRest(truth, probs)],
-      [m.roc_auc_ovr_macro, m.roc_auc_ovr_weighted, m.roc_auc_ovo_macro, m.average_precision_macro_ovr] as number[]);
+    close(
+      [
+        rocAucOneVsRest(truth, probs),
+        rocAucOneVsRest(truth, probs, "weighted"),
+        rocAucOneVsOne(truth, probs),
+        averagePrecisionOneVsRest(truth, probs),
+      ],
+      [m.roc_auc_ovr_macro, m.roc_auc_ovr_weighted, m.roc_auc_ovo_macro, m.average_precision_macro_ovr] as number[],
+    );
   });
 });
 
@@ -108,12 +145,20 @@ describe("classification metrics on edge cases", () => {
   });
 
   it("the threshold sweep gives F1 at every threshold and the best one, checked by counting", () => {
-    const positive = [1, 0, 1, 1, 0, 0, 1, 0], score = [0.9, 0.8, 0.8, 0.6, 0.5, 0.3, 0.2, 0.1];
+    const positive = [1, 0, 1, 1, 0, 0, 1, 0],
+      score = [0.9, 0.8, 0.8, 0.6, 0.5, 0.3, 0.2, 0.1];
     const sweep = thresholdSweep(positive, score);
     expect(Array.from(sweep.thresholds)).toEqual([0.1, 0.2, 0.3, 0.5, 0.6, 0.8, 0.9]);
     sweep.thresholds.forEach((t, j) => {
-      let tp = 0, fp = 0, fn = 0;
-      score.forEach((s, i) => { if (s >= t) { if (positive[i]) tp++; else fp++; } else if (positive[i]) fn++; });
+      let tp = 0,
+        fp = 0,
+        fn = 0;
+      score.forEach((s, i) => {
+        if (s >= t) {
+          if (positive[i]) tp++;
+          else fp++;
+        } else if (positive[i]) fn++;
+      });
       expect(sweep.f1[j]).toBeCloseTo((2 * tp) / (2 * tp + fp + fn), 14);
     });
     // At 0.6: tp 3, fp 1, fn 1 -> F1 0.75, the best.

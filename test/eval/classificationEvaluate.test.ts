@@ -19,7 +19,11 @@ import { hasPython, PYTHON } from "../helpers/reference";
  */
 const TOL = 1e-12;
 
-interface Spec { truth: string | null; label: string | null; probs: number[] | null }
+interface Spec {
+  truth: string | null;
+  label: string | null;
+  probs: number[] | null;
+}
 
 /** Softmax scores that favour the true class; the label is the top class. */
 function generate(n: number, classes: string[], seed: number): Spec[] {
@@ -40,7 +44,12 @@ function build(specs: Spec[], classes: string[] | null): Dataset {
   const b = new DatasetBuilder("t", null);
   b.declareField({ name: "ground_truth", kind: "classification", predicted: false });
   b.declareField({ name: "model", kind: "classification", predicted: true, ...(classes ? { classes } : {}) });
-  specs.forEach((s, i) => b.addSample({ filepath: `s${i}.jpg`, fields: { ground_truth: s.truth, model: s.label, ...(classes ? { model_probs: s.probs } : {}) } }));
+  specs.forEach((s, i) =>
+    b.addSample({
+      filepath: `s${i}.jpg`,
+      fields: { ground_truth: s.truth, model: s.label, ...(classes ? { model_probs: s.probs } : {}) },
+    }),
+  );
   return b.build();
 }
 
@@ -85,7 +94,10 @@ const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 const column = <T>(ds: Dataset, name: string) => Array.from(values<T>(ds.samples, name));
-const perClass = (ev: ClassificationEvaluation, key: "precision" | "recall" | "f1" | "support" | "averagePrecision" | "rocAuc") => ev.perClass.map((r) => r[key]!);
+const perClass = (
+  ev: ClassificationEvaluation,
+  key: "precision" | "recall" | "f1" | "support" | "averagePrecision" | "rocAuc",
+) => ev.perClass.map((r) => r[key]!);
 
 describe("evaluateClassification", () => {
   const specs = animals();
@@ -100,7 +112,14 @@ describe("evaluateClassification", () => {
     expect(ev.evaluated).toBe(290);
     expect(ev.skipped).toEqual({
       total: 10,
-      byReason: { missing_truth: 3, missing_prediction: 1, missing_probs: 1, invalid_probs: 2, unknown_truth: 2, unknown_prediction: 1 },
+      byReason: {
+        missing_truth: 3,
+        missing_prediction: 1,
+        missing_probs: 1,
+        invalid_probs: 2,
+        unknown_truth: 2,
+        unknown_prediction: 1,
+      },
       unknownTruth: { horse: 2 },
       unknownPrediction: { zebra: 1 },
     });
@@ -109,11 +128,13 @@ describe("evaluateClassification", () => {
   });
 
   it("writes <key>_correct and <key>_margin onto the samples, null where skipped", () => {
-    const correct = column<boolean | null>(ds, "eval_model_correct"), margin = column<number | null>(ds, "eval_model_margin");
+    const correct = column<boolean | null>(ds, "eval_model_correct"),
+      margin = column<number | null>(ds, "eval_model_margin");
     expect(correct.slice(0, 10)).toEqual(new Array(10).fill(null));
     expect(margin.slice(0, 10)).toEqual(new Array(10).fill(null));
     keptRows.forEach((row, j) => {
-      const t = input.truth[j], p = input.proba[j];
+      const t = input.truth[j],
+        p = input.proba[j];
       expect(correct[row]).toBe(input.pred[j] === t);
       expect(margin[row]).toBeCloseTo(p[t] - Math.max(...p.filter((_, c) => c !== t)), 15);
       expect(margin[row]! < 0).toBe(argmax(p) !== t);
@@ -124,28 +145,55 @@ describe("evaluateClassification", () => {
   });
 
   it("equals the metric functions on the encoded samples", () => {
-    const k = 4, m = cls.confusionMatrix(input.truth, input.pred, k), s = cls.classScores(m, k);
+    const k = 4,
+      m = cls.confusionMatrix(input.truth, input.pred, k),
+      s = cls.classScores(m, k);
     const probs = { values: Float64Array.from(input.proba.flat()), k };
     close(ev.confusion.matrix.flat(), Array.from(m));
-    close([ev.accuracy, ev.balancedAccuracy, ev.kappa, ev.mcc], [cls.accuracy(m, k), cls.balancedAccuracy(m, k), cls.cohenKappa(m, k), cls.matthews(m, k)]);
+    close(
+      [ev.accuracy, ev.balancedAccuracy, ev.kappa, ev.mcc],
+      [cls.accuracy(m, k), cls.balancedAccuracy(m, k), cls.cohenKappa(m, k), cls.matthews(m, k)],
+    );
     close(perClass(ev, "f1"), Array.from(s.f1));
     expect(ev.averages).toEqual({ macro: s.macro, micro: s.micro, weighted: s.weighted });
     const p = ev.probabilistic!;
     close([p.logLoss, p.topK.accuracy], [cls.logLoss(input.truth, probs), cls.topKAccuracy(input.truth, probs, 4)]);
     expect(p.topK.k).toBe(4); // 5 capped by the 4 classes
-    close([p.rocAuc.ovrMacro, p.rocAuc.ovrWeighted, p.rocAuc.ovo], [cls.rocAucOneVsRest(input.truth, probs), cls.rocAucOneVsRest(input.truth, probs, "weighted"), cls.rocAucOneVsOne(input.truth, probs)]);
-    close([p.averagePrecision.macro, p.averagePrecision.weighted], [cls.averagePrecisionOneVsRest(input.truth, probs), cls.averagePrecisionOneVsRest(input.truth, probs, "weighted")]);
+    close(
+      [p.rocAuc.ovrMacro, p.rocAuc.ovrWeighted, p.rocAuc.ovo],
+      [
+        cls.rocAucOneVsRest(input.truth, probs),
+        cls.rocAucOneVsRest(input.truth, probs, "weighted"),
+        cls.rocAucOneVsOne(input.truth, probs),
+      ],
+    );
+    close(
+      [p.averagePrecision.macro, p.averagePrecision.weighted],
+      [
+        cls.averagePrecisionOneVsRest(input.truth, probs),
+        cls.averagePrecisionOneVsRest(input.truth, probs, "weighted"),
+      ],
+    );
     const rel = cls.reliability(input.truth, probs, 15);
     close([p.calibration.ece, p.calibration.mce], [rel.ece, rel.mce]);
     expect(p.calibration.bins.count).toEqual(rel.bins.count);
     expect(p.binary).toBeNull();
     // The multi-class sweep: is the top label right, scored by its confidence.
-    const sweep = cls.thresholdSweep(input.proba.map((r, i) => argmax(r) === input.truth[i]), input.proba.map((r) => Math.max(...r)));
+    const sweep = cls.thresholdSweep(
+      input.proba.map((r, i) => argmax(r) === input.truth[i]),
+      input.proba.map((r) => Math.max(...r)),
+    );
     expect(p.sweep.score).toBe("top-label confidence");
     close(p.sweep.f1, Array.from(sweep.f1));
     expect(p.sweep.best).toEqual(sweep.best);
-    expect(evaluateClassification(build(specs, ANIMALS), "model", { k: 2, bins: 10 }).probabilistic!.calibration.bins.count.length).toBe(10);
-    close([evaluateClassification(build(specs, ANIMALS), "model", { k: 2 }).probabilistic!.topK.accuracy], cls.topKAccuracy(input.truth, probs, 2));
+    expect(
+      evaluateClassification(build(specs, ANIMALS), "model", { k: 2, bins: 10 }).probabilistic!.calibration.bins.count
+        .length,
+    ).toBe(10);
+    close(
+      [evaluateClassification(build(specs, ANIMALS), "model", { k: 2 }).probabilistic!.topK.accuracy],
+      cls.topKAccuracy(input.truth, probs, 2),
+    );
   });
 
   it("reports rows whose probabilities do not sum to 1, and rescales them in the log loss", () => {
@@ -164,7 +212,16 @@ describe("evaluateClassification", () => {
     const e = evaluateClassification(build(labels, null), "model");
     expect(e.classes).toEqual(["a", "b", "c", "d"]);
     expect(e.probabilistic).toBeNull();
-    expect(e.metrics).toEqual(["accuracy", "macro_f1", "balanced_accuracy", "weighted_f1", "macro_precision", "macro_recall", "kappa", "mcc"]);
+    expect(e.metrics).toEqual([
+      "accuracy",
+      "macro_f1",
+      "balanced_accuracy",
+      "weighted_f1",
+      "macro_precision",
+      "macro_recall",
+      "kappa",
+      "mcc",
+    ]);
     expect(new Set(column(e.dataset, "eval_model_margin"))).toEqual(new Set([null]));
     expect(column(e.dataset, "eval_model_correct")[0]).toBe(false);
   });
@@ -178,17 +235,57 @@ describe("evaluateClassification", () => {
       Int32Array.from([0, 3, 5, 7, 9]), // only skipped samples: every metric NaN
       Int32Array.from(specs.flatMap((s, i) => (s.truth === "fish" ? [] : [i, i]))), // a class absent: its AUC is NaN
     ];
-    expect(ev.metrics).toEqual(["accuracy", "macro_f1", "balanced_accuracy", "weighted_f1", "macro_precision", "macro_recall", "kappa", "mcc", "log_loss", "top_k_accuracy", "roc_auc", "average_precision", "ece"]);
-    for (const rows of subsets) same(ev.metricsOf(rows), evaluateClassification(build(Array.from(rows, (r) => specs[r]), ANIMALS), "model").metricsOf(Int32Array.from(rows.keys())));
-    const all = ev.metricsOf(subsets[0]), at = (name: string) => all[ev.metrics.indexOf(name)];
-    expect([at("accuracy"), at("macro_f1"), at("log_loss"), at("roc_auc"), at("ece")]).toEqual([ev.accuracy, ev.averages.macro.f1, ev.probabilistic!.logLoss, ev.probabilistic!.rocAuc.ovrMacro, ev.probabilistic!.calibration.ece]);
+    expect(ev.metrics).toEqual([
+      "accuracy",
+      "macro_f1",
+      "balanced_accuracy",
+      "weighted_f1",
+      "macro_precision",
+      "macro_recall",
+      "kappa",
+      "mcc",
+      "log_loss",
+      "top_k_accuracy",
+      "roc_auc",
+      "average_precision",
+      "ece",
+    ]);
+    for (const rows of subsets)
+      same(
+        ev.metricsOf(rows),
+        evaluateClassification(
+          build(
+            Array.from(rows, (r) => specs[r]),
+            ANIMALS,
+          ),
+          "model",
+        ).metricsOf(Int32Array.from(rows.keys())),
+      );
+    const all = ev.metricsOf(subsets[0]),
+      at = (name: string) => all[ev.metrics.indexOf(name)];
+    expect([at("accuracy"), at("macro_f1"), at("log_loss"), at("roc_auc"), at("ece")]).toEqual([
+      ev.accuracy,
+      ev.averages.macro.f1,
+      ev.probabilistic!.logLoss,
+      ev.probabilistic!.rocAuc.ovrMacro,
+      ev.probabilistic!.calibration.ece,
+    ]);
     expect(Array.from(ev.metricsOf(subsets[3])).every(Number.isNaN)).toBe(true);
     expect(ev.metricsOf(subsets[4])[ev.metrics.indexOf("roc_auc")]).toBeNaN();
 
     const labels = generate(120, ["x", "y", "z"], 9).map((s) => ({ ...s, probs: null }));
     const byLabel = evaluateClassification(build(labels, null), "model");
     const some = Int32Array.from(labels.flatMap((s, i) => (s.truth === "z" ? [] : [i, i, i])));
-    same(byLabel.metricsOf(some), evaluateClassification(build(Array.from(some, (r) => labels[r]), null), "model").metricsOf(Int32Array.from(some.keys())));
+    same(
+      byLabel.metricsOf(some),
+      evaluateClassification(
+        build(
+          Array.from(some, (r) => labels[r]),
+          null,
+        ),
+        "model",
+      ).metricsOf(Int32Array.from(some.keys())),
+    );
   });
 
   it("toJSON: arrays for typed arrays, null for NaN, no dataset", () => {
@@ -204,16 +301,21 @@ describe("evaluateClassification", () => {
   });
 
   it("names the fields it can evaluate when given another, and refuses a bad k", () => {
-    expect(() => evaluateClassification(build(specs, ANIMALS), "nope")).toThrow(/no classification labels in "nope" \(its classification fields: ground_truth, model\)/);
+    expect(() => evaluateClassification(build(specs, ANIMALS), "nope")).toThrow(
+      /no classification labels in "nope" \(its classification fields: ground_truth, model\)/,
+    );
     expect(() => evaluateClassification(build(specs, ANIMALS), "model", { gt: "truth" })).toThrow(BlindspotError);
-    expect(() => evaluateClassification(build(specs, ANIMALS), "model", { k: 0 })).toThrow(/k must be a positive integer/);
+    expect(() => evaluateClassification(build(specs, ANIMALS), "model", { k: 0 })).toThrow(
+      /k must be a positive integer/,
+    );
   });
 });
 
 type Expected = Record<string, number | number[]> & { binary?: Record<string, number | number[] | number[][]> };
 
 describe.runIf(hasPython())("evaluateClassification equals scikit-learn's, run live", () => {
-  const specs = animals(), binarySpecs = generate(200, ["neg", "pos"], 21);
+  const specs = animals(),
+    binarySpecs = generate(200, ["neg", "pos"], 21);
   const labelSpecs = generate(150, ["b", "c", "a"], 11).map((s) => ({ ...s, probs: null }));
   const evaluations = {
     animals: evaluateClassification(build(specs, ANIMALS), "model"),
@@ -227,30 +329,57 @@ describe.runIf(hasPython())("evaluateClassification equals scikit-learn's, run l
   ];
   const file = path.join(tmpDir("sklearn-evaluate"), "cases.json");
   fs.writeFileSync(file, JSON.stringify(cases));
-  const expected = JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "sklearn_metrics.py"), file], { encoding: "utf8" })) as Record<string, Expected>;
+  const expected = JSON.parse(
+    execFileSync(PYTHON, [path.join(__dirname, "sklearn_metrics.py"), file], { encoding: "utf8" }),
+  ) as Record<string, Expected>;
 
   for (const name of ["animals", "binary", "labels"] as const) {
     it(name, () => {
-      const ev = evaluations[name], e = expected[name];
+      const ev = evaluations[name],
+        e = expected[name];
       close(ev.confusion.matrix.flat(), e.confusion, "confusion");
-      close([ev.accuracy, ev.balancedAccuracy, ev.kappa, ev.mcc], [e.accuracy, e.balanced_accuracy, e.kappa, e.mcc] as number[], "accuracy, balanced, kappa, mcc");
+      close(
+        [ev.accuracy, ev.balancedAccuracy, ev.kappa, ev.mcc],
+        [e.accuracy, e.balanced_accuracy, e.kappa, e.mcc] as number[],
+        "accuracy, balanced, kappa, mcc",
+      );
       close(perClass(ev, "precision"), e.precision, "precision");
       close(perClass(ev, "recall"), e.recall, "recall");
       close(perClass(ev, "f1"), e.f1, "f1");
-      for (const avg of ["macro", "micro", "weighted"] as const) close([ev.averages[avg].precision, ev.averages[avg].recall, ev.averages[avg].f1], [e[`precision_${avg}`], e[`recall_${avg}`], e[`f1_${avg}`]] as number[], avg);
+      for (const avg of ["macro", "micro", "weighted"] as const)
+        close(
+          [ev.averages[avg].precision, ev.averages[avg].recall, ev.averages[avg].f1],
+          [e[`precision_${avg}`], e[`recall_${avg}`], e[`f1_${avg}`]] as number[],
+          avg,
+        );
       const p = ev.probabilistic;
       if (name === "labels") return expect(p).toBeNull();
       close([p!.logLoss], e.log_loss, "log loss");
-      if (e.top2 !== undefined) close([evaluateClassification(build(specs, ANIMALS), "model", { k: 2 }).probabilistic!.topK.accuracy], e.top2, "top-2");
-      if (e.auc_ovr_macro !== undefined) close([p!.rocAuc.ovrMacro, p!.rocAuc.ovrWeighted, p!.rocAuc.ovo], [e.auc_ovr_macro, e.auc_ovr_weighted, e.auc_ovo_macro] as number[], "auc");
+      if (e.top2 !== undefined)
+        close(
+          [evaluateClassification(build(specs, ANIMALS), "model", { k: 2 }).probabilistic!.topK.accuracy],
+          e.top2,
+          "top-2",
+        );
+      if (e.auc_ovr_macro !== undefined)
+        close(
+          [p!.rocAuc.ovrMacro, p!.rocAuc.ovrWeighted, p!.rocAuc.ovo],
+          [e.auc_ovr_macro, e.auc_ovr_weighted, e.auc_ovo_macro] as number[],
+          "auc",
+        );
       // scikit-learn's binary block scores the first class against the rest.
-      const b = e.binary!, curves = p!.curves[0];
+      const b = e.binary!,
+        curves = p!.curves[0];
       close(curves.pr.precision, b.precision as number[], "pr precision");
       close(curves.pr.recall, b.recall as number[], "pr recall");
       close(curves.pr.thresholds, b.thresholds as number[], "pr thresholds");
       close(curves.roc.fpr, b.fpr as number[], "fpr");
       close(curves.roc.tpr, b.tpr as number[], "tpr");
-      close([ev.perClass[0].averagePrecision!, ev.perClass[0].rocAuc!], [b.ap, b.auc] as number[], "first class ap, auc");
+      close(
+        [ev.perClass[0].averagePrecision!, ev.perClass[0].rocAuc!],
+        [b.ap, b.auc] as number[],
+        "first class ap, auc",
+      );
       if (name === "binary") {
         // Two classes: the second is positive; its AUC and Brier score equal the first's.
         expect(p!.binary!.positive).toBe("pos");

@@ -34,7 +34,8 @@ describe("evaluation of the demo's detector", () => {
     const misses = matches.filter(`d => d.predicted === ${JSON.stringify(BACKGROUND)}`);
     const missedIds = new Set(values<number>(misses, "truth_id"));
     expect(truth.subgroup.missed.length).toBeGreaterThan(50);
-    for (const m of truth.subgroup.missed) expect(missedIds.has(m.objectId), `${m.sampleId} object ${m.objectId}`).toBe(true);
+    for (const m of truth.subgroup.missed)
+      expect(missedIds.has(m.objectId), `${m.sampleId} object ${m.objectId}`).toBe(true);
     // The column's count in the matrix is the number of those rows.
     const { labels, matrix } = ev.confusion;
     const bg = labels.indexOf(BACKGROUND);
@@ -42,7 +43,8 @@ describe("evaluation of the demo's detector", () => {
     for (let t = 0; t < labels.length; t++) column += matrix[t * labels.length + bg];
     expect(column).toBe(misses.numRows());
     // Their samples carry the counts the grid filters on.
-    const fn = values<number>(ds.samples, `${ev.key}_fn`), ids = values<string>(ds.samples, "id");
+    const fn = values<number>(ds.samples, `${ev.key}_fn`),
+      ids = values<string>(ds.samples, "id");
     const withMiss = new Set(Array.from(ids).filter((_, i) => fn[i] > 0));
     for (const m of truth.subgroup.missed) expect(withMiss.has(m.sampleId)).toBe(true);
   });

@@ -11,15 +11,38 @@ import { BACKGROUND, evaluateDetections } from "../../src/eval/detection";
  * row and column, what is written back, and the messages bad input gets.
  */
 type Box = [number, number, number, number];
-interface Obj { label: string; box: Box; score?: number; crowd?: boolean; sample?: string }
+interface Obj {
+  label: string;
+  box: Box;
+  score?: number;
+  crowd?: boolean;
+  sample?: string;
+}
 
 function dataset(truth: Obj[], preds: Obj[], extraSamples: string[] = []): Dataset {
   const b = new DatasetBuilder("t", null);
-  for (const id of new Set(["a.jpg", ...truth.map((o) => o.sample ?? "a.jpg"), ...preds.map((o) => o.sample ?? "a.jpg"), ...extraSamples])) b.addSample({ id, filepath: id, width: 100, height: 100 });
+  for (const id of new Set([
+    "a.jpg",
+    ...truth.map((o) => o.sample ?? "a.jpg"),
+    ...preds.map((o) => o.sample ?? "a.jpg"),
+    ...extraSamples,
+  ]))
+    b.addSample({ id, filepath: id, width: 100, height: 100 });
   b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
   b.declareField({ name: "model", kind: "detections", predicted: true });
   for (const name of ["car", "person", "truck"]) b.category(name);
-  const add = (o: Obj, field: string) => b.addObject({ sampleId: o.sample ?? "a.jpg", field, label: o.label, x: o.box[0], y: o.box[1], w: o.box[2], h: o.box[3], confidence: o.score ?? null, iscrowd: o.crowd ? 1 : 0 });
+  const add = (o: Obj, field: string) =>
+    b.addObject({
+      sampleId: o.sample ?? "a.jpg",
+      field,
+      label: o.label,
+      x: o.box[0],
+      y: o.box[1],
+      w: o.box[2],
+      h: o.box[3],
+      confidence: o.score ?? null,
+      iscrowd: o.crowd ? 1 : 0,
+    });
   truth.forEach((o) => add(o, "ground_truth"));
   preds.forEach((o) => add(o, "model"));
   return b.build();
@@ -40,8 +63,17 @@ const PREDS: Obj[] = [
 
 function outcomes(ds: Dataset, key: string) {
   const o = ds.objects;
-  const field = values<string>(o, "field"), out = values<string | null>(o, key), iou = values<number | null>(o, `${key}_iou`), match = values<number | null>(o, `${key}_id`), id = values<number>(o, "id");
-  const rows = Array.from(field, (f, r) => ({ field: f, outcome: out[r], iou: iou[r], match: match[r] === null ? null : Array.from(id).indexOf(match[r]!) }));
+  const field = values<string>(o, "field"),
+    out = values<string | null>(o, key),
+    iou = values<number | null>(o, `${key}_iou`),
+    match = values<number | null>(o, `${key}_id`),
+    id = values<number>(o, "id");
+  const rows = Array.from(field, (f, r) => ({
+    field: f,
+    outcome: out[r],
+    iou: iou[r],
+    match: match[r] === null ? null : Array.from(id).indexOf(match[r]!),
+  }));
   return { truth: rows.filter((r) => r.field === "ground_truth"), preds: rows.filter((r) => r.field === "model") };
 }
 
@@ -72,7 +104,15 @@ describe("per-object outcomes", () => {
     expect(cell(ev, "car", BACKGROUND)).toBe(1);
     expect(ev.confusion.matrix.reduce((a, b) => a + b)).toBe(6);
     const perClass = ev.perClass().objects() as Record<string, unknown>[];
-    expect(perClass.find((r) => r.class === "car")).toMatchObject({ truth: 2, predicted: 2, tp: 1, fp: 1, fn: 1, precision: 0.5, recall: 0.5 });
+    expect(perClass.find((r) => r.class === "car")).toMatchObject({
+      truth: 2,
+      predicted: 2,
+      tp: 1,
+      fp: 1,
+      fn: 1,
+      precision: 0.5,
+      recall: 0.5,
+    });
     // The match table behind the confusion matrix: one row per prediction and per missed truth object.
     const matches = ev.matchTable().objects() as Record<string, unknown>[];
     expect(matches.filter((m) => m.truth === "car" && m.predicted === BACKGROUND)).toHaveLength(1);
@@ -103,24 +143,46 @@ describe("per-object outcomes", () => {
 
 describe("bad input", () => {
   const error = (f: () => unknown): string => {
-    try { f(); } catch (e) { expect(e).toBeInstanceOf(BlindspotError); return (e as Error).message; }
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(BlindspotError);
+      return (e as Error).message;
+    }
     throw new Error("expected an error");
   };
 
   it("refuses NaN or negative scores and non-finite boxes, with counts and examples", () => {
-    const ds = dataset(TRUTH, [...PREDS, { label: "car", box: [1, 1, 5, 5], score: NaN }, { label: "car", box: [1, 1, 5, 5], score: -1 }, { label: "car", box: [1, NaN, 5, 5], score: 0.5 }]);
+    const ds = dataset(TRUTH, [
+      ...PREDS,
+      { label: "car", box: [1, 1, 5, 5], score: NaN },
+      { label: "car", box: [1, 1, 5, 5], score: -1 },
+      { label: "car", box: [1, NaN, 5, 5], score: 0.5 },
+    ]);
     const message = error(() => evaluateDetections(ds, "model"));
-    expect(message).toMatch(/2 objects have a missing, NaN or negative score, e\.g\. a\.jpg, object 8: NaN; a\.jpg, object 9: -1/);
+    expect(message).toMatch(
+      /2 objects have a missing, NaN or negative score, e\.g\. a\.jpg, object 8: NaN; a\.jpg, object 9: -1/,
+    );
     expect(message).toMatch(/1 objects have a box with a missing or non-finite coordinate/);
     expect(message).toMatch(/^field model: cannot evaluate/);
     expect(message).toMatch(/fix: /);
   });
 
   it("warns about predicted labels that no ground truth has, with counts, and counts them as false positives", () => {
-    const ds = dataset(TRUTH, [...PREDS, { label: "boat", box: [1, 1, 5, 5], score: 0.3 }, { label: "boat", box: [2, 2, 5, 5], score: 0.2 }]);
+    const ds = dataset(TRUTH, [
+      ...PREDS,
+      { label: "boat", box: [1, 1, 5, 5], score: 0.3 },
+      { label: "boat", box: [2, 2, 5, 5], score: 0.2 },
+    ]);
     const ev = evaluateDetections(ds, "model");
-    expect(ev.warnings).toContainEqual(expect.stringMatching(/predicted labels that no ground truth has: "truck" x1, "boat" x2/));
-    expect(outcomes(ds, ev.key).preds.slice(5).map((p) => p.outcome)).toEqual(["fp", "fp"]);
+    expect(ev.warnings).toContainEqual(
+      expect.stringMatching(/predicted labels that no ground truth has: "truck" x1, "boat" x2/),
+    );
+    expect(
+      outcomes(ds, ev.key)
+        .preds.slice(5)
+        .map((p) => p.outcome),
+    ).toEqual(["fp", "fp"]);
   });
 
   it("names the fields there are when a field is missing", () => {

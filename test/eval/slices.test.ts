@@ -21,15 +21,23 @@ function scene(seed: number, only?: (camera: string) => boolean): Dataset {
     const objects: [string, number, number, number, number | null][] = [];
     for (let k = 0; k < 4; k++) {
       const size = [12, 50, 150][k % 3];
-      const x = rand() * 400, y = rand() * 300;
+      const x = rand() * 400,
+        y = rand() * 300;
       objects.push(["ground_truth", x, y, size, null]);
       // "good" finds nearly everything; "bad" misses most objects on the west camera.
       if (rand() < 0.95) objects.push(["good", x + rand() * 2, y, size, rand()]);
       if (rand() < (camera === "west" ? 0.3 : 0.9)) objects.push(["bad", x + rand() * 2, y, size, rand()]);
     }
     if (only && !only(camera)) continue;
-    const id = b.addSample({ id: `s${i}.jpg`, filepath: `s${i}.jpg`, width: 640, height: 480, fields: { camera, hour: i } });
-    for (const [field, x, y, size, confidence] of objects) b.addObject({ sampleId: id, field, label: "car", x, y, w: size, h: size, confidence });
+    const id = b.addSample({
+      id: `s${i}.jpg`,
+      filepath: `s${i}.jpg`,
+      width: 640,
+      height: 480,
+      fields: { camera, hour: i },
+    });
+    for (const [field, x, y, size, confidence] of objects)
+      b.addObject({ sampleId: id, field, label: "car", x, y, w: size, h: size, confidence });
   }
   return b.build();
 }
@@ -55,8 +63,13 @@ describe("bySlice", () => {
 
   it("gives a slice the metrics of an evaluation of that slice alone", () => {
     const ev = evaluateDetections(scene(2), "bad");
-    const alone = evaluateDetections(scene(2, (c) => c === "west"), "bad");
-    const west = (bySlice(ev, "camera", { bootstrap: 0 }).objects() as Record<string, number | string | null>[]).find((r) => r.camera === "west")!;
+    const alone = evaluateDetections(
+      scene(2, (c) => c === "west"),
+      "bad",
+    );
+    const west = (bySlice(ev, "camera", { bootstrap: 0 }).objects() as Record<string, number | string | null>[]).find(
+      (r) => r.camera === "west",
+    )!;
     expect(west.mAP).toBe(alone.stats[0]);
     expect(west.AP50).toBe(alone.stats[1]);
     expect(west.AR100).toBe(alone.stats[8]);
@@ -65,7 +78,8 @@ describe("bySlice", () => {
 
   it("puts models side by side, crosses fields, splits objects by COCO size, and bins numeric fields", () => {
     const ds = scene(3);
-    const good = evaluateDetections(ds, "good"), bad = evaluateDetections(ds, "bad");
+    const good = evaluateDetections(ds, "good"),
+      bad = evaluateDetections(ds, "bad");
     const both = bySlice([good, bad], "camera", { bootstrap: 0 }).objects() as Record<string, unknown>[];
     expect(both).toHaveLength(6);
     expect(new Set(both.map((r) => r.model))).toEqual(new Set(["good", "bad"]));

@@ -55,7 +55,8 @@ describe("coco", () => {
     expect(Array.from(values(ds.objects, "iscrowd"))).toEqual([1, 0, 0, 1]);
     const report = await exportDataset(ds, path.join(dir, "out.json"), { format: "coco" });
     expect(report.dropped).toEqual([]);
-    const a = JSON.parse(UNUSUAL), b = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
+    const a = JSON.parse(UNUSUAL),
+      b = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
     expect(byId(b.annotations)).toEqual(byId(a.annotations));
     expect(byId(b.images)).toEqual(byId(a.images));
     expect(b.categories).toEqual(a.categories);
@@ -79,7 +80,9 @@ describe("coco", () => {
     const written = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
     expect(written.images.map((im: any) => [im.width, im.height])).toEqual([[64, 48]]);
     const err = await rejection(exportDataset(unsized(null), path.join(dir, "refused.json"), { format: "coco" }));
-    expect(err.message).toMatch(/a\.jpg \(sample a\.jpg\): image size unknown\n {2}fix: COCO gives every image its width and height/);
+    expect(err.message).toMatch(
+      /a\.jpg \(sample a\.jpg\): image size unknown\n {2}fix: COCO gives every image its width and height/,
+    );
     expect(fs.existsSync(path.join(dir, "refused.json"))).toBe(false);
   });
 
@@ -104,14 +107,28 @@ describe("coco", () => {
     const b = new DatasetBuilder("clash", null);
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     b.addSample({ filepath: "a.jpg", width: 100, height: 100, fields: { source_id: 1, file_name: "other.jpg" } });
-    const attributes = JSON.parse('{"bbox": "nonsense", "image_id": 99, "id": "abc", "category_id": 7, "occluded": true, "__proto__": {"evil": 1}}');
-    b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "car", x: 10, y: 20, w: 30, h: 40, sourceId: 3, attributes });
+    const attributes = JSON.parse(
+      '{"bbox": "nonsense", "image_id": 99, "id": "abc", "category_id": 7, "occluded": true, "__proto__": {"evil": 1}}',
+    );
+    b.addObject({
+      sampleId: "a.jpg",
+      field: "ground_truth",
+      label: "car",
+      x: 10,
+      y: 20,
+      w: 30,
+      h: 40,
+      sourceId: 3,
+      attributes,
+    });
     const ds = b.build();
     const dir = tmpDir("coco-clash");
     const out = path.join(dir, "out.json");
     const err = await rejection(exportDataset(ds, out, { format: "coco" }));
     expect(err).toBeInstanceOf(BlindspotError);
-    expect(err.message).toMatch(/attributes of 1 objects named like COCO's own annotation keys \(bbox 1x, image_id 1x, id 1x, category_id 1x\)/);
+    expect(err.message).toMatch(
+      /attributes of 1 objects named like COCO's own annotation keys \(bbox 1x, image_id 1x, id 1x, category_id 1x\)/,
+    );
     expect(err.message).toMatch(/metadata values named like COCO's own image keys \(file_name 1x\)/);
     expect(fs.existsSync(out)).toBe(false);
 
@@ -138,7 +155,16 @@ describe("coco", () => {
     const b = new DatasetBuilder("clash", null);
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     b.addSample({ filepath: "a.jpg", width: 100, height: 100 });
-    b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "car", x: 1, y: 2, w: 3, h: 4, attributes: { bbox: [0, 0, 1, 1] } });
+    b.addObject({
+      sampleId: "a.jpg",
+      field: "ground_truth",
+      label: "car",
+      x: 1,
+      y: 2,
+      w: 3,
+      h: 4,
+      attributes: { bbox: [0, 0, 1, 1] },
+    });
     const ds = b.build();
     const dir = tmpDir("coco-direct");
     expect((await coco.plan!(ds, path.join(dir, "a.json"), {})).join("\n")).toMatch(/bbox 1x/);
@@ -178,7 +204,9 @@ describe("coco", () => {
     const dir = tmpDir("coco-odd-split");
     const text = JSON.stringify({
       images: [{ id: 1, file_name: "a.jpg", width: 10, height: 10, split: 3, tags: "one" }],
-      annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 2, 2], area: 4, iscrowd: 0, segmentation: [], tags: [1, 2] }],
+      annotations: [
+        { id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 2, 2], area: 4, iscrowd: 0, segmentation: [], tags: [1, 2] },
+      ],
       categories: [{ id: 1, name: "x", supercategory: "" }],
     });
     const ds = await load(cocoFile(dir, text), { checkImages: "none" });
@@ -192,9 +220,25 @@ describe("coco", () => {
     const dir = tmpDir("coco-null");
     const good = { id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 2, 2] };
     const cases: [string, any, RegExp][] = [
-      ["annotations", { images: [{ id: 1, file_name: "a.jpg" }], annotations: [...Array(12).fill(good), null], categories: [{ id: 1, name: "x" }] }, /annotations\[12\]\): expected an annotation .* found null/],
-      ["images", { images: [{ id: 1, file_name: "a.jpg" }, 5], annotations: [], categories: [] }, /images\[1\]\): expected an image .* found number 5/],
-      ["categories", { images: [], annotations: [], categories: [[1, "x"]] }, /categories\[0\]\): expected a category .* found a list/],
+      [
+        "annotations",
+        {
+          images: [{ id: 1, file_name: "a.jpg" }],
+          annotations: [...Array(12).fill(good), null],
+          categories: [{ id: 1, name: "x" }],
+        },
+        /annotations\[12\]\): expected an annotation .* found null/,
+      ],
+      [
+        "images",
+        { images: [{ id: 1, file_name: "a.jpg" }, 5], annotations: [], categories: [] },
+        /images\[1\]\): expected an image .* found number 5/,
+      ],
+      [
+        "categories",
+        { images: [], annotations: [], categories: [[1, "x"]] },
+        /categories\[0\]\): expected a category .* found a list/,
+      ],
       ["annotations list", { images: [], annotations: { 0: good }, categories: [] }, /\(annotations\): not a list/],
     ];
     for (const [name, data, message] of cases) {
@@ -207,7 +251,7 @@ describe("coco", () => {
     }
   });
 
-  it("names an image or category id that differs from the file's own only by type (\"2299\" for 2299)", async () => {
+  it('names an image or category id that differs from the file\'s own only by type ("2299" for 2299)', async () => {
     const dir = tmpDir("coco-id-types");
     const images = [{ id: 2299, file_name: "a.jpg", width: 10, height: 10 }];
     const categories = [{ id: 1, name: "car" }];
@@ -217,7 +261,11 @@ describe("coco", () => {
     expect(err.message).toContain('image_id "2299" is text (in quotes), and the id there is the number 2299');
     expect(err.message).toMatch(/fix: write image ids one way/);
     const textCategory = { id: 1, image_id: 2299, category_id: "1", bbox: [1, 1, 2, 2] };
-    const other = cocoFile(dir, JSON.stringify({ images, annotations: [textCategory], categories }), "text-category.json");
+    const other = cocoFile(
+      dir,
+      JSON.stringify({ images, annotations: [textCategory], categories }),
+      "text-category.json",
+    );
     const ds = await load(other, { checkImages: "none" });
     expect(ds.problems.map((p) => p.message)).toEqual([
       'category_id "1" is text (in quotes), and the id there is the number 1; kept with label unknown-category-1',
@@ -226,20 +274,38 @@ describe("coco", () => {
 
   it("two categories of one name stay apart (name#2), with a duplicate-category problem naming both ids", async () => {
     const dir = tmpDir("coco-dup-cat");
-    const src = cocoFile(dir, JSON.stringify({
-      images: [{ id: 1, file_name: "a.jpg", width: 10, height: 10 }],
-      annotations: [
-        { id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 2, 2] },
-        { id: 2, image_id: 1, category_id: 2, bbox: [1, 1, 2, 2] },
-        { id: 3, image_id: 1, category_id: 4, bbox: [2, 2, 2, 2] },
-      ],
-      categories: [{ id: 1, name: "sign" }, { id: 2, name: "sign" }, { id: 3, name: "sign#2" }, { id: 4, name: "sign" }],
-    }));
+    const src = cocoFile(
+      dir,
+      JSON.stringify({
+        images: [{ id: 1, file_name: "a.jpg", width: 10, height: 10 }],
+        annotations: [
+          { id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 2, 2] },
+          { id: 2, image_id: 1, category_id: 2, bbox: [1, 1, 2, 2] },
+          { id: 3, image_id: 1, category_id: 4, bbox: [2, 2, 2, 2] },
+        ],
+        categories: [
+          { id: 1, name: "sign" },
+          { id: 2, name: "sign" },
+          { id: 3, name: "sign#2" },
+          { id: 4, name: "sign" },
+        ],
+      }),
+    );
     const ds = await load(src, { checkImages: "none" });
-    expect(ds.categories.map((c) => [c.id, c.name])).toEqual([[1, "sign"], [2, "sign#3"], [3, "sign#2"], [4, "sign#4"]]);
+    expect(ds.categories.map((c) => [c.id, c.name])).toEqual([
+      [1, "sign"],
+      [2, "sign#3"],
+      [3, "sign#2"],
+      [4, "sign#4"],
+    ]);
     expect(Array.from(values(ds.objects, "label"))).toEqual(["sign", "sign#3", "sign#4"]);
-    expect(ds.problems.map((p) => [p.kind, p.place])).toEqual([["duplicate-category", "categories[1]"], ["duplicate-category", "categories[3]"]]);
-    expect(ds.problems[0].message).toBe('categories 1 and 2 are both named "sign"; category 2 is kept apart as "sign#3"');
+    expect(ds.problems.map((p) => [p.kind, p.place])).toEqual([
+      ["duplicate-category", "categories[1]"],
+      ["duplicate-category", "categories[3]"],
+    ]);
+    expect(ds.problems[0].message).toBe(
+      'categories 1 and 2 are both named "sign"; category 2 is kept apart as "sign#3"',
+    );
     // Written back, each annotation keeps its category id.
     await exportDataset(ds, path.join(dir, "out.json"), { format: "coco" });
     const out = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
@@ -249,47 +315,67 @@ describe("coco", () => {
 
   it("two images with one file name: the builder keeps both (id#2) and records it, once", async () => {
     const dir = tmpDir("coco-dup");
-    const file = cocoFile(dir, JSON.stringify({
-      images: [{ id: 1, file_name: "a.jpg", width: 10, height: 10 }, { id: 2, file_name: "a.jpg", width: 10, height: 10 }],
-      annotations: [{ id: 1, image_id: 2, category_id: 1, bbox: [1, 1, 2, 2] }],
-      categories: [{ id: 1, name: "x" }],
-    }));
+    const file = cocoFile(
+      dir,
+      JSON.stringify({
+        images: [
+          { id: 1, file_name: "a.jpg", width: 10, height: 10 },
+          { id: 2, file_name: "a.jpg", width: 10, height: 10 },
+        ],
+        annotations: [{ id: 1, image_id: 2, category_id: 1, bbox: [1, 1, 2, 2] }],
+        categories: [{ id: 1, name: "x" }],
+      }),
+    );
     const ds = await load(file, { checkImages: "none" });
     expect(Array.from(values(ds.samples, "id"))).toEqual(["a.jpg", "a.jpg#2"]);
     expect(Array.from(values(ds.objects, "sample_id"))).toEqual(["a.jpg#2"]);
     expect(ds.problems.filter((p) => p.kind === "duplicate-sample")).toHaveLength(1);
   });
 
-  it.skipIf(!HAS_SHARED)("VOC100 with string image ids: COCO -> COCO keeps them, and COCO results written for it refer to them", async () => {
-    const dir = tmpDir("coco-voc-strings");
-    const d = JSON.parse(fs.readFileSync(path.join(VOC, "voc100_gt_coco.json"), "utf8"));
-    for (const im of d.images) im.id = `voc-${im.id}`;
-    for (const a of d.annotations) a.image_id = `voc-${a.image_id}`;
-    const src = cocoFile(dir, JSON.stringify(d));
-    const ds = await load(src, { images: VOC_IMAGES });
-    expect(ds.problems).toEqual([]);
-    await exportDataset(ds, path.join(dir, "out.json"), { format: "coco" });
-    const out = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
-    expect(byId(out.images)).toEqual(byId(d.images));
-    expect(byId(out.annotations)).toEqual(byId(d.annotations));
-  });
+  it.skipIf(!HAS_SHARED)(
+    "VOC100 with string image ids: COCO -> COCO keeps them, and COCO results written for it refer to them",
+    async () => {
+      const dir = tmpDir("coco-voc-strings");
+      const d = JSON.parse(fs.readFileSync(path.join(VOC, "voc100_gt_coco.json"), "utf8"));
+      for (const im of d.images) im.id = `voc-${im.id}`;
+      for (const a of d.annotations) a.image_id = `voc-${a.image_id}`;
+      const src = cocoFile(dir, JSON.stringify(d));
+      const ds = await load(src, { images: VOC_IMAGES });
+      expect(ds.problems).toEqual([]);
+      await exportDataset(ds, path.join(dir, "out.json"), { format: "coco" });
+      const out = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
+      expect(byId(out.images)).toEqual(byId(d.images));
+      expect(byId(out.annotations)).toEqual(byId(d.annotations));
+    },
+  );
 });
 
 describe("category keys beyond id, name and supercategory", () => {
   it("are kept by coco and jsonl, and reported by formats that cannot hold them", async () => {
     const dir = tmpDir("coco-catkeys");
     const src = path.join(dir, "in.json");
-    fs.writeFileSync(src, JSON.stringify({
-      images: [{ id: 1, file_name: "a.jpg", width: 100, height: 80 }],
-      annotations: [{ id: 7, image_id: 1, category_id: 1, bbox: [1, 2, 30, 40], area: 1200, iscrowd: 0, segmentation: [] }],
-      categories: [{ id: 1, name: "person", supercategory: "person", keypoints: ["nose", "eye"], skeleton: [[1, 2]] }],
-    }));
+    fs.writeFileSync(
+      src,
+      JSON.stringify({
+        images: [{ id: 1, file_name: "a.jpg", width: 100, height: 80 }],
+        annotations: [
+          { id: 7, image_id: 1, category_id: 1, bbox: [1, 2, 30, 40], area: 1200, iscrowd: 0, segmentation: [] },
+        ],
+        categories: [
+          { id: 1, name: "person", supercategory: "person", keypoints: ["nose", "eye"], skeleton: [[1, 2]] },
+        ],
+      }),
+    );
     const ds = await load(src);
     expect(ds.categories[0].attributes).toEqual({ keypoints: ["nose", "eye"], skeleton: [[1, 2]] });
     await exportDataset(ds, path.join(dir, "out.json"), { format: "coco" });
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")).categories).toEqual(JSON.parse(fs.readFileSync(src, "utf8")).categories);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")).categories).toEqual(
+      JSON.parse(fs.readFileSync(src, "utf8")).categories,
+    );
     await exportDataset(ds, path.join(dir, "out.jsonl"), { format: "jsonl" });
     expect((await load(path.join(dir, "out.jsonl"))).categories).toEqual(ds.categories);
-    await expect(exportDataset(ds, path.join(dir, "voc"), { format: "voc" })).rejects.toThrow(/1 categories' own keys \(keypoints, skeleton\)/);
+    await expect(exportDataset(ds, path.join(dir, "voc"), { format: "voc" })).rejects.toThrow(
+      /1 categories' own keys \(keypoints, skeleton\)/,
+    );
   });
 });

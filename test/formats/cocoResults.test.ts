@@ -27,8 +27,13 @@ function writeJson(dir: string, name: string, data: unknown): string {
 /** A ground-truth COCO file with text image ids, and the dataset read from it. */
 async function groundTruth(dir: string) {
   const file = writeJson(dir, "gt.json", {
-    images: [{ id: "img-a", file_name: "a.jpg", width: 100, height: 100 }, { id: "img-b", file_name: "b.jpg", width: 100, height: 100 }],
-    annotations: [{ id: 1, image_id: "img-a", category_id: 3, bbox: [10, 10, 20, 20], area: 400, iscrowd: 0, segmentation: [] }],
+    images: [
+      { id: "img-a", file_name: "a.jpg", width: 100, height: 100 },
+      { id: "img-b", file_name: "b.jpg", width: 100, height: 100 },
+    ],
+    annotations: [
+      { id: 1, image_id: "img-a", category_id: 3, bbox: [10, 10, 20, 20], area: 400, iscrowd: 0, segmentation: [] },
+    ],
     categories: [{ id: 3, name: "cat", supercategory: "animal" }],
   });
   return { file, ds: await load(file, { checkImages: "none" }) };
@@ -54,7 +59,7 @@ describe("coco-results", () => {
     }
   });
 
-  it("names category ids that differ from the ground truth's only by type (\"3\" for 3)", async () => {
+  it('names category ids that differ from the ground truth\'s only by type ("3" for 3)', async () => {
     const dir = tmpDir("results-typed-category");
     const { ds } = await groundTruth(dir);
     const file = writeJson(dir, "res.json", [{ image_id: "img-a", category_id: "3", bbox: [1, 1, 5, 5], score: 0.5 }]);
@@ -81,7 +86,8 @@ describe("coco-results", () => {
       { image_id: "img-a", category_id: 3, bbox: [10, 10, 20, 20], score: 0.7 },
     ]);
     await importLabels(ds, res, { format: "coco-results" });
-    const field = Array.from(values<string>(ds.objects, "field")), sample = Array.from(values<string>(ds.objects, "sample_id"));
+    const field = Array.from(values<string>(ds.objects, "field")),
+      sample = Array.from(values<string>(ds.objects, "sample_id"));
     const preds = sample.filter((_, i) => field[i] === "predictions");
     expect(preds.sort()).toEqual(["a.jpg", "b.jpg"]);
 
@@ -106,15 +112,20 @@ describe("coco-results", () => {
     expect(Array.from(values(back.objects, "sample_id"))).toEqual(["c.jpg"]);
   });
 
-  it.skipIf(!HAS_SHARED)("coco-fake100: the fake bbox results read against their ground truth and write back the same list", async () => {
-    const gt = await load(path.join(SHARED, "coco-fake100/instances_val2014_100.json"), { checkImages: "none" });
-    const src = path.join(SHARED, "coco-fake100/instances_val2014_fakebbox100_results.json");
-    const preds = await load(src, { format: "coco-results", reference: gt });
-    const dir = tmpDir("results-fake100");
-    await exportDataset(preds, path.join(dir, "out.json"), { format: "coco-results" });
-    const key = (r: any) => JSON.stringify([r.image_id, r.category_id, r.bbox, r.score]);
-    const a = JSON.parse(fs.readFileSync(src, "utf8")).map(key).sort();
-    const b = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")).map(key).sort();
-    expect(b).toEqual(a);
-  });
+  it.skipIf(!HAS_SHARED)(
+    "coco-fake100: the fake bbox results read against their ground truth and write back the same list",
+    async () => {
+      const gt = await load(path.join(SHARED, "coco-fake100/instances_val2014_100.json"), { checkImages: "none" });
+      const src = path.join(SHARED, "coco-fake100/instances_val2014_fakebbox100_results.json");
+      const preds = await load(src, { format: "coco-results", reference: gt });
+      const dir = tmpDir("results-fake100");
+      await exportDataset(preds, path.join(dir, "out.json"), { format: "coco-results" });
+      const key = (r: any) => JSON.stringify([r.image_id, r.category_id, r.bbox, r.score]);
+      const a = JSON.parse(fs.readFileSync(src, "utf8")).map(key).sort();
+      const b = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"))
+        .map(key)
+        .sort();
+      expect(b).toEqual(a);
+    },
+  );
 });

@@ -6,7 +6,10 @@ describe("CSV reading", () => {
   it("reads a header and rows", () => {
     const t = parseCsv("a,b,c\n1,2,3\n4,5,6\n");
     expect(t.header).toEqual(["a", "b", "c"]);
-    expect(t.rows).toEqual([["1", "2", "3"], ["4", "5", "6"]]);
+    expect(t.rows).toEqual([
+      ["1", "2", "3"],
+      ["4", "5", "6"],
+    ]);
     expect(t.lines).toEqual([2, 3]);
   });
 
@@ -24,18 +27,34 @@ describe("CSV reading", () => {
   });
 
   it("accepts CRLF, CR and LF line endings, and a missing final line break", () => {
-    expect(parseCsvRecords("a,b\r\n1,2\r\n")).toEqual([["a", "b"], ["1", "2"]]);
-    expect(parseCsvRecords("a,b\r1,2")).toEqual([["a", "b"], ["1", "2"]]);
-    expect(parseCsvRecords("a,b\n1,2")).toEqual([["a", "b"], ["1", "2"]]);
+    expect(parseCsvRecords("a,b\r\n1,2\r\n")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(parseCsvRecords("a,b\r1,2")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    expect(parseCsvRecords("a,b\n1,2")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
   });
 
   it("keeps empty fields, including a trailing one", () => {
-    expect(parseCsvRecords(",\na,,b,\n,,")).toEqual([["", ""], ["a", "", "b", ""], ["", "", ""]]);
+    expect(parseCsvRecords(",\na,,b,\n,,")).toEqual([
+      ["", ""],
+      ["a", "", "b", ""],
+      ["", "", ""],
+    ]);
     expect(parseCsvRecords('"",x')).toEqual([["", "x"]]);
   });
 
   it("skips empty lines unless asked not to, and drops a byte-order mark", () => {
-    expect(parseCsvRecords("\uFEFFa,b\n\n1,2\r\n\r\n")).toEqual([["a", "b"], ["1", "2"]]);
+    expect(parseCsvRecords("\uFEFFa,b\n\n1,2\r\n\r\n")).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
     expect(parseCsvRecords("a\n\nb", { skipEmptyLines: false })).toEqual([["a"], [""], ["b"]]);
   });
 
@@ -49,7 +68,10 @@ describe("CSV reading", () => {
   });
 
   it("reads other delimiters", () => {
-    expect(parseCsvRecords('a;"b;c"\n1;2', { delimiter: ";" })).toEqual([["a", "b;c"], ["1", "2"]]);
+    expect(parseCsvRecords('a;"b;c"\n1;2', { delimiter: ";" })).toEqual([
+      ["a", "b;c"],
+      ["1", "2"],
+    ]);
     expect(parseCsvRecords("a\tb,c", { delimiter: "\t" })).toEqual([["a", "b,c"]]);
     expect(() => parseCsvRecords("a", { delimiter: '"' })).toThrow(/delimiter/);
   });
@@ -91,20 +113,39 @@ describe("CSV writing", () => {
   });
 
   it("writes records with the chosen line ending", () => {
-    expect(formatCsv([["a", "b"], [1, 2]])).toBe("a,b\n1,2\n");
-    expect(formatCsv([["a", "b"], [1, 2]], { eol: "\r\n" })).toBe("a,b\r\n1,2\r\n");
+    expect(
+      formatCsv([
+        ["a", "b"],
+        [1, 2],
+      ]),
+    ).toBe("a,b\n1,2\n");
+    expect(
+      formatCsv(
+        [
+          ["a", "b"],
+          [1, 2],
+        ],
+        { eol: "\r\n" },
+      ),
+    ).toBe("a,b\r\n1,2\r\n");
     expect(formatCsv([["a", "b;c"]], { delimiter: ";" })).toBe('a;"b;c"\n');
   });
 
   it("round-trips awkward fields exactly", () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const alphabet = ['a', 'b', ',', '"', "\n", "\r", " ", "é", "0", ";"];
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const alphabet = ["a", "b", ",", '"', "\n", "\r", " ", "é", "0", ";"];
     for (let trial = 0; trial < 200; trial++) {
       const width = 1 + Math.floor(rand() * 4);
       const rows: string[][] = [];
       for (let r = 0; r < 1 + Math.floor(rand() * 4); r++) {
-        rows.push(Array.from({ length: width }, () => Array.from({ length: Math.floor(rand() * 6) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join("")));
+        rows.push(
+          Array.from({ length: width }, () =>
+            Array.from({ length: Math.floor(rand() * 6) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join(
+              "",
+            ),
+          ),
+        );
       }
       // A record of one empty field is an empty line, which the reader skips: keep rows non-empty.
       const kept = rows.filter((r) => !(r.length === 1 && r[0] === ""));

@@ -16,12 +16,14 @@ const images = VOC_IMAGES;
 const xmlFile = path.join(VOC, "gts/cvat_format/annotations.xml");
 const tmp = () => tmpDir("cvat");
 
-
 describe.skipIf(!fs.existsSync(VOC))(`cvat on the VOC100 sample (skipped: ${VOC} not found)`, () => {
   it("detects the CVAT file and nothing else", () => {
     expect(cvat.detect!(xmlFile)).toBe(true);
     expect(cvat.detect!(VOC_COCO)).toBe(false);
-    const vocXml = fs.readdirSync(path.join(VOC, "gts/pascalvoc_format"), { recursive: true }).map(String).find((f) => f.endsWith(".xml"));
+    const vocXml = fs
+      .readdirSync(path.join(VOC, "gts/pascalvoc_format"), { recursive: true })
+      .map(String)
+      .find((f) => f.endsWith(".xml"));
     if (vocXml) expect(cvat.detect!(path.join(VOC, "gts/pascalvoc_format", vocXml))).toBe(false);
   });
 
@@ -64,7 +66,10 @@ describe.skipIf(!fs.existsSync(VOC))(`cvat on the VOC100 sample (skipped: ${VOC}
     for (const cut of [Math.floor(text.length / 2), text.length - 20]) {
       const bad = path.join(dir, `cut-${cut}.xml`);
       fs.writeFileSync(bad, text.slice(0, cut));
-      const err = await cvat.read!(bad, { images }).then(() => null, (e: unknown) => e);
+      const err = await cvat.read!(bad, { images }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(BlindspotError);
       const e = err as BlindspotError;
       expect(e.message).toContain(bad);
@@ -77,18 +82,70 @@ describe.skipIf(!fs.existsSync(VOC))(`cvat on the VOC100 sample (skipped: ${VOC}
 
 /** A dataset with polygons, a crowd box, hostile names, typed attributes and non-integer boxes. */
 function generated(): Dataset {
-  const b = new DatasetBuilder("gen <&> \"set\"", null);
+  const b = new DatasetBuilder('gen <&> "set"', null);
   b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
   const evil = "<img src=x onerror=alert(1)>";
   for (const c of ["cat", evil, "a & b \"quoted\" 'single'"]) b.category(c);
-  const s1 = b.addSample({ filepath: "dir/a&b <1>.jpg", width: 640, height: 480, split: "train", fields: { source_id: 7 } });
+  const s1 = b.addSample({
+    filepath: "dir/a&b <1>.jpg",
+    width: 640,
+    height: 480,
+    split: "train",
+    fields: { source_id: 7 },
+  });
   const s2 = b.addSample({ filepath: "empty.png", width: 100, height: 50, split: null, fields: { source_id: 3 } });
   const s3 = b.addSample({ filepath: "c.jpg", width: 33, height: 44, split: "val", fields: { source_id: 0 } });
-  b.addObject({ sampleId: s1, field: "ground_truth", label: evil, x: 0.1, y: 0.2, w: 0.2, h: 10.7, attributes: { occluded: true, z_order: 2, source: "auto", note: "line1\nline2\t<tab> & \"q\"", truncated: false, score_hint: 0.25, count: 3 } });
+  b.addObject({
+    sampleId: s1,
+    field: "ground_truth",
+    label: evil,
+    x: 0.1,
+    y: 0.2,
+    w: 0.2,
+    h: 10.7,
+    attributes: {
+      occluded: true,
+      z_order: 2,
+      source: "auto",
+      note: 'line1\nline2\t<tab> & "q"',
+      truncated: false,
+      score_hint: 0.25,
+      count: 3,
+    },
+  });
   b.addObject({ sampleId: s1, field: "ground_truth", label: "cat", x: 10, y: 20, w: 30, h: 40, iscrowd: true });
-  b.addObject({ sampleId: s1, field: "ground_truth", label: "a & b \"quoted\" 'single'", x: 1.5, y: 2.25, w: 8.5, h: 5.75, segmentation: [[1.5, 2.25, 10, 2.25, 10, 8, 3.3, 8]], attributes: { occluded: false } });
-  b.addObject({ sampleId: s3, field: "ground_truth", label: "cat", x: 1, y: 1, w: 3, h: 4, iscrowd: true, segmentation: [[1, 1, 4, 1, 4, 5]], attributes: { note: "" } });
-  b.addObject({ sampleId: s3, field: "ground_truth", label: "new-label", x: 12.456789, y: 0.1, w: 7.123456789, h: 1e-7 });
+  b.addObject({
+    sampleId: s1,
+    field: "ground_truth",
+    label: "a & b \"quoted\" 'single'",
+    x: 1.5,
+    y: 2.25,
+    w: 8.5,
+    h: 5.75,
+    segmentation: [[1.5, 2.25, 10, 2.25, 10, 8, 3.3, 8]],
+    attributes: { occluded: false },
+  });
+  b.addObject({
+    sampleId: s3,
+    field: "ground_truth",
+    label: "cat",
+    x: 1,
+    y: 1,
+    w: 3,
+    h: 4,
+    iscrowd: true,
+    segmentation: [[1, 1, 4, 1, 4, 5]],
+    attributes: { note: "" },
+  });
+  b.addObject({
+    sampleId: s3,
+    field: "ground_truth",
+    label: "new-label",
+    x: 12.456789,
+    y: 0.1,
+    w: 7.123456789,
+    h: 1e-7,
+  });
   void s2;
   return b.build();
 }
@@ -107,7 +164,12 @@ describe("cvat with generated data", () => {
     const back = await cvat.read!(out, {});
     expect(back.problems).toEqual([]); // new-label is written into the label list
     expect(snapshot(back)).toEqual(snapshot(ds));
-    expect(back.categories.map((c) => c.name)).toEqual(["cat", "<img src=x onerror=alert(1)>", "a & b \"quoted\" 'single'", "new-label"]);
+    expect(back.categories.map((c) => c.name)).toEqual([
+      "cat",
+      "<img src=x onerror=alert(1)>",
+      "a & b \"quoted\" 'single'",
+      "new-label",
+    ]);
     expect(Array.from(values(back.samples, "source_id"))).toEqual([7, 3, 0]);
     // Written again, the file is the same.
     const out2 = path.join(tmp(), "gen2.xml");
@@ -116,7 +178,16 @@ describe("cvat with generated data", () => {
   });
 
   it("gets box sizes back exactly from corners", () => {
-    for (const [x, w] of [[0.1, 0.2], [12.456789, 0.3], [0.1, 1e-7], [1e-7, 3.3], [5, 7], [1000.3, 0.1], [0.1, 7.123456789], [499.5, 12.345678901234]]) {
+    for (const [x, w] of [
+      [0.1, 0.2],
+      [12.456789, 0.3],
+      [0.1, 1e-7],
+      [1e-7, 3.3],
+      [5, 7],
+      [1000.3, 0.1],
+      [0.1, 7.123456789],
+      [499.5, 12.345678901234],
+    ]) {
       expect(cornerSize(x, exactCorner(x, w)), `${x} + ${w}`).toBe(w);
     }
     // Any double cannot survive corners: 1/3 comes back within the corners' rounding.
@@ -130,15 +201,39 @@ describe("cvat with generated data", () => {
     b.declareField({ name: "model", kind: "detections", predicted: true });
     const s = b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
     b.addObject({ sampleId: s, field: "model", label: "cat", x: 1, y: 1, w: 2, h: 2, confidence: 0.9 });
-    b.addObject({ sampleId: s, field: "model", label: "cat", x: 1, y: 1, w: 5, h: 5, segmentation: { size: [10, 10], counts: "abc" } });
-    b.addObject({ sampleId: s, field: "model", label: "cat", x: 0, y: 0, w: 6, h: 6, segmentation: [[0, 0, 6, 0, 6, 6], [7, 7, 8, 8, 7, 8]] });
+    b.addObject({
+      sampleId: s,
+      field: "model",
+      label: "cat",
+      x: 1,
+      y: 1,
+      w: 5,
+      h: 5,
+      segmentation: { size: [10, 10], counts: "abc" },
+    });
+    b.addObject({
+      sampleId: s,
+      field: "model",
+      label: "cat",
+      x: 0,
+      y: 0,
+      w: 6,
+      h: 6,
+      segmentation: [
+        [0, 0, 6, 0, 6, 6],
+        [7, 7, 8, 8, 7, 8],
+      ],
+    });
     const ds = b.build();
     const out = path.join(tmp(), "lossy.xml");
     // The plan lists what only this writer knows, before anything is written.
     const planned = await cvat.plan!(ds, out, {});
     expect(planned).toHaveLength(1);
     expect(planned[0]).toMatch(/^1 polygon masks/);
-    const err = await exportDataset(ds, out, { format: "cvat" }).then(() => null, (e: unknown) => e);
+    const err = await exportDataset(ds, out, { format: "cvat" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BlindspotError);
     expect((err as Error).message).toContain(out);
     expect((err as Error).message).toMatch(/1 RLE masks[\s\S]*1 confidence scores[\s\S]*1 polygon masks/);
@@ -155,8 +250,27 @@ describe("cvat with generated data", () => {
     const b = new DatasetBuilder("typed\u0001", null);
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     const s = b.addSample({ filepath: "a\u0002.jpg", width: 10, height: 10 });
-    for (let k = 0; k < 30; k++) b.addObject({ sampleId: s, field: "ground_truth", label: "cat", x: 0, y: 0, w: 1, h: 1, attributes: { size: 3, note: "ok", gone: null } });
-    b.addObject({ sampleId: s, field: "ground_truth", label: "cat", x: 0, y: 0, w: 1, h: 1, attributes: { size: "big", list: [1, 2] } });
+    for (let k = 0; k < 30; k++)
+      b.addObject({
+        sampleId: s,
+        field: "ground_truth",
+        label: "cat",
+        x: 0,
+        y: 0,
+        w: 1,
+        h: 1,
+        attributes: { size: 3, note: "ok", gone: null },
+      });
+    b.addObject({
+      sampleId: s,
+      field: "ground_truth",
+      label: "cat",
+      x: 0,
+      y: 0,
+      w: 1,
+      h: 1,
+      attributes: { size: "big", list: [1, 2] },
+    });
     const ds = b.build();
     const out = path.join(tmp(), "typed.xml");
     const parse = vi.spyOn(JSON, "parse");
@@ -184,10 +298,15 @@ describe("cvat with generated data", () => {
     const s = b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
     // One type per label's attribute (CVAT's spec): numbers and booleans for cats, text for dogs.
     const given: [string, Record<string, unknown>][] = [
-      ["cat", { occluded: 0 }], ["cat", { occluded: 1 }], ["cat", { occluded: true }], ["cat", { occluded: false }],
-      ["dog", { occluded: "1" }], ["dog", { occluded: "yes" }],
+      ["cat", { occluded: 0 }],
+      ["cat", { occluded: 1 }],
+      ["cat", { occluded: true }],
+      ["cat", { occluded: false }],
+      ["dog", { occluded: "1" }],
+      ["dog", { occluded: "yes" }],
     ];
-    for (const [label, attributes] of given) b.addObject({ sampleId: s, field: "ground_truth", label, x: 0, y: 0, w: 1, h: 1, attributes });
+    for (const [label, attributes] of given)
+      b.addObject({ sampleId: s, field: "ground_truth", label, x: 0, y: 0, w: 1, h: 1, attributes });
     const ds = b.build();
     const out = path.join(tmp(), "occluded.xml");
     const report = await exportDataset(ds, out, { format: "cvat" });
@@ -203,14 +322,28 @@ describe("cvat with generated data", () => {
     const b = new DatasetBuilder("nested", null);
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     const s = b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
-    b.addObject({ sampleId: s, field: "ground_truth", label: "cat", x: 0, y: 0, w: 1, h: 1, attributes: { attributes: { occluded: false } } });
+    b.addObject({
+      sampleId: s,
+      field: "ground_truth",
+      label: "cat",
+      x: 0,
+      y: 0,
+      w: 1,
+      h: 1,
+      attributes: { attributes: { occluded: false } },
+    });
     const planned = await cvat.plan!(b.build(), path.join(tmp(), "nested.xml"), {});
-    expect(planned).toEqual([`1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (cvat has no nesting: they read back flat)`]);
+    expect(planned).toEqual([
+      `1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (cvat has no nesting: they read back flat)`,
+    ]);
   });
 
   it("keeps two <image> entries of one file as two samples", async () => {
     const file = path.join(tmp(), "twice.xml");
-    fs.writeFileSync(file, '<annotations><image id="0" name="a.jpg" width="10" height="10"><box label="cat" xtl="1" ytl="1" xbr="2" ybr="2"/></image><image id="1" name="a.jpg" width="0" height="10"><box label="dog" xtl="1" ytl="1" xbr="2" ybr="2"/></image></annotations>');
+    fs.writeFileSync(
+      file,
+      '<annotations><image id="0" name="a.jpg" width="10" height="10"><box label="cat" xtl="1" ytl="1" xbr="2" ybr="2"/></image><image id="1" name="a.jpg" width="0" height="10"><box label="dog" xtl="1" ytl="1" xbr="2" ybr="2"/></image></annotations>',
+    );
     const ds = await cvat.read!(file, {});
     expect(Array.from(values(ds.samples, "id"))).toEqual(["a.jpg", "a.jpg#2"]);
     expect(Array.from(values(ds.objects, "sample_id"))).toEqual(["a.jpg", "a.jpg#2"]);
@@ -250,7 +383,10 @@ describe("cvat with generated data", () => {
     expect(snap.objects.x).toEqual([1, 5]);
     expect(snap.objects.w).toEqual([10, 1]);
     expect(snap.objects.iscrowd).toEqual([0, 1]);
-    expect(snap.objects.attributes).toEqual([{ occluded: true, z_order: 0 }, { occluded: false, size: 4 }]);
+    expect(snap.objects.attributes).toEqual([
+      { occluded: true, z_order: 0 },
+      { occluded: false, size: 4 },
+    ]);
     expect(snap.samples.split).toEqual(["Train", null]);
     expect(ds.categories.map((c) => c.name)).toEqual(["cat", "dog"]);
   });
@@ -259,15 +395,26 @@ describe("cvat with generated data", () => {
     const dir = tmp();
     const cases: [string, string, RegExp][] = [
       ["voc.xml", "<annotation><filename>a.jpg</filename></annotation>", /root element is <annotation>/],
-      ["video.xml", "<annotations><version>1.1</version><track id=\"0\" label=\"cat\"></track></annotations>", /CVAT for video/],
+      [
+        "video.xml",
+        '<annotations><version>1.1</version><track id="0" label="cat"></track></annotations>',
+        /CVAT for video/,
+      ],
       ["empty.xml", "", /empty/],
-      ["badbox.xml", "<annotations><image id=\"0\" name=\"a.jpg\"><box label=\"cat\" xtl=\"x\" ytl=\"1\" xbr=\"2\" ybr=\"3\"/></image></annotations>", /xtl is not a number/],
-      ["mid.xml", "<annotations>\n<image id=\"0\" name=\"a.jpg\"></imag>\n<image/>\n</annotations>", /invalid XML/],
+      [
+        "badbox.xml",
+        '<annotations><image id="0" name="a.jpg"><box label="cat" xtl="x" ytl="1" xbr="2" ybr="3"/></image></annotations>',
+        /xtl is not a number/,
+      ],
+      ["mid.xml", '<annotations>\n<image id="0" name="a.jpg"></imag>\n<image/>\n</annotations>', /invalid XML/],
     ];
     for (const [name, text, re] of cases) {
       const f = path.join(dir, name);
       fs.writeFileSync(f, text);
-      const err = await cvat.read!(f, {}).then(() => null, (e: unknown) => e);
+      const err = await cvat.read!(f, {}).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err, name).toBeInstanceOf(BlindspotError);
       expect((err as Error).message, name).toMatch(re);
       expect((err as Error).message, name).toContain(f);
@@ -278,7 +425,9 @@ describe("cvat with generated data", () => {
 describe("shared reading helpers", () => {
   it("takes finite numbers from numbers and numeric text only", () => {
     expect([3, "3", " 2.5 ", "1e3", "-4"].map((v) => finiteNumber(v))).toEqual([3, 3, 2.5, 1000, -4]);
-    expect([undefined, null, "", "  ", "x", "1,5", NaN, Infinity, "Infinity", true, [1]].map((v) => finiteNumber(v))).toEqual(Array(11).fill(null));
+    expect(
+      [undefined, null, "", "  ", "x", "1,5", NaN, Infinity, "Infinity", true, [1]].map((v) => finiteNumber(v)),
+    ).toEqual(Array(11).fill(null));
     expect([0, "0", -1, 640, "480"].map((v) => finiteNumber(v, true))).toEqual([null, null, null, 640, 480]);
   });
 
@@ -307,17 +456,23 @@ describe("the streaming XML scanner", () => {
   /** Every event the scanner reports, as text. */
   function events(file: string, chunkSize?: number): string[] {
     const out: string[] = [];
-    scanXml(file, {
-      open: (name, attrs, line, stack) => out.push(`open ${name} ${JSON.stringify(attrs)} line ${line} depth ${stack.length}`),
-      close: (name, text, stack) => out.push(`close ${name} ${JSON.stringify(text)} depth ${stack.length}`),
-    }, chunkSize);
+    scanXml(
+      file,
+      {
+        open: (name, attrs, line, stack) =>
+          out.push(`open ${name} ${JSON.stringify(attrs)} line ${line} depth ${stack.length}`),
+        close: (name, text, stack) => out.push(`close ${name} ${JSON.stringify(text)} depth ${stack.length}`),
+      },
+      chunkSize,
+    );
     return out;
   }
 
   it("gives the same events whatever the chunk size (tags, entities, UTF-8 split across chunks)", () => {
-    const xml = "\uFEFF<?xml version=\"1.0\"?>\r\n<!DOCTYPE annotations [ <!ENTITY x \"y\"> ]>\r\n<!-- a <comment> -->\r\n" +
+    const xml =
+      '\uFEFF<?xml version="1.0"?>\r\n<!DOCTYPE annotations [ <!ENTITY x "y"> ]>\r\n<!-- a <comment> -->\r\n' +
       "<annotations a='1 > 0' b=\"&lt;&#233;&#x65E5;&amp;#10;\">\r\n  <n>caf\u00e9 \u65e5\u672c \ud83d\ude00 &amp; &#10;<![CDATA[<raw & text>]]></n>\r\n" +
-      "  <e/><e k=\"v\" /><!-- two --><f>\u00e9\u00e9\u00e9</f>\r\n</annotations>\r\n";
+      '  <e/><e k="v" /><!-- two --><f>\u00e9\u00e9\u00e9</f>\r\n</annotations>\r\n';
     const file = path.join(tmp(), "odd.xml");
     fs.writeFileSync(file, xml);
     const ref = events(file);
@@ -335,7 +490,7 @@ describe("the streaming XML scanner", () => {
     const bad: [string, RegExp][] = [
       ["<a><b></a>", /line 1.*expected <\/b>/s],
       ["<a></a><b/>", /second root element/],
-      ["<a>\n<b x=\"1\" y></b></a>", /line 2.*bad attributes/s],
+      ['<a>\n<b x="1" y></b></a>', /line 2.*bad attributes/s],
       ["text<a/>", /text outside the root/],
       ["<a/>\n</a>", /line 2.*without a start tag/s],
     ];
@@ -344,12 +499,16 @@ describe("the streaming XML scanner", () => {
       fs.writeFileSync(f, text);
       expect(() => events(f), text).toThrow(re);
     }
-    const good = "<a x=\"1\"><!-- c --><b>t<![CDATA[x]]></b><c/></a>";
+    const good = '<a x="1"><!-- c --><b>t<![CDATA[x]]></b><c/></a>';
     for (let cut = 1; cut < good.length; cut++) {
       const f = path.join(dir, `cut${cut}.xml`);
       fs.writeFileSync(f, good.slice(0, cut));
       let err: unknown = null;
-      try { events(f, 4); } catch (e) { err = e; }
+      try {
+        events(f, 4);
+      } catch (e) {
+        err = e;
+      }
       expect(err, `cut at ${cut}`).toBeInstanceOf(BlindspotError);
       expect((err as Error).message, `cut at ${cut}`).toMatch(/truncated/);
       expect((err as Error).message).toContain(f);

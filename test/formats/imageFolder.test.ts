@@ -41,7 +41,8 @@ describe.skipIf(!HAS_SHARED)("sign-digits image folder", async () => {
   });
 
   it("labels follow the class folders", () => {
-    const fps = values<string>(ds.samples, "filepath"), labels = values<string>(ds.samples, "ground_truth");
+    const fps = values<string>(ds.samples, "filepath"),
+      labels = values<string>(ds.samples, "ground_truth");
     for (let i = 0; i < fps.length; i++) expect(fps[i].split("/")[0]).toBe(labels[i]);
   });
 
@@ -55,16 +56,30 @@ describe.skipIf(!HAS_SHARED)("sign-digits image folder", async () => {
     expect(back.count()).toBe(50);
     const key = (d: typeof back) => Array.from(values<string>(d.samples, "filepath")).sort();
     expect(key(back)).toEqual(key(small));
-    expect(fs.readFileSync(path.join(dir, "out", key(back)[0]))).toEqual(fs.readFileSync(path.join(SIGNS, key(back)[0])));
+    expect(fs.readFileSync(path.join(dir, "out", key(back)[0]))).toEqual(
+      fs.readFileSync(path.join(SIGNS, key(back)[0])),
+    );
   });
 });
 
 describe("image-folder writer", () => {
   /** A classification dataset over three small image files (their bytes are not decoded). */
-  function dataset(images: string | null, labels: (string | null)[], splits: (string | null)[] = labels.map(() => null)) {
+  function dataset(
+    images: string | null,
+    labels: (string | null)[],
+    splits: (string | null)[] = labels.map(() => null),
+  ) {
     const b = new DatasetBuilder("cls", images);
     b.declareField({ name: "ground_truth", kind: "classification", predicted: false });
-    labels.forEach((label, i) => b.addSample({ filepath: `sub/img${i}.jpg`, width: 4, height: 4, split: splits[i], fields: { ground_truth: label } }));
+    labels.forEach((label, i) =>
+      b.addSample({
+        filepath: `sub/img${i}.jpg`,
+        width: 4,
+        height: 4,
+        split: splits[i],
+        fields: { ground_truth: label },
+      }),
+    );
     return b.build();
   }
   function images(): string {
@@ -73,11 +88,19 @@ describe("image-folder writer", () => {
     for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(dir, `sub/img${i}.jpg`), `image ${i}`);
     return dir;
   }
-  const rejection = (p: Promise<unknown>) => p.then(() => { throw new Error("expected an error"); }, (e: unknown) => e as BlindspotError);
+  const rejection = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        throw new Error("expected an error");
+      },
+      (e: unknown) => e as BlindspotError,
+    );
 
   it("writes each labelled image under its split and class", async () => {
     const out = path.join(tmpDir("if-out"), "out");
-    const report = await exportDataset(dataset(images(), ["cat", "dog", "cat"], ["train", "Val", "val"]), out, { format: "image-folder" });
+    const report = await exportDataset(dataset(images(), ["cat", "dog", "cat"], ["train", "Val", "val"]), out, {
+      format: "image-folder",
+    });
     expect(report).toEqual({ files: 3, objects: 0, dropped: [] });
     expect(fs.readFileSync(path.join(out, "train/cat/img0.jpg"), "utf8")).toBe("image 0");
     expect(fs.readFileSync(path.join(out, "Val/dog/img1.jpg"), "utf8")).toBe("image 1");
@@ -89,11 +112,21 @@ describe("image-folder writer", () => {
     const out = path.join(root, "a", "b", "out");
     for (const [labels, splits, re] of [
       [["cat", "..", "cat"], [null, null, null], /class ".." cannot be used/],
-      [["cat", "a//b", "cat"], [null, null, null], /class "a\/\/b" cannot be written as nested class folders: "" cannot be a folder name/],
-      [["cat", "a/../../b", "cat"], [null, null, null], /class "a\/..\/..\/b" cannot be written as nested class folders: ".." cannot be a folder name/],
+      [
+        ["cat", "a//b", "cat"],
+        [null, null, null],
+        /class "a\/\/b" cannot be written as nested class folders: "" cannot be a folder name/,
+      ],
+      [
+        ["cat", "a/../../b", "cat"],
+        [null, null, null],
+        /class "a\/..\/..\/b" cannot be written as nested class folders: ".." cannot be a folder name/,
+      ],
       [["cat", "a\\b", "cat"], [null, null, null], /class "a\\\\b" cannot be used/],
     ] as const) {
-      const err = await rejection(exportDataset(dataset(images(), [...labels], [...splits]), out, { format: "image-folder" }));
+      const err = await rejection(
+        exportDataset(dataset(images(), [...labels], [...splits]), out, { format: "image-folder" }),
+      );
       expect(err).toBeInstanceOf(BlindspotError);
       expect(err.message).toMatch(re);
       expect(fs.readdirSync(root)).toEqual([]);
@@ -103,12 +136,18 @@ describe("image-folder writer", () => {
   it("refuses unlabeled images unless lossy, then leaves them out", async () => {
     const out = path.join(tmpDir("if-unlabeled"), "out");
     const ds = dataset(images(), ["cat", null, "dog"]);
-    expect(await imageFolder.plan!(ds, out, {})).toEqual(["1 images without a ground_truth label (an image folder has no place for them)"]);
+    expect(await imageFolder.plan!(ds, out, {})).toEqual([
+      "1 images without a ground_truth label (an image folder has no place for them)",
+    ]);
     const err = await rejection(exportDataset(ds, out, { format: "image-folder" }));
     expect(err.message).toMatch(/nothing was written[\s\S]*1 images without a ground_truth label/);
     expect(fs.existsSync(out)).toBe(false);
     const report = await exportDataset(ds, out, { format: "image-folder", lossy: true });
-    expect(report).toEqual({ files: 2, objects: 0, dropped: ["1 images without a ground_truth label (an image folder has no place for them)"] });
+    expect(report).toEqual({
+      files: 2,
+      objects: 0,
+      dropped: ["1 images without a ground_truth label (an image folder has no place for them)"],
+    });
     expect(fs.readdirSync(out).sort()).toEqual(["cat", "dog"]);
   });
 
@@ -137,7 +176,9 @@ describe("image-folder writer", () => {
     b.addSample({ filepath: "other/img0.jpg", fields: { ground_truth: "cat" } });
     const out = path.join(tmpDir("if-clash"), "out");
     const err = await rejection(exportDataset(b.build(), out, { format: "image-folder" }));
-    expect(err.message).toMatch(/1 sample would overwrite another's file, so nothing was written:\n  - cat\/img0.jpg <- "sub\/img0.jpg", "other\/img0.jpg"/);
+    expect(err.message).toMatch(
+      /1 sample would overwrite another's file, so nothing was written:\n  - cat\/img0.jpg <- "sub\/img0.jpg", "other\/img0.jpg"/,
+    );
     expect(fs.existsSync(out)).toBe(false);
   });
 
@@ -148,12 +189,20 @@ describe("image-folder writer", () => {
     b.declareField({ name: "ground_truth", kind: "classification", predicted: false });
     for (let i = 0; i < labels.length; i++) {
       await writeImage(path.join(dir, `img${i}.jpg`), 8, 6);
-      b.addSample({ filepath: `img${i}.jpg`, width: 8, height: 6, split: splits[i], fields: { ground_truth: labels[i] } });
+      b.addSample({
+        filepath: `img${i}.jpg`,
+        width: 8,
+        height: 6,
+        split: splits[i],
+        fields: { ground_truth: labels[i] },
+      });
     }
     return b.build();
   }
   const byFile = (ds: Awaited<ReturnType<typeof load>>) => {
-    const fps = values<string>(ds.samples, "filepath"), labels = values<string | null>(ds.samples, "ground_truth"), splits = values<string | null>(ds.samples, "split");
+    const fps = values<string>(ds.samples, "filepath"),
+      labels = values<string | null>(ds.samples, "ground_truth"),
+      splits = values<string | null>(ds.samples, "split");
     return Object.fromEntries(Array.from(fps, (f, i) => [f.split("/").pop(), [labels[i], splits[i]]]));
   };
 
@@ -165,9 +214,14 @@ describe("image-folder writer", () => {
     ];
     expect(await imageFolder.plan!(ds, out, {})).toEqual(lost);
     const err = await rejection(exportDataset(ds, out, { format: "image-folder" }));
-    expect(err.message).toMatch(/nothing was written[\s\S]*reads back only train, val, valid, validation and test as splits, not "production"/);
+    expect(err.message).toMatch(
+      /nothing was written[\s\S]*reads back only train, val, valid, validation and test as splits, not "production"/,
+    );
     expect(fs.existsSync(out)).toBe(false);
-    expect(await exportDataset(ds, out, { format: "image-folder", lossy: true })).toMatchObject({ files: 3, dropped: lost });
+    expect(await exportDataset(ds, out, { format: "image-folder", lossy: true })).toMatchObject({
+      files: 3,
+      dropped: lost,
+    });
     expect(fs.readdirSync(out).sort()).toEqual(["cat", "dog"]);
     const back = await load(out);
     expect(byFile(back)).toEqual({ "img0.jpg": ["cat", null], "img1.jpg": ["dog", null], "img2.jpg": ["cat", null] });
@@ -176,12 +230,18 @@ describe("image-folder writer", () => {
   it("refuses a mix of images with and without a split unless lossy", async () => {
     const ds = await realDataset(["cat", "dog", "cat"], ["train", null, "val"]);
     const out = path.join(tmpDir("if-mixed"), "out");
-    const lost = ["the splits of 2 images (written without split folders): 1 other images have no split, and an image folder has split folders for all images or for none"];
+    const lost = [
+      "the splits of 2 images (written without split folders): 1 other images have no split, and an image folder has split folders for all images or for none",
+    ];
     expect(await imageFolder.plan!(ds, out, {})).toEqual(lost);
     await rejection(exportDataset(ds, out, { format: "image-folder" }));
     expect(fs.existsSync(out)).toBe(false);
     await exportDataset(ds, out, { format: "image-folder", lossy: true });
-    expect(byFile(await load(out))).toEqual({ "img0.jpg": ["cat", null], "img1.jpg": ["dog", null], "img2.jpg": ["cat", null] });
+    expect(byFile(await load(out))).toEqual({
+      "img0.jpg": ["cat", null],
+      "img1.jpg": ["dog", null],
+      "img2.jpg": ["cat", null],
+    });
     // A split outside the folder is left out with the others, never written.
     const escape = await realDataset(["cat", "cat"], ["../../x", "train"]);
     const out2 = path.join(tmpDir("if-escape-split"), "a", "out");
@@ -193,7 +253,10 @@ describe("image-folder writer", () => {
   it("images without a label do not count in the split check; all known splits read back", async () => {
     const ds = await realDataset(["cat", null, "dog"], ["train", null, "test"]);
     const out = path.join(tmpDir("if-split-ok"), "out");
-    expect(await exportDataset(ds, out, { format: "image-folder", lossy: true })).toMatchObject({ files: 2, dropped: ["1 images without a ground_truth label (an image folder has no place for them)"] });
+    expect(await exportDataset(ds, out, { format: "image-folder", lossy: true })).toMatchObject({
+      files: 2,
+      dropped: ["1 images without a ground_truth label (an image folder has no place for them)"],
+    });
     expect(byFile(await load(out))).toEqual({ "img0.jpg": ["cat", "train"], "img2.jpg": ["dog", "test"] });
   });
 
@@ -213,7 +276,11 @@ describe("image-folder writer", () => {
     await writeImage(path.join(root, "in/animals/b.jpg"), 8, 6);
     await writeImage(path.join(root, "in/plants/tree/oak/c.jpg"), 8, 6);
     const ds = await load(path.join(root, "in"));
-    expect(byFile(ds)).toEqual({ "a.jpg": ["animals/cat", null], "b.jpg": ["animals", null], "c.jpg": ["plants/tree/oak", null] });
+    expect(byFile(ds)).toEqual({
+      "a.jpg": ["animals/cat", null],
+      "b.jpg": ["animals", null],
+      "c.jpg": ["plants/tree/oak", null],
+    });
     const out = path.join(root, "out");
     expect(await exportDataset(ds, out, { format: "image-folder" })).toMatchObject({ files: 3, dropped: [] });
     expect(fs.existsSync(path.join(out, "animals/cat/a.jpg"))).toBe(true);
@@ -235,10 +302,14 @@ describe("image-folder writer", () => {
     const out = path.join(tmpDir("if-det"), "out");
     for (const lossy of [false, true]) {
       const err = await rejection(exportDataset(ds, out, { format: "image-folder", lossy }));
-      expect(err.message).toContain("the dataset has no classification labels (its label fields: ground_truth (detections)), and an image folder holds only one class per image, so nothing was written");
+      expect(err.message).toContain(
+        "the dataset has no classification labels (its label fields: ground_truth (detections)), and an image folder holds only one class per image, so nothing was written",
+      );
       expect(err.message).toContain(out);
       expect(err.message).not.toMatch(/pick a classification field/);
-      expect(err.hint).toBe(`write the boxes to a detection format instead, e.g. --to coco ${out}.json, or --to yolo or voc with the folder ${out}`);
+      expect(err.hint).toBe(
+        `write the boxes to a detection format instead, e.g. --to coco ${out}.json, or --to yolo or voc with the folder ${out}`,
+      );
     }
     expect(fs.existsSync(out)).toBe(false);
   });
@@ -248,8 +319,16 @@ describe("image-folder writer", () => {
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     b.declareField({ name: "scene", kind: "classification", predicted: false });
     b.addSample({ filepath: "a.jpg", fields: { scene: "indoor" } });
-    const err = await rejection(exportDataset(b.build(), path.join(tmpDir("if-both"), "out"), { format: "image-folder", field: "ground_truth", lossy: true }));
-    expect(err.message).toMatch(/label field ground_truth holds detections, not classification labels, so nothing was written/);
+    const err = await rejection(
+      exportDataset(b.build(), path.join(tmpDir("if-both"), "out"), {
+        format: "image-folder",
+        field: "ground_truth",
+        lossy: true,
+      }),
+    );
+    expect(err.message).toMatch(
+      /label field ground_truth holds detections, not classification labels, so nothing was written/,
+    );
     expect(err.hint).toBe("pick a classification field with --field: scene");
   });
 });

@@ -14,9 +14,11 @@ const images = VOC_IMAGES;
 const labelsDir = path.join(VOC, "gts/labelme_format");
 const tmp = () => tmpDir("labelme");
 
-
 async function rejection(p: Promise<unknown>): Promise<BlindspotError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(BlindspotError);
   return err as BlindspotError;
 }
@@ -71,11 +73,17 @@ describe.skipIf(!fs.existsSync(VOC))(`labelme on the VOC100 sample (skipped: ${V
     const viaLabelme = await labelme.read!(path.join(dir, "labelme"), { images });
     expect(viaLabelme.problems).toEqual([]);
     expect((await exportDataset(viaLabelme, path.join(dir, "back.json"), { format: "coco" })).dropped).toEqual([]);
-    const a = JSON.parse(fs.readFileSync(VOC_COCO, "utf8")), b = JSON.parse(fs.readFileSync(path.join(dir, "back.json"), "utf8"));
-    const imageIds = (d: { images: { id: number; file_name: string }[] }) => Object.fromEntries(d.images.map((im) => [im.file_name, im.id]));
+    const a = JSON.parse(fs.readFileSync(VOC_COCO, "utf8")),
+      b = JSON.parse(fs.readFileSync(path.join(dir, "back.json"), "utf8"));
+    const imageIds = (d: { images: { id: number; file_name: string }[] }) =>
+      Object.fromEntries(d.images.map((im) => [im.file_name, im.id]));
     expect(imageIds(b)).toEqual(imageIds(a));
-    expect(b.categories.map((c: { id: number; name: string }) => [c.id, c.name])).toEqual(a.categories.map((c: { id: number; name: string }) => [c.id, c.name]));
-    expect(b.annotations.map((x: { attributes: unknown }) => x.attributes)).toEqual(a.annotations.map((x: { attributes: unknown }) => x.attributes));
+    expect(b.categories.map((c: { id: number; name: string }) => [c.id, c.name])).toEqual(
+      a.categories.map((c: { id: number; name: string }) => [c.id, c.name]),
+    );
+    expect(b.annotations.map((x: { attributes: unknown }) => x.attributes)).toEqual(
+      a.annotations.map((x: { attributes: unknown }) => x.attributes),
+    );
   });
 
   it("fails on a truncated file, naming the file and the place", async () => {
@@ -97,12 +105,46 @@ function generated(): Dataset {
   // In the order a reader lists the files (c.json, empty.json, sub/dir/...), so rows compare 1:1.
   const s3 = b.addSample({ filepath: "c.jpg", width: 33, height: 44, fields: { camera: "x", night: false } });
   const s2 = b.addSample({ filepath: "empty.png", width: 100, height: 50, fields: { camera: null } });
-  const s1 = b.addSample({ filepath: "sub/dir/a b&c.jpg", width: 640, height: 480, fields: { camera: "cam <1>", night: true, labelme_flags: { reviewed: true } } });
-  b.addObject({ sampleId: s3, field: "ground_truth", label: "cat", x: 1, y: 1, w: 3, h: 4, iscrowd: true, segmentation: [[1, 1, 4, 1, 4, 5]] });
+  const s1 = b.addSample({
+    filepath: "sub/dir/a b&c.jpg",
+    width: 640,
+    height: 480,
+    fields: { camera: "cam <1>", night: true, labelme_flags: { reviewed: true } },
+  });
+  b.addObject({
+    sampleId: s3,
+    field: "ground_truth",
+    label: "cat",
+    x: 1,
+    y: 1,
+    w: 3,
+    h: 4,
+    iscrowd: true,
+    segmentation: [[1, 1, 4, 1, 4, 5]],
+  });
   b.addObject({ sampleId: s3, field: "ground_truth", label: "dog", x: 12.456789, y: 0.1, w: 7.123456789, h: 1e-7 });
-  b.addObject({ sampleId: s1, field: "ground_truth", label: evil, x: 0.1, y: 0.2, w: 0.2, h: 10.7, attributes: { occluded: true, group_id: 4, description: "line1\nline2 \"q\" <b>", score_hint: 0.25, source: "auto" } });
+  b.addObject({
+    sampleId: s1,
+    field: "ground_truth",
+    label: evil,
+    x: 0.1,
+    y: 0.2,
+    w: 0.2,
+    h: 10.7,
+    attributes: { occluded: true, group_id: 4, description: 'line1\nline2 "q" <b>', score_hint: 0.25, source: "auto" },
+  });
   b.addObject({ sampleId: s1, field: "ground_truth", label: "cat", x: 10, y: 20, w: 30, h: 40, iscrowd: true });
-  b.addObject({ sampleId: s1, field: "ground_truth", label: "cat", x: 1.5, y: 2.25, w: 8.5, h: 5.75, segmentation: [[1.5, 2.25, 10, 2.25, 10, 8, 3.3, 8]], attributes: { truncated: false } });
+  b.addObject({
+    sampleId: s1,
+    field: "ground_truth",
+    label: "cat",
+    x: 1.5,
+    y: 2.25,
+    w: 8.5,
+    h: 5.75,
+    segmentation: [[1.5, 2.25, 10, 2.25, 10, 8, 3.3, 8]],
+    attributes: { truncated: false },
+  });
   void s2;
   return b.build();
 }
@@ -120,12 +162,22 @@ describe("labelme with generated data", () => {
     const { points, ...rest } = written.shapes[0];
     expect(points[0]).toEqual([0.1, 0.2]);
     expect(rest).toEqual({
-      label: "<img src=x onerror=alert(1)>", group_id: 4,
-      description: "line1\nline2 \"q\" <b>", shape_type: "rectangle", flags: { occluded: true }, score_hint: 0.25, source: "auto",
+      label: "<img src=x onerror=alert(1)>",
+      group_id: 4,
+      description: 'line1\nline2 "q" <b>',
+      shape_type: "rectangle",
+      flags: { occluded: true },
+      score_hint: 0.25,
+      source: "auto",
     });
     expect(written.shapes[1].flags).toEqual({ iscrowd: true });
     expect(written.shapes[2].shape_type).toBe("polygon");
-    expect(written.shapes[2].points).toEqual([[1.5, 2.25], [10, 2.25], [10, 8], [3.3, 8]]);
+    expect(written.shapes[2].points).toEqual([
+      [1.5, 2.25],
+      [10, 2.25],
+      [10, 8],
+      [3.3, 8],
+    ]);
     expect(fs.existsSync(path.join(out, "empty.json"))).toBe(true);
 
     const back = await labelme.read!(out, {});
@@ -135,11 +187,21 @@ describe("labelme with generated data", () => {
 
   it("resolves image paths relative to the JSON file, and keeps any path it rewrites", async () => {
     const root = tmp();
-    const imgs = path.join(root, "images"), labels = path.join(root, "labels");
+    const imgs = path.join(root, "images"),
+      labels = path.join(root, "labels");
     fs.mkdirSync(path.join(imgs, "train"), { recursive: true });
     fs.mkdirSync(path.join(labels, "train"), { recursive: true });
     for (const f of ["train/a.jpg", "b.jpg", "c.jpg", "train/d.jpg"]) fs.writeFileSync(path.join(imgs, f), "");
-    const doc = (imagePath: string) => JSON.stringify({ version: "5.2.1", flags: {}, shapes: [], imagePath, imageData: null, imageWidth: 10, imageHeight: 10 });
+    const doc = (imagePath: string) =>
+      JSON.stringify({
+        version: "5.2.1",
+        flags: {},
+        shapes: [],
+        imagePath,
+        imageData: null,
+        imageWidth: 10,
+        imageHeight: 10,
+      });
     fs.writeFileSync(path.join(labels, "train/a.json"), doc("../../images/train/a.jpg")); // really relative to the JSON file
     fs.writeFileSync(path.join(labels, "b.json"), doc("C:\\Users\\me\\photos\\b.jpg")); // another machine: file name only
     fs.writeFileSync(path.join(labels, "c.json"), doc("../elsewhere/c.jpg"));
@@ -147,29 +209,78 @@ describe("labelme with generated data", () => {
     const ds = await labelme.read!(labels, { images: imgs, checkImages: "exists" });
     expect(ds.problems).toEqual([]);
     expect(Array.from(values(ds.samples, "filepath"))).toEqual(["b.jpg", "c.jpg", "train/a.jpg", "train/d.jpg"]);
-    expect(Array.from(values(ds.samples, "labelme_image_path"))).toEqual(["C:\\Users\\me\\photos\\b.jpg", "../elsewhere/c.jpg", null, null]);
+    expect(Array.from(values(ds.samples, "labelme_image_path"))).toEqual([
+      "C:\\Users\\me\\photos\\b.jpg",
+      "../elsewhere/c.jpg",
+      null,
+      null,
+    ]);
     // Without an images folder, paths stay as LabelMe means them: relative to the labels folder.
     const bare = await labelme.read!(labels, {});
-    expect(Array.from(values(bare.samples, "filepath"))).toEqual(["C:/Users/me/photos/b.jpg", "../elsewhere/c.jpg", "../images/train/a.jpg", "train/d.jpg"]);
+    expect(Array.from(values(bare.samples, "filepath"))).toEqual([
+      "C:/Users/me/photos/b.jpg",
+      "../elsewhere/c.jpg",
+      "../images/train/a.jpg",
+      "train/d.jpg",
+    ]);
   });
 
   it("reads shape variants and records unsupported shapes as problems", async () => {
     const dir = tmp();
-    fs.writeFileSync(path.join(dir, "x.json"), JSON.stringify({
-      imagePath: "x.jpg", imageWidth: 100, imageHeight: 80, imageData: "aGVsbG8=",
-      shapes: [
-        { label: "cat", points: [[30, 40], [10, 20]], shape_type: "rectangle", group_id: null, flags: { iscrowd: true }, description: "" },
-        { label: "dog", points: [[1, 1], [5, 1], [3, 6]], group_id: 2, flags: {}, mask: null },
-        { label: "cat", points: [[5, 5], [9, 9]], shape_type: "circle", flags: {} },
-        { label: "cat", points: [[5, 5]], shape_type: "point", flags: {} },
-      ],
-    }));
+    fs.writeFileSync(
+      path.join(dir, "x.json"),
+      JSON.stringify({
+        imagePath: "x.jpg",
+        imageWidth: 100,
+        imageHeight: 80,
+        imageData: "aGVsbG8=",
+        shapes: [
+          {
+            label: "cat",
+            points: [
+              [30, 40],
+              [10, 20],
+            ],
+            shape_type: "rectangle",
+            group_id: null,
+            flags: { iscrowd: true },
+            description: "",
+          },
+          {
+            label: "dog",
+            points: [
+              [1, 1],
+              [5, 1],
+              [3, 6],
+            ],
+            group_id: 2,
+            flags: {},
+            mask: null,
+          },
+          {
+            label: "cat",
+            points: [
+              [5, 5],
+              [9, 9],
+            ],
+            shape_type: "circle",
+            flags: {},
+          },
+          { label: "cat", points: [[5, 5]], shape_type: "point", flags: {} },
+        ],
+      }),
+    );
     fs.writeFileSync(path.join(dir, "classes.json"), JSON.stringify(["cat", "dog"]));
     const ds = await labelme.read!(dir, {});
     expect(ds.count()).toBe(1);
     const snap = snapshot(ds);
     expect(snap.objects.label).toEqual(["cat", "dog"]);
-    expect([snap.objects.x, snap.objects.y, snap.objects.w, snap.objects.h]).toEqual([[10, 1], [20, 1], [20, 4], [20, 5]]);
+    expect([snap.objects.x, snap.objects.y, snap.objects.w, snap.objects.h]).toEqual([
+      [10, 1],
+      [20, 1],
+      [20, 4],
+      [20, 5],
+    ]);
     expect(snap.objects.iscrowd).toEqual([1, 0]);
     expect(snap.objects.segmentation).toEqual([null, "[[1,1,5,1,3,6]]"]);
     expect(snap.objects.attributes).toEqual([null, { group_id: 2 }]);
@@ -180,8 +291,38 @@ describe("labelme with generated data", () => {
   it("gives clear errors for bad files", async () => {
     const cases: [string, string, RegExp][] = [
       ["noimage.json", JSON.stringify({ shapes: [] }), /imagePath/],
-      ["badpoints.json", JSON.stringify({ imagePath: "a.jpg", shapes: [{ label: "cat", shape_type: "rectangle", points: [[1, "2"], [3, 4]] }] }), /shapes\[0\]\.points\[0\]/],
-      ["nolabel.json", JSON.stringify({ imagePath: "a.jpg", shapes: [{ points: [[1, 2], [3, 4]] }] }), /shape has no label/],
+      [
+        "badpoints.json",
+        JSON.stringify({
+          imagePath: "a.jpg",
+          shapes: [
+            {
+              label: "cat",
+              shape_type: "rectangle",
+              points: [
+                [1, "2"],
+                [3, 4],
+              ],
+            },
+          ],
+        }),
+        /shapes\[0\]\.points\[0\]/,
+      ],
+      [
+        "nolabel.json",
+        JSON.stringify({
+          imagePath: "a.jpg",
+          shapes: [
+            {
+              points: [
+                [1, 2],
+                [3, 4],
+              ],
+            },
+          ],
+        }),
+        /shape has no label/,
+      ],
     ];
     for (const [name, text, re] of cases) {
       const dir = tmp();
@@ -205,7 +346,19 @@ describe("labelme with generated data", () => {
     c.declareField({ name: "model", kind: "detections", predicted: true });
     const s = c.addSample({ filepath: "a.jpg", width: 10, height: 10, split: "val" });
     c.addObject({ sampleId: s, field: "model", label: "cat", x: 1, y: 1, w: 2, h: 2, confidence: 0.5 });
-    c.addObject({ sampleId: s, field: "model", label: "cat", x: 0, y: 0, w: 6, h: 6, segmentation: [[0, 0, 6, 0, 6, 6], [7, 7, 8, 8, 7, 8]] });
+    c.addObject({
+      sampleId: s,
+      field: "model",
+      label: "cat",
+      x: 0,
+      y: 0,
+      w: 6,
+      h: 6,
+      segmentation: [
+        [0, 0, 6, 0, 6, 6],
+        [7, 7, 8, 8, 7, 8],
+      ],
+    });
     const ds = c.build();
     const out = tmp();
     const refused = await rejection(exportDataset(ds, out, { format: "labelme" }));
@@ -226,7 +379,18 @@ describe("labelme with generated data", () => {
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     for (const f of ["a.jpg", "b.jpg"]) {
       b.addSample({ filepath: f, width: 10, height: 10, fields: { imagePath: "elsewhere.jpg", camera: "x" } });
-      for (let k = 0; k < 10; k++) b.addObject({ sampleId: f, field: "ground_truth", label: "cat", x: k, y: 0, w: 1, h: 1, iscrowd: k === 0, attributes: { occluded: true, group_id: 1.5, iscrowd: false } });
+      for (let k = 0; k < 10; k++)
+        b.addObject({
+          sampleId: f,
+          field: "ground_truth",
+          label: "cat",
+          x: k,
+          y: 0,
+          w: 1,
+          h: 1,
+          iscrowd: k === 0,
+          attributes: { occluded: true, group_id: 1.5, iscrowd: false },
+        });
     }
     const ds = b.build();
     const out = tmp();
@@ -256,11 +420,24 @@ describe("labelme with generated data", () => {
   it("keeps image ids (source_id), category ids and nested attributes as they are", async () => {
     const b = new DatasetBuilder("ids", null);
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
-    b.categories = [{ id: 3, name: "cat", supercategory: "animal" }, { id: 7, name: "dog" }, { id: 9, name: "unused" }];
+    b.categories = [
+      { id: 3, name: "cat", supercategory: "animal" },
+      { id: 7, name: "dog" },
+      { id: 9, name: "unused" },
+    ];
     b.addSample({ filepath: "a.jpg", width: 10, height: 10, fields: { source_id: 1146 } });
     b.addSample({ filepath: "b.jpg", width: 10, height: 10, fields: { source_id: "img-2" } });
     // As CVAT's COCO export nests them.
-    b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "dog", x: 1, y: 1, w: 2, h: 2, attributes: { attributes: { occluded: false, color: "red" }, note: "x" } });
+    b.addObject({
+      sampleId: "a.jpg",
+      field: "ground_truth",
+      label: "dog",
+      x: 1,
+      y: 1,
+      w: 2,
+      h: 2,
+      attributes: { attributes: { occluded: false, color: "red" }, note: "x" },
+    });
     b.addObject({ sampleId: "b.jpg", field: "ground_truth", label: "cat", x: 1, y: 1, w: 2, h: 2 });
     const ds = b.build();
     const out = tmp();
@@ -269,7 +446,11 @@ describe("labelme with generated data", () => {
     expect(report.dropped).toEqual([]);
     const a = JSON.parse(fs.readFileSync(path.join(out, "a.json"), "utf8"));
     expect(a.source_id).toBe(1146);
-    expect(a.categories).toEqual([{ id: 3, name: "cat", supercategory: "animal" }, { id: 7, name: "dog" }, { id: 9, name: "unused" }]);
+    expect(a.categories).toEqual([
+      { id: 3, name: "cat", supercategory: "animal" },
+      { id: 7, name: "dog" },
+      { id: 9, name: "unused" },
+    ]);
     expect(a.shapes[0].attributes).toEqual({ occluded: false, color: "red" });
     expect(a.shapes[0].flags).toEqual({});
     const back = await labelme.read!(out, {});
@@ -282,13 +463,52 @@ describe("labelme with generated data", () => {
 
   it("records files whose category lists disagree, keeping the first file's ids", async () => {
     const dir = tmp();
-    const doc = (categories: unknown, label: string) => JSON.stringify({ imagePath: `${label}.jpg`, imageWidth: 10, imageHeight: 10, categories, shapes: [{ label, shape_type: "rectangle", points: [[1, 1], [2, 2]] }] });
-    fs.writeFileSync(path.join(dir, "a.json"), doc([{ id: 3, name: "cat" }, { id: 7, name: "dog" }], "cat"));
-    fs.writeFileSync(path.join(dir, "b.json"), doc([{ id: 4, name: "cat" }, { id: 7, name: "dog" }, { id: 8, name: "cow" }], "cow"));
+    const doc = (categories: unknown, label: string) =>
+      JSON.stringify({
+        imagePath: `${label}.jpg`,
+        imageWidth: 10,
+        imageHeight: 10,
+        categories,
+        shapes: [
+          {
+            label,
+            shape_type: "rectangle",
+            points: [
+              [1, 1],
+              [2, 2],
+            ],
+          },
+        ],
+      });
+    fs.writeFileSync(
+      path.join(dir, "a.json"),
+      doc(
+        [
+          { id: 3, name: "cat" },
+          { id: 7, name: "dog" },
+        ],
+        "cat",
+      ),
+    );
+    fs.writeFileSync(
+      path.join(dir, "b.json"),
+      doc(
+        [
+          { id: 4, name: "cat" },
+          { id: 7, name: "dog" },
+          { id: 8, name: "cow" },
+        ],
+        "cow",
+      ),
+    );
     // Not a category list: kept as metadata, as before.
     fs.writeFileSync(path.join(dir, "c.json"), doc("animals", "dog"));
     const ds = await labelme.read!(dir, {});
-    expect(ds.categories).toEqual([{ id: 3, name: "cat" }, { id: 7, name: "dog" }, { id: 8, name: "cow" }]);
+    expect(ds.categories).toEqual([
+      { id: 3, name: "cat" },
+      { id: 7, name: "dog" },
+      { id: 8, name: "cow" },
+    ]);
     expect(ds.problems.map((p) => p.kind)).toEqual(["category-mismatch"]);
     expect(ds.problems[0].message).toMatch(/category "cat" has id 4 here, but in an earlier file "cat" has id 3/);
     expect(ds.problems[0].file).toBe(path.join(dir, "b.json"));
@@ -297,7 +517,21 @@ describe("labelme with generated data", () => {
 
   it("keeps two label files of one image as two samples", async () => {
     const dir = tmp();
-    const doc = JSON.stringify({ imagePath: "a.jpg", imageWidth: 10, imageHeight: 0, shapes: [{ label: "cat", shape_type: "rectangle", points: [[1, 1], [2, 2]] }] });
+    const doc = JSON.stringify({
+      imagePath: "a.jpg",
+      imageWidth: 10,
+      imageHeight: 0,
+      shapes: [
+        {
+          label: "cat",
+          shape_type: "rectangle",
+          points: [
+            [1, 1],
+            [2, 2],
+          ],
+        },
+      ],
+    });
     fs.writeFileSync(path.join(dir, "a.json"), doc);
     fs.writeFileSync(path.join(dir, "a copy.json"), doc.replace('"a.jpg"', '"./a.jpg"'));
     const ds = await labelme.read!(dir, {});

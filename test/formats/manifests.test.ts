@@ -27,8 +27,17 @@ function classified() {
   for (let i = 0; i < 30; i++) {
     const p = [0.1 + (i % 3) * 0.3, 0.2, 0.7 - (i % 3) * 0.3];
     b.addSample({
-      filepath: `img_${i}.png`, split: i < 20 ? "train" : "test", tags: i % 4 ? [] : ["review"],
-      fields: { ground_truth: classes[i % 3], model: classes[p.indexOf(Math.max(...p))], model_confidence: Math.max(...p), model_probs: p, owner: `o${i % 5}`, weight_kg: i * 0.25 },
+      filepath: `img_${i}.png`,
+      split: i < 20 ? "train" : "test",
+      tags: i % 4 ? [] : ["review"],
+      fields: {
+        ground_truth: classes[i % 3],
+        model: classes[p.indexOf(Math.max(...p))],
+        model_confidence: Math.max(...p),
+        model_probs: p,
+        owner: `o${i % 5}`,
+        weight_kg: i * 0.25,
+      },
     });
   }
   return b.build();
@@ -42,7 +51,9 @@ describe("manifests", () => {
     const back = await load(path.join(dir, "demo.jsonl"), { images: dataset.imagesDir! });
     expect(sampleRows(back.samples)).toEqual(sampleRows(dataset.samples));
     expect(objectRows(back.objects)).toEqual(objectRows(dataset.objects));
-    expect(back.fields.map((f) => [f.name, f.kind, f.predicted])).toEqual(dataset.fields.map((f) => [f.name, f.kind, f.predicted]));
+    expect(back.fields.map((f) => [f.name, f.kind, f.predicted])).toEqual(
+      dataset.fields.map((f) => [f.name, f.kind, f.predicted]),
+    );
     expect(back.problems).toEqual([]);
   });
 
@@ -65,7 +76,8 @@ describe("manifests", () => {
       const back = await load(file, { checkImages: "none" });
       expect(sampleRows(back.samples)).toEqual(sampleRows(ds.samples));
       expect(back.fields).toEqual(ds.fields);
-      if (format === "csv") expect(fs.readFileSync(file, "utf8").split("\n")[0]).toContain("model_prob_cat,model_prob_dog,model_prob_bird");
+      if (format === "csv")
+        expect(fs.readFileSync(file, "utf8").split("\n")[0]).toContain("model_prob_cat,model_prob_dog,model_prob_bird");
     });
   }
 
@@ -73,11 +85,32 @@ describe("manifests", () => {
     const b = new DatasetBuilder("full", null);
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     b.declareField({ name: "yolo", kind: "detections", predicted: true });
-    b.categories = [{ id: 7, name: "car", supercategory: "vehicle" }, { id: 3, name: "person", supercategory: "human" }, { id: 11, name: "never-used" }];
+    b.categories = [
+      { id: 7, name: "car", supercategory: "vehicle" },
+      { id: 3, name: "person", supercategory: "human" },
+      { id: 11, name: "never-used" },
+    ];
     b.info = { coco: { info: { year: 2024 }, licenses: [] }, source: "survey" };
-    b.addSample({ filepath: "a.jpg", width: 100, height: 100, split: "train", tags: ["night"], fields: { weather: "rain" } });
+    b.addSample({
+      filepath: "a.jpg",
+      width: 100,
+      height: 100,
+      split: "train",
+      tags: ["night"],
+      fields: { weather: "rain" },
+    });
     b.addSample({ filepath: "b.jpg", width: 100, height: 100 });
-    b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "car", x: 1, y: 2, w: 3, h: 4, tags: ["hard", "reviewed"], attributes: { occluded: true } });
+    b.addObject({
+      sampleId: "a.jpg",
+      field: "ground_truth",
+      label: "car",
+      x: 1,
+      y: 2,
+      w: 3,
+      h: 4,
+      tags: ["hard", "reviewed"],
+      attributes: { occluded: true },
+    });
     b.addObject({ sampleId: "b.jpg", field: "ground_truth", label: "person", x: 5, y: 5, w: 5, h: 5 });
     const ds = b.build();
     const dir = tmpDir("jsonl-full");
@@ -98,11 +131,14 @@ describe("manifests", () => {
   it("JSON Lines without a header line still reads; unknown object keys become attributes", async () => {
     const dir = tmpDir("jsonl-plain");
     const file = path.join(dir, "plain.jsonl");
-    fs.writeFileSync(file, [
-      '{"filepath": "a.jpg", "width": 10, "height": 10, "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "difficult": 1, "truncated": false, "tags": ["t"]}]}',
-      '{"filepath": "b.jpg", "width": 10, "height": 10, "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "attributes": {"difficult": 0}, "__proto__": "kept"}]}',
-      "",
-    ].join("\n"));
+    fs.writeFileSync(
+      file,
+      [
+        '{"filepath": "a.jpg", "width": 10, "height": 10, "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "difficult": 1, "truncated": false, "tags": ["t"]}]}',
+        '{"filepath": "b.jpg", "width": 10, "height": 10, "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "attributes": {"difficult": 0}, "__proto__": "kept"}]}',
+        "",
+      ].join("\n"),
+    );
     const ds = await load(file, { checkImages: "none" });
     expect(ds.fields).toEqual([{ name: "ground_truth", kind: "detections", predicted: false }]);
     const attrs = Array.from(values<string>(ds.objects, "attributes"), (a) => JSON.parse(a));
@@ -116,7 +152,10 @@ describe("manifests", () => {
   it("JSON Lines: an object key that differs from the same attribute is kept once and recorded", async () => {
     const dir = tmpDir("jsonl-attr-clash");
     const file = path.join(dir, "clash.jsonl");
-    fs.writeFileSync(file, '{"filepath": "a.jpg", "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "difficult": 1, "attributes": {"difficult": 0}}]}\n');
+    fs.writeFileSync(
+      file,
+      '{"filepath": "a.jpg", "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "difficult": 1, "attributes": {"difficult": 0}}]}\n',
+    );
     const ds = await load(file, { checkImages: "none" });
     expect(JSON.parse(values<string>(ds.objects, "attributes")[0])).toEqual({ difficult: 0 });
     expect(ds.problems.map((p) => [p.kind, p.place])).toEqual([["attribute-clash", "line 1, ground_truth[0]"]]);
@@ -125,11 +164,14 @@ describe("manifests", () => {
   it("JSON Lines decides field kinds over the whole file: an empty first list is still the detection field", async () => {
     const dir = tmpDir("jsonl-empty-first");
     const file = path.join(dir, "labels.jsonl");
-    fs.writeFileSync(file, [
-      '{"filepath": "a.jpg", "ground_truth": []}',
-      '{"filepath": "b.jpg", "ground_truth": null}',
-      '{"filepath": "c.jpg", "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "confidence": 0.5}]}',
-    ].join("\n"));
+    fs.writeFileSync(
+      file,
+      [
+        '{"filepath": "a.jpg", "ground_truth": []}',
+        '{"filepath": "b.jpg", "ground_truth": null}',
+        '{"filepath": "c.jpg", "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "confidence": 0.5}]}',
+      ].join("\n"),
+    );
     const ds = await load(file, { checkImages: "none" });
     expect(ds.samples.columnNames()).not.toContain("ground_truth");
     expect(ds.fields).toEqual([{ name: "ground_truth", kind: "detections", predicted: true }]);
@@ -139,16 +181,34 @@ describe("manifests", () => {
   it("JSON Lines: a key with boxes on one line and something else on another, a bad box, a newer header: clear errors", async () => {
     const dir = tmpDir("jsonl-errors");
     const cases: [string, RegExp][] = [
-      ['{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}]}\n{"filepath": "b.jpg", "gt": "car"}', /\(line 2, gt\): "gt" holds boxes \(line 1\) but string "car" here/],
-      ['{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}, {"label": "dog", "bbox": [1, 2]}]}', /\(line 1, gt\[1\]\.bbox\): expected \[x, y, width, height\] as four numbers, found the list \[1,2\]/],
-      ['{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}, null]}', /\(line 1, gt\[1\]\): expected an object \{label, bbox\}, found null/],
-      ['{"blindspot": {"version": 2}}\n{"filepath": "a.jpg"}', /\(line 1\): written by a newer blindspot \(manifest version 2/],
-      ['{"blindspot": {"version": 1, "fields": [{"name": "gt", "kind": "boxes"}]}}', /\(line 1, blindspot\.fields\[0\]\): the header line is not valid/],
+      [
+        '{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}]}\n{"filepath": "b.jpg", "gt": "car"}',
+        /\(line 2, gt\): "gt" holds boxes \(line 1\) but string "car" here/,
+      ],
+      [
+        '{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}, {"label": "dog", "bbox": [1, 2]}]}',
+        /\(line 1, gt\[1\]\.bbox\): expected \[x, y, width, height\] as four numbers, found the list \[1,2\]/,
+      ],
+      [
+        '{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}, null]}',
+        /\(line 1, gt\[1\]\): expected an object \{label, bbox\}, found null/,
+      ],
+      [
+        '{"blindspot": {"version": 2}}\n{"filepath": "a.jpg"}',
+        /\(line 1\): written by a newer blindspot \(manifest version 2/,
+      ],
+      [
+        '{"blindspot": {"version": 1, "fields": [{"name": "gt", "kind": "boxes"}]}}',
+        /\(line 1, blindspot\.fields\[0\]\): the header line is not valid/,
+      ],
     ];
     for (const [k, [text, message]] of cases.entries()) {
       const file = path.join(dir, `case${k}.jsonl`);
       fs.writeFileSync(file, text);
-      const err = await load(file, { checkImages: "none" }).then(() => null, (e: unknown) => e as Error);
+      const err = await load(file, { checkImages: "none" }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
       expect(err, text).toBeInstanceOf(BlindspotError);
       expect(err!.message, text).toContain(file);
       expect(err!.message, text).toMatch(message);
@@ -161,7 +221,10 @@ describe("manifests", () => {
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     b.addSample({ filepath: "a.jpg", fields: { ground_truth: "old text" } });
     b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "car", x: 1, y: 1, w: 2, h: 2 });
-    const err = await exportDataset(b.build(), path.join(tmpDir("jsonl-shadow"), "s.jsonl"), { format: "jsonl" }).then(() => null, (e: unknown) => e as Error);
+    const err = await exportDataset(b.build(), path.join(tmpDir("jsonl-shadow"), "s.jsonl"), { format: "jsonl" }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(err?.message).toMatch(/metadata columns "ground_truth" \(named like a label field/);
   });
 
@@ -175,11 +238,20 @@ describe("manifests", () => {
     const ds = b.build();
     const dir = tmpDir("csv-types");
     const file = path.join(dir, "typed.csv");
-    const err = await exportDataset(ds, file, { format: "csv" }).then(() => null, (e: unknown) => e as Error);
+    const err = await exportDataset(ds, file, { format: "csv" }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(err).toBeInstanceOf(BlindspotError);
-    expect(err!.message).toMatch(/2 values of column "zip" \(csv cells have no type: the text "12" would be the number 12 when read back\)/);
-    expect(err!.message).toMatch(/2 values of column "flag" \(csv cells have no type: the boolean true would be the text "true"/);
-    expect(err!.message).toMatch(/1 values of column "extra" \(csv cells have no type: the object \{"a":1\} would be the text/);
+    expect(err!.message).toMatch(
+      /2 values of column "zip" \(csv cells have no type: the text "12" would be the number 12 when read back\)/,
+    );
+    expect(err!.message).toMatch(
+      /2 values of column "flag" \(csv cells have no type: the boolean true would be the text "true"/,
+    );
+    expect(err!.message).toMatch(
+      /1 values of column "extra" \(csv cells have no type: the object \{"a":1\} would be the text/,
+    );
     expect(err!.message).not.toMatch(/"score"|"note"/);
     expect(fs.existsSync(file)).toBe(false);
 
@@ -195,7 +267,10 @@ describe("manifests", () => {
     const b = new DatasetBuilder("cls", null);
     b.declareField({ name: "weather", kind: "classification", predicted: false });
     b.addSample({ filepath: "a.png", fields: { weather: "rain" } });
-    const err = await exportDataset(b.build(), path.join(tmpDir("csv-cls"), "cls.csv"), { format: "csv" }).then(() => null, (e: unknown) => e as Error);
+    const err = await exportDataset(b.build(), path.join(tmpDir("csv-cls"), "cls.csv"), { format: "csv" }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(err?.message).toMatch(/classification fields "weather" \(csv reads a column as a label field only when/);
   });
 
@@ -203,7 +278,10 @@ describe("manifests", () => {
     const dir = tmpDir("csv-width");
     const file = path.join(dir, "sizes.csv");
     fs.writeFileSync(file, "filepath,width,height\na.jpg,640,480\n\nb.jpg,wide,480\n");
-    const err = await load(file, { checkImages: "none" }).then(() => null, (e: unknown) => e as Error);
+    const err = await load(file, { checkImages: "none" }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(err).toBeInstanceOf(BlindspotError);
     expect(err!.message).toContain(`${file} (line 4, column width): width "wide" is not a number`);
     expect(err!.message).toMatch(/fix: write the image width in pixels/);
@@ -222,10 +300,13 @@ describe("manifests", () => {
     const ds = await load(file, { images: path.join(dir, "images") });
     expect(Array.from(values(ds.samples, "filepath"))).toEqual(["1a2b3c.jpg", "sub/ff00.jpeg", "gone"]);
     expect(Array.from(values(ds.samples, "width"))).toEqual([40, 20, null]);
-    expect(ds.problems.map((p) => [p.kind, p.place, p.message])).toEqual([[
-      "missing-image", "line 4",
-      `column image names "gone" without an extension, and no single image gone.* is in ${path.join(dir, "images")}`,
-    ]]);
+    expect(ds.problems.map((p) => [p.kind, p.place, p.message])).toEqual([
+      [
+        "missing-image",
+        "line 4",
+        `column image names "gone" without an extension, and no single image gone.* is in ${path.join(dir, "images")}`,
+      ],
+    ]);
     expect(ds.problems[0].hint).toMatch(/pass --images with the folder that holds the images/);
   });
 
@@ -234,7 +315,10 @@ describe("manifests", () => {
     b.addSample({ filepath: "a.png" });
     b.addSample({ filepath: "b.png", tags: ["ok", "a;b"] });
     const file = path.join(tmpDir("csv-tags"), "tags.csv");
-    const err = await exportDataset(b.build(), file, { format: "csv" }).then(() => null, (e: unknown) => e as Error);
+    const err = await exportDataset(b.build(), file, { format: "csv" }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(err).toBeInstanceOf(BlindspotError);
     expect(err!.message).toContain(`${file} (sample "b.png", column tags): a tag contains ';'`);
     expect(fs.existsSync(file)).toBe(false);

@@ -22,7 +22,12 @@ async function makeImage(file: string, width: number, height: number): Promise<v
 }
 
 function catchAsync(p: Promise<unknown>): Promise<Error> {
-  return p.then(() => { throw new Error("expected an error"); }, (err: Error) => err);
+  return p.then(
+    () => {
+      throw new Error("expected an error");
+    },
+    (err: Error) => err,
+  );
 }
 
 beforeAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
@@ -71,19 +76,23 @@ describe.skipIf(!haveData)(`Open Images CSV on voc100 (needs ${VOC})`, () => {
     const report = await openimages.write!(ds, out, {});
     expect(report).toEqual({ files: 1, dropped: [] });
     const text = fs.readFileSync(out, "utf8");
-    expect(text.split("\n")[0]).toBe("ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside");
+    expect(text.split("\n")[0]).toBe(
+      "ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside",
+    );
     expect(text).not.toMatch(/"\d+,\d+"/);
     const back = await openimages.read!(out, { images: VOC_IMAGES });
     expect(back.count()).toBe(100);
     expect(boxDiffs(ds, back, "ground_truth", { tol: 1e-12 })).toEqual([]);
     // Normalised values survive to 1e-9 relative.
-    const orig = parseCsv(fs.readFileSync(CSV, "utf8")).rows, again = parseCsv(text).rows;
+    const orig = parseCsv(fs.readFileSync(CSV, "utf8")).rows,
+      again = parseCsv(text).rows;
     expect(again.length).toBe(orig.length);
     for (let r = 0; r < orig.length; r++) {
       expect(again[r][0]).toBe(orig[r][0]);
       expect(again[r][2]).toBe(orig[r][2]);
       for (let c = 4; c < 8; c++) {
-        const a = Number(again[r][c]), b = Number(orig[r][c].replace(",", "."));
+        const a = Number(again[r][c]),
+          b = Number(orig[r][c].replace(",", "."));
         expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(Math.abs(b), 1e-12));
       }
     }
@@ -98,7 +107,9 @@ describe.skipIf(!haveData)(`Open Images CSV on voc100 (needs ${VOC})`, () => {
     expect(report.dropped.length).toBe(3);
     expect(report.dropped[0]).toMatch(/^metadata columns .* \(openimages cannot hold them\)$/);
     expect(report.dropped[1]).toMatch(/^100 image ids \(openimages cannot hold them/);
-    expect(report.dropped[2]).toBe('273 attribute values that are lists or objects (openimages writes them as JSON text, which reads back as text; attributes "attributes")');
+    expect(report.dropped[2]).toBe(
+      '273 attribute values that are lists or objects (openimages writes them as JSON text, which reads back as text; attributes "attributes")',
+    );
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toMatch(/,IsInside,attributes$/);
     const back = await openimages.read!(out, { images: VOC_IMAGES });
     expect(boxDiffs(ref, back, "ground_truth", { tol: 1e-9 })).toEqual([]);
@@ -117,12 +128,15 @@ describe("Open Images CSV, synthetic cases", () => {
 
   it("finds bare ImageIDs in the images folder and keeps flags, attributes and group-of", async () => {
     const csv = path.join(dir, "bare.csv");
-    fs.writeFileSync(csv, [
-      "ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside,XClick1X",
-      "abc123,xclick,/m/01g317,1,0.1,0.6,0.2,0.7,1,0,0,-1,0,0.15",
-      "abc123,activemil,/m/0k4j,1,0,1,0,1,,,1,,,",
-      "def456,xclick,\"/m/x,y\",1,0.5,1,0.25,0.75,0,1,0,0,1,",
-    ].join("\r\n") + "\r\n");
+    fs.writeFileSync(
+      csv,
+      [
+        "ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside,XClick1X",
+        "abc123,xclick,/m/01g317,1,0.1,0.6,0.2,0.7,1,0,0,-1,0,0.15",
+        "abc123,activemil,/m/0k4j,1,0,1,0,1,,,1,,,",
+        'def456,xclick,"/m/x,y",1,0.5,1,0.25,0.75,0,1,0,0,1,',
+      ].join("\r\n") + "\r\n",
+    );
     const ds = await openimages.read!(csv, { images });
     expect(ds.problems).toEqual([]);
     expect(Array.from(values<string>(ds.samples, "filepath"))).toEqual(["abc123.jpg", "train/def456.png"]);
@@ -136,7 +150,14 @@ describe("Open Images CSV, synthetic cases", () => {
     expect(w).toBeCloseTo(100, 9);
     expect(y).toBeCloseTo(20, 9);
     expect(h).toBeCloseTo(50, 9);
-    expect(JSON.parse(a[0].attributes!)).toEqual({ source: "xclick", occluded: 1, truncated: 0, depiction: -1, inside: 0, XClick1X: "0.15" });
+    expect(JSON.parse(a[0].attributes!)).toEqual({
+      source: "xclick",
+      occluded: 1,
+      truncated: 0,
+      depiction: -1,
+      inside: 0,
+      XClick1X: "0.15",
+    });
     expect(a[1]).toMatchObject({ iscrowd: 1, box: [0, 0, 200, 100] });
     expect(JSON.parse(a[1].attributes!)).toEqual({ source: "activemil" });
     expect(boxes.get("train/def456.png")![0]).toMatchObject({ label: "/m/x,y", box: [25, 10, 25, 20] });
@@ -145,8 +166,38 @@ describe("Open Images CSV, synthetic cases", () => {
     const out = path.join(dir, "bare-out.csv");
     await openimages.write!(ds, out, {});
     const t = parseCsv(fs.readFileSync(out, "utf8"));
-    expect(t.header).toEqual(["ImageID", "Source", "LabelName", "Confidence", "XMin", "XMax", "YMin", "YMax", "IsOccluded", "IsTruncated", "IsGroupOf", "IsDepiction", "IsInside", "XClick1X"]);
-    expect(t.rows[0]).toEqual(["abc123", "xclick", "/m/01g317", "1", "0.1", "0.6", "0.2", "0.7", "1", "0", "0", "-1", "0", "0.15"]);
+    expect(t.header).toEqual([
+      "ImageID",
+      "Source",
+      "LabelName",
+      "Confidence",
+      "XMin",
+      "XMax",
+      "YMin",
+      "YMax",
+      "IsOccluded",
+      "IsTruncated",
+      "IsGroupOf",
+      "IsDepiction",
+      "IsInside",
+      "XClick1X",
+    ]);
+    expect(t.rows[0]).toEqual([
+      "abc123",
+      "xclick",
+      "/m/01g317",
+      "1",
+      "0.1",
+      "0.6",
+      "0.2",
+      "0.7",
+      "1",
+      "0",
+      "0",
+      "-1",
+      "0",
+      "0.15",
+    ]);
     expect(t.rows[1]).toEqual(["abc123", "activemil", "/m/0k4j", "1", "0", "1", "0", "1", "", "", "1", "", "", ""]);
     expect(t.rows[2][0]).toBe("train/def456");
     const back = await openimages.read!(out, { images });
@@ -155,7 +206,10 @@ describe("Open Images CSV, synthetic cases", () => {
 
   it("reads scores as predictions, and writes them back", async () => {
     const csv = path.join(dir, "preds.csv");
-    fs.writeFileSync(csv, "ImageID,LabelName,Confidence,XMin,XMax,YMin,YMax\nabc123.jpg,cat,0.9,0,0.5,0,0.5\nabc123.jpg,dog,,0,0.5,0,0.5\n");
+    fs.writeFileSync(
+      csv,
+      "ImageID,LabelName,Confidence,XMin,XMax,YMin,YMax\nabc123.jpg,cat,0.9,0,0.5,0,0.5\nabc123.jpg,dog,,0,0.5,0,0.5\n",
+    );
     const ds = await openimages.read!(csv, { images });
     expect(ds.fields[0]).toEqual({ name: "predictions", kind: "detections", predicted: true });
     expect(Array.from(values(ds.objects, "confidence"))).toEqual([0.9, null]);
@@ -168,7 +222,10 @@ describe("Open Images CSV, synthetic cases", () => {
 
   it("records missing images as problems and keeps the rest", async () => {
     const csv = path.join(dir, "missing.csv");
-    fs.writeFileSync(csv, "ImageID,LabelName,XMin,XMax,YMin,YMax\nnope.jpg,cat,0,0.5,0,0.5\nabc123.jpg,dog,0,0.5,0,0.5\n");
+    fs.writeFileSync(
+      csv,
+      "ImageID,LabelName,XMin,XMax,YMin,YMax\nnope.jpg,cat,0,0.5,0,0.5\nabc123.jpg,dog,0,0.5,0,0.5\n",
+    );
     const ds = await openimages.read!(csv, { images });
     expect(ds.count()).toBe(2);
     expect(ds.objectCount()).toBe(1);
@@ -185,7 +242,10 @@ describe("Open Images CSV, synthetic cases", () => {
 
   it("names the line of a malformed row", async () => {
     const csv = path.join(dir, "bad.csv");
-    fs.writeFileSync(csv, "ImageID,LabelName,XMin,XMax,YMin,YMax\nabc123.jpg,cat,0,0.5,0,0.5\nabc123.jpg,cat,0,0,5,0,0.5\n");
+    fs.writeFileSync(
+      csv,
+      "ImageID,LabelName,XMin,XMax,YMin,YMax\nabc123.jpg,cat,0,0.5,0,0.5\nabc123.jpg,cat,0,0,5,0,0.5\n",
+    );
     let err = await catchAsync(openimages.read!(csv, { images }));
     expect(err.message).toContain(`${csv} (line 3)`);
     expect(err.message).toMatch(/decimal comma must be quoted/);
@@ -203,7 +263,16 @@ describe("Open Images CSV, synthetic cases", () => {
     b.addSample({ filepath: "abc123.jpg", width: 200, height: 100 });
     b.addSample({ filepath: "empty.jpg", width: 10, height: 10 });
     b.addSample({ filepath: "train/def456.png" });
-    b.addObject({ sampleId: "abc123.jpg", field: "ground_truth", label: "cat", x: 10, y: 10, w: 20, h: 20, attributes: { difficult: true, XMin: 3 } });
+    b.addObject({
+      sampleId: "abc123.jpg",
+      field: "ground_truth",
+      label: "cat",
+      x: 10,
+      y: 10,
+      w: 20,
+      h: 20,
+      attributes: { difficult: true, XMin: 3 },
+    });
     b.addObject({ sampleId: "train/def456.png", field: "ground_truth", label: "cat", x: 5, y: 4, w: 10, h: 8 });
     const ds = b.build();
     const out = path.join(dir, "written.csv");
@@ -231,8 +300,28 @@ describe("Open Images CSV, synthetic cases", () => {
     const b = new DatasetBuilder("t", images);
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     b.addSample({ filepath: "abc123.jpg", width: 200, height: 100 });
-    const attributes = { difficult: true, ratio: 0.5, code: "12", note: " padded ", nested: { k: 1 }, empty: "", gone: null, count: 3, kind: "car", occluded: 1 };
-    b.addObject({ sampleId: "abc123.jpg", field: "ground_truth", label: "cat", x: 10, y: 10, w: 20, h: 20, attributes });
+    const attributes = {
+      difficult: true,
+      ratio: 0.5,
+      code: "12",
+      note: " padded ",
+      nested: { k: 1 },
+      empty: "",
+      gone: null,
+      count: 3,
+      kind: "car",
+      occluded: 1,
+    };
+    b.addObject({
+      sampleId: "abc123.jpg",
+      field: "ground_truth",
+      label: "cat",
+      x: 10,
+      y: 10,
+      w: 20,
+      h: 20,
+      attributes,
+    });
     const ds = b.build();
     const out = path.join(dir, "changed.csv");
     const planned = await openimages.plan!(ds, out, {});
@@ -251,7 +340,16 @@ describe("Open Images CSV, synthetic cases", () => {
     expect(report.dropped).toEqual(planned);
     // What comes back is what the plan said would change; the rest is equal.
     const back = await openimages.read!(out, { images });
-    expect(JSON.parse(values<string>(back.objects, "attributes")[0])).toEqual({ difficult: 1, ratio: "0.5", code: 12, note: "padded", nested: '{"k":1}', count: 3, kind: "car", occluded: 1 });
+    expect(JSON.parse(values<string>(back.objects, "attributes")[0])).toEqual({
+      difficult: 1,
+      ratio: "0.5",
+      code: 12,
+      note: "padded",
+      nested: '{"k":1}',
+      count: 3,
+      kind: "car",
+      occluded: 1,
+    });
   });
 
   it("says when predictions would read back as ground truth, or ground truth as predictions", async () => {
@@ -259,7 +357,18 @@ describe("Open Images CSV, synthetic cases", () => {
       const b = new DatasetBuilder("t", images);
       b.declareField({ name: predicted ? "model" : "ground_truth", kind: "detections", predicted });
       b.addSample({ filepath: "abc123.jpg", width: 200, height: 100 });
-      scores.forEach((confidence, k) => b.addObject({ sampleId: "abc123.jpg", field: predicted ? "model" : "ground_truth", label: "cat", x: k, y: 0, w: 10, h: 10, confidence }));
+      scores.forEach((confidence, k) =>
+        b.addObject({
+          sampleId: "abc123.jpg",
+          field: predicted ? "model" : "ground_truth",
+          label: "cat",
+          x: k,
+          y: 0,
+          w: 10,
+          h: 10,
+          confidence,
+        }),
+      );
       return b.build();
     };
     const out = path.join(dir, "scores.csv");
@@ -271,13 +380,25 @@ describe("Open Images CSV, synthetic cases", () => {
     await expect(exportDataset(ones, out, { format: "openimages" })).rejects.toThrow(/scores, all 1/);
     expect(fs.existsSync(out)).toBe(false);
     await exportDataset(ones, out, { format: "openimages", lossy: true });
-    expect((await openimages.read!(out, { images })).fields[0]).toEqual({ name: "ground_truth", kind: "detections", predicted: false });
+    expect((await openimages.read!(out, { images })).fields[0]).toEqual({
+      name: "ground_truth",
+      kind: "detections",
+      predicted: false,
+    });
     fs.rmSync(out);
 
-    expect(await openimages.plan!(make(true, [null, null]), out, {})).toEqual(['predictions "model" without scores (openimages reads them back as ground truth)']);
-    expect(await openimages.plan!(make(false, [0.5, null]), out, {})).toEqual(['ground truth "ground_truth" with 1 scores (openimages reads a file with scores other than 1 as predictions)']);
+    expect(await openimages.plan!(make(true, [null, null]), out, {})).toEqual([
+      'predictions "model" without scores (openimages reads them back as ground truth)',
+    ]);
+    expect(await openimages.plan!(make(false, [0.5, null]), out, {})).toEqual([
+      'ground truth "ground_truth" with 1 scores (openimages reads a file with scores other than 1 as predictions)',
+    ]);
     // What reads back as it was is not listed.
-    for (const [predicted, scores] of [[true, [1, 0.5]], [true, [1, null]], [false, [null, null]]] as const) {
+    for (const [predicted, scores] of [
+      [true, [1, 0.5]],
+      [true, [1, null]],
+      [false, [null, null]],
+    ] as const) {
       expect(await openimages.plan!(make(predicted, [...scores]), out, {}), JSON.stringify(scores)).toEqual([]);
     }
     const mixed = make(true, [1, 0.5]);

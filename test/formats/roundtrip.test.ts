@@ -14,7 +14,13 @@ const BOX_FORMATS = FORMATS.filter((f) => f.write && f.read && f.holds.boxes && 
 
 /** Where a format writes: a file for file formats, a folder for the others. */
 function target(dir: string, f: Format): string {
-  const file: Record<string, string> = { coco: "labels.json", jsonl: "labels.jsonl", cvat: "annotations.xml", openimages: "boxes.csv", tfrecord: "labels.tfrecord" };
+  const file: Record<string, string> = {
+    coco: "labels.json",
+    jsonl: "labels.jsonl",
+    cvat: "annotations.xml",
+    openimages: "boxes.csv",
+    tfrecord: "labels.tfrecord",
+  };
   return path.join(dir, file[f.name] ?? f.name);
 }
 
@@ -38,9 +44,13 @@ function holdsBoth(a: Format, b: Format) {
 
 /** COCO val images are not shipped; blank images of the same sizes stand in for them. */
 async function blankImages(ds: Dataset, dir: string): Promise<string> {
-  const fps = values<string>(ds.samples, "filepath"), ws = values<number>(ds.samples, "width"), hs = values<number>(ds.samples, "height");
+  const fps = values<string>(ds.samples, "filepath"),
+    ws = values<number>(ds.samples, "width"),
+    hs = values<number>(ds.samples, "height");
   for (let i = 0; i < fps.length; i++) {
-    await sharp({ create: { width: ws[i], height: hs[i], channels: 3, background: "#808080" } }).jpeg().toFile(path.join(dir, fps[i]));
+    await sharp({ create: { width: ws[i], height: hs[i], channels: 3, background: "#808080" } })
+      .jpeg()
+      .toFile(path.join(dir, fps[i]));
   }
   return dir;
 }
@@ -59,12 +69,17 @@ describe.skipIf(!HAS_SHARED)("convert: every pair of writable formats round-trip
       it(`${name}: ${a.name} -> every format`, async () => {
         const dir = tmpDir(`rt-${name}-${a.name}`);
         const viaA = await roundTrip(source, a, dir, images);
-        expect(compareCanonical(ref, canonical(viaA, "ground_truth"), { ...holdsBoth(a, a), tol: tolerance(a) })).toEqual([]);
+        expect(
+          compareCanonical(ref, canonical(viaA, "ground_truth"), { ...holdsBoth(a, a), tol: tolerance(a) }),
+        ).toEqual([]);
         for (const b of BOX_FORMATS) {
           const sub = path.join(dir, `to-${b.name}`);
           fs.mkdirSync(sub);
           const viaB = await roundTrip(viaA, b, sub, images);
-          const diffs = compareCanonical(ref, canonical(viaB, "ground_truth"), { ...holdsBoth(a, b), tol: tolerance(a, b) });
+          const diffs = compareCanonical(ref, canonical(viaB, "ground_truth"), {
+            ...holdsBoth(a, b),
+            tol: tolerance(a, b),
+          });
           expect(diffs, `${a.name} -> ${b.name}`).toEqual([]);
         }
       });
@@ -74,7 +89,9 @@ describe.skipIf(!HAS_SHARED)("convert: every pair of writable formats round-trip
   it("a format that cannot hold something refuses to write and says what", async () => {
     const cocoDs = sets[1][1];
     const dir = tmpDir("refuse");
-    await expect(exportDataset(cocoDs, path.join(dir, "voc"), { format: "voc" })).rejects.toThrow(/crowd flags.*\n.*polygon|polygon[\s\S]*crowd/);
+    await expect(exportDataset(cocoDs, path.join(dir, "voc"), { format: "voc" })).rejects.toThrow(
+      /crowd flags.*\n.*polygon|polygon[\s\S]*crowd/,
+    );
     expect(fs.existsSync(path.join(dir, "voc"))).toBe(false);
     const report = await exportDataset(cocoDs, path.join(dir, "voc"), { format: "voc", lossy: true });
     expect(report.dropped.join("\n")).toMatch(/crowd flags/);

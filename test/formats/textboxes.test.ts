@@ -7,9 +7,27 @@ import type { Dataset } from "../../src/dataset/dataset";
 import { exportDataset } from "../../src/formats/api";
 import { ImageIndex } from "../../src/formats/common/files";
 import { txtAbsXywh, txtAbsXyxy, txtRelCxcywh } from "../../src/formats/textboxes";
-import { boxDiffs, HAS_SHARED, rejection, snapshot, tmpDir, VOC, VOC_CLASSES, VOC_IMAGES, writeImage, writeText } from "../helpers/data";
+import {
+  boxDiffs,
+  HAS_SHARED,
+  rejection,
+  snapshot,
+  tmpDir,
+  VOC,
+  VOC_CLASSES,
+  VOC_IMAGES,
+  writeImage,
+  writeText,
+} from "../helpers/data";
 
-interface Box { label: string; x: number; y: number; w: number; h: number; confidence?: number }
+interface Box {
+  label: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  confidence?: number;
+}
 
 function dataset(samples: { filepath: string; boxes?: Box[] }[], predicted = false): Dataset {
   const b = new DatasetBuilder("test", null);
@@ -50,7 +68,10 @@ describe.skipIf(!HAS_SHARED)("text boxes on the VOC100 detections", () => {
       await exportDataset(ds, out, { format: f.name });
       const back = await f.read!(out, { images: VOC_IMAGES });
       expect(back.problems, f.name).toEqual([]);
-      expect(boxDiffs(ds, back, "ground_truth", { confidence: true, tol: f === txtRelCxcywh ? 1e-12 : 0 }), f.name).toEqual([]);
+      expect(
+        boxDiffs(ds, back, "ground_truth", { confidence: true, tol: f === txtRelCxcywh ? 1e-12 : 0 }),
+        f.name,
+      ).toEqual([]);
     }
   });
 });
@@ -58,7 +79,14 @@ describe.skipIf(!HAS_SHARED)("text boxes on the VOC100 detections", () => {
 describe("text box files", () => {
   it("abs-xyxy writes corners so that non-integer boxes read back exactly", async () => {
     const boxes: Box[] = [];
-    for (let k = 0; k < 200; k++) boxes.push({ label: "car", x: dec((k * 0.37) % 50 + 0.1, 2), y: dec((k * 1.13) % 40 + 0.3, 2), w: dec(0.2 + (k % 7) * 0.1, 1), h: dec(0.7 + (k % 5) * 0.33, 2) });
+    for (let k = 0; k < 200; k++)
+      boxes.push({
+        label: "car",
+        x: dec(((k * 0.37) % 50) + 0.1, 2),
+        y: dec(((k * 1.13) % 40) + 0.3, 2),
+        w: dec(0.2 + (k % 7) * 0.1, 1),
+        h: dec(0.7 + (k % 5) * 0.33, 2),
+      });
     const ds = dataset([{ filepath: "a.jpg", boxes }]);
     const out = path.join(tmpDir("txt-exact"), "out");
     await exportDataset(ds, out, { format: "txt-abs-xyxy" });
@@ -68,7 +96,10 @@ describe("text box files", () => {
   });
 
   it("writes the confidence after the class", async () => {
-    const ds = dataset([{ filepath: "a.jpg", boxes: [{ label: "cat", x: 1.5, y: 2, w: 3, h: 4, confidence: 0.9 }] }], true);
+    const ds = dataset(
+      [{ filepath: "a.jpg", boxes: [{ label: "cat", x: 1.5, y: 2, w: 3, h: 4, confidence: 0.9 }] }],
+      true,
+    );
     const out = path.join(tmpDir("txt-conf"), "out");
     await exportDataset(ds, out, { format: "txt-abs-xyxy" });
     expect(fs.readFileSync(path.join(out, "a.txt"), "utf8")).toBe("0 0.9 1.5 2 4.5 6\n");
@@ -77,7 +108,12 @@ describe("text box files", () => {
 
   it("refuses samples that would share a file (3 images, one name), before writing anything", async () => {
     const dir = tmpDir("txt-clash");
-    const ds = dataset(["x/a.jpg", "y/a.jpg", "z/a.jpg"].map((filepath) => ({ filepath, boxes: [{ label: "cat", x: 1, y: 1, w: 2, h: 2 }] })));
+    const ds = dataset(
+      ["x/a.jpg", "y/a.jpg", "z/a.jpg"].map((filepath) => ({
+        filepath,
+        boxes: [{ label: "cat", x: 1, y: 1, w: 2, h: 2 }],
+      })),
+    );
     for (const f of [txtAbsXywh, txtAbsXyxy, txtRelCxcywh]) {
       const err = await rejection(exportDataset(ds, path.join(dir, f.name), { format: f.name }));
       expect(err.message).toMatch(/2 samples would overwrite another's file, so nothing was written/);
@@ -90,13 +126,18 @@ describe("text box files", () => {
   it("refuses an image whose box file would be classes.txt, the class list, before writing anything", async () => {
     const dir = tmpDir("txt-classes-name");
     for (const name of ["x/classes.jpg", "CLASSES.png"]) {
-      const ds = dataset([{ filepath: "a.jpg", boxes: [{ label: "cat", x: 1, y: 1, w: 2, h: 2 }] }, { filepath: name, boxes: [{ label: "dog", x: 1, y: 1, w: 2, h: 2 }] }]);
+      const ds = dataset([
+        { filepath: "a.jpg", boxes: [{ label: "cat", x: 1, y: 1, w: 2, h: 2 }] },
+        { filepath: name, boxes: [{ label: "dog", x: 1, y: 1, w: 2, h: 2 }] },
+      ]);
       for (const f of [txtAbsXywh, txtAbsXyxy, txtRelCxcywh]) {
         const out = path.join(dir, f.name);
         expect(() => f.plan!(ds, out, {})).toThrow(/would write its boxes to classes\.txt, which holds the class list/);
         for (const lossy of [false, true]) {
           const err = await rejection(exportDataset(ds, out, { format: f.name, lossy }));
-          expect(err.message).toContain(`an image (${JSON.stringify(name)}) would write its boxes to classes.txt, which holds the class list, so nothing was written`);
+          expect(err.message).toContain(
+            `an image (${JSON.stringify(name)}) would write its boxes to classes.txt, which holds the class list, so nothing was written`,
+          );
           expect(err.hint).toMatch(/rename the image .*or write to a format that keeps the class list apart/);
         }
         // write alone refuses too
@@ -112,7 +153,9 @@ describe("text box files", () => {
 
   it("refuses an image file name that cannot be a file name", async () => {
     const dir = tmpDir("txt-name");
-    const err = await rejection(exportDataset(dataset([{ filepath: "x/" }]), path.join(dir, "out"), { format: "txt-abs-xywh" }));
+    const err = await rejection(
+      exportDataset(dataset([{ filepath: "x/" }]), path.join(dir, "out"), { format: "txt-abs-xywh" }),
+    );
     expect(err.message).toMatch(/image file name "" cannot be used as a file or folder name/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });

@@ -22,7 +22,12 @@ const haveData = fs.existsSync(TF_FILE) && fs.existsSync(VOC_IMAGES);
 const TMP = path.resolve(__dirname, "../.tmp/tfrecord-test");
 
 function catchAsync(p: Promise<unknown>): Promise<Error> {
-  return p.then(() => { throw new Error("expected an error"); }, (err: Error) => err);
+  return p.then(
+    () => {
+      throw new Error("expected an error");
+    },
+    (err: Error) => err,
+  );
 }
 
 function catchSync(f: () => unknown): Error {
@@ -62,7 +67,9 @@ describe("CRC32C and record framing", () => {
     const recs = [...readRecords(file)];
     expect(recs.map((r) => r.index)).toEqual([1, 2, 3]);
     expect(recs.map((r) => r.offset)).toEqual([0, 17, 33]);
-    expect(recs.map((r) => Buffer.from(r.data).toString("hex"))).toEqual(datas.map((d) => Buffer.from(d).toString("hex")));
+    expect(recs.map((r) => Buffer.from(r.data).toString("hex"))).toEqual(
+      datas.map((d) => Buffer.from(d).toString("hex")),
+    );
   });
 });
 
@@ -83,11 +90,22 @@ describe("tf.train.Example", () => {
   });
 
   it("reads unpacked float and int64 lists, and skips unknown fields", () => {
-    const ex = new ProtoWriter().message(1, (fs_) => {
-      fs_.message(1, (e) => e.stringField(1, "f").message(2, (f) => f.message(2, (l) => l.tag(1, WIRE_FIXED32).float(1.5).tag(1, WIRE_FIXED32).float(2.5))));
-      fs_.message(1, (e) => e.stringField(1, "i").message(2, (f) => f.message(3, (l) => l.tag(1, WIRE_VARINT).int64(-7).tag(1, WIRE_VARINT).int64(8))));
-      fs_.message(1, (e) => e.stringField(1, "none"));
-    }).int64Field(9, 42).finish();
+    const ex = new ProtoWriter()
+      .message(1, (fs_) => {
+        fs_.message(1, (e) =>
+          e
+            .stringField(1, "f")
+            .message(2, (f) => f.message(2, (l) => l.tag(1, WIRE_FIXED32).float(1.5).tag(1, WIRE_FIXED32).float(2.5))),
+        );
+        fs_.message(1, (e) =>
+          e
+            .stringField(1, "i")
+            .message(2, (f) => f.message(3, (l) => l.tag(1, WIRE_VARINT).int64(-7).tag(1, WIRE_VARINT).int64(8))),
+        );
+        fs_.message(1, (e) => e.stringField(1, "none"));
+      })
+      .int64Field(9, 42)
+      .finish();
     const back = decodeExample(ex);
     expect(back.get("f")).toEqual({ kind: "float", value: [1.5, 2.5] });
     expect(back.get("i")).toEqual({ kind: "int64", value: [-7, 8] });
@@ -97,21 +115,37 @@ describe("tf.train.Example", () => {
 
 describe("label_map.pbtxt", () => {
   it("parses items with single or double quotes, comments and display names", () => {
-    const cats = parseLabelMap(`# labels\nitem {\n  id: 1\n  name: 'person'\n}\nitem { name: "it's \\"x\\"" id: 2 display_name: 'X' }\nitem: { id: 3 display_name: "only display" keypoints { id: 0 label: "nose" } }\n`, "map.pbtxt");
-    expect(cats).toEqual([{ id: 1, name: "person" }, { id: 2, name: 'it\'s "x"' }, { id: 3, name: "only display" }]);
+    const cats = parseLabelMap(
+      `# labels\nitem {\n  id: 1\n  name: 'person'\n}\nitem { name: "it's \\"x\\"" id: 2 display_name: 'X' }\nitem: { id: 3 display_name: "only display" keypoints { id: 0 label: "nose" } }\n`,
+      "map.pbtxt",
+    );
+    expect(cats).toEqual([
+      { id: 1, name: "person" },
+      { id: 2, name: 'it\'s "x"' },
+      { id: 3, name: "only display" },
+    ]);
   });
 
   it("writes what it reads", () => {
-    const cats = [{ id: 1, name: "person" }, { id: 5, name: "o'brien\\x" }];
+    const cats = [
+      { id: 1, name: "person" },
+      { id: 5, name: "o'brien\\x" },
+    ];
     expect(parseLabelMap(formatLabelMap(cats), "m")).toEqual(cats);
     expect(formatLabelMap([{ id: 1, name: "person" }])).toBe("item {\n\tid: 1\n\tname: 'person'\n}\n");
   });
 
   it("fails with the line of a mistake", () => {
-    expect(catchSync(() => parseLabelMap("item {\n id: 1\n name: 'a\n}", "m.pbtxt")).message).toMatch(/m\.pbtxt \(line 3\): string is never closed/);
+    expect(catchSync(() => parseLabelMap("item {\n id: 1\n name: 'a\n}", "m.pbtxt")).message).toMatch(
+      /m\.pbtxt \(line 3\): string is never closed/,
+    );
     expect(catchSync(() => parseLabelMap("item {\n name: 'a'\n}", "m.pbtxt")).message).toMatch(/no integer id/);
-    expect(catchSync(() => parseLabelMap("item { id: 1 name: 'a' }\nitem { id: 1 name: 'b' }", "m.pbtxt")).message).toMatch(/id 1 appears twice/);
-    expect(catchSync(() => parseLabelMap("item { id: 1 name: 'a' ", "m.pbtxt")).message).toMatch(/expected "}", found the end of the file/);
+    expect(
+      catchSync(() => parseLabelMap("item { id: 1 name: 'a' }\nitem { id: 1 name: 'b' }", "m.pbtxt")).message,
+    ).toMatch(/id 1 appears twice/);
+    expect(catchSync(() => parseLabelMap("item { id: 1 name: 'a' ", "m.pbtxt")).message).toMatch(
+      /expected "}", found the end of the file/,
+    );
   });
 });
 
@@ -146,7 +180,9 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
     const out = path.join(TMP, "voc");
     const report = await tfrecord.write!(ds, out, {});
     expect(report).toEqual({ files: 2, dropped: [] });
-    expect(fs.readFileSync(path.join(out, "label_map.pbtxt"), "utf8")).toBe(fs.readFileSync(path.join(TF_DIR, "label_map.pbtxt"), "utf8").replace(/\n+$/, "\n"));
+    expect(fs.readFileSync(path.join(out, "label_map.pbtxt"), "utf8")).toBe(
+      fs.readFileSync(path.join(TF_DIR, "label_map.pbtxt"), "utf8").replace(/\n+$/, "\n"),
+    );
     const back = await tfrecord.read!(out, { images: VOC_IMAGES });
     expect(back.count()).toBe(100);
     expect(back.categories).toEqual(ds.categories);
@@ -156,8 +192,17 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
     const again = [...readRecords(path.join(out, "default.tfrecord"))].map((r) => decodeExample(r.data));
     expect(again.length).toBe(orig.length);
     for (let i = 0; i < orig.length; i++) {
-      for (const key of ["image/object/bbox/xmin", "image/object/bbox/xmax", "image/object/bbox/ymin", "image/object/bbox/ymax", "image/width", "image/height", "image/object/class/label"]) {
-        const a = again[i].get(key)!.value as number[], b = orig[i].get(key)!.value as number[];
+      for (const key of [
+        "image/object/bbox/xmin",
+        "image/object/bbox/xmax",
+        "image/object/bbox/ymin",
+        "image/object/bbox/ymax",
+        "image/width",
+        "image/height",
+        "image/object/class/label",
+      ]) {
+        const a = again[i].get(key)!.value as number[],
+          b = orig[i].get(key)!.value as number[];
         expect(a.length).toBe(b.length);
         a.forEach((v, k) => expect(Math.abs(v - b[k])).toBeLessThanOrEqual(1e-9 * Math.abs(b[k])));
       }
@@ -166,7 +211,9 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
       const encoded = (again[i].get("image/encoded")!.value as Uint8Array[])[0];
       const onDisk = fs.readFileSync(path.join(VOC_IMAGES, name));
       expect(encoded.length).toBe(onDisk.length);
-      expect(new TextDecoder().decode((again[i].get("image/key/sha256")!.value as Uint8Array[])[0])).toBe(createHash("sha256").update(onDisk).digest("hex"));
+      expect(new TextDecoder().decode((again[i].get("image/key/sha256")!.value as Uint8Array[])[0])).toBe(
+        createHash("sha256").update(onDisk).digest("hex"),
+      );
       expect(new TextDecoder().decode((again[i].get("image/format")!.value as Uint8Array[])[0])).toBe("jpeg");
     }
   });
@@ -203,14 +250,18 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
     fs.writeFileSync(file, bad);
     const err = catchSync(() => [...readRecords(file)]);
     expect(err).toBeInstanceOf(BlindspotError);
-    expect(err.message).toContain(`${file} (record 2 at byte ${second.offset}): the record's data checksum does not match`);
+    expect(err.message).toContain(
+      `${file} (record 2 at byte ${second.offset}): the record's data checksum does not match`,
+    );
     expect(err.message).toMatch(/fix: /);
 
     // A flipped byte in the length header.
     const badLength = Buffer.from(bytes);
     badLength[recs[2].offset + 1] ^= 0x01;
     fs.writeFileSync(file, badLength);
-    expect(catchSync(() => [...readRecords(file)]).message).toContain(`(record 3 at byte ${recs[2].offset}): the record length's checksum does not match`);
+    expect(catchSync(() => [...readRecords(file)]).message).toContain(
+      `(record 3 at byte ${recs[2].offset}): the record length's checksum does not match`,
+    );
   });
 
   it("says a truncated file was cut short", async () => {
@@ -233,7 +284,9 @@ describe("TFRecord, synthetic cases", () => {
 
   beforeAll(async () => {
     fs.mkdirSync(images, { recursive: true });
-    await sharp({ create: { width: 64, height: 32, channels: 3, background: "#336699" } }).png().toFile(path.join(images, "a.png"));
+    await sharp({ create: { width: 64, height: 32, channels: 3, background: "#336699" } })
+      .png()
+      .toFile(path.join(images, "a.png"));
   });
 
   function dataset(): Dataset {
@@ -253,16 +306,30 @@ describe("TFRecord, synthetic cases", () => {
   it("writes one file per split into a folder and reads the splits back", async () => {
     const out = path.join(dir, "splits");
     const report = await exportDataset(dataset(), out, { format: "tfrecord", lossy: true });
-    expect(fs.readdirSync(out).sort()).toEqual(["default.tfrecord", "label_map.pbtxt", "train.tfrecord", "val.tfrecord"]);
+    expect(fs.readdirSync(out).sort()).toEqual([
+      "default.tfrecord",
+      "label_map.pbtxt",
+      "train.tfrecord",
+      "val.tfrecord",
+    ]);
     expect(report.files).toBe(4);
     expect(report.dropped).toEqual([
       "1 confidence scores (tfrecord cannot hold them)",
       `3 images not found in ${images}: written with empty image/encoded, which training with the TF Object Detection API needs`,
     ]);
     // A category id 0 (background in TF) makes the writer renumber from 1.
-    expect(parseLabelMap(fs.readFileSync(path.join(out, "label_map.pbtxt"), "utf8"), "m")).toEqual([{ id: 1, name: "zero" }, { id: 2, name: "cat" }, { id: 3, name: "dog" }]);
+    expect(parseLabelMap(fs.readFileSync(path.join(out, "label_map.pbtxt"), "utf8"), "m")).toEqual([
+      { id: 1, name: "zero" },
+      { id: 2, name: "cat" },
+      { id: 3, name: "dog" },
+    ]);
     const back = await tfrecord.read!(out, { images });
-    const splitOf = new Map(Array.from(values<string>(back.samples, "filepath")).map((f, i) => [f, values<string | null>(back.samples, "split")[i]]));
+    const splitOf = new Map(
+      Array.from(values<string>(back.samples, "filepath")).map((f, i) => [
+        f,
+        values<string | null>(back.samples, "split")[i],
+      ]),
+    );
     expect(Object.fromEntries(splitOf)).toEqual({ "a.png": "train", "b.jpg": "val", "c.jpg": null, "d.jpg": null });
     // An image without boxes and without a known size is written without one.
     expect(imageSizes(back).get("d.jpg")).toEqual([null, null]);
@@ -272,25 +339,33 @@ describe("TFRecord, synthetic cases", () => {
     // The PNG went in as bytes.
     const rec = [...readRecords(path.join(out, "train.tfrecord"))][0];
     const ex = decodeExample(rec.data);
-    expect((ex.get("image/encoded")!.value as Uint8Array[])[0].length).toBe(fs.statSync(path.join(images, "a.png")).size);
+    expect((ex.get("image/encoded")!.value as Uint8Array[])[0].length).toBe(
+      fs.statSync(path.join(images, "a.png")).size,
+    );
     expect(new TextDecoder().decode((ex.get("image/format")!.value as Uint8Array[])[0])).toBe("png");
   });
 
   it("takes labels from the label map when class/text is absent, and reports unknown ids", async () => {
     const out = path.join(dir, "ids");
     fs.mkdirSync(out, { recursive: true });
-    const ex = (name: string, labels: number[], textLabels: string[] = []) => frameRecord(encodeExample([
-      ["image/filename", { kind: "bytes", value: [text(name)] }],
-      ["image/width", { kind: "int64", value: [100] }],
-      ["image/height", { kind: "int64", value: [50] }],
-      ["image/object/bbox/xmin", { kind: "float", value: labels.map(() => 0.25) }],
-      ["image/object/bbox/xmax", { kind: "float", value: labels.map(() => 0.75) }],
-      ["image/object/bbox/ymin", { kind: "float", value: labels.map(() => 0) }],
-      ["image/object/bbox/ymax", { kind: "float", value: labels.map(() => 0.5) }],
-      ["image/object/class/label", { kind: "int64", value: labels }],
-      ["image/object/class/text", { kind: "bytes", value: textLabels.map(text) }],
-    ]));
-    fs.writeFileSync(path.join(out, "data.record"), Buffer.concat([ex("x.jpg", [1, 2]), ex("y.jpg", [7]), ex("z.jpg", [1], ["dog"])]));
+    const ex = (name: string, labels: number[], textLabels: string[] = []) =>
+      frameRecord(
+        encodeExample([
+          ["image/filename", { kind: "bytes", value: [text(name)] }],
+          ["image/width", { kind: "int64", value: [100] }],
+          ["image/height", { kind: "int64", value: [50] }],
+          ["image/object/bbox/xmin", { kind: "float", value: labels.map(() => 0.25) }],
+          ["image/object/bbox/xmax", { kind: "float", value: labels.map(() => 0.75) }],
+          ["image/object/bbox/ymin", { kind: "float", value: labels.map(() => 0) }],
+          ["image/object/bbox/ymax", { kind: "float", value: labels.map(() => 0.5) }],
+          ["image/object/class/label", { kind: "int64", value: labels }],
+          ["image/object/class/text", { kind: "bytes", value: textLabels.map(text) }],
+        ]),
+      );
+    fs.writeFileSync(
+      path.join(out, "data.record"),
+      Buffer.concat([ex("x.jpg", [1, 2]), ex("y.jpg", [7]), ex("z.jpg", [1], ["dog"])]),
+    );
     fs.writeFileSync(path.join(out, "label_map.pbtxt"), "item { id: 1 name: 'cat' }\nitem { id: 2 name: 'bird' }\n");
     const ds = await tfrecord.read!(path.join(out, "data.record"), {});
     expect(Array.from(values(ds.objects, "label"))).toEqual(["cat", "bird", "class-7", "dog"]);
@@ -301,14 +376,19 @@ describe("TFRecord, synthetic cases", () => {
 
   it("reads sizes from the images when the record has none, else records the problem", async () => {
     const file = path.join(dir, "nosize.tfrecord");
-    fs.writeFileSync(file, frameRecord(encodeExample([
-      ["image/filename", { kind: "bytes", value: [text("a.png")] }],
-      ["image/object/bbox/xmin", { kind: "float", value: [0.5] }],
-      ["image/object/bbox/xmax", { kind: "float", value: [1] }],
-      ["image/object/bbox/ymin", { kind: "float", value: [0] }],
-      ["image/object/bbox/ymax", { kind: "float", value: [0.5] }],
-      ["image/object/class/text", { kind: "bytes", value: [text("cat")] }],
-    ])));
+    fs.writeFileSync(
+      file,
+      frameRecord(
+        encodeExample([
+          ["image/filename", { kind: "bytes", value: [text("a.png")] }],
+          ["image/object/bbox/xmin", { kind: "float", value: [0.5] }],
+          ["image/object/bbox/xmax", { kind: "float", value: [1] }],
+          ["image/object/bbox/ymin", { kind: "float", value: [0] }],
+          ["image/object/bbox/ymax", { kind: "float", value: [0.5] }],
+          ["image/object/class/text", { kind: "bytes", value: [text("cat")] }],
+        ]),
+      ),
+    );
     const ds = await tfrecord.read!(file, { images });
     expect(ds.problems).toEqual([]);
     expect(Array.from(values(ds.objects, "x"))).toEqual([32]);
@@ -322,13 +402,21 @@ describe("TFRecord, synthetic cases", () => {
   it("refuses an example whose lists disagree, naming the record", async () => {
     const file = path.join(dir, "uneven.tfrecord");
     const first = frameRecord(encodeExample([["image/filename", { kind: "bytes", value: [text("ok.jpg")] }]]));
-    fs.writeFileSync(file, Buffer.concat([first, frameRecord(encodeExample([
-      ["image/filename", { kind: "bytes", value: [text("a.png")] }],
-      ["image/object/bbox/xmin", { kind: "float", value: [0.5, 0.1] }],
-      ["image/object/bbox/xmax", { kind: "float", value: [1] }],
-      ["image/object/bbox/ymin", { kind: "float", value: [0] }],
-      ["image/object/bbox/ymax", { kind: "float", value: [0.5] }],
-    ]))]));
+    fs.writeFileSync(
+      file,
+      Buffer.concat([
+        first,
+        frameRecord(
+          encodeExample([
+            ["image/filename", { kind: "bytes", value: [text("a.png")] }],
+            ["image/object/bbox/xmin", { kind: "float", value: [0.5, 0.1] }],
+            ["image/object/bbox/xmax", { kind: "float", value: [1] }],
+            ["image/object/bbox/ymin", { kind: "float", value: [0] }],
+            ["image/object/bbox/ymax", { kind: "float", value: [0.5] }],
+          ]),
+        ),
+      ]),
+    );
     const err = await catchAsync(tfrecord.read!(file, {}));
     expect(err.message).toContain(`${file} (record 2 at byte ${first.length} (a.png)): the box lists differ in length`);
   });
@@ -352,23 +440,37 @@ describe("TFRecord per-object lists, plan and streaming", () => {
 
   beforeAll(async () => {
     fs.mkdirSync(images, { recursive: true });
-    for (const f of ["a.png", "b.png"]) await sharp({ create: { width: 40, height: 20, channels: 3, background: "#102030" } }).png().toFile(path.join(images, f));
+    for (const f of ["a.png", "b.png"])
+      await sharp({ create: { width: 40, height: 20, channels: 3, background: "#102030" } })
+        .png()
+        .toFile(path.join(images, f));
   });
 
   /** The nested encoder the flat one replaced: each message built by its own writer. */
   function nestedExample(features: [string, Feature][]): Uint8Array {
-    return new ProtoWriter().message(1, (fw) => {
-      for (const [key, f] of features) {
-        fw.message(1, (entry) => {
-          entry.stringField(1, key);
-          entry.message(2, (m) => {
-            if (f.kind === "bytes") m.message(1, (l) => { for (const v of f.value) l.bytesField(1, v); });
-            else if (f.kind === "float") m.message(2, (l) => { if (f.value.length) l.packedFloats(1, f.value); });
-            else m.message(3, (l) => { if (f.value.length) l.packedInt64s(1, f.value); });
+    return new ProtoWriter()
+      .message(1, (fw) => {
+        for (const [key, f] of features) {
+          fw.message(1, (entry) => {
+            entry.stringField(1, key);
+            entry.message(2, (m) => {
+              if (f.kind === "bytes")
+                m.message(1, (l) => {
+                  for (const v of f.value) l.bytesField(1, v);
+                });
+              else if (f.kind === "float")
+                m.message(2, (l) => {
+                  if (f.value.length) l.packedFloats(1, f.value);
+                });
+              else
+                m.message(3, (l) => {
+                  if (f.value.length) l.packedInt64s(1, f.value);
+                });
+            });
           });
-        });
-      }
-    }).finish();
+        }
+      })
+      .finish();
   }
 
   it("encodes examples flat, byte for byte as nested messages", () => {
@@ -387,45 +489,56 @@ describe("TFRecord per-object lists, plan and streaming", () => {
   });
 
   function record(name: string, extra: [string, Feature][]): Uint8Array {
-    return frameRecord(encodeExample([
-      ["image/filename", { kind: "bytes", value: [text(name)] }],
-      ["image/width", { kind: "int64", value: [100] }],
-      ["image/height", { kind: "int64", value: [50] }],
-      ["image/object/bbox/xmin", { kind: "float", value: [0, 0.5] }],
-      ["image/object/bbox/xmax", { kind: "float", value: [0.25, 1] }],
-      ["image/object/bbox/ymin", { kind: "float", value: [0, 0] }],
-      ["image/object/bbox/ymax", { kind: "float", value: [0.5, 1] }],
-      ["image/object/class/text", { kind: "bytes", value: [text("cat"), text("dog")] }],
-      ...extra,
-    ]));
+    return frameRecord(
+      encodeExample([
+        ["image/filename", { kind: "bytes", value: [text(name)] }],
+        ["image/width", { kind: "int64", value: [100] }],
+        ["image/height", { kind: "int64", value: [50] }],
+        ["image/object/bbox/xmin", { kind: "float", value: [0, 0.5] }],
+        ["image/object/bbox/xmax", { kind: "float", value: [0.25, 1] }],
+        ["image/object/bbox/ymin", { kind: "float", value: [0, 0] }],
+        ["image/object/bbox/ymax", { kind: "float", value: [0.5, 1] }],
+        ["image/object/class/text", { kind: "bytes", value: [text("cat"), text("dog")] }],
+        ...extra,
+      ]),
+    );
   }
 
   it("reads is_crowd as the crowd flag, area as the area, other per-object lists as attributes, and names the keys it ignores", async () => {
     const file = path.join(dir, "keys.tfrecord");
-    fs.writeFileSync(file, Buffer.concat([
-      record("x.jpg", [
-        ["image/object/is_crowd", { kind: "int64", value: [0, 1] }],
-        ["image/object/area", { kind: "float", value: [312.5, 2500] }],
-        ["image/object/difficult", { kind: "int64", value: [1, 0] }],
-        ["image/object/truncated", { kind: "int64", value: [0, 1] }],
-        ["image/object/view", { kind: "bytes", value: [text("frontal"), text("left")] }],
-        ["image/object/weight", { kind: "float", value: [0.5, 1] }],
-        ["image/object/mask", { kind: "bytes", value: [Uint8Array.from([0x89, 0x50, 0xff]), Uint8Array.from([0xff])] }],
-        ["image/class/label", { kind: "int64", value: [3] }],
+    fs.writeFileSync(
+      file,
+      Buffer.concat([
+        record("x.jpg", [
+          ["image/object/is_crowd", { kind: "int64", value: [0, 1] }],
+          ["image/object/area", { kind: "float", value: [312.5, 2500] }],
+          ["image/object/difficult", { kind: "int64", value: [1, 0] }],
+          ["image/object/truncated", { kind: "int64", value: [0, 1] }],
+          ["image/object/view", { kind: "bytes", value: [text("frontal"), text("left")] }],
+          ["image/object/weight", { kind: "float", value: [0.5, 1] }],
+          [
+            "image/object/mask",
+            { kind: "bytes", value: [Uint8Array.from([0x89, 0x50, 0xff]), Uint8Array.from([0xff])] },
+          ],
+          ["image/class/label", { kind: "int64", value: [3] }],
+        ]),
+        record("y.jpg", [
+          ["image/object/difficult", { kind: "int64", value: [1] }], // not one per box
+          ["image/object/group_of", { kind: "int64", value: [] }], // empty: nothing to keep
+          ["image/class/label", { kind: "int64", value: [4] }],
+        ]),
       ]),
-      record("y.jpg", [
-        ["image/object/difficult", { kind: "int64", value: [1] }], // not one per box
-        ["image/object/group_of", { kind: "int64", value: [] }], // empty: nothing to keep
-        ["image/class/label", { kind: "int64", value: [4] }],
-      ]),
-    ]));
+    );
     const ds = await tfrecord.read!(file, {});
     expect(Array.from(values(ds.objects, "iscrowd"))).toEqual([0, 1, 0, 0]);
     expect(Array.from(values(ds.objects, "area"))).toEqual([312.5, 2500, null, null]);
-    expect(Array.from(values<string | null>(ds.objects, "attributes")).map((a) => (a === null ? null : JSON.parse(a)))).toEqual([
+    expect(
+      Array.from(values<string | null>(ds.objects, "attributes")).map((a) => (a === null ? null : JSON.parse(a))),
+    ).toEqual([
       { difficult: 1, truncated: 0, view: "frontal", weight: 0.5 },
       { difficult: 0, truncated: 1, view: "left", weight: 1 },
-      null, null,
+      null,
+      null,
     ]);
     expect(ds.problems).toHaveLength(1);
     const p = ds.problems[0];
@@ -442,9 +555,40 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     const a = b.addSample({ filepath: "a.png", width: 40, height: 20 });
     const c = b.addSample({ filepath: "b.png", width: 40, height: 20 });
-    b.addObject({ sampleId: a, field: "ground_truth", label: "cat", x: 0, y: 0, w: 10, h: 10, area: 100, iscrowd: 1, attributes: { difficult: 1, view: "left", weight: 0.5 } });
-    b.addObject({ sampleId: a, field: "ground_truth", label: "dog", x: 10, y: 0, w: 20, h: 10, area: 200, attributes: { difficult: 0, view: "right", weight: 2 } });
-    b.addObject({ sampleId: c, field: "ground_truth", label: "cat", x: 0, y: 0, w: 4, h: 4, area: 16, attributes: { difficult: 0 } });
+    b.addObject({
+      sampleId: a,
+      field: "ground_truth",
+      label: "cat",
+      x: 0,
+      y: 0,
+      w: 10,
+      h: 10,
+      area: 100,
+      iscrowd: 1,
+      attributes: { difficult: 1, view: "left", weight: 0.5 },
+    });
+    b.addObject({
+      sampleId: a,
+      field: "ground_truth",
+      label: "dog",
+      x: 10,
+      y: 0,
+      w: 20,
+      h: 10,
+      area: 200,
+      attributes: { difficult: 0, view: "right", weight: 2 },
+    });
+    b.addObject({
+      sampleId: c,
+      field: "ground_truth",
+      label: "cat",
+      x: 0,
+      y: 0,
+      w: 4,
+      h: 4,
+      area: 16,
+      attributes: { difficult: 0 },
+    });
     return b.build();
   }
 
@@ -457,7 +601,11 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     const ds = attributed();
     expect(Array.from(values(back.objects, "iscrowd"))).toEqual(Array.from(values(ds.objects, "iscrowd")));
     expect(Array.from(values(back.objects, "area"))).toEqual([100, 200, 16]);
-    expect(Array.from(values(back.objects, "attributes"))).toEqual(['{"difficult":1,"view":"left","weight":0.5}', '{"difficult":0,"view":"right","weight":2}', '{"difficult":0}']);
+    expect(Array.from(values(back.objects, "attributes"))).toEqual([
+      '{"difficult":1,"view":"left","weight":0.5}',
+      '{"difficult":0,"view":"right","weight":2}',
+      '{"difficult":0}',
+    ]);
     expect(fs.readdirSync(out).sort()).toEqual(["default.tfrecord", "label_map.pbtxt"]); // no temporary file left
   });
 
@@ -466,8 +614,27 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     const a = b.addSample({ filepath: "a.png", width: 40, height: 20 });
     b.addSample({ filepath: "gone.png", width: 40, height: 20 });
-    b.addObject({ sampleId: a, field: "ground_truth", label: "cat", x: 0, y: 0, w: 10, h: 10, area: 100.1, attributes: { occluded: true, note: "x", score: 0.1, is_crowd: 1 } });
-    b.addObject({ sampleId: a, field: "ground_truth", label: "cat", x: 1, y: 1, w: 10, h: 10, attributes: { occluded: false, score: 0.2, is_crowd: 0, shape: [1, 2] } });
+    b.addObject({
+      sampleId: a,
+      field: "ground_truth",
+      label: "cat",
+      x: 0,
+      y: 0,
+      w: 10,
+      h: 10,
+      area: 100.1,
+      attributes: { occluded: true, note: "x", score: 0.1, is_crowd: 1 },
+    });
+    b.addObject({
+      sampleId: a,
+      field: "ground_truth",
+      label: "cat",
+      x: 1,
+      y: 1,
+      w: 10,
+      h: 10,
+      attributes: { occluded: false, score: 0.2, is_crowd: 0, shape: [1, 2] },
+    });
     const ds = b.build();
     const expected = [
       `1 image not found in ${images}: written with empty image/encoded, which training with the TF Object Detection API needs`,
@@ -485,7 +652,10 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     const report = await exportDataset(ds, out, { format: "tfrecord", lossy: true });
     expect(report.dropped).toEqual(expected);
     const back = await tfrecord.read!(out, {});
-    expect(Array.from(values(back.objects, "attributes"))).toEqual(['{"occluded":1,"score":0.10000000149011612}', '{"occluded":0,"score":0.20000000298023224}']);
+    expect(Array.from(values(back.objects, "attributes"))).toEqual([
+      '{"occluded":1,"score":0.10000000149011612}',
+      '{"occluded":0,"score":0.20000000298023224}',
+    ]);
   });
 
   it("streams records to a temporary file and leaves nothing behind when a write fails", async () => {
@@ -525,7 +695,9 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     const ds = b.build();
     const out = path.join(dir, "ids.tfrecord");
     const planned = await tfrecord.plan!(ds, out, {});
-    expect(planned.filter((l) => /image ids/.test(l))).toEqual(["1 image ids that are text reading back as a number, or not text or numbers (tfrecord writes image/source_id as text and reads numbers back as numbers)"]);
+    expect(planned.filter((l) => /image ids/.test(l))).toEqual([
+      "1 image ids that are text reading back as a number, or not text or numbers (tfrecord writes image/source_id as text and reads numbers back as numbers)",
+    ]);
     await exportDataset(ds, out, { format: "tfrecord", lossy: true });
     const back = await tfrecord.read!(out, {});
     // Each record names its image by file name, so the null id is no column value.
@@ -535,23 +707,37 @@ describe("TFRecord per-object lists, plan and streaming", () => {
   it("lists the splits a single file, or a split named default, cannot hold", async () => {
     const b = new DatasetBuilder("splits", null);
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
-    for (const [f, split] of [["a.png", "train"], ["b.png", "default"], ["c.png", null]] as const) b.addSample({ filepath: f, width: 40, height: 20, split });
+    for (const [f, split] of [
+      ["a.png", "train"],
+      ["b.png", "default"],
+      ["c.png", null],
+    ] as const)
+      b.addSample({ filepath: f, width: 40, height: 20, split });
     const ds = b.build();
     // One file: no splits at all.
     const file = path.join(dir, "one", "all.tfrecord");
     const err = await catchAsync(exportDataset(ds, file, { format: "tfrecord" }));
-    expect(err.message).toMatch(/2 samples' splits \(a single tfrecord file holds none: write to a folder for one file per split\)/);
+    expect(err.message).toMatch(
+      /2 samples' splits \(a single tfrecord file holds none: write to a folder for one file per split\)/,
+    );
     expect(fs.existsSync(file)).toBe(false);
     await exportDataset(ds, file, { format: "tfrecord", lossy: true });
     expect(Array.from(values((await tfrecord.read!(file, {})).samples, "split"))).toEqual([null, null, null]);
     // A folder: one file per split, and default.tfrecord is the samples without one.
     const folder = path.join(dir, "split-folder");
     const planned = await tfrecord.plan!(ds, folder, {});
-    expect(planned.filter((l) => /split/.test(l))).toEqual(['1 samples\' splits named "default" (default.tfrecord is read back as samples without a split)']);
+    expect(planned.filter((l) => /split/.test(l))).toEqual([
+      '1 samples\' splits named "default" (default.tfrecord is read back as samples without a split)',
+    ]);
     await exportDataset(ds, folder, { format: "tfrecord", lossy: true });
     expect(fs.readdirSync(folder).sort()).toEqual(["default.tfrecord", "label_map.pbtxt", "train.tfrecord"]);
     const back = await tfrecord.read!(folder, {});
-    const splitOf = new Map(Array.from(values<string>(back.samples, "filepath"), (f, i) => [f, values<string | null>(back.samples, "split")[i]]));
+    const splitOf = new Map(
+      Array.from(values<string>(back.samples, "filepath"), (f, i) => [
+        f,
+        values<string | null>(back.samples, "split")[i],
+      ]),
+    );
     expect(Object.fromEntries(splitOf)).toEqual({ "a.png": "train", "b.png": null, "c.png": null });
   });
 
@@ -559,7 +745,16 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     const b = new DatasetBuilder("nested", null);
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     b.addSample({ filepath: "a.png", width: 40, height: 20 });
-    b.addObject({ sampleId: "a.png", field: "ground_truth", label: "cat", x: 0, y: 0, w: 4, h: 4, attributes: { attributes: { occluded: 1, note: "inner" }, note: "outer" } });
+    b.addObject({
+      sampleId: "a.png",
+      field: "ground_truth",
+      label: "cat",
+      x: 0,
+      y: 0,
+      w: 4,
+      h: 4,
+      attributes: { attributes: { occluded: 1, note: "inner" }, note: "outer" },
+    });
     const ds = b.build();
     const out = path.join(dir, "nested.tfrecord");
     const planned = await tfrecord.plan!(ds, out, {});
@@ -568,7 +763,10 @@ describe("TFRecord per-object lists, plan and streaming", () => {
       "1 nested attribute values named like an attribute of the object itself (tfrecord keeps the object's own)",
     ]);
     await exportDataset(ds, out, { format: "tfrecord", lossy: true });
-    expect(JSON.parse(values<string>((await tfrecord.read!(out, {})).objects, "attributes")[0])).toEqual({ occluded: 1, note: "outer" });
+    expect(JSON.parse(values<string>((await tfrecord.read!(out, {})).objects, "attributes")[0])).toEqual({
+      occluded: 1,
+      note: "outer",
+    });
   });
 
   it("refuses a split that is not a file name", async () => {
@@ -590,7 +788,17 @@ describe("Open Images writer plan", () => {
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
     b.addSample({ filepath: "a.jpg", width: 100, height: 50 });
     b.addSample({ filepath: "empty.jpg", width: 100, height: 50 });
-    for (let k = 0; k < 20; k++) b.addObject({ sampleId: "a.jpg", field: "ground_truth", label: "cat", x: k, y: 0, w: 10, h: 10, attributes: { difficult: 1, XMin: 0 } });
+    for (let k = 0; k < 20; k++)
+      b.addObject({
+        sampleId: "a.jpg",
+        field: "ground_truth",
+        label: "cat",
+        x: k,
+        y: 0,
+        w: 10,
+        h: 10,
+        attributes: { difficult: 1, XMin: 0 },
+      });
     const ds = b.build();
     const out = path.join(dir, "boxes.csv");
     const err = await catchAsync(exportDataset(ds, out, { format: "openimages" }));

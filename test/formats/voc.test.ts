@@ -10,22 +10,43 @@ import { voc } from "../../src/formats/voc";
 import { HAS_SHARED, snapshot, tmpDir, VOC, VOC_COCO, VOC_IMAGES, vocReferenceDiffs } from "../helpers/data";
 import { coco } from "../../src/formats/coco";
 
-interface Box { label: string; x: number; y: number; w: number; h: number; attributes?: Record<string, unknown> }
-interface Sample { filepath: string; width?: number; height?: number; split?: string | null; boxes?: Box[] }
+interface Box {
+  label: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  attributes?: Record<string, unknown>;
+}
+interface Sample {
+  filepath: string;
+  width?: number;
+  height?: number;
+  split?: string | null;
+  boxes?: Box[];
+}
 
 /** A ground-truth dataset built in memory. */
 function dataset(samples: Sample[]): Dataset {
   const b = new DatasetBuilder("test", null);
   b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
   for (const s of samples) {
-    const id = b.addSample({ filepath: s.filepath, width: s.width ?? 100, height: s.height ?? 80, split: s.split ?? null });
+    const id = b.addSample({
+      filepath: s.filepath,
+      width: s.width ?? 100,
+      height: s.height ?? 80,
+      split: s.split ?? null,
+    });
     for (const o of s.boxes ?? []) b.addObject({ sampleId: id, field: "ground_truth", ...o });
   }
   return b.build();
 }
 
 async function rejection(p: Promise<unknown>): Promise<BlindspotError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(BlindspotError);
   return err as BlindspotError;
 }
@@ -33,14 +54,18 @@ async function rejection(p: Promise<unknown>): Promise<BlindspotError> {
 /** A folder with one VOC annotation file `a.xml` holding `objects` (XML text). */
 function vocFile(objects: string, root = "<annotation>"): string {
   const dir = tmpDir("voc-in");
-  fs.writeFileSync(path.join(dir, "a.xml"), `${root}\n<filename>a.jpg</filename>\n<size><width>100</width><height>80</height><depth>3</depth></size>\n${objects}\n</annotation>\n`);
+  fs.writeFileSync(
+    path.join(dir, "a.xml"),
+    `${root}\n<filename>a.jpg</filename>\n<size><width>100</width><height>80</height><depth>3</depth></size>\n${objects}\n</annotation>\n`,
+  );
   return dir;
 }
 
 /** `v` as the short decimal a labels file would hold. */
 const dec = (v: number, places: number) => Number(v.toFixed(places));
 
-const attrs = (ds: Dataset) => Array.from(values<string | null>(ds.objects, "attributes"), (a) => (a === null ? null : JSON.parse(a)));
+const attrs = (ds: Dataset) =>
+  Array.from(values<string | null>(ds.objects, "attributes"), (a) => (a === null ? null : JSON.parse(a)));
 
 describe.skipIf(!HAS_SHARED)("VOC on the VOC100 sample", () => {
   it("reads both VOC layouts with the COCO reference's boxes, and VOC's own attributes typed", async () => {
@@ -82,7 +107,9 @@ describe.skipIf(!HAS_SHARED)("VOC on the VOC100 sample", () => {
 
 describe("VOC reader (streaming XML scanner)", () => {
   it("keeps label text as written, spaces included", async () => {
-    const dir = vocFile("<object><name> van </name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>11</xmax><ymax>12</ymax></bndbox></object>");
+    const dir = vocFile(
+      "<object><name> van </name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>11</xmax><ymax>12</ymax></bndbox></object>",
+    );
     const ds = await voc.read!(dir, {});
     expect(Array.from(values<string>(ds.objects, "label"))).toEqual([" van "]);
   });
@@ -108,7 +135,9 @@ describe("VOC reader (streaming XML scanner)", () => {
         <attribute><name>empty</name><value></value></attribute>
       </attributes></object>`);
     const ds = await voc.read!(dir, {});
-    expect(attrs(ds)).toEqual([{ difficult: 1, occluded: true, color: "dark red", parked: true, speed: -150, plate: "007", empty: "" }]);
+    expect(attrs(ds)).toEqual([
+      { difficult: 1, occluded: true, color: "dark red", parked: true, speed: -150, plate: "007", empty: "" },
+    ]);
   });
 
   it("fails with the file, the place and a fix", async () => {
@@ -116,7 +145,12 @@ describe("VOC reader (streaming XML scanner)", () => {
     expect(noBox.message).toMatch(/a\.xml \(object 1, line 4\): object has no complete <bndbox>/);
     expect(noBox.hint).toMatch(/bndbox with four numbers/);
 
-    const noName = await rejection(voc.read!(vocFile("<object><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>11</xmax><ymax>12</ymax></bndbox></object>"), {}));
+    const noName = await rejection(
+      voc.read!(
+        vocFile("<object><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>11</xmax><ymax>12</ymax></bndbox></object>"),
+        {},
+      ),
+    );
     expect(noName.message).toMatch(/object has no <name>/);
 
     const cut = tmpDir("voc-cut");
@@ -134,7 +168,8 @@ describe("VOC reader (streaming XML scanner)", () => {
   });
 
   it("records an object's <part>s and <actions> as problems: nothing is left out silently", async () => {
-    const box = (x: number) => `<bndbox><xmin>${x}</xmin><ymin>${x}</ymin><xmax>${x + 2}</xmax><ymax>${x + 2}</ymax></bndbox>`;
+    const box = (x: number) =>
+      `<bndbox><xmin>${x}</xmin><ymin>${x}</ymin><xmax>${x + 2}</xmax><ymax>${x + 2}</ymax></bndbox>`;
     const dir = vocFile(`<object><name>person</name>${box(1)}
       <part><name>head</name>${box(2)}</part><part><name>hand</name>${box(3)}</part><part><name>hand</name>${box(4)}</part>
       <actions><jumping>0</jumping><phoning>1</phoning></actions><point><x>3</x><y>4</y></point>
@@ -146,7 +181,9 @@ describe("VOC reader (streaming XML scanner)", () => {
       ["unsupported-shape", "a.jpg", path.join(dir, "a.xml")],
       ["ignored-field", "a.jpg", path.join(dir, "a.xml")],
     ]);
-    expect(ds.problems[0].message).toBe("3 <part> box(es) of objects not loaded (1 head, 2 hand): blindspot reads each object's own box");
+    expect(ds.problems[0].message).toBe(
+      "3 <part> box(es) of objects not loaded (1 head, 2 hand): blindspot reads each object's own box",
+    );
     expect(ds.problems[1].message).toBe("not loaded: 2 <actions>, 1 <point> of objects");
   });
 
@@ -154,17 +191,26 @@ describe("VOC reader (streaming XML scanner)", () => {
     const dir = tmpDir("voc-default");
     fs.mkdirSync(path.join(dir, "Annotations"));
     fs.mkdirSync(path.join(dir, "ImageSets/Main"), { recursive: true });
-    for (const n of ["a", "b", "c"]) fs.writeFileSync(path.join(dir, "Annotations", `${n}.xml`), `<annotation><filename>${n}.jpg</filename></annotation>`);
+    for (const n of ["a", "b", "c"])
+      fs.writeFileSync(
+        path.join(dir, "Annotations", `${n}.xml`),
+        `<annotation><filename>${n}.jpg</filename></annotation>`,
+      );
     // "a" is listed in both: a real split wins over default, whichever file comes first.
     fs.writeFileSync(path.join(dir, "ImageSets/Main/default.txt"), "a\nb\n");
     fs.writeFileSync(path.join(dir, "ImageSets/Main/aaa.txt"), "a\n");
     const ds = await voc.read!(dir, {});
     expect(Array.from(values<string | null>(ds.samples, "split"))).toEqual(["aaa", null, null]);
 
-    const named = dataset([{ filepath: "a.jpg", split: "default" }, { filepath: "b.jpg", split: "train" }]);
+    const named = dataset([
+      { filepath: "a.jpg", split: "default" },
+      { filepath: "b.jpg", split: "train" },
+    ]);
     const out = path.join(tmpDir("voc-default-out"), "voc");
     const err = await rejection(exportDataset(named, out, { format: "voc" }));
-    expect(err.message).toContain(`1 samples' splits named "default" (voc reads ImageSets/Main/default.txt as samples without a split)`);
+    expect(err.message).toContain(
+      `1 samples' splits named "default" (voc reads ImageSets/Main/default.txt as samples without a split)`,
+    );
     expect(fs.existsSync(out)).toBe(false);
     await exportDataset(named, out, { format: "voc", lossy: true });
     expect(Array.from(values<string | null>((await voc.read!(out, {})).samples, "split"))).toEqual([null, "train"]);
@@ -174,7 +220,11 @@ describe("VOC reader (streaming XML scanner)", () => {
     const dir = tmpDir("voc-sets");
     fs.mkdirSync(path.join(dir, "Annotations"));
     fs.mkdirSync(path.join(dir, "ImageSets/Main"), { recursive: true });
-    for (const n of ["a", "b"]) fs.writeFileSync(path.join(dir, "Annotations", `${n}.xml`), `<annotation><filename>${n}.jpg</filename></annotation>`);
+    for (const n of ["a", "b"])
+      fs.writeFileSync(
+        path.join(dir, "Annotations", `${n}.xml`),
+        `<annotation><filename>${n}.jpg</filename></annotation>`,
+      );
     fs.writeFileSync(path.join(dir, "ImageSets/Main/train_small.txt"), "a\n");
     fs.writeFileSync(path.join(dir, "ImageSets/Main/val.txt"), "b\n");
     fs.writeFileSync(path.join(dir, "ImageSets/Main/car_val.txt"), "a  1\nb -1\n");
@@ -186,7 +236,14 @@ describe("VOC reader (streaming XML scanner)", () => {
 describe("VOC writer", () => {
   it("writes corners so that non-integer boxes read back exactly", async () => {
     const boxes: Box[] = [];
-    for (let k = 0; k < 200; k++) boxes.push({ label: "car", x: dec((k * 0.37) % 50 + 0.1, 2), y: dec((k * 1.13) % 40 + 0.3, 2), w: dec(0.2 + (k % 7) * 0.1, 1), h: dec(0.7 + (k % 5) * 0.33, 2) });
+    for (let k = 0; k < 200; k++)
+      boxes.push({
+        label: "car",
+        x: dec(((k * 0.37) % 50) + 0.1, 2),
+        y: dec(((k * 1.13) % 40) + 0.3, 2),
+        w: dec(0.2 + (k % 7) * 0.1, 1),
+        h: dec(0.7 + (k % 5) * 0.33, 2),
+      });
     const ds = dataset([{ filepath: "a.jpg", boxes }]);
     const out = path.join(tmpDir("voc-exact"), "voc");
     await exportDataset(ds, out, { format: "voc" });
@@ -196,13 +253,26 @@ describe("VOC writer", () => {
   });
 
   it("writes every attribute, the others as CVAT / Datumaro do, and reads them back the same", async () => {
-    const a = { pose: "Left", truncated: 1, difficult: false, occluded: true, color: "red", count: 3, ratio: 0.25, parked: true, note: " two  spaces ", "a<b&c": "x\ny" };
+    const a = {
+      pose: "Left",
+      truncated: 1,
+      difficult: false,
+      occluded: true,
+      color: "red",
+      count: 3,
+      ratio: 0.25,
+      parked: true,
+      note: " two  spaces ",
+      "a<b&c": "x\ny",
+    };
     const ds = dataset([{ filepath: "a.jpg", boxes: [{ label: " van ", x: 1, y: 2, w: 10, h: 20, attributes: a }] }]);
     const out = path.join(tmpDir("voc-attrs"), "voc");
     const report = await exportDataset(ds, out, { format: "voc" });
     expect(report.dropped).toEqual([]);
     const xml = fs.readFileSync(path.join(out, "Annotations/a.xml"), "utf8");
-    expect(xml.replace(/\s+/g, "")).toContain("<attributes><attribute><name>color</name><value>red</value></attribute><attribute><name>count</name><value>3</value></attribute>");
+    expect(xml.replace(/\s+/g, "")).toContain(
+      "<attributes><attribute><name>color</name><value>red</value></attribute><attribute><name>count</name><value>3</value></attribute>",
+    );
     expect(xml).toContain("<pose>Left</pose>");
     const back = await voc.read!(out, {});
     expect(snapshot(back).objects).toEqual(snapshot(ds).objects);
@@ -210,7 +280,12 @@ describe("VOC writer", () => {
   });
 
   it("refuses attribute values that would read back changed, unless lossy", async () => {
-    const ds = dataset([{ filepath: "a.jpg", boxes: [{ label: "car", x: 1, y: 2, w: 10, h: 20, attributes: { plate: "42", tags: ["a"], gone: null } }] }]);
+    const ds = dataset([
+      {
+        filepath: "a.jpg",
+        boxes: [{ label: "car", x: 1, y: 2, w: 10, h: 20, attributes: { plate: "42", tags: ["a"], gone: null } }],
+      },
+    ]);
     const dir = tmpDir("voc-typed");
     const err = await rejection(exportDataset(ds, path.join(dir, "voc"), { format: "voc" }));
     expect(err.message).toMatch(/1 attribute values that are text reading back as a number or true\/false .*plate/);
@@ -223,19 +298,39 @@ describe("VOC writer", () => {
   });
 
   it('lists nested attributes ({"attributes": {...}}) it writes flat', async () => {
-    const ds = dataset([{ filepath: "a.jpg", boxes: [{ label: "car", x: 1, y: 2, w: 10, h: 20, attributes: { attributes: { occluded: true, color: "red" }, color: "blue" } }] }]);
+    const ds = dataset([
+      {
+        filepath: "a.jpg",
+        boxes: [
+          {
+            label: "car",
+            x: 1,
+            y: 2,
+            w: 10,
+            h: 20,
+            attributes: { attributes: { occluded: true, color: "red" }, color: "blue" },
+          },
+        ],
+      },
+    ]);
     const out = path.join(tmpDir("voc-nested"), "voc");
     const err = await rejection(exportDataset(ds, out, { format: "voc" }));
-    expect(err.message).toContain(`1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (voc has no nesting: they read back flat)`);
-    expect(err.message).toContain("1 nested attribute values named like an attribute of the object itself (voc keeps the object's own)");
+    expect(err.message).toContain(
+      `1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (voc has no nesting: they read back flat)`,
+    );
+    expect(err.message).toContain(
+      "1 nested attribute values named like an attribute of the object itself (voc keeps the object's own)",
+    );
     await exportDataset(ds, out, { format: "voc", lossy: true });
     expect(attrs(await voc.read!(out, {}))).toEqual([{ occluded: true, color: "blue" }]);
   });
 
   it("writes splits as ImageSets/Main lists and reads them back", async () => {
     const ds = dataset([
-      { filepath: "train/a.jpg", split: "train" }, { filepath: "val/b.jpg", split: "val" },
-      { filepath: "c.jpg", split: "my_split" }, { filepath: "d.jpg" },
+      { filepath: "train/a.jpg", split: "train" },
+      { filepath: "val/b.jpg", split: "val" },
+      { filepath: "c.jpg", split: "my_split" },
+      { filepath: "d.jpg" },
     ]);
     const out = path.join(tmpDir("voc-splits"), "voc");
     await exportDataset(ds, out, { format: "voc" });
@@ -254,7 +349,12 @@ describe("VOC writer", () => {
 
   it("refuses images that share a file stem (one annotation file each), before writing anything", async () => {
     const dir = tmpDir("voc-stems");
-    const ds = dataset([{ filepath: "x/a.jpg" }, { filepath: "y/a.png" }, { filepath: "z/A.jpg" }, { filepath: "b.jpg" }]);
+    const ds = dataset([
+      { filepath: "x/a.jpg" },
+      { filepath: "y/a.png" },
+      { filepath: "z/A.jpg" },
+      { filepath: "b.jpg" },
+    ]);
     const err = await rejection(exportDataset(ds, path.join(dir, "voc"), { format: "voc" }));
     expect(err.message).toMatch(/2 samples would overwrite another's file, so nothing was written/);
     expect(err.message).toContain('Annotations/a.xml <- "x/a.jpg", "y/a.png", "z/A.jpg"');

@@ -24,7 +24,9 @@ const DET_LAYOUTS: [string, string][] = [
 ];
 
 describe.skipIf(!HAS_SHARED)("VOC100: every layout loads to the same dataset", async () => {
-  const reference = HAS_SHARED ? await load(path.join(VOC, GT_LAYOUTS[0][1]), { format: "coco", images: VOC_IMAGES }) : null!;
+  const reference = HAS_SHARED
+    ? await load(path.join(VOC, GT_LAYOUTS[0][1]), { format: "coco", images: VOC_IMAGES })
+    : null!;
   const refBoxes = HAS_SHARED ? canonical(reference, "ground_truth") : null!;
   const refLabels = HAS_SHARED ? summarize(reference).fields[0].labels : null!;
 
@@ -47,7 +49,14 @@ describe.skipIf(!HAS_SHARED)("VOC100: every layout loads to the same dataset", a
     });
   }
 
-  const firstDets = HAS_SHARED ? await load(path.join(VOC, DET_LAYOUTS[0][1]), { format: DET_LAYOUTS[0][0], images: VOC_IMAGES, classes: VOC_CLASSES, field: "model" }) : null!;
+  const firstDets = HAS_SHARED
+    ? await load(path.join(VOC, DET_LAYOUTS[0][1]), {
+        format: DET_LAYOUTS[0][0],
+        images: VOC_IMAGES,
+        classes: VOC_CLASSES,
+        field: "model",
+      })
+    : null!;
   for (const [format, rel] of DET_LAYOUTS) {
     it(`predictions ${rel} (${format}) give the same 452 scored boxes`, async () => {
       const ds = await load(path.join(VOC, rel), { format, images: VOC_IMAGES, classes: VOC_CLASSES, field: "model" });

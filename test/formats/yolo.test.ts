@@ -6,16 +6,45 @@ import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { detectFormat, exportDataset, load } from "../../src/formats/api";
 import { readClassList, readClassNames, stripComment, yolo } from "../../src/formats/yolo";
-import { boxDiffs, HAS_SHARED, rejection, snapshot, tmpDir, VOC, VOC_IMAGES, vocReferenceDiffs, writeImage, writeText } from "../helpers/data";
+import {
+  boxDiffs,
+  HAS_SHARED,
+  rejection,
+  snapshot,
+  tmpDir,
+  VOC,
+  VOC_IMAGES,
+  vocReferenceDiffs,
+  writeImage,
+  writeText,
+} from "../helpers/data";
 
-interface Box { label: string; x: number; y: number; w: number; h: number; confidence?: number }
-interface Sample { filepath: string; width?: number; height?: number; split?: string | null; boxes?: Box[] }
+interface Box {
+  label: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  confidence?: number;
+}
+interface Sample {
+  filepath: string;
+  width?: number;
+  height?: number;
+  split?: string | null;
+  boxes?: Box[];
+}
 
 function dataset(samples: Sample[], predicted = false): Dataset {
   const b = new DatasetBuilder("test", null);
   b.declareField({ name: "ground_truth", kind: "detections", predicted });
   for (const s of samples) {
-    const id = b.addSample({ filepath: s.filepath, width: s.width ?? 100, height: s.height ?? 80, split: s.split ?? null });
+    const id = b.addSample({
+      filepath: s.filepath,
+      width: s.width ?? 100,
+      height: s.height ?? 80,
+      split: s.split ?? null,
+    });
     for (const o of s.boxes ?? []) b.addObject({ sampleId: id, field: "ground_truth", ...o });
   }
   return b.build();
@@ -39,7 +68,8 @@ describe.skipIf(!HAS_SHARED)("YOLO on the VOC100 sample", () => {
     expect(fs.readdirSync(path.join(out, "labels")).sort()).toEqual(["train", "val"]);
     const back = await yolo.read!(out, { images: VOC_IMAGES });
     expect(back.problems).toEqual([]);
-    const byFile = (d: Dataset) => new Map(col<string>(d, "samples", "filepath").map((f, i) => [f, col<string | null>(d, "samples", "split")[i]]));
+    const byFile = (d: Dataset) =>
+      new Map(col<string>(d, "samples", "filepath").map((f, i) => [f, col<string | null>(d, "samples", "split")[i]]));
     expect(byFile(back)).toEqual(byFile(ds));
     expect(await vocReferenceDiffs(back)).toEqual([]);
   });
@@ -129,7 +159,9 @@ describe("YOLO data.yaml names", () => {
     expect(names("path: .\nnames: ['a, b', \"c\", d]  # classes\nnc: 3\n")).toEqual(["a, b", "c", "d"]);
     expect(names("names: [\n  cat, # first\n  dog\n]\n")).toEqual(["cat", "dog"]);
     expect(names("names: {0: cat, 1: 'hot dog'}\n")).toEqual(["cat", "hot dog"]);
-    expect(names("names:\n  # the classes\n  - cat # one\n\n  - 'it''s'\n  - \"x # y\"\ntrain: images/train\n")).toEqual(["cat", "it's", "x # y"]);
+    expect(
+      names("names:\n  # the classes\n  - cat # one\n\n  - 'it''s'\n  - \"x # y\"\ntrain: images/train\n"),
+    ).toEqual(["cat", "it's", "x # y"]);
     expect(names("names: # by index\n  0: person  # people\n  1: bicycle\n")).toEqual(["person", "bicycle"]);
     expect(names("names: ['a]b', \"c, d\", e] # x\n")).toEqual(["a]b", "c, d", "e"]);
     expect(() => names("names: [a, b\n")).toThrow(/names list is not closed/);
@@ -142,8 +174,9 @@ describe("YOLO data.yaml names", () => {
 
   it("finds the names in a YAML of any name (coco8.yaml), and never takes a comment for a class", async () => {
     const root = tmpDir("yolo-any-yaml");
-    const yaml = "# Ultralytics YOLO, AGPL-3.0 license\n# COCO8 dataset config file\npath: .\ntrain: images/train\n"
-      + "names:\n  0: person\n  1: bicycle\n";
+    const yaml =
+      "# Ultralytics YOLO, AGPL-3.0 license\n# COCO8 dataset config file\npath: .\ntrain: images/train\n" +
+      "names:\n  0: person\n  1: bicycle\n";
     writeText(path.join(root, "coco8.yaml"), yaml);
     writeText(path.join(root, "notes.yml"), "author: me\n");
     await writeImage(path.join(root, "images/train/a.jpg"), 100, 50);
@@ -163,11 +196,18 @@ describe("YOLO writer", () => {
     await writeImage(path.join(root, "images/train/a.jpg"), 100, 80);
     await writeImage(path.join(root, "images/val/a.jpg"), 100, 80);
     await writeImage(path.join(root, "images/b.jpg"), 100, 80);
-    const ds = dataset([
-      { filepath: "b.jpg", boxes: [] },
-      { filepath: "train/a.jpg", split: "train", boxes: [{ label: "cat", x: 10, y: 20, w: 30, h: 40, confidence: 0.75 }] },
-      { filepath: "val/a.jpg", split: "val", boxes: [{ label: "dog", x: 0, y: 0, w: 50, h: 40, confidence: 0.5 }] },
-    ], true);
+    const ds = dataset(
+      [
+        { filepath: "b.jpg", boxes: [] },
+        {
+          filepath: "train/a.jpg",
+          split: "train",
+          boxes: [{ label: "cat", x: 10, y: 20, w: 30, h: 40, confidence: 0.75 }],
+        },
+        { filepath: "val/a.jpg", split: "val", boxes: [{ label: "dog", x: 0, y: 0, w: 50, h: 40, confidence: 0.5 }] },
+      ],
+      true,
+    );
     const out = path.join(root, "out");
     await exportDataset(ds, out, { format: "yolo" });
     expect(fs.readFileSync(path.join(out, "labels/train/a.txt"), "utf8")).toBe("0 0.25 0.5 0.3 0.5 0.75\n");
@@ -188,15 +228,22 @@ describe("YOLO writer", () => {
     expect(err.message).toContain('labels/train/a.txt <- "x/a.jpg", "y/a.jpg", "z/a.png"');
     expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
     // Different splits are different folders.
-    const ok = dataset([{ filepath: "x/a.jpg", split: "train" }, { filepath: "y/a.jpg", split: "val" }]);
+    const ok = dataset([
+      { filepath: "x/a.jpg", split: "train" },
+      { filepath: "y/a.jpg", split: "val" },
+    ]);
     expect((await exportDataset(ok, path.join(dir, "ok"), { format: "yolo" })).files).toBe(3);
   });
 
   it("refuses a split or file name that would leave the output folder", async () => {
     const dir = tmpDir("yolo-escape");
-    const split = await rejection(exportDataset(dataset([{ filepath: "a.jpg", split: "../../x" }]), path.join(dir, "out"), { format: "yolo" }));
+    const split = await rejection(
+      exportDataset(dataset([{ filepath: "a.jpg", split: "../../x" }]), path.join(dir, "out"), { format: "yolo" }),
+    );
     expect(split.message).toMatch(/split "\.\.\/\.\.\/x" cannot be used as a file or folder name/);
-    const name = await rejection(exportDataset(dataset([{ filepath: "sub/.." }]), path.join(dir, "out"), { format: "yolo" }));
+    const name = await rejection(
+      exportDataset(dataset([{ filepath: "sub/.." }]), path.join(dir, "out"), { format: "yolo" }),
+    );
     expect(name.message).toMatch(/image file name "\." cannot be used/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
@@ -209,14 +256,19 @@ describe("YOLO list files", () => {
     for (const n of names) await writeImage(path.join(root, `images/${n}.jpg`), 100, 80);
     await writeImage(path.join(root, "images/train/train.jpg"), 100, 80);
     const ds = dataset([
-      ...names.map((n, k) => ({ filepath: `${n}.jpg`, boxes: [{ label: k % 2 ? "cat" : "dog", x: k, y: 2, w: 10, h: 20 }] })),
+      ...names.map((n, k) => ({
+        filepath: `${n}.jpg`,
+        boxes: [{ label: k % 2 ? "cat" : "dog", x: k, y: 2, w: 10, h: 20 }],
+      })),
       { filepath: "train/train.jpg", split: "train", boxes: [{ label: "cat", x: 5, y: 5, w: 5, h: 5 }] },
     ]);
     const out = path.join(root, "out");
     await exportDataset(ds, out, { format: "yolo" });
     const back = await yolo.read!(out, { images: path.join(root, "images") });
     expect(back.problems).toEqual([]);
-    expect(col<string>(back, "samples", "filepath").sort()).toEqual([...names.map((n) => `${n}.jpg`), "train/train.jpg"].sort());
+    expect(col<string>(back, "samples", "filepath").sort()).toEqual(
+      [...names.map((n) => `${n}.jpg`), "train/train.jpg"].sort(),
+    );
     expect(boxDiffs(ds, back, "ground_truth", { tol: 1e-12 })).toEqual([]);
   });
 
@@ -250,7 +302,9 @@ describe("YOLO detection", () => {
     expect(yolo.detect!(folder({ "obj.names": "a\n" }))).toBe(true);
     expect(yolo.detect!(folder({ "labels/train/a.txt": "0 0.5 0.5 0.1 0.1\n" }))).toBe(true);
     expect(yolo.detect!(folder({ "classes.txt": "a\n", "obj_train_data/a.txt": "" }))).toBe(true);
-    expect(yolo.detect!(folder({ "classes.txt": "a\n", "train.txt": "data/obj_train_data/a.jpg\n", "a.txt": "" }))).toBe(true);
+    expect(
+      yolo.detect!(folder({ "classes.txt": "a\n", "train.txt": "data/obj_train_data/a.jpg\n", "a.txt": "" })),
+    ).toBe(true);
     // classes.txt beside box files is what the txt-* formats write, also with an image named train.
     expect(yolo.detect!(folder({ "classes.txt": "a\n", "a.txt": "0 1 2 3 4\n" }))).toBe(false);
     expect(yolo.detect!(folder({ "classes.txt": "a\n", "train.txt": "0 1 2 3 4\n" }))).toBe(false);
@@ -258,7 +312,10 @@ describe("YOLO detection", () => {
 
   it("does not take a txt-abs-xywh export for YOLO", async () => {
     const dir = tmpDir("yolo-detect-txt");
-    const ds = dataset([{ filepath: "train.jpg", boxes: [{ label: "cat", x: 1, y: 2, w: 30, h: 40 }] }, { filepath: "b.jpg" }]);
+    const ds = dataset([
+      { filepath: "train.jpg", boxes: [{ label: "cat", x: 1, y: 2, w: 30, h: 40 }] },
+      { filepath: "b.jpg" },
+    ]);
     const out = path.join(dir, "out");
     await exportDataset(ds, out, { format: "txt-abs-xywh" });
     expect(fs.readdirSync(out).sort()).toEqual(["b.txt", "classes.txt", "train.txt"]);

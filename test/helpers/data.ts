@@ -18,7 +18,10 @@ export const VOC_IMAGES = path.join(VOC, "images");
 /** The COCO file of the VOC100 ground truth, the reference the other layouts are checked against. */
 export const VOC_COCO = path.join(VOC, "gts/coco_format_v1/instances_default.json");
 /** Class order of the VOC detection text files (alphabetical, as the detector used). */
-export const VOC_CLASSES = "aeroplane,bicycle,bird,boat,bottle,bus,car,cat,chair,cow,diningtable,dog,horse,motorbike,person,pottedplant,sheep,sofa,train,tvmonitor".split(",");
+export const VOC_CLASSES =
+  "aeroplane,bicycle,bird,boat,bottle,bus,car,cat,chair,cow,diningtable,dog,horse,motorbike,person,pottedplant,sheep,sofa,train,tvmonitor".split(
+    ",",
+  );
 
 const made: string[] = [];
 
@@ -37,19 +40,31 @@ export function removeTmpDirs(): void {
 
 /** Everything a label format can carry, row by row, for exact comparisons (attributes parsed, metadata columns by name). */
 export function snapshot(ds: Dataset) {
-  const s = ds.samples, o = ds.objects;
+  const s = ds.samples,
+    o = ds.objects;
   const col = <T>(t: typeof s, c: string) => Array.from(values<T>(t, c));
-  const meta = s.columnNames().filter((c) => !["id", "filepath", "width", "height", "split", "tags", "problems"].includes(c)).sort();
+  const meta = s
+    .columnNames()
+    .filter((c) => !["id", "filepath", "width", "height", "split", "tags", "problems"].includes(c))
+    .sort();
   return {
     samples: {
-      id: col<string>(s, "id"), filepath: col<string>(s, "filepath"),
-      width: col<number | null>(s, "width"), height: col<number | null>(s, "height"), split: col<string | null>(s, "split"),
+      id: col<string>(s, "id"),
+      filepath: col<string>(s, "filepath"),
+      width: col<number | null>(s, "width"),
+      height: col<number | null>(s, "height"),
+      split: col<string | null>(s, "split"),
       meta: Object.fromEntries(meta.map((c) => [c, col<unknown>(s, c)])),
     },
     objects: {
-      sample_id: col<string>(o, "sample_id"), label: col<string>(o, "label"),
-      x: col<number>(o, "x"), y: col<number>(o, "y"), w: col<number>(o, "w"), h: col<number>(o, "h"),
-      iscrowd: col<number>(o, "iscrowd"), segmentation: col<string | null>(o, "segmentation"),
+      sample_id: col<string>(o, "sample_id"),
+      label: col<string>(o, "label"),
+      x: col<number>(o, "x"),
+      y: col<number>(o, "y"),
+      w: col<number>(o, "w"),
+      h: col<number>(o, "h"),
+      iscrowd: col<number>(o, "iscrowd"),
+      segmentation: col<string | null>(o, "segmentation"),
       attributes: col<string | null>(o, "attributes").map((a) => (a === null ? null : JSON.parse(a))),
     },
   };
@@ -57,7 +72,9 @@ export function snapshot(ds: Dataset) {
 
 /** Each sample's file path -> [width, height] (null where unknown). */
 export function imageSizes(ds: Dataset): Map<string, [number | null, number | null]> {
-  const fps = values<string>(ds.samples, "filepath"), ws = values<number | null>(ds.samples, "width"), hs = values<number | null>(ds.samples, "height");
+  const fps = values<string>(ds.samples, "filepath"),
+    ws = values<number | null>(ds.samples, "width"),
+    hs = values<number | null>(ds.samples, "height");
   return new Map(Array.from(fps, (f, i) => [f, [ws[i], hs[i]]]));
 }
 
@@ -80,10 +97,17 @@ export interface CanonicalBox {
  * `by: "filepath"` keys them by the whole path, for a format compared with itself or the same layout.
  * Every sample has a key, with no boxes where it has none.
  */
-export function canonical(ds: Dataset, field: string | null, opts: { by?: "name" | "filepath" } = {}): Map<string, CanonicalBox[]> {
+export function canonical(
+  ds: Dataset,
+  field: string | null,
+  opts: { by?: "name" | "filepath" } = {},
+): Map<string, CanonicalBox[]> {
   const s = ds.samples;
   const size = new Map<string, [number, number, string]>();
-  const ids = values<string>(s, "id"), fps = values<string>(s, "filepath"), ws = values<number>(s, "width"), hs = values<number>(s, "height");
+  const ids = values<string>(s, "id"),
+    fps = values<string>(s, "filepath"),
+    ws = values<number>(s, "width"),
+    hs = values<number>(s, "height");
   const out = new Map<string, CanonicalBox[]>();
   for (let i = 0; i < ids.length; i++) {
     const name = opts.by === "filepath" ? fps[i] : path.basename(fps[i]);
@@ -92,15 +116,28 @@ export function canonical(ds: Dataset, field: string | null, opts: { by?: "name"
   }
   const o = ds.objects;
   const col = <T>(c: string) => values<T>(o, c);
-  const sid = col<string>("sample_id"), f = col<string>("field"), label = col<string>("label");
-  const x = col<number>("x"), y = col<number>("y"), w = col<number>("w"), h = col<number>("h");
-  const crowd = col<number>("iscrowd"), conf = col<number | null>("confidence"), seg = col<string | null>("segmentation"), attrs = col<string | null>("attributes");
+  const sid = col<string>("sample_id"),
+    f = col<string>("field"),
+    label = col<string>("label");
+  const x = col<number>("x"),
+    y = col<number>("y"),
+    w = col<number>("w"),
+    h = col<number>("h");
+  const crowd = col<number>("iscrowd"),
+    conf = col<number | null>("confidence"),
+    seg = col<string | null>("segmentation"),
+    attrs = col<string | null>("attributes");
   for (let i = 0; i < sid.length; i++) {
     if (field !== null && f[i] !== field) continue;
     const [W, H, name] = size.get(sid[i])!;
     out.get(name)!.push({
-      label: label[i], rel: [x[i] / W, y[i] / H, w[i] / W, h[i] / H], box: [x[i], y[i], w[i], h[i]],
-      iscrowd: crowd[i], confidence: conf[i], segmentation: seg[i], attributes: attrs[i],
+      label: label[i],
+      rel: [x[i] / W, y[i] / H, w[i] / W, h[i] / H],
+      box: [x[i], y[i], w[i], h[i]],
+      iscrowd: crowd[i],
+      confidence: conf[i],
+      segmentation: seg[i],
+      attributes: attrs[i],
     });
   }
   return out;
@@ -119,24 +156,41 @@ export function compareCanonical(
   const diffs: string[] = [];
   for (const [name, boxes] of a) {
     const other = b.get(name);
-    if (!other) { diffs.push(`${name}: missing`); continue; }
-    if (other.length !== boxes.length) { diffs.push(`${name}: ${boxes.length} vs ${other.length} boxes`); continue; }
+    if (!other) {
+      diffs.push(`${name}: missing`);
+      continue;
+    }
+    if (other.length !== boxes.length) {
+      diffs.push(`${name}: ${boxes.length} vs ${other.length} boxes`);
+      continue;
+    }
     // Match each box to the closest unused box (formats round differently, so order is not stable).
     const used = new Set<number>();
     boxes.forEach((p, k) => {
-      let best = -1, bestErr = Infinity;
+      let best = -1,
+        bestErr = Infinity;
       other.forEach((q, j) => {
         if (used.has(j)) return;
         const err = Math.max(...p.rel.map((v, m) => Math.abs(v - q.rel[m]))) + (p.label === q.label ? 0 : 1);
-        if (err < bestErr) { best = j; bestErr = err; }
+        if (err < bestErr) {
+          best = j;
+          bestErr = err;
+        }
       });
       used.add(best);
       const q = other[best];
       if (p.label !== q.label) diffs.push(`${name}[${k}]: label ${p.label} vs ${q.label}`);
       if (p.rel.some((v, j) => Math.abs(v - q.rel[j]) > tol)) diffs.push(`${name}[${k}]: box ${p.rel} vs ${q.rel}`);
-      else if (tol === 0 && p.box.some((v, j) => v !== q.box[j])) diffs.push(`${name}[${k}]: box ${p.box} vs ${q.box} pixels`);
+      else if (tol === 0 && p.box.some((v, j) => v !== q.box[j]))
+        diffs.push(`${name}[${k}]: box ${p.box} vs ${q.box} pixels`);
       if (what.crowd && p.iscrowd !== q.iscrowd) diffs.push(`${name}[${k}]: iscrowd ${p.iscrowd} vs ${q.iscrowd}`);
-      if (what.confidence && (p.confidence === null || q.confidence === null ? p.confidence !== q.confidence : Math.abs(p.confidence - q.confidence) > tol)) diffs.push(`${name}[${k}]: confidence ${p.confidence} vs ${q.confidence}`);
+      if (
+        what.confidence &&
+        (p.confidence === null || q.confidence === null
+          ? p.confidence !== q.confidence
+          : Math.abs(p.confidence - q.confidence) > tol)
+      )
+        diffs.push(`${name}[${k}]: confidence ${p.confidence} vs ${q.confidence}`);
       if (what.segmentation && p.segmentation !== q.segmentation) diffs.push(`${name}[${k}]: segmentation differs`);
     });
   }
@@ -151,7 +205,11 @@ export function boxDiffs(
   field: string | null,
   what: Parameters<typeof compareCanonical>[2] = {},
 ): string[] {
-  return compareCanonical(canonical(expected, field, { by: "filepath" }), canonical(actual, field, { by: "filepath" }), what);
+  return compareCanonical(
+    canonical(expected, field, { by: "filepath" }),
+    canonical(actual, field, { by: "filepath" }),
+    what,
+  );
 }
 
 /**
@@ -163,7 +221,8 @@ export async function vocReferenceDiffs(ds: Dataset, tol = 1e-6): Promise<string
   const diffs = boxDiffs(ref, ds, null, { tol });
   const got = imageSizes(ds);
   for (const [file, size] of imageSizes(ref)) {
-    if (got.has(file) && JSON.stringify(got.get(file)) !== JSON.stringify(size)) diffs.push(`${file}: size ${got.get(file)} vs ${size}`);
+    if (got.has(file) && JSON.stringify(got.get(file)) !== JSON.stringify(size))
+      diffs.push(`${file}: size ${got.get(file)} vs ${size}`);
   }
   return diffs;
 }
@@ -171,7 +230,9 @@ export async function vocReferenceDiffs(ds: Dataset, tol = 1e-6): Promise<string
 /** Writes a grey JPEG of a given size (folders made as needed): a stand-in image with a real header. */
 export async function writeImage(file: string, width: number, height: number): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await sharp({ create: { width, height, channels: 3, background: "#808080" } }).jpeg().toFile(file);
+  await sharp({ create: { width, height, channels: 3, background: "#808080" } })
+    .jpeg()
+    .toFile(file);
 }
 
 /** Writes a text file, making its folders. */
@@ -182,7 +243,10 @@ export function writeText(file: string, text: string): void {
 
 /** The BlindspotError a promise rejects with (fails the test when it resolves or throws something else). */
 export async function rejection(p: Promise<unknown>): Promise<BlindspotError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(BlindspotError);
   return err as BlindspotError;
 }

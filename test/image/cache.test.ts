@@ -7,7 +7,8 @@ import { removeTmpDirs, tmpDir } from "../helpers/data";
 afterAll(removeTmpDirs);
 
 const hashes = Array.from({ length: 10 }, (_, i) => hashBytes(Buffer.from(`image ${i}`)));
-const rowsOf = (ids: number[], width: number) => Float32Array.from(ids.flatMap((i) => Array.from({ length: width }, (_, k) => i + k / 10)));
+const rowsOf = (ids: number[], width: number) =>
+  Float32Array.from(ids.flatMap((i) => Array.from({ length: width }, (_, k) => i + k / 10)));
 
 describe("ResultCache", () => {
   test("rows written in chunks are found again after reopening; only missing ones need computing", () => {
@@ -72,6 +73,8 @@ describe("ResultCache", () => {
     const c = ResultCache.open({ root: tmpDir("cache-misuse"), name: "q", version: 1, width: 2 });
     expect(() => c.putMany([hashes[0]], Float32Array.of(1))).toThrow(/need 2 floats/);
     expect(() => c.putMany(["abc"], Float32Array.of(1, 2))).toThrow(/not a sha256/);
-    expect(() => ResultCache.open({ root: "x", name: "..", version: 1, width: 2 })).toThrow(/cannot name a cache folder/);
+    expect(() => ResultCache.open({ root: "x", name: "..", version: 1, width: 2 })).toThrow(
+      /cannot name a cache folder/,
+    );
   });
 });

@@ -20,7 +20,11 @@ beforeAll(async () => {
   files = [];
   for (let i = 0; i < 12; i++) {
     const file = path.join(dir, `img${i}.png`);
-    await sharp({ create: { width: 20 + i, height: 30, channels: 3, background: { r: i * 20, g: 100, b: 255 - i * 20 } } }).png().toFile(file);
+    await sharp({
+      create: { width: 20 + i, height: 30, channels: 3, background: { r: i * 20, g: 100, b: 255 - i * 20 } },
+    })
+      .png()
+      .toFile(file);
     files.push(file);
   }
   fs.writeFileSync(files[4], "not an image");
@@ -34,10 +38,17 @@ afterAll(async () => {
 async function meanColour(): Promise<ImageComputation> {
   const g = new GraphBuilder();
   const x = g.input("images", "uint8", ["batch", SIZE, SIZE, 3]);
-  g.output(g.node("ReduceMean", [g.node("Cast", [x], { to: 1 })], { axes: [1, 2], keepdims: 0 }), "float32", ["batch", 3], "mean");
+  g.output(
+    g.node("ReduceMean", [g.node("Cast", [x], { to: 1 })], { axes: [1, 2], keepdims: 0 }),
+    "float32",
+    ["batch", 3],
+    "mean",
+  );
   const { session } = await openSession(g.build());
   return {
-    name: "mean-colour", version: 1, width: 3,
+    name: "mean-colour",
+    version: 1,
+    width: 3,
     decode: { resize: { width: SIZE, height: SIZE } },
     compute: async (images: DecodedImage[]) => {
       const batch = new Uint8Array(images.length * SIZE * SIZE * 3);
@@ -52,17 +63,33 @@ async function meanColour(): Promise<ImageComputation> {
  * The mean colour as a computation that decodes its files itself, `inFlight` batches at once,
  * the earlier batches slower so that later ones finish first.
  */
-async function decodingItself(inFlight: number, maxBytesInFlight?: number): Promise<{ computation: FileComputation; mostRunning: () => number; started: () => number }> {
+async function decodingItself(
+  inFlight: number,
+  maxBytesInFlight?: number,
+): Promise<{ computation: FileComputation; mostRunning: () => number; started: () => number }> {
   const comp = await meanColour();
-  let running = 0, most = 0, batchNo = 0, started = 0;
+  let running = 0,
+    most = 0,
+    batchNo = 0,
+    started = 0;
   const computation: FileComputation = {
-    name: "mean-colour-files", version: 1, width: 3, batchesInFlight: inFlight, maxBytesInFlight,
+    name: "mean-colour-files",
+    version: 1,
+    width: 3,
+    batchesInFlight: inFlight,
+    maxBytesInFlight,
     computeFiles: async (batch) => {
       running++;
       started += batch.length;
       most = Math.max(most, running);
       await new Promise((r) => setTimeout(r, 40 - 10 * (batchNo++ % 4)));
-      const decoded = await Promise.all(batch.map((f) => decodeImage(f.bytes, { name: f.name, resize: { width: SIZE, height: SIZE } }).catch((e: unknown) => e as ImageError)));
+      const decoded = await Promise.all(
+        batch.map((f) =>
+          decodeImage(f.bytes, { name: f.name, resize: { width: SIZE, height: SIZE } }).catch(
+            (e: unknown) => e as ImageError,
+          ),
+        ),
+      );
       const good = decoded.filter((d): d is DecodedImage => !(d instanceof ImageError));
       const means = good.length ? await comp.compute(good) : new Float32Array(0);
       const rows = new Float32Array(batch.length * 3);
@@ -88,7 +115,17 @@ describe("computeForImages", () => {
       else row.forEach((v, c) => expect(v).toBeCloseTo([i * 20, 100, 255 - i * 20][c], 3));
     }
     let calls = 0;
-    const second = await computeForImages(files, { ...comp, compute: async (im) => { calls++; return comp.compute(im); } }, { batchSize: 5, cacheRoot });
+    const second = await computeForImages(
+      files,
+      {
+        ...comp,
+        compute: async (im) => {
+          calls++;
+          return comp.compute(im);
+        },
+      },
+      { batchSize: 5, cacheRoot },
+    );
     expect([second.computed, second.reused, calls]).toEqual([0, 11, 0]);
     expect(Array.from(second.rows)).toEqual(Array.from(first.rows));
   });
@@ -98,8 +135,12 @@ describe("computeForImages", () => {
     const cacheRoot = defaultCacheRoot(tmpDir("pipeline-resume"));
     const ac = new AbortController();
     const err = await computeForImages(files, comp, {
-      batchSize: 3, cacheRoot, signal: ac.signal,
-      onProgress: (done) => { if (done === 6) ac.abort(); },
+      batchSize: 3,
+      cacheRoot,
+      signal: ac.signal,
+      onProgress: (done) => {
+        if (done === 6) ac.abort();
+      },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InterruptedError);
     const resumed = await computeForImages(files, comp, { batchSize: 3, cacheRoot });
@@ -121,9 +162,13 @@ describe("computeForImages", () => {
   });
 
   test("batches in flight hold at most maxBytesInFlight of files, or one batch", async () => {
-    const sizes = files.map((f) => fs.statSync(f).size), batchBytes = (b: number) => sizes.slice(3 * b, 3 * b + 3).reduce((a, c) => a + c, 0);
+    const sizes = files.map((f) => fs.statSync(f).size),
+      batchBytes = (b: number) => sizes.slice(3 * b, 3 * b + 3).reduce((a, c) => a + c, 0);
     const twoBatches = Math.max(...[0, 1, 2].map((b) => batchBytes(b) + batchBytes(b + 1)));
-    for (const [maxBytes, most] of [[1, 1], [twoBatches, 2]]) {
+    for (const [maxBytes, most] of [
+      [1, 1],
+      [twoBatches, 2],
+    ]) {
       const { computation, mostRunning } = await decodingItself(3, maxBytes);
       const got = await computeForImages(files, computation, { batchSize: 3 });
       expect(got.computed, `maxBytesInFlight ${maxBytes}`).toBe(11);
@@ -134,10 +179,13 @@ describe("computeForImages", () => {
   test("an interrupted run with batches in flight keeps every batch it started; progress counts finished ones", async () => {
     const { computation, started } = await decodingItself(3);
     const cacheRoot = defaultCacheRoot(tmpDir("pipeline-files-resume"));
-    const ac = new AbortController(), seen: number[] = [];
+    const ac = new AbortController(),
+      seen: number[] = [];
     let abortedAt = -1;
     const err = await computeForImages(files, computation, {
-      batchSize: 3, cacheRoot, signal: ac.signal,
+      batchSize: 3,
+      cacheRoot,
+      signal: ac.signal,
       onProgress: (done) => {
         seen.push(done);
         if (done >= 3 && abortedAt < 0) {
@@ -162,6 +210,8 @@ describe("computeForImages", () => {
 
   test("a compute that returns the wrong number of floats fails loudly", async () => {
     const comp = await meanColour();
-    await expect(computeForImages(files.slice(0, 2), { ...comp, compute: async () => new Float32Array(1) })).rejects.toThrow(/returned 1 floats for 2 images of width 3/);
+    await expect(
+      computeForImages(files.slice(0, 2), { ...comp, compute: async () => new Float32Array(1) }),
+    ).rejects.toThrow(/returned 1 floats for 2 images of width 3/);
   });
 });

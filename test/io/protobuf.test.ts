@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
-  int64Size, lengthFieldSize, ProtobufError, ProtoReader, ProtoWriter, varintSize, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT,
+  int64Size,
+  lengthFieldSize,
+  ProtobufError,
+  ProtoReader,
+  ProtoWriter,
+  varintSize,
+  WIRE_FIXED32,
+  WIRE_FIXED64,
+  WIRE_LENGTH,
+  WIRE_VARINT,
 } from "../../src/io/protobuf";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -17,8 +26,28 @@ describe("protobuf varints", () => {
   });
 
   it("round-trips int64 values across the 32-bit boundary and negatives", () => {
-    const cases = [0, 1, 127, 128, 16383, 16384, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 35 + 7, Number.MAX_SAFE_INTEGER,
-      -1, -2, -128, -(2 ** 31), -(2 ** 32), -(2 ** 32) - 1, -(2 ** 40) + 3, Number.MIN_SAFE_INTEGER];
+    const cases = [
+      0,
+      1,
+      127,
+      128,
+      16383,
+      16384,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 35 + 7,
+      Number.MAX_SAFE_INTEGER,
+      -1,
+      -2,
+      -128,
+      -(2 ** 31),
+      -(2 ** 32),
+      -(2 ** 32) - 1,
+      -(2 ** 40) + 3,
+      Number.MIN_SAFE_INTEGER,
+    ];
     const w = new ProtoWriter();
     for (const v of cases) w.int64(v);
     const r = new ProtoReader(w.finish());
@@ -52,8 +81,10 @@ describe("protobuf messages", () => {
       .stringField(1, "héllo")
       .message(2, (m) => m.int64Field(1, -5).packedFloats(2, [0.5, 1.25]))
       .bytesField(3, big)
-      .tag(4, WIRE_FIXED64).double(Math.PI)
-      .tag(5, WIRE_FIXED32).float(0.25)
+      .tag(4, WIRE_FIXED64)
+      .double(Math.PI)
+      .tag(5, WIRE_FIXED32)
+      .float(0.25)
       .finish();
     const r = new ProtoReader(buf);
     expect(r.tag()).toEqual({ field: 1, wire: WIRE_LENGTH });
@@ -79,12 +110,15 @@ describe("protobuf messages", () => {
   it("reads repeated floats and int64s both packed and unpacked", () => {
     const buf = new ProtoWriter()
       .packedFloats(1, [1, 2])
-      .tag(1, WIRE_FIXED32).float(3)
+      .tag(1, WIRE_FIXED32)
+      .float(3)
       .packedInt64s(2, [7, -1, 2 ** 40])
-      .tag(2, WIRE_VARINT).int64(9)
+      .tag(2, WIRE_VARINT)
+      .int64(9)
       .finish();
     const r = new ProtoReader(buf);
-    const floats: number[] = [], ints: number[] = [];
+    const floats: number[] = [],
+      ints: number[] = [];
     while (!r.done()) {
       const t = r.tag();
       if (t.field === 1) r.floats(t.wire, floats);
@@ -104,9 +138,11 @@ describe("protobuf messages", () => {
   it("skips fields of every wire type", () => {
     const buf = new ProtoWriter()
       .int64Field(1, 123456789)
-      .tag(2, WIRE_FIXED64).double(1)
+      .tag(2, WIRE_FIXED64)
+      .double(1)
       .stringField(3, "skip me")
-      .tag(4, WIRE_FIXED32).float(1)
+      .tag(4, WIRE_FIXED32)
+      .float(1)
       .stringField(5, "keep")
       .finish();
     const r = new ProtoReader(buf);
@@ -148,12 +184,28 @@ describe("protobuf messages", () => {
   });
 
   it("computes the sizes of varints and length-delimited fields as the writer writes them", () => {
-    for (const v of [0, 1, 127, 128, 16383, 16384, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 2 ** 32, 2 ** 35, 2 ** 49, Number.MAX_SAFE_INTEGER]) {
+    for (const v of [
+      0,
+      1,
+      127,
+      128,
+      16383,
+      16384,
+      2 ** 21,
+      2 ** 28 - 1,
+      2 ** 28,
+      2 ** 32,
+      2 ** 35,
+      2 ** 49,
+      Number.MAX_SAFE_INTEGER,
+    ]) {
       expect(varintSize(v), String(v)).toBe(new ProtoWriter().int64(v).finish().length);
       expect(int64Size(v), String(v)).toBe(varintSize(v));
     }
-    for (const v of [-1, -(2 ** 40), Number.MIN_SAFE_INTEGER]) expect(int64Size(v)).toBe(new ProtoWriter().int64(v).finish().length);
-    for (const n of [0, 5, 127, 128, 300, 20000]) expect(lengthFieldSize(n)).toBe(new ProtoWriter().bytesField(3, new Uint8Array(n)).finish().length);
+    for (const v of [-1, -(2 ** 40), Number.MIN_SAFE_INTEGER])
+      expect(int64Size(v)).toBe(new ProtoWriter().int64(v).finish().length);
+    for (const n of [0, 5, 127, 128, 300, 20000])
+      expect(lengthFieldSize(n)).toBe(new ProtoWriter().bytesField(3, new Uint8Array(n)).finish().length);
   });
 
   it("hands large raw data over in pieces without copying it", () => {

@@ -1,6 +1,15 @@
 import { tableFromIPC } from "@uwdata/flechette";
 import { describe, expect, test } from "vitest";
-import { boolColumn, categoryColumn, encodeArrow, float64Column, int32Column, stringListColumn, typedColumn, utf8Column } from "../../kernel/artifacts/arrow";
+import {
+  boolColumn,
+  categoryColumn,
+  encodeArrow,
+  float64Column,
+  int32Column,
+  stringListColumn,
+  typedColumn,
+  utf8Column,
+} from "../../kernel/artifacts/arrow";
 
 describe("Arrow columns", () => {
   test("every kind reads back, nulls included", () => {
@@ -22,11 +31,22 @@ describe("Arrow columns", () => {
     expect(Array.from(t.getChild("float").toArray() as ArrayLike<number | null>)).toEqual([1.5, null, NaN, 0, -2, 3]);
     expect(Array.from(t.getChild("int").toArray() as ArrayLike<number | null>)).toEqual([1, null, 3, 4, 5, 6]);
     expect(Array.from(t.getChild("f32").toArray() as Float32Array)).toEqual([0.5, 1, 2, 3, 4, 5]);
-    expect(Array.from(t.getChild("tags").toArray() as ArrayLike<ArrayLike<string> | null>, (v) => (v === null ? null : Array.from(v)))).toEqual([[], ["a", "b"], null, ["c"], [], ["d"]]);
+    expect(
+      Array.from(t.getChild("tags").toArray() as ArrayLike<ArrayLike<string> | null>, (v) =>
+        v === null ? null : Array.from(v),
+      ),
+    ).toEqual([[], ["a", "b"], null, ["c"], [], ["d"]]);
   });
 
   test("a table of no rows is written", () => {
-    const t = tableFromIPC(encodeArrow({ id: utf8Column([]), c: categoryColumn([]), x: typedColumn(new Float32Array(0)), tags: stringListColumn([]) }));
+    const t = tableFromIPC(
+      encodeArrow({
+        id: utf8Column([]),
+        c: categoryColumn([]),
+        x: typedColumn(new Float32Array(0)),
+        tags: stringListColumn([]),
+      }),
+    );
     expect(t.numRows).toBe(0);
     expect(t.schema.fields.map((f) => f.name)).toEqual(["id", "c", "x", "tags"]);
   });

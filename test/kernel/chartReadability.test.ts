@@ -70,7 +70,7 @@ describe("readable charts", () => {
   test("time-like fields go on a temporal axis in scatter plots and histograms", async () => {
     const ds = await demoDataset();
     const hist = plot.histogram(ds, "capture_time", { bins: 12 });
-    const layers = (hist.spec.layer as { encoding: { x: { type: string } } }[]);
+    const layers = hist.spec.layer as { encoding: { x: { type: string } } }[];
     expect(layers[0].encoding.x.type).toBe("temporal");
     const svg = await renderSvg(inline(hist));
     // Axis labels are dates (a year or a month name), not milliseconds.

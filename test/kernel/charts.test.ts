@@ -29,7 +29,13 @@ describe("plots", () => {
     const ds = await demoDataset();
     const { out, chart, svg, notebookDir } = await shown("hist", () => plot.histogram(ds, "confidence", { bins: 10 }));
     expect(Object.keys(out).sort()).toEqual([MIME.chart, "image/svg+xml", "text/plain"].sort());
-    expect(chart).toMatchObject({ version: 1, kind: "chart", group: linkGroup(ds), dataset: linkGroup(ds), title: "Distribution of confidence" });
+    expect(chart).toMatchObject({
+      version: 1,
+      kind: "chart",
+      group: linkGroup(ds),
+      dataset: linkGroup(ds),
+      title: "Distribution of confidence",
+    });
     expect(chart.spec.$schema).toBe(SCHEMA);
     expect(svg.startsWith("<svg")).toBe(true);
     expect(markCount(svg, "rect")).toBeGreaterThan(5);
@@ -39,7 +45,12 @@ describe("plots", () => {
     const bins = (chart.spec.datasets as Record<string, { count: number }[]>).bins;
     const predictions = ds.objects.filter("d => d.confidence != null").numRows();
     expect(bins.reduce((n, b) => n + b.count, 0)).toBe(predictions);
-    expect(chart.link).toMatchObject({ param: "brush", type: "interval", fields: { bin_start: "x" }, highlight: "highlight" });
+    expect(chart.link).toMatchObject({
+      param: "brush",
+      type: "interval",
+      fields: { bin_start: "x" },
+      highlight: "highlight",
+    });
     const rows = readArrow(notebookDir, chart.link!.rows);
     expect(rows.numRows).toBe(ds.objects.numRows());
     expect(rows.getChild("id").toArray()).toEqual(Array.from(values(ds.objects, "sample_id")));
@@ -50,7 +61,10 @@ describe("plots", () => {
     const ds = await demoDataset();
     const p = plot.histogram(ds, "confidence", { bins: 10 });
     const rows = p.link!.rows.columns;
-    const selected = Array.from({ length: 300 }, (_, i) => ({ id: (rows.id as string[])[i], x: (rows.x as Float64Array)[i] }));
+    const selected = Array.from({ length: 300 }, (_, i) => ({
+      id: (rows.id as string[])[i],
+      x: (rows.x as Float64Array)[i],
+    }));
     const highlighted = await renderSvg({ ...p.spec, datasets: { bins: [], highlight: selected } });
     const drawn = await renderSvg({ ...p.spec, datasets: { bins: [], highlight: [] } });
     expect(markCount(highlighted, "rect")).toBeGreaterThan(markCount(drawn, "rect"));
@@ -58,7 +72,9 @@ describe("plots", () => {
 
   test("bar: counts by a field stacked by another; click selects by both", async () => {
     const ds = await demoDataset();
-    const { chart, svg, notebookDir } = await shown("bar", () => plot.bar(ds, "label", { stack: "weather", labelField: "ground_truth" }));
+    const { chart, svg, notebookDir } = await shown("bar", () =>
+      plot.bar(ds, "label", { stack: "weather", labelField: "ground_truth" }),
+    );
     const counts = (chart.spec.datasets as Record<string, { x: string; stack: string; count: number }[]>).counts;
     const truth = ds.objects.filter("d => d.field === 'ground_truth'");
     expect(counts.reduce((n, c) => n + c.count, 0)).toBe(truth.numRows());
@@ -92,21 +108,31 @@ describe("plots", () => {
       umap_y: Float64Array.from({ length: n }, (_, i) => Math.sin(i) * (i % 89)),
       label: Array.from({ length: n }, (_, i) => ["car", "person", "dog"][i % 3]),
     });
-    const big = await shown("scatter-big", () => plot.scatter(table, { x: "umap_x", y: "umap_y", color: "label", group: "g" }));
+    const big = await shown("scatter-big", () =>
+      plot.scatter(table, { x: "umap_x", y: "umap_y", color: "label", group: "g" }),
+    );
     expect(big.chart.group).toBe("g");
     expect(big.chart.data.points.rows).toBe(n);
     expect(big.chart.data.points.path).toBe(big.chart.link!.rows);
     const points = readArrow(big.notebookDir, big.chart.data.points.path);
     expect(points.getChild("id").toArray()).toEqual(Array.from(values(table, "id")));
-    expect(Array.from(points.getChild("x").toArray() as Float64Array)).toEqual(Array.from(values<number>(table, "umap_x")));
+    expect(Array.from(points.getChild("x").toArray() as Float64Array)).toEqual(
+      Array.from(values<number>(table, "umap_x")),
+    );
     expect(big.svg).toContain("binned");
     expect(markCount(big.svg, "symbol")).toBe(0);
     expect(big.svg.length).toBeLessThan(150_000);
-    console.log(`scatter of ${n} points: svg ${big.svg.length} bytes, chart json ${JSON.stringify(big.chart).length} bytes`);
+    console.log(
+      `scatter of ${n} points: svg ${big.svg.length} bytes, chart json ${JSON.stringify(big.chart).length} bytes`,
+    );
   });
 
   test("line: curves from a table, not linked", async () => {
-    const curve = aq.table({ recall: [0, 0.5, 1, 0, 0.5, 1], precision: [1, 0.8, 0.4, 1, 0.9, 0.6], model: ["a", "a", "a", "b", "b", "b"] });
+    const curve = aq.table({
+      recall: [0, 0.5, 1, 0, 0.5, 1],
+      precision: [1, 0.8, 0.4, 1, 0.9, 0.6],
+      model: ["a", "a", "a", "b", "b", "b"],
+    });
     const { chart, svg } = await shown("line", () => plot.line(curve, { x: "recall", y: "precision", color: "model" }));
     expect(chart.link).toBeNull();
     expect(chart.dataset).toBeNull();
@@ -129,7 +155,9 @@ describe("plots", () => {
     expect(() => plot.histogram(ds, "weather")).toThrow(/a histogram needs numbers, but field "weather" holds "/);
     expect(() => plot.bar(ds, "label", { labelField: "modle" })).toThrow(/label fields: ground_truth, model/);
     expect(() => plot.scatter("nope" as never, { x: "a", y: "b" })).toThrow(/cannot plot a string/);
-    expect(() => plot.heatmap(aq.table({ a: [1] }), { x: "a", y: "b" })).toThrow(/no column "b" in the table\n {2}fix: columns: a/);
+    expect(() => plot.heatmap(aq.table({ a: [1] }), { x: "a", y: "b" })).toThrow(
+      /no column "b" in the table\n {2}fix: columns: a/,
+    );
   });
 
   test("a chart of a table joins the group of the latest output", async () => {

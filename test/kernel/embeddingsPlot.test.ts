@@ -21,7 +21,12 @@ function clustered(n: number, name = "emb") {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const c = i % 3;
-    const id = b.addSample({ filepath: `${i}.jpg`, width: 100, height: 80, fields: { cluster: `c${c}`, score: i / n } });
+    const id = b.addSample({
+      filepath: `${i}.jpg`,
+      width: 100,
+      height: 80,
+      fields: { cluster: `c${c}`, score: i / n },
+    });
     ids.push(id);
     let norm = 0;
     for (let d = 0; d < DIM; d++) {
@@ -44,7 +49,8 @@ describe("plot.embeddings", () => {
     const p = await plot.embeddings(ds, emb, { method: "pca", color: "cluster" });
     expect(p.kind).toBe("scatter");
     expect(p.title).toBe("PCA of toy embeddings (30 samples), coloured by cluster: brush to select");
-    const x = numbersOf(ds.samples, "pca_x"), y = numbersOf(ds.samples, "pca_y");
+    const x = numbersOf(ds.samples, "pca_x"),
+      y = numbersOf(ds.samples, "pca_y");
     expect(x.every((v) => typeof v === "number" && Number.isFinite(v))).toBe(true);
     expect(y.every((v) => typeof v === "number" && Number.isFinite(v))).toBe(true);
     // The three clusters are apart along the first two components: same-cluster points are closer.
@@ -69,7 +75,8 @@ describe("plot.embeddings", () => {
   });
 
   test("UMAP is seeded (same seed, same points), a numeric colour gets a gradient, the view limits the points", async () => {
-    const a = clustered(40, "a"), b = clustered(40, "b");
+    const a = clustered(40, "a"),
+      b = clustered(40, "b");
     const pa = await plot.embeddings(a.ds, a.emb, { color: "score", seed: 3, iterations: 50 });
     await plot.embeddings(b.ds, b.emb, { seed: 3, iterations: 50 });
     expect(numbersOf(a.ds.samples, "umap_x")).toEqual(numbersOf(b.ds.samples, "umap_x"));
@@ -103,7 +110,9 @@ describe("plot.embeddings", () => {
     expect(numbersOf(ds.samples, "tsne_x").some((v) => v !== 42)).toBe(true);
     // Another key keeps both projections.
     await plot.embeddings(ds, emb, { method: "pca", key: "pca_images" });
-    expect(ds.samples.columnNames()).toEqual(expect.arrayContaining(["tsne_x", "tsne_y", "pca_images_x", "pca_images_y"]));
+    expect(ds.samples.columnNames()).toEqual(
+      expect.arrayContaining(["tsne_x", "tsne_y", "pca_images_x", "pca_images_y"]),
+    );
   });
 
   test("samples without an embedding are left out of the plot and get no coordinates", async () => {
@@ -118,7 +127,10 @@ describe("plot.embeddings", () => {
     const { ds } = clustered(18);
     const objectIds = Array.from(values<number>(ds.objects, "id"));
     const vectors = new Float32Array(objectIds.length * 2);
-    objectIds.forEach((_, i) => { vectors[2 * i] = Math.cos(i); vectors[2 * i + 1] = Math.sin(i); });
+    objectIds.forEach((_, i) => {
+      vectors[2 * i] = Math.cos(i);
+      vectors[2 * i + 1] = Math.sin(i);
+    });
     const boxes = { ids: objectIds, vectors, dim: 2 };
     const { outputs, notebookDir } = captureOutputs("embeddings-boxes");
     const p = await plot.embeddings(ds, boxes, { method: "pca", color: "label", key: "box_pca" });
@@ -131,8 +143,12 @@ describe("plot.embeddings", () => {
     const rows = readArrow(notebookDir, chart.link!.rows);
     expect(rows.numRows).toBe(18);
     const sampleOf = new Map(Array.from(values<string>(ds.objects, "sample_id"), (s, i) => [objectIds[i], s]));
-    expect(Array.from({ length: 18 }, (_, i) => rows.getChild("id")!.get(i))).toEqual(objectIds.map((o) => sampleOf.get(o)));
-    expect(new Set(Array.from({ length: 18 }, (_, i) => rows.getChild("color")!.get(i)))).toEqual(new Set(["car", "person"]));
+    expect(Array.from({ length: 18 }, (_, i) => rows.getChild("id")!.get(i))).toEqual(
+      objectIds.map((o) => sampleOf.get(o)),
+    );
+    expect(new Set(Array.from({ length: 18 }, (_, i) => rows.getChild("color")!.get(i)))).toEqual(
+      new Set(["car", "person"]),
+    );
     // A sample field colours boxes too.
     const bySample = await plot.embeddings(ds, boxes, { method: "pca", color: "cluster", key: "box_pca" });
     expect(bySample.data.points.rows).toBe(18);
@@ -140,14 +156,26 @@ describe("plot.embeddings", () => {
 
   test("refuses what it cannot draw, with the reason and a hint", async () => {
     const { ds, emb } = clustered(12);
-    await expect(plot.embeddings(ds, emb, { method: "mds" as never })).rejects.toThrow(/unknown projection "mds"[\s\S]*"umap", "tsne", "pca"/);
-    await expect(plot.embeddings(ds, emb, { color: "label" })).rejects.toThrow(/"label" is a field of the boxes, but these embeddings are of whole images[\s\S]*crops/);
-    await expect(plot.embeddings(ds, emb, { color: "nope" })).rejects.toThrow(/no field "nope" to colour by[\s\S]*sample fields: id/);
-    await expect(plot.embeddings(ds, { ...emb, ids: ["x.jpg", ...emb.ids.slice(1)] })).rejects.toThrow(/1 of the 12 embeddings belong to no sample of dataset "emb" \(e\.g\. \["x\.jpg"\]\)[\s\S]*computed on/);
+    await expect(plot.embeddings(ds, emb, { method: "mds" as never })).rejects.toThrow(
+      /unknown projection "mds"[\s\S]*"umap", "tsne", "pca"/,
+    );
+    await expect(plot.embeddings(ds, emb, { color: "label" })).rejects.toThrow(
+      /"label" is a field of the boxes, but these embeddings are of whole images[\s\S]*crops/,
+    );
+    await expect(plot.embeddings(ds, emb, { color: "nope" })).rejects.toThrow(
+      /no field "nope" to colour by[\s\S]*sample fields: id/,
+    );
+    await expect(plot.embeddings(ds, { ...emb, ids: ["x.jpg", ...emb.ids.slice(1)] })).rejects.toThrow(
+      /1 of the 12 embeddings belong to no sample of dataset "emb" \(e\.g\. \["x\.jpg"\]\)[\s\S]*computed on/,
+    );
     await expect(plot.embeddings(ds, { ...emb, dim: 7 })).rejects.toThrow(/96 numbers for 12 ids of dimension 7/);
     await expect(plot.embeddings(ds, emb, { key: "a b" })).rejects.toThrow(/key must be a name/);
-    await expect(plot.embeddings(ds, { ...emb, ids: emb.ids.slice(0, 2), vectors: emb.vectors.slice(0, 2 * DIM) })).rejects.toThrow(/UMAP needs at least 3 embeddings, got 2/);
+    await expect(
+      plot.embeddings(ds, { ...emb, ids: emb.ids.slice(0, 2), vectors: emb.vectors.slice(0, 2 * DIM) }),
+    ).rejects.toThrow(/UMAP needs at least 3 embeddings, got 2/);
     await expect(plot.embeddings(aq.table({ a: [1] }) as never, emb)).rejects.toThrow(/needs a dataset or a view/);
-    await expect(plot.embeddings(ds, {} as never)).rejects.toThrow(/needs embeddings \{ ids, vectors, dim \}[\s\S]*computeEmbeddings/);
+    await expect(plot.embeddings(ds, {} as never)).rejects.toThrow(
+      /needs embeddings \{ ids, vectors, dim \}[\s\S]*computeEmbeddings/,
+    );
   });
 });

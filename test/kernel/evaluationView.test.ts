@@ -28,7 +28,11 @@ describe("show(evaluation)", () => {
     // A click on a curve selects the samples holding objects of its class.
     expect(curves.link).toMatchObject({ param: "pick", type: "point", fields: { color: "color" }, highlight: null });
     const curveRows = readArrow(notebookDir, curves.link!.rows);
-    const carSamples = new Set(Array.from(curveRows.getChild("id").toArray() as string[]).filter((_, i) => curveRows.getChild("color").get(i) === "car"));
+    const carSamples = new Set(
+      Array.from(curveRows.getChild("id").toArray() as string[]).filter(
+        (_, i) => curveRows.getChild("color").get(i) === "car",
+      ),
+    );
     expect(carSamples).toEqual(new Set(ds.objects.filter("d => d.label === 'car'").array("sample_id") as string[]));
     expect((outputs[1].data["image/svg+xml"] as string).startsWith("<svg")).toBe(true);
 
@@ -38,7 +42,9 @@ describe("show(evaluation)", () => {
     const rows = readArrow(notebookDir, confusion.link!.rows);
     const matches = ev.matchTable();
     expect(rows.numRows).toBe(matches.numRows());
-    const x = Array.from(rows.getChild("x").toArray() as string[]), y = Array.from(rows.getChild("y").toArray() as string[]), id = Array.from(rows.getChild("id").toArray() as string[]);
+    const x = Array.from(rows.getChild("x").toArray() as string[]),
+      y = Array.from(rows.getChild("y").toArray() as string[]),
+      id = Array.from(rows.getChild("id").toArray() as string[]);
     const fnSamples = new Set(id.filter((_, i) => x[i] === BACKGROUND && y[i] === "car"));
     const fn = values<number>(ds.samples, `${ev.key}_fn`);
     const anyCarMissed = Array.from(values<string>(ds.samples, "id")).filter((_, i) => fn[i] > 0);
@@ -46,7 +52,19 @@ describe("show(evaluation)", () => {
     for (const s of fnSamples) expect(anyCarMissed).toContain(s);
 
     const perClass = outputs[3].data[MIME.table] as TableBundle;
-    expect(perClass.columns.map((c) => c.name)).toEqual(["class", "AP", "AP50", "AR", "truth", "predicted", "tp", "fp", "fn", "precision", "recall"]);
+    expect(perClass.columns.map((c) => c.name)).toEqual([
+      "class",
+      "AP",
+      "AP50",
+      "AR",
+      "truth",
+      "predicted",
+      "tp",
+      "fp",
+      "fn",
+      "precision",
+      "recall",
+    ]);
 
     // Slice bars: worst camera first, each bar selecting that camera's samples.
     const bars = outputs[4].data[MIME.chart] as ChartBundle;
@@ -59,8 +77,17 @@ describe("show(evaluation)", () => {
     expect(grid.group).toBe(linkGroup(ds));
     // The grid's boxes carry the evaluation's outcomes, which colour them.
     const boxes = readArrow(notebookDir, grid.objects!.files[0]);
-    expect(new Set(Array.from({ length: boxes.numRows }, (_, i) => boxes.getChild("outcome").get(i)))).toEqual(new Set(["tp", "fp", "fn"]));
-    expect(outputs.every((o) => [linkGroup(ds)].includes((Object.values(o.data).find((v) => typeof v === "object" && v !== null && "group" in v) as { group: string }).group))).toBe(true);
+    expect(new Set(Array.from({ length: boxes.numRows }, (_, i) => boxes.getChild("outcome").get(i)))).toEqual(
+      new Set(["tp", "fp", "fn"]),
+    );
+    expect(
+      outputs.every((o) =>
+        [linkGroup(ds)].includes(
+          (Object.values(o.data).find((v) => typeof v === "object" && v !== null && "group" in v) as { group: string })
+            .group,
+        ),
+      ),
+    ).toBe(true);
   });
 
   test("classification: summary, PR curves, confusion over the samples and the per-class table", async () => {
@@ -68,8 +95,18 @@ describe("show(evaluation)", () => {
     b.declareField({ name: "ground_truth", kind: "classification", predicted: false });
     b.declareField({ name: "net", kind: "classification", predicted: true, classes: ["cat", "dog"] });
     for (let i = 0; i < 40; i++) {
-      const truth = i % 2 ? "cat" : "dog", p = (i % 7) / 7;
-      b.addSample({ id: `${i}.jpg`, filepath: `${i}.jpg`, fields: { ground_truth: truth, net: p > 0.5 ? "cat" : "dog", net_confidence: Math.max(p, 1 - p), net_probs: [p, 1 - p] } });
+      const truth = i % 2 ? "cat" : "dog",
+        p = (i % 7) / 7;
+      b.addSample({
+        id: `${i}.jpg`,
+        filepath: `${i}.jpg`,
+        fields: {
+          ground_truth: truth,
+          net: p > 0.5 ? "cat" : "dog",
+          net_confidence: Math.max(p, 1 - p),
+          net_probs: [p, 1 - p],
+        },
+      });
     }
     const ds = b.build();
     const ev = evaluateClassification(ds, "net");

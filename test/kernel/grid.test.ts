@@ -16,7 +16,9 @@ const EVIL = "<img src=x onerror=alert(1)>";
 /** A small dataset whose labels, fields and file names try to inject markup. */
 async function hostileDataset() {
   const images = tmpDir("kernel-hostile-images");
-  const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#808080" } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#808080" } })
+    .jpeg()
+    .toBuffer();
   const names = ["a.jpg", "b.jpg", `x"><svg onload=alert(1)>.jpg`, "copy-of-a.jpg", "broken.jpg", "gone.jpg"];
   for (const n of names.slice(0, 4)) fs.writeFileSync(path.join(images, n), jpeg);
   fs.writeFileSync(path.join(images, "broken.jpg"), Buffer.from("not an image at all"));
@@ -38,7 +40,8 @@ describe("show(dataset) grid", () => {
     // Besides the grid, only a thumbnail progress bar (when making them took over a second).
     const grids = outputs.filter((o) => MIME.grid in o.data);
     expect(grids).toHaveLength(1);
-    for (const o of outputs.filter((o) => !(MIME.grid in o.data))) expect(o.data["text/plain"]).toMatch(/^thumbnails \[/);
+    for (const o of outputs.filter((o) => !(MIME.grid in o.data)))
+      expect(o.data["text/plain"]).toMatch(/^thumbnails \[/);
     const { data, update } = grids[0];
     expect(update).toBe(false);
     expect(Object.keys(data).sort()).toEqual([MIME.grid, "text/html", "text/plain"].sort());
@@ -47,8 +50,19 @@ describe("show(dataset) grid", () => {
     expect(typeof data["text/html"]).toBe("string");
     expect(data["text/plain"]).toContain("200 samples");
     const grid = data[MIME.grid] as GridBundle;
-    expect(grid).toMatchObject({ version: 1, kind: "grid", group: linkGroup(ds), dataset: linkGroup(ds), total: 200, missingThumbs: 0, thumbSize: 256 });
-    expect(grid.labelFields).toEqual([{ name: "ground_truth", role: "ground_truth" }, { name: "model", role: "prediction" }]);
+    expect(grid).toMatchObject({
+      version: 1,
+      kind: "grid",
+      group: linkGroup(ds),
+      dataset: linkGroup(ds),
+      total: 200,
+      missingThumbs: 0,
+      thumbSize: 256,
+    });
+    expect(grid.labelFields).toEqual([
+      { name: "ground_truth", role: "ground_truth" },
+      { name: "model", role: "prediction" },
+    ]);
     const weather = grid.fields.find((f) => f.name === "weather")!;
     expect(weather.kind).toBe("category");
     expect(weather.values!.reduce((n, v) => n + v.count, 0)).toBe(200);
@@ -86,7 +100,10 @@ describe("show(dataset) grid", () => {
     expect(objects.count).toBe(expected.numRows());
     const rowOf = new Map(ids.map((id, i) => [id, i]));
     const want = Array.from(values<string>(expected, "sample_id"), (sid, i) => ({
-      row: rowOf.get(sid)!, label: expected.get("label", i), x: (expected.get("x", i) as number) / 320, h: (expected.get("h", i) as number) / 240,
+      row: rowOf.get(sid)!,
+      label: expected.get("label", i),
+      x: (expected.get("x", i) as number) / 320,
+      h: (expected.get("h", i) as number) / 240,
     })).sort((a, b) => a.row - b.row);
     const got: typeof want = [];
     objects.files.forEach((file, k) => {
@@ -95,7 +112,12 @@ describe("show(dataset) grid", () => {
       for (let i = 0; i < t.numRows; i++) {
         expect(rows[i]).toBeGreaterThanOrEqual(k * objects.rowsPerFile);
         expect(rows[i]).toBeLessThan((k + 1) * objects.rowsPerFile);
-        got.push({ row: rows[i], label: t.getChild("label").at(i), x: t.getChild("x").at(i) as number, h: t.getChild("h").at(i) as number });
+        got.push({
+          row: rows[i],
+          label: t.getChild("label").at(i),
+          x: t.getChild("x").at(i) as number,
+          h: t.getChild("h").at(i) as number,
+        });
       }
     });
     expect(got.map((g) => [g.row, g.label])).toEqual(want.map((w) => [w.row, w.label]));
@@ -110,7 +132,12 @@ describe("show(dataset) grid", () => {
     const ds = await demoDataset();
     await show(ds.limit(30));
     const thumbsDir = path.join(notebookDir, "blindspot-artifacts/thumbs");
-    const listThumbs = () => fs.readdirSync(thumbsDir, { recursive: true }).map(String).filter((f) => f.endsWith(".webp")).sort();
+    const listThumbs = () =>
+      fs
+        .readdirSync(thumbsDir, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith(".webp"))
+        .sort();
     const first = listThumbs();
     const mtimes = first.map((f) => fs.statSync(path.join(thumbsDir, f)).mtimeMs);
     const firstGrid = lastOf<GridBundle>(outputs, MIME.grid);
@@ -181,8 +208,19 @@ describe("show(dataset) grid", () => {
     ds.untag(["s000001"], "review");
     ds.tag(["s000001"], "review");
     const events = outputs.filter((o) => MIME.event in o.data);
-    expect(events.map((e) => e.data["text/plain"])).toEqual(["Tagged 2 samples 'review'", "Untagged 1 sample 'review'", "Tagged 1 sample 'review'"]);
-    expect(events[0].data[MIME.event]).toEqual({ version: 1, kind: "tags", dataset: linkGroup(ds), tag: "review", action: "add", ids: ["s000001", "s000002"] });
+    expect(events.map((e) => e.data["text/plain"])).toEqual([
+      "Tagged 2 samples 'review'",
+      "Untagged 1 sample 'review'",
+      "Tagged 1 sample 'review'",
+    ]);
+    expect(events[0].data[MIME.event]).toEqual({
+      version: 1,
+      kind: "tags",
+      dataset: linkGroup(ds),
+      tag: "review",
+      action: "add",
+      ids: ["s000001", "s000002"],
+    });
     ds.untag(["s000001", "s000002"], "review");
   });
 
@@ -195,7 +233,9 @@ describe("show(dataset) grid", () => {
     await expect(show(ds, { thumbSize: 0 })).rejects.toThrow(/thumbSize must be a positive integer/);
     await expect(show(42 as never)).rejects.toThrow(/cannot show a number/);
     // What show accepts, when handed nothing at all.
-    await expect(show(undefined as never)).rejects.toThrow(/^show\(\) was given undefined: nothing to show\n {2}fix: show\(\) takes a dataset, a view/);
+    await expect(show(undefined as never)).rejects.toThrow(
+      /^show\(\) was given undefined: nothing to show\n {2}fix: show\(\) takes a dataset, a view/,
+    );
     await expect(show(null as never)).rejects.toThrow(/was given null/);
   });
 

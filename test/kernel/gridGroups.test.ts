@@ -12,7 +12,9 @@ function withGroups() {
   b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
   const group = [null, 1, 0, 1, null, 0, 0, NaN, 2, 2];
   const camera = ["a", "b", "a", "b", "c", "a", "c", "c", "b", "a"];
-  group.forEach((g, i) => b.addSample({ filepath: `${i}.jpg`, width: 10, height: 10, fields: { group: g, camera: camera[i] } }));
+  group.forEach((g, i) =>
+    b.addSample({ filepath: `${i}.jpg`, width: 10, height: 10, fields: { group: g, camera: camera[i] } }),
+  );
   b.addObject({ sampleId: "5.jpg", field: "ground_truth", label: "car", x: 1, y: 1, w: 5, h: 5 });
   b.addObject({ sampleId: "4.jpg", field: "ground_truth", label: "car", x: 1, y: 1, w: 5, h: 5 });
   return b.build();
@@ -51,7 +53,18 @@ describe("show(view, { groupBy })", () => {
     let grid = outputs.at(-1)!.data[MIME.grid] as GridBundle;
     expect(grid.groupBy).toEqual({ field: "camera", groups: 3 });
     // a: 4 samples; b and c: 3 each, by value.
-    expect(idsOf(notebookDir, grid)).toEqual(["0.jpg", "2.jpg", "5.jpg", "9.jpg", "1.jpg", "3.jpg", "8.jpg", "4.jpg", "6.jpg", "7.jpg"]);
+    expect(idsOf(notebookDir, grid)).toEqual([
+      "0.jpg",
+      "2.jpg",
+      "5.jpg",
+      "9.jpg",
+      "1.jpg",
+      "3.jpg",
+      "8.jpg",
+      "4.jpg",
+      "6.jpg",
+      "7.jpg",
+    ]);
     await show(ds, { groupBy: "group", minGroupSize: 3 });
     grid = outputs.at(-1)!.data[MIME.grid] as GridBundle;
     expect(idsOf(notebookDir, grid)).toEqual(["2.jpg", "5.jpg", "6.jpg"]);
@@ -74,9 +87,13 @@ describe("show(view, { groupBy })", () => {
   test("refuses an unknown field and minGroupSize alone", async () => {
     const ds = withGroups();
     captureOutputs("grid-groups-errors");
-    await expect(show(ds, { groupBy: "quality_near_duplicate_group" })).rejects.toThrow(/no sample field "quality_near_duplicate_group" to group by[\s\S]*computeQuality/);
+    await expect(show(ds, { groupBy: "quality_near_duplicate_group" })).rejects.toThrow(
+      /no sample field "quality_near_duplicate_group" to group by[\s\S]*computeQuality/,
+    );
     await expect(show(ds, { minGroupSize: 2 })).rejects.toThrow(/minGroupSize needs groupBy/);
-    await expect(show(ds, { groupBy: "group", minGroupSize: 0 })).rejects.toThrow(/minGroupSize must be a positive integer/);
+    await expect(show(ds, { groupBy: "group", minGroupSize: 0 })).rejects.toThrow(
+      /minGroupSize must be a positive integer/,
+    );
   });
 
   test("groups 10^6 rows in well under a second, typed columns kept typed", () => {

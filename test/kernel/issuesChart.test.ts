@@ -12,12 +12,14 @@ test("counts the samples of each flagged issue and links every bar to them", asy
   const b = new DatasetBuilder("q", null);
   for (let i = 0; i < 6; i++) b.addSample({ id: `${i}.jpg`, filepath: `${i}.jpg` });
   const ds = b.build();
-  ds.setFields(aq.table({
-    id: ["0.jpg", "1.jpg", "2.jpg", "3.jpg", "4.jpg", "5.jpg"],
-    is_dark: [true, true, false, false, null, false],
-    is_blurry: [false, true, false, false, false, true],
-    is_light: [false, false, false, false, false, false],
-  }));
+  ds.setFields(
+    aq.table({
+      id: ["0.jpg", "1.jpg", "2.jpg", "3.jpg", "4.jpg", "5.jpg"],
+      is_dark: [true, true, false, false, null, false],
+      is_blurry: [false, true, false, false, false, true],
+      is_light: [false, false, false, false, false, false],
+    }),
+  );
   const { outputs, notebookDir } = captureOutputs("issues");
   await show(plot.issues(ds));
   const chart = outputs.at(-1)!.data[MIME.chart] as ChartBundle;
@@ -25,7 +27,10 @@ test("counts the samples of each flagged issue and links every bar to them", asy
   const counts = (chart.spec.datasets as Record<string, { x: string; count: number }[]>).counts;
   expect(Object.fromEntries(counts.map((c) => [c.x, c.count]))).toEqual({ dark: 2, blurry: 2 });
   const rows = readArrow(notebookDir, chart.link!.rows);
-  const pairs = Array.from({ length: rows.numRows }, (_, i) => `${rows.getChild("x").get(i)}:${rows.getChild("id").get(i)}`);
+  const pairs = Array.from(
+    { length: rows.numRows },
+    (_, i) => `${rows.getChild("x").get(i)}:${rows.getChild("id").get(i)}`,
+  );
   expect(pairs.sort()).toEqual(["blurry:1.jpg", "blurry:5.jpg", "dark:0.jpg", "dark:1.jpg"]);
   expect(chart.group).toBe(linkGroup(ds));
 });

@@ -15,7 +15,10 @@ import { captureOutputs, lastOf } from "./helpers";
 function pick(notebookDir: string, group: string, ids: string[]): void {
   const file = path.join(notebookDir, selectionPath(group));
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ version: 1, group, dataset: group, picked: ids, filter: null, updated: new Date().toISOString() }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ version: 1, group, dataset: group, picked: ids, filter: null, updated: new Date().toISOString() }),
+  );
 }
 
 /** Runs `body` as the kernel of the notebook `notebook` (Jupyter names it in JPY_SESSION_NAME). */
@@ -58,8 +61,14 @@ describe("link groups come from a dataset's content, location and notebook", () 
 
   test("the same dataset in two notebooks of one folder shares nothing", async () => {
     const { outputs, notebookDir } = captureOutputs("link-groups-notebooks");
-    const quickstart = await inNotebook("quickstart.ipynb", async () => (await show(big), lastOf<GridBundle>(outputs, MIME.grid)));
-    const evaluation = await inNotebook("evaluation.ipynb", async () => (await show(big), lastOf<GridBundle>(outputs, MIME.grid)));
+    const quickstart = await inNotebook(
+      "quickstart.ipynb",
+      async () => (await show(big), lastOf<GridBundle>(outputs, MIME.grid)),
+    );
+    const evaluation = await inNotebook(
+      "evaluation.ipynb",
+      async () => (await show(big), lastOf<GridBundle>(outputs, MIME.grid)),
+    );
     expect(quickstart.group).not.toBe(evaluation.group);
     pick(notebookDir, quickstart.group, ["s000003"]);
     expect(await inNotebook("quickstart.ipynb", () => selection(big))).toEqual(["s000003"]);

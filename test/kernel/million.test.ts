@@ -30,8 +30,14 @@ async function buildMillion(): Promise<Dataset> {
   const baseIds = values<string>(base, "id");
   const ids = Array.from({ length: n }, (_, i) => `${baseIds[i % baseIds.length]}-${Math.floor(i / baseIds.length)}`);
   const samples = aq.table({
-    id: ids, filepath: repeat("filepath"), width: repeat("width"), height: repeat("height"), split: repeat("split"),
-    tags: Array.from({ length: n }, () => []), weather: repeat("weather"), time_of_day: repeat("time_of_day"),
+    id: ids,
+    filepath: repeat("filepath"),
+    width: repeat("width"),
+    height: repeat("height"),
+    split: repeat("split"),
+    tags: Array.from({ length: n }, () => []),
+    weather: repeat("weather"),
+    time_of_day: repeat("time_of_day"),
     score: Float64Array.from({ length: n }, (_, i) => (i % 1000) / 1000),
     emb_x: Float64Array.from({ length: n }, (_, i) => Math.cos(i) * Math.sqrt(i % 977)),
     emb_y: Float64Array.from({ length: n }, (_, i) => Math.sin(i) * Math.sqrt(i % 953)),
@@ -50,10 +56,22 @@ async function buildMillion(): Promise<Dataset> {
     sample_id: Array.from({ length: m * COPIES }, (_, i) => ids[Math.floor(i / m) * baseIds.length + sampleRow[i % m]]),
     field: Array.from({ length: m * COPIES }, () => "ground_truth"),
     label: Array.from({ length: m * COPIES }, (_, i) => labels[i % m]),
-    x: cycle("x"), y: cycle("y"), w: cycle("w"), h: cycle("h"),
-    confidence: new Float64Array(m * COPIES).fill(NaN), iscrowd: new Int8Array(m * COPIES),
+    x: cycle("x"),
+    y: cycle("y"),
+    w: cycle("w"),
+    h: cycle("h"),
+    confidence: new Float64Array(m * COPIES).fill(NaN),
+    iscrowd: new Int8Array(m * COPIES),
   });
-  return new Dataset({ name: "million", samples, objects, categories: demo.categories, fields: demo.fields.slice(0, 1), imagesDir: demo.imagesDir, problems: [] });
+  return new Dataset({
+    name: "million",
+    samples,
+    objects,
+    categories: demo.categories,
+    fields: demo.fields.slice(0, 1),
+    imagesDir: demo.imagesDir,
+    problems: [],
+  });
 }
 
 test("a 1,000,000-sample grid: write time and notebook size (measured, printed)", async () => {
@@ -101,7 +119,9 @@ test("a 1,000,000-point scatter plot: data in one Arrow file, a small binned ima
   const chart = out[MIME.chart] as ChartBundle;
   const bytes = JSON.stringify(out).length;
   const file = fs.statSync(path.join(notebookDir, chart.data.points.path)).size;
-  console.log(`1M-point scatter: built and shown in ${(ms / 1000).toFixed(1)} s; output ${(bytes / 1024).toFixed(1)} KB (svg ${((out["image/svg+xml"] as string).length / 1024).toFixed(1)} KB); points file ${(file / 1e6).toFixed(1)} MB`);
+  console.log(
+    `1M-point scatter: built and shown in ${(ms / 1000).toFixed(1)} s; output ${(bytes / 1024).toFixed(1)} KB (svg ${((out["image/svg+xml"] as string).length / 1024).toFixed(1)} KB); points file ${(file / 1e6).toFixed(1)} MB`,
+  );
   expect(chart.data.points.rows).toBe(1_000_000);
   expect(chart.link!.rows).toBe(chart.data.points.path);
   expect(bytes).toBeLessThan(150_000);

@@ -11,7 +11,15 @@ import { captureOutputs } from "./helpers";
 function writeSelection(notebookDir: string, group: string, content: Partial<SelectionFile> | string) {
   const file = path.join(notebookDir, selectionPath(group));
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const full = { version: 1, group, dataset: null, picked: [], filter: null, updated: new Date().toISOString(), ...(typeof content === "string" ? {} : content) };
+  const full = {
+    version: 1,
+    group,
+    dataset: null,
+    picked: [],
+    filter: null,
+    updated: new Date().toISOString(),
+    ...(typeof content === "string" ? {} : content),
+  };
   fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(full));
 }
 
@@ -37,7 +45,9 @@ describe("selection", () => {
     const { notebookDir } = captureOutputs("selection-corrupt");
     writeSelection(notebookDir, "g", "{ not json");
     expect(() => selection("g")).toThrow(BlindspotError);
-    expect(() => selection("g")).toThrow(/blindspot-artifacts\/selections\/g\.json: the selection file is not valid JSON[\s\S]*fix: select again/);
+    expect(() => selection("g")).toThrow(
+      /blindspot-artifacts\/selections\/g\.json: the selection file is not valid JSON[\s\S]*fix: select again/,
+    );
     writeSelection(notebookDir, "g", { picked: [1, 2] as unknown as string[] });
     expect(() => selection("g")).toThrow(/"picked" is not a list of sample ids/);
     writeSelection(notebookDir, "g", { version: 2 as 1 });

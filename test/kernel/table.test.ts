@@ -7,24 +7,50 @@ import { captureOutputs, lastOf, readArrow } from "./helpers";
 describe("show(table)", () => {
   test("small tables inline, with typed columns, html and text fallbacks", async () => {
     const { outputs } = captureOutputs("table-small");
-    const t = aq.table({ id: ["a", "b", "c"], score: [0.5, NaN, 2], ok: [true, false, null], label: ["<b>x</b>", null, "y"] });
+    const t = aq.table({
+      id: ["a", "b", "c"],
+      score: [0.5, NaN, 2],
+      ok: [true, false, null],
+      label: ["<b>x</b>", null, "y"],
+    });
     await show(t, { title: "Scores" });
     const table = lastOf<TableBundle>(outputs, MIME.table);
-    expect(table).toMatchObject({ version: 1, kind: "table", dataset: null, title: "Scores", total: 3, idColumn: "id", path: null, group: "default" });
+    expect(table).toMatchObject({
+      version: 1,
+      kind: "table",
+      dataset: null,
+      title: "Scores",
+      total: 3,
+      idColumn: "id",
+      path: null,
+      group: "default",
+    });
     expect(table.columns).toEqual([
-      { name: "id", type: "string" }, { name: "score", type: "number" }, { name: "ok", type: "boolean" }, { name: "label", type: "string" },
+      { name: "id", type: "string" },
+      { name: "score", type: "number" },
+      { name: "ok", type: "boolean" },
+      { name: "label", type: "string" },
     ]);
-    expect(table.rows).toEqual([["a", 0.5, true, "<b>x</b>"], ["b", null, false, null], ["c", 2, null, "y"]]);
+    expect(table.rows).toEqual([
+      ["a", 0.5, true, "<b>x</b>"],
+      ["b", null, false, null],
+      ["c", 2, null, "y"],
+    ]);
     const html = lastOf<string>(outputs, "text/html");
     expect(html).toContain("&lt;b&gt;x&lt;/b&gt;");
     expect(html).not.toContain("<b>");
-    expect(lastOf<string>(outputs, "text/plain")).toBe('blindspot table "Scores": 3 rows, 4 columns (id, score, ok, label).');
+    expect(lastOf<string>(outputs, "text/plain")).toBe(
+      'blindspot table "Scores": 3 rows, 4 columns (id, score, ok, label).',
+    );
   });
 
   test("large tables go to an Arrow file; the html shows the first 50 rows", async () => {
     const { outputs, notebookDir } = captureOutputs("table-large");
     const n = 5000;
-    const t = aq.table({ sample: Array.from({ length: n }, (_, i) => `s${i}`), value: Float64Array.from({ length: n }, (_, i) => i / 2) });
+    const t = aq.table({
+      sample: Array.from({ length: n }, (_, i) => `s${i}`),
+      value: Float64Array.from({ length: n }, (_, i) => i / 2),
+    });
     await show(t, { idColumn: "sample", group: "g" });
     const table = lastOf<TableBundle>(outputs, MIME.table);
     expect(table).toMatchObject({ rows: null, total: n, idColumn: "sample", group: "g" });

@@ -6,7 +6,13 @@ import { makeThumbnails } from "../../kernel/artifacts/thumbs";
 import { tmpDir } from "../helpers/data";
 import { captureOutputs } from "./helpers";
 
-async function image(file: string, width: number, height: number, colour: string, orientation?: number): Promise<string> {
+async function image(
+  file: string,
+  width: number,
+  height: number,
+  colour: string,
+  orientation?: number,
+): Promise<string> {
   let img = sharp({ create: { width, height, channels: 3, background: colour } }).jpeg();
   if (orientation) img = img.withMetadata({ orientation });
   fs.writeFileSync(file, await img.toBuffer());
@@ -25,7 +31,11 @@ describe("thumbnails", () => {
     const first = await makeThumbnails([red, blue, redCopy], { size: 128 });
     expect(first.stats).toEqual({ read: 3, encoded: 2, missing: 0 });
     expect(first.thumbs[0].file).toBe(first.thumbs[2].file);
-    expect(first.thumbs.map((t) => [t.width, t.height])).toEqual([[600, 400], [300, 500], [600, 400]]);
+    expect(first.thumbs.map((t) => [t.width, t.height])).toEqual([
+      [600, 400],
+      [300, 500],
+      [600, 400],
+    ]);
     const meta = await sharp(first.thumbs[1].file!).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["webp", 77, 128]);
 

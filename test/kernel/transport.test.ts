@@ -14,13 +14,19 @@ function fakePublisherClass(delivered: unknown[]) {
   class Socket {
     busy = false;
     send(message: unknown): Promise<void> {
-      if (this.busy) throw Object.assign(new Error("Socket is busy writing; only one send operation may be in progress at any time"), { code: "EBUSY" });
+      if (this.busy)
+        throw Object.assign(
+          new Error("Socket is busy writing; only one send operation may be in progress at any time"),
+          { code: "EBUSY" },
+        );
       this.busy = true;
-      return new Promise((resolve) => setTimeout(() => {
-        this.busy = false;
-        delivered.push(message);
-        resolve();
-      }, Math.random() * 2));
+      return new Promise((resolve) =>
+        setTimeout(() => {
+          this.busy = false;
+          delivered.push(message);
+          resolve();
+        }, Math.random() * 2),
+      );
     }
   }
   class Publisher extends Socket {}
@@ -86,7 +92,10 @@ describe("finding the kernel", () => {
     const zeromqJs = path.join(root, "tslab/node_modules/zeromq/index.js");
     fs.mkdirSync(path.dirname(jupyterJs), { recursive: true });
     fs.mkdirSync(path.dirname(zeromqJs), { recursive: true });
-    fs.writeFileSync(zeromqJs, "class Socket { send() { return Promise.resolve(); } }\nclass Publisher extends Socket {}\nexports.Publisher = Publisher;\n");
+    fs.writeFileSync(
+      zeromqJs,
+      "class Socket { send() { return Promise.resolve(); } }\nclass Publisher extends Socket {}\nexports.Publisher = Publisher;\n",
+    );
     fs.writeFileSync(jupyterJs, "exports.lastWriteDisplayData = null;\n");
     const jupyter = require(jupyterJs) as { lastWriteDisplayData: unknown };
     const received: unknown[] = [];
@@ -94,7 +103,16 @@ describe("finding the kernel", () => {
     try {
       setDisplaySink(null);
       display({ "application/vnd.blindspot.event.v1+json": { kind: "tags" }, "text/plain": "Tagged 1 sample 'x'" });
-      expect(received).toEqual([{ bundle: { data: { "application/vnd.blindspot.event.v1+json": { kind: "tags" }, "text/plain": "Tagged 1 sample 'x'" }, metadata: {}, transient: {} }, update: false }]);
+      expect(received).toEqual([
+        {
+          bundle: {
+            data: { "application/vnd.blindspot.event.v1+json": { kind: "tags" }, "text/plain": "Tagged 1 sample 'x'" },
+            metadata: {},
+            transient: {},
+          },
+          update: false,
+        },
+      ]);
       const zmq = require(zeromqJs) as { Publisher: { prototype: object } };
       expect(Object.prototype.hasOwnProperty.call(zmq.Publisher.prototype, "send")).toBe(true);
     } finally {

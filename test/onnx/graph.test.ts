@@ -36,23 +36,32 @@ describe("GraphBuilder graphs run in onnxruntime", () => {
   });
 
   test("Conv (3x3 box filter, padded) matches a TypeScript convolution", async () => {
-    const H = 5, W = 6;
+    const H = 5,
+      W = 6;
     const img = Array.from({ length: H * W }, (_, i) => (i * 7) % 11);
     const g = new GraphBuilder();
     const x = g.input("x", "float32", ["batch", 1, "h", "w"]);
     const k = g.constant(new Float32Array(9).fill(1 / 9), [1, 1, 3, 3]);
     const b = g.constant(Float32Array.of(0.5));
-    g.output(g.node("Conv", [x, k, b], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }), "float32", ["batch", 1, "h", "w"], "y");
+    g.output(
+      g.node("Conv", [x, k, b], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }),
+      "float32",
+      ["batch", 1, "h", "w"],
+      "y",
+    );
     const r = await run(g, { x: f32(img, [1, 1, H, W]) });
     const want: number[] = [];
-    for (let y = 0; y < H; y++) for (let x0 = 0; x0 < W; x0++) {
-      let s = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const yy = y + dy, xx = x0 + dx;
-        if (yy >= 0 && yy < H && xx >= 0 && xx < W) s += img[yy * W + xx];
+    for (let y = 0; y < H; y++)
+      for (let x0 = 0; x0 < W; x0++) {
+        let s = 0;
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++) {
+            const yy = y + dy,
+              xx = x0 + dx;
+            if (yy >= 0 && yy < H && xx >= 0 && xx < W) s += img[yy * W + xx];
+          }
+        want.push(s / 9 + 0.5);
       }
-      want.push(s / 9 + 0.5);
-    }
     close(r.y.data as Float32Array, want);
   });
 
@@ -85,7 +94,10 @@ describe("GraphBuilder graphs run in onnxruntime", () => {
     const data = Uint8Array.from({ length: 12 }, (_, i) => i * 20);
     const r = await run(g, { images: new ort.Tensor("uint8", data, [1, 2, 2, 3]) });
     expect(r.y.dims).toEqual([1, 12]);
-    close(r.y.data as Float32Array, Array.from(data, (v) => (v - 100 >= 0 ? v - 100 : 0.5 * (v - 100))));
+    close(
+      r.y.data as Float32Array,
+      Array.from(data, (v) => (v - 100 >= 0 ? v - 100 : 0.5 * (v - 100))),
+    );
   });
 
   test("tensor and floats attributes, int32 constants", async () => {
@@ -126,15 +138,24 @@ describe("GraphBuilder checks and bytes", () => {
       if (field === 1) seen.ir = model.int64();
       else if (field === 8) {
         const o = model.sub();
-        while (!o.done()) { const t = o.tag(); if (t.field === 2) seen.opset = o.int64(); else o.skip(t.wire); }
+        while (!o.done()) {
+          const t = o.tag();
+          if (t.field === 2) seen.opset = o.int64();
+          else o.skip(t.wire);
+        }
       } else if (field === 7) {
         const graph = model.sub();
-        const ops: string[] = [], dims: string[] = [];
+        const ops: string[] = [],
+          dims: string[] = [];
         while (!graph.done()) {
           const t = graph.tag();
           if (t.field === 1) {
             const n = graph.sub();
-            while (!n.done()) { const u = n.tag(); if (u.field === 4) ops.push(n.string()); else n.skip(u.wire); }
+            while (!n.done()) {
+              const u = n.tag();
+              if (u.field === 4) ops.push(n.string());
+              else n.skip(u.wire);
+            }
           } else if (t.field === 2) seen.name = graph.string();
           else if (t.field === 5) {
             const init = graph.sub();
@@ -154,7 +175,16 @@ describe("GraphBuilder checks and bytes", () => {
         seen.inputDims = dims;
       } else model.skip(wire);
     }
-    expect(seen).toEqual({ ir: 8, opset: 18, name: "tiny", ops: ["MatMul", "Identity"], initDims: [4, 2000], initName: "weights", rawBytes: 32000, inputDims: ["batch", "4"] });
+    expect(seen).toEqual({
+      ir: 8,
+      opset: 18,
+      name: "tiny",
+      ops: ["MatMul", "Identity"],
+      initDims: [4, 2000],
+      initName: "weights",
+      rawBytes: 32000,
+      inputDims: ["batch", "4"],
+    });
   });
 });
 
@@ -168,7 +198,10 @@ function readDims(vi: ProtoReader): string[] {
       else if (path.length < 4 && t.field === [2, 1, 2, 1][path.length]) {
         const sub = r.sub();
         if (path.length === 3) {
-          while (!sub.done()) { const u = sub.tag(); out.push(u.field === 1 ? String(sub.int64()) : sub.string()); }
+          while (!sub.done()) {
+            const u = sub.tag();
+            out.push(u.field === 1 ? String(sub.int64()) : sub.string());
+          }
         } else descend(sub, [...path, t.field]);
       } else r.skip(t.wire);
     }

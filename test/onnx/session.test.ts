@@ -21,7 +21,10 @@ function doubler(): Uint8Array {
 /** True when this machine's onnxruntime-node has its CUDA provider and a GPU. */
 let cudaLoads = false;
 beforeAll(async () => {
-  cudaLoads = await openSession(doubler(), { provider: "cuda" }).then(() => true, () => false);
+  cudaLoads = await openSession(doubler(), { provider: "cuda" }).then(
+    () => true,
+    () => false,
+  );
 });
 
 describe("openSession", () => {
@@ -54,7 +57,11 @@ describe("openSession", () => {
     const bad = path.join(dir, "bad.onnx");
     fs.writeFileSync(bad, "not a model");
     expect((await rejection(openSession(bad))).message).toMatch(/bad\.onnx: onnxruntime cannot load the model/);
-    expect((await rejection(openSession(path.join(dir, "missing.onnx")))).message).toMatch(/missing\.onnx: cannot read the ONNX model/);
-    expect((await rejection(openSession(doubler(), { provider: "gpu" as never }))).hint).toMatch(/"auto", "cuda" or "cpu"/);
+    expect((await rejection(openSession(path.join(dir, "missing.onnx")))).message).toMatch(
+      /missing\.onnx: cannot read the ONNX model/,
+    );
+    expect((await rejection(openSession(doubler(), { provider: "gpu" as never }))).hint).toMatch(
+      /"auto", "cuda" or "cpu"/,
+    );
   });
 });

@@ -32,7 +32,12 @@ const SAMPLES = Number(process.env.DEMO_SAMPLES ?? 2000); // DEMO_SAMPLES=4000 f
 const SEED = Number(process.env.DEMO_SEED ?? 0); // other seeds: DEMO_SEED=3 npx vitest run test/quality/demoIssues.test.ts
 
 type Kind = "dark" | "overexposed" | "blurred" | "low information" | "exact duplicates" | "near duplicates";
-interface Measured { planted: number; flagged: number; recall: number; precision: number }
+interface Measured {
+  planted: number;
+  flagged: number;
+  recall: number;
+  precision: number;
+}
 
 /** Cleanvision's output for one dataset (cleanvision_issues.py): is_<issue>_issue columns and duplicate sets of files. */
 interface CleanvisionRun {
@@ -60,8 +65,15 @@ beforeAll(async () => {
   truth = demo.truth;
   await computeQuality(ds, { mode: "dataset", cacheRoot: null });
   dataset = measure(ds, truth);
-  const similarity = new Map(Array.from(values<string>(ds.samples, "id"), (id, i) => [id, values<number | null>(ds.samples, "quality_near_duplicate_similarity")[i]]));
-  const paired = new Set([...truth.duplicates.near, ...truth.duplicates.exact].flatMap((p) => [p.sampleId, p.duplicateOf]));
+  const similarity = new Map(
+    Array.from(values<string>(ds.samples, "id"), (id, i) => [
+      id,
+      values<number | null>(ds.samples, "quality_near_duplicate_similarity")[i],
+    ]),
+  );
+  const paired = new Set(
+    [...truth.duplicates.near, ...truth.duplicates.exact].flatMap((p) => [p.sampleId, p.duplicateOf]),
+  );
   const copies = truth.duplicates.near.map((p) => similarity.get(p.sampleId) ?? 0);
   const distinct = [...similarity].filter(([id, v]) => !paired.has(id) && v !== null).map(([, v]) => v as number);
   nearestSimilarity = { copies: Math.min(...copies), distinct: Math.max(...distinct) };
@@ -74,26 +86,47 @@ beforeAll(async () => {
     seconds = `, Cleanvision's find_issues ${run.seconds.toFixed(1)} s`;
     const ids = Array.from(values<string>(ds.samples, "id"));
     for (const issue of ISSUE_TYPES) {
-      const ours = values<boolean | null>(ds.samples, `is_${issue}`), theirs = run.columns[`is_${CV_NAME(issue)}_issue`];
+      const ours = values<boolean | null>(ds.samples, `is_${issue}`),
+        theirs = run.columns[`is_${CV_NAME(issue)}_issue`];
       flaggedDifferently[issue] = ids.filter((_, i) => ours[i] !== theirs[i]);
     }
     cleanvisionItself = measure(ds, truth, cleanvisionColumns(run, files, ids));
   }
   const cells = (m: Measured) => [String(m.flagged), m.recall.toFixed(3), m.flagged ? m.precision.toFixed(3) : "-"];
   const table = [
-    ["type", "planted", "flagged", "recall", "precision", "cv flagged", "cv recall", "cv precision", "Cleanvision flagged", "recall", "precision"],
-    ...KINDS.map((k) => [k, String(dataset[k].planted), ...cells(dataset[k]), ...cells(cleanvision[k]), ...(cleanvisionItself ? cells(cleanvisionItself[k]) : ["-", "-", "-"])]),
+    [
+      "type",
+      "planted",
+      "flagged",
+      "recall",
+      "precision",
+      "cv flagged",
+      "cv recall",
+      "cv precision",
+      "Cleanvision flagged",
+      "recall",
+      "precision",
+    ],
+    ...KINDS.map((k) => [
+      k,
+      String(dataset[k].planted),
+      ...cells(dataset[k]),
+      ...cells(cleanvision[k]),
+      ...(cleanvisionItself ? cells(cleanvisionItself[k]) : ["-", "-", "-"]),
+    ]),
   ];
   const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
   const line = (r: string[]) => `| ${r.map((v, c) => (c ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join(" | ")} |`;
-  console.log([
-    `demo: ${SAMPLES} images, seed ${SEED}. mode "dataset", then (cv) Cleanvision's fixed thresholds on the same scores, ` +
-      `then Cleanvision 0.3.7 itself${LIVE ? seconds : " (not run: no .venv)"}`,
-    line(table[0]),
-    `|${widths.map((w, c) => (c ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|")}|`,
-    ...table.slice(1).map(line),
-    `near duplicates: most similar other image of a planted copy >= ${nearestSimilarity.copies.toFixed(3)}; of an image in no planted pair <= ${nearestSimilarity.distinct.toFixed(3)}`,
-  ].join("\n"));
+  console.log(
+    [
+      `demo: ${SAMPLES} images, seed ${SEED}. mode "dataset", then (cv) Cleanvision's fixed thresholds on the same scores, ` +
+        `then Cleanvision 0.3.7 itself${LIVE ? seconds : " (not run: no .venv)"}`,
+      line(table[0]),
+      `|${widths.map((w, c) => (c ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|")}|`,
+      ...table.slice(1).map(line),
+      `near duplicates: most similar other image of a planted copy >= ${nearestSimilarity.copies.toFixed(3)}; of an image in no planted pair <= ${nearestSimilarity.distinct.toFixed(3)}`,
+    ].join("\n"),
+  );
 }, 600_000);
 
 const KINDS: Kind[] = ["dark", "overexposed", "blurred", "low information", "exact duplicates", "near duplicates"];
@@ -109,7 +142,15 @@ describe(`demo dataset's planted image failures, mode "dataset" (${SAMPLES} imag
 
   it("writes outlier depths and thumbnails, and the default mode stays Cleanvision's", () => {
     const names = ds.samples.columnNames();
-    for (const f of ["quality_dark_outlier", "quality_light_outlier", "quality_low_information_outlier", "quality_blurry_outlier", "quality_thumbnail", "quality_thumbnail_contrast"]) expect(names).toContain(f);
+    for (const f of [
+      "quality_dark_outlier",
+      "quality_light_outlier",
+      "quality_low_information_outlier",
+      "quality_blurry_outlier",
+      "quality_thumbnail",
+      "quality_thumbnail_contrast",
+    ])
+      expect(names).toContain(f);
     // Cleanvision's fixed thresholds call the demo's night scenes dark: the reason for mode "dataset".
     expect(cleanvision.dark.precision).toBeLessThan(0.8);
     expect(cleanvision.dark.recall).toBe(1);
@@ -130,7 +171,8 @@ function cleanvisionColumns(run: CleanvisionRun, files: string[], ids: string[])
     quality_exact_duplicate_group: groupOf(run.sets.exact_duplicates),
     quality_near_duplicate_group: groupOf(run.sets.near_duplicates),
   };
-  for (const issue of ISSUE_TYPES) columns[`is_${issue}`] = new Map(ids.map((id, i) => [id, run.columns[`is_${CV_NAME(issue)}_issue`][i]]));
+  for (const issue of ISSUE_TYPES)
+    columns[`is_${issue}`] = new Map(ids.map((id, i) => [id, run.columns[`is_${CV_NAME(issue)}_issue`][i]]));
   return <T>(name: string) => columns[name] as Map<string, T>;
 }
 
@@ -139,22 +181,35 @@ type Columns = <T>(name: string) => Map<string, T>;
 
 function measure(d: Dataset, t: DemoTruth, columns?: Columns): Record<Kind, Measured> {
   const ids = Array.from(values<string>(d.samples, "id"));
-  const col: Columns = columns ?? (<T>(name: string) => new Map(ids.map((id, i) => [id, values<T>(d.samples, name)[i]])));
+  const col: Columns =
+    columns ?? (<T>(name: string) => new Map(ids.map((id, i) => [id, values<T>(d.samples, name)[i]])));
   const flaggedIds = (field: string) => {
     const c = col<boolean | null>(field);
     return ids.filter((id) => c.get(id) === true);
   };
   const images = (planted: string[], field: string): Measured => {
-    const want = new Set(planted), flagged = flaggedIds(field);
+    const want = new Set(planted),
+      flagged = flaggedIds(field);
     const hits = flagged.filter((id) => want.has(id)).length;
-    return { planted: want.size, flagged: flagged.length, recall: hits / want.size, precision: flagged.length ? hits / flagged.length : 1 };
+    return {
+      planted: want.size,
+      flagged: flagged.length,
+      recall: hits / want.size,
+      precision: flagged.length ? hits / flagged.length : 1,
+    };
   };
   const pairs = (planted: { sampleId: string; duplicateOf: string }[], flag: string, group: string): Measured => {
-    const g = col<number | null>(group), flagged = flaggedIds(flag);
+    const g = col<number | null>(group),
+      flagged = flaggedIds(flag);
     const found = planted.filter((p) => g.get(p.sampleId) != null && g.get(p.sampleId) === g.get(p.duplicateOf));
     const inFound = new Set(found.flatMap((p) => [p.sampleId, p.duplicateOf]));
     const good = flagged.filter((id) => inFound.has(id)).length;
-    return { planted: planted.length, flagged: flagged.length, recall: found.length / planted.length, precision: flagged.length ? good / flagged.length : 1 };
+    return {
+      planted: planted.length,
+      flagged: flagged.length,
+      recall: found.length / planted.length,
+      precision: flagged.length ? good / flagged.length : 1,
+    };
   };
   return {
     dark: images(t.images.dark, "is_dark"),

@@ -8,19 +8,31 @@ import { mulberry32 } from "../../src/dataset/view";
  * The ONNX graph computes exactly the reference's raw statistics: the same integer sums,
  * histograms, brightness at every rank, and Pillow's resized copies, to the bit.
  */
-function image(width: number, height: number, seed: number, kind: "random" | "flat" | "gray" | "smooth" = "random"): QualityImage {
+function image(
+  width: number,
+  height: number,
+  seed: number,
+  kind: "random" | "flat" | "gray" | "smooth" = "random",
+): QualityImage {
   const rand = mulberry32(seed);
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {
-    const x = i % width, y = Math.floor(i / width);
-    const v = kind === "flat" ? [200, 30, 90] : kind === "smooth" ? [(x * 255) / width, (y * 255) / height, 128] : [rand() * 256, rand() * 256, rand() * 256];
+    const x = i % width,
+      y = Math.floor(i / width);
+    const v =
+      kind === "flat"
+        ? [200, 30, 90]
+        : kind === "smooth"
+          ? [(x * 255) / width, (y * 255) / height, 128]
+          : [rand() * 256, rand() * 256, rand() * 256];
     const g = v[0];
     for (let c = 0; c < 3; c++) rgb[3 * i + c] = Math.floor(kind === "gray" ? g : v[c]);
   }
   return { width, height, rgb, channels: kind === "gray" ? 1 : 3 };
 }
 
-const plain = (s: RawStats) => JSON.parse(JSON.stringify(s, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v)));
+const plain = (s: RawStats) =>
+  JSON.parse(JSON.stringify(s, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v)));
 
 describe("the quality graph equals the TypeScript reference", () => {
   const cases: [string, QualityImage[], number][] = [

@@ -12,7 +12,11 @@ import { PYTHON } from "../helpers/reference";
 export function python<T>(script: string, input: unknown): T {
   const file = path.join(tmpDir("quality-py"), "input.json");
   fs.writeFileSync(file, JSON.stringify(input));
-  const out = execFileSync(PYTHON, [path.join(__dirname, script), file], { encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, TQDM_DISABLE: "1" } });
+  const out = execFileSync(PYTHON, [path.join(__dirname, script), file], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+    env: { ...process.env, TQDM_DISABLE: "1" },
+  });
   return JSON.parse(out) as T;
 }
 
@@ -21,7 +25,11 @@ export const SIGN_DIGITS = path.join(SHARED, "sign-digits/Dataset");
 /** The image files of a folder and its sub-folders, sorted. */
 export function imageFiles(dir: string): string[] {
   if (!HAS_SHARED) return [];
-  return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.(jpe?g|png)$/i.test(f)).map((f) => path.join(dir, f)).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .map((f) => path.join(dir, f))
+    .sort();
 }
 
 export const VOC_FILES = imageFiles(VOC_IMAGES);
@@ -37,15 +45,30 @@ export async function decodeForQuality(file: string): Promise<QualityImage> {
  * applied, as cv2.imread does.
  */
 export async function storedImage(file: string): Promise<QualityImage> {
-  const { data, info } = await sharp(file).keepIccProfile().autoOrient().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.length), channels: info.channels === 1 ? 1 : 3 };
+  const { data, info } = await sharp(file)
+    .keepIccProfile()
+    .autoOrient()
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    rgb: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    channels: info.channels === 1 ? 1 : 3,
+  };
 }
 
 /** A random RGB image (a seeded generator), as a PNG file and as pixels. */
 export async function randomImage(dir: string, width: number, height: number, seed: number): Promise<string> {
   let s = seed;
-  const data = Uint8Array.from({ length: width * height * 3 }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 16) & 255);
+  const data = Uint8Array.from(
+    { length: width * height * 3 },
+    () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 16) & 255,
+  );
   const file = path.join(dir, `random-${width}x${height}-${seed}.png`);
-  await sharp(data, { raw: { width, height, channels: 3 } }).png().toFile(file);
+  await sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(file);
   return file;
 }

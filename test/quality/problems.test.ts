@@ -30,14 +30,23 @@ describe("computeQuality on broken and unusual images", () => {
     const names = Object.keys(expected);
     const ds = dataset(dir, names);
     const progress: number[] = [];
-    const summary = await computeQuality(ds, { maxPixels: 5e6, batchSize: 4, onProgress: (done) => progress.push(done) });
+    const summary = await computeQuality(ds, {
+      maxPixels: 5e6,
+      batchSize: 4,
+      onProgress: (done) => progress.push(done),
+    });
 
     const broken = names.filter((n) => expected[n] !== null);
-    expect(summary).toMatchObject({ images: names.length, failed: broken.length, scored: names.length - broken.length });
+    expect(summary).toMatchObject({
+      images: names.length,
+      failed: broken.length,
+      scored: names.length - broken.length,
+    });
     expect(progress.at(-1)).toBe(names.length);
     const kinds = Object.fromEntries(ds.problems.map((p) => [p.sampleId, p.kind]));
     for (const n of broken) expect(kinds[n], n).toBe(expected[n]);
-    const laplacian = values<number | null>(ds.samples, "quality_laplacian_var"), dark = values<boolean | null>(ds.samples, "is_dark");
+    const laplacian = values<number | null>(ds.samples, "quality_laplacian_var"),
+      dark = values<boolean | null>(ds.samples, "is_dark");
     const gray = values<boolean | null>(ds.samples, "is_grayscale");
     names.forEach((n, i) => {
       expect(laplacian[i] === null, n).toBe(expected[n] !== null);
@@ -54,10 +63,19 @@ describe("computeQuality on broken and unusual images", () => {
   it("the graph, the TypeScript scorer in workers and on the calling thread write the same scores; a cache makes a rerun decode nothing; thresholds change flags only", async () => {
     const dir = tmpDir("quality-engines");
     const names: string[] = [];
-    for (const [w, h, seed] of [[120, 90, 1], [120, 90, 2], [33, 200, 3], [2, 2, 4], [1, 5, 5]]) names.push(path.basename(await randomImage(dir, w, h, seed)));
+    for (const [w, h, seed] of [
+      [120, 90, 1],
+      [120, 90, 2],
+      [33, 200, 3],
+      [2, 2, 4],
+      [1, 5, 5],
+    ])
+      names.push(path.basename(await randomImage(dir, w, h, seed)));
     fs.copyFileSync(path.join(dir, names[0]), path.join(dir, "copy.png"));
     names.push("copy.png");
-    const a = dataset(dir, names), b = dataset(dir, names), c0 = dataset(dir, names);
+    const a = dataset(dir, names),
+      b = dataset(dir, names),
+      c0 = dataset(dir, names);
     const cache = path.join(dir, ".cache");
     const first = await computeQuality(a, { cacheRoot: cache, engine: "graph" });
     const pooled = await computeQuality(b, { engine: "auto", provider: "cpu", workers: 2, batchSize: 3 });
@@ -94,7 +112,9 @@ describe("computeQuality on broken and unusual images", () => {
     fs.writeFileSync(path.join(dir, "cat/cut.jpg"), whole.subarray(0, Math.floor(whole.length * 0.6)));
     const ds = await imageFolder.read!(dir, {});
     const only = () => ds.problems.map((p) => [p.sampleId, p.kind, p.file]);
-    const id = values<string>(ds.samples, "id")[Array.from(values<string>(ds.samples, "filepath")).indexOf("cat/cut.jpg")];
+    const id = values<string>(ds.samples, "id")[
+      Array.from(values<string>(ds.samples, "filepath")).indexOf("cat/cut.jpg")
+    ];
     const cut = [id, "truncated-image", path.join(dir, "cat/cut.jpg")];
     expect(only()).toEqual([cut]);
     expect((await computeQuality(ds, { cacheRoot: null })).failed).toBe(1);

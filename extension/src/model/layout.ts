@@ -51,7 +51,11 @@ export function gridLayout(
   const columns = Math.max(1, Math.floor((viewportWidth - gap) / (tileWidth + gap)));
   if (groups) return sectionLayout(columns, tileWidth, tileHeight, gap, count, groups.starts, groups.headerHeight);
   const rows = Math.ceil(count / columns);
-  return layoutOf({ count, columns, rows, tileWidth, tileHeight, gap }, rows ? gap + rows * (tileHeight + gap) : 0, null);
+  return layoutOf(
+    { count, columns, rows, tileWidth, tileHeight, gap },
+    rows ? gap + rows * (tileHeight + gap) : 0,
+    null,
+  );
 }
 
 /** A layout from its measures and content height (the scroll height is capped). */
@@ -84,7 +88,11 @@ function sectionLayout(
     rows += r;
     y += headerHeight + r * pitch;
   }
-  return layoutOf({ count, columns, rows, tileWidth, tileHeight, gap }, starts.length ? y + gap : 0, { starts, headerHeight, tops });
+  return layoutOf({ count, columns, rows, tileWidth, tileHeight, gap }, starts.length ? y + gap : 0, {
+    starts,
+    headerHeight,
+    tops,
+  });
 }
 
 function sectionEnd(starts: Int32Array, count: number, s: number): number {

@@ -46,15 +46,21 @@ export function parseCard(json: unknown, where: string): ModelCard {
   if (typeof c.name !== "string" || !c.name) bad("name", "the model card needs a name");
   const i = (c.input ?? bad("input", "the model card has no input")) as ModelCardInit["input"];
   const o = (c.output ?? bad("output", "the model card has no output")) as ModelCardInit["output"];
-  const positive = (v: unknown, place: string) => (Number.isInteger(v) && (v as number) > 0 ? (v as number) : bad(place, `${place} must be a positive integer, not ${JSON.stringify(v)}`));
+  const positive = (v: unknown, place: string) =>
+    Number.isInteger(v) && (v as number) > 0
+      ? (v as number)
+      : bad(place, `${place} must be a positive integer, not ${JSON.stringify(v)}`);
   const triple = (v: unknown, fallback: number, place: string): [number, number, number] => {
     if (v === undefined) return [fallback, fallback, fallback];
-    if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => Number.isFinite(x))) return bad(place, `${place} must be three numbers (one per channel)`);
+    if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => Number.isFinite(x)))
+      return bad(place, `${place} must be three numbers (one per channel)`);
     return v as [number, number, number];
   };
   const oneOf = <T extends string>(v: unknown, allowed: T[], place: string): T => {
     if (v === undefined) return allowed[0];
-    return allowed.includes(v as T) ? (v as T) : bad(place, `${place} must be ${allowed.join(" or ")}, not ${JSON.stringify(v)}`);
+    return allowed.includes(v as T)
+      ? (v as T)
+      : bad(place, `${place} must be ${allowed.join(" or ")}, not ${JSON.stringify(v)}`);
   };
   const std = triple(i.std, 1, "input.std");
   if (std.some((s) => s === 0)) bad("input.std", "input.std must not be 0");
@@ -95,8 +101,10 @@ export function fillInput(card: ModelCard, rgb: Uint8Array, batch: Float32Array,
   const order = colorOrder === "RGB" ? [0, 1, 2] : [2, 1, 0];
   for (let c = 0; c < 3; c++) {
     const src = order[c];
-    const a = scale / std[c], b = -mean[c] / std[c];
-    if (layout === "NCHW") for (let p = 0, o = base + c * plane; p < plane; p++) batch[o + p] = rgb[3 * p + src] * a + b;
+    const a = scale / std[c],
+      b = -mean[c] / std[c];
+    if (layout === "NCHW")
+      for (let p = 0, o = base + c * plane; p < plane; p++) batch[o + p] = rgb[3 * p + src] * a + b;
     else for (let p = 0; p < plane; p++) batch[base + 3 * p + c] = rgb[3 * p + src] * a + b;
   }
 }

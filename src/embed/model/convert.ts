@@ -39,7 +39,15 @@ interface Value {
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 
-const BINARY: Record<string, string> = { Add: "Add", AddV2: "Add", Sub: "Sub", Mul: "Mul", RealDiv: "Div", Maximum: "Max", Minimum: "Min" };
+const BINARY: Record<string, string> = {
+  Add: "Add",
+  AddV2: "Add",
+  Sub: "Sub",
+  Mul: "Mul",
+  RealDiv: "Div",
+  Maximum: "Max",
+  Minimum: "Min",
+};
 
 export function tfjsToOnnx(model: TfjsGraphModel, weights: Map<string, Weight>, options: ConvertOptions): Uint8Array {
   return new Converter(model, weights, options).build();
@@ -50,7 +58,11 @@ class Converter {
   private readonly nodes = new Map<string, TfjsNode>();
   private readonly values = new Map<string, Value>();
 
-  constructor(model: TfjsGraphModel, private readonly weights: Map<string, Weight>, private readonly options: ConvertOptions) {
+  constructor(
+    model: TfjsGraphModel,
+    private readonly weights: Map<string, Weight>,
+    private readonly options: ConvertOptions,
+  ) {
     this.g = new GraphBuilder({ opset: options.opset ?? 17, name: "tfjs" });
     for (const n of model.modelTopology.node) this.nodes.set(n.name, n);
   }
@@ -102,7 +114,10 @@ class Converter {
       case "Squeeze":
         return this.squeeze(n, arg(0));
       case "Reshape":
-        return { name: this.g.node("Reshape", [this.nhwc(arg(0)), this.g.int64s(this.ints(n, inputs[1]))]), nchw: false };
+        return {
+          name: this.g.node("Reshape", [this.nhwc(arg(0)), this.g.int64s(this.ints(n, inputs[1]))]),
+          nchw: false,
+        };
       case "Pad":
         return this.pad(n, arg(0), inputs[1]);
       case "MatMul":
@@ -116,9 +131,13 @@ class Converter {
   }
 
   private placeholder(n: TfjsNode): Value {
-    const dims = (n.attr?.shape?.shape?.dim ?? []).map((d, k): number | string => (Number(d.size) < 0 ? (k === 0 ? "batch" : `d${k}`) : Number(d.size)));
+    const dims = (n.attr?.shape?.shape?.dim ?? []).map((d, k): number | string =>
+      Number(d.size) < 0 ? (k === 0 ? "batch" : `d${k}`) : Number(d.size),
+    );
     const name = this.g.input(this.options.inputName ?? n.name, "float32", dims);
-    return dims.length === 4 ? { name: this.g.node("Transpose", [name], { perm: NHWC_TO_NCHW }), nchw: true } : { name, nchw: false };
+    return dims.length === 4
+      ? { name: this.g.node("Transpose", [name], { perm: NHWC_TO_NCHW }), nchw: true }
+      : { name, nchw: false };
   }
 
   private conv(n: TfjsNode, inputs: string[]): Value {
@@ -128,7 +147,9 @@ class Converter {
     const depthwise = n.op.includes("Depthwise");
     const f = this.weight(n, inputs[1]);
     const [kh, kw, cin, cout] = f.shape;
-    const filter = depthwise ? transpose(f, [2, 3, 0, 1], [cin * cout, 1, kh, kw]) : transpose(f, [3, 2, 0, 1], [cout, cin, kh, kw]);
+    const filter = depthwise
+      ? transpose(f, [2, 3, 0, 1], [cin * cout, 1, kh, kw])
+      : transpose(f, [3, 2, 0, 1], [cout, cin, kh, kw]);
     const fused = strs(n, "fused_ops");
     const args = [x.name, this.g.constant(filter.data, filter.shape)];
     if (fused[0] === "BiasAdd") {
@@ -159,14 +180,18 @@ class Converter {
 
   private activation(n: TfjsNode, op: string, x: Value): Value {
     if (op === "Relu") return { name: this.g.node("Relu", [x.name]), nchw: x.nchw };
-    if (op === "Relu6") return { name: this.g.node("Clip", [x.name, this.g.scalar(0), this.g.scalar(6)]), nchw: x.nchw };
+    if (op === "Relu6")
+      return { name: this.g.node("Clip", [x.name, this.g.scalar(0), this.g.scalar(6)]), nchw: x.nchw };
     throw new ConversionError(n, `activation ${op} is not supported`);
   }
 
   private pool(n: TfjsNode, x: Value): Value {
     if (!x.nchw) throw new ConversionError(n, "input is not a 4-D image tensor");
     const op = n.op === "AvgPool" ? "AveragePool" : "MaxPool";
-    return { name: this.g.node(op, [x.name], { ...this.window(n), kernel_shape: spatial(ints(n, "ksize"), [1, 1]) }), nchw: true };
+    return {
+      name: this.g.node(op, [x.name], { ...this.window(n), kernel_shape: spatial(ints(n, "ksize"), [1, 1]) }),
+      nchw: true,
+    };
   }
 
   private mean(n: TfjsNode, x: Value, axesRef: string): Value {
@@ -203,7 +228,10 @@ class Converter {
     const attrs = { transA: n.attr?.transpose_a?.b ? 1 : 0, transB: n.attr?.transpose_b?.b ? 1 : 0 };
     if (fused.length === 0) return { name: this.g.node("Gemm", [a, b], attrs), nchw: false };
     if (fused[0] !== "BiasAdd") throw new ConversionError(n, `fused ops ${fused.join("+")} are not supported`);
-    const y = { name: this.g.node("Gemm", [a, b, this.value(inputs[2]).name], { ...attrs, alpha: float(1), beta: float(1) }), nchw: false };
+    const y = {
+      name: this.g.node("Gemm", [a, b, this.value(inputs[2]).name], { ...attrs, alpha: float(1), beta: float(1) }),
+      nchw: false,
+    };
     return fused[1] ? this.activation(n, fused[1], y) : y;
   }
 
@@ -228,7 +256,11 @@ class Converter {
     if (!nchw || w.data.length === 1) return this.g.constant(w.data, w.shape);
     if (w.shape.length === 1) return this.g.constant(w.data, [w.shape[0], 1, 1]);
     if (w.shape.length === 4) {
-      const t = transpose(w, NHWC_TO_NCHW, NHWC_TO_NCHW.map((p) => w.shape[p]));
+      const t = transpose(
+        w,
+        NHWC_TO_NCHW,
+        NHWC_TO_NCHW.map((p) => w.shape[p]),
+      );
       return this.g.constant(t.data, t.shape);
     }
     throw new ConversionError(n, `constant ${ref} of shape [${w.shape}] cannot meet an image tensor`);

@@ -56,10 +56,19 @@ async function fetchBytes(url: string, signal: AbortSignal | undefined): Promise
   } catch (err) {
     if (signal?.aborted) throw err;
     const reason = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
-    throw new BlindspotError({ file: url, message: `the model cannot be downloaded (${reason})`, hint: "check the URL and the network; a model downloaded once is used from the cache offline", cause: err });
+    throw new BlindspotError({
+      file: url,
+      message: `the model cannot be downloaded (${reason})`,
+      hint: "check the URL and the network; a model downloaded once is used from the cache offline",
+      cause: err,
+    });
   }
   if (!res.ok) {
-    throw new BlindspotError({ file: url, message: `the model cannot be downloaded: HTTP ${res.status} ${res.statusText}`, hint: "check the URL" });
+    throw new BlindspotError({
+      file: url,
+      message: `the model cannot be downloaded: HTTP ${res.status} ${res.statusText}`,
+      hint: "check the URL",
+    });
   }
   return new Uint8Array(await res.arrayBuffer());
 }

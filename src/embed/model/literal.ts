@@ -9,7 +9,10 @@
  */
 
 export class LiteralError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} (at character ${offset})`);
     this.name = "LiteralError";
   }
@@ -37,7 +40,10 @@ const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 const KEY = /[A-Za-z_$][\w$]*/y;
 
 class Parser {
-  constructor(private readonly s: string, public pos: number) {}
+  constructor(
+    private readonly s: string,
+    public pos: number,
+  ) {}
 
   value(): unknown {
     const c = this.s[this.pos];
@@ -48,7 +54,11 @@ class Parser {
       this.pos += 2;
       return this.s[this.pos - 1] === "0";
     }
-    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, v] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (this.s.startsWith(word, this.pos)) {
         this.pos += word.length;
         return v;
@@ -104,7 +114,11 @@ class Parser {
     if (end >= this.s.length) throw new LiteralError("unterminated string", start);
     this.pos = end + 1;
     // A double-quoted JavaScript string without line breaks reads the same as JSON, bar \x and \' escapes.
-    const raw = this.s.slice(start, end + 1).replace(/\\(x[0-9a-fA-F]{2}|[^])/g, (e, c: string) => (c[0] === "x" && c.length === 3 ? `\\u00${c.slice(1)}` : c === "'" ? "'" : e));
+    const raw = this.s
+      .slice(start, end + 1)
+      .replace(/\\(x[0-9a-fA-F]{2}|[^])/g, (e, c: string) =>
+        c[0] === "x" && c.length === 3 ? `\\u00${c.slice(1)}` : c === "'" ? "'" : e,
+      );
     return JSON.parse(raw) as string;
   }
 

@@ -27,21 +27,36 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   const dir = options.dir ?? modelsDir();
   const card = options.card === undefined ? undefined : parseCard(options.card, `card of ${model}`);
   if (Object.hasOwn(BUILTINS, model)) return builtinModel(model, { dir, tarball: options.tarball });
-  if (/^https?:\/\//i.test(model)) return downloadModel(model, { sha256: options.sha256 ?? "", card, dir, signal: options.signal });
+  if (/^https?:\/\//i.test(model))
+    return downloadModel(model, { sha256: options.sha256 ?? "", card, dir, signal: options.signal });
   return localModel(path.resolve(model), card, options.sha256);
 }
 
 function localModel(file: string, given: ModelCard | undefined, expected: string | undefined): ModelFile {
   if (!fs.existsSync(file)) {
-    throw new BlindspotError({ file, message: "no such model file", hint: `pass ${Object.keys(BUILTINS).map((b) => `"${b}"`).join(" or ")}, the path of an .onnx file, or an http(s) URL with its sha256` });
+    throw new BlindspotError({
+      file,
+      message: "no such model file",
+      hint: `pass ${Object.keys(BUILTINS)
+        .map((b) => `"${b}"`)
+        .join(" or ")}, the path of an .onnx file, or an http(s) URL with its sha256`,
+    });
   }
   const card = given ?? readStoredCard(file)?.card;
   if (!card) {
-    throw new BlindspotError({ file, message: "the model has no card: its input size, layout, normalisation and output are unknown", hint: `pass { card }, or write it beside the model as ${path.basename(file).replace(/\.onnx$/i, "")}.card.json` });
+    throw new BlindspotError({
+      file,
+      message: "the model has no card: its input size, layout, normalisation and output are unknown",
+      hint: `pass { card }, or write it beside the model as ${path.basename(file).replace(/\.onnx$/i, "")}.card.json`,
+    });
   }
   const hash = sha256(fs.readFileSync(file));
   if (expected !== undefined && hash !== expected.toLowerCase()) {
-    throw new BlindspotError({ file, message: `the model's sha256 is ${hash}, expected ${expected}`, hint: "check that this is the file you meant" });
+    throw new BlindspotError({
+      file,
+      message: `the model's sha256 is ${hash}, expected ${expected}`,
+      hint: "check that this is the file you meant",
+    });
   }
   return { path: file, card, sha256: hash };
 }

@@ -38,7 +38,17 @@ const INTEGRITY = "sha512-krC1fgeTLXtZwgdpKJ0jm7hqv0gTSRQQRL+FhOaxaJ9Wj92t42BO3c
 const CONVERTER_VERSION = 1;
 const LICENSE = "MIT (nsfwjs); MobileNetV2 weights Apache-2.0 (TF-Hub, Keras Applications)";
 /** nsfwjs's pixels / 255, in NHWC. */
-const INPUT: ModelCard["input"] = { name: "images", layout: "NHWC", width: 224, height: 224, colorOrder: "RGB", scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], resize: "fill" };
+const INPUT: ModelCard["input"] = {
+  name: "images",
+  layout: "NHWC",
+  width: 224,
+  height: 224,
+  colorOrder: "RGB",
+  scale: 1 / 255,
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+  resize: "fill",
+};
 
 interface Builtin {
   card: ModelCard;
@@ -51,7 +61,8 @@ interface Builtin {
 /** The 5-class nsfwjs head of the default model, a second output: it lets the conversion be compared with TF.js. */
 export const MOBILENET_PROBABILITIES = "probabilities";
 /** The TF.js node of the 1792-d feature vector: the squeezed global average pool. */
-export const MOBILENET_FEATURES = "StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze";
+export const MOBILENET_FEATURES =
+  "StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze";
 
 export const BUILTINS: Record<string, Builtin> = {
   [MOBILENET]: {
@@ -106,9 +117,14 @@ export function convertBuiltin(name: string, tgz: Uint8Array): Uint8Array {
   const { json, shard } = builtinSource(name, tgz);
   const weights = readWeights(json as TfjsGraphModel, shard);
   // A layers model (Keras JSON) is first rewritten as the graph TF would run.
-  const graph = (json as { format?: string }).format === "graph-model"
-    ? asGraphModel(json, name)
-    : { format: "graph-model" as const, modelTopology: { node: kerasToGraph(json as KerasModel, weights) }, weightsManifest: (json as TfjsGraphModel).weightsManifest };
+  const graph =
+    (json as { format?: string }).format === "graph-model"
+      ? asGraphModel(json, name)
+      : {
+          format: "graph-model" as const,
+          modelTopology: { node: kerasToGraph(json as KerasModel, weights) },
+          weightsManifest: (json as TfjsGraphModel).weightsManifest,
+        };
   return tfjsToOnnx(graph, weights, { inputName: card.input.name, outputs });
 }
 
@@ -118,10 +134,18 @@ export function builtinSource(name: string, tgz: Uint8Array): { json: unknown; s
   const files = readTgz(tgz, (p) => p.startsWith(folder));
   const text = (file: string) => {
     const f = files.get(folder + file);
-    if (!f) throw new BlindspotError({ file: TARBALL, message: `the package has no ${folder + file}`, hint: `use the tarball of ${PACKAGE}` });
+    if (!f)
+      throw new BlindspotError({
+        file: TARBALL,
+        message: `the package has no ${folder + file}`,
+        hint: `use the tarball of ${PACKAGE}`,
+      });
     return f.toString("utf8");
   };
-  return { json: bundledExport(text("model.min.js")), shard: (shard) => Buffer.from(bundledExport(text(`${shard}.min.js`)) as string, "base64") };
+  return {
+    json: bundledExport(text("model.min.js")),
+    shard: (shard) => Buffer.from(bundledExport(text(`${shard}.min.js`)) as string, "base64"),
+  };
 }
 
 /** The checked nsfwjs tarball: given, cached, or fetched with `npm pack` into the cache. */
@@ -129,7 +153,12 @@ export async function tarball(options: BuiltinOptions): Promise<Uint8Array> {
   const cached = path.join(options.dir, "sources", TARBALL);
   const file = options.tarball ?? (fs.existsSync(cached) ? cached : undefined);
   if (file) {
-    if (!fs.existsSync(file)) throw new BlindspotError({ file, message: "no such file", hint: `pass the path of ${TARBALL} (\`npm pack ${PACKAGE}\` downloads it)` });
+    if (!fs.existsSync(file))
+      throw new BlindspotError({
+        file,
+        message: "no such file",
+        hint: `pass the path of ${TARBALL} (\`npm pack ${PACKAGE}\` downloads it)`,
+      });
     const bytes = fs.readFileSync(file);
     checkIntegrity(bytes, file);
     return bytes;
@@ -137,10 +166,14 @@ export async function tarball(options: BuiltinOptions): Promise<Uint8Array> {
   fs.mkdirSync(options.dir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(options.dir, ".npm-pack-"));
   try {
-    await promisify(execFile)(process.platform === "win32" ? "npm.cmd" : "npm", ["pack", PACKAGE, "--pack-destination", tmp, "--silent"], {
-      shell: process.platform === "win32",
-      maxBuffer: 1 << 20,
-    });
+    await promisify(execFile)(
+      process.platform === "win32" ? "npm.cmd" : "npm",
+      ["pack", PACKAGE, "--pack-destination", tmp, "--silent"],
+      {
+        shell: process.platform === "win32",
+        maxBuffer: 1 << 20,
+      },
+    );
     const bytes = fs.readFileSync(path.join(tmp, TARBALL));
     checkIntegrity(bytes, `${PACKAGE} from the npm registry`);
     writeFileAtomic(cached, bytes);
@@ -161,6 +194,10 @@ export async function tarball(options: BuiltinOptions): Promise<Uint8Array> {
 function checkIntegrity(bytes: Uint8Array, what: string): void {
   const got = `sha512-${createHash("sha512").update(bytes).digest("base64")}`;
   if (got !== INTEGRITY) {
-    throw new BlindspotError({ file: what, message: `not the published ${TARBALL}: its integrity is ${got}, expected ${INTEGRITY}`, hint: "delete the file and fetch it again" });
+    throw new BlindspotError({
+      file: what,
+      message: `not the published ${TARBALL}: its integrity is ${got}, expected ${INTEGRITY}`,
+      hint: "delete the file and fetch it again",
+    });
   }
 }

@@ -33,7 +33,12 @@ export function cardPath(modelPath: string): string {
 }
 
 /** Writes a model and then its card; the card records the model's sha256. */
-export function storeModel(modelPath: string, bytes: Uint8Array, card: ModelCard, extra: Record<string, unknown> = {}): ModelFile {
+export function storeModel(
+  modelPath: string,
+  bytes: Uint8Array,
+  card: ModelCard,
+  extra: Record<string, unknown> = {},
+): ModelFile {
   const hash = sha256(bytes);
   writeFileAtomic(modelPath, bytes);
   writeCard(modelPath, card, { ...extra, sha256: hash });

@@ -8,7 +8,7 @@ import { gunzipSync } from "node:zlib";
 export function readTgz(data: Uint8Array, wanted: (path: string) => boolean): Map<string, Buffer> {
   const tar = gunzipSync(data);
   const files = new Map<string, Buffer>();
-  for (let at = 0; at + 512 <= tar.length; ) {
+  for (let at = 0; at + 512 <= tar.length;) {
     const header = tar.subarray(at, at + 512);
     if (header.every((b) => b === 0)) break;
     const size = parseInt(field(header, 124, 12).trim() || "0", 8);

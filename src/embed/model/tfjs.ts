@@ -42,8 +42,10 @@ export interface Weight {
 /** Checks the parts of a model.json the converter relies on. */
 export function asGraphModel(json: unknown, file: string): TfjsGraphModel {
   const m = json as Partial<TfjsGraphModel> | null;
-  if (m?.format !== "graph-model") throw new Error(`${file}: not a TF.js graph model (format ${JSON.stringify(m?.format)})`);
-  if (!Array.isArray(m.modelTopology?.node) || !Array.isArray(m.weightsManifest)) throw new Error(`${file}: no nodes or no weights manifest`);
+  if (m?.format !== "graph-model")
+    throw new Error(`${file}: not a TF.js graph model (format ${JSON.stringify(m?.format)})`);
+  if (!Array.isArray(m.modelTopology?.node) || !Array.isArray(m.weightsManifest))
+    throw new Error(`${file}: no nodes or no weights manifest`);
   return m as TfjsGraphModel;
 }
 
@@ -65,7 +67,8 @@ export function readWeights(model: TfjsGraphModel, shard: (path: string) => Uint
       out.set(spec.name, { shape: spec.shape, data: decode(spec, view, count) });
       at += bytes;
     }
-    if (at !== buf.length) throw new Error(`weight shards ${group.paths.join(", ")} hold ${buf.length} bytes, the manifest ${at}`);
+    if (at !== buf.length)
+      throw new Error(`weight shards ${group.paths.join(", ")} hold ${buf.length} bytes, the manifest ${at}`);
   }
   return out;
 }
@@ -79,13 +82,16 @@ function decode(spec: TfjsWeightSpec, view: DataView, count: number): Float32Arr
   else if (q.dtype === "float16") for (let k = 0; k < count; k++) out[k] = half(view.getUint16(2 * k, true));
   else {
     const { min = 0, scale = 1 } = q;
-    for (let k = 0; k < count; k++) out[k] = (q.dtype === "uint8" ? view.getUint8(k) : view.getUint16(2 * k, true)) * scale + min;
+    for (let k = 0; k < count; k++)
+      out[k] = (q.dtype === "uint8" ? view.getUint8(k) : view.getUint16(2 * k, true)) * scale + min;
   }
   return out;
 }
 
 function half(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1, exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
+  const sign = h & 0x8000 ? -1 : 1,
+    exp = (h >> 10) & 0x1f,
+    frac = h & 0x3ff;
   if (exp === 0) return sign * frac * 2 ** -24;
   if (exp === 31) return frac ? NaN : sign * Infinity;
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);

@@ -49,8 +49,10 @@ export async function pca(data: Float32Array, dim: number, options: PcaOptions =
 export async function fitPca(data: Float32Array, dim: number, options: PcaOptions = {}): Promise<PcaModel> {
   const n = data.length / dim;
   const c = options.components ?? 2;
-  if (!Number.isInteger(n) || n < 2) throw new BlindspotError({ message: `PCA needs at least 2 rows of dimension ${dim}, got ${data.length} values` });
-  if (!Number.isInteger(c) || c < 1 || c > dim) throw new BlindspotError({ message: `components must be between 1 and the dimension ${dim}, got ${c}` });
+  if (!Number.isInteger(n) || n < 2)
+    throw new BlindspotError({ message: `PCA needs at least 2 rows of dimension ${dim}, got ${data.length} values` });
+  if (!Number.isInteger(c) || c < 1 || c > dim)
+    throw new BlindspotError({ message: `components must be between 1 and the dimension ${dim}, got ${c}` });
   const mean = columnMeans(data, dim);
   const cov = await covariance(data, dim, mean, options);
   const { values, vectors } = leadingEigen(cov, dim, c);
@@ -69,7 +71,8 @@ export async function fitPca(data: Float32Array, dim: number, options: PcaOption
 /** (row - mean) . component for every row and component: [n, components] float32. */
 export function projectPca(model: PcaModel, data: Float32Array): Float32Array {
   const { dim, mean, components } = model;
-  const c = components.length / dim, n = data.length / dim;
+  const c = components.length / dim,
+    n = data.length / dim;
   const out = new Float32Array(n * c);
   for (let r = 0; r < n; r++) {
     for (let j = 0; j < c; j++) {
@@ -82,25 +85,33 @@ export function projectPca(model: PcaModel, data: Float32Array): Float32Array {
 }
 
 function columnMeans(data: Float32Array, dim: number): Float64Array {
-  const mean = new Float64Array(dim), n = data.length / dim;
+  const mean = new Float64Array(dim),
+    n = data.length / dim;
   for (let r = 0; r < n; r++) for (let t = 0; t < dim; t++) mean[t] += data[r * dim + t];
   return mean.map((m) => m / n);
 }
 
 /** Sum over rows of (x - mean)(x - mean)^T, full symmetric dim x dim (not yet divided by n - 1). */
-async function covariance(data: Float32Array, dim: number, mean: Float64Array, options: PcaOptions): Promise<Float64Array> {
+async function covariance(
+  data: Float32Array,
+  dim: number,
+  mean: Float64Array,
+  options: PcaOptions,
+): Promise<Float64Array> {
   const n = data.length / dim;
   const cov = new Float64Array(dim * dim);
   const block = new Float64Array(dim * BLOCK_ROWS);
   for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
     options.signal?.throwIfAborted();
     const rows = Math.min(BLOCK_ROWS, n - r0);
-    for (let r = 0; r < rows; r++) for (let t = 0; t < dim; t++) block[t * BLOCK_ROWS + r] = data[(r0 + r) * dim + t] - mean[t];
+    for (let r = 0; r < rows; r++)
+      for (let t = 0; t < dim; t++) block[t * BLOCK_ROWS + r] = data[(r0 + r) * dim + t] - mean[t];
     for (let i = 0; i < dim; i++) {
       const a = i * BLOCK_ROWS;
       for (let j = i; j < dim; j++) {
         const b = j * BLOCK_ROWS;
-        let s0 = 0, s1 = 0;
+        let s0 = 0,
+          s1 = 0;
         let r = 0;
         for (; r + 1 < rows; r += 2) {
           s0 += block[a + r] * block[b + r];
@@ -126,7 +137,8 @@ function leadingEigen(a: Float64Array, dim: number, c: number): { values: Float6
   const p = dim <= DIRECT_DIM ? dim : Math.min(dim, c + OVERSAMPLE);
   // Basis as p rows of length dim. A fixed, full-rank start keeps results deterministic.
   let basis = new Float64Array(p * dim);
-  for (let j = 0; j < p; j++) for (let t = 0; t < dim; t++) basis[j * dim + t] = (t === j ? 1 : 0) + 1e-3 * Math.sin(1 + j * dim + t);
+  for (let j = 0; j < p; j++)
+    for (let t = 0; t < dim; t++) basis[j * dim + t] = (t === j ? 1 : 0) + 1e-3 * Math.sin(1 + j * dim + t);
   orthonormalise(basis, p, dim);
   let values = new Float64Array(p);
   const scale = Math.max(...Array.from({ length: dim }, (_, i) => Math.abs(a[i * dim + i])), Number.MIN_VALUE);
@@ -201,7 +213,8 @@ export function jacobiEigen(matrix: Float64Array, p: number): { values: Float64A
   const v = new Float64Array(p * p);
   for (let i = 0; i < p; i++) v[i * p + i] = 1;
   for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0, diag = 0;
+    let off = 0,
+      diag = 0;
     for (let i = 0; i < p; i++) {
       diag += a[i * p + i] ** 2;
       for (let j = i + 1; j < p; j++) off += a[i * p + j] ** 2;
@@ -214,19 +227,23 @@ export function jacobiEigen(matrix: Float64Array, p: number): { values: Float64A
         // The rotation that zeroes a[i][j] (Golub & Van Loan, symmetric Schur decomposition).
         const theta = (a[j * p + j] - a[i * p + i]) / (2 * aij);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const cos = 1 / Math.sqrt(t * t + 1), sin = t * cos;
+        const cos = 1 / Math.sqrt(t * t + 1),
+          sin = t * cos;
         for (let k = 0; k < p; k++) {
-          const aki = a[k * p + i], akj = a[k * p + j];
+          const aki = a[k * p + i],
+            akj = a[k * p + j];
           a[k * p + i] = cos * aki - sin * akj;
           a[k * p + j] = sin * aki + cos * akj;
         }
         for (let k = 0; k < p; k++) {
-          const aik = a[i * p + k], ajk = a[j * p + k];
+          const aik = a[i * p + k],
+            ajk = a[j * p + k];
           a[i * p + k] = cos * aik - sin * ajk;
           a[j * p + k] = sin * aik + cos * ajk;
         }
         for (let k = 0; k < p; k++) {
-          const vki = v[k * p + i], vkj = v[k * p + j];
+          const vki = v[k * p + i],
+            vkj = v[k * p + j];
           v[k * p + i] = cos * vki - sin * vkj;
           v[k * p + j] = sin * vki + cos * vkj;
         }

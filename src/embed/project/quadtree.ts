@@ -38,12 +38,17 @@ export class QuadTree {
     this.order = Int32Array.from({ length: n }, (_, i) => i);
     this.scratch = new Int32Array(n);
     this.stack = new Int32Array(3 * MAX_DEPTH + 8);
-    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    let x0 = Infinity,
+      x1 = -Infinity,
+      y0 = Infinity,
+      y1 = -Infinity;
     for (let i = 0; i < n; i++) {
-      x0 = Math.min(x0, y[2 * i]); x1 = Math.max(x1, y[2 * i]);
-      y0 = Math.min(y0, y[2 * i + 1]); y1 = Math.max(y1, y[2 * i + 1]);
+      x0 = Math.min(x0, y[2 * i]);
+      x1 = Math.max(x1, y[2 * i]);
+      y0 = Math.min(y0, y[2 * i + 1]);
+      y1 = Math.max(y1, y[2 * i + 1]);
     }
-    const half = Math.max(x1 - x0, y1 - y0, 1e-12) / 2 * (1 + 1e-9);
+    const half = (Math.max(x1 - x0, y1 - y0, 1e-12) / 2) * (1 + 1e-9);
     this.build(0, n, (x0 + x1) / 2, (y0 + y1) / 2, half, 0);
   }
 
@@ -53,8 +58,12 @@ export class QuadTree {
    */
   repulsion(i: number, theta2: number, force: Float64Array): number {
     const { y, stack, child, order } = this;
-    const xi = y[2 * i], yi = y[2 * i + 1];
-    let sumQ = 0, fx = 0, fy = 0, top = 0;
+    const xi = y[2 * i],
+      yi = y[2 * i + 1];
+    let sumQ = 0,
+      fx = 0,
+      fy = 0,
+      top = 0;
     stack[top++] = 0;
     while (top > 0) {
       const node = stack[--top];
@@ -62,16 +71,21 @@ export class QuadTree {
         for (let p = this.start[node]; p < this.end[node]; p++) {
           const j = order[p];
           if (j === i) continue;
-          const ex = xi - y[2 * j], ey = yi - y[2 * j + 1], q = 1 / (1 + ex * ex + ey * ey);
+          const ex = xi - y[2 * j],
+            ey = yi - y[2 * j + 1],
+            q = 1 / (1 + ex * ex + ey * ey);
           sumQ += q;
           fx += q * q * ex;
           fy += q * q * ey;
         }
         continue;
       }
-      const dx = xi - this.comX[node], dy = yi - this.comY[node], d2 = dx * dx + dy * dy;
+      const dx = xi - this.comX[node],
+        dy = yi - this.comY[node],
+        d2 = dx * dx + dy * dy;
       if (this.width2[node] < theta2 * d2) {
-        const q = 1 / (1 + d2), c = this.count[node];
+        const q = 1 / (1 + d2),
+          c = this.count[node];
         sumQ += c * q;
         fx += c * q * q * dx;
         fy += c * q * q * dy;
@@ -89,7 +103,8 @@ export class QuadTree {
     const { y, order, scratch } = this;
     if (this.nodes === this.count.length) this.grow();
     const id = this.nodes++;
-    let sx = 0, sy = 0;
+    let sx = 0,
+      sy = 0;
     for (let p = from; p < to; p++) {
       sx += y[2 * order[p]];
       sy += y[2 * order[p] + 1];
@@ -108,7 +123,8 @@ export class QuadTree {
     // Partition the range by quadrant (stable within each), then build the non-empty ones.
     const bounds = [from, from, from, from, to];
     for (let p = from; p < to; p++) {
-      const j = order[p], q = (y[2 * j] >= cx ? 1 : 0) + (y[2 * j + 1] >= cy ? 2 : 0);
+      const j = order[p],
+        q = (y[2 * j] >= cx ? 1 : 0) + (y[2 * j + 1] >= cy ? 2 : 0);
       for (let b = q + 1; b < 4; b++) bounds[b]++;
     }
     const next = bounds.slice(0, 4);
@@ -119,7 +135,14 @@ export class QuadTree {
     order.set(scratch.subarray(from, to), from);
     for (let q = 0; q < 4; q++) {
       if (bounds[q + 1] === bounds[q]) continue;
-      const kid = this.build(bounds[q], bounds[q + 1], cx + (q & 1 ? half : -half) / 2, cy + (q & 2 ? half : -half) / 2, half / 2, depth + 1);
+      const kid = this.build(
+        bounds[q],
+        bounds[q + 1],
+        cx + (q & 1 ? half : -half) / 2,
+        cy + (q & 2 ? half : -half) / 2,
+        half / 2,
+        depth + 1,
+      );
       this.child[4 * id + q] = kid;
     }
     return id;

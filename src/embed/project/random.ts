@@ -14,7 +14,8 @@ export function gaussian(rand: () => number): () => number {
       return s;
     }
     // 1 - rand() lies in (0, 1]: the logarithm stays finite.
-    const r = Math.sqrt(-2 * Math.log(1 - rand())), t = 2 * Math.PI * rand();
+    const r = Math.sqrt(-2 * Math.log(1 - rand())),
+      t = 2 * Math.PI * rand();
     spare = r * Math.sin(t);
     return r * Math.cos(t);
   };

@@ -64,11 +64,22 @@ export async function tsneFit(data: Float32Array, dim: number, options: TsneOpti
   const n = data.length / dim;
   const perplexity = options.perplexity ?? 30;
   const iterations = options.iterations ?? 1000;
-  if (!Number.isInteger(n) || n < 2) throw new BlindspotError({ message: `t-SNE needs at least 2 rows of dimension ${dim}` });
-  if (!(perplexity > 0 && perplexity < n)) throw new BlindspotError({ message: `perplexity must be above 0 and below the number of rows (${n}), got ${perplexity}` });
-  if (!(iterations >= EXPLORATION_ITERATIONS)) throw new BlindspotError({ message: `t-SNE needs at least ${EXPLORATION_ITERATIONS} iterations, got ${iterations}` });
+  if (!Number.isInteger(n) || n < 2)
+    throw new BlindspotError({ message: `t-SNE needs at least 2 rows of dimension ${dim}` });
+  if (!(perplexity > 0 && perplexity < n))
+    throw new BlindspotError({
+      message: `perplexity must be above 0 and below the number of rows (${n}), got ${perplexity}`,
+    });
+  if (!(iterations >= EXPLORATION_ITERATIONS))
+    throw new BlindspotError({
+      message: `t-SNE needs at least ${EXPLORATION_ITERATIONS} iterations, got ${iterations}`,
+    });
   const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
-  const nn = await knn(data, dim, k, { provider: options.provider, onProgress: options.onProgress, signal: options.signal });
+  const nn = await knn(data, dim, k, {
+    provider: options.provider,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
   const p = jointProbabilities(nn, perplexity);
   const y = await initialLayout(data, dim, options);
   return descend(y, p, iterations, options);
@@ -88,9 +99,12 @@ function jointProbabilities(nn: KnnResult, perplexity: number): SparseP {
   const target = Math.log(perplexity);
   for (let i = 0; i < n; i++) {
     const d2 = Array.from(similarity.subarray(i * k, i * k + k), (s) => Math.max(0, 2 - 2 * s));
-    let beta = 1, lo = -Infinity, hi = Infinity;
+    let beta = 1,
+      lo = -Infinity,
+      hi = Infinity;
     for (let step = 0; step < 100; step++) {
-      let sum = 0, weighted = 0;
+      let sum = 0,
+        weighted = 0;
       for (let j = 0; j < k; j++) sum += conditional[i * k + j] = Math.exp(-d2[j] * beta);
       if (sum === 0) sum = 1e-8;
       for (let j = 0; j < k; j++) weighted += d2[j] * (conditional[i * k + j] /= sum);
@@ -109,14 +123,16 @@ function jointProbabilities(nn: KnnResult, perplexity: number): SparseP {
   const entries: Map<number, number>[] = Array.from({ length: n }, () => new Map());
   for (let i = 0; i < n; i++) {
     for (let c = i * k; c < i * k + k; c++) {
-      const j = indices[c], v = conditional[c];
+      const j = indices[c],
+        v = conditional[c];
       entries[i].set(j, (entries[i].get(j) ?? 0) + v);
       entries[j].set(i, (entries[j].get(i) ?? 0) + v);
     }
   }
   const rowStart = new Int32Array(n + 1);
   entries.forEach((m, i) => (rowStart[i + 1] = rowStart[i] + m.size));
-  const cols = new Int32Array(rowStart[n]), vals = new Float64Array(rowStart[n]);
+  const cols = new Int32Array(rowStart[n]),
+    vals = new Float64Array(rowStart[n]);
   let total = 0;
   entries.forEach((m, i) => {
     const sorted = [...m.entries()].sort((a, b) => a[0] - b[0]);
@@ -136,13 +152,16 @@ async function initialLayout(data: Float32Array, dim: number, options: TsneOptio
     const next = gaussian(mulberry32(options.seed ?? 0));
     return Float64Array.from({ length: 2 * n }, () => 1e-4 * next());
   }
-  if (options.init !== undefined && options.init !== "pca") throw new BlindspotError({ message: `init must be "pca" or "random", got ${JSON.stringify(options.init)}` });
+  if (options.init !== undefined && options.init !== "pca")
+    throw new BlindspotError({ message: `init must be "pca" or "random", got ${JSON.stringify(options.init)}` });
   // PCA of the unit rows: the geometry the affinities come from.
   const unit = unitRows(data, dim).data.subarray(0, data.length);
   const points = projectPca(await fitPca(unit, dim, { components: Math.min(2, dim), signal: options.signal }), unit);
   const y = new Float64Array(2 * n);
-  for (let r = 0; r < n; r++) for (let c = 0; c < Math.min(2, dim); c++) y[2 * r + c] = points[r * Math.min(2, dim) + c];
-  let mean = 0, variance = 0;
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < Math.min(2, dim); c++) y[2 * r + c] = points[r * Math.min(2, dim) + c];
+  let mean = 0,
+    variance = 0;
   for (let r = 0; r < n; r++) mean += y[2 * r] / n;
   for (let r = 0; r < n; r++) variance += (y[2 * r] - mean) ** 2 / n;
   const scale = variance > 0 ? 1e-4 / Math.sqrt(variance) : 1;
@@ -154,8 +173,13 @@ async function descend(y: Float64Array, p: SparseP, iterations: number, options:
   const n = y.length / 2;
   const theta2 = (options.theta ?? 0.5) ** 2;
   const rate = Math.max(n / EXAGGERATION / 4, 50);
-  const grad = new Float64Array(2 * n), update = new Float64Array(2 * n), gains = new Float64Array(2 * n).fill(1);
-  let error = Infinity, best = Infinity, bestAt = 0, it = 0;
+  const grad = new Float64Array(2 * n),
+    update = new Float64Array(2 * n),
+    gains = new Float64Array(2 * n).fill(1);
+  let error = Infinity,
+    best = Infinity,
+    bestAt = 0,
+    it = 0;
   for (; it < iterations; it++) {
     const exploring = it < EXPLORATION_ITERATIONS;
     if (it === EXPLORATION_ITERATIONS) {
@@ -197,7 +221,14 @@ async function descend(y: Float64Array, p: SparseP, iterations: number, options:
  * The KL gradient into `grad` (4 (attraction - repulsion / Z)) with P scaled by `exaggeration`;
  * returns KL(P || Q) when `withError` (else NaN).
  */
-function gradient(y: Float64Array, p: SparseP, exaggeration: number, theta2: number, grad: Float64Array, withError: boolean): number {
+function gradient(
+  y: Float64Array,
+  p: SparseP,
+  exaggeration: number,
+  theta2: number,
+  grad: Float64Array,
+  withError: boolean,
+): number {
   const n = y.length / 2;
   const tree = new QuadTree(y);
   const repulsion = new Float64Array(2 * n);
@@ -205,10 +236,13 @@ function gradient(y: Float64Array, p: SparseP, exaggeration: number, theta2: num
   for (let i = 0; i < n; i++) z += tree.repulsion(i, theta2, repulsion);
   let error = 0;
   for (let i = 0; i < n; i++) {
-    let ax = 0, ay = 0;
+    let ax = 0,
+      ay = 0;
     for (let e = p.rowStart[i]; e < p.rowStart[i + 1]; e++) {
-      const j = p.cols[e], pij = p.vals[e] * exaggeration;
-      const dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+      const j = p.cols[e],
+        pij = p.vals[e] * exaggeration;
+      const dx = y[2 * i] - y[2 * j],
+        dy = y[2 * i + 1] - y[2 * j + 1];
       const q = 1 / (1 + dx * dx + dy * dy);
       ax += pij * q * dx;
       ay += pij * q * dy;

@@ -42,17 +42,28 @@ async function layout(data: Float32Array, dim: number, options: UmapOptions): Pr
   const n = data.length / dim;
   if (!(n >= 3)) throw new BlindspotError({ message: `UMAP needs at least 3 rows, got ${n}` });
   const nNeighbors = Math.min(options.nNeighbors ?? 15, n - 1);
-  const nn = await knn(data, dim, nNeighbors - 1, { provider: options.provider, onProgress: options.onProgress, signal: options.signal });
-  const indices: number[][] = [], distances: number[][] = [];
+  const nn = await knn(data, dim, nNeighbors - 1, {
+    provider: options.provider,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  const indices: number[][] = [],
+    distances: number[][] = [];
   for (let r = 0; r < n; r++) {
     const row = Array.from(nn.indices.subarray(r * nn.k, (r + 1) * nn.k));
     indices.push([r, ...row]);
     distances.push([0, ...Array.from(nn.similarity.subarray(r * nn.k, (r + 1) * nn.k), (s) => Math.max(0, 1 - s))]);
   }
-  const model = new UMAP({ nComponents: 2, nNeighbors, minDist: options.minDist ?? 0.1, nEpochs: options.nEpochs, random: mulberry32(options.seed ?? 0) });
+  const model = new UMAP({
+    nComponents: 2,
+    nNeighbors,
+    minDist: options.minDist ?? 0.1,
+    nEpochs: options.nEpochs,
+    random: mulberry32(options.seed ?? 0),
+  });
   model.setPrecomputedKNN(indices, distances);
   const epochs = model.initializeFit(Array.from({ length: n }, () => []));
-  for (let e = 0; e < epochs; ) {
+  for (let e = 0; e < epochs;) {
     options.signal?.throwIfAborted();
     for (const end = Math.min(epochs, e + EPOCHS_PER_YIELD); e < end; e++) model.step();
     options.onProgress?.("umap", e, epochs);

@@ -8,8 +8,14 @@ export function brierScore(positive: ArrayLike<boolean | number>, score: ArrayLi
 }
 
 /** Per non-empty bin: the share of positives and the mean score (scikit-learn's calibration_curve, uniform). */
-export function calibrationCurve(positive: ArrayLike<boolean | number>, score: ArrayLike<number>, bins = 10): { fractionPositive: Float64Array; meanScore: Float64Array } {
-  const sums = new Float64Array(bins), hits = new Float64Array(bins), counts = new Float64Array(bins);
+export function calibrationCurve(
+  positive: ArrayLike<boolean | number>,
+  score: ArrayLike<number>,
+  bins = 10,
+): { fractionPositive: Float64Array; meanScore: Float64Array } {
+  const sums = new Float64Array(bins),
+    hits = new Float64Array(bins),
+    counts = new Float64Array(bins);
   // Inner edges as numpy's linspace makes them (i * step), so boundary scores fall the same way.
   const step = 1 / bins;
   for (let i = 0; i < score.length; i++) {
@@ -19,7 +25,8 @@ export function calibrationCurve(positive: ArrayLike<boolean | number>, score: A
     hits[b] += positive[i] ? 1 : 0;
     counts[b]++;
   }
-  const fractionPositive: number[] = [], meanScore: number[] = [];
+  const fractionPositive: number[] = [],
+    meanScore: number[] = [];
   for (let b = 0; b < bins; b++) {
     if (counts[b] === 0) continue;
     fractionPositive.push(hits[b] / counts[b]);
@@ -34,7 +41,13 @@ export interface Reliability {
   /** Maximum calibration error over the non-empty bins. */
   mce: number;
   /** Per bin (lower edge exclusive, upper edge inclusive): samples, accuracy and mean confidence (NaN when empty). */
-  bins: { lower: Float64Array; upper: Float64Array; count: Float64Array; accuracy: Float64Array; confidence: Float64Array };
+  bins: {
+    lower: Float64Array;
+    upper: Float64Array;
+    count: Float64Array;
+    accuracy: Float64Array;
+    confidence: Float64Array;
+  };
 }
 
 /**
@@ -43,7 +56,9 @@ export interface Reliability {
  */
 export function reliability(truth: ArrayLike<number>, probs: ProbabilityMatrix, binCount = 15): Reliability {
   const { values, k } = probs;
-  const count = new Float64Array(binCount), right = new Float64Array(binCount), confidence = new Float64Array(binCount);
+  const count = new Float64Array(binCount),
+    right = new Float64Array(binCount),
+    confidence = new Float64Array(binCount);
   for (let i = 0; i < truth.length; i++) {
     let best = 0;
     for (let c = 1; c < k; c++) if (values[i * k + c] > values[i * k + best]) best = c;
@@ -53,8 +68,11 @@ export function reliability(truth: ArrayLike<number>, probs: ProbabilityMatrix, 
     confidence[b] += p;
     if (best === truth[i]) right[b]++;
   }
-  const lower = new Float64Array(binCount), upper = new Float64Array(binCount), accuracy = new Float64Array(binCount);
-  let ece = 0, mce = 0;
+  const lower = new Float64Array(binCount),
+    upper = new Float64Array(binCount),
+    accuracy = new Float64Array(binCount);
+  let ece = 0,
+    mce = 0;
   for (let b = 0; b < binCount; b++) {
     lower[b] = b / binCount;
     upper[b] = (b + 1) / binCount;

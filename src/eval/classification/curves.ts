@@ -14,7 +14,9 @@ interface Counts {
 function thresholdCounts(positive: ArrayLike<boolean | number>, score: ArrayLike<number>): Counts {
   const n = score.length;
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a]);
-  const tps: number[] = [], fps: number[] = [], thresholds: number[] = [];
+  const tps: number[] = [],
+    fps: number[] = [],
+    thresholds: number[] = [];
   let tp = 0;
   for (let j = 0; j < n; j++) {
     const i = order[j];
@@ -40,8 +42,12 @@ export interface PrCurve {
 export function precisionRecallCurve(positive: ArrayLike<boolean | number>, score: ArrayLike<number>): PrCurve {
   const { tps, fps, thresholds } = thresholdCounts(positive, score);
   // Every threshold, lowest first (scikit-learn >= 1.1 no longer stops at full recall).
-  const m = tps.length, last = m - 1, all = tps[last];
-  const precision = new Float64Array(m + 1), recall = new Float64Array(m + 1), kept = new Float64Array(m);
+  const m = tps.length,
+    last = m - 1,
+    all = tps[last];
+  const precision = new Float64Array(m + 1),
+    recall = new Float64Array(m + 1),
+    kept = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     const src = last - j;
     const predicted = tps[src] + fps[src];
@@ -76,12 +82,20 @@ export function rocCurve(positive: ArrayLike<boolean | number>, score: ArrayLike
   const keep: number[] = [];
   for (let j = 0; j < n; j++) {
     // Keep the ends and every corner: a point where the second difference is not zero.
-    const corner = j === 0 || j === n - 1 || n <= 2 || fps[j + 1] - 2 * fps[j] + fps[j - 1] !== 0 || tps[j + 1] - 2 * tps[j] + tps[j - 1] !== 0;
+    const corner =
+      j === 0 ||
+      j === n - 1 ||
+      n <= 2 ||
+      fps[j + 1] - 2 * fps[j] + fps[j - 1] !== 0 ||
+      tps[j + 1] - 2 * tps[j] + tps[j - 1] !== 0;
     if (corner) keep.push(j);
   }
   const m = keep.length + 1;
-  const fpr = new Float64Array(m), tpr = new Float64Array(m), kept = new Float64Array(m);
-  const fAll = fps[n - 1], tAll = tps[n - 1];
+  const fpr = new Float64Array(m),
+    tpr = new Float64Array(m),
+    kept = new Float64Array(m);
+  const fAll = fps[n - 1],
+    tAll = tps[n - 1];
   kept[0] = thresholds[keep[0]] + 1;
   keep.forEach((j, i) => {
     fpr[i + 1] = fAll === 0 ? NaN : fps[j] / fAll;

@@ -49,7 +49,11 @@ export interface ClassRow {
   rocAuc?: number;
 }
 
-export interface Averages { precision: number; recall: number; f1: number }
+export interface Averages {
+  precision: number;
+  recall: number;
+  f1: number;
+}
 
 export interface ProbabilisticResults {
   /**
@@ -134,12 +138,19 @@ interface Settings {
  * highest probability of another class (cleanlab's normalized margin): negative when wrong,
  * near 0 when the model hesitates, null without probabilities or for a skipped sample.
  */
-export function evaluateClassification(ds: Dataset, pred: string, options: EvaluateClassificationOptions = {}): ClassificationEvaluation {
-  const gt = options.gt ?? GROUND_TRUTH, key = options.key ?? `eval_${pred}`;
+export function evaluateClassification(
+  ds: Dataset,
+  pred: string,
+  options: EvaluateClassificationOptions = {},
+): ClassificationEvaluation {
+  const gt = options.gt ?? GROUND_TRUTH,
+    key = options.key ?? `eval_${pred}`;
   const e = encode(ds, gt, pred);
   const k = e.classes.length;
   const settings: Settings = {
-    k, topK: Math.min(positiveInteger(options.k ?? 5, "k"), k), bins: positiveInteger(options.bins ?? 15, "bins"),
+    k,
+    topK: Math.min(positiveInteger(options.k ?? 5, "k"), k),
+    bins: positiveInteger(options.bins ?? 15, "bins"),
     sumTolerance: Math.max(options.sumTolerance ?? 0, SUM_TOLERANCE),
   };
   writeBack(ds, key, e);
@@ -158,11 +169,24 @@ export function evaluateClassification(ds: Dataset, pred: string, options: Evalu
   };
 }
 
-const LABEL_METRICS = ["accuracy", "macro_f1", "balanced_accuracy", "weighted_f1", "macro_precision", "macro_recall", "kappa", "mcc"];
+const LABEL_METRICS = [
+  "accuracy",
+  "macro_f1",
+  "balanced_accuracy",
+  "weighted_f1",
+  "macro_precision",
+  "macro_recall",
+  "kappa",
+  "mcc",
+];
 const PROB_METRICS = ["log_loss", "top_k_accuracy", "roc_auc", "average_precision", "ece"];
 
 function positiveInteger(v: number, name: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new BlindspotError({ message: `${name} must be a positive integer, got ${v}`, hint: `pass { ${name}: ${name === "k" ? 5 : 15} }` });
+  if (!Number.isInteger(v) || v < 1)
+    throw new BlindspotError({
+      message: `${name} must be a positive integer, got ${v}`,
+      hint: `pass { ${name}: ${name === "k" ? 5 : 15} }`,
+    });
   return v;
 }
 
@@ -175,7 +199,11 @@ function column(ds: Dataset, name: string): ArrayLike<unknown> | null {
 function classificationColumn(ds: Dataset, name: string, role: string): ArrayLike<unknown> | null {
   const info = ds.fields.find((f) => f.name === name);
   if (info && info.kind !== "classification") {
-    throw new BlindspotError({ place: name, message: `the ${role} field ${JSON.stringify(name)} holds ${info.kind}, not classification labels`, hint: "evaluate boxes with the detection evaluation" });
+    throw new BlindspotError({
+      place: name,
+      message: `the ${role} field ${JSON.stringify(name)} holds ${info.kind}, not classification labels`,
+      hint: "evaluate boxes with the detection evaluation",
+    });
   }
   return column(ds, name);
 }
@@ -188,15 +216,25 @@ function encode(ds: Dataset, gt: string, pred: string): Encoded {
   const withProbs = probsCol !== null && Array.from(probsCol).some((p) => p != null);
   if (!truthCol || (!labelCol && !withProbs)) {
     const names = ds.fieldsOf("classification").map((f) => f.name);
-    throw new BlindspotError({ place: truthCol ? pred : gt, message: `the dataset has no classification labels in ${JSON.stringify(truthCol ? pred : gt)} (its classification fields: ${names.join(", ") || "none"})`, hint: "name an existing field: evaluateClassification(ds, \"model\", { gt: \"ground_truth\" })" });
+    throw new BlindspotError({
+      place: truthCol ? pred : gt,
+      message: `the dataset has no classification labels in ${JSON.stringify(truthCol ? pred : gt)} (its classification fields: ${names.join(", ") || "none"})`,
+      hint: 'name an existing field: evaluateClassification(ds, "model", { gt: "ground_truth" })',
+    });
   }
   const n = ds.count();
   const truthLabels = Array.from({ length: n }, (_, i) => labelOf(truthCol[i]));
   const predLabels = Array.from({ length: n }, (_, i) => (labelCol ? labelOf(labelCol[i]) : null));
-  const classes = withProbs ? classesOfPred! : [...new Set([...truthLabels, ...predLabels].filter((l): l is string => l !== null))].sort();
-  const k = classes.length, index = new Map(classes.map((c, i) => [c, i]));
+  const classes = withProbs
+    ? classesOfPred!
+    : [...new Set([...truthLabels, ...predLabels].filter((l): l is string => l !== null))].sort();
+  const k = classes.length,
+    index = new Map(classes.map((c, i) => [c, i]));
   const e: Encoded = {
-    classes, truth: new Int32Array(n).fill(-1), pred: new Int32Array(n).fill(-1), probs: withProbs ? new Float64Array(n * k) : null,
+    classes,
+    truth: new Int32Array(n).fill(-1),
+    pred: new Int32Array(n).fill(-1),
+    probs: withProbs ? new Float64Array(n * k) : null,
     // Keyed by labels from the data, so without a prototype (a label may be "__proto__").
     skipped: { total: 0, byReason: {}, unknownTruth: Object.create(null), unknownPrediction: Object.create(null) },
   };
@@ -205,11 +243,14 @@ function encode(ds: Dataset, gt: string, pred: string): Encoded {
     tally(e.skipped.byReason, reason);
   };
   for (let i = 0; i < n; i++) {
-    const t = truthLabels[i], p = predLabels[i], row = withProbs ? (probsCol![i] as ArrayLike<unknown> | null) : null;
+    const t = truthLabels[i],
+      p = predLabels[i],
+      row = withProbs ? (probsCol![i] as ArrayLike<unknown> | null) : null;
     if (t === null) skip("missing_truth");
     else if (p === null && row == null) skip("missing_prediction");
     else if (withProbs && row == null) skip("missing_probs");
-    else if (row != null && (row.length !== k || !Array.prototype.every.call(row, Number.isFinite))) skip("invalid_probs");
+    else if (row != null && (row.length !== k || !Array.prototype.every.call(row, Number.isFinite)))
+      skip("invalid_probs");
     else if (!index.has(t)) {
       skip("unknown_truth");
       tally(e.skipped.unknownTruth, t);
@@ -246,11 +287,13 @@ function margin(probs: Float64Array, i: number, k: number, t: number): number {
 function writeBack(ds: Dataset, key: string, e: Encoded): void {
   const k = e.classes.length;
   const scored = (i: number) => e.truth[i] >= 0;
-  ds.setFields(aq.table({
-    id: Array.from(values<string>(ds.samples, "id")),
-    [`${key}_correct`]: Array.from(e.truth, (t, i) => (scored(i) ? t === e.pred[i] : null)),
-    [`${key}_margin`]: Array.from(e.truth, (t, i) => (scored(i) && e.probs ? margin(e.probs, i, k, t) : null)),
-  }));
+  ds.setFields(
+    aq.table({
+      id: Array.from(values<string>(ds.samples, "id")),
+      [`${key}_correct`]: Array.from(e.truth, (t, i) => (scored(i) ? t === e.pred[i] : null)),
+      [`${key}_margin`]: Array.from(e.truth, (t, i) => (scored(i) && e.probs ? margin(e.probs, i, k, t) : null)),
+    }),
+  );
 }
 
 interface Subset {
@@ -281,10 +324,17 @@ function oneVsRest(s: Subset, c: number): [positive: Uint8Array, score: Float64A
 /** Every scalar metric by name (`LABEL_METRICS`, and with probabilities `PROB_METRICS` and brier); none on no samples, which callers read as NaN. */
 function scalarMetrics(s: Subset, { k, topK, bins }: Settings): Record<string, number> {
   if (s.truth.length === 0) return {};
-  const m = confusionMatrix(s.truth, s.pred, k), scores = classScores(m, k);
+  const m = confusionMatrix(s.truth, s.pred, k),
+    scores = classScores(m, k);
   const out: Record<string, number> = {
-    accuracy: accuracy(m, k), macro_f1: scores.macro.f1, balanced_accuracy: balancedAccuracy(m, k), weighted_f1: scores.weighted.f1,
-    macro_precision: scores.macro.precision, macro_recall: scores.macro.recall, kappa: cohenKappa(m, k), mcc: matthews(m, k),
+    accuracy: accuracy(m, k),
+    macro_f1: scores.macro.f1,
+    balanced_accuracy: balancedAccuracy(m, k),
+    weighted_f1: scores.weighted.f1,
+    macro_precision: scores.macro.precision,
+    macro_recall: scores.macro.recall,
+    kappa: cohenKappa(m, k),
+    mcc: matthews(m, k),
   };
   if (!s.probs) return out;
   const binary = k === 2 ? oneVsRest(s, 1) : null;
@@ -299,17 +349,34 @@ function scalarMetrics(s: Subset, { k, topK, bins }: Settings): Record<string, n
 
 function summarize(gt: string, pred: string, key: string, e: Encoded, settings: Settings): ClassificationResults {
   const s = select(e, Int32Array.from(e.truth.keys()));
-  const { k } = settings, n = s.truth.length;
-  const scalars = scalarMetrics(s, settings), scalar = (name: string) => scalars[name] ?? NaN;
-  const m = confusionMatrix(s.truth, s.pred, k), scores = classScores(m, k);
+  const { k } = settings,
+    n = s.truth.length;
+  const scalars = scalarMetrics(s, settings),
+    scalar = (name: string) => scalars[name] ?? NaN;
+  const m = confusionMatrix(s.truth, s.pred, k),
+    scores = classScores(m, k);
   const probabilistic = s.probs && n ? probabilisticResults(e.classes, s, settings, scalars) : null;
   return {
-    gt, pred, key, classes: e.classes,
-    samples: e.truth.length, evaluated: n, skipped: e.skipped,
-    accuracy: scalar("accuracy"), balancedAccuracy: scalar("balanced_accuracy"), kappa: scalar("kappa"), mcc: scalar("mcc"),
+    gt,
+    pred,
+    key,
+    classes: e.classes,
+    samples: e.truth.length,
+    evaluated: n,
+    skipped: e.skipped,
+    accuracy: scalar("accuracy"),
+    balancedAccuracy: scalar("balanced_accuracy"),
+    kappa: scalar("kappa"),
+    mcc: scalar("mcc"),
     perClass: e.classes.map((c, i) => ({
-      class: c, precision: scores.precision[i], recall: scores.recall[i], f1: scores.f1[i], support: scores.support[i],
-      ...(probabilistic ? { averagePrecision: averagePrecision(...oneVsRest(s, i)), rocAuc: rocAuc(...oneVsRest(s, i)) } : {}),
+      class: c,
+      precision: scores.precision[i],
+      recall: scores.recall[i],
+      f1: scores.f1[i],
+      support: scores.support[i],
+      ...(probabilistic
+        ? { averagePrecision: averagePrecision(...oneVsRest(s, i)), rocAuc: rocAuc(...oneVsRest(s, i)) }
+        : {}),
     })),
     averages: { macro: scores.macro, micro: scores.micro, weighted: scores.weighted },
     confusion: { classes: e.classes, matrix: e.classes.map((_, t) => Array.from(m.subarray(t * k, (t + 1) * k))) },
@@ -331,30 +398,64 @@ function unnormalizedRows({ values: v, k }: ProbabilityMatrix, tolerance: number
   return count;
 }
 
-function probabilisticResults(classes: string[], s: Subset, settings: Settings, scalars: Record<string, number>): ProbabilisticResults {
-  const probs = s.probs!, k = classes.length;
+function probabilisticResults(
+  classes: string[],
+  s: Subset,
+  settings: Settings,
+  scalars: Record<string, number>,
+): ProbabilisticResults {
+  const probs = s.probs!,
+    k = classes.length;
   const binary = k === 2;
   // Multi-class sweep: is the top-label prediction right, scored by its confidence.
   const top = Int32Array.from(s.truth, (_, i) => topLabel(probs.values, i, k));
-  const [positive, score] = binary ? oneVsRest(s, 1) : [Uint8Array.from(top, (c, i) => (c === s.truth[i] ? 1 : 0)), Float64Array.from(top, (c, i) => probs.values[i * k + c])];
+  const [positive, score] = binary
+    ? oneVsRest(s, 1)
+    : [
+        Uint8Array.from(top, (c, i) => (c === s.truth[i] ? 1 : 0)),
+        Float64Array.from(top, (c, i) => probs.values[i * k + c]),
+      ];
   return {
     logLoss: scalars.log_loss,
     unnormalizedRows: unnormalizedRows(probs, settings.sumTolerance),
     topK: { k: settings.topK, accuracy: scalars.top_k_accuracy },
-    rocAuc: { ovrMacro: rocAucOneVsRest(s.truth, probs), ovrWeighted: rocAucOneVsRest(s.truth, probs, "weighted"), ovo: rocAucOneVsOne(s.truth, probs) },
-    averagePrecision: { macro: averagePrecisionOneVsRest(s.truth, probs), weighted: averagePrecisionOneVsRest(s.truth, probs, "weighted") },
-    curves: classes.map((c, i) => ({ class: c, pr: precisionRecallCurve(...oneVsRest(s, i)), roc: rocCurve(...oneVsRest(s, i)) })),
-    binary: binary ? { positive: classes[1], rocAuc: scalars.roc_auc, averagePrecision: scalars.average_precision, brier: scalars.brier } : null,
+    rocAuc: {
+      ovrMacro: rocAucOneVsRest(s.truth, probs),
+      ovrWeighted: rocAucOneVsRest(s.truth, probs, "weighted"),
+      ovo: rocAucOneVsOne(s.truth, probs),
+    },
+    averagePrecision: {
+      macro: averagePrecisionOneVsRest(s.truth, probs),
+      weighted: averagePrecisionOneVsRest(s.truth, probs, "weighted"),
+    },
+    curves: classes.map((c, i) => ({
+      class: c,
+      pr: precisionRecallCurve(...oneVsRest(s, i)),
+      roc: rocCurve(...oneVsRest(s, i)),
+    })),
+    binary: binary
+      ? {
+          positive: classes[1],
+          rocAuc: scalars.roc_auc,
+          averagePrecision: scalars.average_precision,
+          brier: scalars.brier,
+        }
+      : null,
     calibration: reliability(s.truth, probs, settings.bins),
-    sweep: { ...thresholdSweep(positive, score), score: binary ? "positive-class probability" : "top-label confidence" },
+    sweep: {
+      ...thresholdSweep(positive, score),
+      score: binary ? "positive-class probability" : "top-label confidence",
+    },
   };
 }
 
 /** A copy that JSON.stringify writes faithfully: typed arrays as arrays, NaN and infinities as null. */
 function jsonSafe(v: unknown): unknown {
   if (typeof v === "number") return Number.isFinite(v) ? v : null;
-  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
+  if (ArrayBuffer.isView(v))
+    return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
   if (Array.isArray(v)) return v.map(jsonSafe);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonSafe(x)]));
+  if (v !== null && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonSafe(x)]));
   return v;
 }

@@ -7,6 +7,11 @@ export { brierScore, calibrationCurve, reliability, type Reliability } from "./c
 export { thresholdSweep, type ThresholdSweep } from "./sweep";
 export {
   evaluateClassification,
-  type ClassificationEvaluation, type ClassificationResults, type EvaluateClassificationOptions, type ClassificationSkipReason,
-  type ClassRow, type Averages, type ProbabilisticResults,
+  type ClassificationEvaluation,
+  type ClassificationResults,
+  type EvaluateClassificationOptions,
+  type ClassificationSkipReason,
+  type ClassRow,
+  type Averages,
+  type ProbabilisticResults,
 } from "./evaluate";

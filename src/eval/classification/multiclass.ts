@@ -2,8 +2,14 @@ import { averagePrecision, rocAuc } from "./curves";
 import type { ProbabilityMatrix } from "./probabilistic";
 
 /** Column c of the probabilities and whether each sample is of class c. */
-function oneVsRest(truth: ArrayLike<number>, probs: ProbabilityMatrix, c: number): { positive: Uint8Array; score: Float64Array } {
-  const n = truth.length, positive = new Uint8Array(n), score = new Float64Array(n);
+function oneVsRest(
+  truth: ArrayLike<number>,
+  probs: ProbabilityMatrix,
+  c: number,
+): { positive: Uint8Array; score: Float64Array } {
+  const n = truth.length,
+    positive = new Uint8Array(n),
+    score = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     positive[i] = truth[i] === c ? 1 : 0;
     score[i] = probs.values[i * probs.k + c];
@@ -12,8 +18,14 @@ function oneVsRest(truth: ArrayLike<number>, probs: ProbabilityMatrix, c: number
 }
 
 /** Mean of a binary score over classes, one against the rest; weighted by class support or not. */
-function overClasses(truth: ArrayLike<number>, probs: ProbabilityMatrix, average: "macro" | "weighted", metric: (positive: Uint8Array, score: Float64Array) => number): number {
-  let sum = 0, weights = 0;
+function overClasses(
+  truth: ArrayLike<number>,
+  probs: ProbabilityMatrix,
+  average: "macro" | "weighted",
+  metric: (positive: Uint8Array, score: Float64Array) => number,
+): number {
+  let sum = 0,
+    weights = 0;
   for (let c = 0; c < probs.k; c++) {
     const { positive, score } = oneVsRest(truth, probs, c);
     let support = 0;
@@ -26,12 +38,20 @@ function overClasses(truth: ArrayLike<number>, probs: ProbabilityMatrix, average
 }
 
 /** ROC AUC of each class against the rest, averaged (scikit-learn's multi_class="ovr"). */
-export function rocAucOneVsRest(truth: ArrayLike<number>, probs: ProbabilityMatrix, average: "macro" | "weighted" = "macro"): number {
+export function rocAucOneVsRest(
+  truth: ArrayLike<number>,
+  probs: ProbabilityMatrix,
+  average: "macro" | "weighted" = "macro",
+): number {
   return overClasses(truth, probs, average, rocAuc);
 }
 
 /** Average precision of each class against the rest, averaged. */
-export function averagePrecisionOneVsRest(truth: ArrayLike<number>, probs: ProbabilityMatrix, average: "macro" | "weighted" = "macro"): number {
+export function averagePrecisionOneVsRest(
+  truth: ArrayLike<number>,
+  probs: ProbabilityMatrix,
+  average: "macro" | "weighted" = "macro",
+): number {
   return overClasses(truth, probs, average, averagePrecision);
 }
 
@@ -41,17 +61,26 @@ export function averagePrecisionOneVsRest(truth: ArrayLike<number>, probs: Proba
  */
 export function rocAucOneVsOne(truth: ArrayLike<number>, probs: ProbabilityMatrix): number {
   const { k, values } = probs;
-  let sum = 0, pairs = 0;
+  let sum = 0,
+    pairs = 0;
   for (let a = 0; a < k; a++) {
     for (let b = a + 1; b < k; b++) {
-      const positive: number[] = [], scoreA: number[] = [], scoreB: number[] = [];
+      const positive: number[] = [],
+        scoreA: number[] = [],
+        scoreB: number[] = [];
       for (let i = 0; i < truth.length; i++) {
         if (truth[i] !== a && truth[i] !== b) continue;
         positive.push(truth[i] === a ? 1 : 0);
         scoreA.push(values[i * k + a]);
         scoreB.push(values[i * k + b]);
       }
-      sum += (rocAuc(positive, scoreA) + rocAuc(positive.map((p) => 1 - p), scoreB)) / 2;
+      sum +=
+        (rocAuc(positive, scoreA) +
+          rocAuc(
+            positive.map((p) => 1 - p),
+            scoreB,
+          )) /
+        2;
       pairs++;
     }
   }

@@ -9,7 +9,10 @@ export interface ProbabilityMatrix {
 function check(truth: ArrayLike<number>, probs: ProbabilityMatrix): number {
   const n = probs.values.length / probs.k;
   if (n !== truth.length || n % 1 !== 0) {
-    throw new BlindspotError({ message: `${truth.length} labels but ${probs.values.length / probs.k} rows of ${probs.k} probabilities`, hint: "pass one row of class probabilities per sample" });
+    throw new BlindspotError({
+      message: `${truth.length} labels but ${probs.values.length / probs.k} rows of ${probs.k} probabilities`,
+      hint: "pass one row of class probabilities per sample",
+    });
   }
   return n;
 }
@@ -19,7 +22,8 @@ function check(truth: ArrayLike<number>, probs: ProbabilityMatrix): number {
  * clipped to [eps, 1 - eps] (eps of float64) and each row is rescaled to sum to 1 first.
  */
 export function logLoss(truth: ArrayLike<number>, probs: ProbabilityMatrix): number {
-  const n = check(truth, probs), { values, k } = probs;
+  const n = check(truth, probs),
+    { values, k } = probs;
   const eps = Number.EPSILON;
   let loss = 0;
   for (let i = 0; i < n; i++) {
@@ -36,10 +40,12 @@ export function logLoss(truth: ArrayLike<number>, probs: ProbabilityMatrix): num
  * scikit-learn's stable sort reversed breaks them: the later class ranks first.
  */
 export function topKAccuracy(truth: ArrayLike<number>, probs: ProbabilityMatrix, topK: number): number {
-  const n = check(truth, probs), { values, k } = probs;
+  const n = check(truth, probs),
+    { values, k } = probs;
   let hits = 0;
   for (let i = 0; i < n; i++) {
-    const t = truth[i], own = values[i * k + t];
+    const t = truth[i],
+      own = values[i * k + t];
     let above = 0;
     for (let c = 0; c < k; c++) {
       const v = values[i * k + c];

@@ -21,8 +21,11 @@ const harmonic = (p: number, r: number) => (p + r === 0 ? 0 : (2 * p * r) / (p +
  */
 export function classScores(matrix: Float64Array, k: number): ClassScores {
   const { truth, predicted, total, correct } = marginals(matrix, k);
-  const precision = new Float64Array(k), recall = new Float64Array(k), f1 = new Float64Array(k);
-  const macro = { precision: 0, recall: 0, f1: 0 }, weighted = { precision: 0, recall: 0, f1: 0 };
+  const precision = new Float64Array(k),
+    recall = new Float64Array(k),
+    f1 = new Float64Array(k);
+  const macro = { precision: 0, recall: 0, f1: 0 },
+    weighted = { precision: 0, recall: 0, f1: 0 };
   let present = 0;
   for (let c = 0; c < k; c++) {
     const tp = matrix[c * k + c];
@@ -56,7 +59,8 @@ export function accuracy(matrix: Float64Array, k: number): number {
 /** Mean recall over the classes that occur in the truth. */
 export function balancedAccuracy(matrix: Float64Array, k: number): number {
   const { truth } = marginals(matrix, k);
-  let sum = 0, classes = 0;
+  let sum = 0,
+    classes = 0;
   for (let c = 0; c < k; c++) {
     if (truth[c] === 0) continue;
     sum += matrix[c * k + c] / truth[c];
@@ -77,7 +81,9 @@ export function cohenKappa(matrix: Float64Array, k: number): number {
 /** Matthews correlation coefficient, multi-class form (Gorodkin's R_K, as scikit-learn computes it). */
 export function matthews(matrix: Float64Array, k: number): number {
   const { truth, predicted, total, correct } = marginals(matrix, k);
-  let tp = 0, pp = 0, tt = 0;
+  let tp = 0,
+    pp = 0,
+    tt = 0;
   for (let c = 0; c < k; c++) {
     tp += truth[c] * predicted[c];
     pp += predicted[c] * predicted[c];

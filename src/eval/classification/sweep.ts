@@ -15,15 +15,21 @@ export function thresholdSweep(positive: ArrayLike<boolean | number>, score: Arr
   const curve = precisionRecallCurve(positive, score);
   const m = curve.thresholds.length;
   // The curve ends with the (precision 1, recall 0) point, which has no threshold.
-  const precision = curve.precision.slice(0, m), recall = curve.recall.slice(0, m), f1 = new Float64Array(m);
+  const precision = curve.precision.slice(0, m),
+    recall = curve.recall.slice(0, m),
+    f1 = new Float64Array(m);
   let best = 0;
   for (let j = 0; j < m; j++) {
-    const p = precision[j], r = recall[j];
+    const p = precision[j],
+      r = recall[j];
     f1[j] = p + r === 0 ? 0 : (2 * p * r) / (p + r);
     if (f1[j] >= f1[best]) best = j;
   }
   return {
-    thresholds: curve.thresholds, precision, recall, f1,
+    thresholds: curve.thresholds,
+    precision,
+    recall,
+    f1,
     best: { threshold: curve.thresholds[best], precision: precision[best], recall: recall[best], f1: f1[best] },
   };
 }

@@ -23,30 +23,52 @@ export interface AccumulateOptions {
 }
 
 /** pycocotools' `accumulate`, over all images or a multiset of them. */
-export function accumulate(m: Matches, score: Float64Array, image: Int32Array, p: CocoParams, K: number, I: number, options: AccumulateOptions = {}): Accumulated {
-  const times = options.times ?? null, only = options.only;
-  const T = p.iouThresholds.length, R = p.recallThresholds.length, A = p.areaRanges.length, M = p.maxDets.length;
+export function accumulate(
+  m: Matches,
+  score: Float64Array,
+  image: Int32Array,
+  p: CocoParams,
+  K: number,
+  I: number,
+  options: AccumulateOptions = {},
+): Accumulated {
+  const times = options.times ?? null,
+    only = options.only;
+  const T = p.iouThresholds.length,
+    R = p.recallThresholds.length,
+    A = p.areaRanges.length,
+    M = p.maxDets.length;
   const precision = new Float64Array(T * R * K * A * M).fill(-1);
   const recall = new Float64Array(T * K * A * M).fill(-1);
   const scores = new Float64Array(T * R * K * A * M).fill(-1);
-  let rc = new Float64Array(64), pr = new Float64Array(64), ss = new Float64Array(64);
+  let rc = new Float64Array(64),
+    pr = new Float64Array(64),
+    ss = new Float64Array(64);
   for (let k = 0; k < K; k++) {
-    const from = m.classStart[k], to = m.classStart[k + 1];
+    const from = m.classStart[k],
+      to = m.classStart[k + 1];
     const capacity = capacityOf(m, image, from, to, times);
-    if (capacity > rc.length) { rc = new Float64Array(capacity); pr = new Float64Array(capacity); ss = new Float64Array(capacity); }
+    if (capacity > rc.length) {
+      rc = new Float64Array(capacity);
+      pr = new Float64Array(capacity);
+      ss = new Float64Array(capacity);
+    }
     for (let a = 0; a < A; a++) {
       if (only && a !== only.a) continue;
       const counts = m.truthCount[a];
       let truth = 0;
       for (let i = 0; i < I; i++) truth += counts[k * I + i] * (times ? times[i] : 1);
       if (truth === 0) continue;
-      const matched = m.matched[a], ignored = m.ignored[a];
+      const matched = m.matched[a],
+        ignored = m.ignored[a];
       for (let mi = 0; mi < M; mi++) {
         if (only && mi !== only.m) continue;
         const maxDet = p.maxDets[mi];
         for (let t = 0; t < T; t++) {
           const bit = 1 << t;
-          let tp = 0, fp = 0, nd = 0;
+          let tp = 0,
+            fp = 0,
+            nd = 0;
           for (let j = from; j < to; j++) {
             const e = m.byClass[j];
             if (m.rank[e] >= maxDet || ignored[e] & bit) continue;
@@ -54,7 +76,8 @@ export function accumulate(m: Matches, score: Float64Array, image: Int32Array, p
             const copies = times ? times[image[d]] : 1;
             const hit = matched[e] & bit;
             for (let c = 0; c < copies; c++) {
-              if (hit) tp++; else fp++;
+              if (hit) tp++;
+              else fp++;
               rc[nd] = tp / truth;
               pr[nd] = tp / (fp + tp + EPS);
               ss[nd] = score[d];

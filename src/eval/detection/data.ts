@@ -61,7 +61,11 @@ export function detectionData(ds: Dataset, o: DataOptions): DetectionData {
     const f = ds.fields.find((x) => x.name === name);
     if (!f || f.kind !== "detections") {
       const have = ds.fieldsOf("detections").map((x) => x.name);
-      throw new BlindspotError({ place: name, message: `no detection field ${JSON.stringify(name)}`, hint: `detection fields: ${have.join(", ") || "none"}` });
+      throw new BlindspotError({
+        place: name,
+        message: `no detection field ${JSON.stringify(name)}`,
+        hint: `detection fields: ${have.join(", ") || "none"}`,
+      });
     }
   }
   const labels = labelList(ds, o.gt);
@@ -83,13 +87,17 @@ export function detectionData(ds: Dataset, o: DataOptions): DetectionData {
   const gt = objectSet(rowsOf(o.gt), o.gt, false, input, warnings);
   const dt = objectSet(rowsOf(o.pred), o.pred, true, input, warnings);
   const unseen = labelsWithoutTruth(labels, gt, dt);
-  if (unseen.length) warnings.push(`predicted labels that no ground truth has: ${unseen.join(", ")}; these predictions are false positives and their classes have no AP`);
+  if (unseen.length)
+    warnings.push(
+      `predicted labels that no ground truth has: ${unseen.join(", ")}; these predictions are false positives and their classes have no AP`,
+    );
   return { iouType: o.iouType, sampleRows, classes: o.classwise ? labels : ["all"], labels, gt, dt, warnings };
 }
 
 /** "boat x2" for each label predicted but absent from the ground truth. */
 function labelsWithoutTruth(labels: string[], gt: ObjectSet, dt: ObjectSet): string[] {
-  const truth = new Int32Array(labels.length), predicted = new Int32Array(labels.length);
+  const truth = new Int32Array(labels.length),
+    predicted = new Int32Array(labels.length);
   for (let k = 0; k < gt.n; k++) truth[gt.label[k]]++;
   for (let k = 0; k < dt.n; k++) predicted[dt.label[k]]++;
   return labels.flatMap((l, i) => (predicted[i] && !truth[i] ? [`${JSON.stringify(l)} x${predicted[i]}`] : []));
@@ -99,7 +107,8 @@ function labelsWithoutTruth(labels: string[], gt: ObjectSet, dt: ObjectSet): str
 function labelList(ds: Dataset, gtField: string): string[] {
   const names = [...ds.categories].sort((a, b) => a.id - b.id).map((c) => c.name);
   const known = new Set(names);
-  const label = values<string>(ds.objects, "label"), field = values<string>(ds.objects, "field");
+  const label = values<string>(ds.objects, "label"),
+    field = values<string>(ds.objects, "field");
   const extra = new Set<string>();
   for (let r = 0; r < label.length; r++) if (field[r] === gtField && !known.has(label[r])) extra.add(label[r]);
   return [...names, ...[...extra].sort()];
@@ -128,43 +137,77 @@ interface SetInput {
 function objectSet(rows: number[], fieldName: string, scored: boolean, input: SetInput, warnings: string[]): ObjectSet {
   const t = input.ds.objects;
   const col = <T>(name: string) => values<T>(t, name);
-  const sampleId = col<string>("sample_id"), label = col<string>("label");
-  const x = col<number>("x"), y = col<number>("y"), w = col<number>("w"), h = col<number>("h");
-  const confidence = col<number | null>("confidence"), iscrowd = col<number | null>("iscrowd");
-  const areaCol = col<number | null>("area"), segmentation = col<string | null>("segmentation");
+  const sampleId = col<string>("sample_id"),
+    label = col<string>("label");
+  const x = col<number>("x"),
+    y = col<number>("y"),
+    w = col<number>("w"),
+    h = col<number>("h");
+  const confidence = col<number | null>("confidence"),
+    iscrowd = col<number | null>("iscrowd");
+  const areaCol = col<number | null>("area"),
+    segmentation = col<string | null>("segmentation");
   const n = rows.length;
   const s: ObjectSet = {
-    n, image: new Int32Array(n), cls: new Int32Array(n), label: new Int32Array(n), box: new Float64Array(n * 4),
-    area: new Float64Array(n), crowd: new Uint8Array(n), score: new Float64Array(n), objectRow: Int32Array.from(rows),
-    masks: input.iouType === "segm" ? new Array<Rle>(n) : null, start: new Int32Array(0), order: new Int32Array(0),
+    n,
+    image: new Int32Array(n),
+    cls: new Int32Array(n),
+    label: new Int32Array(n),
+    box: new Float64Array(n * 4),
+    area: new Float64Array(n),
+    crowd: new Uint8Array(n),
+    score: new Float64Array(n),
+    objectRow: Int32Array.from(rows),
+    masks: input.iouType === "segm" ? new Array<Rle>(n) : null,
+    start: new Int32Array(0),
+    order: new Int32Array(0),
   };
   const bad = new Complaints(fieldName);
-  const widths = values<number | null>(input.ds.samples, "width"), heights = values<number | null>(input.ds.samples, "height");
-  const sampleRowOf = input.ds.samples.columnNames().includes("id") ? new Map(Array.from(values<string>(input.ds.samples, "id"), (id, r) => [id, r])) : new Map<string, number>();
+  const widths = values<number | null>(input.ds.samples, "width"),
+    heights = values<number | null>(input.ds.samples, "height");
+  const sampleRowOf = input.ds.samples.columnNames().includes("id")
+    ? new Map(Array.from(values<string>(input.ds.samples, "id"), (id, r) => [id, r]))
+    : new Map<string, number>();
   let zeroArea = 0;
   for (let k = 0; k < n; k++) {
     const r = rows[k];
     const where = `${sampleId[r]}, object ${r}`;
     s.image[k] = input.imageOf.get(sampleId[r]) ?? -1;
     const li = input.labelIndex.get(label[r]);
-    if (li === undefined) { bad.add("unknown-label", `${label[r]}`, where); continue; }
+    if (li === undefined) {
+      bad.add("unknown-label", `${label[r]}`, where);
+      continue;
+    }
     s.label[k] = li;
     s.cls[k] = input.classwise ? li : 0;
     const box = [x[r], y[r], w[r], h[r]];
-    if (!box.every(Number.isFinite)) { bad.add("box", "", where); continue; }
+    if (!box.every(Number.isFinite)) {
+      bad.add("box", "", where);
+      continue;
+    }
     s.box.set(box, k * 4);
     if (!(w[r] > 0 && h[r] > 0)) zeroArea++;
     s.crowd[k] = !scored && iscrowd[r] ? 1 : 0;
     if (scored) {
       const c = confidence[r];
-      if (c === null || !Number.isFinite(c) || c < 0) { bad.add("score", String(c), where); continue; }
+      if (c === null || !Number.isFinite(c) || c < 0) {
+        bad.add("score", String(c), where);
+        continue;
+      }
       s.score[k] = c;
     }
     if (s.masks) {
       const sr = sampleRowOf.get(sampleId[r])!;
-      const ih = heights[sr], iw = widths[sr];
-      if (segmentation[r] === null) { bad.add("no-mask", "", where); continue; }
-      if (!ih || !iw) { bad.add("no-size", "", where); continue; }
+      const ih = heights[sr],
+        iw = widths[sr];
+      if (segmentation[r] === null) {
+        bad.add("no-mask", "", where);
+        continue;
+      }
+      if (!ih || !iw) {
+        bad.add("no-size", "", where);
+        continue;
+      }
       try {
         s.masks[k] = rleFromSegmentation(JSON.parse(segmentation[r]!), ih, iw);
       } catch (err) {
@@ -178,9 +221,15 @@ function objectSet(rows: number[], fieldName: string, scored: boolean, input: Se
     s.area[k] = given !== null && Number.isFinite(given) ? given : s.masks ? rleArea(s.masks[k]) : w[r] * h[r];
   }
   bad.throwIfAny();
-  if (zeroArea) warnings.push(`${zeroArea} boxes of ${fieldName} have zero or negative width or height; they are evaluated as they are (they overlap nothing)`);
+  if (zeroArea)
+    warnings.push(
+      `${zeroArea} boxes of ${fieldName} have zero or negative width or height; they are evaluated as they are (they overlap nothing)`,
+    );
   const copies = exactCopies(s);
-  if (copies) warnings.push(`${copies} boxes of ${fieldName} repeat another box of the same image and label exactly${scored ? " (and score)" : ""}; each counts, so a repeated prediction is a false positive`);
+  if (copies)
+    warnings.push(
+      `${copies} boxes of ${fieldName} repeat another box of the same image and label exactly${scored ? " (and score)" : ""}; each counts, so a repeated prediction is a false positive`,
+    );
   groupByClassAndImage(s, input.classwise ? input.labelIndex.size : 1, input.images);
   return s;
 }
@@ -210,11 +259,20 @@ function groupByClassAndImage(s: ObjectSet, classes: number, images: number): vo
 }
 
 const COMPLAINTS: Record<string, { what: string; hint: string }> = {
-  "unknown-label": { what: "have a label that is not a ground-truth class", hint: "rename the labels to the dataset's categories, or add the categories" },
+  "unknown-label": {
+    what: "have a label that is not a ground-truth class",
+    hint: "rename the labels to the dataset's categories, or add the categories",
+  },
   box: { what: "have a box with a missing or non-finite coordinate", hint: "fix or remove those boxes" },
   score: { what: "have a missing, NaN or negative score", hint: "give every prediction a score >= 0" },
-  "no-mask": { what: "have no segmentation, which segm evaluation needs", hint: "evaluate with iouType bbox, or add masks" },
-  "no-size": { what: "lie on images of unknown width or height, which masks need", hint: "give the samples width and height" },
+  "no-mask": {
+    what: "have no segmentation, which segm evaluation needs",
+    hint: "evaluate with iouType bbox, or add masks",
+  },
+  "no-size": {
+    what: "lie on images of unknown width or height, which masks need",
+    hint: "give the samples width and height",
+  },
   mask: { what: "have a segmentation that cannot be read", hint: "fix the polygons or RLE" },
 };
 
@@ -234,10 +292,15 @@ class Complaints {
   throwIfAny(): void {
     if (!this.byKind.size) return;
     const parts = [...this.byKind].map(([kind, c]) => {
-      const counts = kind === "unknown-label" ? ` (${[...c.values].map(([v, n]) => `${JSON.stringify(v)} x${n}`).join(", ")})` : "";
+      const counts =
+        kind === "unknown-label" ? ` (${[...c.values].map(([v, n]) => `${JSON.stringify(v)} x${n}`).join(", ")})` : "";
       return `${c.count} objects ${COMPLAINTS[kind].what}${counts}, e.g. ${c.examples.join("; ")}`;
     });
     const hints = [...this.byKind.keys()].map((k) => COMPLAINTS[k].hint);
-    throw new BlindspotError({ place: `field ${this.field}`, message: `cannot evaluate: ${parts.join(". ")}`, hint: [...new Set(hints)].join("; ") });
+    throw new BlindspotError({
+      place: `field ${this.field}`,
+      message: `cannot evaluate: ${parts.join(". ")}`,
+      hint: [...new Set(hints)].join("; "),
+    });
   }
 }

@@ -88,14 +88,21 @@ export class DetectionEvaluation implements Sliceable {
 
   /** The statistics by name: AP, AP50, ..., AR_large. */
   get summary(): Record<(typeof STAT_NAMES)[number], number> {
-    return Object.fromEntries(STAT_NAMES.map((n, i) => [n, this.stats[i]])) as Record<(typeof STAT_NAMES)[number], number>;
+    return Object.fromEntries(STAT_NAMES.map((n, i) => [n, this.stats[i]])) as Record<
+      (typeof STAT_NAMES)[number],
+      number
+    >;
   }
 
   /** One row per class: AP, AP50, AR (COCO), counts and precision / recall at the outcome threshold. */
   perClass(): ColumnTable {
     const { ap, ap50, ar } = perClass(this.accumulated, this.params);
     const L = this.data.labels.length;
-    const truth = new Int32Array(L), predicted = new Int32Array(L), tp = new Int32Array(L), fp = new Int32Array(L), fn = new Int32Array(L);
+    const truth = new Int32Array(L),
+      predicted = new Int32Array(L),
+      tp = new Int32Array(L),
+      fp = new Int32Array(L),
+      fn = new Int32Array(L);
     const { gt, dt } = this.data;
     for (let i = 0; i < gt.n; i++) {
       truth[gt.label[i]]++;
@@ -109,9 +116,17 @@ export class DetectionEvaluation implements Sliceable {
     const classwise = this.classes.length === L;
     const pick = (a: Float64Array) => Array.from({ length: L }, (_, k) => (classwise ? nullIfUndefined(a[k]) : null));
     return aq.table({
-      class: this.data.labels, AP: pick(ap), AP50: pick(ap50), AR: pick(ar),
-      truth: Array.from(truth), predicted: Array.from(predicted), tp: Array.from(tp), fp: Array.from(fp), fn: Array.from(fn),
-      precision: Array.from(tp, (v, k) => ratio(v, v + fp[k])), recall: Array.from(tp, (v, k) => ratio(v, v + fn[k])),
+      class: this.data.labels,
+      AP: pick(ap),
+      AP50: pick(ap50),
+      AR: pick(ar),
+      truth: Array.from(truth),
+      predicted: Array.from(predicted),
+      tp: Array.from(tp),
+      fp: Array.from(fp),
+      fn: Array.from(fn),
+      precision: Array.from(tp, (v, k) => ratio(v, v + fp[k])),
+      recall: Array.from(tp, (v, k) => ratio(v, v + fn[k])),
     });
   }
 
@@ -122,10 +137,16 @@ export class DetectionEvaluation implements Sliceable {
   prCurve(label: string, iou = 0.5): { recall: Float64Array; precision: Float64Array; score: Float64Array } {
     const k = this.classes.indexOf(label);
     const t = this.params.iouThresholds.findIndex((v) => Math.abs(v - iou) < 1e-9);
-    if (k < 0 || t < 0) throw new RangeError(k < 0 ? `no class ${JSON.stringify(label)}; classes: ${this.classes.join(", ")}` : `IoU ${iou} is not one of the evaluation's thresholds`);
+    if (k < 0 || t < 0)
+      throw new RangeError(
+        k < 0
+          ? `no class ${JSON.stringify(label)}; classes: ${this.classes.join(", ")}`
+          : `IoU ${iou} is not one of the evaluation's thresholds`,
+      );
     const { R, K, A, M } = this.accumulated.shape;
     const m = M - 1;
-    const precision = new Float64Array(R), score = new Float64Array(R);
+    const precision = new Float64Array(R),
+      score = new Float64Array(R);
     for (let r = 0; r < R; r++) {
       const at = (((t * R + r) * K + k) * A + AREA_ALL) * M + m;
       precision[r] = this.accumulated.precision[at];
@@ -140,20 +161,62 @@ export class DetectionEvaluation implements Sliceable {
     const o = this.outcomes;
     const objectId = values<number>(this.dataset.objects, "id");
     const sampleId = values<string>(this.dataset.objects, "sample_id");
-    const rows: { sample: string[]; truth: string[]; predicted: string[]; outcome: string[]; iou: (number | null)[]; confidence: (number | null)[]; truthId: (number | null)[]; predId: (number | null)[] } = { sample: [], truth: [], predicted: [], outcome: [], iou: [], confidence: [], truthId: [], predId: [] };
-    const push = (sample: string, truth: string, predicted: string, outcome: number, iou: number, confidence: number | null, truthId: number | null, predId: number | null) => {
-      rows.sample.push(sample); rows.truth.push(truth); rows.predicted.push(predicted); rows.outcome.push(OUTCOME_NAMES[outcome]);
-      rows.iou.push(Number.isNaN(iou) ? null : iou); rows.confidence.push(confidence); rows.truthId.push(truthId); rows.predId.push(predId);
+    const rows: {
+      sample: string[];
+      truth: string[];
+      predicted: string[];
+      outcome: string[];
+      iou: (number | null)[];
+      confidence: (number | null)[];
+      truthId: (number | null)[];
+      predId: (number | null)[];
+    } = { sample: [], truth: [], predicted: [], outcome: [], iou: [], confidence: [], truthId: [], predId: [] };
+    const push = (
+      sample: string,
+      truth: string,
+      predicted: string,
+      outcome: number,
+      iou: number,
+      confidence: number | null,
+      truthId: number | null,
+      predId: number | null,
+    ) => {
+      rows.sample.push(sample);
+      rows.truth.push(truth);
+      rows.predicted.push(predicted);
+      rows.outcome.push(OUTCOME_NAMES[outcome]);
+      rows.iou.push(Number.isNaN(iou) ? null : iou);
+      rows.confidence.push(confidence);
+      rows.truthId.push(truthId);
+      rows.predId.push(predId);
     };
     for (let i = 0; i < dt.n; i++) {
       const g = o.dtMatch[i];
-      push(sampleId[dt.objectRow[i]], g < 0 ? BACKGROUND : labels[gt.label[g]], labels[dt.label[i]], o.dtOutcome[i], o.dtIou[i], dt.score[i], g < 0 ? null : objectId[gt.objectRow[g]], objectId[dt.objectRow[i]]);
+      push(
+        sampleId[dt.objectRow[i]],
+        g < 0 ? BACKGROUND : labels[gt.label[g]],
+        labels[dt.label[i]],
+        o.dtOutcome[i],
+        o.dtIou[i],
+        dt.score[i],
+        g < 0 ? null : objectId[gt.objectRow[g]],
+        objectId[dt.objectRow[i]],
+      );
     }
     for (let i = 0; i < gt.n; i++) {
       if (o.gtMatch[i] >= 0) continue;
       push(sampleId[gt.objectRow[i]], labels[gt.label[i]], BACKGROUND, FN, NaN, null, objectId[gt.objectRow[i]], null);
     }
-    return aq.table({ sample_id: rows.sample, truth: rows.truth, predicted: rows.predicted, outcome: rows.outcome, iou: rows.iou, confidence: rows.confidence, truth_id: rows.truthId, pred_id: rows.predId });
+    return aq.table({
+      sample_id: rows.sample,
+      truth: rows.truth,
+      predicted: rows.predicted,
+      outcome: rows.outcome,
+      iou: rows.iou,
+      confidence: rows.confidence,
+      truth_id: rows.truthId,
+      pred_id: rows.predId,
+    });
   }
 
   metricsOf(rows: Int32Array): Float64Array {
@@ -165,24 +228,51 @@ export class DetectionEvaluation implements Sliceable {
     const ranges = this.params.areaRanges.map((r, a) => ({ r, a })).filter(({ a }) => a !== AREA_ALL);
     return {
       field: "object_size",
-      values: ranges.map(({ r, a }) => ({ value: r.name, evaluation: { dataset: this.dataset, field: this.field, metrics: this.metrics, metricsOf: (rows: Int32Array) => this.metricsAt(rows, a) } })),
+      values: ranges.map(({ r, a }) => ({
+        value: r.name,
+        evaluation: {
+          dataset: this.dataset,
+          field: this.field,
+          metrics: this.metrics,
+          metricsOf: (rows: Int32Array) => this.metricsAt(rows, a),
+        },
+      })),
     };
   }
 
   toJSON(): Record<string, unknown> {
     const p = this.params;
     return {
-      field: this.field, gt: this.gt, iouType: this.iouType, iou: this.iou,
-      params: { iouThresholds: Array.from(p.iouThresholds), recallThresholds: Array.from(p.recallThresholds), areaRanges: p.areaRanges, maxDets: p.maxDets },
-      images: this.data.sampleRows.length, truth: this.data.gt.n, predictions: this.data.dt.n,
-      stats: this.summary, perClass: this.perClass().objects(),
+      field: this.field,
+      gt: this.gt,
+      iouType: this.iouType,
+      iou: this.iou,
+      params: {
+        iouThresholds: Array.from(p.iouThresholds),
+        recallThresholds: Array.from(p.recallThresholds),
+        areaRanges: p.areaRanges,
+        maxDets: p.maxDets,
+      },
+      images: this.data.sampleRows.length,
+      truth: this.data.gt.n,
+      predictions: this.data.dt.n,
+      stats: this.summary,
+      perClass: this.perClass().objects(),
       confusion: { labels: this.confusion.labels, matrix: rowsOf(this.confusion.matrix, this.confusion.labels.length) },
       warnings: this.warnings,
     };
   }
 
   private accumulate(times?: Int32Array, only?: { a: number; m: number }): Accumulated {
-    return accumulate(this.matches, this.data.dt.score, this.data.dt.image, this.params, this.classes.length, this.data.sampleRows.length, { times, only });
+    return accumulate(
+      this.matches,
+      this.data.dt.score,
+      this.data.dt.image,
+      this.params,
+      this.classes.length,
+      this.data.sampleRows.length,
+      { times, only },
+    );
   }
 
   private metricsAt(rows: Int32Array, a: number): Float64Array {
@@ -192,22 +282,33 @@ export class DetectionEvaluation implements Sliceable {
     const acc = this.accumulate(times, { a, m });
     const t50 = this.params.iouThresholds.indexOf(0.5);
     const c = a === AREA_ALL ? this.counts : this.countPerImage(a);
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     for (let i = 0; i < times.length; i++) {
       if (!times[i]) continue;
-      tp += c.tp[i] * times[i]; fp += c.fp[i] * times[i]; fn += c.fn[i] * times[i];
+      tp += c.tp[i] * times[i];
+      fp += c.fp[i] * times[i];
+      fn += c.fn[i] * times[i];
     }
-    const precision = tp / (tp + fp), recall = tp / (tp + fn);
+    const precision = tp / (tp + fp),
+      recall = tp / (tp + fn);
     return Float64Array.of(
-      undefinedToNaN(meanPrecision(acc, { a, m })), undefinedToNaN(meanPrecision(acc, { a, m, t: t50 })), undefinedToNaN(meanRecall(acc, { a, m })),
-      precision, recall, (2 * precision * recall) / (precision + recall),
+      undefinedToNaN(meanPrecision(acc, { a, m })),
+      undefinedToNaN(meanPrecision(acc, { a, m, t: t50 })),
+      undefinedToNaN(meanRecall(acc, { a, m })),
+      precision,
+      recall,
+      (2 * precision * recall) / (precision + recall),
     );
   }
 
   /** Per image tp / fp / fn at the outcome threshold; within an area range, truth by its area and predictions by theirs. */
   private countPerImage(a = AREA_ALL): { tp: Int32Array; fp: Int32Array; fn: Int32Array } {
     const I = this.data.sampleRows.length;
-    const tp = new Int32Array(I), fp = new Int32Array(I), fn = new Int32Array(I);
+    const tp = new Int32Array(I),
+      fp = new Int32Array(I),
+      fn = new Int32Array(I);
     const { gt, dt } = this.data;
     const { min, max } = this.params.areaRanges[a];
     const inside = (area: number) => area >= min && area <= max;
@@ -224,7 +325,8 @@ export class DetectionEvaluation implements Sliceable {
 
   private confusionMatrix(): { labels: string[]; matrix: Float64Array } {
     const labels = [...this.data.labels, BACKGROUND];
-    const L = labels.length, bg = L - 1;
+    const L = labels.length,
+      bg = L - 1;
     const matrix = new Float64Array(L * L);
     const { gt, dt } = this.data;
     for (let i = 0; i < dt.n; i++) {
@@ -248,19 +350,28 @@ export class DetectionEvaluation implements Sliceable {
     const put = (rows: Int32Array, out: Uint8Array, match: Int32Array, other: Int32Array, ious: Float64Array) => {
       for (let i = 0; i < rows.length; i++) {
         outcome[rows[i]] = OUTCOME_NAMES[out[i]];
-        if (match[i] >= 0) { matchId[rows[i]] = objectId[other[match[i]]]; iou[rows[i]] = ious[i]; }
+        if (match[i] >= 0) {
+          matchId[rows[i]] = objectId[other[match[i]]];
+          iou[rows[i]] = ious[i];
+        }
       }
     };
     put(dt.objectRow, o.dtOutcome, o.dtMatch, gt.objectRow, o.dtIou);
     put(gt.objectRow, o.gtOutcome, o.gtMatch, dt.objectRow, o.gtIou);
-    ds.objects = ds.objects.assign(aq.table({ [this.key]: outcome, [`${this.key}_id`]: matchId, [`${this.key}_iou`]: iou }));
+    ds.objects = ds.objects.assign(
+      aq.table({ [this.key]: outcome, [`${this.key}_id`]: matchId, [`${this.key}_iou`]: iou }),
+    );
 
     const rows = this.data.sampleRows;
     const ids = values<string>(ds.samples, "id");
-    ds.setFields(aq.table({
-      id: Array.from(rows, (r) => ids[r]),
-      [`${this.key}_tp`]: Array.from(this.counts.tp), [`${this.key}_fp`]: Array.from(this.counts.fp), [`${this.key}_fn`]: Array.from(this.counts.fn),
-    }));
+    ds.setFields(
+      aq.table({
+        id: Array.from(rows, (r) => ids[r]),
+        [`${this.key}_tp`]: Array.from(this.counts.tp),
+        [`${this.key}_fp`]: Array.from(this.counts.fp),
+        [`${this.key}_fn`]: Array.from(this.counts.fn),
+      }),
+    );
   }
 }
 
@@ -271,4 +382,3 @@ const undefinedToNaN = (v: number): number => (v > -1 ? v : NaN);
 function rowsOf(matrix: Float64Array, n: number): number[][] {
   return Array.from({ length: n }, (_, r) => Array.from(matrix.subarray(r * n, (r + 1) * n)));
 }
-

@@ -26,20 +26,27 @@ export interface Matches {
 const MAX_THRESHOLDS = 32;
 
 export function matchAll(data: DetectionData, p: CocoParams): Matches {
-  const T = p.iouThresholds.length, A = p.areaRanges.length;
+  const T = p.iouThresholds.length,
+    A = p.areaRanges.length;
   if (T > MAX_THRESHOLDS) throw new RangeError(`at most ${MAX_THRESHOLDS} IoU thresholds`);
   const maxDet = p.maxDets[p.maxDets.length - 1];
-  const K = data.classes.length, I = data.sampleRows.length;
+  const K = data.classes.length,
+    I = data.sampleRows.length;
   const { gt, dt } = data;
 
   // Evaluated detections, grouped by (class, image), each group in score order.
-  const evalDt: number[] = [], evalRank: number[] = [];
+  const evalDt: number[] = [],
+    evalRank: number[] = [];
   const groupFrom = new Int32Array(K * I + 1);
   for (let grp = 0; grp < K * I; grp++) {
-    const from = dt.start[grp], to = dt.start[grp + 1];
+    const from = dt.start[grp],
+      to = dt.start[grp + 1];
     const sorted = Array.from(dt.order.subarray(from, to)).sort((a, b) => dt.score[b] - dt.score[a] || a - b);
     const kept = Math.min(sorted.length, maxDet);
-    for (let r = 0; r < kept; r++) { evalDt.push(sorted[r]); evalRank.push(r); }
+    for (let r = 0; r < kept; r++) {
+      evalDt.push(sorted[r]);
+      evalRank.push(r);
+    }
     groupFrom[grp + 1] = evalDt.length;
   }
   const E = evalDt.length;
@@ -49,10 +56,13 @@ export function matchAll(data: DetectionData, p: CocoParams): Matches {
   const truthCount = Array.from({ length: A }, () => new Int32Array(K * I));
 
   let ious = new Float64Array(1024);
-  const gtIgnore = new Uint8Array(gt.n), gtTaken = new Uint8Array(gt.n);
+  const gtIgnore = new Uint8Array(gt.n),
+    gtTaken = new Uint8Array(gt.n);
   for (let grp = 0; grp < K * I; grp++) {
-    const gFrom = gt.start[grp], G = gt.start[grp + 1] - gFrom;
-    const eFrom = groupFrom[grp], D = groupFrom[grp + 1] - eFrom;
+    const gFrom = gt.start[grp],
+      G = gt.start[grp + 1] - gFrom;
+    const eFrom = groupFrom[grp],
+      D = groupFrom[grp + 1] - eFrom;
     if (G === 0 && D === 0) continue;
     if (D * G > ious.length) ious = new Float64Array(D * G * 2);
     const gOrder = gt.order.subarray(gFrom, gFrom + G);
@@ -67,13 +77,15 @@ export function matchAll(data: DetectionData, p: CocoParams): Matches {
         counted += 1 - ig;
       }
       truthCount[a][grp] = counted;
-      const m = matched[a], ig = ignored[a];
+      const m = matched[a],
+        ig = ignored[a];
       for (let t = 0; t < T; t++) {
         const bit = 1 << t;
         const thr = Math.min(p.iouThresholds[t], 1 - 1e-10);
         for (let g = 0; g < G; g++) gtTaken[gOrder[g]] = 0;
         for (let d = 0; d < D; d++) {
-          let best = thr, hit = -1;
+          let best = thr,
+            hit = -1;
           // Counted truth first, then ignored (pycocotools' stable sort by the ignore flag).
           for (let pass = 0; pass < 2 && !(hit >= 0 && pass === 1 && !gtIgnore[gOrder[hit]]); pass++) {
             for (let g = 0; g < G; g++) {
@@ -105,11 +117,18 @@ export function matchAll(data: DetectionData, p: CocoParams): Matches {
 }
 
 /** Per class, the evaluated detections by score descending; ties keep image order, then rank (a stable sort of pycocotools' concatenation). */
-function evaluationOrder(score: Float64Array, dtIdx: Int32Array, groupFrom: Int32Array, K: number, I: number): { classStart: Int32Array; byClass: Int32Array } {
+function evaluationOrder(
+  score: Float64Array,
+  dtIdx: Int32Array,
+  groupFrom: Int32Array,
+  K: number,
+  I: number,
+): { classStart: Int32Array; byClass: Int32Array } {
   const classStart = new Int32Array(K + 1);
   const byClass = new Int32Array(dtIdx.length);
   for (let k = 0; k < K; k++) {
-    const from = groupFrom[k * I], to = groupFrom[(k + 1) * I];
+    const from = groupFrom[k * I],
+      to = groupFrom[(k + 1) * I];
     classStart[k + 1] = to;
     const idx = Array.from({ length: to - from }, (_, j) => from + j);
     idx.sort((a, b) => score[dtIdx[b]] - score[dtIdx[a]] || a - b);

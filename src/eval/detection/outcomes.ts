@@ -1,7 +1,9 @@
 import type { DetectionData } from "./data";
 import { iouMatrix } from "./iou";
 
-export const TP = 1, FP = 2, FN = 3;
+export const TP = 1,
+  FP = 2,
+  FN = 3;
 export const OUTCOME_NAMES = ["", "tp", "fp", "fn"] as const;
 
 /**
@@ -25,16 +27,22 @@ export interface Outcomes {
 export function matchAtIou(data: DetectionData, iou: number): Outcomes {
   const { gt, dt } = data;
   const o: Outcomes = {
-    dtOutcome: new Uint8Array(dt.n).fill(FP), gtOutcome: new Uint8Array(gt.n).fill(FN),
-    dtMatch: new Int32Array(dt.n).fill(-1), gtMatch: new Int32Array(gt.n).fill(-1),
-    dtIou: new Float64Array(dt.n).fill(NaN), gtIou: new Float64Array(gt.n).fill(NaN),
+    dtOutcome: new Uint8Array(dt.n).fill(FP),
+    gtOutcome: new Uint8Array(gt.n).fill(FN),
+    dtMatch: new Int32Array(dt.n).fill(-1),
+    gtMatch: new Int32Array(gt.n).fill(-1),
+    dtIou: new Float64Array(dt.n).fill(NaN),
+    gtIou: new Float64Array(gt.n).fill(NaN),
   };
   const thr = Math.min(iou, 1 - 1e-10);
-  const K = data.classes.length, I = data.sampleRows.length;
+  const K = data.classes.length,
+    I = data.sampleRows.length;
   let ious = new Float64Array(1024);
   for (let grp = 0; grp < K * I; grp++) {
-    const gFrom = gt.start[grp], G = gt.start[grp + 1] - gFrom;
-    const dFrom = dt.start[grp], D = dt.start[grp + 1] - dFrom;
+    const gFrom = gt.start[grp],
+      G = gt.start[grp + 1] - gFrom;
+    const dFrom = dt.start[grp],
+      D = dt.start[grp + 1] - dFrom;
     if (G === 0 || D === 0) continue;
     const sorted = Array.from(dt.order.subarray(dFrom, dFrom + D)).sort((a, b) => dt.score[b] - dt.score[a] || a - b);
     // Non-crowd truth first, crowds last, each in source order.
@@ -43,7 +51,8 @@ export function matchAtIou(data: DetectionData, iou: number): Outcomes {
     iouMatrix(data, sorted, truth, ious);
     for (let d = 0; d < D; d++) {
       const di = sorted[d];
-      let best = thr, hit = -1;
+      let best = thr,
+        hit = -1;
       for (let g = 0; g < G; g++) {
         const gi = truth[g];
         if (o.gtMatch[gi] >= 0 && !gt.crowd[gi]) continue;

@@ -3,8 +3,18 @@ import { AREA_ALL, type CocoParams } from "./params";
 
 /** Names of the 12 summary statistics, in pycocotools' order. */
 export const STAT_NAMES = [
-  "AP", "AP50", "AP75", "AP_small", "AP_medium", "AP_large",
-  "AR1", "AR10", "AR100", "AR_small", "AR_medium", "AR_large",
+  "AP",
+  "AP50",
+  "AP75",
+  "AP_small",
+  "AP_medium",
+  "AP_large",
+  "AR1",
+  "AR10",
+  "AR100",
+  "AR_small",
+  "AR_medium",
+  "AR_large",
 ] as const;
 
 /** pycocotools' `summarize()` for detection: the 12 numbers it prints, -1 where undefined. */
@@ -29,20 +39,29 @@ export function summarize(acc: Accumulated, p: CocoParams): number[] {
   ];
 }
 
-interface Pick { a: number; m: number; t?: number; k?: number }
+interface Pick {
+  a: number;
+  m: number;
+  t?: number;
+  k?: number;
+}
 
 /** Mean of the defined (> -1) precisions over thresholds, recall points and classes (or one class). */
 export function meanPrecision(acc: Accumulated, pick: Pick): number {
   const { T, R, K, A, M } = acc.shape;
   if (pick.a < 0 || pick.m < 0 || pick.t === -1) return -1;
-  let sum = 0, n = 0;
+  let sum = 0,
+    n = 0;
   for (let t = 0; t < T; t++) {
     if (pick.t !== undefined && t !== pick.t) continue;
     for (let r = 0; r < R; r++) {
       for (let k = 0; k < K; k++) {
         if (pick.k !== undefined && k !== pick.k) continue;
         const v = acc.precision[(((t * R + r) * K + k) * A + pick.a) * M + pick.m];
-        if (v > -1) { sum += v; n++; }
+        if (v > -1) {
+          sum += v;
+          n++;
+        }
       }
     }
   }
@@ -53,13 +72,17 @@ export function meanPrecision(acc: Accumulated, pick: Pick): number {
 export function meanRecall(acc: Accumulated, pick: Pick): number {
   const { T, K, A, M } = acc.shape;
   if (pick.a < 0 || pick.m < 0) return -1;
-  let sum = 0, n = 0;
+  let sum = 0,
+    n = 0;
   for (let t = 0; t < T; t++) {
     if (pick.t !== undefined && t !== pick.t) continue;
     for (let k = 0; k < K; k++) {
       if (pick.k !== undefined && k !== pick.k) continue;
       const v = acc.recall[((t * K + k) * A + pick.a) * M + pick.m];
-      if (v > -1) { sum += v; n++; }
+      if (v > -1) {
+        sum += v;
+        n++;
+      }
     }
   }
   return n ? sum / n : -1;
@@ -67,9 +90,12 @@ export function meanRecall(acc: Accumulated, pick: Pick): number {
 
 /** AP and AR of each class over all thresholds, area "all", the largest maxDets (-1 without ground truth). */
 export function perClass(acc: Accumulated, p: CocoParams): { ap: Float64Array; ap50: Float64Array; ar: Float64Array } {
-  const K = acc.shape.K, m = p.maxDets.length - 1;
+  const K = acc.shape.K,
+    m = p.maxDets.length - 1;
   const t50 = p.iouThresholds.indexOf(0.5);
-  const ap = new Float64Array(K), ap50 = new Float64Array(K), ar = new Float64Array(K);
+  const ap = new Float64Array(K),
+    ap50 = new Float64Array(K),
+    ar = new Float64Array(K);
   for (let k = 0; k < K; k++) {
     ap[k] = meanPrecision(acc, { a: AREA_ALL, m, k });
     ap50[k] = meanPrecision(acc, { a: AREA_ALL, m, k, t: t50 });

@@ -35,7 +35,9 @@ export interface CsvTable {
   lines: number[];
 }
 
-const QUOTE = 34, CR = 13, LF = 10;
+const QUOTE = 34,
+  CR = 13,
+  LF = 10;
 
 /** Yields the records of CSV text one by one, each with the line it starts on. */
 export function* csvRecords(text: string, options: CsvReadOptions = {}): Generator<CsvRecord> {
@@ -59,16 +61,18 @@ export function* csvRecords(text: string, options: CsvReadOptions = {}): Generat
       c = text.charCodeAt(i);
       if (c === QUOTE) {
         // Quoted field: up to the closing quote, "" standing for one quote.
-        const openLine = line, openCol = column(text, i);
+        const openLine = line,
+          openCol = column(text, i);
         let value = "";
         let from = ++i;
         for (;;) {
           const q = text.indexOf('"', i);
           if (q < 0) {
             throw new BlindspotError({
-              file: options.file, place: `line ${openLine}, column ${openCol}`,
+              file: options.file,
+              place: `line ${openLine}, column ${openCol}`,
               message: "quoted field is never closed: the file ends inside quotes",
-              hint: "close the quote (a quote inside a quoted field is written twice: \"\"), or check whether the file was cut short",
+              hint: 'close the quote (a quote inside a quoted field is written twice: ""), or check whether the file was cut short',
             });
           }
           line += countLineBreaks(text, i, q);
@@ -85,9 +89,10 @@ export function* csvRecords(text: string, options: CsvReadOptions = {}): Generat
         c = text.charCodeAt(i);
         if (i < n && c !== delim && c !== CR && c !== LF) {
           throw new BlindspotError({
-            file: options.file, place: `line ${line}, column ${column(text, i)}`,
+            file: options.file,
+            place: `line ${line}, column ${column(text, i)}`,
             message: `unexpected text after a closing quote: ${JSON.stringify(text.slice(i, i + 10))}`,
-            hint: "quote the whole field, and write a quote inside a quoted field twice (\"\")",
+            hint: 'quote the whole field, and write a quote inside a quoted field twice ("")',
           });
         }
       } else {
@@ -104,7 +109,10 @@ export function* csvRecords(text: string, options: CsvReadOptions = {}): Generat
       c = text.charCodeAt(i);
       if (c === delim) {
         i++;
-        if (i >= n) { fields.push(""); break; }
+        if (i >= n) {
+          fields.push("");
+          break;
+        }
         continue;
       }
       // Line break ends the record.
@@ -182,7 +190,10 @@ function needsQuotes(s: string, delimiter: string): boolean {
 
 function delimiterCode(delimiter = ","): number {
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
-    throw new BlindspotError({ message: `invalid CSV delimiter ${JSON.stringify(delimiter)}`, hint: "use one character other than a quote or a line break, such as , ; or a tab" });
+    throw new BlindspotError({
+      message: `invalid CSV delimiter ${JSON.stringify(delimiter)}`,
+      hint: "use one character other than a quote or a line break, such as , ; or a tab",
+    });
   }
   return delimiter.charCodeAt(0);
 }

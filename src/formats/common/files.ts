@@ -25,7 +25,12 @@ export function openForReading(file: string): number {
 
 function cannotRead(file: string, err: unknown): never {
   const code = (err as NodeJS.ErrnoException).code;
-  fail(file, undefined, code === "ENOENT" ? "file not found" : `cannot read file (${(err as Error).message})`, "check the path");
+  fail(
+    file,
+    undefined,
+    code === "ENOENT" ? "file not found" : `cannot read file (${(err as Error).message})`,
+    "check the path",
+  );
 }
 
 /**
@@ -39,7 +44,10 @@ export function readHead(file: string, bytes = 4096): string | null {
     fd = fs.openSync(file, "r");
     const buf = Buffer.alloc(bytes);
     const n = fs.readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "");
+    return buf
+      .subarray(0, n)
+      .toString("utf8")
+      .replace(/^\uFEFF/, "");
   } catch {
     return null;
   } finally {
@@ -77,7 +85,9 @@ export function parseJson(file: string, text: string): unknown {
       file,
       place: `line ${line}, column ${col}`,
       message: truncated ? "JSON ends too early: the file is truncated" : `invalid JSON: ${msg}`,
-      hint: truncated ? "the file was cut short (an interrupted download or copy?); export or copy it again" : "fix the JSON syntax at that place",
+      hint: truncated
+        ? "the file was cut short (an interrupted download or copy?); export or copy it again"
+        : "fix the JSON syntax at that place",
     });
   }
 }
@@ -174,7 +184,12 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * give `x.txt`). Names that differ only in case collide too: they are one file on macOS and
  * Windows. `files[i]` is the output file of `sources[i]` (the sample's image path).
  */
-export function refuseSharedOutputs(out: string, files: readonly string[], sources: ArrayLike<string>, hint: string): void {
+export function refuseSharedOutputs(
+  out: string,
+  files: readonly string[],
+  sources: ArrayLike<string>,
+  hint: string,
+): void {
   const first = new Map<string, number>();
   const clashes = new Map<number, number[]>();
   for (let i = 0; i < files.length; i++) {

@@ -10,7 +10,10 @@ export interface FieldObjects {
   field: string;
   bySample: Map<string, number[]>;
   label: ArrayLike<string>;
-  x: ArrayLike<number>; y: ArrayLike<number>; w: ArrayLike<number>; h: ArrayLike<number>;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  w: ArrayLike<number>;
+  h: ArrayLike<number>;
   confidence: ArrayLike<number | null>;
   iscrowd: ArrayLike<number>;
   area: ArrayLike<number | null>;
@@ -31,10 +34,19 @@ export function fieldObjects(ds: Dataset, field: string): FieldObjects {
     else bySample.set(sampleIds[i], [i]);
   }
   return {
-    field, bySample,
-    label: values(t, "label"), x: values(t, "x"), y: values(t, "y"), w: values(t, "w"), h: values(t, "h"),
-    confidence: values(t, "confidence"), iscrowd: values(t, "iscrowd"), area: values(t, "area"),
-    segmentation: values(t, "segmentation"), attributes: values(t, "attributes"), sourceId: values(t, "source_id"),
+    field,
+    bySample,
+    label: values(t, "label"),
+    x: values(t, "x"),
+    y: values(t, "y"),
+    w: values(t, "w"),
+    h: values(t, "h"),
+    confidence: values(t, "confidence"),
+    iscrowd: values(t, "iscrowd"),
+    area: values(t, "area"),
+    segmentation: values(t, "segmentation"),
+    attributes: values(t, "attributes"),
+    sourceId: values(t, "source_id"),
   };
 }
 
@@ -43,7 +55,10 @@ export function fieldToWrite(ds: Dataset, options: WriteOptions, kind?: "detecti
   const candidates = ds.fields.filter((f) => kind === undefined || f.kind === kind);
   if (options.field !== undefined) {
     if (!ds.fields.some((f) => f.name === options.field)) {
-      throw new BlindspotError({ message: `no label field ${JSON.stringify(options.field)}`, hint: `label fields are: ${ds.fields.map((f) => f.name).join(", ") || "(none)"}` });
+      throw new BlindspotError({
+        message: `no label field ${JSON.stringify(options.field)}`,
+        hint: `label fields are: ${ds.fields.map((f) => f.name).join(", ") || "(none)"}`,
+      });
     }
     return options.field;
   }
@@ -51,13 +66,20 @@ export function fieldToWrite(ds: Dataset, options: WriteOptions, kind?: "detecti
   if (gt) return gt.name;
   if (candidates.length === 1) return candidates[0].name;
   if (candidates.length === 0) return GROUND_TRUTH;
-  throw new BlindspotError({ message: "several label fields and none chosen", hint: `pass --field with one of: ${candidates.map((f) => f.name).join(", ")}` });
+  throw new BlindspotError({
+    message: "several label fields and none chosen",
+    hint: `pass --field with one of: ${candidates.map((f) => f.name).join(", ")}`,
+  });
 }
 
 /** Sample columns that are free metadata (not core, not label columns). */
 export function metadataColumns(ds: Dataset): string[] {
   const core = new Set<string>(SAMPLE_CORE_COLUMNS);
-  const labelCols = new Set(ds.fields.filter((f) => f.kind === "classification").flatMap((f) => [f.name, `${f.name}_confidence`, `${f.name}_probs`]));
+  const labelCols = new Set(
+    ds.fields
+      .filter((f) => f.kind === "classification")
+      .flatMap((f) => [f.name, `${f.name}_confidence`, `${f.name}_probs`]),
+  );
   return ds.samples.columnNames().filter((c) => !core.has(c) && !labelCols.has(c));
 }
 
@@ -66,9 +88,22 @@ export function metadataColumns(ds: Dataset): string[] {
  * would lose, one line per kind with counts. Empty when nothing is lost. Label fields left
  * unwritten count as lost unless the caller chose the field (`fieldChosen`).
  */
-export function losses(ds: Dataset, fields: string[], holds: Capabilities, formatName: string, fieldChosen = false): string[] {
+export function losses(
+  ds: Dataset,
+  fields: string[],
+  holds: Capabilities,
+  formatName: string,
+  fieldChosen = false,
+): string[] {
   const out: string[] = [];
-  let boxes = 0, polygons = 0, rle = 0, crowd = 0, scores = 0, attributes = 0, objectTags = 0, areas = 0;
+  let boxes = 0,
+    polygons = 0,
+    rle = 0,
+    crowd = 0,
+    scores = 0,
+    attributes = 0,
+    objectTags = 0,
+    areas = 0;
   for (const field of fields) {
     const o = fieldObjects(ds, field);
     for (const rows of o.bySample.values()) {
@@ -93,7 +128,9 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
     const written = new Set(fields);
     for (let i = 0; i < tags.length; i++) if (written.has(fieldOf[i]) && tags[i]?.length) objectTags++;
   }
-  const say = (n: number, what: string) => { if (n > 0) out.push(`${n} ${what} (${formatName} cannot hold them)`); };
+  const say = (n: number, what: string) => {
+    if (n > 0) out.push(`${n} ${what} (${formatName} cannot hold them)`);
+  };
   if (!holds.boxes) say(boxes, "boxes");
   if (!holds.polygons) say(polygons, "polygon masks");
   if (!holds.rle) say(rle, "RLE masks");
@@ -101,12 +138,29 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
   if (!holds.confidence) say(scores, "confidence scores");
   if (!holds.attributes) say(attributes, "objects' attributes");
   if (!holds.objectTags) say(objectTags, "tagged objects' tags");
-  if (!holds.area && areas) out.push(`${areas} object areas unlike their box areas (${formatName} cannot hold them; COCO evaluation sorts objects by area)`);
+  if (!holds.area && areas)
+    out.push(
+      `${areas} object areas unlike their box areas (${formatName} cannot hold them; COCO evaluation sorts objects by area)`,
+    );
   const categoryExtras = ds.categories.filter((c) => c.attributes && Object.keys(c.attributes).length);
-  if (!holds.categoryKeys && categoryExtras.length) out.push(`${categoryExtras.length} categories' own keys (${[...new Set(categoryExtras.flatMap((c) => Object.keys(c.attributes!)))].join(", ")}) (${formatName} cannot hold them)`);
-  if (!holds.ids && ds.categories.length && !idsAreIndices(ds)) out.push(`${ds.categories.length} category ids (${formatName} cannot hold them: results files naming them would not match)`);
-  if (!holds.splits) say(countWhere(values<string | null>(ds.samples, "split"), (v) => v !== null), "samples' splits");
-  if (!holds.sampleTags) say(countWhere(values<string[] | null>(ds.samples, "tags"), (v) => !!v?.length), "tagged samples' tags");
+  if (!holds.categoryKeys && categoryExtras.length)
+    out.push(
+      `${categoryExtras.length} categories' own keys (${[...new Set(categoryExtras.flatMap((c) => Object.keys(c.attributes!)))].join(", ")}) (${formatName} cannot hold them)`,
+    );
+  if (!holds.ids && ds.categories.length && !idsAreIndices(ds))
+    out.push(
+      `${ds.categories.length} category ids (${formatName} cannot hold them: results files naming them would not match)`,
+    );
+  if (!holds.splits)
+    say(
+      countWhere(values<string | null>(ds.samples, "split"), (v) => v !== null),
+      "samples' splits",
+    );
+  if (!holds.sampleTags)
+    say(
+      countWhere(values<string[] | null>(ds.samples, "tags"), (v) => !!v?.length),
+      "tagged samples' tags",
+    );
   if (!holds.metadata) {
     const meta = metadataColumns(ds).filter((c) => c !== "source_id");
     if (meta.length) out.push(`metadata columns ${meta.join(", ")} (${formatName} cannot hold them)`);
@@ -116,17 +170,31 @@ export function losses(ds: Dataset, fields: string[], holds: Capabilities, forma
     if (n) out.push(`${n} image ids (${formatName} cannot hold them: results files naming them would not match)`);
   }
   const classification = ds.fields.filter((f) => f.kind === "classification");
-  if (!holds.classification && classification.length) out.push(`classification fields ${classification.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`);
+  if (!holds.classification && classification.length)
+    out.push(`classification fields ${classification.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`);
   if (holds.classification && !holds.multipleFields && classification.length > 1) {
-    out.push(`classification fields ${classification.slice(1).map((f) => f.name).join(", ")} (${formatName} holds one; write the others with --field)`);
+    out.push(
+      `classification fields ${classification
+        .slice(1)
+        .map((f) => f.name)
+        .join(", ")} (${formatName} holds one; write the others with --field)`,
+    );
   }
   if (holds.classification && !holds.confidence) {
     const columns = ds.samples.columnNames();
-    const scored = classification.filter((f) => columns.includes(`${f.name}_confidence`) || columns.includes(`${f.name}_probs`));
-    if (scored.length) out.push(`confidences and class probabilities of ${scored.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`);
+    const scored = classification.filter(
+      (f) => columns.includes(`${f.name}_confidence`) || columns.includes(`${f.name}_probs`),
+    );
+    if (scored.length)
+      out.push(
+        `confidences and class probabilities of ${scored.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`,
+      );
   }
   const others = ds.fields.filter((f) => !fields.includes(f.name) && f.kind === "detections");
-  if (others.length && !fieldChosen) out.push(`label fields ${others.map((f) => f.name).join(", ")} (only ${fields.join(", ")} is written; write the others with --field)`);
+  if (others.length && !fieldChosen)
+    out.push(
+      `label fields ${others.map((f) => f.name).join(", ")} (only ${fields.join(", ")} is written; write the others with --field)`,
+    );
   return out;
 }
 
@@ -197,7 +265,10 @@ export function dict(): Record<string, unknown> {
  * does not give the nesting back: pass `restructured` to learn what changed (one object
  * flattened, and how many nested values an own key of the same name left out), and report it.
  */
-export function objectAttributes(json: string | null, restructured?: { flattened: number; shadowed: number }): Record<string, unknown> {
+export function objectAttributes(
+  json: string | null,
+  restructured?: { flattened: number; shadowed: number },
+): Record<string, unknown> {
   if (json === null) return {};
   const a = JSON.parse(json) as Record<string, unknown>;
   const nested = a.attributes;

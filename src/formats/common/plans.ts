@@ -8,14 +8,25 @@ import type { WriteOptions } from "../format";
  * to the write and forgets it.
  */
 export class WritePlans<P> {
-  private readonly kept = new WeakMap<WriteOptions, { ds: Dataset; samples: unknown; objects: unknown; output: string; field: string | undefined; plan: P }>();
+  private readonly kept = new WeakMap<
+    WriteOptions,
+    { ds: Dataset; samples: unknown; objects: unknown; output: string; field: string | undefined; plan: P }
+  >();
 
   constructor(private readonly make: (ds: Dataset, output: string, options: WriteOptions) => P) {}
 
   /** The plan of this write: the one made for these options earlier, or a new one. */
   get(ds: Dataset, output: string, options: WriteOptions): P {
     const k = this.kept.get(options);
-    if (k && k.ds === ds && k.samples === ds.samples && k.objects === ds.objects && k.output === output && k.field === options.field) return k.plan;
+    if (
+      k &&
+      k.ds === ds &&
+      k.samples === ds.samples &&
+      k.objects === ds.objects &&
+      k.output === output &&
+      k.field === options.field
+    )
+      return k.plan;
     const plan = this.make(ds, output, options);
     this.kept.set(options, { ds, samples: ds.samples, objects: ds.objects, output, field: options.field, plan });
     return plan;

@@ -27,7 +27,10 @@ export function cornerSize(lo: number, hi: number): number {
 
 /** Extent of a flat polygon [x1,y1,x2,y2,...] as [x, y, w, h]. */
 export function extent(flat: ArrayLike<number>): [number, number, number, number] {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (let k = 0; k + 1 < flat.length; k += 2) {
     if (flat[k] < x0) x0 = flat[k];
     if (flat[k] > x1) x1 = flat[k];
@@ -44,7 +47,7 @@ const I64 = new BigInt64Array(F64.buffer);
 function nextDouble(v: number, dir: 1 | -1): number {
   if (v === 0) return dir * Number.MIN_VALUE;
   F64[0] = v;
-  I64[0] += (v > 0) === (dir > 0) ? 1n : -1n;
+  I64[0] += v > 0 === dir > 0 ? 1n : -1n;
   return F64[0];
 }
 
@@ -56,7 +59,8 @@ function nextDouble(v: number, dir: 1 | -1): number {
 export function exactCorner(x: number, w: number): number {
   const s = x + w;
   if (s - x === w || !Number.isFinite(s)) return s;
-  let up = s, down = s;
+  let up = s,
+    down = s;
   for (let k = 0; k < 4; k++) {
     up = nextDouble(up, 1);
     if (up - x === w) return up;
@@ -70,7 +74,8 @@ export function exactCorner(x: number, w: number): number {
 export function polygonsOf(seg: string | null): number[][] | null {
   if (seg === null || !seg.startsWith("[")) return null;
   const v = JSON.parse(seg) as unknown;
-  if (!Array.isArray(v) || v.length === 0 || !v.every((p) => Array.isArray(p) && p.every((n) => typeof n === "number"))) return null;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((p) => Array.isArray(p) && p.every((n) => typeof n === "number")))
+    return null;
   return v as number[][];
 }
 
@@ -81,10 +86,17 @@ export function polygonsOf(seg: string | null): number[][] | null {
  * format cannot hold with the same box (several parts, fewer than 3 points, a box that is not
  * the extent): the object is written as a box, so its box and identity survive.
  */
-export function writablePolygon(seg: string | null, x: number, y: number, w: number, h: number): number[] | null | "dropped" {
+export function writablePolygon(
+  seg: string | null,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+): number[] | null | "dropped" {
   const polys = polygonsOf(seg);
   if (polys === null) return seg !== null && seg.startsWith("[") && seg !== "[]" ? "dropped" : null;
-  if (polys.length === 1 && polys[0].length >= 6 && polys[0].length % 2 === 0 && boxIsExtent(polys, x, y, w, h)) return polys[0];
+  if (polys.length === 1 && polys[0].length >= 6 && polys[0].length % 2 === 0 && boxIsExtent(polys, x, y, w, h))
+    return polys[0];
   return "dropped";
 }
 
@@ -96,5 +108,10 @@ export function polygonsDroppedLine(n: number, formatName: string): string {
 export function boxIsExtent(polys: number[][], x: number, y: number, w: number, h: number): boolean {
   const [ex, ey, ew, eh] = extent(polys.flat());
   const tol = 1e-9 * Math.max(1, Math.abs(x) + Math.abs(w), Math.abs(y) + Math.abs(h));
-  return Math.abs(ex - x) <= tol && Math.abs(ey - y) <= tol && Math.abs(ex + ew - (x + w)) <= tol && Math.abs(ey + eh - (y + h)) <= tol;
+  return (
+    Math.abs(ex - x) <= tol &&
+    Math.abs(ey - y) <= tol &&
+    Math.abs(ex + ew - (x + w)) <= tol &&
+    Math.abs(ey + eh - (y + h)) <= tol
+  );
 }

@@ -23,7 +23,8 @@ export function decodeXml(s: string): string {
 
 // Characters XML 1.0 cannot hold at all, even as references.
 // eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NEEDS_ESCAPE = /[&<>"'\t\n\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /** How many characters of `s` XML cannot hold (`escapeXml` writes each as U+FFFD). */
@@ -40,7 +41,18 @@ export function escapeXml(s: string, counter?: { invalid: number }): string {
     return "\uFFFD";
   });
   return t.replace(/[&<>"'\t\n\r]/g, (c) =>
-    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : c === "'" ? "&apos;" : `&#${c.charCodeAt(0)};`);
+    c === "&"
+      ? "&amp;"
+      : c === "<"
+        ? "&lt;"
+        : c === ">"
+          ? "&gt;"
+          : c === '"'
+            ? "&quot;"
+            : c === "'"
+              ? "&apos;"
+              : `&#${c.charCodeAt(0)};`,
+  );
 }
 
 export interface XmlHandler {
@@ -61,8 +73,12 @@ export function scanXml(file: string, h: XmlHandler, chunkSize = 1 << 24): void 
   const fd = openForReading(file);
   const decoder = new StringDecoder("utf8");
   const bytes = Buffer.alloc(chunkSize);
-  let buf = "", pos = 0, eof = false, first = true;
-  let line = 1, lineCursor = 0; // newlines counted in buf[0, lineCursor)
+  let buf = "",
+    pos = 0,
+    eof = false,
+    first = true;
+  let line = 1,
+    lineCursor = 0; // newlines counted in buf[0, lineCursor)
   const lineAt = (p: number): number => {
     for (let k = lineCursor; k < p; k++) if (buf.charCodeAt(k) === 10) line++;
     if (p > lineCursor) lineCursor = p;
@@ -74,7 +90,10 @@ export function scanXml(file: string, h: XmlHandler, chunkSize = 1 << 24): void 
     const n = fs.readSync(fd, bytes, 0, bytes.length, null);
     let next = n > 0 ? decoder.write(bytes.subarray(0, n)) : decoder.end();
     if (n === 0) eof = true;
-    if (first) { next = next.replace(/^\uFEFF/, ""); first = false; }
+    if (first) {
+      next = next.replace(/^\uFEFF/, "");
+      first = false;
+    }
     lineAt(pos);
     buf = buf.slice(pos) + next;
     lineCursor -= pos;
@@ -91,18 +110,26 @@ export function scanXml(file: string, h: XmlHandler, chunkSize = 1 << 24): void 
       from = pos + rel;
     }
   };
-  const stack: string[] = [], lines: number[] = [], texts: string[] = [];
+  const stack: string[] = [],
+    lines: number[] = [],
+    texts: string[] = [];
   let rootSeen = false;
   function truncated(what: string): never {
     const at = lineAt(buf.length);
     throw new BlindspotError({
-      file, place: `end of file, line ${at}`,
+      file,
+      place: `end of file, line ${at}`,
       message: `XML ends too early: the file is truncated (${what})`,
       hint: "the file was cut short (an interrupted download or copy?); export or copy it again",
     });
   }
   function invalid(p: number, msg: string): never {
-    throw new BlindspotError({ file, place: `line ${lineAt(p)}`, message: `invalid XML: ${msg}`, hint: "fix the XML at that place, or export the annotations from CVAT again" });
+    throw new BlindspotError({
+      file,
+      place: `line ${lineAt(p)}`,
+      message: `invalid XML: ${msg}`,
+      hint: "fix the XML at that place, or export the annotations from CVAT again",
+    });
   }
   const unclosed = () => `<${stack[stack.length - 1]}> opened at line ${lines[lines.length - 1]} is not closed`;
 
@@ -149,7 +176,10 @@ export function scanXml(file: string, h: XmlHandler, chunkSize = 1 << 24): void 
         const name = buf.slice(pos + 2, e).trim();
         if (stack.length === 0) invalid(pos, `end tag </${name}> without a start tag`);
         if (name !== stack[stack.length - 1]) {
-          invalid(pos, `expected </${stack[stack.length - 1]}> (opened at line ${lines[lines.length - 1]}), found </${name}>`);
+          invalid(
+            pos,
+            `expected </${stack[stack.length - 1]}> (opened at line ${lines[lines.length - 1]}), found </${name}>`,
+          );
         }
         const text = texts.pop()!;
         h.close(name, text, stack);
@@ -164,7 +194,9 @@ export function scanXml(file: string, h: XmlHandler, chunkSize = 1 << 24): void 
           let q = "";
           for (let k = pos + 1; k < e; k++) {
             const c = buf[k];
-            if (q) { if (c === q) q = ""; } else if (c === '"' || c === "'") q = c;
+            if (q) {
+              if (c === q) q = "";
+            } else if (c === '"' || c === "'") q = c;
           }
           if (!q) break;
           e = find(">", e + 1);
@@ -185,7 +217,8 @@ export function scanXml(file: string, h: XmlHandler, chunkSize = 1 << 24): void 
           attrs[a[1]] = a[2] ?? a[3];
           at = ATTR.lastIndex;
         }
-        if (inner.slice(at).trim() !== "") invalid(pos, `bad attributes in <${name}>: ${JSON.stringify(inner.slice(at).trim().slice(0, 40))}`);
+        if (inner.slice(at).trim() !== "")
+          invalid(pos, `bad attributes in <${name}>: ${JSON.stringify(inner.slice(at).trim().slice(0, 40))}`);
         const ln = lineAt(pos);
         if (texts.length > 0) texts[texts.length - 1] = "";
         stack.push(name);

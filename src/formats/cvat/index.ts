@@ -28,7 +28,23 @@ export const cvat: Format = {
   name: "cvat",
   description: "CVAT for images 1.1 XML (boxes, polygons, attributes, crowd via an iscrowd attribute)",
   reads: "file",
-  holds: { boxes: true, polygons: true, rle: false, crowd: true, confidence: false, classification: false, metadata: false, attributes: true, multipleFields: false, splits: true, sampleTags: false, objectTags: false, area: false, ids: false, categoryKeys: false },
+  holds: {
+    boxes: true,
+    polygons: true,
+    rle: false,
+    crowd: true,
+    confidence: false,
+    classification: false,
+    metadata: false,
+    attributes: true,
+    multipleFields: false,
+    splits: true,
+    sampleTags: false,
+    objectTags: false,
+    area: false,
+    ids: false,
+    categoryKeys: false,
+  },
   detect: detectCvat,
   read: readCvat,
   plan: (ds, output, options) => plans.get(ds, output, options).lost,
@@ -43,4 +59,3 @@ function detectCvat(input: string): boolean {
   const head = readHead(input);
   return head !== null && rootName(head) === "annotations";
 }
-

@@ -25,8 +25,7 @@ export class CvatMeta {
     if (d === 5 && name === "label" && parent === "labels") this.label = { name: "", attributes: [] };
     else if (d === 7 && name === "attribute" && parent === "attributes" && this.label) {
       this.spec = { name: "", input_type: "text" };
-    }
-    else if (d === 4 && name === "labels") this.labelsSeen = true;
+    } else if (d === 4 && name === "labels") this.labelsSeen = true;
   }
 
   close(name: string, text: string, d: number, parent: string): void {

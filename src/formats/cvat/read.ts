@@ -44,7 +44,10 @@ class CvatReader {
   private readonly objK: number[] = [];
   private readonly objTag: string[] = [];
 
-  constructor(private readonly file: string, private readonly options: ReadOptions) {
+  constructor(
+    private readonly file: string,
+    private readonly options: ReadOptions,
+  ) {
     this.field = options.field ?? GROUND_TRUTH;
   }
 
@@ -110,8 +113,10 @@ class CvatReader {
     const subset = attrs.subset === undefined ? undefined : decodeXml(attrs.subset);
     this.sampleId = b.addSample({
       filepath: name,
-      width: finiteNumber(attrs.width, true), height: finiteNumber(attrs.height, true),
-      split: subset === undefined || subset === "" ? null : subset, fields,
+      width: finiteNumber(attrs.width, true),
+      height: finiteNumber(attrs.height, true),
+      split: subset === undefined || subset === "" ? null : subset,
+      fields,
     });
     this.imageName = name;
     this.imageCount++;
@@ -123,7 +128,10 @@ class CvatReader {
     if (this.unsupported.size > 0) {
       const what = [...this.unsupported].map(([t, n]) => `${n} <${t}>`).join(", ");
       this.builder().addProblem({
-        kind: "unsupported-shape", sampleId: this.sampleId!, file: this.file, place: this.imagePlace,
+        kind: "unsupported-shape",
+        sampleId: this.sampleId!,
+        file: this.file,
+        place: this.imagePlace,
         message: `${what} not loaded: blindspot reads boxes and polygons`,
         hint: "convert these shapes to boxes or polygons in CVAT if they are needed",
       });
@@ -138,7 +146,10 @@ class CvatReader {
     const rotation = o.attributes.rotation;
     if (s.tag === "box" && typeof rotation === "number" && rotation % 360 !== 0) {
       b.addProblem({
-        kind: "rotated-box", sampleId: this.sampleId!, file: this.file, place,
+        kind: "rotated-box",
+        sampleId: this.sampleId!,
+        file: this.file,
+        place,
         message: `box is rotated by ${rotation} degrees; it is kept unrotated (the rotation is in its attributes)`,
         hint: "blindspot boxes are axis-aligned; replace the rotated box with a polygon in CVAT for an exact shape",
       });
@@ -158,9 +169,12 @@ class CvatReader {
     b.info = { cvat: { version: this.version, ...exportedFrom, labels } };
     if (!labelsSeen) {
       b.addProblem({
-        kind: "unknown-category", file: this.file, place: "<meta>",
-        message: "the file has no label list (<meta><task><labels>); "
-          + "classes are taken from the shapes in the order they appear",
+        kind: "unknown-category",
+        file: this.file,
+        place: "<meta>",
+        message:
+          "the file has no label list (<meta><task><labels>); " +
+          "classes are taken from the shapes in the order they appear",
         hint: "export the annotations from CVAT with their meta data (CVAT for images 1.1)",
       });
       return b;
@@ -170,10 +184,13 @@ class CvatReader {
       if (labelByName.has(o.label[i])) continue;
       const image = b.s.filepath[b.rowOf(o.sample_id[i])!];
       b.addProblem({
-        kind: "unknown-category", sampleId: o.sample_id[i], file: this.file,
+        kind: "unknown-category",
+        sampleId: o.sample_id[i],
+        file: this.file,
         place: `line ${this.objLine[i]}, <${this.objTag[i]}> ${this.objK[i]} of image "${image}"`,
-        message: `label ${JSON.stringify(o.label[i])} is not in the label list of <meta>; `
-          + "the object is kept with this label",
+        message:
+          `label ${JSON.stringify(o.label[i])} is not in the label list of <meta>; ` +
+          "the object is kept with this label",
         hint: "add the label to the task's labels in CVAT, or fix the label name",
       });
     }

@@ -17,7 +17,10 @@ export interface PendingShape {
 /** A shape as an object: its box, polygon, crowd flag and attributes. */
 export interface CvatObject {
   label: string;
-  x: number; y: number; w: number; h: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
   segmentation: number[][] | null;
   iscrowd: boolean;
   attributes: Record<string, unknown>;
@@ -28,7 +31,10 @@ export interface CvatObject {
  * specs (which type the `<attribute>` children).
  */
 export function shapeObject(
-  s: PendingShape, file: string, place: string, labelOf: (name: string) => CvatLabel | undefined,
+  s: PendingShape,
+  file: string,
+  place: string,
+  labelOf: (name: string) => CvatLabel | undefined,
 ): CvatObject {
   const label = xmlAttr(s, "label");
   if (label === undefined) fail(file, place, `<${s.tag}> has no label`, `give the ${s.tag} a label="class name"`);
@@ -59,7 +65,8 @@ function xmlAttr(s: PendingShape, name: string): string | undefined {
  * (or `is_crowd`) is the crowd flag, not an attribute.
  */
 function shapeAttributes(
-  s: PendingShape, label: CvatLabel | undefined,
+  s: PendingShape,
+  label: CvatLabel | undefined,
 ): { attributes: Record<string, unknown>; iscrowd: boolean } {
   const attributes = dict();
   let iscrowd = false;
@@ -96,7 +103,8 @@ function parsePoints(raw: string | undefined, file: string, place: string): numb
   for (const pair of raw.split(";")) {
     if (pair.trim() === "") continue;
     const xy = pair.split(",");
-    const nx = finiteNumber(xy[0]), ny = finiteNumber(xy[1]);
+    const nx = finiteNumber(xy[0]),
+      ny = finiteNumber(xy[1]);
     if (xy.length !== 2 || nx === null || ny === null) {
       fail(file, place, `bad point ${JSON.stringify(pair)} in points`, 'points are "x1,y1;x2,y2;..." with numbers');
     }

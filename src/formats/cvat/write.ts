@@ -67,7 +67,13 @@ function specFor(name: string, st: AttrStats, prior: CvatAttributeSpec | undefin
       const keepStep = Number.isFinite(pstep) && pstep > 0 && decimals(pstep) >= st.dec;
       return { ...prior, values: `${lo};${hi};${keepStep ? String(pstep) : step}` };
     }
-    return { name, mutable: "False", input_type: "number", default_value: String(st.min), values: `${st.min};${st.max};${step}` };
+    return {
+      name,
+      mutable: "False",
+      input_type: "number",
+      default_value: String(st.min),
+      values: `${st.min};${st.max};${step}`,
+    };
   }
   if (prior && kindOfSpec(prior.input_type) === kind) {
     if (st.strs && prior.values !== undefined) {
@@ -77,7 +83,8 @@ function specFor(name: string, st: AttrStats, prior: CvatAttributeSpec | undefin
     }
     return prior;
   }
-  if (kind === "checkbox") return { name, mutable: "False", input_type: "checkbox", default_value: "false", values: "false" };
+  if (kind === "checkbox")
+    return { name, mutable: "False", input_type: "checkbox", default_value: "false", values: "false" };
   return { name, mutable: "False", input_type: "text", default_value: "", values: "" };
 }
 
@@ -86,11 +93,15 @@ function textValue(v: unknown): string {
 }
 
 function colorFor(i: number): string {
-  const hue = (i * 137.508) % 360, s = 0.55, l = 0.5;
+  const hue = (i * 137.508) % 360,
+    s = 0.55,
+    l = 0.5;
   const f = (n: number) => {
     const k = (n + hue / 30) % 12;
     const c = l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1));
-    return Math.round(c * 255).toString(16).padStart(2, "0");
+    return Math.round(c * 255)
+      .toString(16)
+      .padStart(2, "0");
   };
   return `#${f(0)}${f(8)}${f(4)}`;
 }
@@ -109,10 +120,14 @@ function splitAttributes(a: Record<string, unknown>): SplitAttributes {
   const out: SplitAttributes = { xml: [], children: [], nulls: 0, invalid: 0 };
   for (const [k, v] of Object.entries(a)) {
     if (CROWD_NAMES.has(k)) continue; // the crowd column is the truth
-    if (v === null || v === undefined || GEOMETRY_ATTRS.has(k)) { out.nulls++; continue; }
+    if (v === null || v === undefined || GEOMETRY_ATTRS.has(k)) {
+      out.nulls++;
+      continue;
+    }
     // CVAT's `occluded` is a boolean: other values (VOC's occluded 0/1) go as <attribute> children, read back as they were.
     if (k === "occluded" && typeof v === "boolean") out.xml.push([k, v ? "1" : "0"]);
-    else if ((k === "z_order" || k === "group_id" || k === "rotation") && typeof v === "number" && Number.isFinite(v)) out.xml.push([k, String(v)]);
+    else if ((k === "z_order" || k === "group_id" || k === "rotation") && typeof v === "number" && Number.isFinite(v))
+      out.xml.push([k, String(v)]);
     else if (k === "source" && typeof v === "string") out.xml.push([k, v]);
     else {
       out.children.push([k, v]);
@@ -146,7 +161,11 @@ class Chunks {
 }
 
 /** How an object is drawn: a box, its polygon, or a box because its mask does not fit a polygon. */
-const enum Shape { Box = 0, Polygon = 1, Dropped = 2 }
+const enum Shape {
+  Box = 0,
+  Polygon = 1,
+  Dropped = 2,
+}
 
 /** What a CVAT write needs and loses, found before anything is written. */
 interface CvatPlan {
@@ -166,7 +185,8 @@ function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
   const field = fieldToWrite(ds, options, "detections");
   const o = fieldObjects(ds, field);
   const s = ds.samples;
-  const filepaths = values<string>(s, "filepath"), splits = values<string | null>(s, "split");
+  const filepaths = values<string>(s, "filepath"),
+    splits = values<string | null>(s, "split");
   const source = s.columnNames().includes("source_id") ? integerIds(values<unknown>(s, "source_id")) : null;
   // CVAT image ids are frame numbers: the source ids when they fit, else 0..n-1.
   const imageIds = source && source.every((v) => v >= 0) ? source : Array.from(filepaths, (_, i) => i);
@@ -175,7 +195,12 @@ function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
     return { ...splitAttributes(objectAttributes(json, restructured)), ...restructured };
   });
   const shape = new Uint8Array(ds.objects.numRows());
-  let polyDropped = 0, nulls = 0, asText = 0, invalid = 0, flattened = 0, shadowed = 0;
+  let polyDropped = 0,
+    nulls = 0,
+    asText = 0,
+    invalid = 0,
+    flattened = 0,
+    shadowed = 0;
 
   // Each label's attributes, so that its specs in <meta> hold every value written.
   const prior = new Map(((ds.info.cvat as { labels?: CvatLabel[] } | undefined)?.labels ?? []).map((l) => [l.name, l]));
@@ -204,7 +229,10 @@ function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
         if (!st) {
           const p = prior.get(label)?.attributes.find((x) => x.name === k);
           const listed = p !== undefined && (p.input_type === "select" || p.input_type === "radio");
-          byName.set(k, (st = { n: 0, bools: 0, nums: 0, min: Infinity, max: -Infinity, dec: 0, strs: listed ? new Set() : null }));
+          byName.set(
+            k,
+            (st = { n: 0, bools: 0, nums: 0, min: Infinity, max: -Infinity, dec: 0, strs: listed ? new Set() : null }),
+          );
         }
         addStat(st, v);
       }
@@ -218,14 +246,40 @@ function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
   const kinds = new Map<string, Map<string, AttrKind>>();
   const esc = { invalid: 0 };
   const e = (v: string) => escapeXml(v, esc);
-  const head = ['<?xml version="1.0" encoding="utf-8"?>', "<annotations>", "  <version>1.1</version>", "  <meta>", "    <task>",
-    `      <name>${e(ds.name)}</name>`, `      <size>${filepaths.length}</size>`, "      <mode>annotation</mode>", "      <labels>"];
+  const head = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    "<annotations>",
+    "  <version>1.1</version>",
+    "  <meta>",
+    "    <task>",
+    `      <name>${e(ds.name)}</name>`,
+    `      <size>${filepaths.length}</size>`,
+    "      <mode>annotation</mode>",
+    "      <labels>",
+  ];
   names.forEach((name, idx) => {
     const p = prior.get(name);
     const specs: CvatAttributeSpec[] = [];
-    for (const [k, st] of stats.get(name) ?? []) specs.push(specFor(k, st, p?.attributes.find((x) => x.name === k)));
-    for (const spec of p?.attributes ?? []) if (!specs.some((x) => x.name === spec.name) && !CROWD_NAMES.has(spec.name)) specs.push(spec);
-    if (crowdLabels.has(name)) specs.push(p?.attributes.find((x) => x.name === "iscrowd") ?? { name: "iscrowd", mutable: "False", input_type: "checkbox", default_value: "false", values: "false" });
+    for (const [k, st] of stats.get(name) ?? [])
+      specs.push(
+        specFor(
+          k,
+          st,
+          p?.attributes.find((x) => x.name === k),
+        ),
+      );
+    for (const spec of p?.attributes ?? [])
+      if (!specs.some((x) => x.name === spec.name) && !CROWD_NAMES.has(spec.name)) specs.push(spec);
+    if (crowdLabels.has(name))
+      specs.push(
+        p?.attributes.find((x) => x.name === "iscrowd") ?? {
+          name: "iscrowd",
+          mutable: "False",
+          input_type: "checkbox",
+          default_value: "false",
+          values: "false",
+        },
+      );
     kinds.set(name, new Map(specs.map((sp) => [sp.name, kindOfSpec(sp.input_type)])));
     head.push(
       "        <label>",
@@ -233,15 +287,17 @@ function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
       `          <color>${e(p?.color ?? colorFor(idx))}</color>`,
       ...(p?.type !== undefined ? [`          <type>${e(p.type)}</type>`] : []),
       "          <attributes>",
-      ...specs.map((sp) => [
-        "            <attribute>",
-        `              <name>${e(sp.name)}</name>`,
-        `              <mutable>${e(sp.mutable ?? "False")}</mutable>`,
-        `              <input_type>${e(sp.input_type)}</input_type>`,
-        `              <default_value>${e(sp.default_value ?? "")}</default_value>`,
-        `              <values>${e(sp.values ?? "")}</values>`,
-        "            </attribute>",
-      ].join("\n")),
+      ...specs.map((sp) =>
+        [
+          "            <attribute>",
+          `              <name>${e(sp.name)}</name>`,
+          `              <mutable>${e(sp.mutable ?? "False")}</mutable>`,
+          `              <input_type>${e(sp.input_type)}</input_type>`,
+          `              <default_value>${e(sp.default_value ?? "")}</default_value>`,
+          `              <values>${e(sp.values ?? "")}</values>`,
+          "            </attribute>",
+        ].join("\n"),
+      ),
       "          </attributes>",
       "        </label>",
     );
@@ -259,18 +315,26 @@ function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
       invalid += li;
       if (o.attributes[i] === null) continue;
       const kindOfAttr = kinds.get(label);
-      for (const [name, v] of attrsOf(o.attributes[i]!).children) if ((kindOfAttr?.get(name) ?? "text") === "text" && typeof v !== "string") asText++;
+      for (const [name, v] of attrsOf(o.attributes[i]!).children)
+        if ((kindOfAttr?.get(name) ?? "text") === "text" && typeof v !== "string") asText++;
     }
   }
-  for (let k = 0; k < filepaths.length; k++) invalid += invalidXmlChars(filepaths[k]) + (splits[k] === null ? 0 : invalidXmlChars(splits[k]!));
+  for (let k = 0; k < filepaths.length; k++)
+    invalid += invalidXmlChars(filepaths[k]) + (splits[k] === null ? 0 : invalidXmlChars(splits[k]!));
 
   // Only what this writer finds; `exportDataset` adds what the capabilities cannot hold.
   const lost: string[] = [];
   if (polyDropped) lost.push(polygonsDroppedLine(polyDropped, "cvat"));
   if (asText) lost.push(`${asText} attribute values that are not text, booleans or numbers (written as text)`);
   if (nulls) lost.push(`${nulls} empty (null) or reserved-name attribute values (cvat cannot hold them)`);
-  if (flattened) lost.push(`${flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (cvat has no nesting: they read back flat)`);
-  if (shadowed) lost.push(`${shadowed} nested attribute values named like an attribute of the object itself (cvat keeps the object's own)`);
+  if (flattened)
+    lost.push(
+      `${flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (cvat has no nesting: they read back flat)`,
+    );
+  if (shadowed)
+    lost.push(
+      `${shadowed} nested attribute values named like an attribute of the object itself (cvat keeps the object's own)`,
+    );
   if (invalid) lost.push(`${invalid} characters that XML cannot hold (control characters, written as U+FFFD)`);
   return { o, head: head.join("\n"), imageIds, shape, attrsOf, lost };
 }
@@ -279,7 +343,9 @@ export async function writeCvat(ds: Dataset, file: string, options: WriteOptions
   const { o, head, imageIds, shape, attrsOf, lost } = plans.take(ds, file, options);
   const s = ds.samples;
   const sampleIds = values<string>(s, "id");
-  const filepaths = values<string>(s, "filepath"), widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const filepaths = values<string>(s, "filepath"),
+    widths = values<number | null>(s, "width"),
+    heights = values<number | null>(s, "height");
   const splits = values<string | null>(s, "split");
   const e = (v: string) => escapeXml(v);
   const out = new Chunks();
@@ -291,7 +357,10 @@ export async function writeCvat(ds: Dataset, file: string, options: WriteOptions
     if (splits[k] !== null && splits[k] !== undefined) line += ` subset="${e(splits[k]!)}"`;
     out.push(`${line}>\n`);
     for (const i of o.bySample.get(sampleIds[k]) ?? []) {
-      const poly = shape[i] === Shape.Polygon ? (writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]) as number[]) : null;
+      const poly =
+        shape[i] === Shape.Polygon
+          ? (writablePolygon(o.segmentation[i], o.x[i], o.y[i], o.w[i], o.h[i]) as number[])
+          : null;
       const tag = poly ? "polygon" : "box";
       line = `    <${tag} label="${e(o.label[i])}" `;
       line += poly
@@ -300,7 +369,8 @@ export async function writeCvat(ds: Dataset, file: string, options: WriteOptions
       const a = o.attributes[i] === null ? null : attrsOf(o.attributes[i]!);
       for (const [name, v] of a?.xml ?? []) line += ` ${name}="${e(v)}"`;
       line += ">\n";
-      for (const [name, v] of a?.children ?? []) line += `      <attribute name="${e(name)}">${e(textValue(v))}</attribute>\n`;
+      for (const [name, v] of a?.children ?? [])
+        line += `      <attribute name="${e(name)}">${e(textValue(v))}</attribute>\n`;
       if (o.iscrowd[i]) line += `      <attribute name="iscrowd">true</attribute>\n`;
       out.push(`${line}    </${tag}>\n`);
     }

@@ -4,9 +4,7 @@ import { int64Size, lengthFieldSize, ProtoReader, ProtoWriter, WIRE_LENGTH } fro
 
 /** One feature of a tf.train.Example: a list of bytes, floats or int64s. */
 export type Feature =
-  | { kind: "bytes"; value: Uint8Array[] }
-  | { kind: "float"; value: number[] }
-  | { kind: "int64"; value: number[] };
+  { kind: "bytes"; value: Uint8Array[] } | { kind: "float"; value: number[] } | { kind: "int64"; value: number[] };
 
 /**
  * Decodes a serialized tf.train.Example into its features by key.
@@ -20,11 +18,17 @@ export function decodeExample(data: Uint8Array): Map<string, Feature> {
   const ex = new ProtoReader(data);
   while (!ex.done()) {
     const t = ex.tag();
-    if (t.field !== 1 || t.wire !== WIRE_LENGTH) { ex.skip(t.wire); continue; }
+    if (t.field !== 1 || t.wire !== WIRE_LENGTH) {
+      ex.skip(t.wire);
+      continue;
+    }
     const fs_ = ex.sub();
     while (!fs_.done()) {
       const ft = fs_.tag();
-      if (ft.field !== 1 || ft.wire !== WIRE_LENGTH) { fs_.skip(ft.wire); continue; }
+      if (ft.field !== 1 || ft.wire !== WIRE_LENGTH) {
+        fs_.skip(ft.wire);
+        continue;
+      }
       const entry = fs_.sub();
       let key = "";
       let feature: Feature | undefined;
@@ -45,7 +49,10 @@ function decodeFeature(r: ProtoReader): Feature {
   let feature: Feature = { kind: "bytes", value: [] };
   while (!r.done()) {
     const t = r.tag();
-    if (t.wire !== WIRE_LENGTH || t.field < 1 || t.field > 3) { r.skip(t.wire); continue; }
+    if (t.wire !== WIRE_LENGTH || t.field < 1 || t.field > 3) {
+      r.skip(t.wire);
+      continue;
+    }
     const list = r.sub();
     if (t.field === 1) {
       const value: Uint8Array[] = [];
@@ -126,7 +133,8 @@ export function exampleChunks(features: readonly [string, Feature][]): Uint8Arra
   });
   const chunks = w.finishChunks();
   const size = chunks.reduce((n, c) => n + c.length, 0);
-  if (size !== lengthFieldSize(all)) throw new Error(`internal error: tf.train.Example of ${size} bytes, ${lengthFieldSize(all)} computed`);
+  if (size !== lengthFieldSize(all))
+    throw new Error(`internal error: tf.train.Example of ${size} bytes, ${lengthFieldSize(all)} computed`);
   return chunks;
 }
 

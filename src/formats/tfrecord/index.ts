@@ -33,10 +33,21 @@ import { plans, writeTfrecord } from "./write";
  */
 
 const HOLDS: Capabilities = {
-  boxes: true, polygons: false, rle: false, crowd: true, confidence: false,
-  classification: false, metadata: false, attributes: true, multipleFields: false,
-  splits: true, sampleTags: false, objectTags: false,
-  area: true, ids: true, categoryKeys: false,
+  boxes: true,
+  polygons: false,
+  rle: false,
+  crowd: true,
+  confidence: false,
+  classification: false,
+  metadata: false,
+  attributes: true,
+  multipleFields: false,
+  splits: true,
+  sampleTags: false,
+  objectTags: false,
+  area: true,
+  ids: true,
+  categoryKeys: false,
 };
 
 export const tfrecord: Format = {
@@ -44,7 +55,8 @@ export const tfrecord: Format = {
   description: "TensorFlow Object Detection API TFRecord of tf.train.Example with label_map.pbtxt (boxes)",
   reads: "file",
   holds: HOLDS,
-  detect: (input) => RECORD_FILE.test(input) || (isDir(input) && fs.readdirSync(input).some((f) => RECORD_FILE.test(f))),
+  detect: (input) =>
+    RECORD_FILE.test(input) || (isDir(input) && fs.readdirSync(input).some((f) => RECORD_FILE.test(f))),
   read: readTfrecord,
   plan: async (ds, output, options) => (await plans.get(ds, output, options)).lost,
   write: writeTfrecord,

@@ -8,10 +8,23 @@ export function sourceIdValue(text: string): string | number {
 
 /** Keys the reader takes (or leaves on purpose: the image itself). */
 export const IMAGE_KEYS = new Set([
-  "image/filename", "image/source_id", "image/width", "image/height", "image/format", "image/encoded", "image/key/sha256",
+  "image/filename",
+  "image/source_id",
+  "image/width",
+  "image/height",
+  "image/format",
+  "image/encoded",
+  "image/key/sha256",
 ]);
 export const OBJECT = "image/object/";
 /** Per-object keys that are not attributes: `image/object/<name>`. */
 export const OBJECT_KEYS = new Set([
-  "bbox/xmin", "bbox/xmax", "bbox/ymin", "bbox/ymax", "class/text", "class/label", "is_crowd", "area",
+  "bbox/xmin",
+  "bbox/xmax",
+  "bbox/ymin",
+  "bbox/ymax",
+  "class/text",
+  "class/label",
+  "is_crowd",
+  "area",
 ]);

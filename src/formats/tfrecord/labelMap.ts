@@ -16,7 +16,12 @@ export function parseLabelMap(text: string, file: string): Category[] {
   const next = () => tokens[p++];
   const expected = (what: string): never => {
     const t = peek();
-    fail(file, `line ${t?.line ?? lineCount(text)}`, `expected ${what}, found ${t ? JSON.stringify(t.text) : "the end of the file"}`, "a label map is a list of item { id: 1 name: 'person' } blocks");
+    fail(
+      file,
+      `line ${t?.line ?? lineCount(text)}`,
+      `expected ${what}, found ${t ? JSON.stringify(t.text) : "the end of the file"}`,
+      "a label map is a list of item { id: 1 name: 'person' } blocks",
+    );
   };
   // Reads one value or block after a key; returns the scalar, or undefined for a block.
   const value = (): string | number | Record<string, unknown> => {
@@ -28,8 +33,14 @@ export function parseLabelMap(text: string, file: string): Category[] {
       for (;;) {
         const k = peek();
         if (k === undefined) expected(`"${close}"`);
-        if (k.kind === "punct" && k.text === close) { p++; break; }
-        if (k.kind === "punct" && (k.text === "," || k.text === ";")) { p++; continue; }
+        if (k.kind === "punct" && k.text === close) {
+          p++;
+          break;
+        }
+        if (k.kind === "punct" && (k.text === "," || k.text === ";")) {
+          p++;
+          continue;
+        }
         if (k.kind !== "ident") expected("a field name");
         p++;
         const v = value();
@@ -48,21 +59,32 @@ export function parseLabelMap(text: string, file: string): Category[] {
       return { list };
     }
     if (t === undefined) return expected("a value");
-    if (t.kind === "punct") { p--; return expected("a value"); }
+    if (t.kind === "punct") {
+      p--;
+      return expected("a value");
+    }
     return t.value;
   };
   while (p < tokens.length) {
     const t = next();
     if (t.kind === "punct" && (t.text === "," || t.text === ";")) continue;
-    if (t.kind !== "ident") { p--; expected("item"); }
+    if (t.kind !== "ident") {
+      p--;
+      expected("item");
+    }
     const line = t.line;
     const v = value();
     if (t.text !== "item") continue;
-    if (typeof v !== "object") fail(file, `line ${line}`, "item must be a block { ... }", "write item { id: 1 name: 'person' }");
-    const id = v.id, name = typeof v.name === "string" ? v.name : v.display_name;
-    if (typeof id !== "number" || !Number.isInteger(id)) fail(file, `item at line ${line}`, "item has no integer id", "give every item an id: 1, 2, ...");
-    if (typeof name !== "string") fail(file, `item at line ${line}`, "item has no name", "give every item a name: 'person'");
-    if (items.some((c) => c.id === id)) fail(file, `item at line ${line}`, `id ${id} appears twice`, "give every item its own id");
+    if (typeof v !== "object")
+      fail(file, `line ${line}`, "item must be a block { ... }", "write item { id: 1 name: 'person' }");
+    const id = v.id,
+      name = typeof v.name === "string" ? v.name : v.display_name;
+    if (typeof id !== "number" || !Number.isInteger(id))
+      fail(file, `item at line ${line}`, "item has no integer id", "give every item an id: 1, 2, ...");
+    if (typeof name !== "string")
+      fail(file, `item at line ${line}`, "item has no name", "give every item a name: 'person'");
+    if (items.some((c) => c.id === id))
+      fail(file, `item at line ${line}`, `id ${id} appears twice`, "give every item its own id");
     items.push({ id, name });
   }
   return items;
@@ -77,18 +99,30 @@ interface Token {
 
 function tokenize(text: string, file: string): Token[] {
   const out: Token[] = [];
-  let i = 0, line = 1;
+  let i = 0,
+    line = 1;
   const n = text.length;
   while (i < n) {
     const c = text[i];
-    if (c === "\n") { line++; i++; continue; }
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === "#") { while (i < n && text[i] !== "\n") i++; continue; }
+    if (c === "\n") {
+      line++;
+      i++;
+      continue;
+    }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "#") {
+      while (i < n && text[i] !== "\n") i++;
+      continue;
+    }
     if (c === "'" || c === '"') {
       let s = "";
       let j = i + 1;
       for (;;) {
-        if (j >= n || text[j] === "\n") fail(file, `line ${line}`, "string is never closed", `close the string with ${c}`);
+        if (j >= n || text[j] === "\n")
+          fail(file, `line ${line}`, "string is never closed", `close the string with ${c}`);
         const d = text[j];
         if (d === c) break;
         if (d === "\\" && j + 1 < n) {
@@ -116,7 +150,12 @@ function tokenize(text: string, file: string): Token[] {
       i++;
       continue;
     }
-    fail(file, `line ${line}`, `unexpected character ${JSON.stringify(c)}`, "a label map is a list of item { id: 1 name: 'person' } blocks");
+    fail(
+      file,
+      `line ${line}`,
+      `unexpected character ${JSON.stringify(c)}`,
+      "a label map is a list of item { id: 1 name: 'person' } blocks",
+    );
   }
   return out;
 }

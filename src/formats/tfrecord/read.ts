@@ -18,7 +18,13 @@ import { DEFAULT_STEM, readRecords, RECORD_FILE } from "./records";
 function recordFiles(input: string): { files: string[]; dir: string } {
   if (!isDir(input)) return { files: [input], dir: path.dirname(input) };
   const files = listFiles(input, (rel) => RECORD_FILE.test(rel)).map((rel) => path.join(input, rel));
-  if (files.length === 0) fail(input, undefined, "no TFRecord file in this folder", "pass the .tfrecord file itself, or the folder holding it (files ending .tfrecord, .tfrecords or .record)");
+  if (files.length === 0)
+    fail(
+      input,
+      undefined,
+      "no TFRecord file in this folder",
+      "pass the .tfrecord file itself, or the folder holding it (files ending .tfrecord, .tfrecords or .record)",
+    );
   return { files, dir: input };
 }
 
@@ -53,15 +59,22 @@ export async function readTfrecord(input: string, options: ReadOptions): Promise
   const mapFile = labelMapFor(dir);
   const labelMap = mapFile === null ? [] : parseLabelMap(readText(mapFile), mapFile);
   const nameOf = new Map(labelMap.map((c) => [c.id, c.name]));
-  const b = new DatasetBuilder(options.name ?? (isDir(input) ? path.basename(path.resolve(input)) : path.basename(input).replace(RECORD_FILE, "")), imagesDir);
+  const b = new DatasetBuilder(
+    options.name ?? (isDir(input) ? path.basename(path.resolve(input)) : path.basename(input).replace(RECORD_FILE, "")),
+    imagesDir,
+  );
   b.categories = labelMap.map((c) => ({ ...c }));
   const field = options.field ?? GROUND_TRUTH;
   b.declareField({ name: field, kind: "detections", predicted: false });
   const useSplits = isDir(input);
 
   // Boxes stay normalised until every image size is known.
-  const boxRow: number[] = [], labels: string[] = [], coords: number[] = [];
-  const crowd: number[] = [], area: (number | null)[] = [], attributes: (Record<string, unknown> | null)[] = [];
+  const boxRow: number[] = [],
+    labels: string[] = [],
+    coords: number[] = [];
+  const crowd: number[] = [],
+    area: (number | null)[] = [],
+    attributes: (Record<string, unknown> | null)[] = [];
   const reported = new Set<string>();
   for (const file of files) {
     const split = useSplits ? splitOf(file) : null;
@@ -79,12 +92,23 @@ export async function readTfrecord(input: string, options: ReadOptions): Promise
         ex = decodeExample(rec.data);
       } catch (err) {
         if (!(err instanceof ProtobufError)) throw err;
-        fail(file, place, `not a valid tf.train.Example: ${err.message}`, "the record's checksum is right, so the writer wrote something else than tf.train.Example; check the exporter");
+        fail(
+          file,
+          place,
+          `not a valid tf.train.Example: ${err.message}`,
+          "the record's checksum is right, so the writer wrote something else than tf.train.Example; check the exporter",
+        );
       }
       const filename = texts(ex.get("image/filename"))[0] ?? "";
       const sourceId = texts(ex.get("image/source_id"))[0] ?? "";
       const filepath = filename || sourceId;
-      if (filepath === "") fail(file, place, "the example has no image/filename and no image/source_id", "write the image's file name in image/filename");
+      if (filepath === "")
+        fail(
+          file,
+          place,
+          "the example has no image/filename and no image/source_id",
+          "write the image's file name in image/filename",
+        );
       const width = finiteNumber(numbers(ex.get("image/width"))[0], true);
       const height = finiteNumber(numbers(ex.get("image/height"))[0], true);
       const fields: Record<string, unknown> = {};
@@ -92,28 +116,54 @@ export async function readTfrecord(input: string, options: ReadOptions): Promise
       const id = b.addSample({ filepath, width, height, split, fields });
       const row = b.sampleCount - 1;
 
-      const [xmin, xmax, ymin, ymax] = ["xmin", "xmax", "ymin", "ymax"].map((k) => numbers(ex.get(`${OBJECT}bbox/${k}`)));
+      const [xmin, xmax, ymin, ymax] = ["xmin", "xmax", "ymin", "ymax"].map((k) =>
+        numbers(ex.get(`${OBJECT}bbox/${k}`)),
+      );
       const text = texts(ex.get(`${OBJECT}class/text`));
       const ids = numbers(ex.get(`${OBJECT}class/label`));
       const n = xmin.length;
       if (xmax.length !== n || ymin.length !== n || ymax.length !== n) {
-        fail(file, `${place} (${filepath})`, `the box lists differ in length: xmin ${n}, xmax ${xmax.length}, ymin ${ymin.length}, ymax ${ymax.length}`, "write one xmin, xmax, ymin and ymax per object");
+        fail(
+          file,
+          `${place} (${filepath})`,
+          `the box lists differ in length: xmin ${n}, xmax ${xmax.length}, ymin ${ymin.length}, ymax ${ymax.length}`,
+          "write one xmin, xmax, ymin and ymax per object",
+        );
       }
-      if ((text.length !== n && text.length !== 0) || (ids.length !== n && ids.length !== 0) || (n > 0 && text.length === 0 && ids.length === 0)) {
-        fail(file, `${place} (${filepath})`, `${n} boxes but ${text.length} class texts and ${ids.length} class labels`, "write one image/object/class/text (or class/label) per box");
+      if (
+        (text.length !== n && text.length !== 0) ||
+        (ids.length !== n && ids.length !== 0) ||
+        (n > 0 && text.length === 0 && ids.length === 0)
+      ) {
+        fail(
+          file,
+          `${place} (${filepath})`,
+          `${n} boxes but ${text.length} class texts and ${ids.length} class labels`,
+          "write one image/object/class/text (or class/label) per box",
+        );
       }
 
       // The other per-object lists: the crowd flag, the area, and attributes.
-      let crowdOf: number[] | null = null, areaOf: number[] | null = null;
+      let crowdOf: number[] | null = null,
+        areaOf: number[] | null = null;
       const attrLists: [string, unknown[]][] = [];
       for (const [key, f] of ex) {
         if (IMAGE_KEYS.has(key) || f.value.length === 0) continue; // an empty list holds nothing
         const name = key.startsWith(OBJECT) ? key.slice(OBJECT.length) : null;
         if (name !== null && OBJECT_KEYS.has(name) && name !== "is_crowd" && name !== "area") continue;
-        if (name === null) { ignore(key, "not a key blindspot reads"); continue; }
-        if (f.value.length !== n) { ignore(key, `its list does not have one value per box`); continue; }
+        if (name === null) {
+          ignore(key, "not a key blindspot reads");
+          continue;
+        }
+        if (f.value.length !== n) {
+          ignore(key, `its list does not have one value per box`);
+          continue;
+        }
         if (name === "is_crowd" || name === "area") {
-          if (f.kind === "bytes") { ignore(key, "holds bytes, not numbers"); continue; }
+          if (f.kind === "bytes") {
+            ignore(key, "holds bytes, not numbers");
+            continue;
+          }
           if (name === "is_crowd") crowdOf = f.value;
           else areaOf = f.value;
           continue;
@@ -133,13 +183,27 @@ export async function readTfrecord(input: string, options: ReadOptions): Promise
             label = `class-${cid}`;
             if (!reported.has(label)) {
               reported.add(label);
-              b.addProblem({ kind: "unknown-category", sampleId: id, file: mapFile ?? file, place, message: `class label ${cid} has no name in ${mapFile === null ? "a label map (none found)" : "the label map"}; kept as ${label}`, hint: `put ${LABEL_MAP} beside the TFRecord file, or pass the class names (classes)` });
+              b.addProblem({
+                kind: "unknown-category",
+                sampleId: id,
+                file: mapFile ?? file,
+                place,
+                message: `class label ${cid} has no name in ${mapFile === null ? "a label map (none found)" : "the label map"}; kept as ${label}`,
+                hint: `put ${LABEL_MAP} beside the TFRecord file, or pass the class names (classes)`,
+              });
             }
           } else if (named !== undefined && named !== label && nameOf.has(cid)) {
             const key = `${cid}:${label}`;
             if (!reported.has(key)) {
               reported.add(key);
-              b.addProblem({ kind: "label-mismatch", sampleId: id, file, place, message: `class text ${JSON.stringify(label)} but class label ${cid} is ${JSON.stringify(named)} in the label map; kept ${JSON.stringify(label)}`, hint: "fix the label map or the exporter so ids and names agree" });
+              b.addProblem({
+                kind: "label-mismatch",
+                sampleId: id,
+                file,
+                place,
+                message: `class text ${JSON.stringify(label)} but class label ${cid} is ${JSON.stringify(named)} in the label map; kept ${JSON.stringify(label)}`,
+                hint: "fix the label map or the exporter so ids and names agree",
+              });
             }
           }
         }
@@ -154,17 +218,31 @@ export async function readTfrecord(input: string, options: ReadOptions): Promise
       }
     }
     if (ignored.size > 0) {
-      const what = [...ignored].map(([key, { records, why }]) => `${key} (${records} record${records > 1 ? "s" : ""}: ${why})`).join(", ");
-      b.addProblem({ kind: "ignored-field", file, message: `not loaded: ${what}`, hint: "blindspot reads the image keys, boxes, classes, is_crowd, area, and other per-object lists under image/object/ (one value per box, numbers or text) as attributes" });
+      const what = [...ignored]
+        .map(([key, { records, why }]) => `${key} (${records} record${records > 1 ? "s" : ""}: ${why})`)
+        .join(", ");
+      b.addProblem({
+        kind: "ignored-field",
+        file,
+        message: `not loaded: ${what}`,
+        hint: "blindspot reads the image keys, boxes, classes, is_crowd, area, and other per-object lists under image/object/ (one value per box, numbers or text) as attributes",
+      });
     }
   }
 
   // Records usually give the size; where one does not, finishImport reads it from the image header.
   const labelsFile = files.length === 1 ? files[0] : input;
-  const addBoxes = (b: DatasetBuilder) => addNormalisedCorners(
-    b, boxRow, coords, (k) => ({ field, label: labels[k], iscrowd: crowd[k], area: area[k], attributes: attributes[k] }),
-    labelsFile, "the record gives no image/width and image/height, and the image's size could not be read",
-    imagesDir === null ? "pass --images with the folder that holds the images, so sizes come from the image headers" : "put the image in the images folder (see the sample's other problems), then load again",
-  );
+  const addBoxes = (b: DatasetBuilder) =>
+    addNormalisedCorners(
+      b,
+      boxRow,
+      coords,
+      (k) => ({ field, label: labels[k], iscrowd: crowd[k], area: area[k], attributes: attributes[k] }),
+      labelsFile,
+      "the record gives no image/width and image/height, and the image's size could not be read",
+      imagesDir === null
+        ? "pass --images with the folder that holds the images, so sizes come from the image headers"
+        : "put the image in the images folder (see the sample's other problems), then load again",
+    );
   return finishImport(b, labelsFile, options, addBoxes);
 }

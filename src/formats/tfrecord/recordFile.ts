@@ -15,13 +15,17 @@ export class RecordFile {
 
   constructor(readonly target: string) {
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    this.tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    this.tmp = path.join(
+      path.dirname(target),
+      `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+    );
     this.fd = fs.openSync(this.tmp, "w");
   }
 
   /** Appends one record whose data is `chunks`, with its framing. */
   add(chunks: readonly Uint8Array[]): void {
-    let size = 0, crc = 0;
+    let size = 0,
+      crc = 0;
     for (const c of chunks) {
       size += c.length;
       crc = crc32c(c, 0, c.length, crc);

@@ -63,20 +63,33 @@ export function* readRecords(file: string): Generator<TfRecord> {
       index++;
       const place = `record ${index} at byte ${offset}`;
       const cut = "the file was cut short (an interrupted copy or export?); copy or export it again";
-      if (size - offset < 12) fail(file, place, `the file ends inside a record header (${size - offset} of 12 bytes)`, cut);
+      if (size - offset < 12)
+        fail(file, place, `the file ends inside a record header (${size - offset} of 12 bytes)`, cut);
       readFully(fd, head, 12, offset);
       if (headView.getUint32(8, true) !== maskedCrc32c(head, 0, 8)) {
-        fail(file, place, "the record length's checksum does not match: the file is corrupt or not a TFRecord file", "copy or export the file again; check that it is a TFRecord file");
+        fail(
+          file,
+          place,
+          "the record length's checksum does not match: the file is corrupt or not a TFRecord file",
+          "copy or export the file again; check that it is a TFRecord file",
+        );
       }
-      const lo = headView.getUint32(0, true), hi = headView.getUint32(4, true);
+      const lo = headView.getUint32(0, true),
+        hi = headView.getUint32(4, true);
       const left = size - offset - 12;
-      if (hi !== 0 || lo + 4 > left) fail(file, place, `the record says ${hi * 4294967296 + lo} bytes but ${Math.max(0, left - 4)} are left`, cut);
+      if (hi !== 0 || lo + 4 > left)
+        fail(file, place, `the record says ${hi * 4294967296 + lo} bytes but ${Math.max(0, left - 4)} are left`, cut);
       // A fresh buffer per record: callers may keep the data (and views into it).
       const buf = new Uint8Array(lo + 4);
       readFully(fd, buf, lo + 4, offset + 12);
       const stored = new DataView(buf.buffer, buf.byteOffset + lo, 4).getUint32(0, true);
       if (stored !== maskedCrc32c(buf, 0, lo)) {
-        fail(file, place, `the record's data checksum does not match: ${lo} bytes of data are corrupt`, "the file is damaged; copy or export it again");
+        fail(
+          file,
+          place,
+          `the record's data checksum does not match: ${lo} bytes of data are corrupt`,
+          "the file is damaged; copy or export it again",
+        );
       }
       yield { data: buf.subarray(0, lo), index, offset };
       offset += 12 + lo + 4;

@@ -18,7 +18,16 @@ import { formatLabelMap, LABEL_MAP } from "./labelMap";
 import { RecordFile } from "./recordFile";
 import { DEFAULT_STEM, RECORD_FILE } from "./records";
 
-const IMAGE_FORMATS: Record<string, string> = { jpg: "jpeg", jpeg: "jpeg", png: "png", gif: "gif", bmp: "bmp", webp: "webp", tif: "tiff", tiff: "tiff" };
+const IMAGE_FORMATS: Record<string, string> = {
+  jpg: "jpeg",
+  jpeg: "jpeg",
+  png: "png",
+  gif: "gif",
+  bmp: "bmp",
+  webp: "webp",
+  tif: "tiff",
+  tiff: "tiff",
+};
 
 /** Label ids for the label map: the dataset's categories, then labels it lacks; renumbered 1..n if any id is below 1. */
 function labelIds(ds: Dataset, labels: Iterable<string>): Category[] {
@@ -32,7 +41,8 @@ function labelIds(ds: Dataset, labels: Iterable<string>): Category[] {
     }
   }
   const ids = new Set(cats.map((c) => c.id));
-  if (cats.some((c) => !Number.isInteger(c.id) || c.id < 1) || ids.size !== cats.length) return cats.map((c, i) => ({ id: i + 1, name: c.name }));
+  if (cats.some((c) => !Number.isInteger(c.id) || c.id < 1) || ids.size !== cats.length)
+    return cats.map((c, i) => ({ id: i + 1, name: c.name }));
   return cats;
 }
 
@@ -54,10 +64,15 @@ interface ObjectLists {
  * is crowd, `image/object/area` when every box has an area, and each attribute whose values are
  * text or numbers on every box (booleans as 0/1, integers as int64, other numbers as float).
  */
-function objectLists(rows: readonly number[], o: FieldObjects, attrsOf: (text: string) => Record<string, unknown>): ObjectLists {
+function objectLists(
+  rows: readonly number[],
+  o: FieldObjects,
+  attrsOf: (text: string) => Record<string, unknown>,
+): ObjectLists {
   const out: ObjectLists = { features: [], lost: 0, booleans: 0, rounded: 0, areasLost: 0 };
   if (rows.length === 0) return out;
-  if (rows.some((i) => o.iscrowd[i])) out.features.push([`${OBJECT}is_crowd`, { kind: "int64", value: rows.map((i) => (o.iscrowd[i] ? 1 : 0)) }]);
+  if (rows.some((i) => o.iscrowd[i]))
+    out.features.push([`${OBJECT}is_crowd`, { kind: "int64", value: rows.map((i) => (o.iscrowd[i] ? 1 : 0)) }]);
   const areas = rows.map((i) => o.area[i]);
   const withArea = areas.filter((a) => a !== null).length;
   if (withArea === rows.length) {
@@ -119,13 +134,16 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
   const field = fieldToWrite(ds, options, "detections");
   const o = fieldObjects(ds, field);
   const s = ds.samples;
-  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
-  const widths = values<number | null>(s, "width"), heights = values<number | null>(s, "height");
+  const ids = values<string>(s, "id"),
+    filepaths = values<string>(s, "filepath");
+  const widths = values<number | null>(s, "width"),
+    heights = values<number | null>(s, "height");
   const splits = values<string | null>(s, "split");
 
   const toFile = RECORD_FILE.test(output) && !isDir(output);
   const fileOfSplit = new Map<string | null, string>();
-  let splitsLost = 0, defaultSplits = 0;
+  let splitsLost = 0,
+    defaultSplits = 0;
   const fileOf = Array.from(ids, (_, r) => {
     const split = splits[r];
     if (toFile) {
@@ -134,7 +152,8 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
     }
     if (split === DEFAULT_STEM) defaultSplits++;
     let f = fileOfSplit.get(split);
-    if (f === undefined) fileOfSplit.set(split, (f = path.join(output, `${safeName(split ?? DEFAULT_STEM, "split", output)}.tfrecord`)));
+    if (f === undefined)
+      fileOfSplit.set(split, (f = path.join(output, `${safeName(split ?? DEFAULT_STEM, "split", output)}.tfrecord`)));
     return f;
   });
   // Image ids are written as text: text that reads as a number comes back as that number.
@@ -142,7 +161,12 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
   if (s.columnNames().includes("source_id")) {
     for (const v of values<unknown>(s, "source_id")) {
       if (v === null || v === undefined) continue;
-      if (typeof v === "string" ? v === "" || sourceIdValue(v) !== v : typeof v !== "number" || sourceIdValue(String(v)) !== v) idsRetyped++;
+      if (
+        typeof v === "string"
+          ? v === "" || sourceIdValue(v) !== v
+          : typeof v !== "number" || sourceIdValue(String(v)) !== v
+      )
+        idsRetyped++;
     }
   }
   const used: string[] = [];
@@ -155,8 +179,14 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
     const a = objectAttributes(text, r);
     return { a, r };
   });
-  const image: (string | null)[] = [], W: number[] = [], H: number[] = [];
-  let missing = 0, lost = 0, booleans = 0, rounded = 0, areasLost = 0;
+  const image: (string | null)[] = [],
+    W: number[] = [],
+    H: number[] = [];
+  let missing = 0,
+    lost = 0,
+    booleans = 0,
+    rounded = 0,
+    areasLost = 0;
   for (const rows of o.bySample.values()) {
     for (const i of rows) {
       const text = o.attributes[i];
@@ -195,17 +225,41 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
 
   const out: string[] = [];
   if (missing > 0) {
-    out.push(`${missing} image${missing > 1 ? "s" : ""} not found${ds.imagesDir === null ? " (the dataset has no images folder)" : ` in ${ds.imagesDir}`}: written with empty image/encoded, which training with the TF Object Detection API needs`);
+    out.push(
+      `${missing} image${missing > 1 ? "s" : ""} not found${ds.imagesDir === null ? " (the dataset has no images folder)" : ` in ${ds.imagesDir}`}: written with empty image/encoded, which training with the TF Object Detection API needs`,
+    );
   }
-  if (lost > 0) out.push(`${lost} attribute values (tfrecord holds an attribute as one list per image: text or numbers on every box, not named like a key it uses)`);
-  if (areasLost > 0) out.push(`${areasLost} object areas (tfrecord writes an image's areas only when every box has one)`);
+  if (lost > 0)
+    out.push(
+      `${lost} attribute values (tfrecord holds an attribute as one list per image: text or numbers on every box, not named like a key it uses)`,
+    );
+  if (areasLost > 0)
+    out.push(`${areasLost} object areas (tfrecord writes an image's areas only when every box has one)`);
   if (booleans > 0) out.push(`${booleans} boolean attribute values (written as 0/1: tfrecord has no booleans)`);
-  if (rounded > 0) out.push(`${rounded} decimal attribute values and areas rounded to 32-bit floats (tfrecord stores decimals as float32)`);
-  if (restructured.flattened > 0) out.push(`${restructured.flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (tfrecord holds one list per attribute: they read back flat)`);
-  if (restructured.shadowed > 0) out.push(`${restructured.shadowed} nested attribute values named like an attribute of the object itself (tfrecord keeps the object's own)`);
-  if (splitsLost > 0) out.push(`${splitsLost} samples' splits (a single tfrecord file holds none: write to a folder for one file per split)`);
-  if (defaultSplits > 0) out.push(`${defaultSplits} samples' splits named "${DEFAULT_STEM}" (${DEFAULT_STEM}.tfrecord is read back as samples without a split)`);
-  if (idsRetyped > 0) out.push(`${idsRetyped} image ids that are text reading back as a number, or not text or numbers (tfrecord writes image/source_id as text and reads numbers back as numbers)`);
+  if (rounded > 0)
+    out.push(
+      `${rounded} decimal attribute values and areas rounded to 32-bit floats (tfrecord stores decimals as float32)`,
+    );
+  if (restructured.flattened > 0)
+    out.push(
+      `${restructured.flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (tfrecord holds one list per attribute: they read back flat)`,
+    );
+  if (restructured.shadowed > 0)
+    out.push(
+      `${restructured.shadowed} nested attribute values named like an attribute of the object itself (tfrecord keeps the object's own)`,
+    );
+  if (splitsLost > 0)
+    out.push(
+      `${splitsLost} samples' splits (a single tfrecord file holds none: write to a folder for one file per split)`,
+    );
+  if (defaultSplits > 0)
+    out.push(
+      `${defaultSplits} samples' splits named "${DEFAULT_STEM}" (${DEFAULT_STEM}.tfrecord is read back as samples without a split)`,
+    );
+  if (idsRetyped > 0)
+    out.push(
+      `${idsRetyped} image ids that are text reading back as a number, or not text or numbers (tfrecord writes image/source_id as text and reads numbers back as numbers)`,
+    );
   const attrs = (text: string) => attrsOf(text).a;
   return { o, categories, fileOf, image, W, H, attrsOf: attrs, lost: out };
 }
@@ -214,7 +268,8 @@ export async function writeTfrecord(ds: Dataset, output: string, options: WriteO
   const p = await plans.take(ds, output, options);
   const { o, categories, attrsOf } = p;
   const s = ds.samples;
-  const ids = values<string>(s, "id"), filepaths = values<string>(s, "filepath");
+  const ids = values<string>(s, "id"),
+    filepaths = values<string>(s, "filepath");
   const sourceIds = s.columnNames().includes("source_id") ? values<unknown>(s, "source_id") : null;
   const idOf = new Map(categories.map((c) => [c.name, c.id]));
   const bytes = (v: string) => utf8Encoder.encode(v);
@@ -234,19 +289,31 @@ export async function writeTfrecord(ds: Dataset, output: string, options: WriteO
         try {
           image = fs.readFileSync(p.image[r]!);
         } catch (err) {
-          throw new BlindspotError({ file: p.image[r]!, place: `sample ${ids[r]}`, message: `the image cannot be read (${(err as Error).message})`, hint: "the image was there when the export began; check the images folder and export again" });
+          throw new BlindspotError({
+            file: p.image[r]!,
+            place: `sample ${ids[r]}`,
+            message: `the image cannot be read (${(err as Error).message})`,
+            hint: "the image was there when the export began; check the images folder and export again",
+          });
         }
       }
-      const W = p.W[r], H = p.H[r];
+      const W = p.W[r],
+        H = p.H[r];
       const ext = path.extname(filepath).slice(1).toLowerCase();
       const features: [string, Feature][] = [
         ["image/filename", { kind: "bytes", value: [bytes(filepath)] }],
-        ["image/source_id", { kind: "bytes", value: [bytes(sourceIds && sourceIds[r] != null ? String(sourceIds[r]) : "")] }],
+        [
+          "image/source_id",
+          { kind: "bytes", value: [bytes(sourceIds && sourceIds[r] != null ? String(sourceIds[r]) : "")] },
+        ],
         ["image/width", { kind: "int64", value: W ? [W] : [] }],
         ["image/height", { kind: "int64", value: H ? [H] : [] }],
         ["image/format", { kind: "bytes", value: [bytes(IMAGE_FORMATS[ext] ?? ext)] }],
         ["image/encoded", { kind: "bytes", value: [image] }],
-        ["image/key/sha256", { kind: "bytes", value: [bytes(image.length ? createHash("sha256").update(image).digest("hex") : "")] }],
+        [
+          "image/key/sha256",
+          { kind: "bytes", value: [bytes(image.length ? createHash("sha256").update(image).digest("hex") : "")] },
+        ],
         [`${OBJECT}bbox/xmin`, { kind: "float", value: rows.map((i) => o.x[i] / W) }],
         [`${OBJECT}bbox/xmax`, { kind: "float", value: rows.map((i) => (o.x[i] + o.w[i]) / W) }],
         [`${OBJECT}bbox/ymin`, { kind: "float", value: rows.map((i) => o.y[i] / H) }],
@@ -257,7 +324,8 @@ export async function writeTfrecord(ds: Dataset, output: string, options: WriteO
       ];
       fileFor(p.fileOf[r]).add(exampleChunks(features));
     }
-    if (files.size === 0) fileFor(RECORD_FILE.test(output) && !isDir(output) ? output : path.join(output, `${DEFAULT_STEM}.tfrecord`));
+    if (files.size === 0)
+      fileFor(RECORD_FILE.test(output) && !isDir(output) ? output : path.join(output, `${DEFAULT_STEM}.tfrecord`));
     for (const f of files.values()) f.commit();
   } catch (err) {
     for (const f of files.values()) f.abort();

@@ -37,12 +37,18 @@ export function rleDecode(s: string, h: number, w: number): Rle {
   let end = bytes.indexOf(0);
   if (end < 0) end = bytes.length;
   const counts = new Uint32Array(end);
-  let m = 0, p = 0;
+  let m = 0,
+    p = 0;
   while (p < end) {
-    let x = 0, k = 0, more = 0;
+    let x = 0,
+      k = 0,
+      more = 0;
     do {
       if (p >= end) {
-        throw new BlindspotError({ place: `RLE counts, character ${p}`, message: `the compressed RLE string ends inside a number (its last character "${s[end - 1]}" says more follow)` });
+        throw new BlindspotError({
+          place: `RLE counts, character ${p}`,
+          message: `the compressed RLE string ends inside a number (its last character "${s[end - 1]}" says more follow)`,
+        });
       }
       const g = (bytes[p] - 48) & 0x3f;
       x |= (g & 0x1f) << (5 * k);

@@ -21,7 +21,8 @@ let scratch = new Uint32Array(1024);
  */
 export function rleFromPolygon(xy: ArrayLike<number>, h: number, w: number): Rle {
   const k = Math.floor(xy.length / 2);
-  const px = new Int32Array(k + 1), py = new Int32Array(k + 1);
+  const px = new Int32Array(k + 1),
+    py = new Int32Array(k + 1);
   for (let j = 0; j < 2 * k; j++) {
     const v = xy[j];
     const s = SCALE * v + 0.5;
@@ -39,10 +40,17 @@ export function rleFromPolygon(xy: ArrayLike<number>, h: number, w: number): Rle
 
   // A column boundary past the last column only counts when w - 1 wraps (w = 0, as size_t).
   const lastColumn = w === 0 ? 2 ** 64 - 1 : w - 1;
-  let n = 0, pu = 0, pv = 0, started = false;
+  let n = 0,
+    pu = 0,
+    pv = 0,
+    started = false;
   for (let j = 0; j < k; j++) {
-    let xs = px[j], xe = px[j + 1], ys = py[j], ye = py[j + 1];
-    const dx = Math.abs(xe - xs), dy = Math.abs(ys - ye);
+    let xs = px[j],
+      xe = px[j + 1],
+      ys = py[j],
+      ye = py[j + 1];
+    const dx = Math.abs(xe - xs),
+      dy = Math.abs(ys - ye);
     const alongX = dx >= dy;
     // Each edge is stepped from its lower end along its longer axis, then read back in order.
     const flip = (alongX && xs > xe) || (!alongX && ys > ye);
@@ -109,7 +117,8 @@ function toRuns(a: Uint32Array): Uint32Array {
     prev = t;
   }
   const out = new Uint32Array(k);
-  let m = 0, j = 0;
+  let m = 0,
+    j = 0;
   out[m++] = a[j++];
   while (j < k) {
     if (a[j] > 0) out[m++] = a[j++];

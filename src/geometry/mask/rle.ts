@@ -44,16 +44,23 @@ export function bboxInto(r: Rle, out: Float64Array, at: number): void {
     out[at] = out[at + 1] = out[at + 2] = out[at + 3] = 0;
     return;
   }
-  let xs = r.w >>> 0, ys = h >>> 0, xe = 0, ye = 0, cc = 0;
+  let xs = r.w >>> 0,
+    ys = h >>> 0,
+    xe = 0,
+    ye = 0,
+    cc = 0;
   for (let j = 0; j < m; j++) {
     const start = cc;
     cc = (cc + counts[j]) >>> 0;
     // Even runs are 0s; an empty run of 1s marks no pixel.
     if ((j & 1) === 0 || counts[j] === 0) continue;
-    if (h === 0) throw new BlindspotError({ message: "an RLE of height 0 has set pixels: pycocotools divides by zero on it" });
+    if (h === 0)
+      throw new BlindspotError({ message: "an RLE of height 0 has set pixels: pycocotools divides by zero on it" });
     const last = (cc - 1) >>> 0;
-    const yStart = start % h, xStart = (start - yStart) / h;
-    const yEnd = last % h, xEnd = (last - yEnd) / h;
+    const yStart = start % h,
+      xStart = (start - yStart) / h;
+    const yEnd = last % h,
+      xEnd = (last - yEnd) / h;
     if (xStart < xs) xs = xStart;
     if (xEnd > xe) xe = xEnd;
     if (xStart < xEnd) {
@@ -92,22 +99,43 @@ export function rleMerge(rles: readonly Rle[]): Rle {
  * runs and the stop as soon as both current runs are empty follow maskApi.c step for step.
  */
 function unionRuns(A: Uint32Array, B: Uint32Array, index: number): Uint32Array {
-  const ka = A.length, kb = B.length;
-  if (ka === 0 || kb === 0) throw new BlindspotError({ place: `mask ${ka === 0 ? 0 : index}`, message: "cannot merge an RLE with no counts (pycocotools crashes on it)" });
+  const ka = A.length,
+    kb = B.length;
+  if (ka === 0 || kb === 0)
+    throw new BlindspotError({
+      place: `mask ${ka === 0 ? 0 : index}`,
+      message: "cannot merge an RLE with no counts (pycocotools crashes on it)",
+    });
   const out = new Uint32Array(ka + kb + 1);
-  let ca = A[0], cb = B[0], a = 1, b = 1, cc = 0, n = 0;
-  let va = false, vb = false, v = false;
+  let ca = A[0],
+    cb = B[0],
+    a = 1,
+    b = 1,
+    cc = 0,
+    n = 0;
+  let va = false,
+    vb = false,
+    v = false;
   for (;;) {
     const c = ca < cb ? ca : cb;
     cc = (cc + c) >>> 0;
     ca -= c;
-    if (ca === 0 && a < ka) { ca = A[a++]; va = !va; }
+    if (ca === 0 && a < ka) {
+      ca = A[a++];
+      va = !va;
+    }
     cb -= c;
-    if (cb === 0 && b < kb) { cb = B[b++]; vb = !vb; }
+    if (cb === 0 && b < kb) {
+      cb = B[b++];
+      vb = !vb;
+    }
     const ct = (ca + cb) >>> 0;
     const vp: boolean = v;
     v = va || vb;
-    if (v !== vp || ct === 0) { out[n++] = cc; cc = 0; }
+    if (v !== vp || ct === 0) {
+      out[n++] = cc;
+      cc = 0;
+    }
     if (ct === 0) return out.slice(0, n);
     if ((ca === 0 && a >= ka) || (cb === 0 && b >= kb)) throw runsMismatch(index);
   }

@@ -17,7 +17,8 @@ import { rleMerge, type Rle } from "./rle";
  */
 export function rleFromSegmentation(segmentation: unknown, h: number, w: number): Rle {
   if (Array.isArray(segmentation)) return fromList(segmentation, size(h, "image height"), size(w, "image width"));
-  if (!isObject(segmentation)) throw bad("segmentation", "is neither a list of polygons nor an RLE object with counts and size");
+  if (!isObject(segmentation))
+    throw bad("segmentation", "is neither a list of polygons nor an RLE object with counts and size");
   if (!("counts" in segmentation)) throw bad("segmentation", "is an object without counts");
   const { counts } = segmentation;
   if (typeof counts === "string") {
@@ -29,17 +30,23 @@ export function rleFromSegmentation(segmentation: unknown, h: number, w: number)
 }
 
 function fromList(list: unknown[], h: number, w: number): Rle {
-  if (list.length === 0) throw bad("segmentation", "is an empty list (pycocotools fails on it; leave out the annotation or give a polygon)");
+  if (list.length === 0)
+    throw bad("segmentation", "is an empty list (pycocotools fails on it; leave out the annotation or give a polygon)");
   const first = list[0];
   let parts: Rle[];
   if (Array.isArray(first)) {
     // pycocotools picks the kind from the first entry: 4 numbers mean boxes, which it then fails on.
-    if (first.length <= 4) throw bad("segmentation[0]", `is a polygon of ${first.length} numbers; the first polygon needs at least 3 points (6 numbers)`);
+    if (first.length <= 4)
+      throw bad(
+        "segmentation[0]",
+        `is a polygon of ${first.length} numbers; the first polygon needs at least 3 points (6 numbers)`,
+      );
     parts = list.map((p, i) => roundTrip(rleFromPolygon(polygon(p, `segmentation[${i}]`), h, w)));
   } else if (isObject(first) && "counts" in first && "size" in first && Object.keys(first).length < 4) {
     parts = list.map((r, i) => {
       const place = `segmentation[${i}]`;
-      if (!isObject(r) || !("counts" in r) || !Array.isArray(r.counts)) throw bad(place, "is not an uncompressed RLE {counts: number[], size: [h, w]} like the first entry");
+      if (!isObject(r) || !("counts" in r) || !Array.isArray(r.counts))
+        throw bad(place, "is not an uncompressed RLE {counts: number[], size: [h, w]} like the first entry");
       return roundTrip(fromCounts(r, place));
     });
   } else {
@@ -51,7 +58,8 @@ function fromList(list: unknown[], h: number, w: number): Rle {
 /** Numbers only: numpy would also read booleans and numeric strings, which no COCO writer emits. */
 function polygon(p: unknown, place: string): number[] {
   if (!Array.isArray(p)) throw bad(place, "is not a polygon (a list of numbers x1, y1, x2, y2, ...)");
-  for (let j = 0; j < p.length; j++) if (typeof p[j] !== "number") throw bad(`${place}[${j}]`, `is ${JSON.stringify(p[j])}, not a number`);
+  for (let j = 0; j < p.length; j++)
+    if (typeof p[j] !== "number") throw bad(`${place}[${j}]`, `is ${JSON.stringify(p[j])}, not a number`);
   return p as number[];
 }
 
@@ -62,7 +70,8 @@ function fromCounts(r: Record<string, unknown>, place: string): Rle {
   const counts = new Uint32Array(list.length);
   for (let j = 0; j < list.length; j++) {
     const c = list[j];
-    if (typeof c !== "number" || !(c >= 0 && c < 2 ** 32)) throw bad(`${place}.counts[${j}]`, `is ${JSON.stringify(c)}; a run length is a whole number from 0 to 2^32 - 1`);
+    if (typeof c !== "number" || !(c >= 0 && c < 2 ** 32))
+      throw bad(`${place}.counts[${j}]`, `is ${JSON.stringify(c)}; a run length is a whole number from 0 to 2^32 - 1`);
     counts[j] = c;
   }
   return { h, w, counts };
@@ -76,7 +85,8 @@ function rleSize(r: Record<string, unknown>, place: string): [number, number] {
 
 /** A size as C's size_t takes it: a non-negative number, fraction truncated. */
 function size(v: unknown, place: string): number {
-  if (typeof v !== "number" || !(v >= 0 && v < 2 ** 32)) throw bad(place, `is ${JSON.stringify(v)}, not a size in pixels`);
+  if (typeof v !== "number" || !(v >= 0 && v < 2 ** 32))
+    throw bad(place, `is ${JSON.stringify(v)}, not a size in pixels`);
   return Math.trunc(v);
 }
 
