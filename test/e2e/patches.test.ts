@@ -76,7 +76,7 @@ describe("patches grid in JupyterLab", () => {
   });
 
   it("two picked patches come back to the kernel as their object ids and samples", async () => {
-    const file = path.join(session.lab.root, selectionPath(`${await datasetName()}/patches`));
+    const file = path.join(session.lab.root, selectionPath(`${await datasetGroup()}/patches`));
     const tiles = grid().locator("[data-id]");
     await tiles.nth(0).click();
     await tiles.nth(2).click({ modifiers: ["Control"] });
@@ -123,8 +123,9 @@ describe("patches grid in JupyterLab", () => {
     expect(session.pageErrors).toEqual([]);
   });
 
-  async function datasetName(): Promise<string> {
-    const out = await session.nb.outputText(await session.nb.runNewCell("console.log(ds.name)"));
+  /** The dataset's link group in the kernel (its name plus a digest of its content and notebook). */
+  async function datasetGroup(): Promise<string> {
+    const out = await session.nb.outputText(await session.nb.runNewCell("console.log(bs.linkGroup(ds))"));
     return out.trim();
   }
 });

@@ -13,6 +13,7 @@ import { MODEL_FIELD } from "../../src/demo";
 import { evaluateDetections } from "../../src/eval/detection";
 import { tmpDir } from "../helpers/data";
 import { captureOutputs, demoDataset, lastOf, readArrow } from "./helpers";
+import { linkGroup } from "../../kernel/linkGroup";
 
 afterEach(() => stopCropServers());
 
@@ -142,7 +143,7 @@ describe("show(ds.patches(...))", () => {
     await show(ds.patches(MODEL_FIELD, { outcome: "fp" }));
     const bundle = lastOf<PatchesBundle>(outputs, MIME.patches);
     expect(bundle.total).toBe(fpTotal);
-    expect(bundle.group).toBe(`${ds.name}/patches`);
+    expect(bundle.group).toBe(`${linkGroup(ds)}/patches`);
     expect(bundle.caption).toEqual(["label", "confidence", ev.key]);
     const rows = readArrow(notebookDir, bundle.samples);
     expect(rows.numRows).toBe(fpTotal);
@@ -183,13 +184,16 @@ describe("show(ds.patches(...))", () => {
     const { notebookDir } = captureOutputs("patches-selection");
     evaluateDetections(ds, MODEL_FIELD);
     await show(ds.patches(MODEL_FIELD, { outcome: "fp", label: "car" }));
-    const group = `${ds.name}/patches`;
+    const group = `${linkGroup(ds)}/patches`;
     const oids = values<number>(ds.objects, "id"),
       sids = values<string>(ds.objects, "sample_id");
     const picked = [`${sids[3]}#${oids[3]}`, `${sids[9]}#${oids[9]}`];
     const file = path.join(notebookDir, selectionPath(group));
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ version: 1, group, dataset: ds.name, picked, filter: null, updated: "" }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ version: 1, group, dataset: linkGroup(ds), picked, filter: null, updated: "" }),
+    );
     expect(selection({ objects: true })).toEqual({
       objects: [oids[3], oids[9]],
       samples: [...new Set([sids[3], sids[9]])],
