@@ -1,15 +1,13 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tmpDir } from "../helpers/data";
-import { JUPYTER } from "./lab";
+import { codeNotebook, executeNotebooks } from "./nbconvert";
 
 /**
  * Cells that fail, run by the real tslab kernel (nbconvert, errors allowed), as a notebook
  * shows them: tslab prints an uncaught error to the cell's stderr with console.error.
  */
-const CONFIG = path.resolve(__dirname, "../../scripts/nbconvert_config.py");
 
 interface Output {
   output_type: string;
@@ -38,28 +36,10 @@ describe("errors in notebook cells, from the real tslab kernel", () => {
   beforeAll(() => {
     const dir = tmpDir("e2e-cell-errors");
     const names = [MISTYPED, NOTHING].map((failing, i) => {
-      const notebook = {
-        cells: [SETUP, failing].map((source) => ({
-          cell_type: "code",
-          execution_count: null,
-          metadata: {},
-          outputs: [],
-          source,
-        })),
-        metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (blindspot)", language: "typescript" } },
-        nbformat: 4,
-        nbformat_minor: 5,
-      };
-      fs.writeFileSync(path.join(dir, `errors${i}.ipynb`), JSON.stringify(notebook));
+      fs.writeFileSync(path.join(dir, `errors${i}.ipynb`), codeNotebook([SETUP, failing]));
       return `errors${i}`;
     });
-    const args = ["--config", CONFIG, "--to", "notebook", "--execute", "--allow-errors", "--output-dir", "ran"];
-    execFileSync(JUPYTER, ["nbconvert", ...args, ...names.map((n) => `${n}.ipynb`)], { cwd: dir, stdio: "pipe" });
-    for (const n of names) {
-      cells.push(
-        ...(JSON.parse(fs.readFileSync(path.join(dir, "ran", `${n}.ipynb`), "utf8")) as { cells: Cell[] }).cells,
-      );
-    }
+    for (const ran of executeNotebooks<{ cells: Cell[] }>(dir, names, { allowErrors: true })) cells.push(...ran.cells);
   }, 300_000);
 
   const text = (source: string | string[]) => (Array.isArray(source) ? source.join("") : source);

@@ -9,6 +9,7 @@ import { MIME } from "../../kernel/protocol";
 import { tmpDir } from "../helpers/data";
 import { launchChromium } from "./browser";
 import { JUPYTER } from "./lab";
+import { executeNotebooks } from "./nbconvert";
 
 /**
  * The quickstart executed headless (as `npm run demo -- --headless` does) and exported with
@@ -24,7 +25,6 @@ interface Output {
 interface Notebook {
   cells: { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: Output[] }[];
 }
-const CONFIG = path.resolve(__dirname, "../../scripts/nbconvert_config.py");
 
 describe("quickstart executed and exported to HTML", () => {
   let dir: string;
@@ -35,27 +35,15 @@ describe("quickstart executed and exported to HTML", () => {
   beforeAll(() => {
     dir = tmpDir("e2e-export");
     fs.copyFileSync(path.resolve(__dirname, "../../notebooks/quickstart.ipynb"), path.join(dir, "quickstart.ipynb"));
+    [executed] = executeNotebooks<Notebook>(dir, ["quickstart"]);
     execFileSync(
       JUPYTER,
-      [
-        "nbconvert",
-        "--config",
-        CONFIG,
-        "--to",
-        "notebook",
-        "--execute",
-        "--ExecutePreprocessor.timeout=600",
-        "quickstart.ipynb",
-        "--output",
-        "executed.ipynb",
-      ],
-      { cwd: dir, stdio: "pipe" },
+      ["nbconvert", "--to", "html", "ran/quickstart.ipynb", "--output-dir", ".", "--output", "executed.html"],
+      {
+        cwd: dir,
+        stdio: "pipe",
+      },
     );
-    execFileSync(JUPYTER, ["nbconvert", "--to", "html", "executed.ipynb", "--output", "executed.html"], {
-      cwd: dir,
-      stdio: "pipe",
-    });
-    executed = JSON.parse(fs.readFileSync(path.join(dir, "executed.ipynb"), "utf8")) as Notebook;
     html = fs.readFileSync(path.join(dir, "executed.html"), "utf8");
   }, 600_000);
 

@@ -1,14 +1,12 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MIME } from "../../kernel/protocol";
 import { tmpDir } from "../helpers/data";
-import { JUPYTER } from "./lab";
+import { codeNotebook, executeNotebooks } from "./nbconvert";
 
 /** The README's "In a notebook" snippet, pasted on its own into a new notebook and run by tslab. */
 const README = path.resolve(__dirname, "../../README.md");
-const CONFIG = path.resolve(__dirname, "../../scripts/nbconvert_config.py");
 
 interface Output {
   output_type: string;
@@ -28,33 +26,9 @@ function snippet(): string {
 describe("the README's notebook snippet", () => {
   it("runs on its own in a new notebook: a grid, two charts, a table, no error", () => {
     const dir = tmpDir("e2e-readme-snippet");
-    const notebook = {
-      cells: [{ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source: snippet() }],
-      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (blindspot)", language: "typescript" } },
-      nbformat: 4,
-      nbformat_minor: 5,
-    };
-    fs.writeFileSync(path.join(dir, "snippet.ipynb"), JSON.stringify(notebook));
-    execFileSync(
-      JUPYTER,
-      [
-        "nbconvert",
-        "--config",
-        CONFIG,
-        "--to",
-        "notebook",
-        "--execute",
-        "--allow-errors",
-        "--ExecutePreprocessor.timeout=600",
-        "snippet.ipynb",
-        "--output",
-        "ran.ipynb",
-      ],
-      { cwd: dir, stdio: "pipe" },
-    );
-    const outputs = (
-      JSON.parse(fs.readFileSync(path.join(dir, "ran.ipynb"), "utf8")) as { cells: { outputs: Output[] }[] }
-    ).cells[0].outputs;
+    fs.writeFileSync(path.join(dir, "snippet.ipynb"), codeNotebook([snippet()]));
+    const [ran] = executeNotebooks<{ cells: { outputs: Output[] }[] }>(dir, ["snippet"], { allowErrors: true });
+    const outputs = ran.cells[0].outputs;
     const stderr = outputs
       .filter((o) => o.name === "stderr" || o.output_type === "error")
       .map((o) => JSON.stringify(o));
