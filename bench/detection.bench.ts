@@ -75,7 +75,8 @@ function main() {
     predictions: results.length,
   };
   console.log(
-    `set: ${size.images} images, ${size.boxes} ground-truth boxes (${size.crowd} crowd), ${size.predictions} predictions (${OUT})`,
+    `set: ${size.images} images, ${size.boxes} ground-truth boxes (${size.crowd} crowd), ${size.predictions} ` +
+      `predictions (${OUT})`,
   );
 
   const runs = [
@@ -118,7 +119,8 @@ function main() {
   });
 
   console.log(
-    `\n${"tool".padEnd(20)} ${"load s".padStart(8)} ${"eval s".padStart(9)} ${"peak RSS MB".padStart(12)} ${"eval ÷ blindspot".padStart(17)}  target`,
+    `\n${"tool".padEnd(20)} ${"load s".padStart(8)} ${"eval s".padStart(9)} ${"peak RSS MB".padStart(12)} ` +
+      `${"eval ÷ blindspot".padStart(17)}  target`,
   );
   for (const r of rows) {
     const name = r.version ? `${r.tool} ${r.version}` : r.tool;
@@ -126,19 +128,23 @@ function main() {
     const verdict = r.target === null ? "" : `>= ${r.target}x: ${r.target_met ? "met" : "NOT MET"}`;
     const rss = r.mongod_peak_rss_mb === null ? r.peak_rss_mb.toFixed(0) : `${r.peak_rss_mb.toFixed(0)}*`;
     console.log(
-      `${name.padEnd(20)} ${r.load_s.toFixed(2).padStart(8)} ${r.eval_s.toFixed(3).padStart(9)} ${rss.padStart(12)} ${ratio.padStart(17)}  ${verdict}`,
+      `${name.padEnd(20)} ${r.load_s.toFixed(2).padStart(8)} ${r.eval_s.toFixed(3).padStart(9)} ${rss.padStart(12)} ` +
+        `${ratio.padStart(17)}  ${verdict}`,
     );
   }
   if (fo.mongod_peak_rss_kb)
     console.log(`* includes FiftyOne's mongod, ${(fo.mongod_peak_rss_kb / 1024).toFixed(0)} MB`);
   console.log(
-    `blindspot eval runs: ${bs.eval_runs_s!.map((s) => s.toFixed(3)).join(", ")} s (best counts); pycocotools and FiftyOne run once`,
+    `blindspot eval runs: ${bs.eval_runs_s!.map((s) => s.toFixed(3)).join(", ")} s (best counts); pycocotools and ` +
+      `FiftyOne run once`,
   );
   console.log(
-    `blindspot vs pycocotools: 12 stats max |diff| ${statsDiff.toExponential(2)}, per-category AP max |diff| ${perCategoryDiff.toExponential(2)} (tolerance ${TOLERANCE}): ${equal ? "equal" : "DIFFERENT"}`,
+    `blindspot vs pycocotools: 12 stats max |diff| ${statsDiff.toExponential(2)}, per-category AP max |diff| ` +
+      `${perCategoryDiff.toExponential(2)} (tolerance ${TOLERANCE}): ${equal ? "equal" : "DIFFERENT"}`,
   );
   console.log(
-    `FiftyOne mAP ${fo.stats[0].toFixed(6)} vs pycocotools AP ${pc.stats[0].toFixed(6)} (FiftyOne's own matching, not pycocotools')`,
+    `FiftyOne mAP ${fo.stats[0].toFixed(6)} vs pycocotools AP ${pc.stats[0].toFixed(6)} (FiftyOne's own matching, ` +
+      `not pycocotools')`,
   );
 
   const report = {

@@ -109,7 +109,8 @@ function pycocotoolsLoad(file: string): number | null {
       py,
       [
         "-c",
-        `import time,sys\nfrom pycocotools.coco import COCO\nt=time.perf_counter()\nimport contextlib,io\nwith contextlib.redirect_stdout(io.StringIO()): COCO(sys.argv[1])\nprint((time.perf_counter()-t)*1000)`,
+        `import time,sys\nfrom pycocotools.coco import COCO\nt=time.perf_counter()\nimport contextlib,io\nwith ` +
+          `contextlib.redirect_stdout(io.StringIO()): COCO(sys.argv[1])\nprint((time.perf_counter()-t)*1000)`,
         file,
       ],
       { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },

@@ -108,7 +108,8 @@ async function embeddings(ds: Dataset, model: string) {
     identical10nnLists: `${sameLists}/${na.rows}`,
     verdict: check(
       gpu.value.provider === DEVICE && minCosine >= MIN_COSINE && sameLists >= 0.99 * na.rows,
-      `${model}: CUDA and CPU embeddings differ (min cosine ${minCosine}, ${sameLists}/${na.rows} identical 10-NN lists)`,
+      `${model}: CUDA and CPU embeddings differ (min cosine ${minCosine}, ${sameLists}/${na.rows} identical ` +
+        `10-NN lists)`,
     ),
   };
 }
@@ -149,7 +150,8 @@ async function main(): Promise<void> {
 
   const q = await quality(dir, samples);
   console.log(
-    `quality     ${DEVICE} ${q.gpuImagesPerSecond.toFixed(0)} images/s, CPU ${q.cpuImagesPerSecond.toFixed(0)} images/s; ${q.fields} fields: ${q.verdict}${q.differing.length ? ` (${q.differing.join(", ")})` : ""}`,
+    `quality     ${DEVICE} ${q.gpuImagesPerSecond.toFixed(0)} images/s, CPU ${q.cpuImagesPerSecond.toFixed(0)} ` +
+      `images/s; ${q.fields} fields: ${q.verdict}${q.differing.length ? ` (${q.differing.join(", ")})` : ""}`,
   );
   const ds = await load(dir);
   const e = [];
@@ -157,12 +159,15 @@ async function main(): Promise<void> {
     const r = await embeddings(ds, model);
     e.push(r);
     console.log(
-      `${model.padEnd(18)} ${DEVICE} ${r.gpuImagesPerSecond.toFixed(0)} images/s, CPU ${r.cpuImagesPerSecond.toFixed(0)} images/s; min cosine ${r.minCosine.toFixed(6)}, identical 10-NN lists ${r.identical10nnLists}: ${r.verdict}`,
+      `${model.padEnd(18)} ${DEVICE} ${r.gpuImagesPerSecond.toFixed(0)} images/s, CPU ` +
+        `${r.cpuImagesPerSecond.toFixed(0)} images/s; min cosine ${r.minCosine.toFixed(6)}, identical 10-NN lists ` +
+        `${r.identical10nnLists}: ${r.verdict}`,
     );
   }
   const nn = await neighbours();
   console.log(
-    `10-NN ${nn.n} x ${nn.dim} on ${DEVICE}: ${nn.seconds.toFixed(1)} s; first 1,000 lists vs CPU: ${nn.identicalLists}: ${nn.verdict}`,
+    `10-NN ${nn.n} x ${nn.dim} on ${DEVICE}: ${nn.seconds.toFixed(1)} s; first 1,000 lists vs CPU: ` +
+      `${nn.identicalLists}: ${nn.verdict}`,
   );
 
   fs.writeFileSync(

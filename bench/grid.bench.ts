@@ -242,7 +242,8 @@ async function benchPatches(browser: Browser, lab: Lab, dir: string): Promise<vo
     throw e;
   });
   console.log(
-    `patches cells ran in ${((performance.now() - t0) / 1000).toFixed(1)} s (boxes, crops of the first tiles, view data)`,
+    `patches cells ran in ${((performance.now() - t0) / 1000).toFixed(1)} s (boxes, crops of the first ` +
+      `tiles, view data)`,
   );
   const count = await page.locator('[data-blindspot="grid"] [data-blindspot="count"]').first().innerText();
   console.log(`patches grid: ${count}`);

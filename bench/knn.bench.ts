@@ -132,11 +132,13 @@ async function main() {
 
   const met = graph.seconds < TARGET_S;
   console.log(
-    `\n${"engine".padEnd(34)} ${"seconds".padStart(9)} ${"÷ auto".padStart(8)} ${"CPU s".padStart(9)} ${"÷ auto".padStart(8)}`,
+    `\n${"engine".padEnd(34)} ${"seconds".padStart(9)} ${"÷ auto".padStart(8)} ${"CPU s".padStart(9)} ` +
+      `${"÷ auto".padStart(8)}`,
   );
   const line = (name: string, t: Timing) =>
     console.log(
-      `${name.padEnd(34)} ${t.seconds.toFixed(1).padStart(9)} ${(t.seconds / graph.seconds).toFixed(1).padStart(7)}x ${t.cpuSeconds.toFixed(1).padStart(9)} ${(t.cpuSeconds / graph.cpuSeconds).toFixed(1).padStart(7)}x`,
+      `${name.padEnd(34)} ${t.seconds.toFixed(1).padStart(9)} ${(t.seconds / graph.seconds).toFixed(1).padStart(7)}x ` +
+        `${t.cpuSeconds.toFixed(1).padStart(9)} ${(t.cpuSeconds / graph.cpuSeconds).toFixed(1).padStart(7)}x`,
     );
   line(`blindspot auto (ONNX on ${fast.ranOn})`, graph);
   line(`blindspot TypeScript${ts.estimated ? " (extrapolated)" : ""}`, ts);
@@ -144,7 +146,8 @@ async function main() {
   console.log(`target: < ${TARGET_S} s for the auto engine: ${met ? "met" : "NOT MET"}`);
   const say = (name: string, c: ReturnType<typeof agreement>) =>
     console.log(
-      `${name}: ${c.identicalLists}/${c.rows} identical neighbour lists, max |similarity diff| ${c.maxSimDiff.toExponential(1)} (tolerance ${SIM_TOL}): ${c.equal ? "equal" : "DIFFERENT"}`,
+      `${name}: ${c.identicalLists}/${c.rows} identical neighbour lists, max |similarity diff| ` +
+        `${c.maxSimDiff.toExponential(1)} (tolerance ${SIM_TOL}): ${c.equal ? "equal" : "DIFFERENT"}`,
     );
   say("TypeScript vs ONNX", ts.check);
   if (sklearn) say("scikit-learn vs ONNX", sklearn.check);

@@ -106,7 +106,8 @@ async function main(): Promise<void> {
     const b = await qualityRun(dir);
     blind.push(b);
     console.log(
-      `  blindspot computeQuality        ${b.seconds.toFixed(2)} s   CPU ${b.cpuSeconds.toFixed(1)} s on ${b.ranOn}   (${load1()})`,
+      `  blindspot computeQuality        ${b.seconds.toFixed(2)} s   CPU ${b.cpuSeconds.toFixed(1)} s on ${b.ranOn}  ` +
+        ` (${load1()})`,
     );
   }
   const bestBlind = Math.min(...blind.map((b) => b.seconds)),
@@ -116,7 +117,8 @@ async function main(): Promise<void> {
   const ours = (k: string) => blind[0].flags[k.replace(/_duplicates$/, "_duplicate")];
   const disagree = Object.keys(clean[0].flags).filter((k) => clean[0].flags[k] !== ours(k));
   console.log(
-    `  best: blindspot ${bestBlind.toFixed(2)} s, Cleanvision ${bestClean.toFixed(2)} s: ${ratio.toFixed(2)}x faster (target ${QUALITY_TARGET}x: ${ratio >= QUALITY_TARGET ? "met" : "NOT met"})`,
+    `  best: blindspot ${bestBlind.toFixed(2)} s, Cleanvision ${bestClean.toFixed(2)} s: ${ratio.toFixed(2)}x faster ` +
+      `(target ${QUALITY_TARGET}x: ${ratio >= QUALITY_TARGET ? "met" : "NOT met"})`,
   );
   console.log(
     `  flags per issue type, blindspot / Cleanvision: ${Object.keys(clean[0].flags)
@@ -132,7 +134,9 @@ async function main(): Promise<void> {
     const rate = t.value.ids.length / t.seconds;
     embed[model] = { seconds: t.seconds, cpuSeconds: t.cpuSeconds, imagesPerSecond: rate, dim: t.value.dim };
     console.log(
-      `  ${model.padEnd(18)} ${t.value.dim}-d  ${t.seconds.toFixed(1)} s  ${rate.toFixed(0)} images/s  CPU ${t.cpuSeconds.toFixed(1)} s  (target ${EMBED_TARGET}/s: ${rate >= EMBED_TARGET ? "met" : "NOT met"}; ${load1()})`,
+      `  ${model.padEnd(18)} ${t.value.dim}-d  ${t.seconds.toFixed(1)} s  ${rate.toFixed(0)} images/s  CPU ` +
+        `${t.cpuSeconds.toFixed(1)} s  (target ${EMBED_TARGET}/s: ${rate >= EMBED_TARGET ? "met" : "NOT met"}; ` +
+        `${load1()})`,
     );
   }
 

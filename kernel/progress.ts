@@ -62,7 +62,9 @@ class ProgressBar implements Progress {
   tick(n = 1): void {
     if (this.state === "interrupted") {
       throw new BlindspotError({
-        message: `interrupted${this.label ? ` (${this.label})` : ""} after ${formatCount(this.count)} of ${formatCount(this.total)}`,
+        message:
+          `interrupted${this.label ? ` (${this.label})` : ""} after ${formatCount(this.count)} of ` +
+          `${formatCount(this.total)}`,
         hint: "run the cell again to start over",
       });
     }
@@ -111,12 +113,15 @@ class ProgressBar implements Progress {
     const filled = Math.round(fraction * BAR_CELLS);
     const colour = this.state === "interrupted" ? "#c0392b" : this.state === "done" ? "#2e7d32" : "#4c78a8";
     this.output.show({
-      "text/plain": `${this.label ? this.label + " " : ""}[${"#".repeat(filled)}${".".repeat(BAR_CELLS - filled)}] ${line}`,
+      "text/plain":
+        `${this.label ? this.label + " " : ""}[${"#".repeat(filled)}` + `${".".repeat(BAR_CELLS - filled)}] ${line}`,
       "text/html":
         `<div style="font-family:monospace;font-size:12px;line-height:18px">` +
         (this.label ? `<span>${escapeHtml(this.label)}</span> ` : "") +
-        `<span style="display:inline-block;vertical-align:middle;width:240px;height:10px;background:#e0e0e0;border-radius:2px">` +
-        `<span style="display:block;height:10px;width:${(fraction * 100).toFixed(1)}%;background:${colour};border-radius:2px"></span></span> ` +
+        `<span style="display:inline-block;vertical-align:middle;width:240px;height:10px;background:#e0e0e0;border-` +
+        `radius:2px">` +
+        `<span style="display:block;height:10px;width:${(fraction * 100).toFixed(1)}%;background:${colour};border-` +
+        `radius:2px"></span></span> ` +
         `<span>${escapeHtml(line)}</span></div>`,
     });
   }

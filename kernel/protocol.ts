@@ -40,8 +40,10 @@ export type MimeType = (typeof MIME)[keyof typeof MIME];
  *   blindspot-artifacts/selections/<group file name>.json                    the selection of a link group
  *   blindspot-artifacts/patches/<2 hex>/<image key>-<x>-<y>-<w>-<h>-<size>.webp  crops of patches (patchCropPath)
  *   blindspot-artifacts/patches/requests/<key>.json                         rows of a patches grid on screen
- *   blindspot-artifacts/thumbs/index.json                                    the kernel's cache index (not read by renderers)
- *   blindspot-artifacts/image-roots.json                                     image folders of the datasets shown (added, still v1)
+ *   blindspot-artifacts/thumbs/index.json                                    the kernel's cache index (not read
+ *                                                                            by renderers)
+ *   blindspot-artifacts/image-roots.json                                     image folders of the datasets shown
+ *                                                                            (added, still v1)
  *
  * `<key>` is a hash of the file's content: a re-run with the same data names the same files.
  * Every file is written under a temporary name and renamed into place; a view's `samples.arrow`
@@ -356,7 +358,10 @@ export function checkBundle(value: unknown, kind: Bundle["kind"]): string | null
   if (typeof value !== "object" || value === null) return "the output holds no blindspot data";
   const v = value as { version?: unknown; kind?: unknown };
   if (v.version !== PROTOCOL_VERSION) {
-    return `this output was written by blindspot protocol version ${String(v.version)}; this extension reads version ${PROTOCOL_VERSION}. Re-run the cell with the installed blindspot.`;
+    return (
+      `this output was written by blindspot protocol version ${String(v.version)}; this extension reads version ` +
+      `${PROTOCOL_VERSION}. Re-run the cell with the installed blindspot.`
+    );
   }
   if (v.kind !== kind) return `expected a ${kind} output, got ${String(v.kind)}`;
   return null;

@@ -78,6 +78,8 @@ function corrupt(file: string, what: string): BlindspotError {
   return new BlindspotError({
     file: bundlePath(file),
     message: `the selection file ${what}`,
-    hint: "select again in the grid or chart (the extension rewrites the file), or delete the file to start with no selection",
+    hint:
+      "select again in the grid or chart (the extension rewrites the file), or delete the file to start with " +
+      "no selection",
   });
 }

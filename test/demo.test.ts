@@ -175,24 +175,27 @@ describe("demo dataset", () => {
     }
   });
 
-  it("makes planted dark images darker than the median, overexposed brighter, blurred softer, low-information flat", async () => {
-    const samples = rows(ds, "samples");
-    const file = new Map(samples.map((s) => [s.id, image(A, s.filepath)]));
-    const stats = new Map<string, { lum: number; sharp: number; sd: number }>();
-    for (const s of samples) {
-      const st = await sharp(file.get(s.id)!).stats();
-      const lum = 0.299 * st.channels[0].mean + 0.587 * st.channels[1].mean + 0.114 * st.channels[2].mean;
-      stats.set(s.id, { lum, sharp: st.sharpness, sd: st.channels[1].stdev });
-    }
-    const all = [...stats.values()];
-    const medLum = median(all.map((v) => v.lum));
-    for (const id of truth.images.dark) expect(stats.get(id)!.lum).toBeLessThan(medLum * 0.5);
-    for (const id of truth.images.dark) expect(await luminance(file.get(id)!)).toBeLessThan(40);
-    for (const id of truth.images.overexposed) expect(stats.get(id)!.lum).toBeGreaterThan(200);
-    const medSharp = median(all.map((v) => v.sharp));
-    for (const id of truth.images.blurred) expect(stats.get(id)!.sharp).toBeLessThan(medSharp);
-    for (const id of truth.images.lowInformation) expect(stats.get(id)!.sd).toBeLessThan(3);
-  });
+  it(
+    "makes planted dark images darker than the median, overexposed brighter, blurred softer, " + "low-information flat",
+    async () => {
+      const samples = rows(ds, "samples");
+      const file = new Map(samples.map((s) => [s.id, image(A, s.filepath)]));
+      const stats = new Map<string, { lum: number; sharp: number; sd: number }>();
+      for (const s of samples) {
+        const st = await sharp(file.get(s.id)!).stats();
+        const lum = 0.299 * st.channels[0].mean + 0.587 * st.channels[1].mean + 0.114 * st.channels[2].mean;
+        stats.set(s.id, { lum, sharp: st.sharpness, sd: st.channels[1].stdev });
+      }
+      const all = [...stats.values()];
+      const medLum = median(all.map((v) => v.lum));
+      for (const id of truth.images.dark) expect(stats.get(id)!.lum).toBeLessThan(medLum * 0.5);
+      for (const id of truth.images.dark) expect(await luminance(file.get(id)!)).toBeLessThan(40);
+      for (const id of truth.images.overexposed) expect(stats.get(id)!.lum).toBeGreaterThan(200);
+      const medSharp = median(all.map((v) => v.sharp));
+      for (const id of truth.images.blurred) expect(stats.get(id)!.sharp).toBeLessThan(medSharp);
+      for (const id of truth.images.lowInformation) expect(stats.get(id)!.sd).toBeLessThan(3);
+    },
+  );
 
   it("plants byte-identical exact duplicates and close near duplicates, some across train and test", async () => {
     const split = new Map(rows(ds, "samples").map((s) => [s.id, s.split]));

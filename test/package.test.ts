@@ -13,7 +13,8 @@ it("the built package loads with require and exposes its entry points", () => {
     process.execPath,
     [
       "-e",
-      `const bs = require(${JSON.stringify(main)}); console.log(["show", "evaluateDetections", "computeQuality", "computeEmbeddings", "decodeImage", "knn"].map((k) => typeof bs[k]).join(","))`,
+      `const bs = require(${JSON.stringify(main)}); console.log(["show", "evaluateDetections", "computeQuality", ` +
+        `"computeEmbeddings", "decodeImage", "knn"].map((k) => typeof bs[k]).join(","))`,
     ],
     { encoding: "utf8" },
   );

@@ -44,8 +44,10 @@ export async function gridHtml(p: { title: string; total: number; tiles: Preview
     `<div style="font-family:sans-serif;font-size:12px">` +
     `<div style="font-weight:600;margin-bottom:4px">${escapeHtml(p.title)}</div>` +
     `<div style="display:flex;flex-wrap:wrap;gap:6px">${tiles.join("")}</div>` +
-    `<p style="margin:6px 0 0 0;color:#555">Showing ${shown}. The interactive grid (all samples, filters, selection) needs the blindspot JupyterLab extension. ` +
-    `It reads ${ARTIFACTS_DIR}/ beside the notebook; if that folder is missing, run this cell again to regenerate it.</p></div>`
+    `<p style="margin:6px 0 0 0;color:#555">Showing ${shown}. The interactive grid (all samples, filters, selection) ` +
+    `needs the blindspot JupyterLab extension. ` +
+    `It reads ${ARTIFACTS_DIR}/ beside the notebook; if that folder is missing, run this cell again to regenerate ` +
+    `it.</p></div>`
   );
 }
 
@@ -55,7 +57,9 @@ async function tileHtml(t: PreviewTile): Promise<string> {
     .join("");
   let picture: string;
   if (t.thumb === null) {
-    picture = `<div style="width:${PREVIEW_SIZE}px;height:${PREVIEW_SIZE}px;background:#eee;color:#777;font-size:9px;overflow:hidden">${escapeHtml(`no thumbnail: ${t.missing ?? "unknown reason"}`)}</div>`;
+    picture =
+      `<div style="width:${PREVIEW_SIZE}px;height:${PREVIEW_SIZE}px;background:#eee;color:#777;font-size:9px;` +
+      `overflow:hidden">${escapeHtml(`no thumbnail: ${t.missing ?? "unknown reason"}`)}</div>`;
   } else {
     const { data, info } = await sharp(t.thumb)
       .resize({ width: PREVIEW_SIZE, height: PREVIEW_SIZE, fit: "inside" })
@@ -63,11 +67,15 @@ async function tileHtml(t: PreviewTile): Promise<string> {
       .toBuffer({ resolveWithObject: true });
     picture =
       `<div style="position:relative;width:${info.width}px;height:${info.height}px">` +
-      `<img src="data:image/jpeg;base64,${data.toString("base64")}" width="${info.width}" height="${info.height}" alt="${escapeHtml(t.id)}" style="display:block">` +
+      `<img src="data:image/jpeg;base64,${data.toString("base64")}" width="${info.width}" height="${info.height}" ` +
+      `alt="${escapeHtml(t.id)}" style="display:block">` +
       boxesSvg(t.boxes, info.width, info.height) +
       `</div>`;
   }
-  return `<figure style="margin:0;width:${PREVIEW_SIZE}px">${picture}<figcaption style="font-size:10px;color:#333">${caption}</figcaption></figure>`;
+  return (
+    `<figure style="margin:0;width:${PREVIEW_SIZE}px">${picture}<figcaption ` +
+    `style="font-size:10px;color:#333">${caption}</figcaption></figure>`
+  );
 }
 
 function boxesSvg(boxes: PreviewBox[], width: number, height: number): string {
@@ -80,9 +88,14 @@ function boxesSvg(boxes: PreviewBox[], width: number, height: number): string {
       const x = (b.x * width).toFixed(1),
         y = (b.y * height).toFixed(1);
       return (
-        `<rect x="${x}" y="${y}" width="${(b.w * width).toFixed(1)}" height="${(b.h * height).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="1"${b.prediction ? ' stroke-dasharray="3 2"' : ""}><title>${escapeHtml(name)}</title></rect>` +
+        `<rect x="${x}" y="${y}" width="${(b.w * width).toFixed(1)}" height="${(b.h * height).toFixed(1)}" ` +
+        `fill="none" stroke="${colour}" ` +
+        `stroke-width="1"${b.prediction ? ' stroke-dasharray="3 2"' : ""}><title>${escapeHtml(name)}</title></rect>` +
         `<text x="${x}" y="${y}" dy="6" font-size="6" fill="${colour}">${escapeHtml(b.label)}</text>`
       );
     });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" style="position:absolute;left:0;top:0">${marks.join("")}</svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ` +
+    `${height}" style="position:absolute;left:0;top:0">${marks.join("")}</svg>`
+  );
 }

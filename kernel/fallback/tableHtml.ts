@@ -8,7 +8,13 @@ export function tableHtml(p: { title: string; columns: string[]; rows: Cell[][];
   const body = p.rows
     .map(
       (row) =>
-        `<tr>${row.map((v) => `<td style="padding:2px 6px;${typeof v === "number" ? "text-align:right" : ""}">${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`,
+        `<tr>${row
+          .map(
+            (v) =>
+              `<td style="padding:2px ` +
+              `6px;${typeof v === "number" ? "text-align:right" : ""}">${escapeHtml(formatCell(v))}</td>`,
+          )
+          .join("")}</tr>`,
     )
     .join("");
   const more =
@@ -19,7 +25,8 @@ export function tableHtml(p: { title: string; columns: string[]; rows: Cell[][];
     `<div style="font-family:sans-serif;font-size:12px">` +
     `<div style="font-weight:600;margin-bottom:4px">${escapeHtml(p.title)}</div>` +
     `<table style="border-collapse:collapse"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>` +
-    `<p style="margin:6px 0 0 0;color:#555">${more}Sorting and linking need the blindspot JupyterLab extension.</p></div>`
+    `<p style="margin:6px 0 0 0;color:#555">${more}Sorting and linking need the blindspot JupyterLab ` +
+    `extension.</p></div>`
   );
 }
 

@@ -75,7 +75,9 @@ export function bar(input: PlotInput, field: string, options: BarOptions = {}): 
   return new Plot({
     kind: "bar",
     title,
-    summary: `Bar chart of ${field}${stack === undefined ? "" : ` stacked by ${stack}`} ${overWhat(source)}: ${kept.length} bars${more}.`,
+    summary:
+      `Bar chart of ${field}${stack === undefined ? "" : ` stacked by ${stack}`} ${overWhat(source)}: ` +
+      `${kept.length} bars${more}.`,
     spec: chartSpec(title, withHighlight(main, highlight, link)),
     data: { counts: { rows: rows.length, columns: counts } },
     link,

@@ -16,7 +16,10 @@ import type { PlotOptions } from "./spec";
 import { linkGroup } from "../linkGroup";
 
 export interface EmbeddingsPlotOptions extends PlotOptions, Omit<ProjectionOptions, "onProgress"> {
-  /** Colour the points by a field: a sample field, or for boxes an object field such as `label`; categories get a palette, numbers a gradient. */
+  /**
+   * Colour the points by a field: a sample field, or for boxes an object field such as `label`; categories get a
+   * palette, numbers a gradient.
+   */
   color?: string;
 }
 
@@ -58,7 +61,8 @@ export async function embeddings(
   const unit = of === "samples" ? "samples" : "boxes";
   const title =
     options.title ??
-    `${METHOD_NAMES[method]} of ${model ? `${model} ` : ""}embeddings (${n.toLocaleString("en-US")} ${unit})${options.color ? `, coloured by ${options.color}` : ""}: brush to select`;
+    `${METHOD_NAMES[method]} of ${model ? `${model} ` : ""}embeddings (${n.toLocaleString("en-US")} ` +
+      `${unit})${options.color ? `, coloured by ${options.color}` : ""}: brush to select`;
   // Only the rows that have coordinates: samples (or boxes) without an embedding are left out.
   const has = aq.escape((d: Record<string, unknown>) => d[xField] != null && d[yField] != null);
   const drawn = of === "samples" ? view.filter(has as unknown as Expr) : view.filterObjects(has as unknown as Expr);
@@ -84,10 +88,12 @@ function checkColour(ds: Dataset, of: "samples" | "objects", color: string | und
   throw new BlindspotError({
     place: "color",
     message: boxes
-      ? `${JSON.stringify(color)} is a field of the boxes, but these embeddings are of whole images (one point per sample)`
+      ? `${JSON.stringify(color)} is a field of the boxes, but these embeddings are of whole images (one point ` +
+        `per sample)`
       : `no field ${JSON.stringify(color)} to colour by`,
     hint: boxes
       ? "colour by a sample field, or embed the boxes: computeEmbeddings(ds, { crops: { field } })"
-      : `sample fields: ${sampleFields.join(", ")}${objectFields.length ? `; object fields: ${objectFields.join(", ")}` : ""}`,
+      : `sample fields: ` +
+        `${sampleFields.join(", ")}${objectFields.length ? `; object fields: ${objectFields.join(", ")}` : ""}`,
   });
 }

@@ -109,7 +109,8 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
   return new Plot({
     kind: "heatmap",
     title,
-    summary: `Heatmap of ${options.y} against ${options.x} ${overWhat(source)}: ${xKept.length} x ${yKept.length} cells.`,
+    summary:
+      `Heatmap of ${options.y} against ${options.x} ${overWhat(source)}: ${xKept.length} x ` + `${yKept.length} cells.`,
     spec: chartSpec(title, { ...withHighlight(main, highlight, link), width: { step }, height: { step } }),
     data: {
       cells: {

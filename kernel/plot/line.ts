@@ -61,7 +61,9 @@ export function line(input: PlotInput, options: LineOptions): Plot {
   return new Plot({
     kind: "line",
     title,
-    summary: `Line chart of ${options.y} against ${options.x}${color === undefined ? "" : ` per ${color}`} ${overWhat(source)}.`,
+    summary:
+      `Line chart of ${options.y} against ${options.x}${color === undefined ? "" : ` per ${color}`} ` +
+      `${overWhat(source)}.`,
     spec: spec("points", source.rows),
     data: { points },
     link,

@@ -113,7 +113,10 @@ export function metric(table: ColumnTable, options: MetricOptions): Plot {
   return new Plot({
     kind: "bar",
     title,
-    summary: `Bar chart of ${m} for ${order.length} values of ${options.by}${models > 1 ? ` and ${models} models` : ""}, worst first: ${order.slice(0, 3).join(", ")}${order.length > 3 ? ", ..." : ""}.`,
+    summary:
+      `Bar chart of ${m} for ${order.length} values of ` +
+      `${options.by}${models > 1 ? ` and ${models} models` : ""}, worst first: ` +
+      `${order.slice(0, 3).join(", ")}${order.length > 3 ? ", ..." : ""}.`,
     spec: chartSpec(title, { data: { name: "bars" }, layer: layers }),
     data: { bars: { rows: n, columns: bars } },
     link,

@@ -84,7 +84,9 @@ export function scatter(input: PlotInput, options: ScatterOptions): Plot {
   return new Plot({
     kind: "scatter",
     title,
-    summary: `Scatter plot of ${options.y} against ${options.x}${color === undefined ? "" : ` coloured by ${color}`} ${overWhat(source)}.`,
+    summary:
+      `Scatter plot of ${options.y} against ${options.x}${color === undefined ? "" : ` coloured by ${color}`} ` +
+      `${overWhat(source)}.`,
     spec: chartSpec(title, withHighlight(main, highlight, link)),
     data: { points },
     link,

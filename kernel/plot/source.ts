@@ -60,7 +60,9 @@ function viewSource(view: View, fields: readonly string[], options: SourceOption
   for (const f of fields) {
     if (!objectFields.includes(f) && !sampleFields.includes(f)) {
       throw new BlindspotError({
-        message: `no field ${JSON.stringify(f)} in the samples or objects of ${JSON.stringify(view.dataset.name)}${didYouMean(closestName(f, [...sampleFields, ...objectFields]))}`,
+        message:
+          `no field ${JSON.stringify(f)} in the samples or objects of ` +
+          `${JSON.stringify(view.dataset.name)}${didYouMean(closestName(f, [...sampleFields, ...objectFields]))}`,
         hint: `sample fields: ${sampleFields.join(", ")}; object fields: ${objectFields.join(", ")}`,
       });
     }

@@ -57,5 +57,8 @@ export function sourceLink(
 
 /** "over 1,234 samples of "demo"" */
 export function overWhat(source: PlotSource): string {
-  return `over ${source.rows.toLocaleString("en-US")} ${source.unit}${source.dataset === null ? "" : ` of ${JSON.stringify(source.dataset)}`}`;
+  return (
+    `over ${source.rows.toLocaleString("en-US")} ` +
+    `${source.unit}${source.dataset === null ? "" : ` of ${JSON.stringify(source.dataset)}`}`
+  );
 }

@@ -62,9 +62,12 @@ export async function chartOutput(plot: Plot, options: ChartOptions): Promise<{ 
     datasets: Object.fromEntries(Object.entries(drawn.data).map(([name, d]) => [name, rowObjects(d)])),
   });
   const selects = link
-    ? ` ${link.type === "interval" ? "Brushing" : "Clicking"} selects samples; selection(${JSON.stringify(group)}) returns their ids.`
+    ? ` ${link.type === "interval" ? "Brushing" : "Clicking"} selects samples; selection(${JSON.stringify(group)}) ` +
+      `returns their ids.`
     : "";
-  const text = `${plot.summary} Link group "${group}".${selects} The interactive chart needs the blindspot JupyterLab extension.`;
+  const text =
+    `${plot.summary} Link group "${group}".${selects} The interactive chart needs the blindspot ` +
+    `JupyterLab extension.`;
   return { data: { [MIME.chart]: bundle, "image/svg+xml": svg, "text/plain": text }, group };
 }
 

@@ -110,7 +110,9 @@ function detectionParts(ev: DetectionEvaluation, options: EvaluationViewOptions)
           color: "class",
           group: linkGroup(ev.dataset),
           samplesOf: objectsOf(ev),
-          title: `Precision against recall at IoU 0.5 (${drawn.length} classes with the most ground truth); click a curve for its samples`,
+          title:
+            `Precision against recall at IoU 0.5 (${drawn.length} classes with the most ground truth); click a ` +
+            `curve for its samples`,
         })
       : null,
     confusion: heatmap(ev.matchTable(), {

@@ -140,7 +140,8 @@ export async function gridOutput(view: View, options: GridOptions): Promise<{ da
   const labels = labelFields.length ? `; label fields ${labelFields.map((f) => f.name).join(", ")}` : "";
   const groups = grouping ? ` in ${formatCount(grouping.groups)} groups of ${grouping.field}` : "";
   const text =
-    `blindspot grid "${title}": ${formatCount(ids.length)} samples${groups} of dataset "${ds.name}" (link group "${group}")${labels}; ` +
+    `blindspot grid "${title}": ${formatCount(ids.length)} samples${groups} of dataset "${ds.name}" (link group ` +
+    `"${group}")${labels}; ` +
     `${formatCount(objects?.count ?? 0)} boxes; ${formatCount(missingThumbs)} samples without thumbnail. ` +
     `The interactive grid needs the blindspot JupyterLab extension.`;
   const tiles = previewTiles(

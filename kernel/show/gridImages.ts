@@ -32,7 +32,8 @@ export async function gridImages(
   distinct.forEach((file, slot) => {
     if (slot >= options.maxThumbs) {
       thumbs[slot] = missingThumb(
-        `over the limit of ${formatCount(options.maxThumbs)} thumbnails per output (show(view, { maxThumbs }) raises it)`,
+        `over the limit of ${formatCount(options.maxThumbs)} thumbnails per output (show(view, { maxThumbs ` +
+          `}) raises it)`,
       );
       return;
     }

@@ -58,7 +58,9 @@ export function checkGroupBy(field: unknown, fields: readonly string[]): string 
   throw new BlindspotError({
     place: "groupBy",
     message: `no sample field ${JSON.stringify(field)} to group by${didYouMean(close)}`,
-    hint: `e.g. { groupBy: "quality_near_duplicate_group" } after computeQuality(ds); sample fields: ${fields.join(", ")}`,
+    hint:
+      `e.g. { groupBy: "quality_near_duplicate_group" } after computeQuality(ds); sample fields: ` +
+      `${fields.join(", ")}`,
   });
 }
 

@@ -27,7 +27,8 @@ export type ShowOptions = GridOptions & TableOptions & ChartOptions & Evaluation
 /**
  * Shows a dataset or view as a grid of thumbnails, a patches view (ds.patches(...)) as a grid of
  * box crops, a plot as a chart, an arquero table as a
- * table, an evaluation as linked charts, tables and a grid, in the cell's output; resolves once the output is sent (to nothing, so the cell
+ * table, an evaluation as linked charts, tables and a grid, in the cell's output; resolves once the output is sent (to
+ * nothing, so the cell
  * prints nothing more). Outputs of the same link group share their selection.
  */
 export async function show(

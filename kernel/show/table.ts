@@ -57,7 +57,8 @@ export function tableOutput(table: ColumnTable, options: TableOptions): { data: 
           encodeArrow(Object.fromEntries(columns.map((c, j) => [c.name, arrowColumn(cells[j], c.type)]))),
         ),
   };
-  const text = `blindspot table "${title}": ${formatCount(total)} rows, ${columns.length} columns (${names.join(", ")}).`;
+  const text =
+    `blindspot table "${title}": ${formatCount(total)} rows, ${columns.length} columns ` + `(${names.join(", ")}).`;
   return {
     data: {
       [MIME.table]: bundle,

@@ -28,6 +28,8 @@ function tagEventData(dataset: string, change: TagChange): MimeData {
   const n = change.ids.length;
   return {
     [MIME.event]: event,
-    "text/plain": `${change.action === "add" ? "Tagged" : "Untagged"} ${formatCount(n)} sample${n === 1 ? "" : "s"} '${change.tag}'`,
+    "text/plain":
+      `${change.action === "add" ? "Tagged" : "Untagged"} ${formatCount(n)} sample${n === 1 ? "" : "s"} ` +
+      `'${change.tag}'`,
   };
 }

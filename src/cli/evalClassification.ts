@@ -28,7 +28,9 @@ export async function evalClassification(args: ParsedArgs): Promise<number> {
   }
   if (classes && classes.length !== probs?.length) {
     throw new BlindspotError({
-      message: `--classes names the classes of the --probs columns, one each: ${classes.length} classes for ${probs?.length ?? 0} columns`,
+      message:
+        `--classes names the classes of the --probs columns, one each: ${classes.length} classes for ` +
+        `${probs?.length ?? 0} columns`,
       hint: "give --probs the probability columns and --classes their class names, in the same order",
     });
   }
@@ -113,7 +115,8 @@ function requireColumns(t: Table, wanted: string[], option: string): void {
     fail(
       t.file,
       undefined,
-      `no column ${missing.map((c) => JSON.stringify(c)).join(", ")} (named by --${option}); the columns are ${[...t.columns].join(", ") || "none"}`,
+      `no column ${missing.map((c) => JSON.stringify(c)).join(", ")} (named by --${option}); the columns are ` +
+        `${[...t.columns].join(", ") || "none"}`,
       `name existing columns with --${option}`,
     );
   }
@@ -198,7 +201,9 @@ interface SumContext {
   unused: string[];
 }
 
-/** Rows left out and probabilities that do not sum to 1, on stderr: the results stand, but the input deserves a look. */
+/**
+ * Rows left out and probabilities that do not sum to 1, on stderr: the results stand, but the input deserves a look.
+ */
 function warn(file: string, ev: ClassificationEvaluation, sums: SumContext): void {
   const { total, byReason } = ev.skipped;
   if (total)
@@ -235,18 +240,21 @@ function describe(file: string, ev: ClassificationEvaluation): string {
     : "";
   const lines = [
     `${file}: ${ev.samples} rows, ${ev.evaluated} evaluated, ${ev.skipped.total} skipped${skipped}`,
-    `accuracy ${num(ev.accuracy)}  balanced accuracy ${num(ev.balancedAccuracy)}  macro F1 ${num(avg.macro.f1)}  weighted F1 ${num(avg.weighted.f1)}  kappa ${num(ev.kappa)}  MCC ${num(ev.mcc)}`,
+    `accuracy ${num(ev.accuracy)}  balanced accuracy ${num(ev.balancedAccuracy)}  macro F1 ${num(avg.macro.f1)}  ` +
+      `weighted F1 ${num(avg.weighted.f1)}  kappa ${num(ev.kappa)}  MCC ${num(ev.mcc)}`,
   ];
   if (p) {
     const auc = p.binary
       ? `ROC AUC ${num(p.binary.rocAuc)} (positive class ${p.binary.positive})  Brier ${num(p.binary.brier)}`
       : `ROC AUC ${num(p.rocAuc.ovrMacro)} (one-vs-rest macro; one-vs-one ${num(p.rocAuc.ovo)})`;
     lines.push(
-      `log loss ${num(p.logLoss)}  top-${p.topK.k} accuracy ${num(p.topK.accuracy)}  ${auc}  ECE ${num(p.calibration.ece)}  MCE ${num(p.calibration.mce)}`,
+      `log loss ${num(p.logLoss)}  top-${p.topK.k} accuracy ${num(p.topK.accuracy)}  ${auc}  ECE ` +
+        `${num(p.calibration.ece)}  MCE ${num(p.calibration.mce)}`,
     );
     const b = p.sweep.best;
     lines.push(
-      `best F1 on the ${p.sweep.score}: threshold ${num(b.threshold)} (precision ${num(b.precision)}, recall ${num(b.recall)}, F1 ${num(b.f1)})`,
+      `best F1 on the ${p.sweep.score}: threshold ${num(b.threshold)} (precision ${num(b.precision)}, recall ` +
+        `${num(b.recall)}, F1 ${num(b.f1)})`,
     );
   }
   const width = Math.max(5, ...ev.classes.map((c) => c.length));

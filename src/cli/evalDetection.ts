@@ -87,7 +87,8 @@ function describe(ev: DetectionEvaluation): string {
     const f = (v: unknown) => (typeof v === "number" ? v.toFixed(3) : "  -  ").padEnd(7);
     const c = (v: unknown) => String(v).padEnd(7);
     lines.push(
-      `  ${String(r.class).padEnd(20).slice(0, 20)}  ${f(r.AP)}${f(r.AP50)}${f(r.AR)}${c(r.truth)}${c(r.tp)}${c(r.fp)}${c(r.fn)}`,
+      `  ${String(r.class).padEnd(20).slice(0, 20)}  ` +
+        `${f(r.AP)}${f(r.AP50)}${f(r.AR)}${c(r.truth)}${c(r.tp)}${c(r.fp)}${c(r.fn)}`,
     );
   }
   return lines.join("\n");

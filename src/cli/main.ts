@@ -137,7 +137,8 @@ function formats(): number {
       .map(([k]) => k)
       .join(", ");
     console.log(
-      `${f.name.padEnd(14)} ${f.read ? "read" : "    "} ${f.write ? "write" : "     "}  ${f.description}\n${"".padEnd(27)}holds: ${holds}`,
+      `${f.name.padEnd(14)} ${f.read ? "read" : "    "} ${f.write ? "write" : "     "}  ` +
+        `${f.description}\n${"".padEnd(27)}holds: ${holds}`,
     );
   }
   return 0;
@@ -157,7 +158,8 @@ function describe(s: DatasetSummary, problems: readonly Problem[]): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(", ");
     lines.push(
-      `${f.name} (${f.kind}${f.predicted ? ", predicted" : ""}): ${f.count} labels: ${top}${Object.keys(f.labels).length > 12 ? ", ..." : ""}`,
+      `${f.name} (${f.kind}${f.predicted ? ", predicted" : ""}): ${f.count} labels: ` +
+        `${top}${Object.keys(f.labels).length > 12 ? ", ..." : ""}`,
     );
   }
   lines.push(`columns: ${s.columns.join(", ")}`);
@@ -182,7 +184,9 @@ export function run(argv: string[]): void {
       if (err instanceof BlindspotError) console.error(`error: ${err.message}`);
       else
         console.error(
-          `error: ${(err as Error)?.message ?? String(err)}\n  this is a bug in blindspot; please report it with the command you ran${process.env.BLINDSPOT_DEBUG ? `\n${(err as Error)?.stack}` : " (set BLINDSPOT_DEBUG=1 for details)"}`,
+          `error: ${(err as Error)?.message ?? String(err)}\n  this is a bug in blindspot; please report it with the ` +
+            `command you ran` +
+            `${process.env.BLINDSPOT_DEBUG ? `\n${(err as Error)?.stack}` : " (set BLINDSPOT_DEBUG=1 for details)"}`,
         );
       process.exitCode = 1;
     },

@@ -48,7 +48,9 @@ export function mergeLabels(target: Dataset, source: Dataset, sourceName: string
   if (orphans > 0) {
     throw new BlindspotError({
       file: sourceName,
-      message: `${orphans} labels are for ${unmatched.length} images that are not in the dataset (e.g. ${unmatched.slice(0, 3).join(", ")})`,
+      message:
+        `${orphans} labels are for ${unmatched.length} images that are not in the dataset (e.g. ` +
+        `${unmatched.slice(0, 3).join(", ")})`,
       hint: "check that these labels belong to this dataset; images are matched by id, path, then file name",
     });
   }

@@ -110,7 +110,8 @@ export function loadDataset(dir: string): Dataset {
     throw new BlindspotError({
       file,
       place: "version",
-      message: `dataset format version ${manifest.version} is newer than this blindspot understands (${FORMAT_VERSION})`,
+      message:
+        `dataset format version ${manifest.version} is newer than this blindspot understands ` + `(${FORMAT_VERSION})`,
       hint: "upgrade blindspot to read it",
     });
   }

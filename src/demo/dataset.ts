@@ -5,7 +5,9 @@ import { CLASSES, type SamplePlan } from "./types";
 
 export const MODEL_FIELD = "model";
 
-/** The dataset of a plan: one sample per image, ground-truth boxes then model boxes (truth.json relies on this order). */
+/**
+ * The dataset of a plan: one sample per image, ground-truth boxes then model boxes (truth.json relies on this order).
+ */
 export function buildDemoDataset(
   plans: readonly SamplePlan[],
   imagesDir: string,

@@ -42,7 +42,10 @@ export function countOf(n: number, share: number, min: number): number {
   return Math.max(min, Math.round(n * share));
 }
 
-/** Exact duplicates (returns sources and copies): the copy shares the source's scene, labels and file bytes; every other one crosses train -> test. */
+/**
+ * Exact duplicates (returns sources and copies): the copy shares the source's scene, labels and file bytes; every other
+ * one crosses train -> test.
+ */
 export function plantExactDuplicates(pool: SamplePool, count: number): SamplePlan[] {
   const touched: SamplePlan[] = [];
   for (let k = 0; k < count; k++) {

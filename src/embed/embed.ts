@@ -95,7 +95,8 @@ async function embed(ds: Dataset, options: EmbedOptions): Promise<Embeddings> {
   const batchSize = options.batchSize ?? (provider === "cuda" ? 32 : 8);
   const computation = {
     name: `embed-${card.name}`,
-    version: `${VERSION}-${model.sha256.slice(0, 16)}-${hashBytes(Buffer.from(JSON.stringify(card.input))).slice(0, 8)}`,
+    version:
+      `${VERSION}-${model.sha256.slice(0, 16)}-` + `${hashBytes(Buffer.from(JSON.stringify(card.input))).slice(0, 8)}`,
     width: card.output.dim,
   };
   const embed = embedder(session, card, model.path);
@@ -133,7 +134,9 @@ function embedder(session: ort.InferenceSession, card: ModelCard, file: string):
     if (!(data instanceof Float32Array) || data.length !== pixels.length * dim) {
       throw new BlindspotError({
         file,
-        message: `output ${card.output.name} gives ${data?.length ?? "no"} values for ${pixels.length} images, not ${dim} float32 per image`,
+        message:
+          `output ${card.output.name} gives ${data?.length ?? "no"} values for ${pixels.length} images, not ` +
+          `${dim} float32 per image`,
         hint: "fix output.name or output.dim in the model card",
       });
     }
@@ -188,7 +191,9 @@ interface CropItem {
   boxes: Box[];
 }
 
-/** One image's crops: cache keys of all its boxes, pixels of those not cached (null: the box is empty inside the image). */
+/**
+ * One image's crops: cache keys of all its boxes, pixels of those not cached (null: the box is empty inside the image).
+ */
 interface LoadedCrops {
   keys: string[];
   crops: Map<number, Uint8Array | null>;
@@ -322,7 +327,10 @@ function cropItems(ds: Dataset, field: string): CropItem[] {
   return items;
 }
 
-/** A box, widened by `context` of its size per side and clipped to the image, resized for the model; null when nothing is left. */
+/**
+ * A box, widened by `context` of its size per side and clipped to the image, resized for the model; null when nothing
+ * is left.
+ */
 async function crop(image: DecodedImage, b: Box, context: number, card: ModelCard): Promise<Uint8Array | null> {
   const left = Math.max(0, Math.floor(b.x - context * b.w)),
     top = Math.max(0, Math.floor(b.y - context * b.h));

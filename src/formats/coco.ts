@@ -144,8 +144,12 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
         kind: "duplicate-category",
         file,
         place: `categories[${i}]`,
-        message: `categories ${first} and ${c.id} are both named ${JSON.stringify(c.name)}; category ${c.id} is kept apart as ${JSON.stringify(name)}`,
-        hint: "give each category its own name, or merge the two categories (and their annotations' category_id) in the file",
+        message:
+          `categories ${first} and ${c.id} are both named ${JSON.stringify(c.name)}; category ${c.id} is kept ` +
+          `apart as ${JSON.stringify(name)}`,
+        hint:
+          "give each category its own name, or merge the two categories (and their annotations' category_id) " +
+          "in the file",
       });
     }
     idOfName.set(name, c.id);
@@ -202,7 +206,9 @@ async function readCoco(file: string, options: ReadOptions): Promise<Dataset> {
         sampleId,
         file,
         place,
-        message: `category_id ${typed ?? `${JSON.stringify(a.category_id)} is not in categories`}; kept with label ${label}`,
+        message:
+          `category_id ${typed ?? `${JSON.stringify(a.category_id)} is not in categories`}; kept with ` +
+          `label ${label}`,
         hint: typed
           ? "write category ids as numbers without quotes, as COCO does"
           : "add the category to the categories list, or fix category_id",
@@ -443,12 +449,14 @@ function buildCoco(ds: Dataset, field: string): { json: Entry; lost: string[] } 
   const lost: string[] = [];
   if (clashingObjects) {
     lost.push(
-      `attributes of ${clashingObjects} objects named like COCO's own annotation keys (${[...attrClashes].map(([k, n]) => `${k} ${n}x`).join(", ")}): coco writes the object's own values there`,
+      `attributes of ${clashingObjects} objects named like COCO's own annotation keys ` +
+        `(${[...attrClashes].map(([k, n]) => `${k} ${n}x`).join(", ")}): coco writes the object's own values there`,
     );
   }
   if (metaClashes.size) {
     lost.push(
-      `metadata values named like COCO's own image keys (${[...metaClashes].map(([k, n]) => `${k} ${n}x`).join(", ")}): coco writes the sample's own values there`,
+      `metadata values named like COCO's own image keys ` +
+        `(${[...metaClashes].map(([k, n]) => `${k} ${n}x`).join(", ")}): coco writes the sample's own values there`,
     );
   }
   const extra = (ds.info.coco ?? {}) as Entry;

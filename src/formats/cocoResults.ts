@@ -97,7 +97,8 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
       fail(
         file,
         place,
-        `expected a result {image_id, category_id, bbox, score}, found ${r === null ? "null" : Array.isArray(r) ? "a list" : `${typeof r} ${JSON.stringify(r)}`}`,
+        `expected a result {image_id, category_id, bbox, score}, found ` +
+          `${r === null ? "null" : Array.isArray(r) ? "a list" : `${typeof r} ${JSON.stringify(r)}`}`,
         `make entry ${place} a result object, or remove it from the list`,
       );
     }
@@ -153,7 +154,8 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
   }
   const refused = [
     unknownImages.size &&
-      `${total(unknownImages)} results refer to ${unknownImages.size} image ids not in the ground truth (${counted(unknownImages)})`,
+      `${total(unknownImages)} results refer to ${unknownImages.size} image ids not in the ground truth ` +
+        `(${counted(unknownImages)})`,
     unknownCategories.size &&
       `${total(unknownCategories)} results have ${unknownCategories.size} category ids not among the ground truth's ` +
         `categories (${counted(unknownCategories)})${typedNote(typedCategories)}`,
@@ -171,7 +173,9 @@ async function readResults(file: string, options: ReadOptions): Promise<Dataset>
     b.addProblem({
       kind: "duplicate-id",
       file,
-      message: `${repeated.reduce((n, [, k]) => n + k - 1, 0)} results repeat the id of another (${counted(new Map(repeated))}); all are kept`,
+      message:
+        `${repeated.reduce((n, [, k]) => n + k - 1, 0)} results repeat the id of another ` +
+        `(${counted(new Map(repeated))}); all are kept`,
       hint: "give each result its own id, or leave ids out (COCO evaluation numbers results itself)",
     });
   }

@@ -226,7 +226,8 @@ function manifestTable(ds: Dataset, file: string): ManifestTable {
     const changed = changes(data[k], back);
     if (changed)
       lost.push(
-        `${changed.count} values of column ${JSON.stringify(c)} (csv cells have no type: ${changed.example} when read back)`,
+        `${changed.count} values of column ${JSON.stringify(c)} (csv cells have no type: ${changed.example} ` +
+          `when read back)`,
       );
   });
   // Columns reading would take for label columns, or miss as one.
@@ -235,14 +236,16 @@ function manifestTable(ds: Dataset, file: string): ManifestTable {
   const taken = meta.filter(reread);
   if (taken.length)
     lost.push(
-      `metadata columns ${taken.map((c) => JSON.stringify(c)).join(", ")} (csv reads a column named label or ${GROUND_TRUTH}, one with a _confidence companion, or X_prob_Y as label columns)`,
+      `metadata columns ${taken.map((c) => JSON.stringify(c)).join(", ")} (csv reads a column named label or ` +
+        `${GROUND_TRUTH}, one with a _confidence companion, or X_prob_Y as label columns)`,
     );
   const missed = classification
     .filter((f) => f.name !== GROUND_TRUTH && !has(`${f.name}_confidence`))
     .map((f) => f.name);
   if (missed.length)
     lost.push(
-      `classification fields ${missed.map((c) => JSON.stringify(c)).join(", ")} (csv reads a column as a label field only when it is named ${GROUND_TRUTH} or has a _confidence column; these read back as metadata)`,
+      `classification fields ${missed.map((c) => JSON.stringify(c)).join(", ")} (csv reads a column as a label field ` +
+        `only when it is named ${GROUND_TRUTH} or has a _confidence column; these read back as metadata)`,
     );
   return { rows, lost };
 }

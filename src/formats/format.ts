@@ -37,7 +37,10 @@ export interface ReadOptions {
   classes?: string[];
   /** Dataset name (default: derived from the path). */
   name?: string;
-  /** `header` (default) checks every image is there and its header reads (size, corruption); `exists` only stats the files; `none` skips. */
+  /**
+   * `header` (default) checks every image is there and its header reads (size, corruption); `exists` only stats the
+   * files; `none` skips.
+   */
   checkImages?: "none" | "exists" | "header";
   /**
    * The dataset the labels refer to, for formats that name images and classes by ids defined

@@ -133,7 +133,9 @@ function planImageFolder(ds: Dataset, out: string, options: WriteOptions): Image
     const tops = new Set(written.map((i) => String(labels[i]).split("/")[0]));
     if (tops.size && [...tops].every((t) => SPLIT_NAMES.has(t.toLowerCase()))) {
       plan.lost.push(
-        `the classes of ${written.length} images (${[...tops].sort().join(", ")}): every top class folder is a split name, so an image folder reads them back as splits without classes (rename a class, e.g. add one that is not train, val, valid, validation or test)`,
+        `the classes of ${written.length} images (${[...tops].sort().join(", ")}): every top class folder is a split ` +
+          `name, so an image folder reads them back as splits without classes (rename a class, e.g. add one that is ` +
+          `not train, val, valid, validation or test)`,
       );
     }
   }
@@ -160,7 +162,12 @@ function classificationField(ds: Dataset, out: string, options: WriteOptions): s
     fail(
       out,
       field,
-      `label field ${field} ${kind !== undefined && kind !== "classification" ? `holds ${kind}, not classification labels` : "has no classification labels"}, so nothing was written`,
+      `label field ${field} ` +
+        `${
+          kind !== undefined && kind !== "classification"
+            ? `holds ${kind}, not classification labels`
+            : "has no classification labels"
+        }, so nothing was written`,
       `pick a classification field with --field: ${classified.join(", ")}`,
     );
   const fields = ds.fields.length
@@ -169,9 +176,11 @@ function classificationField(ds: Dataset, out: string, options: WriteOptions): s
   fail(
     out,
     undefined,
-    `the dataset has no classification labels (${fields}), and an image folder holds only one class per image, so nothing was written`,
+    `the dataset has no classification labels (${fields}), and an image folder holds only one class per image, so ` +
+      `nothing was written`,
     ds.fields.some((f) => f.kind === "detections")
-      ? `write the boxes to a detection format instead, e.g. --to coco ${out.replace(/[\\/]+$/, "")}.json, or --to yolo or voc with the folder ${out}`
+      ? `write the boxes to a detection format instead, e.g. --to coco ${out.replace(/[\\/]+$/, "")}.json, or --to ` +
+          `yolo or voc with the folder ${out}`
       : "give the samples a classification field first, or write to a format that needs none, e.g. --to jsonl",
   );
 }
@@ -192,13 +201,15 @@ function splitFolders(rows: number[], splits: ArrayLike<string | null>, lost: st
         .map((s) => JSON.stringify(s))
         .join(", ") + (unknown.length > 5 ? ", ..." : "");
     lost.push(
-      `the splits of ${named.length} images (written without split folders): an image folder reads back only train, val, valid, validation and test as splits, not ${shown}`,
+      `the splits of ${named.length} images (written without split folders): an image folder reads back only train, ` +
+        `val, valid, validation and test as splits, not ${shown}`,
     );
     return false;
   }
   if (named.length < rows.length) {
     lost.push(
-      `the splits of ${named.length} images (written without split folders): ${rows.length - named.length} other images have no split, and an image folder has split folders for all images or for none`,
+      `the splits of ${named.length} images (written without split folders): ${rows.length - named.length} other ` +
+        `images have no split, and an image folder has split folders for all images or for none`,
     );
     return false;
   }
@@ -215,8 +226,12 @@ function classFolders(label: string, out: string): { name: string; what: string 
       throw new BlindspotError({
         file: out,
         place: "class",
-        message: `class ${JSON.stringify(label)} cannot be written as nested class folders: ${JSON.stringify(part)} cannot be a folder name`,
-        hint: 'an image folder writes each "/" of a class as a sub-folder; rename the class so that every part is a folder name (not empty, not . or .., no backslash), or write to a single-file format such as jsonl or coco',
+        message:
+          `class ${JSON.stringify(label)} cannot be written as nested class folders: ${JSON.stringify(part)} ` +
+          `cannot be a folder name`,
+        hint:
+          'an image folder writes each "/" of a class as a sub-folder; rename the class so that every part is a ' +
+          "folder name (not empty, not . or .., no backslash), or write to a single-file format such as jsonl or coco",
       });
     }
   });

@@ -54,7 +54,8 @@ export const jsonl: Format = {
     const shadowed = metadataColumns(ds).filter((c) => labels.has(c));
     return shadowed.length
       ? [
-          `metadata columns ${shadowed.map((c) => JSON.stringify(c)).join(", ")} (named like a label field, whose labels jsonl writes under that key)`,
+          `metadata columns ${shadowed.map((c) => JSON.stringify(c)).join(", ")} (named like a label field, whose ` +
+            `labels jsonl writes under that key)`,
         ]
       : [];
   },
@@ -169,7 +170,8 @@ function readHeader(file: string, place: string, h: unknown): Header {
       file,
       where(""),
       invalid,
-      'the first line {"blindspot": {...}} holds the version, categories, info, fields and metadata; remove the line or fix it',
+      'the first line {"blindspot": {...}} holds the version, categories, info, fields and metadata; remove the ' +
+        "line or fix it",
     );
   const version = h.version;
   if (typeof version !== "number")
@@ -227,7 +229,8 @@ function readHeader(file: string, place: string, h: unknown): Header {
           file,
           where(`.fields[${i}]`),
           invalid,
-          'a field is {name: text (not a core key), kind: "detections" or "classification", predicted: true or false, classes?: [text]}',
+          'a field is {name: text (not a core key), kind: "detections" or "classification", predicted: true or ' +
+            "false, classes?: [text]}",
         );
       const e = f as Entry;
       return {
@@ -364,7 +367,9 @@ function readObject(file: string, place: string, o: unknown, b: DatasetBuilder, 
         sampleId,
         file,
         place,
-        message: `the object's key ${JSON.stringify(key)} and attributes.${key} differ; kept attributes.${key} (${JSON.stringify(attributes[key])}), not ${JSON.stringify(v)}`,
+        message:
+          `the object's key ${JSON.stringify(key)} and attributes.${key} differ; kept attributes.${key} ` +
+          `(${JSON.stringify(attributes[key])}), not ${JSON.stringify(v)}`,
         hint: `keep one of the two values in the labels file`,
       });
     }

@@ -303,7 +303,9 @@ function addCategories(b: DatasetBuilder, list: Category[], file: string, mismat
       kind: "category-mismatch",
       file,
       place: CATEGORIES_KEY,
-      message: `category ${JSON.stringify(c.name)} has id ${c.id} here, but in an earlier file ${was}; the earlier id is kept`,
+      message:
+        `category ${JSON.stringify(c.name)} has id ${c.id} here, but in an earlier file ${was}; the ` +
+        `earlier id is kept`,
       hint: "give every file the same categories list (or remove the lists: ids are then numbered in order)",
     });
   }
@@ -521,7 +523,8 @@ function planLabelme(ds: Dataset, output: string, options: WriteOptions): Labelm
   if (polyDropped) lost.push(polygonsDroppedLine(polyDropped, "labelme"));
   if (attrLost)
     lost.push(
-      `${attrLost} object attributes that labelme cannot hold (a group_id that is not an integer, a non-text description, or a name labelme reserves)`,
+      `${attrLost} object attributes that labelme cannot hold (a group_id that is not an integer, a non-text ` +
+        `description, or a name labelme reserves)`,
     );
   if (metaLost) lost.push(`${metaLost} metadata values named like LabelMe's own keys (labelme cannot hold them)`);
   return { o, target, imagePath, dropped, attrsOf, meta, categories, lost };

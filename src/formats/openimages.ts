@@ -148,7 +148,8 @@ async function readOpenImages(input: string, options: ReadOptions): Promise<Data
       file,
       undefined,
       "Open Images boxes are fractions of the image size, so the images are needed to read them",
-      "pass --images with the folder that holds the images (the `images` option): their sizes are read from the image headers",
+      "pass --images with the folder that holds the images (the `images` option): their sizes are read from the " +
+        "image headers",
     );
   }
   const text = readText(file);
@@ -333,7 +334,8 @@ class Changes {
     say("number", "attribute values that are numbers other than integers (openimages reads them back as text; %s)");
     say(
       "text",
-      "attribute values that are text reading back as a number or without their spaces at the ends (openimages reads integer cells as numbers and trims cells; %s)",
+      "attribute values that are text reading back as a number or without their spaces at the ends (openimages reads " +
+        "integer cells as numbers and trims cells; %s)",
     );
     say(
       "structured",
@@ -424,12 +426,14 @@ async function planOpenImages(ds: Dataset, output: string, options: WriteOptions
   if (predicted && !readAsPredicted) {
     lost.push(
       scored > 0
-        ? `predictions ${JSON.stringify(field)}: their ${ones} scores, all 1 (openimages reads a file whose scores are all 1 as ground truth without scores, as the official human-verified boxes are)`
+        ? `predictions ${JSON.stringify(field)}: their ${ones} scores, all 1 (openimages reads a file whose scores ` +
+            `are all 1 as ground truth without scores, as the official human-verified boxes are)`
         : `predictions ${JSON.stringify(field)} without scores (openimages reads them back as ground truth)`,
     );
   } else if (!predicted && readAsPredicted) {
     lost.push(
-      `ground truth ${JSON.stringify(field)} with ${scored} scores (openimages reads a file with scores other than 1 as predictions)`,
+      `ground truth ${JSON.stringify(field)} with ${scored} scores (openimages reads a file with scores other than 1 ` +
+        `as predictions)`,
     );
   }
   return { o, file, header: [...COLUMNS, ...extra], W, H, attrsOf, lost };

@@ -54,7 +54,8 @@ function textBoxes(box: BoxLayout): Format {
   const layout: BoxLineLayout = { box, confidence: "after-class" };
   return {
     name: `txt-${box}`,
-    description: `text file per image: class [confidence] ${BOX_VALUES[box]}${box === "rel-cxcywh" ? " (normalised)" : ""}`,
+    description:
+      `text file per image: class [confidence] ` + `${BOX_VALUES[box]}${box === "rel-cxcywh" ? " (normalised)" : ""}`,
     reads: "folder",
     holds: {
       boxes: true,
@@ -140,7 +141,9 @@ function textTarget(
       names,
       fileOf,
       extra: [[path.join(out, CLASSES_FILE), names.join("\n") + "\n"]],
-      hint: "text box files are named after the image's file name without its folders; give the images distinct file names, or write to a format that keeps folders (coco, jsonl, yolo with splits)",
+      hint:
+        "text box files are named after the image's file name without its folders; give the images distinct file " +
+        "names, or write to a format that keeps folders (coco, jsonl, yolo with splits)",
     },
   };
 }
@@ -219,8 +222,12 @@ export async function readBoxFiles(src: BoxFiles, options: ReadOptions): Promise
         kind: "ambiguous-image",
         sampleId: id,
         file,
-        message: `no image at ${key}.*, and ${match.candidates.length} images have its name (${match.candidates.slice(0, 5).join(", ")}${match.candidates.length > 5 ? ", ..." : ""}): none was chosen`,
-        hint: "put the label file at the same relative path as its image (labels/<split>/a.txt for images/<split>/a.jpg), or give the images distinct names",
+        message:
+          `no image at ${key}.*, and ${match.candidates.length} images have its name ` +
+          `(${match.candidates.slice(0, 5).join(", ")}${match.candidates.length > 5 ? ", ..." : ""}): none was chosen`,
+        hint:
+          "put the label file at the same relative path as its image (labels/<split>/a.txt for " +
+          "images/<split>/a.jpg), or give the images distinct names",
       });
     }
     readText(file)
@@ -298,8 +305,12 @@ function refuseExtraClash(
       .join(", ") + (clashes.length > 3 ? ", ..." : "");
   throw new BlindspotError({
     file: out,
-    message: `${clashes.length === 1 ? "an image" : `${clashes.length} images`} (${named}) would write ${clashes.length === 1 ? "its" : "their"} boxes to ${file}, which holds the class list, so nothing was written`,
-    hint: `rename the image${clashes.length === 1 ? "" : "s"} (box files are named after the image), or write to a format that keeps the class list apart (yolo, coco, jsonl)`,
+    message:
+      `${clashes.length === 1 ? "an image" : `${clashes.length} images`} (${named}) would write ` +
+      `${clashes.length === 1 ? "its" : "their"} boxes to ${file}, which holds the class list, so nothing was written`,
+    hint:
+      `rename the image${clashes.length === 1 ? "" : "s"} (box files are named after the image), or write to a ` +
+      `format that keeps the class list apart (yolo, coco, jsonl)`,
   });
 }
 

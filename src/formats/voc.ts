@@ -207,7 +207,9 @@ async function readVoc(input: string, options: ReadOptions): Promise<Dataset> {
         file,
         place: "<object>",
         message: `not loaded: ${what} of objects`,
-        hint: "blindspot reads an object's name, bndbox, pose, truncated, difficult, occluded and <attributes>; the action flags and other elements are left out",
+        hint:
+          "blindspot reads an object's name, bndbox, pose, truncated, difficult, occluded and <attributes>; the " +
+          "action flags and other elements are left out",
       });
     }
     doc.objects.forEach((obj, k) => {
@@ -290,7 +292,8 @@ function vocFiles(ds: Dataset, out: string, options: WriteOptions): VocOutput {
     out,
     annFiles,
     filepaths,
-    "VOC names each annotation file after its image's file name without folders and extension; give these images distinct file names, or write to a format that keeps folders (coco, jsonl, cvat)",
+    "VOC names each annotation file after its image's file name without folders and extension; give these images " +
+      "distinct file names, or write to a format that keeps folders (coco, jsonl, cvat)",
   );
 
   const esc = { invalid: 0 };
@@ -316,12 +319,16 @@ function vocFiles(ds: Dataset, out: string, options: WriteOptions): VocOutput {
         y = o.y[r];
       return (
         `\t<object>\n\t\t<name>${e(o.label[r])}</name>\n${own.join("")}\t\t<bndbox>\n` +
-        `\t\t\t<xmin>${x}</xmin>\n\t\t\t<ymin>${y}</ymin>\n\t\t\t<xmax>${exactCorner(x, o.w[r])}</xmax>\n\t\t\t<ymax>${exactCorner(y, o.h[r])}</ymax>\n\t\t</bndbox>\n` +
+        `\t\t\t<xmin>${x}</xmin>\n\t\t\t<ymin>${y}</ymin>\n\t\t\t<xmax>${exactCorner(x, o.w[r])}</xmax>\n\t\t\t<ymax>` +
+        `${exactCorner(y, o.h[r])}</ymax>\n\t\t</bndbox>\n` +
         (extra.length ? `\t\t<attributes>\n${extra.join("")}\t\t</attributes>\n` : "") +
         "\t</object>\n"
       );
     });
-    const xml = `<annotation>\n\t<filename>${e(filepaths[i])}</filename>\n\t<size>\n\t\t<width>${widths[i] ?? ""}</width>\n\t\t<height>${heights[i] ?? ""}</height>\n\t\t<depth>3</depth>\n\t</size>\n${objects.join("")}</annotation>\n`;
+    const xml =
+      `<annotation>\n\t<filename>${e(filepaths[i])}</filename>\n\t<size>\n\t\t<width>${widths[i] ?? ""}</` +
+      `width>\n\t\t<height>${heights[i] ?? ""}</height>\n\t\t<depth>3</depth>\n\t</size>\n${objects.join("")}</` +
+      `annotation>\n`;
     files.push([annFiles[i], xml]);
     const split = splits[i];
     if (split === null) continue;
@@ -352,34 +359,42 @@ function vocFiles(ds: Dataset, out: string, options: WriteOptions): VocOutput {
   const report: string[] = [];
   if (lost.typedCount)
     report.push(
-      `${lost.typedCount} attribute values that are text reading back as a number or true/false (voc attribute values are text; attributes ${[...lost.typed].slice(0, 5).join(", ")})`,
+      `${lost.typedCount} attribute values that are text reading back as a number or true/false (voc attribute ` +
+        `values are text; attributes ${[...lost.typed].slice(0, 5).join(", ")})`,
     );
   if (lost.structured)
     report.push(
-      `${lost.structured} attribute values that are lists or objects (voc writes them as JSON text, which reads back as text)`,
+      `${lost.structured} attribute values that are lists or objects (voc writes them as JSON text, which reads ` +
+        `back as text)`,
     );
   if (lost.nulls) report.push(`${lost.nulls} empty (null) attribute values (voc cannot hold them)`);
   if (restructured.flattened)
     report.push(
-      `${restructured.flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (voc has no nesting: they read back flat)`,
+      `${restructured.flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes ` +
+        `them) written as attributes of their own (voc has no nesting: they read back flat)`,
     );
   if (restructured.shadowed)
     report.push(
-      `${restructured.shadowed} nested attribute values named like an attribute of the object itself (voc keeps the object's own)`,
+      `${restructured.shadowed} nested attribute values named like an attribute of the object itself (voc keeps the ` +
+        `object's own)`,
     );
   if (lost.noSplit)
     report.push(
-      `${lost.noSplit} samples' splits named "${NO_SPLIT}" (voc reads ImageSets/Main/${NO_SPLIT}.txt as samples without a split)`,
+      `${lost.noSplit} samples' splits named "${NO_SPLIT}" (voc reads ImageSets/Main/${NO_SPLIT}.txt as samples ` +
+        `without a split)`,
     );
   if (lost.unlisted)
     report.push(
-      `${lost.unlisted} samples' splits (their file names have spaces at the ends or line breaks, which a VOC split list cannot hold)`,
+      `${lost.unlisted} samples' splits (their file names have spaces at the ends or line breaks, which a VOC split ` +
+        `list cannot hold)`,
     );
   if (esc.invalid) report.push(`${esc.invalid} characters that XML cannot hold (written as U+FFFD)`);
   return { files, lost: report };
 }
 
-/** The text an attribute value is written as, or null when VOC cannot hold it; counts what does not read back the same. */
+/**
+ * The text an attribute value is written as, or null when VOC cannot hold it; counts what does not read back the same.
+ */
 function attributeText(
   key: string,
   v: unknown,

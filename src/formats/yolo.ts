@@ -313,7 +313,8 @@ async function writeYolo(ds: Dataset, out: string, options: WriteOptions): Promi
   const names = classNames(ds, fieldLabels(fieldObjects(ds, field)));
   const filepaths = values<string>(ds.samples, "filepath"),
     splits = values<string | null>(ds.samples, "split");
-  const yaml = `# class names in index order\nnames:\n${names.map((n, i) => `  ${i}: ${JSON.stringify(n)}`).join("\n")}\n`;
+  const yaml =
+    `# class names in index ` + `order\nnames:\n${names.map((n, i) => `  ${i}: ${JSON.stringify(n)}`).join("\n")}\n`;
   const files = await writeBoxFiles(ds, field, out, {
     layout: YOLO_LINES,
     names,
@@ -325,7 +326,9 @@ async function writeYolo(ds: Dataset, out: string, options: WriteOptions): Promi
         `${safeName(stem(filepaths[i]), "image file name", out)}.txt`,
       ),
     extra: [[path.join(out, "data.yaml"), yaml]],
-    hint: "YOLO names each label file after its image's file name (without folders) in its split's folder; give these images distinct file names or different splits",
+    hint:
+      "YOLO names each label file after its image's file name (without folders) in its split's folder; give " +
+      "these images distinct file names or different splits",
   });
   return { files, dropped: [] };
 }

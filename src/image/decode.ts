@@ -253,8 +253,10 @@ function tooLarge(name: string, width: number, height: number, maxPixels: number
   return new ImageError(
     "image-too-large",
     name,
-    `the image is ${width} x ${height} (${((width * height) / 1e6).toFixed(0)} megapixels), over the limit of ${(maxPixels / 1e6).toFixed(0)} megapixels`,
-    "downscale the image, or raise maxPixels if the machine has the memory (about 3 bytes per pixel, several images in flight)",
+    `the image is ${width} x ${height} (${((width * height) / 1e6).toFixed(0)} megapixels), over the limit of ` +
+      `${(maxPixels / 1e6).toFixed(0)} megapixels`,
+    "downscale the image, or raise maxPixels if the machine has the memory (about 3 bytes per pixel, several " +
+      "images in flight)",
   );
 }
 

@@ -37,7 +37,10 @@ export interface ImageFile {
  * every core instead of the calling thread).
  */
 export interface FileComputation extends Computation {
-  /** The rows of a batch of files, in order; each file that cannot be decoded has an ImageError instead (its row is ignored). */
+  /**
+   * The rows of a batch of files, in order; each file that cannot be decoded has an ImageError instead (its row is
+   * ignored).
+   */
   computeFiles: (files: ImageFile[]) => Promise<{ rows: Float32Array; errors: (ImageError | null)[] }>;
   /**
    * Batches computed at once (default 1). More than one keeps worker threads busy while a

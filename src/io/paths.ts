@@ -26,7 +26,9 @@ export function resolveImagePath(imagesDir: string, filepath: string): string {
     throw new BlindspotError({
       file: filepath,
       message: `image path leaves the images folder ${root}`,
-      hint: "image paths in annotation files must be relative to the images folder; move the image inside it or pass --images with a folder that contains it",
+      hint:
+        "image paths in annotation files must be relative to the images folder; move the image inside it or pass " +
+        "--images with a folder that contains it",
     });
   }
   return full;
@@ -42,7 +44,9 @@ export function safeName(name: string, what: string, where: string): string {
       file: where,
       place: what,
       message: `${what} ${JSON.stringify(name)} cannot be used as a file or folder name`,
-      hint: `rename the ${what} (no slashes, not empty, not . or ..), or write to a single-file format such as jsonl or coco`,
+      hint:
+        `rename the ${what} (no slashes, not empty, not . or ..), or write to a single-file format such as ` +
+        `jsonl or coco`,
     });
   }
   return name;

@@ -129,16 +129,20 @@ function readModel(file: string): Uint8Array {
 /** onnxruntime's messages when the CUDA provider library, or CUDA/cuDNN under it, is missing. */
 function isProviderLoadError(err: unknown): boolean {
   const m = String((err as Error)?.message ?? err);
-  return /Failed to load (shared )?library|cannot open shared object|libonnxruntime_providers|libcudnn|libcublas|libcudart/i.test(
-    m,
-  );
+  return new RegExp(
+    /Failed to load (shared )?library|cannot open shared object/.source +
+      "|" +
+      /libonnxruntime_providers|libcudnn|libcublas|libcudart/.source,
+    "i",
+  ).test(m);
 }
 
 function cudaError(cause: unknown): BlindspotError {
   return new BlindspotError({
     message: `the CUDA execution provider could not be loaded: ${(cause as Error)?.message ?? String(cause)}`,
     hint:
-      "onnxruntime-node needs its CUDA 12 provider files (reinstall with `npm install onnxruntime-node --onnxruntime-node-install=cuda12`, " +
+      "onnxruntime-node needs its CUDA 12 provider files (reinstall with `npm install onnxruntime-node " +
+      "--onnxruntime-node-install=cuda12`, " +
       'online) plus CUDA 12 and cuDNN 9 libraries on the library path; or use provider "auto" or "cpu"',
     cause,
   });

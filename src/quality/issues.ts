@@ -271,7 +271,9 @@ export function flagQuality(
   if (!rel) {
     throw new BlindspotError({
       place: "mode",
-      message: `mode "dataset" needs at least ${MIN_RELATIVE_IMAGES} scored images, the dataset has ${scored.filter(Boolean).length}`,
+      message:
+        `mode "dataset" needs at least ${MIN_RELATIVE_IMAGES} scored images, the dataset has ` +
+        `${scored.filter(Boolean).length}`,
       hint: 'flag a small set with Cleanvision\'s thresholds: flagQuality(ds) or { mode: "cleanvision" }',
     });
   }

@@ -126,7 +126,9 @@ function centredUnit(raw: Uint8Array, out: Float32Array, at: number): void {
   for (let d = 0; d < cells.length; d++) out[at + d] = (cells[d] - mean) * scale;
 }
 
-/** One pass of [1 2 1] x [1 2 1] / 16 over the THUMB_SIDE x THUMB_SIDE cells; the kernel is renormalised at the borders. */
+/**
+ * One pass of [1 2 1] x [1 2 1] / 16 over the THUMB_SIDE x THUMB_SIDE cells; the kernel is renormalised at the borders.
+ */
 function smooth(cells: Uint8Array): Float64Array {
   const S = THUMB_SIDE,
     w = [1, 2, 1];

@@ -43,7 +43,10 @@ export function laplacianSums(gray: Uint8Array, width: number, height: number): 
   return { sum, sumSquares };
 }
 
-/** Population variance of n values from their exact integer sum and sum of squares (one rounding of the exact n*S2 - S1^2). */
+/**
+ * Population variance of n values from their exact integer sum and sum of squares (one rounding of the exact n*S2 -
+ * S1^2).
+ */
 export function varianceOfSums(sum: number, sumSquares: number, n: number): number {
   return Number(BigInt(n) * BigInt(sumSquares) - BigInt(sum) * BigInt(sum)) / (n * n);
 }

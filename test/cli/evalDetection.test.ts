@@ -4,7 +4,10 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir, VOC_CLASSES } from "../helpers/data";
 
-/** `blindspot eval detection`: pycocotools' numbers as JSON or as its printout, and bad input refused or warned about with counts. */
+/**
+ * `blindspot eval detection`: pycocotools' numbers as JSON or as its printout, and bad input refused or warned about
+ * with counts.
+ */
 const BIN = path.resolve(__dirname, "../../bin/blindspot.js");
 const FAKE = path.join(SHARED, "coco-fake100");
 

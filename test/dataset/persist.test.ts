@@ -85,11 +85,14 @@ describe("save and load", () => {
     const n = 200_000;
     saveDataset(versioned(1, 50), dir);
     // The child saves version 2 (a large dataset) over and over; it is killed at varied moments.
-    const child = `
-      const { DatasetBuilder } = require(${JSON.stringify(path.resolve(__dirname, "../../dist/src/dataset/builder.js"))});
+    const child =
+      `
+      const { DatasetBuilder } = ` +
+      `require(${JSON.stringify(path.resolve(__dirname, "../../dist/src/dataset/builder.js"))});
       const { saveDataset } = require(${JSON.stringify(path.resolve(__dirname, "../../dist/src/dataset/persist.js"))});
       const b = new DatasetBuilder("v2", null);
-      for (let i = 0; i < ${n}; i++) b.addSample({ filepath: "img" + i + ".jpg", fields: { version: 2, weather: "w" + (i % 9) } });
+      for (let i = 0; i < ${n}; i++) b.addSample({ filepath: "img" + i + ".jpg", fields: { version: 2, weather: "w" ` +
+      `+ (i % 9) } });
       const ds = b.build();
       process.stdout.write("ready\\n");
       for (;;) { saveDataset(ds, ${JSON.stringify(dir)}); process.stdout.write("saved\\n"); }

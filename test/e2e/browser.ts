@@ -8,7 +8,8 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(
-      `${CHROMIUM} not found: install Debian's chromium package (apt-get install -y chromium; npm test does this as root)`,
+      `${CHROMIUM} not found: install Debian's chromium package (apt-get install -y chromium; npm test does ` +
+        `this as root)`,
     );
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -23,7 +23,8 @@ interface Cell {
 const SETUP = [
   `import * as bs from "blindspot";`,
   `const b = new bs.DatasetBuilder("cams", null);`,
-  `for (const camera of ["cam_a", "cam_b"]) b.addSample({ filepath: camera + ".jpg", width: 8, height: 8, fields: { camera } });`,
+  `for (const camera of ["cam_a", "cam_b"]) b.addSample({ filepath: camera + ".jpg", width: 8, height: 8, fields: { ` +
+    `camera } });`,
   `const ds = b.build();`,
 ].join("\n");
 const MISTYPED = `ds.where("camra", "cam_a").count()`;

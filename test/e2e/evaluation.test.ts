@@ -61,7 +61,8 @@ describe("evaluation notebook in JupyterLab", () => {
     expect(picked).toMatchObject({ x: ["(background)"], y: ["car"] });
     await shot("08-matrix-click");
     const expected = await kernelNumber(
-      `new Set(ev.matchTable().filter("d => d.truth === 'car' && d.predicted === '(background)'").array("sample_id")).size`,
+      `new Set(ev.matchTable().filter("d => d.truth === 'car' && d.predicted === ` +
+        `'(background)'").array("sample_id")).size`,
     );
     expect(expected).toBeGreaterThan(0);
     const grid = cell.locator('[data-blindspot="grid"]');
@@ -70,8 +71,10 @@ describe("evaluation notebook in JupyterLab", () => {
     await shot("09-grid-of-missed-cars");
     // The planted misses of the weak camera are all there (as samples of the grid's filter).
     const plantedShown = await kernelNumber(
-      `const missedCars = new Set(JSON.parse(require("fs").readFileSync("demo-data/demo2000/truth.json", "utf8")).subgroup.missed.filter((m: any) => m.label === "car").map((m: any) => m.sampleId));
-       const fnCars = new Set(ev.matchTable().filter("d => d.truth === 'car' && d.predicted === '(background)'").array("sample_id"));
+      `const missedCars = new Set(JSON.parse(require("fs").readFileSync("demo-data/demo2000/truth.json", ` +
+        `"utf8")).subgroup.missed.filter((m: any) => m.label === "car").map((m: any) => m.sampleId));
+       const fnCars = new Set(ev.matchTable().filter("d => d.truth === 'car' && d.predicted === ` +
+        `'(background)'").array("sample_id"));
        console.log([...missedCars].filter((s) => !fnCars.has(s)).length);`,
     );
     expect(plantedShown).toBe(0);

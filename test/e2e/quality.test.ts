@@ -106,7 +106,8 @@ describe("quality notebook in JupyterLab", () => {
     await grid.scrollIntoViewIfNeeded();
     await grid.locator("[data-id] img").first().waitFor();
     const planted = await kernelJson<{ sampleId: string; duplicateOf: string }[]>(
-      `console.log(JSON.stringify(JSON.parse(require("fs").readFileSync("demo-data/demo500/truth.json", "utf8")).duplicates.exact))`,
+      `console.log(JSON.stringify(JSON.parse(require("fs").readFileSync("demo-data/demo500/truth.json", ` +
+        `"utf8")).duplicates.exact))`,
     );
     expect(planted.length).toBeGreaterThanOrEqual(3);
     await grid.scrollIntoViewIfNeeded();
@@ -124,30 +125,36 @@ describe("quality notebook in JupyterLab", () => {
     await shot("05-exact-duplicate-groups");
   });
 
-  it("the near-duplicate grid groups the samples as the kernel's quality_near_duplicate_group does, each planted near copy with its source", async () => {
-    const grid = outputOf(NEAR, "grid");
-    await grid.scrollIntoViewIfNeeded();
-    await grid.locator("[data-id] img").first().waitFor();
-    const kernel = await kernelJson<Record<string, number>>(
-      `const ids = ds.samples.array("id") as string[], g = ds.samples.array("quality_near_duplicate_group") as (number | null)[];
+  it(
+    "the near-duplicate grid groups the samples as the kernel's quality_near_duplicate_group does, each planted " +
+      "near copy with its source",
+    async () => {
+      const grid = outputOf(NEAR, "grid");
+      await grid.scrollIntoViewIfNeeded();
+      await grid.locator("[data-id] img").first().waitFor();
+      const kernel = await kernelJson<Record<string, number>>(
+        `const ids = ds.samples.array("id") as string[], g = ds.samples.array("quality_near_duplicate_group") as ` +
+          `(number | null)[];
        console.log(JSON.stringify(Object.fromEntries(ids.flatMap((id, i) => (g[i] === null ? [] : [[id, g[i]]])))));`,
-    );
-    expect(Object.keys(kernel).length).toBeGreaterThanOrEqual(4);
-    await grid.scrollIntoViewIfNeeded();
-    expect(await shownCount(grid)).toBe(Object.keys(kernel).length);
-    const groups = await tileGroups(grid);
-    expect(Object.keys(groups).sort()).toEqual(Object.keys(kernel).sort());
-    for (const [id, g] of Object.entries(kernel)) expect(groups[id]).toBe(String(g));
-    // Mode "dataset" puts every planted near copy with its source.
-    const planted = await kernelJson<{ sampleId: string; duplicateOf: string }[]>(
-      `console.log(JSON.stringify(JSON.parse(require("fs").readFileSync("demo-data/demo500/truth.json", "utf8")).duplicates.near))`,
-    );
-    expect(planted.length).toBeGreaterThanOrEqual(3);
-    for (const { sampleId, duplicateOf } of planted)
-      expect([sampleId, groups[sampleId]]).toEqual([sampleId, groups[duplicateOf]]);
-    await grid.evaluate((el) => el.scrollIntoView({ block: "start" }));
-    await shot("06-near-duplicate-groups");
-  });
+      );
+      expect(Object.keys(kernel).length).toBeGreaterThanOrEqual(4);
+      await grid.scrollIntoViewIfNeeded();
+      expect(await shownCount(grid)).toBe(Object.keys(kernel).length);
+      const groups = await tileGroups(grid);
+      expect(Object.keys(groups).sort()).toEqual(Object.keys(kernel).sort());
+      for (const [id, g] of Object.entries(kernel)) expect(groups[id]).toBe(String(g));
+      // Mode "dataset" puts every planted near copy with its source.
+      const planted = await kernelJson<{ sampleId: string; duplicateOf: string }[]>(
+        `console.log(JSON.stringify(JSON.parse(require("fs").readFileSync("demo-data/demo500/truth.json", ` +
+          `"utf8")).duplicates.near))`,
+      );
+      expect(planted.length).toBeGreaterThanOrEqual(3);
+      for (const { sampleId, duplicateOf } of planted)
+        expect([sampleId, groups[sampleId]]).toEqual([sampleId, groups[duplicateOf]]);
+      await grid.evaluate((el) => el.scrollIntoView({ block: "start" }));
+      await shot("06-near-duplicate-groups");
+    },
+  );
 
   it("brushing the map leaves exactly the brushed samples in the grid and in the duplicate groups", async () => {
     const map = outputOf(MAP, "chart");

@@ -61,7 +61,8 @@ describe("quickstart notebook in JupyterLab", () => {
       [y0, y1] = brush.y;
     await shot("02-brush");
     const expected = await kernelNumber(
-      `ds.filter(\`d => d.mean_box_size >= ${x0} && d.mean_box_size <= ${x1} && d.model_confidence >= ${y0} && d.model_confidence <= ${y1}\`).count()`,
+      `ds.filter(\`d => d.mean_box_size >= ${x0} && d.mean_box_size <= ${x1} && d.model_confidence >= ${y0} && ` +
+        `d.model_confidence <= ${y1}\`).count()`,
     );
     expect(expected).toBeGreaterThan(0);
     const grid = outputOf("await bs.show(ds, {", "grid");
@@ -127,8 +128,10 @@ describe("quickstart notebook in JupyterLab", () => {
   it(`a label ${XSS} renders as text and runs nothing (e)`, async () => {
     const code = [
       `const evil = new bs.DatasetBuilder("evil", "demo-data/demo2000/images");`,
-      `const evilId = evil.addSample({ filepath: "s000000.jpg", width: 320, height: 240, fields: { note: ${JSON.stringify(XSS)} } });`,
-      `evil.addObject({ sampleId: evilId, field: "ground_truth", label: ${JSON.stringify(XSS)}, x: 20, y: 20, w: 120, h: 90 });`,
+      `const evilId = evil.addSample({ filepath: "s000000.jpg", width: 320, height: 240, fields: { note: ` +
+        `${JSON.stringify(XSS)} } });`,
+      `evil.addObject({ sampleId: evilId, field: "ground_truth", label: ${JSON.stringify(XSS)}, x: 20, y: 20, w: ` +
+        `120, h: 90 });`,
       `await bs.show(evil.build(), { caption: ["note"] });`,
     ].join("\n");
     const output = await session.nb.runNewCell(code);

@@ -64,7 +64,8 @@ describe.skipIf(!HAS_SHARED)("embeddings of sign-digits", () => {
       const accuracy = await knnAccuracy(emb, Array.from(values<string>(ds.samples, "ground_truth")));
       console.log(
         `sign-digits by ${name}: ${emb.ids.length} images embedded on ${emb.provider} in ${seconds.toFixed(1)} s ` +
-          `(${(emb.ids.length / seconds).toFixed(0)} images/s, decode included); leave-one-out 10-NN accuracy ${(accuracy * 100).toFixed(1)}%`,
+          `(${(emb.ids.length / seconds).toFixed(0)} images/s, decode included); leave-one-out 10-NN accuracy ` +
+          `${(accuracy * 100).toFixed(1)}%`,
       );
       expect(accuracy).toBeGreaterThan(least);
     },
@@ -82,7 +83,8 @@ describe.skipIf(!HAS_SHARED)("embeddings of sign-digits", () => {
     for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
     const majority = Math.max(...counts.values()) / labels.length;
     console.log(
-      `VOC100 boxes: ${emb.ids.length} crops (context 0.1), leave-one-out 10-NN label accuracy ${(accuracy * 100).toFixed(1)}% (majority class ${(majority * 100).toFixed(1)}%)`,
+      `VOC100 boxes: ${emb.ids.length} crops (context 0.1), leave-one-out 10-NN label accuracy ` +
+        `${(accuracy * 100).toFixed(1)}% (majority class ${(majority * 100).toFixed(1)}%)`,
     );
     expect(accuracy).toBeGreaterThan(majority + 0.1);
   }, 300_000);
@@ -127,57 +129,64 @@ describe("embeddings", () => {
     expect(ds.problems).toMatchObject(broken);
   });
 
-  it("turn truncated, corrupt, empty, non-image, huge and missing files into problems and embed the unusual ones", async () => {
-    const dir = tmpDir("embed-broken");
-    const expected = await writeBrokenAndUnusualImages(dir);
-    const names = Object.keys(expected);
-    const b = new DatasetBuilder("broken", dir);
-    for (const n of names) b.addSample({ filepath: n });
-    const ds = b.build();
-    const emb = await computeEmbeddings(ds, { maxPixels: 5e6, batchSize: 4 });
-    const broken = names.filter((n) => expected[n] !== null);
-    expect([...emb.failed].sort()).toEqual([...broken].sort());
-    expect([...emb.ids].sort()).toEqual(names.filter((n) => expected[n] === null).sort());
-    expect(Object.fromEntries(ds.problems.map((p) => [p.sampleId, p.kind]))).toEqual(
-      Object.fromEntries(broken.map((n) => [n, expected[n]])),
-    );
-    expect(emb.vectors.every(Number.isFinite)).toBe(true);
-  });
+  it(
+    "turn truncated, corrupt, empty, non-image, huge and missing files into problems and embed the " + "unusual ones",
+    async () => {
+      const dir = tmpDir("embed-broken");
+      const expected = await writeBrokenAndUnusualImages(dir);
+      const names = Object.keys(expected);
+      const b = new DatasetBuilder("broken", dir);
+      for (const n of names) b.addSample({ filepath: n });
+      const ds = b.build();
+      const emb = await computeEmbeddings(ds, { maxPixels: 5e6, batchSize: 4 });
+      const broken = names.filter((n) => expected[n] !== null);
+      expect([...emb.failed].sort()).toEqual([...broken].sort());
+      expect([...emb.ids].sort()).toEqual(names.filter((n) => expected[n] === null).sort());
+      expect(Object.fromEntries(ds.problems.map((p) => [p.sampleId, p.kind]))).toEqual(
+        Object.fromEntries(broken.map((n) => [n, expected[n]])),
+      );
+      expect(emb.vectors.every(Number.isFinite)).toBe(true);
+    },
+  );
 
-  it("of boxes: a whole-image box embeds like the image, context widens the box, empty boxes and missing images are problems", async () => {
-    const dir = tmpDir("embed-crops");
-    await writePattern(path.join(dir, "a.png"));
-    const b = new DatasetBuilder("crops", dir);
-    b.declareField({ name: "gt", kind: "detections", predicted: false });
-    b.addSample({ filepath: "a.png", width: 120, height: 80 });
-    b.addSample({ filepath: "gone.png", width: 120, height: 80 });
-    const box = (sampleId: string, x: number, y: number, w: number, h: number) =>
-      b.addObject({ sampleId, field: "gt", label: "thing", x, y, w, h });
-    box("a.png", 0, 0, 120, 80);
-    box("a.png", 30, 20, 40, 20);
-    box("a.png", 20, 15, 60, 30); // the box above with context 0.25
-    box("a.png", 200, 200, 10, 10);
-    box("gone.png", 0, 0, 10, 10);
-    const ds = b.build();
-    const objectIds = Array.from(values<number>(ds.objects, "id"));
+  it(
+    "of boxes: a whole-image box embeds like the image, context widens the box, empty boxes and missing images " +
+      "are problems",
+    async () => {
+      const dir = tmpDir("embed-crops");
+      await writePattern(path.join(dir, "a.png"));
+      const b = new DatasetBuilder("crops", dir);
+      b.declareField({ name: "gt", kind: "detections", predicted: false });
+      b.addSample({ filepath: "a.png", width: 120, height: 80 });
+      b.addSample({ filepath: "gone.png", width: 120, height: 80 });
+      const box = (sampleId: string, x: number, y: number, w: number, h: number) =>
+        b.addObject({ sampleId, field: "gt", label: "thing", x, y, w, h });
+      box("a.png", 0, 0, 120, 80);
+      box("a.png", 30, 20, 40, 20);
+      box("a.png", 20, 15, 60, 30); // the box above with context 0.25
+      box("a.png", 200, 200, 10, 10);
+      box("gone.png", 0, 0, 10, 10);
+      const ds = b.build();
+      const objectIds = Array.from(values<number>(ds.objects, "id"));
 
-    const whole = await computeEmbeddings(ds);
-    expect(whole.ids).toEqual(["a.png"]);
-    const crops = await computeEmbeddings(ds, { crops: { field: "gt" } });
-    expect(crops.ids).toEqual(objectIds.slice(0, 3));
-    expect(crops.failed).toEqual(objectIds.slice(3));
-    // The missing image was recorded once, by the first run.
-    expect(ds.problems.map((p) => p.kind).sort()).toEqual(["box-outside-image", "missing-image"]);
-    expect(dot(crops, 0, 0)).toBeCloseTo(1, 5);
-    const full = crops.vectors.subarray(0, crops.dim).reduce((s, v, t) => s + v * whole.vectors[t], 0);
-    expect(full).toBeGreaterThan(0.99);
+      const whole = await computeEmbeddings(ds);
+      expect(whole.ids).toEqual(["a.png"]);
+      const crops = await computeEmbeddings(ds, { crops: { field: "gt" } });
+      expect(crops.ids).toEqual(objectIds.slice(0, 3));
+      expect(crops.failed).toEqual(objectIds.slice(3));
+      // The missing image was recorded once, by the first run.
+      expect(ds.problems.map((p) => p.kind).sort()).toEqual(["box-outside-image", "missing-image"]);
+      expect(dot(crops, 0, 0)).toBeCloseTo(1, 5);
+      const full = crops.vectors.subarray(0, crops.dim).reduce((s, v, t) => s + v * whole.vectors[t], 0);
+      expect(full).toBeGreaterThan(0.99);
 
-    const widened = await computeEmbeddings(ds, { crops: { field: "gt", context: 0.25 } });
-    expect(widened.vectors.subarray(widened.dim, 2 * widened.dim)).toEqual(
-      crops.vectors.subarray(2 * crops.dim, 3 * crops.dim),
-    );
-    expect(dot(crops, 1, 2)).toBeLessThan(0.99);
-  });
+      const widened = await computeEmbeddings(ds, { crops: { field: "gt", context: 0.25 } });
+      expect(widened.vectors.subarray(widened.dim, 2 * widened.dim)).toEqual(
+        crops.vectors.subarray(2 * crops.dim, 3 * crops.dim),
+      );
+      expect(dot(crops, 1, 2)).toBeLessThan(0.99);
+    },
+  );
 
   it("are cached by image content: a rerun reuses every row and gives the same vectors", async () => {
     const dir = tmpDir("embed-cache");

@@ -100,7 +100,8 @@ describe.skipIf(!HAS_SHARED)("the converted MobileNetV2s against TF.js", () => {
     const e = maxDiff(out.embedding.data as Float32Array, features),
       p = maxDiff(out[MOBILENET_PROBABILITIES].data as Float32Array, probabilities);
     console.log(
-      `MobileNetV2-1.4 ONNX vs TF.js on 5 photos: max |diff| embedding ${e.toExponential(2)} (largest value ${Math.max(...features).toFixed(2)}), probabilities ${p.toExponential(2)}`,
+      `MobileNetV2-1.4 ONNX vs TF.js on 5 photos: max |diff| embedding ${e.toExponential(2)} (largest value ` +
+        `${Math.max(...features).toFixed(2)}), probabilities ${p.toExponential(2)}`,
     );
     expect(e).toBeLessThan(1e-4);
     expect(p).toBeLessThan(1e-5);
@@ -129,7 +130,8 @@ describe.skipIf(!HAS_SHARED)("the converted MobileNetV2s against TF.js", () => {
     const out = await session.run({ images: new ort.Tensor("float32", input, shape) });
     const e = maxDiff(out.embedding.data as Float32Array, features);
     console.log(
-      `MobileNetV2-1.0 ONNX vs TF.js on 5 photos: max |diff| embedding ${e.toExponential(2)} (largest value ${Math.max(...features).toFixed(2)})`,
+      `MobileNetV2-1.0 ONNX vs TF.js on 5 photos: max |diff| embedding ${e.toExponential(2)} (largest value ` +
+        `${Math.max(...features).toFixed(2)})`,
     );
     expect(e).toBeLessThan(1e-4);
     await session.release();
@@ -149,7 +151,9 @@ class SyntheticGraph {
     return name;
   }
 
-  /** A weight of random values in [-1, 1): float32, uint16-quantized or float16; or float32 in [0.5, 1.5) (variances). */
+  /**
+   * A weight of random values in [-1, 1): float32, uint16-quantized or float16; or float32 in [0.5, 1.5) (variances).
+   */
   weight(name: string, shape: number[], encoding: "float32" | "uint16" | "float16" | "positive" = "float32"): string {
     const n = shape.reduce((a, b) => a * b, 1);
     if (encoding === "float32")

@@ -16,16 +16,19 @@ function embedded(n: number) {
 }
 
 describe("projectEmbeddings, without a notebook", () => {
-  it("writes <key>_x, <key>_y sample fields, null where a sample has no embedding, and records the projection", async () => {
-    const { ds, emb } = embedded(25);
-    const p = await projectEmbeddings(ds, emb, { method: "pca", key: "map" });
-    expect(p).toEqual({ x: "map_x", y: "map_y", of: "samples", rows: 24, reused: false });
-    const x = Array.from(values<number | null>(ds.samples, "map_x"));
-    expect(x.slice(0, -1).every((v) => typeof v === "number" && Number.isFinite(v))).toBe(true);
-    expect(x.at(-1)).toBeNull();
-    const record = (ds.info.projections as Record<string, ProjectionRecord>).map;
-    expect(record).toMatchObject({ method: "pca", of: "samples", rows: 24 });
-  });
+  it(
+    "writes <key>_x, <key>_y sample fields, null where a sample has no embedding, and records " + "the projection",
+    async () => {
+      const { ds, emb } = embedded(25);
+      const p = await projectEmbeddings(ds, emb, { method: "pca", key: "map" });
+      expect(p).toEqual({ x: "map_x", y: "map_y", of: "samples", rows: 24, reused: false });
+      const x = Array.from(values<number | null>(ds.samples, "map_x"));
+      expect(x.slice(0, -1).every((v) => typeof v === "number" && Number.isFinite(v))).toBe(true);
+      expect(x.at(-1)).toBeNull();
+      const record = (ds.info.projections as Record<string, ProjectionRecord>).map;
+      expect(record).toMatchObject({ method: "pca", of: "samples", rows: 24 });
+    },
+  );
 
   it("reuses the fields for the same embeddings and options, and projects again when they change", async () => {
     const { ds, emb } = embedded(30);

@@ -29,42 +29,53 @@ async function rejection(p: Promise<unknown> | (() => unknown)): Promise<Error> 
 const byId = (list: { id: unknown }[]) => new Map(list.map((x) => [JSON.stringify(x.id), x]));
 
 /** A COCO file with every unusual value the columns cannot hold as they are. */
-const UNUSUAL = `{
+const UNUSUAL =
+  `{
   "info": {"year": 2024, "description": "unusual values"}, "licenses": [{"id": 1, "name": "cc"}],
   "images": [
-    {"id": "img-a", "file_name": "a.jpg", "width": 100, "height": 80, "license": 1, "filepath": "kept as a key", "problems": "also a key"},
+    {"id": "img-a", "file_name": "a.jpg", "width": 100, "height": 80, "license": 1, "filepath": "kept as a key", ` +
+  `"problems": "also a key"},
     {"id": 7.5, "file_name": "b.jpg", "width": "640", "height": 80},
     {"id": 12, "file_name": "c.jpg", "width": 50, "height": 50}
   ],
   "annotations": [
-    {"id": 1.5, "image_id": "img-a", "category_id": 1, "bbox": [1, 2, 30, 40], "area": "1200", "iscrowd": 2, "segmentation": null, "score": null},
-    {"id": "7", "image_id": 7.5, "category_id": 1, "bbox": [5, 5, 10, 10], "area": 100, "iscrowd": 0, "segmentation": [], "__proto__": {"polluted": true}},
-    {"id": "ann-x", "image_id": 12, "category_id": 2, "bbox": [0, 0, 20, 20], "area": 400, "iscrowd": 0, "segmentation": [[0, 0, 20, 0, 20, 20]], "attributes": {"occluded": false}},
-    {"id": 3, "image_id": 12, "category_id": 2, "bbox": [1, 1, 2, 2], "area": 4, "iscrowd": 1, "segmentation": {"size": [50, 50], "counts": "abc"}}
+    {"id": 1.5, "image_id": "img-a", "category_id": 1, "bbox": [1, 2, 30, 40], "area": "1200", "iscrowd": 2, ` +
+  `"segmentation": null, "score": null},
+    {"id": "7", "image_id": 7.5, "category_id": 1, "bbox": [5, 5, 10, 10], "area": 100, "iscrowd": 0, ` +
+  `"segmentation": [], "__proto__": {"polluted": true}},
+    {"id": "ann-x", "image_id": 12, "category_id": 2, "bbox": [0, 0, 20, 20], "area": 400, "iscrowd": 0, ` +
+  `"segmentation": [[0, 0, 20, 0, 20, 20]], "attributes": {"occluded": false}},
+    {"id": 3, "image_id": 12, "category_id": 2, "bbox": [1, 1, 2, 2], "area": 4, "iscrowd": 1, "segmentation": ` +
+  `{"size": [50, 50], "counts": "abc"}}
   ],
-  "categories": [{"id": 1, "name": "cat", "supercategory": "animal"}, {"id": 2, "name": "dog", "supercategory": "animal"}, {"id": 9, "name": "unused", "supercategory": "thing"}]
+  "categories": [{"id": 1, "name": "cat", "supercategory": "animal"}, {"id": 2, "name": "dog", "supercategory": ` +
+  `"animal"}, {"id": 9, "name": "unused", "supercategory": "thing"}]
 }`;
 
 describe("coco", () => {
-  it("COCO -> COCO keeps text and non-integer ids, iscrowd 2, a text area, score null and segmentation null as given", async () => {
-    const dir = tmpDir("coco-unusual");
-    const src = cocoFile(dir, UNUSUAL);
-    const ds = await load(src, { checkImages: "none" });
-    expect(Array.from(values(ds.samples, "source_id"))).toEqual(["img-a", 7.5, 12]);
-    expect(Array.from(values(ds.objects, "source_id"))).toEqual(["1.5", "7", "ann-x", "3"]);
-    expect(Array.from(values(ds.objects, "iscrowd"))).toEqual([1, 0, 0, 1]);
-    const report = await exportDataset(ds, path.join(dir, "out.json"), { format: "coco" });
-    expect(report.dropped).toEqual([]);
-    const a = JSON.parse(UNUSUAL),
-      b = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
-    expect(byId(b.annotations)).toEqual(byId(a.annotations));
-    expect(byId(b.images)).toEqual(byId(a.images));
-    expect(b.categories).toEqual(a.categories);
-    expect(b.info).toEqual(a.info);
-    expect(b.licenses).toEqual(a.licenses);
-    // The text id that looks like a number stays text; the number ids stay numbers.
-    expect(b.annotations.map((x: any) => x.id)).toEqual([1.5, "7", "ann-x", 3]);
-  });
+  it(
+    "COCO -> COCO keeps text and non-integer ids, iscrowd 2, a text area, score null and segmentation " +
+      "null as given",
+    async () => {
+      const dir = tmpDir("coco-unusual");
+      const src = cocoFile(dir, UNUSUAL);
+      const ds = await load(src, { checkImages: "none" });
+      expect(Array.from(values(ds.samples, "source_id"))).toEqual(["img-a", 7.5, 12]);
+      expect(Array.from(values(ds.objects, "source_id"))).toEqual(["1.5", "7", "ann-x", "3"]);
+      expect(Array.from(values(ds.objects, "iscrowd"))).toEqual([1, 0, 0, 1]);
+      const report = await exportDataset(ds, path.join(dir, "out.json"), { format: "coco" });
+      expect(report.dropped).toEqual([]);
+      const a = JSON.parse(UNUSUAL),
+        b = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8"));
+      expect(byId(b.annotations)).toEqual(byId(a.annotations));
+      expect(byId(b.images)).toEqual(byId(a.images));
+      expect(b.categories).toEqual(a.categories);
+      expect(b.info).toEqual(a.info);
+      expect(b.licenses).toEqual(a.licenses);
+      // The text id that looks like a number stays text; the number ids stay numbers.
+      expect(b.annotations.map((x: any) => x.id)).toEqual([1.5, "7", "ann-x", 3]);
+    },
+  );
 
   it("never writes a null width or height: reads the image header, or refuses saying why", async () => {
     const dir = tmpDir("coco-sizes");
@@ -103,52 +114,56 @@ describe("coco", () => {
     expect(out.annotations.map((x: any) => x.id)).toEqual([5, 6, 7]);
   });
 
-  it("attributes named like COCO keys do not overwrite the box, image or category; the write lists them first", async () => {
-    const b = new DatasetBuilder("clash", null);
-    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
-    b.addSample({ filepath: "a.jpg", width: 100, height: 100, fields: { source_id: 1, file_name: "other.jpg" } });
-    const attributes = JSON.parse(
-      '{"bbox": "nonsense", "image_id": 99, "id": "abc", "category_id": 7, "occluded": true, "__proto__": {"evil": 1}}',
-    );
-    b.addObject({
-      sampleId: "a.jpg",
-      field: "ground_truth",
-      label: "car",
-      x: 10,
-      y: 20,
-      w: 30,
-      h: 40,
-      sourceId: 3,
-      attributes,
-    });
-    const ds = b.build();
-    const dir = tmpDir("coco-clash");
-    const out = path.join(dir, "out.json");
-    const err = await rejection(exportDataset(ds, out, { format: "coco" }));
-    expect(err).toBeInstanceOf(BlindspotError);
-    expect(err.message).toMatch(
-      /attributes of 1 objects named like COCO's own annotation keys \(bbox 1x, image_id 1x, id 1x, category_id 1x\)/,
-    );
-    expect(err.message).toMatch(/metadata values named like COCO's own image keys \(file_name 1x\)/);
-    expect(fs.existsSync(out)).toBe(false);
+  it(
+    "attributes named like COCO keys do not overwrite the box, image or category; the write " + "lists them first",
+    async () => {
+      const b = new DatasetBuilder("clash", null);
+      b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+      b.addSample({ filepath: "a.jpg", width: 100, height: 100, fields: { source_id: 1, file_name: "other.jpg" } });
+      const attributes = JSON.parse(
+        '{"bbox": "nonsense", "image_id": 99, "id": "abc", "category_id": 7, "occluded": true, "__proto__": ' +
+          '{"evil": 1}}',
+      );
+      b.addObject({
+        sampleId: "a.jpg",
+        field: "ground_truth",
+        label: "car",
+        x: 10,
+        y: 20,
+        w: 30,
+        h: 40,
+        sourceId: 3,
+        attributes,
+      });
+      const ds = b.build();
+      const dir = tmpDir("coco-clash");
+      const out = path.join(dir, "out.json");
+      const err = await rejection(exportDataset(ds, out, { format: "coco" }));
+      expect(err).toBeInstanceOf(BlindspotError);
+      expect(err.message).toMatch(
+        /attributes of 1 objects named like COCO's own annotation keys \(bbox 1x, image_id 1x, id 1x, category_id 1x\)/,
+      );
+      expect(err.message).toMatch(/metadata values named like COCO's own image keys \(file_name 1x\)/);
+      expect(fs.existsSync(out)).toBe(false);
 
-    const report = await exportDataset(ds, out, { format: "coco", lossy: true });
-    expect(report.dropped.join("\n")).toMatch(/bbox 1x/);
-    const text = fs.readFileSync(out, "utf8");
-    const ann = JSON.parse(text).annotations[0];
-    expect(ann).toMatchObject({ id: 3, image_id: 1, bbox: [10, 20, 30, 40], occluded: true });
-    expect(JSON.parse(text).images[0].file_name).toBe("a.jpg");
-    expect(Object.prototype.hasOwnProperty.call(ann, "__proto__")).toBe(true);
-    expect(text).toContain('"__proto__":{"evil":1}');
+      const report = await exportDataset(ds, out, { format: "coco", lossy: true });
+      expect(report.dropped.join("\n")).toMatch(/bbox 1x/);
+      const text = fs.readFileSync(out, "utf8");
+      const ann = JSON.parse(text).annotations[0];
+      expect(ann).toMatchObject({ id: 3, image_id: 1, bbox: [10, 20, 30, 40], occluded: true });
+      expect(JSON.parse(text).images[0].file_name).toBe("a.jpg");
+      expect(Object.prototype.hasOwnProperty.call(ann, "__proto__")).toBe(true);
+      expect(text).toContain('"__proto__":{"evil":1}');
 
-    // The file reloads: the box is the box, and __proto__ is an attribute like any other.
-    const back = await load(out, { checkImages: "none" });
-    expect(Array.from(values(back.objects, "x"))).toEqual([10]);
-    expect(back.categories.find((c) => c.name === "car")).toBeDefined();
-    const attrs = JSON.parse(values<string>(back.objects, "attributes")[0]);
-    expect(Object.keys(attrs).sort()).toEqual(["__proto__", "occluded"]);
-    expect(({} as any).evil).toBeUndefined();
-  });
+      // The file reloads: the box is the box, and __proto__ is an attribute like any other.
+      const back = await load(out, { checkImages: "none" });
+      expect(Array.from(values(back.objects, "x"))).toEqual([10]);
+      expect(back.categories.find((c) => c.name === "car")).toBeDefined();
+      const attrs = JSON.parse(values<string>(back.objects, "attributes")[0]);
+      expect(Object.keys(attrs).sort()).toEqual(["__proto__", "occluded"]);
+      expect(({} as any).evil).toBeUndefined();
+    },
+  );
 
   it("the plan lists the clashes before writing; the write reports them", async () => {
     const { coco } = await import("../../src/formats/coco");

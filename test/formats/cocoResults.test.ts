@@ -96,21 +96,24 @@ describe("coco-results", () => {
     expect(out.map((r: any) => r.image_id).sort()).toEqual(["img-a", "img-b"]);
   });
 
-  it("results written for a dataset without image ids use the COCO writer's numbering, and read back against it", async () => {
-    const b = new DatasetBuilder("plain", null);
-    b.declareField({ name: "predictions", kind: "detections", predicted: true });
-    for (const f of ["a.jpg", "b.jpg", "c.jpg"]) b.addSample({ filepath: f, width: 50, height: 50 });
-    b.addObject({ sampleId: "c.jpg", field: "predictions", label: "dog", x: 1, y: 2, w: 3, h: 4, confidence: 0.25 });
-    const ds = b.build();
-    const dir = tmpDir("results-numbered");
-    await exportDataset(ds, path.join(dir, "gt.json"), { format: "coco", field: "predictions" });
-    await exportDataset(ds, path.join(dir, "res.json"), { format: "coco-results", field: "predictions" });
-    const gt = JSON.parse(fs.readFileSync(path.join(dir, "gt.json"), "utf8"));
-    const res = JSON.parse(fs.readFileSync(path.join(dir, "res.json"), "utf8"));
-    expect(res[0].image_id).toBe(gt.images.find((im: any) => im.file_name === "c.jpg").id);
-    const back = await load(path.join(dir, "res.json"), { format: "coco-results", reference: ds });
-    expect(Array.from(values(back.objects, "sample_id"))).toEqual(["c.jpg"]);
-  });
+  it(
+    "results written for a dataset without image ids use the COCO writer's numbering, and read " + "back against it",
+    async () => {
+      const b = new DatasetBuilder("plain", null);
+      b.declareField({ name: "predictions", kind: "detections", predicted: true });
+      for (const f of ["a.jpg", "b.jpg", "c.jpg"]) b.addSample({ filepath: f, width: 50, height: 50 });
+      b.addObject({ sampleId: "c.jpg", field: "predictions", label: "dog", x: 1, y: 2, w: 3, h: 4, confidence: 0.25 });
+      const ds = b.build();
+      const dir = tmpDir("results-numbered");
+      await exportDataset(ds, path.join(dir, "gt.json"), { format: "coco", field: "predictions" });
+      await exportDataset(ds, path.join(dir, "res.json"), { format: "coco-results", field: "predictions" });
+      const gt = JSON.parse(fs.readFileSync(path.join(dir, "gt.json"), "utf8"));
+      const res = JSON.parse(fs.readFileSync(path.join(dir, "res.json"), "utf8"));
+      expect(res[0].image_id).toBe(gt.images.find((im: any) => im.file_name === "c.jpg").id);
+      const back = await load(path.join(dir, "res.json"), { format: "coco-results", reference: ds });
+      expect(Array.from(values(back.objects, "sample_id"))).toEqual(["c.jpg"]);
+    },
+  );
 
   it.skipIf(!HAS_SHARED)(
     "coco-fake100: the fake bbox results read against their ground truth and write back the same list",

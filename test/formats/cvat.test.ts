@@ -246,11 +246,24 @@ describe("cvat with generated data", () => {
     expect(Array.from(values(back.objects, "w"))).toEqual([2, 5, 6]);
   });
 
-  it("lists text in typed attributes, null values and characters XML cannot hold, and parses each attributes text once", async () => {
-    const b = new DatasetBuilder("typed\u0001", null);
-    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
-    const s = b.addSample({ filepath: "a\u0002.jpg", width: 10, height: 10 });
-    for (let k = 0; k < 30; k++)
+  it(
+    "lists text in typed attributes, null values and characters XML cannot hold, and parses each " +
+      "attributes text once",
+    async () => {
+      const b = new DatasetBuilder("typed\u0001", null);
+      b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+      const s = b.addSample({ filepath: "a\u0002.jpg", width: 10, height: 10 });
+      for (let k = 0; k < 30; k++)
+        b.addObject({
+          sampleId: s,
+          field: "ground_truth",
+          label: "cat",
+          x: 0,
+          y: 0,
+          w: 1,
+          h: 1,
+          attributes: { size: 3, note: "ok", gone: null },
+        });
       b.addObject({
         sampleId: s,
         field: "ground_truth",
@@ -259,64 +272,58 @@ describe("cvat with generated data", () => {
         y: 0,
         w: 1,
         h: 1,
-        attributes: { size: 3, note: "ok", gone: null },
+        attributes: { size: "big", list: [1, 2] },
       });
-    b.addObject({
-      sampleId: s,
-      field: "ground_truth",
-      label: "cat",
-      x: 0,
-      y: 0,
-      w: 1,
-      h: 1,
-      attributes: { size: "big", list: [1, 2] },
-    });
-    const ds = b.build();
-    const out = path.join(tmp(), "typed.xml");
-    const parse = vi.spyOn(JSON, "parse");
-    let report;
-    try {
-      report = await exportDataset(ds, out, { format: "cvat", lossy: true });
-      // Plan and write share one parse of each distinct attributes text.
-      expect(parse.mock.calls.filter(([t]) => t === '{"size":3,"note":"ok","gone":null}')).toHaveLength(1);
-    } finally {
-      parse.mockRestore();
-    }
-    expect(report.dropped).toEqual([
-      "31 attribute values that are not text, booleans or numbers (written as text)",
-      "30 empty (null) or reserved-name attribute values (cvat cannot hold them)",
-      "2 characters that XML cannot hold (control characters, written as U+FFFD)",
-    ]);
-    const back = await cvat.read!(out, {});
-    expect(back.objectCount()).toBe(31);
-    expect(values(back.samples, "filepath")[0]).toBe("a\uFFFD.jpg");
-  });
+      const ds = b.build();
+      const out = path.join(tmp(), "typed.xml");
+      const parse = vi.spyOn(JSON, "parse");
+      let report;
+      try {
+        report = await exportDataset(ds, out, { format: "cvat", lossy: true });
+        // Plan and write share one parse of each distinct attributes text.
+        expect(parse.mock.calls.filter(([t]) => t === '{"size":3,"note":"ok","gone":null}')).toHaveLength(1);
+      } finally {
+        parse.mockRestore();
+      }
+      expect(report.dropped).toEqual([
+        "31 attribute values that are not text, booleans or numbers (written as text)",
+        "30 empty (null) or reserved-name attribute values (cvat cannot hold them)",
+        "2 characters that XML cannot hold (control characters, written as U+FFFD)",
+      ]);
+      const back = await cvat.read!(out, {});
+      expect(back.objectCount()).toBe(31);
+      expect(values(back.samples, "filepath")[0]).toBe("a\uFFFD.jpg");
+    },
+  );
 
-  it("writes an occluded that is not a boolean (VOC's 0 / 1) as an <attribute>, so that it reads back the same", async () => {
-    const b = new DatasetBuilder("occluded", null);
-    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
-    const s = b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
-    // One type per label's attribute (CVAT's spec): numbers and booleans for cats, text for dogs.
-    const given: [string, Record<string, unknown>][] = [
-      ["cat", { occluded: 0 }],
-      ["cat", { occluded: 1 }],
-      ["cat", { occluded: true }],
-      ["cat", { occluded: false }],
-      ["dog", { occluded: "1" }],
-      ["dog", { occluded: "yes" }],
-    ];
-    for (const [label, attributes] of given)
-      b.addObject({ sampleId: s, field: "ground_truth", label, x: 0, y: 0, w: 1, h: 1, attributes });
-    const ds = b.build();
-    const out = path.join(tmp(), "occluded.xml");
-    const report = await exportDataset(ds, out, { format: "cvat" });
-    expect(report.dropped).toEqual([]);
-    const xml = fs.readFileSync(out, "utf8");
-    expect(xml).toContain('<attribute name="occluded">0</attribute>');
-    expect(xml.match(/ occluded="[01]"/g)).toEqual([' occluded="1"', ' occluded="0"']);
-    const back = await cvat.read!(out, {});
-    expect(snapshot(back).objects.attributes).toEqual(given.map(([, a]) => a));
-  });
+  it(
+    "writes an occluded that is not a boolean (VOC's 0 / 1) as an <attribute>, so that it reads " + "back the same",
+    async () => {
+      const b = new DatasetBuilder("occluded", null);
+      b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+      const s = b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
+      // One type per label's attribute (CVAT's spec): numbers and booleans for cats, text for dogs.
+      const given: [string, Record<string, unknown>][] = [
+        ["cat", { occluded: 0 }],
+        ["cat", { occluded: 1 }],
+        ["cat", { occluded: true }],
+        ["cat", { occluded: false }],
+        ["dog", { occluded: "1" }],
+        ["dog", { occluded: "yes" }],
+      ];
+      for (const [label, attributes] of given)
+        b.addObject({ sampleId: s, field: "ground_truth", label, x: 0, y: 0, w: 1, h: 1, attributes });
+      const ds = b.build();
+      const out = path.join(tmp(), "occluded.xml");
+      const report = await exportDataset(ds, out, { format: "cvat" });
+      expect(report.dropped).toEqual([]);
+      const xml = fs.readFileSync(out, "utf8");
+      expect(xml).toContain('<attribute name="occluded">0</attribute>');
+      expect(xml.match(/ occluded="[01]"/g)).toEqual([' occluded="1"', ' occluded="0"']);
+      const back = await cvat.read!(out, {});
+      expect(snapshot(back).objects.attributes).toEqual(given.map(([, a]) => a));
+    },
+  );
 
   it('lists nested attributes ({"attributes": {...}}) it writes flat', async () => {
     const b = new DatasetBuilder("nested", null);
@@ -334,7 +341,8 @@ describe("cvat with generated data", () => {
     });
     const planned = await cvat.plan!(b.build(), path.join(tmp(), "nested.xml"), {});
     expect(planned).toEqual([
-      `1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (cvat has no nesting: they read back flat)`,
+      `1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes ` +
+        `of their own (cvat has no nesting: they read back flat)`,
     ]);
   });
 
@@ -342,7 +350,9 @@ describe("cvat with generated data", () => {
     const file = path.join(tmp(), "twice.xml");
     fs.writeFileSync(
       file,
-      '<annotations><image id="0" name="a.jpg" width="10" height="10"><box label="cat" xtl="1" ytl="1" xbr="2" ybr="2"/></image><image id="1" name="a.jpg" width="0" height="10"><box label="dog" xtl="1" ytl="1" xbr="2" ybr="2"/></image></annotations>',
+      '<annotations><image id="0" name="a.jpg" width="10" height="10"><box label="cat" xtl="1" ytl="1" xbr="2" ' +
+        'ybr="2"/></image><image id="1" name="a.jpg" width="0" height="10"><box label="dog" xtl="1" ytl="1" xbr="2" ' +
+        'ybr="2"/></image></annotations>',
     );
     const ds = await cvat.read!(file, {});
     expect(Array.from(values(ds.samples, "id"))).toEqual(["a.jpg", "a.jpg#2"]);
@@ -352,15 +362,18 @@ describe("cvat with generated data", () => {
   });
 
   it("records unknown labels and unsupported shapes as problems, keeping the rest", async () => {
-    const xml = `<?xml version="1.0" encoding="utf-8"?>
+    const xml =
+      `<?xml version="1.0" encoding="utf-8"?>
 <annotations>
   <version>1.1</version>
   <meta><task><labels>
-    <label><name>cat</name><attributes><attribute><name>size</name><input_type>number</input_type><values>0;10;1</values></attribute></attributes></label>
+    <label><name>cat</name><attributes><attribute><name>size</name><input_type>number</input_type><values>0;10;1</` +
+      `values></attribute></attributes></label>
   </labels></task></meta>
   <image id="0" name="a.jpg" width="100" height="80" subset="Train">
     <box label="dog" occluded="1" xtl="1" ytl="2" xbr="11" ybr="22" z_order="0"></box>
-    <box label="cat" occluded="0" xtl="5" ytl="5" xbr="6" ybr="6"><attribute name="size">4</attribute><attribute name="is_crowd">true</attribute></box>
+    <box label="cat" occluded="0" xtl="5" ytl="5" xbr="6" ybr="6"><attribute name="size">4</attribute><attribute ` +
+      `name="is_crowd">true</attribute></box>
     <polyline label="cat" points="1,1;2,2"></polyline>
     <points label="cat" points="1,1"></points>
   </image>
@@ -403,7 +416,8 @@ describe("cvat with generated data", () => {
       ["empty.xml", "", /empty/],
       [
         "badbox.xml",
-        '<annotations><image id="0" name="a.jpg"><box label="cat" xtl="x" ytl="1" xbr="2" ybr="3"/></image></annotations>',
+        '<annotations><image id="0" name="a.jpg"><box label="cat" xtl="x" ytl="1" xbr="2" ' +
+          'ybr="3"/></image></annotations>',
         /xtl is not a number/,
       ],
       ["mid.xml", '<annotations>\n<image id="0" name="a.jpg"></imag>\n<image/>\n</annotations>', /invalid XML/],
@@ -471,7 +485,8 @@ describe("the streaming XML scanner", () => {
   it("gives the same events whatever the chunk size (tags, entities, UTF-8 split across chunks)", () => {
     const xml =
       '\uFEFF<?xml version="1.0"?>\r\n<!DOCTYPE annotations [ <!ENTITY x "y"> ]>\r\n<!-- a <comment> -->\r\n' +
-      "<annotations a='1 > 0' b=\"&lt;&#233;&#x65E5;&amp;#10;\">\r\n  <n>caf\u00e9 \u65e5\u672c \ud83d\ude00 &amp; &#10;<![CDATA[<raw & text>]]></n>\r\n" +
+      "<annotations a='1 > 0' b=\"&lt;&#233;&#x65E5;&amp;#10;\">\r\n  <n>caf\u00e9 \u65e5\u672c \ud83d\ude00 &amp; " +
+      "&#10;<![CDATA[<raw & text>]]></n>\r\n" +
       '  <e/><e k="v" /><!-- two --><f>\u00e9\u00e9\u00e9</f>\r\n</annotations>\r\n';
     const file = path.join(tmp(), "odd.xml");
     fs.writeFileSync(file, xml);

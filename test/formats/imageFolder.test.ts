@@ -177,7 +177,10 @@ describe("image-folder writer", () => {
     const out = path.join(tmpDir("if-clash"), "out");
     const err = await rejection(exportDataset(b.build(), out, { format: "image-folder" }));
     expect(err.message).toMatch(
-      /1 sample would overwrite another's file, so nothing was written:\n  - cat\/img0.jpg <- "sub\/img0.jpg", "other\/img0.jpg"/,
+      new RegExp(
+        /1 sample would overwrite another's file, so nothing was written:\n  - /.source +
+          /cat\/img0.jpg <- "sub\/img0.jpg", "other\/img0.jpg"/.source,
+      ),
     );
     expect(fs.existsSync(out)).toBe(false);
   });
@@ -210,7 +213,8 @@ describe("image-folder writer", () => {
     const ds = await realDataset(["cat", "dog", "cat"], ["train", "production", null]);
     const out = path.join(tmpDir("if-splits"), "out");
     const lost = [
-      'the splits of 2 images (written without split folders): an image folder reads back only train, val, valid, validation and test as splits, not "production"',
+      "the splits of 2 images (written without split folders): an image folder reads back only train, val, valid, " +
+        'validation and test as splits, not "production"',
     ];
     expect(await imageFolder.plan!(ds, out, {})).toEqual(lost);
     const err = await rejection(exportDataset(ds, out, { format: "image-folder" }));
@@ -231,7 +235,8 @@ describe("image-folder writer", () => {
     const ds = await realDataset(["cat", "dog", "cat"], ["train", null, "val"]);
     const out = path.join(tmpDir("if-mixed"), "out");
     const lost = [
-      "the splits of 2 images (written without split folders): 1 other images have no split, and an image folder has split folders for all images or for none",
+      "the splits of 2 images (written without split folders): 1 other images have no split, and an image folder has " +
+        "split folders for all images or for none",
     ];
     expect(await imageFolder.plan!(ds, out, {})).toEqual(lost);
     await rejection(exportDataset(ds, out, { format: "image-folder" }));
@@ -264,7 +269,9 @@ describe("image-folder writer", () => {
     const ds = await realDataset(["train", "test/x"], [null, null]);
     const out = path.join(tmpDir("if-split-classes"), "out");
     expect(await imageFolder.plan!(ds, out, {})).toEqual([
-      "the classes of 2 images (test, train): every top class folder is a split name, so an image folder reads them back as splits without classes (rename a class, e.g. add one that is not train, val, valid, validation or test)",
+      "the classes of 2 images (test, train): every top class folder is a split name, so an image folder reads them " +
+        "back as splits without classes (rename a class, e.g. add one that is not train, val, valid, " +
+        "validation or test)",
     ]);
     await rejection(exportDataset(ds, out, { format: "image-folder" }));
     expect(fs.existsSync(out)).toBe(false);
@@ -293,26 +300,32 @@ describe("image-folder writer", () => {
     expect(byFile(await load(out2))).toEqual({ "img0.jpg": ["animals/cat", "train"], "img1.jpg": ["animals", "val"] });
   });
 
-  it("says a dataset with only detections has no classification labels, lossy or not, and names a format that fits", async () => {
-    const b = new DatasetBuilder("det", null);
-    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
-    const id = b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
-    b.addObject({ sampleId: id, field: "ground_truth", label: "cat", x: 1, y: 1, w: 2, h: 2 });
-    const ds = b.build();
-    const out = path.join(tmpDir("if-det"), "out");
-    for (const lossy of [false, true]) {
-      const err = await rejection(exportDataset(ds, out, { format: "image-folder", lossy }));
-      expect(err.message).toContain(
-        "the dataset has no classification labels (its label fields: ground_truth (detections)), and an image folder holds only one class per image, so nothing was written",
-      );
-      expect(err.message).toContain(out);
-      expect(err.message).not.toMatch(/pick a classification field/);
-      expect(err.hint).toBe(
-        `write the boxes to a detection format instead, e.g. --to coco ${out}.json, or --to yolo or voc with the folder ${out}`,
-      );
-    }
-    expect(fs.existsSync(out)).toBe(false);
-  });
+  it(
+    "says a dataset with only detections has no classification labels, lossy or not, and names a " + "format that fits",
+    async () => {
+      const b = new DatasetBuilder("det", null);
+      b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+      const id = b.addSample({ filepath: "a.jpg", width: 10, height: 10 });
+      b.addObject({ sampleId: id, field: "ground_truth", label: "cat", x: 1, y: 1, w: 2, h: 2 });
+      const ds = b.build();
+      const out = path.join(tmpDir("if-det"), "out");
+      for (const lossy of [false, true]) {
+        const err = await rejection(exportDataset(ds, out, { format: "image-folder", lossy }));
+        expect(err.message).toContain(
+          "the dataset has no classification labels (its label fields: ground_truth (detections)), and an " +
+            "image folder " +
+            "holds only one class per image, so nothing was written",
+        );
+        expect(err.message).toContain(out);
+        expect(err.message).not.toMatch(/pick a classification field/);
+        expect(err.hint).toBe(
+          `write the boxes to a detection format instead, e.g. --to coco ${out}.json, or --to yolo or voc with the ` +
+            `folder ${out}`,
+        );
+      }
+      expect(fs.existsSync(out)).toBe(false);
+    },
+  );
 
   it("asks for a classification field when the one chosen holds boxes", async () => {
     const b = new DatasetBuilder("both", null);

@@ -66,25 +66,28 @@ describe.skipIf(!fs.existsSync(VOC))(`labelme on the VOC100 sample (skipped: ${V
     expect(snapshot(back)).toEqual(snapshot(ds));
   });
 
-  it("COCO -> LabelMe -> COCO keeps the image and category ids results files refer to, and the nested attributes", async () => {
-    const ref = await coco.read!(VOC_COCO, { images });
-    const dir = tmp();
-    expect((await exportDataset(ref, path.join(dir, "labelme"), { format: "labelme" })).dropped).toEqual([]);
-    const viaLabelme = await labelme.read!(path.join(dir, "labelme"), { images });
-    expect(viaLabelme.problems).toEqual([]);
-    expect((await exportDataset(viaLabelme, path.join(dir, "back.json"), { format: "coco" })).dropped).toEqual([]);
-    const a = JSON.parse(fs.readFileSync(VOC_COCO, "utf8")),
-      b = JSON.parse(fs.readFileSync(path.join(dir, "back.json"), "utf8"));
-    const imageIds = (d: { images: { id: number; file_name: string }[] }) =>
-      Object.fromEntries(d.images.map((im) => [im.file_name, im.id]));
-    expect(imageIds(b)).toEqual(imageIds(a));
-    expect(b.categories.map((c: { id: number; name: string }) => [c.id, c.name])).toEqual(
-      a.categories.map((c: { id: number; name: string }) => [c.id, c.name]),
-    );
-    expect(b.annotations.map((x: { attributes: unknown }) => x.attributes)).toEqual(
-      a.annotations.map((x: { attributes: unknown }) => x.attributes),
-    );
-  });
+  it(
+    "COCO -> LabelMe -> COCO keeps the image and category ids results files refer to, and the " + "nested attributes",
+    async () => {
+      const ref = await coco.read!(VOC_COCO, { images });
+      const dir = tmp();
+      expect((await exportDataset(ref, path.join(dir, "labelme"), { format: "labelme" })).dropped).toEqual([]);
+      const viaLabelme = await labelme.read!(path.join(dir, "labelme"), { images });
+      expect(viaLabelme.problems).toEqual([]);
+      expect((await exportDataset(viaLabelme, path.join(dir, "back.json"), { format: "coco" })).dropped).toEqual([]);
+      const a = JSON.parse(fs.readFileSync(VOC_COCO, "utf8")),
+        b = JSON.parse(fs.readFileSync(path.join(dir, "back.json"), "utf8"));
+      const imageIds = (d: { images: { id: number; file_name: string }[] }) =>
+        Object.fromEntries(d.images.map((im) => [im.file_name, im.id]));
+      expect(imageIds(b)).toEqual(imageIds(a));
+      expect(b.categories.map((c: { id: number; name: string }) => [c.id, c.name])).toEqual(
+        a.categories.map((c: { id: number; name: string }) => [c.id, c.name]),
+      );
+      expect(b.annotations.map((x: { attributes: unknown }) => x.attributes)).toEqual(
+        a.annotations.map((x: { attributes: unknown }) => x.attributes),
+      );
+    },
+  );
 
   it("fails on a truncated file, naming the file and the place", async () => {
     const dir = tmp();
@@ -202,8 +205,10 @@ describe("labelme with generated data", () => {
         imageWidth: 10,
         imageHeight: 10,
       });
-    fs.writeFileSync(path.join(labels, "train/a.json"), doc("../../images/train/a.jpg")); // really relative to the JSON file
-    fs.writeFileSync(path.join(labels, "b.json"), doc("C:\\Users\\me\\photos\\b.jpg")); // another machine: file name only
+    // really relative to the JSON file
+    fs.writeFileSync(path.join(labels, "train/a.json"), doc("../../images/train/a.jpg"));
+    // another machine: file name only
+    fs.writeFileSync(path.join(labels, "b.json"), doc("C:\\Users\\me\\photos\\b.jpg"));
     fs.writeFileSync(path.join(labels, "c.json"), doc("../elsewhere/c.jpg"));
     fs.writeFileSync(path.join(labels, "train/d.json"), doc("d.jpg")); // labels tree mirrors the images tree
     const ds = await labelme.read!(labels, { images: imgs, checkImages: "exists" });
@@ -397,7 +402,8 @@ describe("labelme with generated data", () => {
     const options = {};
     const planned = await labelme.plan!(ds, out, options);
     expect(planned).toEqual([
-      "22 object attributes that labelme cannot hold (a group_id that is not an integer, a non-text description, or a name labelme reserves)",
+      "22 object attributes that labelme cannot hold (a group_id that is not an integer, a non-text description, or " +
+        "a name labelme reserves)",
       "2 metadata values named like LabelMe's own keys (labelme cannot hold them)",
     ]);
     expect(fs.readdirSync(out)).toEqual([]);

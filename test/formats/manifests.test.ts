@@ -81,52 +81,55 @@ describe("manifests", () => {
     });
   }
 
-  it("JSON Lines keeps categories (ids, supercategories, unused ones), info, object tags and empty label fields", async () => {
-    const b = new DatasetBuilder("full", null);
-    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
-    b.declareField({ name: "yolo", kind: "detections", predicted: true });
-    b.categories = [
-      { id: 7, name: "car", supercategory: "vehicle" },
-      { id: 3, name: "person", supercategory: "human" },
-      { id: 11, name: "never-used" },
-    ];
-    b.info = { coco: { info: { year: 2024 }, licenses: [] }, source: "survey" };
-    b.addSample({
-      filepath: "a.jpg",
-      width: 100,
-      height: 100,
-      split: "train",
-      tags: ["night"],
-      fields: { weather: "rain" },
-    });
-    b.addSample({ filepath: "b.jpg", width: 100, height: 100 });
-    b.addObject({
-      sampleId: "a.jpg",
-      field: "ground_truth",
-      label: "car",
-      x: 1,
-      y: 2,
-      w: 3,
-      h: 4,
-      tags: ["hard", "reviewed"],
-      attributes: { occluded: true },
-    });
-    b.addObject({ sampleId: "b.jpg", field: "ground_truth", label: "person", x: 5, y: 5, w: 5, h: 5 });
-    const ds = b.build();
-    const dir = tmpDir("jsonl-full");
-    const file = path.join(dir, "full.jsonl");
-    const report = await exportDataset(ds, file, { format: "jsonl" });
-    expect(report.dropped).toEqual([]);
-    const first = JSON.parse(fs.readFileSync(file, "utf8").split("\n")[0]);
-    expect(first.blindspot.version).toBe(1);
-    const back = await load(file, { checkImages: "none" });
-    expect(back.categories).toEqual(ds.categories);
-    expect(back.info).toEqual(ds.info);
-    expect(back.fields).toEqual(ds.fields);
-    expect(sampleRows(back.samples)).toEqual(sampleRows(ds.samples));
-    expect(objectRows(back.objects)).toEqual(objectRows(ds.objects));
-    expect(Array.from(values(back.objects, "tags"))).toEqual([["hard", "reviewed"], []]);
-  });
+  it(
+    "JSON Lines keeps categories (ids, supercategories, unused ones), info, object tags and empty " + "label fields",
+    async () => {
+      const b = new DatasetBuilder("full", null);
+      b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+      b.declareField({ name: "yolo", kind: "detections", predicted: true });
+      b.categories = [
+        { id: 7, name: "car", supercategory: "vehicle" },
+        { id: 3, name: "person", supercategory: "human" },
+        { id: 11, name: "never-used" },
+      ];
+      b.info = { coco: { info: { year: 2024 }, licenses: [] }, source: "survey" };
+      b.addSample({
+        filepath: "a.jpg",
+        width: 100,
+        height: 100,
+        split: "train",
+        tags: ["night"],
+        fields: { weather: "rain" },
+      });
+      b.addSample({ filepath: "b.jpg", width: 100, height: 100 });
+      b.addObject({
+        sampleId: "a.jpg",
+        field: "ground_truth",
+        label: "car",
+        x: 1,
+        y: 2,
+        w: 3,
+        h: 4,
+        tags: ["hard", "reviewed"],
+        attributes: { occluded: true },
+      });
+      b.addObject({ sampleId: "b.jpg", field: "ground_truth", label: "person", x: 5, y: 5, w: 5, h: 5 });
+      const ds = b.build();
+      const dir = tmpDir("jsonl-full");
+      const file = path.join(dir, "full.jsonl");
+      const report = await exportDataset(ds, file, { format: "jsonl" });
+      expect(report.dropped).toEqual([]);
+      const first = JSON.parse(fs.readFileSync(file, "utf8").split("\n")[0]);
+      expect(first.blindspot.version).toBe(1);
+      const back = await load(file, { checkImages: "none" });
+      expect(back.categories).toEqual(ds.categories);
+      expect(back.info).toEqual(ds.info);
+      expect(back.fields).toEqual(ds.fields);
+      expect(sampleRows(back.samples)).toEqual(sampleRows(ds.samples));
+      expect(objectRows(back.objects)).toEqual(objectRows(ds.objects));
+      expect(Array.from(values(back.objects, "tags"))).toEqual([["hard", "reviewed"], []]);
+    },
+  );
 
   it("JSON Lines without a header line still reads; unknown object keys become attributes", async () => {
     const dir = tmpDir("jsonl-plain");
@@ -134,8 +137,10 @@ describe("manifests", () => {
     fs.writeFileSync(
       file,
       [
-        '{"filepath": "a.jpg", "width": 10, "height": 10, "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "difficult": 1, "truncated": false, "tags": ["t"]}]}',
-        '{"filepath": "b.jpg", "width": 10, "height": 10, "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "attributes": {"difficult": 0}, "__proto__": "kept"}]}',
+        '{"filepath": "a.jpg", "width": 10, "height": 10, "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], ' +
+          '"difficult": 1, "truncated": false, "tags": ["t"]}]}',
+        '{"filepath": "b.jpg", "width": 10, "height": 10, "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], ' +
+          '"attributes": {"difficult": 0}, "__proto__": "kept"}]}',
         "",
       ].join("\n"),
     );
@@ -154,67 +159,75 @@ describe("manifests", () => {
     const file = path.join(dir, "clash.jsonl");
     fs.writeFileSync(
       file,
-      '{"filepath": "a.jpg", "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "difficult": 1, "attributes": {"difficult": 0}}]}\n',
+      '{"filepath": "a.jpg", "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "difficult": 1, "attributes": ' +
+        '{"difficult": 0}}]}\n',
     );
     const ds = await load(file, { checkImages: "none" });
     expect(JSON.parse(values<string>(ds.objects, "attributes")[0])).toEqual({ difficult: 0 });
     expect(ds.problems.map((p) => [p.kind, p.place])).toEqual([["attribute-clash", "line 1, ground_truth[0]"]]);
   });
 
-  it("JSON Lines decides field kinds over the whole file: an empty first list is still the detection field", async () => {
-    const dir = tmpDir("jsonl-empty-first");
-    const file = path.join(dir, "labels.jsonl");
-    fs.writeFileSync(
-      file,
-      [
-        '{"filepath": "a.jpg", "ground_truth": []}',
-        '{"filepath": "b.jpg", "ground_truth": null}',
-        '{"filepath": "c.jpg", "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "confidence": 0.5}]}',
-      ].join("\n"),
-    );
-    const ds = await load(file, { checkImages: "none" });
-    expect(ds.samples.columnNames()).not.toContain("ground_truth");
-    expect(ds.fields).toEqual([{ name: "ground_truth", kind: "detections", predicted: true }]);
-    expect(Array.from(values(ds.objects, "sample_id"))).toEqual(["c.jpg"]);
-  });
-
-  it("JSON Lines: a key with boxes on one line and something else on another, a bad box, a newer header: clear errors", async () => {
-    const dir = tmpDir("jsonl-errors");
-    const cases: [string, RegExp][] = [
-      [
-        '{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}]}\n{"filepath": "b.jpg", "gt": "car"}',
-        /\(line 2, gt\): "gt" holds boxes \(line 1\) but string "car" here/,
-      ],
-      [
-        '{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}, {"label": "dog", "bbox": [1, 2]}]}',
-        /\(line 1, gt\[1\]\.bbox\): expected \[x, y, width, height\] as four numbers, found the list \[1,2\]/,
-      ],
-      [
-        '{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}, null]}',
-        /\(line 1, gt\[1\]\): expected an object \{label, bbox\}, found null/,
-      ],
-      [
-        '{"blindspot": {"version": 2}}\n{"filepath": "a.jpg"}',
-        /\(line 1\): written by a newer blindspot \(manifest version 2/,
-      ],
-      [
-        '{"blindspot": {"version": 1, "fields": [{"name": "gt", "kind": "boxes"}]}}',
-        /\(line 1, blindspot\.fields\[0\]\): the header line is not valid/,
-      ],
-    ];
-    for (const [k, [text, message]] of cases.entries()) {
-      const file = path.join(dir, `case${k}.jsonl`);
-      fs.writeFileSync(file, text);
-      const err = await load(file, { checkImages: "none" }).then(
-        () => null,
-        (e: unknown) => e as Error,
+  it(
+    "JSON Lines decides field kinds over the whole file: an empty first list is still the " + "detection field",
+    async () => {
+      const dir = tmpDir("jsonl-empty-first");
+      const file = path.join(dir, "labels.jsonl");
+      fs.writeFileSync(
+        file,
+        [
+          '{"filepath": "a.jpg", "ground_truth": []}',
+          '{"filepath": "b.jpg", "ground_truth": null}',
+          '{"filepath": "c.jpg", "ground_truth": [{"label": "car", "bbox": [1, 1, 2, 2], "confidence": 0.5}]}',
+        ].join("\n"),
       );
-      expect(err, text).toBeInstanceOf(BlindspotError);
-      expect(err!.message, text).toContain(file);
-      expect(err!.message, text).toMatch(message);
-      expect(err!.message, text).toMatch(/fix: /);
-    }
-  });
+      const ds = await load(file, { checkImages: "none" });
+      expect(ds.samples.columnNames()).not.toContain("ground_truth");
+      expect(ds.fields).toEqual([{ name: "ground_truth", kind: "detections", predicted: true }]);
+      expect(Array.from(values(ds.objects, "sample_id"))).toEqual(["c.jpg"]);
+    },
+  );
+
+  it(
+    "JSON Lines: a key with boxes on one line and something else on another, a bad box, a newer header: " +
+      "clear errors",
+    async () => {
+      const dir = tmpDir("jsonl-errors");
+      const cases: [string, RegExp][] = [
+        [
+          '{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}]}\n{"filepath": "b.jpg", "gt": "car"}',
+          /\(line 2, gt\): "gt" holds boxes \(line 1\) but string "car" here/,
+        ],
+        [
+          '{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}, {"label": "dog", "bbox": [1, 2]}]}',
+          /\(line 1, gt\[1\]\.bbox\): expected \[x, y, width, height\] as four numbers, found the list \[1,2\]/,
+        ],
+        [
+          '{"filepath": "a.jpg", "gt": [{"label": "car", "bbox": [1, 1, 2, 2]}, null]}',
+          /\(line 1, gt\[1\]\): expected an object \{label, bbox\}, found null/,
+        ],
+        [
+          '{"blindspot": {"version": 2}}\n{"filepath": "a.jpg"}',
+          /\(line 1\): written by a newer blindspot \(manifest version 2/,
+        ],
+        [
+          '{"blindspot": {"version": 1, "fields": [{"name": "gt", "kind": "boxes"}]}}',
+          /\(line 1, blindspot\.fields\[0\]\): the header line is not valid/,
+        ],
+      ];
+      for (const [k, [text, message]] of cases.entries()) {
+        const file = path.join(dir, `case${k}.jsonl`);
+        fs.writeFileSync(file, text);
+        const err = await load(file, { checkImages: "none" }).then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+        expect(err, text).toBeInstanceOf(BlindspotError);
+        expect(err!.message, text).toContain(file);
+        expect(err!.message, text).toMatch(message);
+        expect(err!.message, text).toMatch(/fix: /);
+      }
+    },
+  );
 
   it("JSON Lines: a metadata column named like a detection field is listed before writing", async () => {
     const b = new DatasetBuilder("shadow", null);
@@ -291,24 +304,28 @@ describe("manifests", () => {
     expect(Array.from(values(ds.samples, "height"))).toEqual([480, null]);
   });
 
-  it("CSV: image paths without an extension get the extension of the image on disk, else one clear problem", async () => {
-    const dir = tmpDir("csv-no-ext");
-    await writeImage(path.join(dir, "images/1a2b3c.jpg"), 40, 30);
-    await writeImage(path.join(dir, "images/sub/ff00.jpeg"), 20, 10);
-    const file = path.join(dir, "train.csv");
-    fs.writeFileSync(file, "image,label\n1a2b3c,cat\nsub/ff00,dog\ngone,cat\n");
-    const ds = await load(file, { images: path.join(dir, "images") });
-    expect(Array.from(values(ds.samples, "filepath"))).toEqual(["1a2b3c.jpg", "sub/ff00.jpeg", "gone"]);
-    expect(Array.from(values(ds.samples, "width"))).toEqual([40, 20, null]);
-    expect(ds.problems.map((p) => [p.kind, p.place, p.message])).toEqual([
-      [
-        "missing-image",
-        "line 4",
-        `column image names "gone" without an extension, and no single image gone.* is in ${path.join(dir, "images")}`,
-      ],
-    ]);
-    expect(ds.problems[0].hint).toMatch(/pass --images with the folder that holds the images/);
-  });
+  it(
+    "CSV: image paths without an extension get the extension of the image on disk, else one " + "clear problem",
+    async () => {
+      const dir = tmpDir("csv-no-ext");
+      await writeImage(path.join(dir, "images/1a2b3c.jpg"), 40, 30);
+      await writeImage(path.join(dir, "images/sub/ff00.jpeg"), 20, 10);
+      const file = path.join(dir, "train.csv");
+      fs.writeFileSync(file, "image,label\n1a2b3c,cat\nsub/ff00,dog\ngone,cat\n");
+      const ds = await load(file, { images: path.join(dir, "images") });
+      expect(Array.from(values(ds.samples, "filepath"))).toEqual(["1a2b3c.jpg", "sub/ff00.jpeg", "gone"]);
+      expect(Array.from(values(ds.samples, "width"))).toEqual([40, 20, null]);
+      expect(ds.problems.map((p) => [p.kind, p.place, p.message])).toEqual([
+        [
+          "missing-image",
+          "line 4",
+          `column image names "gone" without an extension, and no single image gone.* is in ` +
+            `${path.join(dir, "images")}`,
+        ],
+      ]);
+      expect(ds.problems[0].hint).toMatch(/pass --images with the folder that holds the images/);
+    },
+  );
 
   it("CSV: a tag holding the separator names the output file and the sample", async () => {
     const b = new DatasetBuilder("tags", null);

@@ -108,7 +108,8 @@ describe.skipIf(!haveData)(`Open Images CSV on voc100 (needs ${VOC})`, () => {
     expect(report.dropped[0]).toMatch(/^metadata columns .* \(openimages cannot hold them\)$/);
     expect(report.dropped[1]).toMatch(/^100 image ids \(openimages cannot hold them/);
     expect(report.dropped[2]).toBe(
-      '273 attribute values that are lists or objects (openimages writes them as JSON text, which reads back as text; attributes "attributes")',
+      "273 attribute values that are lists or objects (openimages writes them as JSON text, which reads back as " +
+        'text; attributes "attributes")',
     );
     expect(fs.readFileSync(out, "utf8").split("\n")[0]).toMatch(/,IsInside,attributes$/);
     const back = await openimages.read!(out, { images: VOC_IMAGES });
@@ -131,7 +132,8 @@ describe("Open Images CSV, synthetic cases", () => {
     fs.writeFileSync(
       csv,
       [
-        "ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside,XClick1X",
+        "ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction," +
+          "IsInside,XClick1X",
         "abc123,xclick,/m/01g317,1,0.1,0.6,0.2,0.7,1,0,0,-1,0,0.15",
         "abc123,activemil,/m/0k4j,1,0,1,0,1,,,1,,,",
         'def456,xclick,"/m/x,y",1,0.5,1,0.25,0.75,0,1,0,0,1,',
@@ -327,9 +329,12 @@ describe("Open Images CSV, synthetic cases", () => {
     const planned = await openimages.plan!(ds, out, {});
     expect(planned).toEqual([
       '1 boolean attribute values (written as 1/0: openimages has no booleans; attributes "difficult")',
-      '1 attribute values that are numbers other than integers (openimages reads them back as text; attributes "ratio")',
-      '2 attribute values that are text reading back as a number or without their spaces at the ends (openimages reads integer cells as numbers and trims cells; attributes "code", "note")',
-      '1 attribute values that are lists or objects (openimages writes them as JSON text, which reads back as text; attributes "nested")',
+      "1 attribute values that are numbers other than integers (openimages reads them back as text; " +
+        'attributes "ratio")',
+      "2 attribute values that are text reading back as a number or without their spaces at the ends (openimages " +
+        'reads integer cells as numbers and trims cells; attributes "code", "note")',
+      "1 attribute values that are lists or objects (openimages writes them as JSON text, which reads back as text; " +
+        'attributes "nested")',
       '2 empty (null or "") attribute values (openimages reads an empty cell as no value; attributes "empty", "gone")',
     ]);
     const err = await catchAsync(exportDataset(ds, out, { format: "openimages" }));
@@ -375,7 +380,8 @@ describe("Open Images CSV, synthetic cases", () => {
     // Scores that are all 1 are the official human-verified boxes' Confidence: read as ground truth.
     const ones = make(true, [1, 1]);
     expect(await openimages.plan!(ones, out, {})).toEqual([
-      'predictions "model": their 2 scores, all 1 (openimages reads a file whose scores are all 1 as ground truth without scores, as the official human-verified boxes are)',
+      'predictions "model": their 2 scores, all 1 (openimages reads a file whose scores are all 1 as ground truth ' +
+        "without scores, as the official human-verified boxes are)",
     ]);
     await expect(exportDataset(ones, out, { format: "openimages" })).rejects.toThrow(/scores, all 1/);
     expect(fs.existsSync(out)).toBe(false);

@@ -136,7 +136,8 @@ describe("text box files", () => {
         for (const lossy of [false, true]) {
           const err = await rejection(exportDataset(ds, out, { format: f.name, lossy }));
           expect(err.message).toContain(
-            `an image (${JSON.stringify(name)}) would write its boxes to classes.txt, which holds the class list, so nothing was written`,
+            `an image (${JSON.stringify(name)}) would write its boxes to classes.txt, which holds the class list, so ` +
+              `nothing was written`,
           );
           expect(err.hint).toMatch(/rename the image .*or write to a format that keeps the class list apart/);
         }
@@ -160,23 +161,26 @@ describe("text box files", () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  it("matches each file to its image by relative path, then by a unique name; an ambiguous name is a problem", async () => {
-    const root = tmpDir("txt-match");
-    const images = path.join(root, "images");
-    await writeImage(path.join(images, "cam1/a.jpg"), 100, 50);
-    await writeImage(path.join(images, "cam2/a.jpg"), 200, 100);
-    await writeImage(path.join(images, "b.jpg"), 40, 40);
-    const dets = path.join(root, "dets");
-    writeText(path.join(dets, "cam2/a.txt"), "car 0.5 0.5 0.5 0.5\n");
-    writeText(path.join(dets, "other/b.txt"), "car 0.5 0.5 0.5 0.5\n");
-    writeText(path.join(dets, "a.txt"), "car 0.5 0.5 0.5 0.5\n");
-    const ds = await txtRelCxcywh.read!(dets, { images });
-    expect(col(ds, "samples", "filepath")).toEqual(["a.jpg", "cam2/a.jpg", "b.jpg"]);
-    expect(col(ds, "objects", "w")).toEqual([100, 20]); // the box of the ambiguous file has no image size
-    const ambiguous = ds.problems.filter((p) => p.kind === "ambiguous-image");
-    expect(ambiguous.map((p) => [p.sampleId, p.file])).toEqual([["a.jpg", path.join(dets, "a.txt")]]);
-    expect(ambiguous[0].message).toMatch(/cam1\/a\.jpg, cam2\/a\.jpg/);
-  });
+  it(
+    "matches each file to its image by relative path, then by a unique name; an ambiguous name " + "is a problem",
+    async () => {
+      const root = tmpDir("txt-match");
+      const images = path.join(root, "images");
+      await writeImage(path.join(images, "cam1/a.jpg"), 100, 50);
+      await writeImage(path.join(images, "cam2/a.jpg"), 200, 100);
+      await writeImage(path.join(images, "b.jpg"), 40, 40);
+      const dets = path.join(root, "dets");
+      writeText(path.join(dets, "cam2/a.txt"), "car 0.5 0.5 0.5 0.5\n");
+      writeText(path.join(dets, "other/b.txt"), "car 0.5 0.5 0.5 0.5\n");
+      writeText(path.join(dets, "a.txt"), "car 0.5 0.5 0.5 0.5\n");
+      const ds = await txtRelCxcywh.read!(dets, { images });
+      expect(col(ds, "samples", "filepath")).toEqual(["a.jpg", "cam2/a.jpg", "b.jpg"]);
+      expect(col(ds, "objects", "w")).toEqual([100, 20]); // the box of the ambiguous file has no image size
+      const ambiguous = ds.problems.filter((p) => p.kind === "ambiguous-image");
+      expect(ambiguous.map((p) => [p.sampleId, p.file])).toEqual([["a.jpg", path.join(dets, "a.txt")]]);
+      expect(ambiguous[0].message).toMatch(/cam1\/a\.jpg, cam2\/a\.jpg/);
+    },
+  );
 
   it("reads class indices against classes.txt and fails on a wrong one with the file, line and fix", async () => {
     const dir = tmpDir("txt-classes");

@@ -116,7 +116,8 @@ describe("tf.train.Example", () => {
 describe("label_map.pbtxt", () => {
   it("parses items with single or double quotes, comments and display names", () => {
     const cats = parseLabelMap(
-      `# labels\nitem {\n  id: 1\n  name: 'person'\n}\nitem { name: "it's \\"x\\"" id: 2 display_name: 'X' }\nitem: { id: 3 display_name: "only display" keypoints { id: 0 label: "nose" } }\n`,
+      `# labels\nitem {\n  id: 1\n  name: 'person'\n}\nitem { name: "it's \\"x\\"" id: 2 display_name: 'X' }\nitem: ` +
+        `{ id: 3 display_name: "only display" keypoints { id: 0 label: "nose" } }\n`,
       "map.pbtxt",
     );
     expect(cats).toEqual([
@@ -227,7 +228,8 @@ describe.skipIf(!haveData)(`TFRecord on voc100 (needs ${VOC})`, () => {
     expect(report.dropped).toEqual([
       expect.stringMatching(/^metadata columns /),
       "273 boolean attribute values (written as 0/1: tfrecord has no booleans)",
-      `273 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (tfrecord holds one list per attribute: they read back flat)`,
+      `273 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as ` +
+        `attributes of their own (tfrecord holds one list per attribute: they read back flat)`,
     ]);
     const back = await tfrecord.read!(file, {});
     expect(boxDiffs(ref, back, null, { tol: 1e-6 })).toEqual([]);
@@ -315,7 +317,8 @@ describe("TFRecord, synthetic cases", () => {
     expect(report.files).toBe(4);
     expect(report.dropped).toEqual([
       "1 confidence scores (tfrecord cannot hold them)",
-      `3 images not found in ${images}: written with empty image/encoded, which training with the TF Object Detection API needs`,
+      `3 images not found in ${images}: written with empty image/encoded, which training with the TF Object ` +
+        `Detection API needs`,
     ]);
     // A category id 0 (background in TF) makes the writer renumber from 1.
     expect(parseLabelMap(fs.readFileSync(path.join(out, "label_map.pbtxt"), "utf8"), "m")).toEqual([
@@ -504,51 +507,55 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     );
   }
 
-  it("reads is_crowd as the crowd flag, area as the area, other per-object lists as attributes, and names the keys it ignores", async () => {
-    const file = path.join(dir, "keys.tfrecord");
-    fs.writeFileSync(
-      file,
-      Buffer.concat([
-        record("x.jpg", [
-          ["image/object/is_crowd", { kind: "int64", value: [0, 1] }],
-          ["image/object/area", { kind: "float", value: [312.5, 2500] }],
-          ["image/object/difficult", { kind: "int64", value: [1, 0] }],
-          ["image/object/truncated", { kind: "int64", value: [0, 1] }],
-          ["image/object/view", { kind: "bytes", value: [text("frontal"), text("left")] }],
-          ["image/object/weight", { kind: "float", value: [0.5, 1] }],
-          [
-            "image/object/mask",
-            { kind: "bytes", value: [Uint8Array.from([0x89, 0x50, 0xff]), Uint8Array.from([0xff])] },
-          ],
-          ["image/class/label", { kind: "int64", value: [3] }],
+  it(
+    "reads is_crowd as the crowd flag, area as the area, other per-object lists as attributes, and names the " +
+      "keys it ignores",
+    async () => {
+      const file = path.join(dir, "keys.tfrecord");
+      fs.writeFileSync(
+        file,
+        Buffer.concat([
+          record("x.jpg", [
+            ["image/object/is_crowd", { kind: "int64", value: [0, 1] }],
+            ["image/object/area", { kind: "float", value: [312.5, 2500] }],
+            ["image/object/difficult", { kind: "int64", value: [1, 0] }],
+            ["image/object/truncated", { kind: "int64", value: [0, 1] }],
+            ["image/object/view", { kind: "bytes", value: [text("frontal"), text("left")] }],
+            ["image/object/weight", { kind: "float", value: [0.5, 1] }],
+            [
+              "image/object/mask",
+              { kind: "bytes", value: [Uint8Array.from([0x89, 0x50, 0xff]), Uint8Array.from([0xff])] },
+            ],
+            ["image/class/label", { kind: "int64", value: [3] }],
+          ]),
+          record("y.jpg", [
+            ["image/object/difficult", { kind: "int64", value: [1] }], // not one per box
+            ["image/object/group_of", { kind: "int64", value: [] }], // empty: nothing to keep
+            ["image/class/label", { kind: "int64", value: [4] }],
+          ]),
         ]),
-        record("y.jpg", [
-          ["image/object/difficult", { kind: "int64", value: [1] }], // not one per box
-          ["image/object/group_of", { kind: "int64", value: [] }], // empty: nothing to keep
-          ["image/class/label", { kind: "int64", value: [4] }],
-        ]),
-      ]),
-    );
-    const ds = await tfrecord.read!(file, {});
-    expect(Array.from(values(ds.objects, "iscrowd"))).toEqual([0, 1, 0, 0]);
-    expect(Array.from(values(ds.objects, "area"))).toEqual([312.5, 2500, null, null]);
-    expect(
-      Array.from(values<string | null>(ds.objects, "attributes")).map((a) => (a === null ? null : JSON.parse(a))),
-    ).toEqual([
-      { difficult: 1, truncated: 0, view: "frontal", weight: 0.5 },
-      { difficult: 0, truncated: 1, view: "left", weight: 1 },
-      null,
-      null,
-    ]);
-    expect(ds.problems).toHaveLength(1);
-    const p = ds.problems[0];
-    expect(p.kind).toBe("ignored-field");
-    expect(p.file).toBe(file);
-    expect(p.message).toContain("image/object/mask (1 record: holds binary data, not text)");
-    expect(p.message).toContain("image/class/label (2 records: not a key blindspot reads)");
-    expect(p.message).toContain("image/object/difficult (1 record: its list does not have one value per box)");
-    expect(p.message).not.toContain("group_of");
-  });
+      );
+      const ds = await tfrecord.read!(file, {});
+      expect(Array.from(values(ds.objects, "iscrowd"))).toEqual([0, 1, 0, 0]);
+      expect(Array.from(values(ds.objects, "area"))).toEqual([312.5, 2500, null, null]);
+      expect(
+        Array.from(values<string | null>(ds.objects, "attributes")).map((a) => (a === null ? null : JSON.parse(a))),
+      ).toEqual([
+        { difficult: 1, truncated: 0, view: "frontal", weight: 0.5 },
+        { difficult: 0, truncated: 1, view: "left", weight: 1 },
+        null,
+        null,
+      ]);
+      expect(ds.problems).toHaveLength(1);
+      const p = ds.problems[0];
+      expect(p.kind).toBe("ignored-field");
+      expect(p.file).toBe(file);
+      expect(p.message).toContain("image/object/mask (1 record: holds binary data, not text)");
+      expect(p.message).toContain("image/class/label (2 records: not a key blindspot reads)");
+      expect(p.message).toContain("image/object/difficult (1 record: its list does not have one value per box)");
+      expect(p.message).not.toContain("group_of");
+    },
+  );
 
   function attributed(): Dataset {
     const b = new DatasetBuilder("attrs", images);
@@ -637,8 +644,10 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     });
     const ds = b.build();
     const expected = [
-      `1 image not found in ${images}: written with empty image/encoded, which training with the TF Object Detection API needs`,
-      "4 attribute values (tfrecord holds an attribute as one list per image: text or numbers on every box, not named like a key it uses)",
+      `1 image not found in ${images}: written with empty image/encoded, which training with the TF Object ` +
+        `Detection API needs`,
+      "4 attribute values (tfrecord holds an attribute as one list per image: text or numbers on every box, not " +
+        "named like a key it uses)",
       "1 object areas (tfrecord writes an image's areas only when every box has one)",
       "2 boolean attribute values (written as 0/1: tfrecord has no booleans)",
       "2 decimal attribute values and areas rounded to 32-bit floats (tfrecord stores decimals as float32)",
@@ -696,7 +705,8 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     const out = path.join(dir, "ids.tfrecord");
     const planned = await tfrecord.plan!(ds, out, {});
     expect(planned.filter((l) => /image ids/.test(l))).toEqual([
-      "1 image ids that are text reading back as a number, or not text or numbers (tfrecord writes image/source_id as text and reads numbers back as numbers)",
+      "1 image ids that are text reading back as a number, or not text or numbers (tfrecord writes image/source_id " +
+        "as text and reads numbers back as numbers)",
     ]);
     await exportDataset(ds, out, { format: "tfrecord", lossy: true });
     const back = await tfrecord.read!(out, {});
@@ -759,7 +769,8 @@ describe("TFRecord per-object lists, plan and streaming", () => {
     const out = path.join(dir, "nested.tfrecord");
     const planned = await tfrecord.plan!(ds, out, {});
     expect(planned.filter((l) => /nested/.test(l))).toEqual([
-      `1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (tfrecord holds one list per attribute: they read back flat)`,
+      `1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes ` +
+        `of their own (tfrecord holds one list per attribute: they read back flat)`,
       "1 nested attribute values named like an attribute of the object itself (tfrecord keeps the object's own)",
     ]);
     await exportDataset(ds, out, { format: "tfrecord", lossy: true });
@@ -783,35 +794,38 @@ describe("TFRecord per-object lists, plan and streaming", () => {
 describe("Open Images writer plan", () => {
   const dir = path.join(TMP, "openimages");
 
-  it("refuses images without boxes and clashing attribute names before writing, and computes the write once", async () => {
-    const b = new DatasetBuilder("oi", null);
-    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
-    b.addSample({ filepath: "a.jpg", width: 100, height: 50 });
-    b.addSample({ filepath: "empty.jpg", width: 100, height: 50 });
-    for (let k = 0; k < 20; k++)
-      b.addObject({
-        sampleId: "a.jpg",
-        field: "ground_truth",
-        label: "cat",
-        x: k,
-        y: 0,
-        w: 10,
-        h: 10,
-        attributes: { difficult: 1, XMin: 0 },
-      });
-    const ds = b.build();
-    const out = path.join(dir, "boxes.csv");
-    const err = await catchAsync(exportDataset(ds, out, { format: "openimages" }));
-    expect(err.message).toMatch(/1 image without boxes[\s\S]*20 attribute values named like an Open Images column/);
-    expect(fs.existsSync(out)).toBe(false);
-    const parse = vi.spyOn(JSON, "parse");
-    try {
-      const report = await exportDataset(ds, out, { format: "openimages", lossy: true });
-      expect(report.dropped).toHaveLength(2);
-      expect(parse.mock.calls.filter(([t]) => t === '{"difficult":1,"XMin":0}')).toHaveLength(1);
-    } finally {
-      parse.mockRestore();
-    }
-    expect(fs.readFileSync(out, "utf8").split("\n")[0]).toMatch(/,difficult$/);
-  });
+  it(
+    "refuses images without boxes and clashing attribute names before writing, and computes " + "the write once",
+    async () => {
+      const b = new DatasetBuilder("oi", null);
+      b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+      b.addSample({ filepath: "a.jpg", width: 100, height: 50 });
+      b.addSample({ filepath: "empty.jpg", width: 100, height: 50 });
+      for (let k = 0; k < 20; k++)
+        b.addObject({
+          sampleId: "a.jpg",
+          field: "ground_truth",
+          label: "cat",
+          x: k,
+          y: 0,
+          w: 10,
+          h: 10,
+          attributes: { difficult: 1, XMin: 0 },
+        });
+      const ds = b.build();
+      const out = path.join(dir, "boxes.csv");
+      const err = await catchAsync(exportDataset(ds, out, { format: "openimages" }));
+      expect(err.message).toMatch(/1 image without boxes[\s\S]*20 attribute values named like an Open Images column/);
+      expect(fs.existsSync(out)).toBe(false);
+      const parse = vi.spyOn(JSON, "parse");
+      try {
+        const report = await exportDataset(ds, out, { format: "openimages", lossy: true });
+        expect(report.dropped).toHaveLength(2);
+        expect(parse.mock.calls.filter(([t]) => t === '{"difficult":1,"XMin":0}')).toHaveLength(1);
+      } finally {
+        parse.mockRestore();
+      }
+      expect(fs.readFileSync(out, "utf8").split("\n")[0]).toMatch(/,difficult$/);
+    },
+  );
 });

@@ -56,7 +56,8 @@ function vocFile(objects: string, root = "<annotation>"): string {
   const dir = tmpDir("voc-in");
   fs.writeFileSync(
     path.join(dir, "a.xml"),
-    `${root}\n<filename>a.jpg</filename>\n<size><width>100</width><height>80</height><depth>3</depth></size>\n${objects}\n</annotation>\n`,
+    `${root}\n<filename>a.jpg</filename>\n<size><width>100</width><height>80</height><depth>3</depth></size>` +
+      `\n${objects}\n</annotation>\n`,
   );
   return dir;
 }
@@ -99,7 +100,8 @@ describe.skipIf(!HAS_SHARED)("VOC on the VOC100 sample", () => {
     expect(report.dropped).toEqual([
       "metadata columns license, flickr_url, coco_url, date_captured (voc cannot hold them)",
       "100 image ids (voc cannot hold them: results files naming them would not match)",
-      `273 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (voc has no nesting: they read back flat)`,
+      `273 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as ` +
+        `attributes of their own (voc has no nesting: they read back flat)`,
     ]);
     expect(await vocReferenceDiffs(await voc.read!(out, { images: VOC_IMAGES }), 0)).toEqual([]);
   });
@@ -170,10 +172,13 @@ describe("VOC reader (streaming XML scanner)", () => {
   it("records an object's <part>s and <actions> as problems: nothing is left out silently", async () => {
     const box = (x: number) =>
       `<bndbox><xmin>${x}</xmin><ymin>${x}</ymin><xmax>${x + 2}</xmax><ymax>${x + 2}</ymax></bndbox>`;
-    const dir = vocFile(`<object><name>person</name>${box(1)}
-      <part><name>head</name>${box(2)}</part><part><name>hand</name>${box(3)}</part><part><name>hand</name>${box(4)}</part>
+    const dir = vocFile(
+      `<object><name>person</name>${box(1)}
+      <part><name>head</name>${box(2)}</part><part><name>hand</name>${box(3)}</part><part><name>hand</name>${box(4)}` +
+        `</part>
       <actions><jumping>0</jumping><phoning>1</phoning></actions><point><x>3</x><y>4</y></point>
-    </object><object><name>person</name>${box(5)}<actions><jumping>1</jumping></actions></object>`);
+    </object><object><name>person</name>${box(5)}<actions><jumping>1</jumping></actions></object>`,
+    );
     const ds = await voc.read!(dir, {});
     expect(ds.objectCount()).toBe(2);
     expect(Array.from(values<string>(ds.objects, "label"))).toEqual(["person", "person"]);
@@ -271,7 +276,8 @@ describe("VOC writer", () => {
     expect(report.dropped).toEqual([]);
     const xml = fs.readFileSync(path.join(out, "Annotations/a.xml"), "utf8");
     expect(xml.replace(/\s+/g, "")).toContain(
-      "<attributes><attribute><name>color</name><value>red</value></attribute><attribute><name>count</name><value>3</value></attribute>",
+      "<attributes><attribute><name>color</name><value>red</value></attribute><attribute><name>count</name><value>3</" +
+        "value></attribute>",
     );
     expect(xml).toContain("<pose>Left</pose>");
     const back = await voc.read!(out, {});
@@ -316,7 +322,8 @@ describe("VOC writer", () => {
     const out = path.join(tmpDir("voc-nested"), "voc");
     const err = await rejection(exportDataset(ds, out, { format: "voc" }));
     expect(err.message).toContain(
-      `1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (voc has no nesting: they read back flat)`,
+      `1 objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes ` +
+        `of their own (voc has no nesting: they read back flat)`,
     );
     expect(err.message).toContain(
       "1 nested attribute values named like an attribute of the object itself (voc keeps the object's own)",

@@ -18,10 +18,10 @@ export const VOC_IMAGES = path.join(VOC, "images");
 /** The COCO file of the VOC100 ground truth, the reference the other layouts are checked against. */
 export const VOC_COCO = path.join(VOC, "gts/coco_format_v1/instances_default.json");
 /** Class order of the VOC detection text files (alphabetical, as the detector used). */
-export const VOC_CLASSES =
-  "aeroplane,bicycle,bird,boat,bottle,bus,car,cat,chair,cow,diningtable,dog,horse,motorbike,person,pottedplant,sheep,sofa,train,tvmonitor".split(
-    ",",
-  );
+export const VOC_CLASSES = (
+  "aeroplane,bicycle,bird,boat,bottle,bus,car,cat,chair,cow,diningtable,dog,horse,motorbike,person,pottedplant,sheep," +
+  "sofa,train,tvmonitor"
+).split(",");
 
 const made: string[] = [];
 
@@ -38,7 +38,9 @@ export function removeTmpDirs(): void {
   for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** Everything a label format can carry, row by row, for exact comparisons (attributes parsed, metadata columns by name). */
+/**
+ * Everything a label format can carry, row by row, for exact comparisons (attributes parsed, metadata columns by name).
+ */
 export function snapshot(ds: Dataset) {
   const s = ds.samples,
     o = ds.objects;

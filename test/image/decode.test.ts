@@ -135,24 +135,29 @@ describe("decodeImage normalises the file's quirks to 8-bit RGB", () => {
     near(pixel(contain, 1, 5), [255, 0, 0], 2);
   });
 
-  test("gives the stored values of a file with a colour profile (as PIL and OpenCV do), or sRGB on request", async () => {
-    // Written from sRGB values into Display P3: the file stores P3 values.
-    const srgb = Uint8Array.from({ length: 8 * 8 * 3 }, (_, i) => (i * 37) % 256);
-    const file = await sharp(srgb, { raw: { width: 8, height: 8, channels: 3 } })
-      .withIccProfile("p3")
-      .png()
-      .toBuffer();
-    const stored = await sharp(file).keepIccProfile().raw().toBuffer();
-    expect(Array.from(stored)).not.toEqual(Array.from(srgb));
-    expect(Array.from((await decodeImage(file)).data)).toEqual(Array.from(stored));
-    const converted = await decodeImage(file, { colour: "srgb" });
-    Array.from(converted.data).forEach((v, i) => expect(Math.abs(v - srgb[i])).toBeLessThanOrEqual(2));
-    // A grey file comes back as three equal channels either way.
-    const grey = await sharp(Uint8Array.from([0, 100, 200, 255]), { raw: { width: 2, height: 2, channels: 1 } })
-      .png()
-      .toBuffer();
-    expect(Array.from((await decodeImage(grey)).data)).toEqual([0, 0, 0, 100, 100, 100, 200, 200, 200, 255, 255, 255]);
-  });
+  test(
+    "gives the stored values of a file with a colour profile (as PIL and OpenCV do), or " + "sRGB on request",
+    async () => {
+      // Written from sRGB values into Display P3: the file stores P3 values.
+      const srgb = Uint8Array.from({ length: 8 * 8 * 3 }, (_, i) => (i * 37) % 256);
+      const file = await sharp(srgb, { raw: { width: 8, height: 8, channels: 3 } })
+        .withIccProfile("p3")
+        .png()
+        .toBuffer();
+      const stored = await sharp(file).keepIccProfile().raw().toBuffer();
+      expect(Array.from(stored)).not.toEqual(Array.from(srgb));
+      expect(Array.from((await decodeImage(file)).data)).toEqual(Array.from(stored));
+      const converted = await decodeImage(file, { colour: "srgb" });
+      Array.from(converted.data).forEach((v, i) => expect(Math.abs(v - srgb[i])).toBeLessThanOrEqual(2));
+      // A grey file comes back as three equal channels either way.
+      const grey = await sharp(Uint8Array.from([0, 100, 200, 255]), { raw: { width: 2, height: 2, channels: 1 } })
+        .png()
+        .toBuffer();
+      expect(Array.from((await decodeImage(grey)).data)).toEqual([
+        0, 0, 0, 100, 100, 100, 200, 200, 200, 255, 255, 255,
+      ]);
+    },
+  );
 });
 
 describe("decodeImage refuses bad files with a typed ImageError", () => {

@@ -40,23 +40,26 @@ describe("JPEG decoding in WebAssembly", () => {
     },
   );
 
-  it("decodes gray and progressive files, and decodeImage, which takes this path for them, gives libvips's pixels", async () => {
-    const base = sharp({
-      create: { width: 37, height: 23, channels: 3, background: { r: 200, g: 100, b: 50 } },
-    }).composite([
-      { input: Buffer.from("<svg width='37' height='23'><circle cx='10' cy='10' r='8' fill='#0a4'/></svg>") },
-    ]);
-    for (const bytes of [
-      await base.clone().jpeg({ quality: 80 }).toBuffer(),
-      await base.clone().grayscale().jpeg().toBuffer(),
-      await base.clone().jpeg({ progressive: true, chromaSubsampling: "4:4:4" }).toBuffer(),
-    ]) {
-      const ref = await byLibvips(bytes);
-      expect(Buffer.from(decodeJpegRgb(bytes, 37, 23)!)).toEqual(Buffer.from(ref.rgb));
-      const viaWasm = await decodeImage(bytes);
-      expect(Buffer.from(viaWasm.data)).toEqual(Buffer.from(ref.rgb));
-    }
-  });
+  it(
+    "decodes gray and progressive files, and decodeImage, which takes this path for them, gives " + "libvips's pixels",
+    async () => {
+      const base = sharp({
+        create: { width: 37, height: 23, channels: 3, background: { r: 200, g: 100, b: 50 } },
+      }).composite([
+        { input: Buffer.from("<svg width='37' height='23'><circle cx='10' cy='10' r='8' fill='#0a4'/></svg>") },
+      ]);
+      for (const bytes of [
+        await base.clone().jpeg({ quality: 80 }).toBuffer(),
+        await base.clone().grayscale().jpeg().toBuffer(),
+        await base.clone().jpeg({ progressive: true, chromaSubsampling: "4:4:4" }).toBuffer(),
+      ]) {
+        const ref = await byLibvips(bytes);
+        expect(Buffer.from(decodeJpegRgb(bytes, 37, 23)!)).toEqual(Buffer.from(ref.rgb));
+        const viaWasm = await decodeImage(bytes);
+        expect(Buffer.from(viaWasm.data)).toEqual(Buffer.from(ref.rgb));
+      }
+    },
+  );
 
   it("returns undefined for what it cannot decode, and decodeImage still reports the right problem", async () => {
     const jpeg = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#123456" } })

@@ -176,37 +176,40 @@ describe("computeForImages", () => {
     }
   });
 
-  test("an interrupted run with batches in flight keeps every batch it started; progress counts finished ones", async () => {
-    const { computation, started } = await decodingItself(3);
-    const cacheRoot = defaultCacheRoot(tmpDir("pipeline-files-resume"));
-    const ac = new AbortController(),
-      seen: number[] = [];
-    let abortedAt = -1;
-    const err = await computeForImages(files, computation, {
-      batchSize: 3,
-      cacheRoot,
-      signal: ac.signal,
-      onProgress: (done) => {
-        seen.push(done);
-        if (done >= 3 && abortedAt < 0) {
-          abortedAt = done;
-          ac.abort();
-        }
-      },
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(InterruptedError);
-    // Counts of finished images only, never past the total, never going back.
-    expect(seen[0]).toBe(0);
-    expect(seen.every((d, i) => d % 3 === 0 && d <= files.length && (i === 0 || d > seen[i - 1]))).toBe(true);
-    // The batches in flight at the abort were finished and cached too; file 4 cannot be
-    // decoded and is never cached.
-    const before = started();
-    expect(before).toBeGreaterThan(abortedAt);
-    expect(seen.at(-1)).toBe(before);
-    const resumed = await computeForImages(files, computation, { batchSize: 3, cacheRoot });
-    expect(resumed.reused).toBe(before > 4 ? before - 1 : before);
-    expect(resumed.computed + resumed.reused).toBe(11);
-  });
+  test(
+    "an interrupted run with batches in flight keeps every batch it started; progress counts " + "finished ones",
+    async () => {
+      const { computation, started } = await decodingItself(3);
+      const cacheRoot = defaultCacheRoot(tmpDir("pipeline-files-resume"));
+      const ac = new AbortController(),
+        seen: number[] = [];
+      let abortedAt = -1;
+      const err = await computeForImages(files, computation, {
+        batchSize: 3,
+        cacheRoot,
+        signal: ac.signal,
+        onProgress: (done) => {
+          seen.push(done);
+          if (done >= 3 && abortedAt < 0) {
+            abortedAt = done;
+            ac.abort();
+          }
+        },
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InterruptedError);
+      // Counts of finished images only, never past the total, never going back.
+      expect(seen[0]).toBe(0);
+      expect(seen.every((d, i) => d % 3 === 0 && d <= files.length && (i === 0 || d > seen[i - 1]))).toBe(true);
+      // The batches in flight at the abort were finished and cached too; file 4 cannot be
+      // decoded and is never cached.
+      const before = started();
+      expect(before).toBeGreaterThan(abortedAt);
+      expect(seen.at(-1)).toBe(before);
+      const resumed = await computeForImages(files, computation, { batchSize: 3, cacheRoot });
+      expect(resumed.reused).toBe(before > 4 ? before - 1 : before);
+      expect(resumed.computed + resumed.reused).toBe(11);
+    },
+  );
 
   test("a compute that returns the wrong number of floats fails loudly", async () => {
     const comp = await meanColour();

@@ -94,38 +94,41 @@ describe("plots", () => {
     expect(markCount(svg, "rect")).toBe(cells.length);
   });
 
-  test("scatter: small data inline; large data in an Arrow file that is also the link's rows, drawn binned", async () => {
-    const ds = await demoDataset();
-    const small = await shown("scatter-small", () => plot.scatter(ds.limit(50), { x: "width", y: "height" }));
-    expect((small.chart.spec.datasets as Record<string, unknown[]>).points).toHaveLength(50);
-    expect(small.chart.data).toEqual({});
-    expect(markCount(small.svg, "symbol")).toBe(50);
+  test(
+    "scatter: small data inline; large data in an Arrow file that is also the link's rows, " + "drawn binned",
+    async () => {
+      const ds = await demoDataset();
+      const small = await shown("scatter-small", () => plot.scatter(ds.limit(50), { x: "width", y: "height" }));
+      expect((small.chart.spec.datasets as Record<string, unknown[]>).points).toHaveLength(50);
+      expect(small.chart.data).toEqual({});
+      expect(markCount(small.svg, "symbol")).toBe(50);
 
-    const n = 20_000;
-    const table = aq.table({
-      id: Array.from({ length: n }, (_, i) => `s${i}`),
-      umap_x: Float64Array.from({ length: n }, (_, i) => Math.cos(i) * (i % 97)),
-      umap_y: Float64Array.from({ length: n }, (_, i) => Math.sin(i) * (i % 89)),
-      label: Array.from({ length: n }, (_, i) => ["car", "person", "dog"][i % 3]),
-    });
-    const big = await shown("scatter-big", () =>
-      plot.scatter(table, { x: "umap_x", y: "umap_y", color: "label", group: "g" }),
-    );
-    expect(big.chart.group).toBe("g");
-    expect(big.chart.data.points.rows).toBe(n);
-    expect(big.chart.data.points.path).toBe(big.chart.link!.rows);
-    const points = readArrow(big.notebookDir, big.chart.data.points.path);
-    expect(points.getChild("id").toArray()).toEqual(Array.from(values(table, "id")));
-    expect(Array.from(points.getChild("x").toArray() as Float64Array)).toEqual(
-      Array.from(values<number>(table, "umap_x")),
-    );
-    expect(big.svg).toContain("binned");
-    expect(markCount(big.svg, "symbol")).toBe(0);
-    expect(big.svg.length).toBeLessThan(150_000);
-    console.log(
-      `scatter of ${n} points: svg ${big.svg.length} bytes, chart json ${JSON.stringify(big.chart).length} bytes`,
-    );
-  });
+      const n = 20_000;
+      const table = aq.table({
+        id: Array.from({ length: n }, (_, i) => `s${i}`),
+        umap_x: Float64Array.from({ length: n }, (_, i) => Math.cos(i) * (i % 97)),
+        umap_y: Float64Array.from({ length: n }, (_, i) => Math.sin(i) * (i % 89)),
+        label: Array.from({ length: n }, (_, i) => ["car", "person", "dog"][i % 3]),
+      });
+      const big = await shown("scatter-big", () =>
+        plot.scatter(table, { x: "umap_x", y: "umap_y", color: "label", group: "g" }),
+      );
+      expect(big.chart.group).toBe("g");
+      expect(big.chart.data.points.rows).toBe(n);
+      expect(big.chart.data.points.path).toBe(big.chart.link!.rows);
+      const points = readArrow(big.notebookDir, big.chart.data.points.path);
+      expect(points.getChild("id").toArray()).toEqual(Array.from(values(table, "id")));
+      expect(Array.from(points.getChild("x").toArray() as Float64Array)).toEqual(
+        Array.from(values<number>(table, "umap_x")),
+      );
+      expect(big.svg).toContain("binned");
+      expect(markCount(big.svg, "symbol")).toBe(0);
+      expect(big.svg.length).toBeLessThan(150_000);
+      console.log(
+        `scatter of ${n} points: svg ${big.svg.length} bytes, chart json ${JSON.stringify(big.chart).length} bytes`,
+      );
+    },
+  );
 
   test("line: curves from a table, not linked", async () => {
     const curve = aq.table({

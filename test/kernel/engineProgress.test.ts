@@ -23,7 +23,8 @@ describe("the engine's long runs in a notebook", () => {
   });
 
   it.skipIf(!HAS_SHARED)(
-    `show a progress bar for loading and scoring sign-digits, none for a caller's own onProgress ${HAS_SHARED ? "" : SKIP_MESSAGE}`,
+    `show a progress bar for loading and scoring sign-digits, none for a caller's own onProgress ` +
+      `${HAS_SHARED ? "" : SKIP_MESSAGE}`,
     async () => {
       const { outputs } = captureOutputs("engine-progress");
       const ds = await kernel.load(`${SHARED}/sign-digits/Dataset`, { format: "image-folder" });

@@ -13,7 +13,10 @@ const COPIES = 5000;
 
 let million: Promise<Dataset> | null = null;
 
-/** The 200-sample demo repeated 5,000 times: 10^6 samples (distinct ids) over 200 image files, with their ground-truth boxes. */
+/**
+ * The 200-sample demo repeated 5,000 times: 10^6 samples (distinct ids) over 200 image files, with their ground-truth
+ * boxes.
+ */
 function millionSamples(): Promise<Dataset> {
   million ??= buildMillion();
   return million;
@@ -93,8 +96,10 @@ test("a 1,000,000-sample grid: write time and notebook size (measured, printed)"
   const viewBytes = fs.readdirSync(viewDir).reduce((n, f) => n + fs.statSync(path.join(viewDir, f)).size, 0);
   console.log(
     `1M-sample grid (${grid.objects!.count.toLocaleString("en-US")} boxes in ${grid.objects!.files.length} files): ` +
-      `first show ${(first / 1000).toFixed(1)} s (200 thumbnails made), show with cached thumbnails ${(again / 1000).toFixed(1)} s; ` +
-      `output in the notebook ${(outputBytes / 1024).toFixed(1)} KB (html ${((output.data["text/html"] as string).length / 1024).toFixed(1)} KB, ` +
+      `first show ${(first / 1000).toFixed(1)} s (200 thumbnails made), show with cached thumbnails ` +
+      `${(again / 1000).toFixed(1)} s; ` +
+      `output in the notebook ${(outputBytes / 1024).toFixed(1)} KB (html ` +
+      `${((output.data["text/html"] as string).length / 1024).toFixed(1)} KB, ` +
       `grid JSON ${(JSON.stringify(grid).length / 1024).toFixed(1)} KB); view files ${(viewBytes / 1e6).toFixed(1)} MB`,
   );
   expect(grid.total).toBe(1_000_000);
@@ -120,7 +125,8 @@ test("a 1,000,000-point scatter plot: data in one Arrow file, a small binned ima
   const bytes = JSON.stringify(out).length;
   const file = fs.statSync(path.join(notebookDir, chart.data.points.path)).size;
   console.log(
-    `1M-point scatter: built and shown in ${(ms / 1000).toFixed(1)} s; output ${(bytes / 1024).toFixed(1)} KB (svg ${((out["image/svg+xml"] as string).length / 1024).toFixed(1)} KB); points file ${(file / 1e6).toFixed(1)} MB`,
+    `1M-point scatter: built and shown in ${(ms / 1000).toFixed(1)} s; output ${(bytes / 1024).toFixed(1)} KB (svg ` +
+      `${((out["image/svg+xml"] as string).length / 1024).toFixed(1)} KB); points file ${(file / 1e6).toFixed(1)} MB`,
   );
   expect(chart.data.points.rows).toBe(1_000_000);
   expect(chart.link!.rows).toBe(chart.data.points.path);

@@ -94,7 +94,8 @@ describe("finding the kernel", () => {
     fs.mkdirSync(path.dirname(zeromqJs), { recursive: true });
     fs.writeFileSync(
       zeromqJs,
-      "class Socket { send() { return Promise.resolve(); } }\nclass Publisher extends Socket {}\nexports.Publisher = Publisher;\n",
+      "class Socket { send() { return Promise.resolve(); } }\nclass Publisher extends Socket {}\nexports.Publisher = " +
+        "Publisher;\n",
     );
     fs.writeFileSync(jupyterJs, "exports.lastWriteDisplayData = null;\n");
     const jupyter = require(jupyterJs) as { lastWriteDisplayData: unknown };

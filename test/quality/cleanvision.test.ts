@@ -112,7 +112,8 @@ describe.runIf(HAS_SHARED && hasPython())(
         const start = performance.now();
         const summary = await computeQuality(ds, { cacheRoot: null });
         timing.push(
-          `${name} (${ds.count()} images): blindspot ${((performance.now() - start) / 1000).toFixed(1)} s on ${summary.ranOn}, Cleanvision find_issues ${run.seconds.toFixed(1)} s`,
+          `${name} (${ds.count()} images): blindspot ${((performance.now() - start) / 1000).toFixed(1)} s on ` +
+            `${summary.ranOn}, Cleanvision find_issues ${run.seconds.toFixed(1)} s`,
         );
         expect(summary.failed).toBe(0);
         const col = <T>(c: string) => values<T>(ds.samples, c);
@@ -143,7 +144,8 @@ describe.runIf(HAS_SHARED && hasPython())(
             if (ours[i]) a.blindspot++;
             if (ours[i] === theirs[i]) return a.same++;
             disagreements.push(
-              `${issue} ${file}: blindspot ${ours[i]} (score ${ourScore[i]}), Cleanvision ${theirs[i]} (score ${theirScore[i]})`,
+              `${issue} ${file}: blindspot ${ours[i]} (score ${ourScore[i]}), Cleanvision ${theirs[i]} (score ` +
+                `${theirScore[i]})`,
             );
           });
         }
@@ -151,17 +153,24 @@ describe.runIf(HAS_SHARED && hasPython())(
 
       const rows = ISSUE_TYPES.map((t) => {
         const a = agree[t];
-        return `  ${t.padEnd(18)} ${String(a.images).padStart(6)} ${String(a.cleanvision).padStart(11)} ${String(a.blindspot).padStart(9)} ${String(a.same).padStart(6)} ${((100 * a.same) / a.images).toFixed(2).padStart(8)}%`;
+        return (
+          `  ${t.padEnd(18)} ${String(a.images).padStart(6)} ${String(a.cleanvision).padStart(11)} ` +
+          `${String(a.blindspot).padStart(9)} ${String(a.same).padStart(6)} ` +
+          `${((100 * a.same) / a.images).toFixed(2).padStart(8)}%`
+        );
       });
       console.log(
         [
           "Quality flags vs Cleanvision 0.3.7 (default thresholds) on voc100 + sign-digits + variants:",
-          `  ${"issue".padEnd(18)} ${"images".padStart(6)} ${"cleanvision".padStart(11)} ${"blindspot".padStart(9)} ${"agree".padStart(6)} ${"agreement".padStart(9)}`,
+          `  ${"issue".padEnd(18)} ${"images".padStart(6)} ${"cleanvision".padStart(11)} ${"blindspot".padStart(9)} ` +
+            `${"agree".padStart(6)} ${"agreement".padStart(9)}`,
           ...rows,
           `Disagreements (${disagreements.length}):`,
           ...disagreements.map((d) => `  ${d}`),
-          `Raw scores (${RAW.map(([o]) => o).join(", ")}) on ${raw.images} images (${turned} with an EXIF orientation, read through copies): ` +
-            `max relative difference ${raw.maxRelative.toExponential(2)}; phash and pixel md5 differ on ${raw.hashesDiffer.length}`,
+          `Raw scores (${RAW.map(([o]) => o).join(", ")}) on ${raw.images} images (${turned} with an EXIF ` +
+            `orientation, read through copies): ` +
+            `max relative difference ${raw.maxRelative.toExponential(2)}; phash and pixel md5 differ on ` +
+            `${raw.hashesDiffer.length}`,
           ...timing,
           `Thresholds: ${JSON.stringify(DEFAULT_THRESHOLDS)}`,
         ].join("\n"),

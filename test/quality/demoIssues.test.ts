@@ -28,8 +28,10 @@ import { python } from "./helpers";
  * which must flag every image as the default mode (Cleanvision's thresholds) does.
  */
 
-const SAMPLES = Number(process.env.DEMO_SAMPLES ?? 2000); // DEMO_SAMPLES=4000 for 20 exact-duplicate pairs (~twice the time)
-const SEED = Number(process.env.DEMO_SEED ?? 0); // other seeds: DEMO_SEED=3 npx vitest run test/quality/demoIssues.test.ts
+// DEMO_SAMPLES=4000 for 20 exact-duplicate pairs (~twice the time)
+const SAMPLES = Number(process.env.DEMO_SAMPLES ?? 2000);
+// other seeds: DEMO_SEED=3 npx vitest run test/quality/demoIssues.test.ts
+const SEED = Number(process.env.DEMO_SEED ?? 0);
 
 type Kind = "dark" | "overexposed" | "blurred" | "low information" | "exact duplicates" | "near duplicates";
 interface Measured {
@@ -39,7 +41,9 @@ interface Measured {
   precision: number;
 }
 
-/** Cleanvision's output for one dataset (cleanvision_issues.py): is_<issue>_issue columns and duplicate sets of files. */
+/**
+ * Cleanvision's output for one dataset (cleanvision_issues.py): is_<issue>_issue columns and duplicate sets of files.
+ */
 interface CleanvisionRun {
   seconds: number;
   columns: Record<string, boolean[]>;
@@ -119,12 +123,14 @@ beforeAll(async () => {
   const line = (r: string[]) => `| ${r.map((v, c) => (c ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join(" | ")} |`;
   console.log(
     [
-      `demo: ${SAMPLES} images, seed ${SEED}. mode "dataset", then (cv) Cleanvision's fixed thresholds on the same scores, ` +
+      `demo: ${SAMPLES} images, seed ${SEED}. mode "dataset", then (cv) Cleanvision's fixed thresholds on the ` +
+        `same scores, ` +
         `then Cleanvision 0.3.7 itself${LIVE ? seconds : " (not run: no .venv)"}`,
       line(table[0]),
       `|${widths.map((w, c) => (c ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|")}|`,
       ...table.slice(1).map(line),
-      `near duplicates: most similar other image of a planted copy >= ${nearestSimilarity.copies.toFixed(3)}; of an image in no planted pair <= ${nearestSimilarity.distinct.toFixed(3)}`,
+      `near duplicates: most similar other image of a planted copy >= ${nearestSimilarity.copies.toFixed(3)}; of an ` +
+        `image in no planted pair <= ${nearestSimilarity.distinct.toFixed(3)}`,
     ].join("\n"),
   );
 }, 600_000);

@@ -77,8 +77,10 @@ describe.runIf(HAS_SHARED && hasPython())(
         }
       }
       console.log(
-        `variance of the Laplacian vs cv2 on ${files.length} images (${VOC_FILES.length} voc100, ${SIGN_FILES.length} sign-digits, ${tiny.length} tiny): ` +
-          `max relative error TypeScript ${worst.typescript.toExponential(2)}, ONNX on ${provider} ${worst.onnx.toExponential(2)} (${onnxImages} images; ` +
+        `variance of the Laplacian vs cv2 on ${files.length} images (${VOC_FILES.length} voc100, ` +
+          `${SIGN_FILES.length} sign-digits, ${tiny.length} tiny): ` +
+          `max relative error TypeScript ${worst.typescript.toExponential(2)}, ONNX on ${provider} ` +
+          `${worst.onnx.toExponential(2)} (${onnxImages} images; ` +
           "the graph needs 2 pixels a side, smaller images are scored by the reference)",
       );
     });

@@ -60,43 +60,47 @@ describe("computeQuality on broken and unusual images", () => {
     expect(ds.problems.length).toBe(broken.length);
   });
 
-  it("the graph, the TypeScript scorer in workers and on the calling thread write the same scores; a cache makes a rerun decode nothing; thresholds change flags only", async () => {
-    const dir = tmpDir("quality-engines");
-    const names: string[] = [];
-    for (const [w, h, seed] of [
-      [120, 90, 1],
-      [120, 90, 2],
-      [33, 200, 3],
-      [2, 2, 4],
-      [1, 5, 5],
-    ])
-      names.push(path.basename(await randomImage(dir, w, h, seed)));
-    fs.copyFileSync(path.join(dir, names[0]), path.join(dir, "copy.png"));
-    names.push("copy.png");
-    const a = dataset(dir, names),
-      b = dataset(dir, names),
-      c0 = dataset(dir, names);
-    const cache = path.join(dir, ".cache");
-    const first = await computeQuality(a, { cacheRoot: cache, engine: "graph" });
-    const pooled = await computeQuality(b, { engine: "auto", provider: "cpu", workers: 2, batchSize: 3 });
-    const inline = await computeQuality(c0, { engine: "reference", workers: 0 });
-    expect(first.ranOn).not.toBe("typescript");
-    expect([pooled.ranOn, inline.ranOn]).toEqual(["typescript", "typescript"]);
-    const columns = a.samples.columnNames().filter((c) => c.startsWith("quality_") || c.startsWith("is_"));
-    for (const c of columns) expect(Array.from(values(b.samples, c)), c).toEqual(Array.from(values(a.samples, c)));
-    for (const c of columns) expect(Array.from(values(c0.samples, c)), c).toEqual(Array.from(values(a.samples, c)));
-    expect(first.issues.exact_duplicate).toBe(2);
+  it(
+    "the graph, the TypeScript scorer in workers and on the calling thread write the same scores; a cache makes a " +
+      "rerun decode nothing; thresholds change flags only",
+    async () => {
+      const dir = tmpDir("quality-engines");
+      const names: string[] = [];
+      for (const [w, h, seed] of [
+        [120, 90, 1],
+        [120, 90, 2],
+        [33, 200, 3],
+        [2, 2, 4],
+        [1, 5, 5],
+      ])
+        names.push(path.basename(await randomImage(dir, w, h, seed)));
+      fs.copyFileSync(path.join(dir, names[0]), path.join(dir, "copy.png"));
+      names.push("copy.png");
+      const a = dataset(dir, names),
+        b = dataset(dir, names),
+        c0 = dataset(dir, names);
+      const cache = path.join(dir, ".cache");
+      const first = await computeQuality(a, { cacheRoot: cache, engine: "graph" });
+      const pooled = await computeQuality(b, { engine: "auto", provider: "cpu", workers: 2, batchSize: 3 });
+      const inline = await computeQuality(c0, { engine: "reference", workers: 0 });
+      expect(first.ranOn).not.toBe("typescript");
+      expect([pooled.ranOn, inline.ranOn]).toEqual(["typescript", "typescript"]);
+      const columns = a.samples.columnNames().filter((c) => c.startsWith("quality_") || c.startsWith("is_"));
+      for (const c of columns) expect(Array.from(values(b.samples, c)), c).toEqual(Array.from(values(a.samples, c)));
+      for (const c of columns) expect(Array.from(values(c0.samples, c)), c).toEqual(Array.from(values(a.samples, c)));
+      expect(first.issues.exact_duplicate).toBe(2);
 
-    const again = await computeQuality(a, { cacheRoot: cache });
-    expect([again.computed, again.reused]).toEqual([0, names.length]);
-    for (const c of columns) expect(Array.from(values(a.samples, c)), c).toEqual(Array.from(values(b.samples, c)));
+      const again = await computeQuality(a, { cacheRoot: cache });
+      expect([again.computed, again.reused]).toEqual([0, names.length]);
+      for (const c of columns) expect(Array.from(values(a.samples, c)), c).toEqual(Array.from(values(b.samples, c)));
 
-    const before = Array.from(values(a.samples, "quality_laplacian_var"));
-    const counts = flagQuality(a, { dark: { threshold: 1.01 } });
-    expect(counts.dark).toBe(names.length);
-    expect(Array.from(values(a.samples, "quality_laplacian_var"))).toEqual(before);
-    expect(flagQuality(a).dark).toBe(first.issues.dark);
-  });
+      const before = Array.from(values(a.samples, "quality_laplacian_var"));
+      const counts = flagQuality(a, { dark: { threshold: 1.01 } });
+      expect(counts.dark).toBe(names.length);
+      expect(Array.from(values(a.samples, "quality_laplacian_var"))).toEqual(before);
+      expect(flagQuality(a).dark).toBe(first.issues.dark);
+    },
+  );
 
   it("flagQuality before computeQuality says what to run", () => {
     const ds = dataset(tmpDir("quality-none"), ["a.jpg"]);

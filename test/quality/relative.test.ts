@@ -99,7 +99,10 @@ describe("relativeIssues", () => {
   });
 });
 
-/** A smooth random scene of `w` x `h` RGB pixels: a sky-and-road template plus a few blobs, shifted by (dx, dy), times `gain`. */
+/**
+ * A smooth random scene of `w` x `h` RGB pixels: a sky-and-road template plus a few blobs, shifted by (dx, dy), times
+ * `gain`.
+ */
 function scene(seed: number, w: number, h: number, dx = 0, dy = 0, gain = 1): Uint8Array {
   const r = rng(seed);
   const blobs = Array.from({ length: 30 }, () => ({ x: r() * w, y: r() * h, s: 3 + 6 * r(), v: 160 * (r() - 0.5) }));

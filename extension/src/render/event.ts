@@ -28,7 +28,9 @@ export class EventRenderer extends Widget implements IRenderMime.IRenderer {
     const event = value as unknown as TagEvent;
     this.ctx.bus.emitTags(event);
     const verb = event.action === "add" ? "tagged" : "untagged";
-    this.node.textContent = `${verb} ${formatCount(event.ids.length)} sample${event.ids.length === 1 ? "" : "s"} of ${event.dataset}: ${event.tag}`;
+    this.node.textContent =
+      `${verb} ${formatCount(event.ids.length)} sample${event.ids.length === 1 ? "" : "s"} of ` +
+      `${event.dataset}: ${event.tag}`;
   }
 }
 

@@ -72,7 +72,9 @@ export class TableRenderer extends BlindspotRenderer<TableBundle> {
         }
         body.appendChild(tr);
       }
-      where.textContent = `rows ${formatCount(range.start + (range.end > range.start ? 1 : 0))}–${formatCount(range.end)} of ${formatCount(order.length)}`;
+      where.textContent =
+        `rows ${formatCount(range.start + (range.end > range.start ? 1 : 0))}` +
+        `–${formatCount(range.end)} of ${formatCount(order.length)}`;
       prev.disabled = range.page === 0;
       next.disabled = range.page >= range.pages - 1;
       pager.hidden = range.pages <= 1;

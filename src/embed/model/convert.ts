@@ -216,7 +216,8 @@ class Converter {
   private pad(n: TfjsNode, x: Value, padsRef: string): Value {
     const p = this.ints(n, padsRef); // [[before, after]] per NHWC axis
     const rank = p.length / 2;
-    const axes = Array.from({ length: rank }, (_, k) => (x.nchw ? NHWC_TO_NCHW[k] : k)); // the NHWC axis of each ONNX axis
+    // the NHWC axis of each ONNX axis
+    const axes = Array.from({ length: rank }, (_, k) => (x.nchw ? NHWC_TO_NCHW[k] : k));
     const pads = [...axes.map((a) => p[2 * a]), ...axes.map((a) => p[2 * a + 1])];
     return { name: this.g.node("Pad", [x.name, this.g.int64s(pads)]), nchw: x.nchw };
   }

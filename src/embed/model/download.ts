@@ -26,7 +26,9 @@ export async function downloadModel(url: string, options: DownloadOptions): Prom
     throw new BlindspotError({
       file: url,
       message: "a model by URL needs its sha256 (64 hex digits), so that a changed or corrupted download is refused",
-      hint: "pass { sha256 } with the checksum the model's publisher gives, or one computed with `sha256sum model.onnx`",
+      hint:
+        "pass { sha256 } with the checksum the model's publisher gives, or one computed with `sha256sum " +
+        "model.onnx`",
     });
   }
   const file = path.join(options.dir, "downloads", `${expected}.onnx`);
@@ -42,7 +44,9 @@ export async function downloadModel(url: string, options: DownloadOptions): Prom
   if (got !== expected) {
     throw new BlindspotError({
       file: url,
-      message: `the downloaded model's sha256 is ${got}, expected ${expected} (${bytes.length} bytes received, nothing kept)`,
+      message:
+        `the downloaded model's sha256 is ${got}, expected ${expected} (${bytes.length} bytes received, ` +
+        `nothing kept)`,
       hint: "check the URL and the checksum; a file that changed on the server must be checked again before it is used",
     });
   }

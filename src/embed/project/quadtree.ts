@@ -11,7 +11,10 @@ const MAX_DEPTH = 40;
 const LEAF = -2;
 
 export class QuadTree {
-  /** Per node: point count, centre of mass, squared cell width, its points' range in `order`, 4 child slots (-1: none, LEAF). */
+  /**
+   * Per node: point count, centre of mass, squared cell width, its points' range in `order`, 4 child slots (-1: none,
+   * LEAF).
+   */
   private count: Int32Array;
   private comX: Float64Array;
   private comY: Float64Array;

@@ -218,7 +218,9 @@ function encode(ds: Dataset, gt: string, pred: string): Encoded {
     const names = ds.fieldsOf("classification").map((f) => f.name);
     throw new BlindspotError({
       place: truthCol ? pred : gt,
-      message: `the dataset has no classification labels in ${JSON.stringify(truthCol ? pred : gt)} (its classification fields: ${names.join(", ") || "none"})`,
+      message:
+        `the dataset has no classification labels in ${JSON.stringify(truthCol ? pred : gt)} (its ` +
+        `classification fields: ${names.join(", ") || "none"})`,
       hint: 'name an existing field: evaluateClassification(ds, "model", { gt: "ground_truth" })',
     });
   }
@@ -321,7 +323,10 @@ function oneVsRest(s: Subset, c: number): [positive: Uint8Array, score: Float64A
   return [Uint8Array.from(s.truth, (t) => (t === c ? 1 : 0)), Float64Array.from(s.truth, (_, i) => v[i * k + c])];
 }
 
-/** Every scalar metric by name (`LABEL_METRICS`, and with probabilities `PROB_METRICS` and brier); none on no samples, which callers read as NaN. */
+/**
+ * Every scalar metric by name (`LABEL_METRICS`, and with probabilities `PROB_METRICS` and brier); none on no samples,
+ * which callers read as NaN.
+ */
 function scalarMetrics(s: Subset, { k, topK, bins }: Settings): Record<string, number> {
   if (s.truth.length === 0) return {};
   const m = confusionMatrix(s.truth, s.pred, k),

@@ -16,7 +16,9 @@ export interface Accumulated {
 const EPS = 2.220446049250313e-16;
 
 export interface AccumulateOptions {
-  /** How often each image counts: 0 or 1 for a slice, any number for a bootstrap resample; every image once when absent. */
+  /**
+   * How often each image counts: 0 or 1 for a slice, any number for a bootstrap resample; every image once when absent.
+   */
   times?: Int32Array;
   /** Compute one area range and maxDets entry only (the rest stay -1), for fast repeated slices. */
   only?: { a: number; m: number };

@@ -89,7 +89,8 @@ export function detectionData(ds: Dataset, o: DataOptions): DetectionData {
   const unseen = labelsWithoutTruth(labels, gt, dt);
   if (unseen.length)
     warnings.push(
-      `predicted labels that no ground truth has: ${unseen.join(", ")}; these predictions are false positives and their classes have no AP`,
+      `predicted labels that no ground truth has: ${unseen.join(", ")}; these predictions are false positives and ` +
+        `their classes have no AP`,
     );
   return { iouType: o.iouType, sampleRows, classes: o.classwise ? labels : ["all"], labels, gt, dt, warnings };
 }
@@ -223,12 +224,14 @@ function objectSet(rows: number[], fieldName: string, scored: boolean, input: Se
   bad.throwIfAny();
   if (zeroArea)
     warnings.push(
-      `${zeroArea} boxes of ${fieldName} have zero or negative width or height; they are evaluated as they are (they overlap nothing)`,
+      `${zeroArea} boxes of ${fieldName} have zero or negative width or height; they are evaluated as they are (they ` +
+        `overlap nothing)`,
     );
   const copies = exactCopies(s);
   if (copies)
     warnings.push(
-      `${copies} boxes of ${fieldName} repeat another box of the same image and label exactly${scored ? " (and score)" : ""}; each counts, so a repeated prediction is a false positive`,
+      `${copies} boxes of ${fieldName} repeat another box of the same image and label ` +
+        `exactly${scored ? " (and score)" : ""}; each counts, so a repeated prediction is a false positive`,
     );
   groupByClassAndImage(s, input.classwise ? input.labelIndex.size : 1, input.images);
   return s;
@@ -239,7 +242,9 @@ function exactCopies(s: ObjectSet): number {
   const seen = new Set<string>();
   let copies = 0;
   for (let k = 0; k < s.n; k++) {
-    const key = `${s.image[k]} ${s.label[k]} ${s.box[k * 4]} ${s.box[k * 4 + 1]} ${s.box[k * 4 + 2]} ${s.box[k * 4 + 3]} ${s.score[k]}`;
+    const key =
+      `${s.image[k]} ${s.label[k]} ${s.box[k * 4]} ${s.box[k * 4 + 1]} ${s.box[k * 4 + 2]} ` +
+      `${s.box[k * 4 + 3]} ${s.score[k]}`;
     if (seen.has(key)) copies++;
     else seen.add(key);
   }

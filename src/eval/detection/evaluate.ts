@@ -303,7 +303,9 @@ export class DetectionEvaluation implements Sliceable {
     );
   }
 
-  /** Per image tp / fp / fn at the outcome threshold; within an area range, truth by its area and predictions by theirs. */
+  /**
+   * Per image tp / fp / fn at the outcome threshold; within an area range, truth by its area and predictions by theirs.
+   */
   private countPerImage(a = AREA_ALL): { tp: Int32Array; fp: Int32Array; fn: Int32Array } {
     const I = this.data.sampleRows.length;
     const tp = new Int32Array(I),

@@ -116,7 +116,10 @@ export function matchAll(data: DetectionData, p: CocoParams): Matches {
   return { dt: dtIdx, rank: Int32Array.from(evalRank), matched, ignored, classStart, byClass, truthCount };
 }
 
-/** Per class, the evaluated detections by score descending; ties keep image order, then rank (a stable sort of pycocotools' concatenation). */
+/**
+ * Per class, the evaluated detections by score descending; ties keep image order, then rank (a stable sort of
+ * pycocotools' concatenation).
+ */
 function evaluationOrder(
   score: Float64Array,
   dtIdx: Int32Array,

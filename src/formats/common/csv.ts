@@ -72,7 +72,9 @@ export function* csvRecords(text: string, options: CsvReadOptions = {}): Generat
               file: options.file,
               place: `line ${openLine}, column ${openCol}`,
               message: "quoted field is never closed: the file ends inside quotes",
-              hint: 'close the quote (a quote inside a quoted field is written twice: ""), or check whether the file was cut short',
+              hint:
+                'close the quote (a quote inside a quoted field is written twice: ""), or check whether the file ' +
+                "was cut short",
             });
           }
           line += countLineBreaks(text, i, q);

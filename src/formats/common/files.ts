@@ -206,7 +206,9 @@ export function refuseSharedOutputs(
   const n = [...clashes.values()].reduce((s, l) => s + l.length, 0);
   throw new BlindspotError({
     file: out,
-    message: `${n} sample${n > 1 ? "s" : ""} would overwrite another's file, so nothing was written:\n  - ${shown.join("\n  - ")}${clashes.size > 3 ? `\n  - ... and ${clashes.size - 3} more files` : ""}`,
+    message:
+      `${n} sample${n > 1 ? "s" : ""} would overwrite another's file, so nothing was written:\n  - ` +
+      `${shown.join("\n  - ")}${clashes.size > 3 ? `\n  - ... and ${clashes.size - 3} more files` : ""}`,
     hint,
   });
 }

@@ -90,7 +90,9 @@ async function checkImages(
           kind: "size-mismatch",
           sampleId: id,
           file: full,
-          message: `labels give ${b.sampleWidth(row)}x${b.sampleHeight(row)} but the image is ${header.width}x${header.height}`,
+          message:
+            `labels give ${b.sampleWidth(row)}x${b.sampleHeight(row)} but the image is ` +
+            `${header.width}x${header.height}`,
           hint: "fix the width/height in the labels file",
         });
       }

@@ -140,16 +140,20 @@ export function losses(
   if (!holds.objectTags) say(objectTags, "tagged objects' tags");
   if (!holds.area && areas)
     out.push(
-      `${areas} object areas unlike their box areas (${formatName} cannot hold them; COCO evaluation sorts objects by area)`,
+      `${areas} object areas unlike their box areas (${formatName} cannot hold them; COCO evaluation sorts ` +
+        `objects by area)`,
     );
   const categoryExtras = ds.categories.filter((c) => c.attributes && Object.keys(c.attributes).length);
   if (!holds.categoryKeys && categoryExtras.length)
     out.push(
-      `${categoryExtras.length} categories' own keys (${[...new Set(categoryExtras.flatMap((c) => Object.keys(c.attributes!)))].join(", ")}) (${formatName} cannot hold them)`,
+      `${categoryExtras.length} categories' own keys ` +
+        `(${[...new Set(categoryExtras.flatMap((c) => Object.keys(c.attributes!)))].join(", ")}) (${formatName} ` +
+        `cannot hold them)`,
     );
   if (!holds.ids && ds.categories.length && !idsAreIndices(ds))
     out.push(
-      `${ds.categories.length} category ids (${formatName} cannot hold them: results files naming them would not match)`,
+      `${ds.categories.length} category ids (${formatName} cannot hold them: results files naming them ` +
+        `would not match)`,
     );
   if (!holds.splits)
     say(
@@ -187,13 +191,15 @@ export function losses(
     );
     if (scored.length)
       out.push(
-        `confidences and class probabilities of ${scored.map((f) => f.name).join(", ")} (${formatName} cannot hold them)`,
+        `confidences and class probabilities of ${scored.map((f) => f.name).join(", ")} (${formatName} ` +
+          `cannot hold them)`,
       );
   }
   const others = ds.fields.filter((f) => !fields.includes(f.name) && f.kind === "detections");
   if (others.length && !fieldChosen)
     out.push(
-      `label fields ${others.map((f) => f.name).join(", ")} (only ${fields.join(", ")} is written; write the others with --field)`,
+      `label fields ${others.map((f) => f.name).join(", ")} (only ${fields.join(", ")} is written; write the others ` +
+        `with --field)`,
     );
   return out;
 }
@@ -285,7 +291,8 @@ export function objectAttributes(
 export function lossError(output: string, formatName: string, lost: string[]): BlindspotError {
   return new BlindspotError({
     file: output,
-    message: `${formatName} cannot hold everything in this dataset, so nothing was written:\n  - ${lost.join("\n  - ")}`,
+    message:
+      `${formatName} cannot hold everything in this dataset, so nothing was written:\n  - ` + `${lost.join("\n  - ")}`,
     hint: "write to a format that holds it (blindspot, jsonl, coco), or pass --lossy (lossy: true) to write without it",
   });
 }

@@ -101,7 +101,10 @@ export function writablePolygon(
 }
 
 export function polygonsDroppedLine(n: number, formatName: string): string {
-  return `${n} polygon masks (${formatName} holds one polygon per shape, whose extent is the box: masks with several parts, under 3 points or a box that is not their extent are written as boxes and the masks left out)`;
+  return (
+    `${n} polygon masks (${formatName} holds one polygon per shape, whose extent is the box: masks with several ` +
+    `parts, under 3 points or a box that is not their extent are written as boxes and the masks left out)`
+  );
 }
 
 /** True when a box is (to 1e-9 of its size) the extent of its polygons. */

@@ -124,7 +124,8 @@ function splitAttributes(a: Record<string, unknown>): SplitAttributes {
       out.nulls++;
       continue;
     }
-    // CVAT's `occluded` is a boolean: other values (VOC's occluded 0/1) go as <attribute> children, read back as they were.
+    // CVAT's `occluded` is a boolean: other values (VOC's occluded 0/1) go as <attribute> children, read back as they
+    // were.
     if (k === "occluded" && typeof v === "boolean") out.xml.push([k, v ? "1" : "0"]);
     else if ((k === "z_order" || k === "group_id" || k === "rotation") && typeof v === "number" && Number.isFinite(v))
       out.xml.push([k, String(v)]);
@@ -329,7 +330,8 @@ function planCvat(ds: Dataset, _file: string, options: WriteOptions): CvatPlan {
   if (nulls) lost.push(`${nulls} empty (null) or reserved-name attribute values (cvat cannot hold them)`);
   if (flattened)
     lost.push(
-      `${flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (cvat has no nesting: they read back flat)`,
+      `${flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as ` +
+        `attributes of their own (cvat has no nesting: they read back flat)`,
     );
   if (shadowed)
     lost.push(

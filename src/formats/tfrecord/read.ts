@@ -96,7 +96,8 @@ export async function readTfrecord(input: string, options: ReadOptions): Promise
           file,
           place,
           `not a valid tf.train.Example: ${err.message}`,
-          "the record's checksum is right, so the writer wrote something else than tf.train.Example; check the exporter",
+          "the record's checksum is right, so the writer wrote something else than tf.train.Example; check " +
+            "the exporter",
         );
       }
       const filename = texts(ex.get("image/filename"))[0] ?? "";
@@ -188,7 +189,9 @@ export async function readTfrecord(input: string, options: ReadOptions): Promise
                 sampleId: id,
                 file: mapFile ?? file,
                 place,
-                message: `class label ${cid} has no name in ${mapFile === null ? "a label map (none found)" : "the label map"}; kept as ${label}`,
+                message:
+                  `class label ${cid} has no name in ` +
+                  `${mapFile === null ? "a label map (none found)" : "the label map"}; kept as ${label}`,
                 hint: `put ${LABEL_MAP} beside the TFRecord file, or pass the class names (classes)`,
               });
             }
@@ -201,7 +204,9 @@ export async function readTfrecord(input: string, options: ReadOptions): Promise
                 sampleId: id,
                 file,
                 place,
-                message: `class text ${JSON.stringify(label)} but class label ${cid} is ${JSON.stringify(named)} in the label map; kept ${JSON.stringify(label)}`,
+                message:
+                  `class text ${JSON.stringify(label)} but class label ${cid} is ${JSON.stringify(named)} in ` +
+                  `the label map; kept ${JSON.stringify(label)}`,
                 hint: "fix the label map or the exporter so ids and names agree",
               });
             }
@@ -225,7 +230,9 @@ export async function readTfrecord(input: string, options: ReadOptions): Promise
         kind: "ignored-field",
         file,
         message: `not loaded: ${what}`,
-        hint: "blindspot reads the image keys, boxes, classes, is_crowd, area, and other per-object lists under image/object/ (one value per box, numbers or text) as attributes",
+        hint:
+          "blindspot reads the image keys, boxes, classes, is_crowd, area, and other per-object lists under " +
+          "image/object/ (one value per box, numbers or text) as attributes",
       });
     }
   }

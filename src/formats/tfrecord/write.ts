@@ -29,7 +29,9 @@ const IMAGE_FORMATS: Record<string, string> = {
   tiff: "tiff",
 };
 
-/** Label ids for the label map: the dataset's categories, then labels it lacks; renumbered 1..n if any id is below 1. */
+/**
+ * Label ids for the label map: the dataset's categories, then labels it lacks; renumbered 1..n if any id is below 1.
+ */
 function labelIds(ds: Dataset, labels: Iterable<string>): Category[] {
   const cats: Category[] = ds.categories.map((c) => ({ id: c.id, name: c.name }));
   const names = new Set(cats.map((c) => c.name));
@@ -226,12 +228,15 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
   const out: string[] = [];
   if (missing > 0) {
     out.push(
-      `${missing} image${missing > 1 ? "s" : ""} not found${ds.imagesDir === null ? " (the dataset has no images folder)" : ` in ${ds.imagesDir}`}: written with empty image/encoded, which training with the TF Object Detection API needs`,
+      `${missing} image${missing > 1 ? "s" : ""} not ` +
+        `found${ds.imagesDir === null ? " (the dataset has no images folder)" : ` in ${ds.imagesDir}`}: written with ` +
+        `empty image/encoded, which training with the TF Object Detection API needs`,
     );
   }
   if (lost > 0)
     out.push(
-      `${lost} attribute values (tfrecord holds an attribute as one list per image: text or numbers on every box, not named like a key it uses)`,
+      `${lost} attribute values (tfrecord holds an attribute as one list per image: text or numbers on every box, ` +
+        `not named like a key it uses)`,
     );
   if (areasLost > 0)
     out.push(`${areasLost} object areas (tfrecord writes an image's areas only when every box has one)`);
@@ -242,11 +247,13 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
     );
   if (restructured.flattened > 0)
     out.push(
-      `${restructured.flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes them) written as attributes of their own (tfrecord holds one list per attribute: they read back flat)`,
+      `${restructured.flattened} objects' nested attributes ({"attributes": {...}}, as CVAT's COCO export writes ` +
+        `them) written as attributes of their own (tfrecord holds one list per attribute: they read back flat)`,
     );
   if (restructured.shadowed > 0)
     out.push(
-      `${restructured.shadowed} nested attribute values named like an attribute of the object itself (tfrecord keeps the object's own)`,
+      `${restructured.shadowed} nested attribute values named like an attribute of the object itself (tfrecord keeps ` +
+        `the object's own)`,
     );
   if (splitsLost > 0)
     out.push(
@@ -254,11 +261,13 @@ async function planTfrecord(ds: Dataset, output: string, options: WriteOptions):
     );
   if (defaultSplits > 0)
     out.push(
-      `${defaultSplits} samples' splits named "${DEFAULT_STEM}" (${DEFAULT_STEM}.tfrecord is read back as samples without a split)`,
+      `${defaultSplits} samples' splits named "${DEFAULT_STEM}" (${DEFAULT_STEM}.tfrecord is read back as samples ` +
+        `without a split)`,
     );
   if (idsRetyped > 0)
     out.push(
-      `${idsRetyped} image ids that are text reading back as a number, or not text or numbers (tfrecord writes image/source_id as text and reads numbers back as numbers)`,
+      `${idsRetyped} image ids that are text reading back as a number, or not text or numbers (tfrecord writes ` +
+        `image/source_id as text and reads numbers back as numbers)`,
     );
   const attrs = (text: string) => attrsOf(text).a;
   return { o, categories, fileOf, image, W, H, attrsOf: attrs, lost: out };

@@ -47,7 +47,8 @@ export function rleDecode(s: string, h: number, w: number): Rle {
       if (p >= end) {
         throw new BlindspotError({
           place: `RLE counts, character ${p}`,
-          message: `the compressed RLE string ends inside a number (its last character "${s[end - 1]}" says more follow)`,
+          message:
+            `the compressed RLE string ends inside a number (its last character "${s[end - 1]}" says ` + `more follow)`,
         });
       }
       const g = (bytes[p] - 48) & 0x3f;

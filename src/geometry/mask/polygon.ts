@@ -29,7 +29,9 @@ export function rleFromPolygon(xy: ArrayLike<number>, h: number, w: number): Rle
     if (!(Math.abs(s) < LIMIT)) {
       throw new BlindspotError({
         place: `polygon coordinate ${j}`,
-        message: `${v} is not a coordinate pycocotools can rasterize (it needs a finite number within ±${Math.floor(LIMIT / SCALE)}; beyond that its C ints overflow)`,
+        message:
+          `${v} is not a coordinate pycocotools can rasterize (it needs a finite number within ` +
+          `±${Math.floor(LIMIT / SCALE)}; beyond that its C ints overflow)`,
       });
     }
     if (j & 1) py[j >> 1] = cInt(s);

@@ -110,7 +110,8 @@ class GridView {
           if (chunk) for (const tile of this.tiles.tiles()) if (chunk.contains(tile.row)) this.painter.paintBoxes(tile);
           if (error)
             this.toolbar.setStatus(
-              `boxes not shown: ${error instanceof Error ? error.message : String(error)}; re-run the cell to regenerate`,
+              `boxes not shown: ${error instanceof Error ? error.message : String(error)}; re-run the cell ` +
+                `to regenerate`,
             );
         })
       : null;
