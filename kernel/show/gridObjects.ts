@@ -12,11 +12,8 @@ import {
 
 /** Labels listed in the bundle (the label controls); a dataset with more lists its most frequent. */
 const MAX_CLASSES = 1000;
-/**
- * Boxes aimed at per objects file: a grid loads one file per stretch of rows it scrolls to, and
- * parses it on the page's main thread, so a smaller file is a shorter task while scrolling.
- */
-const BOXES_PER_FILE = 50_000;
+/** Boxes aimed at per objects file: a grid loads one file per stretch of rows it scrolls to. */
+const BOXES_PER_FILE = 250_000;
 
 /** A grid's boxes as `objects-<k>.arrow` contents (see GridBundle in protocol.ts). */
 export interface ObjectFiles {
@@ -90,19 +87,25 @@ function labelCounts(label: Categories, objectRow: Int32Array): { value: string;
 }
 
 /**
+ * Rows per objects file of a patches grid (one box a row): a jump while scrolling loads one
+ * file, and a smaller file is a shorter task on the page's main thread.
+ */
+const PATCH_BOXES_PER_FILE = 50_000;
+
+/**
  * Boxes of a patches grid: row i of `objects` is the box of row i, normalised to that row's
- * crop (`sizes`); files of BOXES_PER_FILE rows.
+ * crop (`sizes`); files of PATCH_BOXES_PER_FILE rows.
  */
 export function encodePatchBoxes(objects: ColumnTable, sizes: Sizes): Omit<ObjectFiles, "objectsOf"> {
   const n = objects.numRows();
   const identity = Int32Array.from({ length: n }, (_, i) => i);
   const columns = objectColumns(objects);
   const files: Uint8Array[] = [];
-  for (let first = 0; first < n; first += BOXES_PER_FILE) {
-    const rows = identity.subarray(first, Math.min(n, first + BOXES_PER_FILE));
+  for (let first = 0; first < n; first += PATCH_BOXES_PER_FILE) {
+    const rows = identity.subarray(first, Math.min(n, first + PATCH_BOXES_PER_FILE));
     files.push(encodeChunk(rows, identity, columns, sizes));
   }
-  return { files, rowsPerFile: BOXES_PER_FILE, count: n, classes: labelCounts(columns.label, identity) };
+  return { files, rowsPerFile: PATCH_BOXES_PER_FILE, count: n, classes: labelCounts(columns.label, identity) };
 }
 
 interface ObjectColumns {
