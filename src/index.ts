@@ -62,3 +62,10 @@ export {
 export { loadModel, type LoadModelOptions } from "./embed/model/load";
 export { openSession, type Provider } from "./onnx/session";
 export { decodeImage, ImageError, type DecodeOptions, type DecodedImage } from "./image/decode";
+export {
+  plantNearCopies,
+  type PlantOptions,
+  type PlantManifest,
+  type PlantedPair,
+  type Transform as PlantTransform,
+} from "./plant/nearCopies";
