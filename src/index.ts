@@ -62,6 +62,7 @@ export {
 export { loadModel, type LoadModelOptions } from "./embed/model/load";
 export { openSession, type Provider } from "./onnx/session";
 export { decodeImage, ImageError, type DecodeOptions, type DecodedImage } from "./image/decode";
+export { nearDuplicateRows, type NearDuplicateRows } from "./quality/issues";
 export {
   plantNearCopies,
   type PlantOptions,

@@ -35,7 +35,13 @@ export async function similar(
   embeddings: IdentifiedRows,
   query: SimilarQuery,
   k: number,
-  options: Pick<KnnOptions, "engine" | "provider" | "signal"> = {},
+  options: Pick<KnnOptions, "engine" | "provider" | "signal"> & {
+    /**
+     * Only rows at least this similar (e.g. nearDuplicateRows(ds).similarity: the near duplicates of mode "dataset",
+     * by the same rows and threshold).
+     */
+    minSimilarity?: number;
+  } = {},
 ): Promise<SimilarResult> {
   const { ids, vectors, dim } = embeddings;
   let items = unitCache.get(vectors);
@@ -56,13 +62,14 @@ export async function similar(
     "query vector",
   );
   // One extra neighbour when the query row is among the candidates; it is dropped below.
+  const { minSimilarity = -Infinity, ...knnOptions } = options;
   const found = await knnUnit(items, k + (row >= 0 ? 1 : 0), {
-    ...options,
+    ...knnOptions,
     engine: options.engine ?? "ts",
     queries: vector,
   });
   const keep = Array.from(found.indices.keys())
-    .filter((p) => found.indices[p] !== row)
+    .filter((p) => found.indices[p] !== row && found.similarity[p] >= minSimilarity)
     .slice(0, k);
   return {
     ids: keep.map((p) => ids[found.indices[p]]),

@@ -277,13 +277,20 @@ async function edit(img: Raw, t: Exclude<Transform, { kind: "jpeg" }>): Promise<
           rgba: true,
           dpi: 72,
           font: `sans ${size}`,
-          width: Math.max(1, W - 4),
         },
       })
         .png()
         .toBuffer({ resolveWithObject: true });
-      const top = Math.max(0, H - text.info.height - Math.round(size / 2));
-      return raw(s.composite([{ input: text.data, left: 2, top }]));
+      // A caption longer than a small image is scaled down to fit its width.
+      const fit =
+        text.info.width > W - 4 || text.info.height > H
+          ? await sharp(text.data)
+              .resize(Math.max(1, W - 4), H, { fit: "inside" })
+              .png()
+              .toBuffer({ resolveWithObject: true })
+          : text;
+      const top = Math.max(0, H - fit.info.height - Math.round(size / 2));
+      return raw(s.composite([{ input: fit.data, left: Math.min(2, W - fit.info.width), top }]));
     }
   }
 }

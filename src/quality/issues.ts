@@ -16,13 +16,16 @@
  *                            beyond this dataset's own extremes (relative.ts); flagged in mode
  *                            "dataset" above `relative.factor`
  *   quality_near_duplicate_similarity   mode "dataset": the similarity of the image's most
- *                            similar other image (nearDuplicates.ts), null where not compared
+ *                            similar other image (nearDuplicates.ts: thumbnails and embeddings
+ *                            combined), null where not compared
  *
  * Two ways of flagging (`mode`):
  *   "cleanvision" (default)  Cleanvision 0.3.7's definitions and fixed thresholds (cleanvision.ts)
  *   "dataset"                dark, light, low information and blurry as outliers of this dataset's
  *                            own distributions (relative.ts), near duplicates as images far more
- *                            alike than this dataset's images usually are (nearDuplicates.ts); the
+ *                            alike than this dataset's images usually are, by their thumbnails and
+ *                            CNN embeddings (nearDuplicates.ts; computeQuality computes the
+ *                            embeddings too, flagQuality reuses them); the
  *                            other five issues as Cleanvision has them
  *
  * An image that cannot be decoded (missing, corrupt, truncated, over the pixel limit, an
@@ -54,6 +57,34 @@ import { openScorer, type Engine } from "./scorer";
 import { qualityImage } from "./stats";
 import { parseThumbnail, thumbnailContrast, thumbnailHex, unpackThumbnail } from "./thumbnail";
 import { withProgress } from "../progress";
+import { computeEmbeddings, type Embeddings } from "../embed/embed";
+import type { IdentifiedRows } from "../embed/similar";
+
+/** The embeddings computeQuality computed per dataset in mode "dataset", for flagQuality to reuse. */
+const keptEmbeddings = new WeakMap<Dataset, Embeddings>();
+/** Per dataset, the rows of its last near-duplicate search in mode "dataset" (see nearDuplicateRows). */
+const keptRows = new WeakMap<Dataset, NearDuplicateRows>();
+
+/** Rows whose dot products are mode "dataset"'s near-duplicate similarities, and the threshold it flagged at. */
+export interface NearDuplicateRows extends IdentifiedRows {
+  ids: string[];
+  similarity: number;
+}
+
+/**
+ * The rows mode "dataset" compared for near duplicates (whitened thumbnails with centred embeddings, see
+ * nearDuplicates.ts), by sample id: `similar(rows, id, k, { minSimilarity: rows.similarity })` lists exactly the
+ * images an image was joined with directly, and duplicateGroups(knn(rows.vectors, ...), rows.similarity) the sets.
+ */
+export function nearDuplicateRows(ds: Dataset): NearDuplicateRows {
+  const rows = keptRows.get(ds);
+  if (!rows)
+    throw new BlindspotError({
+      message: 'this dataset has no near-duplicate search of mode "dataset" yet',
+      hint: 'run computeQuality(ds, { mode: "dataset" }) or await flagQuality(ds, { mode: "dataset" }) first',
+    });
+  return rows;
+}
 
 /**
  * Batches the worker threads score at once: while one works through a 9-megapixel photo (a
@@ -80,6 +111,11 @@ export interface FlagOptions extends IssueThresholds {
   relative?: RelativeOptions;
   /** Mode "dataset": near-duplicate search (nearDuplicates.ts). */
   nearDuplicates?: NearDuplicateOptions;
+  /**
+   * Mode "dataset": the images' embeddings, compared with the thumbnails for near duplicates. Default: those
+   * computeQuality computed in mode "dataset" for this dataset, else computeEmbeddings(ds) (MobileNetV2) is run.
+   */
+  embeddings?: Embeddings;
 }
 
 export interface QualityOptions extends FlagOptions {
@@ -182,6 +218,16 @@ async function scoreQuality(ds: Dataset, options: QualityOptions): Promise<Quali
       quality_thumbnail_contrast: thumbs.map((t) => (t === null ? null : thumbnailContrast(t))),
     }),
   );
+  if ((options.mode ?? "cleanvision") === "dataset" && !options.embeddings)
+    keptEmbeddings.set(
+      ds,
+      await computeEmbeddings(ds, {
+        provider: options.provider,
+        cacheRoot: options.cacheRoot,
+        maxPixels: options.maxPixels,
+        signal: options.signal,
+      }),
+    );
   const issues = await flagQuality(ds, {
     ...options,
     nearDuplicates: { provider: options.provider, ...options.nearDuplicates },
@@ -280,7 +326,20 @@ export function flagQuality(
   for (const issue of RELATIVE_ISSUES) found.flags[issue] = rel.flags[issue];
   const thumbs = Array.from(cols.thumbnail, (h) => parseThumbnail(h));
   const contrast = Array.from(cols.thumbnail_contrast, (c) => (typeof c === "number" ? c : null));
-  return nearDuplicateSets(thumbs, contrast, options.nearDuplicates).then((near) => {
+  return embeddingsFor(ds, options).then(async (embeddings) => {
+    const ids = Array.from(values<string>(ds.samples, "id"));
+    const rowOf = new Map<string | number, number>(embeddings.ids.map((id, r) => [id, r]));
+    const perImage = ids.map((id) => {
+      const r = rowOf.get(id);
+      return r === undefined ? null : embeddings.vectors.subarray(r * embeddings.dim, (r + 1) * embeddings.dim);
+    });
+    const near = await nearDuplicateSets(thumbs, contrast, options.nearDuplicates, perImage);
+    keptRows.set(ds, {
+      ids: near.rows.images.map((i) => ids[i]),
+      vectors: near.rows.vectors,
+      dim: near.rows.dim,
+      similarity: near.rows.similarity,
+    });
     const md5s = Array.from(cols.md5, (m) => (typeof m === "string" ? m : null));
     const keys = scored.map((ok) => (ok ? "" : null));
     const sets = describeSets(withoutExactSets(near.sets, exactSets(md5s)), keys);
@@ -290,6 +349,17 @@ export function flagQuality(
     nearest = near.nearest;
     return write();
   });
+}
+
+/** The embeddings given, kept by computeQuality, or computed now (once, then kept). */
+async function embeddingsFor(ds: Dataset, options: FlagOptions): Promise<Embeddings> {
+  if (options.embeddings) return options.embeddings;
+  let kept = keptEmbeddings.get(ds);
+  if (!kept) {
+    kept = await computeEmbeddings(ds, { provider: options.nearDuplicates?.provider });
+    keptEmbeddings.set(ds, kept);
+  }
+  return kept;
 }
 
 /** The scores flagQuality reads back. */
