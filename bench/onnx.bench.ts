@@ -23,54 +23,15 @@ import * as path from "node:path";
 import { load } from "../src/formats/api";
 import { computeEmbeddings } from "../src/embed/embed";
 import { computeQuality } from "../src/quality/issues";
+import { imageSet, ROOT, timed, type Timing } from "./realImages";
 
-const ROOT = path.resolve(__dirname, "../..");
-const SHARED = path.resolve(ROOT, "../shared/data");
 const OUT = path.join(ROOT, "bench/out/onnx");
 const PYTHON = path.join(ROOT, ".venv/bin/python");
-const IMAGES = 2000;
 const QUALITY_TARGET = 3,
   EMBED_TARGET = 100;
 /** Alternating runs of each quality pass. */
 const ROUNDS = 3;
 const MODELS = ["mobilenet_v2", "mobilenet_v2_1.0"];
-
-interface Timing {
-  seconds: number;
-  cpuSeconds: number;
-}
-
-async function timed<T>(f: () => Promise<T>): Promise<Timing & { value: T }> {
-  const start = performance.now(),
-    cpu = process.cpuUsage();
-  const value = await f();
-  const used = process.cpuUsage(cpu);
-  return { value, seconds: (performance.now() - start) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
-}
-
-function imagesUnder(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((f) => /\.(jpe?g|png)$/i.test(f))
-    .map((f) => path.join(dir, f))
-    .sort();
-}
-
-/** The 2,000 files, linked into one image folder (voc/, sign/) so they load as one dataset. */
-function imageSet(): { files: string[]; dir: string } {
-  const voc = imagesUnder(path.join(SHARED, "voc100/images"));
-  const sign = imagesUnder(path.join(SHARED, "sign-digits/Dataset"));
-  const files = [...voc, ...sign].slice(0, IMAGES);
-  if (files.length < IMAGES) throw new Error(`${files.length} images found under ${SHARED}, ${IMAGES} needed`);
-  const dir = path.join(OUT, "images");
-  fs.rmSync(dir, { recursive: true, force: true });
-  files.forEach((f, i) => {
-    const link = path.join(dir, i < voc.length ? "voc" : "sign", `${String(i).padStart(4, "0")}${path.extname(f)}`);
-    fs.mkdirSync(path.dirname(link), { recursive: true });
-    fs.symlinkSync(f, link);
-  });
-  return { files, dir };
-}
 
 const load1 = () => `load average ${os.loadavg()[0].toFixed(2)}`;
 
@@ -91,7 +52,7 @@ function cleanvisionRun(listFile: string): { seconds: number; version: string; f
 
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
-  const { files, dir } = imageSet();
+  const { files, dir } = imageSet(OUT);
   const listFile = path.join(OUT, "files.txt");
   fs.writeFileSync(listFile, files.join("\n"));
   console.log(`${files.length} images (voc100 + sign-digits), ${os.availableParallelism()} CPUs, ${load1()}`);
