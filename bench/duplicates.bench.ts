@@ -26,9 +26,9 @@ function option(name: string, fallback: string): string {
   return i < 0 ? fallback : process.argv[i + 1];
 }
 
-async function blindspotRun(dir: string) {
+async function blindspotRun(dir: string, embeddingModel: string) {
   const ds = await load(dir, { format: "image-folder" });
-  const t = await timed(() => computeQuality(ds, { mode: "dataset", cacheRoot: null }));
+  const t = await timed(() => computeQuality(ds, { mode: "dataset", cacheRoot: null, embeddingModel }));
   return { seconds: t.seconds, cpuSeconds: t.cpuSeconds, nearDuplicates: t.value.issues.near_duplicate };
 }
 
@@ -45,6 +45,7 @@ function fastdupRun(listFile: string): { seconds: number; version: string; pairs
 
 async function main(): Promise<void> {
   const rounds = Number(option("rounds", "2"));
+  const model = option("model", "mobilenet_v2");
   fs.mkdirSync(OUT, { recursive: true });
   const { files, dir } = imageSet(OUT);
   const listFile = path.join(OUT, "files.txt");
@@ -56,9 +57,9 @@ async function main(): Promise<void> {
   const ours: Awaited<ReturnType<typeof blindspotRun>>[] = [],
     theirs: ReturnType<typeof fastdupRun>[] = [];
   for (let r = 0; r < rounds; r++) {
-    const b = await blindspotRun(dir);
+    const b = await blindspotRun(dir, model);
     console.log(
-      `blindspot computeQuality(mode "dataset"): ${b.seconds.toFixed(2)} s (CPU ${b.cpuSeconds.toFixed(1)} s), ` +
+      `blindspot computeQuality(mode "dataset", ${model}): ${b.seconds.toFixed(2)} s (CPU ${b.cpuSeconds.toFixed(1)} s), ` +
         `${b.nearDuplicates} images in near-duplicate sets`,
     );
     ours.push(b);
