@@ -38,6 +38,8 @@ function fastdupRun(listFile: string): { seconds: number; version: string; pairs
   const out = execFileSync(PYTHON, [path.join(ROOT, "bench/fastdup/fastdup_run.py"), listFile, work], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "ignore"],
+    // fastdup reports errors to Sentry unless told not to; the bench runs offline.
+    env: { ...process.env, SENTRY_OPT_OUT: "1" },
     maxBuffer: 1 << 26,
   });
   return JSON.parse(out.trim().split("\n").at(-1)!);
