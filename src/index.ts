@@ -62,3 +62,4 @@ export {
 export { loadModel, type LoadModelOptions } from "./embed/model/load";
 export { openSession, type Provider } from "./onnx/session";
 export { decodeImage, ImageError, type DecodeOptions, type DecodedImage } from "./image/decode";
+export { leakage, Leakage, DUPLICATE_FIELDS, type LeakageOptions, type LeakageSummary } from "./analyze/leakage";
