@@ -63,3 +63,10 @@ export { loadModel, type LoadModelOptions } from "./embed/model/load";
 export { openSession, type Provider } from "./onnx/session";
 export { decodeImage, ImageError, type DecodeOptions, type DecodedImage } from "./image/decode";
 export { leakage, Leakage, DUPLICATE_FIELDS, type LeakageOptions, type LeakageSummary } from "./analyze/leakage";
+export {
+  plantNearCopies,
+  type PlantOptions,
+  type PlantManifest,
+  type PlantedPair,
+  type Transform as PlantTransform,
+} from "./plant/nearCopies";

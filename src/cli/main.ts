@@ -6,6 +6,7 @@ import { FORMATS } from "../formats/registry";
 import { checkOptions, numberOption, parseArgs, stringOption, type ParsedArgs } from "./args";
 import { classesOption } from "./classes";
 import { evalCommand } from "./eval";
+import { plantCommand } from "./plant";
 import { problemReport, warnProblems } from "./problems";
 import { progressLine } from "./progress";
 
@@ -22,6 +23,7 @@ usage:
                       [--class-agnostic] [--gt-format F] [--pred-format F]
                       [--images DIR] [--classes LIST|FILE] [--json]
   blindspot demo [--samples N] [--seed S] [--out DIR]
+  blindspot plant DIR --out DIR --count N [--seed S] [--flip]
   blindspot formats
 
 PATH is a labels file or folder in any format (\`blindspot formats\` lists them) or a
@@ -30,9 +32,11 @@ eval classification reads a CSV or JSON Lines table, one sample per row: COLUMNS
 class probability columns, named after the classes (or named by --classes, in order).
 eval detection is COCO's evaluation (pycocotools' numbers): --gt a COCO file (or any
 format with --gt-format), --pred a COCO results list (or --pred-format); --iou and
---class-agnostic set how objects are matched for the per-class counts.`;
+--class-agnostic set how objects are matched for the per-class counts.
+plant copies the images under DIR into --out (same sub-folders) with N seeded near copies
+beside their sources, and writes planted.json: the pairs, their edits, and a split per file.`;
 
-const FLAGS = new Set(["json", "lossy", "help", "class-agnostic"]);
+const FLAGS = new Set(["json", "lossy", "help", "class-agnostic", "flip"]);
 const READ_OPTIONS = ["format", "images", "classes", "field", "gt", "gt-format"];
 
 export async function main(argv: string[]): Promise<number> {
@@ -51,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
       return evalCommand(args);
     case "demo":
       return demo(args);
+    case "plant":
+      return plantCommand(args);
     case "formats":
       return formats();
     case undefined:
@@ -61,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new BlindspotError({
         message: `unknown command ${JSON.stringify(command)}`,
-        hint: "commands: info, convert, eval, demo, formats (blindspot help)",
+        hint: "commands: info, convert, eval, demo, plant, formats (blindspot help)",
       });
   }
 }
