@@ -21,7 +21,7 @@ describe("leakage on the demo", () => {
   let split: Map<string, string>;
   beforeAll(async () => {
     ({ dataset: ds, truth } = await generateDemo({ samples: 2000, seed: 0, out: path.join(ROOT, "demo") }));
-    split = new Map(ds.samples.objects().map((s) => [s.id as string, s.split as string]));
+    split = new Map((ds.samples.objects() as Record<string, string>[]).map((s) => [s.id, s.split]));
   }, 120_000);
 
   it("finds every planted cross-split duplicate and the planted group leak, and nothing else", async () => {
