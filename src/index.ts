@@ -63,6 +63,7 @@ export { loadModel, type LoadModelOptions } from "./embed/model/load";
 export { openSession, type Provider } from "./onnx/session";
 export { decodeImage, ImageError, type DecodeOptions, type DecodedImage } from "./image/decode";
 export { nearDuplicateRows, type NearDuplicateRows } from "./quality/issues";
+export { leakage, Leakage, DUPLICATE_FIELDS, type LeakageOptions, type LeakageSummary } from "./analyze/leakage";
 export {
   plantNearCopies,
   type PlantOptions,

@@ -108,9 +108,25 @@ describe("demo dataset", () => {
       { name: "model", kind: "detections", predicted: true },
     ]);
     const s = rows(back, "samples")[0];
-    for (const k of ["time_of_day", "weather", "camera", "location", "capture_time", "split"])
+    for (const k of ["time_of_day", "weather", "camera", "location", "capture_time", "sequence", "split"])
       expect(s[k]).toBeTypeOf("string");
     expect(fs.existsSync(back.imagePath(s.filepath))).toBe(true);
+  });
+
+  it("keeps every sequence in one split but the planted one, which spans train and test", () => {
+    const splitsOf = new Map<string, Set<string>>();
+    for (const s of rows(ds, "samples")) splitsOf.set(s.sequence, (splitsOf.get(s.sequence) ?? new Set()).add(s.split));
+    const crossing = [...splitsOf].filter(([, splits]) => splits.size > 1).map(([name]) => name);
+    expect(crossing).toEqual([truth.groupLeak.value]);
+    expect([...splitsOf.get(truth.groupLeak.value)!].sort()).toEqual(["test", "train"]);
+    const members = rows(ds, "samples").filter((s) => s.sequence === truth.groupLeak.value);
+    expect(members.map((s) => s.id).sort()).toEqual([...truth.groupLeak.sampleIds].sort());
+    expect(
+      members
+        .filter((s) => s.split === "test")
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([...truth.groupLeak.moved].sort());
   });
 
   it("gives every planted reference a real sample and object", () => {

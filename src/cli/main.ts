@@ -1,11 +1,12 @@
 import { generateDemo } from "../demo";
 import { summarize, type DatasetSummary } from "../dataset/summary";
 import { BlindspotError, type Problem } from "../errors";
-import { exportDataset, importLabels, load, type LoadOptions } from "../formats/api";
+import { exportDataset } from "../formats/api";
 import { FORMATS } from "../formats/registry";
 import { checkOptions, numberOption, parseArgs, stringOption, type ParsedArgs } from "./args";
-import { classesOption } from "./classes";
 import { evalCommand } from "./eval";
+import { leakageCommand } from "./leakage";
+import { loadFromArgs, READ_OPTIONS } from "./load";
 import { plantCommand } from "./plant";
 import { problemReport, warnProblems } from "./problems";
 import { progressLine } from "./progress";
@@ -22,6 +23,8 @@ usage:
   blindspot eval detection --gt FILE --pred FILE [--iou-type bbox|segm] [--iou T]
                       [--class-agnostic] [--gt-format F] [--pred-format F]
                       [--images DIR] [--classes LIST|FILE] [--json]
+  blindspot leakage PATH [--format F] [--splits FIELD] [--groups FIELD] [--time FIELD]
+                      [--time-order A,B,C] [--no-duplicates] [--json]
   blindspot demo [--samples N] [--seed S] [--out DIR]
   blindspot plant DIR --out DIR --count N [--seed S] [--flip]
   blindspot formats
@@ -33,11 +36,14 @@ class probability columns, named after the classes (or named by --classes, in or
 eval detection is COCO's evaluation (pycocotools' numbers): --gt a COCO file (or any
 format with --gt-format), --pred a COCO results list (or --pred-format); --iou and
 --class-agnostic set how objects are matched for the per-class counts.
+leakage lists exact and near duplicates in different splits, groups (--groups: scene,
+video, patient) in more than one split, and samples of a later split (--time-order,
+default train,val,test) dated before the latest of an earlier one; it exits 1 when
+something leaks, 0 when nothing does, 2 on bad input.
 plant copies the images under DIR into --out (same sub-folders) with N seeded near copies
 beside their sources, and writes planted.json: the pairs, their edits, and a split per file.`;
 
-const FLAGS = new Set(["json", "lossy", "help", "class-agnostic", "flip"]);
-const READ_OPTIONS = ["format", "images", "classes", "field", "gt", "gt-format"];
+const FLAGS = new Set(["json", "lossy", "help", "class-agnostic", "flip", "no-duplicates"]);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -53,6 +59,8 @@ export async function main(argv: string[]): Promise<number> {
       return convert(args);
     case "eval":
       return evalCommand(args);
+    case "leakage":
+      return leakageCommand(args);
     case "demo":
       return demo(args);
     case "plant":
@@ -67,24 +75,9 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new BlindspotError({
         message: `unknown command ${JSON.stringify(command)}`,
-        hint: "commands: info, convert, eval, demo, plant, formats (blindspot help)",
+        hint: "commands: info, convert, eval, leakage, demo, plant, formats (blindspot help)",
       });
   }
-}
-
-/** The dataset a command works on: PATH alone, or the --gt dataset with PATH's labels added. */
-async function loadFromArgs(path: string, args: ParsedArgs, format: string | undefined) {
-  const options: LoadOptions = {
-    format,
-    images: stringOption(args, "images"),
-    classes: classesOption(args),
-    field: stringOption(args, "field"),
-    onProgress: progressLine(),
-  };
-  const gt = stringOption(args, "gt");
-  if (gt === undefined) return load(path, options);
-  const ds = await load(gt, { ...options, format: stringOption(args, "gt-format"), field: undefined });
-  return importLabels(ds, path, options);
 }
 
 async function info(args: ParsedArgs): Promise<number> {
@@ -180,6 +173,9 @@ function describe(s: DatasetSummary, problems: readonly Problem[]): string {
   return lines.join("\n");
 }
 
+/** Commands whose exit status 1 reports a finding (for a pipeline's check): their errors exit 2. */
+const CHECKS = new Set(["leakage"]);
+
 /** Entry point of bin/blindspot: errors print as message and fix, not as a stack trace. */
 export function run(argv: string[]): void {
   main(argv).then(
@@ -194,7 +190,7 @@ export function run(argv: string[]): void {
             `command you ran` +
             `${process.env.BLINDSPOT_DEBUG ? `\n${(err as Error)?.stack}` : " (set BLINDSPOT_DEBUG=1 for details)"}`,
         );
-      process.exitCode = 1;
+      process.exitCode = CHECKS.has(argv[0]) ? 2 : 1;
     },
   );
 }

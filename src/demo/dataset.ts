@@ -22,7 +22,14 @@ export function buildDemoDataset(
   b.info = info;
   for (const p of plans) {
     const { split, ...fields } = p.context;
-    b.addSample({ id: p.id, filepath: p.file, width, height, split, fields: { ...fields } });
+    b.addSample({
+      id: p.id,
+      filepath: p.file,
+      width,
+      height,
+      split,
+      fields: { ...fields, sequence: p.sequence ?? null },
+    });
     for (const g of p.gt)
       b.addObject({ sampleId: p.id, field: GROUND_TRUTH, label: g.label, x: g.x, y: g.y, w: g.w, h: g.h });
     for (const q of p.predictions) {

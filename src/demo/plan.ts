@@ -12,6 +12,7 @@ import {
 } from "./plant";
 import { plantOverconfident, predict } from "./predictions";
 import { Rng, STREAM, hashSeed } from "./random";
+import { assignSequences } from "./sequences";
 import type { SamplePlan } from "./types";
 
 export interface PlanOptions {
@@ -98,5 +99,6 @@ export function planDemo({ samples: n, seed, width, height }: PlanOptions): Samp
   for (const p of plans) if (p.copyOf !== undefined) p.predictions = plans[p.copyOf].predictions.map((q) => ({ ...q }));
   const confident = rng.shuffle(plans.filter((p) => clean(p) && p.effect !== "low_information"));
   for (const p of confident.slice(0, countOf(n, RATES.overconfident, 4))) plantOverconfident(p, rng, width, height);
+  assignSequences(plans, seed);
   return plans;
 }

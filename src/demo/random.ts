@@ -82,4 +82,5 @@ export const STREAM = {
   predictions: 6,
   pixels: 7,
   planting: 8,
+  sequences: 9,
 } as const;

@@ -52,6 +52,11 @@ export interface DemoTruth {
     mix: typeof MIX;
     captureTime: typeof PERIODS;
   };
+  /**
+   * The planted group leak: every recording (`field`) stays in one split but this one, whose
+   * samples span `splits`; `moved` are the samples given its name from the later split.
+   */
+  groupLeak: { field: "sequence"; value: string; splits: string[]; sampleIds: string[]; moved: string[] };
   overconfident: (ObjectRef & {
     kind: "false_positive" | "wrong_class";
     confidence: number;
@@ -83,6 +88,7 @@ export function buildTruth(plans: SamplePlan[], o: { seed: number; width: number
       mix: MIX,
       captureTime: PERIODS,
     },
+    groupLeak: { field: "sequence", value: "", splits: [], sampleIds: [], moved: [] },
     overconfident: [],
   };
   const effects = {
@@ -145,6 +151,14 @@ export function buildTruth(plans: SamplePlan[], o: { seed: number; width: number
         trueLabel: q.object >= 0 ? p.objects[q.object].label : null,
       });
     });
+  }
+  const leak = plans.find((p) => p.sequenceLeak);
+  if (leak) {
+    const members = plans.filter((p) => p.sequence === leak.sequence);
+    t.groupLeak.value = leak.sequence!;
+    t.groupLeak.splits = [...new Set(members.map((p) => p.context.split))];
+    t.groupLeak.sampleIds = members.map((p) => p.id);
+    t.groupLeak.moved = members.filter((p) => p.sequenceLeak).map((p) => p.id);
   }
   t.rareClass.share = Math.round((t.rareClass.objects.length / Math.max(1, gtTotal)) * 1e4) / 1e4;
   return t;

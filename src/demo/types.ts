@@ -85,4 +85,8 @@ export interface SamplePlan {
   copyOf?: number;
   /** Near duplicate: this sample's scene, shifted and re-lit. */
   nearOf?: { index: number; dx: number; dy: number; gain: number };
+  /** Recording the sample comes from (the demo's group field, see sequences.ts). */
+  sequence?: string;
+  /** Planted group leak: this sample's recording was given the name of one in another split. */
+  sequenceLeak?: boolean;
 }
