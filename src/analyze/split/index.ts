@@ -192,9 +192,7 @@ export function split(ds: Dataset, options: SplitOptions = {}): SplitResult {
       method = "time-ratio";
       const order = timeOrder(units.unit, units.count, times, rows);
       const unitTime = earliest(units.unit, units.count, times, rows);
-      part = perUnit(
-        ratioSplit(order, unitSizes, weights, (p) => unitTime[order[p]] === unitTime[order[p - 1]]),
-      );
+      part = perUnit(ratioSplit(order, unitSizes, weights, (p) => unitTime[order[p]] === unitTime[order[p - 1]]));
     } else if (labels?.kind === "classification") {
       method = "stratified-ratio";
       part = perUnit(stratifiedGroupSplit(weighted(), weights, random));

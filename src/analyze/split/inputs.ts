@@ -22,7 +22,8 @@ export const NO_LABEL = "(no label)";
 /** The label field `stratify` names (true: the ground truth), or null when `required` is false and there is none. */
 export function labelField(ds: Dataset, stratify: true | string, required: boolean): FieldInfo | null {
   const names = ds.fields.map((f) => f.name);
-  if (typeof stratify === "string") return ds.fields[names.indexOf(checkField(stratify, names, "stratify", "label field"))];
+  if (typeof stratify === "string")
+    return ds.fields[names.indexOf(checkField(stratify, names, "stratify", "label field"))];
   const truth = ds.fields.filter((f) => !f.predicted);
   const found = truth.find((f) => f.name === GROUND_TRUTH) ?? truth[0] ?? null;
   if (!found && required)

@@ -9,7 +9,11 @@ import type { UnitLabels } from "./unitLabels";
  * wants most of that label, ties to the part that wants most samples, then the first part. Units
  * without labels go to the part that wants most samples. Returns the part of each unit.
  */
-export function iterativeStratification(units: UnitLabels, weights: ArrayLike<number>, random: Random | null): Int32Array {
+export function iterativeStratification(
+  units: UnitLabels,
+  weights: ArrayLike<number>,
+  random: Random | null,
+): Int32Array {
   const parts = weights.length;
   const { start, label, count, size, nLabels, totals } = units;
   const nUnits = size.length;

@@ -80,7 +80,13 @@ function groupRanks(n: number, groups: ArrayLike<unknown> | null): Float64Array 
   const numeric = [...distinct].every((v) => typeof v === "number");
   const key = (v: unknown) => (numeric || typeof v === "string" ? v : String(v));
   const sorted = [...new Set([...distinct].map(key))].sort((a, b) =>
-    numeric ? (a as number) - (b as number) : (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0,
+    numeric
+      ? (a as number) - (b as number)
+      : (a as string) < (b as string)
+        ? -1
+        : (a as string) > (b as string)
+          ? 1
+          : 0,
   );
   const rank = new Map<unknown, number>(sorted.map((v, r) => [v, r]));
   for (let i = 0; i < n; i++) {

@@ -33,20 +33,29 @@ export function sklearnCases(count: number): Case[] {
     const groups = labels.map((l, i) => (onePerClass ? classes.indexOf(l) : i < k ? i : int(0, nGroups - 1)));
     // Few distinct times: many ties.
     const times = Array.from({ length: n }, () => int(0, Math.max(2, Math.floor(n / int(2, 8)))));
-    cases.push({ name: `case ${c} (n=${n}, k=${k}${onePerClass ? ", one group per class" : ""})`, k, labels, groups, times });
+    cases.push({
+      name: `case ${c} (n=${n}, k=${k}${onePerClass ? ", one group per class" : ""})`,
+      k,
+      labels,
+      groups,
+      times,
+    });
   }
   return cases;
 }
 
 /** Labels of a class with fewer than k members become the first class, so that stratified k-fold is defined. */
-function fixTinyClasses(labels: string[], k: number): void {
+export function fixTinyClasses(labels: string[], k: number): void {
   const counts = new Map<string, number>();
   for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
   for (let i = 0; i < labels.length; i++) if (counts.get(labels[i])! < k) labels[i] = labels[0];
 }
 
 /** The case as a dataset: `ground_truth` classification, `g` groups, `t` times. */
-export function caseDataset(c: Pick<Case, "labels" | "groups" | "times">, extra: Record<string, unknown[]> = {}): Dataset {
+export function caseDataset(
+  c: Pick<Case, "labels" | "groups" | "times">,
+  extra: Record<string, unknown[]> = {},
+): Dataset {
   const b = new DatasetBuilder("case", null);
   b.declareField({ name: "ground_truth", kind: "classification", predicted: false });
   c.labels.forEach((label, i) =>
