@@ -62,3 +62,4 @@ export {
 export { loadModel, type LoadModelOptions } from "./embed/model/load";
 export { openSession, type Provider } from "./onnx/session";
 export { decodeImage, ImageError, type DecodeOptions, type DecodedImage } from "./image/decode";
+export { split, type SplitOptions, type SplitResult, type SplitSummary, type SplitMethod } from "./analyze/split";
