@@ -19,6 +19,7 @@ import type { ColumnTable } from "arquero";
 import { values } from "../../dataset/columns";
 import type { Dataset } from "../../dataset/dataset";
 import { checkField } from "../../dataset/fieldCheck";
+import { SAMPLE_CORE_COLUMNS } from "../../dataset/schema";
 import { BlindspotError } from "../../errors";
 import { groupKFold } from "./groupKFold";
 import { DUPLICATE_FIELDS, labelField, parseTimes, sampleLabels, type SampleLabels } from "./inputs";
@@ -121,6 +122,7 @@ export function split(ds: Dataset, options: SplitOptions = {}): SplitResult {
       message: "a time-ordered split is never shuffled",
       hint: "drop shuffle: true",
     });
+  const name = checkOutputField(ds, options.field ?? (byFolds ? "fold" : "split"));
   const seed = options.seed ?? 0;
   const random = shuffle ? seeded(seed) : null;
   const ids = values<string>(ds.samples, "id");
@@ -131,7 +133,7 @@ export function split(ds: Dataset, options: SplitOptions = {}): SplitResult {
   const times = time ? parseTimes(values<unknown>(ds.samples, time)) : null;
   const rows = usedRows(n, times);
   const unreadable = times ? unreadableTimes(times, ids, time!) : { count: 0, ids: [] };
-  const pick = <T>(column: ArrayLike<T>) => Array.from(rows, (i) => column[i]);
+  const pick = <T>(column: ArrayLike<T>) => (rows.length === n ? column : Array.from(rows, (i) => column[i]));
   const units = buildUnits(
     rows.length,
     groups ? pick(values<unknown>(ds.samples, groups)) : null,
@@ -206,7 +208,6 @@ export function split(ds: Dataset, options: SplitOptions = {}): SplitResult {
   }
   progress(2, 3);
 
-  const name = options.field ?? (byFolds ? "fold" : "split");
   writeField(ds, name, n, rows, part, (p) => (byFolds ? (p < k ? p : null) : partNames[p]));
   const shown = labels ?? reportLabels(ds, rows);
   const tables = splitTables(partNames, weights, part, units.unit, shown);
@@ -310,7 +311,20 @@ function writeField(
 ): void {
   const column = new Array<string | number | null>(n).fill(null);
   for (let r = 0; r < rows.length; r++) column[rows[r]] = valueOf(part[r]);
-  // `split` is a core column, which setFields keeps from being overwritten by accident.
-  if (name === "split") ds.samples = ds.samples.assign(aq.table({ split: column }));
-  else ds.setFields(aq.table({ id: Array.from(values<string>(ds.samples, "id")), [name]: column }));
+  ds.samples = ds.samples.assign(aq.table({ [name]: column }));
+}
+
+/** The field to write: `split`, or any name but the other core columns and the label fields' columns. */
+function checkOutputField(ds: Dataset, name: unknown): string {
+  const labelColumns = ds.fields.flatMap((f) =>
+    f.kind === "classification" ? [f.name, `${f.name}_confidence`, `${f.name}_probs`] : [f.name],
+  );
+  const taken = [...SAMPLE_CORE_COLUMNS.filter((c) => c !== "split"), ...labelColumns];
+  if (typeof name !== "string" || name === "" || taken.includes(name))
+    throw new BlindspotError({
+      place: "field",
+      message: `cannot write the split into ${JSON.stringify(name)}: ${typeof name === "string" && name ? "a core or label column" : "not a field name"}`,
+      hint: 'name another field, e.g. field: "fold"',
+    });
+  return name;
 }

@@ -17,81 +17,74 @@ export function buildUnits(
   groups: ArrayLike<unknown> | null,
   duplicateColumns: ArrayLike<unknown>[],
 ): Units {
-  const parent = new Int32Array(n);
-  const base = groupRanks(n, groups);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
+  const { rank, count } = groupRanks(n, groups);
+  if (!duplicateColumns.length) return { unit: rank, count, duplicateSets: 0 };
+  // Union-find over the groups; a set's root is its smallest group number.
+  const parent = new Int32Array(count);
+  for (let g = 0; g < count; g++) parent[g] = g;
+  const find = (g: number): number => {
+    while (parent[g] !== g) g = parent[g] = parent[parent[g]];
+    return g;
   };
-  // The root of a set is its member with the smallest base number.
-  const union = (a: number, b: number) => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return;
-    if (base[ra] <= base[rb]) parent[rb] = ra;
-    else parent[ra] = rb;
-  };
-  const firstOfGroup = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const first = firstOfGroup.get(base[i]);
-    if (first === undefined) firstOfGroup.set(base[i], i);
-    else union(first, i);
-  }
   let duplicateSets = 0;
   for (const column of duplicateColumns) {
-    const firstOfSet = new Map<unknown, number>();
+    const groupOfSet = new Map<unknown, number>();
     const shared = new Set<unknown>();
     for (let i = 0; i < n; i++) {
       const set = column[i];
       if (set === null || set === undefined) continue;
-      const first = firstOfSet.get(set);
-      if (first === undefined) firstOfSet.set(set, i);
-      else {
-        shared.add(set);
-        union(first, i);
+      const first = groupOfSet.get(set);
+      if (first === undefined) {
+        groupOfSet.set(set, rank[i]);
+        continue;
       }
+      shared.add(set);
+      const a = find(first);
+      const b = find(rank[i]);
+      if (a < b) parent[b] = a;
+      else if (b < a) parent[a] = b;
     }
     duplicateSets += shared.size;
   }
-  // Units numbered by their roots' base numbers, ascending.
-  const roots = new Int32Array(n);
-  for (let i = 0; i < n; i++) roots[i] = find(i);
-  const rootBases = Array.from(new Set(roots), (r) => base[r]).sort((a, b) => a - b);
-  const number = new Map<number, number>(rootBases.map((b, u) => [b, u]));
+  // Units numbered in the order of their roots.
+  const number = new Int32Array(count);
+  let units = 0;
+  for (let g = 0; g < count; g++) if (find(g) === g) number[g] = units++;
   const unit = new Int32Array(n);
-  for (let i = 0; i < n; i++) unit[i] = number.get(base[roots[i]])!;
-  return { unit, count: rootBases.length, duplicateSets };
+  for (let i = 0; i < n; i++) unit[i] = number[find(rank[i])];
+  return { unit, count: units, duplicateSets };
 }
 
 /**
  * A number per sample: the rank of its group value among the sorted distinct values (numbers by
  * value when all are numbers, else text by code point, as numpy sorts), or past the last group
- * for a sample without one (or without a group field).
+ * for a sample without one (or without a group field); `count` numbers in all.
  */
-function groupRanks(n: number, groups: ArrayLike<unknown> | null): Float64Array {
-  const base = new Float64Array(n);
+function groupRanks(n: number, groups: ArrayLike<unknown> | null): { rank: Int32Array; count: number } {
+  const rank = new Int32Array(n);
   if (groups === null) {
-    for (let i = 0; i < n; i++) base[i] = i;
-    return base;
+    for (let i = 0; i < n; i++) rank[i] = i;
+    return { rank, count: n };
   }
-  const distinct = new Set<unknown>();
-  for (let i = 0; i < n; i++) if (groups[i] !== null && groups[i] !== undefined) distinct.add(groups[i]);
-  const numeric = [...distinct].every((v) => typeof v === "number");
-  const key = (v: unknown) => (numeric || typeof v === "string" ? v : String(v));
-  const sorted = [...new Set([...distinct].map(key))].sort((a, b) =>
-    numeric
-      ? (a as number) - (b as number)
-      : (a as string) < (b as string)
-        ? -1
-        : (a as string) > (b as string)
-          ? 1
-          : 0,
-  );
-  const rank = new Map<unknown, number>(sorted.map((v, r) => [v, r]));
+  const distinct = new Map<unknown, number>();
+  let numeric = true;
   for (let i = 0; i < n; i++) {
     const g = groups[i];
-    base[i] = g === null || g === undefined ? sorted.length + i : rank.get(key(g))!;
+    if (g === null || g === undefined || distinct.has(g)) continue;
+    distinct.set(g, 0);
+    if (typeof g !== "number") numeric = false;
   }
-  return base;
+  // Mixed values compare as text: a number and its text are one group.
+  const key = (v: unknown) => (numeric || typeof v === "string" ? v : String(v));
+  const keys = [...new Set(Array.from(distinct.keys(), key))];
+  if (numeric) (keys as number[]).sort((a, b) => a - b);
+  else (keys as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rankOfKey = new Map<unknown, number>(keys.map((k, r) => [k, r]));
+  for (const v of distinct.keys()) distinct.set(v, rankOfKey.get(key(v))!);
+  let count = keys.length;
+  for (let i = 0; i < n; i++) {
+    const g = groups[i];
+    rank[i] = g === null || g === undefined ? count++ : distinct.get(g)!;
+  }
+  return { rank, count };
 }
