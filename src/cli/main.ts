@@ -8,6 +8,7 @@ import { classesOption } from "./classes";
 import { evalCommand } from "./eval";
 import { problemReport, warnProblems } from "./problems";
 import { progressLine } from "./progress";
+import { SPLIT_USAGE, splitCommand } from "./split";
 
 const USAGE = `blindspot: find where and why computer-vision models fail
 
@@ -22,6 +23,7 @@ usage:
                       [--class-agnostic] [--gt-format F] [--pred-format F]
                       [--images DIR] [--classes LIST|FILE] [--json]
   blindspot demo [--samples N] [--seed S] [--out DIR]
+${SPLIT_USAGE}
   blindspot formats
 
 PATH is a labels file or folder in any format (\`blindspot formats\` lists them) or a
@@ -32,7 +34,7 @@ eval detection is COCO's evaluation (pycocotools' numbers): --gt a COCO file (or
 format with --gt-format), --pred a COCO results list (or --pred-format); --iou and
 --class-agnostic set how objects are matched for the per-class counts.`;
 
-const FLAGS = new Set(["json", "lossy", "help", "class-agnostic"]);
+const FLAGS = new Set(["json", "lossy", "help", "class-agnostic", "stratify", "shuffle"]);
 const READ_OPTIONS = ["format", "images", "classes", "field", "gt", "gt-format"];
 
 export async function main(argv: string[]): Promise<number> {
@@ -53,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
       return demo(args);
     case "formats":
       return formats();
+    case "split":
+      return splitCommand(args);
     case undefined:
     case "help":
     case "--help":
@@ -61,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new BlindspotError({
         message: `unknown command ${JSON.stringify(command)}`,
-        hint: "commands: info, convert, eval, demo, formats (blindspot help)",
+        hint: "commands: info, convert, eval, demo, split, formats (blindspot help)",
       });
   }
 }
