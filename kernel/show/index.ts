@@ -16,10 +16,12 @@ import { evaluationOutputs, isEvaluation, type EvaluationViewOptions } from "./e
 import type { DetectionEvaluation } from "../../src/eval/detection";
 import type { ClassificationEvaluation } from "../../src/eval/classification";
 import { announceTagChanges } from "./tagEvents";
+import { isSplitResult, splitOutputs } from "./split";
+import type { SplitResult } from "../../src/analyze/split";
 
 const SHOW_TAKES =
   'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), ' +
-  "a plot (plot.histogram(...)), an arquero table or an evaluation (evaluateDetections(...))";
+  "a plot (plot.histogram(...)), an arquero table, an evaluation (evaluateDetections(...)) or a split (split(ds, ...))";
 
 /** Options of `show`; each applies to the kinds of output named in its comment. */
 export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
@@ -32,7 +34,8 @@ export type ShowOptions = GridOptions & TableOptions & ChartOptions & Evaluation
  * prints nothing more). Outputs of the same link group share their selection.
  */
 export async function show(
-  target: Dataset | View | PatchesView | Plot | ColumnTable | DetectionEvaluation | ClassificationEvaluation,
+  target:
+    Dataset | View | PatchesView | Plot | ColumnTable | DetectionEvaluation | ClassificationEvaluation | SplitResult,
   options: ShowOptions = {},
 ): Promise<void> {
   if (typeof options !== "object" || options === null) {
@@ -53,6 +56,14 @@ export async function show(
   if (isEvaluation(target)) {
     announceTagChanges(target.dataset);
     for (const output of await evaluationOutputs(target, options)) {
+      rememberGroup(output.group);
+      display(output.data);
+    }
+    return;
+  }
+  if (isSplitResult(target)) {
+    announceTagChanges(target.dataset);
+    for (const output of await splitOutputs(target)) {
       rememberGroup(output.group);
       display(output.data);
     }
