@@ -56,12 +56,10 @@ describe("split refuses bad input with a clear error and writes nothing", () => 
   it("a time field with unreadable values: those samples are counted, named and left out, the rest split", () => {
     const ds = small();
     ds.setFields(
-      ds.samples
-        .select("id")
-        .derive({
-          when: (d: { id: string }) =>
-            d.id === "s3.jpg" ? "not a date" : d.id === "s7.jpg" ? null : "2024-05-1" + d.id[1],
-        }),
+      ds.samples.select("id").derive({
+        when: (d: { id: string }) =>
+          d.id === "s3.jpg" ? "not a date" : d.id === "s7.jpg" ? null : "2024-05-1" + d.id[1],
+      }),
     );
     const result = split(ds, { k: 2, time: "when" });
     expect(result.summary.unreadableTimes).toEqual({ count: 2, ids: ["s3.jpg", "s7.jpg"] });
