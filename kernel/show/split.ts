@@ -46,7 +46,11 @@ export async function splitOutputs(result: SplitResult): Promise<Output[]> {
       title: `Class mix per ${summary.field} (${boxes ? `${truth.name} boxes` : truth.name}); click a bar for its samples`,
     });
     outputs.push(await chartOutput(chart, { group }));
-    const classes = result.classes.derive({ gap: aq.escape((d: { gap: number }) => Math.round(d.gap * 100) / 100) });
+    const round = (v: number) => Math.round(v * 100) / 100;
+    const classes = result.classes.derive({
+      ideal: aq.escape((d: { ideal: number }) => round(d.ideal)),
+      gap: aq.escape((d: { gap: number }) => round(d.gap)),
+    });
     outputs.push(
       tableOutput(classes, { group, title: "Per part and class: count, ideal count and gap", idColumn: null }),
     );
