@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { values } from "../../../src/dataset/columns";
 import { split } from "../../../src/analyze/split";
+import { HAS_SHARED, SHARED } from "../../helpers/data";
 import { hasPython, PYTHON } from "../../helpers/reference";
 import { caseDataset, sklearnCases, type Case } from "./cases";
 
@@ -91,3 +92,20 @@ function sizesTie(groups: number[]): boolean {
   for (const g of groups) size.set(g, (size.get(g) ?? 0) + 1);
   return new Set(size.values()).size < size.size;
 }
+
+/** The shared reference file: scikit-learn 1.2.1's StratifiedKFold and GroupKFold test folds on 540 digit labels. */
+describe.skipIf(!HAS_SHARED)("split equals the recorded scikit-learn folds of ../shared/data/refs", () => {
+  it("StratifiedKFold(5) and GroupKFold(5) on the digits labels", () => {
+    const refs = JSON.parse(fs.readFileSync(path.join(SHARED, "refs/sklearn_digits_refs.json"), "utf8"));
+    const labels = (refs.inputs.y_true as number[]).map(String);
+    const groups = refs.GroupKFold_5.groups as number[];
+    const expected = (testFolds: number[][]) => {
+      const fold = new Array<number>(labels.length).fill(-1);
+      testFolds.forEach((indices, f) => indices.forEach((i) => (fold[i] = f)));
+      return fold;
+    };
+    const c = { name: "digits", k: 5, labels, groups, times: labels.map(() => 0) };
+    expect(ours(c, { stratify: true })).toEqual(expected(refs.StratifiedKFold_5_noshuffle));
+    expect(ours(c, { groups: "g" })).toEqual(expected(refs.GroupKFold_5.test_folds));
+  });
+});
