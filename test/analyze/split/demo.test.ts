@@ -23,6 +23,8 @@ describe("split on the demo", () => {
     expect(pairs.filter((p) => oldSplit.get(p.sampleId) !== oldSplit.get(p.duplicateOf)).length).toBeGreaterThan(0);
     for (const p of pairs) expect(partOf.get(p.sampleId), p.sampleId).toBe(partOf.get(p.duplicateOf));
     expect(result.summary.duplicateSets).toBeGreaterThanOrEqual(pairs.length / 2);
+    // Iterative stratification of the boxes' labels: every part within two images of its share of each label.
+    expect(result.summary.largestGap).toBeLessThanOrEqual(2);
     console.log(
       `demo 600: ${pairs.length} planted pairs, ${result.summary.duplicateSets} duplicate sets, ` +
         `${result.summary.units} units, sizes ${JSON.stringify(result.summary.sizes)}, largest gap ${result.summary.largestGap}`,
