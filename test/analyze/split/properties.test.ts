@@ -1,4 +1,9 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { hasPython, PYTHON } from "../../helpers/reference";
 import { split, type SplitOptions } from "../../../src/analyze/split";
 import { values } from "../../../src/dataset/columns";
 import { mulberry32 } from "../../../src/dataset/view";
@@ -100,6 +105,32 @@ function expectNearIdeal(
   }
 }
 
+/** Largest |count - ideal| over folds and classes, the ideal being a k-th of each class. */
+function largestGap(c: PropertyCase, part: (string | number | null)[]): number {
+  const classes = [...new Set(c.labels)];
+  let gap = 0;
+  for (const label of classes) {
+    const total = c.labels.filter((l) => l === label).length;
+    for (let f = 0; f < c.k; f++) {
+      const count = c.labels.filter((l, i) => l === label && part[i] === f).length;
+      gap = Math.max(gap, Math.abs(count - total / c.k));
+    }
+  }
+  return gap;
+}
+
+/** scikit-learn's StratifiedGroupKFold folds of the cases, without and with shuffling. */
+function sklearnGroupFolds(cases: PropertyCase[]): { plain: number[]; shuffled: number[] }[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "split-sgkf-"));
+  const file = path.join(dir, "cases.json");
+  fs.writeFileSync(file, JSON.stringify(cases.map(({ k, labels, groups, seed }) => ({ k, labels, groups, seed }))));
+  try {
+    return JSON.parse(execFileSync(PYTHON, [path.join(__dirname, "sklearn_sgkf.py"), file], { encoding: "utf8" }));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("split properties over 200 seeded cases", () => {
   const cases = Array.from({ length: CASES }, (_, c) => propertyCase(c));
 
@@ -114,6 +145,33 @@ describe("split properties over 200 seeded cases", () => {
       expect(parts(c, options), `case ${i}: same seed, same folds`).toEqual(part);
     }
   });
+
+  it.runIf(hasPython())(
+    "stratified group k-fold lands nearer the ideal than scikit-learn's StratifiedGroupKFold",
+    () => {
+      // Groups only (sklearn knows no duplicate sets): the largest gap from the ideal per case, both sides.
+      const grouped = cases.map((c) => ({ ...c, extra: {} }) as unknown as PropertyCase);
+      const theirs = sklearnGroupFolds(grouped);
+      let ours = 0;
+      let plain = 0;
+      let shuffled = 0;
+      let worse = 0;
+      grouped.forEach((c, i) => {
+        const gap = largestGap(c, parts(c, { k: c.k, stratify: true, groups: "g", shuffle: true, seed: c.seed }));
+        const reference = largestGap(c, theirs[i].plain);
+        ours += gap;
+        plain += reference;
+        shuffled += largestGap(c, theirs[i].shuffled);
+        if (gap > reference + 1e-9) worse++;
+      });
+      console.log(
+        `sum over ${CASES} cases of the largest gap: blindspot ${ours.toFixed(1)}, sklearn ${plain.toFixed(1)} ` +
+          `(shuffled ${shuffled.toFixed(1)}); blindspot worse in ${worse} cases`,
+      );
+      expect(ours).toBeLessThan(plain);
+      expect(ours).toBeLessThan(shuffled);
+    },
+  );
 
   it("stratified k-fold (shuffled, no groups or duplicates): within one sample per class, seeded", () => {
     for (const [i, c] of cases.entries()) {
