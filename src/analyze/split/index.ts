@@ -19,7 +19,6 @@ import type { ColumnTable } from "arquero";
 import { values } from "../../dataset/columns";
 import type { Dataset } from "../../dataset/dataset";
 import { checkField } from "../../dataset/fieldCheck";
-import { SAMPLE_CORE_COLUMNS } from "../../dataset/schema";
 import { BlindspotError } from "../../errors";
 import { groupKFold } from "./groupKFold";
 import { DUPLICATE_FIELDS, labelField, parseTimes, sampleLabels, type SampleLabels } from "./inputs";
@@ -33,6 +32,8 @@ import { stratifiedKFold } from "./stratifiedKFold";
 import { splitTables } from "./tables";
 import { timeSeriesSplit } from "./timeSeriesSplit";
 import { buildUnits } from "./units";
+import { checkFolds, checkOutputField, unreadableTimes } from "./checks";
+import { earliest, timeOrder, usedRows } from "./time";
 import { unitLabels } from "./unitLabels";
 
 export type { SplitOptions } from "./options";
@@ -83,9 +84,6 @@ export interface SplitResult {
   /** The dataset that got the field (for views of the result). */
   dataset: Dataset;
 }
-
-/** Samples named in a message about unreadable times. */
-const NAMED = 5;
 
 /** Splits `ds` into parts (ratios) or folds (k), writing the part of every sample as a field; see the file's comment. */
 export function split(ds: Dataset, options: SplitOptions = {}): SplitResult {
@@ -236,64 +234,6 @@ export function split(ds: Dataset, options: SplitOptions = {}): SplitResult {
   };
 }
 
-/** Rows with a readable time, or all rows. */
-function usedRows(n: number, times: Float64Array | null): Int32Array {
-  if (!times) return indexOrder(n, null);
-  const rows: number[] = [];
-  for (let i = 0; i < n; i++) if (!Number.isNaN(times[i])) rows.push(i);
-  return Int32Array.from(rows);
-}
-
-function unreadableTimes(times: Float64Array, ids: ArrayLike<string>, field: string) {
-  const bad: string[] = [];
-  for (let i = 0; i < times.length; i++) if (Number.isNaN(times[i])) bad.push(ids[i]);
-  if (bad.length === times.length)
-    throw new BlindspotError({
-      place: "time",
-      message: `none of the ${bad.length} values of ${JSON.stringify(field)} reads as a time (e.g. sample ${bad[0]})`,
-      hint: "give a field of numbers, dates or ISO 8601 texts (2024-05-01T12:00:00Z)",
-    });
-  return { count: bad.length, ids: bad.slice(0, NAMED) };
-}
-
-/** Refuses a k the units or classes cannot fill: every fold needs a unit, and stratification a sample of each class. */
-function checkFolds(k: number, units: number, merged: boolean, groups: string | null, labels: SampleLabels | null) {
-  if (k > units)
-    throw new BlindspotError({
-      place: "k",
-      message:
-        `k=${k} folds but only ${units} ${groups || merged ? "groups (after joining groups and duplicate sets)" : "samples"}` +
-        " to put in them",
-      hint: `use k: ${Math.max(2, units)} or fewer`,
-    });
-  if (!labels) return;
-  const counts = new Int32Array(labels.names.length);
-  for (const l of labels.labels) counts[l]++;
-  let smallest = 0;
-  for (let l = 1; l < counts.length; l++) if (counts[l] < counts[smallest]) smallest = l;
-  if (counts.length && counts[smallest] < k)
-    throw new BlindspotError({
-      place: "k",
-      message:
-        `k=${k} is larger than class ${JSON.stringify(labels.names[smallest])} of ${labels.field}, which has ` +
-        `${counts[smallest]} sample${counts[smallest] === 1 ? "" : "s"}: some folds would have none of it`,
-      hint: `use k: ${Math.max(2, counts[smallest])} or fewer, or split by ratios`,
-    });
-}
-
-/** Earliest time of each unit. */
-function earliest(unit: Int32Array, count: number, times: Float64Array, rows: Int32Array): Float64Array {
-  const t = new Float64Array(count).fill(Infinity);
-  for (let r = 0; r < unit.length; r++) t[unit[r]] = Math.min(t[unit[r]], times[rows[r]]);
-  return t;
-}
-
-/** Units sorted by their earliest time; equal times keep the units' order (a stable sort, as sklearn's sorted input). */
-function timeOrder(unit: Int32Array, count: number, times: Float64Array, rows: Int32Array): Int32Array {
-  const t = earliest(unit, count, times, rows);
-  return indexOrder(count, null).sort((a, b) => t[a] - t[b] || a - b);
-}
-
 /** The ground truth's labels, for the tables of a split that was not stratified (null without labels). */
 function reportLabels(ds: Dataset, rows: Int32Array): SampleLabels | null {
   const field = labelField(ds, true, false);
@@ -312,19 +252,4 @@ function writeField(
   const column = new Array<string | number | null>(n).fill(null);
   for (let r = 0; r < rows.length; r++) column[rows[r]] = valueOf(part[r]);
   ds.samples = ds.samples.assign(aq.table({ [name]: column }));
-}
-
-/** The field to write: `split`, or any name but the other core columns and the label fields' columns. */
-function checkOutputField(ds: Dataset, name: unknown): string {
-  const labelColumns = ds.fields.flatMap((f) =>
-    f.kind === "classification" ? [f.name, `${f.name}_confidence`, `${f.name}_probs`] : [f.name],
-  );
-  const taken = [...SAMPLE_CORE_COLUMNS.filter((c) => c !== "split"), ...labelColumns];
-  if (typeof name !== "string" || name === "" || taken.includes(name))
-    throw new BlindspotError({
-      place: "field",
-      message: `cannot write the split into ${JSON.stringify(name)}: ${typeof name === "string" && name ? "a core or label column" : "not a field name"}`,
-      hint: 'name another field, e.g. field: "fold"',
-    });
-  return name;
 }
