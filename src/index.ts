@@ -71,3 +71,4 @@ export {
   type PlantedPair,
   type Transform as PlantTransform,
 } from "./plant/nearCopies";
+export { split, type SplitOptions, type SplitResult, type SplitSummary, type SplitMethod } from "./analyze/split";

@@ -11,6 +11,10 @@ export interface BarOptions extends PlotOptions {
   limit?: number;
   /** What a bar counts, for the axis title (default: samples, objects or rows, as the input has). */
   unit?: string;
+  /** Stacked bars as shares of each bar (the class mix of each split), not counts. */
+  normalize?: boolean;
+  /** Bars in this order (values not listed follow, largest first); default largest first. */
+  order?: readonly string[];
 }
 
 /** Counts of the values of a field, optionally stacked by a second one. Clicking a bar selects its samples. */
@@ -19,9 +23,15 @@ export function bar(input: PlotInput, field: string, options: BarOptions = {}): 
   const stack = options.stack;
   const source = plotSource(input, stack === undefined ? [field] : [field, stack], options);
   const unit = options.unit ?? source.unit;
+  const normalize = options.normalize === true;
+  const yTitle = normalize ? `share of ${unit}` : unit;
   const x = categories(source.column(field));
   const s = stack === undefined ? null : categories(source.column(stack));
   const { kept, distinct } = largestCategories(x, limit);
+  if (options.order) {
+    const rank = (v: string) => (options.order!.includes(v) ? options.order!.indexOf(v) : options.order!.length);
+    kept.sort((a, b) => rank(a) - rank(b));
+  }
   const shown = new Set(kept);
 
   const cells = new Map<string, { x: string; stack: string | null; count: number }>();
@@ -54,7 +64,7 @@ export function bar(input: PlotInput, field: string, options: BarOptions = {}): 
     params: [{ name: "pick", select: { type: "point", fields: Object.keys(fields) } }],
     encoding: {
       x: xEncoding,
-      y: { field: "count", type: "quantitative", title: unit },
+      y: { field: "count", type: "quantitative", title: yTitle, ...(normalize && { stack: "normalize" }) },
       color: stack === undefined ? { value: MAIN_COLOUR } : { field: "stack", type: "nominal", title: stack },
       fillOpacity: { condition: { param: "pick", value: 1 }, value: 0.35 },
       tooltip: [
@@ -64,14 +74,27 @@ export function bar(input: PlotInput, field: string, options: BarOptions = {}): 
       ],
     },
   };
-  // Selected rows per bar, drawn over the bars (not stacked).
+  // Selected rows per bar, drawn over the bars (not stacked); normalized, as a share of the bar.
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(r.x, (totals.get(r.x) ?? 0) + r.count);
   const highlight = {
-    transform: [{ filter: { field: "x", oneOf: kept } }, { aggregate: [{ op: "count", as: "count" }], groupby: ["x"] }],
+    transform: [
+      { filter: { field: "x", oneOf: kept } },
+      { aggregate: [{ op: "count", as: "count" }], groupby: ["x"] },
+      ...(normalize
+        ? [
+            { lookup: "x", from: { data: { name: "totals" }, key: "x", fields: ["total"] } },
+            { calculate: "datum.count / datum.total", as: "count" },
+          ]
+        : []),
+    ],
     mark: { type: "bar", style: HIGHLIGHT_STYLE, width: { band: 0.5 } },
     encoding: { x: xEncoding, y: { field: "count", type: "quantitative" } },
   };
   const more = distinct > kept.length ? ` (the ${kept.length} largest of ${distinct})` : "";
-  const title = options.title ?? `Counts of ${field}${stack === undefined ? "" : ` by ${stack}`}${more}`;
+  const counted = `${field}${stack === undefined ? "" : ` by ${stack}`}`;
+  const title =
+    options.title ?? `${normalize ? `Shares of ${stack ?? field} per ${field}` : `Counts of ${counted}`}${more}`;
   return new Plot({
     kind: "bar",
     title,
@@ -79,7 +102,12 @@ export function bar(input: PlotInput, field: string, options: BarOptions = {}): 
       `Bar chart of ${field}${stack === undefined ? "" : ` stacked by ${stack}`} ${overWhat(source)}: ` +
       `${kept.length} bars${more}.`,
     spec: chartSpec(title, withHighlight(main, highlight, link)),
-    data: { counts: { rows: rows.length, columns: counts } },
+    data: {
+      counts: { rows: rows.length, columns: counts },
+      ...(normalize && {
+        totals: { rows: totals.size, columns: { x: [...totals.keys()], total: Float64Array.from(totals.values()) } },
+      }),
+    },
     link,
     dataset: source.dataset,
     group: options.group ?? source.dataset,

@@ -18,11 +18,13 @@ import type { ClassificationEvaluation } from "../../src/eval/classification";
 import { announceTagChanges } from "./tagEvents";
 import { Leakage } from "../../src/analyze/leakage";
 import { leakageOutputs } from "./leakage";
+import { isSplitResult, splitOutputs } from "./split";
+import type { SplitResult } from "../../src/analyze/split";
 
 const SHOW_TAKES =
   'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), ' +
-  "a plot (plot.histogram(...)), an arquero table, an evaluation (evaluateDetections(...)) or a leakage " +
-  "result (leakage(ds))";
+  "a plot (plot.histogram(...)), an arquero table, an evaluation (evaluateDetections(...)), a leakage " +
+  "result (leakage(ds)) or a split (split(ds, ...))";
 
 /** Options of `show`; each applies to the kinds of output named in its comment. */
 export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
@@ -35,7 +37,16 @@ export type ShowOptions = GridOptions & TableOptions & ChartOptions & Evaluation
  * prints nothing more). Outputs of the same link group share their selection.
  */
 export async function show(
-  target: Dataset | View | PatchesView | Plot | ColumnTable | DetectionEvaluation | ClassificationEvaluation | Leakage,
+  target:
+    | Dataset
+    | View
+    | PatchesView
+    | Plot
+    | ColumnTable
+    | DetectionEvaluation
+    | ClassificationEvaluation
+    | Leakage
+    | SplitResult,
   options: ShowOptions = {},
 ): Promise<void> {
   if (typeof options !== "object" || options === null) {
@@ -61,9 +72,10 @@ export async function show(
     }
     return;
   }
-  if (target instanceof Leakage) {
+  if (target instanceof Leakage || isSplitResult(target)) {
     announceTagChanges(target.dataset);
-    for (const output of await leakageOutputs(target)) {
+    const outputs = target instanceof Leakage ? await leakageOutputs(target) : await splitOutputs(target);
+    for (const output of outputs) {
       rememberGroup(output.group);
       display(output.data);
     }

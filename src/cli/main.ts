@@ -10,6 +10,7 @@ import { loadFromArgs, READ_OPTIONS } from "./load";
 import { plantCommand } from "./plant";
 import { problemReport, warnProblems } from "./problems";
 import { progressLine } from "./progress";
+import { SPLIT_USAGE, splitCommand } from "./split";
 
 const USAGE = `blindspot: find where and why computer-vision models fail
 
@@ -27,6 +28,7 @@ usage:
                       [--time-order A,B,C] [--no-duplicates] [--json]
   blindspot demo [--samples N] [--seed S] [--out DIR]
   blindspot plant DIR --out DIR --count N [--seed S] [--flip]
+${SPLIT_USAGE}
   blindspot formats
 
 PATH is a labels file or folder in any format (\`blindspot formats\` lists them) or a
@@ -43,7 +45,7 @@ something leaks, 0 when nothing does, 2 on bad input.
 plant copies the images under DIR into --out (same sub-folders) with N seeded near copies
 beside their sources, and writes planted.json: the pairs, their edits, and a split per file.`;
 
-const FLAGS = new Set(["json", "lossy", "help", "class-agnostic", "flip", "no-duplicates"]);
+const FLAGS = new Set(["json", "lossy", "help", "class-agnostic", "flip", "no-duplicates", "stratify", "shuffle"]);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -67,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
       return plantCommand(args);
     case "formats":
       return formats();
+    case "split":
+      return splitCommand(args);
     case undefined:
     case "help":
     case "--help":
@@ -75,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     default:
       throw new BlindspotError({
         message: `unknown command ${JSON.stringify(command)}`,
-        hint: "commands: info, convert, eval, leakage, demo, plant, formats (blindspot help)",
+        hint: "commands: info, convert, eval, leakage, split, demo, plant, formats (blindspot help)",
       });
   }
 }
