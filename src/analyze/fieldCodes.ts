@@ -1,0 +1,118 @@
+import { quantile } from "../eval/slices";
+
+/** A sample field as categories: a code per sample and the label of each code. */
+export interface FieldCodes {
+  field: string;
+  labels: string[];
+  codes: Int32Array;
+  /** True when numbers were cut into quantile bins. */
+  binned: boolean;
+}
+
+export interface CodeOptions {
+  /** Numeric fields with more distinct values than this are cut into quantile bins. */
+  maxValues: number;
+  /** Number of quantile bins. */
+  bins: number;
+  /** Other fields with more distinct values than this are refused (null is returned). */
+  maxCategories: number;
+}
+
+/** Label of a missing value. */
+export const NONE = "(none)";
+
+/**
+ * Codes of a column: numbers with few distinct values and every other kind of value as their
+ * text, sorted (numbers numerically), missing values last as "(none)"; numbers with many
+ * distinct values as quantile bins "[lo, hi)" (numpy's linear quantiles, as bySlice cuts them).
+ * Null when a non-numeric column has more than `maxCategories` distinct values (an id, a time
+ * stamp): such a field is no context to count by.
+ */
+export function fieldCodes(field: string, column: ArrayLike<unknown>, o: CodeOptions): FieldCodes | null {
+  const n = column.length;
+  let numbers = 0,
+    present = 0;
+  for (let i = 0; i < n; i++) {
+    const v = column[i];
+    if (v == null || (typeof v === "number" && Number.isNaN(v))) continue;
+    present++;
+    if (typeof v === "number") numbers++;
+  }
+  if (present > 0 && numbers === present) return numericCodes(field, column, o);
+  return textCodes(field, column, o.maxCategories);
+}
+
+function textCodes(field: string, column: ArrayLike<unknown>, maxCategories: number): FieldCodes | null {
+  const n = column.length;
+  const index = new Map<unknown, number>();
+  const first = new Int32Array(n);
+  let none = -1;
+  for (let i = 0; i < n; i++) {
+    const v = column[i];
+    if (v == null) {
+      if (none < 0) none = index.size;
+      first[i] = none;
+      if (!index.has(NONE_KEY)) index.set(NONE_KEY, none);
+      continue;
+    }
+    const key = typeof v === "object" ? JSON.stringify(v) : v;
+    let code = index.get(key);
+    if (code === undefined) {
+      if (index.size >= maxCategories + (none >= 0 ? 1 : 0)) return null;
+      index.set(key, (code = index.size));
+    }
+    first[i] = code;
+  }
+  const keys = [...index.keys()];
+  const order = keys
+    .map((k, code) => ({ code, text: k === NONE_KEY ? NONE : String(k), missing: k === NONE_KEY }))
+    .sort((a, b) => Number(a.missing) - Number(b.missing) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  const remap = new Int32Array(keys.length);
+  order.forEach((o, k) => (remap[o.code] = k));
+  for (let i = 0; i < n; i++) first[i] = remap[first[i]];
+  return { field, labels: order.map((o) => o.text), codes: first, binned: false };
+}
+const NONE_KEY = Symbol("none");
+
+function numericCodes(field: string, column: ArrayLike<unknown>, o: CodeOptions): FieldCodes {
+  const n = column.length;
+  const finite: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = column[i];
+    if (typeof v === "number" && !Number.isNaN(v)) finite.push(v);
+  }
+  const sorted = Float64Array.from(finite).sort();
+  const distinct: number[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
+  const binned = distinct.length > o.maxValues;
+  // Left edges of the categories: each distinct value, or the distinct quantile edges.
+  const edges = binned
+    ? [...new Set(Array.from({ length: o.bins + 1 }, (_, i) => quantile(sorted, i / o.bins)))]
+    : distinct;
+  const k = binned ? edges.length - 1 : edges.length;
+  const labels = binned
+    ? Array.from({ length: k }, (_, b) => `[${fmt(edges[b])}, ${fmt(edges[b + 1])}${b === k - 1 ? "]" : ")"}`)
+    : distinct.map(String);
+  const missing = finite.length < n;
+  if (missing) labels.push(NONE);
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = column[i];
+    codes[i] = typeof v === "number" && !Number.isNaN(v) ? Math.min(k - 1, bucket(edges, v)) : k;
+  }
+  return { field, labels, codes, binned };
+}
+
+/** Index of the last edge <= v (binary search). */
+function bucket(edges: readonly number[], v: number): number {
+  let lo = 0,
+    hi = edges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (edges[mid] <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(3));
