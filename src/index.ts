@@ -62,3 +62,23 @@ export {
 export { loadModel, type LoadModelOptions } from "./embed/model/load";
 export { openSession, type Provider } from "./onnx/session";
 export { decodeImage, ImageError, type DecodeOptions, type DecodedImage } from "./image/decode";
+// Data failures: coverage and hidden imbalance, class weights, rebalancing plans.
+export {
+  coverage,
+  type Coverage,
+  type CoverageOptions,
+  type CoverageSummary,
+  type CoverageFinding,
+  type CrossTab,
+} from "./analyze/coverage";
+export {
+  classWeights,
+  type ClassWeights,
+  type ClassWeightOptions,
+  type ClassWeightsFile,
+  type WeightMethod,
+  type WeightUnit,
+} from "./analyze/classWeights";
+export { resamplePlan, type ResamplePlan, type ResamplePlanOptions, type ResamplePlanSummary } from "./analyze/resamplePlan";
+export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
+export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";

@@ -44,6 +44,8 @@ export interface CrossTab {
   field: string;
   classes: string[];
   values: string[];
+  /** Edges of the values when a number field was cut into bins (see FieldCodes), else null. */
+  edges: number[] | null;
   /** Labels (boxes or samples) per class and value, row-major: counts[class * values.length + value]. */
   counts: Float64Array;
   /** The table the test ran on: classes and values without any label dropped (scipy refuses zero margins). */
@@ -213,7 +215,8 @@ function contextFields(
   const labelColumns = new Set(
     ds.fields.flatMap((f) => (f.kind === "classification" ? [f.name, `${f.name}_confidence`, `${f.name}_probs`] : [])),
   );
-  const core = new Set<string>(SAMPLE_CORE_COLUMNS.filter((c) => c !== "split"));
+  // The source's image id is an identity, not a context.
+  const core = new Set<string>([...SAMPLE_CORE_COLUMNS.filter((c) => c !== "split"), "source_id"]);
   const candidates = columns.filter((c) => !core.has(c) && !labelColumns.has(c));
   const codeOptions = { maxValues: o.maxValues, bins: o.bins, maxCategories: o.maxCategories };
   if (named !== undefined) {
@@ -266,7 +269,7 @@ function sizeCodes(ds: Dataset, labels: ClassLabels): FieldCodes {
     const a = area[labels.tableRows[i]];
     codes[i] = a < SIZE_EDGES[0] ? 0 : a < SIZE_EDGES[1] ? 1 : 2;
   }
-  return { field: OBJECT_SIZE, labels: SIZES, codes, binned: false };
+  return { field: OBJECT_SIZE, labels: SIZES, codes, binned: false, edges: null };
 }
 
 /**
@@ -319,6 +322,7 @@ function crossTab(f: FieldCodes, labels: ClassLabels, perLabel: boolean): CrossT
     field: f.field,
     classes: labels.classes,
     values: f.labels,
+    edges: f.edges,
     counts,
     tested,
     chi2: test.chi2,

@@ -7,6 +7,8 @@ export interface FieldCodes {
   codes: Int32Array;
   /** True when numbers were cut into quantile bins. */
   binned: boolean;
+  /** The bins' edges when binned: bin b holds edges[b] <= v < edges[b + 1] (the last one closed). */
+  edges: number[] | null;
 }
 
 export interface CodeOptions {
@@ -70,7 +72,7 @@ function textCodes(field: string, column: ArrayLike<unknown>, maxCategories: num
   const remap = new Int32Array(keys.length);
   order.forEach((o, k) => (remap[o.code] = k));
   for (let i = 0; i < n; i++) first[i] = remap[first[i]];
-  return { field, labels: order.map((o) => o.text), codes: first, binned: false };
+  return { field, labels: order.map((o) => o.text), codes: first, binned: false, edges: null };
 }
 const NONE_KEY = Symbol("none");
 
@@ -100,7 +102,7 @@ function numericCodes(field: string, column: ArrayLike<unknown>, o: CodeOptions)
     const v = column[i];
     codes[i] = typeof v === "number" && !Number.isNaN(v) ? Math.min(k - 1, bucket(edges, v)) : k;
   }
-  return { field, labels, codes, binned };
+  return { field, labels, codes, binned, edges: binned ? edges : null };
 }
 
 /** Index of the last edge <= v (binary search). */
