@@ -156,9 +156,9 @@ function balanced(counts: Float64Array): Float64Array {
 
 /** (1 - beta) / (1 - beta^count), normalised to sum to the number of present classes. */
 function effective(counts: Float64Array, beta: number): Float64Array {
-  // 1 - beta^n as -expm1(n log1p(-beta)), exact where beta^n is close to 1.
-  const raw = counts.map((c) => (c > 0 ? (1 - beta) / -Math.expm1(c * Math.log1p(-beta)) : 0));
   if (beta === 0) return counts.map((c) => (c > 0 ? 1 : 0));
+  // 1 - beta^n as -expm1(n ln beta): no cancellation where beta^n is close to 1.
+  const raw = counts.map((c) => (c > 0 ? (1 - beta) / -Math.expm1(c * Math.log(beta)) : 0));
   let sum = 0,
     present = 0;
   for (let c = 0; c < raw.length; c++) if (counts[c] > 0) ((sum += raw[c]), present++);
