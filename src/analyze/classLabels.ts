@@ -46,7 +46,8 @@ export function classLabels(ds: Dataset, labelField: string | undefined, place: 
   }
   const classes = classOrder(ds, field, rows.names);
   const remap = Int32Array.from(rows.names, (n) => classes.indexOf(n));
-  const codes = Int32Array.from(rows.codes, (c) => remap[c]);
+  const codes = new Int32Array(rows.codes.length);
+  for (let i = 0; i < codes.length; i++) codes[i] = remap[rows.codes[i]];
   return {
     field,
     unit: field.kind === "detections" ? "objects" : "samples",
@@ -92,54 +93,68 @@ function objectRows(ds: Dataset, name: string) {
   const fieldOf = values<string>(objects, "field");
   const label = values<string | null>(objects, "label");
   const sampleOf = values<string>(objects, "sample_id");
-  const rowOf = new Map<string, number>();
   const ids = values<string>(ds.samples, "id");
-  for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
-  const tableRows: number[] = [];
-  const rows: number[] = [];
-  const labels = new Labels();
-  // Boxes come sample by sample: one lookup per run of boxes of the same sample.
-  let lastId: string | null = null,
+  const m = fieldOf.length;
+  const tableRows = new Int32Array(m),
+    rows = new Int32Array(m);
+  const labels = new Labels(m);
+  let rowOf: Map<string, number> | null = null;
+  let k = 0,
+    lastId: string | null = null,
     lastRow = -1;
-  for (let i = 0; i < fieldOf.length; i++) {
+  for (let i = 0; i < m; i++) {
     if (fieldOf[i] !== name || label[i] == null) continue;
-    if (sampleOf[i] !== lastId) {
-      lastId = sampleOf[i];
-      lastRow = rowOf.get(lastId) ?? -1;
+    const id = sampleOf[i];
+    if (id !== lastId) {
+      // Boxes usually come sample by sample in the samples' order: try the next sample first.
+      const next = lastRow + 1;
+      if (next < ids.length && ids[next] === id) lastRow = next;
+      else {
+        if (rowOf === null) {
+          rowOf = new Map<string, number>();
+          for (let r = 0; r < ids.length; r++) rowOf.set(ids[r], r);
+        }
+        lastRow = rowOf.get(id) ?? -1;
+      }
+      lastId = id;
     }
     if (lastRow < 0) continue;
-    tableRows.push(i);
-    labels.add(label[i]!);
-    rows.push(lastRow);
+    tableRows[k] = i;
+    rows[k] = lastRow;
+    labels.add(k++, label[i]!);
   }
-  return { ...labels.result(), sampleRows: Int32Array.from(rows), tableRows: Int32Array.from(tableRows) };
+  return { ...labels.result(k), sampleRows: rows.slice(0, k), tableRows: tableRows.slice(0, k) };
 }
 
 /** The samples with a label in a classification field. */
 function sampleRows(ds: Dataset, name: string) {
   const label = values<unknown>(ds.samples, name);
-  const rows: number[] = [];
-  const labels = new Labels();
+  const rows = new Int32Array(label.length);
+  const labels = new Labels(label.length);
+  let k = 0;
   for (let i = 0; i < label.length; i++) {
     if (label[i] == null) continue;
-    rows.push(i);
-    labels.add(String(label[i]));
+    rows[k] = i;
+    labels.add(k++, String(label[i]));
   }
-  const sampleRows = Int32Array.from(rows);
-  return { ...labels.result(), sampleRows, tableRows: sampleRows };
+  const sampleRows = rows.slice(0, k);
+  return { ...labels.result(k), sampleRows, tableRows: sampleRows };
 }
 
 /** Labels as codes in order of first appearance. */
 class Labels {
   private readonly index = new Map<string, number>();
-  private readonly codes: number[] = [];
-  add(label: string): void {
+  private readonly codes: Int32Array;
+  constructor(capacity: number) {
+    this.codes = new Int32Array(capacity);
+  }
+  add(k: number, label: string): void {
     let code = this.index.get(label);
     if (code === undefined) this.index.set(label, (code = this.index.size));
-    this.codes.push(code);
+    this.codes[k] = code;
   }
-  result(): { codes: number[]; names: string[] } {
-    return { codes: this.codes, names: [...this.index.keys()] };
+  result(k: number): { codes: Int32Array; names: string[] } {
+    return { codes: this.codes.subarray(0, k), names: [...this.index.keys()] };
   }
 }
 

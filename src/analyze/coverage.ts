@@ -137,26 +137,25 @@ export function coverage(ds: Dataset, options: CoverageOptions = {}): Coverage {
   let done = 0;
   const tick = () => options.onProgress?.(++done, total);
 
-  const valueRows = new Rows(["field", "value", "samples", "sample_share", "labels", "label_share"]);
-  for (const f of fields) {
-    countValues(f, labels, n, valueRows);
-    tick();
-  }
-  if (sizes) countValues(sizes, labels, n, valueRows);
-
-  const thin = new Rows(["kind", "field_a", "value_a", "field_b", "value_b", "count"]);
-  for (let a = 0; a < fields.length; a++) {
-    for (let b = a + 1; b < fields.length; b++) fieldByField(fields[a], fields[b], o.minCount, thin);
-  }
-  tick();
-
-  const cells = new Rows(["class", "field", "value", "count", "expected", "class_share", "value_share", "residual"]);
   const tables: CrossTab[] = [];
   for (const f of fields) {
     tables.push(crossTab(f, labels, false));
     tick();
   }
   const sizeTable = sizes ? crossTab(sizes, labels, true) : null;
+
+  const valueRows = new Rows(["field", "value", "samples", "sample_share", "labels", "label_share"]);
+  fields.forEach((f, k) => countValues(f, tables[k], labels, n, valueRows));
+  if (sizes) countValues(sizes, sizeTable!, labels, n, valueRows);
+
+  const thin = new Rows(["kind", "field_a", "value_a", "field_b", "value_b", "count"]);
+  for (let a = 0; a < fields.length; a++) {
+    for (let b = a + 1; b < fields.length; b++) fieldByField(fields[a], fields[b], o.minCount, thin);
+    tick();
+  }
+  tick();
+
+  const cells = new Rows(["class", "field", "value", "count", "expected", "class_share", "value_share", "residual"]);
   for (const t of sizeTable ? [...tables, sizeTable] : tables) {
     addCells(t, cells);
     addThin(t, labels.field.name, o.minCount, thin);
@@ -273,20 +272,17 @@ function sizeCodes(ds: Dataset, labels: ClassLabels): FieldCodes {
 }
 
 /**
- * Samples and labels per value. A field's codes are per sample; object size's are per label
- * (`perLabel`), and a sample counts once for each size it holds.
+ * Samples and labels per value; labels are the class x field table's column sums. Object
+ * size's codes are per label, and a sample counts once for each size it holds.
  */
-function countValues(f: FieldCodes, labels: ClassLabels, n: number, out: Rows): void {
+function countValues(f: FieldCodes, t: CrossTab, labels: ClassLabels, n: number, out: Rows): void {
   const k = f.labels.length;
-  const counts = new Float64Array(k);
+  const { colSums: counts } = margins(t.counts, t.classes.length, k);
   let samples: Float64Array;
-  if (f.field === OBJECT_SIZE) {
-    for (let i = 0; i < f.codes.length; i++) counts[f.codes[i]]++;
-    samples = samplesPerCode(labels.sampleRows, f.codes, k, n);
-  } else {
+  if (f.field === OBJECT_SIZE) samples = samplesPerCode(labels.sampleRows, f.codes, k, n);
+  else {
     samples = new Float64Array(k);
     for (let i = 0; i < n; i++) samples[f.codes[i]]++;
-    for (let i = 0; i < labels.sampleRows.length; i++) counts[f.codes[labels.sampleRows[i]]]++;
   }
   const m = labels.codes.length;
   for (let v = 0; v < k; v++) out.push([f.field, f.labels[v], samples[v], samples[v] / n, counts[v], counts[v] / m]);

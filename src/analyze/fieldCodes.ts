@@ -1,4 +1,4 @@
-import { quantile } from "../eval/slices";
+import { orderStatistics } from "./stats/select";
 
 /** A sample field as categories: a code per sample and the label of each code. */
 export interface FieldCodes {
@@ -31,16 +31,10 @@ export const NONE = "(none)";
  * stamp): such a field is no context to count by.
  */
 export function fieldCodes(field: string, column: ArrayLike<unknown>, o: CodeOptions): FieldCodes | null {
-  const n = column.length;
-  let numbers = 0,
-    present = 0;
-  for (let i = 0; i < n; i++) {
-    const v = column[i];
-    if (v == null || (typeof v === "number" && Number.isNaN(v))) continue;
-    present++;
-    if (typeof v === "number") numbers++;
-  }
-  if (present > 0 && numbers === present) return numericCodes(field, column, o);
+  if (ArrayBuffer.isView(column)) return numericCodes(field, column, o);
+  let first: unknown = null;
+  for (let i = 0; i < column.length && first === null; i++) if (column[i] != null) first = column[i];
+  if (typeof first === "number") return numericCodes(field, column, o) ?? textCodes(field, column, o.maxCategories);
   return textCodes(field, column, o.maxCategories);
 }
 
@@ -76,26 +70,32 @@ function textCodes(field: string, column: ArrayLike<unknown>, maxCategories: num
 }
 const NONE_KEY = Symbol("none");
 
-function numericCodes(field: string, column: ArrayLike<unknown>, o: CodeOptions): FieldCodes {
+/** Codes of a column of numbers (NaN and null missing); null when it holds something else too. */
+function numericCodes(field: string, column: ArrayLike<unknown>, o: CodeOptions): FieldCodes | null {
   const n = column.length;
-  const finite: number[] = [];
+  const all = new Float64Array(n);
+  let present = 0;
+  // Distinct values, tracked until there are too many to be categories.
+  const distinct = new Set<number>();
   for (let i = 0; i < n; i++) {
     const v = column[i];
-    if (typeof v === "number" && !Number.isNaN(v)) finite.push(v);
+    if (typeof v !== "number") {
+      if (v == null) continue;
+      return null;
+    }
+    if (Number.isNaN(v)) continue;
+    all[present++] = v;
+    if (distinct.size <= o.maxValues) distinct.add(v);
   }
-  const sorted = Float64Array.from(finite).sort();
-  const distinct: number[] = [];
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]);
-  const binned = distinct.length > o.maxValues;
+  const finite = all.subarray(0, present);
+  const binned = distinct.size > o.maxValues;
   // Left edges of the categories: each distinct value, or the distinct quantile edges.
-  const edges = binned
-    ? [...new Set(Array.from({ length: o.bins + 1 }, (_, i) => quantile(sorted, i / o.bins)))]
-    : distinct;
+  const edges = binned ? quantileEdges(finite, o.bins) : [...distinct].sort((a, b) => a - b);
   const k = binned ? edges.length - 1 : edges.length;
   const labels = binned
     ? Array.from({ length: k }, (_, b) => `[${fmt(edges[b])}, ${fmt(edges[b + 1])}${b === k - 1 ? "]" : ")"}`)
-    : distinct.map(String);
-  const missing = finite.length < n;
+    : edges.map(String);
+  const missing = present < n;
   if (missing) labels.push(NONE);
   const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -103,6 +103,18 @@ function numericCodes(field: string, column: ArrayLike<unknown>, o: CodeOptions)
     codes[i] = typeof v === "number" && !Number.isNaN(v) ? Math.min(k - 1, bucket(edges, v)) : k;
   }
   return { field, labels, codes, binned, edges: binned ? edges : null };
+}
+
+/**
+ * The distinct values of numpy's linear quantiles at 0, 1/bins, ..., 1 (as bySlice cuts
+ * numbers), from order statistics (reorders `values`).
+ */
+function quantileEdges(values: Float64Array, bins: number): number[] {
+  const positions = Array.from({ length: bins + 1 }, (_, i) => ((values.length - 1) * i) / bins);
+  const ranks = positions.flatMap((p) => [Math.floor(p), Math.min(Math.floor(p) + 1, values.length - 1)]);
+  const at = orderStatistics(values, ranks);
+  const edges = positions.map((p, i) => at[2 * i] + (at[2 * i + 1] - at[2 * i]) * (p - Math.floor(p)));
+  return [...new Set(edges)];
 }
 
 /** Index of the last edge <= v (binary search). */
