@@ -99,6 +99,8 @@ export interface CoverageSummary {
 }
 
 export interface Coverage {
+  /** The dataset counted (its grids are what the cells' samples link to). */
+  dataset: Dataset;
   /** field, value, samples, sample_share, labels, label_share: per value of each field and object size. */
   values: ColumnTable;
   /** class, labels, share, samples (samples holding the class). */
@@ -192,6 +194,7 @@ export function coverage(ds: Dataset, options: CoverageOptions = {}): Coverage {
   const byField = new Map(fields.map((f) => [f.field, f]));
   if (sizes) byField.set(OBJECT_SIZE, sizes);
   return {
+    dataset: ds,
     values: valueRows.table(),
     classes: classTable(labels, classCounts, n),
     cells: cells.table(),
