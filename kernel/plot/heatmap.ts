@@ -89,7 +89,7 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
         ? {
             field: "share",
             type: "quantitative",
-            title: `share of the ${options.y}'s ${source.unit}`,
+            title: `share of the ${options.y}'s total`,
             scale: { scheme: "blues", domain: [0, 1] },
             legend: { format: ".0%" },
           }

@@ -57,7 +57,7 @@ describe("data-failures notebook in JupyterLab", () => {
     await cellOf("const cov = bs.coverage(").scrollIntoViewIfNeeded();
     await shot("01-findings");
     const dependence = cellOf("cov.dependence").locator('[data-blindspot="table"]');
-    await dependence.scrollIntoViewIfNeeded();
+    await dependence.evaluate((e) => e.scrollIntoView({ block: "start" }));
     await shot("02-dependence-table");
     const chart = cellOf(HEATMAP).locator('[data-blindspot="chart"]');
     await chart.scrollIntoViewIfNeeded();
