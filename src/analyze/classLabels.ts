@@ -46,8 +46,8 @@ export function classLabels(ds: Dataset, labelField: string | undefined, place: 
   }
   const classes = classOrder(ds, field, rows.names);
   const remap = Int32Array.from(rows.names, (n) => classes.indexOf(n));
-  const codes = new Int32Array(rows.codes.length);
-  for (let i = 0; i < codes.length; i++) codes[i] = remap[rows.codes[i]];
+  const codes = rows.codes;
+  for (let i = 0; i < codes.length; i++) codes[i] = remap[codes[i]];
   return {
     field,
     unit: field.kind === "detections" ? "objects" : "samples",
@@ -123,7 +123,7 @@ function objectRows(ds: Dataset, name: string) {
     rows[k] = lastRow;
     labels.add(k++, label[i]!);
   }
-  return { ...labels.result(k), sampleRows: rows.slice(0, k), tableRows: tableRows.slice(0, k) };
+  return { ...labels.result(k), sampleRows: rows.subarray(0, k), tableRows: tableRows.subarray(0, k) };
 }
 
 /** The samples with a label in a classification field. */
@@ -137,7 +137,7 @@ function sampleRows(ds: Dataset, name: string) {
     rows[k] = i;
     labels.add(k++, String(label[i]));
   }
-  const sampleRows = rows.slice(0, k);
+  const sampleRows = rows.subarray(0, k);
   return { ...labels.result(k), sampleRows, tableRows: sampleRows };
 }
 

@@ -3,7 +3,6 @@ import type { ColumnTable } from "arquero";
 import type { Dataset } from "../dataset/dataset";
 import { values } from "../dataset/columns";
 import { checkField } from "../dataset/fieldCheck";
-import { boxAreas } from "../dataset/patches";
 import { SAMPLE_CORE_COLUMNS } from "../dataset/schema";
 import { BlindspotError } from "../errors";
 import { classLabels, type ClassLabels } from "./classLabels";
@@ -139,20 +138,20 @@ export function coverage(ds: Dataset, options: CoverageOptions = {}): Coverage {
   let done = 0;
   const tick = () => options.onProgress?.(++done, total);
 
-  const tables: CrossTab[] = [];
-  for (const f of fields) {
-    tables.push(crossTab(f, labels, false));
+  const tables = classByField(fields, labels).map((counts, k) => {
     tick();
-  }
-  const sizeTable = sizes ? crossTab(sizes, labels, true) : null;
+    return crossTab(fields[k], labels, counts);
+  });
+  const sizeTable = sizes ? crossTab(sizes, labels, classByField([sizes], labels, true)[0]) : null;
 
   const valueRows = new Rows(["field", "value", "samples", "sample_share", "labels", "label_share"]);
   fields.forEach((f, k) => countValues(f, tables[k], labels, n, valueRows));
   if (sizes) countValues(sizes, sizeTable!, labels, n, valueRows);
 
   const thin = new Rows(["kind", "field_a", "value_a", "field_b", "value_b", "count"]);
-  for (let a = 0; a < fields.length; a++) {
-    for (let b = a + 1; b < fields.length; b++) fieldByField(fields[a], fields[b], o.minCount, thin);
+  const pairs = fieldByField(fields);
+  for (let a = 0, p = 0; a < fields.length; a++) {
+    for (let b = a + 1; b < fields.length; b++) addThinPairs(fields[a], fields[b], pairs[p++], o.minCount, thin);
     tick();
   }
   tick();
@@ -263,12 +262,16 @@ function contextFields(
   return { codes, skipped };
 }
 
-/** COCO's size bucket of each box, as codes over the boxes' rows in `labels`. */
+/** COCO's size bucket of each box (its `area` where given, else w x h), as codes over the boxes' rows in `labels`. */
 function sizeCodes(ds: Dataset, labels: ClassLabels): FieldCodes {
-  const area = boxAreas(ds.objects);
+  const w = values<number>(ds.objects, "w"),
+    h = values<number>(ds.objects, "h");
+  const given = ds.objects.columnNames().includes("area") ? values<number | null>(ds.objects, "area") : null;
   const codes = new Int32Array(labels.tableRows.length);
   for (let i = 0; i < codes.length; i++) {
-    const a = area[labels.tableRows[i]];
+    const r = labels.tableRows[i];
+    const g = given?.[r];
+    const a = g != null && Number.isFinite(g) ? g : w[r] * h[r];
     codes[i] = a < SIZE_EDGES[0] ? 0 : a < SIZE_EDGES[1] ? 1 : 2;
   }
   return { field: OBJECT_SIZE, labels: SIZES, codes, binned: false, edges: null };
@@ -291,13 +294,28 @@ function countValues(f: FieldCodes, t: CrossTab, labels: ClassLabels, n: number,
   for (let v = 0; v < k; v++) out.push([f.field, f.labels[v], samples[v], samples[v] / n, counts[v], counts[v] / m]);
 }
 
-/** The field x field table of samples; its thin cells (empty ones included) go to `out`. */
-function fieldByField(a: FieldCodes, b: FieldCodes, minCount: number, out: Rows): void {
-  const ka = a.labels.length,
-    kb = b.labels.length;
-  const counts = new Float64Array(ka * kb);
-  for (let i = 0; i < a.codes.length; i++) counts[a.codes[i] * kb + b.codes[i]]++;
-  for (let i = 0; i < ka; i++) {
+/** The samples of every field x field table, pairs a < b in order; one tight pass per pair (measured faster than one pass for all). */
+function fieldByField(fields: FieldCodes[]): Float64Array[] {
+  const tables: Float64Array[] = [];
+  for (let a = 0; a < fields.length; a++) {
+    for (let b = a + 1; b < fields.length; b++) tables.push(pairCounts(fields[a], fields[b]));
+  }
+  return tables;
+}
+
+function pairCounts(a: FieldCodes, b: FieldCodes): Float64Array {
+  const kb = b.labels.length;
+  const ca = a.codes,
+    cb = b.codes;
+  const counts = new Float64Array(a.labels.length * kb);
+  for (let i = 0; i < ca.length; i++) counts[ca[i] * kb + cb[i]]++;
+  return counts;
+}
+
+/** The thin cells (empty ones included) of one field x field table. */
+function addThinPairs(a: FieldCodes, b: FieldCodes, counts: Float64Array, minCount: number, out: Rows): void {
+  const kb = b.labels.length;
+  for (let i = 0; i < a.labels.length; i++) {
     for (let j = 0; j < kb; j++) {
       const c = counts[i * kb + j];
       if (c < minCount) out.push(["field x field", a.field, a.labels[i], b.field, b.labels[j], c]);
@@ -305,14 +323,22 @@ function fieldByField(a: FieldCodes, b: FieldCodes, minCount: number, out: Rows)
   }
 }
 
-/** The class x field table of labels and its test. `perLabel`: the field's codes are per label. */
-function crossTab(f: FieldCodes, labels: ClassLabels, perLabel: boolean): CrossTab {
-  const k = f.labels.length,
-    K = labels.classes.length;
-  const counts = new Float64Array(K * k);
-  const { codes, sampleRows } = labels;
-  if (perLabel) for (let i = 0; i < codes.length; i++) counts[codes[i] * k + f.codes[i]]++;
-  else for (let i = 0; i < codes.length; i++) counts[codes[i] * k + f.codes[sampleRows[i]]]++;
+/** Labels per class and value of each field. A field's codes are per sample, or per label (`perLabel`, object size). */
+function classByField(fields: FieldCodes[], labels: ClassLabels, perLabel = false): Float64Array[] {
+  const K = labels.classes.length;
+  const { codes: classes, sampleRows } = labels;
+  return fields.map((f) => {
+    const k = f.labels.length,
+      codes = f.codes;
+    const counts = new Float64Array(K * k);
+    if (perLabel) for (let i = 0; i < classes.length; i++) counts[classes[i] * k + codes[i]]++;
+    else for (let i = 0; i < classes.length; i++) counts[classes[i] * k + codes[sampleRows[i]]]++;
+    return counts;
+  });
+}
+
+/** The class x field table of labels and its test. */
+function crossTab(f: FieldCodes, labels: ClassLabels, counts: Float64Array): CrossTab {
   const tested = dropEmpty(labels.classes, f.labels, counts);
   const table = { rows: tested.classes.length, cols: tested.values.length, counts: tested.counts };
   const test = chiSquareTest(table);
