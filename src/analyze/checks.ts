@@ -26,26 +26,28 @@ export function checkChoice<T extends string>(value: unknown, choices: readonly 
  * by sample (a counting sort groups them when they are not).
  */
 export function samplesPerCode(sampleRows: Int32Array, codes: Int32Array, k: number, n: number): Float64Array {
-  const out = new Float64Array(k);
-  const last = new Int32Array(k).fill(-1);
-  const visit = (i: number) => {
-    const c = codes[i];
-    if (last[c] !== sampleRows[i]) {
-      last[c] = sampleRows[i];
-      out[c]++;
-    }
-  };
   let grouped = true;
   for (let i = 1; i < sampleRows.length && grouped; i++) grouped = sampleRows[i] >= sampleRows[i - 1];
-  if (grouped) {
-    for (let i = 0; i < sampleRows.length; i++) visit(i);
-    return out;
-  }
+  if (grouped) return distinctPerCode(sampleRows, codes, null, k);
   const start = new Int32Array(n + 1);
   for (let i = 0; i < sampleRows.length; i++) start[sampleRows[i] + 1]++;
   for (let s = 0; s < n; s++) start[s + 1] += start[s];
   const order = new Int32Array(sampleRows.length);
   for (let i = 0; i < sampleRows.length; i++) order[start[sampleRows[i]]++] = i;
-  for (let i = 0; i < order.length; i++) visit(order[i]);
+  return distinctPerCode(sampleRows, codes, order, k);
+}
+
+/** Counts each code once per run of equal sample rows, visiting rows in `order` (or as they are). */
+function distinctPerCode(sampleRows: Int32Array, codes: Int32Array, order: Int32Array | null, k: number): Float64Array {
+  const out = new Float64Array(k);
+  const last = new Int32Array(k).fill(-1);
+  for (let j = 0; j < sampleRows.length; j++) {
+    const i = order === null ? j : order[j];
+    const c = codes[i];
+    if (last[c] !== sampleRows[i]) {
+      last[c] = sampleRows[i];
+      out[c]++;
+    }
+  }
   return out;
 }

@@ -326,15 +326,24 @@ function addThinPairs(a: FieldCodes, b: FieldCodes, counts: Float64Array, minCou
 /** Labels per class and value of each field. A field's codes are per sample, or per label (`perLabel`, object size). */
 function classByField(fields: FieldCodes[], labels: ClassLabels, perLabel = false): Float64Array[] {
   const K = labels.classes.length;
-  const { codes: classes, sampleRows } = labels;
-  return fields.map((f) => {
-    const k = f.labels.length,
-      codes = f.codes;
-    const counts = new Float64Array(K * k);
-    if (perLabel) for (let i = 0; i < classes.length; i++) counts[classes[i] * k + codes[i]]++;
-    else for (let i = 0; i < classes.length; i++) counts[classes[i] * k + codes[sampleRows[i]]]++;
-    return counts;
-  });
+  return fields.map((f) =>
+    perLabel
+      ? countPerLabel(labels.codes, f.codes, f.labels.length, K)
+      : countPerSample(labels.codes, labels.sampleRows, f.codes, f.labels.length, K),
+  );
+}
+
+// The hot loops live in functions of their own: inside the closure above V8 ran them 2x slower.
+function countPerSample(classes: Int32Array, rows: Int32Array, codes: Int32Array, k: number, K: number): Float64Array {
+  const counts = new Float64Array(K * k);
+  for (let i = 0; i < classes.length; i++) counts[classes[i] * k + codes[rows[i]]]++;
+  return counts;
+}
+
+function countPerLabel(classes: Int32Array, codes: Int32Array, k: number, K: number): Float64Array {
+  const counts = new Float64Array(K * k);
+  for (let i = 0; i < classes.length; i++) counts[classes[i] * k + codes[i]]++;
+  return counts;
 }
 
 /** The class x field table of labels and its test. */
