@@ -6,7 +6,7 @@ import { checkField } from "../dataset/fieldCheck";
 import { SAMPLE_CORE_COLUMNS } from "../dataset/schema";
 import { BlindspotError } from "../errors";
 import { classLabels, type ClassLabels } from "./classLabels";
-import { fieldCodes, type FieldCodes } from "./fieldCodes";
+import { fieldCodes, namedFieldCodes, type FieldCodes } from "./fieldCodes";
 import { checkCount, samplesPerCode } from "./checks";
 import { chiSquareTest, cramersV } from "./stats/chiSquare";
 
@@ -237,8 +237,7 @@ function contextFields(
           hint: "the classes are counted against the fields; name metadata fields",
         });
       }
-      const c = fieldCodes(name, values<unknown>(ds.samples, name), { ...codeOptions, maxCategories: Infinity });
-      return c!;
+      return namedFieldCodes(name, values<unknown>(ds.samples, name), codeOptions, "coverage: fields");
     });
     return { codes, skipped: [] };
   }

@@ -1,3 +1,4 @@
+import { BlindspotError } from "../errors";
 import { orderStatistics } from "./stats/select";
 
 /** A sample field as categories: a code per sample and the label of each code. */
@@ -36,6 +37,17 @@ export function fieldCodes(field: string, column: ArrayLike<unknown>, o: CodeOpt
   for (let i = 0; i < column.length && first === null; i++) if (column[i] != null) first = column[i];
   if (typeof first === "number") return numericCodes(field, column, o) ?? textCodes(field, column, o.maxCategories);
   return textCodes(field, column, o.maxCategories);
+}
+
+/** fieldCodes of a field the user named: too many text values is an error that says what to do. */
+export function namedFieldCodes(field: string, column: ArrayLike<unknown>, o: CodeOptions, place: string): FieldCodes {
+  const c = fieldCodes(field, column, o);
+  if (c !== null) return c;
+  throw new BlindspotError({
+    place: `${place}: ${field}`,
+    message: `${JSON.stringify(field)} has more than ${o.maxCategories} distinct values (an id or a time stamp?)`,
+    hint: "leave it out, derive a coarser field from it (hour, day), or raise maxCategories",
+  });
 }
 
 function textCodes(field: string, column: ArrayLike<unknown>, maxCategories: number): FieldCodes | null {

@@ -7,7 +7,7 @@ import { BlindspotError } from "../errors";
 import { checkCount, samplesPerCode } from "./checks";
 import { classLabels } from "./classLabels";
 import { COVERAGE_DEFAULTS } from "./coverage";
-import { fieldCodes } from "./fieldCodes";
+import { namedFieldCodes } from "./fieldCodes";
 
 export interface ResamplePlanOptions {
   /** Sample field(s) whose values make the contexts: one field, or several crossed. */
@@ -60,7 +60,7 @@ export function resamplePlan(ds: Dataset, options: ResamplePlanOptions): Resampl
   const columns = ds.samples.columnNames();
   const fields = by.map((f) => {
     const name = checkField(f, columns, "resamplePlan: by");
-    return fieldCodes(name, values<unknown>(ds.samples, name), { ...COVERAGE_DEFAULTS, maxCategories: Infinity })!;
+    return namedFieldCodes(name, values<unknown>(ds.samples, name), COVERAGE_DEFAULTS, "resamplePlan: by");
   });
   // One code per combination of the fields' values: the contexts, in field order.
   const n = ds.samples.numRows();

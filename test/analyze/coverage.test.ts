@@ -284,6 +284,9 @@ describe("coverage refuses bad input with a clear error", () => {
     expect(error(() => coverage(ds, { minCount: 2.5 })).message).toMatch(/minCount/);
     expect(error(() => coverage(ds, { bins: 1 })).message).toMatch(/bins: must be an integer of at least 2/);
     expect(error(() => coverage(ds, { fields: [] })).message).toMatch(/non-empty list/);
+    expect(error(() => coverage(ds, { fields: ["capture_time"] })).message).toMatch(
+      /"capture_time" has more than 50 distinct values[\s\S]*raise maxCategories/,
+    );
     const cls = generated(false);
     expect(error(() => coverage(cls, { fields: ["ground_truth"] })).message).toMatch(
       /is a label column, not a context/,
