@@ -79,6 +79,11 @@ export {
   type WeightMethod,
   type WeightUnit,
 } from "./analyze/classWeights";
-export { resamplePlan, type ResamplePlan, type ResamplePlanOptions, type ResamplePlanSummary } from "./analyze/resamplePlan";
+export {
+  resamplePlan,
+  type ResamplePlan,
+  type ResamplePlanOptions,
+  type ResamplePlanSummary,
+} from "./analyze/resamplePlan";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
 export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";
