@@ -72,3 +72,28 @@ export {
   type Transform as PlantTransform,
 } from "./plant/nearCopies";
 export { split, type SplitOptions, type SplitResult, type SplitSummary, type SplitMethod } from "./analyze/split";
+// Data failures: coverage and hidden imbalance, class weights, rebalancing plans.
+export {
+  coverage,
+  type Coverage,
+  type CoverageOptions,
+  type CoverageSummary,
+  type CoverageFinding,
+  type CrossTab,
+} from "./analyze/coverage";
+export {
+  classWeights,
+  type ClassWeights,
+  type ClassWeightOptions,
+  type ClassWeightsFile,
+  type WeightMethod,
+  type WeightUnit,
+} from "./analyze/classWeights";
+export {
+  resamplePlan,
+  type ResamplePlan,
+  type ResamplePlanOptions,
+  type ResamplePlanSummary,
+} from "./analyze/resamplePlan";
+export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
+export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";

@@ -9,6 +9,11 @@ export interface HeatmapOptions extends PlotOptions {
   y: string;
   /** Categories kept per axis, largest first (default 100). */
   limit?: number;
+  /**
+   * "rows": colour each cell by its share of its row (y value), so a rare row's concentration
+   * shows as strongly as a common one's; the counts stay printed. Default: colour by count.
+   */
+  normalize?: "rows";
 }
 
 /** Cells small enough to print their count. */
@@ -62,6 +67,10 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
   }
   const rows = [...cells.values()];
   const max = rows.reduce((m, r) => Math.max(m, r.count), 0);
+  const rowTotals = new Map<string, number>();
+  for (const r of rows) rowTotals.set(r.y, (rowTotals.get(r.y) ?? 0) + r.count);
+  const shares = Float64Array.from(rows, (r) => r.count / rowTotals.get(r.y)!);
+  const byShare = options.normalize === "rows";
 
   const link = sourceLink(source, { x, y }, { param: "pick", type: "point", fields: { x: "x", y: "y" } });
   const labelled = rows.length <= LABELLED_CELLS;
@@ -76,13 +85,24 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
     params: [{ name: "pick", select: { type: "point", fields: ["x", "y"] } }],
     encoding: {
       ...axes,
-      color: { field: "count", type: "quantitative", title: source.unit, scale: { scheme: "blues" } },
+      color: byShare
+        ? {
+            field: "share",
+            type: "quantitative",
+            title: `share of the ${options.y}'s total`,
+            scale: { scheme: "blues", domain: [0, 1] },
+            legend: { format: ".0%" },
+          }
+        : { field: "count", type: "quantitative", title: source.unit, scale: { scheme: "blues" } },
       // A clicked cell stays full, the others fade.
       opacity: { condition: { param: "pick", empty: true, value: 1 }, value: 0.4 },
       tooltip: [
         { field: "x", type: "nominal", title: options.x },
         { field: "y", type: "nominal", title: options.y },
         { field: "count", type: "quantitative", title: source.unit },
+        ...(byShare
+          ? [{ field: "share", type: "quantitative", title: `share of the ${options.y}'s`, format: ".1%" }]
+          : []),
       ],
     },
   };
@@ -91,7 +111,10 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
     encoding: {
       ...axes,
       text: { field: "count", type: "quantitative", format: "," },
-      color: { condition: { test: `datum.count > ${max / 2}`, value: "white" }, value: "black" },
+      color: {
+        condition: { test: byShare ? "datum.share > 0.5" : `datum.count > ${max / 2}`, value: "white" },
+        value: "black",
+      },
     },
   };
   const main = { data: { name: "cells" }, layer: labelled ? [cellsLayer, labels] : [cellsLayer] };
@@ -115,7 +138,12 @@ export function heatmap(input: PlotInput, options: HeatmapOptions): Plot {
     data: {
       cells: {
         rows: rows.length,
-        columns: { x: rows.map((r) => r.x), y: rows.map((r) => r.y), count: Float64Array.from(rows, (r) => r.count) },
+        columns: {
+          x: rows.map((r) => r.x),
+          y: rows.map((r) => r.y),
+          count: Float64Array.from(rows, (r) => r.count),
+          share: shares,
+        },
       },
     },
     link,
