@@ -37,8 +37,8 @@ export async function similar(
   k: number,
   options: Pick<KnnOptions, "engine" | "provider" | "signal"> & {
     /**
-     * Only rows at least this similar (e.g. nearDuplicateRows(ds).similarity: the near duplicates of mode "dataset",
-     * by the same rows and threshold).
+     * Only rows at least this similar (e.g. nearDuplicateRows(ds).similarity: mode "dataset"'s candidate rows at the
+     * threshold they decide at without images).
      */
     minSimilarity?: number;
   } = {},

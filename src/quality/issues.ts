@@ -44,6 +44,8 @@ import { newProblems } from "../image/problems";
 import { findIssues, ISSUE_TYPES, type IssueInputs, type IssueThresholds, type IssueType } from "./cleanvision";
 import { describeSets, exactSets, withoutExactSets } from "./duplicates";
 import { nearDuplicateSets, type NearDuplicateOptions } from "./nearDuplicates";
+import { loadComparable } from "./nearCopy/load";
+import type { KnnResult } from "../embed/knn";
 import {
   MIN_RELATIVE_IMAGES,
   RELATIVE_ISSUES,
@@ -68,13 +70,17 @@ const keptRows = new WeakMap<Dataset, NearDuplicateRows>();
 /** Rows whose dot products are mode "dataset"'s near-duplicate similarities, and the threshold it flagged at. */
 export interface NearDuplicateRows extends IdentifiedRows {
   ids: string[];
+  /** The rows' similarity the candidates are ranked by (similar(rows, id, k) lists an image's first candidates). */
   similarity: number;
+  /** The pairs found, as neighbour lists over the rows: duplicateGroups(pairs, threshold) gives the sets. */
+  pairs: KnnResult;
+  threshold: number;
 }
 
 /**
- * The rows mode "dataset" compared for near duplicates (whitened thumbnails with centred embeddings, see
- * nearDuplicates.ts), by sample id: `similar(rows, id, k, { minSimilarity: rows.similarity })` lists exactly the
- * images an image was joined with directly, and duplicateGroups(knn(rows.vectors, ...), rows.similarity) the sets.
+ * The rows mode "dataset" ranked near-duplicate candidates by (whitened thumbnails with centred embeddings, see
+ * nearDuplicates.ts), by sample id, with the pairs it joined: `similar(rows, id, k)` lists an image's first candidates,
+ * duplicateGroups(rows.pairs, rows.threshold) gives exactly the sets written.
  */
 export function nearDuplicateRows(ds: Dataset): NearDuplicateRows {
   const rows = keptRows.get(ds);
@@ -339,12 +345,17 @@ export function flagQuality(
       const r = rowOf.get(id);
       return r === undefined ? null : embeddings.vectors.subarray(r * embeddings.dim, (r + 1) * embeddings.dim);
     });
-    const near = await nearDuplicateSets(thumbs, contrast, options.nearDuplicates, perImage);
+    const files = Array.from(values<string>(ds.samples, "filepath"));
+    const near = await nearDuplicateSets(thumbs, contrast, options.nearDuplicates, perImage, (i) =>
+      loadComparable(ds.imagePath(files[i])),
+    );
     keptRows.set(ds, {
       ids: near.rows.images.map((i) => ids[i]),
       vectors: near.rows.vectors,
       dim: near.rows.dim,
       similarity: near.rows.similarity,
+      pairs: near.pairs,
+      threshold: near.threshold,
     });
     const md5s = Array.from(cols.md5, (m) => (typeof m === "string" ? m : null));
     const keys = scored.map((ok) => (ok ? "" : null));

@@ -16,24 +16,26 @@
  *    layout says where things are, the embedding what they are, so different garments on one
  *    floor, or different hands on one wall, stop looking alike because their backgrounds do.
  *
- * Exact cosine k-NN of the rows (knn.ts), pairs at or above `similarity` joined transitively
- * (embed/duplicates.ts), and, as Cleanvision does, a set that is exactly an exact-duplicate set
- * dropped. Images whose thumbnail contrast is below `minContrast` (default 0.1) are left out: a
- * nearly uniform frame has only noise left after the centring; exact duplicates still find copies.
+ * With the images to compare (flagQuality's mode "dataset" passes them), the rows only propose:
+ * each image's `candidates` (default 20) nearest by the rows and by the raw embeddings are
+ * candidate pairs, and a pair is a near copy when, aligned pixel by pixel at 96 x 96 (affine map,
+ * gain and offset), it correlates at 0.9 or more, nothing in it has moved (local motion at most
+ * 0.95 pixels) and neither shows the scene more than 1.3x larger (nearCopy/). Pairs are joined
+ * transitively (embed/duplicates.ts) and, as Cleanvision does, a set that is exactly an
+ * exact-duplicate set is dropped. Images whose thumbnail contrast is below `minContrast` (default
+ * 0.1) are left out: a nearly uniform frame has only noise left after the centring; exact
+ * duplicates still find copies.
  *
- * The threshold, 0.85, was chosen on real photos: sign-digits' 2,062 hands and voc100's 100
- * photos with 300 near copies planted by plant/nearCopies.ts (seed 13; one to three edits each of
- * crop 5-15 %, shift, rescale 0.5-2x, JPEG 30-95, brightness +-20 %, rotation 2-6 degrees, a
- * caption): the lowest threshold with at most one flagged pair that is not a copy per 1,000 images
- * (2 pairs at 0.85, 9 at 0.84, 29 at 0.80; both are the same hand making the same sign on the same
- * wall, shot again, at 0.869 and 0.858). Recall there: 18 of voc100's 20 planted pairs, but 55 of
- * sign-digits' 280: on 100 x 100 photos of near-identical hands, a copy cropped by 15 % or
- * captioned lies as far from its source (planted pairs: 5th percentile 0.37, median 0.70) as the
- * hand shot again a second later does. Weights 0.25 to 0.75 and raw (uncentred) embeddings did no
- * better (recall 0.13 to 0.38 at the same false-pair bound); a search over shifts and zooms of
- * 16 x 16 thumbnails did not separate them either (planted 5th percentile 0.75, non-copies to 0.93).
- * On the demo (2,000 images, seed 0) every planted near duplicate is found (most similar other
- * image of a copy >= 0.858, of an image in no planted pair <= 0.865).
+ * Chosen on real photos: sign-digits' 2,062 hands and voc100's 100 photos with 300 near copies
+ * planted by plant/nearCopies.ts (seed 13; one to three edits each of crop 5-15 %, shift,
+ * rescale 0.5-2x, JPEG 30-95, brightness +-20 %, rotation 2-6 degrees, a caption). A threshold
+ * on the rows alone found 55 of sign-digits' 280 copies at one false pair per 1,000 images: a
+ * copy cropped by 15 % or captioned lies as far from its source as the same hand shot again a
+ * second later. Aligned and compared, 276 of 300 (voc100 20 of 20, sign-digits 256 of 280) with
+ * one other shot of one hand flagged (and its planted copy with it); 5 copies have no candidate
+ * pair, the rest are mostly small copies with a caption, whose letters pass for motion.
+ * Without images, the rows decide at `similarity` (0.85): the exact cosine k-NN of the rows,
+ * pairs at or above it joined (2 false pairs there, recall 0.24).
  *
  * Without embeddings (nearDuplicateSets called with thumbnails alone) the thumbnails decide, at
  * 0.91: tuned on the demo, where planted copies lie at 0.932 or above and distinct scenes at 0.821
@@ -43,7 +45,9 @@
 import { BlindspotError } from "../errors";
 import type { Provider } from "../onnx/session";
 import { duplicateGroups } from "../embed/duplicates";
-import { knn } from "../embed/knn";
+import { knn, type KnnResult } from "../embed/knn";
+import { candidatePairs, verifiedGraph, verifyPairs } from "./nearCopy/pairs";
+import { NEAR_COPY, type NearCopyOptions } from "./nearCopy/verify";
 import { THUMB_CELLS, THUMB_SIDE } from "./thumbnail";
 
 export interface NearDuplicateOptions {
@@ -62,6 +66,10 @@ export interface NearDuplicateOptions {
   k?: number;
   /** Where the k-NN graph runs (default "auto"). */
   provider?: Provider;
+  /** With images to compare: neighbours per image in each candidate list (default 20; see nearCopy/pairs.ts). */
+  candidates?: number;
+  /** With images to compare: when an aligned pair counts as a copy (nearCopy/verify.ts). */
+  nearCopy?: NearCopyOptions;
 }
 
 export const DEFAULT_NEAR_DUPLICATES = {
@@ -70,6 +78,7 @@ export const DEFAULT_NEAR_DUPLICATES = {
   components: 4,
   minContrast: 0.1,
   k: 5,
+  candidates: 20,
 } as const;
 /** The threshold without embeddings (the thumbnails alone, tuned on the demo; see the header). */
 export const THUMBNAIL_ONLY_SIMILARITY = 0.91;
@@ -89,6 +98,12 @@ export interface NearDuplicateResult {
    * is the similarity the sets were cut at (for similar() and duplicateGroups).
    */
   rows: { images: number[]; vectors: Float32Array; dim: number; similarity: number };
+  /**
+   * The pairs the sets were joined from, as neighbour lists over the rows: duplicateGroups(pairs, threshold) gives the
+   * sets. With images compared, the verified pairs with their aligned correlation; else the rows' k-NN and similarity.
+   */
+  pairs: KnnResult;
+  threshold: number;
 }
 
 /**
@@ -100,6 +115,7 @@ export async function nearDuplicateSets(
   contrast: readonly (number | null)[],
   options: NearDuplicateOptions = {},
   embeddings?: readonly (Float32Array | null)[],
+  images?: (image: number) => Promise<Uint8Array | null>,
 ): Promise<NearDuplicateResult> {
   const o = {
     ...DEFAULT_NEAR_DUPLICATES,
@@ -148,15 +164,34 @@ export async function nearDuplicateSets(
         Math.sqrt(1 - tw * tw),
       );
   }
+  const none: KnnResult = {
+    rows: used.length,
+    k: 0,
+    indices: new Int32Array(0),
+    similarity: new Float32Array(0),
+    ranOn: "ts",
+  };
   const result = {
     sets: [] as number[][],
     nearest,
     rows: { images: used, vectors: rows, dim, similarity: o.similarity },
+    pairs: none,
+    threshold: o.similarity,
   };
   if (used.length < 2) return result;
 
-  const nn = await knn(rows, dim, Math.min(o.k, used.length - 1), { provider: o.provider });
-  const groups = duplicateGroups(nn, o.similarity);
+  const nn = await knn(rows, dim, Math.min(images && embeddings ? o.candidates : o.k, used.length - 1), {
+    provider: o.provider,
+  });
+  if (images && embeddings) {
+    const byEmbedding = new Float32Array(used.length * E);
+    used.forEach((i, r) => byEmbedding.set(embeddings[i]!, r * E));
+    const other = await knn(byEmbedding, E, nn.k, { provider: o.provider });
+    const verified = await verifyPairs(candidatePairs([nn, other]), (r) => images(used[r]), o.nearCopy);
+    result.pairs = verifiedGraph(used.length, verified);
+    result.threshold = o.nearCopy?.correlation ?? NEAR_COPY.correlation;
+  } else result.pairs = nn;
+  const groups = duplicateGroups(result.pairs, result.threshold);
   const byGroup = new Map<number, number[]>();
   used.forEach((i, r) => {
     nearest[i] = nn.k > 0 ? nn.similarity[r * nn.k] : null;

@@ -2,9 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { values } from "../../src/dataset/columns";
-import { knn } from "../../src/embed/knn";
 import { duplicateGroups } from "../../src/embed/duplicates";
-import { similar } from "../../src/embed/similar";
 import { load } from "../../src/formats/api";
 import { IMAGE_EXTENSIONS, listFiles } from "../../src/formats/common/files";
 import { plantNearCopies } from "../../src/plant/nearCopies";
@@ -68,22 +66,18 @@ describe.skipIf(!HAS_SHARED)(`near duplicates on real photos with planted copies
     for (const [k, floor] of Object.entries(fixture.recall))
       expect(measured[k as keyof typeof measured], k).toBeGreaterThanOrEqual(floor);
 
-    // similar() and duplicateGroups on the same rows, at the same threshold, give the same pairs and sets.
+    // The pairs kept with the rows join exactly the sets written.
     const rows = nearDuplicateRows(ds);
-    const rowOf = new Map(rows.ids.map((id, r) => [id, r]));
-    for (const p of m.pairs.filter(found).slice(0, 20)) {
-      const [a, b] = [p.source, p.copy].map((f) => ids[files.indexOf(f)]);
-      const near = await similar(rows, a, 5, { minSimilarity: rows.similarity });
-      expect(near.ids).toContain(b);
-    }
-    const nn = await knn(rows.vectors, rows.dim, 5);
-    const again = duplicateGroups(nn, rows.similarity);
+    const again = duplicateGroups(rows.pairs, rows.threshold);
     const setsOf = (g: (number | null)[] | Int32Array, name: (r: number) => string) => {
       const s = new Map<number, string[]>();
       Array.from(g).forEach((v, r) => v != null && v >= 0 && s.set(v, [...(s.get(v) ?? []), name(r)]));
       return [...s.values()].map((x) => x.sort().join(" | ")).sort();
     };
     expect(setsOf(again.group, (r) => rows.ids[r])).toEqual(setsOf(Array.from(group), (i) => ids[i]));
-    expect(rowOf.size).toBe(rows.ids.length);
+    // Every pair joined directly is one the search verified: its aligned correlation is kept as its similarity.
+    for (let r = 0; r < rows.ids.length; r++)
+      for (let j = 0; j < rows.pairs.k && rows.pairs.indices[r * rows.pairs.k + j] >= 0; j++)
+        expect(rows.pairs.similarity[r * rows.pairs.k + j]).toBeGreaterThanOrEqual(rows.threshold);
   });
 });

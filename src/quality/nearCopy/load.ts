@@ -1,0 +1,20 @@
+/** An image file as the NEAR_COPY.side-pixel grey square verify.ts compares (upright, stretched to the square). */
+
+import sharp from "sharp";
+import { NEAR_COPY } from "./verify";
+
+/** The grey square, or null when the file cannot be decoded (its problem is reported by the quality pass). */
+export async function loadComparable(file: string): Promise<Uint8Array | null> {
+  try {
+    const side = NEAR_COPY.side;
+    const data = await sharp(file, { failOn: "none" })
+      .rotate()
+      .greyscale()
+      .resize(side, side, { fit: "fill" })
+      .raw()
+      .toBuffer();
+    return data.length === side * side ? new Uint8Array(data.buffer, data.byteOffset, data.length) : null;
+  } catch {
+    return null;
+  }
+}
