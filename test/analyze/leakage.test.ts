@@ -24,39 +24,43 @@ describe("leakage on the demo", () => {
     split = new Map((ds.samples.objects() as Record<string, string>[]).map((s) => [s.id, s.split]));
   }, 120_000);
 
-  it("finds every planted cross-split duplicate and the planted group leak, and nothing else", async () => {
-    const progress: number[] = [];
-    const r = await leakage(ds, { groups: "sequence", onProgress: (done) => progress.push(done) });
-    expect(progress.length).toBeGreaterThan(0); // the duplicate sets were computed first
-    const planted = [...truth.duplicates.exact, ...truth.duplicates.near]
-      .filter((d) => split.get(d.sampleId) !== split.get(d.duplicateOf))
-      .map((d) => pairKey(d.sampleId, d.duplicateOf))
-      .sort();
-    expect(planted.length).toBeGreaterThan(4);
-    const found = pairsOf(r.pairs);
-    expect(found.filter((k) => planted.includes(k))).toEqual(planted);
-    // Two night streets with a grey truck at the same place (s000078, s000096 and s001788) were joined by the rows'
-    // threshold alone; aligned pixel by pixel they are not copies.
-    expect(found.filter((k) => !planted.includes(k))).toEqual([]);
-    for (const p of r.pairs.objects() as Record<string, string>[]) {
-      expect(p.split_a).toBe(split.get(p.id_a));
-      expect(p.split_b).toBe(split.get(p.id_b));
-    }
-    const groups = r.groups.objects() as { group: string; ids: string[] }[];
-    expect(groups.map((g) => g.group)).toEqual([truth.groupLeak.value]);
-    expect([...groups[0].ids].sort()).toEqual([...truth.groupLeak.sampleIds].sort());
-    expect(new Set(r.findings.array("kind") as string[])).toEqual(
-      new Set(["exact duplicates", "near duplicates", "group"]),
-    );
-    const named = new Set([...found.flatMap((k) => k.split("|")), ...truth.groupLeak.sampleIds]);
-    expect(r.summary).toMatchObject({
-      leaked: true,
-      samples: named.size,
-      crossSplitPairs: { exact: r.pairs.filter((d) => d.kind === "exact").numRows(), near: expect.any(Number) },
-      groupsAcrossSplits: { field: "sequence", groups: 1, samples: truth.groupLeak.sampleIds.length },
-      timeOverlap: null,
-    });
-  });
+  it(
+    "finds every planted cross-split duplicate and the planted group leak, and nothing else",
+    { timeout: 600_000 },
+    async () => {
+      const progress: number[] = [];
+      const r = await leakage(ds, { groups: "sequence", onProgress: (done) => progress.push(done) });
+      expect(progress.length).toBeGreaterThan(0); // the duplicate sets were computed first
+      const planted = [...truth.duplicates.exact, ...truth.duplicates.near]
+        .filter((d) => split.get(d.sampleId) !== split.get(d.duplicateOf))
+        .map((d) => pairKey(d.sampleId, d.duplicateOf))
+        .sort();
+      expect(planted.length).toBeGreaterThan(4);
+      const found = pairsOf(r.pairs);
+      expect(found.filter((k) => planted.includes(k))).toEqual(planted);
+      // Two night streets with a grey truck at the same place (s000078, s000096 and s001788) were joined by the rows'
+      // threshold alone; aligned pixel by pixel they are not copies.
+      expect(found.filter((k) => !planted.includes(k))).toEqual([]);
+      for (const p of r.pairs.objects() as Record<string, string>[]) {
+        expect(p.split_a).toBe(split.get(p.id_a));
+        expect(p.split_b).toBe(split.get(p.id_b));
+      }
+      const groups = r.groups.objects() as { group: string; ids: string[] }[];
+      expect(groups.map((g) => g.group)).toEqual([truth.groupLeak.value]);
+      expect([...groups[0].ids].sort()).toEqual([...truth.groupLeak.sampleIds].sort());
+      expect(new Set(r.findings.array("kind") as string[])).toEqual(
+        new Set(["exact duplicates", "near duplicates", "group"]),
+      );
+      const named = new Set([...found.flatMap((k) => k.split("|")), ...truth.groupLeak.sampleIds]);
+      expect(r.summary).toMatchObject({
+        leaked: true,
+        samples: named.size,
+        crossSplitPairs: { exact: r.pairs.filter((d) => d.kind === "exact").numRows(), near: expect.any(Number) },
+        groupsAcrossSplits: { field: "sequence", groups: 1, samples: truth.groupLeak.sampleIds.length },
+        timeOverlap: null,
+      });
+    },
+  );
 
   it("reuses the duplicate sets already written, and finds no time leak where production follows training", async () => {
     const progress: number[] = [];

@@ -13,7 +13,7 @@
  * centre so that the linear part and the shift do not trade off.
  */
 
-import { type Gray, downsample, sample } from "./gray";
+import { type Gray, downsample } from "./gray";
 
 /** x' = m[0] x + m[1] y + m[2], y' = m[3] x + m[4] y + m[5], centred coordinates, in pixels of the finest level. */
 export type Affine = Float64Array;
@@ -124,9 +124,22 @@ function step(a: Gray, b: Gray, s: Alignment): boolean {
       const u = m[0] * xc + m[1] * yc + m[2] + c,
         v = m[3] * xc + m[4] * yc + m[5] + c;
       if (u < 0 || v < 0 || u > S - 1 || v > S - 1) continue;
-      const bv = sample(b.pixels, S, u, v),
-        kx = gain * sample(b.gx, S, u, v),
-        ky = gain * sample(b.gy, S, u, v);
+      // Bilinear weights shared by the three samples (gray.ts's sample, inlined: this is the hot loop).
+      const x0 = Math.min(S - 2, Math.floor(u)),
+        y0 = Math.min(S - 2, Math.floor(v));
+      const fx = u - x0,
+        fy = v - y0,
+        i = y0 * S + x0;
+      const w00 = (1 - fx) * (1 - fy),
+        w01 = fx * (1 - fy),
+        w10 = (1 - fx) * fy,
+        w11 = fx * fy;
+      const P = b.pixels,
+        GX = b.gx,
+        GY = b.gy;
+      const bv = w00 * P[i] + w01 * P[i + 1] + w10 * P[i + S] + w11 * P[i + S + 1],
+        kx = gain * (w00 * GX[i] + w01 * GX[i + 1] + w10 * GX[i + S] + w11 * GX[i + S + 1]),
+        ky = gain * (w00 * GY[i] + w01 * GY[i + 1] + w10 * GY[i + S] + w11 * GY[i + S + 1]);
       const r = a.pixels[y * S + x] - (gain * bv + offset);
       const xx = xc * xc,
         xy = xc * yc,

@@ -7,9 +7,13 @@
  * alone does not.
  *
  * Local motion: over blocks of BLOCK pixels every STEP pixels, a Lucas-Kanade shift of the aligned
- * image against the first; the blocks with the most texture (the top TEXTURED share by gradient
- * energy: a blank wall has no motion to see) give their shift lengths, and the MOTION_QUANTILE of
- * those is the score, in pixels of the compared side.
+ * image against the first; the MOTION_QUANTILE of the shift lengths is the score, in pixels of
+ * the compared side. Blocks whose difference is larger than any small shift of their texture
+ * could make (squared difference over CHANGED^2 times the gradient energy) are new content: a
+ * caption, a watermark, a filled corner; they are left out, so the caption of a copy is not
+ * taken for motion, while a hand that moved a pixel or two still is. (Chosen on sign-digits with
+ * planted copies: the 70th percentile of all blocks left the fewest copies behind at the same
+ * false-pair rate as the 80th of the most textured quarter, 285 of 292 against 276.)
  */
 
 import type { Alignment } from "./align";
@@ -17,8 +21,9 @@ import { type Gray, sample } from "./gray";
 
 const BLOCK = 16;
 const STEP = 8;
-const TEXTURED = 0.25;
-const MOTION_QUANTILE = 0.8;
+const MOTION_QUANTILE = 0.7;
+/** Blocks that differ more than a shift of this many pixels explains are left out (see localMotion). */
+const CHANGED = 4;
 const ITERATIONS = 4;
 
 export interface Residual {
@@ -71,7 +76,7 @@ export function residual(a: Gray, b: Gray, s: Alignment, withMotion = true): Res
 
 function localMotion(a: Gray, warped: Float32Array, valid: Uint8Array): number {
   const S = a.side;
-  const blocks: { energy: number; shift: number }[] = [];
+  const shifts: number[] = [];
   for (let by = 0; by + BLOCK <= S; by += STEP)
     for (let bx = 0; bx + BLOCK <= S; bx += STEP) {
       let covered = true;
@@ -81,30 +86,25 @@ function localMotion(a: Gray, warped: Float32Array, valid: Uint8Array): number {
       let hxx = 0,
         hxy = 0,
         hyy = 0,
-        other = 0;
+        ssd = 0;
       for (let y = by; y < by + BLOCK; y++)
         for (let x = bx; x < bx + BLOCK; x++) {
           const i = y * S + x,
             gx = a.gx[i],
-            gy = a.gy[i];
+            gy = a.gy[i],
+            e = warped[i] - a.pixels[i];
           hxx += gx * gx;
           hxy += gx * gy;
           hyy += gy * gy;
-          const wx = warped[x + 1 < S ? i + 1 : i] - warped[x > 0 ? i - 1 : i],
-            wy = warped[y + 1 < S ? i + S : i] - warped[y > 0 ? i - S : i];
-          other += (wx * wx + wy * wy) / 4;
+          ssd += e * e;
         }
-      // Texture both images have: a caption burned into one is not a place where the scene could have moved.
-      const energy = Math.min(hxx + hyy, other);
-      blocks.push({ energy, shift: blockShift(a, warped, valid, bx, by, hxx, hxy, hyy) });
+      // More difference than a shift of CHANGED pixels could make: new content (a caption's letters), not motion.
+      if (ssd > CHANGED * CHANGED * (hxx + hyy)) continue;
+      shifts.push(blockShift(a, warped, valid, bx, by, hxx, hxy, hyy));
     }
-  if (!blocks.length) return Infinity;
-  blocks.sort((p, q) => q.energy - p.energy);
-  const top = blocks
-    .slice(0, Math.max(1, Math.round(blocks.length * TEXTURED)))
-    .map((b) => b.shift)
-    .sort((p, q) => p - q);
-  return top[Math.min(top.length - 1, Math.floor(top.length * MOTION_QUANTILE))];
+  if (!shifts.length) return Infinity;
+  shifts.sort((p, q) => p - q);
+  return shifts[Math.min(shifts.length - 1, Math.floor(shifts.length * MOTION_QUANTILE))];
 }
 
 /** The Lucas-Kanade shift of the block of `warped` against `a` (length, pixels), from the block's structure tensor. */

@@ -38,8 +38,8 @@ export function candidatePairs(lists: readonly KnnResult[]): [number, number][] 
   return out.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
 }
 
-/** Grey images by row, loaded once each, the pyramids of the most recent ones kept. */
-const KEPT_PYRAMIDS = 256;
+/** Grey images by row, loaded once each, the pyramids of the most recent ones kept (~150 KB each). */
+const KEPT_PYRAMIDS = 1024;
 
 export async function verifyPairs(
   pairs: readonly [number, number][],
