@@ -27,6 +27,10 @@ const CELLS = [
 describe("patches grid in JupyterLab", () => {
   const session = notebookSession("patches.ipynb", SCREENSHOTS, CELLS);
   const grid = () => session.nb.cellOf(SHOW).locator('[data-blindspot="grid"]');
+  const renderedIndices = () =>
+    grid().evaluate((g) => [...g.querySelectorAll<HTMLElement>("[data-index]")].map((t) => Number(t.dataset.index)));
+  const lastRenderedIndex = async () => Math.max(...(await renderedIndices()));
+  const firstRenderedIndex = async () => Math.min(...(await renderedIndices()));
   const tileImagesLoaded = (count: number) =>
     grid().evaluate((g, n) => {
       const imgs = [...g.querySelectorAll<HTMLImageElement>("[data-id] img")].slice(0, n);
@@ -56,10 +60,10 @@ describe("patches grid in JupyterLab", () => {
   it("makes the crops of the tiles scrolled to (the kernel cuts them on request)", async () => {
     const viewport = grid().locator(".bs-viewport");
     await viewport.evaluate((v) => (v.scrollTop = v.scrollHeight));
-    const last = await grid().evaluate((g) =>
-      Math.max(...[...g.querySelectorAll<HTMLElement>("[data-index]")].map((t) => Number(t.dataset.index))),
-    );
-    expect(last).toBe((await shownCount(grid())) - 1);
+    // The grid renders the rows scrolled to on its next frame; under load that can take a while.
+    await expect
+      .poll(() => lastRenderedIndex(), { timeout: 20_000, interval: 250 })
+      .toBe((await shownCount(grid())) - 1);
     await expect
       .poll(
         () =>
@@ -73,14 +77,15 @@ describe("patches grid in JupyterLab", () => {
       .toBe(true);
     await session.shot("02-scrolled-to-the-end");
     await viewport.evaluate((v) => (v.scrollTop = 0));
+    await expect.poll(() => firstRenderedIndex(), { timeout: 20_000, interval: 250 }).toBe(0);
   });
 
   it("two picked patches come back to the kernel as their object ids and samples", async () => {
     const file = path.join(session.lab.root, selectionPath(`${await datasetGroup()}/patches`));
     const tiles = grid().locator("[data-id]");
-    await tiles.nth(0).click();
-    await tiles.nth(2).click({ modifiers: ["Control"] });
     const ids = [await tiles.nth(0).getAttribute("data-id"), await tiles.nth(2).getAttribute("data-id")] as string[];
+    await grid().locator(`[data-id="${ids[0]}"]`).click();
+    await grid().locator(`[data-id="${ids[1]}"]`).click({ modifiers: ["Control"] });
     // The next cell is added with Escape, which in a focused grid clears its selection.
     await grid().evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await expect
