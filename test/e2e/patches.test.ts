@@ -85,7 +85,9 @@ describe("patches grid in JupyterLab", () => {
     const tiles = grid().locator("[data-id]");
     const ids = [await tiles.nth(0).getAttribute("data-id"), await tiles.nth(2).getAttribute("data-id")] as string[];
     await grid().locator(`[data-id="${ids[0]}"]`).click();
-    await grid().locator(`[data-id="${ids[1]}"]`).click({ modifiers: ["Control"] });
+    await grid()
+      .locator(`[data-id="${ids[1]}"]`)
+      .click({ modifiers: ["Control"] });
     // The next cell is added with Escape, which in a focused grid clears its selection.
     await grid().evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await expect
