@@ -5,10 +5,9 @@
  * order.
  */
 
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { ImageError } from "../image/decode";
+import { workerFile } from "../io/workerFile";
 import type { ImageFile } from "../image/pipeline";
 import type { ScoreReply, ScoreRequest } from "./scoreWorker";
 
@@ -16,16 +15,6 @@ import type { ScoreReply, ScoreRequest } from "./scoreWorker";
 export interface FileRows {
   rows: Float32Array;
   errors: (ImageError | null)[];
-}
-
-/**
- * The worker's compiled file. From the TypeScript sources (the test runner) it is the
- * package's build in dist/, which the set-up script makes.
- */
-function workerFile(): string {
-  const beside = path.join(__dirname, "scoreWorker.js");
-  if (fs.existsSync(beside)) return beside;
-  return path.resolve(__dirname, "../../dist/src/quality/scoreWorker.js");
 }
 
 /** Chunks per worker and batch: enough to even out the workers, few enough to keep messages cheap. */
@@ -41,7 +30,7 @@ export class ScoringPool {
     private readonly hashSize: number,
     private readonly maxPixels?: number,
   ) {
-    const file = workerFile();
+    const file = workerFile(__dirname, "scoreWorker");
     this.workers = Array.from({ length: size }, () => {
       const w = new Worker(file);
       w.on("message", (reply: ScoreReply) => this.settle(reply));

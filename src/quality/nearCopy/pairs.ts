@@ -7,9 +7,11 @@
  * together ~2 %).
  */
 
+import * as os from "node:os";
 import type { KnnResult } from "../../embed/knn";
-import { comparable, comparePair, isNearCopy, type NearCopyOptions, type PairScore } from "./verify";
-import type { Gray } from "./gray";
+import { checkPairs, FOUND_WIDTH, Pyramids } from "./check";
+import { checkInWorkers } from "./checkPool";
+import type { NearCopyOptions, PairScore } from "./verify";
 
 export interface VerifiedPair {
   /** Row positions, a < b. */
@@ -38,14 +40,23 @@ export function candidatePairs(lists: readonly KnnResult[]): [number, number][] 
   return out.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
 }
 
-/** Grey images by row, loaded once each, the pyramids of the most recent ones kept (~150 KB each). */
-const KEPT_PYRAMIDS = 1024;
+/** Fewer pairs than this per thread are checked on the main thread (a worker takes ~0.1 s to start). */
+const PAIRS_PER_WORKER = 2000;
 
+/**
+ * The candidate pairs that are near copies, in the pairs' order. Each image is loaded once;
+ * the pairs are compared on every core when there are enough of them.
+ */
 export async function verifyPairs(
   pairs: readonly [number, number][],
   load: (row: number) => Promise<Uint8Array | null>,
-  options: NearCopyOptions & { onProgress?: (done: number, total: number) => void } = {},
+  options: NearCopyOptions & {
+    onProgress?: (done: number, total: number) => void;
+    /** Threads comparing pairs (default: every core, with at least PAIRS_PER_WORKER pairs each). */
+    threads?: number;
+  } = {},
 ): Promise<VerifiedPair[]> {
+  const { onProgress, threads: asked, ...thresholds } = options;
   const rows = [...new Set(pairs.flat())];
   const pixels = new Map<number, Uint8Array | null>();
   // Load with a few files in flight: most of the time is the decoder's, in libvips' threads.
@@ -58,32 +69,21 @@ export async function verifyPairs(
       }
     }),
   );
-  const kept = new Map<number, Gray[]>();
-  const pyramidOf = (r: number): Gray[] | null => {
-    const hit = kept.get(r);
-    if (hit) {
-      kept.delete(r);
-      kept.set(r, hit);
-      return hit;
-    }
-    const p = pixels.get(r);
-    if (!p) return null;
-    const made = comparable(p);
-    kept.set(r, made);
-    if (kept.size > KEPT_PYRAMIDS) kept.delete(kept.keys().next().value!);
-    return made;
-  };
+  const flat = Int32Array.from(pairs.flat());
+  const threads = asked ?? Math.min(os.availableParallelism(), Math.floor(pairs.length / PAIRS_PER_WORKER));
+  let done = 0;
+  const found =
+    threads > 1
+      ? await checkInWorkers(flat, pixels, thresholds, threads, (n) => onProgress?.((done += n), pairs.length))
+      : checkPairs(flat, new Pyramids((r) => pixels.get(r)), thresholds);
+  onProgress?.(pairs.length, pairs.length);
   const out: VerifiedPair[] = [];
-  pairs.forEach(([a, b], i) => {
-    const pa = pyramidOf(a),
-      pb = pyramidOf(b);
-    if (pa && pb) {
-      const score = comparePair(pa, pb);
-      if (isNearCopy(score, options)) out.push({ a, b, score });
-    }
-    if (i % 1000 === 999) options.onProgress?.(i + 1, pairs.length);
-  });
-  options.onProgress?.(pairs.length, pairs.length);
+  for (let f = 0; f < found.length; f += FOUND_WIDTH)
+    out.push({
+      a: found[f],
+      b: found[f + 1],
+      score: { correlation: found[f + 2], zoom: found[f + 3], motion: found[f + 4] },
+    });
   return out;
 }
 

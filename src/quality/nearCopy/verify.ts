@@ -2,8 +2,9 @@
  * Is one image an edited copy of the other? Both as NEAR_COPY.side-pixel grey squares (gray.ts),
  * `b` aligned onto `a` (align.ts), then what is left compared (motion.ts): a copy correlates
  * highly with its source once aligned and nothing in it has moved. Pairs that correlate less than
- * `coarsestCorrelation` at 24 pixels or `coarseCorrelation` at 48 stop there (most candidate
- * pairs of a dataset; every planted copy of sign-digits correlates at 0.86 or more at 24).
+ * `coarsestCorrelation` at 24 pixels or `coarseCorrelation` at 48 stop there: most candidate
+ * pairs of a dataset (on the real photos of nearDuplicates.ts, 78 % stop at 24 and 95 % by 48),
+ * while every copy found there correlates at 0.91 or more at 24 and 0.92 at 48.
  */
 
 import { type Alignment, align, pyramid } from "./align";
@@ -25,8 +26,8 @@ export const NEAR_COPY = {
   side: 96,
   correlation: 0.9,
   motion: 1.55,
-  coarseCorrelation: 0.88,
-  coarsestCorrelation: 0.8,
+  coarseCorrelation: 0.9,
+  coarsestCorrelation: 0.86,
   maxZoom: 1.3,
   same: 0.99,
 } as const;

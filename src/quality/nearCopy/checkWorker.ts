@@ -1,0 +1,46 @@
+/**
+ * A worker thread of verifyPairs (pairs.ts): given every image's grey square once, it answers
+ * chunks of candidate pairs with the near copies among them, one chunk at a time.
+ */
+
+import { parentPort } from "node:worker_threads";
+import { checkPairs, Pyramids } from "./check";
+import type { NearCopyOptions } from "./verify";
+
+export interface CheckStart {
+  /** Rows that have pixels, and their grey squares one after the other. */
+  rows: Int32Array;
+  pixels: Uint8Array;
+  side: number;
+  options: NearCopyOptions;
+}
+
+export interface CheckRequest {
+  id: number;
+  /** Row a, row b, flat. */
+  pairs: Int32Array;
+}
+
+export type CheckReply = { id: number; found: Float64Array } | { id: number; error: string };
+
+let checker: { pyramids: Pyramids; options: NearCopyOptions } | undefined;
+
+parentPort?.on("message", (message: CheckStart | CheckRequest) => {
+  if ("rows" in message) {
+    const area = message.side * message.side;
+    const at = new Map<number, number>();
+    message.rows.forEach((r, i) => at.set(r, i));
+    const pixels = (r: number) => {
+      const i = at.get(r);
+      return i === undefined ? null : message.pixels.subarray(i * area, (i + 1) * area);
+    };
+    checker = { pyramids: new Pyramids(pixels), options: message.options };
+    return;
+  }
+  try {
+    const found = checkPairs(message.pairs, checker!.pyramids, checker!.options);
+    parentPort!.postMessage({ id: message.id, found } satisfies CheckReply, [found.buffer]);
+  } catch (err) {
+    parentPort!.postMessage({ id: message.id, error: (err as Error).stack ?? String(err) } satisfies CheckReply);
+  }
+});
