@@ -7,6 +7,7 @@ import { forEachBatch } from "../image/batches";
 import { newProblems } from "../image/problems";
 import { decodeImage, readImage, type DecodedImage, type ImageError } from "../image/decode";
 import { hashBytes, ResultCache } from "../image/cache";
+import { modelInput } from "../image/views";
 import { computeForImages, type ImageComputation } from "../image/pipeline";
 import { openSession, type Provider, type RanOn } from "../onnx/session";
 import { fillInput, type ModelCard } from "./model/card";
@@ -17,8 +18,9 @@ import { withProgress } from "../progress";
 /**
  * Embeddings of a dataset's images, or of its objects' boxes, with an ONNX image model.
  *
- * Images are decoded and resized by sharp (bilinear, several files in flight) while the previous
- * batch runs, and normalised as the model card says. Every embedding is L2-normalised, so the dot
+ * Images are decoded whole (several files in flight, while the previous batch runs), resized to
+ * the model's input (image/views.ts, bilinear) and normalised as the model card says; the quality
+ * pass hands on the same inputs from its own decode (fromViews.ts). Every embedding is L2-normalised, so the dot
  * product of two rows is their cosine similarity (what k-NN, near-duplicates and projections use)
  * and images compare by the direction of their features, not by their overall strength.
  * Rows are cached by image content (see image/cache.ts) when `cacheRoot` is given, so a rerun
@@ -27,7 +29,7 @@ import { withProgress } from "../progress";
  */
 
 /** Bump when the rows would change for the same model (preprocessing, normalisation). */
-const VERSION = 1;
+const VERSION = 2;
 
 export interface EmbedOptions extends Omit<LoadModelOptions, "signal"> {
   /** `"mobilenet_v2"` (default, built in), the path of an .onnx file, or an http(s) URL (with `sha256`). */
@@ -71,7 +73,7 @@ export interface Embeddings {
 }
 
 /** Rows for some keys, NaN where an item failed, with the problems behind them. */
-interface Run {
+export interface Run {
   keys: (string | number)[];
   rows: Float32Array;
   problems: Problem[];
@@ -81,29 +83,64 @@ interface Run {
 
 type Embed = (pixels: Uint8Array[]) => Promise<Float32Array>;
 
+/** An opened embedding model: its card, its cache computation and the function that embeds model-sized images. */
+export interface Embedder {
+  card: ModelCard;
+  sha256: string;
+  provider: RanOn;
+  batchSize: number;
+  computation: Omit<ImageComputation, "compute">;
+  embed: Embed;
+}
+
 export async function computeEmbeddings(ds: Dataset, options: EmbedOptions = {}): Promise<Embeddings> {
   return withProgress(`embeddings (${options.model ?? MOBILENET})`, options, false, (o) => embed(ds, o));
 }
 
 async function embed(ds: Dataset, options: EmbedOptions): Promise<Embeddings> {
+  const model = await openEmbedder(options);
+  const run = options.crops
+    ? await embedCrops(ds, options.crops, model.computation, model.embed, model.card, {
+        ...options,
+        batchSize: model.batchSize,
+      })
+    : await embedFiles(
+        Array.from(values<string>(ds.samples, "id")),
+        Array.from(values<string>(ds.samples, "filepath"), (f) => ds.imagePath(f)),
+        model,
+        options,
+      );
+  return embeddingsOf(ds, model, run);
+}
+
+export async function openEmbedder(
+  options: Omit<EmbedOptions, "crops" | "cacheRoot" | "onProgress" | "maxPixels" | "concurrency">,
+): Promise<Embedder> {
   const model = await loadModel(options.model ?? MOBILENET, options);
   const { card } = model;
   const { session, provider } = await openEmbeddingSession(model.path, {
     provider: options.provider,
     threads: options.threads,
   });
-  const batchSize = options.batchSize ?? (provider === "cuda" ? 32 : 8);
-  const computation = {
-    name: `embed-${card.name}`,
-    version:
-      `${VERSION}-${model.sha256.slice(0, 16)}-` + `${hashBytes(Buffer.from(JSON.stringify(card.input))).slice(0, 8)}`,
-    width: card.output.dim,
+  return {
+    card,
+    sha256: model.sha256,
+    provider,
+    batchSize: options.batchSize ?? (provider === "cuda" ? 32 : 8),
+    computation: {
+      name: `embed-${card.name}`,
+      version:
+        `${VERSION}-${model.sha256.slice(0, 16)}-` +
+        `${hashBytes(Buffer.from(JSON.stringify(card.input))).slice(0, 8)}`,
+      width: card.output.dim,
+    },
+    embed: embedder(session, card, model.path),
   };
-  const embed = embedder(session, card, model.path);
-  const run = options.crops
-    ? await embedCrops(ds, options.crops, computation, embed, card, { ...options, batchSize })
-    : await embedImages(ds, computation, embed, card, { ...options, batchSize });
+}
 
+/** A run's rows as Embeddings (failed items left out and listed), its problems recorded on the dataset. */
+export function embeddingsOf(ds: Dataset, model: Embedder, run: Run): Embeddings {
+  const { card, provider } = model;
   ds.addProblems(newProblems(ds.problems, run.problems));
   const dim = card.output.dim;
   const ok = run.keys.flatMap((_, r) => (Number.isNaN(run.rows[r * dim]) ? [] : [r]));
@@ -146,24 +183,18 @@ function embedder(session: ort.InferenceSession, card: ModelCard, file: string):
 
 type RunOptions = EmbedOptions & { batchSize: number };
 
-async function embedImages(
-  ds: Dataset,
-  computation: Omit<ImageComputation, "compute">,
-  embed: Embed,
-  card: ModelCard,
-  options: RunOptions,
-): Promise<Run> {
-  const ids = Array.from(values<string>(ds.samples, "id"));
-  const files = Array.from(values<string>(ds.samples, "filepath"), (f) => ds.imagePath(f));
-  const { width, height, resize: fit } = card.input;
+/** Embeddings of image files (`ids[i]` names `files[i]`), rows in that order. */
+export async function embedFiles(ids: string[], files: string[], model: Embedder, options: EmbedOptions): Promise<Run> {
+  const { width, height, resize: fit } = model.card.input;
   const result = await computeForImages(
     files,
     {
-      ...computation,
-      decode: { resize: { width, height, fit, kernel: "linear" }, maxPixels: options.maxPixels },
-      compute: (images) => embed(images.map((im) => im.data)),
+      ...model.computation,
+      decode: { maxPixels: options.maxPixels },
+      compute: async (images) =>
+        model.embed(await Promise.all(images.map((im) => modelInput(im, { width, height, fit })))),
     },
-    options,
+    { ...options, batchSize: model.batchSize },
   );
   return {
     keys: ids,

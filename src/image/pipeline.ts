@@ -9,6 +9,7 @@
 import { forEachBatch, InterruptedError, type Batch, type BatchOptions } from "./batches";
 import { decodeImage, readImage, type DecodedImage, type DecodeOptions, type ImageError } from "./decode";
 import { hashBytes, ResultCache } from "./cache";
+import { makeViews, type ImageViews, type ViewRequest } from "./views";
 
 interface Computation {
   /** Cache name and version: bump the version whenever the rows would change. */
@@ -41,7 +42,7 @@ export interface FileComputation extends Computation {
    * The rows of a batch of files, in order; each file that cannot be decoded has an ImageError instead (its row is
    * ignored).
    */
-  computeFiles: (files: ImageFile[]) => Promise<{ rows: Float32Array; errors: (ImageError | null)[] }>;
+  computeFiles: (files: ImageFile[], views?: ViewRequest) => Promise<FileResults>;
   /**
    * Batches computed at once (default 1). More than one keeps worker threads busy while a
    * large image of an earlier batch finishes.
@@ -54,11 +55,30 @@ export interface FileComputation extends Computation {
   maxBytesInFlight?: number;
 }
 
+/** The rows of a batch of files, an ImageError for each file that could not be decoded, and the views asked for. */
+export interface FileResults {
+  rows: Float32Array;
+  errors: (ImageError | null)[];
+  /** One per file (empty for a failed one), when views were asked for. */
+  views?: ImageViews[];
+}
+
+/**
+ * Views (views.ts) of the images a run decodes, handed on batch by batch for another computation to use the same
+ * decode. Images whose rows come from the cache are not decoded, so they have none.
+ */
+export interface ViewsTaker {
+  request: ViewRequest;
+  /** Called once per batch with the decoded images' positions in `files`, their views and content hashes ("" without a cache). */
+  take: (indices: number[], views: ImageViews[], hashes: string[]) => Promise<void>;
+}
+
 export interface ComputeOptions extends BatchOptions {
   /** Images per compute call (default 32). */
   batchSize?: number;
   /** Cache root (see defaultCacheRoot); null or absent: no cache. */
   cacheRoot?: string | null;
+  views?: ViewsTaker;
 }
 
 export interface ComputeResult {
@@ -108,11 +128,20 @@ export async function computeForImages(
     for (const { index, error } of batch.failures) fail(index, error);
     const todo = batch.values.flatMap((v, k) => (v.image ? [k] : []));
     const images = todo.map((k) => batch.values[k].image!);
-    const { rows: out, errors } = !todo.length
+    const request = options.views?.request;
+    const {
+      rows: out,
+      errors,
+      views,
+    }: FileResults = !todo.length
       ? { rows: new Float32Array(0), errors: [] }
       : "computeFiles" in computation
-        ? await computation.computeFiles(images as ImageFile[])
-        : { rows: await computation.compute(images as DecodedImage[]), errors: [] };
+        ? await computation.computeFiles(images as ImageFile[], request)
+        : {
+            rows: await computation.compute(images as DecodedImage[]),
+            errors: [],
+            views: request && (await Promise.all((images as DecodedImage[]).map((im) => makeViews(im, request)))),
+          };
     if (out.length !== todo.length * width) {
       throw new RangeError(
         `${computation.name}: compute returned ${out.length} floats for ${todo.length} images of width ${width}`,
@@ -133,6 +162,12 @@ export async function computeForImages(
     batch.values.forEach((v, k) => {
       if (!v.image) rows.set(cache!.get(v.hash)!, batch.indices[k] * width);
     });
+    if (options.views && ok.length)
+      await options.views.take(
+        ok.map((j) => batch.indices[todo[j]]),
+        ok.map((j) => views![j]),
+        ok.map((j) => batch.values[todo[j]].hash),
+      );
     result.computed += ok.length;
     result.reused += batch.values.length - todo.length;
     finished += batch.indices.length + batch.failures.length;

@@ -25,7 +25,7 @@
  *                            own distributions (relative.ts), near duplicates as images far more
  *                            alike than this dataset's images usually are, by their thumbnails and
  *                            CNN embeddings (nearDuplicates.ts; computeQuality computes the
- *                            embeddings too, flagQuality reuses them); the
+ *                            embeddings too, from the same decode, and flagQuality reuses them); the
  *                            other five issues as Cleanvision has them
  *
  * An image that cannot be decoded (missing, corrupt, truncated, over the pixel limit, an
@@ -45,6 +45,7 @@ import { findIssues, ISSUE_TYPES, type IssueInputs, type IssueThresholds, type I
 import { describeSets, exactSets, withoutExactSets } from "./duplicates";
 import { nearDuplicateSets, type NearDuplicateOptions } from "./nearDuplicates";
 import { loadComparable } from "./nearCopy/load";
+import { EmbeddingsFromViews } from "../embed/fromViews";
 import type { KnnResult } from "../embed/knn";
 import {
   MIN_RELATIVE_IMAGES,
@@ -194,11 +195,26 @@ async function scoreQuality(ds: Dataset, options: QualityOptions): Promise<Quali
   const scoresWidth = rowWidth(hashSize),
     width = qualityRowWidth(hashSize);
   const computation = { name: "quality", version: `${VERSION}-hash${hashSize}`, width };
+  // Mode "dataset" also needs embeddings: made from this pass's decode.
+  const embeddings =
+    options.mode === "dataset" && !options.embeddings
+      ? await EmbeddingsFromViews.open(ds, {
+          model: options.embeddingModel,
+          provider: options.provider,
+          cacheRoot: options.cacheRoot,
+          maxPixels: options.maxPixels,
+          signal: options.signal,
+        })
+      : undefined;
 
   const result = await computeForImages(
     files,
     scorer.decodes
-      ? { ...computation, computeFiles: (batch) => scorer.rowsOfFiles(batch), batchesInFlight: BATCHES_IN_FLIGHT }
+      ? {
+          ...computation,
+          computeFiles: (batch, request) => scorer.rowsOfFiles(batch, request),
+          batchesInFlight: BATCHES_IN_FLIGHT,
+        }
       : {
           ...computation,
           decode: options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels },
@@ -210,6 +226,7 @@ async function scoreQuality(ds: Dataset, options: QualityOptions): Promise<Quali
       cacheRoot: options.cacheRoot,
       onProgress: options.onProgress,
       signal: options.signal,
+      views: embeddings?.taker,
     },
   ).finally(() => scorer.close());
 
@@ -229,17 +246,7 @@ async function scoreQuality(ds: Dataset, options: QualityOptions): Promise<Quali
       quality_thumbnail_contrast: thumbs.map((t) => (t === null ? null : thumbnailContrast(t))),
     }),
   );
-  if ((options.mode ?? "cleanvision") === "dataset" && !options.embeddings)
-    keptEmbeddings.set(
-      ds,
-      await computeEmbeddings(ds, {
-        model: options.embeddingModel,
-        provider: options.provider,
-        cacheRoot: options.cacheRoot,
-        maxPixels: options.maxPixels,
-        signal: options.signal,
-      }),
-    );
+  if (embeddings) keptEmbeddings.set(ds, await embeddings.finish(ds));
   const issues = await flagQuality(ds, {
     ...options,
     nearDuplicates: { provider: options.provider, ...options.nearDuplicates },

@@ -14,13 +14,14 @@
  */
 
 import * as os from "node:os";
-import type { ImageFile } from "../image/pipeline";
+import type { FileResults, ImageFile } from "../image/pipeline";
+import type { ViewRequest } from "../image/views";
 import type { OpenedSession, Provider, RanOn } from "../onnx/session";
 import { graphAccepts, graphRawStats, openQualityGraph } from "./graph";
 import { qualityRowWidth, qualityRows } from "./rows";
 import { referenceRawStats } from "./scores";
 import type { QualityImage, RawStats } from "./stats";
-import { ScoringPool, type FileRows } from "./workerPool";
+import { ScoringPool } from "./workerPool";
 
 export type Engine = "auto" | "graph" | "reference";
 
@@ -49,9 +50,10 @@ export type Scorer = {
     }
   | {
       decodes: true;
-      /** The files' stored rows, in order, or their decoding errors. */ rowsOfFiles(
+      /** The files' stored rows, in order, or their decoding errors; and the views asked for. */ rowsOfFiles(
         files: ImageFile[],
-      ): Promise<FileRows>;
+        views?: ViewRequest,
+      ): Promise<FileResults>;
     }
 );
 
@@ -85,7 +87,7 @@ export async function openScorer({ engine, provider, hashSize, workers, maxPixel
   return {
     ranOn: "typescript",
     decodes: true,
-    rowsOfFiles: (files) => pool.score(files, qualityRowWidth(hashSize)),
+    rowsOfFiles: (files, views) => pool.score(files, qualityRowWidth(hashSize), views),
     close: () => pool.close(),
   };
 }

@@ -8,21 +8,16 @@
 import { Worker } from "node:worker_threads";
 import { ImageError } from "../image/decode";
 import { workerFile } from "../io/workerFile";
-import type { ImageFile } from "../image/pipeline";
+import type { FileResults, ImageFile } from "../image/pipeline";
+import type { ImageViews, ViewRequest } from "../image/views";
 import type { ScoreReply, ScoreRequest } from "./scoreWorker";
-
-/** A batch's rows, with an ImageError in place of each file that could not be decoded. */
-export interface FileRows {
-  rows: Float32Array;
-  errors: (ImageError | null)[];
-}
 
 /** Chunks per worker and batch: enough to even out the workers, few enough to keep messages cheap. */
 const CHUNKS_PER_WORKER = 4;
 
 export class ScoringPool {
   private readonly workers: Worker[];
-  private readonly pending = new Map<number, { resolve: (rows: FileRows) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (rows: FileResults) => void; reject: (err: Error) => void }>();
   private nextId = 0;
 
   constructor(
@@ -46,10 +41,14 @@ export class ScoringPool {
    * worker takes as it becomes free: images differ in size, and a worker can be slowed by the
    * other threads on its core, so equal halves would leave one worker waiting for the other.
    * Chunks are cut by bytes, the work a file brings: a 9-megapixel photo is a chunk of its own,
-   * a chunk of small images holds many.
+   * a chunk of small images holds many. The workers make the `views` asked for from the same decode.
    */
-  async score(files: ImageFile[], rowWidth: number): Promise<FileRows> {
-    const out: FileRows = { rows: new Float32Array(files.length * rowWidth), errors: files.map(() => null) };
+  async score(files: ImageFile[], rowWidth: number, views?: ViewRequest): Promise<FileResults> {
+    const out: FileResults = {
+      rows: new Float32Array(files.length * rowWidth),
+      errors: files.map(() => null),
+      views: views && files.map((): ImageViews => ({})),
+    };
     const chunkBytes = files.reduce((sum, f) => sum + f.bytes.length, 0) / (this.workers.length * CHUNKS_PER_WORKER);
     let next = 0;
     const drain = async (worker: Worker) => {
@@ -61,9 +60,10 @@ export class ScoringPool {
           next++
         )
           bytes += files[next].bytes.length;
-        const { rows, errors } = await this.request(worker, files.slice(from, next));
-        out.rows.set(rows, from * rowWidth);
-        errors.forEach((e, k) => (out.errors[from + k] = e));
+        const chunk = await this.request(worker, files.slice(from, next), views);
+        out.rows.set(chunk.rows, from * rowWidth);
+        chunk.errors.forEach((e, k) => (out.errors[from + k] = e));
+        chunk.views?.forEach((v, k) => (out.views![from + k] = v));
       }
     };
     await Promise.all(this.workers.map(drain));
@@ -74,16 +74,22 @@ export class ScoringPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private request(worker: Worker, files: ImageFile[]): Promise<FileRows> {
+  private request(worker: Worker, files: ImageFile[], views?: ViewRequest): Promise<FileResults> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.ref();
       // Copied, not transferred: a file's bytes may share their memory with other buffers.
-      worker.postMessage({ id, files, hashSize: this.hashSize, maxPixels: this.maxPixels } satisfies ScoreRequest);
+      worker.postMessage({
+        id,
+        files,
+        hashSize: this.hashSize,
+        maxPixels: this.maxPixels,
+        views,
+      } satisfies ScoreRequest);
     }).finally(() => {
       if (this.pending.size === 0) this.workers.forEach((w) => w.unref());
-    }) as Promise<FileRows>;
+    }) as Promise<FileResults>;
   }
 
   private settle(reply: ScoreReply): void {
@@ -95,6 +101,7 @@ export class ScoringPool {
       p.resolve({
         rows: reply.rows,
         errors: reply.errors.map((e) => e && new ImageError(e.kind, e.file, e.reason, e.hint)),
+        views: reply.views,
       });
   }
 
