@@ -20,6 +20,8 @@ describe("orderStatistics", () => {
       const n = values.length;
       const ranks = [n - 1, 0, Math.floor(n / 2), Math.floor(n / 3), Math.floor(n / 3), Math.floor((2 * n) / 3)];
       expect(orderStatistics(values.slice(), ranks)).toEqual(ranks.map((k) => sorted[k]));
+      const many = Array.from({ length: 40 }, () => Math.floor(rand() * n));
+      expect(orderStatistics(values.slice(), many)).toEqual(many.map((k) => sorted[k]));
       for (const q of [0, 0.2, 0.25, 0.5, 0.8, 1]) {
         const pos = (n - 1) * q;
         const [a, b] = orderStatistics(values.slice(), [Math.floor(pos), Math.min(Math.floor(pos) + 1, n - 1)]);

@@ -1,24 +1,26 @@
 /**
  * Order statistics without sorting: `orderStatistics(values, ranks)` returns the values that
  * would sit at `ranks` (ascending, 0-based) once sorted, rearranging `values` in place.
- * Quickselect (Hoare's partition, median of three), one rank after another, each searching
- * only right of the previous one: O(n) per rank instead of a sort's O(n log n) (a sort of
- * 10^6 numbers took ~0.2 s here, the quantiles of a field this way ~0.02 s).
+ * Multiple quickselect (Hoare's partition, median of three): each partition sends the ranks on
+ * its left and on its right their own way, so k ranks cost O(n log k) instead of a sort's
+ * O(n log n) or k quickselects' O(n k) (the 12 ranks of 5 quantile bins of 10^6 numbers: ~25 ms).
  */
 export function orderStatistics(values: Float64Array, ranks: readonly number[]): number[] {
-  const sorted = [...ranks].sort((a, b) => a - b);
-  const out = new Map<number, number>();
-  let lo = 0;
-  for (const k of sorted) {
-    if (!out.has(k)) out.set(k, select(values, k, lo, values.length - 1));
-    lo = k;
-  }
-  return ranks.map((k) => out.get(k)!);
+  const wanted = [...new Set(ranks)].sort((a, b) => a - b);
+  selectAll(values, wanted, 0, wanted.length, 0, values.length - 1);
+  return ranks.map((k) => values[k]);
 }
 
-/** The value of rank k within a[lo..hi]; afterwards a[lo..k-1] <= a[k] <= a[k+1..hi]. */
-function select(a: Float64Array, k: number, lo: number, hi: number): number {
-  while (hi > lo) {
+/** Ranges this short are sorted outright. */
+const SMALL = 16;
+
+/** Puts the value of each rank ks[from..to) at its place within a[lo..hi]. */
+function selectAll(a: Float64Array, ks: readonly number[], from: number, to: number, lo: number, hi: number): void {
+  while (from < to) {
+    if (hi - lo < SMALL) {
+      insertionSort(a, lo, hi);
+      return;
+    }
     const mid = (lo + hi) >>> 1;
     // Median of three as the pivot, so sorted or constant runs stay linear.
     if (a[mid] < a[lo]) swap(a, mid, lo);
@@ -32,11 +34,27 @@ function select(a: Float64Array, k: number, lo: number, hi: number): number {
       while (a[j] > pivot) j--;
       if (i <= j) swap(a, i++, j--);
     }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
+    // Now a[lo..j] <= pivot <= a[i..hi], and anything between equals the pivot (already in place).
+    let left = from;
+    while (left < to && ks[left] <= j) left++;
+    let right = left;
+    while (right < to && ks[right] < i) right++;
+    selectAll(a, ks, from, left, lo, j);
+    from = right;
+    lo = i;
   }
-  return a[k];
+}
+
+function insertionSort(a: Float64Array, lo: number, hi: number): void {
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= lo && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }
 
 function swap(a: Float64Array, i: number, j: number): void {
