@@ -1,0 +1,39 @@
+"""cleanlab's classification label-issue numbers for the cases blindspot's tests generate
+(test/analyze/labelIssues.test.ts).
+
+Reads a JSON file [{"labels": [...], "probs": [flat n x K], "classes": K}, ...] and prints, for
+each case: the confident thresholds, the confident joint raw and calibrated, and the label
+quality scores of every method, with and without adjusted probabilities where cleanlab allows."""
+import json
+import sys
+import warnings
+
+import numpy as np
+import cleanlab
+from cleanlab.count import compute_confident_joint, get_confident_thresholds
+from cleanlab.rank import get_label_quality_scores
+
+warnings.simplefilter("ignore")
+out = []
+for case in json.load(open(sys.argv[1])):
+    k = case["classes"]
+    labels = np.array(case["labels"], dtype=np.int64)
+    probs = np.array(case["probs"], dtype=np.float64).reshape(-1, k)
+    raw, off = compute_confident_joint(labels, probs, calibrate=False, return_indices_of_off_diagonals=True)
+    scores = {}
+    for method in ["self_confidence", "normalized_margin", "confidence_weighted_entropy"]:
+        for adjust in [False, True]:
+            if adjust and method == "confidence_weighted_entropy":
+                continue
+            s = get_label_quality_scores(labels, probs, method=method, adjust_pred_probs=adjust)
+            scores[f"{method}{'_adjusted' if adjust else ''}"] = s.tolist()
+    out.append(
+        {
+            "thresholds": get_confident_thresholds(labels, probs).tolist(),
+            "raw": raw.flatten().tolist(),
+            "offDiagonal": [int(i) for i in off],
+            "calibrated": compute_confident_joint(labels, probs).flatten().tolist(),
+            "scores": scores,
+        }
+    )
+print(json.dumps({"cleanlab": cleanlab.__version__, "cases": out}))

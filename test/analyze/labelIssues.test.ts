@@ -1,0 +1,130 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { calibratedShares, confidentJoint, roundHalfEven } from "../../src/analyze/labelIssues/confidentJoint";
+import { labelQualityScores, SCORE_METHODS } from "../../src/analyze/labelIssues/scores";
+import { confidentThresholds, type ClassProbs } from "../../src/analyze/labelIssues/thresholds";
+import { mulberry32 } from "../../src/dataset/view";
+import { tmpDir } from "../helpers/data";
+import { hasPython, PYTHON } from "../helpers/reference";
+
+/**
+ * Confident learning's numbers against cleanlab 2.9.0 run live (test/analyze/cleanlab_label_issues.py) on generated
+ * cases: noisy labels over random probabilities, a class never predicted, a class with one sample, tied
+ * probabilities, rows that do not sum to 1 by 1e-7.
+ */
+const TOL = 1e-9;
+
+/** Random probabilities leaning to each sample's true class; labels flipped at `noise`. */
+function generated(seed: number, n: number, K: number, noise: number): ClassProbs {
+  const rand = mulberry32(seed);
+  const labels = new Int32Array(n),
+    probs = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) {
+    const truth = Math.floor(rand() * K);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += probs[i * K + k] = -Math.log(1 - rand()) * (k === truth ? 1 + 6 * rand() : 1);
+    for (let k = 0; k < K; k++) probs[i * K + k] /= sum;
+    labels[i] = rand() < noise ? Math.floor(rand() * K) : truth;
+  }
+  return { labels, probs, classes: K };
+}
+
+function cases(): [string, ClassProbs][] {
+  const neverPredicted = generated(2, 300, 4, 0.1);
+  for (let i = 0; i < 300; i++) {
+    // Class 3 never the most probable: its probability moved to class 0.
+    neverPredicted.probs[i * 4] += neverPredicted.probs[i * 4 + 3] * 0.9;
+    neverPredicted.probs[i * 4 + 3] *= 0.1;
+  }
+  const single = generated(3, 200, 5, 0.1);
+  single.labels = single.labels.map((y) => (y === 4 ? 0 : y));
+  single.labels[17] = 4;
+  const ties = generated(4, 240, 3, 0.2);
+  for (let i = 0; i < 240; i += 4) ties.probs.set([0.4, 0.4, 0.2], i * 3);
+  for (let i = 2; i < 240; i += 8) ties.probs.set([1 / 3, 1 / 3, 1 / 3], i * 3);
+  const offByTiny = generated(5, 400, 6, 0.15);
+  for (let i = 0; i < offByTiny.probs.length; i += 6) offByTiny.probs[i] += 1e-7;
+  return [
+    ["noisy labels, 10 classes", generated(1, 2000, 10, 0.05)],
+    ["two classes", generated(6, 500, 2, 0.1)],
+    ["a class never predicted", neverPredicted],
+    ["a class with one sample", single],
+    ["ties", ties],
+    ["rows off by 1e-7", offByTiny],
+    ["a class no sample has", { ...generated(7, 300, 4, 0.1), labels: generated(7, 300, 3, 0.1).labels }],
+  ];
+}
+
+interface Reference {
+  thresholds: number[];
+  raw: number[];
+  offDiagonal: number[];
+  calibrated: number[];
+  scores: Record<string, number[]>;
+}
+
+function cleanlab(all: ClassProbs[]): Reference[] {
+  const file = path.join(tmpDir("cleanlab"), "cases.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify(all.map((c) => ({ labels: Array.from(c.labels), probs: Array.from(c.probs), classes: c.classes }))),
+  );
+  const out = execFileSync(PYTHON, [path.join(__dirname, "cleanlab_label_issues.py"), file], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
+  const parsed = JSON.parse(out) as { cleanlab: string; cases: Reference[] };
+  expect(parsed.cleanlab).toBe("2.9.0");
+  return parsed.cases;
+}
+
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  expect(a.length).toBe(b.length);
+  return Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+};
+
+/**
+ * Equal counts, except that where a row's rounding had to step one of several cells that the calibration made equal,
+ * either may have been stepped: cleanlab orders them with numpy's default argsort, which is not stable. Each
+ * difference must then be a swap between two cells of one row with the same unrounded value.
+ */
+function expectSameUpToTies(ours: Float64Array, theirs: number[], shares: Float64Array): void {
+  const K = Math.sqrt(ours.length);
+  const differ = Array.from(ours).flatMap((v, i) => (v === theirs[i] ? [] : [i]));
+  const swapped = (i: number, j: number) =>
+    j !== i &&
+    Math.floor(i / K) === Math.floor(j / K) &&
+    shares[j] === shares[i] &&
+    ours[i] === theirs[j] &&
+    ours[j] === theirs[i];
+  expect(differ.filter((i) => !differ.some((j) => swapped(i, j)))).toEqual([]);
+}
+
+describe.skipIf(!hasPython())("confident learning against cleanlab 2.9.0", () => {
+  const all = cases();
+  const reference = cleanlab(all.map(([, c]) => c));
+  all.forEach(([name, input], c) => {
+    it(`${name}: thresholds, confident joint and label quality scores`, () => {
+      const ref = reference[c];
+      const K = input.classes;
+      expect(maxDiff(confidentThresholds(input), ref.thresholds)).toBeLessThan(TOL);
+      const raw = confidentJoint(input, false);
+      expect(Array.from(raw.counts)).toEqual(ref.raw);
+      expect(Array.from(raw.offDiagonal)).toEqual(ref.offDiagonal);
+      expectSameUpToTies(confidentJoint(input).counts, ref.calibrated, calibratedShares(raw.counts, input.labels, K));
+      for (const method of SCORE_METHODS) {
+        expect(maxDiff(labelQualityScores(input, method), ref.scores[method])).toBeLessThan(TOL);
+        if (method !== "confidence_weighted_entropy")
+          expect(maxDiff(labelQualityScores(input, method, true), ref.scores[`${method}_adjusted`])).toBeLessThan(TOL);
+      }
+    });
+  });
+
+  it("rounds halves to the even neighbour, as numpy does", () => {
+    expect([0.5, 1.5, 2.5, -0.5, -1.5, 2.4999, 2.5001].map((v) => roundHalfEven(v) + 0)).toEqual([
+      0, 2, 2, 0, -2, 2, 3,
+    ]);
+  });
+});
