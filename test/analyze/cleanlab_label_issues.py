@@ -1,9 +1,11 @@
 """cleanlab's classification label-issue numbers for the cases blindspot's tests generate
 (test/analyze/labelIssues.test.ts).
 
-Reads a JSON file [{"labels": [...], "probs": [flat n x K], "classes": K}, ...] and prints, for
-each case: the confident thresholds, the confident joint raw and calibrated, and the label
-quality scores of every method, with and without adjusted probabilities where cleanlab allows."""
+Reads a JSON file [{"labels": [...], "probs": [flat n x K], "classes": K, "filters": [...]}, ...] and prints, for
+each case: the confident thresholds, the confident joint raw and calibrated, the label quality
+scores of every method, with and without adjusted probabilities where cleanlab allows, the
+issues find_label_issues flags by every filter, and the default filter's issues ranked by each
+score."""
 import json
 import sys
 import warnings
@@ -11,6 +13,7 @@ import warnings
 import numpy as np
 import cleanlab
 from cleanlab.count import compute_confident_joint, get_confident_thresholds
+from cleanlab.filter import find_label_issues
 from cleanlab.rank import get_label_quality_scores
 
 warnings.simplefilter("ignore")
@@ -34,6 +37,13 @@ for case in json.load(open(sys.argv[1])):
             "offDiagonal": [int(i) for i in off],
             "calibrated": compute_confident_joint(labels, probs).flatten().tolist(),
             "scores": scores,
+            "issues": {
+                f: np.flatnonzero(find_label_issues(labels, probs, filter_by=f)).tolist() for f in case["filters"]
+            },
+            "ranked": {
+                m: find_label_issues(labels, probs, return_indices_ranked_by=m).tolist()
+                for m in ["self_confidence", "normalized_margin", "confidence_weighted_entropy"]
+            },
         }
     )
 print(json.dumps({"cleanlab": cleanlab.__version__, "cases": out}))

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { calibratedShares, confidentJoint, roundHalfEven } from "../../src/analyze/labelIssues/confidentJoint";
+import { FILTERS, findLabelIssues, rankedIssues } from "../../src/analyze/labelIssues/filter";
 import { labelQualityScores, SCORE_METHODS } from "../../src/analyze/labelIssues/scores";
 import { confidentThresholds, type ClassProbs } from "../../src/analyze/labelIssues/thresholds";
 import { mulberry32 } from "../../src/dataset/view";
@@ -12,7 +13,9 @@ import { hasPython, PYTHON } from "../helpers/reference";
 /**
  * Confident learning's numbers against cleanlab 2.9.0 run live (test/analyze/cleanlab_label_issues.py) on generated
  * cases: noisy labels over random probabilities, a class never predicted, a class with one sample, tied
- * probabilities, rows that do not sum to 1 by 1e-7.
+ * probabilities, rows that do not sum to 1 by 1e-7. Issue lists must be identical, and in the same order when ranked;
+ * where samples tie exactly (same label, same probabilities), cleanlab's choice among them comes from numpy's
+ * unstable sort, so only the others must agree.
  */
 const TOL = 1e-9;
 
@@ -63,13 +66,22 @@ interface Reference {
   offDiagonal: number[];
   calibrated: number[];
   scores: Record<string, number[]>;
+  issues: Record<string, number[]>;
+  ranked: Record<string, number[]>;
 }
 
 function cleanlab(all: ClassProbs[]): Reference[] {
   const file = path.join(tmpDir("cleanlab"), "cases.json");
   fs.writeFileSync(
     file,
-    JSON.stringify(all.map((c) => ({ labels: Array.from(c.labels), probs: Array.from(c.probs), classes: c.classes }))),
+    JSON.stringify(
+      all.map((c) => ({
+        labels: Array.from(c.labels),
+        probs: Array.from(c.probs),
+        classes: c.classes,
+        filters: FILTERS,
+      })),
+    ),
   );
   const out = execFileSync(PYTHON, [path.join(__dirname, "cleanlab_label_issues.py"), file], {
     encoding: "utf8",
@@ -102,6 +114,23 @@ function expectSameUpToTies(ours: Float64Array, theirs: number[], shares: Float6
   expect(differ.filter((i) => !differ.some((j) => swapped(i, j)))).toEqual([]);
 }
 
+/** Samples whose label and probabilities equal another sample's: numpy's unstable sorts may order them either way. */
+function tiedSamples({ labels, probs, classes: K }: ClassProbs): Set<number> {
+  const byKey = new Map<string, number[]>();
+  labels.forEach((y, i) => {
+    const key = `${y} ${Array.from(probs.subarray(i * K, (i + 1) * K)).join(" ")}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), i]);
+  });
+  return new Set([...byKey.values()].filter((g) => g.length > 1).flat());
+}
+
+/** The samples in one list and not the other that are not exact ties. */
+function apartFromTies(ours: number[], theirs: number[], tied: Set<number>): number[] {
+  const a = new Set(ours),
+    b = new Set(theirs);
+  return [...ours.filter((i) => !b.has(i)), ...theirs.filter((i) => !a.has(i))].filter((i) => !tied.has(i));
+}
+
 describe.skipIf(!hasPython())("confident learning against cleanlab 2.9.0", () => {
   const all = cases();
   const reference = cleanlab(all.map(([, c]) => c));
@@ -118,6 +147,26 @@ describe.skipIf(!hasPython())("confident learning against cleanlab 2.9.0", () =>
         expect(maxDiff(labelQualityScores(input, method), ref.scores[method])).toBeLessThan(TOL);
         if (method !== "confidence_weighted_entropy")
           expect(maxDiff(labelQualityScores(input, method, true), ref.scores[`${method}_adjusted`])).toBeLessThan(TOL);
+      }
+    });
+  });
+
+  all.forEach(([name, input], c) => {
+    it(`${name}: the issues of every filter, and ranked by every score`, () => {
+      const ref = reference[c];
+      const tied = tiedSamples(input);
+      for (const filterBy of FILTERS) {
+        const mask = findLabelIssues(input, { filterBy });
+        const ours = Array.from(mask.keys()).filter((i) => mask[i]);
+        if (tied.size)
+          expect({ filterBy, apart: apartFromTies(ours, ref.issues[filterBy], tied) }).toEqual({ filterBy, apart: [] });
+        else expect({ filterBy, issues: ours }).toEqual({ filterBy, issues: ref.issues[filterBy] });
+      }
+      const mask = findLabelIssues(input);
+      for (const method of SCORE_METHODS) {
+        const ours = Array.from(rankedIssues(mask, labelQualityScores(input, method)));
+        if (tied.size) expect(apartFromTies(ours, ref.ranked[method], tied)).toEqual([]);
+        else expect({ method, ranked: ours }).toEqual({ method, ranked: ref.ranked[method] });
       }
     });
   });

@@ -7,6 +7,7 @@
  * of samples, and rounded to integers that keep each row's rounded total.
  */
 
+import { pairwiseSum } from "../stats/pairwiseSum";
 import { confidentThresholds, FLOAT_TOLERANCE, type ClassProbs } from "./thresholds";
 
 export interface ConfidentJoint {
@@ -60,14 +61,16 @@ export function calibratedShares(cj: Float64Array, labels: Int32Array, K: number
   const labelCounts = new Float64Array(K);
   for (const y of labels) labelCounts[y]++;
   const out = new Float64Array(K * K);
-  let total = 0;
   for (let i = 0; i < K; i++) {
     let rowSum = 0;
     for (let j = 0; j < K; j++) rowSum += cj[i * K + j];
-    for (let j = 0; j < K; j++) total += out[i * K + j] = (cj[i * K + j] / Math.max(rowSum, 1e-100)) * labelCounts[i];
+    for (let j = 0; j < K; j++) out[i * K + j] = (cj[i * K + j] / Math.max(rowSum, 1e-100)) * labelCounts[i];
   }
-  const scale = labels.length / Math.max(total, 1e-100);
-  for (let i = 0; i < out.length; i++) out[i] *= scale;
+  // cleanlab's joint is column-major in memory (a transposed confusion matrix), and numpy sums it in that order.
+  const byColumn = new Float64Array(K * K);
+  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) byColumn[j * K + i] = out[i * K + j];
+  const total = Math.max(pairwiseSum(byColumn), 1e-100);
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] / total) * labels.length;
   return out;
 }
 
@@ -79,7 +82,7 @@ export function calibratedShares(cj: Float64Array, labels: Int32Array, K: number
  */
 export function roundKeepingSum(values: Float64Array): Float64Array {
   const ints = values.map(roundHalfEven);
-  const target = roundHalfEven(values.reduce((s, v) => s + v, 0));
+  const target = roundHalfEven(pairwiseSum(values));
   let sum = roundHalfEven(ints.reduce((s, v) => s + v, 0));
   while (Math.abs(sum - target) > FLOAT_TOLERANCE) {
     const step = target - sum < 0 ? -1 : 1;

@@ -5,6 +5,8 @@
  * confidently in it; every threshold is at least 2e-6.
  */
 
+import { pairwiseSum } from "../stats/pairwiseSum";
+
 /** Probabilities are n x K row-major; labels are class indices 0..K-1. */
 export interface ClassProbs {
   labels: Int32Array;
@@ -18,11 +20,10 @@ const THRESHOLD_FLOOR = 2 * FLOAT_TOLERANCE;
 const ABSENT_CLASS_THRESHOLD = 2;
 
 export function confidentThresholds({ labels, probs, classes: K }: ClassProbs): Float64Array {
-  const sums = new Float64Array(K),
-    counts = new Float64Array(K);
-  for (let i = 0; i < labels.length; i++) {
-    sums[labels[i]] += probs[i * K + labels[i]];
-    counts[labels[i]]++;
-  }
-  return sums.map((s, k) => (counts[k] ? Math.max(THRESHOLD_FLOOR, s / counts[k]) : ABSENT_CLASS_THRESHOLD));
+  const own: number[][] = Array.from({ length: K }, () => []);
+  for (let i = 0; i < labels.length; i++) own[labels[i]].push(probs[i * K + labels[i]]);
+  // np.mean: numpy's pairwise sum over the samples in order, then the division.
+  return Float64Array.from(own, (p) =>
+    p.length ? Math.max(THRESHOLD_FLOOR, pairwiseSum(p) / p.length) : ABSENT_CLASS_THRESHOLD,
+  );
 }
