@@ -1,11 +1,12 @@
 """cleanlab's classification label-issue numbers for the cases blindspot's tests generate
 (test/analyze/labelIssues.test.ts).
 
-Reads a JSON file [{"labels": [...], "probs": [flat n x K], "classes": K, "filters": [...]}, ...] and prints, for
+Reads a JSON file [{"labels": [...], "probs": [flat n x K], "classes": K, "filters": [...],
+"joint": [blindspot's calibrated confident joint, flat K x K]}, ...] and prints, for
 each case: the confident thresholds, the confident joint raw and calibrated, the label quality
 scores of every method, with and without adjusted probabilities where cleanlab allows, the
-issues find_label_issues flags by every filter, and the default filter's issues ranked by each
-score."""
+issues find_label_issues flags by every filter, the default filter's issues ranked by each
+score, and the dataset's label health (per class, per pair of classes, overall)."""
 import json
 import sys
 import warnings
@@ -13,6 +14,7 @@ import warnings
 import numpy as np
 import cleanlab
 from cleanlab.count import compute_confident_joint, get_confident_thresholds
+from cleanlab.dataset import find_overlapping_classes, overall_label_health_score, rank_classes_by_label_quality
 from cleanlab.filter import find_label_issues
 from cleanlab.rank import get_label_quality_scores
 
@@ -22,6 +24,8 @@ for case in json.load(open(sys.argv[1])):
     k = case["classes"]
     labels = np.array(case["labels"], dtype=np.int64)
     probs = np.array(case["probs"], dtype=np.float64).reshape(-1, k)
+    ours = np.array(case["joint"], dtype=np.float64).reshape(k, k)
+    joint = ours / ours.sum()
     raw, off = compute_confident_joint(labels, probs, calibrate=False, return_indices_of_off_diagonals=True)
     scores = {}
     for method in ["self_confidence", "normalized_margin", "confidence_weighted_entropy"]:
@@ -39,6 +43,12 @@ for case in json.load(open(sys.argv[1])):
             "scores": scores,
             "issues": {
                 f: np.flatnonzero(find_label_issues(labels, probs, filter_by=f)).tolist() for f in case["filters"]
+            },
+            # On blindspot's calibrated joint: where rounding ties, cleanlab's own depends on numpy's unstable sort.
+            "health": {
+                "classes": rank_classes_by_label_quality(joint=joint, num_examples=len(labels)).to_dict("records"),
+                "overlaps": find_overlapping_classes(joint=joint, num_examples=len(labels)).to_dict("records"),
+                "score": overall_label_health_score(labels, probs, verbose=False),
             },
             "ranked": {
                 m: find_label_issues(labels, probs, return_indices_ranked_by=m).tolist()

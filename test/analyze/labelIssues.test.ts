@@ -4,7 +4,11 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { calibratedShares, confidentJoint, roundHalfEven } from "../../src/analyze/labelIssues/confidentJoint";
 import { FILTERS, findLabelIssues, rankedIssues } from "../../src/analyze/labelIssues/filter";
+import { labelIssues } from "../../src/analyze/labelIssues";
 import { labelQualityScores, SCORE_METHODS } from "../../src/analyze/labelIssues/scores";
+import { DatasetBuilder } from "../../src/dataset/builder";
+import { values } from "../../src/dataset/columns";
+import type { Dataset } from "../../src/dataset/dataset";
 import { confidentThresholds, type ClassProbs } from "../../src/analyze/labelIssues/thresholds";
 import { mulberry32 } from "../../src/dataset/view";
 import { tmpDir } from "../helpers/data";
@@ -15,7 +19,8 @@ import { hasPython, PYTHON } from "../helpers/reference";
  * cases: noisy labels over random probabilities, a class never predicted, a class with one sample, tied
  * probabilities, rows that do not sum to 1 by 1e-7. Issue lists must be identical, and in the same order when ranked;
  * where samples tie exactly (same label, same probabilities), cleanlab's choice among them comes from numpy's
- * unstable sort, so only the others must agree.
+ * unstable sort, so only the others must agree. The label health is cleanlab's computed on blindspot's calibrated
+ * joint, which may differ from cleanlab's own only by such a tie (checked above).
  */
 const TOL = 1e-9;
 
@@ -60,6 +65,25 @@ function cases(): [string, ClassProbs][] {
   ];
 }
 
+/** A dataset of the case: labels c0..c(K-1) in ground_truth, the probabilities in the prediction field "model". */
+function datasetOf(input: ClassProbs, rows?: number[][]): Dataset {
+  const K = input.classes;
+  const classes = Array.from({ length: K }, (_, k) => `c${k}`);
+  const b = new DatasetBuilder("label-issues", null);
+  b.declareField({ name: "ground_truth", kind: "classification", predicted: false });
+  b.declareField({ name: "model", kind: "classification", predicted: true, classes });
+  input.labels.forEach((y, i) => {
+    const probs = rows?.[i] ?? Array.from(input.probs.subarray(i * K, (i + 1) * K));
+    const top = probs.indexOf(Math.max(...probs));
+    b.addSample({
+      id: `s${i}`,
+      filepath: `s${i}.jpg`,
+      fields: { ground_truth: classes[y], model: classes[Math.max(0, top)], model_probs: probs },
+    });
+  });
+  return b.build();
+}
+
 interface Reference {
   thresholds: number[];
   raw: number[];
@@ -68,6 +92,11 @@ interface Reference {
   scores: Record<string, number[]>;
   issues: Record<string, number[]>;
   ranked: Record<string, number[]>;
+  health: {
+    classes: Record<string, number>[];
+    overlaps: Record<string, number>[];
+    score: number;
+  };
 }
 
 function cleanlab(all: ClassProbs[]): Reference[] {
@@ -80,6 +109,7 @@ function cleanlab(all: ClassProbs[]): Reference[] {
         probs: Array.from(c.probs),
         classes: c.classes,
         filters: FILTERS,
+        joint: Array.from(confidentJoint(c).counts),
       })),
     ),
   );
@@ -169,6 +199,59 @@ describe.skipIf(!hasPython())("confident learning against cleanlab 2.9.0", () =>
         else expect({ method, ranked: ours }).toEqual({ method, ranked: ref.ranked[method] });
       }
     });
+  });
+
+  it("labelIssues on a dataset: the flagged samples ranked, the fields written, the label health", () => {
+    const [, input] = all[0];
+    const ref = reference[0];
+    const ds = datasetOf(input);
+    const out = labelIssues(ds, { probs: "model" });
+    const ids = Array.from(values<string>(ds.samples, "id"));
+    expect(out.issues.array("sample_id")).toEqual(ref.ranked.self_confidence.map((i) => ids[i]));
+    expect(out.summary).toMatchObject({ scored: input.labels.length, issues: ref.ranked.self_confidence.length });
+    expect(Math.abs(out.summary.healthScore - ref.health.score)).toBeLessThan(TOL);
+    const flagged = Array.from(values<boolean>(ds.samples, "label_issue"));
+    expect(flagged.flatMap((f, i) => (f ? [i] : []))).toEqual(ref.issues.prune_by_noise_rate);
+    const quality = values<number>(ds.samples, "label_quality");
+    expect(maxDiff(Array.from(quality), ref.scores.self_confidence)).toBeLessThan(TOL);
+
+    type Row = Record<string, number | string>;
+    const byClass = new Map((out.classes.objects() as Row[]).map((r) => [r.class as string, r]));
+    for (const c of ref.health.classes) {
+      const ours = byClass.get(`c${c["Class Index"]}`)!;
+      expect([ours.label_issues, ours.inverse_label_issues]).toEqual([c["Label Issues"], c["Inverse Label Issues"]]);
+      expect(Math.abs((ours.label_noise as number) - c["Label Noise"])).toBeLessThan(TOL);
+      expect(Math.abs((ours.inverse_label_noise as number) - c["Inverse Label Noise"])).toBeLessThan(TOL);
+      expect(Math.abs((ours.label_quality as number) - c["Label Quality Score"])).toBeLessThan(TOL);
+    }
+    const pairs = new Map((out.overlaps.objects() as Row[]).map((r) => [`${r.class_a} ${r.class_b}`, r]));
+    for (const o of ref.health.overlaps) {
+      const ours = pairs.get(`c${o["Class Index A"]} c${o["Class Index B"]}`)!;
+      expect(ours.samples).toBe(o["Num Overlapping Examples"]);
+      expect(Math.abs((ours.joint_probability as number) - o["Joint Probability"])).toBeLessThan(TOL);
+    }
+  });
+
+  it("refuses probabilities that are not a row per class in [0, 1], labels outside the classes, an unknown field", () => {
+    const [, input] = all[0];
+    const fails = (change: (rows: number[][]) => void, options: object, pattern: RegExp) => {
+      const rows = Array.from({ length: input.labels.length }, (_, i) =>
+        Array.from(input.probs.subarray(i * input.classes, (i + 1) * input.classes)),
+      );
+      change(rows);
+      const ds = datasetOf(input, rows);
+      expect(() => labelIssues(ds, { probs: "model", ...options })).toThrow(pattern);
+    };
+    fails((rows) => (rows[5][2] = NaN), {}, /sample "s5" has probability NaN for c2/);
+    fails((rows) => rows[7].pop(), {}, /sample "s7" has 9 probabilities for 10 classes/);
+    fails(() => {}, { probs: "modle" }, /did you mean "model"/);
+    fails(() => {}, { rankBy: "margin" }, /unknown value "margin"/);
+    const ds = datasetOf(input);
+    expect(() =>
+      labelIssues(ds, {
+        probs: { classes: ["c0", "c1"], rows: Array.from(values<number[]>(ds.samples, "model_probs")) },
+      }),
+    ).toThrow(/labelled "c\d", not one of the 2 classes/);
   });
 
   it("rounds halves to the even neighbour, as numpy does", () => {

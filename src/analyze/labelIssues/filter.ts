@@ -55,7 +55,7 @@ export function findLabelIssues(input: ClassProbs, options: FilterOptions = {}):
   const joint = confidentJoint(input);
   const keep = labelIsTop(input);
   if (filterBy === "low_self_confidence" || filterBy === "low_normalized_margin") {
-    const count = joint.offDiagonal.reduce((c, i) => c + (keep[i] ? 0 : 1), 0);
+    const count = estimatedIssues(joint.offDiagonal, keep);
     const method: ScoreMethod = filterBy === "low_self_confidence" ? "self_confidence" : "normalized_margin";
     const mask = new Uint8Array(n);
     for (const i of ascending(labelQualityScores(input, method)).subarray(0, count)) mask[i] = 1;
@@ -77,8 +77,13 @@ export function findLabelIssues(input: ClassProbs, options: FilterOptions = {}):
   return mask;
 }
 
+/** Confident learning's estimate of the number of label issues: off the joint's diagonal, label not on top. */
+export function estimatedIssues(offDiagonal: Int32Array, keep: Uint8Array): number {
+  return offDiagonal.reduce((c, i) => c + (keep[i] ? 0 : 1), 0);
+}
+
 /** Whether each label is the most probable class once given 1e-6 more (the first of equals wins). */
-function labelIsTop({ labels, probs, classes: K }: ClassProbs): Uint8Array {
+export function labelIsTop({ labels, probs, classes: K }: ClassProbs): Uint8Array {
   const out = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     let best = 0,
@@ -92,12 +97,18 @@ function labelIsTop({ labels, probs, classes: K }: ClassProbs): Uint8Array {
   return out;
 }
 
-function predictedNotGiven({ labels, probs, classes: K }: ClassProbs): Uint8Array {
-  const out = new Uint8Array(labels.length);
+function predictedNotGiven(input: ClassProbs): Uint8Array {
+  const top = mostProbable(input);
+  return Uint8Array.from(input.labels, (y, i) => (top[i] !== y ? 1 : 0));
+}
+
+/** Each sample's most probable class (the first of equals, as numpy's argmax). */
+export function mostProbable({ labels, probs, classes: K }: ClassProbs): Int32Array {
+  const out = new Int32Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     let best = 0;
     for (let k = 1; k < K; k++) if (probs[i * K + k] > probs[i * K + best]) best = k;
-    out[i] = best !== labels[i] ? 1 : 0;
+    out[i] = best;
   }
   return out;
 }
