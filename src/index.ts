@@ -96,12 +96,7 @@ export {
   type ResamplePlanSummary,
 } from "./analyze/resamplePlan";
 // Label errors: confident learning, as cleanlab defines it.
-export {
-  labelIssues,
-  type LabelIssues,
-  type LabelIssueOptions,
-  type LabelIssuesSummary,
-} from "./analyze/labelIssues";
+export { labelIssues, type LabelIssues, type LabelIssueOptions, type LabelIssuesSummary } from "./analyze/labelIssues";
 export { FILTERS as LABEL_ISSUE_FILTERS, type FilterBy } from "./analyze/labelIssues/filter";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
