@@ -95,7 +95,8 @@ export {
   type ResamplePlanOptions,
   type ResamplePlanSummary,
 } from "./analyze/resamplePlan";
-// Label errors: confident learning, as cleanlab defines it.
+// Label errors: confident learning, as cleanlab defines it, on out-of-fold probabilities.
+export { crossValProbs, type CrossValOptions, type CrossValProbs } from "./analyze/crossValProbs";
 export { labelIssues, type LabelIssues, type LabelIssueOptions, type LabelIssuesSummary } from "./analyze/labelIssues";
 export { FILTERS as LABEL_ISSUE_FILTERS, type FilterBy } from "./analyze/labelIssues/filter";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";

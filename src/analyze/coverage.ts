@@ -5,6 +5,7 @@ import { values } from "../dataset/columns";
 import { checkField } from "../dataset/fieldCheck";
 import { SAMPLE_CORE_COLUMNS } from "../dataset/schema";
 import { BlindspotError } from "../errors";
+import { definedOnly } from "../options";
 import { classLabels, type ClassLabels } from "./classLabels";
 import { fieldCodes, namedFieldCodes, type FieldCodes } from "./fieldCodes";
 import { checkCount, samplesPerCode } from "./checks";
@@ -546,8 +547,4 @@ class Rows {
   table(): ColumnTable {
     return aq.table(Object.fromEntries(this.names.map((n, i) => [n, this.columns[i]])));
   }
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
