@@ -22,6 +22,7 @@ import sharp, { type Sharp } from "sharp";
 import { hashSeed, Rng } from "../demo/random";
 import { BlindspotError } from "../errors";
 import { writeFileAtomic } from "../io/atomic";
+import { linkOrCopy } from "../io/linkOrCopy";
 
 export type Split = "train" | "val" | "test";
 
@@ -135,17 +136,6 @@ function commonFolder(files: readonly string[]): string {
     n = k;
   }
   return parts[0].slice(0, n).join(path.sep) || path.sep;
-}
-
-/** A hard link where the file system allows one (no bytes copied), else a copy. */
-function linkOrCopy(from: string, to: string): void {
-  fs.mkdirSync(path.dirname(to), { recursive: true });
-  fs.rmSync(to, { force: true });
-  try {
-    fs.linkSync(from, to);
-  } catch {
-    fs.copyFileSync(from, to);
-  }
 }
 
 /** `3/IMG_1.JPG` -> `3/IMG_1.near7.jpg`: beside its source, so it keeps the source's class folder. */

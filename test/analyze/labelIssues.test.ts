@@ -1,6 +1,3 @@
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { calibratedShares, confidentJoint, roundHalfEven } from "../../src/analyze/labelIssues/confidentJoint";
 import { FILTERS, findLabelIssues, rankedIssues } from "../../src/analyze/labelIssues/filter";
@@ -11,8 +8,8 @@ import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { confidentThresholds, type ClassProbs } from "../../src/analyze/labelIssues/thresholds";
 import { mulberry32 } from "../../src/dataset/view";
-import { tmpDir } from "../helpers/data";
-import { hasPython, PYTHON } from "../helpers/reference";
+import { hasPython } from "../helpers/reference";
+import { cleanlab } from "./cleanlab";
 
 /**
  * Confident learning's numbers against cleanlab 2.9.0 run live (test/analyze/cleanlab_label_issues.py) on generated
@@ -82,44 +79,6 @@ function datasetOf(input: ClassProbs, rows?: number[][]): Dataset {
     });
   });
   return b.build();
-}
-
-interface Reference {
-  thresholds: number[];
-  raw: number[];
-  offDiagonal: number[];
-  calibrated: number[];
-  scores: Record<string, number[]>;
-  issues: Record<string, number[]>;
-  ranked: Record<string, number[]>;
-  health: {
-    classes: Record<string, number>[];
-    overlaps: Record<string, number>[];
-    score: number;
-  };
-}
-
-function cleanlab(all: ClassProbs[]): Reference[] {
-  const file = path.join(tmpDir("cleanlab"), "cases.json");
-  fs.writeFileSync(
-    file,
-    JSON.stringify(
-      all.map((c) => ({
-        labels: Array.from(c.labels),
-        probs: Array.from(c.probs),
-        classes: c.classes,
-        filters: FILTERS,
-        joint: Array.from(confidentJoint(c).counts),
-      })),
-    ),
-  );
-  const out = execFileSync(PYTHON, [path.join(__dirname, "cleanlab_label_issues.py"), file], {
-    encoding: "utf8",
-    maxBuffer: 1 << 28,
-  });
-  const parsed = JSON.parse(out) as { cleanlab: string; cases: Reference[] };
-  expect(parsed.cleanlab).toBe("2.9.0");
-  return parsed.cases;
 }
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
