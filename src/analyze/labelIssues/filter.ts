@@ -20,6 +20,7 @@
 import { BlindspotError } from "../../errors";
 import { confidentJoint } from "./confidentJoint";
 import { labelQualityScores, type ScoreMethod } from "./scores";
+import { orderStatistics } from "../stats/select";
 import { FLOAT_TOLERANCE, type ClassProbs } from "./thresholds";
 
 export const FILTERS = [
@@ -58,7 +59,7 @@ export function findLabelIssues(input: ClassProbs, options: FilterOptions = {}):
     const count = estimatedIssues(joint.offDiagonal, keep);
     const method: ScoreMethod = filterBy === "low_self_confidence" ? "self_confidence" : "normalized_margin";
     const mask = new Uint8Array(n);
-    for (const i of ascending(labelQualityScores(input, method)).subarray(0, count)) mask[i] = 1;
+    for (const i of smallest(labelQualityScores(input, method), count)) mask[i] = 1;
     return mask;
   }
   let mask: Uint8Array;
@@ -157,8 +158,9 @@ function pruneByClass({ labels, probs, classes: K }: ClassProbs, prune: Float64A
     if (members.length <= m || members.length <= 1) return;
     const count = members.length - prune[k * K + k];
     if (count < 1) return;
-    const self = Float64Array.from(members, (i) => probs[i * K + k]);
-    for (const j of ascending(self).subarray(0, count)) mask[members[j]] = 1;
+    const self = new Float64Array(members.length);
+    for (let m = 0; m < members.length; m++) self[m] = probs[members[m] * K + k];
+    for (const j of smallest(self, count)) mask[members[j]] = 1;
   });
   return mask;
 }
@@ -167,20 +169,43 @@ function pruneByNoiseRate({ labels, probs, classes: K }: ClassProbs, prune: Floa
   const mask = new Uint8Array(labels.length);
   byLabel(labels, K).forEach((members, k) => {
     if (members.length <= m || members.length <= 1) return;
+    const negatedMargin = new Float64Array(members.length);
     for (let j = 0; j < K; j++) {
       const count = j === k ? 0 : prune[j * K + k];
       if (count <= 0) continue;
       // Largest p[j] - p[k] first: ascending order of its negation.
-      const negatedMargin = Float64Array.from(members, (i) => -(probs[i * K + j] - probs[i * K + k]));
-      for (const r of ascending(negatedMargin).subarray(0, count)) mask[members[r]] = 1;
+      for (let m = 0; m < members.length; m++) {
+        const i = members[m];
+        negatedMargin[m] = -(probs[i * K + j] - probs[i * K + k]);
+      }
+      for (const r of smallest(negatedMargin, count)) mask[members[r]] = 1;
     }
   });
   return mask;
 }
 
-/** Positions in ascending order of the values, equal values in order. */
-export function ascending(values: Float64Array): Int32Array {
-  return Int32Array.from(values.keys()).sort((a, b) => values[a] - values[b] || a - b);
+/**
+ * The positions of the `count` smallest values, equal values taken in order (the first `count`
+ * of a stable ascending sort), in position order: one selection, not a sort.
+ */
+export function smallest(values: Float64Array, count: number): Int32Array {
+  const n = values.length;
+  if (count >= n) return Int32Array.from(values.keys());
+  if (count <= 0) return new Int32Array(0);
+  const [cut] = orderStatistics(Float64Array.from(values), [count - 1]);
+  let below = 0;
+  for (let i = 0; i < n; i++) if (values[i] < cut) below++;
+  const out = new Int32Array(count);
+  let o = 0,
+    ties = count - below;
+  for (let i = 0; i < n; i++) {
+    if (values[i] < cut) out[o++] = i;
+    else if (values[i] === cut && ties > 0) {
+      out[o++] = i;
+      ties--;
+    }
+  }
+  return out;
 }
 
 /** The flagged samples, lowest score (likeliest issue) first (cleanlab's rank.order_label_issues). */
