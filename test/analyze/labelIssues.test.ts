@@ -7,7 +7,7 @@ import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { confidentThresholds, type ClassProbs } from "../../src/analyze/labelIssues/thresholds";
-import { mulberry32 } from "../../src/dataset/view";
+import { noisyProbs } from "../../src/plant/noisyProbs";
 import { hasPython } from "../helpers/reference";
 import { cleanlab } from "./cleanlab";
 
@@ -21,44 +21,29 @@ import { cleanlab } from "./cleanlab";
  */
 const TOL = 1e-9;
 
-/** Random probabilities leaning to each sample's true class; labels flipped at `noise`. */
-function generated(seed: number, n: number, K: number, noise: number): ClassProbs {
-  const rand = mulberry32(seed);
-  const labels = new Int32Array(n),
-    probs = new Float64Array(n * K);
-  for (let i = 0; i < n; i++) {
-    const truth = Math.floor(rand() * K);
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += probs[i * K + k] = -Math.log(1 - rand()) * (k === truth ? 1 + 6 * rand() : 1);
-    for (let k = 0; k < K; k++) probs[i * K + k] /= sum;
-    labels[i] = rand() < noise ? Math.floor(rand() * K) : truth;
-  }
-  return { labels, probs, classes: K };
-}
-
 function cases(): [string, ClassProbs][] {
-  const neverPredicted = generated(2, 300, 4, 0.1);
+  const neverPredicted = noisyProbs(2, 300, 4, 0.1);
   for (let i = 0; i < 300; i++) {
     // Class 3 never the most probable: its probability moved to class 0.
     neverPredicted.probs[i * 4] += neverPredicted.probs[i * 4 + 3] * 0.9;
     neverPredicted.probs[i * 4 + 3] *= 0.1;
   }
-  const single = generated(3, 200, 5, 0.1);
+  const single = noisyProbs(3, 200, 5, 0.1);
   single.labels = single.labels.map((y) => (y === 4 ? 0 : y));
   single.labels[17] = 4;
-  const ties = generated(4, 240, 3, 0.2);
+  const ties = noisyProbs(4, 240, 3, 0.2);
   for (let i = 0; i < 240; i += 4) ties.probs.set([0.4, 0.4, 0.2], i * 3);
   for (let i = 2; i < 240; i += 8) ties.probs.set([1 / 3, 1 / 3, 1 / 3], i * 3);
-  const offByTiny = generated(5, 400, 6, 0.15);
+  const offByTiny = noisyProbs(5, 400, 6, 0.15);
   for (let i = 0; i < offByTiny.probs.length; i += 6) offByTiny.probs[i] += 1e-7;
   return [
-    ["noisy labels, 10 classes", generated(1, 2000, 10, 0.05)],
-    ["two classes", generated(6, 500, 2, 0.1)],
+    ["noisy labels, 10 classes", noisyProbs(1, 2000, 10, 0.05)],
+    ["two classes", noisyProbs(6, 500, 2, 0.1)],
     ["a class never predicted", neverPredicted],
     ["a class with one sample", single],
     ["ties", ties],
     ["rows off by 1e-7", offByTiny],
-    ["a class no sample has", { ...generated(7, 300, 4, 0.1), labels: generated(7, 300, 3, 0.1).labels }],
+    ["a class no sample has", { ...noisyProbs(7, 300, 4, 0.1), labels: noisyProbs(7, 300, 3, 0.1).labels }],
   ];
 }
 
