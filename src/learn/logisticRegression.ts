@@ -69,9 +69,20 @@ function scores(W: Float64Array, X: Float64Array, i: number, dim: number, z: Flo
   const row = i * dim;
   for (let k = 0; k < z.length; k++) {
     const w = k * (dim + 1);
-    let s = W[w + dim];
-    for (let j = 0; j < dim; j++) s += W[w + j] * X[row + j];
-    z[k] = s;
+    // Four running sums: independent additions pipeline.
+    let s0 = W[w + dim],
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      j = 0;
+    for (; j + 3 < dim; j += 4) {
+      s0 += W[w + j] * X[row + j];
+      s1 += W[w + j + 1] * X[row + j + 1];
+      s2 += W[w + j + 2] * X[row + j + 2];
+      s3 += W[w + j + 3] * X[row + j + 3];
+    }
+    for (; j < dim; j++) s0 += W[w + j] * X[row + j];
+    z[k] = s0 + s1 + (s2 + s3);
   }
 }
 
@@ -127,17 +138,24 @@ function objective(
     for (let i = 0; i < n; i++) {
       scores(W, X, i, dim, z);
       loss += lossOf(i, z);
-      const row = i * dim;
-      for (let k = 0; k < rows; k++) {
-        const e = z[k] / n,
-          w = k * (dim + 1);
-        if (e === 0) continue;
-        for (let j = 0; j < dim; j++) grad[w + j] += e * X[row + j];
-        grad[w + dim] += e;
-      }
+      for (let k = 0; k < rows; k++) addScaledRow(grad, k * (dim + 1), X, i * dim, dim, z[k] / n);
     }
     return loss / n + penalty(W, grad, rows, dim, l2);
   };
+}
+
+/** grad[at .. at + dim) += e * X[row .. row + dim), and the intercept slot after it += e (a top-level hot loop: V8 runs it faster than inside a closure). */
+function addScaledRow(grad: Float64Array, at: number, X: Float64Array, row: number, dim: number, e: number): void {
+  if (e === 0) return;
+  let j = 0;
+  for (; j + 3 < dim; j += 4) {
+    grad[at + j] += e * X[row + j];
+    grad[at + j + 1] += e * X[row + j + 1];
+    grad[at + j + 2] += e * X[row + j + 2];
+    grad[at + j + 3] += e * X[row + j + 3];
+  }
+  for (; j < dim; j++) grad[at + j] += e * X[row + j];
+  grad[at + dim] += e;
 }
 
 /** l2 / 2 * ||W||^2 over the weights (not the intercepts), its gradient added. */
