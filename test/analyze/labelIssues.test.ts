@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { calibratedShares, confidentJoint, roundHalfEven } from "../../src/analyze/labelIssues/confidentJoint";
 import { FILTERS, findLabelIssues, rankedIssues } from "../../src/analyze/labelIssues/filter";
 import { labelIssues } from "../../src/analyze/labelIssues";
@@ -8,6 +10,7 @@ import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { confidentThresholds, type ClassProbs } from "../../src/analyze/labelIssues/thresholds";
 import { noisyProbs } from "../../src/plant/noisyProbs";
+import { removeTmpDirs, tmpDir } from "../helpers/data";
 import { hasPython } from "../helpers/reference";
 import { cleanlab } from "./cleanlab";
 
@@ -20,6 +23,8 @@ import { cleanlab } from "./cleanlab";
  * joint, which may differ from cleanlab's own only by such a tie (checked above).
  */
 const TOL = 1e-9;
+
+afterAll(removeTmpDirs);
 
 function cases(): [string, ClassProbs][] {
   const neverPredicted = noisyProbs(2, 300, 4, 0.1);
@@ -196,6 +201,25 @@ describe.skipIf(!hasPython())("confident learning against cleanlab 2.9.0", () =>
         probs: { classes: ["c0", "c1"], rows: Array.from(values<number[]>(ds.samples, "model_probs")) },
       }),
     ).toThrow(/labelled "c\d", not one of the 2 classes/);
+  });
+
+  it("reads a model's probabilities from a CSV file by sample id, in any row order", () => {
+    const [, input] = all[0];
+    const K = input.classes;
+    const header = ["id", ...Array.from({ length: K }, (_, k) => `c${k}`)].join(",");
+    const lines = Array.from(input.labels, (_, i) =>
+      [`s${i}`, ...Array.from(input.probs.subarray(i * K, (i + 1) * K), (p) => p.toPrecision(17))].join(","),
+    );
+    const file = path.join(tmpDir("probs-csv"), "probs.csv");
+    fs.writeFileSync(file, [header, ...lines.reverse()].join("\n"));
+    const fromField = labelIssues(datasetOf(input), { probs: "model" });
+    const fromCsv = labelIssues(datasetOf(input), { probs: { csv: file } });
+    expect(fromCsv.issues.objects()).toEqual(fromField.issues.objects());
+
+    fs.writeFileSync(file, [header, lines[0], "nobody," + lines[1].split(",").slice(1).join(",")].join("\n"));
+    expect(() => labelIssues(datasetOf(input), { probs: { csv: file } })).toThrow(/"nobody" is not a sample id/);
+    fs.writeFileSync(file, [header, lines[0].replace(/,[^,]+$/, ",high")].join("\n"));
+    expect(() => labelIssues(datasetOf(input), { probs: { csv: file } })).toThrow(/"high" for c9 is not a number/);
   });
 
   it("rounds halves to the even neighbour, as numpy does", () => {

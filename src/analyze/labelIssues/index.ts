@@ -28,15 +28,20 @@ import {
   type FilterOptions,
 } from "./filter";
 import { labelHealth } from "./health";
+import { probsFromCsv } from "./probsCsv";
 import { labelQualityScores, SCORE_METHODS, type ScoreMethod } from "./scores";
 import { FLOAT_TOLERANCE, type ClassProbs } from "./thresholds";
 
 export interface LabelIssueOptions extends FilterOptions {
   /**
    * The predicted probabilities: the name of a classification field that has them (its
-   * `<name>_probs` column, in the order of its classes), or rows in sample order with their classes.
+   * `<name>_probs` column, in the order of its classes), rows in sample order with their classes
+   * (what crossValProbs returns), or a CSV file of a sample id column and one column per class.
    */
-  probs: string | { classes: string[]; rows: ArrayLike<ArrayLike<number> | null | undefined> };
+  probs:
+    | string
+    | { classes: string[]; rows: ArrayLike<ArrayLike<number> | null | undefined> }
+    | { csv: string; idColumn?: string };
   /** The classification field whose labels are checked (default: ground_truth, else the only ground-truth field). */
   labelField?: string;
   /** Score that ranks the issues and fills `label_quality` (default "self_confidence"). */
@@ -193,11 +198,12 @@ function probabilities(
   ds: Dataset,
   probs: LabelIssueOptions["probs"],
 ): { name: string; classes: string[]; rows: ArrayLike<ArrayLike<number> | null | undefined> } {
+  if (typeof probs === "object" && probs && "csv" in probs) return probsFromCsv(ds, probs.csv, probs.idColumn);
   if (typeof probs !== "string") {
     if (!probs || !Array.isArray(probs.classes) || probs.rows?.length !== ds.count()) {
       throw new BlindspotError({
         place: `${PLACE}: probs`,
-        message: `probs must be a field name or { classes, rows } with one row per sample (${ds.count()})`,
+        message: `probs must be a field name, { csv } or { classes, rows } with one row per sample (${ds.count()})`,
         hint: 'pass the prediction field, e.g. { probs: "model" }, or the rows crossValProbs returns',
       });
     }
