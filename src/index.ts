@@ -99,6 +99,15 @@ export {
 export { crossValProbs, type CrossValOptions, type CrossValProbs } from "./analyze/crossValProbs";
 export { labelIssues, type LabelIssues, type LabelIssueOptions, type LabelIssuesSummary } from "./analyze/labelIssues";
 export { FILTERS as LABEL_ISSUE_FILTERS, type FilterBy } from "./analyze/labelIssues/filter";
+export {
+  boxLabelIssues,
+  BOX_ISSUE_TYPES,
+  type BoxIssueType,
+  type BoxLabelIssues,
+  type BoxLabelIssueOptions,
+  type BoxLabelIssuesSummary,
+} from "./analyze/boxIssues";
+export { plantBoxErrors, type BoxErrorOptions, type PlantedBoxErrors } from "./plant/boxErrors";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
 export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";

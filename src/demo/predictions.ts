@@ -6,8 +6,10 @@ import { CLASSES, type Box, type ClassName, type Prediction, type SamplePlan } f
 export const MODEL = {
   subgroup: { field: "camera" as const, value: "cam_e" },
   recall: { subgroup: 0.5, others: 0.92 },
-  /** Box noise, as a fraction of the box size. */
-  jitter: { subgroup: 0.16, others: 0.04 },
+  /** Box noise, as a fraction of the box size; `planted`: on the objects behind planted label errors. */
+  jitter: { subgroup: 0.16, others: 0.04, planted: 0.02 },
+  /** Confidence on the objects behind planted label errors: clear objects a good detector is sure of. */
+  plantedConfidence: { min: 0.955, max: 0.999 },
   smallBoxRecallFactor: 0.75,
   falsePositivesPerImage: 0.3,
   confusionRate: 0.03,
@@ -22,7 +24,11 @@ const CONFUSED: Partial<Record<ClassName, ClassName>> = {
   dog: "person",
 };
 
-/** Predictions for one sample; planted label errors are always detected so they can be found. */
+/**
+ * Predictions for one sample. The objects behind planted label errors are always detected, surely
+ * and tightly, so that a label-error analysis has the evidence to find them; they draw the same
+ * random numbers as any other object, so planting leaves the rest of the demo as it is.
+ */
 export function predict(p: SamplePlan, rng: Rng, width: number, height: number): Prediction[] {
   const weak = p.context[MODEL.subgroup.field] === MODEL.subgroup.value;
   const forced = new Set<number>(p.gt.filter((g) => g.planted).map((g) => g.object));
@@ -38,13 +44,16 @@ export function predict(p: SamplePlan, rng: Rng, width: number, height: number):
     const hit = forced.has(i) || rng.chance(small ? recall * MODEL.smallBoxRecallFactor : recall);
     if (!hit) return;
     let label = o.label;
-    let confidence = 0.55 + 0.44 * Math.sqrt(rng.float());
-    if (weak) confidence *= 0.85;
+    const draw = Math.sqrt(rng.float());
+    const sure = MODEL.plantedConfidence;
+    let confidence = forced.has(i) ? sure.min + (sure.max - sure.min) * draw : 0.55 + 0.44 * draw;
+    if (weak && !forced.has(i)) confidence *= 0.85;
     if (!forced.has(i) && CONFUSED[label] && rng.chance(MODEL.confusionRate)) {
       label = CONFUSED[label]!;
       confidence = rng.range(0.35, 0.7);
     }
-    out.push({ ...jittered(o, jitter, rng, width, height), label, confidence: round3(confidence), object: i });
+    const spread = forced.has(i) ? MODEL.jitter.planted : jitter;
+    out.push({ ...jittered(o, spread, rng, width, height), label, confidence: round3(confidence), object: i });
   });
   const fps = rng.chance(MODEL.falsePositivesPerImage) ? 1 + (rng.chance(0.2) ? 1 : 0) : 0;
   for (let k = 0; k < fps; k++)
