@@ -15,6 +15,8 @@ export type { EvaluationViewOptions } from "./show/evaluation";
 export * from "./plot";
 export { progress, type Progress, type ProgressOptions } from "./progress";
 export { selection } from "./selection";
+// The notebook's applyCorrections also takes { from: "review" }: it shadows the engine's.
+export { reviewDecisions, applyCorrections } from "./review";
 export { linkGroup } from "./linkGroup";
 export { display, LiveDisplay, type MimeData } from "./display/display";
 export { setDisplaySink } from "./display/sink";

@@ -120,6 +120,9 @@ export interface LabelField {
  *   row int32 (index into `samples`), field string, label string, x, y, w, h float32 (fractions
  *   of the image's width and height, top-left origin), confidence float32 (NaN for none),
  *   outcome string|null ("tp", "fp", "fn" when evaluated), crowd bool.
+ *   (Added, still v1.) issue string|null (the label issue found on the box: "overlooked", "swap",
+ *   "badloc") and fix int32 (the id of the prediction suggested as its correction, -1 for none),
+ *   when the dataset has label-issue fields; an older renderer ignores them.
  *   (Added, still v1: id int32, the object's id in the dataset, when the dataset has one.)
  *   x, y, w, h are NaN when the image size is unknown (such boxes cannot be drawn). Within a
  *   file, rows are in ascending order and each row's boxes keep the dataset's order.
@@ -351,6 +354,72 @@ export function selectionFileName(group: string): string {
 /** Path of a group's selection file, relative to the notebook. */
 export function selectionPath(group: string): string {
   return `${ARTIFACTS_DIR}/selections/${selectionFileName(group)}`;
+}
+
+/**
+ * A person's decisions on suggested label corrections, made in the large view of a grid and
+ * written by the extension through the Jupyter contents API (which replaces the file whole, so a
+ * crash leaves the old or the new one); read by the kernel's `reviewDecisions`. One entry per
+ * reviewed thing, the latest decision: `object:<id>` for a flagged box (the prediction's id for an
+ * overlooked one), `sample:<id>` for a sample's flagged class.
+ */
+export interface ReviewFile {
+  version: 1;
+  group: string;
+  dataset: string | null;
+  decisions: Record<string, ReviewEntry>;
+}
+
+export interface ReviewEntry {
+  decision: "accept" | "reject";
+  /** The issue as the large view showed it: overlooked, swap, badloc (boxes) or label (a sample's class). */
+  issue: string;
+  /** ISO time of the decision. */
+  at: string;
+}
+
+export const REVIEW_DECISIONS = ["accept", "reject"] as const;
+
+/** A review file's text as read: the file, or what is wrong with it. */
+export type ReviewRead = { file: ReviewFile; problem?: undefined } | { file?: undefined; problem: string };
+
+/** Reads a review file: the one check of this contract, for both sides. */
+export function readReviewFile(text: string): ReviewRead {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    return { problem: `is not valid JSON (${(err as Error).message})` };
+  }
+  const f = (typeof v === "object" && v !== null ? v : {}) as { [key in keyof ReviewFile]?: unknown };
+  if (f.version !== 1) return { problem: `is not a review file of version 1 (version ${JSON.stringify(f.version)})` };
+  if (typeof f.group !== "string") return { problem: '"group" is not a text' };
+  if (typeof f.decisions !== "object" || f.decisions === null || Array.isArray(f.decisions)) {
+    return { problem: '"decisions" is not an object of entries' };
+  }
+  for (const [key, e] of Object.entries(f.decisions as Record<string, unknown>)) {
+    const entry = (typeof e === "object" && e !== null ? e : {}) as { [k in keyof ReviewEntry]?: unknown };
+    if (!/^(object|sample):./.test(key))
+      return { problem: `decision key ${JSON.stringify(key)} is not object:<id> or sample:<id>` };
+    if (!REVIEW_DECISIONS.includes(entry.decision as ReviewEntry["decision"])) {
+      return { problem: `the decision on ${key} is ${JSON.stringify(entry.decision)}, not "accept" or "reject"` };
+    }
+    if (typeof entry.issue !== "string" || typeof entry.at !== "string") {
+      return { problem: `the decision on ${key} lacks its issue or time` };
+    }
+  }
+  const file: ReviewFile = {
+    version: 1,
+    group: f.group,
+    dataset: typeof f.dataset === "string" ? f.dataset : null,
+    decisions: f.decisions as Record<string, ReviewEntry>,
+  };
+  return { file };
+}
+
+/** Path of a group's review file, relative to the notebook. */
+export function reviewPath(group: string): string {
+  return `${ARTIFACTS_DIR}/reviews/${selectionFileName(group)}`;
 }
 
 /** A bundle's JSON as the renderer receives it; anything else is refused with this message. */

@@ -107,6 +107,12 @@ export {
   type BoxLabelIssueOptions,
   type BoxLabelIssuesSummary,
 } from "./analyze/boxIssues";
+export {
+  applyCorrections,
+  type CorrectionOptions,
+  type Corrections,
+  type ReviewDecision,
+} from "./analyze/review/applyCorrections";
 export { plantBoxErrors, type BoxErrorOptions, type PlantedBoxErrors } from "./plant/boxErrors";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";

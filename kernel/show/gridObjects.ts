@@ -119,6 +119,9 @@ interface ObjectColumns {
   confidence: ArrayLike<number | null> | null;
   iscrowd: ArrayLike<number | boolean | null> | null;
   id: ArrayLike<number> | null;
+  /** Label issues (boxLabelIssues): the type and the suggested correction's object id. */
+  issue: Categories | null;
+  fix: ArrayLike<number | null> | null;
 }
 
 /** Text columns are coded once for the whole table; each file gathers codes, not strings. */
@@ -126,6 +129,7 @@ function objectColumns(t: ColumnTable): ObjectColumns {
   const has = new Set(t.columnNames());
   const optional = <T>(name: string) => (has.has(name) ? values<T>(t, name) : null);
   const outcome = optional<string | null>("outcome");
+  const issue = optional<string | null>("label_issue_type");
   return {
     field: encodeCategories(values(t, "field")),
     label: encodeCategories(values(t, "label")),
@@ -137,6 +141,8 @@ function objectColumns(t: ColumnTable): ObjectColumns {
     confidence: optional("confidence"),
     iscrowd: optional("iscrowd"),
     id: optional("id"),
+    issue: issue && encodeCategories(issue),
+    fix: optional("label_issue_fix"),
   };
 }
 
@@ -153,6 +159,8 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
     outcome = new Int32Array(m).fill(-1);
   const crowd = new Uint8Array(m);
   const id = c.id && new Int32Array(m);
+  const issue = c.issue && new Int32Array(m),
+    fix = c.issue && new Int32Array(m);
   for (let j = 0; j < m; j++) {
     const i = order[j];
     const r = objectRow[i];
@@ -171,6 +179,10 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
     if (c.outcome) outcome[j] = c.outcome.codes[i];
     crowd[j] = c.iscrowd?.[i] ? 1 : 0;
     if (id) id[j] = c.id![i];
+    if (issue && fix) {
+      issue[j] = c.issue!.codes[i];
+      fix[j] = c.fix?.[i] ?? -1;
+    }
   }
   return encodeArrow({
     row: typedColumn(row),
@@ -184,5 +196,6 @@ function encodeChunk(order: Int32Array, objectRow: Int32Array, c: ObjectColumns,
     outcome: dictionaryColumn({ codes: outcome, names: c.outcome?.names ?? [] }),
     crowd: boolColumn(crowd),
     ...(id && { id: typedColumn(id) }),
+    ...(issue && fix && { issue: dictionaryColumn({ codes: issue, names: c.issue!.names }), fix: typedColumn(fix) }),
   });
 }

@@ -27,12 +27,18 @@ export class SelectionStore {
   }
 
   private async read(path: string): Promise<SelectionFile | null> {
+    const text = await this.loadText(path);
+    return text === null ? null : (readSelectionFile(text).file ?? null);
+  }
+
+  /** The text of a small file beside the notebook, or null when there is none. */
+  async loadText(path: string): Promise<string | null> {
     // Listing the folders first avoids a 404 (and a console error) for each group never selected.
     const folder = PathExt.dirname(path);
     if (!(await this.listed(PathExt.dirname(folder), PathExt.basename(folder)))) return null;
     if (!(await this.listed(folder, PathExt.basename(path)))) return null;
     const model = await this.contents.get(path, { type: "file", format: "text", content: true });
-    return typeof model.content === "string" ? (readSelectionFile(model.content).file ?? null) : null;
+    return typeof model.content === "string" ? model.content : null;
   }
 
   private async listed(folder: string, name: string): Promise<boolean> {

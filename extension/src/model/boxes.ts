@@ -79,10 +79,18 @@ export function boxStyle(box: Box, role: LabelField["role"] | undefined, scores 
   let detail = text;
   if (box.outcome) detail += ` ${box.outcome.toUpperCase()}`;
   if (box.crowd) detail += " (crowd)";
+  if (box.issue) detail += ` [${box.issue}]`;
+  if (box.suggested) {
+    // The suggested correction of a label issue: its own colour and line, whatever its label.
+    return { color: SUGGESTED_COLOR, dash: DASH.dotted, width: 3, text: `fix: ${text}`, detail: `fix: ${detail}` };
+  }
   const missed = box.outcome === "fn";
   const dash = missed ? DASH.dotted : prediction || box.outcome === "fp" ? DASH.dashed : DASH.solid;
-  return { color, dash, width: missed ? 3 : 2, text, detail };
+  return { color, dash, width: missed || box.issue ? 3 : 2, text, detail };
 }
+
+/** Okabe-Ito's reddish purple: apart from the outcome colours under colour-vision deficiencies. */
+export const SUGGESTED_COLOR = "#cc79a7";
 
 /** Black or white, whichever reads better on a background colour (WCAG relative luminance). */
 export function textColorOn(background: string): string {

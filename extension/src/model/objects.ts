@@ -18,6 +18,12 @@ export interface Box {
   crowd: boolean;
   /** The object's id in the dataset (protocol: optional `id` column), null when not given. */
   id?: number | null;
+  /** The label issue found on the box (overlooked, swap, badloc), null for none. */
+  issue?: string | null;
+  /** The id of the prediction suggested as the box's correction, null for none. */
+  fix?: number | null;
+  /** Set by the large view on the prediction that another box's issue suggests as its correction. */
+  suggested?: boolean;
 }
 
 /** Start of each row's objects in `order` (`offsets[r]..offsets[r+1]`), by counting sort. */
@@ -71,6 +77,8 @@ export class ObjectChunk {
     const outcome = c.get("outcome");
     const crowd = c.get("crowd");
     const id = c.get("id");
+    const issue = c.get("issue"),
+      fix = c.get("fix");
     const out: Box[] = [];
     for (let k = this.offsets[r]; k < this.offsets[r + 1]; k++) {
       const i = this.order[k];
@@ -87,6 +95,8 @@ export class ObjectChunk {
         outcome: outcome ? text(outcome.at(i)) : null,
         crowd: crowd ? crowd.at(i) === true : false,
         id: id ? num(id.at(i)) : null,
+        issue: issue ? text(issue.at(i)) : null,
+        fix: fix && num(fix.at(i)) >= 0 ? num(fix.at(i)) : null,
       });
     }
     return out;

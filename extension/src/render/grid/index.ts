@@ -3,8 +3,9 @@
  * samples file, then wires the toolbar, side panel, virtual tiles and gestures to the link group
  * and to tag events.
  */
-import type { GridBundle, PatchesBundle, TagEvent } from "../../../../kernel/protocol";
+import { type GridBundle, type PatchesBundle, reviewPath, type TagEvent } from "../../../../kernel/protocol";
 import { type Artifacts, columnsOf } from "../../io/artifacts";
+import { ReviewStore } from "../../io/reviews";
 import type { GroupState, LinkBus } from "../../model/bus";
 import { countLine, formatCount, formatValue } from "../../model/format";
 import { type Arranged, Grouping } from "../../model/groups";
@@ -57,7 +58,18 @@ export class GridRenderer extends BlindspotRenderer<GridBundle | PatchesBundle> 
         ? new CropRequests(this.ctx, artifacts, bundle, () => grid?.rowsOnScreen() ?? [])
         : null;
     if (crops) scope.add(() => crops.dispose());
-    grid = new GridView(root, bus, bundle, table, artifacts, key, scope, firstPaint, crops);
+    // Decisions on label issues, for the large view of a grid of samples.
+    const review =
+      bundle.kind === "grid"
+        ? await ReviewStore.open(
+            this.ctx.selections,
+            await artifacts.serverPath(reviewPath(bundle.group)),
+            bundle.group,
+            bundle.dataset,
+          )
+        : null;
+    scope.check();
+    grid = new GridView(root, bus, bundle, table, artifacts, key, scope, firstPaint, crops, review);
     onTags = (e) => grid.applyTags(e);
     early.forEach(onTags);
   }
@@ -104,6 +116,7 @@ class GridView {
     private readonly scope: RenderScope,
     firstPaint: () => void,
     private readonly crops: CropRequests | null,
+    private readonly review: ReviewStore | null,
   ) {
     this.objects = bundle.objects
       ? new ObjectsStore(bundle.objects, artifacts, scope.signal, (chunk, error) => {
@@ -359,6 +372,7 @@ class GridView {
         count: () => this.view.length,
         rowAt: (i) => this.view[i],
         shown: (i) => this.tiles.reveal(i),
+        review: this.review,
       },
       index,
       () => this.closeModal(),

@@ -3,7 +3,8 @@
  * original through the server extension), with wheel zoom about the pointer, drag to pan and a
  * reset; its boxes mapped from image pixels at any zoom; its fields, internal ones on request.
  * Arrow keys step through the grid's current order; Escape, the close button or a click beside
- * the dialog closes it.
+ * the dialog closes it. A sample with label issues (boxLabelIssues, labelIssues) lists them with
+ * their suggested corrections, drawn in their own style, to accept (A) or reject (R).
  */
 import type { GridBundle } from "../../../../kernel/protocol";
 import { boxStyle } from "../../model/boxes";
@@ -11,11 +12,13 @@ import { formatValue } from "../../model/format";
 import { isInternalField } from "../../model/internalFields";
 import { shownBoxes } from "../../model/labelSettings";
 import type { Box } from "../../model/objects";
+import { markSuggestions, reviewItems, type ReviewItem } from "../../model/review";
 import type { SampleTable } from "../../model/samples";
 import { TAGS } from "../../model/samples";
 import { fitView, naturalView, panBy, wheelFactor, zoomAt, type ZoomView } from "../../model/zoom";
 import type { Artifacts } from "../../io/artifacts";
 import { fetchFullImage } from "../../io/images";
+import type { ReviewStore } from "../../io/reviews";
 import { clearBoxes, drawBoxes } from "../boxes";
 import { frameThrottle, h, listen, s } from "../dom";
 import type { ObjectsStore } from "./objects";
@@ -34,6 +37,8 @@ export interface ModalSource {
   shown(index: number): void;
   /** Patches grids: the object id of the box to highlight at a display index. */
   highlight?(index: number): number | null;
+  /** Where decisions on suggested label corrections go (grids of samples). */
+  review?: ReviewStore | null;
 }
 
 /** Label font size in the large view, in pixels. */
@@ -65,6 +70,8 @@ export class SampleModal {
   private objectUrl: string | null = null;
   /** Object id of the box to emphasise (patches grids), else null. */
   private highlight: number | null = null;
+  /** The label issues offered for review on the current sample. */
+  private items: ReviewItem[] = [];
 
   constructor(
     private readonly src: ModalSource,
@@ -123,6 +130,8 @@ export class SampleModal {
           else if (e.key === "-") this.zoomBy(1 / ZOOM_STEP);
           else if (e.key === "0") this.reset();
           else if (e.key === "1") this.natural();
+          else if ((e.key === "a" || e.key === "r") && this.items.length)
+            this.decideNext(e.key === "a" ? "accept" : "reject");
           else return;
           e.preventDefault();
           e.stopPropagation();
@@ -309,7 +318,7 @@ export class SampleModal {
     this.img.style.transform = `translate(${dx}px, ${dy}px) scale(${scale})`;
     const [vw, vh] = this.viewportSize();
     const { painter } = this.src;
-    drawBoxes(this.svg, shownBoxes(this.boxes ?? [], painter.labels), {
+    drawBoxes(this.svg, shownBoxes(markSuggestions(this.boxes ?? []), painter.labels), {
       imageWidth: w,
       imageHeight: hgt,
       frameWidth: vw,
@@ -350,9 +359,64 @@ export class SampleModal {
       parts.push(toggle);
     }
     if (boxes === null && this.src.objects) parts.push(h("div", { class: "bs-empty", text: "loading boxes…" }));
+    this.items = this.src.review && (boxes || !this.src.objects) ? this.reviewItemsOf(row, boxes ?? []) : [];
+    if (this.items.length) parts.push(this.reviewPanel());
     const drawn = boxes && shownBoxes(boxes, this.src.painter.labels);
     if (drawn?.length) parts.push(this.boxTable(drawn, boxes!.length));
     this.details.replaceChildren(...parts);
+  }
+
+  private reviewItemsOf(row: number, boxes: Box[]): ReviewItem[] {
+    const { table } = this.src;
+    const flagged = table.text("label_issue", row) === "true";
+    const suggested = table.has("suggested_label") ? table.text("suggested_label", row) : null;
+    return reviewItems(boxes, { id: table.id(row), flagged, suggested });
+  }
+
+  /** The label issues of the sample, each with its decision and the buttons to make it. */
+  private reviewPanel(): HTMLElement {
+    const review = this.src.review!;
+    const rows = this.items.map((item) => {
+      const decided = review.decision(item.key)?.decision ?? null;
+      const button = (decision: "accept" | "reject", text: string) => {
+        const b = h("button", {
+          class: "bs-button",
+          text,
+          attrs: { type: "button", "data-blindspot": decision, "aria-pressed": String(decided === decision) },
+        });
+        b.addEventListener("click", () => this.decide(item, decision));
+        return b;
+      };
+      return h("tr", { attrs: { "data-key": item.key, "data-decision": decided ?? "none" } }, [
+        h("td", { text: item.issue }),
+        h("td", { text: item.text }),
+        h("td", { text: decided ? `${decided}ed` : "—" }),
+        h("td", {}, [button("accept", "Accept (A)"), button("reject", "Reject (R)")]),
+      ]);
+    });
+    const note = review.problem
+      ? [h("div", { class: "bs-empty", text: `decisions are not saved: ${review.problem}` })]
+      : [];
+    return h("div", { class: "bs-review", attrs: { "data-blindspot": "review" } }, [
+      h("div", { class: "bs-review-head", text: "Label issues: accept or reject each suggestion" }),
+      h("table", { class: "bs-objects" }, [h("tbody", {}, rows)]),
+      ...note,
+    ]);
+  }
+
+  /** A or R: decides the first issue not decided yet (or the last one, to change it). */
+  private decideNext(decision: "accept" | "reject"): void {
+    const review = this.src.review!;
+    const item = this.items.find((i) => !review.decision(i.key)) ?? this.items[this.items.length - 1];
+    this.decide(item, decision);
+  }
+
+  private decide(item: ReviewItem, decision: "accept" | "reject"): void {
+    const review = this.src.review!;
+    void review
+      .decide(item.key, decision, item.issue)
+      .catch((e: unknown) => this.setNote(`decision not saved: ${message(e)}`));
+    this.renderDetails(this.row, this.boxes);
   }
 
   private boxTable(boxes: Box[], total: number): HTMLElement {
