@@ -113,6 +113,7 @@ export {
   type Corrections,
   type ReviewDecision,
 } from "./analyze/review/applyCorrections";
+export { exportLabelIssues, type ExportIssuesOptions, type ExportedIssues } from "./analyze/review/exportIssues";
 export { plantBoxErrors, type BoxErrorOptions, type PlantedBoxErrors } from "./plant/boxErrors";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
