@@ -150,6 +150,22 @@ describe("box label issues on a hand-made scene", () => {
     expect(Array.from(types).filter((t) => t !== null)).toHaveLength(3);
   });
 
+  it("records images whose labels no prediction can check", () => {
+    const b = new DatasetBuilder("unchecked", "/nowhere");
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.declareField({ name: "model", kind: "detections", predicted: true });
+    b.category("car");
+    for (const id of ["a", "b"]) {
+      b.addSample({ id, filepath: `${id}.jpg` });
+      b.addObject({ sampleId: id, field: "ground_truth", label: "car", x: 0, y: 0, w: 5, h: 5 });
+    }
+    b.addObject({ sampleId: "a", field: "model", label: "car", x: 0, y: 0, w: 5, h: 5, confidence: 0.9 });
+    const result = boxLabelIssues(b.build(), { predictions: "model" });
+    expect(result.summary.warnings).toEqual([
+      "1 images with labels have no box of model: nothing can confirm or question their labels, so they score 1",
+    ]);
+  });
+
   it("refuses confidences above 1 and weights that do not sum to 1, naming them", () => {
     const b = new DatasetBuilder("bad", "/nowhere");
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
