@@ -12,14 +12,11 @@ const f32 = Math.fround;
  * flagged by comparing its score with one of them, so they are rounded here as there.
  */
 export function classAp(boxes: ImageBoxes): Float32Array {
-  const K = boxes.classes.length;
-  const out = new Float32Array(K);
+  const out = new Float32Array(boxes.classes.length);
   const ious = iouThresholds();
-  for (let c = 0; c < K; c++) {
-    const matches = classMatches(boxes, c);
-    const aps = ious.map((t) => f32(averagePrecision(matches, t)));
-    out[c] = mean32(aps);
-  }
+  classMatches(boxes).forEach((matches, c) => {
+    out[c] = mean32(ious.map((t) => f32(averagePrecision(matches, t))));
+  });
   return out;
 }
 
@@ -39,65 +36,90 @@ function mean32(a: number[]): number {
 
 /** One class's predictions with what each would match, independent of the IoU threshold. */
 interface ClassMatches {
-  /** Per image: predictions of the class at `predFrom[i] .. predFrom[i + 1]` of the arrays below. */
-  predFrom: number[];
-  score: number[];
-  /** Best IoU with a label of the class in the image, and that label's index within the image (-1: none). */
-  bestIou: number[];
-  bestLabel: number[];
-  labelsPerImage: number[];
+  /** Prediction indices in the order the greedy matcher visits them: image by image, most confident first. */
+  claimOrder: Int32Array;
+  /** Prediction indices by score, most confident first (ties in image order). */
+  ranked: Int32Array;
+  /** Per prediction (index into the class's lists): best IoU with a label of the class in its image, and that label (-1: none). */
+  bestIou: Float64Array;
+  bestLabel: Int32Array;
   labels: number;
 }
 
-function classMatches(boxes: ImageBoxes, c: number): ClassMatches {
+/** Box indices grouped by class (each class's in their order: image by image). */
+function byClass(cls: Int32Array, K: number): { start: Int32Array; order: Int32Array } {
+  const start = new Int32Array(K + 1);
+  for (const c of cls) start[c + 1]++;
+  for (let c = 0; c < K; c++) start[c + 1] += start[c];
+  const next = start.slice(0, K);
+  const order = new Int32Array(cls.length);
+  cls.forEach((c, j) => (order[next[c]++] = j));
+  return { start, order };
+}
+
+/** The image of each box of a side (start: each image's first box). */
+function imageOf(start: Int32Array): Int32Array {
+  const out = new Int32Array(start[start.length - 1]);
+  for (let i = 0; i + 1 < start.length; i++) out.fill(i, start[i], start[i + 1]);
+  return out;
+}
+
+function classMatches(boxes: ImageBoxes): ClassMatches[] {
   const { labels, predictions } = boxes;
-  const m: ClassMatches = { predFrom: [0], score: [], bestIou: [], bestLabel: [], labelsPerImage: [], labels: 0 };
-  for (let i = 0; i < boxes.sampleRows.length; i++) {
-    const own: number[] = [];
-    for (let a = labels.start[i]; a < labels.start[i + 1]; a++) if (labels.cls[a] === c) own.push(a);
-    m.labelsPerImage.push(own.length);
-    m.labels += own.length;
-    for (let b = predictions.start[i]; b < predictions.start[i + 1]; b++) {
-      if (predictions.cls[b] !== c) continue;
+  const K = boxes.classes.length;
+  const labelGroups = byClass(labels.cls, K),
+    predGroups = byClass(predictions.cls, K);
+  const labelImage = imageOf(labels.start),
+    predImage = imageOf(predictions.start);
+  const score = predictions.prob;
+  return Array.from({ length: K }, (_, c) => {
+    const L = labelGroups.order.subarray(labelGroups.start[c], labelGroups.start[c + 1]);
+    const P = predGroups.order.subarray(predGroups.start[c], predGroups.start[c + 1]);
+    const n = P.length;
+    const bestIou = new Float64Array(n),
+      bestLabel = new Int32Array(n);
+    let from = 0;
+    for (let j = 0; j < n; j++) {
+      const b = P[j],
+        image = predImage[b];
+      while (from < L.length && labelImage[L[from]] < image) from++;
       let best = -Infinity,
         at = -1;
-      own.forEach((a, j) => {
-        const o = boxIou(predictions.corners, b * 4, labels.corners, a * 4);
+      for (let q = from; q < L.length && labelImage[L[q]] === image; q++) {
+        const o = boxIou(predictions.corners, b * 4, labels.corners, L[q] * 4);
         if (o > best) {
           best = o;
-          at = j;
+          at = q;
         }
-      });
-      m.score.push(predictions.prob[b]);
-      m.bestIou.push(best);
-      m.bestLabel.push(at);
+      }
+      bestIou[j] = best;
+      bestLabel[j] = at;
     }
-    m.predFrom.push(m.score.length);
-  }
-  return m;
+    const byScore = (a: number, b: number) => score[P[b]] - score[P[a]] || a - b;
+    const ranked = Int32Array.from({ length: n }, (_, j) => j).sort(byScore);
+    const claimOrder = Int32Array.from({ length: n }, (_, j) => j).sort(
+      (a, b) => predImage[P[a]] - predImage[P[b]] || byScore(a, b),
+    );
+    return { claimOrder, ranked, bestIou, bestLabel, labels: L.length };
+  });
 }
 
 function averagePrecision(m: ClassMatches, iouThreshold: number): number {
-  const n = m.score.length;
-  const tp = new Uint8Array(n);
-  const byScore = (from: number, to: number) =>
-    Array.from({ length: to - from }, (_, j) => from + j).sort((a, b) => m.score[b] - m.score[a]);
+  const tp = new Uint8Array(m.ranked.length);
   // Within an image, the most confident prediction claims a label first; a claimed label makes the rest false.
-  for (let i = 0; i + 1 < m.predFrom.length; i++) {
-    if (m.labelsPerImage[i] === 0) continue;
-    const covered = new Uint8Array(m.labelsPerImage[i]);
-    for (const j of byScore(m.predFrom[i], m.predFrom[i + 1])) {
-      if (m.bestIou[j] >= iouThreshold && !covered[m.bestLabel[j]]) {
-        covered[m.bestLabel[j]] = 1;
-        tp[j] = 1;
-      }
+  const covered = new Uint8Array(m.labels);
+  for (const j of m.claimOrder) {
+    const label = m.bestLabel[j];
+    if (label >= 0 && m.bestIou[j] >= iouThreshold && !covered[label]) {
+      covered[label] = 1;
+      tp[j] = 1;
     }
   }
   // Precision (float32, as cleanlab keeps it) and recall down the whole ranking, then the area under the envelope.
   const recall = [0],
     precision = [0];
   let hits = 0;
-  byScore(0, n).forEach((j, rank) => {
+  m.ranked.forEach((j, rank) => {
     hits += tp[j];
     recall.push(hits / Math.max(m.labels, EPS32));
     precision.push(f32(hits / (rank + 1)));
