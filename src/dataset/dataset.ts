@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { BlindspotError, type Problem } from "../errors";
 import { resolveImagePath } from "../io/paths";
-import type { Category, FieldInfo } from "./schema";
+import { SAMPLE_CORE_COLUMNS, type Category, type FieldInfo } from "./schema";
 import { View, type CountOptions, type Expr } from "./view";
 import { values } from "./columns";
 import { withSampleFields } from "./fields";
@@ -115,6 +115,34 @@ export class Dataset {
    */
   setFields(table: ColumnTable, options: { on?: string } = {}): this {
     this.samples = withSampleFields(this.samples, this.fields, table, options.on ?? "id");
+    return this;
+  }
+
+  /**
+   * Declares a sample column of class names (a scene type, a time of day) a classification label
+   * field, so that the label analyses (crossValProbs, labelIssues, classWeights, ...) take it as
+   * `labelField`. Its values stay where they are; null means no label.
+   */
+  asLabels(column: string): this {
+    if (!this.samples.columnNames().includes(column) || (SAMPLE_CORE_COLUMNS as readonly string[]).includes(column)) {
+      throw new BlindspotError({
+        place: `asLabels: ${column}`,
+        message: `no sample column ${JSON.stringify(column)} to take labels from`,
+        hint: 'name a metadata column of class names, e.g. ds.asLabels("scene")',
+      });
+    }
+    if (this.fields.some((f) => f.name === column)) return this;
+    const bad = Array.from(values<unknown>(this.samples, column)).find(
+      (v) => v !== null && v !== undefined && typeof v !== "string",
+    );
+    if (bad !== undefined) {
+      throw new BlindspotError({
+        place: `asLabels: ${column}`,
+        message: `the column holds ${JSON.stringify(bad)}, not a class name`,
+        hint: "labels are texts: derive a text column first (e.g. with arquero's derive)",
+      });
+    }
+    this.fields.push({ name: column, kind: "classification", predicted: false });
     return this;
   }
 

@@ -41,3 +41,17 @@ describe("setFields", () => {
     expect(ds.samples.columnNames()).not.toContain("s");
   });
 });
+
+describe("asLabels", () => {
+  it("declares a column of class names a classification field; refuses core, missing and non-text columns", () => {
+    const ds = threeSamples();
+    ds.setFields(aq.table({ id: ["a.jpg", "b.jpg"], scene: ["day", "night"], count: [1, 2] }));
+    ds.asLabels("scene").asLabels("scene");
+    expect(ds.fields).toEqual([{ name: "scene", kind: "classification", predicted: false }]);
+    expect(() => ds.asLabels("split")).toThrow(/no sample column "split"/);
+    expect(() => ds.asLabels("nope")).toThrow(BlindspotError);
+    expect(() => ds.asLabels("count")).toThrow(/holds 1, not a class name/);
+    // A label column is no longer overwritten by setFields.
+    expect(() => ds.setFields(aq.table({ id: ["a.jpg"], scene: ["dusk"] }))).toThrow(/scene/);
+  });
+});
