@@ -108,6 +108,12 @@ export {
   type BoxLabelIssuesSummary,
 } from "./analyze/boxIssues";
 export {
+  neighborIssues,
+  type NeighborIssues,
+  type NeighborIssueOptions,
+  type NeighborIssuesSummary,
+} from "./analyze/neighborIssues";
+export {
   applyCorrections,
   type CorrectionOptions,
   type Corrections,
