@@ -2,8 +2,6 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { crossValProbs } from "../../src/analyze/crossValProbs";
 import { labelIssues } from "../../src/analyze/labelIssues";
-import { FILTERS, findLabelIssues, rankedIssues } from "../../src/analyze/labelIssues/filter";
-import { labelQualityScores } from "../../src/analyze/labelIssues/scores";
 import { values } from "../../src/dataset/columns";
 import { computeEmbeddings, type Embeddings } from "../../src/embed/embed";
 import { pca } from "../../src/embed/project/pca";
@@ -11,7 +9,7 @@ import { load } from "../../src/formats/api";
 import { plantLabelFlips } from "../../src/plant/labelFlips";
 import { HAS_SHARED, SHARED, SKIP_MESSAGE, removeTmpDirs, tmpDir } from "../helpers/data";
 import { hasPython } from "../helpers/reference";
-import { cleanlab } from "./cleanlab";
+import { expectCleanlabIssues } from "./cleanlab";
 
 afterAll(removeTmpDirs);
 
@@ -47,25 +45,7 @@ describe.skipIf(!HAS_SHARED || !hasPython())(
         expect(cv.converged.every(Boolean)).toBe(true);
 
         const result = labelIssues(ds, { probs: cv });
-        const K = cv.classes.length;
-        const rows = cv.rows.flatMap((r, i) => (r ? [i] : []));
-        expect(rows.length).toBe(2062);
-        const label = values<string>(ds.samples, "ground_truth");
-        const input = {
-          labels: Int32Array.from(rows, (i) => cv.classes.indexOf(label[i])),
-          probs: Float64Array.from(rows.flatMap((i) => Array.from(cv.rows[i]!))),
-          classes: K,
-        };
-        const [ref] = cleanlab([input]);
-        for (const filterBy of FILTERS) {
-          const mask = findLabelIssues(input, { filterBy });
-          expect({ filterBy, issues: Array.from(mask.keys()).filter((i) => mask[i]) }).toEqual({
-            filterBy,
-            issues: ref.issues[filterBy],
-          });
-        }
-        const ranked = Array.from(rankedIssues(findLabelIssues(input), labelQualityScores(input, "self_confidence")));
-        expect(ranked).toEqual(ref.ranked.self_confidence);
+        expectCleanlabIssues(cv, values<string>(ds.samples, "ground_truth"), 2062);
 
         const ids = values<string>(ds.samples, "id");
         const files = values<string>(ds.samples, "filepath");
