@@ -23,3 +23,13 @@ describe.skipIf(!hasPython())("logistic regression against scikit-learn 1.7.2", 
     });
   });
 });
+
+describe("the WebAssembly kernel and the TypeScript loops", () => {
+  it("fit the same multinomial model (odd row and feature counts included)", () => {
+    for (const c of [blobs(5, 401, 33, 5, 1.2), blobs(6, 64, 7, 3, 0.8)]) {
+      const wasm = fitLogistic(c.X, c.y, c.classes, { gradientTolerance: 1e-10, valueTolerance: 0 });
+      const ts = fitLogistic(c.X, c.y, c.classes, { gradientTolerance: 1e-10, valueTolerance: 0, engine: "ts" });
+      expect(maxDiff(predictProbs(wasm, c.X), predictProbs(ts, c.X))).toBeLessThan(1e-7);
+    }
+  });
+});
