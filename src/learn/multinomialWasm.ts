@@ -33,7 +33,7 @@ export function multinomialWasm(
     y: layout.place(y.byteLength),
     W: layout.place(K * (dim + 1) * 8),
     grad: layout.place(K * (dim + 1) * 8),
-    z: layout.place(2 * K * 8),
+    z: layout.place(4 * K * 8),
   };
   k.reserve(layout.size);
   new Float64Array(k.memory.buffer, at.X, X.length).set(X);
