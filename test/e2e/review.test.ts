@@ -6,8 +6,8 @@ import { notebookSession } from "./notebookSession";
 
 /**
  * The label-issue review loop in a real JupyterLab with the tslab kernel, in headless Chromium: a
- * grid of the demo's images with box label issues, worst first; in the large view each flagged box
- * with its suggested correction drawn in its own style; two suggestions accepted and one rejected
+ * grid of the demo's images with box label issues, worst first, each flagged box named by its issue
+ * and its suggested correction drawn in its own style, on the tiles and in the large view; two suggestions accepted and one rejected
  * (a button, then the A and R keys, stepping with the arrow keys); a cell then reads exactly those
  * decisions, applyCorrections changes exactly the accepted labels, and the flagged images' CVAT
  * export comes back to the same boxes. Screenshots go to SCREENSHOTS.
@@ -41,6 +41,11 @@ describe("label-issue review in the large view", () => {
     expect(errors.join("\n")).not.toMatch(/Error|error TS/);
     const grid = session.nb.cellOf(SHOW).locator('[data-blindspot="grid"]');
     await grid.locator("[data-id] img").first().waitFor();
+    // The tiles already show each issue and, dotted in its own colour, the suggested fix.
+    await expect.poll(() => grid.locator('[data-blindspot="box"][stroke="#cc79a7"]').count()).toBeGreaterThan(0);
+    const tileLabels = await grid.locator("text.bs-box-label").allTextContents();
+    expect(tileLabels.some((t) => /\[(swap|badloc|overlooked)/.test(t))).toBe(true);
+    expect(tileLabels.some((t) => t.startsWith("fix:"))).toBe(true);
     await session.shot("01-issues-grid");
 
     const page = session.page;

@@ -79,7 +79,10 @@ export function boxStyle(box: Box, role: LabelField["role"] | undefined, scores 
   let detail = text;
   if (box.outcome) detail += ` ${box.outcome.toUpperCase()}`;
   if (box.crowd) detail += " (crowd)";
-  if (box.issue) detail += ` [${box.issue}]`;
+  if (box.issue) {
+    text += ` [${box.issue}]`;
+    detail += ` [${box.issue}]`;
+  }
   if (box.suggested) {
     // The suggested correction of a label issue: its own colour and line, whatever its label.
     return { color: SUGGESTED_COLOR, dash: DASH.dotted, width: 3, text: `fix: ${text}`, detail: `fix: ${detail}` };

@@ -3,6 +3,7 @@ import type { GridBundle, LabelField, PatchesBundle } from "../../../../kernel/p
 import { type Artifacts } from "../../io/artifacts";
 import { formatValue } from "../../model/format";
 import { type LabelSettings, SHOW_ALL_LABELS, shownBoxes } from "../../model/labelSettings";
+import { markSuggestions } from "../../model/review";
 import type { SampleTable } from "../../model/samples";
 import { TAGS } from "../../model/samples";
 import { clearBoxes, drawBoxes } from "../boxes";
@@ -155,7 +156,8 @@ export class TilePainter {
       clearBoxes(tile.svg);
       return;
     }
-    const drawn = drawBoxes(tile.svg, shownBoxes(chunk.boxes(row, this.visibleFields), this.labels), {
+    const boxes = markSuggestions(chunk.boxes(row, this.visibleFields));
+    const drawn = drawBoxes(tile.svg, shownBoxes(boxes, this.labels), {
       imageWidth: w,
       imageHeight: hgt,
       frameWidth: this.frame,
