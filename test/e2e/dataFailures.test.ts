@@ -1,46 +1,20 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { tmpDir } from "../helpers/data";
-import { executeNotebooks } from "./nbconvert";
 import { selectionOf, shownCount } from "./notebookPage";
 import { notebookSession } from "./notebookSession";
 
 /**
- * The data-failures notebook: executed by nbconvert with the real tslab kernel (no cell writes
- * to stderr, the planted "truck only at night" is the first finding printed), then in a real
- * JupyterLab in headless Chromium: the coverage heatmap draws, a click on the (truck, night)
+ * The data-failures notebook in a real JupyterLab in headless Chromium with the real tslab kernel:
+ * every cell runs and none writes to stderr, the planted "truck only at night" is the first
+ * finding printed, the coverage heatmap draws, a click on the (truck, night)
  * cell leaves exactly the samples with trucks in the grid below it, and the class weights and
  * resampling tables show. Screenshots go to SCREENSHOTS.
  */
 const NOTEBOOK = "data-failures.ipynb";
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/data-failures");
 const HEATMAP = "bs.plot.coverage(cov";
-
-interface Output {
-  output_type: string;
-  name?: string;
-  text?: string | string[];
-}
-
-describe("data-failures notebook executed by nbconvert", () => {
-  it("runs every cell without stderr; the first finding is the planted truck at night", () => {
-    const dir = tmpDir("nbconvert-data-failures");
-    fs.copyFileSync(path.resolve(__dirname, "../../notebooks", NOTEBOOK), path.join(dir, NOTEBOOK));
-    const [ran] = executeNotebooks<{ cells: { cell_type: string; outputs?: Output[] }[] }>(dir, ["data-failures"]);
-    const outputs = ran.cells.flatMap((c) => c.outputs ?? []);
-    const text = (o: Output) => (Array.isArray(o.text) ? o.text.join("") : (o.text ?? ""));
-    expect(outputs.filter((o) => o.output_type === "error")).toEqual([]);
-    expect(outputs.filter((o) => o.name === "stderr").map(text)).toEqual([]);
-    const printed = outputs.filter((o) => o.name === "stdout").map(text);
-    expect(printed.find((t) => t.includes("Cramer's V"))).toMatch(
-      /^truck: 100 % of its boxes at time_of_day night, night is \d+ % of all boxes/,
-    );
-    expect(printed.some((t) => t.includes('"format": "blindspot.class-weights"'))).toBe(true);
-  }, 600_000);
-});
 
 describe("data-failures notebook in JupyterLab", () => {
   const session = notebookSession(NOTEBOOK, SCREENSHOTS);
@@ -50,10 +24,14 @@ describe("data-failures notebook in JupyterLab", () => {
 
   it("runs every cell: findings, dependence table, heatmap, grid, weights and plan", async () => {
     await session.nb.runAll(600_000);
-    const errors = await session.page
-      .locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-      .allInnerTexts();
-    expect(errors.join("\n")).not.toMatch(/Error|error TS/);
+    const stream = (name: string) =>
+      session.page.locator(`.jp-OutputArea-output[data-mime-type='application/vnd.jupyter.${name}']`).allTextContents();
+    expect(await stream("stderr")).toEqual([]);
+    const printed = await stream("stdout");
+    expect(printed.find((t) => t.includes("Cramer's V"))).toMatch(
+      /^truck: 100 % of its boxes at time_of_day night, night is \d+ % of all boxes/,
+    );
+    expect(printed.some((t) => t.includes('"format": "blindspot.class-weights"'))).toBe(true);
     await cellOf("const cov = bs.coverage(").scrollIntoViewIfNeeded();
     await shot("01-findings");
     const dependence = cellOf("cov.dependence").locator('[data-blindspot="table"]');
