@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "test/.tmp/**"],
+    globalSetup: ["test/helpers/sharedCache.ts"],
     setupFiles: ["test/helpers/cleanup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -23,7 +23,7 @@ import { withProgress } from "../progress";
  * pass hands on the same inputs from its own decode (fromViews.ts). Every embedding is L2-normalised, so the dot
  * product of two rows is their cosine similarity (what k-NN, near-duplicates and projections use)
  * and images compare by the direction of their features, not by their overall strength.
- * Rows are cached by image content (see image/cache.ts) when `cacheRoot` is given, so a rerun
+ * Rows are cached by image content (see image/cache.ts) when `cacheRoot` or `$BLINDSPOT_CACHE` is set, so a rerun
  * computes only new or changed images. An image that cannot be read becomes a problem on its
  * sample, and the run goes on without it.
  */
@@ -48,7 +48,7 @@ export interface EmbedOptions extends Omit<LoadModelOptions, "signal"> {
   crops?: { field: string; context?: number };
   /** Images over this many pixels become problems (default decodeImage's, 100 million). */
   maxPixels?: number;
-  /** Result cache root (e.g. defaultCacheRoot(datasetDir)); absent or null: no cache. */
+  /** Result cache root (e.g. defaultCacheRoot(datasetDir)); absent: `$BLINDSPOT_CACHE` or none; null: none. */
   cacheRoot?: string | null;
   /** Called with (images done, total images) as batches finish. */
   onProgress?: (done: number, total: number) => void;
@@ -244,7 +244,7 @@ async function embedCrops(
   const dim = computation.width;
   const rows = new Float32Array(boxes.length * dim);
   const run: Run = { keys: boxes.map((b) => b.id), rows, problems: [], computed: 0, reused: 0 };
-  const cache = options.cacheRoot ? ResultCache.open({ ...computation, root: options.cacheRoot }) : undefined;
+  const cache = ResultCache.openAt(options.cacheRoot, computation);
 
   const load = async (i: number): Promise<LoadedCrops> => {
     const item = items[i];

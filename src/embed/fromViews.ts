@@ -32,7 +32,7 @@ export class EmbeddingsFromViews {
     this.files = Array.from(values<string>(ds.samples, "filepath"), (f) => ds.imagePath(f));
     this.rows = new Float32Array(this.ids.length * model.card.output.dim);
     this.taken = new Uint8Array(this.ids.length);
-    if (options.cacheRoot) this.cache = ResultCache.open({ ...model.computation, root: options.cacheRoot });
+    this.cache = ResultCache.openAt(options.cacheRoot, model.computation);
   }
 
   static async open(ds: Dataset, options: EmbedOptions): Promise<EmbeddingsFromViews> {

@@ -23,6 +23,16 @@ export function hashBytes(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+/**
+ * The cache root a computation uses: the one it was given; when none was, `$BLINDSPOT_CACHE` if set (one
+ * cache for every dataset and notebook: rows are keyed by image content); null turns the cache off.
+ */
+export function cacheRootOf(option: string | null | undefined): string | null {
+  if (option !== undefined) return option;
+  const env = process.env.BLINDSPOT_CACHE;
+  return env ? path.resolve(env) : null;
+}
+
 /** The cache root beside a dataset folder or images folder. */
 export function defaultCacheRoot(dir: string): string {
   return path.join(dir, ".blindspot-cache");
@@ -70,6 +80,15 @@ export class ResultCache {
     const cache = new ResultCache(options);
     cache.load();
     return cache;
+  }
+
+  /** The cache a computation's `cacheRoot` option names (see cacheRootOf), or undefined for none. */
+  static openAt(
+    cacheRoot: string | null | undefined,
+    computation: Omit<CacheOptions, "root">,
+  ): ResultCache | undefined {
+    const root = cacheRootOf(cacheRoot);
+    return root === null ? undefined : ResultCache.open({ ...computation, root });
   }
 
   /** Images with a result (written or pending). */

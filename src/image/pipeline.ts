@@ -76,7 +76,7 @@ export interface ViewsTaker {
 export interface ComputeOptions extends BatchOptions {
   /** Images per compute call (default 32). */
   batchSize?: number;
-  /** Cache root (see defaultCacheRoot); null or absent: no cache. */
+  /** Cache root (see defaultCacheRoot); absent: `$BLINDSPOT_CACHE` or none; null: none (see cacheRootOf). */
   cacheRoot?: string | null;
   views?: ViewsTaker;
 }
@@ -105,9 +105,7 @@ export async function computeForImages(
   options: ComputeOptions = {},
 ): Promise<ComputeResult> {
   const { width } = computation;
-  const cache = options.cacheRoot
-    ? ResultCache.open({ root: options.cacheRoot, name: computation.name, version: computation.version, width })
-    : undefined;
+  const cache = ResultCache.openAt(options.cacheRoot, { name: computation.name, version: computation.version, width });
   const rows = new Float32Array(files.length * width);
   const result: ComputeResult = { rows, errors: [], computed: 0, reused: 0 };
 

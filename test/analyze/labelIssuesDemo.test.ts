@@ -5,7 +5,7 @@ import { labelIssues } from "../../src/analyze/labelIssues";
 import { values } from "../../src/dataset/columns";
 import { generateDemo } from "../../src/demo";
 import { computeEmbeddings } from "../../src/embed/embed";
-import { removeTmpDirs, tmpDir } from "../helpers/data";
+import { removeTmpDirs, TEST_CACHE, tmpDir } from "../helpers/data";
 import { hasPython } from "../helpers/reference";
 import { expectCleanlabIssues } from "./cleanlab";
 
@@ -26,7 +26,7 @@ describe.skipIf(!hasPython())("label issues of the demo's time of day", () => {
     const others = (t: string) => ["day", "dusk", "night"].filter((x) => x !== t);
     const noisy = Array.from(ids, (id, i) => (flipped.has(id) ? others(truth[i])[i % 2] : truth[i]));
     ds.setFields(aq.table({ id: Array.from(ids), time_of_day: noisy })).asLabels("time_of_day");
-    const emb = await computeEmbeddings(ds, { cacheRoot: null });
+    const emb = await computeEmbeddings(ds, { cacheRoot: TEST_CACHE });
     const cv = await crossValProbs(ds, emb, { labelField: "time_of_day", k: 5, groups: "sequence" });
     expectCleanlabIssues(cv, noisy, 400);
     const result = labelIssues(ds, { probs: cv, labelField: "time_of_day" });

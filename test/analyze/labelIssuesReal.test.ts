@@ -7,7 +7,7 @@ import { computeEmbeddings, type Embeddings } from "../../src/embed/embed";
 import { pca } from "../../src/embed/project/pca";
 import { load } from "../../src/formats/api";
 import { plantLabelFlips } from "../../src/plant/labelFlips";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE, removeTmpDirs, tmpDir } from "../helpers/data";
+import { HAS_SHARED, removeTmpDirs, SHARED, SKIP_MESSAGE, TEST_CACHE, tmpDir } from "../helpers/data";
 import { hasPython } from "../helpers/reference";
 import { expectCleanlabIssues } from "./cleanlab";
 
@@ -35,7 +35,7 @@ describe.skipIf(!HAS_SHARED || !hasPython())(
         });
         expect(planted.flips.length).toBe(103);
         const ds = await load(out, { format: "image-folder" });
-        const full = await computeEmbeddings(ds, { cacheRoot: null });
+        const full = await computeEmbeddings(ds, { cacheRoot: TEST_CACHE });
         const reduced = {
           ...full,
           vectors: await pca(full.vectors, full.dim, { components: 64 }),

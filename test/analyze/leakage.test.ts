@@ -7,6 +7,7 @@ import { DatasetBuilder } from "../../src/dataset/builder";
 import type { Dataset } from "../../src/dataset/dataset";
 import { mulberry32 } from "../../src/dataset/view";
 import { leakage, DUPLICATE_FIELDS } from "../../src/analyze/leakage";
+import { TEST_CACHE } from "../helpers/data";
 
 const ROOT = path.join(__dirname, ".tmp", `leakage-${process.pid}`);
 afterAll(() => fs.rmSync(ROOT, { recursive: true, force: true }));
@@ -29,7 +30,11 @@ describe("leakage on the demo", () => {
     { timeout: 600_000 },
     async () => {
       const progress: number[] = [];
-      const r = await leakage(ds, { groups: "sequence", onProgress: (done) => progress.push(done) });
+      const r = await leakage(ds, {
+        groups: "sequence",
+        quality: { cacheRoot: TEST_CACHE },
+        onProgress: (done) => progress.push(done),
+      });
       expect(progress.length).toBeGreaterThan(0); // the duplicate sets were computed first
       const planted = [...truth.duplicates.exact, ...truth.duplicates.near]
         .filter((d) => split.get(d.sampleId) !== split.get(d.duplicateOf))

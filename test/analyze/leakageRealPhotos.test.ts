@@ -8,7 +8,7 @@ import { DatasetBuilder } from "../../src/dataset/builder";
 import type { Dataset } from "../../src/dataset/dataset";
 import { load } from "../../src/formats/api";
 import { plantNearCopies, type PlantManifest } from "../../src/plant/nearCopies";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE, VOC_IMAGES, removeTmpDirs, tmpDir } from "../helpers/data";
+import { HAS_SHARED, removeTmpDirs, SHARED, SKIP_MESSAGE, TEST_CACHE, tmpDir, VOC_IMAGES } from "../helpers/data";
 
 /**
  * Leakage on real photos with near copies planted by the committed, seeded plantNearCopies (half
@@ -30,7 +30,7 @@ function withPlantedSplits(ds: Dataset, m: PlantManifest): Dataset {
 }
 
 async function check(name: string, ds: Dataset, m: PlantManifest) {
-  const r = await leakage(ds, { splits: "planted_split" });
+  const r = await leakage(ds, { splits: "planted_split", quality: { cacheRoot: TEST_CACHE } });
   const s = ds.samples.objects() as Record<string, any>[];
   const row = new Map(s.map((x) => [x.id as string, x]));
   const reported = (r.pairs.objects() as Record<string, string>[]).map((p) => {

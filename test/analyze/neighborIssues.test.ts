@@ -9,7 +9,7 @@ import type { Dataset } from "../../src/dataset/dataset";
 import { generateDemo } from "../../src/demo";
 import { computeEmbeddings, type Embeddings } from "../../src/embed/embed";
 import { load } from "../../src/formats/api";
-import { HAS_SHARED, removeTmpDirs, SKIP_MESSAGE, tmpDir, VOC_COCO, VOC_IMAGES } from "../helpers/data";
+import { HAS_SHARED, removeTmpDirs, SKIP_MESSAGE, TEST_CACHE, tmpDir, VOC_COCO, VOC_IMAGES } from "../helpers/data";
 import { hasPython, PYTHON } from "../helpers/reference";
 
 afterAll(removeTmpDirs);
@@ -77,7 +77,7 @@ function compare(ds: Dataset, emb: Embeddings, k = 10) {
 describe.skipIf(!hasPython())("near-duplicate and outlier scores equal cleanlab's Datalab (live)", () => {
   it("on the demo's embeddings, with its planted exact copies", { timeout: 300_000 }, async () => {
     const { dataset: ds, truth } = await generateDemo({ samples: 300, seed: 5, out: tmpDir("demo") });
-    const emb = await computeEmbeddings(ds, { cacheRoot: null });
+    const emb = await computeEmbeddings(ds, { cacheRoot: TEST_CACHE });
     const result = compare(ds, emb);
     // The demo's exact copies are each other's nearest neighbours at distance 0.
     const flagged = new Set(result.nearDuplicates.array("sample_id") as string[]);
@@ -112,7 +112,7 @@ describe.skipIf(!hasPython())("near-duplicate and outlier scores equal cleanlab'
 describe.skipIf(!HAS_SHARED || !hasPython())(`on voc100's real photos${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`, () => {
   it("equal Datalab's on the full embeddings", { timeout: 300_000 }, async () => {
     const ds = await load(VOC_COCO, { images: VOC_IMAGES });
-    const emb = await computeEmbeddings(ds, { cacheRoot: null });
+    const emb = await computeEmbeddings(ds, { cacheRoot: TEST_CACHE });
     const result = compare(ds, emb);
     console.log(`voc100: ${result.summary.nearDuplicates} near duplicates, ${result.summary.outliers} outliers`);
   });

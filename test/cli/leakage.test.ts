@@ -6,12 +6,15 @@ import { generateDemo, type DemoTruth } from "../../src/demo";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import { loadDataset, saveDataset } from "../../src/dataset/persist";
 import { leakage } from "../../src/analyze/leakage";
-import { removeTmpDirs, tmpDir } from "../helpers/data";
+import { removeTmpDirs, TEST_CACHE, tmpDir } from "../helpers/data";
 
 const BIN = path.resolve(__dirname, "../../bin/blindspot.js");
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, "leakage", ...args], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [BIN, "leakage", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, BLINDSPOT_CACHE: TEST_CACHE },
+  });
   expect(r.stderr).not.toMatch(/^\s+at /m);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -58,7 +61,7 @@ describe("blindspot leakage", () => {
     const key = (a: string, b: string) => [a, b].sort().join("|");
     // Which pairs the near-duplicate definition finds is the quality tests' concern; the command reports the
     // library's findings on the folder it was given, each pair across two splits.
-    const library = await leakage(await loadDataset(demo), { groups: "sequence" });
+    const library = await leakage(await loadDataset(demo), { groups: "sequence", quality: { cacheRoot: TEST_CACHE } });
     const pairs = out.pairs.map((p: any) => key(p.id_a, p.id_b)).sort();
     expect(pairs).toEqual(
       (library.pairs.objects() as { id_a: string; id_b: string }[]).map((p) => key(p.id_a, p.id_b)).sort(),

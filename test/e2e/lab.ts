@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { TEST_CACHE } from "../helpers/sharedCache";
 
 /** The project folder, from the sources (vitest) or their build in dist/ (benchmarks). */
 function projectRoot(): string {
@@ -70,7 +71,8 @@ export async function startLab(root: string): Promise<Lab> {
   const child: ChildProcess = spawn(JUPYTER, args, {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, JUPYTER_PLATFORM_DIRS: "1" },
+    // The notebooks' kernels share the run's result cache (the same demo images recur across tests).
+    env: { ...process.env, JUPYTER_PLATFORM_DIRS: "1", BLINDSPOT_CACHE: TEST_CACHE },
   });
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { TEST_CACHE } from "../helpers/sharedCache";
 import { JUPYTER } from "./lab";
 
 /** Notebooks run by the real tslab kernel through nbconvert, as `npm run demo -- --headless` does. */
@@ -29,6 +30,10 @@ export function executeNotebooks<T>(
   const args = ["--config", CONFIG, "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600"];
   if (options.allowErrors) args.push("--allow-errors");
   args.push("--output-dir", "ran", ...names.map((n) => `${n}.ipynb`));
-  execFileSync(JUPYTER, ["nbconvert", ...args], { cwd: dir, stdio: "pipe" });
+  execFileSync(JUPYTER, ["nbconvert", ...args], {
+    cwd: dir,
+    stdio: "pipe",
+    env: { ...process.env, BLINDSPOT_CACHE: TEST_CACHE },
+  });
   return names.map((n) => JSON.parse(fs.readFileSync(path.join(dir, "ran", `${n}.ipynb`), "utf8")) as T);
 }

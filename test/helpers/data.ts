@@ -7,6 +7,8 @@ import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { coco } from "../../src/formats/coco";
 
+export { TEST_CACHE } from "./sharedCache";
+
 /** The shared test data beside the project; tests skip with this message when it is absent. */
 export const SHARED = path.resolve(__dirname, "../../../shared/data");
 export const HAS_SHARED = fs.existsSync(SHARED);

@@ -130,6 +130,25 @@ describe("computeForImages", () => {
     expect(Array.from(second.rows)).toEqual(Array.from(first.rows));
   });
 
+  test("without a cacheRoot, $BLINDSPOT_CACHE is the cache; null turns it off", async () => {
+    const comp = await meanColour();
+    const root = tmpDir("pipeline-env-cache");
+    const before = process.env.BLINDSPOT_CACHE;
+    process.env.BLINDSPOT_CACHE = root;
+    try {
+      const first = await computeForImages(files, comp, { batchSize: 5 });
+      expect([first.computed, first.reused]).toEqual([11, 0]);
+      expect(fs.readdirSync(path.join(root, comp.name))).toHaveLength(1);
+      const again = await computeForImages(files, comp, { batchSize: 5 });
+      expect([again.computed, again.reused]).toEqual([0, 11]);
+      const off = await computeForImages(files, comp, { batchSize: 5, cacheRoot: null });
+      expect([off.computed, off.reused]).toEqual([11, 0]);
+    } finally {
+      if (before === undefined) delete process.env.BLINDSPOT_CACHE;
+      else process.env.BLINDSPOT_CACHE = before;
+    }
+  });
+
   test("an interrupted run keeps its finished batches; the next run computes only the rest", async () => {
     const comp = await meanColour();
     const cacheRoot = defaultCacheRoot(tmpDir("pipeline-resume"));

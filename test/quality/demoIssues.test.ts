@@ -4,7 +4,7 @@ import type { Dataset } from "../../src/dataset/dataset";
 import { generateDemo, type DemoTruth } from "../../src/demo";
 import { ISSUE_TYPES } from "../../src/quality/cleanvision";
 import { computeQuality, flagQuality } from "../../src/quality/issues";
-import { tmpDir } from "../helpers/data";
+import { TEST_CACHE, tmpDir } from "../helpers/data";
 import { hasPython } from "../helpers/reference";
 import { python } from "./helpers";
 
@@ -67,7 +67,7 @@ beforeAll(async () => {
   const demo = await generateDemo({ samples: SAMPLES, seed: SEED, out: tmpDir("demo-issues") });
   ds = demo.dataset;
   truth = demo.truth;
-  await computeQuality(ds, { mode: "dataset", cacheRoot: null });
+  await computeQuality(ds, { mode: "dataset", cacheRoot: TEST_CACHE });
   dataset = measure(ds, truth);
   const similarity = new Map(
     Array.from(values<string>(ds.samples, "id"), (id, i) => [

@@ -7,7 +7,7 @@ import { load } from "../../src/formats/api";
 import { IMAGE_EXTENSIONS, listFiles } from "../../src/formats/common/files";
 import { plantNearCopies } from "../../src/plant/nearCopies";
 import { computeQuality, nearDuplicateRows } from "../../src/quality/issues";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE, removeTmpDirs, tmpDir } from "../helpers/data";
+import { HAS_SHARED, removeTmpDirs, SHARED, SKIP_MESSAGE, TEST_CACHE, tmpDir } from "../helpers/data";
 
 /**
  * Near duplicates of mode "dataset" on real photos: sign-digits (2,062 hands on a white wall) and voc100, with near
@@ -34,7 +34,7 @@ describe.skipIf(!HAS_SHARED)(`near duplicates on real photos with planted copies
     const out = tmpDir("near-real");
     const m = await plantNearCopies({ sources, out, root: SHARED, count: fixture.copies, seed: fixture.seed });
     const ds = await load(out, { format: "image-folder" });
-    await computeQuality(ds, { mode: "dataset", cacheRoot: null });
+    await computeQuality(ds, { mode: "dataset", cacheRoot: TEST_CACHE });
 
     const files = Array.from(values<string>(ds.samples, "filepath"));
     const ids = Array.from(values<string>(ds.samples, "id"));
