@@ -113,9 +113,52 @@ function step(a: Gray, b: Gray, s: Alignment): boolean {
     m = s.warp,
     gain = s.gain,
     offset = s.offset;
-  // Moments: [xx, xy, x, yy, y, 1] times kx kx, kx ky, ky ky; kx b X, ky b X; kx X, ky X; b b, b; residual terms.
-  const M = new Float64Array(18 + 6 + 6 + 2);
-  const R = new Float64Array(PARAMS);
+  const P = b.pixels,
+    GX = b.gx,
+    GY = b.gy,
+    A = a.pixels;
+  // Moments (named as normalMatrix reads them), in locals so that the loop keeps them in registers:
+  // [xx, xy, x, yy, y, 1] times kx kx (p*), kx ky (q*), ky ky (t*); kx b X; ky b X; kx X; ky X; b b, b.
+  let p0 = 0,
+    p1 = 0,
+    p2 = 0,
+    p3 = 0,
+    p4 = 0,
+    p5 = 0;
+  let q0 = 0,
+    q1 = 0,
+    q2 = 0,
+    q3 = 0,
+    q4 = 0,
+    q5 = 0;
+  let t0 = 0,
+    t1 = 0,
+    t2 = 0,
+    t3 = 0,
+    t4 = 0,
+    t5 = 0;
+  let kbx = 0,
+    kby = 0,
+    kb1 = 0,
+    lbx = 0,
+    lby = 0,
+    lb1 = 0;
+  let kx_ = 0,
+    ky_ = 0,
+    k1 = 0,
+    lx = 0,
+    ly = 0,
+    l1 = 0;
+  let bb = 0,
+    b1 = 0;
+  let r0 = 0,
+    r1 = 0,
+    r2 = 0,
+    r3 = 0,
+    r4 = 0,
+    r5 = 0,
+    r6 = 0,
+    r7 = 0;
   let n = 0;
   for (let y = 0; y < S; y++) {
     const yc = y - c;
@@ -134,74 +177,74 @@ function step(a: Gray, b: Gray, s: Alignment): boolean {
         w01 = fx * (1 - fy),
         w10 = (1 - fx) * fy,
         w11 = fx * fy;
-      const P = b.pixels,
-        GX = b.gx,
-        GY = b.gy;
       const bv = w00 * P[i] + w01 * P[i + 1] + w10 * P[i + S] + w11 * P[i + S + 1],
         kx = gain * (w00 * GX[i] + w01 * GX[i + 1] + w10 * GX[i + S] + w11 * GX[i + S + 1]),
         ky = gain * (w00 * GY[i] + w01 * GY[i + 1] + w10 * GY[i + S] + w11 * GY[i + S + 1]);
-      const r = a.pixels[y * S + x] - (gain * bv + offset);
+      const r = A[y * S + x] - (gain * bv + offset);
       const xx = xc * xc,
         xy = xc * yc,
         yy = yc * yc;
-      addPositionMoments(M, 0, kx * kx, xc, yc, xx, xy, yy);
-      addPositionMoments(M, 6, kx * ky, xc, yc, xx, xy, yy);
-      addPositionMoments(M, 12, ky * ky, xc, yc, xx, xy, yy);
+      const wp = kx * kx,
+        wq = kx * ky,
+        wt = ky * ky;
+      p0 += wp * xx;
+      p1 += wp * xy;
+      p2 += wp * xc;
+      p3 += wp * yy;
+      p4 += wp * yc;
+      p5 += wp;
+      q0 += wq * xx;
+      q1 += wq * xy;
+      q2 += wq * xc;
+      q3 += wq * yy;
+      q4 += wq * yc;
+      q5 += wq;
+      t0 += wt * xx;
+      t1 += wt * xy;
+      t2 += wt * xc;
+      t3 += wt * yy;
+      t4 += wt * yc;
+      t5 += wt;
       const kxb = kx * bv,
         kyb = ky * bv;
-      M[18] += kxb * xc;
-      M[19] += kxb * yc;
-      M[20] += kxb;
-      M[21] += kyb * xc;
-      M[22] += kyb * yc;
-      M[23] += kyb;
-      M[24] += kx * xc;
-      M[25] += kx * yc;
-      M[26] += kx;
-      M[27] += ky * xc;
-      M[28] += ky * yc;
-      M[29] += ky;
-      M[30] += bv * bv;
-      M[31] += bv;
+      kbx += kxb * xc;
+      kby += kxb * yc;
+      kb1 += kxb;
+      lbx += kyb * xc;
+      lby += kyb * yc;
+      lb1 += kyb;
+      kx_ += kx * xc;
+      ky_ += kx * yc;
+      k1 += kx;
+      lx += ky * xc;
+      ly += ky * yc;
+      l1 += ky;
+      bb += bv * bv;
+      b1 += bv;
       const kxr = kx * r,
         kyr = ky * r;
-      R[0] += kxr * xc;
-      R[1] += kxr * yc;
-      R[2] += kxr;
-      R[3] += kyr * xc;
-      R[4] += kyr * yc;
-      R[5] += kyr;
-      R[6] += bv * r;
-      R[7] += r;
+      r0 += kxr * xc;
+      r1 += kxr * yc;
+      r2 += kxr;
+      r3 += kyr * xc;
+      r4 += kyr * yc;
+      r5 += kyr;
+      r6 += bv * r;
+      r7 += r;
       n++;
     }
   }
   if (n < (S * S) / 4) return false;
-  const d = solve(normalMatrix(M, n), R, PARAMS);
+  const M = Float64Array.of(
+    ...[p0, p1, p2, p3, p4, p5, q0, q1, q2, q3, q4, q5, t0, t1, t2, t3, t4, t5],
+    ...[kbx, kby, kb1, lbx, lby, lb1, kx_, ky_, k1, lx, ly, l1, bb, b1],
+  );
+  const d = solve(normalMatrix(M, n), Float64Array.of(r0, r1, r2, r3, r4, r5, r6, r7), PARAMS);
   if (!d) return false;
   for (let i = 0; i < 6; i++) m[i] += d[i];
   s.gain += d[6];
   s.offset += d[7];
   return true;
-}
-
-/** w times [xx, xy, x, yy, y, 1], added to M from `o`. */
-function addPositionMoments(
-  M: Float64Array,
-  o: number,
-  w: number,
-  xc: number,
-  yc: number,
-  xx: number,
-  xy: number,
-  yy: number,
-): void {
-  M[o] += w * xx;
-  M[o + 1] += w * xy;
-  M[o + 2] += w * xc;
-  M[o + 3] += w * yy;
-  M[o + 4] += w * yc;
-  M[o + 5] += w;
 }
 
 /** The 8 x 8 normal matrix from step's moments. */

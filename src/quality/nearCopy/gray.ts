@@ -23,14 +23,15 @@ export function withGradients(pixels: Float32Array, side: number): Gray {
     gx = new Float32Array(S * S),
     gy = new Float32Array(S * S);
   for (let y = 0; y < S; y++) {
-    const y0 = Math.max(0, y - 1),
-      y1 = Math.min(S - 1, y + 1);
-    for (let x = 0; x < S; x++) {
-      const x0 = Math.max(0, x - 1),
-        x1 = Math.min(S - 1, x + 1);
-      gx[y * S + x] = (pixels[y * S + x1] - pixels[y * S + x0]) / (x1 - x0);
-      gy[y * S + x] = (pixels[y1 * S + x] - pixels[y0 * S + x]) / (y1 - y0);
-    }
+    const row = y * S;
+    // Central differences inside, one-sided at the borders (the same values as dividing by the span).
+    gx[row] = pixels[row + 1] - pixels[row];
+    for (let x = 1; x < S - 1; x++) gx[row + x] = (pixels[row + x + 1] - pixels[row + x - 1]) / 2;
+    gx[row + S - 1] = pixels[row + S - 1] - pixels[row + S - 2];
+    const up = y === 0 ? row : row - S,
+      down = y === S - 1 ? row : row + S,
+      span = (down - up) / S;
+    for (let x = 0; x < S; x++) gy[row + x] = (pixels[down + x] - pixels[up + x]) / span;
   }
   return { side, pixels, gx, gy };
 }
@@ -63,25 +64,42 @@ export function sample(p: Float32Array, S: number, u: number, v: number): number
 
 const KERNEL = [1, 4, 6, 4, 1];
 
+/**
+ * One pass of the kernel along rows (`step` 1) or columns (`step` S). Inside, all five taps in
+ * the order the border case adds them; near a border the taps that fall outside are skipped and
+ * the kernel renormalised.
+ */
+function smoothPass(src: Float32Array, dst: Float32Array, S: number, step: number): void {
+  for (let line = 0; line < S; line++) {
+    const base = step === 1 ? line * S : line;
+    for (let pos = 0; pos < S; pos++) {
+      const i = base + pos * step;
+      if (pos >= 2 && pos < S - 2) {
+        let sum = 0;
+        sum += src[i - 2 * step];
+        sum += 4 * src[i - step];
+        sum += 6 * src[i];
+        sum += 4 * src[i + step];
+        sum += src[i + 2 * step];
+        dst[i] = sum / 16;
+        continue;
+      }
+      let sum = 0,
+        w = 0;
+      for (let k = -2; k <= 2; k++) {
+        if (pos + k < 0 || pos + k >= S) continue;
+        sum += KERNEL[k + 2] * src[i + k * step];
+        w += KERNEL[k + 2];
+      }
+      dst[i] = sum / w;
+    }
+  }
+}
+
 function smooth(p: Float32Array, S: number): Float32Array {
   const tmp = new Float32Array(S * S),
     out = new Float32Array(S * S);
-  for (const [src, dst, along] of [
-    [p, tmp, 1],
-    [tmp, out, S],
-  ] as const) {
-    for (let y = 0; y < S; y++)
-      for (let x = 0; x < S; x++) {
-        const pos = along === 1 ? x : y;
-        let sum = 0,
-          w = 0;
-        for (let k = -2; k <= 2; k++) {
-          if (pos + k < 0 || pos + k >= S) continue;
-          sum += KERNEL[k + 2] * src[y * S + x + k * along];
-          w += KERNEL[k + 2];
-        }
-        dst[y * S + x] = sum / w;
-      }
-  }
+  smoothPass(p, tmp, S, 1);
+  smoothPass(tmp, out, S, S);
   return out;
 }
