@@ -121,7 +121,7 @@ export interface LabelField {
  *   of the image's width and height, top-left origin), confidence float32 (NaN for none),
  *   outcome string|null ("tp", "fp", "fn" when evaluated), crowd bool.
  *   (Added, still v1.) issue string|null (the label issue found on the box: "overlooked", "swap",
- *   "badloc") and fix int32 (the id of the prediction suggested as its correction, -1 for none),
+ *   "badloc", "loose") and fix int32 (the id of the prediction suggested as its correction, -1 for none),
  *   when the dataset has label-issue fields; an older renderer ignores them.
  *   (Added, still v1: id int32, the object's id in the dataset, when the dataset has one.)
  *   x, y, w, h are NaN when the image size is unknown (such boxes cannot be drawn). Within a

@@ -150,6 +150,64 @@ describe("box label issues on a hand-made scene", () => {
     expect(Array.from(types).filter((t) => t !== null)).toHaveLength(3);
   });
 
+  it("scores a label loose around a smaller sure prediction of its class, and nothing else", () => {
+    const b = new DatasetBuilder("loose", "/nowhere");
+    b.declareField({ name: "ground_truth", kind: "detections", predicted: false });
+    b.declareField({ name: "model", kind: "detections", predicted: true });
+    for (const c of ["car", "person"]) b.category(c);
+    const sampleId = b.addSample({ id: "a", filepath: "a.jpg", width: 400, height: 400 });
+    const label = (x: number, y: number, w: number, h: number) =>
+      b.addObject({ sampleId, field: "ground_truth", label: "car", x, y, w, h });
+    const predict = (x: number, y: number, w: number, h: number, confidence: number, l = "car") =>
+      b.addObject({ sampleId, field: "model", label: l, x, y, w, h, confidence });
+    // Loose: 100 x 100 around a sure 60 x 50 car (score 0.9 x (1 - 3000 / 10000) = 0.63).
+    label(0, 0, 100, 100);
+    predict(20, 25, 60, 50, 0.9);
+    // Tight: the prediction is the box (0).
+    label(200, 0, 50, 50);
+    predict(200, 0, 50, 50, 0.95);
+    // Around a person's box, and around a car too unsure to show the extent: no match (null).
+    label(0, 200, 100, 100);
+    predict(20, 220, 60, 60, 0.99, "person");
+    label(200, 200, 100, 100);
+    predict(220, 220, 60, 60, 0.3);
+    // The matching car sticks out of the label: shifted, not loose (0).
+    label(300, 300, 60, 60);
+    predict(320, 300, 60, 60, 0.99);
+    const ds = b.build();
+    const result = boxLabelIssues(ds, { predictions: "model" });
+    const rows = ds.objects.objects() as { id: number; field: string; x: number; label_loose_score: number | null }[];
+    const gt = rows.filter((r) => r.field === "ground_truth");
+    expect(gt.map((r) => r.label_loose_score)).toEqual([expect.closeTo(0.63, 12), 0, null, null, 0]);
+    expect(rows.filter((r) => r.field === "model").every((r) => r.label_loose_score === null)).toBe(true);
+    const fix = rows.find((r) => r.field === "model" && r.x === 20)!.id;
+    expect(result.loose.objects()).toEqual([
+      {
+        sample_id: "a",
+        object_id: gt[0].id,
+        label: "car",
+        score: expect.closeTo(0.63, 12),
+        fix_object_id: fix,
+        rank: 1,
+      },
+    ]);
+    expect(result.summary.loose).toBe(1);
+    // cleanlab flags nothing here (one sure box per label): the loose label is an issue of its own, its fix the car inside.
+    const flagged = ds.objects.objects() as {
+      id: number;
+      label_issue_type: string | null;
+      label_issue_fix: number | null;
+    }[];
+    expect(
+      flagged.filter((o) => o.label_issue_type !== null).map((o) => [o.id, o.label_issue_type, o.label_issue_fix]),
+    ).toEqual([[gt[0].id, "loose", fix]]);
+    expect(result.summary.issues).toBe(0);
+    expect(values<boolean>(ds.samples, "label_issue")[0]).toBe(true);
+    expect(() => boxLabelIssues(ds, { predictions: "model", loose: { minScore: 2 } })).toThrow(
+      /loose.minScore must lie in \[0, 1\], got 2/,
+    );
+  });
+
   it("records images whose labels no prediction can check", () => {
     const b = new DatasetBuilder("unchecked", "/nowhere");
     b.declareField({ name: "ground_truth", kind: "detections", predicted: false });

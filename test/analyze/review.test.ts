@@ -38,6 +38,7 @@ describe("review: corrections and the round trip through CVAT", () => {
     const pick = (type: string) => flagged.find((o) => o.label_issue_type === type)!;
     const swap = pick("swap"),
       badloc = pick("badloc"),
+      loose = pick("loose"),
       overlooked = pick("overlooked");
     const rejected = flagged.find((o) => o.label_issue_type === "swap" && o.id !== swap.id)!;
     const before = objects(ds).filter((o) => o.field === "ground_truth");
@@ -45,23 +46,25 @@ describe("review: corrections and the round trip through CVAT", () => {
       from: [
         { kind: "object", id: swap.id, decision: "accept", issue: "swap" },
         { kind: "object", id: badloc.id, decision: "accept", issue: "badloc" },
+        { kind: "object", id: loose.id, decision: "accept", issue: "loose" },
         { kind: "object", id: overlooked.id, decision: "accept", issue: "overlooked" },
         { kind: "object", id: rejected.id, decision: "reject", issue: "swap" },
       ],
     });
-    expect(result.summary).toEqual({ accepted: 3, rejected: 1, applied: 3, skipped: [] });
+    expect(result.summary).toEqual({ accepted: 4, rejected: 1, applied: 4, skipped: [] });
     const after = objects(ds);
     expect(after.filter((o) => o.field === "ground_truth")).toEqual(before);
     const reviewed = after.filter((o) => o.field === "ground_truth_reviewed");
     expect(reviewed).toHaveLength(before.length + 1);
     const byId = new Map(after.map((o) => [o.id, o]));
     const fixOf = (o: Obj) => byId.get(o.label_issue_fix!)!;
-    // Every reviewed box equals its original but the three accepted ones.
+    // Every reviewed box equals its original but the four accepted ones.
     const beforeKeys = before.map(key).sort();
     const expected = before
       .map((o) => {
         if (o.id === swap.id) return key({ ...o, label: fixOf(o).label });
-        if (o.id === badloc.id) return key({ ...o, x: fixOf(o).x, y: fixOf(o).y, w: fixOf(o).w, h: fixOf(o).h });
+        if (o.id === badloc.id || o.id === loose.id)
+          return key({ ...o, x: fixOf(o).x, y: fixOf(o).y, w: fixOf(o).w, h: fixOf(o).h });
         return key(o);
       })
       .concat(key({ ...overlooked, field: "ground_truth" }))
@@ -72,6 +75,7 @@ describe("review: corrections and the round trip through CVAT", () => {
     expect(changes.map((c) => [c.object_id, c.issue_type])).toEqual([
       [swap.id, "swap"],
       [badloc.id, "badloc"],
+      [loose.id, "loose"],
       [overlooked.id, "overlooked"],
     ]);
     expect(() => applyCorrections(ds, { from: [] })).toThrow(/already has a field "ground_truth_reviewed"/);

@@ -10,6 +10,12 @@
  * box or class is the suggested correction) and the three scores `label_overlooked_score`,
  * `label_swap_score`, `label_badloc_score`; and sample fields `label_issue`, `label_quality` and
  * the three pooled scores.
+ *
+ * Beyond cleanlab, loose boxes (loose.ts): labels around a much smaller sure prediction of their
+ * class, scored in the object field `label_loose_score` and ranked in the `loose` table. Those
+ * cleanlab did not flag get `label_issue_type` "loose" (score 1 - the loose score, the prediction
+ * as the fix) and count in their sample's `label_issue`; the `images` and `boxes` tables and the
+ * summary's counts stay cleanlab's.
  */
 
 import * as aq from "arquero";
@@ -21,6 +27,7 @@ import { BlindspotError } from "../../errors";
 import { imageBoxes, type ImageBoxes } from "./boxes";
 import { boxScores, objectLabParams, type BoxScores } from "./boxScores";
 import { classAp } from "./classAp";
+import { LOOSE_DEFAULTS, looseScores, type LooseOptions } from "./loose";
 import { overlaps } from "./overlap";
 import { EQUAL_WEIGHTS, imageQuality, poolPerImage, type AggregationWeights } from "./pool";
 
@@ -44,6 +51,8 @@ export interface BoxLabelIssueOptions {
   lowProbability?: number;
   highProbability?: number;
   temperature?: number;
+  /** Loose labels (loose.ts): the confidence a prediction needs to show its object's extent, and the score flagged. */
+  loose?: LooseOptions;
 }
 
 export type BoxIssueType = "overlooked" | "swap" | "badloc";
@@ -59,6 +68,8 @@ export interface BoxLabelIssuesSummary {
   issues: number;
   /** Flagged boxes by type. */
   boxes: Record<BoxIssueType, number>;
+  /** Labels scored loose at or above `loose.minScore`. */
+  loose: number;
   /** Input notes that did not stop the analysis (images without predictions, crowd regions left out, ...). */
   warnings: string[];
 }
@@ -68,6 +79,11 @@ export interface BoxLabelIssues {
   images: ColumnTable;
   /** sample_id, object_id, issue_type, score, label, suggested_label, fix_object_id: every flagged box, in image rank order, worst first within an image. */
   boxes: ColumnTable;
+  /**
+   * sample_id, object_id, label, score, fix_object_id (the prediction inside it), rank: the loose labels
+   * (score at or above `loose.minScore`), loosest first.
+   */
+  loose: ColumnTable;
   /** class, labels, predictions, ap (mean over IoU 0.5:0.95, cleanlab's matcher), threshold (a flagged box scores at or below it). */
   classes: ColumnTable;
   summary: BoxLabelIssuesSummary;
@@ -98,14 +114,35 @@ export function boxLabelIssues(ds: Dataset, options: BoxLabelIssueOptions): BoxL
   const ap = classAp(boxes);
   const limits = Float64Array.from(ap, flagLimit);
   const flags = flagBoxes(boxes, scores, limits);
+  const looseOptions = checkLoose(options.loose);
+  const loose = looseScores(boxes, looseOptions.minConfidence);
+
+  const images = boxes.sampleRows.length;
+  const looseLabels = Array.from(loose.score.keys())
+    .filter((l) => loose.score[l] >= looseOptions.minScore)
+    .sort((x, y) => loose.score[y] - loose.score[x] || x - y);
+  const imageOfLabel = new Int32Array(labels.cls.length);
+  for (let i = 0; i < images; i++) imageOfLabel.fill(i, labels.start[i], labels.start[i + 1]);
+  // A loose label that cleanlab let pass is an issue of its own, reviewed and corrected like a bad location.
+  const flaggedRows = new Set(flags.map((f) => f.objectRow));
+  const looseFlags: Flag[] = looseLabels
+    .filter((l) => !flaggedRows.has(labels.objectRow[l]))
+    .map((l) => ({
+      image: imageOfLabel[l],
+      objectRow: labels.objectRow[l],
+      type: "loose",
+      score: 1 - loose.score[l],
+      fixRow: predictions.objectRow[loose.match[l]],
+    }));
 
   const objectIds = values<number>(ds.objects, "id");
   const objectLabels = values<string>(ds.objects, "label");
-  writeObjectFields(ds, boxes, scores, flags, objectIds);
-  const images = boxes.sampleRows.length;
+  writeObjectFields(ds, boxes, scores, [...flags, ...looseFlags], objectIds, loose.score);
   const flaggedPerImage = new Int32Array(images);
   for (const f of flags) flaggedPerImage[f.image]++;
-  writeSampleFields(ds, boxes.sampleRows, flaggedPerImage, quality, pooled);
+  const withLoose = Int32Array.from(flaggedPerImage);
+  for (const f of looseFlags) withLoose[f.image]++;
+  writeSampleFields(ds, boxes.sampleRows, withLoose, quality, pooled);
 
   const ranked = Array.from({ length: images }, (_, i) => i)
     .filter((i) => flaggedPerImage[i] > 0)
@@ -140,6 +177,14 @@ export function boxLabelIssues(ds: Dataset, options: BoxLabelIssueOptions): BoxL
       suggested_label: flags.map((f) => (f.fixRow < 0 ? null : objectLabels[f.fixRow])),
       fix_object_id: flags.map((f) => (f.fixRow < 0 ? null : objectIds[f.fixRow])),
     }),
+    loose: aq.table({
+      sample_id: looseLabels.map((l) => idOf(imageOfLabel[l])),
+      object_id: looseLabels.map((l) => objectIds[labels.objectRow[l]]),
+      label: looseLabels.map((l) => objectLabels[labels.objectRow[l]]),
+      score: looseLabels.map((l) => loose.score[l]),
+      fix_object_id: looseLabels.map((l) => objectIds[predictions.objectRow[loose.match[l]]]),
+      rank: looseLabels.map((_, r) => r + 1),
+    }),
     classes: aq.table({
       class: boxes.classes,
       labels: countsByClass(labels),
@@ -155,6 +200,7 @@ export function boxLabelIssues(ds: Dataset, options: BoxLabelIssueOptions): BoxL
       predicted: predictions.cls.length,
       issues: ranked.length,
       boxes: byType as Record<BoxIssueType, number>,
+      loose: looseLabels.length,
       warnings: [...boxes.warnings, ...inputNotes(boxes, options.predictions)],
     },
   };
@@ -163,7 +209,7 @@ export function boxLabelIssues(ds: Dataset, options: BoxLabelIssueOptions): BoxL
 interface Flag {
   image: number;
   objectRow: number;
-  type: BoxIssueType;
+  type: BoxIssueType | "loose";
   score: number;
   /** Objects-table row of the prediction that suggests the fix (the box itself for overlooked), -1 when none. */
   fixRow: number;
@@ -205,7 +251,14 @@ function flagBoxes(boxes: ImageBoxes, s: BoxScores, limits: Float64Array): Flag[
   return flags;
 }
 
-function writeObjectFields(ds: Dataset, boxes: ImageBoxes, s: BoxScores, flags: Flag[], objectIds: ArrayLike<number>) {
+function writeObjectFields(
+  ds: Dataset,
+  boxes: ImageBoxes,
+  s: BoxScores,
+  flags: Flag[],
+  objectIds: ArrayLike<number>,
+  looseScore: Float64Array,
+) {
   const n = objectIds.length;
   const column = () => new Array<number | null>(n).fill(null);
   const type = new Array<string | null>(n).fill(null);
@@ -213,7 +266,8 @@ function writeObjectFields(ds: Dataset, boxes: ImageBoxes, s: BoxScores, flags: 
     fix = column(),
     overlooked = column(),
     swap = column(),
-    badloc = column();
+    badloc = column(),
+    loose = column();
   const { labels, predictions } = boxes;
   predictions.objectRow.forEach((row, b) => {
     overlooked[row] = Number.isNaN(s.overlooked[b]) ? null : s.overlooked[b];
@@ -221,6 +275,7 @@ function writeObjectFields(ds: Dataset, boxes: ImageBoxes, s: BoxScores, flags: 
   labels.objectRow.forEach((row, a) => {
     swap[row] = s.swap[a];
     badloc[row] = s.badloc[a];
+    loose[row] = Number.isNaN(looseScore[a]) ? null : looseScore[a];
   });
   for (const f of flags) {
     type[f.objectRow] = f.type;
@@ -235,6 +290,7 @@ function writeObjectFields(ds: Dataset, boxes: ImageBoxes, s: BoxScores, flags: 
       label_overlooked_score: overlooked,
       label_swap_score: swap,
       label_badloc_score: badloc,
+      label_loose_score: loose,
     }),
   );
 }
@@ -299,4 +355,16 @@ function checkWeights(w: AggregationWeights): AggregationWeights {
     });
   }
   return w;
+}
+
+function checkLoose(options: LooseOptions = {}): Required<LooseOptions> {
+  const o = { ...LOOSE_DEFAULTS, ...options };
+  for (const key of ["minConfidence", "minScore"] as const)
+    if (!(o[key] >= 0 && o[key] <= 1))
+      throw new BlindspotError({
+        place: `${PLACE}: loose.${key}`,
+        message: `loose.${key} must lie in [0, 1], got ${o[key]}`,
+        hint: `the defaults are ${JSON.stringify(LOOSE_DEFAULTS)}`,
+      });
+  return o;
 }

@@ -1,7 +1,7 @@
 /**
  * Turns accepted label-issue suggestions into a new ground-truth field, the original kept: for a
  * detection field a copy of its boxes with each accepted swap relabelled to the suggested class,
- * each accepted bad location moved to the suggested box, and each accepted overlooked prediction
+ * each accepted bad location or loose box moved to the suggested box, and each accepted overlooked prediction
  * added as a label; for a classification field a copy of its labels with each accepted suggestion
  * in place. The suggestions are those labelIssues / boxLabelIssues wrote (`suggested_label`,
  * `label_issue_fix`); every change is listed.
