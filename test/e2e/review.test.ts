@@ -84,6 +84,20 @@ describe("label-issue review in the large view", () => {
     expect(session.pageErrors).toEqual([]);
   }, 900_000);
 
+  it("a loose label's tile names it and draws the sure box inside it as the fix", async () => {
+    const cell = await session.nb.runNewCell(
+      'await bs.show(ds.ids(issues.loose.array("sample_id") as string[]), { title: "loose labels" });',
+    );
+    const grid = cell.locator('[data-blindspot="grid"]');
+    await grid.locator("[data-id] img").first().waitFor();
+    await expect
+      .poll(async () => (await grid.locator("text.bs-box-label").allTextContents()).join(" "))
+      .toMatch(/\[loose\]/);
+    expect(await grid.locator('[data-blindspot="box"][stroke="#cc79a7"]').count()).toBeGreaterThan(0);
+    await grid.scrollIntoViewIfNeeded();
+    await session.shot("05-loose-labels");
+  }, 300_000);
+
   it("a cell reads exactly those decisions; applyCorrections changes exactly the accepted labels", async () => {
     const read = await session.nb.runNewCell(
       [
