@@ -121,6 +121,17 @@ export {
 } from "./analyze/review/applyCorrections";
 export { exportLabelIssues, type ExportIssuesOptions, type ExportedIssues } from "./analyze/review/exportIssues";
 export { plantBoxErrors, type BoxErrorOptions, type PlantedBoxErrors } from "./plant/boxErrors";
+// Model failures: fairness across groups, as Fairlearn defines it.
+export {
+  fairness,
+  FAIRNESS_DEFAULTS,
+  type Fairness,
+  type FairnessOptions,
+  type FairnessScores,
+  type FairnessSummary,
+  type Gap,
+} from "./analyze/fairness";
+export { RATE_NAMES as FAIRNESS_METRICS, type RateName as FairnessMetric } from "./analyze/fairness/rates";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
 export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";

@@ -4,9 +4,12 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fairness, type Fairness } from "../../src/analyze/fairness";
 import type { RateName } from "../../src/analyze/fairness/rates";
+import * as aq from "arquero";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import type { Dataset } from "../../src/dataset/dataset";
 import { mulberry32 } from "../../src/dataset/view";
+import { generateDemo } from "../../src/demo";
+import { evaluateDetections } from "../../src/eval/detection";
 import { tmpDir } from "../helpers/data";
 import { hasPython, PYTHON } from "../helpers/reference";
 
@@ -236,6 +239,49 @@ describe.skipIf(!hasPython())("fairness = Fairlearn 0.15", () => {
     problems.forEach(({ c, positive, i }, k) => expectFairlearn(c, positive, runs[i], refs[k]));
   });
 });
+
+describe.skipIf(!hasPython())("fairness of a detector on the demo", () => {
+  it("per-object recall and precision by camera = Fairlearn; the planted weak camera is the worst, apart", async () => {
+    const { dataset: ds, truth } = await generateDemo({ samples: 600, seed: 0, out: tmpDir("fair-demo") });
+    const ev = evaluateDetections(ds, "model");
+    const r = fairness(ev, { sensitive: "camera" });
+    // The rows, derived here from the objects table: every true object (found or not), every unmatched prediction.
+    const cameraOf = new Map((ds.samples.objects() as { id: string; camera: string }[]).map((s) => [s.id, s.camera]));
+    const rows = (ds.objects.objects() as Record<string, unknown>[]).filter(
+      (o) =>
+        (o.field === "ground_truth" && (o[ev.key] === "tp" || o[ev.key] === "fn")) ||
+        (o.field === "model" && o[ev.key] === "fp"),
+    );
+    const c: Case = {
+      name: "demo",
+      truth: rows.map((o) => (o.field === "ground_truth" ? "1" : "0")),
+      predicted: rows.map((o) => (o[ev.key] === "fn" ? "0" : "1")),
+      sensitive: { camera: rows.map((o) => cameraOf.get(o.sample_id as string)!) },
+      control: {},
+      metrics: ["true_positive_rate", "precision"],
+    };
+    expect(r.summary.rows).toBe(rows.length);
+    expectFairlearn(c, "1", relabelled(r, "object", "1"), fairlearn([{ c, positive: "1" }])[0]);
+
+    const groups = r.groups.objects() as Record<string, number & string>[];
+    const worst = groups.reduce((a, b) => (b.true_positive_rate < a.true_positive_rate ? b : a));
+    expect(worst.camera).toBe(truth.subgroup.value);
+    for (const g of groups.filter((g) => g !== worst))
+      expect(worst.true_positive_rate_high).toBeLessThan(g.true_positive_rate_low);
+  });
+});
+
+/** The same result with another name for its positive class (the reference names it by label). */
+function relabelled(r: Fairness, from: string, to: string): Fairness {
+  const rename = (t: Fairness["groups"]) =>
+    t.derive({ positive: aq.escape((d: { positive: string }) => (d.positive === from ? to : d.positive)) });
+  return {
+    groups: rename(r.groups),
+    overall: rename(r.overall),
+    disparities: rename(r.disparities),
+    summary: { ...r.summary, scores: { [to]: r.summary.scores[from] } },
+  };
+}
 
 describe("fairness", () => {
   it("gives each group its sample count and a bootstrap interval around its value", () => {
