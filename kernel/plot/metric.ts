@@ -14,6 +14,8 @@ export interface MetricOptions extends PlotOptions {
   metric?: string;
   /** The dataset the slices come from: clicking a bar then selects that slice's samples. */
   dataset?: Dataset;
+  /** Each sample's slice, where `by` is not one of its fields (an intersection of fields); null: in none. */
+  sampleSlices?: readonly (string | null)[];
 }
 
 /**
@@ -48,22 +50,27 @@ export function metric(table: ColumnTable, options: MetricOptions): Plot {
   const order = [...new Set(bars.slice)];
   const models = new Set(bars.model).size;
   const ds = options.dataset;
-  const linked = ds !== undefined && ds.samples.columnNames().includes(options.by);
-  const link = linked
-    ? {
-        rows: {
-          rows: ds.count(),
-          columns: {
-            id: Array.from(values<string>(ds.samples, "id")),
-            slice: categories(values(ds.samples, options.by)),
+  const sliceOfSample =
+    ds === undefined
+      ? null
+      : (options.sampleSlices ??
+        (ds.samples.columnNames().includes(options.by) ? values(ds.samples, options.by) : null));
+  const link =
+    ds !== undefined && sliceOfSample !== null
+      ? {
+          rows: {
+            rows: ds.count(),
+            columns: {
+              id: Array.from(values<string>(ds.samples, "id")),
+              slice: categories(sliceOfSample),
+            },
           },
-        },
-        param: "pick",
-        type: "point" as const,
-        fields: { slice: "slice" },
-        highlight: "highlight",
-      }
-    : null;
+          param: "pick",
+          type: "point" as const,
+          fields: { slice: "slice" },
+          highlight: "highlight",
+        }
+      : null;
   const x = {
     field: "slice",
     type: "nominal",

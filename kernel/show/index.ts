@@ -19,12 +19,14 @@ import { announceTagChanges } from "./tagEvents";
 import { Leakage } from "../../src/analyze/leakage";
 import { leakageOutputs } from "./leakage";
 import { isSplitResult, splitOutputs } from "./split";
+import { fairnessOutputs, isFairness } from "./fairness";
+import type { Fairness } from "../../src/analyze/fairness";
 import type { SplitResult } from "../../src/analyze/split";
 
 const SHOW_TAKES =
   'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), ' +
   "a plot (plot.histogram(...)), an arquero table, an evaluation (evaluateDetections(...)), a leakage " +
-  "result (leakage(ds)) or a split (split(ds, ...))";
+  "result (leakage(ds)), a split (split(ds, ...)) or a fairness result (fairness(...))";
 
 /** Options of `show`; each applies to the kinds of output named in its comment. */
 export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
@@ -46,7 +48,8 @@ export async function show(
     | DetectionEvaluation
     | ClassificationEvaluation
     | Leakage
-    | SplitResult,
+    | SplitResult
+    | Fairness,
   options: ShowOptions = {},
 ): Promise<void> {
   if (typeof options !== "object" || options === null) {
@@ -72,9 +75,14 @@ export async function show(
     }
     return;
   }
-  if (target instanceof Leakage || isSplitResult(target)) {
+  if (target instanceof Leakage || isSplitResult(target) || isFairness(target)) {
     announceTagChanges(target.dataset);
-    const outputs = target instanceof Leakage ? await leakageOutputs(target) : await splitOutputs(target);
+    const outputs =
+      target instanceof Leakage
+        ? await leakageOutputs(target)
+        : isSplitResult(target)
+          ? await splitOutputs(target)
+          : await fairnessOutputs(target);
     for (const output of outputs) {
       rememberGroup(output.group);
       display(output.data);

@@ -276,6 +276,7 @@ function relabelled(r: Fairness, from: string, to: string): Fairness {
   const rename = (t: Fairness["groups"]) =>
     t.derive({ positive: aq.escape((d: { positive: string }) => (d.positive === from ? to : d.positive)) });
   return {
+    dataset: r.dataset,
     groups: rename(r.groups),
     overall: rename(r.overall),
     disparities: rename(r.disparities),

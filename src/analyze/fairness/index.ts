@@ -81,6 +81,8 @@ export interface FairnessSummary {
 }
 
 export interface Fairness {
+  /** The dataset the rows come from (an evaluation's dataset for detection). */
+  dataset: Dataset;
   /** positive, control fields, sensitive fields, rows, positives, and each metric with its _low and _high. */
   groups: ColumnTable;
   /** positive, control fields, rows, and each metric over all rows (of the control group). */
@@ -168,6 +170,7 @@ export function fairness(input: Dataset | DetectionEvaluation, options: Fairness
     aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => (Number.isNaN(r[n]) ? null : (r[n] ?? null)))])));
   const metricColumns = metrics.flatMap((m) => [m, `${m}_low`, `${m}_high`]);
   return {
+    dataset: input instanceof DetectionEvaluation ? input.dataset : input,
     groups: ordered(tables.groups, ["positive", ...control, ...sensitive, "rows", "positives", ...metricColumns]),
     overall: ordered(tables.overall, ["positive", ...control, "rows", ...metrics]),
     disparities: ordered(tables.gaps, [

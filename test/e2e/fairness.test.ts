@@ -1,0 +1,78 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { selectionOf, shownCount } from "./notebookPage";
+import { notebookSession } from "./notebookSession";
+
+/**
+ * Fairness in a real JupyterLab with the tslab kernel, in headless Chromium: the demo detector's
+ * per-object recall by camera, then by camera and time of day; a click on each chart's first
+ * (worst) bar leaves exactly that group's samples in the grid below. Screenshots go to SCREENSHOTS.
+ */
+const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/fairness");
+const BY_CAMERA = 'await bs.show(bs.fairness(ev, { sensitive: "camera" }));';
+const BY_TWO =
+  'await bs.show(bs.fairness(ev, { sensitive: ["camera", "time_of_day"], metrics: ["true_positive_rate"] }));';
+const CELLS = [
+  [
+    'import * as bs from "blindspot";',
+    'const { dataset: ds } = await bs.generateDemo({ samples: 400, seed: 0, out: "demo-data" });',
+    'const ev = bs.evaluateDetections(ds, "model");',
+  ].join("\n"),
+  BY_CAMERA,
+  BY_TWO,
+];
+
+describe("fairness in JupyterLab", () => {
+  const session = notebookSession("fairness.ipynb", SCREENSHOTS, CELLS);
+
+  /** Clicks the first bar of the cell's first chart; returns the group it picked. */
+  async function clickWorst(cellText: string): Promise<string> {
+    const cell = session.nb.cellOf(cellText);
+    const chart = cell.locator('[data-blindspot="chart"]').first();
+    await chart.scrollIntoViewIfNeeded();
+    const first = (await chart.locator('path[aria-roledescription="bar"]').first().boundingBox())!;
+    await session.page.mouse.click(first.x + first.width / 2, first.y + first.height - 3);
+    const picked = await selectionOf<{ slice: string[] }>(chart);
+    expect(picked.slice).toHaveLength(1);
+    return picked.slice[0];
+  }
+
+  it("draws the disparities, a chart per metric worst first, the groups and the grid", async () => {
+    await session.nb.runAll(600_000);
+    const stderr = await session.page
+      .locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+      .allTextContents();
+    expect(stderr).toEqual([]);
+    const cell = session.nb.cellOf(BY_CAMERA);
+    await expect.poll(() => cell.locator('[data-blindspot="chart"]').count()).toBe(2);
+    await cell.locator('[data-blindspot="chart"]').first().scrollIntoViewIfNeeded();
+    await session.shot("01-recall-by-camera");
+    expect(session.pageErrors).toEqual([]);
+  }, 900_000);
+
+  it("a click on the worst camera's bar leaves that camera's samples", async () => {
+    const camera = await clickWorst(BY_CAMERA);
+    expect(camera).toBe("cam_e");
+    const grid = session.nb.cellOf(BY_CAMERA).locator('[data-blindspot="grid"]');
+    await grid.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() => shownCount(grid))
+      .toBe(await session.nb.kernelNumber(`ds.where("camera", "cam_e").count()`));
+    await session.shot("02-grid-of-worst-camera");
+  });
+
+  it("a click on the worst (camera, time of day) bar leaves the samples of that intersection", async () => {
+    const picked = await clickWorst(BY_TWO);
+    const [camera, time] = picked.split(" & ");
+    const grid = session.nb.cellOf(BY_TWO).locator('[data-blindspot="grid"]');
+    await grid.scrollIntoViewIfNeeded();
+    const expected = await session.nb.kernelNumber(
+      `ds.where("camera", ${JSON.stringify(camera)}).where("time_of_day", ${JSON.stringify(time)}).count()`,
+    );
+    expect(expected).toBeGreaterThan(0);
+    await expect.poll(() => shownCount(grid)).toBe(expected);
+    await session.shot("03-grid-of-worst-intersection");
+  });
+});
