@@ -108,7 +108,7 @@ export function fairness(input: Dataset | DetectionEvaluation, options: Fairness
     controlColumns = columns(control, "control");
   const all = groupRows([...control, ...sensitive], [...controlColumns, ...sensitiveColumns], source.rows);
   const controls = groupRows(control, controlColumns, source.rows);
-  const bySensitive = groupRows(sensitive, sensitiveColumns, source.rows);
+  const bySensitive = control.length ? groupRows(sensitive, sensitiveColumns, source.rows) : all;
   // The control group of each (control, sensitive) group.
   const controlOf = new Int32Array(all.keys.length);
   for (let r = 0; r < source.rows; r++) controlOf[all.code[r]] = controls.code[r];

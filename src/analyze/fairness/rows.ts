@@ -39,29 +39,33 @@ export function classificationRows(
   const truth = values<unknown>(ds.samples, checkField(truthField, fields, `${PLACE}: truth`));
   const predicted = values<unknown>(ds.samples, checkField(predictionField, fields, `${PLACE}: prediction`));
   const n = ds.count();
-  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
-  const seen = new Set<string>();
-  for (let r = 0; r < n; r++) {
-    for (const v of [truth[r], predicted[r]]) {
-      const t = text(v);
-      if (t !== null) seen.add(t);
-    }
-  }
-  const missing = Array.from({ length: n }, (_, r) => r).filter(
-    (r) => text(truth[r]) === null || text(predicted[r]) === null,
-  );
-  if (missing.length)
+  // Labels as codes into one list of names (-1: none), so that each positive class is a pass over integers.
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const code = (column: ArrayLike<unknown>) =>
+    Int32Array.from({ length: n }, (_, r) => {
+      const v = column[r];
+      if (v === null || v === undefined) return -1;
+      const name = String(v);
+      let i = index.get(name);
+      if (i === undefined) index.set(name, (i = names.push(name) - 1));
+      return i;
+    });
+  const truthCode = code(truth),
+    predictedCode = code(predicted);
+  const missing = truthCode.findIndex((c, r) => c < 0 || predictedCode[r] < 0);
+  if (missing >= 0)
     throw new BlindspotError({
-      place: `${PLACE}: ${text(truth[missing[0]]) === null ? truthField : predictionField}`,
-      message: `${missing.length} samples have no label (e.g. sample ${String(ds.samples.get("id", missing[0]))})`,
+      place: `${PLACE}: ${truthCode[missing] < 0 ? truthField : predictionField}`,
+      message: `${truthCode.filter((c, r) => c < 0 || predictedCode[r] < 0).length} samples have no label (e.g. sample ${String(ds.samples.get("id", missing))})`,
       hint: "fairness compares every sample's true and predicted label: filter the dataset to labelled samples first",
     });
-  const classes = [...seen].sort();
+  const classes = [...names].sort();
   const binary = classes.every((c) => c === "0" || c === "1") || classes.every((c) => c === "false" || c === "true");
   const positives =
     positive === undefined ? (binary ? [classes.includes("1") ? "1" : "true"] : classes) : [positive].flat();
   for (const p of positives)
-    if (!seen.has(p))
+    if (!index.has(p))
       throw new BlindspotError({
         place: `${PLACE}: positive`,
         message: `no sample has the label ${JSON.stringify(p)} in ${truthField} or ${predictionField}`,
@@ -70,11 +74,14 @@ export function classificationRows(
   return {
     kind: "classification",
     rows: n,
-    problems: positives.map((p) => ({
-      positive: p,
-      truth: Uint8Array.from({ length: n }, (_, r) => (text(truth[r]) === p ? 1 : 0)),
-      predicted: Uint8Array.from({ length: n }, (_, r) => (text(predicted[r]) === p ? 1 : 0)),
-    })),
+    problems: positives.map((p) => {
+      const k = index.get(p)!;
+      return {
+        positive: p,
+        truth: Uint8Array.from(truthCode, (c) => (c === k ? 1 : 0)),
+        predicted: Uint8Array.from(predictedCode, (c) => (c === k ? 1 : 0)),
+      };
+    }),
     column: (field, place) => values<unknown>(ds.samples, checkField(field, fields, place)),
   };
 }
