@@ -89,11 +89,20 @@ export async function fairnessOutputs(result: Fairness): Promise<Output[]> {
   return outputs;
 }
 
-/** "equalized odds difference 0.44, demographic parity difference 0.34, equal opportunity ratio 0.44" per positive class. */
+/**
+ * Classification: "equalized odds difference 0.44, demographic parity difference 0.34, equal
+ * opportunity ratio 0.44" per positive class. Detection (where every unmatched prediction is a
+ * negative predicted positive, so parity and false positive rates say nothing): recall's gap.
+ */
 function headline(result: Fairness): string {
   const { summary } = result;
+  const f = (v: number) => (Number.isNaN(v) ? "undefined" : v.toFixed(3));
   const parts = Object.entries(summary.scores).map(([positive, s]) => {
-    const f = (v: number) => (Number.isNaN(v) ? "undefined" : v.toFixed(3));
+    if (summary.kind === "detection")
+      return (
+        `recall difference ${f(s.equalOpportunity.difference)}, ratio ${f(s.equalOpportunity.ratio)}` +
+        ` (lowest group: ${String(result.disparities.filter((d: { metric: string }) => d.metric === "true_positive_rate").get("lowest", 0) ?? "none")})`
+      );
     const head = Object.keys(summary.scores).length > 1 ? `${positive}: ` : "";
     return (
       `${head}equalized odds difference ${f(s.equalizedOdds.difference)}, ` +

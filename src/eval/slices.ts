@@ -150,21 +150,30 @@ function interval(
   level: number,
   rand: () => number,
 ): { low: Float64Array; high: Float64Array } {
-  const M = ev.metrics.length;
-  const draws = Array.from({ length: M }, () => new Float64Array(B));
+  return percentileInterval(bootstrapDraws(ev, rows, B, rand), level);
+}
+
+/** Each metric over B resamples (with replacement) of the rows: one array of B values per metric. */
+export function bootstrapDraws(ev: Sliceable, rows: Int32Array, B: number, rand: () => number): Float64Array[] {
+  const draws = ev.metrics.map(() => new Float64Array(B));
   const sample = new Int32Array(rows.length);
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < rows.length; i++) sample[i] = rows[Math.floor(rand() * rows.length)];
     const v = ev.metricsOf(sample);
-    for (let j = 0; j < M; j++) draws[j][b] = v[j];
+    draws.forEach((d, j) => (d[b] = v[j]));
   }
-  const low = new Float64Array(M),
-    high = new Float64Array(M);
-  for (let j = 0; j < M; j++) {
-    const defined = draws[j].filter((v) => !Number.isNaN(v)).sort();
+  return draws;
+}
+
+/** The central `level` interval of each metric's draws (undefined draws left out; NaN when none is defined). */
+export function percentileInterval(draws: Float64Array[], level: number): { low: Float64Array; high: Float64Array } {
+  const low = new Float64Array(draws.length),
+    high = new Float64Array(draws.length);
+  draws.forEach((d, j) => {
+    const defined = d.filter((v) => !Number.isNaN(v)).sort();
     low[j] = defined.length ? quantile(defined, (1 - level) / 2) : NaN;
     high[j] = defined.length ? quantile(defined, 1 - (1 - level) / 2) : NaN;
-  }
+  });
   return { low, high };
 }
 
