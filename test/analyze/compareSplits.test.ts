@@ -41,7 +41,9 @@ describe("compareSplits", () => {
       expect(s.accuracy_low).toBeLessThan(s.accuracy);
       expect(s.accuracy_high).toBeGreaterThan(s.accuracy);
     }
-    const gaps = (r.gaps.objects() as Record<string, number & string & boolean>[]).filter((g) => g.metric === "accuracy");
+    const gaps = (r.gaps.objects() as Record<string, number & string & boolean>[]).filter(
+      (g) => g.metric === "accuracy",
+    );
     for (const g of gaps) {
       expect(g.gap).toBeCloseTo(accuracyOf(ds, "train") - accuracyOf(ds, g.split), 12);
       expect(g.gap_low).toBeGreaterThan(0);
@@ -65,6 +67,8 @@ describe("compareSplits", () => {
   it("names the split field and the training split that do not exist", () => {
     const ev = evaluateClassification(planted({ train: 0.9, test: 0.9 }, 20), "model");
     expect(() => compareSplits(ev, { field: "splt" })).toThrow(/did you mean "split"/);
-    expect(() => compareSplits(ev, { train: "training" })).toThrow(/no sample has split = "training"[\s\S]*test, train/);
+    expect(() => compareSplits(ev, { train: "training" })).toThrow(
+      /no sample has split = "training"[\s\S]*test, train/,
+    );
   });
 });
