@@ -132,6 +132,13 @@ export {
   type Gap,
 } from "./analyze/fairness";
 export { RATE_NAMES as FAIRNESS_METRICS, type RateName as FairnessMetric } from "./analyze/fairness/rates";
+export {
+  compareSplits,
+  COMPARE_SPLITS_DEFAULTS,
+  type CompareSplits,
+  type CompareSplitsOptions,
+  type CompareSplitsSummary,
+} from "./analyze/compareSplits";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
 export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";
