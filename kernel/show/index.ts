@@ -21,12 +21,14 @@ import { leakageOutputs } from "./leakage";
 import { isSplitResult, splitOutputs } from "./split";
 import { fairnessOutputs, isFairness } from "./fairness";
 import type { Fairness } from "../../src/analyze/fairness";
+import { compareSplitsOutputs, isCompareSplits } from "./compareSplits";
+import type { CompareSplits } from "../../src/analyze/compareSplits";
 import type { SplitResult } from "../../src/analyze/split";
 
 const SHOW_TAKES =
   'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), ' +
   "a plot (plot.histogram(...)), an arquero table, an evaluation (evaluateDetections(...)), a leakage " +
-  "result (leakage(ds)), a split (split(ds, ...)) or a fairness result (fairness(...))";
+  "result (leakage(ds)), a split (split(ds, ...)), a fairness result (fairness(...)) or compareSplits(...)";
 
 /** Options of `show`; each applies to the kinds of output named in its comment. */
 export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
@@ -49,7 +51,8 @@ export async function show(
     | ClassificationEvaluation
     | Leakage
     | SplitResult
-    | Fairness,
+    | Fairness
+    | CompareSplits,
   options: ShowOptions = {},
 ): Promise<void> {
   if (typeof options !== "object" || options === null) {
@@ -75,14 +78,16 @@ export async function show(
     }
     return;
   }
-  if (target instanceof Leakage || isSplitResult(target) || isFairness(target)) {
+  if (target instanceof Leakage || isSplitResult(target) || isFairness(target) || isCompareSplits(target)) {
     announceTagChanges(target.dataset);
     const outputs =
       target instanceof Leakage
         ? await leakageOutputs(target)
         : isSplitResult(target)
           ? await splitOutputs(target)
-          : await fairnessOutputs(target);
+          : isFairness(target)
+            ? await fairnessOutputs(target)
+            : await compareSplitsOutputs(target);
     for (const output of outputs) {
       rememberGroup(output.group);
       display(output.data);

@@ -11,6 +11,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { values } from "../dataset/columns";
+import type { Dataset } from "../dataset/dataset";
 import { mulberry32 } from "../dataset/view";
 import { checkField } from "../dataset/fieldCheck";
 import { BlindspotError } from "../errors";
@@ -47,6 +48,10 @@ export interface CompareSplitsSummary {
 }
 
 export interface CompareSplits {
+  /** The evaluation's dataset. */
+  dataset: Dataset;
+  /** The evaluation's prediction field (a model's name). */
+  model: string;
   /** split, samples, and each metric with its _low and _high, the training split first. */
   splits: ColumnTable;
   /** split, metric, train, value, gap (train minus split, sign-adjusted so that positive favours train), gap_low, gap_high, overfit. */
@@ -117,6 +122,8 @@ export function compareSplits(ev: Sliceable, options: CompareSplitsOptions = {})
     headlineHigh = train.high[0];
   const lowerBetter = LOWER_IS_BETTER.test(headline);
   return {
+    dataset: ds,
+    model: ev.field,
     splits,
     gaps: aq.from(gapRows, ["split", "metric", "train", "value", "gap", "gap_low", "gap_high", "overfit"]),
     summary: {
