@@ -11,15 +11,20 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
     echo "Chromium is needed for the browser tests: sudo apt-get install -y chromium (or set CHROMIUM_PATH)" >&2
   fi
 fi
-# The layering rules (src knows no Jupyter; the extension shares only the protocol), then the
-# formatting: a failure fails the run, after the tests have still run and reported.
-checks_failed=()
-npm run --silent check:deps || checks_failed+=("npm run check:deps")
-npm run --silent format:check || checks_failed+=("npm run format:check (npm run format fixes it)")
-# The tests are type-checked too (vitest itself only strips types).
-npx tsc -p tsconfig.test.json
-
+# The layering rules (src knows no Jupyter; the extension shares only the protocol), the
+# formatting and the tests' types (vitest itself only strips types) are checked while the tests
+# run; a failure fails the run, after the tests have still run and reported.
 mkdir -p test/.tmp
+checks_log=test/.tmp/checks.log
+(
+  failed=0
+  npm run --silent check:deps || { echo "failed: npm run check:deps"; failed=1; }
+  npm run --silent format:check || { echo "failed: npm run format:check (npm run format fixes it)"; failed=1; }
+  npx tsc -p tsconfig.test.json || { echo "failed: npx tsc -p tsconfig.test.json"; failed=1; }
+  exit $failed
+) > "$checks_log" 2>&1 &
+checks=$!
+
 results=test/.tmp/vitest-results.json
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results" || status=$?
@@ -28,6 +33,8 @@ node -e '
   const skipped = r.numPendingTests + r.numTodoTests;
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$PWD/$results"
-for check in "${checks_failed[@]}"; do echo "failed: $check" >&2; done
-[ ${#checks_failed[@]} -eq 0 ] || status=1
+if ! wait "$checks"; then
+  cat "$checks_log" >&2
+  status=1
+fi
 exit $status

@@ -7,12 +7,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } f
 import { tmpDir } from "../helpers/data";
 import { launchChromium } from "./browser";
 import { startLab, type Lab } from "./lab";
+import { codeNotebook } from "./nbconvert";
 import { NotebookPage, selectionOf, shownCount } from "./notebookPage";
 
 /**
- * The three notebooks in one JupyterLab server and one page, each in its own tab with its own
- * kernel, as a user runs them one after the other: the quality notebook's 500-sample demo and
- * the 2,000-sample demo of the other two live in one folder, and their datasets share a name.
+ * Three notebooks in one JupyterLab server and one page, each in its own tab with its own kernel,
+ * as a user runs them one after the other: a notebook of the 500-sample demo with its quality
+ * scores (the quality notebook's first steps; the whole notebook has its own test), then the
+ * quickstart and evaluation notebooks, whose 2,000-sample demo lives in the same folder; the
+ * datasets share a name.
  * Every grid must keep showing its own kernel's images, and a selection or a chart click in
  * one notebook must change nothing in another. Screenshots go to SCREENSHOTS, the error cell's
  * to ERRORS.
@@ -20,6 +23,12 @@ import { NotebookPage, selectionOf, shownCount } from "./notebookPage";
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/cross-notebook");
 const ERRORS = path.resolve(__dirname, "../.tmp/screenshots/errors");
 const NOTEBOOKS = ["quality.ipynb", "quickstart.ipynb", "evaluation.ipynb"];
+/** The first notebook, written here: the quality notebook's demo and grid without its embeddings and map. */
+const QUALITY_CELLS = [
+  'import * as bs from "blindspot";\nconst { dataset: ds } = await bs.generateDemo({ samples: 500, out: "demo-data/demo500" });',
+  "await bs.computeQuality(ds);",
+  'await bs.show(ds, { caption: ["time_of_day", "quality_brightness"] });',
+];
 
 /** Thumbnail of each tile in view (the thumbnail's file is named by the image's bytes). */
 async function tileImages(grid: Locator): Promise<Record<string, string>> {
@@ -50,7 +59,8 @@ describe("three notebooks in one JupyterLab", () => {
       fs.mkdirSync(dir, { recursive: true });
     }
     const root = tmpDir("e2e-cross-notebook");
-    for (const name of NOTEBOOKS)
+    fs.writeFileSync(path.join(root, NOTEBOOKS[0]), codeNotebook(QUALITY_CELLS));
+    for (const name of NOTEBOOKS.slice(1))
       fs.copyFileSync(path.resolve(__dirname, "../../notebooks", name), path.join(root, name));
     lab = await startLab(root);
     browser = await launchChromium();
