@@ -6,7 +6,7 @@ import type { Dataset } from "../../src/dataset/dataset";
 import { generateDemo } from "../../src/demo";
 import { importLabels, load } from "../../src/formats/api";
 import { plantBoxErrors } from "../../src/plant/boxErrors";
-import { HAS_SHARED, removeTmpDirs, SHARED, SKIP_MESSAGE, tmpDir } from "../helpers/data";
+import { HAS_SHARED, removeTmpDirs, SHARED, onSharedData, tmpDir } from "../helpers/data";
 import { hasPython } from "../helpers/reference";
 import { compareWithCleanlab } from "./boxIssuesCompare";
 
@@ -105,44 +105,41 @@ function looseFindings(result: BoxLabelIssues, loosened: Set<number>) {
  * and with a lower high-probability cut; recall and precision per planted type are printed (the
  * README reports them), and the clean set is scored too.
  */
-describe.skipIf(!HAS_SHARED || !hasPython())(
-  `box label issues on voc100${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`,
-  () => {
-    const voc = async () => {
-      const ds = await load(path.join(SHARED, "voc100/voc100_gt_coco.json"), { format: "coco" });
-      await importLabels(ds, path.join(SHARED, "voc100/voc100_dets_coco_results.json"), {
-        format: "coco-results",
-        field: "detector",
-      });
-      return ds;
-    };
-
-    it("equal cleanlab's on the clean labels and on planted errors", { timeout: 300_000 }, async () => {
-      const clean = await voc();
-      const base = compareWithCleanlab(clean, { predictions: "detector" });
-      console.log(`voc100 clean: ${base.result.summary.issues} of 100 images flagged`, base.result.summary.boxes);
-
-      const ds = await voc();
-      const planted = plantBoxErrors(ds, { drop: 0.1, swap: 0.05, loosen: 0.05, seed: 14 });
-      expect([planted.dropped.length, planted.swapped.length, planted.loosened.length]).toEqual([27, 14, 14]);
-      const truth: Planted = {
-        swapped: new Set(planted.swapped.map((p) => p.objectId)),
-        loosened: new Set(planted.loosened.map((p) => p.objectId)),
-        dropped: planted.dropped.map((d) => ({ sampleId: d.sampleId, box: d.box })),
-      };
-      // cleanlab's defaults, then a high-probability cut this detector reaches (72 of its 452 boxes are >= 0.9).
-      for (const highProbability of [undefined, 0.7]) {
-        const { result } = compareWithCleanlab(ds, { predictions: "detector", highProbability });
-        console.log(
-          `voc100 planted, highProbability ${highProbability ?? 0.95}: ${result.summary.issues} images flagged`,
-          JSON.stringify(findings(ds, truth)),
-          "loose",
-          JSON.stringify(looseFindings(result, truth.loosened)),
-        );
-      }
+describe.skipIf(!HAS_SHARED || !hasPython())(`box label issues on voc100${HAS_SHARED ? "" : onSharedData("")}`, () => {
+  const voc = async () => {
+    const ds = await load(path.join(SHARED, "voc100/voc100_gt_coco.json"), { format: "coco" });
+    await importLabels(ds, path.join(SHARED, "voc100/voc100_dets_coco_results.json"), {
+      format: "coco-results",
+      field: "detector",
     });
-  },
-);
+    return ds;
+  };
+
+  it("equal cleanlab's on the clean labels and on planted errors", { timeout: 300_000 }, async () => {
+    const clean = await voc();
+    const base = compareWithCleanlab(clean, { predictions: "detector" });
+    console.log(`voc100 clean: ${base.result.summary.issues} of 100 images flagged`, base.result.summary.boxes);
+
+    const ds = await voc();
+    const planted = plantBoxErrors(ds, { drop: 0.1, swap: 0.05, loosen: 0.05, seed: 14 });
+    expect([planted.dropped.length, planted.swapped.length, planted.loosened.length]).toEqual([27, 14, 14]);
+    const truth: Planted = {
+      swapped: new Set(planted.swapped.map((p) => p.objectId)),
+      loosened: new Set(planted.loosened.map((p) => p.objectId)),
+      dropped: planted.dropped.map((d) => ({ sampleId: d.sampleId, box: d.box })),
+    };
+    // cleanlab's defaults, then a high-probability cut this detector reaches (72 of its 452 boxes are >= 0.9).
+    for (const highProbability of [undefined, 0.7]) {
+      const { result } = compareWithCleanlab(ds, { predictions: "detector", highProbability });
+      console.log(
+        `voc100 planted, highProbability ${highProbability ?? 0.95}: ${result.summary.issues} images flagged`,
+        JSON.stringify(findings(ds, truth)),
+        "loose",
+        JSON.stringify(looseFindings(result, truth.loosened)),
+      );
+    }
+  });
+});
 
 /** The demo's planted mislabeled, missing and loose boxes, against its simulated detector. */
 describe.skipIf(!hasPython())("box label issues on the demo", () => {

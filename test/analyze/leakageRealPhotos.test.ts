@@ -8,7 +8,7 @@ import { DatasetBuilder } from "../../src/dataset/builder";
 import type { Dataset } from "../../src/dataset/dataset";
 import { load } from "../../src/formats/api";
 import { plantNearCopies, type PlantManifest } from "../../src/plant/nearCopies";
-import { HAS_SHARED, removeTmpDirs, SHARED, SKIP_MESSAGE, TEST_CACHE, tmpDir, VOC_IMAGES } from "../helpers/data";
+import { HAS_SHARED, removeTmpDirs, SHARED, onSharedData, TEST_CACHE, tmpDir, VOC_IMAGES } from "../helpers/data";
 
 /**
  * Leakage on real photos with near copies planted by the committed, seeded plantNearCopies (half
@@ -69,7 +69,7 @@ async function check(name: string, ds: Dataset, m: PlantManifest) {
 }
 
 describe.skipIf(!HAS_SHARED)(
-  `leakage on real photos with planted copies across splits${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`,
+  `leakage on real photos with planted copies across splits${HAS_SHARED ? "" : onSharedData("")}`,
   () => {
     it("voc100: 40 near copies, 20 of them in another split", async () => {
       const out = tmpDir("leakage-voc");

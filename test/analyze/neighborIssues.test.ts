@@ -9,7 +9,7 @@ import type { Dataset } from "../../src/dataset/dataset";
 import { generateDemo } from "../../src/demo";
 import { computeEmbeddings, type Embeddings } from "../../src/embed/embed";
 import { load } from "../../src/formats/api";
-import { HAS_SHARED, removeTmpDirs, SKIP_MESSAGE, TEST_CACHE, tmpDir, VOC_COCO, VOC_IMAGES } from "../helpers/data";
+import { HAS_SHARED, removeTmpDirs, onSharedData, TEST_CACHE, tmpDir, VOC_COCO, VOC_IMAGES } from "../helpers/data";
 import { hasPython, PYTHON } from "../helpers/reference";
 
 afterAll(removeTmpDirs);
@@ -109,7 +109,7 @@ describe.skipIf(!hasPython())("near-duplicate and outlier scores equal cleanlab'
   });
 });
 
-describe.skipIf(!HAS_SHARED || !hasPython())(`on voc100's real photos${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`, () => {
+describe.skipIf(!HAS_SHARED || !hasPython())(`on voc100's real photos${HAS_SHARED ? "" : onSharedData("")}`, () => {
   it("equal Datalab's on the full embeddings", { timeout: 300_000 }, async () => {
     const ds = await load(VOC_COCO, { images: VOC_IMAGES });
     const emb = await computeEmbeddings(ds, { cacheRoot: TEST_CACHE });

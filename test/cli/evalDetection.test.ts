@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir, VOC_CLASSES } from "../helpers/data";
+import { HAS_SHARED, SHARED, onSharedData, tmpDir, VOC_CLASSES } from "../helpers/data";
 
 /**
  * `blindspot eval detection`: pycocotools' numbers as JSON or as its printout, and bad input refused or warned about
@@ -42,82 +42,79 @@ const GOOD = [
   { image_id: 2, category_id: 2, bbox: [52, 50, 30, 30], score: 0.8 },
 ];
 
-describe.skipIf(!HAS_SHARED)(
-  `blindspot eval detection on coco-fake100${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`,
-  () => {
-    for (const iouType of ["bbox", "segm"]) {
-      it(`--iou-type ${iouType} --json gives pycocotools' 12 statistics and per-class AP`, () => {
-        const r = run(
-          "--gt",
-          path.join(FAKE, "instances_val2014_100.json"),
-          "--pred",
-          path.join(FAKE, `instances_val2014_fake${iouType}100_results.json`),
-          "--iou-type",
-          iouType,
-          "--json",
-        );
-        expect(r.status, r.stderr).toBe(0);
-        const out = JSON.parse(r.stdout);
-        const ref = JSON.parse(fs.readFileSync(path.join(FAKE, `pycocotools_${iouType}_reference.json`), "utf8"));
-        Object.values(out.stats as Record<string, number>).forEach((v, i) =>
-          expect(Math.abs(v - ref.stats[i])).toBeLessThanOrEqual(1e-9),
-        );
-        expect(out.iouType).toBe(iouType);
-        expect(out.perClass).toHaveLength(80);
-        expect(out.confusion.labels.at(-1)).toBe("(background)");
-      });
-    }
-
-    it("takes --classes for predictions that name classes by index (text box files), as its hints suggest", () => {
-      const gt = path.join(SHARED, "voc100/voc100_gt_coco.json"),
-        images = path.join(SHARED, "voc100/images");
-      const dets = path.join(SHARED, "voc100/dets/abs_xywh");
-      const classes = path.join(tmpDir("eval-classes"), "classes.txt");
-      fs.writeFileSync(classes, `${VOC_CLASSES.join("\n")}\n`);
-      const r = run(
-        "--gt",
-        gt,
-        "--pred",
-        dets,
-        "--pred-format",
-        "txt-abs-xywh",
-        "--classes",
-        classes,
-        "--images",
-        images,
-        "--json",
-      );
-      expect(r.status, r.stderr).toBe(0);
-      const out = JSON.parse(r.stdout);
-      expect(out.predictions).toBe(452);
-      // The same detections as the COCO results pycocotools was run on: the same 12 numbers.
-      const ref = JSON.parse(fs.readFileSync(path.join(SHARED, "voc100/pycocotools_bbox_reference.json"), "utf8"));
-      Object.values(out.stats as Record<string, number>).forEach((v, i) =>
-        expect(Math.abs(v - ref.stats[i])).toBeLessThanOrEqual(1e-9),
-      );
-    });
-
-    it("prints pycocotools' summary lines without --json", () => {
+describe.skipIf(!HAS_SHARED)(`blindspot eval detection on coco-fake100${HAS_SHARED ? "" : onSharedData("")}`, () => {
+  for (const iouType of ["bbox", "segm"]) {
+    it(`--iou-type ${iouType} --json gives pycocotools' 12 statistics and per-class AP`, () => {
       const r = run(
         "--gt",
         path.join(FAKE, "instances_val2014_100.json"),
         "--pred",
-        path.join(FAKE, "instances_val2014_fakebbox100_results.json"),
+        path.join(FAKE, `instances_val2014_fake${iouType}100_results.json`),
+        "--iou-type",
+        iouType,
+        "--json",
       );
       expect(r.status, r.stderr).toBe(0);
-      const ref = JSON.parse(fs.readFileSync(path.join(FAKE, "pycocotools_bbox_reference.json"), "utf8"));
-      const lines = r.stdout.split("\n").filter((l) => l.includes("Average"));
-      expect(lines[0]).toBe(
-        ` Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = ${ref.stats[0].toFixed(3)}`,
+      const out = JSON.parse(r.stdout);
+      const ref = JSON.parse(fs.readFileSync(path.join(FAKE, `pycocotools_${iouType}_reference.json`), "utf8"));
+      Object.values(out.stats as Record<string, number>).forEach((v, i) =>
+        expect(Math.abs(v - ref.stats[i])).toBeLessThanOrEqual(1e-9),
       );
-      expect(lines[6]).toBe(
-        ` Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets=  1 ] = ${ref.stats[6].toFixed(3)}`,
-      );
-      expect(lines.map((l) => l.slice(-5))).toEqual(ref.stats.map((v: number) => v.toFixed(3)));
-      expect(r.stdout).toMatch(/per class \(outcomes at IoU 0\.5\):\n\s+class\s+AP\s+AP50/);
+      expect(out.iouType).toBe(iouType);
+      expect(out.perClass).toHaveLength(80);
+      expect(out.confusion.labels.at(-1)).toBe("(background)");
     });
-  },
-);
+  }
+
+  it("takes --classes for predictions that name classes by index (text box files), as its hints suggest", () => {
+    const gt = path.join(SHARED, "voc100/voc100_gt_coco.json"),
+      images = path.join(SHARED, "voc100/images");
+    const dets = path.join(SHARED, "voc100/dets/abs_xywh");
+    const classes = path.join(tmpDir("eval-classes"), "classes.txt");
+    fs.writeFileSync(classes, `${VOC_CLASSES.join("\n")}\n`);
+    const r = run(
+      "--gt",
+      gt,
+      "--pred",
+      dets,
+      "--pred-format",
+      "txt-abs-xywh",
+      "--classes",
+      classes,
+      "--images",
+      images,
+      "--json",
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.predictions).toBe(452);
+    // The same detections as the COCO results pycocotools was run on: the same 12 numbers.
+    const ref = JSON.parse(fs.readFileSync(path.join(SHARED, "voc100/pycocotools_bbox_reference.json"), "utf8"));
+    Object.values(out.stats as Record<string, number>).forEach((v, i) =>
+      expect(Math.abs(v - ref.stats[i])).toBeLessThanOrEqual(1e-9),
+    );
+  });
+
+  it("prints pycocotools' summary lines without --json", () => {
+    const r = run(
+      "--gt",
+      path.join(FAKE, "instances_val2014_100.json"),
+      "--pred",
+      path.join(FAKE, "instances_val2014_fakebbox100_results.json"),
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const ref = JSON.parse(fs.readFileSync(path.join(FAKE, "pycocotools_bbox_reference.json"), "utf8"));
+    const lines = r.stdout.split("\n").filter((l) => l.includes("Average"));
+    expect(lines[0]).toBe(
+      ` Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = ${ref.stats[0].toFixed(3)}`,
+    );
+    expect(lines[6]).toBe(
+      ` Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets=  1 ] = ${ref.stats[6].toFixed(3)}`,
+    );
+    expect(lines.map((l) => l.slice(-5))).toEqual(ref.stats.map((v: number) => v.toFixed(3)));
+    expect(r.stdout).toMatch(/per class \(outcomes at IoU 0\.5\):\n\s+class\s+AP\s+AP50/);
+  });
+});
 
 describe("blindspot eval detection: bad input", () => {
   it("refuses unknown images and categories and bad scores with counts, in one message", () => {

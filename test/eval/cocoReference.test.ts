@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE } from "../helpers/data";
+import { HAS_SHARED, SHARED, onSharedData } from "../helpers/data";
 import { apByCategoryId, evaluateCocoFiles } from "./cocoData";
 
 /**
@@ -36,7 +36,7 @@ const cases = [
 ];
 
 describe.skipIf(!HAS_SHARED)(
-  `COCO evaluation equals pycocotools on the shared data${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`,
+  `COCO evaluation equals pycocotools on the shared data${HAS_SHARED ? "" : onSharedData("")}`,
   () => {
     for (const c of cases) {
       it(`${c.name}: 12 statistics and AP per category`, async () => {

@@ -15,7 +15,7 @@ import {
   rleToBbox,
   type Rle,
 } from "../../src/geometry/mask";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE, tmpDir } from "../helpers/data";
+import { HAS_SHARED, SHARED, onSharedData, tmpDir } from "../helpers/data";
 import { PYTHON } from "../helpers/reference";
 
 /**
@@ -405,7 +405,7 @@ describe("segmentation masks: what pycocotools would crash or hang on is refused
 // ---------------------------------------------------------------- the shared COCO sample
 
 describe.skipIf(!HAS_SHARED)(
-  `segmentation masks of the shared COCO sample equal pycocotools'${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`,
+  `segmentation masks of the shared COCO sample equal pycocotools'${HAS_SHARED ? "" : onSharedData("")}`,
   () => {
     interface Ann {
       image_id: number;

@@ -14,6 +14,8 @@ export const SHARED = path.resolve(__dirname, "../../../shared/data");
 export const HAS_SHARED = fs.existsSync(SHARED);
 export const SKIP_MESSAGE = `../shared/data not found at ${SHARED}: tests on the shared real data are skipped`;
 if (!HAS_SHARED) console.warn(SKIP_MESSAGE);
+/** A test title on the shared data, which says why it is skipped when it is. */
+export const onSharedData = (title: string): string => (HAS_SHARED ? title : `${title} (${SKIP_MESSAGE})`);
 
 export const VOC = path.join(SHARED, "voc100");
 export const VOC_IMAGES = path.join(VOC, "images");

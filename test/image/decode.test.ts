@@ -5,7 +5,7 @@ import sharp, { type Sharp } from "sharp";
 import { afterAll, describe, expect, test } from "vitest";
 import { decodeImage, ImageError, type ImageErrorKind } from "../../src/image/decode";
 import { readImageHeader } from "../../src/image/header";
-import { HAS_SHARED, removeTmpDirs, SKIP_MESSAGE, tmpDir, VOC_IMAGES } from "../helpers/data";
+import { HAS_SHARED, removeTmpDirs, onSharedData, tmpDir, VOC_IMAGES } from "../helpers/data";
 
 afterAll(removeTmpDirs);
 
@@ -228,7 +228,7 @@ describe("decodeImage refuses bad files with a typed ImageError", () => {
 
 describe("decodeImage on real photos", () => {
   test.skipIf(!HAS_SHARED)(
-    `a VOC100 JPEG: size as the header says, resized to 224 x 224${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`,
+    `a VOC100 JPEG: size as the header says, resized to 224 x 224${HAS_SHARED ? "" : onSharedData("")}`,
     async () => {
       const file = path.join(VOC_IMAGES, fs.readdirSync(VOC_IMAGES).sort()[0]);
       const header = await readImageHeader(file);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { decodeImage } from "../../src/image/decode";
 import { decodeJpegRgb } from "../../src/image/jpegWasm";
 import { SIGN_FILES, VOC_FILES } from "../quality/helpers";
-import { HAS_SHARED, SKIP_MESSAGE } from "../helpers/data";
+import { HAS_SHARED, onSharedData } from "../helpers/data";
 
 /** libvips's decoding of the stored pixels, as RGB. */
 async function byLibvips(bytes: Uint8Array) {
@@ -23,7 +23,7 @@ async function byLibvips(bytes: Uint8Array) {
 
 describe("JPEG decoding in WebAssembly", () => {
   it.skipIf(!HAS_SHARED)(
-    `gives libvips's pixels on every voc100 and sign-digits file${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`,
+    `gives libvips's pixels on every voc100 and sign-digits file${HAS_SHARED ? "" : onSharedData("")}`,
     async () => {
       const files = [...VOC_FILES, ...SIGN_FILES];
       expect(files.length).toBe(100 + 2062);

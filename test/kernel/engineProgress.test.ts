@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as kernel from "../../kernel";
 import * as engine from "../../src/index";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE } from "../helpers/data";
+import { HAS_SHARED, onSharedData, SHARED } from "../helpers/data";
 import { captureOutputs } from "./helpers";
 
 const text = (o: { data: Record<string, unknown> }) => String(o.data["text/plain"]);
@@ -23,8 +23,7 @@ describe("the engine's long runs in a notebook", () => {
   });
 
   it.skipIf(!HAS_SHARED)(
-    `show a progress bar for loading and scoring sign-digits, none for a caller's own onProgress ` +
-      `${HAS_SHARED ? "" : SKIP_MESSAGE}`,
+    onSharedData("show a progress bar for loading and scoring sign-digits, none for a caller's own onProgress"),
     async () => {
       const { outputs } = captureOutputs("engine-progress");
       const ds = await kernel.load(`${SHARED}/sign-digits/Dataset`, { format: "image-folder" });

@@ -6,7 +6,7 @@ import { values } from "../../src/dataset/columns";
 import { BlindspotError } from "../../src/errors";
 import { load } from "../../src/formats/api";
 import { plantNearCopies, type PlantManifest } from "../../src/plant/nearCopies";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE, VOC_IMAGES, removeTmpDirs, tmpDir } from "../helpers/data";
+import { HAS_SHARED, SHARED, onSharedData, VOC_IMAGES, removeTmpDirs, tmpDir } from "../helpers/data";
 
 afterAll(removeTmpDirs);
 
@@ -18,7 +18,7 @@ const firstFiles = (dir: string, n: number) =>
     .slice(0, n)
     .map((f) => path.join(dir, f));
 
-describe.skipIf(!HAS_SHARED)(`plantNearCopies on real photos (${SKIP_MESSAGE})`, () => {
+describe.skipIf(!HAS_SHARED)(onSharedData("plantNearCopies on real photos"), () => {
   it("writes the originals untouched, seeded near copies, and a manifest with splits", async () => {
     const sources = firstFiles(VOC_IMAGES, 30);
     const out = tmpDir("plant-voc");

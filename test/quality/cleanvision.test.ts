@@ -7,7 +7,7 @@ import type { Dataset } from "../../src/dataset/dataset";
 import { readJpegHeader } from "../../src/image/jpegHeader";
 import { DEFAULT_THRESHOLDS, ISSUE_TYPES, type IssueType } from "../../src/quality/cleanvision";
 import { computeQuality } from "../../src/quality/issues";
-import { HAS_SHARED, SKIP_MESSAGE, tmpDir } from "../helpers/data";
+import { HAS_SHARED, onSharedData, tmpDir } from "../helpers/data";
 import { withOrientation } from "../helpers/exif";
 import { hasPython } from "../helpers/reference";
 import { python, SIGN_FILES, VOC_FILES } from "./helpers";
@@ -80,7 +80,7 @@ function storedCopies(files: string[], orientation: number[], dir: string): stri
 }
 
 describe.runIf(HAS_SHARED && hasPython())(
-  `quality flags agree with Cleanvision${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`,
+  `quality flags agree with Cleanvision${HAS_SHARED ? "" : onSharedData("")}`,
   () => {
     it("on every image of voc100, sign-digits and variants, for every issue type", async () => {
       const timing: string[] = [];

@@ -4,7 +4,7 @@ import { IMAGE_EXTENSIONS, listFiles } from "../../src/formats/common/files";
 import { plantNearCopies } from "../../src/plant/nearCopies";
 import { loadComparable } from "../../src/quality/nearCopy/load";
 import { verifyPairs } from "../../src/quality/nearCopy/pairs";
-import { HAS_SHARED, SHARED, SKIP_MESSAGE, removeTmpDirs, tmpDir } from "../helpers/data";
+import { HAS_SHARED, SHARED, onSharedData, removeTmpDirs, tmpDir } from "../helpers/data";
 
 afterAll(removeTmpDirs);
 
@@ -12,7 +12,7 @@ afterAll(removeTmpDirs);
  * The pixel-by-pixel check of candidate pairs, on voc100's photos with ten planted copies: every pair of the set is a
  * candidate, and worker threads must give what one thread gives.
  */
-describe.skipIf(!HAS_SHARED)(`near-copy check of candidate pairs (${SKIP_MESSAGE})`, () => {
+describe.skipIf(!HAS_SHARED)(onSharedData("near-copy check of candidate pairs"), () => {
   it(
     "finds the planted copies among all pairs, the same on worker threads as on one",
     { timeout: 300_000 },

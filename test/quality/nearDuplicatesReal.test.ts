@@ -7,7 +7,7 @@ import { load } from "../../src/formats/api";
 import { IMAGE_EXTENSIONS, listFiles } from "../../src/formats/common/files";
 import { plantNearCopies } from "../../src/plant/nearCopies";
 import { computeQuality, nearDuplicateRows } from "../../src/quality/issues";
-import { HAS_SHARED, removeTmpDirs, SHARED, SKIP_MESSAGE, TEST_CACHE, tmpDir } from "../helpers/data";
+import { HAS_SHARED, removeTmpDirs, SHARED, onSharedData, TEST_CACHE, tmpDir } from "../helpers/data";
 
 /**
  * Near duplicates of mode "dataset" on real photos: sign-digits (2,062 hands on a white wall) and voc100, with near
@@ -26,7 +26,7 @@ const key = (a: string, b: string) => [a, b].sort().join(" | ");
 
 afterAll(removeTmpDirs);
 
-describe.skipIf(!HAS_SHARED)(`near duplicates on real photos with planted copies (${SKIP_MESSAGE})`, () => {
+describe.skipIf(!HAS_SHARED)(onSharedData("near duplicates on real photos with planted copies"), () => {
   it("finds the planted copies, and flags no pair that is not listed with a reason", { timeout: 600_000 }, async () => {
     const sources = ["sign-digits/Dataset", "voc100/images"].flatMap((dir) =>
       listFiles(path.join(SHARED, dir), (f) => IMAGE_EXTENSIONS.test(f)).map((f) => path.join(SHARED, dir, f)),

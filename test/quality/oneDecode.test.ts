@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { computeEmbeddings } from "../../src/embed/embed";
 import { load } from "../../src/formats/api";
 import { computeQuality } from "../../src/quality/issues";
-import { HAS_SHARED, SKIP_MESSAGE, VOC_IMAGES, removeTmpDirs, tmpDir } from "../helpers/data";
+import { HAS_SHARED, onSharedData, VOC_IMAGES, removeTmpDirs, tmpDir } from "../helpers/data";
 
 afterAll(removeTmpDirs);
 
@@ -11,7 +11,7 @@ afterAll(removeTmpDirs);
  * embeds it from that decode, in worker threads or on the calling thread, giving exactly what computeEmbeddings
  * gives on its own.
  */
-describe.skipIf(!HAS_SHARED)(`one decode for quality scores and embeddings (${SKIP_MESSAGE})`, () => {
+describe.skipIf(!HAS_SHARED)(onSharedData("one decode for quality scores and embeddings"), () => {
   for (const workers of [undefined, 0]) {
     it(`embeds from the quality pass's decode (${workers === 0 ? "calling thread" : "worker threads"})`, async () => {
       const ds = await load(VOC_IMAGES, { format: "image-folder" });

@@ -7,7 +7,7 @@ import { pilGray } from "../../src/quality/pil";
 import { referenceRawStats } from "../../src/quality/scores";
 import type { QualityImage } from "../../src/quality/stats";
 import { hasPython } from "../helpers/reference";
-import { HAS_SHARED, SKIP_MESSAGE, tmpDir } from "../helpers/data";
+import { HAS_SHARED, onSharedData, tmpDir } from "../helpers/data";
 import { python, randomImage, SIGN_FILES, storedImage, VOC_FILES } from "./helpers";
 
 /**
@@ -19,7 +19,7 @@ import { python, randomImage, SIGN_FILES, storedImage, VOC_FILES } from "./helpe
 const TOL = 1e-6;
 
 describe.runIf(HAS_SHARED && hasPython())(
-  `variance of the Laplacian equals OpenCV's${HAS_SHARED ? "" : ` (${SKIP_MESSAGE})`}`,
+  `variance of the Laplacian equals OpenCV's${HAS_SHARED ? "" : onSharedData("")}`,
   () => {
     it("on every voc100 and sign-digits image and on tiny images, TypeScript and ONNX", async () => {
       const dir = tmpDir("laplacian");
