@@ -105,7 +105,7 @@ function looseFindings(result: BoxLabelIssues, loosened: Set<number>) {
  * and with a lower high-probability cut; recall and precision per planted type are printed (the
  * README reports them), and the clean set is scored too.
  */
-describe.skipIf(!HAS_SHARED || !hasPython())(`box label issues on voc100${HAS_SHARED ? "" : onSharedData("")}`, () => {
+describe.skipIf(!HAS_SHARED || !hasPython())(onSharedData("box label issues on voc100"), () => {
   const voc = async () => {
     const ds = await load(path.join(SHARED, "voc100/voc100_gt_coco.json"), { format: "coco" });
     await importLabels(ds, path.join(SHARED, "voc100/voc100_dets_coco_results.json"), {

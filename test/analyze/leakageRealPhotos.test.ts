@@ -68,34 +68,31 @@ async function check(name: string, ds: Dataset, m: PlantManifest) {
   return r;
 }
 
-describe.skipIf(!HAS_SHARED)(
-  `leakage on real photos with planted copies across splits${HAS_SHARED ? "" : onSharedData("")}`,
-  () => {
-    it("voc100: 40 near copies, 20 of them in another split", async () => {
-      const out = tmpDir("leakage-voc");
-      const sources = fs
-        .readdirSync(VOC_IMAGES)
-        .sort()
-        .map((f) => path.join(VOC_IMAGES, f));
-      const m = await plantNearCopies({ sources, out, root: VOC_IMAGES, count: 40, seed: 1 });
-      const b = new DatasetBuilder("voc100-planted", out);
-      for (const f of Object.keys(m.split).sort()) b.addSample({ id: f, filepath: f });
-      await check("voc100", withPlantedSplits(b.build(), m), m);
-    }, 300_000);
+describe.skipIf(!HAS_SHARED)(onSharedData("leakage on real photos with planted copies across splits"), () => {
+  it("voc100: 40 near copies, 20 of them in another split", async () => {
+    const out = tmpDir("leakage-voc");
+    const sources = fs
+      .readdirSync(VOC_IMAGES)
+      .sort()
+      .map((f) => path.join(VOC_IMAGES, f));
+    const m = await plantNearCopies({ sources, out, root: VOC_IMAGES, count: 40, seed: 1 });
+    const b = new DatasetBuilder("voc100-planted", out);
+    for (const f of Object.keys(m.split).sort()) b.addSample({ id: f, filepath: f });
+    await check("voc100", withPlantedSplits(b.build(), m), m);
+  }, 300_000);
 
-    it("sign-digits: 200 near copies among 2,062 hands, 100 of them in another split", async () => {
-      const out = tmpDir("leakage-signs");
-      const sources = fs
-        .readdirSync(SIGNS)
-        .sort()
-        .flatMap((c) =>
-          fs
-            .readdirSync(path.join(SIGNS, c))
-            .sort()
-            .map((f) => path.join(SIGNS, c, f)),
-        );
-      const m = await plantNearCopies({ sources, out, root: SIGNS, count: 200, seed: 1 });
-      await check("sign-digits", withPlantedSplits(await load(out, { format: "image-folder" }), m), m);
-    }, 600_000);
-  },
-);
+  it("sign-digits: 200 near copies among 2,062 hands, 100 of them in another split", async () => {
+    const out = tmpDir("leakage-signs");
+    const sources = fs
+      .readdirSync(SIGNS)
+      .sort()
+      .flatMap((c) =>
+        fs
+          .readdirSync(path.join(SIGNS, c))
+          .sort()
+          .map((f) => path.join(SIGNS, c, f)),
+      );
+    const m = await plantNearCopies({ sources, out, root: SIGNS, count: 200, seed: 1 });
+    await check("sign-digits", withPlantedSplits(await load(out, { format: "image-folder" }), m), m);
+  }, 600_000);
+});

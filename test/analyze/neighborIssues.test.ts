@@ -109,7 +109,7 @@ describe.skipIf(!hasPython())("near-duplicate and outlier scores equal cleanlab'
   });
 });
 
-describe.skipIf(!HAS_SHARED || !hasPython())(`on voc100's real photos${HAS_SHARED ? "" : onSharedData("")}`, () => {
+describe.skipIf(!HAS_SHARED || !hasPython())(onSharedData("on voc100's real photos"), () => {
   it("equal Datalab's on the full embeddings", { timeout: 300_000 }, async () => {
     const ds = await load(VOC_COCO, { images: VOC_IMAGES });
     const emb = await computeEmbeddings(ds, { cacheRoot: TEST_CACHE });

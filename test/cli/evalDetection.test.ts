@@ -42,7 +42,7 @@ const GOOD = [
   { image_id: 2, category_id: 2, bbox: [52, 50, 30, 30], score: 0.8 },
 ];
 
-describe.skipIf(!HAS_SHARED)(`blindspot eval detection on coco-fake100${HAS_SHARED ? "" : onSharedData("")}`, () => {
+describe.skipIf(!HAS_SHARED)(onSharedData("blindspot eval detection on coco-fake100"), () => {
   for (const iouType of ["bbox", "segm"]) {
     it(`--iou-type ${iouType} --json gives pycocotools' 12 statistics and per-class AP`, () => {
       const r = run(

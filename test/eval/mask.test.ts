@@ -404,67 +404,64 @@ describe("segmentation masks: what pycocotools would crash or hang on is refused
 
 // ---------------------------------------------------------------- the shared COCO sample
 
-describe.skipIf(!HAS_SHARED)(
-  `segmentation masks of the shared COCO sample equal pycocotools'${HAS_SHARED ? "" : onSharedData("")}`,
-  () => {
-    interface Ann {
-      image_id: number;
-      segmentation: unknown;
-      iscrowd?: number;
-    }
-    const dir = path.join(SHARED, "coco-fake100");
-    const cases: Case[] = [],
-      iou: IouSet[] = [];
-    let gtCount = 0;
-    if (HAS_SHARED) {
-      const gt = JSON.parse(fs.readFileSync(path.join(dir, "instances_val2014_100.json"), "utf8")) as {
-        images: { id: number; height: number; width: number }[];
-        annotations: Ann[];
-      };
-      const results = JSON.parse(
-        fs.readFileSync(path.join(dir, "instances_val2014_fakesegm100_results.json"), "utf8"),
-      ) as Ann[];
-      const images = new Map(gt.images.map((im) => [im.id, im]));
-      const byImage = new Map<number, { dt: number[]; gt: number[]; crowd: number[] }>();
-      const add = (a: Ann, kind: "gt" | "dt", i: number) => {
-        const im = images.get(a.image_id)!;
-        const id =
-          cases.push({
-            name: `${kind} ${i} (image ${a.image_id})`,
-            segmentation: a.segmentation,
-            h: im.height,
-            w: im.width,
-          }) - 1;
-        const set = byImage.get(a.image_id) ?? { dt: [], gt: [], crowd: [] };
-        byImage.set(a.image_id, set);
-        if (kind === "dt") set.dt.push(id);
-        else {
-          set.gt.push(id);
-          set.crowd.push(a.iscrowd ? 1 : 0);
-        }
-      };
-      gt.annotations.forEach((a, i) => add(a, "gt", i));
-      gtCount = cases.length;
-      results.filter((a) => images.has(a.image_id)).forEach((a, i) => add(a, "dt", i));
-      for (const [id, s] of byImage) iou.push({ name: `image ${id}`, ...s });
-    }
-    let answers: Answers;
-    beforeAll(() => {
-      answers = pycocotools(cases, iou);
-    });
+describe.skipIf(!HAS_SHARED)(onSharedData("segmentation masks of the shared COCO sample equal pycocotools'"), () => {
+  interface Ann {
+    image_id: number;
+    segmentation: unknown;
+    iscrowd?: number;
+  }
+  const dir = path.join(SHARED, "coco-fake100");
+  const cases: Case[] = [],
+    iou: IouSet[] = [];
+  let gtCount = 0;
+  if (HAS_SHARED) {
+    const gt = JSON.parse(fs.readFileSync(path.join(dir, "instances_val2014_100.json"), "utf8")) as {
+      images: { id: number; height: number; width: number }[];
+      annotations: Ann[];
+    };
+    const results = JSON.parse(
+      fs.readFileSync(path.join(dir, "instances_val2014_fakesegm100_results.json"), "utf8"),
+    ) as Ann[];
+    const images = new Map(gt.images.map((im) => [im.id, im]));
+    const byImage = new Map<number, { dt: number[]; gt: number[]; crowd: number[] }>();
+    const add = (a: Ann, kind: "gt" | "dt", i: number) => {
+      const im = images.get(a.image_id)!;
+      const id =
+        cases.push({
+          name: `${kind} ${i} (image ${a.image_id})`,
+          segmentation: a.segmentation,
+          h: im.height,
+          w: im.width,
+        }) - 1;
+      const set = byImage.get(a.image_id) ?? { dt: [], gt: [], crowd: [] };
+      byImage.set(a.image_id, set);
+      if (kind === "dt") set.dt.push(id);
+      else {
+        set.gt.push(id);
+        set.crowd.push(a.iscrowd ? 1 : 0);
+      }
+    };
+    gt.annotations.forEach((a, i) => add(a, "gt", i));
+    gtCount = cases.length;
+    results.filter((a) => images.has(a.image_id)).forEach((a, i) => add(a, "dt", i));
+    for (const [id, s] of byImage) iou.push({ name: `image ${id}`, ...s });
+  }
+  let answers: Answers;
+  beforeAll(() => {
+    answers = pycocotools(cases, iou);
+  });
 
-    it("every ground-truth segmentation (polygons and crowd RLEs)", () => {
-      expect(gtCount).toBeGreaterThan(800);
-      expect(expectSameMasks(cases, answers.cases, 0, gtCount)).toBe(gtCount);
-      expect(answers.cases.slice(0, gtCount).every((a) => !("error" in a))).toBe(true);
-    });
+  it("every ground-truth segmentation (polygons and crowd RLEs)", () => {
+    expect(gtCount).toBeGreaterThan(800);
+    expect(expectSameMasks(cases, answers.cases, 0, gtCount)).toBe(gtCount);
+    expect(answers.cases.slice(0, gtCount).every((a) => !("error" in a))).toBe(true);
+  });
 
-    it("every result segmentation (compressed RLEs)", () => {
-      expect(expectSameMasks(cases, answers.cases, gtCount, cases.length)).toBeGreaterThan(700);
-    });
+  it("every result segmentation (compressed RLEs)", () => {
+    expect(expectSameMasks(cases, answers.cases, gtCount, cases.length)).toBeGreaterThan(700);
+  });
 
-    it("IoU of every result with every ground truth of its image, crowds included", () => {
-      expect(expectSameIou(cases, iou, answers.iou)).toBeGreaterThan(1000);
-    });
-  },
-);
+  it("IoU of every result with every ground truth of its image, crowds included", () => {
+    expect(expectSameIou(cases, iou, answers.iou)).toBeGreaterThan(1000);
+  });
+});

@@ -22,23 +22,20 @@ async function byLibvips(bytes: Uint8Array) {
 }
 
 describe("JPEG decoding in WebAssembly", () => {
-  it.skipIf(!HAS_SHARED)(
-    `gives libvips's pixels on every voc100 and sign-digits file${HAS_SHARED ? "" : onSharedData("")}`,
-    async () => {
-      const files = [...VOC_FILES, ...SIGN_FILES];
-      expect(files.length).toBe(100 + 2062);
-      let compared = 0;
-      for (const f of files) {
-        const bytes = fs.readFileSync(f);
-        const ref = await byLibvips(bytes);
-        const got = decodeJpegRgb(bytes, ref.width, ref.height);
-        expect(got, f).toBeDefined();
-        expect(Buffer.compare(Buffer.from(got!), Buffer.from(ref.rgb)), f).toBe(0);
-        compared++;
-      }
-      expect(compared).toBe(files.length);
-    },
-  );
+  it.skipIf(!HAS_SHARED)(onSharedData("gives libvips's pixels on every voc100 and sign-digits file"), async () => {
+    const files = [...VOC_FILES, ...SIGN_FILES];
+    expect(files.length).toBe(100 + 2062);
+    let compared = 0;
+    for (const f of files) {
+      const bytes = fs.readFileSync(f);
+      const ref = await byLibvips(bytes);
+      const got = decodeJpegRgb(bytes, ref.width, ref.height);
+      expect(got, f).toBeDefined();
+      expect(Buffer.compare(Buffer.from(got!), Buffer.from(ref.rgb)), f).toBe(0);
+      compared++;
+    }
+    expect(compared).toBe(files.length);
+  });
 
   it(
     "decodes gray and progressive files, and decodeImage, which takes this path for them, gives " + "libvips's pixels",

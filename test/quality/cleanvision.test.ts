@@ -79,109 +79,104 @@ function storedCopies(files: string[], orientation: number[], dir: string): stri
   });
 }
 
-describe.runIf(HAS_SHARED && hasPython())(
-  `quality flags agree with Cleanvision${HAS_SHARED ? "" : onSharedData("")}`,
-  () => {
-    it("on every image of voc100, sign-digits and variants, for every issue type", async () => {
-      const timing: string[] = [];
-      const variantsDir = tmpDir("variants"),
-        copiesDir = tmpDir("stored-copies");
-      const variants = await writeVariants(
-        VOC_FILES.filter((_, i) => i % 10 === 0),
-        variantsDir,
+describe.runIf(HAS_SHARED && hasPython())(onSharedData("quality flags agree with Cleanvision"), () => {
+  it("on every image of voc100, sign-digits and variants, for every issue type", async () => {
+    const timing: string[] = [];
+    const variantsDir = tmpDir("variants"),
+      copiesDir = tmpDir("stored-copies");
+    const variants = await writeVariants(
+      VOC_FILES.filter((_, i) => i % 10 === 0),
+      variantsDir,
+    );
+    const datasets = [
+      { name: "voc100", files: VOC_FILES },
+      { name: "sign-digits", files: SIGN_FILES },
+      { name: "variants", files: variants },
+    ];
+    const cvStart = performance.now();
+    const cv = python<Record<string, CleanvisionRun>>("cleanvision_issues.py", datasets);
+    timing.push(`Cleanvision's script: ${((performance.now() - cvStart) / 1000).toFixed(1)} s`);
+
+    const agree = Object.fromEntries(ISSUE_TYPES.map((t) => [t, { images: 0, same: 0, cleanvision: 0, blindspot: 0 }]));
+    const disagreements: string[] = [];
+    const raw = { images: 0, maxRelative: 0, hashesDiffer: [] as string[] };
+    let turned = 0;
+    for (const { name, files } of datasets) {
+      const run = cv[name];
+      turned += run.orientation.filter((o) => o !== 1).length;
+      const ds = fromFiles(name, path.parse(files[0]).root, storedCopies(files, run.orientation, copiesDir));
+      const start = performance.now();
+      const summary = await computeQuality(ds, { cacheRoot: null });
+      timing.push(
+        `${name} (${ds.count()} images): blindspot ${((performance.now() - start) / 1000).toFixed(1)} s on ` +
+          `${summary.ranOn}, Cleanvision find_issues ${run.seconds.toFixed(1)} s`,
       );
-      const datasets = [
-        { name: "voc100", files: VOC_FILES },
-        { name: "sign-digits", files: SIGN_FILES },
-        { name: "variants", files: variants },
-      ];
-      const cvStart = performance.now();
-      const cv = python<Record<string, CleanvisionRun>>("cleanvision_issues.py", datasets);
-      timing.push(`Cleanvision's script: ${((performance.now() - cvStart) / 1000).toFixed(1)} s`);
+      expect(summary.failed).toBe(0);
+      const col = <T>(c: string) => values<T>(ds.samples, c);
 
-      const agree = Object.fromEntries(
-        ISSUE_TYPES.map((t) => [t, { images: 0, same: 0, cleanvision: 0, blindspot: 0 }]),
-      );
-      const disagreements: string[] = [];
-      const raw = { images: 0, maxRelative: 0, hashesDiffer: [] as string[] };
-      let turned = 0;
-      for (const { name, files } of datasets) {
-        const run = cv[name];
-        turned += run.orientation.filter((o) => o !== 1).length;
-        const ds = fromFiles(name, path.parse(files[0]).root, storedCopies(files, run.orientation, copiesDir));
-        const start = performance.now();
-        const summary = await computeQuality(ds, { cacheRoot: null });
-        timing.push(
-          `${name} (${ds.count()} images): blindspot ${((performance.now() - start) / 1000).toFixed(1)} s on ` +
-            `${summary.ranOn}, Cleanvision find_issues ${run.seconds.toFixed(1)} s`,
-        );
-        expect(summary.failed).toBe(0);
-        const col = <T>(c: string) => values<T>(ds.samples, c);
-
-        files.forEach((file, i) => {
-          raw.images++;
-          for (const [ours, theirs] of RAW) {
-            const a = col<number>(`quality_${ours}`)[i],
-              b = run.raw[theirs][i] as number;
-            raw.maxRelative = Math.max(raw.maxRelative, Math.abs(a - b) / Math.max(Math.abs(b), 1e-300));
-          }
-          if (
-            col<string>("quality_phash")[i] !== run.hashes.near_duplicates[i] ||
-            col<string>("quality_md5")[i] !== run.hashes.exact_duplicates[i]
-          )
-            raw.hashesDiffer.push(file);
-        });
-
-        for (const issue of ISSUE_TYPES) {
-          const ours = col<boolean>(`is_${issue}`),
-            theirs = run.columns[`is_${CV_NAME[issue]}_issue`];
-          const ourScore = col<number>(`quality_${issue}_score`),
-            theirScore = run.columns[`${CV_NAME[issue]}_score`];
-          const a = agree[issue];
-          files.forEach((file, i) => {
-            a.images++;
-            if (theirs[i]) a.cleanvision++;
-            if (ours[i]) a.blindspot++;
-            if (ours[i] === theirs[i]) return a.same++;
-            disagreements.push(
-              `${issue} ${file}: blindspot ${ours[i]} (score ${ourScore[i]}), Cleanvision ${theirs[i]} (score ` +
-                `${theirScore[i]})`,
-            );
-          });
+      files.forEach((file, i) => {
+        raw.images++;
+        for (const [ours, theirs] of RAW) {
+          const a = col<number>(`quality_${ours}`)[i],
+            b = run.raw[theirs][i] as number;
+          raw.maxRelative = Math.max(raw.maxRelative, Math.abs(a - b) / Math.max(Math.abs(b), 1e-300));
         }
-      }
-
-      const rows = ISSUE_TYPES.map((t) => {
-        const a = agree[t];
-        return (
-          `  ${t.padEnd(18)} ${String(a.images).padStart(6)} ${String(a.cleanvision).padStart(11)} ` +
-          `${String(a.blindspot).padStart(9)} ${String(a.same).padStart(6)} ` +
-          `${((100 * a.same) / a.images).toFixed(2).padStart(8)}%`
-        );
+        if (
+          col<string>("quality_phash")[i] !== run.hashes.near_duplicates[i] ||
+          col<string>("quality_md5")[i] !== run.hashes.exact_duplicates[i]
+        )
+          raw.hashesDiffer.push(file);
       });
-      console.log(
-        [
-          "Quality flags vs Cleanvision 0.3.7 (default thresholds) on voc100 + sign-digits + variants:",
-          `  ${"issue".padEnd(18)} ${"images".padStart(6)} ${"cleanvision".padStart(11)} ${"blindspot".padStart(9)} ` +
-            `${"agree".padStart(6)} ${"agreement".padStart(9)}`,
-          ...rows,
-          `Disagreements (${disagreements.length}):`,
-          ...disagreements.map((d) => `  ${d}`),
-          `Raw scores (${RAW.map(([o]) => o).join(", ")}) on ${raw.images} images (${turned} with an EXIF ` +
-            `orientation, read through copies): ` +
-            `max relative difference ${raw.maxRelative.toExponential(2)}; phash and pixel md5 differ on ` +
-            `${raw.hashesDiffer.length}`,
-          ...timing,
-          `Thresholds: ${JSON.stringify(DEFAULT_THRESHOLDS)}`,
-        ].join("\n"),
+
+      for (const issue of ISSUE_TYPES) {
+        const ours = col<boolean>(`is_${issue}`),
+          theirs = run.columns[`is_${CV_NAME[issue]}_issue`];
+        const ourScore = col<number>(`quality_${issue}_score`),
+          theirScore = run.columns[`${CV_NAME[issue]}_score`];
+        const a = agree[issue];
+        files.forEach((file, i) => {
+          a.images++;
+          if (theirs[i]) a.cleanvision++;
+          if (ours[i]) a.blindspot++;
+          if (ours[i] === theirs[i]) return a.same++;
+          disagreements.push(
+            `${issue} ${file}: blindspot ${ours[i]} (score ${ourScore[i]}), Cleanvision ${theirs[i]} (score ` +
+              `${theirScore[i]})`,
+          );
+        });
+      }
+    }
+
+    const rows = ISSUE_TYPES.map((t) => {
+      const a = agree[t];
+      return (
+        `  ${t.padEnd(18)} ${String(a.images).padStart(6)} ${String(a.cleanvision).padStart(11)} ` +
+        `${String(a.blindspot).padStart(9)} ${String(a.same).padStart(6)} ` +
+        `${((100 * a.same) / a.images).toFixed(2).padStart(8)}%`
       );
-      expect(disagreements).toEqual([]);
-      for (const t of ISSUE_TYPES) expect(agree[t].same, t).toBe(agree[t].images);
-      // Every issue type occurs, so the agreement is not only on negatives.
-      for (const t of ISSUE_TYPES) expect(agree[t].cleanvision, t).toBeGreaterThan(0);
-      expect(turned).toBeGreaterThan(0);
-      expect(raw.maxRelative).toBeLessThan(1e-12);
-      expect(raw.hashesDiffer).toEqual([]);
-    }, 600_000);
-  },
-);
+    });
+    console.log(
+      [
+        "Quality flags vs Cleanvision 0.3.7 (default thresholds) on voc100 + sign-digits + variants:",
+        `  ${"issue".padEnd(18)} ${"images".padStart(6)} ${"cleanvision".padStart(11)} ${"blindspot".padStart(9)} ` +
+          `${"agree".padStart(6)} ${"agreement".padStart(9)}`,
+        ...rows,
+        `Disagreements (${disagreements.length}):`,
+        ...disagreements.map((d) => `  ${d}`),
+        `Raw scores (${RAW.map(([o]) => o).join(", ")}) on ${raw.images} images (${turned} with an EXIF ` +
+          `orientation, read through copies): ` +
+          `max relative difference ${raw.maxRelative.toExponential(2)}; phash and pixel md5 differ on ` +
+          `${raw.hashesDiffer.length}`,
+        ...timing,
+        `Thresholds: ${JSON.stringify(DEFAULT_THRESHOLDS)}`,
+      ].join("\n"),
+    );
+    expect(disagreements).toEqual([]);
+    for (const t of ISSUE_TYPES) expect(agree[t].same, t).toBe(agree[t].images);
+    // Every issue type occurs, so the agreement is not only on negatives.
+    for (const t of ISSUE_TYPES) expect(agree[t].cleanvision, t).toBeGreaterThan(0);
+    expect(turned).toBeGreaterThan(0);
+    expect(raw.maxRelative).toBeLessThan(1e-12);
+    expect(raw.hashesDiffer).toEqual([]);
+  }, 600_000);
+});
