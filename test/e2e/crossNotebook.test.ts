@@ -12,23 +12,37 @@ import { NotebookPage, selectionOf, shownCount } from "./notebookPage";
 
 /**
  * Three notebooks in one JupyterLab server and one page, each in its own tab with its own kernel,
- * as a user runs them one after the other: a notebook of the 500-sample demo with its quality
- * scores (the quality notebook's first steps; the whole notebook has its own test), then the
- * quickstart and evaluation notebooks, whose 2,000-sample demo lives in the same folder; the
- * datasets share a name.
+ * as a user runs them one after the other: the 500-sample demo with its quality scores, then the
+ * 2,000-sample demo's grid, then its evaluation, whose demo is rendered again into the same
+ * folder; the datasets share a name. The notebooks are the first steps of the quality,
+ * quickstart and evaluation notebooks, written here (the whole notebooks have tests of their own).
  * Every grid must keep showing its own kernel's images, and a selection or a chart click in
  * one notebook must change nothing in another. Screenshots go to SCREENSHOTS, the error cell's
  * to ERRORS.
  */
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/cross-notebook");
 const ERRORS = path.resolve(__dirname, "../.tmp/screenshots/errors");
-const NOTEBOOKS = ["quality.ipynb", "quickstart.ipynb", "evaluation.ipynb"];
-/** The first notebook, written here: the quality notebook's demo and grid without its embeddings and map. */
-const QUALITY_CELLS = [
-  'import * as bs from "blindspot";\nconst { dataset: ds } = await bs.generateDemo({ samples: 500, out: "demo-data/demo500" });',
-  "await bs.computeQuality(ds);",
-  'await bs.show(ds, { caption: ["time_of_day", "quality_brightness"] });',
-];
+const DEMO2000 = 'const { dataset: ds } = await bs.generateDemo({ samples: 2000, out: "demo-data/demo2000" });';
+const NOTEBOOKS: Record<string, string[]> = {
+  "quality.ipynb": [
+    'import * as bs from "blindspot";\nconst { dataset: ds } = await bs.generateDemo({ samples: 500, out: "demo-data/demo500" });',
+    "await bs.computeQuality(ds);",
+    'await bs.show(ds, { caption: ["time_of_day", "quality_brightness"] });',
+  ],
+  "quickstart.ipynb": [
+    `import * as bs from "blindspot";\n${DEMO2000}`,
+    'await bs.show(ds, { caption: ["time_of_day", "weather", "camera"] });',
+    // A cell after the grid, as in the quickstart: new cells go below it, away from the grid's keys.
+    "ds.count();",
+  ],
+  "evaluation.ipynb": [
+    `import * as bs from "blindspot";\n${DEMO2000}`,
+    'const ev = bs.evaluateDetections(ds, "model");',
+    'await bs.show(ev, { slices: ["camera", "weather"] });',
+    "ds.count();",
+  ],
+};
+const NAMES = Object.keys(NOTEBOOKS);
 
 /** Thumbnail of each tile in view (the thumbnail's file is named by the image's bytes). */
 async function tileImages(grid: Locator): Promise<Record<string, string>> {
@@ -59,9 +73,7 @@ describe("three notebooks in one JupyterLab", () => {
       fs.mkdirSync(dir, { recursive: true });
     }
     const root = tmpDir("e2e-cross-notebook");
-    fs.writeFileSync(path.join(root, NOTEBOOKS[0]), codeNotebook(QUALITY_CELLS));
-    for (const name of NOTEBOOKS.slice(1))
-      fs.copyFileSync(path.resolve(__dirname, "../../notebooks", name), path.join(root, name));
+    for (const [name, cells] of Object.entries(NOTEBOOKS)) fs.writeFileSync(path.join(root, name), codeNotebook(cells));
     lab = await startLab(root);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -83,14 +95,14 @@ describe("three notebooks in one JupyterLab", () => {
 
   it("run one after the other, every grid keeps showing its own kernel's images", async () => {
     // The first notebook opens by URL; the others from the file browser, beside it.
-    await NotebookPage.open(page, lab, NOTEBOOKS[0]);
-    nb[NOTEBOOKS[0]] = await NotebookPage.inTab(page, NOTEBOOKS[0]);
+    await NotebookPage.open(page, lab, NAMES[0]);
+    nb[NAMES[0]] = await NotebookPage.inTab(page, NAMES[0]);
     await nb["quality.ipynb"].runAll(600_000);
     const qualityGrid = 'caption: ["time_of_day", "quality_brightness"]';
     const before = await tileImages(grid("quality.ipynb", qualityGrid));
     await shot("01-quality");
 
-    for (const name of NOTEBOOKS.slice(1)) {
+    for (const name of NAMES.slice(1)) {
       nb[name] = await NotebookPage.openBeside(page, lab, name);
       await nb[name].runAll(600_000);
       const errors = await page
