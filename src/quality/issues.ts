@@ -44,7 +44,7 @@ import { newProblems } from "../image/problems";
 import { findIssues, ISSUE_TYPES, type IssueInputs, type IssueThresholds, type IssueType } from "./cleanvision";
 import { describeSets, exactSets, withoutExactSets } from "./duplicates";
 import { nearDuplicateSets, type NearDuplicateOptions } from "./nearDuplicates";
-import { loadComparable } from "./nearCopy/load";
+import { fileHash, loadComparable } from "./nearCopy/load";
 import { EmbeddingsFromViews } from "../embed/fromViews";
 import type { KnnResult } from "../embed/knn";
 import {
@@ -123,6 +123,11 @@ export interface FlagOptions extends IssueThresholds {
    * computeQuality computed in mode "dataset" for this dataset, else computeEmbeddings(ds) (MobileNetV2) is run.
    */
   embeddings?: Embeddings;
+  /**
+   * Result cache root (see image/cache.ts): a rerun scores only new or changed images and, in mode "dataset",
+   * aligns only the near-copy candidate pairs it has not seen.
+   */
+  cacheRoot?: string | null;
 }
 
 export interface QualityOptions extends FlagOptions {
@@ -144,8 +149,6 @@ export interface QualityOptions extends FlagOptions {
   concurrency?: number;
   /** Images over this many pixels become problems (default decodeImage's, 100 million). */
   maxPixels?: number;
-  /** Result cache root (see image/cache.ts): a rerun scores only new or changed images. */
-  cacheRoot?: string | null;
   /**
    * Mode "dataset": the embedding model for near duplicates (computeEmbeddings' `model`, default "mobilenet_v2", the
    * one the threshold was chosen with; "mobilenet_v2_1.0" is ~1.5x faster).
@@ -353,9 +356,11 @@ export function flagQuality(
       return r === undefined ? null : embeddings.vectors.subarray(r * embeddings.dim, (r + 1) * embeddings.dim);
     });
     const files = Array.from(values<string>(ds.samples, "filepath"));
-    const near = await nearDuplicateSets(thumbs, contrast, options.nearDuplicates, perImage, (i) =>
-      loadComparable(ds.imagePath(files[i])),
-    );
+    const near = await nearDuplicateSets(thumbs, contrast, options.nearDuplicates, perImage, {
+      load: (i) => loadComparable(ds.imagePath(files[i])),
+      hash: (i) => fileHash(ds.imagePath(files[i])),
+      cacheRoot: options.cacheRoot,
+    });
     keptRows.set(ds, {
       ids: near.rows.images.map((i) => ids[i]),
       vectors: near.rows.vectors,

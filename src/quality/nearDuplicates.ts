@@ -49,7 +49,7 @@ import { BlindspotError } from "../errors";
 import type { Provider } from "../onnx/session";
 import { duplicateGroups } from "../embed/duplicates";
 import { knn, type KnnResult } from "../embed/knn";
-import { candidatePairs, verifiedGraph, verifyPairs } from "./nearCopy/pairs";
+import { candidatePairs, type PairImages, verifiedGraph, verifyPairs } from "./nearCopy/pairs";
 import { NEAR_COPY, type NearCopyOptions } from "./nearCopy/verify";
 import { THUMB_CELLS, THUMB_SIDE } from "./thumbnail";
 
@@ -112,13 +112,15 @@ export interface NearDuplicateResult {
 /**
  * Near-duplicate sets among `thumbs` (null: no thumbnail); `contrast` per image as thumbnail.ts
  * defines it; `embeddings` per image (null: none, the image is left out), or absent: thumbnails alone.
+ * With `images` as well, candidate pairs are compared pixel by pixel (nearCopy/pairs.ts), their
+ * scores kept in the pair cache under `images.cacheRoot`.
  */
 export async function nearDuplicateSets(
   thumbs: readonly (Uint8Array | null)[],
   contrast: readonly (number | null)[],
   options: NearDuplicateOptions = {},
   embeddings?: readonly (Float32Array | null)[],
-  images?: (image: number) => Promise<Uint8Array | null>,
+  images?: PairImages & { cacheRoot?: string | null },
 ): Promise<NearDuplicateResult> {
   const o = {
     ...DEFAULT_NEAR_DUPLICATES,
@@ -190,7 +192,11 @@ export async function nearDuplicateSets(
     const byEmbedding = new Float32Array(used.length * E);
     used.forEach((i, r) => byEmbedding.set(embeddings[i]!, r * E));
     const other = await knn(byEmbedding, E, nn.k, { provider: o.provider });
-    const verified = await verifyPairs(candidatePairs([nn, other]), (r) => images(used[r]), o.nearCopy);
+    const verified = await verifyPairs(
+      candidatePairs([nn, other]),
+      { load: (r) => images.load(used[r]), hash: images.hash && ((r) => images.hash!(used[r])) },
+      { ...o.nearCopy, cacheRoot: images.cacheRoot },
+    );
     result.pairs = verifiedGraph(used.length, verified);
     result.threshold = o.nearCopy?.correlation ?? NEAR_COPY.correlation;
   } else result.pairs = nn;

@@ -1,15 +1,16 @@
 /**
  * The work of verifyPairs (pairs.ts) on one thread: candidate pairs compared one by one, each
- * image's pyramid made once and kept while its row still comes up (pairs arrive sorted).
+ * image's pyramid made once and kept while its row still comes up (pairs arrive sorted). Every
+ * pair's score comes back, copy or not, so that the pair cache can keep it.
  */
 
 import type { Gray } from "./gray";
-import { comparable, comparePair, isNearCopy, type NearCopyOptions } from "./verify";
+import { comparable, comparePair } from "./verify";
 
 /** Pyramids of the most recent rows kept (~150 KB each). */
 const KEPT_PYRAMIDS = 1024;
-/** Values per near copy found: a, b, correlation, zoom, motion. */
-export const FOUND_WIDTH = 5;
+/** Values per pair compared: correlation, zoom, motion (see PairScore). */
+export const SCORE_WIDTH = 3;
 
 /** Pyramids by row, made on first use; null for a row without pixels. */
 export class Pyramids {
@@ -34,15 +35,20 @@ export class Pyramids {
   }
 }
 
-/** The near copies among `pairs` (row a, row b, flat), FOUND_WIDTH values each, in the pairs' order. */
-export function checkPairs(pairs: Int32Array, pyramids: Pyramids, options: NearCopyOptions): Float64Array {
-  const found: number[] = [];
-  for (let p = 0; p < pairs.length; p += 2) {
+/**
+ * The scores of `pairs` (row a, row b, flat), SCORE_WIDTH values each, in the pairs' order; NaN
+ * for a pair with an image that has no pixels.
+ */
+export function scorePairs(pairs: Int32Array, pyramids: Pyramids): Float64Array {
+  const scores = new Float64Array((pairs.length / 2) * SCORE_WIDTH).fill(NaN);
+  for (let p = 0, at = 0; p < pairs.length; p += 2, at += SCORE_WIDTH) {
     const a = pyramids.get(pairs[p]),
       b = pyramids.get(pairs[p + 1]);
     if (!a || !b) continue;
     const score = comparePair(a, b);
-    if (isNearCopy(score, options)) found.push(pairs[p], pairs[p + 1], score.correlation, score.zoom, score.motion);
+    scores[at] = score.correlation;
+    scores[at + 1] = score.zoom;
+    scores[at + 2] = score.motion;
   }
-  return Float64Array.from(found);
+  return scores;
 }

@@ -1,13 +1,13 @@
 /**
  * verifyPairs' work spread over worker threads (checkWorker.ts): each worker gets every grey
  * square once, then takes chunks of consecutive pairs as it becomes free (consecutive pairs share
- * their first image, whose pyramid the worker keeps). The found pairs come back in the pairs' order.
+ * their first image, whose pyramid the worker keeps). The scores come back in the pairs' order.
  */
 
 import { Worker } from "node:worker_threads";
 import { workerFile } from "../../io/workerFile";
 import type { CheckReply, CheckRequest, CheckStart } from "./checkWorker";
-import { NEAR_COPY, type NearCopyOptions } from "./verify";
+import { NEAR_COPY } from "./verify";
 
 /** Pairs per chunk: ~0.5 s of work, so that workers finish together and progress moves. */
 const CHUNK_PAIRS = 1000;
@@ -15,7 +15,6 @@ const CHUNK_PAIRS = 1000;
 export async function checkInWorkers(
   pairs: Int32Array,
   pixels: ReadonlyMap<number, Uint8Array | null>,
-  options: NearCopyOptions,
   size: number,
   onChunk: (pairsDone: number) => void,
 ): Promise<Float64Array> {
@@ -23,10 +22,10 @@ export async function checkInWorkers(
   const rows = Int32Array.from([...pixels].flatMap(([r, p]) => (p ? [r] : [])));
   const packed = new Uint8Array(rows.length * area);
   rows.forEach((r, i) => packed.set(pixels.get(r)!, i * area));
-  const start: CheckStart = { rows, pixels: packed, side: NEAR_COPY.side, options };
+  const start: CheckStart = { rows, pixels: packed, side: NEAR_COPY.side };
 
   const chunks = Math.ceil(pairs.length / 2 / CHUNK_PAIRS);
-  const found: Float64Array[] = new Array(chunks);
+  const scores: Float64Array[] = new Array(chunks);
   const workers = Array.from({ length: size }, () => new Worker(workerFile(__dirname, "checkWorker")));
   try {
     let next = 0;
@@ -35,7 +34,7 @@ export async function checkInWorkers(
       while (next < chunks) {
         const id = next++;
         const request: CheckRequest = { id, pairs: pairs.slice(id * CHUNK_PAIRS * 2, (id + 1) * CHUNK_PAIRS * 2) };
-        found[id] = await ask(worker, request);
+        scores[id] = await ask(worker, request);
         onChunk(request.pairs.length / 2);
       }
     };
@@ -43,8 +42,8 @@ export async function checkInWorkers(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  const out = new Float64Array(found.reduce((n, f) => n + f.length, 0));
-  found.reduce((at, f) => (out.set(f, at), at + f.length), 0);
+  const out = new Float64Array(scores.reduce((n, f) => n + f.length, 0));
+  scores.reduce((at, f) => (out.set(f, at), at + f.length), 0);
   return out;
 }
 
@@ -54,7 +53,7 @@ function ask(worker: Worker, request: CheckRequest): Promise<Float64Array> {
       if (reply.id !== request.id) return;
       worker.off("message", settle).off("error", reject);
       if ("error" in reply) reject(new Error(`near-copy worker: ${reply.error}`));
-      else resolve(reply.found);
+      else resolve(reply.scores);
     };
     worker.on("message", settle).on("error", reject);
     worker.postMessage(request, [request.pairs.buffer]);

@@ -1,18 +1,16 @@
 /**
  * A worker thread of verifyPairs (pairs.ts): given every image's grey square once, it answers
- * chunks of candidate pairs with the near copies among them, one chunk at a time.
+ * chunks of candidate pairs with their scores, one chunk at a time.
  */
 
 import { parentPort } from "node:worker_threads";
-import { checkPairs, Pyramids } from "./check";
-import type { NearCopyOptions } from "./verify";
+import { Pyramids, scorePairs } from "./check";
 
 export interface CheckStart {
   /** Rows that have pixels, and their grey squares one after the other. */
   rows: Int32Array;
   pixels: Uint8Array;
   side: number;
-  options: NearCopyOptions;
 }
 
 export interface CheckRequest {
@@ -21,9 +19,9 @@ export interface CheckRequest {
   pairs: Int32Array;
 }
 
-export type CheckReply = { id: number; found: Float64Array } | { id: number; error: string };
+export type CheckReply = { id: number; scores: Float64Array } | { id: number; error: string };
 
-let checker: { pyramids: Pyramids; options: NearCopyOptions } | undefined;
+let pyramids: Pyramids | undefined;
 
 parentPort?.on("message", (message: CheckStart | CheckRequest) => {
   if ("rows" in message) {
@@ -34,12 +32,12 @@ parentPort?.on("message", (message: CheckStart | CheckRequest) => {
       const i = at.get(r);
       return i === undefined ? null : message.pixels.subarray(i * area, (i + 1) * area);
     };
-    checker = { pyramids: new Pyramids(pixels), options: message.options };
+    pyramids = new Pyramids(pixels);
     return;
   }
   try {
-    const found = checkPairs(message.pairs, checker!.pyramids, checker!.options);
-    parentPort!.postMessage({ id: message.id, found } satisfies CheckReply, [found.buffer]);
+    const scores = scorePairs(message.pairs, pyramids!);
+    parentPort!.postMessage({ id: message.id, scores } satisfies CheckReply, [scores.buffer]);
   } catch (err) {
     parentPort!.postMessage({ id: message.id, error: (err as Error).stack ?? String(err) } satisfies CheckReply);
   }
