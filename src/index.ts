@@ -139,6 +139,14 @@ export {
   type CompareSplitsOptions,
   type CompareSplitsSummary,
 } from "./analyze/compareSplits";
+// Slices nobody named: SliceLine, as the sliceline package defines it.
+export {
+  findSlices,
+  FIND_SLICES_DEFAULTS,
+  type FindSlicesOptions,
+  type FindSlicesSummary,
+  type FoundSlices,
+} from "./analyze/slices";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
 export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";
