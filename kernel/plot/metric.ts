@@ -16,6 +16,8 @@ export interface MetricOptions extends PlotOptions {
   dataset?: Dataset;
   /** Each sample's slice, where `by` is not one of its fields (an intersection of fields); null: in none. */
   sampleSlices?: readonly (string | null)[];
+  /** Each slice's samples, where a sample can lie in several slices: one (id, slice) pair per row. */
+  members?: { ids: readonly string[]; slices: readonly string[] };
 }
 
 /**
@@ -51,20 +53,25 @@ export function metric(table: ColumnTable, options: MetricOptions): Plot {
   const models = new Set(bars.model).size;
   const ds = options.dataset;
   const sliceOfSample =
-    ds === undefined
+    ds === undefined || options.members
       ? null
       : (options.sampleSlices ??
         (ds.samples.columnNames().includes(options.by) ? values(ds.samples, options.by) : null));
-  const link =
-    ds !== undefined && sliceOfSample !== null
+  const linkRows = options.members
+    ? {
+        rows: options.members.ids.length,
+        columns: { id: [...options.members.ids], slice: categories(options.members.slices) },
+      }
+    : sliceOfSample !== null && ds !== undefined
       ? {
-          rows: {
-            rows: ds.count(),
-            columns: {
-              id: Array.from(values<string>(ds.samples, "id")),
-              slice: categories(sliceOfSample),
-            },
-          },
+          rows: ds.count(),
+          columns: { id: Array.from(values<string>(ds.samples, "id")), slice: categories(sliceOfSample) },
+        }
+      : null;
+  const link =
+    ds !== undefined && linkRows !== null
+      ? {
+          rows: linkRows,
           param: "pick",
           type: "point" as const,
           fields: { slice: "slice" },

@@ -24,11 +24,14 @@ import type { Fairness } from "../../src/analyze/fairness";
 import { compareSplitsOutputs, isCompareSplits } from "./compareSplits";
 import type { CompareSplits } from "../../src/analyze/compareSplits";
 import type { SplitResult } from "../../src/analyze/split";
+import { isFoundSlices, slicesOutputs } from "./slices";
+import type { FoundSlices } from "../../src/analyze/slices";
 
 const SHOW_TAKES =
   'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), ' +
   "a plot (plot.histogram(...)), an arquero table, an evaluation (evaluateDetections(...)), a leakage " +
-  "result (leakage(ds)), a split (split(ds, ...)), a fairness result (fairness(...)) or compareSplits(...)";
+  "result (leakage(ds)), a split (split(ds, ...)), a fairness result (fairness(...)), compareSplits(...) or " +
+  "findSlices(...)";
 
 /** Options of `show`; each applies to the kinds of output named in its comment. */
 export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
@@ -52,7 +55,8 @@ export async function show(
     | Leakage
     | SplitResult
     | Fairness
-    | CompareSplits,
+    | CompareSplits
+    | FoundSlices,
   options: ShowOptions = {},
 ): Promise<void> {
   if (typeof options !== "object" || options === null) {
@@ -78,7 +82,13 @@ export async function show(
     }
     return;
   }
-  if (target instanceof Leakage || isSplitResult(target) || isFairness(target) || isCompareSplits(target)) {
+  if (
+    target instanceof Leakage ||
+    isSplitResult(target) ||
+    isFairness(target) ||
+    isCompareSplits(target) ||
+    isFoundSlices(target)
+  ) {
     announceTagChanges(target.dataset);
     const outputs =
       target instanceof Leakage
@@ -87,7 +97,9 @@ export async function show(
           ? await splitOutputs(target)
           : isFairness(target)
             ? await fairnessOutputs(target)
-            : await compareSplitsOutputs(target);
+            : isFoundSlices(target)
+              ? await slicesOutputs(target)
+              : await compareSplitsOutputs(target);
     for (const output of outputs) {
       rememberGroup(output.group);
       display(output.data);
