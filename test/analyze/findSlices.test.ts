@@ -254,7 +254,7 @@ describe("findSlices", () => {
     expect(() => findSlices(ds, { errors: Array.from({ length: 60 }, (_, i) => (i === 5 ? -1 : 0)) })).toThrow(
       /sample s5 has error -1: errors are numbers >= 0/,
     );
-    expect(() => findSlices(ds)).toThrow(/no errors to find slices of/);
+    expect(() => findSlices(ds)).toThrow(/no per-sample errors/);
     expect(() => findSlices(ds, { errors: "wrong", fields: ["camra"] })).toThrow(/no sample field "camra"/);
     expect(() => findSlices(ds, { errors: "wrong", bins: 1 })).toThrow(/bins must be a whole number >= 2/);
   });

@@ -8,12 +8,18 @@ import { notebookSession } from "./notebookSession";
 /**
  * Fairness in a real JupyterLab with the tslab kernel, in headless Chromium: the demo detector's
  * per-object recall by camera, then by camera and time of day; a click on each chart's first
- * (worst) bar leaves exactly that group's samples in the grid below. Screenshots go to SCREENSHOTS.
+ * (worst) bar leaves exactly that group's samples in the grid below. Then the slices nobody named
+ * (findSlices) of the same detector, whose first bar leaves the worst slice's samples.
+ * Screenshots go to SCREENSHOTS.
  */
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/fairness");
 const BY_CAMERA = 'await bs.show(bs.fairness(ev, { sensitive: "camera" }));';
 const BY_TWO =
   'await bs.show(bs.fairness(ev, { sensitive: ["camera", "time_of_day"], metrics: ["true_positive_rate"] }));';
+const SLICES = [
+  'const found = bs.findSlices(ev, { fields: ["camera", "time_of_day", "weather"], k: 5 });',
+  "await bs.show(found);",
+].join("\n");
 const CELLS = [
   [
     'import * as bs from "blindspot";',
@@ -22,6 +28,7 @@ const CELLS = [
   ].join("\n"),
   BY_CAMERA,
   BY_TWO,
+  SLICES,
 ];
 
 describe("fairness in JupyterLab", () => {
@@ -74,5 +81,15 @@ describe("fairness in JupyterLab", () => {
     expect(expected).toBeGreaterThan(0);
     await expect.poll(() => shownCount(grid)).toBe(expected);
     await session.shot("03-grid-of-worst-intersection");
+  });
+
+  it("the worst slice nobody named: its bar leaves exactly its samples", async () => {
+    const members = await session.nb.kernelNumber(`found.members.filter((d) => d.rank === 1).numRows()`);
+    const top = await session.nb.outputText(await session.nb.runNewCell(`console.log(found.summary.top.slice)`));
+    expect(await clickWorst(SLICES)).toBe(top);
+    const grid = session.nb.cellOf(SLICES).locator('[data-blindspot="grid"]');
+    await grid.scrollIntoViewIfNeeded();
+    await expect.poll(() => shownCount(grid)).toBe(members);
+    await session.shot("04-worst-slice");
   });
 });

@@ -15,6 +15,7 @@ import type { Dataset } from "../../dataset/dataset";
 import { mulberry32 } from "../../dataset/view";
 import { BlindspotError } from "../../errors";
 import { bootstrapDraws, percentileInterval } from "../../eval/slices";
+import { datasetOf, errorsOf, type Evaluated } from "./errors";
 import { type FeatureOptions, sliceFeatures, type SliceFeature } from "./features";
 import { sliceLine } from "./sliceline";
 
@@ -52,12 +53,6 @@ export const FIND_SLICES_DEFAULTS = {
   seed: 0,
 } as const;
 
-/** An evaluation whose per-sample outcomes were written to its dataset under `key`. */
-interface Evaluated {
-  readonly dataset: Dataset;
-  readonly key: string;
-}
-
 export interface FindSlicesSummary {
   samples: number;
   /** Where the errors came from (a field, "given", or the evaluation's fields). */
@@ -84,8 +79,8 @@ export interface FoundSlices {
 }
 
 export function findSlices(input: Dataset | Evaluated, options: FindSlicesOptions = {}): FoundSlices {
-  const ds = "key" in input && "dataset" in input ? input.dataset : (input as Dataset);
-  const { errors, source, used } = errorsOf(ds, input, options.errors);
+  const ds = datasetOf(input);
+  const { errors, source, used } = errorsOf(ds, input, options.errors, "findSlices");
   const features = sliceFeatures(ds, options.fields, used, options);
   if (!features.length)
     throw new BlindspotError({
@@ -183,63 +178,4 @@ export function findSlices(input: Dataset | Evaluated, options: FindSlicesOption
 /** "camera = cam_e & time_of_day = night". */
 function describe(features: SliceFeature[], codes: Int32Array): string {
   return features.flatMap((f, j) => (codes[j] < 0 ? [] : [`${f.name} = ${f.values[codes[j]]}`])).join(" & ");
-}
-
-/** The per-sample errors, where they came from, and the fields they were made of (not slices themselves). */
-function errorsOf(
-  ds: Dataset,
-  input: Dataset | Evaluated,
-  given: FindSlicesOptions["errors"],
-): { errors: Float64Array; source: string; used: Set<string> } {
-  const n = ds.count();
-  const fieldErrors = (field: string) => Float64Array.from(values<unknown>(ds.samples, field), (v) => Number(v ?? NaN));
-  let errors: Float64Array, source: string, used: string[];
-  if (typeof given === "string") {
-    if (!ds.samples.columnNames().includes(given))
-      throw new BlindspotError({
-        place: "findSlices.errors",
-        message: `no sample field "${given}"`,
-        hint: `sample fields are: ${ds.samples.columnNames().join(", ")}`,
-      });
-    [errors, source, used] = [fieldErrors(given), given, [given]];
-  } else if (given !== undefined) {
-    if (given.length !== n)
-      throw new BlindspotError({
-        place: "findSlices.errors",
-        message: `${given.length} errors for ${n} samples`,
-        hint: "give one error per sample, in the samples' order",
-      });
-    [errors, source, used] = [Float64Array.from(given), "given", []];
-  } else if ("key" in input) {
-    const key = input.key,
-      has = (f: string) => ds.samples.columnNames().includes(f);
-    if (has(`${key}_fp`) && has(`${key}_fn`)) {
-      const fp = fieldErrors(`${key}_fp`),
-        fn = fieldErrors(`${key}_fn`);
-      errors = fp.map((v, i) => v + fn[i]);
-      source = `${key}_fp + ${key}_fn`;
-    } else if (has(`${key}_correct`)) {
-      errors = fieldErrors(`${key}_correct`).map((v) => (Number.isNaN(v) ? NaN : 1 - v));
-      source = `not ${key}_correct`;
-    } else
-      throw new BlindspotError({
-        place: "findSlices.errors",
-        message: `the evaluation "${key}" wrote no per-sample outcomes to the dataset`,
-        hint: "pass errors: a field name or one value per sample",
-      });
-    used = ds.samples.columnNames().filter((c) => c.startsWith(`${key}_`));
-  } else
-    throw new BlindspotError({
-      place: "findSlices.errors",
-      message: "no errors to find slices of",
-      hint: 'pass an evaluation, or errors: a field (e.g. "eval_model_fn") or one value per sample',
-    });
-  const bad = errors.findIndex((v) => !(v >= 0));
-  if (bad >= 0)
-    throw new BlindspotError({
-      place: "findSlices.errors",
-      message: `sample ${String(values(ds.samples, "id")[bad])} has error ${errors[bad]}: errors are numbers >= 0`,
-      hint: "give every sample an error (0 for none); leave unscored samples out with ds.filter(...) first",
-    });
-  return { errors, source, used: new Set(used) };
 }
