@@ -147,6 +147,13 @@ export {
   type FindSlicesSummary,
   type FoundSlices,
 } from "./analyze/slices";
+export {
+  errorClusters,
+  ERROR_CLUSTER_DEFAULTS,
+  type ErrorClusterOptions,
+  type ErrorClusters,
+  type ErrorClustersSummary,
+} from "./analyze/slices/clusters";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
 export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";

@@ -26,12 +26,14 @@ import type { CompareSplits } from "../../src/analyze/compareSplits";
 import type { SplitResult } from "../../src/analyze/split";
 import { isFoundSlices, slicesOutputs } from "./slices";
 import type { FoundSlices } from "../../src/analyze/slices";
+import { errorClustersOutputs, isErrorClusters } from "./errorClusters";
+import type { ErrorClusters } from "../../src/analyze/slices/clusters";
 
 const SHOW_TAKES =
   'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), ' +
   "a plot (plot.histogram(...)), an arquero table, an evaluation (evaluateDetections(...)), a leakage " +
   "result (leakage(ds)), a split (split(ds, ...)), a fairness result (fairness(...)), compareSplits(...) or " +
-  "findSlices(...)";
+  "findSlices(...) or errorClusters(...)";
 
 /** Options of `show`; each applies to the kinds of output named in its comment. */
 export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
@@ -56,7 +58,8 @@ export async function show(
     | SplitResult
     | Fairness
     | CompareSplits
-    | FoundSlices,
+    | FoundSlices
+    | ErrorClusters,
   options: ShowOptions = {},
 ): Promise<void> {
   if (typeof options !== "object" || options === null) {
@@ -87,7 +90,8 @@ export async function show(
     isSplitResult(target) ||
     isFairness(target) ||
     isCompareSplits(target) ||
-    isFoundSlices(target)
+    isFoundSlices(target) ||
+    isErrorClusters(target)
   ) {
     announceTagChanges(target.dataset);
     const outputs =
@@ -99,7 +103,9 @@ export async function show(
             ? await fairnessOutputs(target)
             : isFoundSlices(target)
               ? await slicesOutputs(target)
-              : await compareSplitsOutputs(target);
+              : isErrorClusters(target)
+                ? await errorClustersOutputs(target)
+                : await compareSplitsOutputs(target);
     for (const output of outputs) {
       rememberGroup(output.group);
       display(output.data);
