@@ -154,6 +154,15 @@ export {
   type ErrorClusters,
   type ErrorClustersSummary,
 } from "./analyze/slices/clusters";
+// Data drift between a reference and a current set, as Evidently decides it.
+export {
+  drift,
+  DRIFT_THRESHOLDS,
+  type Drift,
+  type DriftOptions,
+  type DriftSummary,
+  type DriftTest,
+} from "./analyze/drift";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
 export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";

@@ -1,0 +1,166 @@
+/**
+ * Data drift between a reference set (training, last month) and a current one (production, this
+ * week), field by field, as Evidently 0.7.23 decides it by default: up to 1,000 reference rows, a
+ * two-sample Kolmogorov-Smirnov test for numbers (p <= 0.05 drifts), chi-square for categories and
+ * numbers with 3 to 5 values, a two-proportion Z-test for two values (p < 0.05); above 1,000, the
+ * Wasserstein distance over the reference's standard deviation for numbers and the Jensen-Shannon
+ * distance for categories (>= 0.1 drifts). PSI comes beside every field. The dataset drifts when at
+ * least half of its fields do (Evidently's drift share).
+ */
+
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { values } from "../../dataset/columns";
+import { Dataset } from "../../dataset/dataset";
+import { View } from "../../dataset/view";
+import { BlindspotError } from "../../errors";
+import { binnedShares, chiSquareDrift, jensenShannon, ks2samp, psi, wassersteinNorm, zTestDrift } from "./tests";
+
+export type DriftTest = "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon";
+
+export interface DriftOptions {
+  /** Sample fields compared (default: every field both sets have, but ids, file paths and tags). */
+  fields?: string[];
+  /** A test for every field instead of Evidently's choice. */
+  test?: DriftTest;
+  /** The threshold of every field's test instead of the test's default. */
+  threshold?: number;
+  /** Share of drifted fields from which the dataset drifts (default 0.5). */
+  driftShare?: number;
+}
+
+/** Evidently's default thresholds: p-values drift at or below (KS) or below (chi-square, Z); distances at or above. */
+export const DRIFT_THRESHOLDS: Record<DriftTest, number> = {
+  ks: 0.05,
+  chisquare: 0.05,
+  z: 0.05,
+  wasserstein: 0.1,
+  jensenshannon: 0.1,
+};
+
+export interface DriftSummary {
+  reference: number;
+  current: number;
+  fields: number;
+  drifted: string[];
+  share: number;
+  datasetDrift: boolean;
+}
+
+export interface Drift {
+  reference: Dataset | View;
+  current: Dataset | View;
+  /** field, kind ("num" or "cat"), test, score, threshold, drifted, psi, reference_rows, current_rows; drifted first. */
+  fields: ColumnTable;
+  summary: DriftSummary;
+}
+
+const NOT_FIELDS = new Set(["id", "filepath", "tags", "problems"]);
+
+export function drift(reference: Dataset | View, current: Dataset | View, options: DriftOptions = {}): Drift {
+  const ref = { samples: samplesOf(reference) },
+    cur = { samples: samplesOf(current) };
+  const names =
+    options.fields ??
+    ref.samples.columnNames().filter((c) => !NOT_FIELDS.has(c) && cur.samples.columnNames().includes(c));
+  const rows: Record<string, unknown>[] = [];
+  for (const field of names) {
+    for (const [what, t] of [
+      ["reference", ref],
+      ["current", cur],
+    ] as const)
+      if (!t.samples.columnNames().includes(field))
+        throw new BlindspotError({
+          place: "drift.fields",
+          message: `the ${what} set has no sample field "${field}"`,
+          hint: `its fields are: ${t.samples.columnNames().join(", ")}`,
+        });
+    const a = present(values<unknown>(ref.samples, field)),
+      b = present(values<unknown>(cur.samples, field));
+    if (!a.length || !b.length) continue; // nothing to compare
+    const numeric = [...a, ...b].every((v) => typeof v === "number");
+    const kind = numeric ? "num" : "cat";
+    const test = options.test ?? defaultTest(a, b, numeric);
+    const score = runTest(test, a, b, numeric);
+    const threshold = options.threshold ?? DRIFT_THRESHOLDS[test];
+    const pValue = test === "ks" || test === "chisquare" || test === "z";
+    const drifted = test === "ks" ? score <= threshold : pValue ? score < threshold : score >= threshold;
+    const shares = binnedShares(
+      numeric ? (a as number[]) : a.map(String),
+      numeric ? (b as number[]) : b.map(String),
+      numeric,
+    );
+    rows.push({
+      field,
+      kind,
+      test,
+      score,
+      threshold,
+      drifted,
+      psi: psi(shares.ref, shares.cur),
+      reference_rows: a.length,
+      current_rows: b.length,
+    });
+  }
+  rows.sort((x, y) => Number(y.drifted) - Number(x.drifted));
+  const driftedFields = rows.filter((r) => r.drifted).map((r) => r.field as string);
+  const share = rows.length ? driftedFields.length / rows.length : 0;
+  const columns = ["field", "kind", "test", "score", "threshold", "drifted", "psi", "reference_rows", "current_rows"];
+  return {
+    reference,
+    current,
+    fields: aq.table(Object.fromEntries(columns.map((c) => [c, rows.map((r) => r[c])]))),
+    summary: {
+      reference: ref.samples.numRows(),
+      current: cur.samples.numRows(),
+      fields: rows.length,
+      drifted: driftedFields,
+      share,
+      datasetDrift: rows.length > 0 && share >= (options.driftShare ?? 0.5),
+    },
+  };
+}
+
+/** Evidently's choice by the reference's size and the number of distinct values in both sets. */
+function defaultTest(a: unknown[], b: unknown[], numeric: boolean): DriftTest {
+  const distinct = new Set([...a, ...b]).size;
+  if (a.length <= 1000) {
+    if (numeric && distinct > 5) return "ks";
+    return distinct > 2 ? "chisquare" : "z";
+  }
+  return numeric && distinct > 5 ? "wasserstein" : "jensenshannon";
+}
+
+function runTest(test: DriftTest, a: unknown[], b: unknown[], numeric: boolean): number {
+  const nums = (xs: unknown[]) => Float64Array.from(xs as number[]);
+  const strings = (xs: unknown[]) => xs.map(String);
+  switch (test) {
+    case "ks":
+      return ks2samp(nums(a), nums(b)).pValue;
+    case "wasserstein":
+      return wassersteinNorm(nums(a), nums(b));
+    case "chisquare":
+      return chiSquareDrift(strings(a), strings(b));
+    case "z":
+      return zTestDrift(strings(a), strings(b));
+    case "jensenshannon": {
+      const s = binnedShares(numeric ? (a as number[]) : strings(a), numeric ? (b as number[]) : strings(b), numeric);
+      return jensenShannon(s.ref, s.cur);
+    }
+  }
+}
+
+/** Values that are there (null, undefined and NaN left out, as Evidently drops them). */
+function present(column: ArrayLike<unknown>): unknown[] {
+  return Array.from(column).filter((v) => v !== null && v !== undefined && !(typeof v === "number" && Number.isNaN(v)));
+}
+
+function samplesOf(x: Dataset | View): ColumnTable {
+  if (x instanceof Dataset) return x.samples;
+  if (x instanceof View) return x.samples();
+  throw new BlindspotError({
+    place: "drift",
+    message: "drift compares two datasets or views",
+    hint: 'e.g. drift(ds.where("split", "train"), ds.where("split", "production"))',
+  });
+}

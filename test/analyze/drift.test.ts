@@ -1,0 +1,189 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { drift } from "../../src/analyze/drift";
+import {
+  binnedShares,
+  chiSquareDrift,
+  jensenShannon,
+  ks2samp,
+  psi,
+  wassersteinNorm,
+  zTestDrift,
+} from "../../src/analyze/drift/tests";
+import { values } from "../../src/dataset/columns";
+import { DatasetBuilder } from "../../src/dataset/builder";
+import { mulberry32 } from "../../src/dataset/view";
+import { gaussian } from "../../src/embed/project/random";
+import { tmpDir } from "../helpers/data";
+import { hasPython, PYTHON } from "../helpers/reference";
+
+interface Case {
+  name: string;
+  reference: (number | string)[];
+  current: (number | string)[];
+  kind: "num" | "cat";
+}
+interface Reference {
+  test: string;
+  score: number;
+  threshold: number;
+  drifted: boolean;
+  scores: Record<string, number>;
+}
+
+function evidently(cases: Case[]): Record<string, Reference> {
+  const file = path.join(tmpDir("drift"), "cases.json");
+  fs.writeFileSync(file, JSON.stringify(cases));
+  return JSON.parse(
+    execFileSync(PYTHON, [path.join(__dirname, "drift_reference.py"), file], { encoding: "utf8", maxBuffer: 1 << 28 }),
+  );
+}
+
+const normal = (n: number, mean: number, sd: number, seed: number, round = 0) => {
+  const g = gaussian(mulberry32(seed));
+  return Array.from({ length: n }, () => {
+    const v = mean + sd * g();
+    return round ? Math.round(v * round) / round : v;
+  });
+};
+const pick = (n: number, values: string[], weights: number[], seed: number) => {
+  const rand = mulberry32(seed);
+  const total = weights.reduce((s, w) => s + w, 0);
+  return Array.from({ length: n }, () => {
+    let r = rand() * total;
+    return values.find((_, i) => (r -= weights[i]) < 0) ?? values[values.length - 1];
+  });
+};
+
+const CASES: Case[] = [
+  { name: "ks, equal sizes, no drift", reference: normal(300, 0, 1, 1), current: normal(300, 0, 1, 2), kind: "num" },
+  {
+    name: "ks, unequal sizes, a shift",
+    reference: normal(400, 0, 1, 3),
+    current: normal(700, 0.25, 1, 4),
+    kind: "num",
+  },
+  { name: "ks, ties", reference: normal(500, 5, 2, 5, 1), current: normal(350, 5.3, 2, 6, 1), kind: "num" },
+  {
+    name: "ks, 1,000 against 3,000",
+    reference: normal(1000, 0, 1, 7),
+    current: normal(3000, 0.05, 1.1, 8),
+    kind: "num",
+  },
+  { name: "wasserstein, 2,000 rows", reference: normal(2000, 0, 1, 9), current: normal(1500, 0.2, 1, 10), kind: "num" },
+  {
+    name: "numbers with 4 values: chi-square",
+    reference: normal(600, 2, 0.7, 11, 1),
+    current: normal(500, 2.4, 0.7, 12, 1),
+    kind: "num",
+  },
+  {
+    name: "numbers with 2 values: z",
+    reference: pick(300, ["0", "1"], [3, 1], 13).map(Number),
+    current: pick(300, ["0", "1"], [2, 1], 14).map(Number),
+    kind: "num",
+  },
+  {
+    name: "categories: chi-square",
+    reference: pick(800, ["day", "dusk", "night"], [6, 1, 3], 15),
+    current: pick(900, ["day", "dusk", "night"], [4, 1, 5], 16),
+    kind: "cat",
+  },
+  {
+    name: "categories, 2 values: z",
+    reference: pick(500, ["rain", "sun"], [1, 4], 17),
+    current: pick(400, ["rain", "sun"], [1, 4], 18),
+    kind: "cat",
+  },
+  {
+    name: "categories, a value only in current",
+    reference: pick(300, ["a", "b"], [1, 1], 19),
+    current: pick(300, ["a", "b", "c"], [1, 1, 1], 20),
+    kind: "cat",
+  },
+  {
+    name: "categories, 3,000 rows: jensen-shannon",
+    reference: pick(3000, ["a", "b", "c", "d"], [4, 3, 2, 1], 21),
+    current: pick(2000, ["a", "b", "c", "d"], [1, 2, 3, 4], 22),
+    kind: "cat",
+  },
+  {
+    name: "numbers with 5 values, 2,000 rows: jensen-shannon",
+    reference: normal(2000, 3, 0.8, 23, 1),
+    current: normal(2000, 3, 0.9, 24, 1),
+    kind: "num",
+  },
+];
+
+describe.skipIf(!hasPython())("drift = Evidently 0.7.23 (scipy's tests)", () => {
+  it("the test Evidently picks, its score to 1e-9, its threshold and decision; every other test's score", () => {
+    const reference = evidently(CASES);
+    const b = (rows: (number | string)[], name: string) => {
+      const d = new DatasetBuilder(name, "/nonexistent");
+      rows.forEach((v, i) => d.addSample({ id: `${name}${i}`, filepath: `${i}.jpg`, fields: { x: v } }));
+      return d.build();
+    };
+    for (const c of CASES) {
+      const want = reference[c.name];
+      const got = drift(b(c.reference, "r"), b(c.current, "c"), { fields: ["x"] });
+      const row = got.fields.objects()[0] as Record<string, unknown>;
+      expect(row.test, c.name).toBe(want.test);
+      expect(Math.abs((row.score as number) - want.score), `${c.name}: ${row.score} vs ${want.score}`).toBeLessThan(
+        1e-9,
+      );
+      expect(row.threshold).toBe(want.threshold);
+      expect(row.drifted, c.name).toBe(want.drifted);
+      const numeric = c.kind === "num";
+      const strings = (xs: (number | string)[]) => xs.map(String);
+      const ours: Record<string, number> = {};
+      const shares = binnedShares(c.reference, c.current, numeric);
+      ours.jensenshannon = jensenShannon(
+        ...(Object.values(binnedShares(c.reference, c.current, numeric)) as [Float64Array, Float64Array]),
+      );
+      ours.psi = psi(shares.ref, shares.cur);
+      if (numeric) {
+        ours.ks = ks2samp(Float64Array.from(c.reference as number[]), Float64Array.from(c.current as number[])).pValue;
+        ours.wasserstein = wassersteinNorm(
+          Float64Array.from(c.reference as number[]),
+          Float64Array.from(c.current as number[]),
+        );
+      } else {
+        ours.chisquare = chiSquareDrift(strings(c.reference), strings(c.current));
+        if (new Set([...c.reference, ...c.current]).size <= 2)
+          ours.z = zTestDrift(strings(c.reference), strings(c.current));
+      }
+      for (const [name, v] of Object.entries(want.scores))
+        expect(Math.abs(ours[name] - v), `${c.name} ${name}: ${ours[name]} vs ${v}`).toBeLessThan(1e-9);
+    }
+    // The cases decide both ways.
+    expect(Object.values(reference).some((r) => r.drifted)).toBe(true);
+    expect(Object.values(reference).some((r) => !r.drifted)).toBe(true);
+    expect(new Set(Object.values(reference).map((r) => r.test))).toEqual(
+      new Set(["ks", "wasserstein", "chisquare", "z", "jensenshannon"]),
+    );
+  });
+});
+
+describe("drift", () => {
+  it("names the field a set lacks, and sorts drifted fields first with the dataset's verdict", () => {
+    const make = (shift: number, seed: number) => {
+      const d = new DatasetBuilder("s", "/nonexistent");
+      const g = gaussian(mulberry32(seed));
+      for (let i = 0; i < 200; i++)
+        d.addSample({
+          id: `s${i}`,
+          filepath: `${i}.jpg`,
+          fields: { brightness: g() + shift, camera: i % 2 ? "a" : "b" },
+        });
+      return d.build();
+    };
+    const result = drift(make(0, 1), make(1, 2));
+    expect(Array.from(values<string>(result.fields, "field"))).toEqual(["brightness", "camera"]);
+    expect(result.summary).toMatchObject({ fields: 2, drifted: ["brightness"], share: 0.5, datasetDrift: true });
+    expect(() => drift(make(0, 1), make(0, 2), { fields: ["brightnes"] })).toThrow(
+      /the reference set has no sample field "brightnes"[\s\S]*fix: its fields are/,
+    );
+  });
+});
