@@ -32,6 +32,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if stale .venv/.requirements-stamp requirements.txt; then
   .venv/bin/pip install --disable-pip-version-check -q -r requirements.txt
+  # Evidently brings plotly, whose prebuilt JupyterLab extension fails to load without ipywidgets
+  # (disabled, it still loads): removed, as nothing here draws plotly figures in JupyterLab.
+  rm -rf .venv/share/jupyter/labextensions/jupyterlab-plotly
   touch .venv/.requirements-stamp
 fi
 

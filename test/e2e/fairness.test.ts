@@ -16,10 +16,8 @@ const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/fairness");
 const BY_CAMERA = 'await bs.show(bs.fairness(ev, { sensitive: "camera" }));';
 const BY_TWO =
   'await bs.show(bs.fairness(ev, { sensitive: ["camera", "time_of_day"], metrics: ["true_positive_rate"] }));';
-const SLICES = [
-  'const found = bs.findSlices(ev, { fields: ["camera", "time_of_day", "weather"], k: 5 });',
-  "await bs.show(found);",
-].join("\n");
+const FIND = 'const found = bs.findSlices(ev, { fields: ["camera", "time_of_day", "weather"], k: 5 });';
+const SLICES = "await bs.show(found);";
 const CELLS = [
   [
     'import * as bs from "blindspot";',
@@ -28,6 +26,7 @@ const CELLS = [
   ].join("\n"),
   BY_CAMERA,
   BY_TWO,
+  FIND,
   SLICES,
 ];
 
