@@ -27,13 +27,15 @@ import type { SplitResult } from "../../src/analyze/split";
 import { isFoundSlices, slicesOutputs } from "./slices";
 import type { FoundSlices } from "../../src/analyze/slices";
 import { errorClustersOutputs, isErrorClusters } from "./errorClusters";
+import { driftOutputs, isDrift } from "./drift";
+import type { Drift } from "../../src/analyze/drift";
 import type { ErrorClusters } from "../../src/analyze/slices/clusters";
 
 const SHOW_TAKES =
   'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), ' +
   "a plot (plot.histogram(...)), an arquero table, an evaluation (evaluateDetections(...)), a leakage " +
   "result (leakage(ds)), a split (split(ds, ...)), a fairness result (fairness(...)), compareSplits(...) or " +
-  "findSlices(...) or errorClusters(...)";
+  "findSlices(...), errorClusters(...) or drift(...)";
 
 /** Options of `show`; each applies to the kinds of output named in its comment. */
 export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
@@ -59,7 +61,8 @@ export async function show(
     | Fairness
     | CompareSplits
     | FoundSlices
-    | ErrorClusters,
+    | ErrorClusters
+    | Drift,
   options: ShowOptions = {},
 ): Promise<void> {
   if (typeof options !== "object" || options === null) {
@@ -80,6 +83,13 @@ export async function show(
   if (isEvaluation(target)) {
     announceTagChanges(target.dataset);
     for (const output of await evaluationOutputs(target, options)) {
+      rememberGroup(output.group);
+      display(output.data);
+    }
+    return;
+  }
+  if (isDrift(target)) {
+    for (const output of await driftOutputs(target)) {
       rememberGroup(output.group);
       display(output.data);
     }

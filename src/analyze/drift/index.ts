@@ -19,7 +19,10 @@ import { binnedShares, chiSquareDrift, jensenShannon, ks2samp, psi, wassersteinN
 export type DriftTest = "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon";
 
 export interface DriftOptions {
-  /** Sample fields compared (default: every field both sets have, but ids, file paths and tags). */
+  /**
+   * Sample fields compared (default: every field both sets have but ids, file paths, tags, the split, and text
+   * fields with a value per sample such as sequence names). Times (ISO text) compare as numbers.
+   */
   fields?: string[];
   /** A test for every field instead of Evidently's choice. */
   test?: DriftTest;
@@ -55,7 +58,8 @@ export interface Drift {
   summary: DriftSummary;
 }
 
-const NOT_FIELDS = new Set(["id", "filepath", "tags", "problems"]);
+const NOT_FIELDS = new Set(["id", "filepath", "tags", "problems", "split"]);
+const ISO_TIME = /^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/;
 
 export function drift(reference: Dataset | View, current: Dataset | View, options: DriftOptions = {}): Drift {
   const ref = { samples: samplesOf(reference) },
@@ -75,10 +79,14 @@ export function drift(reference: Dataset | View, current: Dataset | View, option
           message: `the ${what} set has no sample field "${field}"`,
           hint: `its fields are: ${t.samples.columnNames().join(", ")}`,
         });
-    const a = present(values<unknown>(ref.samples, field)),
+    let a = present(values<unknown>(ref.samples, field)),
       b = present(values<unknown>(cur.samples, field));
     if (!a.length || !b.length) continue; // nothing to compare
+    if ([...a, ...b].every((v) => typeof v === "string" && ISO_TIME.test(v)))
+      [a, b] = [a, b].map((xs) => xs.map((v) => Date.parse(v as string)));
     const numeric = [...a, ...b].every((v) => typeof v === "number");
+    // Unnamed text fields with a value per sample or so (names, sequences) are identifiers, not distributions.
+    if (!options.fields && !numeric && new Set([...a, ...b]).size > Math.max(50, (a.length + b.length) / 2)) continue;
     const kind = numeric ? "num" : "cat";
     const test = options.test ?? defaultTest(a, b, numeric);
     const score = runTest(test, a, b, numeric);
