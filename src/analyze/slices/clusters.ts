@@ -13,11 +13,10 @@ import type { Dataset } from "../../dataset/dataset";
 import { mulberry32 } from "../../dataset/view";
 import type { Embeddings } from "../../embed/embed";
 import { BlindspotError } from "../../errors";
-import { bootstrapDraws, percentileInterval } from "../../eval/slices";
 import { pca } from "../../embed/project/pca";
 import { kMeans, pairwiseDistances, silhouette } from "../../learn/kmeans";
 import { withProgress } from "../../progress";
-import { datasetOf, errorsOf, type Evaluated } from "./errors";
+import { datasetOf, errorsOf, type Evaluated, meanErrorInterval } from "./errors";
 
 export interface ErrorClusterOptions {
   /** Per-sample error, as findSlices takes it (default from the evaluation). */
@@ -129,26 +128,17 @@ async function clustersOf(
 
   const usedErrors = Float64Array.from(used, (i) => errors[i]);
   const average = usedErrors.reduce((s, v) => s + v, 0) / used.length;
-  const meanError = {
-    dataset: ds,
-    field: source,
-    metrics: ["average_error"],
-    metricsOf: (r: Int32Array) => Float64Array.of(r.reduce((s, i) => s + usedErrors[i], 0) / r.length),
-  };
   const stats = Array.from({ length: k }, (_, c) => {
     const inCluster = Int32Array.from({ length: used.length }, (_, r) => r).filter((r) => labels[r] === c);
     const sum = inCluster.reduce((s, r) => s + usedErrors[r], 0);
-    const interval =
-      o.bootstrap > 0
-        ? percentileInterval(bootstrapDraws(meanError, inCluster, o.bootstrap, rand), o.confidence)
-        : null;
+    const interval = meanErrorInterval(ds, usedErrors, inCluster, o.bootstrap, o.confidence, rand);
     return {
       cluster: c,
       size: inCluster.length,
       errors: sum,
       average_error: sum / inCluster.length,
-      average_error_low: interval ? interval.low[0] : null,
-      average_error_high: interval ? interval.high[0] : null,
+      average_error_low: interval?.low ?? null,
+      average_error_high: interval?.high ?? null,
       ratio: sum / inCluster.length / average,
     };
   }).sort((a, b) => b.average_error - a.average_error || a.cluster - b.cluster);

@@ -3,6 +3,7 @@
 import { values } from "../../dataset/columns";
 import type { Dataset } from "../../dataset/dataset";
 import { BlindspotError } from "../../errors";
+import { bootstrapDraws, percentileInterval } from "../../eval/slices";
 
 /** An evaluation whose per-sample outcomes were written to its dataset under `key`. */
 export interface Evaluated {
@@ -73,4 +74,27 @@ export function errorsOf(
       hint: "give every sample an error (0 for none); leave unscored samples out with ds.filter(...) first",
     });
   return { errors, source, used: new Set(used) };
+}
+
+/**
+ * The percentile bootstrap interval of the mean error over some rows (`B` resamples of them,
+ * drawn with `rand`), or null for B = 0.
+ */
+export function meanErrorInterval(
+  ds: Dataset,
+  errors: Float64Array,
+  rows: Int32Array,
+  B: number,
+  level: number,
+  rand: () => number,
+): { low: number; high: number } | null {
+  if (B <= 0) return null;
+  const meanError = {
+    dataset: ds,
+    field: "error",
+    metrics: ["average_error"],
+    metricsOf: (r: Int32Array) => Float64Array.of(r.reduce((s, i) => s + errors[i], 0) / r.length),
+  };
+  const { low, high } = percentileInterval(bootstrapDraws(meanError, rows, B, rand), level);
+  return { low: low[0], high: high[0] };
 }

@@ -14,8 +14,7 @@ import { values } from "../../dataset/columns";
 import type { Dataset } from "../../dataset/dataset";
 import { mulberry32 } from "../../dataset/view";
 import { BlindspotError } from "../../errors";
-import { bootstrapDraws, percentileInterval } from "../../eval/slices";
-import { datasetOf, errorsOf, type Evaluated } from "./errors";
+import { datasetOf, errorsOf, type Evaluated, meanErrorInterval } from "./errors";
 import { type FeatureOptions, sliceFeatures, type SliceFeature } from "./features";
 import { sliceLine } from "./sliceline";
 
@@ -106,12 +105,6 @@ export function findSlices(input: Dataset | Evaluated, options: FindSlicesOption
     Int32Array.from({ length: n }, (_, i) => i).filter((i) =>
       features.every((f, j) => codes[j] < 0 || f.codes[i] === codes[j]),
     );
-  const meanError: { dataset: Dataset; field: string; metrics: string[]; metricsOf(rows: Int32Array): Float64Array } = {
-    dataset: ds,
-    field: source,
-    metrics: ["average_error"],
-    metricsOf: (rows) => Float64Array.of(rows.reduce((s, r) => s + errors[r], 0) / rows.length),
-  };
   const B = options.bootstrap ?? FIND_SLICES_DEFAULTS.bootstrap;
   const level = options.confidence ?? FIND_SLICES_DEFAULTS.confidence;
   const rand = mulberry32(options.seed ?? FIND_SLICES_DEFAULTS.seed);
@@ -119,7 +112,7 @@ export function findSlices(input: Dataset | Evaluated, options: FindSlicesOption
   const members: { rank: number; id: string }[] = [];
   found.slices.forEach((s, r) => {
     const inSlice = rowsOf(s.codes);
-    const interval = B > 0 ? percentileInterval(bootstrapDraws(meanError, inSlice, B, rand), level) : null;
+    const interval = meanErrorInterval(ds, errors, inSlice, B, level, rand);
     const row: Record<string, unknown> = { rank: r + 1, slice: describe(features, s.codes) };
     features.forEach((f, j) => (row[f.name] = s.codes[j] < 0 ? null : f.values[s.codes[j]]));
     Object.assign(row, {
@@ -127,8 +120,8 @@ export function findSlices(input: Dataset | Evaluated, options: FindSlicesOption
       size: s.size,
       errors: s.errorSum,
       average_error: s.averageError,
-      average_error_low: interval ? interval.low[0] : null,
-      average_error_high: interval ? interval.high[0] : null,
+      average_error_low: interval?.low ?? null,
+      average_error_high: interval?.high ?? null,
       max_error: s.maxError,
     });
     rows.push(row);
