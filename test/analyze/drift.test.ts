@@ -14,6 +14,8 @@ import {
 } from "../../src/analyze/drift/tests";
 import { values } from "../../src/dataset/columns";
 import { DatasetBuilder } from "../../src/dataset/builder";
+import { buildDemoDataset } from "../../src/demo/dataset";
+import { planDemo } from "../../src/demo/plan";
 import { mulberry32 } from "../../src/dataset/view";
 import { gaussian } from "../../src/embed/project/random";
 import { tmpDir } from "../helpers/data";
@@ -163,6 +165,26 @@ describe.skipIf(!hasPython())("drift = Evidently 0.7.23 (scipy's tests)", () => 
     expect(new Set(Object.values(reference).map((r) => r.test))).toEqual(
       new Set(["ks", "wasserstein", "chisquare", "z", "jensenshannon"]),
     );
+  });
+});
+
+describe("drift on the demo (2,000 samples, planned without pixels)", () => {
+  const ds = buildDemoDataset(
+    planDemo({ samples: 2000, seed: 0, width: 320, height: 240 }),
+    "/nonexistent",
+    {},
+    320,
+    240,
+  );
+  const fields = ["camera", "time_of_day", "weather", "location"];
+  it("finds the planted production batch's weather and lighting drift, and none between train and test or val", () => {
+    const production = drift(ds.where("split", "train"), ds.where("split", "production"), { fields });
+    expect(production.summary.drifted.sort()).toEqual(["time_of_day", "weather"]);
+    expect(production.summary.datasetDrift).toBe(true);
+    for (const split of ["test", "val"]) {
+      const r = drift(ds.where("split", "train"), ds.where("split", split), { fields });
+      expect(r.summary.drifted, split).toEqual([]);
+    }
   });
 });
 
