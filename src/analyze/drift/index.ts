@@ -14,9 +14,9 @@ import { values } from "../../dataset/columns";
 import { Dataset } from "../../dataset/dataset";
 import { View } from "../../dataset/view";
 import { BlindspotError } from "../../errors";
-import { binnedShares, chiSquareDrift, jensenShannon, ks2samp, psi, wassersteinNorm, zTestDrift } from "./tests";
+import { binnedShares, fieldPair, psi, testScore, type DriftTest, type FieldPair } from "./tests";
 
-export type DriftTest = "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon";
+export type { DriftTest } from "./tests";
 
 export interface DriftOptions {
   /**
@@ -79,35 +79,26 @@ export function drift(reference: Dataset | View, current: Dataset | View, option
           message: `the ${what} set has no sample field "${field}"`,
           hint: `its fields are: ${t.samples.columnNames().join(", ")}`,
         });
-    let a = present(values<unknown>(ref.samples, field)),
-      b = present(values<unknown>(cur.samples, field));
-    if (!a.length || !b.length) continue; // nothing to compare
-    if ([...a, ...b].every((v) => typeof v === "string" && ISO_TIME.test(v)))
-      [a, b] = [a, b].map((xs) => xs.map((v) => Date.parse(v as string)));
-    const numeric = [...a, ...b].every((v) => typeof v === "number");
+    const pair = prepare(values<unknown>(ref.samples, field), values<unknown>(cur.samples, field));
+    if (!pair) continue; // nothing to compare
     // Unnamed text fields with a value per sample or so (names, sequences) are identifiers, not distributions.
-    if (!options.fields && !numeric && new Set([...a, ...b]).size > Math.max(50, (a.length + b.length) / 2)) continue;
-    const kind = numeric ? "num" : "cat";
-    const test = options.test ?? defaultTest(a, b, numeric);
-    const score = runTest(test, a, b, numeric);
+    if (!options.fields && !pair.numeric && pair.distinct > Math.max(50, (sum(pair.ref) + sum(pair.cur)) / 2)) continue;
+    const test = options.test ?? defaultTest(pair);
+    const score = testScore(test, pair);
     const threshold = options.threshold ?? DRIFT_THRESHOLDS[test];
     const pValue = test === "ks" || test === "chisquare" || test === "z";
     const drifted = test === "ks" ? score <= threshold : pValue ? score < threshold : score >= threshold;
-    const shares = binnedShares(
-      numeric ? (a as number[]) : a.map(String),
-      numeric ? (b as number[]) : b.map(String),
-      numeric,
-    );
+    const shares = binnedShares(pair);
     rows.push({
       field,
-      kind,
+      kind: pair.numeric ? "num" : "cat",
       test,
       score,
       threshold,
       drifted,
       psi: psi(shares.ref, shares.cur),
-      reference_rows: a.length,
-      current_rows: b.length,
+      reference_rows: pair.numeric ? pair.ref.length : sum(pair.ref),
+      current_rows: pair.numeric ? pair.cur.length : sum(pair.cur),
     });
   }
   rows.sort((x, y) => Number(y.drifted) - Number(x.drifted));
@@ -130,37 +121,55 @@ export function drift(reference: Dataset | View, current: Dataset | View, option
 }
 
 /** Evidently's choice by the reference's size and the number of distinct values in both sets. */
-function defaultTest(a: unknown[], b: unknown[], numeric: boolean): DriftTest {
-  const distinct = new Set([...a, ...b]).size;
-  if (a.length <= 1000) {
-    if (numeric && distinct > 5) return "ks";
-    return distinct > 2 ? "chisquare" : "z";
-  }
-  return numeric && distinct > 5 ? "wasserstein" : "jensenshannon";
+function defaultTest(pair: FieldPair): DriftTest {
+  const referenceRows = pair.numeric ? pair.ref.length : sum(pair.ref);
+  const manyNumbers = pair.numeric && pair.distinct > 5;
+  if (referenceRows <= 1000) return manyNumbers ? "ks" : pair.distinct > 2 ? "chisquare" : "z";
+  return manyNumbers ? "wasserstein" : "jensenshannon";
 }
 
-function runTest(test: DriftTest, a: unknown[], b: unknown[], numeric: boolean): number {
-  const nums = (xs: unknown[]) => Float64Array.from(xs as number[]);
-  const strings = (xs: unknown[]) => xs.map(String);
-  switch (test) {
-    case "ks":
-      return ks2samp(nums(a), nums(b)).pValue;
-    case "wasserstein":
-      return wassersteinNorm(nums(a), nums(b));
-    case "chisquare":
-      return chiSquareDrift(strings(a), strings(b));
-    case "z":
-      return zTestDrift(strings(a), strings(b));
-    case "jensenshannon": {
-      const s = binnedShares(numeric ? (a as number[]) : strings(a), numeric ? (b as number[]) : strings(b), numeric);
-      return jensenShannon(s.ref, s.cur);
-    }
-  }
+const sum = (xs: Float64Array) => xs.reduce((s, v) => s + v, 0);
+
+/**
+ * Both sets' values that are there (null, undefined and NaN left out, as Evidently drops them),
+ * ISO times as milliseconds; null when either set has none.
+ */
+function prepare(reference: ArrayLike<unknown>, current: ArrayLike<unknown>): FieldPair | null {
+  const a = numbersOf(reference),
+    b = numbersOf(current);
+  if (a && b) return a.length && b.length ? fieldPair(a, b) : null;
+  const [ta, tb] = [timesOf(reference), timesOf(current)];
+  if (ta && tb) return ta.length && tb.length ? fieldPair(ta, tb) : null;
+  const pair = fieldPair(reference as ArrayLike<string>, current as ArrayLike<string>, { skipMissing: true });
+  return sum(pair.ref) && sum(pair.cur) ? pair : null;
 }
 
-/** Values that are there (null, undefined and NaN left out, as Evidently drops them). */
-function present(column: ArrayLike<unknown>): unknown[] {
-  return Array.from(column).filter((v) => v !== null && v !== undefined && !(typeof v === "number" && Number.isNaN(v)));
+const missing = (v: unknown) => v === null || v === undefined || (typeof v === "number" && Number.isNaN(v));
+
+/** The numbers that are there, or null when a value is neither a number nor missing. */
+function numbersOf(column: ArrayLike<unknown>): Float64Array | null {
+  const out = new Float64Array(column.length);
+  let n = 0;
+  for (let r = 0; r < column.length; r++) {
+    const v = column[r];
+    if (typeof v === "number") {
+      if (!Number.isNaN(v)) out[n++] = v;
+    } else if (v !== null && v !== undefined) return null;
+  }
+  return out.subarray(0, n);
+}
+
+/** ISO times that are there as milliseconds, or null when a value is something else. */
+function timesOf(column: ArrayLike<unknown>): Float64Array | null {
+  const out = new Float64Array(column.length);
+  let n = 0;
+  for (let r = 0; r < column.length; r++) {
+    const v = column[r];
+    if (missing(v)) continue;
+    if (typeof v !== "string" || !ISO_TIME.test(v)) return null;
+    out[n++] = Date.parse(v);
+  }
+  return out.subarray(0, n);
 }
 
 function samplesOf(x: Dataset | View): ColumnTable {

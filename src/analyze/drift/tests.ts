@@ -9,11 +9,53 @@
  */
 
 import { chiSquareSurvival } from "../stats/gamma";
+import { sortedCopy } from "../stats/sortNumbers";
+
+/** Distinct values are counted up to this many: the tests' choices need no more (<= 5, binning > 20). */
+const DISTINCT_CAP = 21;
+
+/** Both samples of one field, prepared once for every test: numbers sorted, anything else counted by value. */
+export type FieldPair =
+  | { numeric: true; ref: Float64Array; cur: Float64Array; /** capped at 21 */ distinct: number }
+  | { numeric: false; keys: string[]; ref: Float64Array; cur: Float64Array; distinct: number };
+
+/** Numbers (sorted copies) when both samples are all numbers, else value counts of their text. */
+export function fieldPair(
+  reference: ArrayLike<number | string>,
+  current: ArrayLike<number | string>,
+  options: { skipMissing?: boolean } = {},
+): FieldPair {
+  const isNumbers = (xs: ArrayLike<unknown>) => {
+    if (xs instanceof Float64Array) return true;
+    for (let i = 0; i < xs.length; i++) if (typeof xs[i] !== "number") return false;
+    return true;
+  };
+  if (isNumbers(reference) && isNumbers(current)) {
+    const ref = sortedCopy(reference as ArrayLike<number>),
+      cur = sortedCopy(current as ArrayLike<number>);
+    return { numeric: true, ref, cur, distinct: distinctSorted(ref, cur) };
+  }
+  const { keys, ref, cur } = valueCounts(reference, current, options.skipMissing);
+  return { numeric: false, keys, ref, cur, distinct: keys.length };
+}
+
+/** Distinct values of two sorted arrays together, up to DISTINCT_CAP (one merge pass). */
+function distinctSorted(a: Float64Array, b: Float64Array): number {
+  let distinct = 0;
+  for (let i = 0, j = 0; (i < a.length || j < b.length) && distinct < DISTINCT_CAP; distinct++) {
+    const v = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
+    while (i < a.length && a[i] === v) i++;
+    while (j < b.length && b[j] === v) j++;
+  }
+  return distinct;
+}
 
 /** Two-sided two-sample Kolmogorov-Smirnov test: the largest gap between the ECDFs and its exact p-value. */
 export function ks2samp(reference: Float64Array, current: Float64Array): { statistic: number; pValue: number } {
-  const a = Float64Array.from(reference).sort(),
-    b = Float64Array.from(current).sort();
+  return ksSorted(sortedCopy(reference), sortedCopy(current));
+}
+
+function ksSorted(a: Float64Array, b: Float64Array): { statistic: number; pValue: number } {
   const n1 = a.length,
     n2 = b.length;
   let d = 0;
@@ -79,21 +121,66 @@ function probOutsideInside(m0: number, n0: number, g: number, h: number): number
   return A[maxj - minj - 1];
 }
 
-/** Counts of each key in both samples, keys in first-seen order. */
-export function valueCounts(reference: readonly string[], current: readonly string[]) {
-  const keys = [...new Set([...reference, ...current])];
-  const at = new Map(keys.map((k, i) => [k, i]));
-  const ref = new Float64Array(keys.length),
-    cur = new Float64Array(keys.length);
-  for (const v of reference) ref[at.get(v)!]++;
-  for (const v of current) cur[at.get(v)!]++;
-  return { keys, ref, cur };
+/** Counts of each value (as text) in both samples, values in first-seen order; null, undefined and NaN skipped if asked. */
+function valueCounts(reference: ArrayLike<unknown>, current: ArrayLike<unknown>, skipMissing = false) {
+  const at = new Map<string, number>();
+  const refCounts: number[] = [],
+    curCounts: number[] = [];
+  const count = (xs: ArrayLike<unknown>, mine: number[], other: number[]) => {
+    for (let r = 0; r < xs.length; r++) {
+      const v = xs[r];
+      if (skipMissing && (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v)))) continue;
+      const key = typeof v === "string" ? v : String(v);
+      let k = at.get(key);
+      if (k === undefined) {
+        at.set(key, (k = mine.length));
+        mine.push(0);
+        other.push(0);
+      }
+      mine[k]++;
+    }
+  };
+  count(reference, refCounts, curCounts);
+  count(current, curCounts, refCounts);
+  return { keys: [...at.keys()], ref: Float64Array.from(refCounts), cur: Float64Array.from(curCounts) };
+}
+
+type Counted = Extract<FieldPair, { numeric: false }>;
+type Sorted = Extract<FieldPair, { numeric: true }>;
+const sum = (xs: Float64Array) => xs.reduce((s, v) => s + v, 0);
+
+/** Value counts of a pair (numbers counted by their text, as the category tests see them). */
+export function counted(pair: FieldPair): Counted {
+  return pair.numeric ? { numeric: false, distinct: pair.distinct, ...valueCounts(pair.ref, pair.cur) } : pair;
+}
+
+export type DriftTest = "ks" | "chisquare" | "z" | "wasserstein" | "jensenshannon";
+
+/** One test's score: a p-value (ks, chisquare, z) or a distance (wasserstein, jensenshannon). */
+export function testScore(test: DriftTest, pair: FieldPair): number {
+  const numbers = (): Sorted => {
+    if (pair.numeric) return pair;
+    throw new Error(`${test} compares numbers`);
+  };
+  switch (test) {
+    case "ks":
+      return ksSorted(numbers().ref, numbers().cur).pValue;
+    case "wasserstein":
+      return wassersteinNorm(numbers());
+    case "chisquare":
+      return chiSquareDrift(counted(pair));
+    case "z":
+      return zTestDrift(counted(pair));
+    case "jensenshannon": {
+      const s = binnedShares(pair);
+      return jensenShannon(s.ref, s.cur);
+    }
+  }
 }
 
 /** scipy's chisquare of the current counts against the reference counts scaled to the current size: its p-value. */
-export function chiSquareDrift(reference: readonly string[], current: readonly string[]): number {
-  const { ref, cur } = valueCounts(reference, current);
-  const scale = current.length / reference.length;
+export function chiSquareDrift({ ref, cur }: Counted): number {
+  const scale = sum(cur) / sum(ref);
   let stat = 0;
   for (let k = 0; k < ref.length; k++) {
     const expected = ref[k] * scale;
@@ -102,75 +189,70 @@ export function chiSquareDrift(reference: readonly string[], current: readonly s
   return chiSquareSurvival(stat, ref.length - 1);
 }
 
-/** The two-proportion Z-test of Evidently (the first key, sorted, against the rest): its two-sided p-value. */
-export function zTestDrift(reference: readonly string[], current: readonly string[]): number {
-  const keys = [...new Set([...reference, ...current])].sort();
+/** The two-proportion Z-test of Evidently (the first value, sorted, against the rest): its two-sided p-value. */
+export function zTestDrift({ keys, ref, cur }: Counted): number {
   if (keys.length === 1) return 1;
-  const share = (xs: readonly string[]) => xs.reduce((s, v) => s + (v === keys[0] ? 0 : 1), 0) / xs.length;
-  const n1 = reference.length,
-    n2 = current.length;
-  const p1 = share(reference),
-    p2 = share(current);
+  const first = keys.indexOf([...keys].sort()[0]);
+  const n1 = sum(ref),
+    n2 = sum(cur);
+  const p1 = (n1 - ref[first]) / n1,
+    p2 = (n2 - cur[first]) / n2;
   const pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
   const z = (p1 - p2) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
   return 2 * (1 - normalCdf(Math.abs(z)));
 }
 
 /** scipy's wasserstein_distance of two samples (equal weights) over max(std of the reference, 0.001). */
-export function wassersteinNorm(reference: Float64Array, current: Float64Array): number {
-  const a = Float64Array.from(reference).sort(),
-    b = Float64Array.from(current).sort();
-  const all = Float64Array.from([...a, ...b]).sort();
+export function wassersteinNorm({ ref: a, cur: b }: Sorted): number {
+  // Between consecutive distinct values of both samples, the gap of the ECDFs times the step (one merge pass).
   let distance = 0;
   let i = 0,
     j = 0;
-  for (let k = 0; k < all.length - 1; k++) {
-    while (i < a.length && a[i] <= all[k]) i++;
-    while (j < b.length && b[j] <= all[k]) j++;
-    distance += Math.abs(i / a.length - j / b.length) * (all[k + 1] - all[k]);
+  let v = Math.min(a[0], b[0]);
+  for (;;) {
+    while (i < a.length && a[i] <= v) i++;
+    while (j < b.length && b[j] <= v) j++;
+    if (i >= a.length && j >= b.length) break;
+    const w = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
+    distance += Math.abs(i / a.length - j / b.length) * (w - v);
+    v = w;
   }
   let mean = 0;
-  for (const v of reference) mean += v;
-  mean /= reference.length;
+  for (const x of a) mean += x;
+  mean /= a.length;
   let ss = 0;
-  for (const v of reference) ss += (v - mean) * (v - mean);
-  return distance / Math.max(Math.sqrt(ss / reference.length), 0.001);
+  for (const x of a) ss += (x - mean) * (x - mean);
+  return distance / Math.max(Math.sqrt(ss / a.length), 0.001);
 }
 
 /**
  * Value shares of both samples as Evidently bins them: numbers with more than 20 distinct reference
  * values on Sturges' histogram edges over both samples, anything else by value.
  */
-export function binnedShares(
-  reference: readonly (number | string)[],
-  current: readonly (number | string)[],
-  numeric: boolean,
-): { ref: Float64Array; cur: Float64Array } {
-  if (numeric && new Set(reference).size > 20) {
-    const a = reference as number[],
-      b = current as number[];
-    let lo = Infinity,
-      hi = -Infinity;
-    for (const v of [...a, ...b]) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+export function binnedShares(pair: FieldPair): { ref: Float64Array; cur: Float64Array } {
+  if (pair.numeric && distinctSorted(pair.ref, new Float64Array(0)) > 20) {
+    const { ref: a, cur: b } = pair;
+    const lo = Math.min(a[0], b[0]),
+      hi = Math.max(a[a.length - 1], b[b.length - 1]);
     // numpy: Sturges' bin width, as many equal bins as fill the range, edges by linspace.
     const bins = Math.ceil((hi - lo) / ((hi - lo) / (Math.log2(a.length + b.length) + 1)));
     const step = (hi - lo) / bins;
     const edges = Float64Array.from({ length: bins + 1 }, (_, e) => (e === bins ? hi : lo + e * step));
-    const count = (xs: number[]) => {
+    // Sorted values fill the bins in order: [edge e, edge e + 1), the last bin closed.
+    const count = (xs: Float64Array) => {
       const c = new Float64Array(bins);
-      for (const v of xs) {
-        let at = Math.floor((v - lo) * (bins / (hi - lo)));
-        if (at === bins) at--;
-        if (v < edges[at]) at--;
-        else if (at !== bins - 1 && v >= edges[at + 1]) at++;
+      for (let i = 0, at = 0; i < xs.length; i++) {
+        while (at < bins - 1 && xs[i] >= edges[at + 1]) at++;
         c[at]++;
       }
       return c.map((v) => v / xs.length);
     };
     return { ref: count(a), cur: count(b) };
   }
-  const { ref, cur } = valueCounts(reference.map(String), current.map(String));
-  return { ref: ref.map((v) => v / reference.length), cur: cur.map((v) => v / current.length) };
+  const { ref, cur } = counted(pair);
+  const n1 = sum(ref),
+    n2 = sum(cur);
+  return { ref: ref.map((v) => v / n1), cur: cur.map((v) => v / n2) };
 }
 
 /** scipy's jensenshannon (natural log) of two share vectors. */
