@@ -62,24 +62,61 @@ const NOT_FIELDS = new Set(["id", "filepath", "tags", "problems", "split"]);
 const ISO_TIME = /^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/;
 
 export function drift(reference: Dataset | View, current: Dataset | View, options: DriftOptions = {}): Drift {
-  const ref = { samples: samplesOf(reference) },
-    cur = { samples: samplesOf(current) };
+  const ref = samplesOf(reference),
+    cur = samplesOf(current);
+  const result = compareSets(setOf(ref), setOf(cur), options);
+  return { reference, current, ...result };
+}
+
+/** The sample fields of a set of samples: their names, how many samples, and each field's values. */
+export interface SampleSet {
+  names: string[];
+  rows: number;
+  column(field: string): ArrayLike<unknown>;
+}
+
+/** A table's samples, or those at `rows` of it. */
+export function setOf(samples: ColumnTable, rows?: ArrayLike<number>): SampleSet {
+  return {
+    names: samples.columnNames(),
+    rows: rows ? rows.length : samples.numRows(),
+    column: (field) => {
+      const all = values<unknown>(samples, field);
+      return rows ? Array.from(rows, (r) => all[r]) : all;
+    },
+  };
+}
+
+const COLUMNS = ["field", "kind", "test", "score", "threshold", "drifted", "psi", "reference_rows", "current_rows"];
+
+/** The fields table and summary of drift(), over any two sets of samples. */
+export function compareSets(
+  ref: SampleSet,
+  cur: SampleSet,
+  options: DriftOptions,
+  exclude: readonly string[] = [],
+): Omit<Drift, "reference" | "current"> {
+  if (ref.rows < 2)
+    throw new BlindspotError({
+      place: "drift: reference",
+      message: `the reference set has ${ref.rows} sample${ref.rows === 1 ? "" : "s"}: no distribution to compare with`,
+      hint: "pass a reference of at least two samples (the training split, or an earlier month)",
+    });
   const names =
-    options.fields ??
-    ref.samples.columnNames().filter((c) => !NOT_FIELDS.has(c) && cur.samples.columnNames().includes(c));
+    options.fields ?? ref.names.filter((c) => !NOT_FIELDS.has(c) && !exclude.includes(c) && cur.names.includes(c));
   const rows: Record<string, unknown>[] = [];
   for (const field of names) {
     for (const [what, t] of [
       ["reference", ref],
       ["current", cur],
     ] as const)
-      if (!t.samples.columnNames().includes(field))
+      if (!t.names.includes(field))
         throw new BlindspotError({
           place: "drift.fields",
           message: `the ${what} set has no sample field "${field}"`,
-          hint: `its fields are: ${t.samples.columnNames().join(", ")}`,
+          hint: `its fields are: ${t.names.join(", ")}`,
         });
-    const pair = prepare(values<unknown>(ref.samples, field), values<unknown>(cur.samples, field));
+    const pair = prepare(ref.column(field), cur.column(field));
     if (!pair) continue; // nothing to compare
     // Unnamed text fields with a value per sample or so (names, sequences) are identifiers, not distributions.
     if (!options.fields && !pair.numeric && pair.distinct > Math.max(50, (sum(pair.ref) + sum(pair.cur)) / 2)) continue;
@@ -104,14 +141,11 @@ export function drift(reference: Dataset | View, current: Dataset | View, option
   rows.sort((x, y) => Number(y.drifted) - Number(x.drifted));
   const driftedFields = rows.filter((r) => r.drifted).map((r) => r.field as string);
   const share = rows.length ? driftedFields.length / rows.length : 0;
-  const columns = ["field", "kind", "test", "score", "threshold", "drifted", "psi", "reference_rows", "current_rows"];
   return {
-    reference,
-    current,
-    fields: aq.table(Object.fromEntries(columns.map((c) => [c, rows.map((r) => r[c])]))),
+    fields: aq.table(Object.fromEntries(COLUMNS.map((c) => [c, rows.map((r) => r[c])]))),
     summary: {
-      reference: ref.samples.numRows(),
-      current: cur.samples.numRows(),
+      reference: ref.rows,
+      current: cur.rows,
       fields: rows.length,
       drifted: driftedFields,
       share,
@@ -172,7 +206,7 @@ function timesOf(column: ArrayLike<unknown>): Float64Array | null {
   return out.subarray(0, n);
 }
 
-function samplesOf(x: Dataset | View): ColumnTable {
+export function samplesOf(x: Dataset | View): ColumnTable {
   if (x instanceof Dataset) return x.samples;
   if (x instanceof View) return x.samples();
   throw new BlindspotError({

@@ -14,7 +14,8 @@ import { groupsAcrossSplits } from "./groups";
 import { checkLeakageOptions } from "./options";
 import { Leakage, type LeakageOptions, type LeakageSummary } from "./result";
 import { findingsTable, groupsTable, pairsTable, timeTable, type Found } from "./tables";
-import { readTimes, timeOverlaps, type Times } from "./time";
+import { readTimes, type Times } from "../time/readTimes";
+import { timeOverlaps } from "./time";
 
 export { Leakage, type LeakageOptions, type LeakageSummary } from "./result";
 
