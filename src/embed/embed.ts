@@ -42,10 +42,11 @@ export interface EmbedOptions extends Omit<LoadModelOptions, "signal"> {
   /** Threads for onnxruntime (default: one per physical core). */
   threads?: number;
   /**
-   * Embed the boxes of a detections field instead of whole images; `context` widens each box by
-   * that fraction of its size on every side (default 0), clipped to the image.
+   * Embed the boxes of a detections field instead of whole images (only those whose object ids are
+   * in `ids`, when given); `context` widens each box by that fraction of its size on every side
+   * (default 0), clipped to the image.
    */
-  crops?: { field: string; context?: number };
+  crops?: { field: string; ids?: Iterable<number>; context?: number };
   /** Images over this many pixels become problems (default decodeImage's, 100 million). */
   maxPixels?: number;
   /** Result cache root (e.g. defaultCacheRoot(datasetDir)); absent: `$BLINDSPOT_CACHE` or none; null: none. */
@@ -239,7 +240,7 @@ async function embedCrops(
   options: RunOptions,
 ): Promise<Run> {
   const context = crops.context ?? 0;
-  const items = cropItems(ds, crops.field);
+  const items = cropItems(ds, crops.field, crops.ids);
   const boxes = items.flatMap((it) => it.boxes);
   const dim = computation.width;
   const rows = new Float32Array(boxes.length * dim);
@@ -317,7 +318,7 @@ async function embedCrops(
 }
 
 /** The samples that have boxes in `field`, each with its boxes, in sample order. */
-function cropItems(ds: Dataset, field: string): CropItem[] {
+function cropItems(ds: Dataset, field: string, only?: Iterable<number>): CropItem[] {
   if (!ds.fieldsOf("detections").some((f) => f.name === field)) {
     throw new BlindspotError({
       place: `crops.field ${JSON.stringify(field)}`,
@@ -339,8 +340,9 @@ function cropItems(ds: Dataset, field: string): CropItem[] {
     w = col<number>("w"),
     h = col<number>("h");
   const bySample = new Map<string, Box[]>();
+  const wanted = only ? new Set(only) : null;
   for (let i = 0; i < oid.length; i++) {
-    if (f[i] !== field) continue;
+    if (f[i] !== field || (wanted && !wanted.has(oid[i]))) continue;
     const list = bySample.get(sid[i]) ?? [];
     list.push({ id: oid[i], x: x[i], y: y[i], w: w[i], h: h[i] });
     bySample.set(sid[i], list);

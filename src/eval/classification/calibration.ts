@@ -13,26 +13,9 @@ export function calibrationCurve(
   score: ArrayLike<number>,
   bins = 10,
 ): { fractionPositive: Float64Array; meanScore: Float64Array } {
-  const sums = new Float64Array(bins),
-    hits = new Float64Array(bins),
-    counts = new Float64Array(bins);
-  // Inner edges as numpy's linspace makes them (i * step), so boundary scores fall the same way.
-  const step = 1 / bins;
-  for (let i = 0; i < score.length; i++) {
-    let b = 0;
-    while (b < bins - 1 && (b + 1) * step < score[i]) b++;
-    sums[b] += score[i];
-    hits[b] += positive[i] ? 1 : 0;
-    counts[b]++;
-  }
-  const fractionPositive: number[] = [],
-    meanScore: number[] = [];
-  for (let b = 0; b < bins; b++) {
-    if (counts[b] === 0) continue;
-    fractionPositive.push(hits[b] / counts[b]);
-    meanScore.push(sums[b] / counts[b]);
-  }
-  return { fractionPositive: Float64Array.from(fractionPositive), meanScore: Float64Array.from(meanScore) };
+  const { count, accuracy, confidence } = binnedCalibration(score, positive, bins).bins;
+  const kept = (xs: Float64Array) => xs.filter((_, b) => count[b] > 0);
+  return { fractionPositive: kept(accuracy), meanScore: kept(confidence) };
 }
 
 export interface Reliability {
@@ -56,17 +39,41 @@ export interface Reliability {
  */
 export function reliability(truth: ArrayLike<number>, probs: ProbabilityMatrix, binCount = 15): Reliability {
   const { values, k } = probs;
-  const count = new Float64Array(binCount),
-    right = new Float64Array(binCount),
-    confidence = new Float64Array(binCount);
+  const confidence = new Float64Array(truth.length),
+    right = new Uint8Array(truth.length);
   for (let i = 0; i < truth.length; i++) {
     let best = 0;
     for (let c = 1; c < k; c++) if (values[i * k + c] > values[i * k + best]) best = c;
-    const p = values[i * k + best];
-    const b = Math.min(binCount - 1, Math.max(0, Math.ceil(p * binCount) - 1));
+    confidence[i] = values[i * k + best];
+    right[i] = best === truth[i] ? 1 : 0;
+  }
+  return binnedCalibration(confidence, right, binCount);
+}
+
+/**
+ * Calibration of any scores against their outcomes on equal-width bins over (0, 1]: for a
+ * classifier's top-label confidence the ECE, for a detector's box scores against "matched" the
+ * detection calibration error (D-ECE, Kueppers et al. 2020), where each bin's accuracy is its precision.
+ */
+export function binnedCalibration(
+  score: ArrayLike<number>,
+  right: ArrayLike<boolean | number>,
+  binCount = 15,
+): Reliability {
+  const count = new Float64Array(binCount),
+    hits = new Float64Array(binCount),
+    confidence = new Float64Array(binCount);
+  // Edges as numpy's linspace makes them (i * step), a score on an edge in the bin below it, as scikit-learn's calibration_curve bins.
+  const step = 1 / binCount;
+  const edge = (b: number) => (b >= binCount ? 1 : b * step);
+  for (let i = 0; i < score.length; i++) {
+    const p = score[i];
+    let b = Math.min(binCount - 1, Math.max(0, Math.ceil(p * binCount) - 1));
+    if (b < binCount - 1 && p > edge(b + 1)) b++;
+    else if (b > 0 && p <= edge(b)) b--;
     count[b]++;
     confidence[b] += p;
-    if (best === truth[i]) right[b]++;
+    if (right[i]) hits[b]++;
   }
   const lower = new Float64Array(binCount),
     upper = new Float64Array(binCount),
@@ -74,16 +81,16 @@ export function reliability(truth: ArrayLike<number>, probs: ProbabilityMatrix, 
   let ece = 0,
     mce = 0;
   for (let b = 0; b < binCount; b++) {
-    lower[b] = b / binCount;
-    upper[b] = (b + 1) / binCount;
+    lower[b] = edge(b);
+    upper[b] = edge(b + 1);
     if (count[b] === 0) {
       accuracy[b] = confidence[b] = NaN;
       continue;
     }
-    accuracy[b] = right[b] / count[b];
+    accuracy[b] = hits[b] / count[b];
     confidence[b] /= count[b];
     const gap = Math.abs(accuracy[b] - confidence[b]);
-    ece += (count[b] / truth.length) * gap;
+    ece += (count[b] / score.length) * gap;
     mce = Math.max(mce, gap);
   }
   return { ece, mce, bins: { lower, upper, count, accuracy, confidence } };

@@ -3,7 +3,7 @@ export { classScores, accuracy, balancedAccuracy, cohenKappa, matthews, type Cla
 export { logLoss, topKAccuracy, type ProbabilityMatrix } from "./probabilistic";
 export { precisionRecallCurve, averagePrecision, rocCurve, rocAuc, type PrCurve, type RocCurve } from "./curves";
 export { rocAucOneVsRest, rocAucOneVsOne, averagePrecisionOneVsRest } from "./multiclass";
-export { brierScore, calibrationCurve, reliability, type Reliability } from "./calibration";
+export { brierScore, calibrationCurve, reliability, binnedCalibration, type Reliability } from "./calibration";
 export { thresholdSweep, type ThresholdSweep } from "./sweep";
 export {
   evaluateClassification,
