@@ -104,30 +104,40 @@ export function detectionRows(ev: DetectionEvaluation): ScoredRows {
 export function classificationRows(ev: ClassificationEvaluation): ScoredRows {
   const ds = ev.dataset;
   const names = ds.samples.columnNames();
-  const confidenceField = `${ev.pred}_confidence`;
-  if (!names.includes(confidenceField))
-    throw new BlindspotError({
-      place: `overconfidence: ${ev.pred}`,
-      message: "the predictions have no confidence",
-      hint: `load the predictions with their probabilities or a ${confidenceField} column`,
-    });
   const truth = values<string | null>(ds.samples, ev.gt),
     predicted = values<string | null>(ds.samples, ev.pred),
-    confidence = values<number | null>(ds.samples, confidenceField),
     ids = values<string>(ds.samples, "id");
+  const confidence = confidenceOf(ds, ev.pred, names);
   const rows: number[] = [];
   for (let r = 0; r < ds.count(); r++)
-    if (truth[r] != null && predicted[r] != null && typeof confidence[r] === "number") rows.push(r);
+    if (truth[r] != null && predicted[r] != null && Number.isFinite(confidence[r])) rows.push(r);
   return {
     kind: "classification",
     ids: rows.map((r) => ids[r]),
     sampleRow: Int32Array.from(rows),
-    score: Float64Array.from(rows, (r) => confidence[r]!),
+    score: Float64Array.from(rows, (r) => confidence[r]),
     right: Uint8Array.from(rows, (r) => (truth[r] === predicted[r] ? 1 : 0)),
     label: rows.map((r) => String(predicted[r])),
     error: rows.map((r) => (truth[r] === predicted[r] ? null : "wrong label")),
     truth: rows.map((r) => String(truth[r])),
   };
+}
+
+/** Each sample's confidence: `<pred>_confidence`, else the highest of `<pred>_probs` (NaN: neither). */
+function confidenceOf(ds: Dataset, pred: string, names: string[]): Float64Array {
+  const given = names.includes(`${pred}_confidence`) ? values<number | null>(ds.samples, `${pred}_confidence`) : null;
+  const probs = names.includes(`${pred}_probs`) ? values<ArrayLike<number> | null>(ds.samples, `${pred}_probs`) : null;
+  if (!given && !probs)
+    throw new BlindspotError({
+      place: `overconfidence: ${pred}`,
+      message: "the predictions have no confidence",
+      hint: `load the predictions with their probabilities or a ${pred}_confidence column`,
+    });
+  return Float64Array.from({ length: ds.count() }, (_, r) => {
+    if (typeof given?.[r] === "number") return given[r] as number;
+    const p = probs?.[r];
+    return p && p.length ? Math.max(...Array.from(p)) : NaN;
+  });
 }
 
 export function sampleRows(ds: Dataset): Map<string, number> {
