@@ -163,6 +163,20 @@ export {
   type DriftSummary,
   type DriftTest,
 } from "./analyze/drift";
+export {
+  driftOverTime,
+  type DriftOverTime,
+  type DriftOverTimeOptions,
+  type DriftOverTimeSummary,
+} from "./analyze/drift/overTime";
+export type { WindowSize } from "./analyze/time/windows";
+// Confidence against outcomes over time, and the confident errors with a second opinion from the pixels.
+export {
+  overconfidence,
+  type Overconfidence,
+  type OverconfidenceOptions,
+  type OverconfidenceSummary,
+} from "./analyze/overconfidence";
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
 export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";

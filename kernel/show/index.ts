@@ -28,8 +28,12 @@ import { isFoundSlices, slicesOutputs } from "./slices";
 import type { FoundSlices } from "../../src/analyze/slices";
 import { errorClustersOutputs, isErrorClusters } from "./errorClusters";
 import { driftOutputs, isDrift } from "./drift";
+import { driftOverTimeOutputs, isDriftOverTime } from "./driftOverTime";
+import { isOverconfidence, overconfidenceOutputs } from "./overconfidence";
 import type { Drift } from "../../src/analyze/drift";
 import type { ErrorClusters } from "../../src/analyze/slices/clusters";
+import type { DriftOverTime } from "../../src/analyze/drift/overTime";
+import type { Overconfidence } from "../../src/analyze/overconfidence";
 
 const SHOW_TAKES =
   'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), ' +
@@ -62,6 +66,8 @@ export async function show(
     | CompareSplits
     | FoundSlices
     | ErrorClusters
+    | DriftOverTime
+    | Overconfidence
     | Drift,
   options: ShowOptions = {},
 ): Promise<void> {
@@ -101,7 +107,9 @@ export async function show(
     isFairness(target) ||
     isCompareSplits(target) ||
     isFoundSlices(target) ||
-    isErrorClusters(target)
+    isErrorClusters(target) ||
+    isDriftOverTime(target) ||
+    isOverconfidence(target)
   ) {
     announceTagChanges(target.dataset);
     const outputs =
@@ -115,7 +123,11 @@ export async function show(
               ? await slicesOutputs(target)
               : isErrorClusters(target)
                 ? await errorClustersOutputs(target)
-                : await compareSplitsOutputs(target);
+                : isDriftOverTime(target)
+                  ? await driftOverTimeOutputs(target)
+                  : isOverconfidence(target)
+                    ? await overconfidenceOutputs(target)
+                    : await compareSplitsOutputs(target);
     for (const output of outputs) {
       rememberGroup(output.group);
       display(output.data);

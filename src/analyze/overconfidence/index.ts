@@ -69,6 +69,8 @@ export interface Overconfidence {
   windows: ColumnTable;
   /** window, lower, upper, count, errors, right_share, mean_score: the score distribution and calibration per window. */
   calibration: ColumnTable;
+  /** window, id: the samples of each window (those with a time). */
+  members: ColumnTable;
   summary: OverconfidenceSummary;
 }
 
@@ -124,11 +126,11 @@ export async function overconfidence(
 
   const windowRows: Record<string, unknown>[] = [];
   const calibrationRows: Record<string, unknown>[] = [];
-  const members = window.names.map(() => [] as number[]);
-  window.of.forEach((w, i) => w >= 0 && members[w].push(i));
+  const rowsIn = window.names.map(() => [] as number[]);
+  window.of.forEach((w, i) => w >= 0 && rowsIn[w].push(i));
   const all = binnedCalibration(rows.score, rows.right, bins);
   window.names.forEach((name, w) => {
-    const at = members[w];
+    const at = rowsIn[w];
     const r = binnedCalibration(
       Float64Array.from(at, (i) => rows.score[i]),
       Uint8Array.from(at, (i) => rows.right[i]),
@@ -160,6 +162,11 @@ export async function overconfidence(
     }
   });
   const judged = opinion ? order.map(verdict) : null;
+  const inWindow = Array.from(window.ofSample).flatMap((w, r) => (w >= 0 ? [r] : []));
+  const members = aq.table({
+    window: inWindow.map((r) => window.names[window.ofSample[r]]),
+    id: inWindow.map((r) => ids[r]),
+  });
   const worst = windowRows
     .filter((w) => w.ece !== null)
     .reduce<Record<string, unknown> | null>((m, w) => (!m || (w.ece as number) > (m.ece as number) ? w : m), null);
@@ -170,6 +177,7 @@ export async function overconfidence(
     calibration: calibrationRows.length
       ? aq.from(calibrationRows)
       : aq.table({ window: [], lower: [], upper: [], count: [] }),
+    members,
     summary: {
       kind: rows.kind,
       threshold,
@@ -190,9 +198,21 @@ const nanLast = (v: number) => (Number.isNaN(v) ? Infinity : v);
 /** Each row's window (from its sample's time), or one window of everything. */
 function windowsOf(ds: Dataset, rows: ScoredRows, options: OverconfidenceOptions) {
   if (options.time === undefined)
-    return { names: [ALL], start: [null], end: [null], of: new Int32Array(rows.ids.length) };
+    return {
+      names: [ALL],
+      start: [null],
+      end: [null],
+      of: new Int32Array(rows.ids.length),
+      ofSample: new Int32Array(ds.count()),
+    };
   const w = timeWindows(ds.samples, options.time, options.window ?? "month", "overconfidence");
-  return { names: w.names, start: w.start, end: w.end, of: Int32Array.from(rows.sampleRow, (s) => w.windowOf[s]) };
+  return {
+    names: w.names,
+    start: w.start,
+    end: w.end,
+    of: Int32Array.from(rows.sampleRow, (s) => w.windowOf[s]),
+    ofSample: w.windowOf,
+  };
 }
 
 /** Up to `perClass` of the given rows per label, a seeded sample. */
