@@ -9,8 +9,9 @@ import { notebookSession } from "./notebookSession";
  * Fairness in a real JupyterLab with the tslab kernel, in headless Chromium: the demo detector's
  * per-object recall by camera, then by camera and time of day; a click on each chart's first
  * (worst) bar leaves exactly that group's samples in the grid below. Then the slices nobody named
- * (findSlices) of the same detector, whose first bar leaves the worst slice's samples.
- * Screenshots go to SCREENSHOTS.
+ * (findSlices) of the same detector, whose first bar leaves the worst slice's samples, and drift
+ * month by month (driftOverTime), whose last bar, the drifted production month, leaves exactly
+ * that month's samples. Screenshots go to SCREENSHOTS.
  */
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/fairness");
 const BY_CAMERA = 'await bs.show(bs.fairness(ev, { sensitive: "camera" }));';
@@ -18,6 +19,9 @@ const BY_TWO =
   'await bs.show(bs.fairness(ev, { sensitive: ["camera", "time_of_day"], metrics: ["true_positive_rate"] }));';
 const FIND = 'const found = bs.findSlices(ev, { fields: ["camera", "time_of_day", "weather"], k: 5 });';
 const SLICES = "await bs.show(found);";
+const OVER_TIME =
+  'const overTime = bs.driftOverTime(ds, { time: "capture_time", window: "month", reference: ds.where("split", "train"), ' +
+  'fields: ["camera", "time_of_day", "weather", "location"], minSamples: 10 }); await bs.show(overTime);';
 const CELLS = [
   [
     'import * as bs from "blindspot";',
@@ -28,17 +32,18 @@ const CELLS = [
   BY_TWO,
   FIND,
   SLICES,
+  OVER_TIME,
 ];
 
 describe("fairness in JupyterLab", () => {
   const session = notebookSession("fairness.ipynb", SCREENSHOTS, CELLS);
 
-  /** Clicks the first bar of the cell's first chart; returns the group it picked. */
-  async function clickWorst(cellText: string): Promise<string> {
+  /** Clicks the first (or last) bar of the cell's first chart; returns the group it picked. */
+  async function clickWorst(cellText: string, which: "first" | "last" = "first"): Promise<string> {
     const cell = session.nb.cellOf(cellText);
     const chart = cell.locator('[data-blindspot="chart"]').first();
     await chart.scrollIntoViewIfNeeded();
-    const first = (await chart.locator('path[aria-roledescription="bar"]').first().boundingBox())!;
+    const first = (await chart.locator('path[aria-roledescription="bar"]')[which]().boundingBox())!;
     await session.page.mouse.click(first.x + first.width / 2, first.y + first.height - 3);
     const picked = await selectionOf<{ slice: string[] }>(chart);
     expect(picked.slice).toHaveLength(1);
@@ -90,5 +95,18 @@ describe("fairness in JupyterLab", () => {
     await grid.scrollIntoViewIfNeeded();
     await expect.poll(() => shownCount(grid)).toBe(members);
     await session.shot("04-worst-slice");
+  });
+
+  it("the drifted month: its bar leaves exactly the samples captured in it", async () => {
+    const drifted = await session.nb.outputText(
+      await session.nb.runNewCell(`console.log(overTime.summary.drifted.join(", "))`),
+    );
+    expect(drifted).toBe("2024-05");
+    const members = await session.nb.kernelNumber(`overTime.members.filter((d) => d.window === "2024-05").numRows()`);
+    expect(await clickWorst(OVER_TIME, "last")).toBe("2024-05");
+    const grid = session.nb.cellOf(OVER_TIME).locator('[data-blindspot="grid"]');
+    await grid.scrollIntoViewIfNeeded();
+    await expect.poll(() => shownCount(grid)).toBe(members);
+    await session.shot("05-drifted-month");
   });
 });

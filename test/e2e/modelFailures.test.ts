@@ -7,7 +7,8 @@ import { executeNotebooks } from "./nbconvert";
 /**
  * The model-failures notebook, executed by nbconvert with the real tslab kernel: no cell writes to
  * stderr or fails; the planted weak camera is the least fair group and in the top slices; the
- * production batch drifts in weather and light, the test split does not.
+ * production batch drifts in weather and light, the test split does not, and only the production
+ * month drifts; most planted overconfident boxes rank first among the confident errors.
  */
 const NOTEBOOK = "model-failures.ipynb";
 
@@ -37,5 +38,8 @@ describe("model-failures notebook executed by nbconvert", () => {
     expect(printed).toMatch(/worst of \d clusters: \d+ images/);
     expect(printed).toMatch(/drift train -> test: none/);
     expect(printed).toMatch(/drift train -> production: (time_of_day, weather|weather, time_of_day)/);
+    expect(printed).toMatch(/drifted months: 2024-05\n/);
+    const [, planted, among] = printed.match(/planted overconfident boxes among the first (\d+): (\d+)/)!.map(Number);
+    expect(among / planted).toBeGreaterThanOrEqual(0.6);
   }, 900_000);
 });
