@@ -11,7 +11,8 @@ import { notebookSession } from "./notebookSession";
  * (worst) bar leaves exactly that group's samples in the grid below. Then the slices nobody named
  * (findSlices) of the same detector, whose first bar leaves the worst slice's samples, and drift
  * month by month (driftOverTime), whose last bar, the drifted production month, leaves exactly
- * that month's samples. Screenshots go to SCREENSHOTS.
+ * that month's samples; then the confident errors (overconfidence), whose grid holds the samples
+ * behind them. Screenshots go to SCREENSHOTS.
  */
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/fairness");
 const BY_CAMERA = 'await bs.show(bs.fairness(ev, { sensitive: "camera" }));';
@@ -22,6 +23,8 @@ const SLICES = "await bs.show(found);";
 const OVER_TIME =
   'const overTime = bs.driftOverTime(ds, { time: "capture_time", window: "month", reference: ds.where("split", "train"), ' +
   'fields: ["camera", "time_of_day", "weather", "location"], minSamples: 10 }); await bs.show(overTime);';
+const CONFIDENT =
+  'const oc = await bs.overconfidence(ev, { time: "capture_time", window: "year" }); await bs.show(oc);';
 const CELLS = [
   [
     'import * as bs from "blindspot";',
@@ -33,6 +36,7 @@ const CELLS = [
   FIND,
   SLICES,
   OVER_TIME,
+  CONFIDENT,
 ];
 
 describe("fairness in JupyterLab", () => {
@@ -108,5 +112,20 @@ describe("fairness in JupyterLab", () => {
     await grid.scrollIntoViewIfNeeded();
     await expect.poll(() => shownCount(grid)).toBe(members);
     await session.shot("05-drifted-month");
+  });
+
+  it("the confident errors: ranked under their headline, with the samples behind them in the grid", async () => {
+    const behind = await session.nb.kernelNumber(`new Set(oc.errors.array("sample_id")).size`);
+    const cell = session.nb.cellOf(CONFIDENT);
+    const grid = cell.locator('[data-blindspot="grid"]');
+    await grid.scrollIntoViewIfNeeded();
+    // The month picked above still filters every view of the dataset: the grid keeps that month's errors until cleared.
+    await expect.poll(() => grid.locator(".bs-chip-text").innerText()).toMatch(/window in 2024-05/);
+    await grid.locator(".bs-chip-clear").click();
+    await expect.poll(() => shownCount(grid)).toBe(behind);
+    await cell.locator('[data-blindspot="table"]').scrollIntoViewIfNeeded();
+    await session.shot("06-confident-errors");
+    await cell.locator('[data-blindspot="chart"]').nth(1).scrollIntoViewIfNeeded();
+    await session.shot("07-reliability");
   });
 });
