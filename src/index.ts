@@ -170,6 +170,7 @@ export {
   type DriftOverTimeSummary,
 } from "./analyze/drift/overTime";
 export type { WindowSize } from "./analyze/time/windows";
+export { embeddingDrift, type EmbeddingDrift, type EmbeddingDriftOptions } from "./analyze/drift/embeddings";
 // Confidence against outcomes over time, and the confident errors with a second opinion from the pixels.
 export {
   overconfidence,

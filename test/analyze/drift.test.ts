@@ -3,6 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { drift } from "../../src/analyze/drift";
+import { embeddingDrift, type EmbeddingDrift } from "../../src/analyze/drift/embeddings";
+import { generateDemo } from "../../src/demo";
+import { computeEmbeddings, type Embeddings } from "../../src/embed/embed";
 import { binnedShares, fieldPair, psi, testScore, type DriftTest } from "../../src/analyze/drift/tests";
 import { values } from "../../src/dataset/columns";
 import { DatasetBuilder } from "../../src/dataset/builder";
@@ -10,7 +13,7 @@ import { buildDemoDataset } from "../../src/demo/dataset";
 import { planDemo } from "../../src/demo/plan";
 import { mulberry32 } from "../../src/dataset/view";
 import { gaussian } from "../../src/embed/project/random";
-import { tmpDir } from "../helpers/data";
+import { TEST_CACHE, tmpDir } from "../helpers/data";
 import { hasPython, PYTHON } from "../helpers/reference";
 
 interface Case {
@@ -183,6 +186,88 @@ describe("drift", () => {
     expect(result.summary).toMatchObject({ fields: 2, drifted: ["brightness"], share: 0.5, datasetDrift: true });
     expect(() => drift(make(0, 1), make(0, 2), { fields: ["brightnes"] })).toThrow(
       /the reference set has no sample field "brightnes"[\s\S]*fix: its fields are/,
+    );
+  });
+});
+
+/** scikit-learn's and scipy's numbers for an embedding drift's rows, folds and permutations, live. */
+function embeddingReference(reference: Float32Array, current: Float32Array, dim: number, result: EmbeddingDrift) {
+  const rows = (x: Float32Array) =>
+    Array.from({ length: x.length / dim }, (_, i) => Array.from(x.subarray(i * dim, (i + 1) * dim)));
+  const file = path.join(tmpDir("embedding-drift"), "case.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      reference: rows(reference),
+      current: rows(current),
+      folds: Array.from(result.foldOf),
+      permutations: result.permuted.map((p) => Array.from(p)),
+    }),
+  );
+  return JSON.parse(
+    execFileSync(PYTHON, [path.join(__dirname, "embedding_drift_reference.py"), file], {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    }),
+  ) as { auc: number; bandwidth: number; mmd: number; p_value: number };
+}
+
+describe.skipIf(!hasPython())("embedding drift = scikit-learn's domain classifier and scipy's distances", () => {
+  it(
+    "on the demo's image embeddings (600): production drifts from train, test does not; AUC, MMD and p-value as recomputed",
+    { timeout: 300_000 },
+    async () => {
+      const { dataset: ds } = await generateDemo({ samples: 600, seed: 0, out: tmpDir("embedding-drift-demo") });
+      const embeddings = await computeEmbeddings(ds, { cacheRoot: TEST_CACHE });
+      const train = ds.where("split", "train");
+      const production = await embeddingDrift(train, ds.where("split", "production"), embeddings);
+      const test = await embeddingDrift(train, ds.where("split", "test"), embeddings);
+      console.log(
+        `demo 600 embeddings: train -> production AUC ${production.auc.toFixed(3)}, MMD^2 ${production.mmd.toExponential(2)} (p ${production.pValue.toFixed(3)}); ` +
+          `train -> test AUC ${test.auc.toFixed(3)}, MMD^2 ${test.mmd.toExponential(2)} (p ${test.pValue.toFixed(3)})`,
+      );
+      expect([production.aucDrift, production.drifted]).toEqual([true, true]);
+      expect(test.drifted).toBe(false);
+      expect(test.auc).toBeLessThan(production.auc - 0.1);
+      const rows = (view: typeof train) => {
+        const at = new Map(embeddings.ids.map((id, r) => [id as string, r]));
+        const ids = view.samples().array("id") as string[];
+        const out = new Float32Array(ids.length * embeddings.dim);
+        ids.forEach((id, i) =>
+          out.set(
+            embeddings.vectors.subarray(at.get(id)! * embeddings.dim, (at.get(id)! + 1) * embeddings.dim),
+            i * embeddings.dim,
+          ),
+        );
+        return out;
+      };
+      for (const [name, result, current] of [
+        ["production", production, ds.where("split", "production")],
+        ["test", test, ds.where("split", "test")],
+      ] as const) {
+        const want = embeddingReference(rows(train), rows(current), embeddings.dim, result);
+        expect(Math.abs(result.auc - want.auc), `${name} AUC ${result.auc} vs ${want.auc}`).toBeLessThan(1e-3);
+        expect(Math.abs(result.bandwidth - want.bandwidth) / want.bandwidth).toBeLessThan(1e-9);
+        expect(Math.abs(result.mmd - want.mmd), `${name} MMD ${result.mmd} vs ${want.mmd}`).toBeLessThan(1e-9);
+        expect(result.pValue).toBe(want.p_value);
+      }
+    },
+  );
+
+  it("refuses sets of one sample and samples without an embedding", async () => {
+    const b = new DatasetBuilder("e", "/nonexistent");
+    for (let i = 0; i < 6; i++) b.addSample({ id: `s${i}`, filepath: `${i}.jpg`, fields: {} });
+    const ds = b.build();
+    const embeddings = {
+      ids: ["s0", "s1", "s2", "s3", "s4"],
+      vectors: new Float32Array(10).fill(0.5),
+      dim: 2,
+    } as Embeddings;
+    await expect(embeddingDrift(ds.ids(["s0"]), ds.ids(["s1", "s2"]), embeddings)).rejects.toThrow(
+      /each needs at least two/,
+    );
+    await expect(embeddingDrift(ds.ids(["s0", "s1"]), ds.ids(["s4", "s5"]), embeddings)).rejects.toThrow(
+      /sample s5 has no embedding/,
     );
   });
 });
