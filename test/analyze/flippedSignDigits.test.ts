@@ -1,8 +1,10 @@
 import * as path from "node:path";
+import * as aq from "arquero";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crossValProbs, type CrossValProbs } from "../../src/analyze/crossValProbs";
 import { labelIssues } from "../../src/analyze/labelIssues";
 import { overconfidence } from "../../src/analyze/overconfidence";
+import { errorClusters } from "../../src/analyze/slices/clusters";
 import { values } from "../../src/dataset/columns";
 import { DatasetBuilder } from "../../src/dataset/builder";
 import type { Dataset } from "../../src/dataset/dataset";
@@ -22,7 +24,7 @@ afterAll(removeTmpDirs);
 /**
  * Real photos with planted label errors: sign-digits (2,062 hands, 10 classes) with 5 % of the labels flipped by
  * plantLabelFlips (seed 14), and a real model: the built-in cross-validation (5 folds, a logistic regression on the
- * MobileNetV2 embeddings' first 64 principal components). Prepared once for both analyses below.
+ * MobileNetV2 embeddings' first 64 principal components). Prepared once for the analyses below.
  */
 describe.skipIf(!HAS_SHARED || !hasPython())(onSharedData("sign-digits with flipped labels"), () => {
   let flips: LabelFlip[], ds: Dataset, embeddings: Embeddings, cv: CrossValProbs;
@@ -113,5 +115,29 @@ describe.skipIf(!HAS_SHARED || !hasPython())(onSharedData("sign-digits with flip
       score: predicted.samples.get("model_confidence", r) as number,
     }));
     expectSklearnCalibration(result, scored);
+  });
+
+  it("error clusters: with a model planted to fail on one sign, the worst cluster is that sign's hands", async () => {
+    // The planted model: wrong on 80 % of the hands labelled 5, on 5 % of the others (seeded).
+    const rand = mulberry32(55);
+    const label = Array.from(values<string>(ds.samples, "ground_truth"));
+    const wrong = label.map((l) => (rand() < (l === "5" ? 0.8 : 0.05) ? 1 : 0));
+    ds.setFields(aq.table({ id: ds.samples.array("id"), wrong }));
+    const result = await errorClusters(ds, embeddings, { errors: "wrong" });
+    const worst = result.summary.worst.cluster;
+    const cluster = Array.from(values<number | null>(ds.samples, "error_cluster"));
+    const inWorst = label.filter((_, i) => cluster[i] === worst);
+    const fives = inWorst.filter((l) => l === "5").length;
+    const allFives = label.filter((l) => l === "5").length;
+    console.log(
+      `sign-digits (${label.length}): k ${result.summary.k} by silhouette ` +
+        `(${Object.entries(result.summary.silhouette)
+          .map(([k, v]) => `${k}: ${v.toFixed(3)}`)
+          .join(", ")}); worst cluster ` +
+        `${inWorst.length} hands, ${fives} of them labelled 5 (of ${allFives}), mean error ` +
+        `${result.summary.worst.averageError.toFixed(2)} against ${result.summary.averageError.toFixed(2)}`,
+    );
+    expect(fives / inWorst.length).toBeGreaterThan(0.5);
+    expect(result.clusters.get("average_error_low", 0) as number).toBeGreaterThan(result.summary.averageError);
   });
 });
