@@ -7,11 +7,10 @@ import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
 import { mulberry32 } from "../../src/dataset/view";
-import { buildDemoDataset } from "../../src/demo/dataset";
-import { planDemo } from "../../src/demo/plan";
 import { BlindspotError } from "../../src/errors";
 import { load } from "../../src/formats/api";
 import { HAS_SHARED, SHARED, tmpDir, VOC_COCO, VOC_IMAGES } from "../helpers/data";
+import { plannedDemo } from "../helpers/plannedDemo";
 import { hasPython, PYTHON } from "../helpers/reference";
 
 /**
@@ -95,8 +94,7 @@ function generated(): Dataset {
   return b.build();
 }
 
-const demo = () =>
-  buildDemoDataset(planDemo({ samples: 2000, seed: 0, width: 320, height: 240 }), "/nonexistent", {}, 320, 240);
+const demo = () => plannedDemo(2000);
 
 describe.runIf(hasPython())("class weights equal scikit-learn's and Cui et al.'s (live)", () => {
   it("the demo and generated labels (a class of one box, a declared class of none), by objects and by images", () => {

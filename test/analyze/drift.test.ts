@@ -9,8 +9,7 @@ import { computeEmbeddings, type Embeddings } from "../../src/embed/embed";
 import { binnedShares, fieldPair, psi, testScore, type DriftTest } from "../../src/analyze/drift/tests";
 import { values } from "../../src/dataset/columns";
 import { DatasetBuilder } from "../../src/dataset/builder";
-import { buildDemoDataset } from "../../src/demo/dataset";
-import { planDemo } from "../../src/demo/plan";
+import { plannedDemo } from "../helpers/plannedDemo";
 import { mulberry32 } from "../../src/dataset/view";
 import { gaussian } from "../../src/embed/project/random";
 import { TEST_CACHE, tmpDir } from "../helpers/data";
@@ -149,13 +148,7 @@ describe.skipIf(!hasPython())("drift = Evidently 0.7.23 (scipy's tests)", () => 
 });
 
 describe("drift on the demo (2,000 samples, planned without pixels)", () => {
-  const ds = buildDemoDataset(
-    planDemo({ samples: 2000, seed: 0, width: 320, height: 240 }),
-    "/nonexistent",
-    {},
-    320,
-    240,
-  );
+  const ds = plannedDemo(2000);
   const fields = ["camera", "time_of_day", "weather", "location"];
   it("finds the planted production batch's weather and lighting drift, and none between train and test or val", () => {
     const production = drift(ds.where("split", "train"), ds.where("split", "production"), { fields });

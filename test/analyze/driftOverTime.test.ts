@@ -4,16 +4,9 @@ import { driftOverTime } from "../../src/analyze/drift/overTime";
 import { timeWindows } from "../../src/analyze/time/windows";
 import { values } from "../../src/dataset/columns";
 import { DatasetBuilder } from "../../src/dataset/builder";
-import { buildDemoDataset } from "../../src/demo/dataset";
-import { planDemo } from "../../src/demo/plan";
+import { plannedDemo } from "../helpers/plannedDemo";
 
-const demo = buildDemoDataset(
-  planDemo({ samples: 2000, seed: 0, width: 320, height: 240 }),
-  "/nonexistent",
-  {},
-  320,
-  240,
-);
+const demo = plannedDemo(2000);
 const fields = ["camera", "time_of_day", "weather", "location"];
 
 describe("driftOverTime on the demo (2,000 samples, planned without pixels)", () => {
