@@ -26,7 +26,7 @@ export async function driftOverTimeOutputs(result: DriftOverTime): Promise<Outpu
   const { summary, dataset: ds } = result;
   const group = linkGroup(ds);
   const outputs: Output[] = [
-    tableOutput(result.windows.select("window", "samples", "status", "drifted_fields", "share", "dataset_drift"), {
+    tableOutput(result.windows.select(shownColumns(result)), {
       group,
       title: headline(result),
       idColumn: null,
@@ -65,12 +65,20 @@ export async function driftOverTimeOutputs(result: DriftOverTime): Promise<Outpu
   return outputs;
 }
 
+/** The windows' columns worth reading, with the images' verdict when embeddings were compared. */
+function shownColumns(result: DriftOverTime): string[] {
+  const base = ["window", "samples", "status", "drifted_fields", "share", "dataset_drift"];
+  return result.summary.imagesDrifted ? [...base, "images_auc", "images_p", "images_drift"] : base;
+}
+
 function headline({ summary }: DriftOverTime): string {
   const head =
     `Drift per ${String(summary.window)} of ${summary.time} against ` +
     `${summary.reference === "given" ? "the given reference" : `the first full window (${summary.reference})`}: ` +
     `${summary.compared} of ${summary.windows} windows compared`;
-  const without = summary.withoutTime ? `; ${summary.withoutTime} samples have no time` : "";
+  const without =
+    (summary.imagesDrifted ? `; images drifted: ${summary.imagesDrifted.join(", ") || "none"}` : "") +
+    (summary.withoutTime ? `; ${summary.withoutTime} samples have no time` : "");
   return summary.drifted.length
     ? `${head}; drifted: ${summary.drifted.slice(0, 6).join(", ")}${summary.drifted.length > 6 ? ", ..." : ""}${without}`
     : `${head}; no window drifted${without}`;

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { drift } from "../../src/analyze/drift";
 import { embeddingDrift, type EmbeddingDrift } from "../../src/analyze/drift/embeddings";
+import { driftOverTime } from "../../src/analyze/drift/overTime";
 import { generateDemo } from "../../src/demo";
 import { computeEmbeddings, type Embeddings } from "../../src/embed/embed";
 import { binnedShares, fieldPair, psi, testScore, type DriftTest } from "../../src/analyze/drift/tests";
@@ -244,6 +245,23 @@ describe.skipIf(!hasPython())("embedding drift = scikit-learn's domain classifie
         expect(Math.abs(result.mmd - want.mmd), `${name} MMD ${result.mmd} vs ${want.mmd}`).toBeLessThan(1e-9);
         expect(result.pValue).toBe(want.p_value);
       }
+      // Quarter by quarter against train, the images of the production quarter drift.
+      const overTime = await driftOverTime(ds, {
+        time: "capture_time",
+        window: "quarter",
+        reference: train,
+        fields: ["camera", "time_of_day", "weather", "location"],
+        embeddings,
+        minSamples: 20,
+      });
+      const quarters = overTime.windows.objects() as Record<string, unknown>[];
+      console.log(
+        `images per quarter: ${quarters
+          .filter((q) => q.status === "compared")
+          .map((q) => `${q.window} AUC ${(q.images_auc as number).toFixed(3)} p ${(q.images_p as number).toFixed(3)}`)
+          .join("; ")}`,
+      );
+      expect(overTime.summary.imagesDrifted).toEqual(["2024-Q2"]);
     },
   );
 

@@ -21,7 +21,7 @@ const BY_TWO =
 const FIND = 'const found = bs.findSlices(ev, { fields: ["camera", "time_of_day", "weather"], k: 5 });';
 const SLICES = "await bs.show(found);";
 const OVER_TIME =
-  'const overTime = bs.driftOverTime(ds, { time: "capture_time", window: "month", reference: ds.where("split", "train"), ' +
+  'const overTime = await bs.driftOverTime(ds, { time: "capture_time", window: "month", reference: ds.where("split", "train"), ' +
   'fields: ["camera", "time_of_day", "weather", "location"], minSamples: 10 }); await bs.show(overTime);';
 const CONFIDENT =
   'const oc = await bs.overconfidence(ev, { time: "capture_time", window: "year" }); await bs.show(oc);';

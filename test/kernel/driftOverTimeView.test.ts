@@ -9,7 +9,7 @@ import { captureOutputs, demoDataset, readArrow } from "./helpers";
 describe("show(driftOverTime(...))", () => {
   test("the demo by quarter against its training split: the drifted quarter named, bars that select each window", async () => {
     const ds = await demoDataset();
-    const result = driftOverTime(ds, {
+    const result = await driftOverTime(ds, {
       time: "capture_time",
       window: "quarter",
       reference: ds.where("split", "train"),

@@ -8,7 +8,6 @@
  * demo's reference period).
  */
 
-import type { ColumnTable } from "arquero";
 import { values } from "../../dataset/columns";
 import type { Dataset } from "../../dataset/dataset";
 import { mulberry32, type View } from "../../dataset/view";
@@ -56,8 +55,8 @@ export async function embeddingDrift(
   options: EmbeddingDriftOptions = {},
 ): Promise<EmbeddingDrift> {
   const { dim } = embeddings;
-  const a = rowsOf(embeddings, samplesOf(reference)),
-    b = rowsOf(embeddings, samplesOf(current));
+  const a = embeddingRows(embeddings, values<string>(samplesOf(reference), "id")),
+    b = embeddingRows(embeddings, values<string>(samplesOf(current), "id"));
   if (a.length < 2 * dim || b.length < 2 * dim)
     throw new BlindspotError({
       place: "embeddingDrift",
@@ -67,10 +66,9 @@ export async function embeddingDrift(
   return embeddingRowsDrift(a, b, dim, options);
 }
 
-/** The embedding rows of a set's samples, in its order. */
-function rowsOf(e: Embeddings, samples: ColumnTable): Float32Array {
+/** The embedding rows of these samples, in their order. */
+export function embeddingRows(e: Embeddings, ids: ArrayLike<string>): Float32Array {
   const rowOf = new Map((e.ids as string[]).map((id, r) => [id, r]));
-  const ids = values<string>(samples, "id");
   const out = new Float32Array(ids.length * e.dim);
   for (let i = 0; i < ids.length; i++) {
     const r = rowOf.get(ids[i]);

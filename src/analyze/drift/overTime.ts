@@ -11,6 +11,8 @@ import { Dataset } from "../../dataset/dataset";
 import type { View } from "../../dataset/view";
 import { BlindspotError } from "../../errors";
 import { timeWindows, type WindowSize } from "../time/windows";
+import type { Embeddings } from "../../embed/embed";
+import { embeddingRows, embeddingRowsDrift, type EmbeddingDriftOptions } from "./embeddings";
 import { compareSets, samplesOf, setOf, type DriftOptions } from "./index";
 
 export interface DriftOverTimeOptions extends DriftOptions {
@@ -24,6 +26,9 @@ export interface DriftOverTimeOptions extends DriftOptions {
   reference?: Dataset | View;
   /** Windows with fewer samples are listed but not compared (default 30). */
   minSamples?: number;
+  /** Image embeddings of the samples: each window's images are compared too (embeddingDrift). */
+  embeddings?: Embeddings;
+  embeddingOptions?: EmbeddingDriftOptions;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -36,13 +41,16 @@ export interface DriftOverTimeSummary {
   drifted: string[];
   /** Samples without a time, in no window. */
   withoutTime: number;
+  /** Windows whose images drifted (the MMD test), null without embeddings. */
+  imagesDrifted: string[] | null;
 }
 
 export interface DriftOverTime {
   dataset: Dataset;
   /**
    * window, start, end, samples, status ("compared", "reference", "no samples", "too few samples"),
-   * fields, drifted_fields (their names, comma-separated), share, dataset_drift; oldest first.
+   * fields, drifted_fields (their names, comma-separated), share, dataset_drift; with embeddings
+   * also images_auc, images_mmd, images_p, images_drift; oldest first.
    */
   windows: ColumnTable;
   /** window, then drift()'s columns for every field compared in that window. */
@@ -52,7 +60,7 @@ export interface DriftOverTime {
   summary: DriftOverTimeSummary;
 }
 
-export function driftOverTime(source: Dataset | View, options: DriftOverTimeOptions): DriftOverTime {
+export async function driftOverTime(source: Dataset | View, options: DriftOverTimeOptions): Promise<DriftOverTime> {
   if (!options || typeof options.time !== "string")
     throw new BlindspotError({
       place: "driftOverTime: time",
@@ -73,10 +81,16 @@ export function driftOverTime(source: Dataset | View, options: DriftOverTimeOpti
       message: `no ${JSON.stringify(size)} window holds ${minSamples} samples to serve as the reference`,
       hint: "choose a wider window, a lower minSamples, or pass a reference (e.g. the training split)",
     });
-  const reference = options.reference ? setOf(samplesOf(options.reference)) : setOf(samples, rowsOf[firstFull]);
+  const referenceSamples = options.reference ? samplesOf(options.reference) : null;
+  const reference = referenceSamples ? setOf(referenceSamples) : setOf(samples, rowsOf[firstFull]);
+  const ids = values<string>(samples, "id");
+  const e = options.embeddings;
+  const referenceRows = e
+    ? embeddingRows(e, referenceSamples ? values<string>(referenceSamples, "id") : rowsOf[firstFull].map((r) => ids[r]))
+    : null;
   const windowRows: Record<string, unknown>[] = [];
   const fieldTables: ColumnTable[] = [];
-  w.names.forEach((name, k) => {
+  for (const [k, name] of w.names.entries()) {
     const rows = rowsOf[k];
     const base = { window: name, start: w.start[k], end: w.end[k], samples: rows.length };
     const status = !rows.length
@@ -86,8 +100,9 @@ export function driftOverTime(source: Dataset | View, options: DriftOverTimeOpti
         : !options.reference && k === firstFull
           ? "reference"
           : "compared";
+    const images = e ? { images_auc: null, images_mmd: null, images_p: null, images_drift: null } : {};
     if (status !== "compared") {
-      windowRows.push({ ...base, status, fields: 0, drifted_fields: "", share: null, dataset_drift: null });
+      windowRows.push({ ...base, status, fields: 0, drifted_fields: "", share: null, dataset_drift: null, ...images });
     } else {
       const result = compareSets(reference, setOf(samples, rows), options, [options.time]);
       fieldTables.push(result.fields.derive({ window: aq.escape(() => name) }).relocate("window", { before: 0 }));
@@ -98,11 +113,21 @@ export function driftOverTime(source: Dataset | View, options: DriftOverTimeOpti
         drifted_fields: result.summary.drifted.join(", "),
         share: result.summary.share,
         dataset_drift: result.summary.datasetDrift,
+        ...(e && referenceRows
+          ? await imageColumns(
+              referenceRows,
+              embeddingRows(
+                e,
+                rows.map((r) => ids[r]),
+              ),
+              e.dim,
+              options,
+            )
+          : {}),
       });
     }
     options.onProgress?.(k + 1, w.names.length);
-  });
-  const ids = values<string>(samples, "id");
+  }
   const members = { window: [] as string[], id: [] as string[] };
   w.windowOf.forEach((k, r) => {
     if (k < 0) return;
@@ -123,6 +148,17 @@ export function driftOverTime(source: Dataset | View, options: DriftOverTimeOpti
       compared: windowRows.filter((r) => r.status === "compared").length,
       drifted: windowRows.filter((r) => r.dataset_drift === true).map((r) => r.window as string),
       withoutTime: w.missing,
+      imagesDrifted: e ? windowRows.filter((r) => r.images_drift === true).map((r) => r.window as string) : null,
     },
   };
+}
+
+async function imageColumns(
+  reference: Float32Array,
+  current: Float32Array,
+  dim: number,
+  options: DriftOverTimeOptions,
+) {
+  const d = await embeddingRowsDrift(reference, current, dim, options.embeddingOptions);
+  return { images_auc: d.auc, images_mmd: d.mmd, images_p: d.pValue, images_drift: d.drifted };
 }
