@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { fitPca, jacobiEigen, pca } from "../../src/embed/project/pca";
+import { jacobiEigen, tridiagonalEigen } from "../../src/embed/project/eigen";
+import { fitPca, pca } from "../../src/embed/project/pca";
 import { gaussian, mulberry32 } from "../../src/embed/project/random";
 import { tmpDir } from "../helpers/data";
 import { hasPython, PYTHON } from "../helpers/reference";
@@ -42,10 +43,12 @@ function expectClose(got: ArrayLike<number>, want: number[], tol: number, what: 
 }
 
 describe.runIf(hasPython())("PCA equals scikit-learn's, run live", () => {
-  // 24 dimensions: one exact Jacobi step; 150: subspace iteration.
+  // 24 dimensions: one exact Jacobi step; above: Lanczos (the last: fewer rows than dimensions).
   for (const [n, dim, components] of [
     [500, 24, 2],
     [800, 150, 3],
+    [400, 200, 40],
+    [60, 120, 10],
   ]) {
     it(`${n} x ${dim}, ${components} components`, async () => {
       const data = anisotropic(n, dim, dim);
@@ -73,6 +76,39 @@ describe("PCA", () => {
     }
     expect(values[0]).toBeGreaterThan(values[1]);
     expect(values[1]).toBeGreaterThan(values[2]);
+  });
+
+  it("QL on a tridiagonal matrix gives Jacobi's eigenpairs", () => {
+    const next = gaussian(mulberry32(3));
+    const m = 12;
+    const d = Float64Array.from({ length: m }, next),
+      e = Float64Array.from({ length: m - 1 }, next);
+    const dense = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) dense[i * m + i] = d[i];
+    for (let i = 0; i < m - 1; i++) dense[i * m + i + 1] = dense[(i + 1) * m + i] = e[i];
+    const ql = tridiagonalEigen(d, e, m),
+      jacobi = jacobiEigen(dense, m);
+    for (let j = 0; j < m; j++) {
+      expect(ql.values[j]).toBeCloseTo(jacobi.values[j], 12);
+      // Same vector up to sign.
+      let agree = 0;
+      for (let k = 0; k < m; k++) agree += ql.vectors[k * m + j] * jacobi.vectors[k * m + j];
+      expect(Math.abs(agree)).toBeCloseTo(1, 10);
+    }
+  });
+
+  it("gives orthonormal components past the rank (30 rows, 100 dimensions, 40 components)", async () => {
+    const data = anisotropic(30, 100, 5);
+    const model = await fitPca(data, 100, { components: 40 });
+    for (let i = 0; i < 40; i++)
+      for (let j = 0; j < 40; j++) {
+        let s = 0;
+        for (let t = 0; t < 100; t++) s += model.components[i * 100 + t] * model.components[j * 100 + t];
+        expect(Math.abs(s - (i === j ? 1 : 0)), `${i}.${j}`).toBeLessThan(1e-9);
+      }
+    // 30 centred rows span 29 dimensions: the rest has no variance.
+    expect(model.explainedVariance[28]).toBeGreaterThan(1e-3);
+    for (let j = 29; j < 40; j++) expect(model.explainedVariance[j]).toBeLessThan(1e-9);
   });
 
   it("is deterministic, reports progress and refuses bad shapes", async () => {

@@ -3,15 +3,14 @@
  *
  * - The covariance (dim x dim) is summed in double precision over blocks of centred rows, so a
  *   large mean (ReLU features) costs no accuracy: n * dim^2 / 2 multiply-adds.
- * - Its leading eigenvectors come from subspace iteration with Rayleigh-Ritz steps (Jacobi on the
- *   small projected matrix), run until the residual |C v - l v| is at rounding level (at most
- *   3,000 steps: only near-equal leading eigenvalues, where no direction is preferred, take that
- *   long). Up to 64 dimensions the subspace is the whole space and the first step is exact.
+ * - Its leading eigenvectors come from leadingEigen (eigen.ts): Jacobi up to 64 dimensions,
+ *   Lanczos above, run until the residual |C v - l v| is at rounding level.
  * - Signs as scikit-learn's svd_flip: each component's largest entry (by magnitude) is positive,
  *   so results are deterministic and comparable to sklearn.decomposition.PCA.
  */
 
 import { BlindspotError } from "../../errors";
+import { leadingEigen } from "./eigen";
 import type { Progress } from "../knn";
 import { phaseLabel, withProgress } from "../../progress";
 
@@ -35,11 +34,6 @@ export interface PcaModel {
 
 /** Rows centred and transposed per block: the covariance's inner loops then run over contiguous memory. */
 const BLOCK_ROWS = 256;
-/** Extra subspace vectors beyond the components asked: a wider gap, faster convergence. */
-const OVERSAMPLE = 10;
-/** Up to this dimension the subspace is the whole space: one exact Jacobi step, no iteration. */
-const DIRECT_DIM = 64;
-const MAX_ITERATIONS = 3000;
 
 /** The rows of `data` ([n, dim]) projected on their leading principal components: [n, components]. */
 export async function pca(data: Float32Array, dim: number, options: PcaOptions = {}): Promise<Float32Array> {
@@ -91,7 +85,11 @@ function columnMeans(data: Float32Array, dim: number): Float64Array {
   return mean.map((m) => m / n);
 }
 
-/** Sum over rows of (x - mean)(x - mean)^T, full symmetric dim x dim (not yet divided by n - 1). */
+/**
+ * Sum over rows of (x - mean)(x - mean)^T, full symmetric dim x dim (not yet divided by n - 1).
+ * Computed in 2 x 2 tiles (four sums per pass over a block's rows: half the loads of one dot product
+ * at a time); an odd dimension is padded with a zero column.
+ */
 async function covariance(
   data: Float32Array,
   dim: number,
@@ -99,163 +97,47 @@ async function covariance(
   options: PcaOptions,
 ): Promise<Float64Array> {
   const n = data.length / dim;
-  const cov = new Float64Array(dim * dim);
-  const block = new Float64Array(dim * BLOCK_ROWS);
+  const even = dim + (dim & 1);
+  const sums = new Float64Array(even * even);
+  const block = new Float64Array(even * BLOCK_ROWS);
   for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
     options.signal?.throwIfAborted();
     const rows = Math.min(BLOCK_ROWS, n - r0);
     for (let r = 0; r < rows; r++)
       for (let t = 0; t < dim; t++) block[t * BLOCK_ROWS + r] = data[(r0 + r) * dim + t] - mean[t];
-    for (let i = 0; i < dim; i++) {
-      const a = i * BLOCK_ROWS;
-      for (let j = i; j < dim; j++) {
-        const b = j * BLOCK_ROWS;
-        let s0 = 0,
-          s1 = 0;
-        let r = 0;
-        for (; r + 1 < rows; r += 2) {
-          s0 += block[a + r] * block[b + r];
-          s1 += block[a + r + 1] * block[b + r + 1];
+    for (let i = 0; i < even; i += 2) {
+      const a0 = i * BLOCK_ROWS,
+        a1 = a0 + BLOCK_ROWS;
+      for (let j = i; j < even; j += 2) {
+        const b0 = j * BLOCK_ROWS,
+          b1 = b0 + BLOCK_ROWS;
+        let s00 = 0,
+          s01 = 0,
+          s10 = 0,
+          s11 = 0;
+        for (let r = 0; r < rows; r++) {
+          const x0 = block[a0 + r],
+            x1 = block[a1 + r],
+            y0 = block[b0 + r],
+            y1 = block[b1 + r];
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
         }
-        if (r < rows) s0 += block[a + r] * block[b + r];
-        cov[i * dim + j] += s0 + s1;
+        sums[i * even + j] += s00;
+        sums[i * even + j + 1] += s01;
+        sums[(i + 1) * even + j] += s10;
+        sums[(i + 1) * even + j + 1] += s11;
       }
     }
     options.onProgress?.("pca", r0 + rows, n);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  for (let i = 0; i < dim; i++) for (let j = 0; j < i; j++) cov[i * dim + j] = cov[j * dim + i];
+  const cov = new Float64Array(dim * dim);
+  for (let i = 0; i < dim; i++)
+    for (let j = i; j < dim; j++) cov[i * dim + j] = cov[j * dim + i] = sums[i * even + j];
   return cov;
-}
-
-/**
- * The c largest eigenvalues of the symmetric matrix `a` (dim x dim) and their eigenvectors
- * ([c, dim] row-major), by subspace iteration from a fixed start (the identity's first columns,
- * perturbed), with a Rayleigh-Ritz step every iteration.
- */
-function leadingEigen(a: Float64Array, dim: number, c: number): { values: Float64Array; vectors: Float64Array } {
-  const p = dim <= DIRECT_DIM ? dim : Math.min(dim, c + OVERSAMPLE);
-  // Basis as p rows of length dim. A fixed, full-rank start keeps results deterministic.
-  let basis = new Float64Array(p * dim);
-  for (let j = 0; j < p; j++)
-    for (let t = 0; t < dim; t++) basis[j * dim + t] = (t === j ? 1 : 0) + 1e-3 * Math.sin(1 + j * dim + t);
-  orthonormalise(basis, p, dim);
-  let values = new Float64Array(p);
-  const scale = Math.max(...Array.from({ length: dim }, (_, i) => Math.abs(a[i * dim + i])), Number.MIN_VALUE);
-  for (let it = 0; it < MAX_ITERATIONS; it++) {
-    const image = multiply(a, basis, p, dim);
-    // Rayleigh-Ritz: the best approximations to eigenpairs within span(basis).
-    const h = new Float64Array(p * p);
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) h[i * p + j] = dot(basis, i * dim, image, j * dim, dim);
-    const small = jacobiEigen(h, p);
-    basis = combine(small.vectors, basis, p, dim);
-    values = small.values;
-    const ritzImage = combine(small.vectors, image, p, dim);
-    // Converged when the wanted Ritz pairs' residuals are at the matrix's rounding level.
-    let worst = 0;
-    for (let j = 0; j < c; j++) {
-      let r2 = 0;
-      for (let t = 0; t < dim; t++) r2 += (ritzImage[j * dim + t] - values[j] * basis[j * dim + t]) ** 2;
-      worst = Math.max(worst, Math.sqrt(r2));
-    }
-    if (p === dim || worst <= 1e-11 * scale) break;
-    basis = ritzImage;
-    orthonormalise(basis, p, dim);
-  }
-  return { values: values.slice(0, c), vectors: basis.slice(0, c * dim) };
-}
-
-/** a (dim x dim, symmetric) times each of the p rows of `basis`. */
-function multiply(a: Float64Array, basis: Float64Array, p: number, dim: number): Float64Array {
-  const out = new Float64Array(p * dim);
-  for (let j = 0; j < p; j++) for (let i = 0; i < dim; i++) out[j * dim + i] = dot(a, i * dim, basis, j * dim, dim);
-  return out;
-}
-
-/** Rows of the result: sum over k of q[k][j] * rows[k] (q is p x p, column j = eigenvector j). */
-function combine(q: Float64Array, rows: Float64Array, p: number, dim: number): Float64Array {
-  const out = new Float64Array(p * dim);
-  for (let j = 0; j < p; j++) {
-    for (let k = 0; k < p; k++) {
-      const w = q[k * p + j];
-      for (let t = 0; t < dim; t++) out[j * dim + t] += w * rows[k * dim + t];
-    }
-  }
-  return out;
-}
-
-function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {
-  let s = 0;
-  for (let t = 0; t < len; t++) s += x[xo + t] * y[yo + t];
-  return s;
-}
-
-/** Modified Gram-Schmidt on p rows, twice (one pass loses orthogonality for near-parallel rows). */
-function orthonormalise(rows: Float64Array, p: number, dim: number): void {
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < p; j++) {
-      for (let k = 0; k < j; k++) {
-        const d = dot(rows, j * dim, rows, k * dim, dim);
-        for (let t = 0; t < dim; t++) rows[j * dim + t] -= d * rows[k * dim + t];
-      }
-      const norm = Math.sqrt(dot(rows, j * dim, rows, j * dim, dim));
-      for (let t = 0; t < dim; t++) rows[j * dim + t] = norm > 0 ? rows[j * dim + t] / norm : 0;
-    }
-  }
-}
-
-/**
- * All eigenpairs of a small symmetric matrix (p x p) by cyclic Jacobi rotations, sorted by
- * eigenvalue, largest first. Eigenvector j is column j of `vectors`.
- */
-export function jacobiEigen(matrix: Float64Array, p: number): { values: Float64Array; vectors: Float64Array } {
-  const a = Float64Array.from(matrix);
-  const v = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) v[i * p + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0,
-      diag = 0;
-    for (let i = 0; i < p; i++) {
-      diag += a[i * p + i] ** 2;
-      for (let j = i + 1; j < p; j++) off += a[i * p + j] ** 2;
-    }
-    if (off <= 1e-30 * diag || off === 0) break;
-    for (let i = 0; i < p; i++) {
-      for (let j = i + 1; j < p; j++) {
-        const aij = a[i * p + j];
-        if (aij === 0) continue;
-        // The rotation that zeroes a[i][j] (Golub & Van Loan, symmetric Schur decomposition).
-        const theta = (a[j * p + j] - a[i * p + i]) / (2 * aij);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const cos = 1 / Math.sqrt(t * t + 1),
-          sin = t * cos;
-        for (let k = 0; k < p; k++) {
-          const aki = a[k * p + i],
-            akj = a[k * p + j];
-          a[k * p + i] = cos * aki - sin * akj;
-          a[k * p + j] = sin * aki + cos * akj;
-        }
-        for (let k = 0; k < p; k++) {
-          const aik = a[i * p + k],
-            ajk = a[j * p + k];
-          a[i * p + k] = cos * aik - sin * ajk;
-          a[j * p + k] = sin * aik + cos * ajk;
-        }
-        for (let k = 0; k < p; k++) {
-          const vki = v[k * p + i],
-            vkj = v[k * p + j];
-          v[k * p + i] = cos * vki - sin * vkj;
-          v[k * p + j] = sin * vki + cos * vkj;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: p }, (_, i) => i).sort((x, y) => a[y * p + y] - a[x * p + x] || x - y);
-  const vectors = new Float64Array(p * p);
-  order.forEach((from, to) => {
-    for (let k = 0; k < p; k++) vectors[k * p + to] = v[k * p + from];
-  });
-  return { values: Float64Array.from(order, (i) => a[i * p + i]), vectors };
 }
 
 /** scikit-learn's svd_flip (v-based): each component's largest-magnitude entry made positive. */
