@@ -16,6 +16,24 @@ export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
 # Reruns a step only when one of its inputs is newer than its stamp file.
 stale() { local stamp=$1; shift; [ ! -e "$stamp" ] || [ -n "$(find "$@" -newer "$stamp" -print -quit 2>/dev/null)" ]; }
 
+# The Python environment downloads while the Node.js side installs and builds (it waits below).
+python_env() {
+  if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+  fi
+  if stale .venv/.requirements-stamp requirements.txt; then
+    .venv/bin/pip install --disable-pip-version-check -q -r requirements.txt
+    # Evidently brings plotly, whose prebuilt JupyterLab extension fails to load without ipywidgets
+    # (disabled, it still loads): removed, as nothing here draws plotly figures in JupyterLab.
+    rm -rf .venv/share/jupyter/labextensions/jupyterlab-plotly
+    touch .venv/.requirements-stamp
+  fi
+}
+if [ "${SETUP_PARTS:-all}" != node ]; then
+  python_env &
+  python_setup=$!
+fi
+
 if stale node_modules/.package-lock.json package-lock.json; then
   npm ci --no-audit --no-fund
 fi
@@ -27,22 +45,16 @@ npm run build --silent
 node scripts/fetch-model.js
 [ "${SETUP_PARTS:-all}" = node ] && exit 0
 
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
-fi
-if stale .venv/.requirements-stamp requirements.txt; then
-  .venv/bin/pip install --disable-pip-version-check -q -r requirements.txt
-  # Evidently brings plotly, whose prebuilt JupyterLab extension fails to load without ipywidgets
-  # (disabled, it still loads): removed, as nothing here draws plotly figures in JupyterLab.
-  rm -rf .venv/share/jupyter/labextensions/jupyterlab-plotly
-  touch .venv/.requirements-stamp
-fi
-
 if stale extension/node_modules/.package-lock.json extension/package-lock.json; then
   (cd extension && npm ci --no-audit --no-fund)
 fi
+extension_stale=false
 if stale .venv/.extension-stamp extension/src extension/style extension/package.json extension/pyproject.toml kernel/protocol.ts; then
+  extension_stale=true
   (cd extension && npm run build)
+fi
+wait "$python_setup"
+if $extension_stale; then
   .venv/bin/pip install --disable-pip-version-check -q --force-reinstall --no-deps ./extension
   touch .venv/.extension-stamp
 fi

@@ -52,7 +52,7 @@ function lanczos(a: Float64Array, dim: number, c: number): Eigenpairs {
   let v = Float64Array.from({ length: dim }, next);
   normalise(v);
   let nextCheck = Math.min(dim, 2 * c + 10);
-  for (let m = 0; ; ) {
+  for (let m = 0; ;) {
     if ((m + 1) * dim > basis.length) {
       const grown = new Float64Array(Math.min(dim, 2 * (m + 1)) * dim);
       grown.set(basis);
@@ -68,7 +68,8 @@ function lanczos(a: Float64Array, dim: number, c: number): Eigenpairs {
     if (m === dim || (m >= c && (m >= nextCheck || exhausted))) {
       const ritz = tridiagonalEigen(Float64Array.from(alpha), Float64Array.from(beta), m);
       let worst = 0;
-      for (let j = 0; j < c; j++) worst = Math.max(worst, Math.abs((exhausted ? 0 : b) * ritz.vectors[(m - 1) * m + j]));
+      for (let j = 0; j < c; j++)
+        worst = Math.max(worst, Math.abs((exhausted ? 0 : b) * ritz.vectors[(m - 1) * m + j]));
       if (m === dim || worst <= TOLERANCE * scale) return ritzVectors(ritz, basis, m, c, dim);
       nextCheck = Math.min(dim, m + Math.max(10, c >> 1));
     }
@@ -244,4 +245,3 @@ export function jacobiEigen(matrix: Float64Array, p: number): Eigenpairs {
     p,
   );
 }
-

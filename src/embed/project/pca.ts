@@ -135,8 +135,7 @@ async function covariance(
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const cov = new Float64Array(dim * dim);
-  for (let i = 0; i < dim; i++)
-    for (let j = i; j < dim; j++) cov[i * dim + j] = cov[j * dim + i] = sums[i * even + j];
+  for (let i = 0; i < dim; i++) for (let j = i; j < dim; j++) cov[i * dim + j] = cov[j * dim + i] = sums[i * even + j];
   return cov;
 }
 
