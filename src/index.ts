@@ -181,3 +181,17 @@ export {
 export { SCORE_METHODS as LABEL_QUALITY_METHODS, type ScoreMethod } from "./analyze/labelIssues/scores";
 export { chiSquareTest, cramersV, type ChiSquareResult, type Contingency } from "./analyze/stats/chiSquare";
 export { gammaP, gammaQ, chiSquareSurvival } from "./analyze/stats/gamma";
+// The audit: every failure mode the dataset lets us look for, ranked by what it costs the model.
+export {
+  audit,
+  AUDIT_CHECKS,
+  AUDIT_DEFAULTS,
+  FINDING_KINDS,
+  type Audit,
+  type AuditOptions,
+  type AuditSummary,
+  type Effect,
+  type Finding,
+  type FindingKind,
+  type Skipped,
+} from "./analyze/audit";
