@@ -1,0 +1,148 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { audit, type Audit } from "../../src/analyze/audit";
+import { values } from "../../src/dataset/columns";
+import type { Dataset } from "../../src/dataset/dataset";
+import { generateDemo, type DemoTruth } from "../../src/demo";
+import { buildDemoDataset } from "../../src/demo/dataset";
+import { planDemo } from "../../src/demo/plan";
+import { buildTruth } from "../../src/demo/truth";
+import { computeQuality } from "../../src/quality/issues";
+import { TEST_CACHE, tmpDir } from "../helpers/data";
+
+/** Per failure kind, the samples the demo planted it in (truth.json). */
+function plantedSamples(ds: Dataset, t: DemoTruth): Record<string, string[]> {
+  const ids = Array.from(values<string>(ds.samples, "id"));
+  const field = (f: string) => values<unknown>(ds.samples, f);
+  const where = (f: string, v: unknown) => ids.filter((_, i) => field(f)[i] === v);
+  return {
+    class_imbalance: t.rareClass.objects.map((o) => o.sampleId),
+    coverage: t.contextClass.sampleIds,
+    label_errors: [...t.labels.mislabeled, ...t.labels.missing, ...t.labels.loose].map((o) => o.sampleId),
+    slice: where(t.subgroup.field, t.subgroup.value),
+    fairness: where(t.subgroup.field, t.subgroup.value),
+    drift: where("split", t.drift.current),
+    leakage: [...t.groupLeak.sampleIds],
+    overconfidence: t.overconfident.map((o) => o.sampleId),
+  };
+}
+
+/** Per planted kind, the share of its samples among the findings of that kind. */
+function recalls(a: Audit, planted: Record<string, string[]>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(planted).map(([kind, list]) => {
+      const found = new Set(a.findings.filter((f) => f.kind === kind).flatMap((f) => f.samples));
+      const unique = [...new Set(list)];
+      return [kind, unique.filter((id) => found.has(id)).length / unique.length];
+    }),
+  );
+}
+
+/** No finding of a kind nothing was planted of ranks above a finding of a planted kind. */
+function expectPlantedFirst(a: Audit, planted: Set<string>): void {
+  const lastPlanted = Math.max(...a.findings.filter((f) => planted.has(f.kind)).map((f) => f.rank));
+  const intruders = a.findings.filter((f) => !planted.has(f.kind) && f.rank < lastPlanted);
+  expect(intruders.map((f) => `${f.rank}. ${f.statement}`)).toEqual([]);
+}
+
+/** Planted label errors of each type: boxLabelIssues (cleanlab's rules) finds most wrong classes and missing boxes, not all. */
+const LABEL_FLOOR = 0.8;
+
+describe("audit of the demo's tables (seeds 0, 1, 2; no pixels)", () => {
+  for (const seed of [0, 1, 2]) {
+    it(`seed ${seed}: every planted kind is found, with its samples, before anything unplanted`, async () => {
+      const plans = planDemo({ samples: 2000, seed, width: 320, height: 240 });
+      const ds = buildDemoDataset(plans, "/nonexistent", {}, 320, 240);
+      ds.imagesDir = null;
+      const truth = buildTruth(plans, { seed, width: 320, height: 240 });
+      const seen: number[] = [];
+      const a = await audit(ds, { groups: "sequence", sensitive: ["camera"], onProgress: (d) => seen.push(d) });
+      const planted = plantedSamples(ds, truth);
+      const measured = recalls(a, planted);
+      console.log(
+        `demo seed ${seed}: recall ${JSON.stringify(measured, (_, v) => (typeof v === "number" ? +v.toFixed(3) : v))}\n` +
+          a.findings.map((f) => `  ${f.rank}. [${f.kind}] ${f.statement}`).join("\n"),
+      );
+      for (const [kind, recall] of Object.entries(measured))
+        expect(recall, kind).toBeGreaterThanOrEqual(kind === "label_errors" ? LABEL_FLOOR : 0.95);
+      expectPlantedFirst(a, new Set(Object.keys(planted)));
+      // No pixels: the image checks say why they did not run; the rest ran.
+      expect(a.skipped.map((s) => s.check)).toEqual(["image quality", "duplicates"]);
+      expect(a.skipped[0].reason).toMatch(/computeQuality/);
+      expect(seen.at(-1)).toBe(11);
+      // The planted weak camera leads, by the share of the model's errors it accounts for.
+      expect(a.findings[0].statement).toMatch(/^camera = cam_e|^camera cam_e/);
+    });
+  }
+
+  it("measures each finding's effect from the per-sample errors, and ranks costly findings first", async () => {
+    const ds = buildDemoDataset(planDemo({ samples: 600, seed: 4, width: 320, height: 240 }), "/x", {}, 320, 240);
+    ds.imagesDir = null;
+    const a = await audit(ds, { bootstrap: 0 });
+    const errors = Array.from(
+      values<number>(ds.samples, "eval_model_fp"),
+      (fp, i) => fp + values<number>(ds.samples, "eval_model_fn")[i],
+    );
+    const ids = Array.from(values<string>(ds.samples, "id"));
+    const total = errors.reduce((s, e) => s + e, 0);
+    for (const f of a.findings) {
+      const inside = new Set(f.samples);
+      const inErrors = ids.reduce((s, id, i) => s + (inside.has(id) ? errors[i] : 0), 0);
+      const outside = (total - inErrors) / (ids.length - inside.size);
+      expect(f.effect!.inside).toBeCloseTo(inErrors / inside.size, 12);
+      expect(f.effect!.outside).toBeCloseTo(outside, 12);
+      expect(f.effect!.excess).toBeCloseTo((inErrors - inside.size * outside) / total, 12);
+      expect(f.size).toBeCloseTo(inside.size / ids.length, 12);
+    }
+    const scores = a.findings.map((f) => f.score);
+    expect(scores).toEqual([...scores].sort((x, y) => y - x));
+    // Costly (score above 1) exactly when the interval's low end lies above the rest's error.
+    for (const f of a.findings)
+      expect(f.score > 1).toBe(f.effect!.insideLow > f.effect!.outside && f.effect!.excess > 0);
+    expect(a.table.numRows()).toBe(a.findings.length);
+    expect(a.members.numRows()).toBe(a.findings.reduce((s, f) => s + f.samples.length, 0));
+  });
+
+  it("says why it skipped what the dataset does not support, and refuses unknown fields", async () => {
+    const ds = buildDemoDataset(planDemo({ samples: 300, seed: 5, width: 320, height: 240 }), "/x", {}, 320, 240);
+    ds.imagesDir = null;
+    const a = await audit(ds, { predictions: null, split: null });
+    const reasons = Object.fromEntries(a.skipped.map((s) => [s.check, s.reason]));
+    expect(reasons["leakage"]).toMatch(/no split field/);
+    expect(reasons["weak slices"]).toMatch(/no predictions/);
+    expect(reasons["label errors"]).toMatch(/predictions: none given/);
+    expect(reasons["drift"]).toMatch(/no "train" split/);
+    expect(a.summary.checks.ran).toEqual(["coverage and class balance"]);
+    await expect(audit(ds, { groups: "scene" })).rejects.toThrow(/audit.groups[\s\S]*no sample field "scene"/);
+    await expect(audit(ds, { predictions: "detector" })).rejects.toThrow(/no prediction field "detector"[\s\S]*model/);
+  });
+});
+
+describe("audit of the demo's images (2,000, seed 0)", () => {
+  let ds: Dataset, truth: DemoTruth, a: Audit;
+  beforeAll(async () => {
+    const demo = await generateDemo({ samples: 2000, seed: 0, out: tmpDir("audit-demo") });
+    [ds, truth] = [demo.dataset, demo.truth];
+    await computeQuality(ds, { mode: "dataset", cacheRoot: TEST_CACHE });
+    a = await audit(ds, { groups: "sequence", sensitive: ["camera"] });
+  }, 600_000);
+
+  it("finds the planted image failures and duplicates too, each before anything unplanted", () => {
+    const ids = new Map<string, string[]>([
+      [
+        "image_quality",
+        [...truth.images.dark, ...truth.images.overexposed, ...truth.images.blurred, ...truth.images.lowInformation],
+      ],
+      ["duplicates", [...truth.duplicates.exact, ...truth.duplicates.near].flatMap((d) => [d.sampleId, d.duplicateOf])],
+    ]);
+    const planted = { ...plantedSamples(ds, truth), ...Object.fromEntries(ids) };
+    const measured = recalls(a, planted);
+    console.log(
+      `demo with images: recall ${JSON.stringify(measured, (_, v) => (typeof v === "number" ? +v.toFixed(3) : v))}\n` +
+        a.findings.map((f) => `  ${f.rank}. [${f.kind}] ${f.statement}`).join("\n"),
+    );
+    for (const [kind, recall] of Object.entries(measured))
+      expect(recall, kind).toBeGreaterThanOrEqual(kind === "label_errors" ? LABEL_FLOOR : 0.95);
+    expectPlantedFirst(a, new Set(Object.keys(planted)));
+    expect(a.skipped).toEqual([]);
+  });
+});
