@@ -4,6 +4,7 @@ import { BlindspotError, type Problem } from "../errors";
 import { exportDataset } from "../formats/api";
 import { FORMATS } from "../formats/registry";
 import { checkOptions, numberOption, parseArgs, stringOption, type ParsedArgs } from "./args";
+import { AUDIT_USAGE, auditCommand } from "./audit";
 import { evalCommand } from "./eval";
 import { leakageCommand } from "./leakage";
 import { loadFromArgs, READ_OPTIONS } from "./load";
@@ -26,6 +27,7 @@ usage:
                       [--images DIR] [--classes LIST|FILE] [--json]
   blindspot leakage PATH [--format F] [--splits FIELD] [--groups FIELD] [--time FIELD]
                       [--time-order A,B,C] [--no-duplicates] [--json]
+${AUDIT_USAGE}
   blindspot demo [--samples N] [--seed S] [--out DIR]
   blindspot plant DIR --out DIR --count N [--seed S] [--flip]
 ${SPLIT_USAGE}
@@ -42,6 +44,12 @@ leakage lists exact and near duplicates in different splits, groups (--groups: s
 video, patient) in more than one split, and samples of a later split (--time-order,
 default train,val,test) dated before the latest of an earlier one; it exits 1 when
 something leaks, 0 when nothing does, 2 on bad input.
+audit runs every check the dataset supports (image quality, duplicates, leakage, class
+balance and coverage, label errors, weak slices, fairness, drift, overconfidence, the
+train-test gap) and ranks the findings by the share of the model's errors they account for;
+--pred adds a prediction file. --fail-on rules such as label_issues>0.02,leakage>0,
+worst_slice_gap>0.1 compare the share of samples of each kind of finding (or the largest
+excess share of errors of a slice): exit 1 when one is broken, 0 when none is, 2 on bad input.
 plant copies the images under DIR into --out (same sub-folders) with N seeded near copies
 beside their sources, and writes planted.json: the pairs, their edits, and a split per file.`;
 
@@ -49,7 +57,8 @@ const FLAGS = new Set(["json", "lossy", "help", "class-agnostic", "flip", "no-du
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const args = parseArgs(rest, FLAGS);
+  // audit's --json names a file; elsewhere --json is a flag (print JSON).
+  const args = parseArgs(rest, command === "audit" ? new Set([...FLAGS].filter((f) => f !== "json")) : FLAGS);
   if (args.options.has("help")) {
     console.log(USAGE);
     return 0;
@@ -63,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
       return evalCommand(args);
     case "leakage":
       return leakageCommand(args);
+    case "audit":
+      return auditCommand(args);
     case "demo":
       return demo(args);
     case "plant":
@@ -178,7 +189,7 @@ function describe(s: DatasetSummary, problems: readonly Problem[]): string {
 }
 
 /** Commands whose exit status 1 reports a finding (for a pipeline's check): their errors exit 2. */
-const CHECKS = new Set(["leakage"]);
+const CHECKS = new Set(["leakage", "audit"]);
 
 /** Entry point of bin/blindspot: errors print as message and fix, not as a stack trace. */
 export function run(argv: string[]): void {

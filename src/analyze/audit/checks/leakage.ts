@@ -32,7 +32,7 @@ export const leakageCheck: AuditCheck = {
       const what =
         kind === "group"
           ? `${ctx.groups} ${list.length === 1 ? "value" : "values"} in more than one split`
-          : `${kind} ${list.length === 1 ? "set" : "sets"} across splits`;
+          : `${kind.replace(/s$/, "")} ${list.length === 1 ? "set" : "sets"} across splits`;
       return {
         id: `leakage:${kind}`,
         kind: "leakage",

@@ -18,7 +18,7 @@ const WHAT: Record<ImageIssue, { is: string; fix: string }> = {
     fix: "check focus and motion; drop images too blurred to label, augment with blur if deployment sees it",
   },
   low_information: {
-    is: "near-blank (low information)",
+    is: "near-blank",
     fix: "drop empty or near-uniform frames from training and test",
   },
   odd_size: { is: "of an odd size", fix: "check the resize pipeline and the source of these images" },
