@@ -34,12 +34,14 @@ import type { Drift } from "../../src/analyze/drift";
 import type { ErrorClusters } from "../../src/analyze/slices/clusters";
 import type { DriftOverTime } from "../../src/analyze/drift/overTime";
 import type { Overconfidence } from "../../src/analyze/overconfidence";
+import type { Audit } from "../../src/analyze/audit";
+import { auditOutputs, isAudit } from "./audit";
 
 const SHOW_TAKES =
   'show() takes a dataset, a view (ds.filter(...)), a patches view (ds.patches("model")), ' +
   "a plot (plot.histogram(...)), an arquero table, an evaluation (evaluateDetections(...)), a leakage " +
   "result (leakage(ds)), a split (split(ds, ...)), a fairness result (fairness(...)), compareSplits(...) or " +
-  "findSlices(...), errorClusters(...) or drift(...)";
+  "findSlices(...), errorClusters(...), drift(...) or an audit (audit(ds))";
 
 /** Options of `show`; each applies to the kinds of output named in its comment. */
 export type ShowOptions = GridOptions & TableOptions & ChartOptions & EvaluationViewOptions;
@@ -68,6 +70,7 @@ export async function show(
     | ErrorClusters
     | DriftOverTime
     | Overconfidence
+    | Audit
     | Drift,
   options: ShowOptions = {},
 ): Promise<void> {
@@ -109,7 +112,8 @@ export async function show(
     isFoundSlices(target) ||
     isErrorClusters(target) ||
     isDriftOverTime(target) ||
-    isOverconfidence(target)
+    isOverconfidence(target) ||
+    isAudit(target)
   ) {
     announceTagChanges(target.dataset);
     const outputs =
@@ -127,7 +131,9 @@ export async function show(
                   ? await driftOverTimeOutputs(target)
                   : isOverconfidence(target)
                     ? await overconfidenceOutputs(target)
-                    : await compareSplitsOutputs(target);
+                    : isAudit(target)
+                      ? await auditOutputs(target)
+                      : await compareSplitsOutputs(target);
     for (const output of outputs) {
       rememberGroup(output.group);
       display(output.data);
