@@ -31,7 +31,9 @@ describe("show(audit(ds))", () => {
       const label = bar.find((b) => b.startsWith(`${f.rank}. `))!;
       expect(new Set(ids.filter((_, i) => bar[i] === label)), f.id).toEqual(new Set(f.samples));
     }
-    expect((outputs[2].data[MIME.grid] as GridBundle).title).toBe(`${ds.name}: pick a finding above to see its samples`);
+    expect((outputs[2].data[MIME.grid] as GridBundle).title).toBe(
+      `${ds.name}: pick a finding above to see its samples`,
+    );
     expect((outputs[3].data[MIME.table] as TableBundle).title).toBe("Checks not run, and why");
   });
 });
