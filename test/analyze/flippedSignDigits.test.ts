@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as aq from "arquero";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { audit } from "../../src/analyze/audit";
 import { crossValProbs, type CrossValProbs } from "../../src/analyze/crossValProbs";
 import { labelIssues } from "../../src/analyze/labelIssues";
 import { overconfidence } from "../../src/analyze/overconfidence";
@@ -139,5 +140,19 @@ describe.skipIf(!HAS_SHARED || !hasPython())(onSharedData("sign-digits with flip
     );
     expect(fives / inWorst.length).toBeGreaterThan(0.5);
     expect(result.clusters.get("average_error_low", 0) as number).toBeGreaterThan(result.summary.averageError);
+  });
+
+  it("the audit names the flipped labels among its label errors", async () => {
+    const a = await audit(ds, { embeddings, images: false });
+    const ids = values<string>(ds.samples, "id");
+    const flipped = [...flippedRows()].map((r) => ids[r]);
+    const found = new Set(a.findings.filter((f) => f.kind === "label_errors").flatMap((f) => f.samples));
+    const recall = flipped.filter((id) => found.has(id)).length / flipped.length;
+    console.log(
+      `audit of sign-digits (103 flipped labels): recall ${recall.toFixed(2)}\n` +
+        a.findings.map((f) => `  ${f.rank}. [${f.kind}] ${f.statement}`).join("\n"),
+    );
+    expect(recall).toBeGreaterThanOrEqual(0.7);
+    expect(a.skipped.map((s) => s.check)).toContain("image quality");
   });
 });

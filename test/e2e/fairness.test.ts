@@ -12,7 +12,8 @@ import { notebookSession } from "./notebookSession";
  * (findSlices) of the same detector, whose first bar leaves the worst slice's samples, and drift
  * month by month (driftOverTime), whose last bar, the drifted production month, leaves exactly
  * that month's samples; then the confident errors (overconfidence), whose grid holds the samples
- * behind them. Screenshots go to SCREENSHOTS.
+ * behind them; last the audit of all of it, whose first bar, the most costly finding, leaves exactly
+ * that finding's samples. Screenshots go to SCREENSHOTS.
  */
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/fairness");
 const BY_CAMERA = 'await bs.show(bs.fairness(ev, { sensitive: "camera" }));';
@@ -25,6 +26,7 @@ const OVER_TIME =
   'fields: ["camera", "time_of_day", "weather", "location"], minSamples: 10 }); await bs.show(overTime);';
 const CONFIDENT =
   'const oc = await bs.overconfidence(ev, { time: "capture_time", window: "year" }); await bs.show(oc);';
+const AUDIT = 'const a = await bs.audit(ds, { groups: "sequence", sensitive: ["camera"] }); await bs.show(a);';
 const CELLS = [
   [
     'import * as bs from "blindspot";',
@@ -37,6 +39,7 @@ const CELLS = [
   SLICES,
   OVER_TIME,
   CONFIDENT,
+  AUDIT,
 ];
 
 describe("fairness in JupyterLab", () => {
@@ -127,5 +130,19 @@ describe("fairness in JupyterLab", () => {
     await session.shot("06-confident-errors");
     await cell.locator('[data-blindspot="chart"]').nth(1).scrollIntoViewIfNeeded();
     await session.shot("07-reliability");
+  });
+
+  it("the audit: findings ranked under a headline, the first finding's bar leaves exactly its samples", async () => {
+    const first = await session.nb.outputText(await session.nb.runNewCell(`console.log(a.findings[0].statement)`));
+    expect(first).toMatch(/cam_e/);
+    const cell = session.nb.cellOf(AUDIT);
+    await cell.locator('[data-blindspot="table"]').scrollIntoViewIfNeeded();
+    await session.shot("08-audit-findings");
+    const picked = await clickWorst(AUDIT);
+    expect(picked.startsWith("1. ")).toBe(true);
+    const grid = cell.locator('[data-blindspot="grid"]');
+    await grid.scrollIntoViewIfNeeded();
+    await expect.poll(() => shownCount(grid)).toBe(await session.nb.kernelNumber("a.findings[0].samples.length"));
+    await session.shot("09-audit-first-finding");
   });
 });

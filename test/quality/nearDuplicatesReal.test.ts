@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aq from "arquero";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { audit } from "../../src/analyze/audit";
 import { DUPLICATE_FIELDS, leakage } from "../../src/analyze/leakage";
 import { values } from "../../src/dataset/columns";
 import type { Dataset } from "../../src/dataset/dataset";
@@ -133,5 +134,22 @@ describe.skipIf(!HAS_SHARED)(onSharedData("near duplicates and leakage on real p
     );
     expect(other).toEqual([]);
     expect(crossing.filter((p) => reported.has(key(p.source, p.copy))).length).toBeGreaterThan(0);
+  });
+
+  it("the audit names the planted copies across splits among its leakage findings", async () => {
+    // planted_split was set by the test above; the duplicate sets are computeQuality's, already there.
+    const a = await audit(ds, { split: "planted_split" });
+    const files = Array.from(values<string>(ds.samples, "filepath"));
+    const idOf = new Map(files.map((f, i) => [f, ds.samples.get("id", i) as string]));
+    const leaked = new Set(a.findings.filter((f) => f.kind === "leakage").flatMap((f) => f.samples));
+    const crossing = m.pairs.filter((p) => m.split[p.source] !== m.split[p.copy]);
+    const found = crossing.filter((p) => leaked.has(idOf.get(p.source)!) && leaked.has(idOf.get(p.copy)!));
+    console.log(
+      `audit of ${files.length} real photos: ${found.length} of ${crossing.length} planted copies across splits ` +
+        `among the leakage findings\n` +
+        a.findings.map((f) => `  ${f.rank}. [${f.kind}] ${f.statement}`).join("\n"),
+    );
+    expect(found.length / crossing.length).toBeGreaterThanOrEqual(fixture.recall.all - 0.05);
+    expect(a.findings.some((f) => f.kind === "duplicates")).toBe(true);
   });
 });

@@ -29,6 +29,8 @@ export interface AuditOptions {
   sensitive?: string[];
   /** Metadata fields for coverage, slices and drift (default: text fields with 2 to 50 values). */
   fields?: string[];
+  /** Score the images' quality (and find duplicates) when the dataset has no scores yet (default true). */
+  images?: boolean;
   /** Bootstrap resamples of each effect's interval (default 200). */
   bootstrap?: number;
   seed?: number;

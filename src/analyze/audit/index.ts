@@ -69,7 +69,7 @@ export interface Audit {
 export async function audit(ds: Dataset, options: AuditOptions = {}): Promise<Audit> {
   const total = AUDIT_CHECKS.length + 1;
   options.onProgress?.(0, total);
-  await prepare(ds);
+  if (options.images !== false) await prepare(ds);
   options.onProgress?.(1, total);
   const ctx = auditContext(ds, options);
   const drafts: Draft[] = [];

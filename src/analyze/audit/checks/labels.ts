@@ -6,11 +6,15 @@
 
 import * as aq from "arquero";
 import { boxLabelIssues } from "../../boxIssues";
+import { pca } from "../../../embed/project/pca";
 import { crossValProbs } from "../../crossValProbs";
 import { labelIssues } from "../../labelIssues";
 import { groupBy, percent, type AuditCheck } from "../check";
 import type { AuditContext } from "../context";
 import type { Draft } from "../finding";
+
+/** Principal components of the embeddings that the cross-validated model is fitted on. */
+const COMPONENTS = 64;
 
 const BOX_ISSUES: Record<string, { is: string; fix: string }> = {
   swap: { is: "labelled with the wrong class", fix: "relabel these boxes (the suggested class is the model's)" },
@@ -65,7 +69,13 @@ function boxIssues(ctx: AuditContext): Draft[] {
 
 async function classIssues(ctx: AuditContext): Promise<Draft[]> {
   const labelField = ctx.labels!.name;
-  const probs = await crossValProbs(ctx.ds, ctx.embeddings!, {
+  // Fitted on the leading components: each fold's L-BFGS runs on 64 numbers per image, not on every dimension.
+  const e = ctx.embeddings!;
+  const reduced =
+    e.dim > COMPONENTS
+      ? { ...e, vectors: await pca(e.vectors, e.dim, { components: COMPONENTS }), dim: COMPONENTS }
+      : e;
+  const probs = await crossValProbs(ctx.ds, reduced, {
     labelField,
     ...(ctx.groups ? { groups: ctx.groups } : {}),
   });
