@@ -34,6 +34,6 @@ describe("live reference tools", () => {
     expect(ci.output).toMatch(/not found at .*no-such-venv/);
     const local = runSuite(suite, MISSING, false);
     expect(local.status, local.output).toBe(0);
-    expect(local.output).toMatch(/2 skipped/);
+    expect(local.output).toMatch(/[1-9]\d* skipped/);
   });
 });
