@@ -1,6 +1,6 @@
 import { BlindspotError } from "../src/errors";
 import { LiveDisplay } from "./display/display";
-import { escapeHtml, formatCount } from "./fallback/escape";
+import { escapeHtml, formatCount } from "../src/report/escape";
 
 export interface ProgressOptions {
   /** Show nothing until the work has run this long (short work then leaves no output). */

@@ -195,3 +195,4 @@ export {
   type FindingKind,
   type Skipped,
 } from "./analyze/audit";
+export { report, REPORT_DEFAULTS, type ReportOptions, type ReportResult } from "./report";

@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { ARTIFACTS_DIR } from "../protocol";
-import { escapeHtml, formatCount } from "./escape";
+import { escapeHtml, formatCount } from "../../src/report/escape";
 
 /** Size of the inline preview images: small enough that 12 of them stay far below 100 KB. */
 const PREVIEW_SIZE = 96;

@@ -1,4 +1,4 @@
-import { escapeHtml, formatCount } from "./escape";
+import { escapeHtml, formatCount } from "../../src/report/escape";
 
 export type Cell = string | number | boolean | null;
 

@@ -3,7 +3,7 @@ import { categoryColumn, encodeArrow, typedColumn, utf8Column } from "../artifac
 import { writeDataFile } from "../artifacts/contentFiles";
 import type { MimeData } from "../display/display";
 import type { Plot, PlotData, Spec } from "../plot/plot";
-import { renderSvg } from "../plot/vega";
+import { renderSvg } from "../../src/report/vega";
 import { MIME, type ChartBundle, type ChartLink } from "../protocol";
 import { defaultGroup } from "../linkGroup";
 import { latestGroup } from "../session";

@@ -16,7 +16,7 @@ import { values } from "../../src/dataset/columns";
 import { linkGroup } from "../linkGroup";
 import { BlindspotError } from "../../src/errors";
 import type { MimeData } from "../display/display";
-import { formatCount } from "../fallback/escape";
+import { formatCount } from "../../src/report/escape";
 import { gridHtml, PREVIEW_TILES, type PreviewBox, type PreviewTile } from "../fallback/gridHtml";
 import { MIME, type GridBundle, type LabelField } from "../protocol";
 import { countValues, topValues } from "../values";

@@ -1,7 +1,7 @@
 import type { Dataset } from "../../src/dataset/dataset";
 import { encodeCategories } from "../artifacts/arrow";
 import { makeThumbnails, missingThumb, type Thumb } from "../artifacts/thumbs";
-import { formatCount } from "../fallback/escape";
+import { formatCount } from "../../src/report/escape";
 import { progress } from "../progress";
 import { PROGRESS_AFTER_MS } from "../progressBars";
 

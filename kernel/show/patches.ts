@@ -17,7 +17,7 @@ import { cropFile, cropRect, imageKey, type CropJob } from "../artifacts/crops";
 import { artifactFile, bundlePath } from "../artifacts/location";
 import { values } from "../../src/dataset/columns";
 import type { MimeData } from "../display/display";
-import { formatCount } from "../fallback/escape";
+import { formatCount } from "../../src/report/escape";
 import { gridHtml, PREVIEW_TILES, type PreviewTile } from "../fallback/gridHtml";
 import { MIME, patchId, type GridBundle, type PatchesBundle } from "../protocol";
 import { countValues, topValues } from "../values";

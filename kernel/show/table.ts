@@ -3,7 +3,7 @@ import { values } from "../../src/dataset/columns";
 import { boolColumn, encodeArrow, float64Column, utf8Column } from "../artifacts/arrow";
 import { writeDataFile } from "../artifacts/contentFiles";
 import type { MimeData } from "../display/display";
-import { formatCount } from "../fallback/escape";
+import { formatCount } from "../../src/report/escape";
 import { tableHtml, type Cell } from "../fallback/tableHtml";
 import { MIME, type TableBundle, type TableColumn } from "../protocol";
 import { defaultGroup } from "../linkGroup";

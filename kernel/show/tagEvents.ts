@@ -1,7 +1,7 @@
 import type { Dataset, TagChange } from "../../src/dataset/dataset";
 import { linkGroup } from "../linkGroup";
 import { display, type MimeData } from "../display/display";
-import { formatCount } from "../fallback/escape";
+import { formatCount } from "../../src/report/escape";
 import { MIME, type TagEvent } from "../protocol";
 
 const announced = new WeakSet<Dataset>();

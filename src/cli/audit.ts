@@ -3,14 +3,15 @@ import { audit, type Audit, type AuditOptions, FINDING_KINDS } from "../analyze/
 import { BlindspotError } from "../errors";
 import { importLabels } from "../formats/api";
 import { writeFileAtomic } from "../io/atomic";
+import { report } from "../report";
 import { checkOptions, stringOption, type ParsedArgs } from "./args";
 import { loadFromArgs, READ_OPTIONS } from "./load";
 import { warnProblems } from "./problems";
 import { progressLine } from "./progress";
 
 export const AUDIT_USAGE = `  blindspot audit PATH [--format F] [--pred FILE [--pred-format F] [--pred-field NAME]]
-                      [--groups FIELD] [--time FIELD] [--sensitive A,B] [--json FILE]
-                      [--fail-on RULES]`;
+                      [--groups FIELD] [--time FIELD] [--sensitive A,B] [--html FILE]
+                      [--json FILE] [--fail-on RULES]`;
 
 /** Findings printed in the readable report; --json has them all. */
 const SHOWN = 20;
@@ -85,7 +86,7 @@ function broken(rule: Rule, value: number): boolean {
 export async function auditCommand(args: ParsedArgs): Promise<number> {
   checkOptions(
     args,
-    [...READ_OPTIONS, "pred", "pred-format", "pred-field", "groups", "time", "sensitive", "json", "fail-on"],
+    [...READ_OPTIONS, "pred", "pred-format", "pred-field", "groups", "time", "sensitive", "html", "json", "fail-on"],
     "audit",
   );
   const input = args.positional[0];
@@ -112,7 +113,12 @@ export async function auditCommand(args: ParsedArgs): Promise<number> {
   const checked = rules.map((r) => ({ rule: r.text, value: values[r.name], broken: broken(r, values[r.name]) }));
   const json = stringOption(args, "json");
   if (json) writeFileAtomic(path.resolve(json), JSON.stringify(asJson(result, checked), null, 2) + "\n");
-  console.log(report(result, checked));
+  const html = stringOption(args, "html");
+  if (html) {
+    const written = await report(result, html, { onProgress: (done, total) => progress("report", done, total) });
+    console.error(`report: ${written.file} (${(written.bytes / 1e6).toFixed(1)} MB)`);
+  }
+  console.log(summaryText(result, checked));
   return checked.some((c) => c.broken) ? 1 : 0;
 }
 
@@ -128,7 +134,7 @@ function asJson(a: Audit, rules: Checked[]) {
 }
 
 /** The report a person reads: the findings in rank order with their fixes, what was skipped, the rules. */
-function report(a: Audit, rules: Checked[]): string {
+function summaryText(a: Audit, rules: Checked[]): string {
   const s = a.summary;
   const lines = [
     `audit of ${a.dataset.name}: ${s.samples} samples, ${s.findings} findings` +

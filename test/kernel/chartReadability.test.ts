@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import { describe, expect, test } from "vitest";
 import { plot } from "../../kernel/plot";
-import { renderSvg } from "../../kernel/plot/vega";
+import { renderSvg } from "../../src/report/vega";
 import type { Spec } from "../../kernel/plot/plot";
 import { EMPHASIS_MAX_POINTS } from "../../kernel/plot/scatter";
 import { demoDataset } from "./helpers";

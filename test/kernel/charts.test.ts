@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import { describe, expect, test } from "vitest";
 import { plot } from "../../kernel/plot";
-import { renderSvg } from "../../kernel/plot/vega";
+import { renderSvg } from "../../src/report/vega";
 import { MIME, type ChartBundle } from "../../kernel/protocol";
 import { show } from "../../kernel/show";
 import { values } from "../../src/dataset/columns";

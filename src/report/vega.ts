@@ -1,6 +1,9 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import * as vm from "node:vm";
-import type { Spec } from "./plot";
+/** A Vega-Lite specification with its data inline. */
+export type Spec = Record<string, unknown>;
 
 interface VegaModule {
   parse(spec: unknown): unknown;
@@ -69,4 +72,16 @@ function compactCoordinates(svg: string): string {
     (_, name: string, value: string) =>
       ` ${name}="${value.replace(/-?\d+\.\d{2,}(e-?\d+)?/g, (n) => String(Number(Number(n).toFixed(1))))}"`,
   );
+}
+
+/** A Vega-Lite spec compiled to Vega: what a page's vega runtime parses, with no vega-lite there. */
+export async function compileVegaLite(spec: Spec): Promise<unknown> {
+  const { vl } = await load();
+  return vl.compile(spec).spec;
+}
+
+/** The browser build of vega (one file that defines the global `vega`), to inline in a page. */
+export function vegaBrowserBuild(): string {
+  // The package exports only its module build; the browser build lies beside it.
+  return fs.readFileSync(path.join(path.dirname(require.resolve("vega")), "vega.min.js"), "utf8");
 }
