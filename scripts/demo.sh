@@ -1,24 +1,21 @@
 #!/usr/bin/env bash
-# The main job: sets everything up, then opens JupyterLab on notebooks/quickstart.ipynb, which
-# generates the demo dataset and shows it.
-#   --headless   execute the notebook instead of serving it, and write the executed notebook and
-#                its HTML export to demo-data/ (for machines without a browser)
+# The main job: sets everything up, then opens JupyterLab on notebooks/audit.ipynb (the quickstart
+# and the other notebooks beside it), which audits the demo dataset and shows what it found.
+#   --headless   no browser: generates the demo into demo-data/demo2000, audits it from the command
+#                line and writes the report demo-data/audit-report.html and the findings
+#                demo-data/findings.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-jupyter=.venv/bin/jupyter
 if [ "${1:-}" = --headless ]; then
-  mkdir -p demo-data
-  # The kernel runs in notebooks/, so the demo images and blindspot-artifacts/ land there; the
-  # executed notebook and its HTML export go to demo-data/ at the root.
-  "$jupyter" nbconvert --config scripts/nbconvert_config.py --to notebook --execute --ExecutePreprocessor.timeout=1200 \
-    notebooks/quickstart.ipynb --output "$PWD/demo-data/quickstart.ipynb"
-  "$jupyter" nbconvert --to html demo-data/quickstart.ipynb --output quickstart.html
-  echo "Executed notebook: demo-data/quickstart.ipynb"
-  echo "HTML export:       demo-data/quickstart.html"
+  node bin/blindspot.js demo --samples 2000 --out demo-data/demo2000
+  node bin/blindspot.js audit demo-data/demo2000 --groups sequence --sensitive camera \
+    --html demo-data/audit-report.html --json demo-data/findings.json
+  echo "Report:   demo-data/audit-report.html (open it in a browser: it needs no network)"
+  echo "Findings: demo-data/findings.json"
   exit 0
 fi
 root_flag=()
 [ "$(id -u)" = 0 ] && root_flag=(--allow-root)
-exec "$jupyter" lab "${root_flag[@]}" notebooks/quickstart.ipynb
+exec .venv/bin/jupyter lab "${root_flag[@]}" notebooks/audit.ipynb

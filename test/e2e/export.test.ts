@@ -12,7 +12,7 @@ import { JUPYTER } from "./lab";
 import { executeNotebooks } from "./nbconvert";
 
 /**
- * The quickstart executed headless (as `npm run demo -- --headless` does) and exported with
+ * The quickstart executed headless (jupyter nbconvert with scripts/nbconvert_config.py) and exported with
  * nbconvert: without the extension, the HTML shows the fallbacks, thumbnails and SVG charts.
  */
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/export");

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { TEST_CACHE } from "../helpers/sharedCache";
 import { JUPYTER } from "./lab";
 
-/** Notebooks run by the real tslab kernel through nbconvert, as `npm run demo -- --headless` does. */
+/** Notebooks run by the real tslab kernel through nbconvert with the project's config (tslab's execution counts kept). */
 const CONFIG = path.resolve(__dirname, "../../scripts/nbconvert_config.py");
 
 /** A notebook of code cells for the project's tslab kernel. */
