@@ -1,51 +1,12 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { audit, type Audit } from "../../src/analyze/audit";
+import { describe, expect, it } from "vitest";
+import { audit } from "../../src/analyze/audit";
 import { values } from "../../src/dataset/columns";
-import type { Dataset } from "../../src/dataset/dataset";
-import { generateDemo, type DemoTruth } from "../../src/demo";
 import { buildDemoDataset } from "../../src/demo/dataset";
 import { planDemo } from "../../src/demo/plan";
 import { buildTruth } from "../../src/demo/truth";
-import { computeQuality } from "../../src/quality/issues";
-import { TEST_CACHE, tmpDir } from "../helpers/data";
+import { auditLog, expectPlantedFirst, LABEL_FLOOR, plantedSamples, recalls } from "./auditTruth";
 
-/** Per failure kind, the samples the demo planted it in (truth.json). */
-function plantedSamples(ds: Dataset, t: DemoTruth): Record<string, string[]> {
-  const ids = Array.from(values<string>(ds.samples, "id"));
-  const field = (f: string) => values<unknown>(ds.samples, f);
-  const where = (f: string, v: unknown) => ids.filter((_, i) => field(f)[i] === v);
-  return {
-    class_imbalance: t.rareClass.objects.map((o) => o.sampleId),
-    coverage: t.contextClass.sampleIds,
-    label_errors: [...t.labels.mislabeled, ...t.labels.missing, ...t.labels.loose].map((o) => o.sampleId),
-    slice: where(t.subgroup.field, t.subgroup.value),
-    fairness: where(t.subgroup.field, t.subgroup.value),
-    drift: where("split", t.drift.current),
-    leakage: [...t.groupLeak.sampleIds],
-    overconfidence: t.overconfident.map((o) => o.sampleId),
-  };
-}
-
-/** Per planted kind, the share of its samples among the findings of that kind. */
-function recalls(a: Audit, planted: Record<string, string[]>): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(planted).map(([kind, list]) => {
-      const found = new Set(a.findings.filter((f) => f.kind === kind).flatMap((f) => f.samples));
-      const unique = [...new Set(list)];
-      return [kind, unique.filter((id) => found.has(id)).length / unique.length];
-    }),
-  );
-}
-
-/** No finding of a kind nothing was planted of ranks above a finding of a planted kind. */
-function expectPlantedFirst(a: Audit, planted: Set<string>): void {
-  const lastPlanted = Math.max(...a.findings.filter((f) => planted.has(f.kind)).map((f) => f.rank));
-  const intruders = a.findings.filter((f) => !planted.has(f.kind) && f.rank < lastPlanted);
-  expect(intruders.map((f) => `${f.rank}. ${f.statement}`)).toEqual([]);
-}
-
-/** Planted label errors of each type: boxLabelIssues (cleanlab's rules) finds most wrong classes and missing boxes, not all. */
-const LABEL_FLOOR = 0.8;
+/** The audit on the demo's tables; with its images, in test/e2e/auditReport.test.ts (one demo there for both). */
 
 describe("audit of the demo's tables (seeds 0, 1, 2; no pixels)", () => {
   for (const seed of [0, 1, 2]) {
@@ -58,10 +19,7 @@ describe("audit of the demo's tables (seeds 0, 1, 2; no pixels)", () => {
       const a = await audit(ds, { groups: "sequence", sensitive: ["camera"], onProgress: (d) => seen.push(d) });
       const planted = plantedSamples(ds, truth);
       const measured = recalls(a, planted);
-      console.log(
-        `demo seed ${seed}: recall ${JSON.stringify(measured, (_, v) => (typeof v === "number" ? +v.toFixed(3) : v))}\n` +
-          a.findings.map((f) => `  ${f.rank}. [${f.kind}] ${f.statement}`).join("\n"),
-      );
+      console.log(auditLog(`demo seed ${seed}`, a, measured));
       for (const [kind, recall] of Object.entries(measured))
         expect(recall, kind).toBeGreaterThanOrEqual(kind === "label_errors" ? LABEL_FLOOR : 0.95);
       expectPlantedFirst(a, new Set(Object.keys(planted)));
@@ -114,35 +72,5 @@ describe("audit of the demo's tables (seeds 0, 1, 2; no pixels)", () => {
     expect(a.summary.checks.ran).toEqual(["coverage and class balance"]);
     await expect(audit(ds, { groups: "scene" })).rejects.toThrow(/audit.groups[\s\S]*no sample field "scene"/);
     await expect(audit(ds, { predictions: "detector" })).rejects.toThrow(/no prediction field "detector"[\s\S]*model/);
-  });
-});
-
-describe("audit of the demo's images (2,000, seed 0)", () => {
-  let ds: Dataset, truth: DemoTruth, a: Audit;
-  beforeAll(async () => {
-    const demo = await generateDemo({ samples: 2000, seed: 0, out: tmpDir("audit-demo") });
-    [ds, truth] = [demo.dataset, demo.truth];
-    await computeQuality(ds, { mode: "dataset", cacheRoot: TEST_CACHE });
-    a = await audit(ds, { groups: "sequence", sensitive: ["camera"] });
-  }, 600_000);
-
-  it("finds the planted image failures and duplicates too, each before anything unplanted", () => {
-    const ids = new Map<string, string[]>([
-      [
-        "image_quality",
-        [...truth.images.dark, ...truth.images.overexposed, ...truth.images.blurred, ...truth.images.lowInformation],
-      ],
-      ["duplicates", [...truth.duplicates.exact, ...truth.duplicates.near].flatMap((d) => [d.sampleId, d.duplicateOf])],
-    ]);
-    const planted = { ...plantedSamples(ds, truth), ...Object.fromEntries(ids) };
-    const measured = recalls(a, planted);
-    console.log(
-      `demo with images: recall ${JSON.stringify(measured, (_, v) => (typeof v === "number" ? +v.toFixed(3) : v))}\n` +
-        a.findings.map((f) => `  ${f.rank}. [${f.kind}] ${f.statement}`).join("\n"),
-    );
-    for (const [kind, recall] of Object.entries(measured))
-      expect(recall, kind).toBeGreaterThanOrEqual(kind === "label_errors" ? LABEL_FLOOR : 0.95);
-    expectPlantedFirst(a, new Set(Object.keys(planted)));
-    expect(a.skipped).toEqual([]);
   });
 });

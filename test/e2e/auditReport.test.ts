@@ -7,14 +7,23 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { audit, type Audit } from "../../src/analyze/audit";
 import { DatasetBuilder } from "../../src/dataset/builder";
-import { generateDemo } from "../../src/demo";
+import { generateDemo, type DemoTruth } from "../../src/demo";
 import { computeQuality } from "../../src/quality/issues";
 import { report } from "../../src/report";
 import { removeTmpDirs, TEST_CACHE, tmpDir } from "../helpers/data";
+import {
+  auditLog,
+  expectPlantedFirst,
+  LABEL_FLOOR,
+  plantedInImages,
+  plantedSamples,
+  recalls,
+} from "../analyze/auditTruth";
 import { launchChromium } from "./browser";
 
 /**
- * The audit report of the 2,000-sample demo opened in headless Chromium from file:// with every
+ * The audit of the 2,000-sample demo with its images (what the audit finds there against what was
+ * planted), then its report opened in headless Chromium from file:// with every
  * request refused: none is attempted, no console error, the chart is live and its first bar
  * leaves exactly the first finding's tiles in the grid; two runs give identical bytes; the file is
  * within 5 MB. Screenshots go to SCREENSHOTS.
@@ -22,10 +31,12 @@ import { launchChromium } from "./browser";
 const SCREENSHOTS = path.resolve(__dirname, "../.tmp/screenshots/report");
 const sha256 = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
-describe("the audit report in Chromium", () => {
-  let browser: Browser, a: Audit, file: string;
+describe("the demo's audit with its images, and its report in Chromium", () => {
+  let browser: Browser, a: Audit, file: string, truth: DemoTruth;
   beforeAll(async () => {
-    const { dataset: ds } = await generateDemo({ samples: 2000, seed: 0, out: tmpDir("report-demo") });
+    const demo = await generateDemo({ samples: 2000, seed: 0, out: tmpDir("report-demo") });
+    const ds = demo.dataset;
+    truth = demo.truth;
     await computeQuality(ds, { mode: "dataset", cacheRoot: TEST_CACHE });
     a = await audit(ds, { groups: "sequence", sensitive: ["camera"] });
     file = path.join(tmpDir("report"), "report.html");
@@ -34,6 +45,16 @@ describe("the audit report in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     removeTmpDirs();
+  });
+
+  it("finds the planted image failures and duplicates too, each planted kind before anything unplanted", () => {
+    const planted = { ...plantedSamples(a.dataset, truth), ...plantedInImages(truth) };
+    const measured = recalls(a, planted);
+    console.log(auditLog("demo with images", a, measured));
+    for (const [kind, recall] of Object.entries(measured))
+      expect(recall, kind).toBeGreaterThanOrEqual(kind === "label_errors" ? LABEL_FLOOR : 0.95);
+    expectPlantedFirst(a, new Set(Object.keys(planted)));
+    expect(a.skipped).toEqual([]);
   });
 
   it("writes the same bytes twice, within 5 MB", async () => {
