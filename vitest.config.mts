@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import CacheFirstSequencer from "./test/helpers/sequencer";
 
 export default defineConfig({
   test: {
@@ -8,7 +9,8 @@ export default defineConfig({
     setupFiles: ["test/helpers/cleanup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // Two cores: run files two at a time.
+    // Two cores: run files two at a time, the cache-filling and the slowest first.
     maxWorkers: 2,
+    sequence: { sequencer: CacheFirstSequencer },
   },
 });

@@ -26,7 +26,9 @@ const OVER_TIME =
   'fields: ["camera", "time_of_day", "weather", "location"], minSamples: 10 }); await bs.show(overTime);';
 const CONFIDENT =
   'const oc = await bs.overconfidence(ev, { time: "capture_time", window: "year" }); await bs.show(oc);';
-const AUDIT = 'const a = await bs.audit(ds, { groups: "sequence", sensitive: ["camera"] }); await bs.show(a);';
+// images: false leaves the image pass out (its own tests cover it): the dashboard is what is tested here.
+const AUDIT =
+  'const a = await bs.audit(ds, { groups: "sequence", sensitive: ["camera"], images: false }); await bs.show(a);';
 const CELLS = [
   [
     'import * as bs from "blindspot";',

@@ -24,29 +24,29 @@ export const coverageCheck: AuditCheck = {
   skip: (ctx) => (ctx.labels ? null : "no ground-truth label field"),
   run(ctx) {
     const labelField = ctx.labels!.name;
-    const cov = coverage(ctx.ds, { labelField, ...(ctx.fields.length ? { fields: ctx.fields } : {}) });
-    const unit = cov.summary.unit === "objects" ? "boxes" : "samples";
-    const largest = Math.max(...cov.summary.classes.map((c) => c.count));
-    const rare = cov.summary.classes.filter((c) => c.count > 0 && c.count <= RARE * largest);
+    const weights = classWeights(ctx.ds, { labelField });
+    const unit = weights.by === "objects" ? "boxes" : "samples";
+    const total = weights.counts.reduce((s, c) => s + c, 0);
+    const largest = Math.max(...weights.counts);
     const drafts: Draft[] = [];
-    if (rare.length) {
-      const weights = classWeights(ctx.ds, { labelField });
-      const weightOf = new Map(weights.classes.map((c, i) => [c, weights.weights[i]]));
-      for (const c of rare)
-        drafts.push({
-          id: `class_imbalance:${c.name}`,
-          kind: "class_imbalance",
-          statement:
-            `${c.name}: ${c.count} ${unit} (${percent(c.share)}), ${(largest / c.count).toFixed(0)}x fewer than ` +
-            `the largest class`,
-          samples: samplesWithClass(ctx, c.name),
-          objects: [],
-          evidence: weights.table,
-          fix:
-            `weight the loss by class (balanced weight of ${c.name}: ${weightOf.get(c.name)!.toFixed(2)}; ` +
-            `classWeights(ds) writes them all) or collect more ${c.name} images`,
-        });
-    }
+    weights.classes.forEach((name, i) => {
+      const count = weights.counts[i];
+      if (!(count > 0 && count <= RARE * largest)) return;
+      drafts.push({
+        id: `class_imbalance:${name}`,
+        kind: "class_imbalance",
+        statement: `${name}: ${count} ${unit} (${percent(count / total)}), ${(largest / count).toFixed(0)}x fewer than the largest class`,
+        samples: samplesWithClass(ctx, name),
+        objects: [],
+        evidence: weights.table,
+        fix:
+          `weight the loss by class (balanced weight of ${name}: ${weights.weights[i].toFixed(2)}; ` +
+          `classWeights(ds) writes them all) or collect more ${name} images`,
+      });
+    });
+    // Hidden imbalance is a class tied to a context: only metadata fields are contexts (not scores or flags).
+    if (!ctx.fields.length) return drafts;
+    const cov = coverage(ctx.ds, { labelField, fields: ctx.fields });
     for (const f of cov.summary.findings.filter((f) => f.cramersV >= MIN_CRAMERS_V && f.pValue < MAX_P)) {
       const column = values<unknown>(ctx.ds.samples, f.field);
       drafts.push({
