@@ -38,14 +38,16 @@ export async function auditOutputs(a: Audit): Promise<Output[]> {
   ];
   if (a.findings.length) {
     const measured = a.findings.every((f) => f.effect);
+    const name = measured ? "mean errors per image inside" : "share of the samples";
     const label = (f: Audit["findings"][number]) => `${f.rank}. ${f.kind}: ${f.statement.slice(0, 48)}`;
     const bars = aq.table({
       finding: a.findings.map(label),
       model: a.findings.map(() => s.predictions ?? "samples"),
       samples: a.findings.map((f) => f.samples.length),
-      value: a.findings.map((f) => (measured ? f.effect!.inside : f.size)),
-      value_low: a.findings.map((f) => (measured ? f.effect!.insideLow : null)),
-      value_high: a.findings.map((f) => (measured ? f.effect!.insideHigh : null)),
+      // The column's name is the chart's axis title.
+      [name]: a.findings.map((f) => (measured ? f.effect!.inside : f.size)),
+      [`${name}_low`]: a.findings.map((f) => (measured ? f.effect!.insideLow : null)),
+      [`${name}_high`]: a.findings.map((f) => (measured ? f.effect!.insideHigh : null)),
     });
     const labelOf = new Map(a.findings.map((f) => [f.id, label(f)]));
     const what = measured
@@ -53,7 +55,7 @@ export async function auditOutputs(a: Audit): Promise<Output[]> {
       : "Share of the samples each finding names, in rank order";
     const plot = metric(bars, {
       by: "finding",
-      metric: "value",
+      metric: name,
       dataset: ds,
       members: {
         ids: a.members.array("id") as string[],

@@ -138,13 +138,14 @@ describe("fairness in JupyterLab", () => {
     const first = await session.nb.outputText(await session.nb.runNewCell(`console.log(a.findings[0].statement)`));
     expect(first).toMatch(/cam_e/);
     const cell = session.nb.cellOf(AUDIT);
-    await cell.locator('[data-blindspot="table"]').scrollIntoViewIfNeeded();
+    await cell.locator('[data-blindspot="table"]').first().scrollIntoViewIfNeeded();
     await session.shot("08-audit-findings");
+    const members = await session.nb.kernelNumber("a.findings[0].samples.length");
     const picked = await clickWorst(AUDIT);
     expect(picked.startsWith("1. ")).toBe(true);
     const grid = cell.locator('[data-blindspot="grid"]');
-    await grid.scrollIntoViewIfNeeded();
-    await expect.poll(() => shownCount(grid)).toBe(await session.nb.kernelNumber("a.findings[0].samples.length"));
+    await expect.poll(() => shownCount(grid)).toBe(members);
+    await cell.locator('[data-blindspot="chart"]').scrollIntoViewIfNeeded();
     await session.shot("09-audit-first-finding");
   });
 });
