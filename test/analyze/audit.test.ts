@@ -16,7 +16,12 @@ describe("audit of the demo's tables (seeds 0, 1, 2; no pixels)", () => {
       ds.imagesDir = null;
       const truth = buildTruth(plans, { seed, width: 320, height: 240 });
       const seen: number[] = [];
-      const a = await audit(ds, { groups: "sequence", sensitive: ["camera"], onProgress: (d) => seen.push(d) });
+      const a = await audit(ds, {
+        groups: "sequence",
+        sensitive: ["camera"],
+        time: "capture_time",
+        onProgress: (d) => seen.push(d),
+      });
       const planted = plantedSamples(ds, truth);
       const measured = recalls(a, planted);
       console.log(auditLog(`demo seed ${seed}`, a, measured));
@@ -27,6 +32,12 @@ describe("audit of the demo's tables (seeds 0, 1, 2; no pixels)", () => {
       expect(a.skipped.map((s) => s.check)).toEqual(["image quality", "duplicates"]);
       expect(a.skipped[0].reason).toMatch(/computeQuality/);
       expect(seen.at(-1)).toBe(11);
+      // Month by month, the production month drifts from train, and holds production images only.
+      const month = a.findings.find((f) => f.id === "drift:capture_time:2024-05")!;
+      expect(month.statement).toMatch(/^the images of 2024-05 \(capture_time\) drift from/);
+      const split = values<string>(ds.samples, "split");
+      const ids = Array.from(values<string>(ds.samples, "id"));
+      expect(month.samples.every((id) => split[ids.indexOf(id)] === "production")).toBe(true);
       // The planted weak camera leads, by the share of the model's errors it accounts for.
       expect(a.findings[0].statement).toMatch(/^camera = cam_e|^camera cam_e/);
     });
