@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import CacheFirstSequencer from "./test/helpers/sequencer";
+import CacheFirstSequencer from "./test/helpers/sequencer.mts";
 
 export default defineConfig({
   test: {

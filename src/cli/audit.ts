@@ -22,7 +22,7 @@ const SHOWN = 20;
  * of the model's errors a slice or group accounts for beyond the rest's rate.
  */
 function ruleValues(a: Audit): Record<string, number> {
-  const n = a.summary.samples;
+  const n = Math.max(a.summary.samples, 1);
   const shareOf = (kinds: string[]) =>
     new Set(a.findings.filter((f) => kinds.includes(f.kind)).flatMap((f) => f.samples)).size / n;
   const values: Record<string, number> = Object.fromEntries(FINDING_KINDS.map((k) => [k, shareOf([k])]));
@@ -60,7 +60,14 @@ function parseRules(text: string): Rule[] {
         message: `unknown quantity "${m[1]}"`,
         hint: `rules compare: ${RULE_NAMES.join(", ")}`,
       });
-    return { text: part.trim(), name: m[1], op: m[2] as Rule["op"], limit: Number(m[3]) };
+    const limit = Number(m[3]);
+    if (!Number.isFinite(limit))
+      throw new BlindspotError({
+        place: "--fail-on",
+        message: `${JSON.stringify(m[3])} in ${JSON.stringify(part.trim())} is not a number`,
+        hint: "limits are numbers such as 0.02 or 0",
+      });
+    return { text: part.trim(), name: m[1], op: m[2] as Rule["op"], limit };
   });
 }
 

@@ -13,7 +13,7 @@ export interface PageFinding {
   statement: string;
   fix: string;
   samples: number;
-  /** "mean error 3.69 [3.52, 3.86] inside, 1.58 outside; 21.3 % of the errors beyond the rest's rate", or "". */
+  /** "mean error 3.69 [3.52, 3.86] inside against 1.58 outside; 21.3 % of the errors beyond the rest's rate", or "". */
   effect: string;
   evidence: { columns: string[]; rows: string[][]; total: number };
 }

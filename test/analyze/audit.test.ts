@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { audit } from "../../src/analyze/audit";
+import { audit, type Audit } from "../../src/analyze/audit";
+import { DatasetBuilder } from "../../src/dataset/builder";
 import { values } from "../../src/dataset/columns";
 import { buildDemoDataset } from "../../src/demo/dataset";
 import { planDemo } from "../../src/demo/plan";
@@ -83,5 +84,38 @@ describe("audit of the demo's tables (seeds 0, 1, 2; no pixels)", () => {
     expect(a.summary.checks.ran).toEqual(["coverage and class balance"]);
     await expect(audit(ds, { groups: "scene" })).rejects.toThrow(/audit.groups[\s\S]*no sample field "scene"/);
     await expect(audit(ds, { predictions: "detector" })).rejects.toThrow(/no prediction field "detector"[\s\S]*model/);
+  });
+
+  it("reports a check that fails on the data (an unlabelled sample) with why, and still runs the others", async () => {
+    // A classifier without confidences, wrong on every image of site "b".
+    const sites = (unlabelled: number | null) => {
+      const b = new DatasetBuilder("sites", null);
+      b.declareField({ name: "ground_truth", kind: "classification", predicted: false });
+      b.declareField({ name: "model", kind: "classification", predicted: true });
+      for (let i = 0; i < 120; i++) {
+        const label = i % 2 ? "cat" : "dog";
+        const site = i % 3 ? "a" : "b";
+        b.addSample({
+          id: `x${i}`,
+          filepath: `x${i}.jpg`,
+          split: i % 4 ? "train" : "test",
+          fields: { ground_truth: i === unlabelled ? null : label, model: site === "b" ? "bird" : label, site },
+        });
+      }
+      return b.build();
+    };
+    const clean = await audit(sites(null), { sensitive: ["site"] });
+    const fair = clean.findings.find((f) => f.kind === "fairness")!;
+    expect(fair.statement).toMatch(/^site b: accuracy \(class bird against the rest\) 0\.00 against 1\.00/);
+    expect(fair.samples).toHaveLength(40);
+    // Site b holds every error: 1 per image inside, 0 outside.
+    expect([fair.effect!.inside, fair.effect!.outside, fair.effect!.errorShare]).toEqual([1, 0, 1]);
+    const reasons = (a: Audit) => Object.fromEntries(a.skipped.map((s) => [s.check, s.reason]));
+    expect(reasons(clean)["overconfidence"]).toMatch(/the predictions model have no confidence/);
+
+    const gap = await audit(sites(7), { sensitive: ["site"] });
+    expect(reasons(gap)["fairness"]).toMatch(/^failed: .*1 samples have no label \(e\.g\. sample x7\)/);
+    expect(reasons(gap)["weak slices"]).toMatch(/^failed: .*sample x7 has error NaN/);
+    expect(gap.summary.checks.ran).toContain("train-test gap");
   });
 });

@@ -23,7 +23,7 @@ export interface AuditOptions {
   train?: string;
   /** A field whose groups (scene, recording, patient) must each stay in one split. */
   groups?: string;
-  /** A field of capture times: leakage in time and drift over time. */
+  /** A field of capture times: drift month by month. */
   time?: string;
   /** Sensitive fields whose groups the model should serve equally (fairness). */
   sensitive?: string[];
@@ -51,7 +51,7 @@ export interface AuditContext {
   labels: FieldInfo | null;
   predictions: FieldInfo | null;
   evaluation: DetectionEvaluation | ClassificationEvaluation | null;
-  /** Per sample, the model's errors (false positives + false negatives, or not correct), and their source. */
+  /** Per sample, the model's errors (false positives + false negatives, or not correct; NaN where not evaluated), and their source. */
   errors: { values: Float64Array; source: string } | null;
   embeddings: Embeddings | null;
   split: string | null;
@@ -91,7 +91,7 @@ export function auditContext(ds: Dataset, options: AuditOptions): AuditContext {
         ? evaluateDetections(ds, predictions.name, { gt: labels.name })
         : evaluateClassification(ds, predictions.name, { gt: labels.name })
       : null;
-  const errors = evaluation ? errorsOf(ds, evaluation, undefined, "audit") : null;
+  const errors = evaluation ? errorsOf(ds, evaluation, undefined, "audit", "keep") : null;
   const split = options.split === undefined ? (columns.has("split") ? "split" : null) : options.split;
   const splits = split ? [...new Set(values<unknown>(ds.samples, split))].filter((v) => v != null).map(String) : [];
   const derived = new Set([split, options.groups, options.time, "id", "filepath", "tags", "problems"]);

@@ -13,21 +13,24 @@ export function effectOf(ctx: AuditContext, sampleIds: string[]): Effect | null 
     const r = ctx.rowOf.get(id);
     if (r !== undefined) inside[r] = 1;
   }
+  // Samples the evaluation left out (NaN) are on neither side.
   let inCount = 0,
+    outCount = 0,
     inErrors = 0,
     total = 0;
   for (let r = 0; r < errors.length; r++) {
+    if (Number.isNaN(errors[r])) continue;
     total += errors[r];
     if (inside[r]) {
       inCount++;
       inErrors += errors[r];
-    }
+    } else outCount++;
   }
-  const outCount = errors.length - inCount;
-  if (!inCount) return null;
-  const outside = outCount ? (total - inErrors) / outCount : 0;
+  // Nothing to compare with: a finding of every evaluated sample (or of none) has no effect to measure.
+  if (!inCount || !outCount) return null;
+  const outside = (total - inErrors) / outCount;
   const rows = Int32Array.from({ length: inCount });
-  for (let r = 0, j = 0; r < errors.length; r++) if (inside[r]) rows[j++] = r;
+  for (let r = 0, j = 0; r < errors.length; r++) if (inside[r] && !Number.isNaN(errors[r])) rows[j++] = r;
   const interval = meanErrorInterval(ctx.ds, errors, rows, ctx.bootstrap, 0.95, mulberry32(ctx.seed));
   const mean = inErrors / inCount;
   return {

@@ -57,7 +57,7 @@ export interface Finding {
   effect: Effect | null;
   /** Share of the dataset's samples it names. */
   size: number;
-  /** The ranking key: the excess share of errors where measured and positive beyond noise, else the size scaled down (see rank.ts). */
+  /** The ranking key (rank.ts): 1 + the excess share of errors for a costly finding, else its size. */
   score: number;
   /** 1 for the most costly. */
   rank: number;

@@ -79,8 +79,13 @@ export async function audit(ds: Dataset, options: AuditOptions = {}): Promise<Au
     const reason = check.skip(ctx);
     if (reason) skipped.push({ check: check.name, reason });
     else {
-      drafts.push(...(await check.run(ctx, drafts)));
-      ran.push(check.name);
+      // One check failing on this data (a field it cannot read) leaves the others' findings standing.
+      try {
+        drafts.push(...(await check.run(ctx, drafts)));
+        ran.push(check.name);
+      } catch (err) {
+        skipped.push({ check: check.name, reason: `failed: ${(err as Error).message}` });
+      }
     }
     options.onProgress?.(i + 2, total);
   }

@@ -22,6 +22,8 @@ export function errorsOf(
   input: Dataset | Evaluated,
   given: string | ArrayLike<number> | undefined,
   place: string,
+  /** "keep": samples the evaluation left out (no label or no prediction) keep NaN instead of failing. */
+  missing: "fail" | "keep" = "fail",
 ): { errors: Float64Array; source: string; used: Set<string> } {
   const n = ds.count();
   const fieldErrors = (field: string) => Float64Array.from(values<unknown>(ds.samples, field), (v) => Number(v ?? NaN));
@@ -66,7 +68,7 @@ export function errorsOf(
       message: "no per-sample errors: a dataset alone does not say where the model errs",
       hint: 'pass an evaluation, or errors: a field (e.g. "eval_model_fn") or one value per sample',
     });
-  const bad = errors.findIndex((v) => !(v >= 0));
+  const bad = errors.findIndex((v) => !(v >= 0) && !(missing === "keep" && Number.isNaN(v)));
   if (bad >= 0)
     throw new BlindspotError({
       place: `${place}.errors`,

@@ -26,14 +26,20 @@ export const fairnessCheck: AuditCheck = {
       const worst = gaps[0];
       if (!worst || !((worst.difference as number) > 0)) return [];
       const column = values<unknown>(ctx.ds.samples, field);
-      const samples = ctx.ids.filter((_, r) => String(column[r]) === worst.lowest);
+      // Fairness names the group of missing values "(missing)".
+      const groupOf = (v: unknown) =>
+        v == null || (typeof v === "number" && Number.isNaN(v)) ? "(missing)" : String(v);
+      const samples = ctx.ids.filter((_, r) => groupOf(column[r]) === worst.lowest);
+      // Multiclass accuracy is measured one class against the rest: say which class.
+      const against =
+        worst.positive != null && metric === "accuracy" ? ` (class ${String(worst.positive)} against the rest)` : "";
       const name = metric === "true_positive_rate" ? "recall" : "accuracy";
       return [
         {
           id: `fairness:${field}`,
           kind: "fairness",
           statement:
-            `${field} ${worst.lowest as string}: ${name} ${(worst.group_min as number).toFixed(2)} against ` +
+            `${field} ${worst.lowest as string}: ${name}${against} ${(worst.group_min as number).toFixed(2)} against ` +
             `${(worst.group_max as number).toFixed(2)} for ${worst.highest as string} ` +
             `(difference ${(worst.difference as number).toFixed(2)}), ${samples.length} images`,
           samples,

@@ -46,7 +46,11 @@ export const labelsCheck: AuditCheck = {
 function boxIssues(ctx: AuditContext): Draft[] {
   const found = boxLabelIssues(ctx.ds, { predictions: ctx.predictions!.name, labelField: ctx.labels!.name });
   const boxes = found.boxes.objects() as { sample_id: string; object_id: number; issue_type: string }[];
-  const loose = found.loose.objects() as { sample_id: string; object_id: number }[];
+  // A loose label already flagged as swapped or misplaced counts once, as that.
+  const flagged = new Set(boxes.map((b) => b.object_id));
+  const loose = (found.loose.objects() as { sample_id: string; object_id: number }[]).filter(
+    (b) => !flagged.has(b.object_id),
+  );
   const byType = groupBy([...boxes, ...loose.map((b) => ({ ...b, issue_type: "loose" }))], (b) => b.issue_type);
   return [...byType].map(([type, list]): Draft => {
     const samples = [...new Set(list.map((b) => b.sample_id))];

@@ -7,7 +7,16 @@ import { type AuditCheck } from "../check";
 export const overconfidenceCheck: AuditCheck = {
   name: "overconfidence",
   kinds: ["overconfidence"],
-  skip: (ctx) => (ctx.evaluation ? null : "no predictions"),
+  skip(ctx) {
+    if (!ctx.evaluation) return "no predictions";
+    const name = ctx.predictions!.name;
+    const columns = ctx.ds.samples.columnNames();
+    return ctx.predictions!.kind === "classification" &&
+      !columns.includes(`${name}_confidence`) &&
+      !columns.includes(`${name}_probs`)
+      ? `the predictions ${name} have no confidence (${name}_confidence or ${name}_probs)`
+      : null;
+  },
   async run(ctx) {
     const detection = ctx.predictions!.kind === "detections";
     const found = await overconfidence(ctx.evaluation!, {

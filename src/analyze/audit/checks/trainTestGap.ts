@@ -30,7 +30,7 @@ export const trainTestGapCheck: AuditCheck = {
         `${headline} ${(g.value as number).toFixed(3)} on ${g.split as string} against ${(g.train as number).toFixed(3)} ` +
         `on ${ctx.train} (gap ${(g.gap as number).toFixed(3)}, interval ${(g.gap_low as number).toFixed(3)} to ` +
         `${(g.gap_high as number).toFixed(3)}): the model learned its training images more than the task`,
-      samples: ctx.ids.filter((_, r) => split[r] === g.split),
+      samples: ctx.ids.filter((_, r) => String(split[r]) === g.split),
       objects: [],
       evidence: fit.gaps,
       fix: "regularise or augment more, or get more training data; check the split for leakage first",
